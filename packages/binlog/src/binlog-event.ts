@@ -1,0 +1,64 @@
+/**
+ * What a simulated mysqld writes to its binlog: one BinlogTransaction per committed write
+ * transaction or DDL, each with its GTID. This is the row-based binlog the vstreamer and the
+ * replicas read; it is the contract between vttablet (writer) and every reader.
+ */
+import type { Field, SqlValue } from '@vtsim/proto';
+import type { Gtid } from './gtid.js';
+
+/**
+ * A table's shape as the binlog's table-map event describes it. A new TableMap (new `id`) is
+ * made whenever the table's schema changes, so readers can send a fresh FIELD event after DDL.
+ * Objects are shared between transactions and must not be mutated.
+ */
+export interface TableMap {
+  /** Unique per server and per schema version of the table. */
+  readonly id: number;
+  readonly database: string;
+  readonly name: string;
+  /** Column metadata in column order, with `database`, `table`, `org_table`, `org_name` filled. */
+  readonly fields: readonly Field[];
+  /** Indexes into `fields` of the primary key columns, in key order (empty if none). */
+  readonly pkColumns: readonly number[];
+}
+
+/** One row's change: only `after` is an insert, only `before` a delete, both an update. */
+export interface RowChange {
+  readonly before?: readonly SqlValue[];
+  readonly after?: readonly SqlValue[];
+}
+
+/** Row changes to one table (full before/after images, in `table.fields` order). */
+export interface RowsEvent {
+  readonly kind: 'rows';
+  readonly table: TableMap;
+  readonly changes: readonly RowChange[];
+}
+
+/** A DDL statement, executed in `database` (which may be '' for none). */
+export interface DdlEvent {
+  readonly kind: 'ddl';
+  readonly database: string;
+  readonly statement: string;
+}
+
+/** Any other statement that reaches the binlog (e.g. CREATE DATABASE, GRANT, FLUSH). */
+export interface OtherEvent {
+  readonly kind: 'other';
+  readonly database: string;
+  readonly statement: string;
+}
+
+/** One event inside a binlog transaction. */
+export type BinlogEvent = RowsEvent | DdlEvent | OtherEvent;
+
+/**
+ * One committed transaction. A DDL transaction holds exactly one DdlEvent; a write transaction
+ * holds one or more RowsEvents (several per table are allowed, in execution order).
+ */
+export interface BinlogTransaction {
+  readonly gtid: Gtid;
+  /** Commit time, seconds since the epoch (the binlog event timestamp). */
+  readonly timestamp: number;
+  readonly events: readonly BinlogEvent[];
+}

@@ -1,0 +1,57 @@
+/**
+ * QueryService: the narrow interface through which vtgate and vtctld reach a tablet, as Vitess's
+ * vtgate reaches vttablets only through queryservice.QueryService. In one process the
+ * implementation is a direct call on the Tablet; the interface is what lets tablets move into
+ * their own processes later, so every method is asynchronous and takes plain data.
+ */
+import type { BindVars, Result, Target, TabletAlias, TabletType } from '@vtsim/proto';
+
+/** Options for one execute call. */
+export interface ExecuteOptions {
+  /** Database (keyspace's `vt_` name is implied by the target; this is for `_vt` and other dbs). */
+  database?: string;
+}
+
+/** query.RealtimeStats: the health figures a tablet streams to vtgate. */
+export interface RealtimeStats {
+  health_error: string;
+  replication_lag_seconds: number;
+  /** The tablet's current GTID position, `MySQL56/<set>` (vtsim addition, used by `show vitess_tablets`). */
+  position: string;
+}
+
+/** query.StreamHealthResponse: one health report from a tablet. */
+export interface StreamHealthResponse {
+  target: Target;
+  serving: boolean;
+  /** Seconds since the epoch when this tablet became primary; 0 for non-primaries. */
+  primary_term_start_timestamp: number;
+  realtime_stats: RealtimeStats;
+  tablet_alias: TabletAlias;
+}
+
+/** The tablet-side query API used by vtgate. Errors are SqlError (with errno, SQLSTATE and vtrpc code). */
+export interface QueryService {
+  /**
+   * Runs one SQL statement (with `:name` bind variables) in the target's database. A
+   * transactionId of 0 runs it in autocommit mode. Fails with FAILED_PRECONDITION if the target
+   * does not match the tablet's keyspace, shard or type, or the tablet is not serving.
+   */
+  execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result>;
+  /** Starts a transaction and returns its id (never 0). */
+  begin(target: Target): Promise<number>;
+  /** Commits a transaction started with begin; the id is invalid afterwards. */
+  commit(target: Target, transactionId: number): Promise<void>;
+  /** Rolls a transaction back; unknown ids are ignored (a client may roll back twice). */
+  rollback(target: Target, transactionId: number): Promise<void>;
+  /**
+   * Streams the tablet's health: one report at once, then one on every change (type, serving
+   * state, position) until the signal aborts. Ends when the tablet shuts down.
+   */
+  streamHealth(signal: AbortSignal): AsyncIterable<StreamHealthResponse>;
+}
+
+/** Finds the QueryService of a tablet by alias (in one process: the Tablet object itself). */
+export type TabletDialer = (alias: TabletAlias) => QueryService | undefined;
+
+export type { TabletType };

@@ -1,0 +1,6 @@
+/** @vtsim/proto: Vitess's wire types (query, topodata, vtrpc) and the value model built on them. */
+export * from './query.js';
+export * from './topodata.js';
+export * from './vtrpc.js';
+export * from './sqltypes.js';
+export * from './sql-error.js';
