@@ -1,0 +1,138 @@
+/**
+ * Cluster: the composition root of a running vtsim. It owns the memory topology, the simulated
+ * mysqld network, every tablet and the vtgate, all in this process, and adds or removes them on
+ * request, the way the local example's scripts start and stop processes.
+ */
+import type { Clock } from '@vtsim/binlog';
+import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
+import type { TabletAlias } from '@vtsim/proto';
+import { TabletType, tabletAliasString } from '@vtsim/proto';
+import { MemoryConn, TopoServer } from '@vtsim/topo';
+import { LocalMysqlNetwork, Tablet } from '@vtsim/vttablet';
+import { Vtgate } from '@vtsim/vtgate';
+
+/** How to start a cluster. */
+export interface ClusterOptions {
+  /** The cell every component lives in (default `zone1`). */
+  cell?: string;
+  /** Seed for server UUIDs and other randomness: the same seed and inputs give the same GTIDs. */
+  seed?: string;
+  clock?: Clock;
+  /** vtgate's MySQL port (default 15306; 0 = any free port). */
+  mysqlPort?: number;
+  /** Address to bind servers to (default 127.0.0.1). */
+  host?: string;
+}
+
+/** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
+export interface TabletSpec {
+  keyspace: string;
+  shard: string;
+  uid: number;
+  cell?: string;
+  /** Defaults to the local example's rule: uid ending in 0 or 1 → REPLICA, else RDONLY. */
+  type?: TabletType;
+}
+
+/** A running in-memory Vitess cluster. */
+export class Cluster {
+  readonly topo: TopoServer;
+  readonly cell: string;
+  readonly host: string;
+  private readonly network = new LocalMysqlNetwork();
+  private readonly tablets = new Map<string, Tablet>();
+  private vtgateInstance: Vtgate | undefined;
+  private closed = false;
+
+  private constructor(private readonly opts: ClusterOptions, readonly clock: Clock) {
+    this.cell = opts.cell ?? 'zone1';
+    this.host = opts.host ?? '127.0.0.1';
+    this.topo = new TopoServer(new MemoryConn());
+  }
+
+  /** Starts an empty cluster: a topology with the cell registered, no tablets, no vtgate. */
+  static async start(opts: ClusterOptions = {}): Promise<Cluster> {
+    const cluster = new Cluster(opts, opts.clock ?? systemClock);
+    await cluster.topo.createCellInfo(cluster.cell, { server_address: 'memory', root: `/vitess/${cluster.cell}` });
+    return cluster;
+  }
+
+  /** The vtgate, if started. */
+  get vtgate(): Vtgate | undefined {
+    return this.vtgateInstance;
+  }
+
+  /** The running tablets, by alias string. */
+  tabletMap(): ReadonlyMap<string, Tablet> {
+    return this.tablets;
+  }
+
+  /** Looks up a running tablet by uid in this cluster's cell. */
+  tablet(uid: number): Tablet | undefined {
+    return this.tablets.get(tabletAliasString({ cell: this.cell, uid }));
+  }
+
+  /** Starts a tablet (its mysqld included) and waits until it serves; fails if the uid is already running. */
+  async addTablet(spec: TabletSpec): Promise<Tablet> {
+    const alias: TabletAlias = { cell: spec.cell ?? this.cell, uid: spec.uid };
+    const key = tabletAliasString(alias);
+    if (this.tablets.has(key)) throw new Error(`tablet ${key} is already running`);
+    const seed = this.opts.seed ?? 'vtsim';
+    const tablet = await Tablet.start({
+      alias,
+      keyspace: spec.keyspace,
+      shard: spec.shard,
+      type: spec.type ?? (spec.uid % 10 <= 1 ? TabletType.REPLICA : TabletType.RDONLY),
+      topo: this.topo,
+      network: this.network,
+      clock: this.clock,
+      random: new SeededRandom(`${seed}/tablet/${key}`),
+      serverUuid: randomUuid(new SeededRandom(`${seed}/server_uuid/${key}`)),
+    });
+    this.tablets.set(key, tablet);
+    return tablet;
+  }
+
+  /** Stops a tablet and its mysqld (the topology record stays, as when a vttablet process exits). */
+  async removeTablet(uid: number, cell = this.cell): Promise<void> {
+    const key = tabletAliasString({ cell, uid });
+    const tablet = this.tablets.get(key);
+    if (!tablet) throw new Error(`tablet ${key} is not running`);
+    this.tablets.delete(key);
+    await tablet.close();
+  }
+
+  /** Starts vtgate on the MySQL port; fails if it is already running. */
+  async startVtgate(): Promise<Vtgate> {
+    if (this.vtgateInstance) throw new Error('vtgate is already running');
+    this.vtgateInstance = await Vtgate.start({
+      topo: this.topo,
+      cell: this.cell,
+      clock: this.clock,
+      dialer: (alias) => this.tablets.get(tabletAliasString(alias)),
+      mysqlPort: this.opts.mysqlPort ?? 15306,
+      mysqlHost: this.host,
+    });
+    return this.vtgateInstance;
+  }
+
+  /** Stops vtgate; a no-op when it is not running. */
+  async stopVtgate(): Promise<void> {
+    const vtgate = this.vtgateInstance;
+    this.vtgateInstance = undefined;
+    await vtgate?.close();
+  }
+
+  /** Stops everything. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.stopVtgate();
+    await Promise.all([...this.tablets.values()].map((t) => t.close()));
+    this.tablets.clear();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The cluster process's control endpoint, on vtctld's web port (15000): the status page the
+ * local example's scripts poll (`/debug/status`) and a small JSON API through which `vtsim tablet
+ * up|down` and `vtsim vtgate up|down` add and remove components from other processes.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { TabletType, tabletAliasString } from '@vtsim/proto';
+import type { Cluster } from './cluster.js';
+
+/** A started control server; close() stops it. */
+export interface ControlServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Serves the control API for a cluster on host:port; `onShutdown` runs when a client asks the process to stop. */
+export async function startControlServer(cluster: Cluster, host: string, port: number, onShutdown: () => void): Promise<ControlServer> {
+  const server: Server = createServer((req, res) => {
+    handle(cluster, req, res, onShutdown).catch((err: unknown) => reply(res, 500, { error: errorText(err) }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(cluster: Cluster, req: IncomingMessage, res: ServerResponse, onShutdown: () => void): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const route = `${req.method} ${url.pathname}`;
+  if (route === 'GET /debug/status' || route === 'HEAD /debug/status') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(req.method === 'HEAD' ? undefined : statusPage(cluster));
+    return;
+  }
+  if (route === 'GET /api/status') return reply(res, 200, status(cluster));
+  if (route === 'POST /api/tablets') {
+    const body = (await readJson(req)) as { keyspace?: string; shard?: string; uid?: number; cell?: string };
+    if (!body.keyspace || body.shard === undefined || !Number.isInteger(body.uid)) {
+      return reply(res, 400, { error: 'keyspace, shard and uid are required' });
+    }
+    try {
+      const tablet = await cluster.addTablet({ keyspace: body.keyspace, shard: body.shard, uid: body.uid!, cell: body.cell });
+      return reply(res, 200, { alias: tabletAliasString(tablet.alias), type: TabletType[tablet.type] });
+    } catch (err) {
+      return reply(res, 409, { error: errorText(err) });
+    }
+  }
+  const tabletRoute = /^DELETE \/api\/tablets\/(\d+)$/.exec(route);
+  if (tabletRoute) {
+    try {
+      await cluster.removeTablet(Number(tabletRoute[1]), url.searchParams.get('cell') ?? undefined);
+      return reply(res, 200, {});
+    } catch (err) {
+      return reply(res, 404, { error: errorText(err) });
+    }
+  }
+  if (route === 'POST /api/vtgate') {
+    try {
+      await cluster.startVtgate();
+      return reply(res, 200, {});
+    } catch (err) {
+      return reply(res, 409, { error: errorText(err) });
+    }
+  }
+  if (route === 'DELETE /api/vtgate') {
+    await cluster.stopVtgate();
+    return reply(res, 200, {});
+  }
+  if (route === 'POST /api/shutdown') {
+    reply(res, 200, {});
+    onShutdown();
+    return;
+  }
+  reply(res, 404, { error: `no route for ${route}` });
+}
+
+function status(cluster: Cluster) {
+  return {
+    cell: cluster.cell,
+    vtgate: cluster.vtgate ? { mysql: cluster.vtgate.mysqlAddress } : null,
+    tablets: [...cluster.tabletMap().values()].map((t) => ({
+      alias: tabletAliasString(t.alias),
+      keyspace: t.keyspace,
+      shard: t.shard,
+      type: TabletType[t.type],
+      serving: t.isServing,
+      position: t.position(),
+    })),
+  };
+}
+
+function statusPage(cluster: Cluster): string {
+  const s = status(cluster);
+  const rows = s.tablets
+    .map((t) => `<tr><td>${t.alias}</td><td>${t.keyspace}</td><td>${t.shard}</td><td>${t.type}</td><td>${t.serving ? 'SERVING' : 'NOT_SERVING'}</td><td>${t.position}</td></tr>`)
+    .join('\n');
+  return `<!doctype html><title>vtsim</title><h1>vtsim cluster (${s.cell})</h1>
+<p>vtgate: ${s.vtgate ? `MySQL on ${s.vtgate.mysql}` : 'not running'}</p>
+<table border=1><tr><th>Alias</th><th>Keyspace</th><th>Shard</th><th>Type</th><th>State</th><th>Position</th></tr>
+${rows}
+</table>`;
+}
+
+function reply(res: ServerResponse, code: number, body: unknown): void {
+  res.writeHead(code, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : {};
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * The `vtsim` command: `up` / `down` run and stop the cluster process; `tablet up|down` and
+ * `vtgate up|down` add and remove components of the running cluster, as the local example's
+ * vttablet-up.sh and vtgate-up.sh start processes.
+ */
+import { parseArgs } from 'node:util';
+import { controlCall } from './control-client.js';
+import { down } from './down-command.js';
+import { up } from './up-command.js';
+
+const usage = `usage: vtsim <command> [flags]
+
+commands:
+  up [--detach] [--no-vtgate] [--seed S] [--host H] [--port 15000] [--mysql-port 15306]
+                           run the cluster process (memory topology, vtctld control, vtgate)
+  down                     stop the cluster process started with 'up --detach'
+  tablet up   --keyspace K --shard S --uid N [--cell zone1]
+                           start a tablet (and its mysqld) in the running cluster
+  tablet down --uid N [--cell zone1]
+                           stop a tablet
+  vtgate up | vtgate down  start or stop vtgate in the running cluster
+  status                   print the running cluster's components as JSON
+
+Environment: VTDATAROOT (pid file and log; default <repo>/vtdataroot); KEYSPACE, SHARD, TABLET_UID
+and CELL stand in for the tablet flags, as in the local example's scripts.`;
+
+const log = (line: string) => console.log(line);
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      detach: { type: 'boolean', default: false },
+      'no-vtgate': { type: 'boolean', default: false },
+      seed: { type: 'string', default: 'vtsim' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '15000' },
+      'mysql-port': { type: 'string', default: '15306' },
+      keyspace: { type: 'string', default: process.env.KEYSPACE },
+      shard: { type: 'string', default: process.env.SHARD },
+      uid: { type: 'string', default: process.env.TABLET_UID },
+      cell: { type: 'string', default: process.env.CELL },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub] = positionals;
+  const control = { host: values.host!, port: Number(values.port) };
+  if (values.help || !command) {
+    console.log(usage);
+    return command || values.help ? 0 : 1;
+  }
+  switch (`${command}${sub ? ` ${sub}` : ''}`) {
+    case 'up':
+      await up({
+        detach: values.detach!,
+        vtgate: !values['no-vtgate'],
+        seed: values.seed!,
+        host: values.host!,
+        webPort: Number(values.port),
+        mysqlPort: Number(values['mysql-port']),
+      }, log);
+      return 0;
+    case 'down':
+      await down(log);
+      return 0;
+    case 'tablet up': {
+      if (!values.keyspace || values.shard === undefined || !values.uid) throw new Error('tablet up needs --keyspace, --shard and --uid (or KEYSPACE, SHARD, TABLET_UID)');
+      const reply = (await controlCall(control, 'POST', '/api/tablets', {
+        keyspace: values.keyspace,
+        shard: values.shard,
+        uid: Number(values.uid),
+        cell: values.cell,
+      })) as { alias: string; type: string };
+      log(`vttablet for ${reply.alias} is running as ${reply.type}`);
+      return 0;
+    }
+    case 'tablet down': {
+      if (!values.uid) throw new Error('tablet down needs --uid (or TABLET_UID)');
+      await controlCall(control, 'DELETE', `/api/tablets/${Number(values.uid)}${values.cell ? `?cell=${encodeURIComponent(values.cell)}` : ''}`);
+      return 0;
+    }
+    case 'vtgate up':
+      await controlCall(control, 'POST', '/api/vtgate');
+      log('vtgate is up!');
+      return 0;
+    case 'vtgate down':
+      await controlCall(control, 'DELETE', '/api/vtgate');
+      return 0;
+    case 'status':
+      log(JSON.stringify(await controlCall(control, 'GET', '/api/status'), null, 2));
+      return 0;
+    default:
+      console.error(`vtsim: unknown command '${positionals.join(' ')}'\n\n${usage}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`ERROR: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,76 @@
+/**
+ * `vtsim up`: runs the cluster process. In the foreground it serves until SIGINT/SIGTERM; with
+ * `--detach` it starts itself in the background, writes VTDATAROOT/tmp/vtsim.pid, waits until the
+ * cluster answers, and returns.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Cluster } from './cluster.js';
+import { waitForControl } from './control-client.js';
+import { startControlServer } from './control-server.js';
+import { dataRoot } from './vtdataroot.js';
+
+/** Options of `vtsim up`. */
+export interface UpOptions {
+  detach: boolean;
+  vtgate: boolean;
+  seed: string;
+  host: string;
+  webPort: number;
+  mysqlPort: number;
+}
+
+/** Runs `vtsim up`; resolves when a detached cluster is ready, or when a foreground one has stopped. */
+export async function up(opts: UpOptions, log: (line: string) => void): Promise<void> {
+  const paths = dataRoot();
+  if (opts.detach) {
+    if (runningPid(paths.pidFile) !== undefined) throw new Error(`a vtsim cluster is already running (pid file ${paths.pidFile})`);
+    mkdirSync(paths.tmp, { recursive: true });
+    const logFd = openSync(paths.logFile, 'a');
+    const args = [fileURLToPath(new URL('./main.js', import.meta.url)), 'up', '--seed', opts.seed, '--host', opts.host,
+      '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), ...(opts.vtgate ? [] : ['--no-vtgate'])];
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+    closeSync(logFd);
+    child.unref();
+    if (!(await waitForControl({ host: opts.host, port: opts.webPort }, 10_000))) {
+      throw new Error(`the cluster process did not come up; see ${paths.logFile}`);
+    }
+    log(`vtsim cluster is running (pid ${child.pid}); logs in ${paths.logFile}`);
+    return;
+  }
+
+  const cluster = await Cluster.start({ seed: opts.seed, host: opts.host, mysqlPort: opts.mysqlPort });
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= (async () => {
+    await control.close();
+    await cluster.close();
+    if (runningPid(paths.pidFile) === process.pid) rmSync(paths.pidFile, { force: true });
+    log('vtsim cluster stopped');
+    markStopped();
+  })());
+  const control = await startControlServer(cluster, opts.host, opts.webPort, () => void stop());
+  if (opts.vtgate) await cluster.startVtgate();
+  mkdirSync(paths.tmp, { recursive: true });
+  writeFileSync(paths.pidFile, `${process.pid}\n`);
+  log(`vtsim cluster is up: control on http://${opts.host}:${control.port}/debug/status` +
+    (opts.vtgate ? `, vtgate MySQL on ${opts.host}:${opts.mysqlPort}` : ''));
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await stopped;
+}
+
+/** The pid in a pid file if that process is alive; undefined otherwise. */
+export function runningPid(pidFile: string): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
