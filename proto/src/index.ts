@@ -4,3 +4,4 @@ export * from './topodata.js';
 export * from './vtrpc.js';
 export * from './sqltypes.js';
 export * from './sql-error.js';
+export * from './vschema.js';
