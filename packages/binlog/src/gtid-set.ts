@@ -249,7 +249,7 @@ function intervalAtOrBefore(r: Ranges, gno: number): number {
 function insertNumber(r: Ranges, gno: number): Ranges {
   const before = intervalAtOrBefore(r, gno);
   if (before >= 0 && r[before + 1]! >= gno) return r;
-  const after = before + 2;
+  const after = before < 0 ? 0 : before + 2;
   const joinsBefore = before >= 0 && r[before + 1] === gno - 1;
   const joinsAfter = after < r.length && r[after] === gno + 1;
   const out = r.slice();

@@ -1,0 +1,283 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { BinlogEvent, BinlogTransaction, Gtid } from '../src/index.js';
+import { Binlog, encodePosition, formatGtid, GtidParseError, GtidSet, ManualClock } from '../src/index.js';
+
+const S = '060a409d-8e10-11eb-9bb5-04ed332e05c2';
+const P = '2174b383-5441-11e8-b90a-c80aa9429562';
+
+const ddl = (statement: string): BinlogEvent => ({ kind: 'ddl', database: 'vt_commerce', statement });
+const newBinlog = (clock = new ManualClock(1_700_000_000_500)): Binlog => new Binlog({ serverUuid: S, clock });
+const gtids = (txs: Iterable<BinlogTransaction>): string[] => [...txs].map((tx) => formatGtid(tx.gtid));
+const filled = (n: number): Binlog => {
+  const b = newBinlog();
+  for (let i = 0; i < n; i++) b.append([]);
+  return b;
+};
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Reads `n` transactions from a follower, failing if they do not arrive within a few event-loop turns. */
+async function take(it: AsyncIterator<BinlogTransaction>, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const next = await Promise.race([it.next(), tick().then(tick).then(() => 'timeout' as const)]);
+    if (next === 'timeout') throw new Error(`only ${i} of ${n} transactions arrived`);
+    if (next.done) throw new Error(`follower ended after ${i} of ${n} transactions`);
+    out.push(formatGtid(next.value.gtid));
+  }
+  return out;
+}
+
+describe('Binlog.append', () => {
+  it('assigns consecutive GTIDs of its own uuid and timestamps from the clock', () => {
+    const clock = new ManualClock(1_700_000_000_900);
+    const b = new Binlog({ serverUuid: S.toUpperCase(), clock });
+    expect(b.serverUuid).toBe(S);
+    const events = [ddl('create table t (id bigint primary key)')];
+    const t1 = b.append(events);
+    clock.advance(2_500);
+    const t2 = b.append([]);
+    const t3 = b.append([], { timestamp: 42 });
+    expect(t1).toEqual({ gtid: { sid: S, gno: 1 }, timestamp: 1_700_000_000, events });
+    expect(t1.events).toBe(events);
+    expect(t2.gtid.gno).toBe(2);
+    expect(t2.timestamp).toBe(1_700_000_003);
+    expect(t3.timestamp).toBe(42);
+    expect(b.length).toBe(3);
+    expect(b.transactionAt(1)).toBe(t2);
+    expect(b.executed().toString()).toBe(`${S}:1-3`);
+    expect(encodePosition(b.position())).toBe(`MySQL56/${S}:1-3`);
+  });
+
+  it('keeps a given GTID (a replica applying its primary) and continues its own numbering after it', () => {
+    const b = newBinlog();
+    b.append([]);
+    b.append([], { gtid: { sid: P, gno: 7 } });
+    b.append([], { gtid: { sid: S, gno: 5 } });
+    const own = b.append([]);
+    expect(own.gtid).toEqual({ sid: S, gno: 6 });
+    expect(b.executed().toString()).toBe(`${S}:1:5-6,${P}:7`);
+    expect(gtids(b.readFrom(GtidSet.empty))).toEqual([`${S}:1`, `${P}:7`, `${S}:5`, `${S}:6`]);
+  });
+
+  it('refuses a GTID it already has, or a malformed one, and appends nothing', () => {
+    const b = newBinlog();
+    b.append([]);
+    b.append([], { gtid: { sid: P, gno: 1 } });
+    expect(() => b.append([], { gtid: { sid: P, gno: 1 } })).toThrow(`GTID ${P}:1 is already in the binlog of server ${S}`);
+    expect(() => b.append([], { gtid: { sid: S, gno: 1 } })).toThrow('already in the binlog');
+    expect(() => b.append([], { gtid: { sid: P, gno: 0 } })).toThrow(RangeError);
+    expect(() => b.append([], { gtid: { sid: 'P', gno: 1 } })).toThrow(RangeError);
+    expect(b.length).toBe(2);
+    expect(b.executed().toString()).toBe(`${S}:1,${P}:1`);
+  });
+
+  it('rejects a server uuid that is not a UUID', () => {
+    expect(() => new Binlog({ serverUuid: 'primary-1', clock: new ManualClock(0) })).toThrow(GtidParseError);
+  });
+
+  it('reports out-of-range indexes', () => {
+    const b = filled(2);
+    expect(() => b.transactionAt(2)).toThrow(RangeError);
+    expect(() => b.transactionAt(-1)).toThrow(RangeError);
+  });
+
+  it('holds a million transactions', () => {
+    const started = performance.now();
+    const b = filled(1_000_000);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(b.length).toBe(1_000_000);
+    expect(b.executed().toString()).toBe(`${S}:1-1000000`);
+    expect(b.transactionAt(999_999).gtid.gno).toBe(1_000_000);
+  });
+});
+
+describe('Binlog.readFrom', () => {
+  it('returns everything for an empty position and nothing for the executed set or a superset', () => {
+    const b = filled(5);
+    expect(gtids(b.readFrom(GtidSet.empty))).toEqual([1, 2, 3, 4, 5].map((n) => `${S}:${n}`));
+    expect(gtids(b.readFrom(b.executed()))).toEqual([]);
+    expect(gtids(b.readFrom(GtidSet.parse(`${S}:1-9,${P}:1-3`)))).toEqual([]);
+    expect(gtids(newBinlog().readFrom(GtidSet.empty))).toEqual([]);
+  });
+
+  it('returns the exact tail for every prefix position, across checkpoint boundaries', () => {
+    const b = filled(1_100);
+    for (const k of [0, 1, 2, 255, 256, 257, 511, 512, 513, 767, 768, 1_023, 1_024, 1_099, 1_100]) {
+      const pos = k === 0 ? GtidSet.empty : GtidSet.parse(`${S}:1-${k}`);
+      const read = gtids(b.readFrom(pos));
+      expect(read.length).toBe(1_100 - k);
+      expect(read[0]).toBe(k < 1_100 ? `${S}:${k + 1}` : undefined);
+    }
+  });
+
+  it('matches a plain filter for positions that are not prefixes', () => {
+    const b = newBinlog();
+    for (let i = 1; i <= 1_000; i++) {
+      if (i % 7 === 0) b.append([], { gtid: { sid: P, gno: i } });
+      else b.append([]);
+    }
+    const positions = [
+      `${S}:1-10:20-30`,
+      `${S}:1-600`,
+      `${S}:1-900,${P}:7-700`,
+      `${P}:1-1000`,
+      `${S}:2-1000,${P}:1-1000`,
+      `${S}:1-500:502-1000,${P}:1-1000`,
+      `${S}:300-400`,
+    ];
+    const all = [...b.readFrom(GtidSet.empty)];
+    for (const text of positions) {
+      const pos = GtidSet.parse(text);
+      const expected = all.filter((tx) => !pos.containsGtid(tx.gtid)).map((tx) => formatGtid(tx.gtid));
+      expect(gtids(b.readFrom(pos)), text).toEqual(expected);
+    }
+  });
+
+  it('reads the log as it was at the call', () => {
+    const b = filled(3);
+    const pending = b.readFrom(GtidSet.parse(`${S}:1`));
+    b.append([]);
+    expect(gtids(pending)).toEqual([`${S}:2`, `${S}:3`]);
+  });
+
+  it('finds the start of a near-current position in a million-transaction log quickly', () => {
+    const b = filled(1_000_000);
+    const pos = GtidSet.parse(`${S}:1-999990`);
+    const started = performance.now();
+    let count = 0;
+    for (let i = 0; i < 2_000; i++) for (const _tx of b.readFrom(pos)) count++;
+    expect(count).toBe(2_000 * 10);
+    // A scan from the start would take minutes here.
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('Binlog.follow', () => {
+  it('catches up, then yields new transactions as they are appended', async () => {
+    const b = filled(3);
+    const ac = new AbortController();
+    const it = b.follow(GtidSet.parse(`${S}:1`), ac.signal)[Symbol.asyncIterator]();
+    expect(await take(it, 2)).toEqual([`${S}:2`, `${S}:3`]);
+    const waiting = it.next();
+    await tick();
+    b.append([]);
+    expect(formatGtid((await waiting).value!.gtid)).toBe(`${S}:4`);
+    b.append([]);
+    b.append([]);
+    expect(await take(it, 2)).toEqual([`${S}:5`, `${S}:6`]);
+    ac.abort();
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('returns at once for an already aborted signal', async () => {
+    const b = filled(3);
+    const seen: BinlogTransaction[] = [];
+    for await (const tx of b.follow(GtidSet.empty, AbortSignal.abort())) seen.push(tx);
+    expect(seen).toEqual([]);
+  });
+
+  it('returns normally when aborted while waiting, and releases its listener', async () => {
+    const b = filled(1);
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const tx of b.follow(GtidSet.empty, ac.signal)) seen.push(formatGtid(tx.gtid));
+    })();
+    await tick();
+    expect(seen).toEqual([`${S}:1`]);
+    expect(getEventListeners(ac.signal, 'abort').length).toBe(1);
+    ac.abort();
+    await done;
+    expect(getEventListeners(ac.signal, 'abort').length).toBe(0);
+    b.append([]);
+    expect(seen).toEqual([`${S}:1`]);
+  });
+
+  it('stops before the next transaction when aborted while the consumer is busy', async () => {
+    const b = filled(5);
+    const ac = new AbortController();
+    const seen: string[] = [];
+    for await (const tx of b.follow(GtidSet.empty, ac.signal)) {
+      seen.push(formatGtid(tx.gtid));
+      if (tx.gtid.gno === 2) ac.abort();
+    }
+    expect(seen).toEqual([`${S}:1`, `${S}:2`]);
+  });
+
+  it('releases everything when the consumer breaks out', async () => {
+    const b = filled(3);
+    const ac = new AbortController();
+    for await (const tx of b.follow(GtidSet.empty, ac.signal)) if (tx.gtid.gno === 2) break;
+    expect(getEventListeners(ac.signal, 'abort').length).toBe(0);
+  });
+
+  it('does not keep abort listeners across many waits', async () => {
+    const b = newBinlog();
+    const ac = new AbortController();
+    const it = b.follow(GtidSet.empty, ac.signal)[Symbol.asyncIterator]();
+    for (let i = 1; i <= 50; i++) {
+      const next = it.next();
+      await tick();
+      b.append([]);
+      expect((await next).value!.gtid.gno).toBe(i);
+    }
+    expect(getEventListeners(ac.signal, 'abort').length).toBe(1);
+    ac.abort();
+    expect((await it.next()).done).toBe(true);
+  });
+
+  it('serves many concurrent followers, each from its own position, in log order', async () => {
+    const b = newBinlog();
+    const ac = new AbortController();
+    const followers = Array.from({ length: 50 }, (_, f) => {
+      const seen: number[] = [];
+      const pos = f % 5 === 0 ? GtidSet.empty : GtidSet.parse(`${S}:1-${f % 5}`);
+      const done = (async () => {
+        for await (const tx of b.follow(pos, ac.signal)) seen.push(tx.gtid.gno);
+      })();
+      return { seen, done, from: f % 5 === 0 ? 1 : (f % 5) + 1 };
+    });
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 5; i++) b.append([]);
+      await tick();
+    }
+    for (const f of followers) {
+      expect(f.seen).toEqual(Array.from({ length: 100 - f.from + 1 }, (_, i) => f.from + i));
+    }
+    ac.abort();
+    await Promise.all(followers.map((f) => f.done));
+  });
+
+  it('skips live transactions already in its position', async () => {
+    const b = filled(1);
+    const ac = new AbortController();
+    const pos = GtidSet.parse(`${S}:1,${P}:2`);
+    const it = b.follow(pos, ac.signal)[Symbol.asyncIterator]();
+    const appended: Gtid[] = [{ sid: P, gno: 1 }, { sid: P, gno: 2 }, { sid: P, gno: 3 }];
+    for (const gtid of appended) b.append([], { gtid });
+    expect(await take(it, 2)).toEqual([`${P}:1`, `${P}:3`]);
+    ac.abort();
+    expect((await it.next()).done).toBe(true);
+  });
+
+  it('lets a slow follower fall behind without slowing appends, then catch up in order', async () => {
+    const b = newBinlog();
+    const ac = new AbortController();
+    const it = b.follow(GtidSet.empty, ac.signal)[Symbol.asyncIterator]();
+    b.append([]);
+    expect(await take(it, 1)).toEqual([`${S}:1`]);
+    const started = performance.now();
+    for (let i = 0; i < 100_000; i++) b.append([]);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    let expected = 2;
+    let inOrder = true;
+    for (let i = 0; i < 100_000; i++) {
+      const next = await it.next();
+      if (next.done || next.value.gtid.gno !== expected++) inOrder = false;
+    }
+    expect(inOrder).toBe(true);
+    ac.abort();
+    expect((await it.next()).done).toBe(true);
+  });
+});
