@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { normalize } from '../src/normalizer.js';
+import { firstKeyword, SqlLexer, Tok, unquoteString } from '../src/sql-lexer.js';
+
+describe('normalize', () => {
+  it('turns WHERE literals into bind variables', () => {
+    expect(normalize('select * from t where id = 5')).toEqual({ sql: 'select * from t where id = :vtg1', bindVars: { vtg1: 5n } });
+    expect(normalize("select a from t where name = 'it''s' and b in (1, -2)")).toEqual({
+      sql: 'select a from t where name = :vtg1 and b in (:vtg2, :vtg3)',
+      bindVars: { vtg1: "it's", vtg2: 1n, vtg3: -2n },
+    });
+  });
+
+  it('leaves select lists, ORDER BY, GROUP BY and LIMIT alone', () => {
+    const sql = "select 1, 'x' as y, concat(a, 'b') from t where c > 3 group by 1 order by 2 desc limit 10, 20";
+    expect(normalize(sql)).toEqual({
+      sql: "select 1, 'x' as y, concat(a, 'b') from t where c > :vtg1 group by 1 order by 2 desc limit 10, 20",
+      bindVars: { vtg1: 3n },
+    });
+    expect(normalize('select a from t limit 1 offset 2').sql).toBe('select a from t limit 1 offset 2');
+  });
+
+  it('normalizes insert values and update assignments', () => {
+    expect(normalize("insert into customer(email) values('alice@domain.com'), ('bob')")).toEqual({
+      sql: 'insert into customer(email) values(:vtg1), (:vtg2)',
+      bindVars: { vtg1: 'alice@domain.com', vtg2: 'bob' },
+    });
+    expect(normalize('update t set a = 1, b = a - 2 where id = 3').sql).toBe('update t set a = :vtg1, b = a - :vtg2 where id = :vtg3');
+    expect(normalize('delete from t where id = 3').bindVars).toEqual({ vtg1: 3n });
+  });
+
+  it('keeps typed literals, introducers, intervals, casts, json paths and comments', () => {
+    const sql =
+      "select a from t /* id = 7 */ where d > date '2020-01-01' and b = _binary'x' and e < now() - interval 1 day and cast(a as decimal(10, 2)) = 5 and j->'$.k' = 'v'";
+    expect(normalize(sql)).toEqual({
+      sql: "select a from t /* id = 7 */ where d > date '2020-01-01' and b = _binary'x' and e < now() - interval 1 day and cast(a as decimal(10, 2)) = :vtg1 and j->'$.k' = :vtg2",
+      bindVars: { vtg1: 5n, vtg2: 'v' },
+    });
+  });
+
+  it('keeps decimals, hex and subquery select lists as text and normalizes their WHERE', () => {
+    expect(normalize('select a from t where x = 1.5 and y = 0x1f and z in (select 1 from u where w = 2)')).toEqual({
+      sql: 'select a from t where x = 1.5 and y = 0x1f and z in (select 1 from u where w = :vtg1)',
+      bindVars: { vtg1: 2n },
+    });
+  });
+
+  it('does not touch other statements or sequences', () => {
+    for (const sql of ['set autocommit = 1', 'show tables like "x"', 'create table t (a int default 5)', 'select next 10 values from seq', 'use commerce'])
+      expect(normalize(sql).sql).toBe(sql);
+  });
+
+  it('skips names the caller already uses and keeps the caller bind vars', () => {
+    expect(normalize('select a from t where b = :vtg1 and c = 4', { vtg1: 1n })).toEqual({
+      sql: 'select a from t where b = :vtg1 and c = :vtg2',
+      bindVars: { vtg1: 1n, vtg2: 4n },
+    });
+  });
+
+  it('treats minus after an operand as binary and keeps huge integers as text', () => {
+    expect(normalize('select a from t where b = c -1').sql).toBe('select a from t where b = c -:vtg1');
+    expect(normalize('select a from t where b = 99999999999999999999999').sql).toBe('select a from t where b = 99999999999999999999999');
+    expect(normalize('select a from t where b = 18446744073709551615').bindVars).toEqual({ vtg1: 18446744073709551615n });
+  });
+
+  it('is fast enough for the plan-cache path', () => {
+    const n = 50_000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) normalize(`select * from customer where customer_id = ${i}`);
+    const usPer = ((performance.now() - t0) * 1000) / n;
+    console.log(`normalize point select: ${usPer.toFixed(2)} µs`);
+    const rows = Array.from({ length: 1000 }, (_, i) => `(${i}, 'user${i}@x.com')`).join(', ');
+    const sql = `insert into customer(customer_id, email) values ${rows}`;
+    const t1 = performance.now();
+    for (let i = 0; i < 50; i++) normalize(sql);
+    const usRow = ((performance.now() - t1) * 1000) / 50 / 1000;
+    console.log(`normalize 1000-row insert: ${usRow.toFixed(2)} µs/row`);
+    expect(usPer).toBeLessThan(20);
+  });
+});
+
+describe('SqlLexer', () => {
+  it('tokenizes words, strings, params, variables and operators', () => {
+    const lx = new SqlLexer("select `a``b`, @@session.x, :p, 'q\\'s' <=> 1e3 ->> x'0f'");
+    const kinds: [Tok, string][] = [];
+    for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) kinds.push([k, lx.text()]);
+    expect(kinds).toEqual([
+      [Tok.WORD, 'select'], [Tok.QUOTED_IDENT, '`a``b`'], [Tok.PUNCT, ','], [Tok.VARIABLE, '@@session.x'], [Tok.PUNCT, ','],
+      [Tok.PARAM, ':p'], [Tok.PUNCT, ','], [Tok.STRING, "'q\\'s'"], [Tok.PUNCT, '<=>'], [Tok.DECIMAL, '1e3'], [Tok.PUNCT, '->>'],
+      [Tok.HEX_OR_BIT, "x'0f'"],
+    ]);
+  });
+
+  it('unquotes MySQL strings and finds the first keyword', () => {
+    expect(unquoteString("'a\\nb''c\\%'")).toBe("a\nb'c\\%");
+    expect(unquoteString('"x""y"')).toBe('x"y');
+    expect(firstKeyword('  /* hi */ (SELECT 1)')).toBe('SELECT');
+    expect(firstKeyword('-- c\nshow tables')).toBe('SHOW');
+  });
+});
