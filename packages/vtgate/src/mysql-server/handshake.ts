@@ -1,0 +1,107 @@
+/**
+ * The connection phase: the server's Handshake v10 greeting, the client's HandshakeResponse41,
+ * the AuthSwitchRequest, and COM_CHANGE_USER (which repeats the login on an open connection).
+ * Any user and password are accepted (vtgate's `--mysql-auth-server-impl none`), so the auth data
+ * is read but never checked.
+ */
+import { randomBytes } from 'node:crypto';
+import { Capability, HANDSHAKE_CHARSET, NATIVE_PASSWORD_PLUGIN, PacketHeader } from './constants.js';
+import type { PacketWriter } from './packet-writer.js';
+import { MalformedPacketError, PayloadReader } from './payload-reader.js';
+
+/** Length of the auth scramble mysql_native_password uses. */
+export const SCRAMBLE_LENGTH = 20;
+
+/** What a client said when it logged in (or changed user). */
+export interface HandshakeResponse {
+  /** The client's capabilities, already masked by the server's. */
+  capabilities: number;
+  charset: number;
+  user: string;
+  database: string;
+  /** The auth plugin the client's auth data was made for ('' when the client did not say). */
+  authPlugin: string;
+}
+
+/** Makes a fresh scramble: 20 random bytes without NUL or '$', which some clients mishandle. */
+export function newScramble(): Buffer {
+  const s = randomBytes(SCRAMBLE_LENGTH);
+  for (let i = 0; i < s.length; i++) {
+    let b = s[i]! & 0x7f;
+    if (b === 0 || b === 0x24) b++;
+    s[i] = b;
+  }
+  return s;
+}
+
+/** Appends the Handshake v10 greeting (the first packet of every connection). */
+export function writeHandshakeV10(
+  w: PacketWriter,
+  opts: { serverVersion: string; connectionId: number; scramble: Buffer; capabilities: number; status: number },
+): void {
+  w.begin();
+  w.u8(10);
+  w.nulString(opts.serverVersion);
+  w.u32(opts.connectionId);
+  w.bytes(opts.scramble.subarray(0, 8));
+  w.u8(0);
+  w.u16(opts.capabilities & 0xffff);
+  w.u8(HANDSHAKE_CHARSET);
+  w.u16(opts.status);
+  w.u16(opts.capabilities >>> 16);
+  w.u8(SCRAMBLE_LENGTH + 1);
+  w.zeros(10);
+  w.bytes(opts.scramble.subarray(8));
+  w.u8(0);
+  w.nulString(NATIVE_PASSWORD_PLUGIN);
+  w.end();
+}
+
+/**
+ * Parses HandshakeResponse41. Throws MalformedPacketError for truncated packets, for clients
+ * without CLIENT_PROTOCOL_41 and for TLS requests (the server offers no SSL).
+ */
+export function parseHandshakeResponse(payload: Buffer, serverCapabilities: number): HandshakeResponse {
+  const r = new PayloadReader(payload);
+  const clientCaps = r.u32();
+  if ((clientCaps & Capability.PROTOCOL_41) === 0) throw new MalformedPacketError('client does not speak protocol 4.1');
+  if ((clientCaps & Capability.SSL) !== 0) throw new MalformedPacketError('client asked for TLS, which this server does not offer');
+  const caps = clientCaps & serverCapabilities;
+  r.u32();
+  const charset = r.u8();
+  r.skip(23);
+  const user = r.nulString();
+  if (caps & Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA) r.skip(r.lenencInt());
+  else if (caps & Capability.SECURE_CONNECTION) r.skip(r.u8());
+  else r.nulString();
+  const database = caps & Capability.CONNECT_WITH_DB && r.remaining > 0 ? r.nulString() : '';
+  const authPlugin = caps & Capability.PLUGIN_AUTH && r.remaining > 0 ? r.nulOrRestString() : '';
+  return { capabilities: caps, charset, user, database, authPlugin };
+}
+
+/** Parses a COM_CHANGE_USER payload (command byte included); the capabilities are the connection's. */
+export function parseChangeUser(payload: Buffer, capabilities: number): HandshakeResponse {
+  const r = new PayloadReader(payload, 1);
+  const user = r.nulString();
+  if (capabilities & Capability.SECURE_CONNECTION) r.skip(r.u8());
+  else r.nulString();
+  const database = r.remaining > 0 ? r.nulString() : '';
+  const charset = r.remaining >= 2 ? r.u16() & 0xff : HANDSHAKE_CHARSET;
+  const authPlugin = capabilities & Capability.PLUGIN_AUTH && r.remaining > 0 ? r.nulOrRestString() : '';
+  return { capabilities, charset, user, database, authPlugin };
+}
+
+/** True when the client must be switched to mysql_native_password before it can be let in. */
+export function needsAuthSwitch(resp: HandshakeResponse): boolean {
+  return (resp.capabilities & Capability.PLUGIN_AUTH) !== 0 && resp.authPlugin !== '' && resp.authPlugin !== NATIVE_PASSWORD_PLUGIN;
+}
+
+/** Appends an AuthSwitchRequest asking the client to answer the scramble with mysql_native_password. */
+export function writeAuthSwitchRequest(w: PacketWriter, scramble: Buffer): void {
+  w.begin();
+  w.u8(PacketHeader.AUTH_SWITCH);
+  w.nulString(NATIVE_PASSWORD_PLUGIN);
+  w.bytes(scramble);
+  w.u8(0);
+  w.end();
+}

@@ -1,0 +1,49 @@
+/**
+ * The text-protocol result set of COM_QUERY: column count, one column definition per field, an
+ * EOF (unless the client deprecated EOF), then one row packet per row, ended by writeEndOfRows.
+ */
+import { type Field, type SqlValue, valueToText } from '@vtsim/proto';
+import { defaultCharsetOf, impliedFlagsOf, mysqlTypeOf } from './column-type.js';
+import type { PacketWriter } from './packet-writer.js';
+import { writeEof } from './response-packets.js';
+
+/** Appends the column count and the column definitions (and the EOF after them unless `deprecateEof`). */
+export function writeResultSetHeader(w: PacketWriter, fields: readonly Field[], deprecateEof: boolean, status: number): void {
+  w.begin();
+  w.lenencInt(fields.length);
+  w.end();
+  for (const f of fields) writeColumnDefinition(w, f);
+  if (!deprecateEof) writeEof(w, status);
+}
+
+/** Appends one ColumnDefinition41 packet for a Vitess Field. */
+export function writeColumnDefinition(w: PacketWriter, f: Field): void {
+  w.begin();
+  w.lenencString('def');
+  w.lenencString(f.database);
+  w.lenencString(f.table);
+  w.lenencString(f.org_table);
+  w.lenencString(f.name);
+  w.lenencString(f.org_name);
+  w.u8(0x0c);
+  w.u16(f.charset || defaultCharsetOf(f.type));
+  w.u32(f.column_length);
+  w.u8(mysqlTypeOf(f.type));
+  w.u16((f.flags | impliedFlagsOf(f.type)) & 0xffff);
+  w.u8(f.decimals);
+  w.u16(0);
+  w.end();
+}
+
+/** Appends one text-protocol row: each value as a length-encoded string of its MySQL text, NULL as 0xFB. */
+export function writeTextRow(w: PacketWriter, row: readonly SqlValue[]): void {
+  w.begin();
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i]!;
+    if (v === null) w.u8(0xfb);
+    else if (typeof v === 'string') w.lenencString(v);
+    else if (v instanceof Uint8Array) w.lenencBytes(v);
+    else w.lenencString(valueToText(v)!);
+  }
+  w.end();
+}
