@@ -7,7 +7,7 @@ import type { Clock } from '@vtsim/binlog';
 import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
-import { MemoryConn, TopoServer } from '@vtsim/topo';
+import { TopoServer } from '@vtsim/topo';
 import { LocalMysqlNetwork, Tablet } from '@vtsim/vttablet';
 import { Vtgate } from '@vtsim/vtgate';
 
@@ -44,17 +44,16 @@ export class Cluster {
   private vtgateInstance: Vtgate | undefined;
   private closed = false;
 
-  private constructor(private readonly opts: ClusterOptions, readonly clock: Clock) {
-    this.cell = opts.cell ?? 'zone1';
+  private constructor(private readonly opts: ClusterOptions, readonly clock: Clock, topo: TopoServer, cell: string) {
+    this.cell = cell;
     this.host = opts.host ?? '127.0.0.1';
-    this.topo = new TopoServer(new MemoryConn());
+    this.topo = topo;
   }
 
-  /** Starts an empty cluster: a topology with the cell registered, no tablets, no vtgate. */
+  /** Starts an empty cluster: a memory topology with the cell registered, no tablets, no vtgate. */
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
-    const cluster = new Cluster(opts, opts.clock ?? systemClock);
-    await cluster.topo.createCellInfo(cluster.cell, { server_address: 'memory', root: `/vitess/${cluster.cell}` });
-    return cluster;
+    const cell = opts.cell ?? 'zone1';
+    return new Cluster(opts, opts.clock ?? systemClock, await TopoServer.newMemory(cell), cell);
   }
 
   /** The vtgate, if started. */

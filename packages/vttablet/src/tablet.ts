@@ -166,7 +166,7 @@ export class Tablet implements QueryService {
 
   private async init(): Promise<void> {
     const { topo, keyspace, shard } = this.opts;
-    await ignoreExists(() => topo.createKeyspace(keyspace, { sidecar_db_name: this.sidecarDbName } as never));
+    await ignoreExists(() => topo.createKeyspace(keyspace, { sidecar_db_name: this.sidecarDbName }));
     await ignoreExists(() => topo.createShard(keyspace, shard));
     const si = await topo.getShard(keyspace, shard);
     await topo.createTablet({
@@ -180,7 +180,9 @@ export class Tablet implements QueryService {
       db_name_override: '',
       mysql_hostname: this.opts.hostname ?? 'localhost',
       mysql_port: 17000 + this.alias.uid,
-    } as never).catch(async (err: unknown) => {
+      primary_term_start_time: null,
+      default_conn_collation: 255,
+    }).catch(async (err: unknown) => {
       if (!(err instanceof TopoError) || err.code !== 'NodeExists') throw err;
       await topo.updateTabletFields(this.alias, (t) => {
         t.type = this.tabletType;
@@ -194,9 +196,9 @@ export class Tablet implements QueryService {
     if (this.tabletType === TabletType.REPLICA) {
       const nowSeconds = Math.floor(this.opts.clock.now() / 1000);
       const updated = await topo.updateShardFields(keyspace, shard, (s) => {
-        if (s.primary_alias && tabletAliasString(s.primary_alias) !== tabletAliasString(this.alias)) return;
+        if (s.primary_alias && tabletAliasString(s.primary_alias) !== tabletAliasString(this.alias)) return false;
         s.primary_alias = { ...this.alias };
-        s.primary_term_start_time = { seconds: nowSeconds, nanoseconds: 0 } as never;
+        s.primary_term_start_time = { seconds: nowSeconds, nanoseconds: 0 };
       });
       electedPrimary = !!updated.shard.primary_alias && tabletAliasString(updated.shard.primary_alias) === tabletAliasString(this.alias);
       if (electedPrimary) this.primaryTermStart = nowSeconds;

@@ -1,0 +1,12 @@
+/**
+ * @vtsim/vttablet: a simulated mysqld and the vttablet in front of it. vtgate and vtctld use only
+ * the QueryService interface and the Tablet's lifecycle; the mysqld is exported for tests and
+ * tooling that inspect a server directly.
+ */
+export type { ExecuteOptions, QueryService, RealtimeStats, StreamHealthResponse, TabletDialer } from './query-service.js';
+export { Tablet, type TabletOptions } from './tablet.js';
+export { LocalMysqlNetwork, type MysqlNetwork } from './mysql-network.js';
+export { LatestValue } from './latest-value.js';
+export { Replication, type ReplicationStatus } from './replication.js';
+export { createSidecarDatabase } from './sidecar.js';
+export { Mysqld, MysqlSession, type MysqldOptions } from './mysqld/mysqld.js';
