@@ -7,6 +7,8 @@
 import { parseArgs } from 'node:util';
 import { controlCall } from './control-client.js';
 import { down } from './down-command.js';
+import { example } from './example-command.js';
+import { runMysqlScript } from './mysql-client.js';
 import { up } from './up-command.js';
 
 const usage = `usage: vtsim <command> [flags]
@@ -21,6 +23,9 @@ commands:
                            stop a tablet
   vtgate up | vtgate down  start or stop vtgate in the running cluster
   status                   print the running cluster's components as JSON
+  mysql [--table] [-e SQL] [database]
+                           a minimal mysql client (batch mode) for machines without one
+  example                  the guided tour (npm run example)
 
 Environment: VTDATAROOT (pid file and log; default <repo>/vtdataroot); KEYSPACE, SHARD, TABLET_UID
 and CELL stand in for the tablet flags, as in the local example's scripts.`;
@@ -42,7 +47,12 @@ async function main(argv: string[]): Promise<number> {
       shard: { type: 'string', default: process.env.SHARD },
       uid: { type: 'string', default: process.env.TABLET_UID },
       cell: { type: 'string', default: process.env.CELL },
-      help: { type: 'boolean', short: 'h', default: false },
+      help: { type: 'boolean', default: false },
+      table: { type: 'boolean', short: 't', default: false },
+      execute: { type: 'string', short: 'e' },
+      user: { type: 'string', short: 'u', default: 'root' },
+      'mysql-host': { type: 'string', short: 'h' },
+      P: { type: 'string', short: 'P' },
     },
   });
   const [command, sub] = positionals;
@@ -88,13 +98,32 @@ async function main(argv: string[]): Promise<number> {
     case 'vtgate down':
       await controlCall(control, 'DELETE', '/api/vtgate');
       return 0;
+    case 'example':
+      await example(log, Number(values['mysql-port']));
+      return 0;
     case 'status':
       log(JSON.stringify(await controlCall(control, 'GET', '/api/status'), null, 2));
       return 0;
     default:
+      if (command === 'mysql') {
+        const script = values.execute ?? (await readStdin());
+        return runMysqlScript(script, {
+          host: values['mysql-host'] ?? values.host!,
+          port: Number(values.P ?? values['mysql-port']),
+          user: values.user!,
+          database: sub,
+          table: values.table!,
+        });
+      }
       console.error(`vtsim: unknown command '${positionals.join(' ')}'\n\n${usage}`);
       return 1;
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 main(process.argv.slice(2)).then(
