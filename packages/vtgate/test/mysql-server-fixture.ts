@@ -42,8 +42,15 @@ export class FixtureHandler implements MysqlSessionHandler {
   async query(sql: string): Promise<Result> {
     this.calls.push(sql);
     const lower = sql.toLowerCase();
-    if (lower === 'select @@version_comment limit 1') {
-      return rowsResult([field('@@version_comment', Type.VARCHAR, { table: '', org_table: '', database: '' })], [['vtsim fixture']]);
+    if (lower.startsWith('select @@')) {
+      const names = sql.slice(7).replace(/ limit 1$/i, '').split(/,\s*/);
+      return rowsResult(
+        names.map((n) => field(n, Type.VARCHAR, { table: '', org_table: '', database: '' })),
+        [names.map((n) => (n.startsWith('@@character_set') ? 'utf8mb4' : 'vtsim fixture'))],
+      );
+    }
+    if (lower === 'select database(), user() limit 1') {
+      return rowsResult([field('DATABASE()', Type.VARCHAR), field('USER()', Type.VARCHAR)], [[this.db === '' ? null : this.db, `${this.info.user}@localhost`]]);
     }
     if (lower === 'select database()') return rowsResult([field('database()', Type.VARCHAR)], [[this.db === '' ? null : this.db]]);
     if (lower.startsWith('use ')) {
@@ -90,6 +97,24 @@ export class FixtureHandler implements MysqlSessionHandler {
         [
           [-5n, 18446744073709551615n, '12.50', 1.5, 'héllo ☃', Buffer.from([0, 1, 2, 255]), '2024-01-31 12:00:00', null],
           [7n, 0n, '-0.01', 1e-7, '', Buffer.alloc(0), '1999-12-31 23:59:59', 3n],
+        ],
+      );
+    }
+    if (lower.startsWith('show ')) return rowsResult([field('Tables', Type.VARCHAR, { table: '', org_table: '', database: '' })], []);
+    if (lower === 'people') {
+      return rowsResult(
+        [
+          field('id', Type.INT64, { flags: 3 }),
+          field('name', Type.VARCHAR),
+          field('balance', Type.DECIMAL, { decimals: 2 }),
+          field('score', Type.FLOAT64),
+          field('joined', Type.DATE),
+          field('note', Type.TEXT),
+        ],
+        [
+          [1n, 'Alice', '1234.50', 0.25, '2024-01-31', null],
+          [22n, 'Bob', '-7.00', 100, '1999-12-31', 'regular'],
+          [333n, 'Zoë', '0.00', -1.5e-9, '2000-02-29', ''],
         ],
       );
     }

@@ -18,10 +18,15 @@ export const Capability = {
   PLUGIN_AUTH: 1 << 19,
   CONNECT_ATTRS: 1 << 20,
   PLUGIN_AUTH_LENENC_CLIENT_DATA: 1 << 21,
+  SESSION_TRACK: 1 << 23,
   DEPRECATE_EOF: 1 << 24,
 } as const;
 
-/** Everything vtgate offers; SSL is deliberately absent. */
+/**
+ * Everything vtgate offers; SSL is deliberately absent. SESSION_TRACK is offered (no session state
+ * is ever sent) so that every client reads the OK packet's info text as the length-encoded string
+ * the C client libraries always expect; mysql2 reads it as the rest of the packet without it.
+ */
 export const SERVER_CAPABILITIES =
   Capability.LONG_PASSWORD |
   Capability.FOUND_ROWS |
@@ -35,6 +40,7 @@ export const SERVER_CAPABILITIES =
   Capability.PLUGIN_AUTH |
   Capability.CONNECT_ATTRS |
   Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA |
+  Capability.SESSION_TRACK |
   Capability.DEPRECATE_EOF;
 
 /** Server status bits carried in OK and EOF packets. */

@@ -6,7 +6,7 @@ import { SqlError } from '@vtsim/proto';
 import { PacketHeader } from './constants.js';
 import type { PacketWriter } from './packet-writer.js';
 
-/** Appends an OK packet. `info` is sent as the trailing human-readable text. */
+/** Appends an OK packet. `info` (the human-readable text, e.g. `Records: 2 …`) goes length-encoded, as libmysqlclient and libmariadb read it. */
 export function writeOk(w: PacketWriter, affectedRows: number | bigint, lastInsertId: number | bigint, status: number, info = ''): void {
   w.begin();
   w.u8(PacketHeader.OK);
@@ -14,7 +14,7 @@ export function writeOk(w: PacketWriter, affectedRows: number | bigint, lastInse
   w.lenencInt(lastInsertId);
   w.u16(status);
   w.u16(0);
-  if (info !== '') w.rawString(info);
+  if (info !== '') w.lenencString(info);
   w.end();
 }
 
