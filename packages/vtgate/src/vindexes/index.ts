@@ -1,0 +1,10 @@
+/** Vindexes: functional mappings from column values to keyspace ids, and their registry. */
+export { BinaryMd5Vindex } from './binary-md5.js';
+export { BinaryVindex } from './binary.js';
+export { HashVindex } from './hash.js';
+export { NumericVindex } from './numeric.js';
+export { createVindex, vindexTypes } from './registry.js';
+export { ReverseBitsVindex } from './reverse-bits.js';
+export { UnicodeLooseMd5Vindex, looseText } from './unicode-loose-md5.js';
+export type { Vindex } from './vindex.js';
+export { XxhashVindex } from './xxhash.js';
