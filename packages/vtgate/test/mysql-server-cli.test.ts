@@ -8,7 +8,7 @@ import { type FixtureHandler, startFixtureServer, waitFor } from './mysql-server
 
 function onPath(cmd: string): boolean {
   try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    execFileSync('/bin/sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

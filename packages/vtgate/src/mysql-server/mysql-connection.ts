@@ -36,6 +36,11 @@ export interface MysqlConnectionOptions {
 
 /** While a result is being encoded, bytes are handed to the socket whenever this many have piled up. */
 const FLUSH_AT = 64 * 1024;
+/**
+ * Largest packet accepted before login: a real handshake response is a few hundred bytes, so
+ * anything bigger is a client speaking another protocol (an HTTP request, say) and is refused at once.
+ */
+const MAX_HANDSHAKE_PACKET = 64 * 1024;
 /** Pipelined commands beyond this many stop the socket from reading until the queue drains. */
 const QUEUE_HIGH_WATER = 16;
 
@@ -82,7 +87,7 @@ export class MysqlConnection {
       database: '',
       remoteAddress: `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`,
     };
-    this.reader = new PacketReader(opts.maxAllowedPacket, (payload, seq) => this.enqueue({ payload, seq }));
+    this.reader = new PacketReader(MAX_HANDSHAKE_PACKET, (payload, seq) => this.enqueue({ payload, seq }));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.wakeDrainWaiters());
@@ -147,7 +152,8 @@ export class MysqlConnection {
         const p = this.queue.shift()!;
         this.out.seq = (p.seq + 1) & 0xff;
         if (p.payload === null) {
-          writeErr(this.out, 1153, '08S01', "Got a packet bigger than 'max_allowed_packet' bytes");
+          if (this.phase === 'command') writeErr(this.out, 1153, '08S01', "Got a packet bigger than 'max_allowed_packet' bytes");
+          else writeErr(this.out, 1043, '08S01', 'Bad handshake');
           this.endConnection();
           return;
         }
@@ -160,7 +166,12 @@ export class MysqlConnection {
     } catch (err) {
       const what = err instanceof MalformedPacketError ? 'malformed packet' : 'internal error';
       this.opts.log(`connection ${this.info.connectionId}: ${what}: ${err instanceof Error ? err.message : String(err)}`);
-      this.destroy();
+      if (this.phase === 'handshake' && err instanceof MalformedPacketError) {
+        writeErr(this.out, 1043, '08S01', 'Bad handshake');
+        this.endConnection();
+      } else {
+        this.destroy();
+      }
     } finally {
       this.running = false;
     }
@@ -213,6 +224,7 @@ export class MysqlConnection {
     }
     if (this.phase === 'closed') return;
     this.phase = 'command';
+    this.reader.setMaxPayload(this.opts.maxAllowedPacket);
     writeOk(this.out, 0, 0, this.status());
     this.flush();
   }

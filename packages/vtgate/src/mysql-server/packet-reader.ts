@@ -31,9 +31,14 @@ export class PacketReader {
   private continuedLength = 0;
 
   constructor(
-    private readonly maxPayload: number,
+    private maxPayload: number,
     private readonly onPacket: (payload: Buffer, seq: number) => void,
   ) {}
+
+  /** Changes the payload limit for packets whose header has not been read yet. */
+  setMaxPayload(limit: number): void {
+    this.maxPayload = limit;
+  }
 
   /** Bytes received that do not yet form a complete logical packet. */
   get pendingBytes(): number {
