@@ -129,7 +129,6 @@ function handshakeResponse(caps: number, user: string, plugin: string, db = ''):
   return Buffer.concat(parts);
 }
 
-const statusOf = (p: Packet) => (p.payload[0] === 0xfe && p.payload.length === 5 ? p.payload.readUInt16LE(3) : NaN);
 
 let server: MysqlServer;
 let port: number;
