@@ -1,5 +1,5 @@
 /** A column's declared SQL type, decoded once from its DDL definition. */
-import { Type } from '@vtsim/proto';
+import { Charset, ER, Type, sqlError } from '@vtsim/proto';
 
 /** A column's type as declared, in the terms both storage and result metadata need. */
 export interface ColumnType {
@@ -24,10 +24,152 @@ export interface ColumnType {
 /**
  * Decodes a node-sql-parser column `definition` object (`{dataType, length, scale, suffix, expr}`).
  *
- * `options.charset` is the column's `CHARACTER SET` clause if any (`binary` makes text types binary).
- * Throws SqlError 1235 (NOT_SUPPORTED_YET) for types vtsim does not model (spatial, vector).
+ * `options.charset` is the column's `CHARACTER SET` clause if any (`binary` turns CHAR/VARCHAR/TEXT into
+ * BINARY/VARBINARY/BLOB, as MySQL does). Throws SqlError 1235 (NOT_SUPPORTED_YET) for types vtsim does not
+ * model (spatial, vector) and 1064 for a type it cannot read; 1426 for a DECIMAL precision above 65.
  */
 export function parseColumnType(definition: { dataType: string; [k: string]: any }, options?: { charset?: string }): ColumnType {
-  void options;
-  throw new Error(`parseColumnType: not implemented yet: ${definition.dataType}`);
+  const dataType = String(definition.dataType).toUpperCase();
+  const suffix: string[] = Array.isArray(definition.suffix) ? definition.suffix.map((x: unknown) => String(x).toUpperCase()) : [];
+  const unsigned = suffix.includes('UNSIGNED') || suffix.includes('ZEROFILL');
+  const hasLength = typeof definition.length === 'number';
+  const length: number = hasLength ? definition.length : 0;
+  const scale: number | null = typeof definition.scale === 'number' ? definition.scale : null;
+  const binaryCharset = options?.charset?.toLowerCase() === 'binary';
+  const text = (type: Type, name: string, len: number, withLength: boolean): ColumnType =>
+    binaryCharset
+      ? text2binary(type, name, len, withLength)
+      : { type, columnType: withLength ? `${name}(${len})` : name, length: len, precision: 0, scale: 0, unsigned: false, charset: Charset.UTF8MB4 };
+  switch (dataType) {
+    case 'TINYINT': case 'SMALLINT': case 'MEDIUMINT': case 'INT': case 'INTEGER': case 'BIGINT': {
+      const base = dataType === 'INTEGER' ? 'int' : dataType.toLowerCase();
+      const type = INT_TYPES[base]![unsigned ? 1 : 0];
+      // MySQL 8 drops integer display widths from COLUMN_TYPE, except tinyint(1) (boolean).
+      const width = base === 'tinyint' && length === 1 ? '(1)' : '';
+      const zerofill = suffix.includes('ZEROFILL') ? ' zerofill' : '';
+      return numeric(type, `${base}${width}${unsigned ? ' unsigned' : ''}${zerofill}`, base === 'tinyint' && length === 1 ? 1 : 0, 0, 0, unsigned);
+    }
+    case 'BOOLEAN': case 'BOOL':
+      return numeric(Type.INT8, 'tinyint(1)', 1, 0, 0, false);
+    case 'DECIMAL': case 'NUMERIC': case 'DEC': case 'FIXED': {
+      const p = hasLength ? length : 10;
+      const s = scale ?? 0;
+      if (p > 65) throw sqlError(ER.TOO_BIG_PRECISION, `Too-big precision ${p} specified for 'decimal'. Maximum is 65.`);
+      if (s > 30 || s > p) throw sqlError(ER.PARSE_ERROR, `Too big scale ${s} specified for 'decimal'. Maximum is 30.`);
+      return numeric(Type.DECIMAL, `decimal(${p},${s})${unsigned ? ' unsigned' : ''}`, 0, p, s, unsigned);
+    }
+    case 'FLOAT': case 'DOUBLE': case 'REAL': case 'DOUBLE PRECISION': {
+      // FLOAT(p) with p > 24 is a DOUBLE; FLOAT(m,d) and DOUBLE(m,d) keep their display precision.
+      const isDouble = dataType !== 'FLOAT' || (hasLength && scale === null && length > 24);
+      const name = isDouble ? 'double' : 'float';
+      const md = hasLength && scale !== null ? `(${length},${scale})` : '';
+      return numeric(isDouble ? Type.FLOAT64 : Type.FLOAT32, `${name}${md}${unsigned ? ' unsigned' : ''}`, 0, md ? length : 0, md ? scale! : 0, unsigned);
+    }
+    case 'BIT': {
+      const n = hasLength ? length : 1;
+      if (n < 1 || n > 64) throw sqlError([1439, '42000'], `Display width out of range for column (max = 64)`);
+      return { type: Type.BIT, columnType: `bit(${n})`, length: n, precision: 0, scale: 0, unsigned: true, charset: Charset.BINARY };
+    }
+    case 'CHAR':
+      return text(Type.CHAR, 'char', hasLength ? length : 1, true);
+    case 'VARCHAR':
+      if (!hasLength) throw sqlError(ER.PARSE_ERROR, 'syntax error: VARCHAR needs a length');
+      return text(Type.VARCHAR, 'varchar', length, true);
+    case 'BINARY':
+      return binary(Type.BINARY, 'binary', hasLength ? length : 1, true);
+    case 'VARBINARY':
+      if (!hasLength) throw sqlError(ER.PARSE_ERROR, 'syntax error: VARBINARY needs a length');
+      return binary(Type.VARBINARY, 'varbinary', length, true);
+    case 'TINYTEXT': return text(Type.TEXT, 'tinytext', 255, false);
+    case 'TEXT': return text(Type.TEXT, 'text', 65535, false);
+    case 'MEDIUMTEXT': return text(Type.TEXT, 'mediumtext', 16777215, false);
+    case 'LONGTEXT': return text(Type.TEXT, 'longtext', 4294967295, false);
+    case 'TINYBLOB': return binary(Type.BLOB, 'tinyblob', 255, false);
+    case 'BLOB': return binary(Type.BLOB, 'blob', 65535, false);
+    case 'MEDIUMBLOB': return binary(Type.BLOB, 'mediumblob', 16777215, false);
+    case 'LONGBLOB': return binary(Type.BLOB, 'longblob', 4294967295, false);
+    case 'DATE':
+      return temporal(Type.DATE, 'date', 0);
+    case 'DATETIME': case 'TIMESTAMP': case 'TIME': {
+      const fsp = hasLength ? length : 0;
+      if (fsp > 6) throw sqlError(ER.TOO_BIG_PRECISION, `Too-big precision ${fsp} specified for '${dataType.toLowerCase()}'. Maximum is 6.`);
+      const type = dataType === 'DATETIME' ? Type.DATETIME : dataType === 'TIMESTAMP' ? Type.TIMESTAMP : Type.TIME;
+      return temporal(type, dataType.toLowerCase() + (fsp ? `(${fsp})` : ''), fsp);
+    }
+    case 'YEAR':
+      return { type: Type.YEAR, columnType: 'year', length: 4, precision: 0, scale: 0, unsigned: true, charset: Charset.BINARY };
+    case 'ENUM': case 'SET': {
+      const values: string[] = (definition.expr?.value ?? []).map((e: { value: unknown }) => String(e.value));
+      const quoted = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',');
+      const type = dataType === 'ENUM' ? Type.ENUM : Type.SET;
+      return { type, columnType: `${dataType.toLowerCase()}(${quoted})`, length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.UTF8MB4, enumValues: values };
+    }
+    case 'JSON':
+      return { type: Type.JSON, columnType: 'json', length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.BINARY };
+    case 'GEOMETRY': case 'POINT': case 'LINESTRING': case 'POLYGON': case 'MULTIPOINT': case 'MULTILINESTRING':
+    case 'MULTIPOLYGON': case 'GEOMETRYCOLLECTION': case 'VECTOR':
+      throw sqlError(ER.NOT_SUPPORTED_YET, `This version of vtsim doesn't yet support '${dataType.toLowerCase()} columns'`);
+    default:
+      throw sqlError(ER.PARSE_ERROR, `syntax error: unknown column type '${definition.dataType}'`);
+  }
+}
+
+const INT_TYPES: Record<string, [Type, Type]> = {
+  tinyint: [Type.INT8, Type.UINT8],
+  smallint: [Type.INT16, Type.UINT16],
+  mediumint: [Type.INT24, Type.UINT24],
+  int: [Type.INT32, Type.UINT32],
+  bigint: [Type.INT64, Type.UINT64],
+};
+
+function numeric(type: Type, columnType: string, length: number, precision: number, scale: number, unsigned: boolean): ColumnType {
+  return { type, columnType, length, precision, scale, unsigned, charset: Charset.BINARY };
+}
+
+function binary(type: Type, name: string, length: number, withLength: boolean): ColumnType {
+  return { type, columnType: withLength ? `${name}(${length})` : name, length, precision: 0, scale: 0, unsigned: false, charset: Charset.BINARY };
+}
+
+function text2binary(type: Type, name: string, length: number, withLength: boolean): ColumnType {
+  if (type === Type.CHAR) return binary(Type.BINARY, 'binary', length, true);
+  if (type === Type.VARCHAR) return binary(Type.VARBINARY, 'varbinary', length, true);
+  return binary(Type.BLOB, name.replace('text', 'blob'), length, withLength);
+}
+
+function temporal(type: Type, columnType: string, fsp: number): ColumnType {
+  return { type, columnType, length: 0, precision: fsp, scale: 0, unsigned: false, charset: Charset.BINARY };
+}
+
+/** Integer range of an integral column type: [min, max]. */
+export function integerRange(ct: ColumnType): [bigint, bigint] {
+  switch (ct.type) {
+    case Type.INT8: return [-128n, 127n];
+    case Type.UINT8: return [0n, 255n];
+    case Type.INT16: return [-32768n, 32767n];
+    case Type.UINT16: return [0n, 65535n];
+    case Type.INT24: return [-8388608n, 8388607n];
+    case Type.UINT24: return [0n, 16777215n];
+    case Type.INT32: return [-2147483648n, 2147483647n];
+    case Type.UINT32: return [0n, 4294967295n];
+    case Type.UINT64: return [0n, 18446744073709551615n];
+    case Type.BIT: return [0n, (1n << BigInt(ct.length)) - 1n];
+    default: return [-9223372036854775808n, 9223372036854775807n];
+  }
+}
+
+/** The ColumnType an expression result of Vitess type `type` is described by when nothing is declared. */
+export function columnTypeOf(type: Type): ColumnType {
+  switch (type) {
+    case Type.INT64: return numeric(type, 'bigint', 0, 0, 0, false);
+    case Type.UINT64: return numeric(type, 'bigint unsigned', 0, 0, 0, true);
+    case Type.FLOAT64: return numeric(type, 'double', 0, 0, 0, false);
+    case Type.DECIMAL: return numeric(type, 'decimal(65,30)', 0, 65, 30, false);
+    case Type.VARBINARY: return binary(type, 'varbinary', 0, false);
+    case Type.DATE: return temporal(type, 'date', 0);
+    case Type.DATETIME: return temporal(type, 'datetime', 0);
+    case Type.TIME: return temporal(type, 'time', 0);
+    case Type.JSON: return { type, columnType: 'json', length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.BINARY };
+    case Type.NULL_TYPE: return binary(type, 'null', 0, false);
+    default: return { type: Type.VARCHAR, columnType: 'varchar', length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.UTF8MB4 };
+  }
 }

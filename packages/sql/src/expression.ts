@@ -1,54 +1,714 @@
-/** Compiles expression ASTs into closures evaluated per row (Vitess's evalengine). */
-import type { BindVars, SqlValue, Type } from '@vtsim/proto';
-import type { ColumnType } from './column-type.js';
+/**
+ * Compiles expression ASTs into closures evaluated per row (Vitess's evalengine): name resolution,
+ * literal typing and the choice of MySQL semantics (integer/decimal/double arithmetic, collation, NULL
+ * logic) happen once at compile time; evaluation walks no AST.
+ */
+import { ER, SqlError, Type, sqlError, type SqlValue } from '@vtsim/proto';
+import { arithmetic, negate, type ArithOp } from './arithmetic.js';
+import { castResultType, castTargetOf, castValue } from './cast.js';
+import { makeComparator, type Comparator } from './comparison.js';
+import {
+  arithmeticType, constant, isBinaryCollated, isIntType, isUnsignedType, typed, unifyTypes,
+  type CompiledExpr, type EvalEnv, type ExprScope,
+} from './compiled-expr.js';
+import { formatDecimal, parseDecimal } from './decimal.js';
+import { formatDate, formatDateTime, formatTime, parseDateTime, parseTime } from './datetime.js';
+import { compileFunction, convertToType, dateArithmetic, jsonExtract, jsonUnquote } from './functions.js';
+import { likeMatcher, regexpMatcher, type Matcher } from './like.js';
 import type { Expr, Statement } from './parse.js';
+import { INT64_RANGE, MAX_UINT64, isTrue, toText } from './values.js';
+import { aggregateCall, aggregateResultType, isAggregateNode } from './aggregate.js';
 
-/** How a compiled expression resolves names; supplied by the statement being planned. */
-export interface ExprScope {
-  /** Resolves a column reference to its index in {@link EvalEnv.row}; throws SqlError 1054 (unknown) or 1052 (ambiguous). */
-  column(table: string | null, name: string): { index: number; type: ColumnType | null };
-  /** Index in {@link EvalEnv.row} that holds this aggregate call's value; absent → aggregates are an error 1111. */
-  aggregate?(node: Expr): number;
-  /** Compiles a subquery into a function returning its rows; absent → subqueries are an error 1235. */
-  subquery?(ast: Statement): (env: EvalEnv) => SqlValue[][];
-}
+export type { CompiledExpr, EvalEnv, ExprScope, SessionContext } from './compiled-expr.js';
 
-/** Per-connection state that expressions may read (DATABASE(), NOW(), @vars, @@vars, LAST_INSERT_ID()). */
-export interface SessionContext {
-  database: string;
-  user: string;
-  connectionId: number;
-  lastInsertId: bigint;
-  /** Current time in ms since the epoch (from the injected clock). */
-  now(): number;
-  /** A number in [0, 1) from the seeded random source. */
-  random(): number;
-  userVariables: Map<string, SqlValue>;
-  /** A system variable's value; throws SqlError 1193 if unknown. */
-  systemVariable(name: string, scope: 'session' | 'global'): SqlValue;
-}
+const TRUE = 1n;
+const FALSE = 0n;
 
-/** Everything a compiled expression reads when evaluated. */
-export interface EvalEnv {
-  row: readonly SqlValue[];
-  bindVars: BindVars;
-  session: SessionContext;
-}
-
-/** A compiled expression: call it with an environment to get the value; `type` is its result type. */
-export interface CompiledExpr {
-  (env: EvalEnv): SqlValue;
-  readonly type: Type;
-  readonly columnType?: ColumnType;
+/** What function compilers need from the expression compiler. */
+export interface ExprCompiler {
+  readonly scope: ExprScope;
+  compile(node: Expr): CompiledExpr;
+  /** Renders a node as SQL text for error messages (MySQL's `'(a + 1)'` in error 1690). */
+  render(node: Expr): string;
 }
 
 /**
  * Compiles an expression AST once into a closure tree; evaluation walks no AST.
  *
- * Compile-time errors: 1054/1052 from the scope, 1305 `FUNCTION <db>.<name> does not exist`,
- * 1582 wrong argument count, 1111 aggregate without scope support. Evaluation errors: 1105
- * `missing bind var <name>`, 1690 BIGINT out of range, 1242 subquery returns more than 1 row.
+ * Compile-time errors: 1054/1052 from the scope, 1305 `FUNCTION <db>.<name> does not exist`, 1582
+ * wrong argument count, 1111 aggregate where the scope has none, 1235 unsupported syntax, 1241 a row
+ * where a value is needed. Evaluation errors: 1105 `missing bind var <name>`, 1690 BIGINT/DOUBLE out of
+ * range, 1242 a scalar subquery returning more than one row, 3141 invalid JSON. The AST is only read.
  */
 export function compileExpr(ast: Expr, scope: ExprScope): CompiledExpr {
-  throw new Error(`compileExpr: not implemented yet ${ast.type} ${typeof scope}`);
+  const compiler: ExprCompiler = { scope, compile: (n) => compileNode(n, compiler), render: renderExpr };
+  return compiler.compile(ast);
 }
+
+function unsupported(what: string): SqlError {
+  return sqlError(ER.NOT_SUPPORTED_YET, `This version of vtsim doesn't yet support '${what}'`);
+}
+
+/** Reads an identifier that node-sql-parser gives either as a string or as a quoted-string node. */
+export function identName(x: unknown): string {
+  if (typeof x === 'string') return x;
+  if (x && typeof x === 'object') {
+    const o = x as { expr?: { value?: unknown }; value?: unknown };
+    if (o.expr && typeof o.expr.value === 'string') return o.expr.value;
+    if (typeof o.value === 'string') return o.value;
+  }
+  return String(x);
+}
+
+function compileNode(node: Expr, c: ExprCompiler): CompiledExpr {
+  if (node.type === undefined && node.ast) return compileScalarSubquery(node.ast, c);
+  switch (node.type) {
+    case 'number': case 'bigint': return numberLiteral(node.value);
+    case 'single_quote_string': case 'double_quote_string': case 'natural_string': case 'string': case 'regex_string':
+      return stringLiteral(String(node.value), node.prefix);
+    case 'hex_string': case 'full_hex_string': {
+      const hex = String(node.value);
+      return constant(Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex'), Type.VARBINARY);
+    }
+    case 'bit_string': {
+      const bits = String(node.value);
+      const n = bits === '' ? 0n : BigInt('0b' + bits);
+      const len = Math.max(1, Math.ceil(bits.length / 8));
+      return constant(Buffer.from(n.toString(16).padStart(len * 2, '0'), 'hex'), Type.VARBINARY);
+    }
+    case 'null': return constant(null, Type.NULL_TYPE);
+    case 'bool': return constant(node.value ? TRUE : FALSE, Type.INT64);
+    case 'date': case 'time': case 'timestamp': case 'datetime': return temporalLiteral(node.type, String(node.value));
+    case 'param': return compileParam(String(node.value));
+    case 'origin':
+      if (node.value === '?') throw sqlError(ER.UNKNOWN_ERROR, 'positional bind variables (?) are not supported; use :name');
+      throw unsupported(String(node.value));
+    case 'column_ref': return compileColumn(node, c);
+    case 'var': return compileVariable(node);
+    case 'assign': return compileAssign(node, c);
+    case 'binary_expr': return compileBinary(node, c);
+    case 'unary_expr': return compileUnary(node, c);
+    case 'case': return compileCase(node, c);
+    case 'function': return isAggregateNode(node) ? compileAggregate(node, c) : compileFunction(node, c);
+    case 'aggr_func': return compileAggregate(node, c);
+    case 'cast': return compileCast(node, c);
+    case 'extract': return compileFunction({ type: 'function', name: { name: [{ value: 'extract' }] }, args: { type: 'expr_list', value: [{ type: 'origin', value: node.args.field }, node.args.source] } }, c);
+    case 'expr_list': {
+      const list: Expr[] = node.value ?? [];
+      if (list.length === 1) return c.compile(list[0]!);
+      throw sqlError(ER.OPERAND_COLUMNS, 'Operand should contain 1 column(s)');
+    }
+    case 'interval': throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near 'interval'`);
+    default: throw unsupported(`expression ${node.type}`);
+  }
+}
+
+// ---- literals ----------------------------------------------------------------------------------
+
+/** Types a numeric literal as MySQL does: integers are BIGINT (UNSIGNED past 2^63−1, DECIMAL past 2^64−1), `1.5` is DECIMAL, `1e3` is DOUBLE. */
+function numberLiteral(value: number | string): CompiledExpr {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && Number.isSafeInteger(value)) return constant(BigInt(value), Type.INT64);
+    return numberLiteral(String(value));
+  }
+  const text = value.trim();
+  if (/[eE]/.test(text)) return constant(Number(text), Type.FLOAT64);
+  const d = parseDecimal(text);
+  if (d === null) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${text}'`);
+  if (d.scale > 0) return constant(formatDecimal(d), Type.DECIMAL);
+  if (d.unscaled >= INT64_RANGE[0] && d.unscaled <= INT64_RANGE[1]) return constant(d.unscaled, Type.INT64);
+  if (d.unscaled >= 0n && d.unscaled <= MAX_UINT64) return constant(d.unscaled, Type.UINT64);
+  return constant(formatDecimal(d), Type.DECIMAL);
+}
+
+function stringLiteral(value: string, prefix: unknown): CompiledExpr {
+  const p = typeof prefix === 'string' ? prefix.toLowerCase() : '';
+  if (p === '_binary' || p === 'binary') return constant(Buffer.from(value, 'utf8'), Type.VARBINARY);
+  return constant(value, Type.VARCHAR);
+}
+
+function temporalLiteral(kind: string, value: string): CompiledExpr {
+  if (kind === 'time') {
+    const t = parseTime(value);
+    if (!t) throw sqlError(ER.TRUNCATED_WRONG_VALUE, `Incorrect TIME value: '${value}'`);
+    return constant(formatTime(t, t.micro ? 6 : 0), Type.TIME);
+  }
+  const dt = parseDateTime(value);
+  if (!dt) throw sqlError(ER.TRUNCATED_WRONG_VALUE, `Incorrect ${kind === 'date' ? 'DATE' : 'DATETIME'} value: '${value}'`);
+  if (kind === 'date') return constant(formatDate(dt), Type.DATE);
+  return constant(formatDateTime(dt, dt.micro ? 6 : 0), Type.DATETIME);
+}
+
+function compileParam(name: string): CompiledExpr {
+  return typed((env) => {
+    const v = env.bindVars[name];
+    if (v === undefined) throw sqlError(ER.UNKNOWN_ERROR, `missing bind var ${name}`);
+    if (Array.isArray(v)) throw sqlError(ER.OPERAND_COLUMNS, 'Operand should contain 1 column(s)');
+    return v;
+  }, Type.EXPRESSION);
+}
+
+// ---- names -------------------------------------------------------------------------------------
+
+function compileColumn(node: Expr, c: ExprCompiler): CompiledExpr {
+  const name = identName(node.column);
+  if (name === '*') throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '*'`);
+  // node-sql-parser reads `1e3` as an identifier.
+  if (/^\d+(\.\d*)?[eE]\d+$/.test(name) && node.table == null) return constant(Number(name), Type.FLOAT64);
+  const table = node.table == null ? null : identName(node.table);
+  const col = c.scope.column(table, name);
+  const index = col.index;
+  return typed((env) => env.row[index]!, col.type ? col.type.type : Type.EXPRESSION, col.type ?? undefined);
+}
+
+function systemVariableName(node: Expr): { name: string; scope: 'session' | 'global' } {
+  const head = String(node.name).toLowerCase();
+  const members: string[] = node.members ?? [];
+  if ((head === 'session' || head === 'global' || head === 'local') && members.length > 0) {
+    return { name: members.join('.').toLowerCase(), scope: head === 'global' ? 'global' : 'session' };
+  }
+  return { name: [head, ...members].join('.').toLowerCase(), scope: 'session' };
+}
+
+function compileVariable(node: Expr): CompiledExpr {
+  if (node.prefix === '@@') {
+    const { name, scope } = systemVariableName(node);
+    return typed((env) => env.session.systemVariable(name, scope), Type.EXPRESSION);
+  }
+  const name = [String(node.name), ...(node.members ?? [])].join('.').toLowerCase();
+  return typed((env) => env.session.userVariables.get(name) ?? null, Type.EXPRESSION);
+}
+
+function compileAssign(node: Expr, c: ExprCompiler): CompiledExpr {
+  const left = node.left as Expr;
+  if (left.type !== 'var' || left.prefix !== '@') throw unsupported('assignment to ' + renderExpr(left));
+  const name = [String(left.name), ...(left.members ?? [])].join('.').toLowerCase();
+  const value = c.compile(node.right);
+  return typed((env) => {
+    const v = value(env);
+    env.session.userVariables.set(name, v);
+    return v;
+  }, value.type);
+}
+
+// ---- operators ---------------------------------------------------------------------------------
+
+function bool(b: boolean | null): SqlValue {
+  return b === null ? null : b ? TRUE : FALSE;
+}
+
+function compileBinary(node: Expr, c: ExprCompiler): CompiledExpr {
+  const op = String(node.operator).toUpperCase();
+  switch (op) {
+    case 'AND': case '&&': return logical(c.compile(node.left), c.compile(node.right), 'AND');
+    case 'OR': case '||': return logical(c.compile(node.left), c.compile(node.right), 'OR');
+    case 'XOR': return logical(c.compile(node.left), c.compile(node.right), 'XOR');
+    case '=': case '!=': case '<>': case '<': case '<=': case '>': case '>=': case '<=>':
+      return compileComparison(op, node, c);
+    case 'IS': case 'IS NOT': return compileIs(node, c, op === 'IS NOT');
+    case 'IN': case 'NOT IN': return compileIn(node, c, op === 'NOT IN');
+    case 'BETWEEN': case 'NOT BETWEEN': return compileBetween(node, c, op === 'NOT BETWEEN');
+    case 'LIKE': case 'NOT LIKE': return compileLike(node, c, op === 'NOT LIKE');
+    case 'REGEXP': case 'RLIKE': case 'NOT REGEXP': case 'NOT RLIKE': return compileRegexp(node, c, op.startsWith('NOT'));
+    case '+': case '-':
+      if (node.right?.type === 'interval' || node.left?.type === 'interval') return compileIntervalArithmetic(node, c, op);
+      return compileArithmetic(op, node, c);
+    case '*': case '/': case 'DIV': return compileArithmetic(op, node, c);
+    case '%': case 'MOD': return compileArithmetic('%', node, c);
+    case '&': case '|': case '^': case '<<': case '>>': return compileBitwise(op, c.compile(node.left), c.compile(node.right));
+    case '->': case '->>': {
+      const doc = c.compile(node.left);
+      const path = c.compile(node.right);
+      const extract = jsonExtract([doc, path], 'json_extract');
+      return op === '->' ? extract : jsonUnquote(extract);
+    }
+    default: throw unsupported(`operator ${node.operator}`);
+  }
+}
+
+function logical(l: CompiledExpr, r: CompiledExpr, op: 'AND' | 'OR' | 'XOR'): CompiledExpr {
+  if (op === 'AND') {
+    return typed((env) => {
+      const a = isTrue(l(env));
+      if (a === false) return FALSE;
+      const b = isTrue(r(env));
+      if (b === false) return FALSE;
+      return a === null || b === null ? null : TRUE;
+    }, Type.INT64);
+  }
+  if (op === 'OR') {
+    return typed((env) => {
+      const a = isTrue(l(env));
+      if (a === true) return TRUE;
+      const b = isTrue(r(env));
+      if (b === true) return TRUE;
+      return a === null || b === null ? null : FALSE;
+    }, Type.INT64);
+  }
+  return typed((env) => {
+    const a = isTrue(l(env));
+    const b = isTrue(r(env));
+    return a === null || b === null ? null : bool(a !== b);
+  }, Type.INT64);
+}
+
+function isRow(node: Expr): boolean {
+  return node.type === 'expr_list' && Array.isArray(node.value) && node.value.length > 1;
+}
+
+function testOf(op: string): (d: number) => boolean {
+  switch (op) {
+    case '=': case '<=>': return (d) => d === 0;
+    case '!=': case '<>': return (d) => d !== 0;
+    case '<': return (d) => d < 0;
+    case '<=': return (d) => d <= 0;
+    case '>': return (d) => d > 0;
+    default: return (d) => d >= 0;
+  }
+}
+
+function compileComparison(op: string, node: Expr, c: ExprCompiler): CompiledExpr {
+  if (isRow(node.left) || isRow(node.right)) return compileRowComparison(op, node, c);
+  const l = c.compile(node.left);
+  const r = c.compile(node.right);
+  const cmp = makeComparator(l.type, r.type);
+  if (op === '<=>') {
+    return typed((env) => {
+      const a = l(env);
+      const b = r(env);
+      if (a === null || b === null) return bool(a === b);
+      return bool(cmp(a, b) === 0);
+    }, Type.INT64);
+  }
+  if (op === '=') {
+    return typed((env) => {
+      const a = l(env);
+      if (a === null) return null;
+      const b = r(env);
+      if (b === null) return null;
+      if (typeof a === 'bigint' && typeof b === 'bigint') return a === b ? TRUE : FALSE;
+      return cmp(a, b) === 0 ? TRUE : FALSE;
+    }, Type.INT64);
+  }
+  const test = testOf(op);
+  return typed((env) => {
+    const a = l(env);
+    if (a === null) return null;
+    const b = r(env);
+    if (b === null) return null;
+    return test(cmp(a, b)) ? TRUE : FALSE;
+  }, Type.INT64);
+}
+
+/** Row values: `(a, b) = (1, 2)` and `(a, b) < (1, 2)` compare element-wise with SQL NULL logic. */
+function compileRowComparison(op: string, node: Expr, c: ExprCompiler): CompiledExpr {
+  const ls = rowItems(node.left, c);
+  const rs = rowItems(node.right, c);
+  if (ls.length !== rs.length) throw sqlError(ER.OPERAND_COLUMNS, `Operand should contain ${ls.length} column(s)`);
+  const rowCmp = rowComparator(ls, rs);
+  const test = testOf(op);
+  return typed((env) => {
+    const d = rowCmp(env, op === '<=>');
+    return d === null ? null : bool(test(d));
+  }, Type.INT64);
+}
+
+function rowItems(node: Expr, c: ExprCompiler): CompiledExpr[] {
+  return node.type === 'expr_list' ? (node.value as Expr[]).map((n) => c.compile(n)) : [c.compile(node)];
+}
+
+/** Lexicographic row comparison; null when a NULL decides the result (unless `nullSafe`). */
+function rowComparator(ls: CompiledExpr[], rs: CompiledExpr[]): (env: EvalEnv, nullSafe: boolean) => number | null {
+  const cmps = ls.map((l, i) => makeComparator(l.type, rs[i]!.type));
+  return (env, nullSafe) => {
+    let sawNull = false;
+    for (let i = 0; i < ls.length; i++) {
+      const a = ls[i]!(env);
+      const b = rs[i]!(env);
+      if (a === null || b === null) {
+        if (nullSafe) {
+          if (a !== b) return a === null ? -1 : 1;
+          continue;
+        }
+        sawNull = true;
+        continue;
+      }
+      const d = cmps[i]!(a, b);
+      if (d !== 0) return sawNull ? null : d;
+    }
+    return sawNull ? null : 0;
+  };
+}
+
+function compileIs(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr {
+  const v = c.compile(node.left);
+  const right = node.right as Expr;
+  let test: (x: SqlValue) => boolean;
+  if (right.type === 'null' || (right.type === 'column_ref' && identName(right.column).toLowerCase() === 'unknown')) {
+    test = (x) => isTrue(x) === null;
+  } else if (right.type === 'bool') {
+    const want = Boolean(right.value);
+    test = (x) => isTrue(x) === want;
+  } else {
+    throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${renderExpr(right)}'`);
+  }
+  return typed((env) => bool(test(v(env)) !== not), Type.INT64);
+}
+
+function compileIn(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr {
+  const right = node.right as Expr;
+  const items: Expr[] = right.type === 'expr_list' ? right.value : [right];
+  if (items.length === 1 && items[0]!.ast && !items[0]!.type) return compileInSubquery(node.left, items[0]!.ast, c, not);
+  if (isRow(node.left)) return compileRowIn(node.left, items, c, not);
+  const left = c.compile(node.left);
+  // `a IN (:list)` with a list-valued bind variable (vtgate's normalized IN).
+  if (items.length === 1 && items[0]!.type === 'param') {
+    const name = String(items[0]!.value);
+    const cmp = makeComparator(left.type, Type.EXPRESSION);
+    return typed((env) => {
+      const a = left(env);
+      const bv = env.bindVars[name];
+      if (bv === undefined) throw sqlError(ER.UNKNOWN_ERROR, `missing bind var ${name}`);
+      return inResult(a, Array.isArray(bv) ? bv : [bv], cmp, not);
+    }, Type.INT64);
+  }
+  const compiled = items.map((n) => c.compile(n));
+  // All-integer literal lists against an integer operand: a hash lookup.
+  if (isIntType(left.type) && items.every((n) => n.type === 'number' || n.type === 'bigint') && compiled.every((e) => e.type === Type.INT64 || e.type === Type.UINT64)) {
+    const noEnv = undefined as unknown as EvalEnv;
+    const set = new Set(compiled.map((e) => e(noEnv) as bigint));
+    return typed((env) => {
+      const a = left(env);
+      if (a === null) return null;
+      if (typeof a === 'bigint') return bool(set.has(a) !== not);
+      return inResult(a, [...set], makeComparator(left.type, Type.INT64), not);
+    }, Type.INT64);
+  }
+  const cmps = compiled.map((e) => makeComparator(left.type, e.type));
+  return typed((env) => {
+    const a = left(env);
+    if (a === null) return null;
+    let sawNull = false;
+    for (let i = 0; i < compiled.length; i++) {
+      const b = compiled[i]!(env);
+      if (b === null) {
+        sawNull = true;
+        continue;
+      }
+      if (cmps[i]!(a, b) === 0) return not ? FALSE : TRUE;
+    }
+    return sawNull ? null : not ? TRUE : FALSE;
+  }, Type.INT64);
+}
+
+function inResult(a: SqlValue, list: readonly SqlValue[], cmp: Comparator, not: boolean): SqlValue {
+  if (a === null) return null;
+  let sawNull = false;
+  for (const b of list) {
+    if (b === null) {
+      sawNull = true;
+      continue;
+    }
+    if (cmp(a, b) === 0) return not ? FALSE : TRUE;
+  }
+  return sawNull ? null : not ? TRUE : FALSE;
+}
+
+function compileRowIn(leftNode: Expr, items: Expr[], c: ExprCompiler, not: boolean): CompiledExpr {
+  const ls = rowItems(leftNode, c);
+  const rows = items.map((item) => {
+    const rs = rowItems(item, c);
+    if (rs.length !== ls.length) throw sqlError(ER.OPERAND_COLUMNS, `Operand should contain ${ls.length} column(s)`);
+    return rowComparator(ls, rs);
+  });
+  return typed((env) => {
+    let sawNull = false;
+    for (const cmp of rows) {
+      const d = cmp(env, false);
+      if (d === null) sawNull = true;
+      else if (d === 0) return not ? FALSE : TRUE;
+    }
+    return sawNull ? null : not ? TRUE : FALSE;
+  }, Type.INT64);
+}
+
+function subqueryRunner(ast: Statement, c: ExprCompiler): (env: EvalEnv) => SqlValue[][] {
+  if (!c.scope.subquery) throw unsupported('subqueries here');
+  return c.scope.subquery(ast);
+}
+
+function compileInSubquery(leftNode: Expr, ast: Statement, c: ExprCompiler, not: boolean): CompiledExpr {
+  const run = subqueryRunner(ast, c);
+  const ls = rowItems(leftNode, c);
+  const cmps = ls.map((l) => makeComparator(l.type, Type.EXPRESSION));
+  return typed((env) => {
+    const a = ls.map((l) => l(env));
+    const rows = run(env);
+    let sawNull = a.includes(null) && rows.length > 0;
+    for (const row of rows) {
+      if (row.length !== a.length) throw sqlError(ER.OPERAND_COLUMNS, `Operand should contain ${a.length} column(s)`);
+      let eq: boolean | null = true;
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i]!;
+        const y = row[i]!;
+        if (x === null || y === null) eq = eq === false ? false : null;
+        else if (cmps[i]!(x, y) !== 0) eq = false;
+      }
+      if (eq === true) return not ? FALSE : TRUE;
+      if (eq === null) sawNull = true;
+    }
+    return sawNull ? null : not ? TRUE : FALSE;
+  }, Type.INT64);
+}
+
+function compileScalarSubquery(ast: Statement, c: ExprCompiler): CompiledExpr {
+  const run = subqueryRunner(ast, c);
+  return typed((env) => {
+    const rows = run(env);
+    if (rows.length === 0) return null;
+    if (rows.length > 1) throw sqlError(ER.SUBQUERY_NO_1_ROW, 'Subquery returns more than 1 row');
+    if (rows[0]!.length !== 1) throw sqlError(ER.OPERAND_COLUMNS, 'Operand should contain 1 column(s)');
+    return rows[0]![0]!;
+  }, Type.EXPRESSION);
+}
+
+/** EXISTS (subquery) / NOT EXISTS (subquery). */
+export function compileExists(ast: Statement, c: ExprCompiler, not: boolean): CompiledExpr {
+  const run = subqueryRunner(ast, c);
+  return typed((env) => bool((run(env).length > 0) !== not), Type.INT64);
+}
+
+function compileBetween(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr {
+  const v = c.compile(node.left);
+  const [loNode, hiNode] = node.right.value as Expr[];
+  const lo = c.compile(loNode!);
+  const hi = c.compile(hiNode!);
+  const cl = makeComparator(v.type, lo.type);
+  const ch = makeComparator(v.type, hi.type);
+  return typed((env) => {
+    const x = v(env);
+    const a = lo(env);
+    const b = hi(env);
+    const geLo = x === null || a === null ? null : cl(x, a) >= 0;
+    const leHi = x === null || b === null ? null : ch(x, b) <= 0;
+    let r: boolean | null;
+    if (geLo === false || leHi === false) r = false;
+    else if (geLo === null || leHi === null) r = null;
+    else r = true;
+    return r === null ? null : bool(r !== not);
+  }, Type.INT64);
+}
+
+function compileLike(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr {
+  const subject = c.compile(node.left);
+  const patternNode = node.right as Expr;
+  const pattern = c.compile(patternNode);
+  const escapeNode: Expr | undefined = patternNode.escape?.value;
+  const escape = escapeNode ? String(escapeNode.value) : '\\';
+  const binary = isBinaryCollated(subject.type) || isBinaryCollated(pattern.type);
+  const matcherFor = cachedMatcher((p) => likeMatcher(p, escape, binary));
+  return typed((env) => {
+    const s = subject(env);
+    const p = pattern(env);
+    if (s === null || p === null) return null;
+    return bool(matcherFor(toText(p)!)(toText(s)!) !== not);
+  }, Type.INT64);
+}
+
+function compileRegexp(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr {
+  const subject = c.compile(node.left);
+  const pattern = c.compile(node.right);
+  const binary = isBinaryCollated(subject.type) || isBinaryCollated(pattern.type);
+  const matcherFor = cachedMatcher((p) => regexpMatcher(p, binary));
+  return typed((env) => {
+    const s = subject(env);
+    const p = pattern(env);
+    if (s === null || p === null) return null;
+    return bool(matcherFor(toText(p)!)(toText(s)!) !== not);
+  }, Type.INT64);
+}
+
+/** Memoizes the matcher of the last pattern seen (patterns are usually constant). */
+export function cachedMatcher(build: (pattern: string) => Matcher): (pattern: string) => Matcher {
+  let lastPattern: string | null = null;
+  let last: Matcher | null = null;
+  return (p) => {
+    if (p !== lastPattern) {
+      last = build(p);
+      lastPattern = p;
+    }
+    return last!;
+  };
+}
+
+function compileArithmetic(op: string, node: Expr, c: ExprCompiler): CompiledExpr {
+  const l = c.compile(node.left);
+  const r = c.compile(node.right);
+  const aop = (op === 'MOD' ? '%' : op) as ArithOp;
+  let type = arithmeticType(l.type, r.type);
+  if (aop === '/' && type !== Type.FLOAT64 && type !== Type.EXPRESSION) type = Type.DECIMAL;
+  if (aop === 'DIV') type = isUnsignedType(l.type) || isUnsignedType(r.type) ? Type.UINT64 : Type.INT64;
+  const unsigned = isUnsignedType(l.type) || isUnsignedType(r.type);
+  const lt = l.type;
+  const rt = r.type;
+  const text = () => renderExpr(node);
+  return typed((env) => arithmetic(aop, l(env), r(env), lt, rt, unsigned, text), type);
+}
+
+function compileIntervalArithmetic(node: Expr, c: ExprCompiler, op: string): CompiledExpr {
+  const intervalOnLeft = node.left?.type === 'interval';
+  if (intervalOnLeft && op === '-') throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '-'`);
+  const iv = (intervalOnLeft ? node.left : node.right) as Expr;
+  const date = c.compile(intervalOnLeft ? node.right : node.left);
+  return dateArithmetic(date, c.compile(iv.expr), String(iv.unit), op === '-');
+}
+
+function toUint64(v: SqlValue, t: Type): bigint {
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  const n = castValue(v, t, { kind: 'UNSIGNED' });
+  return n as bigint;
+}
+
+function compileBitwise(op: string, l: CompiledExpr, r: CompiledExpr): CompiledExpr {
+  const lt = l.type;
+  const rt = r.type;
+  const f: (a: bigint, b: bigint) => bigint =
+    op === '&' ? (a, b) => a & b
+      : op === '|' ? (a, b) => a | b
+        : op === '^' ? (a, b) => a ^ b
+          : op === '<<' ? (a, b) => (b >= 64n ? 0n : BigInt.asUintN(64, a << b))
+            : (a, b) => (b >= 64n ? 0n : a >> b);
+  return typed((env) => {
+    const a = l(env);
+    const b = r(env);
+    if (a === null || b === null) return null;
+    return f(toUint64(a, lt), toUint64(b, rt));
+  }, Type.UINT64);
+}
+
+function compileUnary(node: Expr, c: ExprCompiler): CompiledExpr {
+  const op = String(node.operator).toUpperCase();
+  if (op === 'NOT EXISTS' || op === 'EXISTS') {
+    const inner = node.expr as Expr;
+    const ast = inner.ast ?? (inner.type === 'expr_list' ? inner.value?.[0]?.ast : undefined);
+    if (!ast) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near 'exists'`);
+    return compileExists(ast, c, op === 'NOT EXISTS');
+  }
+  const v = c.compile(node.expr);
+  switch (op) {
+    case 'NOT': case '!':
+      return typed((env) => {
+        const b = isTrue(v(env));
+        return b === null ? null : bool(!b);
+      }, Type.INT64);
+    case '-': {
+      const t = v.type;
+      const text = () => renderExpr(node);
+      const type = isUnsignedType(t) ? Type.INT64 : t === Type.DECIMAL || t === Type.EXPRESSION || isIntType(t) ? (isIntType(t) ? Type.INT64 : t) : Type.FLOAT64;
+      return typed((env) => negate(v(env), t, text), type);
+    }
+    case '+': return v;
+    case '~': {
+      const t = v.type;
+      return typed((env) => {
+        const a = v(env);
+        return a === null ? null : BigInt.asUintN(64, ~toUint64(a, t));
+      }, Type.UINT64);
+    }
+    default: throw unsupported(`operator ${node.operator}`);
+  }
+}
+
+function compileCase(node: Expr, c: ExprCompiler): CompiledExpr {
+  const args: Expr[] = node.args ?? [];
+  const whens = args.filter((a) => a.type === 'when');
+  const elseNode = args.find((a) => a.type === 'else');
+  const results = whens.map((w) => c.compile(w.result));
+  const elseExpr = elseNode ? c.compile(elseNode.result) : constant(null, Type.NULL_TYPE);
+  const type = unifyTypes([...results.map((r) => r.type), elseExpr.type]);
+  const conv = (e: CompiledExpr) => convertToType(e, type);
+  const outs = results.map(conv);
+  const otherwise = conv(elseExpr);
+  if (node.expr) {
+    const subject = c.compile(node.expr);
+    const conds = whens.map((w) => c.compile(w.cond));
+    const cmps = conds.map((cd) => makeComparator(subject.type, cd.type));
+    return typed((env) => {
+      const s = subject(env);
+      if (s !== null) {
+        for (let i = 0; i < conds.length; i++) {
+          const w = conds[i]!(env);
+          if (w !== null && cmps[i]!(s, w) === 0) return outs[i]!(env);
+        }
+      }
+      return otherwise(env);
+    }, type);
+  }
+  const conds = whens.map((w) => c.compile(w.cond));
+  return typed((env) => {
+    for (let i = 0; i < conds.length; i++) if (isTrue(conds[i]!(env)) === true) return outs[i]!(env);
+    return otherwise(env);
+  }, type);
+}
+
+function compileAggregate(node: Expr, c: ExprCompiler): CompiledExpr {
+  if (!c.scope.aggregate) throw sqlError(ER.INVALID_GROUP_FUNC_USE, 'Invalid use of group function');
+  const call = aggregateCall(node);
+  if (!call) throw unsupported(`aggregate ${renderExpr(node)}`);
+  let argType: Type = Type.EXPRESSION;
+  if (call.args.length === 1) {
+    try {
+      argType = compileExpr(call.args[0]!, { column: (t, n) => c.scope.column(t, n) }).type;
+    } catch (e) {
+      if (!(e instanceof SqlError)) throw e;
+    }
+  }
+  const index = c.scope.aggregate(node);
+  return typed((env) => env.row[index]!, aggregateResultType(call.name, argType));
+}
+
+function compileCast(node: Expr, c: ExprCompiler): CompiledExpr {
+  const v = c.compile(node.expr);
+  const targetDef = (node.target as Expr[])[0]!;
+  const target = castTargetOf(targetDef as unknown as { dataType: string });
+  const { type, columnType } = castResultType(target);
+  const from = v.type;
+  return typed((env) => castValue(v(env), from, target), type, columnType);
+}
+
+// ---- rendering ---------------------------------------------------------------------------------
+
+/** Renders an expression AST as SQL text, the way MySQL quotes expressions in error messages. */
+export function renderExpr(node: Expr): string {
+  if (!node) return '';
+  if (node.type === undefined && node.ast) return '(subquery)';
+  switch (node.type) {
+    case 'number': case 'bigint': return String(node.value);
+    case 'single_quote_string': case 'double_quote_string': case 'natural_string': case 'string': return `'${node.value}'`;
+    case 'hex_string': case 'full_hex_string': return `0x${node.value}`;
+    case 'bit_string': return `b'${node.value}'`;
+    case 'null': return 'NULL';
+    case 'bool': return node.value ? 'true' : 'false';
+    case 'param': return `:${node.value}`;
+    case 'column_ref': {
+      const col = `\`${identName(node.column)}\``;
+      return node.table == null ? col : `\`${identName(node.table)}\`.${col}`;
+    }
+    case 'var': return `${node.prefix}${[node.name, ...(node.members ?? [])].join('.')}`;
+    case 'binary_expr': {
+      if (node.right?.type === 'expr_list') return `(${renderExpr(node.left)} ${String(node.operator).toLowerCase()} (${(node.right.value as Expr[]).map(renderExpr).join(',')}))`;
+      return `(${renderExpr(node.left)} ${String(node.operator).toLowerCase()} ${renderExpr(node.right)})`;
+    }
+    case 'unary_expr': return `${node.operator}${renderExpr(node.expr)}`;
+    case 'function': {
+      const name = (node.name?.name ?? []).map((p: { value: string }) => p.value).join('.');
+      return `${name}(${((node.args?.value ?? []) as Expr[]).map(renderExpr).join(',')})`;
+    }
+    case 'aggr_func': return `${String(node.name).toLowerCase()}(${node.args?.expr ? renderExpr(node.args.expr) : ''})`;
+    case 'cast': return `cast(${renderExpr(node.expr)} as ${String(node.target?.[0]?.dataType).toLowerCase()})`;
+    case 'expr_list': return (node.value as Expr[]).map(renderExpr).join(',');
+    case 'interval': return `interval ${renderExpr(node.expr)} ${node.unit}`;
+    default: return String(node.value ?? node.type);
+  }
+}
+

@@ -5,3 +5,14 @@ export * from './field-metadata.js';
 export * from './values.js';
 export * from './expression.js';
 export * from './aggregate.js';
+export {
+  arithmeticType, constant, isBinaryType, isDynamicType, isIntType, isNumericType, isTemporalType, isTextType,
+  isUnsignedType, typed, unifyTypes, type EvalFn,
+} from './compiled-expr.js';
+export { makeComparator, type Comparator } from './comparison.js';
+export { castTargetOf, castValue, type CastTarget } from './cast.js';
+export { compareBytes, compareText, textKey } from './collation.js';
+export * as decimal from './decimal.js';
+export * as datetime from './datetime.js';
+export { formatJson, parseJson, type JsonValue } from './json.js';
+export { splitStatements } from './split-statements.js';

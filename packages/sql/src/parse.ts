@@ -1,6 +1,6 @@
 /**
  * SQL text → AST, over node-sql-parser's MySQL grammar, with an LRU cache keyed by the SQL text
- * (Vitess's sqlparser.Parse plus its plan cache's first level).
+ * (Vitess's sqlparser.Parse plus the first level of its plan cache).
  */
 import pkg from 'node-sql-parser/build/mysql.js';
 import { ER, sqlError } from '@vtsim/proto';
@@ -11,23 +11,92 @@ export type Expr = { type: string; [k: string]: any };
 /** One parsed statement (node-sql-parser AST root: `select`, `insert`, `update`, `create`, …). */
 export type Statement = { type: string; [k: string]: any };
 
+const parser = new pkg.Parser();
+const PARSE_OPTIONS = { database: 'MySQL' };
+
+/** Maximum number of distinct SQL texts whose ASTs stay cached. */
+export const PARSE_CACHE_SIZE = 10_000;
+
+const cache = new Map<string, Statement[]>();
+
 /**
  * Parses SQL text holding one or more `;`-separated statements.
  *
- * The returned ASTs are cached and shared between callers: callers must never mutate them
- * (copy what you need to change). Throws SqlError 1064 (42000) `syntax error at position <n> near '<token>'`
- * on a syntax error and 1065 (`Query was empty`) for empty text.
+ * The returned arrays and ASTs are cached and shared between all callers (the cache is an LRU of
+ * {@link PARSE_CACHE_SIZE} texts): callers must never mutate them; copy what you need to change.
+ * Throws SqlError 1064 (42000) `syntax error at position <n> near '<token>'` (Vitess's shape: n is the
+ * 1-based offset just past the offending token; at the end of the text there is no `near`), and
+ * 1065 `Query was empty` for text with no statement.
  */
 export function parseStatements(sql: string): Statement[] {
-  void pkg; void ER; void sqlError;
-  throw new Error(`parseStatements: not implemented yet: ${sql}`);
+  const hit = cache.get(sql);
+  if (hit !== undefined) {
+    cache.delete(sql);
+    cache.set(sql, hit);
+    return hit;
+  }
+  let ast: Statement | Statement[];
+  try {
+    ast = parser.astify(sql, PARSE_OPTIONS) as unknown as Statement | Statement[];
+  } catch (e) {
+    throw syntaxError(sql, e);
+  }
+  const list = Object.freeze(Array.isArray(ast) ? ast : [ast]) as Statement[];
+  if (list.length === 0) throw sqlError(ER.EMPTY_QUERY, 'Query was empty');
+  cache.set(sql, list);
+  if (cache.size > PARSE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return list;
 }
 
 /**
  * Parses SQL text holding exactly one statement (a trailing `;` is allowed).
  *
- * Same caching and error contract as {@link parseStatements}; more than one statement is a 1064 error.
+ * Same caching, sharing and error contract as {@link parseStatements}; more than one statement is
+ * SqlError 1064.
  */
 export function parseStatement(sql: string): Statement {
-  return parseStatements(sql)[0]!;
+  const list = parseStatements(sql);
+  if (list.length > 1) throw sqlError(ER.PARSE_ERROR, `syntax error at position ${sql.indexOf(';') + 2} near ';'`);
+  return list[0]!;
+}
+
+/** Drops every cached AST (for tests and memory pressure). */
+export function clearParseCache(): void {
+  cache.clear();
+}
+
+/** Converts a parser failure into Vitess's syntax error, naming the token at the failure offset. */
+function syntaxError(sql: string, e: unknown): Error {
+  const offset: unknown = (e as { location?: { start?: { offset?: unknown } } })?.location?.start?.offset;
+  if (typeof offset !== 'number') {
+    return sqlError(ER.PARSE_ERROR, `syntax error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const token = tokenAt(sql, offset);
+  if (token === null) return sqlError(ER.PARSE_ERROR, `syntax error at position ${sql.length + 1}`);
+  return sqlError(ER.PARSE_ERROR, `syntax error at position ${token.end + 1} near '${token.text}'`);
+}
+
+const TOKEN = /\s+|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\]|\\.|'')*'?|"(?:[^"\\]|\\.|"")*"?|`(?:[^`]|``)*`?|[A-Za-z0-9_$\u0080-\uffff]+|<=>|<=|>=|<>|!=|:=|\|\||&&|<<|>>|->>|->|./gy;
+
+/**
+ * The token that contains `offset`, or else the last token before it; null when only whitespace and
+ * comments follow the last token before `offset` up to the end of the text (failure at end of input).
+ */
+function tokenAt(sql: string, offset: number): { text: string; end: number } | null {
+  TOKEN.lastIndex = 0;
+  let last: { text: string; end: number } | null = null;
+  while (TOKEN.lastIndex < sql.length) {
+    const start = TOKEN.lastIndex;
+    const m = TOKEN.exec(sql);
+    if (!m) break;
+    const text = m[0];
+    const end = start + text.length;
+    const blank = /^(\s|--|#|\/\*)/.test(text);
+    if (start >= offset && !blank) return { text, end };
+    if (end > offset && !blank) return { text, end };
+    if (!blank) last = { text, end };
+    if (end > offset && blank) break;
+  }
+  if (offset >= sql.length || sql.slice(offset).trim() === '') return null;
+  return last;
 }

@@ -1,0 +1,146 @@
+/**
+ * The compiled-expression contract (scope, session, environment, closure) and the static type algebra
+ * the compiler uses to pick MySQL semantics once, at compile time.
+ */
+import { Type, isBinary, isFloat, isIntegral, isText, isUnsigned, type BindVars, type SqlValue } from '@vtsim/proto';
+import type { ColumnType } from './column-type.js';
+import type { Expr, Statement } from './parse.js';
+
+/** How a compiled expression resolves names; supplied by the statement being planned. */
+export interface ExprScope {
+  /** Resolves a column reference to its index in {@link EvalEnv.row}; throws SqlError 1054 (unknown) or 1052 (ambiguous). */
+  column(table: string | null, name: string): { index: number; type: ColumnType | null };
+  /**
+   * Index in {@link EvalEnv.row} holding this aggregate call's value (see `aggregateCall` to decode the
+   * node); absent → any aggregate is SqlError 1111 `Invalid use of group function`.
+   */
+  aggregate?(node: Expr): number;
+  /** Compiles a subquery into a function returning its rows; absent → subqueries are SqlError 1235. */
+  subquery?(ast: Statement): (env: EvalEnv) => SqlValue[][];
+  /** The session's current database at compile time, for error messages (`FUNCTION db.f does not exist`). */
+  database?: string;
+}
+
+/** Per-connection state that expressions may read (DATABASE(), NOW(), @vars, @@vars, LAST_INSERT_ID()). */
+export interface SessionContext {
+  database: string;
+  user: string;
+  connectionId: number;
+  /** LAST_INSERT_ID(); `LAST_INSERT_ID(x)` assigns it. */
+  lastInsertId: bigint;
+  /** Current time in ms since the epoch (from the injected clock). */
+  now(): number;
+  /** A number in [0, 1) from the seeded random source. */
+  random(): number;
+  userVariables: Map<string, SqlValue>;
+  /** A system variable's value; throws SqlError 1193 if unknown. */
+  systemVariable(name: string, scope: 'session' | 'global'): SqlValue;
+}
+
+/** Everything a compiled expression reads when evaluated. */
+export interface EvalEnv {
+  row: readonly SqlValue[];
+  bindVars: BindVars;
+  session: SessionContext;
+}
+
+/**
+ * A compiled expression: call it with an environment to get the value.
+ * `type` is its result type; {@link Type.EXPRESSION} means the type is only known per value (bind
+ * variables, user variables, subqueries): describe such a column with `typeOfValue` of its values.
+ */
+export interface CompiledExpr {
+  (env: EvalEnv): SqlValue;
+  readonly type: Type;
+  readonly columnType?: ColumnType;
+}
+
+/** The body of a compiled expression. */
+export type EvalFn = (env: EvalEnv) => SqlValue;
+
+/** Attaches the static type (and declared column type) to an evaluation closure. */
+export function typed(fn: EvalFn, type: Type, columnType?: ColumnType): CompiledExpr {
+  const f = fn as EvalFn & { type: Type; columnType?: ColumnType };
+  f.type = type;
+  if (columnType) f.columnType = columnType;
+  return f;
+}
+
+/** A compiled constant. */
+export function constant(v: SqlValue, type: Type): CompiledExpr {
+  return typed(() => v, type);
+}
+
+/** Integer types, including YEAR and BIT. */
+export function isIntType(t: Type): boolean {
+  return isIntegral(t) || t === Type.BIT;
+}
+
+/** Numeric types: integers, DECIMAL, FLOAT, DOUBLE. */
+export function isNumericType(t: Type): boolean {
+  return isIntType(t) || t === Type.DECIMAL || isFloat(t);
+}
+
+/** Character-string types (CHAR, VARCHAR, TEXT, ENUM, SET). */
+export function isTextType(t: Type): boolean {
+  return isText(t) || t === Type.ENUM || t === Type.SET;
+}
+
+/** Binary-string types (BINARY, VARBINARY, BLOB); JSON and temporal types are excluded. */
+export function isBinaryType(t: Type): boolean {
+  return t === Type.BINARY || t === Type.VARBINARY || t === Type.BLOB;
+}
+
+/** DATE, DATETIME, TIMESTAMP, TIME. */
+export function isTemporalType(t: Type): boolean {
+  return t === Type.DATE || t === Type.DATETIME || t === Type.TIMESTAMP || t === Type.TIME;
+}
+
+/** True when the type is only known per value. */
+export function isDynamicType(t: Type): boolean {
+  return t === Type.EXPRESSION;
+}
+
+/** Unsigned integer types. */
+export function isUnsignedType(t: Type): boolean {
+  return isUnsigned(t) && isIntType(t) && t !== Type.YEAR;
+}
+
+/** True for binary-collated strings, used to switch LIKE/REGEXP/comparison to byte semantics. */
+export function isBinaryCollated(t: Type): boolean {
+  return isBinary(t) && !isTemporalType(t) && t !== Type.JSON && !isNumericType(t);
+}
+
+/**
+ * The arithmetic result type of two operand types: DOUBLE if either is a float or a string, DECIMAL if
+ * either is DECIMAL, else a signed or unsigned BIGINT; EXPRESSION if either is only known at run time.
+ */
+export function arithmeticType(a: Type, b: Type): Type {
+  if (a === Type.NULL_TYPE) return b === Type.NULL_TYPE ? Type.INT64 : arithmeticType(b, b);
+  if (b === Type.NULL_TYPE) return arithmeticType(a, a);
+  if (isDynamicType(a) || isDynamicType(b)) return Type.EXPRESSION;
+  if (!isNumericType(a) || !isNumericType(b) || isFloat(a) || isFloat(b)) return Type.FLOAT64;
+  if (a === Type.DECIMAL || b === Type.DECIMAL) return Type.DECIMAL;
+  return isUnsignedType(a) || isUnsignedType(b) ? Type.UINT64 : Type.INT64;
+}
+
+/**
+ * The type of a value chosen among branches (CASE, IF, COALESCE, GREATEST…): identical types stay;
+ * numbers widen (int → DECIMAL → DOUBLE); temporal types merge to DATETIME; any string makes VARCHAR
+ * (VARBINARY if any branch is binary); NULL branches are ignored.
+ */
+export function unifyTypes(types: Type[]): Type {
+  const ts = types.filter((t) => t !== Type.NULL_TYPE);
+  if (ts.length === 0) return Type.NULL_TYPE;
+  if (ts.some(isDynamicType)) return Type.EXPRESSION;
+  const first = ts[0]!;
+  if (ts.every((t) => t === first)) return first;
+  if (ts.every(isNumericType)) {
+    if (ts.some((t) => isFloat(t))) return Type.FLOAT64;
+    if (ts.some((t) => t === Type.DECIMAL)) return Type.DECIMAL;
+    return ts.every(isUnsignedType) ? Type.UINT64 : Type.INT64;
+  }
+  if (ts.every(isTemporalType)) return ts.every((t) => t === Type.DATE || t === Type.DATETIME || t === Type.TIMESTAMP) ? Type.DATETIME : Type.VARCHAR;
+  if (ts.some(isBinaryType)) return Type.VARBINARY;
+  return Type.VARCHAR;
+}

@@ -1,0 +1,984 @@
+/**
+ * MySQL's built-in scalar functions for the expression compiler: string, numeric, control-flow, date
+ * and time, information, hashing and JSON functions. Each is compiled once into a closure with its
+ * result type; NULL arguments give NULL unless MySQL says otherwise (CONCAT_WS, COALESCE, IFNULL, …).
+ */
+import { createHash } from 'node:crypto';
+import { ER, SqlError, Type, sqlError, type SqlValue } from '@vtsim/proto';
+import { numeric } from './arithmetic.js';
+import { castResultType, castTargetOf, castValue, convertUsing } from './cast.js';
+import { compareText, textKey } from './collation.js';
+import { makeComparator } from './comparison.js';
+import {
+  constant, isBinaryType, isDynamicType, isIntType, typed, unifyTypes, type CompiledExpr, type EvalEnv,
+} from './compiled-expr.js';
+import {
+  ceilDecimal, decimalFromBigInt, floorDecimal, formatDecimal, roundDecimal, truncateDecimal, type Decimal,
+} from './decimal.js';
+import {
+  DAY_NAMES, MONTH_NAMES, addInterval, dateFormat, dateTimeFromMicros, dateTimeFromNumber, dateTimeToMicros, dayOfYear,
+  daysFromCivil, daysInMonth, formatDate, formatDateTime, formatTime, fractionDigits, isIntervalUnit, makeInterval,
+  monthsBetween, parseDateTime, parseTime, weekday, type DateTime, type IntervalUnit,
+} from './datetime.js';
+import type { ExprCompiler } from './expression.js';
+import { compileExists, identName } from './expression.js';
+import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, type JsonPath, type JsonValue } from './json.js';
+import type { Expr } from './parse.js';
+import { bytesToText, doubleToBigInt, isTrue, toBytes, toText } from './values.js';
+
+type NonNull = Exclude<SqlValue, null>;
+
+/** One function call being compiled. */
+interface FnCall {
+  /** The name as written (for error messages). */
+  written: string;
+  node: Expr;
+  c: ExprCompiler;
+}
+
+type Builder = (args: CompiledExpr[], call: FnCall) => CompiledExpr;
+
+interface FnDef {
+  min: number;
+  max: number;
+  build: Builder;
+}
+
+const FUNCTIONS = new Map<string, FnDef>();
+
+function def(names: string, min: number, max: number, build: Builder): void {
+  for (const n of names.split(',')) FUNCTIONS.set(n, { min, max, build });
+}
+
+/** Wraps a one-argument function: NULL in, NULL out. */
+function f1(a: CompiledExpr, type: Type, f: (v: NonNull) => SqlValue): CompiledExpr {
+  return typed((env) => {
+    const v = a(env);
+    return v === null ? null : f(v);
+  }, type);
+}
+
+/** Wraps a two-argument function: any NULL in, NULL out. */
+function f2(a: CompiledExpr, b: CompiledExpr, type: Type, f: (x: NonNull, y: NonNull) => SqlValue): CompiledExpr {
+  return typed((env) => {
+    const x = a(env);
+    if (x === null) return null;
+    const y = b(env);
+    return y === null ? null : f(x, y);
+  }, type);
+}
+
+/** Wraps an n-argument function: any NULL in, NULL out. */
+function fN(args: CompiledExpr[], type: Type, f: (vs: NonNull[], env: EvalEnv) => SqlValue): CompiledExpr {
+  return typed((env) => {
+    const vs: NonNull[] = [];
+    for (const a of args) {
+      const v = a(env);
+      if (v === null) return null;
+      vs.push(v);
+    }
+    return f(vs, env);
+  }, type);
+}
+
+const str = (v: NonNull): string => toText(v)!;
+const bool = (b: boolean): bigint => (b ? 1n : 0n);
+
+/** An integer argument as a JS number (rounded as MySQL rounds numeric arguments). */
+function intOf(v: NonNull, t: Type): number {
+  return Number(castValue(v, t, { kind: 'SIGNED' }) as bigint);
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+function cpLength(s: string): number {
+  return SURROGATE.test(s) ? [...s].length : s.length;
+}
+
+function cpSlice(s: string, start: number, end?: number): string {
+  return SURROGATE.test(s) ? [...s].slice(start, end).join('') : s.slice(start, end);
+}
+
+/** A string-or-bytes result: bytes when the input was bytes. */
+function sliceValue(v: NonNull, start: number, end?: number): NonNull {
+  if (v instanceof Uint8Array) return Buffer.from(v).subarray(start, end);
+  return cpSlice(str(v), start, end);
+}
+
+function lengthOf(v: NonNull): number {
+  return v instanceof Uint8Array ? v.length : cpLength(str(v));
+}
+
+/** The string type of a function result over arguments of these types (binary if any is binary). */
+function stringType(...types: Type[]): Type {
+  return types.some(isBinaryType) ? Type.VARBINARY : Type.VARCHAR;
+}
+
+/**
+ * Converts a compiled expression's values to another static type (for CASE/IF/COALESCE/GREATEST branches
+ * whose types differ): to text, bytes, DECIMAL, DOUBLE, integers or DATETIME. Same type → unchanged.
+ */
+export function convertToType(e: CompiledExpr, to: Type): CompiledExpr {
+  const from = e.type;
+  if (from === to || isDynamicType(to) || to === Type.NULL_TYPE || from === Type.NULL_TYPE || isDynamicType(from)) return e;
+  let conv: ((v: NonNull) => SqlValue) | null = null;
+  if (to === Type.VARCHAR) conv = (v) => toText(v);
+  else if (to === Type.VARBINARY) conv = (v) => toBytes(v);
+  else if (to === Type.DECIMAL) {
+    conv = (v) => {
+      const n = numeric(v, from);
+      return n.k === 0 ? n.v.toString() : n.k === 1 ? formatDecimal(n.v) : castValue(n.v, Type.FLOAT64, { kind: 'DECIMAL', length: 65, scale: Math.min(30, fractionDigits(String(n.v))) });
+    };
+  } else if (to === Type.FLOAT64) {
+    conv = (v) => {
+      const n = numeric(v, from);
+      return n.k === 0 ? Number(n.v) : n.k === 1 ? Number(formatDecimal(n.v)) : n.v;
+    };
+  } else if (to === Type.INT64 || to === Type.UINT64) conv = (v) => (typeof v === 'bigint' ? v : castValue(v, from, { kind: to === Type.INT64 ? 'SIGNED' : 'UNSIGNED' }));
+  else if (to === Type.DATETIME) conv = (v) => castValue(v, from, { kind: 'DATETIME', fsp: fractionDigits(str(v)) });
+  if (!conv) return e;
+  const f = conv;
+  return typed((env) => {
+    const v = e(env);
+    return v === null ? null : f(v);
+  }, to, e.columnType && e.columnType.type === to ? e.columnType : undefined);
+}
+
+// ---- dispatch ----------------------------------------------------------------------------------
+
+/**
+ * Compiles a `function` AST node. Throws SqlError 1305 `FUNCTION <db>.<name> does not exist` for unknown
+ * functions (the database is the scope's, or the session's at evaluation time when the scope has none)
+ * and 1582 `Incorrect parameter count in the call to native function '<name>'` for a wrong arity.
+ */
+export function compileFunction(node: Expr, c: ExprCompiler): CompiledExpr {
+  const parts: string[] = (node.name?.name ?? []).map((p: { value: unknown }) => identName(p));
+  const written = parts.join('.');
+  const name = (parts[parts.length - 1] ?? '').toLowerCase();
+  const argNodes: Expr[] = node.args?.value ?? [];
+  const call: FnCall = { written, node, c };
+  const special = compileSpecial(name, argNodes, call);
+  if (special) return special;
+  const fn = parts.length === 1 ? FUNCTIONS.get(name) : undefined;
+  if (!fn) {
+    const db = c.scope.database;
+    if (db !== undefined) throw sqlError(ER.SP_DOES_NOT_EXIST, `FUNCTION ${db}.${written} does not exist`);
+    return typed((env) => {
+      throw sqlError(ER.SP_DOES_NOT_EXIST, `FUNCTION ${env.session.database}.${written} does not exist`);
+    }, Type.EXPRESSION);
+  }
+  if (argNodes.length < fn.min || argNodes.length > fn.max) throw paramCount(written);
+  return fn.build(argNodes.map((a) => c.compile(a)), call);
+}
+
+function paramCount(written: string): SqlError {
+  return sqlError(ER.WRONG_PARAMCOUNT_TO_NATIVE_FCT, `Incorrect parameter count in the call to native function '${written}'`);
+}
+
+/** Functions whose arguments are not plain expressions (keywords, INTERVAL, types, subqueries). */
+function compileSpecial(name: string, args: Expr[], call: FnCall): CompiledExpr | null {
+  const { c } = call;
+  switch (name) {
+    case 'exists':
+      if (args.length !== 1 || !args[0]!.ast) throw paramCount(call.written);
+      return compileExists(args[0]!.ast, c, false);
+    case 'trim': return compileTrim(args, call);
+    case 'position': {
+      const inExpr = args[0];
+      if (args.length !== 1 || inExpr?.type !== 'binary_expr' || String(inExpr.operator).toUpperCase() !== 'IN') throw paramCount(call.written);
+      return locate(c.compile(inExpr.left), c.compile(inExpr.right.type === 'expr_list' ? inExpr.right.value[0] : inExpr.right), null);
+    }
+    case 'convert': {
+      const using = args.length === 1 && typeof args[0]!.suffix === 'string' ? /^USING\s+(\w+)/i.exec(args[0]!.suffix) : null;
+      if (using) {
+        const v = c.compile(args[0]!);
+        const cs = using[1]!;
+        return typed((env) => convertUsing(v(env), cs), cs.toLowerCase() === 'binary' ? Type.VARBINARY : Type.VARCHAR);
+      }
+      if (args.length !== 2 || args[1]!.type !== 'datatype') throw paramCount(call.written);
+      const v = c.compile(args[0]!);
+      const target = castTargetOf(args[1] as unknown as { dataType: string });
+      const { type, columnType } = castResultType(target);
+      const from = v.type;
+      return typed((env) => castValue(v(env), from, target), type, columnType);
+    }
+    case 'date_add': case 'date_sub': case 'adddate': case 'subdate': {
+      if (args.length !== 2) throw paramCount(call.written);
+      const date = c.compile(args[0]!);
+      const sub = name === 'date_sub' || name === 'subdate';
+      const iv = args[1]!;
+      if (iv.type === 'interval') return dateArithmetic(date, c.compile(iv.expr), String(iv.unit), sub);
+      if (name === 'adddate' || name === 'subdate') return dateArithmetic(date, c.compile(iv), 'DAY', sub);
+      throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${call.written}'`);
+    }
+    case 'timestampadd': {
+      if (args.length !== 3) throw paramCount(call.written);
+      return dateArithmetic(c.compile(args[2]!), c.compile(args[1]!), unitName(args[0]!), false);
+    }
+    case 'timestampdiff': {
+      if (args.length !== 3) throw paramCount(call.written);
+      return timestampDiff(unitName(args[0]!), c.compile(args[1]!), c.compile(args[2]!));
+    }
+    case 'extract': return extract(unitName(args[0]!), c.compile(args[1]!));
+    case 'values':
+      throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'VALUES() outside ON DUPLICATE KEY UPDATE'");
+    default: return null;
+  }
+}
+
+function unitName(node: Expr): string {
+  const u = String(node.type === 'column_ref' ? identName(node.column) : node.value).toUpperCase();
+  if (!isIntervalUnit(u)) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${u.toLowerCase()}'`);
+  return u;
+}
+
+// ---- string functions --------------------------------------------------------------------------
+
+function compileTrim(args: Expr[], call: FnCall): CompiledExpr {
+  const { c } = call;
+  let mode = 'BOTH';
+  let rest = args;
+  if (rest[0]?.type === 'origin' && /^(LEADING|TRAILING|BOTH)$/i.test(String(rest[0].value))) {
+    mode = String(rest[0].value).toUpperCase();
+    rest = rest.slice(1);
+  }
+  const fromAt = rest.findIndex((a) => a.type === 'origin' && String(a.value).toUpperCase() === 'FROM');
+  let remNode: Expr | null = null;
+  let subjectNode: Expr | undefined;
+  if (fromAt >= 0) {
+    remNode = fromAt > 0 ? rest[0]! : null;
+    subjectNode = rest[fromAt + 1];
+  } else if (rest.length === 1) subjectNode = rest[0];
+  if (!subjectNode) throw paramCount(call.written);
+  const subject = c.compile(subjectNode);
+  const rem = remNode ? c.compile(remNode) : constant(' ', Type.VARCHAR);
+  return trimFn(subject, rem, mode);
+}
+
+function trimFn(subject: CompiledExpr, rem: CompiledExpr, mode: string): CompiledExpr {
+  return f2(subject, rem, Type.VARCHAR, (v, r) => {
+    let s = str(v);
+    const p = str(r);
+    if (p === '') return s;
+    if (mode !== 'TRAILING') while (s.startsWith(p)) s = s.slice(p.length);
+    if (mode !== 'LEADING') while (s.endsWith(p)) s = s.slice(0, s.length - p.length);
+    return s;
+  });
+}
+
+/** LOCATE(sub, s[, pos]): 1-based position of sub in s from pos, case- and accent-insensitive for text; 0 when absent. */
+function locate(sub: CompiledExpr, s: CompiledExpr, pos: CompiledExpr | null): CompiledExpr {
+  const binary = isBinaryType(sub.type) || isBinaryType(s.type);
+  const fold = binary ? (x: string) => x : textKey;
+  const posType = pos?.type ?? Type.INT64;
+  return typed((env) => {
+    const a = sub(env);
+    const b = s(env);
+    if (a === null || b === null) return null;
+    let from = 0;
+    if (pos) {
+      const p = pos(env);
+      if (p === null) return null;
+      from = intOf(p, posType) - 1;
+      if (from < 0) return 0n;
+    }
+    const hay = fold(str(b));
+    const needle = fold(str(a));
+    if (from > cpLength(hay)) return 0n;
+    const i = hay.indexOf(needle, SURROGATE.test(hay) ? cpSlice(hay, 0, from).length : from);
+    return i < 0 ? 0n : BigInt(cpLength(hay.slice(0, i)) + 1);
+  }, Type.INT64);
+}
+
+def('concat', 1, Infinity, (args) => {
+  const type = stringType(...args.map((a) => a.type));
+  return fN(args, type, (vs) => {
+    if (type === Type.VARBINARY || vs.some((v) => v instanceof Uint8Array)) return Buffer.concat(vs.map((v) => Buffer.from(toBytes(v)!)));
+    let s = '';
+    for (const v of vs) s += typeof v === 'string' ? v : str(v);
+    return s;
+  });
+});
+def('concat_ws', 2, Infinity, (args) => {
+  const [sep, ...rest] = args;
+  return typed((env) => {
+    const s = sep!(env);
+    if (s === null) return null;
+    const parts: string[] = [];
+    for (const a of rest) {
+      const v = a(env);
+      if (v !== null) parts.push(str(v));
+    }
+    return parts.join(str(s));
+  }, Type.VARCHAR);
+});
+def('lower,lcase', 1, 1, ([a]) => f1(a!, a!.type === Type.VARBINARY ? Type.VARBINARY : Type.VARCHAR, (v) => (v instanceof Uint8Array ? v : str(v).toLowerCase())));
+def('upper,ucase', 1, 1, ([a]) => f1(a!, a!.type === Type.VARBINARY ? Type.VARBINARY : Type.VARCHAR, (v) => (v instanceof Uint8Array ? v : str(v).toUpperCase())));
+def('length,octet_length', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => BigInt(v instanceof Uint8Array ? v.length : Buffer.byteLength(str(v)))));
+def('char_length,character_length', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => BigInt(lengthOf(v))));
+def('bit_length', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => BigInt(8 * (v instanceof Uint8Array ? v.length : Buffer.byteLength(str(v))))));
+def('ascii', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
+  const b = toBytes(v)!;
+  return BigInt(b.length ? b[0]! : 0);
+}));
+def('substring,substr,mid', 2, 3, (args) => {
+  const [s, p, l] = args;
+  return fN(args, stringType(s!.type), (vs) => {
+    const n = lengthOf(vs[0]!);
+    const pos = intOf(vs[1]!, p!.type);
+    if (pos === 0 || Math.abs(pos) > n) return vs[0] instanceof Uint8Array ? Buffer.alloc(0) : '';
+    const start = pos > 0 ? pos - 1 : n + pos;
+    if (vs.length === 2) return sliceValue(vs[0]!, start);
+    const len = intOf(vs[2]!, l!.type);
+    return len <= 0 ? (vs[0] instanceof Uint8Array ? Buffer.alloc(0) : '') : sliceValue(vs[0]!, start, start + len);
+  });
+});
+def('left', 2, 2, ([s, n]) => f2(s!, n!, stringType(s!.type), (v, k) => sliceValue(v, 0, Math.max(0, intOf(k, n!.type)))));
+def('right', 2, 2, ([s, n]) => f2(s!, n!, stringType(s!.type), (v, k) => {
+  const len = intOf(k, n!.type);
+  const total = lengthOf(v);
+  return len <= 0 ? sliceValue(v, total) : sliceValue(v, Math.max(0, total - len));
+}));
+def('ltrim', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => str(v).replace(/^ +/, '')));
+def('rtrim', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => str(v).replace(/ +$/, '')));
+def('replace', 3, 3, (args) => fN(args, stringType(args[0]!.type), ([s, from, to]) => {
+  const f = str(from!);
+  return f === '' ? str(s!) : str(s!).split(f).join(str(to!));
+}));
+def('locate', 2, 3, ([sub, s, pos]) => locate(sub!, s!, pos ?? null));
+def('instr', 2, 2, ([s, sub]) => locate(sub!, s!, null));
+def('lpad,rpad', 3, 3, (args, call) => {
+  const left = call.written.toLowerCase() === 'lpad';
+  return fN(args, Type.VARCHAR, ([s, n, p]) => {
+    const len = intOf(n!, args[1]!.type);
+    const text = str(s!);
+    const pad = str(p!);
+    if (len < 0) return null;
+    const have = cpLength(text);
+    if (have >= len) return cpSlice(text, 0, len);
+    if (pad === '') return null;
+    const need = len - have;
+    const fill = cpSlice(pad.repeat(Math.ceil(need / cpLength(pad))), 0, need);
+    return left ? fill + text : text + fill;
+  });
+});
+def('reverse', 1, 1, ([a]) => f1(a!, stringType(a!.type), (v) => (v instanceof Uint8Array ? Buffer.from(v).reverse() : [...str(v)].reverse().join(''))));
+def('repeat', 2, 2, ([s, n]) => f2(s!, n!, Type.VARCHAR, (v, k) => {
+  const count = intOf(k, n!.type);
+  return count <= 0 ? '' : str(v).repeat(count);
+}));
+def('space', 1, 1, ([n]) => f1(n!, Type.VARCHAR, (k) => ' '.repeat(Math.max(0, intOf(k, n!.type)))));
+def('strcmp', 2, 2, ([a, b]) => f2(a!, b!, Type.INT64, (x, y) => BigInt(Math.sign(compareText(str(x), str(y))))));
+def('substring_index', 3, 3, (args) => fN(args, Type.VARCHAR, ([s, d, n]) => {
+  const text = str(s!);
+  const delim = str(d!);
+  const count = intOf(n!, args[2]!.type);
+  if (delim === '' || count === 0) return '';
+  const parts = text.split(delim);
+  return count > 0 ? parts.slice(0, count).join(delim) : parts.slice(Math.max(0, parts.length + count)).join(delim);
+}));
+def('hex', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => {
+  const t = a!.type;
+  if (typeof v === 'string' && !isIntType(t) && t !== Type.DECIMAL && !isDynamicType(t)) return Buffer.from(v).toString('hex').toUpperCase();
+  if (typeof v === 'string' || v instanceof Uint8Array) {
+    if (v instanceof Uint8Array || t !== Type.DECIMAL) return Buffer.from(toBytes(v)!).toString('hex').toUpperCase();
+  }
+  return BigInt.asUintN(64, castValue(v, t, { kind: 'SIGNED' }) as bigint).toString(16).toUpperCase();
+}));
+def('unhex', 1, 1, ([a]) => f1(a!, Type.VARBINARY, (v) => {
+  let h = str(v);
+  if (!/^[0-9a-fA-F]*$/.test(h)) return null;
+  if (h.length % 2) h = '0' + h;
+  return Buffer.from(h, 'hex');
+}));
+def('to_base64', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => {
+  const b64 = Buffer.from(toBytes(v)!).toString('base64');
+  return b64.replace(/(.{76})(?=.)/g, '$1\n');
+}));
+def('from_base64', 1, 1, ([a]) => f1(a!, Type.VARBINARY, (v) => {
+  const s = str(v).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) return null;
+  return Buffer.from(s, 'base64');
+}));
+def('field', 2, Infinity, (args) => {
+  const [first, ...rest] = args;
+  const cmps = rest.map((r) => makeComparator(first!.type, r.type));
+  return typed((env) => {
+    const v = first!(env);
+    if (v === null) return 0n;
+    for (let i = 0; i < rest.length; i++) {
+      const x = rest[i]!(env);
+      if (x !== null && cmps[i]!(v, x) === 0) return BigInt(i + 1);
+    }
+    return 0n;
+  }, Type.INT64);
+});
+def('elt', 2, Infinity, (args) => {
+  const [n, ...rest] = args;
+  return typed((env) => {
+    const k = n!(env);
+    if (k === null) return null;
+    const i = intOf(k, n!.type);
+    return i >= 1 && i <= rest.length ? rest[i - 1]!(env) : null;
+  }, unifyTypes(rest.map((r) => r.type)));
+});
+
+// ---- hashing -----------------------------------------------------------------------------------
+
+function digest(alg: string, v: NonNull): string {
+  return createHash(alg).update(toBytes(v)!).digest('hex');
+}
+
+def('md5', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => digest('md5', v)));
+def('sha1,sha', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => digest('sha1', v)));
+def('sha2', 2, 2, ([a, b]) => f2(a!, b!, Type.VARCHAR, (v, bits) => {
+  const n = intOf(bits, b!.type);
+  const alg = n === 0 || n === 256 ? 'sha256' : n === 224 ? 'sha224' : n === 384 ? 'sha384' : n === 512 ? 'sha512' : null;
+  return alg ? digest(alg, v) : null;
+}));
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+def('crc32', 1, 1, ([a]) => f1(a!, Type.UINT64, (v) => {
+  let crc = 0xffffffff;
+  for (const byte of toBytes(v)!) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return BigInt((crc ^ 0xffffffff) >>> 0);
+}));
+
+// ---- numeric functions -------------------------------------------------------------------------
+
+function numericType(t: Type): Type {
+  if (isIntType(t)) return t === Type.UINT64 ? Type.UINT64 : Type.INT64;
+  if (t === Type.DECIMAL) return Type.DECIMAL;
+  if (isDynamicType(t)) return Type.EXPRESSION;
+  return Type.FLOAT64;
+}
+
+def('abs', 1, 1, ([a]) => {
+  const t = a!.type;
+  return f1(a!, numericType(t), (v) => {
+    const n = numeric(v, t);
+    if (n.k === 0) {
+      if (n.v === -9223372036854775808n) throw sqlError([1690, '22003'], `BIGINT value is out of range in 'abs(${n.v})'`);
+      return n.v < 0n ? -n.v : n.v;
+    }
+    if (n.k === 1) return formatDecimal({ unscaled: n.v.unscaled < 0n ? -n.v.unscaled : n.v.unscaled, scale: n.v.scale });
+    return Math.abs(n.v);
+  });
+});
+def('sign', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
+  const n = numeric(v, a!.type);
+  const s = n.k === 0 ? (n.v > 0n ? 1 : n.v < 0n ? -1 : 0) : n.k === 1 ? (n.v.unscaled > 0n ? 1 : n.v.unscaled < 0n ? -1 : 0) : Math.sign(n.v);
+  return BigInt(s);
+}));
+def('ceil,ceiling,floor', 1, 1, ([a], call) => {
+  const up = call.written.toLowerCase() !== 'floor';
+  const t = a!.type;
+  return f1(a!, t === Type.DECIMAL || isIntType(t) ? Type.INT64 : numericType(t), (v) => {
+    const n = numeric(v, t);
+    if (n.k === 0) return n.v;
+    if (n.k === 1) return up ? ceilDecimal(n.v) : floorDecimal(n.v);
+    return up ? Math.ceil(n.v) + 0 : Math.floor(n.v) + 0;
+  });
+});
+
+/** Rounds half to even, as MySQL's ROUND does for doubles (C rint). */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+function roundLike(truncate: boolean): Builder {
+  return (args) => {
+    const [x, d] = args;
+    const t = x!.type;
+    return typed((env) => {
+      const v = x!(env);
+      if (v === null) return null;
+      let places = 0;
+      if (d) {
+        const dv = d(env);
+        if (dv === null) return null;
+        places = Math.max(-66, Math.min(30, intOf(dv, d.type)));
+      }
+      const n = numeric(v, t);
+      if (n.k === 2) {
+        const p = 10 ** places;
+        const scaled = n.v * p;
+        const r = truncate ? Math.trunc(scaled) : rint(scaled);
+        return places > 0 ? r / p : r / p + 0;
+      }
+      const dec: Decimal = n.k === 0 ? decimalFromBigInt(n.v) : n.v;
+      const r = truncate ? truncateDecimal(dec, places) : roundDecimal(dec, places);
+      if (n.k === 0) return r.unscaled / 10n ** BigInt(r.scale);
+      return formatDecimal(places >= 0 ? r : { unscaled: r.unscaled, scale: 0 });
+    }, numericType(t));
+  };
+}
+
+def('round', 1, 2, roundLike(false));
+def('truncate', 2, 2, roundLike(true));
+def('mod', 2, 2, (_args, call) => call.c.compile({ type: 'binary_expr', operator: '%', left: call.node.args.value[0], right: call.node.args.value[1] }));
+
+function doubleFn(f: (x: number) => number | null): Builder {
+  return ([a]) => f1(a!, Type.FLOAT64, (v) => {
+    const r = f(toDoubleTyped(v, a!.type));
+    return r === null || !Number.isFinite(r) ? null : r;
+  });
+}
+
+function toDoubleTyped(v: NonNull, t: Type): number {
+  const n = numeric(v, t);
+  return n.k === 0 ? Number(n.v) : n.k === 1 ? Number(formatDecimal(n.v)) : n.v;
+}
+
+def('sqrt', 1, 1, doubleFn((x) => (x < 0 ? null : Math.sqrt(x))));
+def('exp', 1, 1, doubleFn((x) => Math.exp(x)));
+def('ln', 1, 1, doubleFn((x) => (x <= 0 ? null : Math.log(x))));
+def('log2', 1, 1, doubleFn((x) => (x <= 0 ? null : Math.log2(x))));
+def('log10', 1, 1, doubleFn((x) => (x <= 0 ? null : Math.log10(x))));
+def('log', 1, 2, (args) => {
+  if (args.length === 1) return doubleFn((x) => (x <= 0 ? null : Math.log(x)))(args, undefined as unknown as FnCall);
+  return f2(args[0]!, args[1]!, Type.FLOAT64, (b, x) => {
+    const base = toDoubleTyped(b, args[0]!.type);
+    const y = toDoubleTyped(x, args[1]!.type);
+    return base <= 0 || base === 1 || y <= 0 ? null : Math.log(y) / Math.log(base);
+  });
+});
+def('pow,power', 2, 2, ([a, b]) => f2(a!, b!, Type.FLOAT64, (x, y) => {
+  const r = Math.pow(toDoubleTyped(x, a!.type), toDoubleTyped(y, b!.type));
+  if (Number.isNaN(r)) return null;
+  if (!Number.isFinite(r)) throw sqlError([1690, '22003'], `DOUBLE value is out of range in 'pow(${str(x)},${str(y)})'`);
+  return r;
+}));
+def('pi', 0, 0, () => constant(Math.PI, Type.FLOAT64));
+def('rand', 0, 1, (args, call) => {
+  if (args.length === 0) return typed((env) => env.session.random(), Type.FLOAT64);
+  const seedExpr = args[0]!;
+  const constantSeed = ['number', 'bigint'].includes(call.node.args.value[0].type);
+  let state: MySqlRandom | null = null;
+  return typed((env) => {
+    if (!state || !constantSeed) {
+      const s = seedExpr(env);
+      state = new MySqlRandom(s === null ? 0 : intOf(s, seedExpr.type));
+    }
+    return state.next();
+  }, Type.FLOAT64);
+});
+
+/** MySQL's RAND(N) generator (my_rnd): deterministic for a seed. */
+class MySqlRandom {
+  private static readonly MAX = 0x3fffffff;
+  private s1: number;
+  private s2: number;
+  constructor(seed: number) {
+    const n = BigInt.asUintN(32, BigInt(seed));
+    this.s1 = Number((n * 0x10001n + 55555555n) % BigInt(MySqlRandom.MAX));
+    this.s2 = Number((n * 0x10000001n) % BigInt(MySqlRandom.MAX));
+  }
+  next(): number {
+    this.s1 = (this.s1 * 3 + this.s2) % MySqlRandom.MAX;
+    this.s2 = (this.s1 + this.s2 + 33) % MySqlRandom.MAX;
+    return this.s1 / MySqlRandom.MAX;
+  }
+}
+
+// ---- control flow ------------------------------------------------------------------------------
+
+def('if', 3, 3, ([cond, a, b]) => {
+  const type = unifyTypes([a!.type, b!.type]);
+  const x = convertToType(a!, type);
+  const y = convertToType(b!, type);
+  return typed((env) => (isTrue(cond!(env)) === true ? x(env) : y(env)), type);
+});
+def('ifnull', 2, 2, ([a, b]) => {
+  const type = unifyTypes([a!.type, b!.type]);
+  const x = convertToType(a!, type);
+  const y = convertToType(b!, type);
+  return typed((env) => {
+    const v = x(env);
+    return v !== null ? v : y(env);
+  }, type);
+});
+def('coalesce', 1, Infinity, (args) => {
+  const type = unifyTypes(args.map((a) => a.type));
+  const xs = args.map((a) => convertToType(a, type));
+  return typed((env) => {
+    for (const x of xs) {
+      const v = x(env);
+      if (v !== null) return v;
+    }
+    return null;
+  }, type);
+});
+def('nullif', 2, 2, ([a, b]) => {
+  const cmp = makeComparator(a!.type, b!.type);
+  return typed((env) => {
+    const x = a!(env);
+    if (x === null) return null;
+    const y = b!(env);
+    return y !== null && cmp(x, y) === 0 ? null : x;
+  }, a!.type);
+});
+def('isnull', 1, 1, ([a]) => typed((env) => bool(a!(env) === null), Type.INT64));
+def('greatest,least', 2, Infinity, (args, call) => {
+  const greatest = call.written.toLowerCase() === 'greatest';
+  const type = unifyTypes(args.map((a) => a.type));
+  const xs = args.map((a) => convertToType(a, type));
+  const cmp = makeComparator(type, type);
+  return fN(xs, type, (vs) => {
+    let best = vs[0]!;
+    for (let i = 1; i < vs.length; i++) {
+      const d = cmp(vs[i]!, best);
+      if (greatest ? d > 0 : d < 0) best = vs[i]!;
+    }
+    return best;
+  });
+});
+
+// ---- date and time -----------------------------------------------------------------------------
+
+/** Reads a date/datetime argument; null when it is not a valid date. */
+function dateTimeArg(v: NonNull): DateTime | null {
+  if (typeof v === 'bigint') return dateTimeFromNumber(v);
+  if (typeof v === 'number') return dateTimeFromNumber(doubleToBigInt(Math.trunc(v)));
+  return parseDateTime(str(v));
+}
+
+function nowOf(env: EvalEnv): DateTime {
+  return dateTimeFromMicros(Math.floor(env.session.now()) * 1000);
+}
+
+function fspArg(args: CompiledExpr[], env: EvalEnv): number {
+  if (args.length === 0) return 0;
+  const v = args[0]!(env);
+  const fsp = v === null ? 0 : intOf(v, args[0]!.type);
+  if (fsp < 0 || fsp > 6) throw sqlError(ER.TOO_BIG_PRECISION, `Too-big precision ${fsp} specified for 'now'. Maximum is 6.`);
+  return fsp;
+}
+
+def('now,current_timestamp,localtime,localtimestamp,sysdate,utc_timestamp', 0, 1, (args) =>
+  typed((env) => formatDateTime(nowOf(env), fspArg(args, env)), Type.DATETIME));
+def('curdate,current_date,utc_date', 0, 0, () => typed((env) => formatDate(nowOf(env)), Type.DATE));
+def('curtime,current_time,utc_time', 0, 1, (args) => typed((env) => {
+  const dt = nowOf(env);
+  return formatTime({ neg: false, hour: dt.hour, minute: dt.minute, second: dt.second, micro: dt.micro }, fspArg(args, env));
+}, Type.TIME));
+def('unix_timestamp', 0, 1, (args) => {
+  if (args.length === 0) return typed((env) => BigInt(Math.floor(env.session.now() / 1000)), Type.INT64);
+  const a = args[0]!;
+  const fractional = (a.columnType?.precision ?? 0) > 0;
+  return f1(a, fractional ? Type.DECIMAL : Type.INT64, (v) => {
+    const dt = dateTimeArg(v);
+    if (!dt) return null;
+    const us = dateTimeToMicros(dt);
+    if (us < 0) return 0n;
+    const digits = fractional ? a.columnType!.precision : typeof v === 'string' ? fractionDigits(v) : 0;
+    if (digits === 0) return BigInt(Math.floor(us / 1e6));
+    return formatDecimal(roundDecimal({ unscaled: BigInt(us), scale: 6 }, digits));
+  });
+});
+def('from_unixtime', 1, 2, (args) => {
+  const a = args[0]!;
+  return fN(args, args.length === 2 ? Type.VARCHAR : Type.DATETIME, (vs) => {
+    const n = numeric(vs[0]!, a.type);
+    let us: number;
+    let fsp = 0;
+    if (n.k === 0) us = Number(n.v) * 1e6;
+    else if (n.k === 1) {
+      fsp = Math.min(6, n.v.scale);
+      us = Number(roundDecimal(n.v, 6).unscaled);
+    } else {
+      fsp = 6;
+      us = Math.round(n.v * 1e6);
+    }
+    if (us < 0 || us > 32536771199999999) return null;
+    const dt = dateTimeFromMicros(us);
+    return vs.length === 2 ? dateFormat(dt, str(vs[1]!)) : formatDateTime(dt, fsp);
+  });
+});
+def('date_format', 2, 2, ([d, f]) => f2(d!, f!, Type.VARCHAR, (v, fmt) => {
+  const dt = dateTimeArg(v);
+  return dt ? dateFormat(dt, str(fmt)) : null;
+}));
+def('date', 1, 1, ([a]) => f1(a!, Type.DATE, (v) => {
+  const dt = dateTimeArg(v);
+  return dt ? formatDate(dt) : null;
+}));
+def('time', 1, 1, ([a]) => f1(a!, Type.TIME, (v) => {
+  const t = parseTime(str(v));
+  return t ? formatTime(t, t.micro ? 6 : 0) : null;
+}));
+
+function datePart(f: (dt: DateTime) => number | string, type = Type.INT64): Builder {
+  return ([a]) => f1(a!, type, (v) => {
+    const dt = dateTimeArg(v);
+    if (!dt) return null;
+    const r = f(dt);
+    return typeof r === 'number' ? BigInt(r) : r;
+  });
+}
+
+function timePart(f: (t: { hour: number; minute: number; second: number; micro: number }) => number): Builder {
+  return ([a]) => f1(a!, Type.INT64, (v) => {
+    const t = parseTime(typeof v === 'bigint' ? v.toString() : str(v));
+    return t ? BigInt(f(t)) : null;
+  });
+}
+
+def('year', 1, 1, datePart((d) => d.year));
+def('month', 1, 1, datePart((d) => d.month));
+def('quarter', 1, 1, datePart((d) => Math.ceil(d.month / 3)));
+def('day,dayofmonth', 1, 1, datePart((d) => d.day));
+def('dayofweek', 1, 1, datePart((d) => weekday(d) + 1));
+def('weekday', 1, 1, datePart((d) => (weekday(d) + 6) % 7));
+def('dayofyear', 1, 1, datePart((d) => dayOfYear(d)));
+def('dayname', 1, 1, datePart((d) => DAY_NAMES[weekday(d)]!, Type.VARCHAR));
+def('monthname', 1, 1, datePart((d) => MONTH_NAMES[d.month - 1]!, Type.VARCHAR));
+def('to_days', 1, 1, datePart((d) => daysFromCivil(d.year, d.month, d.day) + 719528));
+def('last_day', 1, 1, datePart((d) => formatDate({ ...d, day: daysInMonth(d.year, d.month) }), Type.DATE));
+def('hour', 1, 1, timePart((t) => t.hour));
+def('minute', 1, 1, timePart((t) => t.minute));
+def('second', 1, 1, timePart((t) => t.second));
+def('microsecond', 1, 1, timePart((t) => t.micro));
+def('datediff', 2, 2, ([a, b]) => f2(a!, b!, Type.INT64, (x, y) => {
+  const p = dateTimeArg(x);
+  const q = dateTimeArg(y);
+  if (!p || !q) return null;
+  return BigInt(daysFromCivil(p.year, p.month, p.day) - daysFromCivil(q.year, q.month, q.day));
+}));
+
+const DATE_ONLY_UNITS = new Set(['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'YEAR_MONTH']);
+
+/**
+ * DATE_ADD/DATE_SUB and `d ± INTERVAL n unit`: the result is a DATE for a DATE operand and a date-only
+ * unit, a DATETIME for DATETIME/TIMESTAMP operands, and text in the operand's form for strings; NULL
+ * when the operand is not a date or the result leaves years 0–9999.
+ */
+export function dateArithmetic(date: CompiledExpr, amount: CompiledExpr, unitText: string, subtract: boolean): CompiledExpr {
+  const unit = unitText.toUpperCase();
+  if (!isIntervalUnit(unit)) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${unitText}'`);
+  const dateOnlyUnit = DATE_ONLY_UNITS.has(unit);
+  const t = date.type;
+  const type = t === Type.DATE && dateOnlyUnit ? Type.DATE : t === Type.DATETIME || t === Type.TIMESTAMP || t === Type.DATE ? Type.DATETIME : Type.VARCHAR;
+  const colFsp = date.columnType?.precision ?? 0;
+  return typed((env) => {
+    const v = date(env);
+    if (v === null) return null;
+    const a = amount(env);
+    if (a === null) return null;
+    const dt = dateTimeArg(v);
+    if (!dt) return null;
+    const iv = makeInterval(typeof a === 'bigint' ? Number(a) : typeof a === 'number' ? a : str(a), unit as IntervalUnit);
+    if (!iv) return null;
+    const r = addInterval(dt, subtract ? { months: -iv.months, micros: -iv.micros } : iv);
+    if (!r) return null;
+    const textHasTime = typeof v === 'string' && /\d[ T]+\d/.test(v.trim());
+    if (type === Type.DATE || (type === Type.VARCHAR && dateOnlyUnit && !textHasTime && typeof v === 'string')) return formatDate(r);
+    const fsp = Math.max(colFsp, typeof v === 'string' ? fractionDigits(v) : 0, r.micro !== 0 ? 6 : 0);
+    return formatDateTime(r, fsp);
+  }, type);
+}
+
+function timestampDiff(unit: string, a: CompiledExpr, b: CompiledExpr): CompiledExpr {
+  const micros: Record<string, number> = {
+    MICROSECOND: 1, SECOND: 1e6, MINUTE: 6e7, HOUR: 3.6e9, DAY: 8.64e10, WEEK: 6.048e11,
+  };
+  return f2(a, b, Type.INT64, (x, y) => {
+    const p = dateTimeArg(x);
+    const q = dateTimeArg(y);
+    if (!p || !q) return null;
+    if (unit === 'MONTH' || unit === 'QUARTER' || unit === 'YEAR') {
+      const months = monthsBetween(p, q);
+      return BigInt(Math.trunc(months / (unit === 'MONTH' ? 1 : unit === 'QUARTER' ? 3 : 12)));
+    }
+    const per = micros[unit];
+    if (per === undefined) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${unit.toLowerCase()}'`);
+    return BigInt(Math.trunc((dateTimeToMicros(q) - dateTimeToMicros(p)) / per));
+  });
+}
+
+function extract(unit: string, a: CompiledExpr): CompiledExpr {
+  return f1(a, Type.INT64, (v) => {
+    const s = str(v);
+    const dt = parseDateTime(s);
+    const t = dt ?? (() => {
+      const tm = parseTime(s);
+      return tm ? { year: 0, month: 0, day: 0, hour: tm.hour, minute: tm.minute, second: tm.second, micro: tm.micro } : null;
+    })();
+    if (!t) return null;
+    const fields: Record<string, number> = {
+      YEAR: t.year, QUARTER: Math.ceil(t.month / 3), MONTH: t.month, DAY: t.day, HOUR: t.hour, MINUTE: t.minute,
+      SECOND: t.second, MICROSECOND: t.micro,
+    };
+    if (unit in fields) return BigInt(fields[unit]!);
+    if (unit === 'WEEK' && dt) return BigInt(Math.floor((dayOfYear(dt) - 1 + weekday({ ...dt, month: 1, day: 1 })) / 7));
+    const pieces = unit.split('_');
+    if (pieces.every((p) => p in fields)) {
+      let out = '';
+      pieces.forEach((p, i) => {
+        const n = fields[p]!;
+        out += i === 0 ? String(n) : String(n).padStart(p === 'MICROSECOND' ? 6 : 2, '0');
+      });
+      return BigInt(out);
+    }
+    throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${unit.toLowerCase()}'`);
+  });
+}
+
+// ---- information -------------------------------------------------------------------------------
+
+function userWithHost(user: string, host: string): string {
+  return user.includes('@') ? user : `${user}@${host}`;
+}
+
+def('database,schema', 0, 0, () => typed((env) => env.session.database || null, Type.VARCHAR));
+def('user,session_user,system_user', 0, 0, () => typed((env) => userWithHost(env.session.user, 'localhost'), Type.VARCHAR));
+def('current_user', 0, 0, () => typed((env) => userWithHost(env.session.user, '%'), Type.VARCHAR));
+def('version', 0, 0, () => typed((env) => toText(env.session.systemVariable('version', 'session')), Type.VARCHAR));
+def('connection_id', 0, 0, () => typed((env) => BigInt(env.session.connectionId), Type.UINT64));
+def('last_insert_id', 0, 1, (args) => {
+  if (args.length === 0) return typed((env) => env.session.lastInsertId, Type.UINT64);
+  const a = args[0]!;
+  return typed((env) => {
+    const v = a(env);
+    if (v === null) return null;
+    const n = BigInt.asUintN(64, castValue(v, a.type, { kind: 'SIGNED' }) as bigint);
+    env.session.lastInsertId = n;
+    return n;
+  }, Type.UINT64);
+});
+def('uuid', 0, 0, () => typed((env) => {
+  const hex = (n: number) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += Math.floor(env.session.random() * 16).toString(16);
+    return s;
+  };
+  const variant = (8 + Math.floor(env.session.random() * 4)).toString(16);
+  return `${hex(8)}-${hex(4)}-1${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+}, Type.VARCHAR));
+
+// ---- JSON --------------------------------------------------------------------------------------
+
+function jsonArg(v: NonNull, t: Type, fn: string, argNo: number): JsonValue {
+  if (typeof v === 'bigint' || typeof v === 'number') {
+    if (t === Type.JSON) return v;
+    throw sqlError([3146, '22032'], `Invalid data type for JSON data in argument ${argNo} to function ${fn}; a JSON string or JSON type is required.`);
+  }
+  try {
+    return parseJson(typeof v === 'string' ? v : bytesToText(v));
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    throw sqlError([3141, '22032'], `Invalid JSON text in argument ${argNo} to function ${fn}: "${e.reason}" at position ${e.position}.`);
+  }
+}
+
+/** A SQL value as a JSON value inside JSON_OBJECT/JSON_ARRAY: JSON-typed text is embedded, other text is a string. */
+function toJsonValue(v: SqlValue, t: Type): JsonValue {
+  if (v === null) return null;
+  if (typeof v === 'bigint' || typeof v === 'number') return v;
+  if (t === Type.JSON && typeof v === 'string') return parseJson(v);
+  if (t === Type.DECIMAL && typeof v === 'string') return Number(v);
+  if (v instanceof Uint8Array) return `base64:type15:${Buffer.from(v).toString('base64')}`;
+  return v;
+}
+
+const pathCache = new Map<string, JsonPath>();
+
+function jsonPath(p: string): JsonPath {
+  let path = pathCache.get(p);
+  if (!path) {
+    path = parseJsonPath(p);
+    if (pathCache.size > 1000) pathCache.clear();
+    pathCache.set(p, path);
+  }
+  return path;
+}
+
+/** JSON_EXTRACT(doc, path, …): the selected value as JSON text; several paths or wildcards give an array; NULL when nothing matches. */
+export function jsonExtract(args: CompiledExpr[], fn: string): CompiledExpr {
+  const docType = args[0]!.type;
+  return fN(args, Type.JSON, (vs) => {
+    const doc = jsonArg(vs[0]!, docType, fn, 1);
+    const paths = vs.slice(1).map((p) => jsonPath(str(p)));
+    const found: JsonValue[] = [];
+    for (const p of paths) found.push(...evalJsonPath(doc, p));
+    if (paths.length === 1 && !paths[0]!.multi) return found.length ? formatJson(found[0]!) : null;
+    return found.length ? formatJson(found) : null;
+  });
+}
+
+/** JSON_UNQUOTE(x): a JSON string literal's content; any other text unchanged. */
+export function jsonUnquote(a: CompiledExpr): CompiledExpr {
+  return f1(a, Type.VARCHAR, (v) => {
+    const s = str(v);
+    if (s.length >= 2 && s.startsWith('"') && s.endsWith('"')) {
+      try {
+        const parsed = parseJson(s);
+        if (typeof parsed === 'string') return parsed;
+      } catch {
+        throw sqlError([3141, '22032'], `Invalid JSON text in argument 1 to function json_unquote: "Missing a closing quotation mark in string." at position ${s.length}.`);
+      }
+    }
+    return s;
+  });
+}
+
+def('json_extract', 2, Infinity, (args) => jsonExtract(args, 'json_extract'));
+def('json_unquote', 1, 1, ([a]) => jsonUnquote(a!));
+def('json_object', 0, Infinity, (args, call) => {
+  if (args.length % 2) throw paramCount(call.written);
+  return typed((env) => {
+    const obj: Record<string, JsonValue> = Object.create(null);
+    for (let i = 0; i < args.length; i += 2) {
+      const k = args[i]!(env);
+      if (k === null) throw sqlError([3158, '22032'], 'JSON documents may not contain NULL member names.');
+      obj[str(k)] = toJsonValue(args[i + 1]!(env), args[i + 1]!.type);
+    }
+    return formatJson(obj);
+  }, Type.JSON);
+});
+def('json_array', 0, Infinity, (args) => typed((env) => formatJson(args.map((a) => toJsonValue(a(env), a.type))), Type.JSON));
+def('json_valid', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
+  if (a!.type === Type.JSON) return 1n;
+  if (typeof v === 'bigint' || typeof v === 'number') return 0n;
+  try {
+    parseJson(str(v));
+    return 1n;
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return 0n;
+    throw e;
+  }
+}));
+def('json_length', 1, 2, (args) => fN(args, Type.INT64, (vs) => {
+  let doc = jsonArg(vs[0]!, args[0]!.type, 'json_length', 1);
+  if (vs.length === 2) {
+    const found = evalJsonPath(doc, jsonPath(str(vs[1]!)));
+    if (found.length === 0) return null;
+    doc = found[0]!;
+  }
+  if (Array.isArray(doc)) return BigInt(doc.length);
+  if (doc !== null && typeof doc === 'object') return BigInt(Object.keys(doc).length);
+  return 1n;
+}));
+def('json_type', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => jsonType(jsonArg(v, a!.type, 'json_type', 1))));
+def('json_keys', 1, 2, (args) => fN(args, Type.JSON, (vs) => {
+  let doc = jsonArg(vs[0]!, args[0]!.type, 'json_keys', 1);
+  if (vs.length === 2) {
+    const found = evalJsonPath(doc, jsonPath(str(vs[1]!)));
+    if (found.length === 0) return null;
+    doc = found[0]!;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return null;
+  return formatJson(Object.keys(doc));
+}));
+def('json_quote', 1, 1, ([a]) => f1(a!, Type.JSON, (v) => formatJson(str(v))));
+
