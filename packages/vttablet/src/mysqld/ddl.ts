@@ -1,0 +1,515 @@
+/**
+ * DDL: CREATE/DROP/ALTER/RENAME/TRUNCATE TABLE, CREATE/DROP INDEX, CREATE/DROP DATABASE. Each runs
+ * after an implicit commit, changes the catalog (a new TableSchema and TableMap per changed table,
+ * rows converted), bumps the schema version and appends one binlog transaction with the statement text.
+ */
+import { ER, sqlError, SqlError, type SqlValue } from '@vtsim/proto';
+import { coerceToColumn, compileExpr, parseColumnType, type ColumnType, type Expr, type Statement } from '@vtsim/sql';
+import { functionName, identName, tableNameOf, type TableName } from './ast-names.js';
+import { Database, TableEntry, type Catalog } from './catalog.js';
+import type { MysqlSession } from './mysql-session.js';
+import { TableData, type TableCounters } from './table-data.js';
+import { TableSchema, type ColumnDef, type ColumnDefault, type IndexDef } from './table-schema.js';
+
+/** Runs one DDL statement (already parsed) in a session; `text` is the statement as received. */
+export function executeDdl(session: MysqlSession, ast: Statement, text: string): void {
+  session.runDdl(() => {
+    const kind = String(ast.keyword ?? '').toLowerCase();
+    switch (ast.type) {
+      case 'create':
+        if (kind === 'table') return createTable(session, ast, text);
+        if (kind === 'index') return alterTable(session, ast.table, [createIndexAction(ast)], text);
+        if (kind === 'database' || kind === 'schema') return createDatabase(session, ast, text);
+        break;
+      case 'drop':
+        if (kind === 'table') return dropTables(session, ast, text);
+        if (kind === 'index') return alterTable(session, ast.table, [{ action: 'drop', resource: 'index', index: identName(ast.name) }], text);
+        if (kind === 'database' || kind === 'schema') return dropDatabase(session, ast, text);
+        break;
+      case 'alter':
+        return alterTable(session, ast.table[0], ast.expr as Record<string, any>[], text);
+      case 'truncate':
+        return truncateTable(session, ast, text);
+      case 'rename':
+        return renameTables(session, ast, text);
+    }
+    throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${ast.type} ${kind}'`);
+  });
+}
+
+function logDdl(session: MysqlSession, text: string, kind: 'ddl' | 'other' = 'ddl'): void {
+  const catalog = session.mysqld.catalog;
+  catalog.schemaVersion++;
+  if (session.logBin) session.mysqld.binlog.append([{ kind, database: session.database, statement: text }]);
+}
+
+// ---- column and index definitions ----
+
+interface DraftIndex {
+  name: string;
+  columns: string[];
+  unique: boolean;
+  primary: boolean;
+}
+
+interface DraftColumn {
+  def: ColumnDef;
+  /** Position of the column in the old table, -1 for a new column. */
+  from: number;
+}
+
+interface Draft {
+  database: string;
+  name: string;
+  columns: DraftColumn[];
+  indexes: DraftIndex[];
+  comment: string;
+  autoIncrement: bigint | undefined;
+}
+
+const NOW_FUNCTIONS = new Set(['current_timestamp', 'now', 'localtime', 'localtimestamp']);
+
+function columnFromAst(session: MysqlSession, d: Record<string, any>): { def: ColumnDef; primary: boolean; unique: boolean } {
+  const name = identName(d.column);
+  const charset = identName(d.character_set?.value) || undefined;
+  const columnType = parseColumnType(d.definition, charset ? { charset } : undefined);
+  const primary = !!d.primary_key;
+  const unique = !!d.unique;
+  const notNull = d.nullable?.type === 'not null' || primary;
+  const autoIncrement = !!d.auto_increment;
+  const defaultNode = d.default_val?.value as Expr | undefined;
+  let dflt: ColumnDefault = { kind: 'none' };
+  let onUpdateNow = (d.reference_definition?.on_action ?? []).some((a: { type?: string }) => String(a.type).toLowerCase() === 'on update');
+  if (defaultNode) {
+    if (defaultNode.over?.type === 'on update') onUpdateNow = true;
+    if ((defaultNode.type === 'function' && NOW_FUNCTIONS.has(functionName(defaultNode))) || isNowKeyword(defaultNode)) {
+      dflt = { kind: 'now' };
+    } else {
+      dflt = { kind: 'value', value: literalDefault(session, defaultNode, name, columnType, notNull) };
+    }
+  }
+  const comment = d.comment ? identName(d.comment.value) : '';
+  return { def: { name, columnType, notNull, autoIncrement, default: dflt, onUpdateNow, comment }, primary, unique };
+}
+
+function isNowKeyword(node: Expr): boolean {
+  return node.type === 'origin' && NOW_FUNCTIONS.has(String(node.value).toLowerCase());
+}
+
+function literalDefault(session: MysqlSession, node: Expr, name: string, ct: ColumnType, notNull: boolean): SqlValue {
+  const invalid = () => sqlError(ER.INVALID_DEFAULT, `Invalid default value for '${name}'`);
+  let v: SqlValue;
+  try {
+    const expr = compileExpr(node, {
+      column() {
+        throw invalid();
+      },
+    });
+    v = expr({ row: [], bindVars: {}, session });
+  } catch (err) {
+    if (err instanceof SqlError) throw invalid();
+    throw err;
+  }
+  if (v === null) {
+    if (notNull) throw invalid();
+    return null;
+  }
+  try {
+    return coerceToColumn(v, ct, name);
+  } catch {
+    throw invalid();
+  }
+}
+
+function indexColumns(defs: unknown): string[] {
+  return (Array.isArray(defs) ? defs : []).map((c) => identName(c));
+}
+
+/** Turns a create_definitions / ALTER ADD item describing a key into a draft index (undefined for ignored kinds). */
+function indexFromAst(d: Record<string, any>): DraftIndex | undefined {
+  const ctype = String(d.constraint_type ?? '').toLowerCase();
+  const keyword = String(d.keyword ?? '').toLowerCase();
+  if (ctype === 'primary key') return { name: 'PRIMARY', columns: indexColumns(d.definition), unique: true, primary: true };
+  if (ctype.startsWith('unique')) return { name: identName(d.index), columns: indexColumns(d.definition), unique: true, primary: false };
+  if (ctype) return undefined;
+  if (keyword.startsWith('fulltext') || keyword.startsWith('spatial')) return undefined;
+  return { name: identName(d.index), columns: indexColumns(d.definition), unique: false, primary: false };
+}
+
+function addIndex(draft: Draft, ix: DraftIndex): void {
+  for (const c of ix.columns) {
+    if (!draft.columns.some((dc) => dc.def.name.toLowerCase() === c.toLowerCase())) {
+      throw sqlError([1072, '42000'], `Key column '${c}' doesn't exist in table`);
+    }
+  }
+  if (ix.primary) {
+    if (draft.indexes.some((i) => i.primary)) throw sqlError(ER.MULTIPLE_PRI_KEY, 'Multiple primary key defined');
+    draft.indexes.unshift(ix);
+    for (const c of ix.columns) {
+      const dc = draft.columns.find((x) => x.def.name.toLowerCase() === c.toLowerCase())!;
+      if (!dc.def.notNull) dc.def = { ...dc.def, notNull: true };
+    }
+    return;
+  }
+  let name = ix.name;
+  if (!name) {
+    const base = ix.columns[0]!;
+    name = base;
+    for (let n = 2; draft.indexes.some((i) => i.name.toLowerCase() === name.toLowerCase()); n++) name = `${base}_${n}`;
+  } else if (draft.indexes.some((i) => i.name.toLowerCase() === name.toLowerCase()) || name.toUpperCase() === 'PRIMARY') {
+    throw sqlError(ER.DUP_KEYNAME, `Duplicate key name '${name}'`);
+  }
+  draft.indexes.push({ ...ix, name });
+}
+
+function finishDraft(session: MysqlSession, draft: Draft): TableSchema {
+  const cols = draft.columns.map((c) => c.def);
+  const pos = (name: string) => cols.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
+  const autos = cols.filter((c) => c.autoIncrement);
+  const autoKeyed = autos.length === 0 || draft.indexes.some((ix) => ix.columns.length > 0 && pos(ix.columns[0]!) === cols.indexOf(autos[0]!));
+  if (autos.length > 1 || !autoKeyed) {
+    throw sqlError(ER.WRONG_AUTO_KEY, 'Incorrect table definition; there can be only one auto column and it must be defined as a key');
+  }
+  const indexes: IndexDef[] = draft.indexes.map((ix) => ({
+    name: ix.name,
+    columns: ix.columns.map(pos),
+    unique: ix.unique,
+    primary: ix.primary,
+  }));
+  return new TableSchema(
+    { database: draft.database, name: draft.name, columns: cols, indexes, comment: draft.comment },
+    session.mysqld.catalog.newTableMapId(),
+  );
+}
+
+function tableOptionText(v: unknown): string {
+  const s = identName(v);
+  return /^'.*'$/s.test(s) ? s.slice(1, -1).replace(/''/g, "'") : s;
+}
+
+// ---- CREATE TABLE ----
+
+function createTable(session: MysqlSession, ast: Statement, text: string): void {
+  const catalog = session.mysqld.catalog;
+  const name = tableNameOf(ast.table[0], session.database);
+  const db = catalog.database(name.database);
+  if (db.tables.has(name.table)) {
+    if (!ast.if_not_exists) throw sqlError(ER.TABLE_EXISTS_ERROR, `Table '${name.table}' already exists`);
+    logDdl(session, text);
+    return;
+  }
+  let draft: Draft;
+  if (ast.like) {
+    const src = tableNameOf(ast.like.table[0], session.database);
+    const from = catalog.table(src.database, src.table).schema;
+    draft = draftOf(from);
+    draft.database = name.database;
+    draft.name = name.table;
+    draft.columns = draft.columns.map((c) => ({ ...c, from: -1 }));
+  } else {
+    draft = { database: name.database, name: name.table, columns: [], indexes: [], comment: '', autoIncrement: undefined };
+    const later: DraftIndex[] = [];
+    for (const d of (ast.create_definitions ?? []) as Record<string, any>[]) {
+      if (d.resource === 'column') {
+        const { def, primary, unique } = columnFromAst(session, d);
+        if (draft.columns.some((c) => c.def.name.toLowerCase() === def.name.toLowerCase())) {
+          throw sqlError(ER.DUP_FIELDNAME, `Duplicate column name '${def.name}'`);
+        }
+        draft.columns.push({ def, from: -1 });
+        if (primary) later.unshift({ name: 'PRIMARY', columns: [def.name], unique: true, primary: true });
+        if (unique) later.push({ name: '', columns: [def.name], unique: true, primary: false });
+      } else {
+        const ix = indexFromAst(d);
+        if (ix) later.push(ix);
+      }
+    }
+    for (const ix of later) addIndex(draft, ix);
+    applyTableOptions(draft, ast.table_options);
+  }
+  const schema = finishDraft(session, draft);
+  const counters: TableCounters = { autoIncrement: draft.autoIncrement ?? 1n, nextRowId: 1n };
+  db.tables.set(name.table, new TableEntry(schema, TableData.create(schema, counters)));
+  logDdl(session, text);
+}
+
+function applyTableOptions(draft: Draft, options: unknown): void {
+  for (const o of (Array.isArray(options) ? options : []) as Record<string, any>[]) {
+    const k = String(o.keyword ?? '').toLowerCase();
+    if (k === 'comment') draft.comment = tableOptionText(o.value);
+    else if (k === 'auto_increment') draft.autoIncrement = BigInt(String(o.value));
+  }
+}
+
+function draftOf(schema: TableSchema): Draft {
+  return {
+    database: schema.database,
+    name: schema.name,
+    columns: schema.columns.map((def, from) => ({ def, from })),
+    indexes: schema.indexes.map((ix) => ({
+      name: ix.name,
+      columns: ix.columns.map((c) => schema.columns[c]!.name),
+      unique: ix.unique,
+      primary: ix.primary,
+    })),
+    comment: schema.comment,
+    autoIncrement: undefined,
+  };
+}
+
+// ---- ALTER TABLE (also CREATE INDEX / DROP INDEX) ----
+
+function createIndexAction(ast: Statement): Record<string, any> {
+  const unique = String(ast.index_type ?? '').toLowerCase() === 'unique';
+  return {
+    action: 'add',
+    resource: 'index',
+    index: identName(ast.index),
+    keyword: unique ? 'unique' : 'index',
+    definition: ast.index_columns,
+    unique,
+  };
+}
+
+function findColumn(draft: Draft, name: string): number {
+  return draft.columns.findIndex((c) => c.def.name.toLowerCase() === name.toLowerCase());
+}
+
+function cantDrop(name: string): SqlError {
+  return sqlError(ER.CANT_DROP_FIELD_OR_KEY, `Can't DROP '${name}'; check that column/key exists`);
+}
+
+function placeColumn(draft: Draft, col: DraftColumn, suffix: Record<string, any> | undefined, at: number): void {
+  const kw = String(suffix?.keyword ?? '').toLowerCase();
+  if (kw === 'first') draft.columns.splice(0, 0, col);
+  else if (kw === 'after') {
+    const after = findColumn(draft, identName(suffix!.expr));
+    if (after < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${identName(suffix!.expr)}' in '${draft.name}'`);
+    draft.columns.splice(after + 1, 0, col);
+  } else draft.columns.splice(at, 0, col);
+}
+
+function alterTable(session: MysqlSession, tableAst: { db?: unknown; table?: unknown }, actions: Record<string, any>[], text: string): void {
+  const catalog = session.mysqld.catalog;
+  const name = tableNameOf(tableAst, session.database);
+  const entry = catalog.table(name.database, name.table);
+  const old = entry.schema;
+  const draft = draftOf(old);
+  let renameTo: TableName | undefined;
+  let changesRows = false;
+  for (const a of actions) {
+    const action = String(a.action ?? '').toLowerCase();
+    const resource = String(a.resource ?? '').toLowerCase();
+    if (resource === 'column' && action === 'add') {
+      const { def, primary, unique } = columnFromAst(session, a);
+      if (findColumn(draft, def.name) >= 0) throw sqlError(ER.DUP_FIELDNAME, `Duplicate column name '${def.name}'`);
+      placeColumn(draft, { def, from: -1 }, a.suffix, draft.columns.length);
+      if (primary) addIndex(draft, { name: 'PRIMARY', columns: [def.name], unique: true, primary: true });
+      if (unique) addIndex(draft, { name: '', columns: [def.name], unique: true, primary: false });
+      changesRows = true;
+    } else if (resource === 'column' && action === 'drop') {
+      const n = identName(a.column);
+      const i = findColumn(draft, n);
+      if (i < 0) throw cantDrop(n);
+      const removed = draft.columns.splice(i, 1)[0]!.def.name.toLowerCase();
+      for (const ix of draft.indexes) ix.columns = ix.columns.filter((c) => c.toLowerCase() !== removed);
+      draft.indexes = draft.indexes.filter((ix) => ix.columns.length > 0);
+      changesRows = true;
+    } else if (resource === 'column' && (action === 'change' || action === 'modify')) {
+      const oldName = identName(action === 'change' ? a.old_column : a.column);
+      const i = findColumn(draft, oldName);
+      if (i < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${oldName}' in '${old.name}'`);
+      const { def, primary, unique } = columnFromAst(session, a);
+      if (def.name.toLowerCase() !== oldName.toLowerCase() && findColumn(draft, def.name) >= 0) {
+        throw sqlError(ER.DUP_FIELDNAME, `Duplicate column name '${def.name}'`);
+      }
+      const [col] = draft.columns.splice(i, 1);
+      const inPk = draft.indexes.some((ix) => ix.primary && ix.columns.some((c) => c.toLowerCase() === oldName.toLowerCase()));
+      placeColumn(draft, { def: inPk && !def.notNull ? { ...def, notNull: true } : def, from: col!.from }, a.suffix, i);
+      for (const ix of draft.indexes) ix.columns = ix.columns.map((c) => (c.toLowerCase() === oldName.toLowerCase() ? def.name : c));
+      if (primary) addIndex(draft, { name: 'PRIMARY', columns: [def.name], unique: true, primary: true });
+      if (unique) addIndex(draft, { name: '', columns: [def.name], unique: true, primary: false });
+      changesRows = true;
+    } else if (resource === 'column' && action === 'rename') {
+      const from = identName(a.old_column);
+      const to = identName(a.column);
+      const i = findColumn(draft, from);
+      if (i < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${from}' in '${old.name}'`);
+      if (findColumn(draft, to) >= 0) throw sqlError(ER.DUP_FIELDNAME, `Duplicate column name '${to}'`);
+      draft.columns[i] = { ...draft.columns[i]!, def: { ...draft.columns[i]!.def, name: to } };
+      for (const ix of draft.indexes) ix.columns = ix.columns.map((c) => (c.toLowerCase() === from.toLowerCase() ? to : c));
+    } else if ((resource === 'index' || resource === 'constraint') && action === 'add') {
+      const def = resource === 'constraint' ? (a.create_definitions as Record<string, any>) : a;
+      const ix = a.unique
+        ? { name: identName(a.index), columns: indexColumns(a.definition), unique: true, primary: false }
+        : indexFromAst(def);
+      if (ix) addIndex(draft, ix);
+      changesRows = true;
+    } else if ((resource === 'index' || resource === 'key') && action === 'drop') {
+      const keyword = String(a.keyword ?? '').toLowerCase();
+      if (keyword === 'foreign key') continue;
+      const ixName = keyword === 'primary key' ? 'PRIMARY' : identName(a.index ?? a.key);
+      const i = draft.indexes.findIndex((ix) => ix.name.toLowerCase() === ixName.toLowerCase());
+      if (i < 0) throw cantDrop(ixName);
+      draft.indexes.splice(i, 1);
+      changesRows = true;
+    } else if (resource === 'table' && action === 'rename') {
+      renameTo = tableNameOf({ table: a.table, db: a.db }, name.database);
+    } else if (resource === 'auto_increment') {
+      draft.autoIncrement = BigInt(String(a.auto_increment));
+    } else if (resource === 'comment') {
+      draft.comment = tableOptionText(a.comment);
+    }
+  }
+  if (renameTo) {
+    const target = catalog.database(renameTo.database);
+    if (target.tables.has(renameTo.table) && (renameTo.database !== name.database || renameTo.table !== name.table)) {
+      throw sqlError(ER.TABLE_EXISTS_ERROR, `Table '${renameTo.table}' already exists`);
+    }
+    draft.database = renameTo.database;
+    draft.name = renameTo.table;
+  }
+  const schema = finishDraft(session, draft);
+  const counters = entry.data.counters;
+  const data = changesRows ? convertRows(entry.data, schema, draft, counters) : entry.data.withSchema(schema);
+  if (draft.autoIncrement !== undefined && draft.autoIncrement > counters.autoIncrement) counters.autoIncrement = draft.autoIncrement;
+  entry.schema = schema;
+  entry.data = data;
+  if (renameTo) {
+    catalog.database(name.database).tables.delete(name.table);
+    catalog.database(renameTo.database).tables.set(renameTo.table, entry);
+  }
+  logDdl(session, text);
+}
+
+function convertRows(old: TableData, schema: TableSchema, draft: Draft, counters: TableCounters): TableData {
+  const data = TableData.create(schema, counters);
+  let rowNumber = 0;
+  for (const [, row] of old.entries()) {
+    rowNumber++;
+    const next = draft.columns.map((dc) => {
+      const c = dc.def;
+      if (dc.from < 0) {
+        if (c.autoIncrement) return counters.autoIncrement++;
+        if (c.default.kind === 'value') return c.default.value;
+        return c.notNull ? implicitDefault(c.columnType, c.name) : null;
+      }
+      const v = row[dc.from]!;
+      if (v === null) {
+        if (c.notNull) throw new SqlError(1138, '22004', 'Invalid use of NULL value');
+        return null;
+      }
+      try {
+        return coerceToColumn(v, c.columnType, c.name);
+      } catch (err) {
+        if (err instanceof SqlError) throw new SqlError(err.errno, err.sqlState, err.message.replace(/at row 1$/, `at row ${rowNumber}`), err.code);
+        throw err;
+      }
+    });
+    data.insert(next, data.newRowKey(next));
+  }
+  return data;
+}
+
+function implicitDefault(ct: ColumnType, name: string): SqlValue {
+  for (const candidate of [0n, '', '0000-00-00 00:00:00', '00:00:00']) {
+    try {
+      return coerceToColumn(candidate, ct, name);
+    } catch {
+      // try the next candidate
+    }
+  }
+  return null;
+}
+
+// ---- DROP / TRUNCATE / RENAME ----
+
+function dropTables(session: MysqlSession, ast: Statement, text: string): void {
+  const catalog = session.mysqld.catalog;
+  const names = (ast.name as { db?: unknown; table?: unknown }[]).map((n) => tableNameOf(n, session.database));
+  const missing = names.filter((n) => !catalog.findTable(n.database, n.table));
+  if (missing.length > 0 && !/if exists/i.test(String(ast.prefix ?? ''))) {
+    throw sqlError(ER.BAD_TABLE_ERROR, `Unknown table '${missing.map((n) => `${n.database}.${n.table}`).join(',')}'`);
+  }
+  for (const n of names) {
+    const db = catalog.databases.get(n.database);
+    const entry = db?.tables.get(n.table);
+    if (!entry) continue;
+    entry.dropped = true;
+    db!.tables.delete(n.table);
+  }
+  logDdl(session, text);
+}
+
+function truncateTable(session: MysqlSession, ast: Statement, text: string): void {
+  const name = tableNameOf((ast.name as { db?: unknown; table?: unknown }[])[0]!, session.database);
+  const entry = session.mysqld.catalog.table(name.database, name.table);
+  const counters = entry.data.counters;
+  counters.autoIncrement = 1n;
+  entry.data = TableData.create(entry.schema, counters);
+  logDdl(session, text);
+}
+
+function renameTables(session: MysqlSession, ast: Statement, text: string): void {
+  const catalog = session.mysqld.catalog;
+  const pairs = (ast.table as { db?: unknown; table?: unknown }[][]).map(([from, to]) => [
+    tableNameOf(from!, session.database),
+    tableNameOf(to!, session.database),
+  ] as const);
+  const key = (n: TableName) => `${n.database}\u0000${n.table}`;
+  const exists = new Map<string, boolean>();
+  const has = (n: TableName) => exists.get(key(n)) ?? !!catalog.findTable(n.database, n.table);
+  for (const [from, to] of pairs) {
+    if (!has(from)) throw sqlError(ER.NO_SUCH_TABLE, `Table '${from.database}.${from.table}' doesn't exist`);
+    catalog.database(to.database);
+    if (has(to)) throw sqlError(ER.TABLE_EXISTS_ERROR, `Table '${to.table}' already exists`);
+    exists.set(key(from), false);
+    exists.set(key(to), true);
+  }
+  for (const [from, to] of pairs) {
+    const entry = catalog.table(from.database, from.table);
+    const draft = draftOf(entry.schema);
+    draft.database = to.database;
+    draft.name = to.table;
+    const schema = finishDraft(session, draft);
+    entry.schema = schema;
+    entry.data = entry.data.withSchema(schema);
+    catalog.database(from.database).tables.delete(from.table);
+    catalog.database(to.database).tables.set(to.table, entry);
+  }
+  logDdl(session, text);
+}
+
+// ---- databases ----
+
+function databaseName(ast: Statement): string {
+  const d = ast.database ?? ast.schema ?? ast.name;
+  if (d && typeof d === 'object' && Array.isArray(d.schema)) return d.schema.map(identName).join('.');
+  return identName(d);
+}
+
+function createDatabase(session: MysqlSession, ast: Statement, text: string): void {
+  const catalog: Catalog = session.mysqld.catalog;
+  const name = databaseName(ast);
+  if (catalog.databases.has(name)) {
+    if (!ast.if_not_exists) throw sqlError(ER.DB_CREATE_EXISTS, `Can't create database '${name}'; database exists`);
+  } else {
+    catalog.databases.set(name, new Database(name));
+  }
+  logDdl(session, text, 'other');
+}
+
+function dropDatabase(session: MysqlSession, ast: Statement, text: string): void {
+  const catalog = session.mysqld.catalog;
+  const name = databaseName(ast);
+  const db = catalog.databases.get(name);
+  if (!db) {
+    if (!/if exists/i.test(String(ast.prefix ?? ''))) {
+      throw sqlError(ER.DB_DROP_EXISTS, `Can't drop database '${name}'; database doesn't exist`);
+    }
+  } else {
+    for (const entry of db.tables.values()) entry.dropped = true;
+    catalog.databases.delete(name);
+    if (session.database === name) session.database = '';
+  }
+  logDdl(session, text, 'other');
+}

@@ -1,0 +1,405 @@
+/**
+ * INSERT (VALUES, SET, SELECT; IGNORE; ON DUPLICATE KEY UPDATE), REPLACE, UPDATE and DELETE compiled
+ * into plans that run inside the session's transaction, with MySQL's affected-row counts and info text.
+ */
+import { ER, SqlError, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
+import { coerceToColumn, compareValues, compileExpr, isTrue, toBigInt, type CompiledExpr, type EvalEnv, type Expr, type ExprScope, type Statement } from '@vtsim/sql';
+import { accessRows, chooseAccessPath, type AccessPath } from './access-path.js';
+import { functionName, identName, tableNameOf } from './ast-names.js';
+import { conjuncts, containsSubquery, rewriteExpr, walkExpr } from './ast-walk.js';
+import type { TableEntry } from './catalog.js';
+import type { MysqlSession } from './mysql-session.js';
+import { compileSelect, type PlanContext } from './select-plan.js';
+import { SourceLayout, type Source } from './source-scope.js';
+import { raiseAutoIncrement, rowsIdentical } from './table-data.js';
+import type { ColumnDef, Key, Row, TableSchema } from './table-schema.js';
+import type { Transaction, TxTable } from './transaction.js';
+
+/** A compiled data-changing statement. */
+export type DmlRunner = (session: MysqlSession, bindVars: BindVars) => Result;
+
+const NEW_VALUES = '\u0000values';
+const EMPTY_ROW: readonly SqlValue[] = [];
+
+/** The current time as MySQL DATETIME text with `fsp` fractional digits (UTC). */
+export function formatDatetime(ms: number, fsp: number): string {
+  const iso = new Date(ms).toISOString();
+  const base = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  if (fsp <= 0) return base;
+  return `${base}.${(iso.slice(20, 23) + '000').slice(0, fsp)}`;
+}
+
+/** The value CURRENT_TIMESTAMP gives a column. */
+export function nowValue(c: ColumnDef, ms: number): SqlValue {
+  return coerceToColumn(formatDatetime(ms, c.columnType.precision), c.columnType, c.name);
+}
+
+function tableSource(entry: TableEntry, alias: string, offset = 0): Source {
+  const schema = entry.schema;
+  return {
+    alias,
+    offset,
+    entry,
+    columns: schema.columns.map((c, i) => ({ name: c.name, field: schema.field(i), columnType: c.columnType })),
+  };
+}
+
+/** Converts a value for a column, with MySQL's NOT NULL rule and the row number in error messages. */
+function storeValue(v: SqlValue, c: ColumnDef, rowNumber: number): SqlValue {
+  if (v === null) {
+    if (c.notNull) throw sqlError(ER.BAD_NULL_ERROR, `Column '${c.name}' cannot be null`);
+    return null;
+  }
+  try {
+    return coerceToColumn(v, c.columnType, c.name);
+  } catch (err) {
+    if (err instanceof SqlError && rowNumber !== 1) {
+      throw new SqlError(err.errno, err.sqlState, err.message.replace(/at row 1$/, `at row ${rowNumber}`), err.code);
+    }
+    throw err;
+  }
+}
+
+function valuesScope(clause: string): ExprScope {
+  return {
+    column(table, name) {
+      throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in '${clause}'`);
+    },
+  };
+}
+
+/** Compiles INSERT / REPLACE. */
+export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
+  const replace = ast.type === 'replace';
+  const ignore = /ignore/i.test(String(ast.prefix ?? ''));
+  const name = tableNameOf(ast.table[0], ctx.database);
+  const entry = ctx.catalog.table(name.database, name.table);
+  const schema = entry.schema;
+  let columnAsts: unknown[] | null = Array.isArray(ast.columns) ? ast.columns : null;
+  let valueRows: Expr[][] | null = null;
+  let select: ReturnType<typeof compileSelect> | null = null;
+  if (Array.isArray(ast.set) && ast.set.length > 0) {
+    columnAsts = (ast.set as { column: unknown }[]).map((s) => s.column);
+    valueRows = [(ast.set as { value: Expr }[]).map((s) => s.value)];
+  } else if (ast.values?.type === 'values') {
+    valueRows = (ast.values.values as { value: Expr[] }[]).map((r) => r.value);
+  } else if (ast.values?.type === 'select' || ast.values?.ast) {
+    select = compileSelect(ast.values.ast ?? ast.values, ctx);
+  } else if (ast.select) {
+    select = compileSelect(ast.select, ctx);
+  } else {
+    throw sqlError(ER.PARSE_ERROR, 'syntax error: INSERT without values');
+  }
+  const targets: number[] = columnAsts
+    ? columnAsts.map((c) => {
+        const n = identName(c);
+        const i = schema.columnIndex(n);
+        if (i < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${n}' in 'field list'`);
+        return i;
+      })
+    : schema.columns.map((_, i) => i);
+  const seen = new Set<number>();
+  for (const t of targets) {
+    if (seen.has(t)) throw sqlError([1110, '42000'], `Column '${schema.columns[t]!.name}' specified twice`);
+    seen.add(t);
+  }
+  const scope = valuesScope('field list');
+  const compiledRows = valueRows?.map((r) => r.map((e) => compileExpr(e, scope)));
+  if (select && select.fields.length !== targets.length) {
+    throw sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row 1`);
+  }
+  const odku = compileOnDuplicate(ast.on_duplicate_update, entry);
+  const multiRow = select !== null || (valueRows !== null && valueRows.length > 1);
+
+  return (session, bindVars) => {
+    const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
+    let sourceRows: SqlValue[][];
+    if (compiledRows) {
+      sourceRows = compiledRows.map((r, i) => {
+        if (r.length !== targets.length) {
+          throw sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row ${i + 1}`);
+        }
+        return r.map((e) => e(env));
+      });
+    } else {
+      sourceRows = select!.execute(session, bindVars);
+    }
+    return session.runWrite((tx) => {
+      const t = tx.write(entry);
+      const now = session.now();
+      let affected = 0;
+      let duplicates = 0;
+      let firstGenerated: bigint | null = null;
+      let lastExplicit = 0n;
+      sourceRows.forEach((values, ri) => {
+        const row = buildRow(schema, targets, values, ri + 1, now);
+        const ai = schema.autoIncrementColumn;
+        if (ai >= 0) {
+          const v = row[ai];
+          if (v === null || v === 0n || v === 0 || v === '0') {
+            const id = t.data.counters.autoIncrement++;
+            row[ai] = storeValue(id, schema.columns[ai]!, ri + 1);
+            if (firstGenerated === null) firstGenerated = id;
+          } else {
+            raiseAutoIncrement(t.data.counters, ai, row);
+            lastExplicit = toBigInt(v) ?? 0n;
+          }
+        }
+        const key = t.data.newRowKey(row);
+        let conflict = t.data.findConflict(row, key);
+        if (!conflict) {
+          tx.insert(t, row, key);
+          affected++;
+          return;
+        }
+        if (replace) {
+          while (conflict) {
+            tx.delete(t, conflict.key);
+            affected++;
+            conflict = t.data.findConflict(row, key);
+          }
+          tx.insert(t, row, key);
+          affected++;
+          duplicates++;
+          return;
+        }
+        if (odku) {
+          const existing = t.data.get(conflict.key)!;
+          const updated = odku(existing, row, env, now);
+          duplicates++;
+          if (!rowsIdentical(existing, updated)) {
+            tx.update(t, conflict.key, existing, updated);
+            raiseAutoIncrement(t.data.counters, ai, updated);
+            affected += 2;
+          }
+          return;
+        }
+        if (ignore) {
+          duplicates++;
+          return;
+        }
+        throw t.data.duplicateError(row, conflict);
+      });
+      if (firstGenerated !== null) session.lastInsertId = firstGenerated;
+      const result: Result = {
+        fields: [],
+        rows: [],
+        rowsAffected: affected,
+        insertId: firstGenerated ?? lastExplicit,
+      };
+      if (multiRow) result.info = `Records: ${sourceRows.length}  Duplicates: ${duplicates}  Warnings: 0`;
+      return result;
+    });
+  };
+}
+
+function buildRow(schema: TableSchema, targets: readonly number[], values: readonly SqlValue[], rowNumber: number, now: number): SqlValue[] {
+  const C = schema.columns.length;
+  const row = new Array<SqlValue>(C);
+  const given = new Array<boolean>(C).fill(false);
+  for (let i = 0; i < targets.length; i++) {
+    const ci = targets[i]!;
+    const c = schema.columns[ci]!;
+    const v = values[i]!;
+    given[ci] = true;
+    row[ci] = v === null && c.autoIncrement ? null : storeValue(v, c, rowNumber);
+  }
+  for (let ci = 0; ci < C; ci++) {
+    if (given[ci]) continue;
+    const c = schema.columns[ci]!;
+    const d = c.default;
+    if (c.autoIncrement) row[ci] = null;
+    else if (d.kind === 'value') row[ci] = d.value;
+    else if (d.kind === 'now') row[ci] = nowValue(c, now);
+    else if (c.notNull) throw sqlError(ER.NO_DEFAULT_FOR_FIELD, `Field '${c.name}' doesn't have a default value`);
+    else row[ci] = null;
+  }
+  return row;
+}
+
+type OnDuplicate = (existing: Row, inserted: Row, env: EvalEnv, now: number) => Row;
+
+function compileOnDuplicate(odku: unknown, entry: TableEntry): OnDuplicate | null {
+  const set = (odku as { set?: { column: unknown; value: Expr; table?: unknown }[] } | null)?.set;
+  if (!Array.isArray(set) || set.length === 0) return null;
+  const schema = entry.schema;
+  const C = schema.columns.length;
+  const target = tableSource(entry, schema.name);
+  const values = tableSource(entry, NEW_VALUES, C);
+  const layout = new SourceLayout([target, values], new Set(schema.columns.map((c) => c.name.toLowerCase())));
+  const scope = layout.scope({ clause: 'field list' });
+  const assignments = set.map((s) => {
+    const n = identName(s.column);
+    const ci = schema.columnIndex(n);
+    if (ci < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${n}' in 'field list'`);
+    const value = rewriteExpr(s.value, (node) => {
+      if (node.type === 'function' && functionName(node) === 'values') {
+        const arg = (node.args?.value ?? [])[0] as Expr | undefined;
+        if (arg?.type === 'column_ref') return { type: 'column_ref', table: NEW_VALUES, column: identName(arg.column) };
+      }
+      return undefined;
+    });
+    return { column: ci, expr: compileExpr(value, scope) };
+  });
+  const assigned = new Set(assignments.map((a) => a.column));
+  return (existing, inserted, env, now) => {
+    const row = existing.slice();
+    for (const a of assignments) {
+      env.row = row.concat(inserted);
+      row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1);
+    }
+    touchOnUpdate(schema, row, existing, assigned, now);
+    return row;
+  };
+}
+
+/** Sets `ON UPDATE CURRENT_TIMESTAMP` columns that the statement did not assign, if the row changed. */
+function touchOnUpdate(schema: TableSchema, row: SqlValue[], before: Row, assigned: ReadonlySet<number>, now: number): void {
+  if (rowsIdentical(row, before)) return;
+  schema.columns.forEach((c, i) => {
+    if (c.onUpdateNow && !assigned.has(i)) row[i] = nowValue(c, now);
+  });
+}
+
+interface SingleTableTarget {
+  readonly entry: TableEntry;
+  readonly layout: SourceLayout;
+  readonly where: CompiledExpr | null;
+  readonly access: AccessPath;
+  readonly order: { expr: CompiledExpr; desc: boolean }[];
+  readonly limit: CompiledExpr | null;
+}
+
+function compileTarget(tableAst: { db?: unknown; table?: unknown; as?: unknown }, ast: Statement, ctx: PlanContext): SingleTableTarget {
+  const name = tableNameOf(tableAst, ctx.database);
+  const entry = ctx.catalog.table(name.database, name.table);
+  const alias = identName(tableAst.as) || name.table;
+  const layout = new SourceLayout([tableSource(entry, alias)]);
+  const subquery = (sub: Statement) => {
+    const plan = compileSelect(sub, ctx);
+    return (env: EvalEnv) => plan.execute(env.session as MysqlSession, env.bindVars);
+  };
+  const whereScope = layout.scope({ clause: 'where clause', subquery });
+  const whereAst = ast.where as Expr | null | undefined;
+  const where = whereAst ? compileExpr(whereAst, whereScope) : null;
+  const access = chooseAccessPath(entry.schema, conjuncts(whereAst), {
+    columnOf(node) {
+      if (node?.type !== 'column_ref') return -1;
+      try {
+        return layout.resolve(identName(node.table) || null, identName(node.column), 'where clause')?.column ?? -1;
+      } catch {
+        return -1;
+      }
+    },
+    isAvailable(node) {
+      if (!node || typeof node.type !== 'string' || containsSubquery(node)) return false;
+      let ok = true;
+      walkExpr(node, (n) => {
+        if (n.type === 'column_ref' || n.type === 'aggr_func') ok = false;
+      });
+      return ok;
+    },
+    compile: (node) => compileExpr(node, whereScope),
+  });
+  const orderScope = layout.scope({ clause: 'order clause' });
+  const order = (Array.isArray(ast.orderby) ? ast.orderby : []).map((o: { expr: Expr; type?: string }) => ({
+    expr: compileExpr(o.expr, orderScope),
+    desc: String(o.type ?? '').toUpperCase() === 'DESC',
+  }));
+  const lv = (ast.limit as { value?: Expr[] } | null | undefined)?.value;
+  const limit = lv && lv.length > 0 ? compileExpr(lv[lv.length === 2 ? 1 : 0]!, valuesScope('limit clause')) : null;
+  return { entry, layout, where, access, order, limit };
+}
+
+/** The rows a single-table UPDATE/DELETE affects, with their keys, in ORDER BY order and cut at LIMIT. */
+function matchingRows(target: SingleTableTarget, t: TxTable, env: EvalEnv): [Key, Row][] {
+  const schema = target.entry.schema;
+  let rows: [Key, Row][] = [];
+  for (const pair of accessRows(target.access, schema, t.data, env)) {
+    if (target.where) {
+      env.row = pair[1];
+      if (isTrue(target.where(env)) !== true) continue;
+    }
+    rows.push(pair);
+  }
+  if (target.order.length > 0) {
+    const keyed = rows.map((p) => {
+      env.row = p[1];
+      return { p, keys: target.order.map((o) => o.expr(env)) };
+    });
+    keyed.sort((a, b) => {
+      for (let i = 0; i < target.order.length; i++) {
+        const c = compareValues(a.keys[i]!, b.keys[i]!);
+        if (c !== 0) return target.order[i]!.desc ? -c : c;
+      }
+      return 0;
+    });
+    rows = keyed.map((k) => k.p);
+  }
+  if (target.limit) {
+    env.row = EMPTY_ROW;
+    const n = Number(toBigInt(target.limit(env)) ?? 0n);
+    rows = rows.slice(0, Math.max(0, n));
+  }
+  return rows;
+}
+
+/** Compiles a single-table UPDATE. Multi-table UPDATE is SqlError 1235. */
+export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
+  const tables = ast.table as { db?: unknown; table?: unknown; as?: unknown; join?: unknown }[];
+  if (tables.length !== 1 || ast.from) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'multi-table UPDATE'");
+  const target = compileTarget(tables[0]!, ast, ctx);
+  const schema = target.entry.schema;
+  const scope = target.layout.scope({ clause: 'field list' });
+  const assignments = (ast.set as { column: unknown; value: Expr; table?: unknown }[]).map((s) => {
+    const n = identName(s.column);
+    const ci = schema.columnIndex(n);
+    if (ci < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${n}' in 'field list'`);
+    return { column: ci, expr: compileExpr(s.value, scope) };
+  });
+  const assigned = new Set(assignments.map((a) => a.column));
+  return (session, bindVars) =>
+    session.runWrite((tx) => {
+      const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
+      const t = tx.write(target.entry);
+      const now = session.now();
+      let changed = 0;
+      const rows = matchingRows(target, t, env);
+      for (const [key, before] of rows) {
+        const current = t.data.get(key) ?? before;
+        const row = current.slice();
+        for (const a of assignments) {
+          env.row = row;
+          row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1);
+        }
+        touchOnUpdate(schema, row, current, assigned, now);
+        if (rowsIdentical(row, current)) continue;
+        updateRow(tx, t, key, current, row);
+        changed++;
+      }
+      return { fields: [], rows: [], rowsAffected: changed, insertId: 0n, info: `Rows matched: ${rows.length}  Changed: ${changed}  Warnings: 0` };
+    });
+}
+
+function updateRow(tx: Transaction, t: TxTable, key: Key, before: Row, after: Row): void {
+  tx.update(t, key, before, after);
+  raiseAutoIncrement(t.data.counters, t.schema.autoIncrementColumn, after);
+}
+
+/** Compiles a single-table DELETE. Multi-table DELETE is SqlError 1235. */
+export function compileDelete(ast: Statement, ctx: PlanContext): DmlRunner {
+  const from = ast.from as { db?: unknown; table?: unknown; as?: unknown; join?: unknown }[];
+  const targets = (ast.table ?? []) as { addition?: boolean }[];
+  if (from.length !== 1 || targets.some((t) => !t.addition)) {
+    throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'multi-table DELETE'");
+  }
+  const target = compileTarget(from[0]!, ast, ctx);
+  return (session, bindVars) =>
+    session.runWrite((tx) => {
+      const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
+      const t = tx.write(target.entry);
+      let deleted = 0;
+      for (const [key] of matchingRows(target, t, env)) if (tx.delete(t, key) !== undefined) deleted++;
+      return { fields: [], rows: [], rowsAffected: deleted, insertId: 0n };
+    });
+}

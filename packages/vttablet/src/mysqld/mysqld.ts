@@ -1,0 +1,160 @@
+/**
+ * Mysqld: one simulated MySQL 8.0 server: databases and tables in memory, sessions, transactions with
+ * repeatable-read snapshots, and a GTID binlog that receives every committed write transaction and DDL.
+ * Everything is synchronous; a statement runs start to end without interleaving.
+ */
+import { ER, sqlError, type SqlValue } from '@vtsim/proto';
+import { Binlog, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type TableMap } from '@vtsim/binlog';
+import { Catalog, Database } from './catalog.js';
+import { MysqlSession, type SessionOptions } from './mysql-session.js';
+import { PlanCache } from './plan.js';
+import { SequenceCache } from './sequence-cache.js';
+import { takeSnapshot, type MysqldSnapshot } from './snapshot.js';
+import { raiseAutoIncrement } from './table-data.js';
+import type { Row } from './table-schema.js';
+import { Transaction } from './transaction.js';
+
+export { MysqlSession, type SessionOptions } from './mysql-session.js';
+export type { MysqldSnapshot } from './snapshot.js';
+
+/** What a server is made of: its identity and its injected time and randomness. */
+export interface MysqldOptions {
+  serverUuid: string;
+  clock: Clock;
+  random: Random;
+}
+
+/** One simulated server; see the module comment. */
+export class Mysqld {
+  /** Every committed write transaction and every DDL, in commit order. */
+  readonly binlog: Binlog;
+  readonly serverUuid: string;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** When true (replicas), writes from sessions without `bypassReadOnly` fail with SqlError 1290. */
+  superReadOnly = false;
+  /** @internal The committed schema and data. */
+  readonly catalog = new Catalog();
+  /** @internal Compiled plans shared by all sessions. */
+  readonly plans = new PlanCache();
+  /** @internal Tablet-side caches of sequence tables. */
+  readonly sequences = new SequenceCache();
+  /** GLOBAL variables set with `SET GLOBAL`. */
+  readonly globalVariables = new Map<string, SqlValue>();
+  private lastConnectionId = 0;
+
+  constructor(opts: MysqldOptions) {
+    this.serverUuid = opts.serverUuid;
+    this.clock = opts.clock;
+    this.random = opts.random;
+    this.binlog = new Binlog({ serverUuid: opts.serverUuid, clock: opts.clock });
+  }
+
+  /** The executed GTID set (`@@gtid_executed`), i.e. `binlog.executed()`. */
+  gtidExecuted(): GtidSet {
+    return this.binlog.executed();
+  }
+
+  /** `@@gtid_executed` as text. */
+  gtidExecutedText(): string {
+    return this.binlog.executed().toString();
+  }
+
+  /** Opens a session (connection). Connection ids count up from 1 unless given. */
+  createSession(opts: SessionOptions = {}): MysqlSession {
+    const connectionId = opts.connectionId ?? ++this.lastConnectionId;
+    return new MysqlSession(this, { ...opts, connectionId });
+  }
+
+  /** Names of all databases, sorted. */
+  databases(): string[] {
+    return [...this.catalog.databases.keys()].sort();
+  }
+
+  /**
+   * Creates a database if it does not exist (no error if it does). Binlogged as an 'other' event
+   * `CREATE DATABASE IF NOT EXISTS \`name\`` unless `logBin` is false or it already existed.
+   */
+  createDatabase(name: string, opts: { logBin?: boolean } = {}): void {
+    if (this.catalog.databases.has(name)) return;
+    this.catalog.databases.set(name, new Database(name));
+    this.catalog.schemaVersion++;
+    if (opts.logBin !== false) {
+      this.binlog.append([{ kind: 'other', database: '', statement: `CREATE DATABASE IF NOT EXISTS \`${name}\`` }]);
+    }
+  }
+
+  /** The current schema of a table as a binlog TableMap (the same object until the table's schema changes). */
+  tableMap(database: string, table: string): TableMap | undefined {
+    return this.catalog.findTable(database, table)?.schema.tableMap;
+  }
+
+  /** Names of a database's tables, sorted; empty for an unknown database. */
+  tableNames(database: string): string[] {
+    const db = this.catalog.databases.get(database);
+    return db ? [...db.tables.keys()].sort() : [];
+  }
+
+  /**
+   * Applies a transaction from this server's replication source, keeping its GTID and timestamp, and
+   * appends it to this server's binlog (log_replica_updates). Row changes are applied by primary key
+   * with full before-image checks; DDL and 'other' statements are executed. Bypasses super_read_only.
+   * Throws if the GTID is already executed, or SqlError when the change does not apply (the replica
+   * stops, as MySQL's SQL thread does); nothing is applied then.
+   */
+  applyTransaction(tx: BinlogTransaction): void {
+    if (this.binlog.executed().containsGtid(tx.gtid)) {
+      throw new Error(`GTID ${tx.gtid.sid}:${tx.gtid.gno} is already executed on ${this.serverUuid}`);
+    }
+    const stamp = { gtid: tx.gtid, timestamp: tx.timestamp };
+    const statements = tx.events.filter((e) => e.kind !== 'rows');
+    if (statements.length > 0) {
+      for (const ev of statements) {
+        const session = this.createSession({ database: ev.database, bypassReadOnly: true, logBin: false });
+        try {
+          session.execute(ev.statement);
+        } finally {
+          session.close();
+        }
+      }
+      this.binlog.append(tx.events, stamp);
+      return;
+    }
+    const local = new Transaction(true);
+    for (const ev of tx.events) {
+      if (ev.kind !== 'rows') continue;
+      const entry = this.catalog.table(ev.table.database, ev.table.name);
+      const t = local.write(entry);
+      const schema = entry.schema;
+      for (const ch of ev.changes) {
+        if (ch.before) {
+          const key = t.data.keyOfStoredRow(ch.before as Row);
+          const current = key && t.data.get(key);
+          if (!key || current === undefined) {
+            throw sqlError(ER.KEY_DOES_NOT_EXIST, `Can't find record in '${schema.name}'`);
+          }
+          if (ch.after) local.update(t, key, current, ch.after as Row);
+          else local.delete(t, key);
+        } else if (ch.after) {
+          local.insert(t, ch.after as Row, t.data.newRowKey(ch.after as Row));
+          raiseAutoIncrement(entry.data.counters, schema.autoIncrementColumn, ch.after);
+        }
+      }
+    }
+    this.commitTransaction(local, true, stamp);
+  }
+
+  /** An O(1)-per-table consistent snapshot of all committed data and the executed GTID set. */
+  snapshot(): MysqldSnapshot {
+    return takeSnapshot(this.catalog, this.binlog.executed());
+  }
+
+  /**
+   * @internal Publishes a transaction and, if it changed rows and `logBin` is set, appends one binlog
+   * transaction with its row events. Throws SqlError 1213 on a conflict (nothing published).
+   */
+  commitTransaction(tx: Transaction, logBin: boolean, stamp?: { gtid: Gtid; timestamp: number }): void {
+    const events = tx.commit();
+    if (events.length > 0 && logBin) this.binlog.append(events, stamp);
+  }
+}

@@ -1,0 +1,764 @@
+/**
+ * SELECT compiled once into a reusable plan: FROM sources and joins with their access paths, WHERE,
+ * GROUP BY with aggregates, HAVING, the select list, DISTINCT, ORDER BY, LIMIT, UNION, derived tables
+ * and (correlated) subqueries. Plans hold no session state; they read tables through the ExecSession.
+ */
+import { ER, sqlError, type BindVars, type Field, type SqlValue } from '@vtsim/proto';
+import {
+  compareValues,
+  compileExpr,
+  createAggregate,
+  isTrue,
+  resultField,
+  toBigInt,
+  type AggregateName,
+  type ColumnType,
+  type CompiledExpr,
+  type EvalEnv,
+  type Expr,
+  type ExprScope,
+  type Statement,
+} from '@vtsim/sql';
+import { accessRows, chooseAccessPath, type AccessPath } from './access-path.js';
+import { identName, isSubqueryNode, tableNameOf } from './ast-names.js';
+import { containsSubquery, conjuncts, exprText, rewriteExpr, walkExpr } from './ast-walk.js';
+import { BTree } from './btree.js';
+import type { Catalog } from './catalog.js';
+import type { ExecSession } from './exec-session.js';
+import { SourceLayout, type ResolvedColumn, type Source } from './source-scope.js';
+import type { Key, Row } from './table-schema.js';
+
+/** What planning reads: the catalog and the session's current database at planning time. */
+export interface PlanContext {
+  readonly catalog: Catalog;
+  readonly database: string;
+}
+
+/** A compiled SELECT (or UNION): its result fields and a function producing its rows. */
+export interface SelectPlan {
+  /** Result metadata; shared by every execution, never to be mutated. */
+  readonly fields: Field[];
+  /** Column types of the result (null where unknown), for derived tables. */
+  readonly columnTypes: readonly (ColumnType | null)[];
+  /** Runs the query in a session. */
+  execute(session: ExecSession, bindVars: BindVars): SqlValue[][];
+}
+
+/** Options of {@link compileSelect}. */
+export interface SelectOptions {
+  /** Raw text of the top-level select-list items (for result column names). */
+  readonly texts?: readonly string[];
+  /** Resolves names from an enclosing query (correlated subqueries). */
+  readonly outer?: (table: string | null, name: string) => { index: number; type: ColumnType | null } | null;
+}
+
+type Outer = SelectOptions['outer'];
+
+const EMPTY_ROW: readonly SqlValue[] = [];
+const AGGREGATES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
+
+/**
+ * Compiles a SELECT statement (a `select` AST, possibly a UNION chain through `_next`).
+ * Throws SqlError at compile time for unknown tables (1146), columns (1054), ambiguity (1052) and
+ * misuse of aggregates (1111).
+ */
+export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectOptions = {}): SelectPlan {
+  if (!ast._next) return compileSimpleSelect(ast, ctx, options, false);
+  const parts: Statement[] = [];
+  let distinct = false;
+  for (let p: Statement | undefined = ast; p; p = p._next) {
+    parts.push(p);
+    if (p._next && String(p.set_op ?? 'union').toLowerCase() === 'union') distinct = true;
+  }
+  const last = parts[parts.length - 1]!;
+  const plans = parts.map((p, i) => compileSimpleSelect(p, ctx, i === 0 ? options : { ...(options.outer ? { outer: options.outer } : {}) }, p === last));
+  const first = plans[0]!;
+  for (const p of plans) {
+    if (p.fields.length !== first.fields.length) {
+      throw sqlError(ER.WRONG_VALUE_COUNT, 'The used SELECT statements have a different number of columns');
+    }
+  }
+  const width = first.fields.length;
+  const outScope: ExprScope = {
+    column(table, name) {
+      const i = first.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+      if (table || i < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in 'order clause'`);
+      return { index: i, type: first.columnTypes[i] ?? null };
+    },
+  };
+  const order = compileOrderBy(last.orderby, width, outScope, () => -1);
+  const limit = compileLimit(last.limit);
+  return {
+    fields: first.fields,
+    columnTypes: first.columnTypes,
+    execute(session, bindVars) {
+      let rows: SqlValue[][] = [];
+      for (const p of plans) for (const r of p.execute(session, bindVars)) rows.push(r);
+      if (distinct) rows = dedupe(rows);
+      const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
+      if (order.length > 0) rows = sortRows(rows.map((r) => ({ out: r, ext: r })), order, env);
+      return applyLimit(rows, limit, env);
+    },
+  };
+}
+
+interface Step {
+  readonly join: 'first' | 'inner' | 'left' | 'right';
+  readonly source: Source;
+  readonly derived?: SelectPlan;
+  on?: CompiledExpr;
+  access: AccessPath;
+}
+
+interface AggSpec {
+  readonly node: Expr;
+  readonly name: AggregateName;
+  readonly arg: CompiledExpr | null;
+  readonly distinct: boolean;
+  readonly separator: string | undefined;
+}
+
+interface OrderKey {
+  /** Output column index, or -1 when `expr` computes the key from the extended row. */
+  readonly output: number;
+  readonly expr: CompiledExpr | null;
+  readonly desc: boolean;
+}
+
+interface Projection {
+  /** Row index copied as is, or -1 when `expr` computes the value. */
+  readonly index: number;
+  readonly expr: CompiledExpr | null;
+}
+
+function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOptions, unionLast: boolean): SelectPlan {
+  const outer = options.outer;
+  const { steps, layout } = compileFrom(ast.from, ctx, outer);
+  const W = layout.width;
+  const subqueryHook = (scopeFor: () => ExprScope) => (sub: Statement) => compileSubquery(sub, ctx, scopeFor);
+
+  // Select list (expanding stars).
+  interface Item {
+    readonly name: string;
+    readonly ast: Expr | null;
+    readonly direct: ResolvedColumn | null;
+  }
+  const items: Item[] = [];
+  const astColumns = (ast.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : ast.columns) as { expr: Expr; as?: string | null }[];
+  const texts = options.texts && options.texts.length === astColumns.length ? options.texts : undefined;
+  astColumns.forEach((col, i) => {
+    const e = col.expr;
+    if (e.type === 'column_ref' && identName(e.column) === '*') {
+      const t = identName(e.table);
+      const sources = t ? [layout.sourceIndex(t)] : layout.sources.map((_, si) => si);
+      if (t && sources[0]! < 0) throw sqlError(ER.BAD_TABLE_ERROR, `Unknown table '${t}'`);
+      if (layout.sources.length === 0) throw sqlError([1096, 'HY000'], 'No tables used');
+      for (const si of sources) {
+        const s = layout.sources[si]!;
+        s.columns.forEach((c, ci) => items.push({ name: c.name, ast: null, direct: { source: si, column: ci, index: s.offset + ci, type: c.columnType } }));
+      }
+      return;
+    }
+    const alias = col.as ? identName(col.as) : '';
+    const name = alias || (e.type === 'column_ref' ? identName(e.column) : texts?.[i] ?? exprText(e));
+    let direct: ResolvedColumn | null = null;
+    if (e.type === 'column_ref') direct = layout.resolve(identName(e.table) || null, identName(e.column), 'field list');
+    items.push({ name, ast: e, direct });
+  });
+
+  // Aggregates, registered up front so row layouts are fixed before compiling.
+  const aggSpecs: AggSpec[] = [];
+  const aggIndex = new Map<Expr, number>();
+  const baseScope = (clause: string): ExprScope => {
+    const s: ExprScope = layout.scope({ clause, ...(outer ? { outer } : {}), subquery: subqueryHook(() => s) });
+    return s;
+  };
+  const argScope = baseScope('field list');
+  const registerAggregates = (root: unknown) =>
+    walkExpr(root, (node) => {
+      if (node.type !== 'aggr_func' || !AGGREGATES.has(String(node.name).toUpperCase())) return;
+      if (aggIndex.has(node)) return false;
+      aggIndex.set(node, aggSpecs.length);
+      aggSpecs.push(aggregateSpec(node, argScope));
+      return false;
+    });
+  for (const it of items) registerAggregates(it.ast);
+  registerAggregates(ast.having);
+  if (!unionLast) for (const o of (ast.orderby ?? []) as { expr: Expr }[]) registerAggregates(o.expr);
+  const groupAsts = groupByItems(ast.groupby);
+  const aggregated = aggSpecs.length > 0 || groupAsts.length > 0;
+  const A = aggSpecs.length;
+  const rowWidth = aggregated ? W + A : W;
+  const aggregateHook = (node: Expr): number => {
+    const i = aggIndex.get(node);
+    if (i === undefined) throw sqlError(ER.INVALID_GROUP_FUNC_USE, 'Invalid use of group function');
+    return W + i;
+  };
+  const rowScope = (clause: string, aliases?: Map<string, { index: number; type: ColumnType | null }>): ExprScope => {
+    const s: ExprScope = layout.scope({
+      clause,
+      ...(outer ? { outer } : {}),
+      ...(aggregated ? { aggregate: aggregateHook } : {}),
+      ...(aliases ? { aliases } : {}),
+      subquery: subqueryHook(() => s),
+    });
+    return s;
+  };
+
+  // WHERE and access paths.
+  const whereAst = ast.where as Expr | null | undefined;
+  const where = whereAst ? compileExpr(whereAst, baseScope('where clause')) : null;
+  const whereConjuncts = conjuncts(whereAst);
+  planAccessPaths(steps, layout, whereConjuncts, baseScope('where clause'));
+
+  // GROUP BY.
+  const selectAliasAst = (name: string): Expr | null => {
+    const it = items.find((x) => x.ast && x.name.toLowerCase() === name.toLowerCase());
+    return it?.ast ?? null;
+  };
+  const groupScope = baseScope('group statement');
+  const groupExprs = groupAsts.map((g) => {
+    if (g.type === 'number') {
+      const it = items[Number(g.value) - 1];
+      if (!it) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${String(g.value)}' in 'group statement'`);
+      return it.ast ? compileExpr(it.ast, groupScope) : directExpr(it.direct!.index, it.direct!.type);
+    }
+    if (g.type === 'column_ref' && !identName(g.table) && !layout.resolve(null, identName(g.column), 'group statement')) {
+      const a = selectAliasAst(identName(g.column));
+      if (a) return compileExpr(a, groupScope);
+    }
+    return compileExpr(g, groupScope);
+  });
+
+  // Projections.
+  const selectScope = rowScope('field list');
+  const projections: Projection[] = [];
+  const fields: Field[] = [];
+  const columnTypes: (ColumnType | null)[] = [];
+  for (const it of items) {
+    if (!it.ast) {
+      const c = layout.sources[it.direct!.source]!.columns[it.direct!.column]!;
+      projections.push({ index: it.direct!.index, expr: null });
+      fields.push(c.field);
+      columnTypes.push(c.columnType);
+      continue;
+    }
+    const expr = compileExpr(it.ast, selectScope);
+    projections.push({ index: -1, expr });
+    if (it.direct) {
+      const c = layout.sources[it.direct.source]!.columns[it.direct.column]!;
+      fields.push(it.name === c.field.name ? c.field : { ...c.field, name: it.name });
+      columnTypes.push(c.columnType);
+    } else {
+      const agg = it.ast.type === 'aggr_func' ? aggIndex.get(it.ast) : undefined;
+      const type = agg !== undefined ? createAggregate(aggSpecs[agg]!.name, aggOptions(aggSpecs[agg]!)).type : expr.columnType ?? expr.type;
+      fields.push(resultField(it.name, type));
+      columnTypes.push(expr.columnType ?? null);
+    }
+  }
+  const P = projections.length;
+
+  // HAVING and ORDER BY see select aliases, placed after the row in an extended row.
+  const aliases = new Map<string, { index: number; type: ColumnType | null }>();
+  items.forEach((it, i) => {
+    const k = it.name.toLowerCase();
+    if (it.ast && !aliases.has(k)) aliases.set(k, { index: rowWidth + i, type: columnTypes[i] ?? null });
+  });
+  const having = ast.having ? compileExpr(ast.having, rowScope('having clause', aliases)) : null;
+  const orderScope = rowScope('order clause', aliases);
+  const order = unionLast
+    ? []
+    : compileOrderBy(ast.orderby, P, orderScope, (e) => {
+        if (e.type === 'column_ref' && !identName(e.table)) {
+          const name = identName(e.column).toLowerCase();
+          const i = items.findIndex((it) => it.name.toLowerCase() === name && (it.ast !== null || !aliases.has(name)));
+          if (i >= 0 && (items[i]!.ast || layout.resolve(null, name, 'order clause'))) return i;
+        }
+        const key = JSON.stringify(e);
+        return items.findIndex((it) => it.ast !== null && JSON.stringify(it.ast) === key);
+      });
+  const limit = unionLast ? null : compileLimit(ast.limit);
+  const distinct = String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
+  const needsExt = having !== null || order.some((o) => o.output < 0);
+  const scanOrder = !aggregated && !distinct && steps.length === 1 ? orderFromScan(order, steps[0]!, items) : null;
+  const sortNeeded = order.length > 0 && scanOrder === null;
+  const streaming = !aggregated && !distinct && !sortNeeded;
+
+  return {
+    fields,
+    columnTypes,
+    execute(session, bindVars) {
+      const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
+      const lim = limit ? evalLimit(limit, env) : null;
+      const stopAt = streaming && lim ? lim.offset + lim.count : Infinity;
+      const produced: { out: SqlValue[]; ext: readonly SqlValue[] }[] = [];
+      const emit = (row: readonly SqlValue[]): boolean => {
+        env.row = row;
+        const out = new Array<SqlValue>(P);
+        for (let i = 0; i < P; i++) {
+          const p = projections[i]!;
+          out[i] = p.index >= 0 ? row[p.index]! : p.expr!(env);
+        }
+        let ext: readonly SqlValue[] = out;
+        if (needsExt) {
+          ext = row.length === rowWidth ? row.concat(out) : [...row, ...new Array<SqlValue>(rowWidth - row.length).fill(null), ...out];
+          env.row = ext;
+          if (having && isTrue(having(env)) !== true) return true;
+        }
+        produced.push({ out, ext });
+        return produced.length < stopAt;
+      };
+      if (!aggregated) {
+        sourceRows(steps, layout, where, env, session, scanOrder === 'desc', emit);
+      } else {
+        for (const post of groupRows(steps, layout, where, env, session, groupExprs, aggSpecs, W)) {
+          if (!emit(post)) break;
+        }
+      }
+      let rows: SqlValue[][];
+      if (sortNeeded) rows = sortRows(produced, order, env);
+      else rows = produced.map((p) => p.out);
+      if (distinct) rows = dedupe(rows);
+      return lim ? rows.slice(lim.offset, lim.offset + lim.count) : rows;
+    },
+  };
+}
+
+function directExpr(index: number, type: ColumnType | null): CompiledExpr {
+  const f = ((env: EvalEnv) => env.row[index]!) as CompiledExpr & { type: number; columnType?: ColumnType };
+  Object.defineProperty(f, 'type', { value: type?.type ?? 0 });
+  if (type) Object.defineProperty(f, 'columnType', { value: type });
+  return f;
+}
+
+function aggregateSpec(node: Expr, scope: ExprScope): AggSpec {
+  const upper = String(node.name).toUpperCase();
+  const args = node.args ?? {};
+  const argAst = args.expr as Expr | undefined;
+  const star = !argAst || argAst.type === 'star';
+  const distinct = !!args.distinct;
+  let name = upper as AggregateName;
+  if (upper === 'COUNT' && distinct) name = 'COUNT_DISTINCT';
+  const sep = args.separator;
+  const separator = sep === undefined || sep === null ? undefined : String(typeof sep === 'object' ? (sep.value?.value ?? sep.value) : sep);
+  return { node, name, arg: star ? null : compileExpr(argAst!, scope), distinct, separator };
+}
+
+function aggOptions(spec: AggSpec): Parameters<typeof createAggregate>[1] {
+  return {
+    distinct: spec.distinct,
+    star: spec.arg === null,
+    ...(spec.arg ? { argType: spec.arg.type } : {}),
+    ...(spec.separator !== undefined ? { separator: spec.separator } : {}),
+  };
+}
+
+function groupByItems(groupby: unknown): Expr[] {
+  if (!groupby) return [];
+  if (Array.isArray(groupby)) return groupby as Expr[];
+  return ((groupby as { columns?: Expr[] }).columns ?? []) as Expr[];
+}
+
+function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: Step[]; layout: SourceLayout } {
+  const items = (Array.isArray(from) ? from : []) as Record<string, any>[];
+  const steps: Step[] = [];
+  const sources: Source[] = [];
+  const using = new Set<string>();
+  let offset = 0;
+  const pendingOn: { step: Step; ast: Expr | null; using: string[] }[] = [];
+  for (const item of items) {
+    if (item.type === 'dual') continue;
+    const joinText = String(item.join ?? '').toUpperCase();
+    const join: Step['join'] = steps.length === 0 ? 'first' : joinText.includes('LEFT') ? 'left' : joinText.includes('RIGHT') ? 'right' : 'inner';
+    let source: Source;
+    let derived: SelectPlan | undefined;
+    if (isSubqueryNode(item.expr)) {
+      const alias = identName(item.as);
+      if (!alias) throw sqlError([1248, '42000'], 'Every derived table must have its own alias');
+      derived = compileSelect(item.expr.ast, ctx);
+      const plan = derived;
+      source = {
+        alias,
+        offset,
+        columns: plan.fields.map((f, i) => ({ name: f.name, field: { ...f, table: alias }, columnType: plan.columnTypes[i] ?? null })),
+      };
+    } else {
+      const name = tableNameOf(item, ctx.database);
+      const entry = ctx.catalog.table(name.database, name.table);
+      const alias = identName(item.as) || name.table;
+      const schema = entry.schema;
+      source = {
+        alias,
+        offset,
+        entry,
+        columns: schema.columns.map((c, i) => {
+          const f = schema.field(i);
+          return { name: c.name, field: alias === f.table ? f : { ...f, table: alias }, columnType: c.columnType };
+        }),
+      };
+    }
+    if (sources.some((s) => s.alias === source.alias)) throw sqlError(ER.NONUNIQ_TABLE, `Not unique table/alias: '${source.alias}'`);
+    sources.push(source);
+    offset += source.columns.length;
+    const step: Step = { join, source, ...(derived ? { derived } : {}), access: { kind: 'full' } };
+    steps.push(step);
+    const usingCols = Array.isArray(item.using) ? (item.using as unknown[]).map((u) => identName(u)) : [];
+    for (const u of usingCols) using.add(u.toLowerCase());
+    pendingOn.push({ step, ast: (item.on as Expr | undefined) ?? null, using: usingCols });
+  }
+  const layout = new SourceLayout(sources, using);
+  pendingOn.forEach(({ step, ast, using: usingCols }, si) => {
+    let onAst = ast;
+    for (const col of usingCols) {
+      const left = sources.slice(0, si).find((s) => s.columns.some((c) => c.name.toLowerCase() === col.toLowerCase()));
+      if (!left) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${col}' in 'from clause'`);
+      const eq: Expr = {
+        type: 'binary_expr',
+        operator: '=',
+        left: { type: 'column_ref', table: left.alias, column: col },
+        right: { type: 'column_ref', table: step.source.alias, column: col },
+      };
+      onAst = onAst ? { type: 'binary_expr', operator: 'AND', left: onAst, right: eq } : eq;
+    }
+    if (onAst) {
+      const scope: ExprScope = layout.scope({ clause: 'on clause', ...(outer ? { outer } : {}) });
+      step.on = compileExpr(onAst, scope);
+      (step as { onAst?: Expr }).onAst = onAst;
+    }
+  });
+  return { steps, layout };
+}
+
+function planAccessPaths(steps: Step[], layout: SourceLayout, whereConjuncts: Expr[], scope: ExprScope): void {
+  const firstRight = steps.findIndex((s) => s.join === 'right');
+  steps.forEach((step, j) => {
+    const entry = step.source.entry;
+    if (!entry || step.join === 'right' || (firstRight >= 0 && j < firstRight)) return;
+    const onConjuncts = conjuncts((step as { onAst?: Expr }).onAst);
+    const usable = step.join === 'left' ? onConjuncts : [...whereConjuncts, ...onConjuncts];
+    if (usable.length === 0) return;
+    step.access = chooseAccessPath(entry.schema, usable, {
+      columnOf(node) {
+        if (node?.type !== 'column_ref') return -1;
+        const r = safeResolve(layout, node);
+        return r && r.source === j ? r.column : -1;
+      },
+      isAvailable(node) {
+        if (!node || typeof node.type !== 'string' || containsSubquery(node)) return false;
+        let ok = true;
+        walkExpr(node, (n) => {
+          if (n.type === 'aggr_func') ok = false;
+          if (n.type === 'column_ref') {
+            const r = safeResolve(layout, n);
+            if (!r || r.source >= j) ok = false;
+          }
+        });
+        return ok;
+      },
+      compile: (node) => compileExpr(node, scope),
+    });
+  });
+}
+
+function safeResolve(layout: SourceLayout, node: Expr): ResolvedColumn | null {
+  try {
+    return layout.resolve(identName(node.table) || null, identName(node.column), 'where clause');
+  } catch {
+    return null;
+  }
+}
+
+/** Feeds the WHERE-filtered combined rows to `emit` until it returns false. */
+function sourceRows(
+  steps: readonly Step[],
+  layout: SourceLayout,
+  where: CompiledExpr | null,
+  env: EvalEnv,
+  session: ExecSession,
+  descending: boolean,
+  emit: (row: readonly SqlValue[]) => boolean,
+): void {
+  if (steps.length === 0) {
+    env.row = EMPTY_ROW;
+    if (where && isTrue(where(env)) !== true) return;
+    emit(EMPTY_ROW);
+    return;
+  }
+  if (steps.length === 1) {
+    const step = steps[0]!;
+    for (const [, row] of stepRows(step, env, session, descending)) {
+      if (where) {
+        env.row = row;
+        if (isTrue(where(env)) !== true) continue;
+      }
+      if (!emit(row)) return;
+    }
+    return;
+  }
+  const W = layout.width;
+  let partial: SqlValue[][] = [];
+  for (const step of steps) {
+    const { offset, columns } = step.source;
+    const width = columns.length;
+    const next: SqlValue[][] = [];
+    if (step.join === 'first') {
+      for (const [, row] of stepRows(step, env, session, false)) {
+        const c = new Array<SqlValue>(W).fill(null);
+        for (let i = 0; i < width; i++) c[offset + i] = row[i]!;
+        next.push(c);
+      }
+    } else if (step.join === 'right') {
+      const rights = [...stepRows(step, env, session, false)].map(([, r]) => r);
+      for (const r of rights) {
+        let matched = false;
+        for (const p of partial) {
+          const c = p.slice();
+          for (let i = 0; i < width; i++) c[offset + i] = r[i]!;
+          env.row = c;
+          if (step.on && isTrue(step.on(env)) !== true) continue;
+          matched = true;
+          next.push(c);
+        }
+        if (!matched) {
+          const c = new Array<SqlValue>(W).fill(null);
+          for (let i = 0; i < width; i++) c[offset + i] = r[i]!;
+          next.push(c);
+        }
+      }
+    } else {
+      const materialized = step.access.kind === 'full' ? [...stepRows(step, env, session, false)] : null;
+      for (const p of partial) {
+        env.row = p;
+        let matched = false;
+        for (const [, r] of materialized ?? stepRows(step, env, session, false)) {
+          const c = p.slice();
+          for (let i = 0; i < width; i++) c[offset + i] = r[i]!;
+          env.row = c;
+          if (step.on && isTrue(step.on(env)) !== true) continue;
+          matched = true;
+          next.push(c);
+        }
+        if (!matched && step.join === 'left') next.push(p.slice());
+      }
+    }
+    partial = next;
+  }
+  for (const row of partial) {
+    if (where) {
+      env.row = row;
+      if (isTrue(where(env)) !== true) continue;
+    }
+    if (!emit(row)) return;
+  }
+}
+
+function stepRows(step: Step, env: EvalEnv, session: ExecSession, descending: boolean): Iterable<[Key, Row]> {
+  if (step.derived) return step.derived.execute(session, env.bindVars).map((r) => [EMPTY_ROW, r] as [Key, Row]);
+  const entry = step.source.entry!;
+  return accessRows(step.access, entry.schema, session.readTable(entry), env, descending);
+}
+
+interface GroupState {
+  readonly first: readonly SqlValue[];
+  readonly aggs: ReturnType<typeof createAggregate>[];
+}
+
+function* groupRows(
+  steps: readonly Step[],
+  layout: SourceLayout,
+  where: CompiledExpr | null,
+  env: EvalEnv,
+  session: ExecSession,
+  groupExprs: readonly CompiledExpr[],
+  specs: readonly AggSpec[],
+  W: number,
+): Generator<readonly SqlValue[]> {
+  const groups = new BTree<SqlValue[], GroupState>(undefined, compareTuples);
+  const G = groupExprs.length;
+  const newState = (row: readonly SqlValue[]): GroupState => ({ first: row, aggs: specs.map((s) => createAggregate(s.name, aggOptions(s))) });
+  let single: GroupState | undefined;
+  sourceRows(steps, layout, where, env, session, false, (row) => {
+    env.row = row;
+    let state: GroupState | undefined;
+    if (G === 0) state = single ??= newState(row);
+    else {
+      const key = new Array<SqlValue>(G);
+      for (let i = 0; i < G; i++) key[i] = groupExprs[i]!(env);
+      state = groups.get(key);
+      if (!state) groups.set(key, (state = newState(row)));
+    }
+    for (let i = 0; i < specs.length; i++) {
+      const s = specs[i]!;
+      state.aggs[i]!.add(s.arg ? s.arg(env) : 1n);
+    }
+    return true;
+  });
+  const post = (st: GroupState): SqlValue[] => {
+    const out = new Array<SqlValue>(W + specs.length).fill(null);
+    for (let i = 0; i < st.first.length && i < W; i++) out[i] = st.first[i]!;
+    for (let i = 0; i < specs.length; i++) out[W + i] = st.aggs[i]!.result();
+    return out;
+  };
+  if (G === 0) {
+    yield post(single ?? newState(new Array<SqlValue>(W).fill(null)));
+    return;
+  }
+  for (const st of groups.values()) yield post(st);
+}
+
+function compareTuples(a: readonly SqlValue[], b: readonly SqlValue[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareValues(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+function dedupe(rows: SqlValue[][]): SqlValue[][] {
+  const seen = new BTree<SqlValue[], true>(undefined, compareTuples);
+  const out: SqlValue[][] = [];
+  for (const r of rows) if (seen.set(r, true, false)) out.push(r);
+  return out;
+}
+
+function compileOrderBy(orderby: unknown, P: number, scope: ExprScope, outputOf: (e: Expr) => number): OrderKey[] {
+  if (!Array.isArray(orderby)) return [];
+  return (orderby as { expr: Expr; type?: string }[]).map((o) => {
+    const desc = String(o.type ?? '').toUpperCase() === 'DESC';
+    const e = o.expr;
+    if (e.type === 'number') {
+      const i = Number(e.value) - 1;
+      if (i < 0 || i >= P) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${String(e.value)}' in 'order clause'`);
+      return { output: i, expr: null, desc };
+    }
+    const out = outputOf(e);
+    if (out >= 0) return { output: out, expr: null, desc };
+    return { output: -1, expr: compileExpr(e, scope), desc };
+  });
+}
+
+function sortRows(produced: { out: SqlValue[]; ext: readonly SqlValue[] }[], order: readonly OrderKey[], env: EvalEnv): SqlValue[][] {
+  const keyed = produced.map((p) => {
+    const keys = new Array<SqlValue>(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const o = order[i]!;
+      if (o.output >= 0) keys[i] = p.out[o.output]!;
+      else {
+        env.row = p.ext;
+        keys[i] = o.expr!(env);
+      }
+    }
+    return { out: p.out, keys };
+  });
+  keyed.sort((a, b) => {
+    for (let i = 0; i < order.length; i++) {
+      const c = compareValues(a.keys[i]!, b.keys[i]!);
+      if (c !== 0) return order[i]!.desc ? -c : c;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.out);
+}
+
+/** 'asc'/'desc' when a single-table scan already yields rows in the requested ORDER BY order. */
+function orderFromScan(order: readonly OrderKey[], step: Step, items: readonly { direct: ResolvedColumn | null }[]): 'asc' | 'desc' | null {
+  if (order.length === 0) return null;
+  const entry = step.source.entry;
+  const pk = entry?.schema.primaryKey;
+  if (!pk || step.access.kind === 'index' || order.length > pk.columns.length) return null;
+  const desc = order[0]!.desc;
+  if (desc && step.access.kind === 'range') return null;
+  for (let i = 0; i < order.length; i++) {
+    const o = order[i]!;
+    if (o.output < 0 || o.desc !== desc) return null;
+    const d = items[o.output]?.direct;
+    if (!d || d.column !== pk.columns[i]) return null;
+  }
+  return desc ? 'desc' : 'asc';
+}
+
+interface LimitSpec {
+  readonly count: CompiledExpr;
+  readonly offset: CompiledExpr | null;
+}
+
+const NO_COLUMNS: ExprScope = {
+  column(table, name) {
+    throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in 'limit clause'`);
+  },
+};
+
+function compileLimit(limit: unknown): LimitSpec | null {
+  const l = limit as { seperator?: string; value?: Expr[] } | null | undefined;
+  const v = l?.value;
+  if (!v || v.length === 0) return null;
+  if (v.length === 1) return { count: compileExpr(v[0]!, NO_COLUMNS), offset: null };
+  if (l!.seperator === ',') return { count: compileExpr(v[1]!, NO_COLUMNS), offset: compileExpr(v[0]!, NO_COLUMNS) };
+  return { count: compileExpr(v[0]!, NO_COLUMNS), offset: compileExpr(v[1]!, NO_COLUMNS) };
+}
+
+function evalLimit(l: LimitSpec, env: EvalEnv): { count: number; offset: number } {
+  env.row = EMPTY_ROW;
+  const count = Number(toBigInt(l.count(env)) ?? 0n);
+  const offset = l.offset ? Number(toBigInt(l.offset(env)) ?? 0n) : 0;
+  return { count: Math.max(0, count), offset: Math.max(0, offset) };
+}
+
+function applyLimit(rows: SqlValue[][], limit: LimitSpec | null, env: EvalEnv): SqlValue[][] {
+  if (!limit) return rows;
+  const l = evalLimit(limit, env);
+  return rows.slice(l.offset, l.offset + l.count);
+}
+
+/**
+ * Compiles a subquery of the query whose clause scope `scopeFor()` returns. Columns of the enclosing
+ * query become bind variables of the subquery, bound per evaluation; an uncorrelated subquery runs
+ * once per statement.
+ */
+function compileSubquery(sub: Statement, ctx: PlanContext, scopeFor: () => ExprScope): (env: EvalEnv) => SqlValue[][] {
+  const refs = new Map<string, { param: string; table: string | null; name: string }>();
+  const probe = (table: string | null, name: string) => {
+    let type: ColumnType | null;
+    try {
+      type = scopeFor().column(table, name).type;
+    } catch {
+      return null;
+    }
+    const key = `${table ?? ''}.${name}`.toLowerCase();
+    if (!refs.has(key)) refs.set(key, { param: `vtsim_outer_${refs.size}_${name}`, table, name });
+    return { index: 0, type };
+  };
+  const probePlan = compileSelect(sub, ctx, { outer: probe });
+  if (refs.size === 0) {
+    let cachedFor: { session: unknown; id: number } | null = null;
+    let cached: SqlValue[][] = [];
+    return (env) => {
+      const s = env.session as ExecSession;
+      if (!cachedFor || cachedFor.session !== s || cachedFor.id !== s.statementId) {
+        cached = probePlan.execute(s, env.bindVars);
+        cachedFor = { session: s, id: s.statementId };
+      }
+      return cached;
+    };
+  }
+  const byKey = new Map<string, string>();
+  for (const [k, r] of refs) byKey.set(k, r.param);
+  const inner = compileFrom(sub.from, ctx, undefined).layout;
+  const rewritten = rewriteExpr(sub, (node) => {
+    if (node.type !== 'column_ref') return undefined;
+    const table = identName(node.table) || null;
+    const param = byKey.get(`${table ?? ''}.${identName(node.column)}`.toLowerCase());
+    return param && !safeResolve(inner, node) ? { type: 'param', value: param } : undefined;
+  });
+  const plan = compileSelect(rewritten, ctx);
+  const outerValues = [...refs.values()].map((r) => ({
+    param: r.param,
+    expr: compileExpr({ type: 'column_ref', table: r.table, column: r.name }, scopeFor()),
+  }));
+  return (env) => {
+    const bv: BindVars = { ...env.bindVars };
+    for (const o of outerValues) bv[o.param] = o.expr(env);
+    return plan.execute(env.session as ExecSession, bv);
+  };
+}

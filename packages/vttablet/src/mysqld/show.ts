@@ -1,0 +1,276 @@
+/**
+ * SHOW statements and DESCRIBE, recognized from the statement text (node-sql-parser covers few of
+ * them), with MySQL 8's column names and text: SHOW [FULL] TABLES, DATABASES, CREATE TABLE/DATABASE,
+ * [FULL] COLUMNS, INDEX, VARIABLES, WARNINGS/ERRORS, STATUS, MASTER/BINARY LOG STATUS.
+ */
+import { ER, sqlError, Type, formatFloat, type Field, type Result, type SqlValue } from '@vtsim/proto';
+import { resultField, toText } from '@vtsim/sql';
+import type { MysqlSession } from './mysql-session.js';
+import { variableNames } from './system-variables.js';
+import type { ColumnDef, TableSchema } from './table-schema.js';
+
+/** A SHOW handler bound to its parsed arguments. */
+export type ShowRunner = (session: MysqlSession) => Result;
+
+const ID = '(?:`((?:[^`]|``)+)`|([\\w$]+))';
+const LIKE = `(?:\\s+like\\s+'((?:[^']|'')*)'|\\s+where\\s+(.+))?`;
+
+function ident(quoted: string | undefined, bare: string | undefined): string {
+  return quoted !== undefined ? quoted.replace(/``/g, '`') : bare ?? '';
+}
+
+function textFields(names: readonly string[], numeric: readonly string[] = []): Field[] {
+  return names.map((n) => resultField(n, numeric.includes(n) ? Type.INT64 : Type.VARCHAR));
+}
+
+function rowsResult(fields: Field[], rows: SqlValue[][]): Result {
+  return { fields, rows, rowsAffected: 0, insertId: 0n };
+}
+
+/** A LIKE pattern as a case-insensitive regular expression. */
+function likeRegex(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) re += escapeRegex(pattern[++i]!);
+    else if (c === '%') re += '.*';
+    else if (c === '_') re += '.';
+    else re += escapeRegex(c);
+  }
+  return new RegExp(`^${re}$`, 'is');
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A filter from `LIKE 'pat'` or the simple `WHERE <col> = 'x'` / `WHERE <col> LIKE 'x'` forms. */
+function nameFilter(like: string | undefined, where: string | undefined): ((name: string) => boolean) | undefined {
+  if (like !== undefined) {
+    const re = likeRegex(like.replace(/''/g, "'"));
+    return (n) => re.test(n);
+  }
+  if (where !== undefined) {
+    const m = /^\s*[\w$`]+\s*(=|like)\s*'((?:[^']|'')*)'\s*$/i.exec(where);
+    if (!m) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'this SHOW ... WHERE'");
+    const v = m[2]!.replace(/''/g, "'");
+    if (m[1]!.toLowerCase() === 'like') return nameFilter(v, undefined);
+    return (n) => n.toLowerCase() === v.toLowerCase();
+  }
+  return undefined;
+}
+
+const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
+
+/** Recognizes a SHOW / DESCRIBE statement (comments stripped, no trailing `;`); undefined if it is not one. */
+export function planShow(text: string): ShowRunner | undefined {
+  let m: RegExpExecArray | null;
+  if ((m = new RegExp(`^show\\s+(full\\s+)?tables(?:\\s+(?:from|in)\\s+${ID})?${LIKE}$`, 'is').exec(text))) {
+    const full = !!m[1];
+    const dbArg = m[2] !== undefined || m[3] !== undefined ? ident(m[2], m[3]) : undefined;
+    const like = m[4];
+    const filter = nameFilter(like, m[5]);
+    return (session) => {
+      const db = dbArg ?? session.database;
+      if (!db) throw sqlError(ER.NO_DB_ERROR, 'No database selected');
+      session.mysqld.catalog.database(db);
+      const col = `Tables_in_${db}${like !== undefined ? ` (${like})` : ''}`;
+      const names = session.mysqld.tableNames(db).filter((n) => !filter || filter(n));
+      return rowsResult(
+        textFields(full ? [col, 'Table_type'] : [col]),
+        names.map((n) => (full ? [n, 'BASE TABLE'] : [n])),
+      );
+    };
+  }
+  if ((m = new RegExp(`^show\\s+(?:databases|schemas)${LIKE}$`, 'is').exec(text))) {
+    const filter = nameFilter(m[1], m[2]);
+    return (session) => {
+      const names = [...new Set([...SYSTEM_DATABASES, ...session.mysqld.databases()])].sort().filter((n) => !filter || filter(n));
+      return rowsResult(textFields(['Database']), names.map((n) => [n]));
+    };
+  }
+  if ((m = new RegExp(`^show\\s+create\\s+table\\s+${ID}(?:\\s*\\.\\s*${ID})?$`, 'is').exec(text))) {
+    const [db, table] = qualified(m[1], m[2], m[3], m[4]);
+    return (session) => {
+      const schema = tableSchema(session, db, table);
+      return rowsResult(textFields(['Table', 'Create Table']), [[schema.name, showCreateTable(session, schema)]]);
+    };
+  }
+  if ((m = new RegExp(`^show\\s+create\\s+(?:database|schema)\\s+(?:if\\s+not\\s+exists\\s+)?${ID}$`, 'is').exec(text))) {
+    const db = ident(m[1], m[2]);
+    return (session) => {
+      session.mysqld.catalog.database(db);
+      return rowsResult(textFields(['Database', 'Create Database']), [
+        [db, `CREATE DATABASE \`${db}\` /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci */ /*!80016 DEFAULT ENCRYPTION='N' */`],
+      ]);
+    };
+  }
+  const columnsRe = new RegExp(
+    `^(?:show\\s+(full\\s+)?(?:columns|fields)\\s+(?:from|in)\\s+${ID}(?:\\s*\\.\\s*${ID})?(?:\\s+(?:from|in)\\s+${ID})?${LIKE}|(?:describe|desc|explain)\\s+${ID}(?:\\s*\\.\\s*${ID})?)$`,
+    'is',
+  );
+  if ((m = columnsRe.exec(text))) {
+    const full = !!m[1];
+    let db: string | undefined;
+    let table: string;
+    if (m[2] !== undefined || m[3] !== undefined) {
+      [db, table] = qualified(m[2], m[3], m[4], m[5]);
+      if (m[6] !== undefined || m[7] !== undefined) db = ident(m[6], m[7]);
+    } else {
+      [db, table] = qualified(m[10], m[11], m[12], m[13]);
+    }
+    const filter = nameFilter(m[8], m[9]);
+    return (session) => describeTable(tableSchema(session, db, table), full, filter);
+  }
+  if ((m = new RegExp(`^show\\s+(?:index|indexes|keys)\\s+(?:from|in)\\s+${ID}(?:\\s*\\.\\s*${ID})?(?:\\s+(?:from|in)\\s+${ID})?$`, 'is').exec(text))) {
+    let [db, table] = qualified(m[1], m[2], m[3], m[4]);
+    if (m[5] !== undefined || m[6] !== undefined) db = ident(m[5], m[6]);
+    return (session) => showIndex(tableSchema(session, db, table));
+  }
+  if ((m = new RegExp(`^show\\s+(global\\s+|session\\s+|local\\s+)?variables${LIKE}$`, 'is').exec(text))) {
+    const scope = m[1]?.trim().toLowerCase() === 'global' ? 'global' : 'session';
+    const filter = nameFilter(m[2], m[3]);
+    return (session) =>
+      rowsResult(
+        textFields(['Variable_name', 'Value']),
+        variableNames()
+          .filter((n) => !filter || filter(n))
+          .map((n) => [n, toText(session.systemVariable(n, scope)) ?? '']),
+      );
+  }
+  if ((m = new RegExp(`^show\\s+(global\\s+|session\\s+|local\\s+)?status${LIKE}$`, 'is').exec(text))) {
+    return () => rowsResult(textFields(['Variable_name', 'Value']), []);
+  }
+  if (/^show\s+(?:warnings|errors)(?:\s+limit\s+[\d\s,]+)?$/is.test(text)) {
+    return () => rowsResult(textFields(['Level', 'Code', 'Message'], ['Code']), []);
+  }
+  if (/^show\s+(?:master|binary\s+log)\s+status$/is.test(text)) {
+    return (session) =>
+      rowsResult(textFields(['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB', 'Executed_Gtid_Set'], ['Position']), [
+        ['binlog.000001', BigInt(session.mysqld.binlog.length), '', '', session.mysqld.gtidExecutedText()],
+      ]);
+  }
+  if (/^show\b/is.test(text)) {
+    return () => {
+      throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${text}'`);
+    };
+  }
+  return undefined;
+}
+
+function qualified(q1: string | undefined, b1: string | undefined, q2: string | undefined, b2: string | undefined): [string | undefined, string] {
+  const first = ident(q1, b1);
+  if (q2 !== undefined || b2 !== undefined) return [first, ident(q2, b2)];
+  return [undefined, first];
+}
+
+function tableSchema(session: MysqlSession, db: string | undefined, table: string): TableSchema {
+  const database = db ?? session.database;
+  if (!database) throw sqlError(ER.NO_DB_ERROR, 'No database selected');
+  return session.mysqld.catalog.table(database, table).schema;
+}
+
+function keyFlag(schema: TableSchema, i: number): string {
+  let key = '';
+  for (const ix of schema.indexes) {
+    const at = ix.columns.indexOf(i);
+    if (ix.primary && at >= 0) return 'PRI';
+    if (at !== 0) continue;
+    if (ix.unique && ix.columns.length === 1) key = 'UNI';
+    else if (!key) key = 'MUL';
+  }
+  return key;
+}
+
+function defaultText(c: ColumnDef): SqlValue {
+  if (c.default.kind === 'now') return c.columnType.precision > 0 ? `CURRENT_TIMESTAMP(${c.columnType.precision})` : 'CURRENT_TIMESTAMP';
+  if (c.default.kind === 'value') return valueText(c.default.value);
+  return null;
+}
+
+function valueText(v: SqlValue): string | null {
+  if (typeof v === 'number') return formatFloat(v);
+  return toText(v);
+}
+
+function extraText(c: ColumnDef): string {
+  const parts: string[] = [];
+  if (c.autoIncrement) parts.push('auto_increment');
+  if (c.default.kind === 'now') parts.push('DEFAULT_GENERATED');
+  if (c.onUpdateNow) parts.push('on update CURRENT_TIMESTAMP');
+  return parts.join(' ');
+}
+
+function collationOf(c: ColumnDef): string | null {
+  return c.columnType.charset === 255 ? 'utf8mb4_0900_ai_ci' : null;
+}
+
+function describeTable(schema: TableSchema, full: boolean, filter: ((name: string) => boolean) | undefined): Result {
+  const names = full
+    ? ['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Extra', 'Privileges', 'Comment']
+    : ['Field', 'Type', 'Null', 'Key', 'Default', 'Extra'];
+  const rows: SqlValue[][] = [];
+  schema.columns.forEach((c, i) => {
+    if (filter && !filter(c.name)) return;
+    const base: SqlValue[] = [c.name, c.columnType.columnType];
+    if (full) base.push(collationOf(c));
+    base.push(c.notNull ? 'NO' : 'YES', keyFlag(schema, i), defaultText(c), extraText(c));
+    if (full) base.push('select,insert,update,references', c.comment);
+    rows.push(base);
+  });
+  return rowsResult(textFields(names), rows);
+}
+
+function showIndex(schema: TableSchema): Result {
+  const names = ['Table', 'Non_unique', 'Key_name', 'Seq_in_index', 'Column_name', 'Collation', 'Cardinality', 'Sub_part', 'Packed', 'Null', 'Index_type', 'Comment', 'Index_comment', 'Visible', 'Expression'];
+  const rows: SqlValue[][] = [];
+  for (const ix of orderedIndexes(schema)) {
+    ix.columns.forEach((ci, seq) => {
+      const c = schema.columns[ci]!;
+      rows.push([schema.name, ix.unique ? 0n : 1n, ix.name, BigInt(seq + 1), c.name, 'A', 0n, null, null, c.notNull ? '' : 'YES', 'BTREE', '', '', 'YES', null]);
+    });
+  }
+  return rowsResult(textFields(names, ['Non_unique', 'Seq_in_index', 'Cardinality', 'Sub_part']), rows);
+}
+
+function orderedIndexes(schema: TableSchema) {
+  return [...schema.indexes].sort((a, b) => rank(a) - rank(b));
+  function rank(ix: { primary: boolean; unique: boolean }): number {
+    return ix.primary ? 0 : ix.unique ? 1 : 2;
+  }
+}
+
+function quoteString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+const NO_NULL_DEFAULT = /^(tiny|medium|long)?(text|blob)$|^json$/;
+
+/** The `SHOW CREATE TABLE` text of a table, as MySQL 8 prints it. */
+export function showCreateTable(session: MysqlSession, schema: TableSchema): string {
+  const lines: string[] = schema.columns.map((c) => {
+    let s = `  \`${c.name}\` ${c.columnType.columnType}`;
+    const isTimestamp = c.columnType.type === Type.TIMESTAMP;
+    if (c.notNull) s += ' NOT NULL';
+    else if (isTimestamp) s += ' NULL';
+    if (c.default.kind === 'now') s += ` DEFAULT ${defaultText(c)!}`;
+    else if (c.default.kind === 'value') s += c.default.value === null ? ' DEFAULT NULL' : ` DEFAULT ${quoteString(valueText(c.default.value) ?? '')}`;
+    else if (!c.notNull && !c.autoIncrement && !NO_NULL_DEFAULT.test(c.columnType.columnType)) s += ' DEFAULT NULL';
+    if (c.autoIncrement) s += ' AUTO_INCREMENT';
+    if (c.onUpdateNow) s += ` ON UPDATE ${c.columnType.precision > 0 ? `CURRENT_TIMESTAMP(${c.columnType.precision})` : 'CURRENT_TIMESTAMP'}`;
+    if (c.comment) s += ` COMMENT ${quoteString(c.comment)}`;
+    return s;
+  });
+  for (const ix of orderedIndexes(schema)) {
+    const cols = ix.columns.map((i) => `\`${schema.columns[i]!.name}\``).join(',');
+    if (ix.primary) lines.push(`  PRIMARY KEY (${cols})`);
+    else lines.push(`  ${ix.unique ? 'UNIQUE KEY' : 'KEY'} \`${ix.name}\` (${cols})`);
+  }
+  let options = ') ENGINE=InnoDB';
+  const entry = session.mysqld.catalog.findTable(schema.database, schema.name);
+  const next = entry?.data.counters.autoIncrement ?? 1n;
+  if (schema.autoIncrementColumn >= 0 && next > 1n) options += ` AUTO_INCREMENT=${next}`;
+  options += ' DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci';
+  if (schema.comment) options += ` COMMENT=${quoteString(schema.comment)}`;
+  return `CREATE TABLE \`${schema.name}\` (\n${lines.join(',\n')}\n${options}`;
+}

@@ -1,0 +1,179 @@
+/**
+ * Turns one statement's text into a Plan: forms node-sql-parser does not parse (SHOW, DESCRIBE,
+ * `select next N values from seq`, SET NAMES, COMMIT WORK, …) are recognized from the text first;
+ * everything else is parsed with `@vtsim/sql` and dispatched on the AST's type.
+ */
+import { ER, sqlError, emptyResult, Type, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
+import { compileExpr, isTrue, parseStatement, resultField, toBigInt, toText, type EvalEnv, type Expr, type Statement } from '@vtsim/sql';
+import { lookupBindVar } from './access-path.js';
+import { identName } from './ast-names.js';
+import { executeDdl } from './ddl.js';
+import { compileDelete, compileInsert, compileUpdate, type DmlRunner } from './dml-plan.js';
+import type { MysqlSession } from './mysql-session.js';
+import type { Plan } from './plan.js';
+import { compileSelect, type PlanContext } from './select-plan.js';
+import { planShow } from './show.js';
+import { selectListTexts, statementText, stripLeadingComments } from './statement-text.js';
+import { isKnownVariable } from './system-variables.js';
+
+const EMPTY_ROW: readonly SqlValue[] = [];
+const ID = '(?:`((?:[^`]|``)+)`|([\\w$]+))';
+const NEXT_VALUES = new RegExp(`^select\\s+next\\s+(?::(\\w+)|(\\d+))\\s+values?\\s+from\\s+${ID}(?:\\s*\\.\\s*${ID})?$`, 'is');
+
+/** Plans one statement for a session (reading its current database). Throws SqlError (1064 for syntax errors). */
+export function planStatement(sql: string, session: MysqlSession): Plan {
+  const schemaVersion = session.mysqld.catalog.schemaVersion;
+  const ctx: PlanContext = { catalog: session.mysqld.catalog, database: session.database };
+  const text = stripLeadingComments(statementText(sql));
+  const once = (run: (s: MysqlSession, bv: BindVars) => Result): Plan => ({ schemaVersion, cacheable: false, run });
+  const cached = (run: (s: MysqlSession, bv: BindVars) => Result): Plan => ({ schemaVersion, cacheable: true, run });
+
+  const next = NEXT_VALUES.exec(text);
+  if (next) return cached(nextValuesRunner(next, ctx));
+  const show = planShow(text);
+  if (show) return once((s) => show(s));
+  if (/^set\s+(?:names|character\s+set|charset)\b/is.test(text) || /^set\s+(?:global\s+|session\s+|local\s+)?transaction\b/is.test(text)) {
+    return once(() => emptyResult());
+  }
+  if (/^(?:begin(?:\s+work)?|start\s+transaction\b.*)$/is.test(text)) return once(control((s) => s.begin()));
+  if (/^commit(?:\s+work)?$/is.test(text)) return once(control((s) => s.commit()));
+  if (/^rollback(?:\s+work)?$/is.test(text)) return once(control((s) => s.rollback()));
+  if (/^(?:lock\s+tables?|unlock\s+tables?)\b/is.test(text)) return once(() => emptyResult());
+
+  const ast = parseStatement(sql);
+  switch (ast.type) {
+    case 'select': {
+      const texts = selectListTexts(sql);
+      const plan = compileSelect(ast, ctx, texts ? { texts } : {});
+      return cached((s, bv) => ({ fields: plan.fields, rows: plan.execute(s, bv), rowsAffected: 0, insertId: 0n }));
+    }
+    case 'insert':
+    case 'replace':
+      return cached(compileInsert(ast, ctx));
+    case 'update':
+      return cached(compileUpdate(ast, ctx));
+    case 'delete':
+      return cached(compileDelete(ast, ctx));
+    case 'create':
+    case 'drop':
+    case 'alter':
+    case 'truncate':
+    case 'rename': {
+      const statement = statementText(sql);
+      return once((s) => {
+        executeDdl(s, ast, statement);
+        return emptyResult();
+      });
+    }
+    case 'use': {
+      const db = identName(ast.db);
+      return once((s) => {
+        s.mysqld.catalog.database(db);
+        s.database = db;
+        return emptyResult();
+      });
+    }
+    case 'set':
+      return once(compileSet(ast));
+    case 'transaction': {
+      const action = identName(ast.expr?.action).toLowerCase();
+      if (action === 'commit') return once(control((s) => s.commit()));
+      if (action === 'rollback') return once(control((s) => s.rollback()));
+      return once(control((s) => s.begin()));
+    }
+    case 'lock':
+    case 'unlock':
+      return once(() => emptyResult());
+  }
+  throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${text.split(/\s+/)[0] ?? ast.type}'`);
+}
+
+function control(action: (s: MysqlSession) => void): (s: MysqlSession) => Result {
+  return (s) => {
+    action(s);
+    return emptyResult();
+  };
+}
+
+function nextValuesRunner(m: RegExpExecArray, ctx: PlanContext): DmlRunner {
+  const param = m[1];
+  const literal = m[2];
+  const first = m[3] ?? m[4]!;
+  const second = m[5] ?? m[6];
+  const database = second !== undefined ? first.replace(/``/g, '`') : ctx.database;
+  const table = (second ?? first).replace(/``/g, '`');
+  if (!database) throw sqlError(ER.NO_DB_ERROR, 'No database selected');
+  const entry = ctx.catalog.table(database, table);
+  const fields = [resultField('nextval', Type.INT64)];
+  return (session, bindVars) => {
+    const raw = param !== undefined ? lookupBindVar(bindVars, param) : BigInt(literal!);
+    const n = Array.isArray(raw) ? null : toBigInt(raw);
+    if (n === null) throw sqlError(ER.UNKNOWN_ERROR, `invalid increment for sequence ${table}: ${String(raw)}`);
+    const id = session.mysqld.sequences.next(session, entry, n);
+    return { fields, rows: [[id]], rowsAffected: 0, insertId: 0n };
+  };
+}
+
+const NO_COLUMNS = {
+  column(table: string | null, name: string): never {
+    throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in 'field list'`);
+  },
+};
+
+/** Compiles SET of user variables (`@x`), session/global system variables and the special ones (autocommit, sql_log_bin). */
+function compileSet(ast: Statement): (s: MysqlSession, bv: BindVars) => Result {
+  const defaultScope = String(ast.keyword ?? '').toLowerCase() === 'global' ? 'global' : 'session';
+  const assigns = ((ast.expr ?? []) as { left: Expr; right: Expr }[]).map((a) => {
+    const left = a.left;
+    const prefix = String(left.prefix ?? '');
+    let name = identName(left.name);
+    let scope: 'session' | 'global' = defaultScope;
+    const members = (left.members ?? []) as unknown[];
+    if (prefix === '@@' && members.length > 0 && ['session', 'global', 'local'].includes(name.toLowerCase())) {
+      scope = name.toLowerCase() === 'global' ? 'global' : 'session';
+      name = identName(members[0]);
+    }
+    const right = a.right;
+    const value =
+      right.type === 'column_ref'
+        ? () => identName(right.column) as SqlValue
+        : compileExpr(right, NO_COLUMNS);
+    return { user: prefix === '@', name: name.toLowerCase(), scope, value };
+  });
+  for (const a of assigns) {
+    if (!a.user && !isKnownVariable(a.name)) throw sqlError(ER.UNKNOWN_SYSTEM_VARIABLE, `Unknown system variable '${a.name}'`);
+  }
+  return (session, bindVars) => {
+    const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
+    for (const a of assigns) {
+      const v = a.value(env);
+      if (a.user) {
+        session.userVariables.set(a.name, v);
+        continue;
+      }
+      switch (a.name) {
+        case 'autocommit':
+          session.setAutocommit(flag(v));
+          break;
+        case 'sql_log_bin':
+          session.logBin = flag(v);
+          break;
+        case 'read_only':
+        case 'super_read_only':
+          session.mysqld.superReadOnly = flag(v);
+          break;
+        default:
+          if (a.scope === 'global') session.mysqld.globalVariables.set(a.name, v);
+          else session.sessionVariables.set(a.name, v);
+      }
+    }
+    return emptyResult();
+  };
+}
+
+function flag(v: SqlValue): boolean {
+  const t = toText(v)?.toLowerCase();
+  if (t === 'on' || t === 'true') return true;
+  if (t === 'off' || t === 'false') return false;
+  return isTrue(v) === true;
+}

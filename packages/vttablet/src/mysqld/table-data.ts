@@ -1,0 +1,213 @@
+/**
+ * One version of a table's rows: a B+ tree of rows by row key plus one B+ tree per secondary index.
+ * A committed TableData is never written again; writers work on an O(1) copy-on-write {@link TableData.clone}.
+ */
+import { ER, sqlError, type SqlValue } from '@vtsim/proto';
+import { toText } from '@vtsim/sql';
+import { BTree } from './btree.js';
+import type { IndexDef, Key, Row, TableSchema } from './table-schema.js';
+
+/**
+ * Per-table counters that are not transactional, as in InnoDB: the AUTO_INCREMENT counter and the
+ * hidden row id of tables without a primary key. Shared by every version and clone of a table.
+ */
+export interface TableCounters {
+  /** The next value AUTO_INCREMENT hands out. */
+  autoIncrement: bigint;
+  /** The next hidden row id (tables without a primary key). */
+  nextRowId: bigint;
+}
+
+/** A row that blocks an insert or update: the index it collides in and the existing row's key. */
+export interface KeyConflict {
+  readonly index: IndexDef;
+  readonly key: Key;
+}
+
+/** The rows of one table version; see the module comment for the ownership rule. */
+export class TableData {
+  private constructor(
+    readonly schema: TableSchema,
+    private readonly rows: BTree<Key, Row>,
+    private readonly indexes: readonly BTree<Key, undefined>[],
+    readonly counters: TableCounters,
+  ) {}
+
+  /** An empty table. */
+  static create(schema: TableSchema, counters: TableCounters): TableData {
+    return new TableData(
+      schema,
+      new BTree<Key, Row>(undefined, schema.compareKeys),
+      schema.compareIndexKeys.map((cmp) => new BTree<Key, undefined>(undefined, cmp)),
+      counters,
+    );
+  }
+
+  /** A writable O(1) copy sharing all unchanged nodes with this version. */
+  clone(): TableData {
+    return new TableData(this.schema, this.rows.clone(), this.indexes.map((ix) => ix.clone()), this.counters);
+  }
+
+  /** The same rows under a schema that differs only in its name or table map (RENAME TABLE). */
+  withSchema(schema: TableSchema): TableData {
+    return new TableData(schema, this.rows.clone(), this.indexes.map((ix) => ix.clone()), this.counters);
+  }
+
+  /** Number of rows. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The row stored under a row key. */
+  get(key: Key): Row | undefined {
+    return this.rows.get(key);
+  }
+
+  /** The key a new row is stored under: its primary key, or a fresh hidden row id. */
+  newRowKey(row: Row): Key {
+    if (this.schema.primaryKey) return this.schema.primaryKeyOf(row);
+    return [this.counters.nextRowId++];
+  }
+
+  /** The key of a stored row: its primary key; for tables without one, found by scanning for an identical row. */
+  keyOfStoredRow(row: Row): Key | undefined {
+    if (this.schema.primaryKey) return this.schema.primaryKeyOf(row);
+    for (const [k, r] of this.rows.entries()) if (rowsIdentical(r, row)) return k;
+    return undefined;
+  }
+
+  /** Rows in key order from `fromKey` (inclusive; a key prefix is allowed) or from the start. */
+  entries(fromKey?: Key): IterableIterator<[Key, Row]> {
+    return this.rows.entries(fromKey);
+  }
+
+  /** Rows in descending key order from `fromKey` (inclusive) or from the end. */
+  entriesReversed(fromKey?: Key): IterableIterator<[Key, Row]> {
+    return this.rows.entriesReversed(fromKey);
+  }
+
+  /**
+   * Row keys of rows whose secondary index `ix` (position in `schema.secondaryIndexes`) starts with
+   * `prefix`, in index order.
+   */
+  *indexLookup(ix: number, prefix: Key): Generator<Key> {
+    const n = prefix.length;
+    const cmp = this.schema.compareIndexKeys[ix]!;
+    const width = this.schema.secondaryIndexes[ix]!.columns.length;
+    for (const [k] of this.indexes[ix]!.entries(prefix)) {
+      if (cmp(k.slice(0, n), prefix) !== 0) return;
+      yield k.slice(width);
+    }
+  }
+
+  /**
+   * The first existing row (other than the one under `self`) that `row`, stored under `rowKey`, would
+   * collide with in the primary key or a unique index. NULLs never collide in unique indexes.
+   */
+  findConflict(row: Row, rowKey: Key, self?: Key): KeyConflict | undefined {
+    const schema = this.schema;
+    if (schema.primaryKey && (!self || schema.compareKeys(self, rowKey) !== 0) && this.rows.has(rowKey)) {
+      return { index: schema.primaryKey, key: rowKey };
+    }
+    const secondary = schema.secondaryIndexes;
+    for (let i = 0; i < secondary.length; i++) {
+      const ix = secondary[i]!;
+      if (!ix.unique) continue;
+      const prefix = indexValues(ix, row);
+      if (prefix.includes(null)) continue;
+      for (const key of this.indexLookup(i, prefix)) {
+        if (!self || schema.compareKeys(self, key) !== 0) return { index: ix, key };
+      }
+    }
+    return undefined;
+  }
+
+  /** The MySQL 1062 error for a conflict of `row`: `Duplicate entry '<values>' for key '<table>.<index>'`. */
+  duplicateError(row: Row, conflict: KeyConflict): Error {
+    const values = indexValues(conflict.index, row).map((v) => toText(v) ?? 'NULL').join('-');
+    return sqlError(ER.DUP_ENTRY, `Duplicate entry '${values}' for key '${this.schema.name}.${conflict.index.name}'`);
+  }
+
+  /** Stores a new row under `rowKey`. Throws SqlError 1062 on a primary or unique key collision (nothing changed then). */
+  insert(row: Row, rowKey: Key): void {
+    const conflict = this.findConflict(row, rowKey);
+    if (conflict) throw this.duplicateError(row, conflict);
+    this.rows.set(rowKey, row);
+    const secondary = this.schema.secondaryIndexes;
+    for (let i = 0; i < secondary.length; i++) this.indexes[i]!.set(indexEntry(secondary[i]!, row, rowKey), undefined);
+  }
+
+  /** Removes the row under `rowKey`; returns it, or undefined if there was none. */
+  delete(rowKey: Key): Row | undefined {
+    const row = this.rows.get(rowKey);
+    if (row === undefined) return undefined;
+    this.rows.delete(rowKey);
+    const secondary = this.schema.secondaryIndexes;
+    for (let i = 0; i < secondary.length; i++) this.indexes[i]!.delete(indexEntry(secondary[i]!, row, rowKey));
+    return row;
+  }
+
+  /**
+   * Replaces the row under `oldKey` by `newRow` and returns the new row key (which changes when the
+   * primary key does). Throws SqlError 1062 on a collision with another row (nothing changed then).
+   */
+  update(oldKey: Key, oldRow: Row, newRow: Row): Key {
+    const schema = this.schema;
+    const newKey = schema.primaryKey ? schema.primaryKeyOf(newRow) : oldKey;
+    const conflict = this.findConflict(newRow, newKey, oldKey);
+    if (conflict) throw this.duplicateError(newRow, conflict);
+    const keyChanged = schema.compareKeys(oldKey, newKey) !== 0;
+    if (keyChanged) {
+      this.rows.delete(oldKey);
+      this.rows.set(newKey, newRow);
+    } else {
+      this.rows.set(oldKey, newRow, true);
+    }
+    const secondary = schema.secondaryIndexes;
+    for (let i = 0; i < secondary.length; i++) {
+      const ix = secondary[i]!;
+      if (!keyChanged && ix.columns.every((c) => sameValue(oldRow[c]!, newRow[c]!))) continue;
+      this.indexes[i]!.delete(indexEntry(ix, oldRow, oldKey));
+      this.indexes[i]!.set(indexEntry(ix, newRow, newKey), undefined);
+    }
+    return newKey;
+  }
+}
+
+/** The values of an index's columns in a row. */
+export function indexValues(ix: IndexDef, row: Row): SqlValue[] {
+  const out = new Array<SqlValue>(ix.columns.length);
+  for (let i = 0; i < ix.columns.length; i++) out[i] = row[ix.columns[i]!]!;
+  return out;
+}
+
+function indexEntry(ix: IndexDef, row: Row, rowKey: Key): Key {
+  const out = indexValues(ix, row);
+  for (const v of rowKey) out.push(v);
+  return out;
+}
+
+/** True if two values are the very same value (same JS type and content, bytes compared bytewise). */
+export function sameValue(a: SqlValue, b: SqlValue): boolean {
+  if (a === b) return true;
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
+}
+
+/** True if two rows hold the very same values (what a row image check and a no-op update test use). */
+export function rowsIdentical(a: Row, b: Row): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameValue(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+/** Raises an AUTO_INCREMENT counter past a stored row's value of column `column` (InnoDB's max+1 rule); -1 = none. */
+export function raiseAutoIncrement(counters: TableCounters, column: number, row: readonly SqlValue[]): void {
+  if (column < 0) return;
+  const v = row[column];
+  if (typeof v === 'bigint' && v >= counters.autoIncrement) counters.autoIncrement = v + 1n;
+}
