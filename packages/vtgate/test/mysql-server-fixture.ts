@@ -118,6 +118,18 @@ export class FixtureHandler implements MysqlSessionHandler {
         ],
       );
     }
+    if (lower === 'bits') {
+      return rowsResult([field('b1', Type.BIT, { column_length: 1 }), field('b12', Type.BIT, { column_length: 12 }), field('b', Type.BIT)], [[1n, 0xabcn, 0x10203n]]);
+    }
+    if (lower === 'temporal') {
+      return rowsResult(
+        [field('dt', Type.DATETIME, { decimals: 6 }), field('d', Type.DATE), field('t', Type.TIME), field('ts', Type.TIMESTAMP), field('y', Type.YEAR), field('f', Type.FLOAT32)],
+        [
+          ['2024-02-29 23:59:58.123456', '2024-02-29', '-26:03:04', '1999-12-31 00:00:00', 2024n, 0.5],
+          ['1000-01-01 00:00:00', '0000-00-00', '838:59:59.5', '2038-01-19 03:14:07', 1901n, -2.25],
+        ],
+      );
+    }
     if (lower === 'empty set') return rowsResult([field('id', Type.INT64)], []);
     if (lower === 'ragged') return rowsResult([field('a', Type.INT64), field('b', Type.INT64)], [[1n]]);
     if (lower.startsWith('length ')) {

@@ -55,6 +55,14 @@ describe('MysqlServer with mysql2', () => {
     await conn.end();
   });
 
+  it('sends BIT values as big-endian bytes', async () => {
+    const conn = await connect();
+    const [rows, fields] = await conn.query('bits');
+    expect(fields.map((f) => f.columnType)).toEqual([16, 16, 16]);
+    expect(rows).toEqual([{ b1: Buffer.from([1]), b12: Buffer.from([0x0a, 0xbc]), b: Buffer.from([1, 2, 3]) }]);
+    await conn.end();
+  });
+
   it('reports writes with affected rows, insert id and info', async () => {
     const conn = await connect();
     const [res] = await conn.query('insert into t values (1), (2)');
@@ -174,12 +182,42 @@ describe('MysqlServer with mysql2', () => {
     await conn.end();
   });
 
-  it('answers ping, and rejects prepared statements with ERR 1295', async () => {
+  it('answers ping', async () => {
     const conn = await connect();
     await conn.ping();
-    await expect(conn.execute('select ?', [1])).rejects.toMatchObject({ errno: 1295 });
-    const [rows] = await conn.query('rows 1');
-    expect(rows).toEqual([{ id: 1, name: 'name-1' }]);
+    await conn.end();
+  });
+
+  it('executes prepared statements, binding parameters as SQL literals', async () => {
+    const conn = await connect();
+    const [rows] = await conn.execute('select id, name from customer where id = ?', [5]);
+    expect(rows).toEqual([{ sql: 'select id, name from customer where id = 5' }]);
+    const when = new Date(2024, 0, 31, 12, 30, 15, 250);
+    await conn.execute('select ?, ?, ?, ?, ?, ? /* ? */, "?"', ["it's \\ ok", null, 1.25, true, Buffer.from([0xff, 0x00]), when]);
+    await conn.execute('select id, name from customer where id = ?', [6]);
+    expect(handlers[0]!.calls).toEqual([
+      'select id, name from customer where id = 5',
+      `select 'it''s \\\\ ok', NULL, 1.25, 1, X'ff00', '2024-01-31 12:30:15.250000' /* ? */, "?"`,
+      'select id, name from customer where id = 6',
+    ]);
+    await conn.end();
+  });
+
+  it('returns prepared-statement results in the binary protocol', async () => {
+    // (mysql2's binary decoder cannot load its Long helper under vitest, so big numbers stay off here.)
+    const conn = await connect({ dateStrings: true });
+    for (const cmd of ['types', 'people', 'bits', 'temporal', 'empty set']) {
+      const [text] = await conn.query(cmd);
+      const [binary] = await conn.execute(cmd);
+      expect(binary).toEqual(text);
+    }
+    const [res] = await conn.execute('insert into t values (?)', [1]);
+    expect(res).toMatchObject({ affectedRows: 2, insertId: 42 });
+    await expect(conn.execute('fail 1146 42S02 Table x does not exist', [])).rejects.toMatchObject({ errno: 1146, sqlState: '42S02' });
+    await expect(conn.execute('select 1; select 2')).rejects.toMatchObject({ errno: 1064 });
+    await conn.unprepare('types');
+    const [again] = await conn.execute('types');
+    expect(again).toHaveLength(2);
     await conn.end();
   });
 

@@ -296,16 +296,58 @@ describe('MysqlServer over raw sockets', () => {
     expect(handlers[0]!.calls).toEqual(['useDatabase customer', 'useDatabase nosuchdb']);
   });
 
-  it('refuses prepared statements with ERR 1295 and sends nothing for COM_STMT_CLOSE', async () => {
+  it('prepares, takes long data, executes, resets and closes statements', async () => {
     await start();
     const c = await client();
-    await c.login();
-    c.command(0x16, 'select 1');
-    expect((await c.read()).payload.readUInt16LE(1)).toBe(1295);
-    c.command(0x19, Buffer.from([1, 0, 0, 0]));
+    await c.login(BASE_CAPS | CLIENT.DEPRECATE_EOF);
+    c.command(0x16, "select ?, '?', ? -- ?");
+    const prep = await c.readUntil((p) => p.seq === 3);
+    expect(prep[0]!.payload).toEqual(Buffer.from([0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0]));
+    expect(prep[1]!.payload.includes(Buffer.from('\x01?'))).toBe(true);
+    const id = Buffer.from([1, 0, 0, 0]);
+    c.command(0x18, Buffer.concat([id, Buffer.from([1, 0]), Buffer.from('long ')]));
+    c.command(0x18, Buffer.concat([id, Buffer.from([1, 0]), Buffer.from('data')]));
+    // Parameter 0: LONGLONG -2; parameter 1: VAR_STRING sent as long data.
+    const params = Buffer.concat([Buffer.from([0]), Buffer.from([1]), Buffer.from([8, 0, 253, 0]), Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])]);
+    c.command(0x17, Buffer.concat([id, Buffer.from([0, 1, 0, 0, 0]), params]));
+    const res = await c.readUntil((p) => p.payload[0] === 0xfe);
+    expect(handlers[0]!.calls).toEqual(["select -2, '?', 'long data' -- ?"]);
+    const text = "select -2, '?', 'long data' -- ?";
+    // A binary row: header 0x00, NULL bitmap (none), the length-encoded value.
+    expect(res[2]!.payload).toEqual(Buffer.concat([Buffer.from([0, 0, text.length]), Buffer.from(text)]));
+    // Re-executed without new types: the types of the last execution are reused.
+    c.command(0x17, Buffer.concat([id, Buffer.from([0, 1, 0, 0, 0]), Buffer.from([0b10, 0]), Buffer.from([7, 0, 0, 0, 0, 0, 0, 0])]));
+    await c.readUntil((p) => p.payload[0] === 0xfe);
+    expect(handlers[0]!.calls[1]).toBe("select 7, '?', NULL -- ?");
+    c.command(0x1a, id);
+    expect((await c.read()).payload[0]).toBe(0);
+    c.command(0x19, id);
+    c.command(0x17, Buffer.concat([id, Buffer.from([0, 1, 0, 0, 0])]));
+    const gone = (await c.read()).payload;
+    expect([gone.readUInt16LE(1), gone.toString('utf8', 9)]).toEqual([1243, 'Unknown prepared statement handler (1) given to mysqld_stmt_execute']);
     c.command(0x0e);
     const pong = await c.read();
     expect([pong.seq, pong.payload[0]]).toEqual([1, 0]);
+  });
+
+  it('answers unreadable execute parameters with ERR 1210 and keeps the connection', async () => {
+    await start();
+    const c = await client();
+    await c.login();
+    c.command(0x16, 'select ?');
+    await c.readUntil((p) => p.payload[0] === 0xfe);
+    const id = Buffer.from([1, 0, 0, 0]);
+    c.command(0x17, Buffer.concat([id, Buffer.from([0, 1, 0, 0, 0]), Buffer.from([0, 0])]));
+    expect((await c.read()).payload.readUInt16LE(1)).toBe(1210);
+    c.command(0x17, Buffer.concat([id, Buffer.from([0, 1, 0, 0, 0]), Buffer.from([0, 1, 0x99, 0])]));
+    expect((await c.read()).payload.readUInt16LE(1)).toBe(1210);
+    c.command(0x17, Buffer.concat([id, Buffer.from([0, 1, 0, 0, 0]), Buffer.from([0, 1, 8, 0, 1, 2])]));
+    expect((await c.read()).payload.readUInt16LE(1)).toBe(1210);
+    c.command(0x1c, Buffer.concat([id, Buffer.from([1, 0, 0, 0])]));
+    expect((await c.read()).payload.readUInt16LE(1)).toBe(1295);
+    c.command(0x0e);
+    expect((await c.read()).payload[0]).toBe(0);
+    expect(handlers[0]!.calls).toEqual([]);
   });
 
   it('resets the session on COM_RESET_CONNECTION and closes it on COM_QUIT', async () => {

@@ -5,6 +5,8 @@
  */
 import type { Socket } from 'node:net';
 import type { Result } from '@vtsim/proto';
+import { checkBinaryRows, writeBinaryRow } from './binary-result-set.js';
+import { mysqlTypeOf } from './column-type.js';
 import { Capability, Command, SERVER_CAPABILITIES, ServerStatus } from './constants.js';
 import {
   type HandshakeResponse,
@@ -19,9 +21,10 @@ import type { MysqlConnectionInfo, MysqlHandlerFactory, MysqlSessionHandler } fr
 import { PacketReader, PacketTooLargeError } from './packet-reader.js';
 import { PacketWriter } from './packet-writer.js';
 import { MalformedPacketError } from './payload-reader.js';
+import { PreparedStatement, writePrepareOk } from './prepared-statement.js';
 import { writeEndOfRows, writeErr, writeErrFor, writeOk } from './response-packets.js';
 import type { ServerStatistics } from './server-statistics.js';
-import { splitStatements } from './statement-splitter.js';
+import { splitStatements } from './sql-scanner.js';
 import { writeResultSetHeader, writeTextRow } from './text-result-set.js';
 
 /** What a connection needs from its server. */
@@ -41,6 +44,8 @@ const FLUSH_AT = 64 * 1024;
  * anything bigger is a client speaking another protocol (an HTTP request, say) and is refused at once.
  */
 const MAX_HANDSHAKE_PACKET = 64 * 1024;
+/** Most prepared statements one connection may hold (MySQL's max_prepared_stmt_count default). */
+const MAX_PREPARED_STATEMENTS = 16382;
 /** Pipelined commands beyond this many stop the socket from reading until the queue drains. */
 const QUEUE_HIGH_WATER = 16;
 
@@ -75,6 +80,8 @@ export class MysqlConnection {
   private pendingLogin: { resp: HandshakeResponse; changeUser: boolean } | null = null;
   private info: MysqlConnectionInfo;
   private drainWaiters: Array<() => void> = [];
+  private readonly statements = new Map<number, PreparedStatement>();
+  private nextStatementId = 1;
 
   constructor(
     private readonly socket: Socket,
@@ -240,6 +247,7 @@ export class MysqlConnection {
   }
 
   private releaseHandler(): void {
+    this.statements.clear();
     const h = this.handler;
     this.handler = null;
     h?.close();
@@ -301,12 +309,30 @@ export class MysqlConnection {
       case Command.CHANGE_USER:
         await this.login(parseChangeUser(payload, this.capabilities), true);
         return;
-      case Command.STMT_CLOSE:
-      case Command.STMT_SEND_LONG_DATA:
-        return;
       case Command.STMT_PREPARE:
-      case Command.STMT_EXECUTE:
-      case Command.STMT_RESET:
+        this.prepare(payload.toString('utf8', 1));
+        break;
+      case Command.STMT_EXECUTE: {
+        const stmt = this.statement(payload, 'mysqld_stmt_execute');
+        if (stmt) await this.execute(handler, stmt, payload);
+        break;
+      }
+      case Command.STMT_SEND_LONG_DATA:
+        if (payload.length < 7) throw new MalformedPacketError('COM_STMT_SEND_LONG_DATA too short');
+        this.statements.get(payload.readUInt32LE(1))?.appendLongData(payload.readUInt16LE(5), payload.subarray(7));
+        return;
+      case Command.STMT_RESET: {
+        const stmt = this.statement(payload, 'mysqld_stmt_reset');
+        if (stmt) {
+          stmt.reset();
+          writeOk(this.out, 0, 0, this.status());
+        }
+        break;
+      }
+      case Command.STMT_CLOSE:
+        if (payload.length < 5) throw new MalformedPacketError('COM_STMT_CLOSE too short');
+        this.statements.delete(payload.readUInt32LE(1));
+        return;
       case Command.STMT_FETCH:
         writeErr(this.out, 1295, 'HY000', 'This command is not supported in the prepared statement protocol yet');
         break;
@@ -314,6 +340,47 @@ export class MysqlConnection {
         writeErr(this.out, 1047, '08S01', 'Unknown command');
     }
     this.flush();
+  }
+
+  /** COM_STMT_PREPARE: keeps one statement's text; it is not checked until it is executed. */
+  private prepare(sql: string): void {
+    const statements = splitStatements(sql);
+    if (statements.length === 0) {
+      writeErr(this.out, 1065, '42000', 'Query was empty');
+    } else if (statements.length > 1) {
+      writeErr(this.out, 1064, '42000', `You have an error in your SQL syntax; a prepared statement holds one statement, near '${statements[1]!.slice(0, 80)}' at line 1`);
+    } else if (this.statements.size >= MAX_PREPARED_STATEMENTS) {
+      writeErr(this.out, 1461, '42000', `Can't create more than max_prepared_stmt_count statements (current value: ${MAX_PREPARED_STATEMENTS})`);
+    } else {
+      const stmt = new PreparedStatement(this.nextStatementId++, statements[0]!);
+      this.statements.set(stmt.id, stmt);
+      writePrepareOk(this.out, stmt, this.deprecateEof);
+    }
+  }
+
+  /** The statement a COM_STMT_* packet names, or undefined after writing ERR 1243 for an unknown one. */
+  private statement(payload: Buffer, caller: string): PreparedStatement | undefined {
+    if (payload.length < 5) throw new MalformedPacketError('prepared statement command too short');
+    const id = payload.readUInt32LE(1);
+    const stmt = this.statements.get(id);
+    if (!stmt) writeErr(this.out, 1243, 'HY000', `Unknown prepared statement handler (${id}) given to ${caller}`);
+    return stmt;
+  }
+
+  /** COM_STMT_EXECUTE: binds the parameters into the text and answers with a binary result set. */
+  private async execute(handler: MysqlSessionHandler, stmt: PreparedStatement, payload: Buffer): Promise<void> {
+    let result: Result;
+    try {
+      const sql = stmt.bind(payload);
+      this.opts.statistics.questions++;
+      result = await handler.query(sql);
+      checkRowWidths(result);
+    } catch (err) {
+      if (this.phase !== 'closed') writeErrFor(this.out, err);
+      return;
+    }
+    if (this.phase === 'closed') return;
+    await this.writeResult(result, this.status(), true);
   }
 
   /** COM_QUERY: runs each statement in turn, one result per statement, stopping at the first error. */
@@ -346,21 +413,36 @@ export class MysqlConnection {
       }
       if (this.phase === 'closed') return;
       const status = this.status() | (i < last ? ServerStatus.MORE_RESULTS_EXISTS : 0);
-      await this.writeResult(result, status);
+      await this.writeResult(result, status, false);
     }
   }
 
-  /** Appends a statement's result: an OK packet for writes, a text result set for reads (flushing as it grows). */
-  private async writeResult(result: Result, status: number): Promise<void> {
+  /**
+   * Appends a statement's result: an OK packet for writes, a text or binary result set for reads
+   * (flushing as it grows). A binary result whose values do not fit their columns becomes ERR 1105.
+   */
+  private async writeResult(result: Result, status: number, binary: boolean): Promise<void> {
     const w = this.out;
-    if (result.fields.length === 0) {
+    const fields = result.fields;
+    if (fields.length === 0) {
       writeOk(w, result.rowsAffected, result.insertId, status, result.info ?? '');
       return;
     }
-    writeResultSetHeader(w, result.fields, this.deprecateEof, status);
     const rows = result.rows;
+    let types: Uint8Array | null = null;
+    if (binary) {
+      types = Uint8Array.from(fields, (f) => mysqlTypeOf(f.type));
+      try {
+        checkBinaryRows(fields, types, rows);
+      } catch (err) {
+        writeErrFor(w, err);
+        return;
+      }
+    }
+    writeResultSetHeader(w, fields, this.deprecateEof, status);
     for (let i = 0; i < rows.length; i++) {
-      writeTextRow(w, rows[i]!);
+      if (types) writeBinaryRow(w, rows[i]!, fields, types);
+      else writeTextRow(w, rows[i]!, fields);
       if (w.length >= FLUSH_AT && !this.flush()) {
         await this.drained();
         if (this.phase === 'closed') return;

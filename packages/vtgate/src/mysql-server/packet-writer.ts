@@ -94,6 +94,27 @@ export class PacketWriter {
     this.pos += 4;
   }
 
+  /** Writes the low 64 bits of `v` little-endian (two's complement for negatives). */
+  u64(v: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.pos);
+    this.pos += 8;
+  }
+
+  /** Writes a little-endian IEEE-754 single. */
+  f32(v: number): void {
+    this.ensure(4);
+    this.buf.writeFloatLE(v, this.pos);
+    this.pos += 4;
+  }
+
+  /** Writes a little-endian IEEE-754 double. */
+  f64(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(v, this.pos);
+    this.pos += 8;
+  }
+
   /** Writes `n` zero bytes. */
   zeros(n: number): void {
     this.ensure(n);

@@ -1,10 +1,11 @@
 /**
- * Splits COM_QUERY text into statements at top-level semicolons, the way the server does for
- * CLIENT_MULTI_STATEMENTS: semicolons inside quotes ('…', "…", with backslash escapes and doubled
- * quotes), backticks (`…`, doubled backticks) and comments (`# …`, `-- …`, `/* … *\/`) do not split.
+ * A lexical scan of SQL text at top level, outside quotes ('…', "…", with backslash escapes and
+ * doubled quotes), backticks (`…`, doubled backticks) and comments (`# …`, `-- …`, `/* … *\/`):
+ * statement boundaries for CLIENT_MULTI_STATEMENTS, and `?` placeholders for prepared statements.
  */
 
 const SEMI = 0x3b;
+const QUESTION = 0x3f;
 const SQUOTE = 0x27;
 const DQUOTE = 0x22;
 const BACKTICK = 0x60;
@@ -14,6 +15,22 @@ const DASH = 0x2d;
 const SLASH = 0x2f;
 const STAR = 0x2a;
 const BANG = 0x21;
+
+/**
+ * If a quoted string or identifier or a comment starts at `i`, the index just past it; otherwise -1.
+ * An unterminated one extends to the end of the text.
+ */
+function skipSpan(sql: string, i: number): number {
+  const c = sql.charCodeAt(i);
+  if (c === SQUOTE || c === DQUOTE || c === BACKTICK) return skipQuoted(sql, i + 1, c);
+  if (c === HASH) return skipLine(sql, i + 1);
+  if (c === DASH && sql.charCodeAt(i + 1) === DASH && (i + 2 >= sql.length || sql.charCodeAt(i + 2) <= 0x20)) return skipLine(sql, i + 2);
+  if (c === SLASH && sql.charCodeAt(i + 1) === STAR) {
+    const end = sql.indexOf('*/', i + 2);
+    return end < 0 ? sql.length : end + 2;
+  }
+  return -1;
+}
 
 /**
  * Returns the statements of `sql`, each trimmed and without its terminating semicolon. Pieces that
@@ -33,23 +50,32 @@ export function splitStatements(sql: string): string[] {
       if (content) out.push(sql.slice(start, i).trim());
       start = ++i;
       content = false;
-    } else if (c === SQUOTE || c === DQUOTE || c === BACKTICK) {
-      content = true;
-      i = skipQuoted(sql, i + 1, c);
-    } else if (c === HASH) {
-      i = skipLine(sql, i + 1);
-    } else if (c === DASH && sql.charCodeAt(i + 1) === DASH && (i + 2 >= n || sql.charCodeAt(i + 2) <= 0x20)) {
-      i = skipLine(sql, i + 2);
-    } else if (c === SLASH && sql.charCodeAt(i + 1) === STAR) {
-      if (sql.charCodeAt(i + 2) === BANG) content = true;
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? n : end + 2;
-    } else {
+      continue;
+    }
+    const end = skipSpan(sql, i);
+    if (end < 0) {
       if (c > 0x20) content = true;
       i++;
+      continue;
     }
+    // Quoted text is content; of the comments, only executable ones (/*! … */) are.
+    if (c !== HASH && c !== DASH && (c !== SLASH || sql.charCodeAt(i + 2) === BANG)) content = true;
+    i = end;
   }
   if (content) out.push(sql.slice(start).trim());
+  return out;
+}
+
+/** Offsets of the top-level `?` placeholders of one statement, in order. */
+export function placeholderOffsets(sql: string): number[] {
+  const out: number[] = [];
+  const n = sql.length;
+  let i = 0;
+  while (i < n) {
+    if (sql.charCodeAt(i) === QUESTION) out.push(i);
+    const end = skipSpan(sql, i);
+    i = end < 0 ? i + 1 : end;
+  }
   return out;
 }
 
