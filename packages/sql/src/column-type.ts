@@ -1,5 +1,6 @@
 /** A column's declared SQL type, decoded once from its DDL definition. */
 import { Charset, ER, Type, sqlError } from '@vtsim/proto';
+import { stringValue, type Expr } from './parse.js';
 
 /** A column's type as declared, in the terms both storage and result metadata need. */
 export interface ColumnType {
@@ -99,7 +100,7 @@ export function parseColumnType(definition: { dataType: string; [k: string]: any
     case 'YEAR':
       return { type: Type.YEAR, columnType: 'year', length: 4, precision: 0, scale: 0, unsigned: true, charset: Charset.BINARY };
     case 'ENUM': case 'SET': {
-      const values: string[] = (definition.expr?.value ?? []).map((e: { value: unknown }) => String(e.value));
+      const values: string[] = (definition.expr?.value ?? []).map((e: Expr) => stringValue(e));
       const quoted = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',');
       const type = dataType === 'ENUM' ? Type.ENUM : Type.SET;
       return { type, columnType: `${dataType.toLowerCase()}(${quoted})`, length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.UTF8MB4, enumValues: values };

@@ -15,7 +15,7 @@ import { formatDecimal, parseDecimal } from './decimal.js';
 import { formatDate, formatDateTime, formatTime, parseDateTime, parseTime } from './datetime.js';
 import { compileFunction, convertToType, dateArithmetic, jsonExtract, jsonUnquote } from './functions.js';
 import { likeMatcher, regexpMatcher, type Matcher } from './like.js';
-import type { Expr, Statement } from './parse.js';
+import { stringValue, type Expr, type Statement } from './parse.js';
 import { INT64_RANGE, MAX_UINT64, isTrue, toText } from './values.js';
 import { aggregateCall, aggregateResultType, isAggregateNode } from './aggregate.js';
 
@@ -65,7 +65,7 @@ function compileNode(node: Expr, c: ExprCompiler): CompiledExpr {
   switch (node.type) {
     case 'number': case 'bigint': return numberLiteral(node.value);
     case 'single_quote_string': case 'double_quote_string': case 'natural_string': case 'string': case 'regex_string':
-      return stringLiteral(String(node.value), node.prefix);
+      return stringLiteral(stringValue(node), node.prefix);
     case 'hex_string': case 'full_hex_string': {
       const hex = String(node.value);
       return constant(Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex'), Type.VARBINARY);
@@ -504,7 +504,7 @@ function compileLike(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr {
   const patternNode = node.right as Expr;
   const pattern = c.compile(patternNode);
   const escapeNode: Expr | undefined = patternNode.escape?.value;
-  const escape = escapeNode ? String(escapeNode.value) : '\\';
+  const escape = escapeNode ? stringValue(escapeNode) : '\\';
   const binary = isBinaryCollated(subject.type) || isBinaryCollated(pattern.type);
   const matcherFor = cachedMatcher((p) => likeMatcher(p, escape, binary));
   return typed((env) => {

@@ -100,3 +100,28 @@ function tokenAt(sql: string, offset: number): { text: string; end: number } | n
   if (offset >= sql.length || sql.slice(offset).trim() === '') return null;
   return last;
 }
+
+const ESCAPES: Record<string, string> = { '0': '\0', Z: '\u001a', n: '\n', t: '\t', r: '\r', b: '\b', '%': '\\%', _: '\\_' };
+
+/**
+ * The text of a string literal node (`single_quote_string`, `double_quote_string`, `natural_string`…).
+ * node-sql-parser leaves some MySQL escapes in place (`\\`, `\'`, `\0`, `\Z`, doubled quotes); this
+ * finishes the job as MySQL does (`\%` and `\_` keep their backslash for LIKE).
+ */
+export function stringValue(node: Expr): string {
+  const raw = String(node.value);
+  const quote = node.type === 'double_quote_string' ? '"' : "'";
+  if (!raw.includes('\\') && !raw.includes(quote + quote)) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '\\' && i + 1 < raw.length) {
+      const n = raw[++i]!;
+      out += ESCAPES[n] ?? n;
+    } else if (c === quote && raw[i + 1] === quote) {
+      out += quote;
+      i++;
+    } else out += c;
+  }
+  return out;
+}
