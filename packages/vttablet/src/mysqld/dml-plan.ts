@@ -3,7 +3,7 @@
  * into plans that run inside the session's transaction, with MySQL's affected-row counts and info text.
  */
 import { ER, SqlError, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { coerceToColumn, compareValues, compileExpr, isTrue, toBigInt, type CompiledExpr, type EvalEnv, type Expr, type ExprScope, type Statement } from '@vtsim/sql';
+import { coerceToColumn, compileExpr, isTrue, toBigInt, valueComparator, type CompiledExpr, type EvalEnv, type Expr, type ExprScope, type Statement } from '@vtsim/sql';
 import { accessRows, chooseAccessPath, type AccessPath } from './access-path.js';
 import { functionName, identName, tableNameOf } from './ast-names.js';
 import { conjuncts, containsSubquery, rewriteExpr, walkExpr } from './ast-walk.js';
@@ -266,7 +266,7 @@ interface SingleTableTarget {
   readonly layout: SourceLayout;
   readonly where: CompiledExpr | null;
   readonly access: AccessPath;
-  readonly order: { expr: CompiledExpr; desc: boolean }[];
+  readonly order: { expr: CompiledExpr; desc: boolean; compare: (a: SqlValue, b: SqlValue) => number }[];
   readonly limit: CompiledExpr | null;
 }
 
@@ -302,10 +302,10 @@ function compileTarget(tableAst: { db?: unknown; table?: unknown; as?: unknown }
     compile: (node) => compileExpr(node, whereScope),
   });
   const orderScope = layout.scope({ clause: 'order clause' });
-  const order = (Array.isArray(ast.orderby) ? ast.orderby : []).map((o: { expr: Expr; type?: string }) => ({
-    expr: compileExpr(o.expr, orderScope),
-    desc: String(o.type ?? '').toUpperCase() === 'DESC',
-  }));
+  const order = (Array.isArray(ast.orderby) ? ast.orderby : []).map((o: { expr: Expr; type?: string }) => {
+    const expr = compileExpr(o.expr, orderScope);
+    return { expr, desc: String(o.type ?? '').toUpperCase() === 'DESC', compare: valueComparator(expr.columnType ?? expr.type) };
+  });
   const lv = (ast.limit as { value?: Expr[] } | null | undefined)?.value;
   const limit = lv && lv.length > 0 ? compileExpr(lv[lv.length === 2 ? 1 : 0]!, valuesScope('limit clause')) : null;
   return { entry, layout, where, access, order, limit };
@@ -329,8 +329,9 @@ function matchingRows(target: SingleTableTarget, t: TxTable, env: EvalEnv): [Key
     });
     keyed.sort((a, b) => {
       for (let i = 0; i < target.order.length; i++) {
-        const c = compareValues(a.keys[i]!, b.keys[i]!);
-        if (c !== 0) return target.order[i]!.desc ? -c : c;
+        const o = target.order[i]!;
+        const c = o.compare(a.keys[i]!, b.keys[i]!);
+        if (c !== 0) return o.desc ? -c : c;
       }
       return 0;
     });

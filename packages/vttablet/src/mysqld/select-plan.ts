@@ -3,7 +3,7 @@
  * GROUP BY with aggregates, HAVING, the select list, DISTINCT, ORDER BY, LIMIT, UNION, derived tables
  * and (correlated) subqueries. Plans hold no session state; they read tables through the ExecSession.
  */
-import { ER, sqlError, type BindVars, type Field, type SqlValue } from '@vtsim/proto';
+import { ER, sqlError, type BindVars, type Field, type SqlValue, type Type } from '@vtsim/proto';
 import {
   compareValues,
   compileExpr,
@@ -11,6 +11,7 @@ import {
   isTrue,
   resultField,
   toBigInt,
+  valueComparator,
   type AggregateName,
   type ColumnType,
   type CompiledExpr,
@@ -86,7 +87,7 @@ export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectO
       return { index: i, type: first.columnTypes[i] ?? null };
     },
   };
-  const order = compileOrderBy(last.orderby, width, outScope, () => -1);
+  const order = compileOrderBy(last.orderby, first, outScope, () => -1);
   const limit = compileLimit(last.limit);
   return {
     fields: first.fields,
@@ -123,6 +124,8 @@ interface OrderKey {
   readonly output: number;
   readonly expr: CompiledExpr | null;
   readonly desc: boolean;
+  /** Compares two key values by the key's type (decimal text numerically, enums by position, …). */
+  readonly compare: (a: SqlValue, b: SqlValue) => number;
 }
 
 interface Projection {
@@ -268,7 +271,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
   const orderScope = rowScope('order clause', aliases);
   const order = unionLast
     ? []
-    : compileOrderBy(ast.orderby, P, orderScope, (e) => {
+    : compileOrderBy(ast.orderby, { fields, columnTypes }, orderScope, (e) => {
         if (e.type === 'column_ref' && !identName(e.table)) {
           const name = identName(e.column).toLowerCase();
           const i = items.findIndex((it) => it.name.toLowerCase() === name && (it.ast !== null || !aliases.has(name)));
@@ -573,7 +576,7 @@ function* groupRows(
   specs: readonly AggSpec[],
   W: number,
 ): Generator<readonly SqlValue[]> {
-  const groups = new BTree<SqlValue[], GroupState>(undefined, compareTuples);
+  const groups = new BTree<SqlValue[], GroupState>(undefined, tupleComparator(groupExprs.map((e) => e.columnType ?? e.type)));
   const G = groupExprs.length;
   const newState = (row: readonly SqlValue[]): GroupState => ({ first: row, aggs: specs.map((s) => createAggregate(s.name, aggOptions(s))) });
   let single: GroupState | undefined;
@@ -606,6 +609,17 @@ function* groupRows(
   for (const st of groups.values()) yield post(st);
 }
 
+function tupleComparator(types: readonly (ColumnType | Type)[]): (a: readonly SqlValue[], b: readonly SqlValue[]) => number {
+  const cmps = types.map((t) => valueComparator(t));
+  return (a, b) => {
+    for (let i = 0; i < cmps.length; i++) {
+      const c = cmps[i]!(a[i]!, b[i]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+}
+
 function compareTuples(a: readonly SqlValue[], b: readonly SqlValue[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
@@ -622,19 +636,27 @@ function dedupe(rows: SqlValue[][]): SqlValue[][] {
   return out;
 }
 
-function compileOrderBy(orderby: unknown, P: number, scope: ExprScope, outputOf: (e: Expr) => number): OrderKey[] {
+function compileOrderBy(
+  orderby: unknown,
+  output: { readonly fields: readonly Field[]; readonly columnTypes: readonly (ColumnType | null)[] },
+  scope: ExprScope,
+  outputOf: (e: Expr) => number,
+): OrderKey[] {
   if (!Array.isArray(orderby)) return [];
+  const P = output.fields.length;
+  const byOutput = (i: number) => valueComparator(output.columnTypes[i] ?? output.fields[i]!.type);
   return (orderby as { expr: Expr; type?: string }[]).map((o) => {
     const desc = String(o.type ?? '').toUpperCase() === 'DESC';
     const e = o.expr;
     if (e.type === 'number') {
       const i = Number(e.value) - 1;
       if (i < 0 || i >= P) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${String(e.value)}' in 'order clause'`);
-      return { output: i, expr: null, desc };
+      return { output: i, expr: null, desc, compare: byOutput(i) };
     }
     const out = outputOf(e);
-    if (out >= 0) return { output: out, expr: null, desc };
-    return { output: -1, expr: compileExpr(e, scope), desc };
+    if (out >= 0) return { output: out, expr: null, desc, compare: byOutput(out) };
+    const expr = compileExpr(e, scope);
+    return { output: -1, expr, desc, compare: valueComparator(expr.columnType ?? expr.type) };
   });
 }
 
@@ -653,8 +675,9 @@ function sortRows(produced: { out: SqlValue[]; ext: readonly SqlValue[] }[], ord
   });
   keyed.sort((a, b) => {
     for (let i = 0; i < order.length; i++) {
-      const c = compareValues(a.keys[i]!, b.keys[i]!);
-      if (c !== 0) return order[i]!.desc ? -c : c;
+      const o = order[i]!;
+      const c = o.compare(a.keys[i]!, b.keys[i]!);
+      if (c !== 0) return o.desc ? -c : c;
     }
     return 0;
   });

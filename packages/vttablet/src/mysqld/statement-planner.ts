@@ -3,7 +3,7 @@
  * `select next N values from seq`, SET NAMES, COMMIT WORK, …) are recognized from the text first;
  * everything else is parsed with `@vtsim/sql` and dispatched on the AST's type.
  */
-import { ER, sqlError, emptyResult, Type, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
+import { ER, SqlError, sqlError, emptyResult, Type, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
 import { compileExpr, isTrue, parseStatement, resultField, toBigInt, toText, type EvalEnv, type Expr, type Statement } from '@vtsim/sql';
 import { lookupBindVar } from './access-path.js';
 import { identName } from './ast-names.js';
@@ -40,7 +40,7 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
   if (/^rollback(?:\s+work)?$/is.test(text)) return once(control((s) => s.rollback()));
   if (/^(?:lock\s+tables?|unlock\s+tables?)\b/is.test(text)) return once(() => emptyResult());
 
-  const ast = parseStatement(sql);
+  const ast = parse(sql);
   switch (ast.type) {
     case 'select': {
       const texts = selectListTexts(sql);
@@ -86,6 +86,20 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
       return once(() => emptyResult());
   }
   throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${text.split(/\s+/)[0] ?? ast.type}'`);
+}
+
+/**
+ * Parses with `@vtsim/sql`, after expanding list bind variables. node-sql-parser checks INSERT value
+ * counts itself; that check is reported as MySQL's 1136 rather than as a syntax error.
+ */
+function parse(sql: string): Statement {
+  try {
+    return parseStatement(sql.includes('::') ? expandListBindVars(sql) : sql);
+  } catch (err) {
+    const m = err instanceof SqlError ? /column count doesn't match value count at row (\d+)/i.exec(err.message) : null;
+    if (m) throw sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row ${m[1]}`);
+    throw err;
+  }
 }
 
 function control(action: (s: MysqlSession) => void): (s: MysqlSession) => Result {
@@ -176,4 +190,29 @@ function flag(v: SqlValue): boolean {
   if (t === 'on' || t === 'true') return true;
   if (t === 'off' || t === 'false') return false;
   return isTrue(v) === true;
+}
+
+/** Rewrites Vitess's list bind variables `::name` to `(:name)`, outside quoted strings and identifiers. */
+function expandListBindVars(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < sql.length && sql[j] !== c) j += sql[j] === '\\' && c !== '`' ? 2 : 1;
+      out += sql.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const m = c === ':' && sql[i + 1] === ':' ? /^::([A-Za-z_][\w]*)/.exec(sql.slice(i, i + 200)) : null;
+    if (m) {
+      out += `(:${m[1]})`;
+      i += m[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
 }
