@@ -2,7 +2,7 @@
 // multi-statements, errors, NULLs, large results and statements, COM_INIT_DB and change-user.
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MysqlServer } from '../src/mysql-server/mysql-server.js';
+import { MysqlServer } from '../src/mysql-server/mysql-server.js';
 import { type FixtureHandler, startFixtureServer, waitFor } from './mysql-server-fixture.js';
 
 let server: MysqlServer;
@@ -232,6 +232,12 @@ describe('MysqlServer with mysql2', () => {
     for (const h of handlers) expect(h.calls).toHaveLength(3);
     expect(handlers.map((h) => h.calls[1])).toEqual(['echo 0', 'echo 1', 'echo 2', 'echo 3']);
     await Promise.all(conns.map((c) => c.end()));
+  });
+
+  it('rejects listen() when the port is taken', async () => {
+    const other = new MysqlServer({ port, handlerFactory: () => handlers[0]! });
+    await expect(other.listen()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await other.close();
   });
 
   it('closes every connection and handler on close(), idempotently', async () => {

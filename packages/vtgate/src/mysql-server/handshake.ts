@@ -2,7 +2,7 @@
  * The connection phase: the server's Handshake v10 greeting, the client's HandshakeResponse41,
  * the AuthSwitchRequest, and COM_CHANGE_USER (which repeats the login on an open connection).
  * Any user and password are accepted (vtgate's `--mysql-auth-server-impl none`), so the auth data
- * is read but never checked.
+ * is read but never checked, and queries are always decoded as UTF-8 whatever charset the client names.
  */
 import { randomBytes } from 'node:crypto';
 import { Capability, HANDSHAKE_CHARSET, NATIVE_PASSWORD_PLUGIN, PacketHeader } from './constants.js';
@@ -16,7 +16,6 @@ export const SCRAMBLE_LENGTH = 20;
 export interface HandshakeResponse {
   /** The client's capabilities, already masked by the server's. */
   capabilities: number;
-  charset: number;
   user: string;
   database: string;
   /** The auth plugin the client's auth data was made for ('' when the client did not say). */
@@ -67,16 +66,14 @@ export function parseHandshakeResponse(payload: Buffer, serverCapabilities: numb
   if ((clientCaps & Capability.PROTOCOL_41) === 0) throw new MalformedPacketError('client does not speak protocol 4.1');
   if ((clientCaps & Capability.SSL) !== 0) throw new MalformedPacketError('client asked for TLS, which this server does not offer');
   const caps = clientCaps & serverCapabilities;
-  r.u32();
-  const charset = r.u8();
-  r.skip(23);
+  r.skip(4 + 1 + 23);
   const user = r.nulString();
   if (caps & Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA) r.skip(r.lenencInt());
   else if (caps & Capability.SECURE_CONNECTION) r.skip(r.u8());
   else r.nulString();
   const database = caps & Capability.CONNECT_WITH_DB && r.remaining > 0 ? r.nulString() : '';
   const authPlugin = caps & Capability.PLUGIN_AUTH && r.remaining > 0 ? r.nulOrRestString() : '';
-  return { capabilities: caps, charset, user, database, authPlugin };
+  return { capabilities: caps, user, database, authPlugin };
 }
 
 /** Parses a COM_CHANGE_USER payload (command byte included); the capabilities are the connection's. */
@@ -86,9 +83,9 @@ export function parseChangeUser(payload: Buffer, capabilities: number): Handshak
   if (capabilities & Capability.SECURE_CONNECTION) r.skip(r.u8());
   else r.nulString();
   const database = r.remaining > 0 ? r.nulString() : '';
-  const charset = r.remaining >= 2 ? r.u16() & 0xff : HANDSHAKE_CHARSET;
+  if (r.remaining >= 2) r.skip(2);
   const authPlugin = capabilities & Capability.PLUGIN_AUTH && r.remaining > 0 ? r.nulOrRestString() : '';
-  return { capabilities, charset, user, database, authPlugin };
+  return { capabilities, user, database, authPlugin };
 }
 
 /** True when the client must be switched to mysql_native_password before it can be let in. */

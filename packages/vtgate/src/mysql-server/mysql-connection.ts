@@ -135,11 +135,11 @@ export class MysqlConnection {
     try {
       this.reader.push(chunk);
     } catch (err) {
-      if (!(err instanceof PacketTooLargeError)) throw err;
-      this.opts.log(`connection ${this.info.connectionId}: ${err.message}`);
+      this.opts.log(`connection ${this.info.connectionId}: ${err instanceof Error ? err.message : String(err)}`);
       this.socket.pause();
       this.socket.removeAllListeners('data');
-      this.enqueue({ payload: null, seq: err.seq });
+      if (err instanceof PacketTooLargeError) this.enqueue({ payload: null, seq: err.seq });
+      else this.destroy();
     }
   }
 

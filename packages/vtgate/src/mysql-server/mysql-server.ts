@@ -35,14 +35,17 @@ export class MysqlServer {
   private readonly connections = new Set<MysqlConnection>();
   private readonly statistics: ServerStatistics;
   private nextConnectionId = 1;
+  private readonly log: (line: string) => void;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: MysqlServerOptions) {
+    this.log = opts.log ?? (() => {});
     this.statistics = new ServerStatistics(
       () => performance.now(),
       () => this.connections.size,
     );
     this.server = createServer((socket) => this.accept(socket));
+    this.server.on('error', (err) => this.log(`mysql server: ${err.message}`));
   }
 
   /** Connections currently open (handshaking or in the command phase). */
@@ -96,7 +99,7 @@ export class MysqlServer {
         maxAllowedPacket: this.opts.maxAllowedPacket ?? 64 * 1024 * 1024,
         handlerFactory: this.opts.handlerFactory,
         statistics: this.statistics,
-        log: this.opts.log ?? (() => {}),
+        log: this.log,
       },
       () => this.connections.delete(conn),
     );
