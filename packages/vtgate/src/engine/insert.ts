@@ -1,0 +1,156 @@
+/**
+ * Insert: an INSERT/REPLACE … VALUES routed row by row (Vitess's engine.Insert). Missing or NULL
+ * auto-increment values are filled from the table's sequence, each row goes to the shard of its
+ * primary vindex value, and a multi-row insert becomes one insert per shard.
+ */
+import { ER, sqlError, valueToText, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
+import type { ServingShard } from '../resolver.js';
+import type { Vindex } from '../vindexes/index.js';
+import type { TableModel } from '../vschema.js';
+import type { Primitive, QueryAccess, ShardQuery, VCursor } from './primitive.js';
+import { evaluateValue, type ValueSource } from './value-source.js';
+
+/** One value of one row: its text as written and how to evaluate it (for routing and sequences). */
+export interface InsertCell {
+  /** The expression's text; '' for a column the planner added (the auto-increment column). */
+  text: string;
+  src: ValueSource;
+  /** The text is exactly one bind variable (`:name`), so the per-shard text can rename it. */
+  bindName?: string;
+}
+
+/** How an insert is routed. */
+export type InsertMode = 'unsharded' | 'sharded' | 'reference';
+
+/** What an insert needs; see {@link Insert}. */
+export interface InsertOptions {
+  keyspace: string;
+  mode: InsertMode;
+  /** The statement as normalized (qualifiers stripped): used as is when nothing was generated and one shard gets every row. */
+  passthroughQuery: string;
+  /** `insert into \`t\` (\`a\`, \`b\`) values ` — the text before the rows of a generated statement. */
+  head: string;
+  /** Rows × the final column list (including a column added for the auto-increment value). */
+  rows: InsertCell[][];
+  /** Text after the rows (` on duplicate key update …`), or ''. */
+  tail: string;
+  /** Some cell is an expression that may name the statement's bind variables. */
+  cellsUseBindVars: boolean;
+  /** Sharded mode: the primary vindex and its column index. */
+  vindex?: Vindex;
+  vindexColumn?: number;
+  /** The auto-increment column index and its sequence. */
+  autoIncrement?: { column: number; sequence: TableModel };
+  access: QueryAccess;
+}
+
+/** A routed insert. */
+export class Insert implements Primitive {
+  constructor(readonly opts: InsertOptions) {}
+
+  async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
+    const o = this.opts;
+    const generated = o.autoIncrement ? await this.generateIds(vc, bindVars) : undefined;
+    const all = vc.resolver.shards(o.keyspace, vc.tabletType);
+    if (o.mode !== 'sharded') {
+      const targets = o.mode === 'reference' ? all : all.slice(0, 1);
+      const rowIdx = o.rows.map((_, i) => i);
+      const queries = targets.map((shard) => (generated ? this.shardQuery(shard, rowIdx, bindVars, generated) : { shard, sql: o.passthroughQuery, bindVars }));
+      const results = queries.length === 1 ? [await vc.executeShard(queries[0]!, o.access)] : await vc.executeShards(queries, o.access);
+      return this.combine(results, generated, o.mode === 'reference');
+    }
+    const groups = this.groupByShard(vc, bindVars, generated);
+    if (groups.size === 1 && !generated) {
+      const shard = groups.keys().next().value!;
+      return this.combine([await vc.executeShard({ shard, sql: o.passthroughQuery, bindVars }, o.access)], undefined, false);
+    }
+    const queries: ShardQuery[] = [];
+    for (const shard of all) {
+      const rows = groups.get(shard);
+      if (rows) queries.push(this.shardQuery(shard, rows, bindVars, generated));
+    }
+    const results = queries.length === 1 ? [await vc.executeShard(queries[0]!, o.access)] : await vc.executeShards(queries, o.access);
+    return this.combine(results, generated, false);
+  }
+
+  /** Fills missing/NULL auto-increment values from the sequence; returns row → id for the generated ones. */
+  private async generateIds(vc: VCursor, bindVars: BindVars): Promise<Map<number, bigint> | undefined> {
+    const ai = this.opts.autoIncrement!;
+    const missing: number[] = [];
+    this.opts.rows.forEach((row, i) => {
+      if (evaluateValue(row[ai.column]!.src, bindVars, vc.sessionContext) === null) missing.push(i);
+    });
+    if (missing.length === 0) return undefined;
+    const first = await vc.nextSequenceIds(ai.sequence, missing.length);
+    const ids = new Map<number, bigint>();
+    missing.forEach((row, k) => ids.set(row, first + BigInt(k)));
+    return ids;
+  }
+
+  private groupByShard(vc: VCursor, bindVars: BindVars, generated: Map<number, bigint> | undefined): Map<ServingShard, number[]> {
+    const o = this.opts;
+    const col = o.vindexColumn!;
+    const values: SqlValue[] = o.rows.map((row, i) => generated?.get(i) ?? evaluateValue(row[col]!.src, bindVars, vc.sessionContext));
+    const ksids = o.vindex!.map(values);
+    const groups = new Map<ServingShard, number[]>();
+    for (let i = 0; i < ksids.length; i++) {
+      const ksid = ksids[i];
+      if (!ksid) throw sqlError(ER.UNKNOWN_ERROR, `could not map [${valueToText(values[i]!) ?? 'NULL'}] to a keyspace id`);
+      const shard = vc.resolver.shardForKeyspaceId(o.keyspace, vc.tabletType, ksid);
+      const list = groups.get(shard);
+      if (list) list.push(i);
+      else groups.set(shard, [i]);
+    }
+    return groups;
+  }
+
+  /**
+   * Builds one shard's insert. Cells that are a single bind variable (and generated ids) become
+   * positional bind variables `:_<column>_<row>`, so the text depends only on the number of rows
+   * and tablets reuse their plans; other cells keep their text.
+   */
+  private shardQuery(shard: ServingShard, rowIdx: number[], bindVars: BindVars, generated: Map<number, bigint> | undefined): ShardQuery {
+    const o = this.opts;
+    const vars: BindVars = o.cellsUseBindVars ? { ...bindVars } : {};
+    let sql = o.head;
+    for (let r = 0; r < rowIdx.length; r++) {
+      const i = rowIdx[r]!;
+      const row = o.rows[i]!;
+      sql += r === 0 ? '(' : ', (';
+      for (let c = 0; c < row.length; c++) {
+        const cell = row[c]!;
+        if (c > 0) sql += ', ';
+        const id = c === o.autoIncrement?.column ? generated?.get(i) : undefined;
+        if (id !== undefined || cell.bindName !== undefined) {
+          const name = `_${c}_${r}`;
+          vars[name] = id ?? bindValue(bindVars, cell.bindName!);
+          sql += ':' + name;
+        } else {
+          sql += cell.text || 'null';
+        }
+      }
+      sql += ')';
+    }
+    return { shard, sql: sql + o.tail, bindVars: vars };
+  }
+
+  private combine(results: Result[], generated: Map<number, bigint> | undefined, sameOnEveryShard: boolean): Result {
+    if (results.length === 1 && !generated) return results[0]!;
+    let rowsAffected = 0;
+    let insertId = 0n;
+    if (sameOnEveryShard) rowsAffected = results[0]?.rowsAffected ?? 0;
+    for (const r of results) {
+      if (!sameOnEveryShard) rowsAffected += r.rowsAffected;
+      if (insertId === 0n && r.insertId) insertId = r.insertId;
+    }
+    if (generated) insertId = generated.values().next().value!;
+    return { fields: [], rows: [], rowsAffected, insertId };
+  }
+}
+
+function bindValue(bindVars: BindVars, name: string): SqlValue {
+  const v = bindVars[name];
+  if (v === undefined) throw sqlError(ER.UNKNOWN_ERROR, `missing bind var ${name}`);
+  if (Array.isArray(v)) throw sqlError(ER.UNKNOWN_ERROR, `bind var ${name} is a list, a single value was expected`);
+  return v;
+}

@@ -1,0 +1,45 @@
+/**
+ * The execution side of a plan (Vitess's engine.Primitive): a primitive runs with the bind
+ * variables of one execution through a VCursor, which owns the session, transactions and tablet
+ * access. Plans are cached and shared, so primitives hold no per-execution state.
+ */
+import type { BindVars, Result, TabletType } from '@vtsim/proto';
+import type { SessionContext } from '@vtsim/sql';
+import type { Resolver, ServingShard } from '../resolver.js';
+import type { TableModel } from '../vschema.js';
+
+/** What a query touches, for the checks made before it reaches a tablet (denied tables, writes on replicas). */
+export interface QueryAccess {
+  /** Table names as the tablet sees them (unqualified). */
+  tables: readonly string[];
+  /** The query writes (INSERT, UPDATE, DELETE, DDL). */
+  write: boolean;
+}
+
+/** One query for one shard. */
+export interface ShardQuery {
+  shard: ServingShard;
+  sql: string;
+  bindVars: BindVars;
+}
+
+/** The executor's services for one execution of a plan. */
+export interface VCursor {
+  /** The tablet type the session targets. */
+  readonly tabletType: TabletType;
+  readonly resolver: Resolver;
+  /** The session as expressions see it (`DATABASE()`, `@@version`, `@x`, `LAST_INSERT_ID()`). */
+  readonly sessionContext: SessionContext;
+  /** Runs one query on one shard (inside the session's transaction if there is one). */
+  executeShard(q: ShardQuery, access: QueryAccess): Promise<Result>;
+  /** Runs queries on several shards concurrently; results come back in the order of `queries`. */
+  executeShards(queries: ShardQuery[], access: QueryAccess): Promise<Result[]>;
+  /** Reserves `count` consecutive ids from a sequence table and returns the first. */
+  nextSequenceIds(sequence: TableModel, count: number): Promise<bigint>;
+}
+
+/** A node of an execution plan. */
+export interface Primitive {
+  /** Runs the plan with one execution's bind variables. Errors are SqlErrors. */
+  execute(vc: VCursor, bindVars: BindVars): Promise<Result>;
+}

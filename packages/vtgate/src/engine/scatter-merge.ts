@@ -1,0 +1,189 @@
+/**
+ * Merging the results of a query scattered to several shards: cross-shard aggregation (GROUP BY,
+ * aggregates, AVG from SUM and COUNT, HAVING), DISTINCT, ORDER BY, LIMIT/OFFSET and dropping the
+ * hidden columns the planner added (Vitess's OrderedAggregate, Distinct, MergeSort, Limit and
+ * SimpleProjection primitives, folded into one pass).
+ */
+import { ER, Type, sqlError, type BindVars, type Field, type Result, type SqlValue } from '@vtsim/proto';
+import { compareValues, createMergeAggregate, isTrue, toBigInt, type Aggregate, type AggregateName, type CompiledExpr, type SessionContext } from '@vtsim/sql';
+import { evaluateValue, type ValueSource } from './value-source.js';
+
+/** A result column: by index, counted from the end (hidden columns after `*`), or by name (after `*`). */
+export type ColumnPos = { index: number } | { fromEnd: number } | { name: string; table: string | null };
+
+/** One ORDER BY key. */
+export interface OrderKey {
+  column: ColumnPos;
+  desc: boolean;
+}
+
+/** How an aggregated output column is merged across shards. */
+export type OutputColumnRole =
+  /** A GROUP BY key. */
+  | { kind: 'key' }
+  /** A non-aggregated column outside GROUP BY: any row's value (the first). */
+  | { kind: 'value' }
+  /** A partial aggregate merged with the named merge aggregate. */
+  | { kind: 'agg'; name: AggregateName }
+  /** A SUM partial that becomes AVG = sum / count (the COUNT partial is at `countIndex`); `name` is the column's name. */
+  | { kind: 'avg'; countIndex: number; name: string };
+
+/** Cross-shard aggregation: one role per result column (visible and hidden), the key columns, and HAVING. */
+export interface AggregationSpec {
+  roles: OutputColumnRole[];
+  groupKeys: number[];
+  having?: CompiledExpr;
+}
+
+/** Everything done to scattered results after they come back. */
+export interface MergeSpec {
+  aggregation?: AggregationSpec;
+  /** Remove duplicate rows over the visible columns (SELECT DISTINCT without aggregates). */
+  distinct: boolean;
+  orderBy: OrderKey[];
+  limit?: { count: ValueSource; offset?: ValueSource };
+  /** How many trailing (hidden) columns to drop at the end. */
+  hidden: number;
+}
+
+/**
+ * Merges per-shard results into one. Results must share their fields (the same query ran on every
+ * shard); `results` may be in any order, the merge is deterministic given the rows.
+ */
+export function mergeResults(spec: MergeSpec, results: Result[], bindVars: BindVars, session: SessionContext): Result {
+  let fields = results[0]?.fields ?? [];
+  let rows: SqlValue[][];
+  if (results.length === 1) rows = results[0]!.rows.slice();
+  else {
+    rows = [];
+    for (const r of results) for (const row of r.rows) rows.push(row);
+  }
+  const visible = fields.length - spec.hidden;
+  if (spec.aggregation) {
+    ({ fields, rows } = aggregate(spec.aggregation, fields, rows, bindVars, session));
+  } else if (spec.distinct) {
+    rows = distinct(rows, visible);
+  }
+  if (spec.orderBy.length > 0) {
+    const keys = spec.orderBy.map((k) => ({ index: resolveColumn(k.column, fields, spec.hidden), desc: k.desc }));
+    rows.sort((a, b) => compareRows(a, b, keys));
+  }
+  if (spec.limit) {
+    const count = limitValue(spec.limit.count, bindVars, session);
+    const offset = spec.limit.offset ? limitValue(spec.limit.offset, bindVars, session) : 0;
+    rows = rows.slice(offset, offset + count);
+  }
+  if (spec.hidden > 0) {
+    fields = fields.slice(0, visible);
+    rows = rows.map((r) => r.slice(0, visible));
+  }
+  return { fields, rows, rowsAffected: 0, insertId: 0n };
+}
+
+function aggregate(
+  spec: AggregationSpec,
+  fields: Field[],
+  rows: SqlValue[][],
+  bindVars: BindVars,
+  session: SessionContext,
+): { fields: Field[]; rows: SqlValue[][] } {
+  const keys = spec.groupKeys.map((index) => ({ index, desc: false }));
+  if (keys.length > 0) rows.sort((a, b) => compareRows(a, b, keys));
+  const out: SqlValue[][] = [];
+  let accs: (Aggregate | undefined)[] = [];
+  let current: SqlValue[] | undefined;
+  const flush = () => {
+    if (!current) return;
+    for (let i = 0; i < accs.length; i++) if (accs[i]) current[i] = accs[i]!.result();
+    out.push(current);
+  };
+  for (const row of rows) {
+    if (!current || compareRows(current, row, keys) !== 0) {
+      flush();
+      current = row.slice();
+      accs = spec.roles.map((r) => (r.kind === 'agg' ? createMergeAggregate(r.name) : r.kind === 'avg' ? createMergeAggregate('SUM') : undefined));
+    }
+    for (let i = 0; i < accs.length; i++) accs[i]?.add(row[i]!);
+  }
+  flush();
+  let outFields = fields;
+  spec.roles.forEach((role, i) => {
+    if (role.kind !== 'avg') return;
+    const sumField = fields[i];
+    const isFloat = sumField?.type === Type.FLOAT64 || sumField?.type === Type.FLOAT32;
+    for (const row of out) row[i] = average(row[i]!, row[role.countIndex]!, isFloat);
+    if (sumField) {
+      if (outFields === fields) outFields = fields.slice();
+      outFields[i] = isFloat
+        ? { ...sumField, name: role.name, org_name: '' }
+        : { ...sumField, type: Type.DECIMAL, name: role.name, org_name: '', decimals: sumField.decimals + 4, column_length: sumField.column_length + 4 };
+    }
+  });
+  const having = spec.having;
+  const rowsOut = having ? out.filter((row) => isTrue(having({ row, bindVars, session })) === true) : out;
+  return { fields: outFields, rows: rowsOut };
+}
+
+function distinct(rows: SqlValue[][], visible: number): SqlValue[][] {
+  const keys = Array.from({ length: visible }, (_, index) => ({ index, desc: false }));
+  const sorted = rows.map((row, i) => ({ row, i })).sort((a, b) => compareRows(a.row, b.row, keys) || a.i - b.i);
+  const kept: { row: SqlValue[]; i: number }[] = [];
+  for (const e of sorted) if (kept.length === 0 || compareRows(kept[kept.length - 1]!.row, e.row, keys) !== 0) kept.push(e);
+  return kept.sort((a, b) => a.i - b.i).map((e) => e.row);
+}
+
+/** Compares rows on keys with MySQL's ordering: NULL first ascending, collation-aware text. */
+function compareRows(a: readonly SqlValue[], b: readonly SqlValue[], keys: { index: number; desc: boolean }[]): number {
+  for (let k = 0; k < keys.length; k++) {
+    const { index, desc } = keys[k]!;
+    const x = a[index]!;
+    const y = b[index]!;
+    let c: number;
+    if (x === null || y === null) c = x === y ? 0 : x === null ? -1 : 1;
+    else c = compareValues(x, y);
+    if (c !== 0) return desc ? -c : c;
+  }
+  return 0;
+}
+
+function resolveColumn(pos: ColumnPos, fields: Field[], hidden: number): number {
+  if ('index' in pos) return pos.index;
+  if ('fromEnd' in pos) return fields.length - pos.fromEnd;
+  const name = pos.name.toLowerCase();
+  const limit = fields.length - hidden;
+  for (let i = 0; i < limit; i++) {
+    const f = fields[i]!;
+    if (f.name.toLowerCase() === name && (pos.table === null || f.table === pos.table)) return i;
+  }
+  throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${pos.table ? `${pos.table}.` : ''}${pos.name}' in 'order clause'`);
+}
+
+function limitValue(src: ValueSource, bindVars: BindVars, session: SessionContext): number {
+  const v = toBigInt(evaluateValue(src, bindVars, session));
+  if (v === null || v < 0n) throw sqlError(ER.WRONG_VALUE_FOR_VAR, 'Incorrect arguments to LIMIT');
+  return Number(v);
+}
+
+/** AVG from a SUM partial and a COUNT partial: a double for float sums, else a decimal with 4 more digits of scale, as MySQL computes AVG. */
+function average(sum: SqlValue, count: SqlValue, isFloat: boolean): SqlValue {
+  const n = toBigInt(count) ?? 0n;
+  if (sum === null || n === 0n) return null;
+  if (isFloat || typeof sum === 'number') return Number(sum) / Number(n);
+  return divideDecimal(typeof sum === 'bigint' ? sum.toString() : String(sum), n);
+}
+
+/** Divides decimal text by a positive integer, keeping the dividend's scale plus 4, rounding half away from zero. */
+export function divideDecimal(text: string, divisor: bigint): string {
+  const negative = text.startsWith('-');
+  const body = negative || text.startsWith('+') ? text.slice(1) : text;
+  const dot = body.indexOf('.');
+  const scale = dot < 0 ? 0 : body.length - dot - 1;
+  const digits = BigInt((dot < 0 ? body : body.slice(0, dot) + body.slice(dot + 1)) || '0');
+  const scaled = digits * 10000n;
+  let q = scaled / divisor;
+  if ((scaled % divisor) * 2n >= divisor) q += 1n;
+  const outScale = scale + 4;
+  const s = q.toString().padStart(outScale + 1, '0');
+  const res = `${s.slice(0, s.length - outScale)}.${s.slice(s.length - outScale)}`;
+  return negative && q !== 0n ? `-${res}` : res;
+}

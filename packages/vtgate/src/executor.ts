@@ -1,0 +1,570 @@
+/**
+ * Executor: runs one client statement for a session (Vitess's vtgate Executor). DML and SELECT
+ * are normalized, planned once per (normalized SQL, keyspace, tablet type) and executed through
+ * the plan; USE, SET, SHOW, transactions and DDL are handled here; a session targeting one shard
+ * sends its queries to that shard unchanged.
+ */
+import type { Clock, Random } from '@vtsim/binlog';
+import { Code, ER, SqlError, TabletType, Type, emptyResult, sqlError, tabletAliasString, type BindVars, type Result, type SqlValue, type Target } from '@vtsim/proto';
+import { compileExpr, parseStatement, resultField, toBigInt, type Expr, type SessionContext } from '@vtsim/sql';
+import type { TopoServer } from '@vtsim/topo';
+import type { QueryAccess, ShardQuery, VCursor } from './engine/primitive.js';
+import type { HealthCheck } from './health-check.js';
+import { normalize } from './normalizer.js';
+import { NO_COLUMNS } from './planner/ast.js';
+import type { Plan, PlanContext } from './planner/plan.js';
+import { buildPlan } from './planner/planner.js';
+import { stripQualifiers } from './planner/query-text.js';
+import { noDatabase } from './planner/select-planner.js';
+import { collectTables } from './planner/table-refs.js';
+import { deniedKey, type Resolver, type ServingShard } from './resolver.js';
+import { firstKeyword, SqlLexer, Tok, unquoteIdent } from './sql-lexer.js';
+import { systemVariable } from './system-variables.js';
+import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
+import { VSchema, type TableModel } from './vschema.js';
+import { parseTarget, unknownDatabase, VtgateSession } from './vtgate-session.js';
+
+/** What an executor is built from. */
+export interface ExecutorOptions {
+  topo: TopoServer;
+  cell: string;
+  healthCheck: HealthCheck;
+  gateway: TabletGateway;
+  resolver: Resolver;
+  clock: Clock;
+  random: Random;
+  /** `@@version`, e.g. `8.0.30-Vitess`. */
+  serverVersion: string;
+  /** Loads the serving graph of a keyspace the resolver does not know yet; resolves to false if there is none. */
+  ensureKeyspace(keyspace: string): Promise<boolean>;
+  /** Maximum cached plans (default 10000). */
+  planCacheSize?: number;
+}
+
+const DML_KEYWORDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'WITH']);
+const DDL_KEYWORDS = new Set(['CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'RENAME']);
+const NO_OP_KEYWORDS = new Set(['LOCK', 'UNLOCK', 'FLUSH', 'ANALYZE', 'OPTIMIZE', 'REPAIR', 'CHECK', 'GRANT', 'REVOKE', 'DO']);
+const NOT_SERVING = 'operation not allowed in state NOT_SERVING';
+const DENIED = 'disallowed due to rule: enforce denied tables';
+
+/** Runs statements for sessions; one per vtgate, shared by every connection. */
+export class Executor {
+  private vschema: VSchema = VSchema.build(null);
+  private readonly planCache = new Map<string, Plan>();
+  private readonly planCacheSize: number;
+  private deniedTables = new Map<string, Set<string>>();
+  private readonly contexts = new WeakMap<VtgateSession, SessionContext>();
+  private nextConnectionId = 1;
+
+  constructor(readonly opts: ExecutorOptions) {
+    this.planCacheSize = opts.planCacheSize ?? 10_000;
+  }
+
+  /** The current routing model. */
+  get currentVSchema(): VSchema {
+    return this.vschema;
+  }
+
+  /** Installs a new routing model (after a SrvVSchema change) and drops every cached plan. */
+  setVSchema(vschema: VSchema): void {
+    this.vschema = vschema;
+    this.planCache.clear();
+  }
+
+  /** Installs the denied tables per `keyspace/shard/tabletType` (from the shards' tablet controls). */
+  setDeniedTables(denied: Map<string, Set<string>>): void {
+    this.deniedTables = denied;
+  }
+
+  /** Number of cached plans. */
+  get cachedPlans(): number {
+    return this.planCache.size;
+  }
+
+  /** Creates a session with no target (or the given one, unchecked), autocommit on. */
+  newSession(opts: { user?: string; connectionId?: number } = {}): VtgateSession {
+    return new VtgateSession(opts.connectionId ?? this.nextConnectionId++, opts.user ?? 'vt_app');
+  }
+
+  /** Runs one statement. Errors are SqlErrors with MySQL's errno and SQLSTATE. */
+  async execute(session: VtgateSession, sql: string, bindVars: BindVars = {}): Promise<Result> {
+    if (session.closed) throw sqlError(ER.UNKNOWN_ERROR, 'session is closed');
+    const kw = firstKeyword(sql);
+    if (DML_KEYWORDS.has(kw) || (kw === '' && /^\s*\(/.test(stripLeadingComments(sql)))) {
+      return session.target.shard ? this.executeOnTargetShard(session, sql, bindVars, kw !== 'SELECT' && kw !== 'WITH' && kw !== '') : this.executePlan(session, sql, bindVars);
+    }
+    switch (kw) {
+      case '':
+        if (stripLeadingComments(sql).replace(/;/g, '').trim() === '') throw sqlError(ER.EMPTY_QUERY, 'Query was empty');
+        parseStatement(sql);
+        throw sqlError(ER.PARSE_ERROR, `syntax error at position 1`);
+      case 'USE':
+        await this.useTarget(session, useArgument(sql));
+        return emptyResult();
+      case 'SET':
+        return this.executeSet(session, sql);
+      case 'SHOW':
+        return this.executeShow(session, sql, bindVars);
+      case 'BEGIN':
+      case 'START':
+        await this.begin(session);
+        return emptyResult();
+      case 'COMMIT':
+        await this.commit(session);
+        return emptyResult();
+      case 'ROLLBACK':
+        if (/^\s*rollback\s+(work\s+)?to\b/i.test(stripLeadingComments(sql))) return this.forwardToShardSessions(session, sql);
+        await this.rollback(session);
+        return emptyResult();
+      case 'SAVEPOINT':
+      case 'RELEASE':
+        return this.forwardToShardSessions(session, sql);
+      case 'DESCRIBE':
+      case 'DESC':
+      case 'EXPLAIN':
+        return session.target.shard ? this.executeOnTargetShard(session, sql, bindVars, false) : this.executeOnAnyShard(session, sql, bindVars);
+    }
+    if (DDL_KEYWORDS.has(kw)) return this.executeDdl(session, sql);
+    if (NO_OP_KEYWORDS.has(kw)) return emptyResult();
+    parseStatement(sql);
+    throw sqlError(ER.UNKNOWN_ERROR, `unsupported: statement ${kw.toLowerCase()}`);
+  }
+
+  /**
+   * Changes the session's target (`USE`, COM_INIT_DB): `ks`, `ks/shard`, `ks:shard`, `ks@type`,
+   * optionally backquoted. Throws SqlError 1049 for an unknown keyspace.
+   */
+  async useTarget(session: VtgateSession, raw: string): Promise<void> {
+    let text = raw.trim().replace(/;+$/, '').trim();
+    if (text.startsWith('`')) text = unquoteIdent(text);
+    const target = parseTarget(text);
+    if (target.keyspace && !(await this.keyspaceExists(target.keyspace))) throw unknownDatabase(target.keyspace);
+    session.setTarget(text, target);
+  }
+
+  /** Ends a session: rolls back its open transaction (errors ignored) and marks it closed. Idempotent. */
+  async closeSession(session: VtgateSession): Promise<void> {
+    if (session.closed) return;
+    await this.rollback(session).catch(() => undefined);
+    session.closed = true;
+  }
+
+  /** The session as expressions see it. */
+  sessionContext(session: VtgateSession): SessionContext {
+    let ctx = this.contexts.get(session);
+    if (!ctx) {
+      const { clock, random, serverVersion } = this.opts;
+      ctx = {
+        get database() {
+          return session.target.keyspace;
+        },
+        user: session.user,
+        connectionId: session.connectionId,
+        get lastInsertId() {
+          return session.lastInsertId;
+        },
+        now: () => clock.now(),
+        random: () => random.next(),
+        userVariables: session.userVariables,
+        systemVariable: (name) => systemVariable(session, name, serverVersion),
+      };
+      this.contexts.set(session, ctx);
+    }
+    return ctx;
+  }
+
+  private async executePlan(session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result> {
+    const t = session.target;
+    const n = normalize(sql, bindVars);
+    const key = `${t.tabletType}|${t.keyspace}|${n.sql}`;
+    let plan = this.planCache.get(key);
+    if (!plan) {
+      plan = buildPlan(n.sql, this.planContext(session));
+      if (this.planCache.size >= this.planCacheSize) this.planCache.delete(this.planCache.keys().next().value!);
+      this.planCache.set(key, plan);
+    }
+    if (plan.write && t.tabletType !== TabletType.PRIMARY) {
+      throw sqlError(ER.UNKNOWN_ERROR, `VT09002: ${plan.type} statement with a replica target`);
+    }
+    const result = await plan.primitive.execute(new ExecutorVCursor(this, session), n.bindVars);
+    if (plan.type === 'insert' && result.insertId > 0n) session.lastInsertId = result.insertId;
+    else if (plan.type === 'select') session.foundRows = BigInt(result.rows.length);
+    return result;
+  }
+
+  private planContext(session: VtgateSession): PlanContext {
+    const names = new Set(this.vschema.keyspaceNames());
+    for (const k of this.opts.resolver.keyspaceNames()) names.add(k);
+    return { vschema: this.vschema, keyspace: session.target.keyspace, tabletType: session.target.tabletType, keyspaceNames: names };
+  }
+
+  /** Sends a statement unchanged to the session's target shard. */
+  private executeOnTargetShard(session: VtgateSession, sql: string, bindVars: BindVars, write: boolean): Promise<Result> {
+    const t = session.target;
+    let disabled = false;
+    try {
+      disabled = this.opts.resolver.shardByName(t.keyspace, t.tabletType, t.shard)?.queryServiceDisabled ?? false;
+    } catch {
+      disabled = false;
+    }
+    const shard: ServingShard = { keyspace: t.keyspace, name: t.shard, keyRange: null, queryServiceDisabled: disabled };
+    const denied = this.deniedTables.get(deniedKey(t.keyspace, t.shard, t.tabletType));
+    const access: QueryAccess = { tables: denied ? tablesOf(sql) : [], write };
+    return new ExecutorVCursor(this, session).executeShard({ shard, sql, bindVars }, access);
+  }
+
+  /** Sends a statement (qualifiers stripped) to one shard of the session's keyspace. */
+  private async executeOnAnyShard(session: VtgateSession, sql: string, bindVars: BindVars, keyspace = session.target.keyspace): Promise<Result> {
+    if (!keyspace) throw noDatabase();
+    await this.keyspaceExists(keyspace);
+    const shard = this.opts.resolver.shards(keyspace, session.target.tabletType)[0];
+    if (!shard) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${keyspace} has no shards`);
+    const text = stripQualifiers(sql, this.planContext(session).keyspaceNames);
+    return new ExecutorVCursor(this, session).executeShard({ shard, sql: text, bindVars }, { tables: [], write: false });
+  }
+
+  private async executeDdl(session: VtgateSession, sql: string): Promise<Result> {
+    if (session.inTransaction) await this.commit(session);
+    const t = session.target;
+    if (t.shard) return this.executeOnTargetShard(session, sql, {}, true);
+    const names = this.planContext(session).keyspaceNames;
+    const keyspace = ddlKeyspace(sql, names) || t.keyspace;
+    if (!keyspace) throw noDatabase();
+    if (!(await this.keyspaceExists(keyspace))) throw unknownDatabase(keyspace);
+    const text = stripQualifiers(sql, names);
+    const shards = this.opts.resolver.shards(keyspace, TabletType.PRIMARY);
+    const vc = new ExecutorVCursor(this, session, TabletType.PRIMARY);
+    const results = await vc.executeShards(
+      shards.map((shard) => ({ shard, sql: text, bindVars: {} })),
+      { tables: [], write: true },
+    );
+    return results[0] ?? emptyResult();
+  }
+
+  private async forwardToShardSessions(session: VtgateSession, sql: string): Promise<Result> {
+    for (const ss of session.shardSessions) {
+      await this.opts.gateway.execute(ss.target, sql, {}, ss.transactionId, ss.tabletAlias);
+    }
+    return emptyResult();
+  }
+
+  /** BEGIN: commits an open transaction first, as MySQL does. Shard transactions begin lazily. */
+  private async begin(session: VtgateSession): Promise<void> {
+    if (session.inTransaction) await this.commit(session);
+    session.inTransaction = true;
+  }
+
+  /** COMMIT: commits every shard transaction in the order they began (best effort, like Vitess's MULTI mode). */
+  private async commit(session: VtgateSession): Promise<void> {
+    const shards = session.shardSessions;
+    session.shardSessions = [];
+    session.inTransaction = false;
+    for (let i = 0; i < shards.length; i++) {
+      const ss = shards[i]!;
+      try {
+        await this.opts.gateway.commit(ss.target, ss.transactionId, ss.tabletAlias);
+      } catch (err) {
+        for (const rest of shards.slice(i + 1)) await this.opts.gateway.rollback(rest.target, rest.transactionId, rest.tabletAlias).catch(() => undefined);
+        throw err;
+      }
+    }
+  }
+
+  /** ROLLBACK: rolls back every shard transaction; errors are ignored (the transactions are gone either way). */
+  private async rollback(session: VtgateSession): Promise<void> {
+    const shards = session.shardSessions;
+    session.shardSessions = [];
+    session.inTransaction = false;
+    for (const ss of shards) await this.opts.gateway.rollback(ss.target, ss.transactionId, ss.tabletAlias).catch(() => undefined);
+  }
+
+  private async keyspaceExists(keyspace: string): Promise<boolean> {
+    if (this.vschema.keyspace(keyspace) || this.opts.resolver.hasKeyspace(keyspace)) return true;
+    return this.opts.ensureKeyspace(keyspace);
+  }
+
+  /** Checks denied tables and disabled query service before a query reaches a shard. */
+  checkShard(target: Target, shard: ServingShard, access: QueryAccess, q: ShardQuery): void {
+    if (shard.queryServiceDisabled) {
+      throw wrapTabletError(target, new SqlError(1105, 'HY000', NOT_SERVING, Code.FAILED_PRECONDITION), '');
+    }
+    if (access.tables.length === 0) return;
+    const denied = this.deniedTables.get(deniedKey(shard.keyspace, shard.name, target.tablet_type));
+    if (denied && access.tables.some((t) => denied.has(t))) {
+      throw wrapTabletError(
+        target,
+        new SqlError(1105, 'HY000', DENIED, Code.FAILED_PRECONDITION),
+        `: Sql: "${q.sql}", BindVars: {${formatBindVars(q.bindVars)}}`,
+      );
+    }
+  }
+
+  private async executeSet(session: VtgateSession, sql: string): Promise<Result> {
+    for (const a of parseSetAssignments(sql)) {
+      if (a.kind === 'ignored') continue;
+      const value = this.evaluateSetValue(session, a.valueText);
+      if (a.kind === 'user') {
+        session.userVariables.set(a.name.toLowerCase(), value);
+        continue;
+      }
+      const name = a.name.toLowerCase();
+      if (a.scope === 'global') continue;
+      if (name === 'autocommit') {
+        const on = onOff(name, value);
+        if (on && !session.autocommit && session.inTransaction) await this.commit(session);
+        session.autocommit = on;
+      } else {
+        session.systemVariables.set(name, value);
+      }
+    }
+    return emptyResult();
+  }
+
+  private evaluateSetValue(session: VtgateSession, text: string): SqlValue {
+    if (/^[A-Za-z_][\w$]*$/.test(text)) return text;
+    const ast = parseStatement(`select ${text}`);
+    const expr = compileExpr((ast.columns as Expr[])[0]!.expr as Expr, NO_COLUMNS);
+    return expr({ row: [], bindVars: {}, session: this.sessionContext(session) });
+  }
+
+  private async executeShow(session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result> {
+    const body = stripLeadingComments(sql).trim().replace(/;+$/, '').trim();
+    const what = body.replace(/^show\s+/i, '');
+    const lower = what.toLowerCase();
+    if (/^(databases|schemas|keyspaces|vitess_keyspaces)\b/.test(lower)) {
+      return textResult(['Database'], (await this.keyspaceNames()).map((k) => [k]));
+    }
+    if (/^vitess_shards\b/.test(lower)) {
+      const rows: string[][] = [];
+      for (const ks of await this.opts.topo.getKeyspaces()) {
+        const shards = [...(await this.opts.topo.findAllShardsInKeyspace(ks)).keys()].sort();
+        for (const s of shards) rows.push([`${ks}/${s}`]);
+      }
+      return textResult(['Shards'], rows);
+    }
+    if (/^vitess_tablets\b/.test(lower)) return this.showTablets();
+    if (/^vitess_target\b/.test(lower)) return textResult(['Target'], [[session.targetString]]);
+    if (/^(warnings|errors)\b/.test(lower) || /^count\(\*\)\s+(warnings|errors)\b/.test(lower)) {
+      return textResult(['Level', 'Code', 'Message'], []);
+    }
+    if (/^vschema\s+tables\b/.test(lower)) {
+      const ks = this.vschema.keyspace(session.target.keyspace);
+      if (!ks) throw noDatabase();
+      return textResult(['Tables'], [...ks.tables.keys()].sort().map((t) => [t]));
+    }
+    const tables = /^(full\s+)?tables(?:\s+(?:from|in)\s+(`[^`]+`|[^\s;]+))?(.*)$/is.exec(what);
+    if (tables) return this.showTables(session, tables[1] ?? '', tables[2], tables[3] ?? '', bindVars);
+    if (session.target.shard) return this.executeOnTargetShard(session, sql, bindVars, false);
+    return this.executeOnAnyShard(session, sql, bindVars);
+  }
+
+  private async showTables(session: VtgateSession, full: string, from: string | undefined, rest: string, bindVars: BindVars): Promise<Result> {
+    const t = session.target;
+    if (t.shard && !from) return this.executeOnTargetShard(session, `show ${full}tables${rest}`, bindVars, false);
+    const keyspace = from ? (from.startsWith('`') ? unquoteIdent(from) : from) : t.keyspace;
+    if (!keyspace) throw noDatabase();
+    if (!(await this.keyspaceExists(keyspace))) throw unknownDatabase(keyspace);
+    const header = `Tables_in_${keyspace}`;
+    let shard: ServingShard | undefined;
+    try {
+      shard = this.opts.resolver.shards(keyspace, t.tabletType)[0];
+    } catch {
+      shard = undefined;
+    }
+    if (shard && this.opts.healthCheck.healthyTablets(keyspace, shard.name, t.tabletType).length > 0) {
+      const r = await new ExecutorVCursor(this, session).executeShard({ shard, sql: `show ${full}tables${rest}`, bindVars }, { tables: [], write: false });
+      return { ...r, fields: r.fields.map((f, i) => (i === 0 ? { ...f, name: header, org_name: header } : f)) };
+    }
+    const ks = this.vschema.keyspace(keyspace);
+    return textResult([header], [...(ks?.tables.keys() ?? [])].sort().map((n) => [n]));
+  }
+
+  private showTablets(): Result {
+    const rows = this.opts.healthCheck.allTablets().map((h) => [
+      h.alias.cell,
+      h.target.keyspace,
+      h.target.shard,
+      TabletType[h.target.tablet_type] ?? 'UNKNOWN',
+      h.serving ? 'SERVING' : 'NOT_SERVING',
+      tabletAliasString(h.alias),
+      h.tablet.hostname,
+      h.target.tablet_type === TabletType.PRIMARY && h.primaryTermStartTime > 0 ? formatTermStart(h.primaryTermStartTime) : '',
+    ]);
+    return textResult(['Cell', 'Keyspace', 'Shard', 'TabletType', 'State', 'Alias', 'Hostname', 'PrimaryTermStartTime'], rows);
+  }
+
+  private async keyspaceNames(): Promise<string[]> {
+    const names = new Set([...this.vschema.keyspaceNames(), ...this.opts.resolver.keyspaceNames()]);
+    for (const k of await this.opts.topo.getKeyspaces()) names.add(k);
+    return [...names].sort();
+  }
+}
+
+/** The VCursor of one execution: routes shard queries through the gateway inside the session's transaction. */
+class ExecutorVCursor implements VCursor {
+  readonly tabletType: TabletType;
+
+  constructor(
+    private readonly ex: Executor,
+    private readonly session: VtgateSession,
+    tabletType?: TabletType,
+  ) {
+    this.tabletType = tabletType ?? session.target.tabletType;
+  }
+
+  get resolver(): Resolver {
+    return this.ex.opts.resolver;
+  }
+
+  get sessionContext(): SessionContext {
+    return this.ex.sessionContext(this.session);
+  }
+
+  async executeShard(q: ShardQuery, access: QueryAccess): Promise<Result> {
+    const target: Target = { keyspace: q.shard.keyspace, shard: q.shard.name, tablet_type: this.tabletType, cell: this.ex.opts.cell };
+    this.ex.checkShard(target, q.shard, access, q);
+    const session = this.session;
+    const gateway = this.ex.opts.gateway;
+    if (this.tabletType === TabletType.PRIMARY && (session.inTransaction || !session.autocommit)) {
+      let ss = session.shardSession(target.keyspace, target.shard);
+      if (!ss) {
+        const { transactionId, alias } = await gateway.begin(target);
+        ss = { target, transactionId, tabletAlias: alias };
+        session.shardSessions.push(ss);
+        session.inTransaction = true;
+      }
+      return gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias);
+    }
+    return gateway.execute(target, q.sql, q.bindVars, 0);
+  }
+
+  executeShards(queries: ShardQuery[], access: QueryAccess): Promise<Result[]> {
+    return Promise.all(queries.map((q) => this.executeShard(q, access)));
+  }
+
+  async nextSequenceIds(sequence: TableModel, count: number): Promise<bigint> {
+    const shard = this.resolver.shards(sequence.keyspace.name, TabletType.PRIMARY)[0];
+    if (!shard) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${sequence.keyspace.name} has no shards`);
+    const target: Target = { keyspace: shard.keyspace, shard: shard.name, tablet_type: TabletType.PRIMARY, cell: this.ex.opts.cell };
+    const r = await this.ex.opts.gateway.execute(target, `select next :n values from ${sequence.name}`, { n: BigInt(count) }, 0);
+    const first = toBigInt(r.rows[0]?.[0] ?? null);
+    if (first === null) throw sqlError(ER.UNKNOWN_ERROR, `sequence ${sequence.name} returned no value`);
+    return first;
+  }
+}
+
+function textResult(names: string[], rows: string[][]): Result {
+  return { fields: names.map((n) => resultField(n, Type.VARCHAR)), rows, rowsAffected: 0, insertId: 0n };
+}
+
+function formatTermStart(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function stripLeadingComments(sql: string): string {
+  let s = sql;
+  for (;;) {
+    const t = s.trimStart();
+    if (t.startsWith('/*')) {
+      const end = t.indexOf('*/');
+      s = end < 0 ? '' : t.slice(end + 2);
+    } else if (t.startsWith('#') || t.startsWith('-- ')) {
+      const nl = t.indexOf('\n');
+      s = nl < 0 ? '' : t.slice(nl + 1);
+    } else return t;
+  }
+}
+
+function useArgument(sql: string): string {
+  return stripLeadingComments(sql).replace(/^use\b/i, '');
+}
+
+/** The table names a statement reads or writes (unqualified); [] if it does not parse. */
+function tablesOf(sql: string): string[] {
+  try {
+    return collectTables(parseStatement(sql)).map((r) => r.table);
+  } catch {
+    return [];
+  }
+}
+
+/** The keyspace a DDL statement qualifies its table with (`create table ks.t`), or ''. */
+function ddlKeyspace(sql: string, keyspaces: ReadonlySet<string>): string {
+  const lx = new SqlLexer(sql);
+  for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
+    if (k !== Tok.WORD && k !== Tok.QUOTED_IDENT) continue;
+    const name = k === Tok.WORD ? lx.text() : unquoteIdent(lx.text());
+    if (keyspaces.has(name) && sql.charCodeAt(lx.end) === 46) return name;
+  }
+  return '';
+}
+
+/** One assignment of a SET statement. */
+type SetAssignment =
+  | { kind: 'user'; name: string; valueText: string }
+  | { kind: 'system'; name: string; scope: 'session' | 'global'; valueText: string }
+  | { kind: 'ignored' };
+
+/** Splits `SET a = 1, @b := 'x', NAMES utf8mb4, SESSION c = …` into assignments. Throws 1064 on a malformed one. */
+function parseSetAssignments(sql: string): SetAssignment[] {
+  const lx = new SqlLexer(sql);
+  lx.next();
+  const out: SetAssignment[] = [];
+  const skipToComma = (): void => {
+    let depth = 0;
+    for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
+      if (k === Tok.PUNCT && lx.isPunct('(')) depth++;
+      else if (k === Tok.PUNCT && lx.isPunct(')')) depth--;
+      else if (depth === 0 && k === Tok.PUNCT && (lx.isPunct(',') || lx.isPunct(';'))) return;
+    }
+  };
+  for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
+    let scope: 'session' | 'global' = 'session';
+    if (k === Tok.WORD && /^(GLOBAL|SESSION|LOCAL|PERSIST|PERSIST_ONLY)$/.test(lx.upper())) {
+      scope = lx.upper() === 'GLOBAL' || lx.upper().startsWith('PERSIST') ? 'global' : 'session';
+      k = lx.next();
+    }
+    if (k === Tok.WORD && /^(NAMES|CHARSET|CHARACTER|TRANSACTION)$/.test(lx.upper())) {
+      out.push({ kind: 'ignored' });
+      skipToComma();
+      if (lx.kind === Tok.EOF) break;
+      continue;
+    }
+    let user = false;
+    let name: string;
+    if (k === Tok.VARIABLE) {
+      const v = lx.text();
+      if (v.startsWith('@@')) {
+        const m = /^@@(?:(global|session|local)\.)?(.+)$/i.exec(v)!;
+        if (m[1]?.toLowerCase() === 'global') scope = 'global';
+        name = m[2]!;
+      } else {
+        user = true;
+        name = v.slice(1).replace(/^[`'"](.*)[`'"]$/, '$1');
+      }
+    } else if (k === Tok.WORD || k === Tok.QUOTED_IDENT) {
+      name = k === Tok.WORD ? lx.text() : unquoteIdent(lx.text());
+    } else {
+      throw sqlError(ER.PARSE_ERROR, `syntax error at position ${lx.end + 1} near '${lx.text()}'`);
+    }
+    const eq = lx.next();
+    if (!(eq === Tok.PUNCT && (lx.isPunct('=') || lx.isPunct(':=')))) {
+      throw sqlError(ER.PARSE_ERROR, `syntax error at position ${lx.end + 1} near '${lx.text()}'`);
+    }
+    const start = lx.end;
+    skipToComma();
+    const end = lx.kind === Tok.EOF ? sql.length : lx.start;
+    const valueText = sql.slice(start, end).trim();
+    if (valueText === '') throw sqlError(ER.PARSE_ERROR, `syntax error at position ${end + 1}`);
+    out.push(user ? { kind: 'user', name, valueText } : { kind: 'system', name, scope, valueText });
+    if (lx.kind === Tok.EOF) break;
+  }
+  return out;
+}
+
+function onOff(name: string, v: SqlValue): boolean {
+  const s = typeof v === 'string' ? v.toUpperCase() : typeof v === 'bigint' ? v.toString() : String(v);
+  if (s === '1' || s === 'ON' || s === 'TRUE') return true;
+  if (s === '0' || s === 'OFF' || s === 'FALSE') return false;
+  throw sqlError(ER.WRONG_VALUE_FOR_VAR, `Variable '${name}' can't be set to the value of '${s}'`);
+}

@@ -1,0 +1,17 @@
+/** @vtsim/vtgate: SQL routing through the VSchema, the MySQL protocol server and the vindexes. */
+export { Vtgate, VTGATE_SERVER_VERSION, type VtgateOptions } from './vtgate.js';
+export { Executor, type ExecutorOptions } from './executor.js';
+export { VtgateSession, parseTarget, type SessionTarget, type ShardSession } from './vtgate-session.js';
+export { VtgateHandler } from './vtgate-handler.js';
+export { HealthCheck, type TabletHealth } from './health-check.js';
+export { TabletGateway, targetString, wrapTabletError, CALLER_ID } from './tablet-gateway.js';
+export { Resolver, type ServingShard } from './resolver.js';
+export { VSchema, tabletTypeSuffix, type KeyspaceModel, type TableModel, type ColumnVindexModel } from './vschema.js';
+export { TopoWatcher, type TopoWatcherOptions } from './topo-watcher.js';
+export { normalize, type NormalizedQuery } from './normalizer.js';
+export { SqlLexer, Tok, firstKeyword } from './sql-lexer.js';
+
+// MySQL protocol server (src/mysql-server, written by the MySQL-protocol helper).
+export * from './mysql-server/index.js';
+// Vindexes (src/vindexes, written by the topo/vindex helper).
+export * from './vindexes/index.js';

@@ -1,0 +1,345 @@
+/**
+ * Planning SELECT: tableless selects run in vtgate; selects on an unsharded keyspace go to its
+ * shard; sharded selects go to the shard of a vindex value, the shards of an IN list, any shard
+ * (reference tables) or every shard with a merge (ORDER BY, LIMIT, aggregates, DISTINCT).
+ */
+import { ER, sqlError } from '@vtsim/proto';
+import { compileExpr, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { LocalSelect } from '../engine/local-select.js';
+import type { QueryAccess } from '../engine/primitive.js';
+import { Route } from '../engine/route.js';
+import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine/scatter-merge.js';
+import type { ValueSource } from '../engine/value-source.js';
+import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported } from './ast.js';
+import type { Plan, PlanContext } from './plan.js';
+import { selectText, stripQualifiers, type SelectClause, type SelectText } from './query-text.js';
+import { collectTables, resolveTables, SYSTEM_SCHEMAS, type TableRef } from './table-refs.js';
+import { colocated, findVindexRoute, valueSource, type ScopedTable } from './vindex-predicates.js';
+
+/** Plans a SELECT (or UNION). `sql` is the normalized text the AST was parsed from. */
+export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan {
+  const refs = collectTables(ast);
+  if (refs.length === 0) return planTableless(ast, sql, ctx);
+  if (refs.some((r) => r.db !== null && SYSTEM_SCHEMAS.has(r.db.toLowerCase()))) return anyShardPlan(sql, ctx);
+  const text = stripQualifiers(sql, qualifiers(refs, ctx));
+  const resolved = resolveTables(refs, ctx.vschema, ctx.keyspace, ctx.tabletType);
+  const ks = resolved[0]!.table.keyspace;
+  if (resolved.some((r) => r.table.keyspace !== ks)) throw unsupported('cross-keyspace query');
+  const access: QueryAccess = { tables: [...new Set(resolved.map((r) => r.table.name))], write: false };
+  const plan = (route: Route): Plan => ({ type: 'select', primitive: route, write: false });
+  if (!ks.sharded) return plan(new Route({ keyspace: ks.name, opcode: 'unsharded', query: text, access }));
+
+  const top = resolved.filter((r) => !r.ref.nested);
+  const nested = resolved.filter((r) => r.ref.nested);
+  const scoped: ScopedTable[] = top.map((r) => ({ alias: r.ref.alias, table: r.table }));
+  const shardedTop = scoped.filter((t) => t.table.type !== 'reference' && t.table.columnVindexes.length > 0);
+  const nestedSharded = nested.some((r) => r.table.type !== 'reference');
+  if (shardedTop.length === 0 && !nestedSharded) {
+    return plan(new Route({ keyspace: ks.name, opcode: 'reference', query: text, access }));
+  }
+  let multiShardError: string | undefined;
+  if (nestedSharded) multiShardError = 'cross-shard subquery';
+  if (ast._next) multiShardError ??= 'cross-shard union';
+  const joinPredicates = conjuncts(ast.where as Expr);
+  for (const f of (ast.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, joinPredicates);
+  if (!colocated(scoped, joinPredicates)) multiShardError ??= 'cross-shard join';
+
+  const route = multiShardError ? undefined : findVindexRoute(ast.where as Expr, scoped);
+  if (route?.opcode === 'equal') {
+    return plan(new Route({ keyspace: ks.name, opcode: 'equal', query: text, vindex: route.vindex, values: route.values, access }));
+  }
+  let scatter: { sql: string; merge: MergeSpec } | undefined;
+  if (!multiShardError) {
+    try {
+      const st = selectText(text);
+      if (!st) throw unsupported('query shape in a scatter query');
+      scatter = buildScatter(ast, text, st, scoped);
+    } catch (err) {
+      multiShardError = (err as Error).message.replace(/^unsupported: /, '');
+    }
+  }
+  return plan(
+    new Route({
+      keyspace: ks.name,
+      opcode: route ? 'in' : 'scatter',
+      query: text,
+      scatterQuery: scatter?.sql,
+      merge: scatter?.merge,
+      vindex: route?.vindex,
+      values: route?.values,
+      access,
+      multiShardError,
+    }),
+  );
+}
+
+/** The keyspace qualifiers to strip: every qualifier that names a keyspace. */
+function qualifiers(refs: TableRef[], ctx: PlanContext): Set<string> {
+  const out = new Set<string>();
+  for (const r of refs) if (r.db !== null && ctx.keyspaceNames.has(r.db)) out.add(r.db);
+  return out;
+}
+
+/** A plan that sends the query unchanged to one shard of the session's keyspace (or the first keyspace). */
+export function anyShardPlan(sql: string, ctx: PlanContext): Plan {
+  const keyspace = ctx.keyspace || ctx.vschema.keyspaceNames()[0] || [...ctx.keyspaceNames][0];
+  if (!keyspace) throw noDatabase();
+  const text = stripQualifiers(sql, ctx.keyspaceNames);
+  return { type: 'select', write: false, primitive: new Route({ keyspace, opcode: 'reference', query: text, access: { tables: [], write: false } }) };
+}
+
+/** SqlError 1046 as Vitess words it when no keyspace is selected. */
+export function noDatabase() {
+  return sqlError(ER.NO_DB_ERROR, 'No database selected: use keyspace<:shard><@type> or keyspace<[range]><@type> (<> are optional)');
+}
+
+function planTableless(ast: Statement, sql: string, ctx: PlanContext): Plan {
+  const items = (ast.columns ?? []) as Expr[];
+  const st = selectText(sql);
+  if (ast._next || ast.where || ast.groupby || ast.having || !st || st.items.length !== items.length || items.some(isStar)) {
+    return anyShardPlan(sql, ctx);
+  }
+  try {
+    const columns = items.map((item, i) => {
+      const expr = compileExpr(item.expr as Expr, NO_COLUMNS);
+      const text = sql.slice(st.items[i]!.start, st.items[i]!.end);
+      return { name: columnName(item, text), expr };
+    });
+    return { type: 'select', write: false, primitive: new LocalSelect(columns, limitOf(ast.limit)?.count) };
+  } catch (err) {
+    if (ctx.keyspace || ctx.vschema.keyspaceNames().length > 0) return anyShardPlan(sql, ctx);
+    throw err;
+  }
+}
+
+/** The name MySQL gives a select item: its alias, a string literal's value, else its text as written. */
+function columnName(item: Expr, text: string): string {
+  const alias = identName(item.as);
+  if (alias) return alias;
+  const e = item.expr as Expr;
+  const v = literalValue(e);
+  if (typeof v === 'string' && e.type !== 'number') return v;
+  return text;
+}
+
+function isStar(item: Expr): boolean {
+  const e = item.expr as Expr | undefined;
+  return !!e && e.type === 'column_ref' && e.column === '*';
+}
+
+/** LIMIT's count and offset as value sources. */
+function limitOf(limit: Expr | null | undefined): { count: ValueSource; offset?: ValueSource } | undefined {
+  const values = (limit?.value ?? []) as Expr[];
+  if (values.length === 0) return undefined;
+  const src = (e: Expr): ValueSource => {
+    const s = valueSource(e);
+    if (!s) throw unsupported('LIMIT expression');
+    return s;
+  };
+  if (values.length === 1) return { count: src(values[0]!) };
+  return limit!.seperator === ',' ? { offset: src(values[0]!), count: src(values[1]!) } : { count: src(values[0]!), offset: src(values[1]!) };
+}
+
+const MERGEABLE: Record<string, AggregateName> = {
+  COUNT: 'COUNT', SUM: 'SUM', MIN: 'MIN', MAX: 'MAX', BIT_AND: 'BIT_AND', BIT_OR: 'BIT_OR', BIT_XOR: 'BIT_XOR', GROUP_CONCAT: 'GROUP_CONCAT',
+};
+
+/**
+ * Builds the shard query and the merge of a scatter SELECT. Select items keep their text;
+ * columns needed only by the merge (ORDER BY/GROUP BY terms, COUNT for AVG, aggregates of
+ * HAVING) are appended as hidden columns and dropped after the merge.
+ */
+function buildScatter(ast: Statement, text: string, st: SelectText, scoped: ScopedTable[]): { sql: string; merge: MergeSpec } {
+  const items = (ast.columns ?? []) as Expr[];
+  const itemTexts = st.items.map((r) => text.slice(r.start, r.end));
+  if (items.length !== itemTexts.length) throw unsupported('select expression list in a scatter query');
+  const hasStar = items.some(isStar);
+  const groupBy = ((ast.groupby?.columns ?? []) as Expr[]).filter(Boolean);
+  const aggregated = groupBy.length > 0 || items.some((i) => containsAggregate(i.expr)) || containsAggregate(ast.having);
+  const limit = limitOf(ast.limit as Expr);
+  const distinct = String(ast.distinct ?? '').toUpperCase() === 'DISTINCT';
+
+  const texts = itemTexts.slice();
+  const keys = items.map((i) => exprKey(i.expr as Expr));
+  const exprs = items.map((i) => i.expr as Expr);
+  const aliases = items.map((i) => identName(i.as)?.toLowerCase());
+  const roles: OutputColumnRole[] = items.map(() => ({ kind: 'value' }));
+  let hidden = 0;
+  const addHidden = (e: Expr, role: OutputColumnRole): number => {
+    texts.push(formatExpr(e));
+    keys.push(exprKey(e));
+    exprs.push(e);
+    aliases.push(undefined);
+    roles.push(role);
+    hidden++;
+    return texts.length - 1;
+  };
+  const findItem = (e: Expr): number => {
+    if (e.type === 'column_ref' && identName(e.table) === null) {
+      const a = aliases.indexOf(String(identName(e.column)).toLowerCase());
+      if (a >= 0) return a;
+    }
+    const k = keys.indexOf(exprKey(e));
+    if (k >= 0) return k;
+    if (e.type === 'column_ref') {
+      const name = String(identName(e.column)).toLowerCase();
+      const table = identName(e.table);
+      return exprs.findIndex(
+        (x) => x.type === 'column_ref' && String(identName(x.column)).toLowerCase() === name && (table === null || identName(x.table) === null || identName(x.table) === table),
+      );
+    }
+    return -1;
+  };
+  const position = (e: Expr): number | undefined => {
+    if (e.type !== 'number') return undefined;
+    const n = Number(e.value);
+    if (!Number.isInteger(n) || n < 1 || n > items.length) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${n}' in 'order clause'`);
+    return n - 1;
+  };
+
+  if (!aggregated) {
+    const pending: { hiddenIndex: number; desc: boolean }[] = [];
+    const orderBy: OrderKey[] = [];
+    for (const o of (ast.orderby ?? []) as Expr[]) {
+      const e = o.expr as Expr;
+      const desc = String(o.type ?? '').toUpperCase() === 'DESC';
+      const pos = position(e);
+      if (pos !== undefined) {
+        if (hasStar) throw unsupported('ORDER BY position with * in a scatter query');
+        orderBy.push({ column: { index: pos }, desc });
+        continue;
+      }
+      if (hasStar && e.type === 'column_ref') {
+        orderBy.push({ column: { name: String(identName(e.column)), table: identName(e.table) }, desc });
+        continue;
+      }
+      let idx = hasStar ? -1 : findItem(e);
+      if (idx < 0) {
+        idx = addHidden(e, { kind: 'value' });
+        if (hasStar) {
+          pending.push({ hiddenIndex: hidden - 1, desc });
+          orderBy.push({ column: { fromEnd: 0 }, desc });
+          continue;
+        }
+      }
+      orderBy.push({ column: { index: idx }, desc });
+    }
+    let p = 0;
+    for (const key of orderBy) if ('fromEnd' in key.column) (key.column as { fromEnd: number }).fromEnd = hidden - pending[p++]!.hiddenIndex;
+    const pushed = limit ? pushedLimit(limit) : undefined;
+    const sql = compose(text, st, texts, { limit: pushed });
+    return { sql, merge: { distinct, orderBy, limit, hidden } };
+  }
+
+  if (hasStar) throw unsupported('aggregation with * in a scatter query');
+  const addAggregate = (node: Expr): number => {
+    const found = findItem(node);
+    if (found >= 0) return found;
+    const name = String(node.name).toUpperCase();
+    if (name === 'AVG') {
+      const sumIdx = addHidden({ ...node, name: 'SUM' }, { kind: 'value' });
+      const countIdx = addHidden({ ...node, name: 'COUNT' }, { kind: 'agg', name: 'COUNT' });
+      roles[sumIdx] = { kind: 'avg', countIndex: countIdx, name: formatExpr(node) };
+      keys[sumIdx] = exprKey(node);
+      return sumIdx;
+    }
+    return addHidden(node, aggregateRole(node, scoped));
+  };
+  items.forEach((item, i) => {
+    const e = item.expr as Expr;
+    if (e.type === 'aggr_func') {
+      if (String(e.name).toUpperCase() === 'AVG') {
+        if (e.args?.distinct) throw unsupported('avg(distinct) in a scatter query');
+        texts[i] = itemTexts[i]!.replace(/^avg\s*\(/i, 'sum(');
+        const countIdx = addHidden({ ...e, name: 'COUNT' }, { kind: 'agg', name: 'COUNT' });
+        roles[i] = { kind: 'avg', countIndex: countIdx, name: identName(item.as) ?? itemTexts[i]! };
+      } else {
+        roles[i] = aggregateRole(e, scoped);
+      }
+    } else if (containsAggregate(e)) {
+      throw unsupported('complex aggregate expression in a scatter query');
+    }
+  });
+  const groupKeys: number[] = [];
+  for (const g of groupBy) {
+    let idx = position(g) ?? findItem(g);
+    if (idx < 0) idx = addHidden(g, { kind: 'key' });
+    roles[idx] = { kind: 'key' };
+    groupKeys.push(idx);
+  }
+  let having: CompiledExpr | undefined;
+  if (ast.having) {
+    for (const a of aggregatesIn(ast.having)) addAggregate(a);
+    having = compileExpr(ast.having as Expr, {
+      column(table, name) {
+        const idx = findItem({ type: 'column_ref', table, column: name });
+        if (idx < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${name}' in 'having clause'`);
+        return { index: idx, type: null };
+      },
+      aggregate: (node) => addAggregate(node),
+    });
+  }
+  const orderBy: OrderKey[] = [];
+  for (const o of (ast.orderby ?? []) as Expr[]) {
+    const e = o.expr as Expr;
+    const desc = String(o.type ?? '').toUpperCase() === 'DESC';
+    let idx = position(e) ?? findItem(e);
+    if (idx < 0) {
+      if (e.type === 'aggr_func') idx = addAggregate(e);
+      else if (containsAggregate(e)) throw unsupported('complex aggregate expression in ORDER BY of a scatter query');
+      else idx = addHidden(e, { kind: 'value' });
+    }
+    orderBy.push({ column: { index: idx } as ColumnPos, desc });
+  }
+  const sql = compose(text, st, texts, { dropHaving: true, dropOrderBy: true, dropLimit: true });
+  return { sql, merge: { aggregation: { roles, groupKeys, having }, distinct: false, orderBy, limit, hidden } };
+}
+
+function aggregateRole(e: Expr, scoped: ScopedTable[]): OutputColumnRole {
+  const name = String(e.name).toUpperCase();
+  const merged = MERGEABLE[name];
+  if (!merged) throw unsupported(`aggregate ${name.toLowerCase()} in a scatter query`);
+  if (e.args?.distinct && (name === 'SUM' || name === 'GROUP_CONCAT' || (name === 'COUNT' && !onVindexColumn(e.args.expr as Expr, scoped)))) {
+    throw unsupported(`${name.toLowerCase()}(distinct) across shards`);
+  }
+  return { kind: 'agg', name: merged };
+}
+
+/** True if the expression is the primary vindex column of a sharded table (its distinct values never span shards). */
+function onVindexColumn(e: Expr | undefined, scoped: ScopedTable[]): boolean {
+  if (!e || e.type !== 'column_ref') return false;
+  const name = String(identName(e.column)).toLowerCase();
+  const table = identName(e.table);
+  return scoped.some((t) => (table === null || t.alias === table) && t.table.columnVindexes[0]?.column === name);
+}
+
+function pushedLimit(limit: { count: ValueSource; offset?: ValueSource }): string | undefined {
+  const count = limit.count.kind === 'literal' ? limit.count.value : undefined;
+  const offset = limit.offset ? (limit.offset.kind === 'literal' ? limit.offset.value : undefined) : 0n;
+  if (typeof count !== 'bigint' || typeof offset !== 'bigint') return undefined;
+  return `limit ${count + offset}`;
+}
+
+const CLAUSE_ORDER: SelectClause[] = ['from', 'where', 'groupBy', 'having', 'window', 'orderBy', 'limit', 'tail'];
+
+/** Reassembles a SELECT with new select items and some clauses dropped or replaced. */
+function compose(
+  text: string,
+  st: SelectText,
+  items: string[],
+  opts: { dropHaving?: boolean; dropOrderBy?: boolean; dropLimit?: boolean; limit?: string },
+): string {
+  let out = text.slice(0, st.itemsStart) + items.join(', ');
+  for (const c of CLAUSE_ORDER) {
+    const r = st.clauses[c];
+    if (!r) continue;
+    if ((c === 'having' && opts.dropHaving) || (c === 'orderBy' && opts.dropOrderBy) || (c === 'limit' && opts.dropLimit)) continue;
+    if (c === 'limit') {
+      if (opts.limit) out += ' ' + opts.limit;
+      continue;
+    }
+    out += ' ' + text.slice(r.start, r.end);
+  }
+  return out;
+}
+

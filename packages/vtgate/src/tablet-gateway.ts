@@ -1,0 +1,147 @@
+/**
+ * TabletGateway: sends queries to a healthy tablet of a target (keyspace, shard, tablet type) and
+ * wraps tablet errors the way Vitess's vtgate reports them (`target: ks.shard.type: vttablet: rpc
+ * error: code = … desc = …`), keeping the tablet's errno and SQLSTATE.
+ */
+import { Code, ER, SqlError, TabletType, Type, sqlError, type BindVars, type Result, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
+import type { QueryService } from '@vtsim/vttablet';
+import type { HealthCheck, TabletHealth } from './health-check.js';
+
+/** The caller id vtgate forwards to tablets (Vitess's default for unauthenticated MySQL clients). */
+export const CALLER_ID = 'userData1';
+
+/** Picks tablets through the health check and runs queries on them. */
+export class TabletGateway {
+  private roundRobin = 0;
+
+  constructor(private readonly healthCheck: HealthCheck) {}
+
+  /**
+   * A serving tablet for the target: the primary for PRIMARY, else the replicas/rdonlys in turn.
+   * Throws SqlError 1105 (UNAVAILABLE) `no healthy tablet available for …` if there is none.
+   */
+  pick(target: Target): TabletHealth {
+    const tablets = this.healthCheck.healthyTablets(target.keyspace, target.shard, target.tablet_type);
+    if (tablets.length === 0) {
+      throw new SqlError(
+        ER.UNKNOWN_ERROR[0],
+        ER.UNKNOWN_ERROR[1],
+        `target: ${targetString(target)}: no healthy tablet available for 'keyspace:"${target.keyspace}" shard:"${target.shard}" tablet_type:${TabletType[target.tablet_type]}'`,
+        Code.UNAVAILABLE,
+      );
+    }
+    if (tablets.length === 1) return tablets[0]!;
+    return tablets[this.roundRobin++ % tablets.length]!;
+  }
+
+  /**
+   * Runs one statement on a tablet of the target (on `alias` when a transaction pins one).
+   * Errors are SqlErrors wrapped with the target, the tablet's message, errno and SQLSTATE, and the
+   * query with its bind variables.
+   */
+  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, alias?: TabletAlias): Promise<Result> {
+    const qs = this.queryService(target, alias);
+    try {
+      return await qs.execute(target, sql, bindVars, transactionId);
+    } catch (err) {
+      throw wrapTabletError(target, err, `: Sql: "${sql}", BindVars: {${formatBindVars(bindVars)}}`);
+    }
+  }
+
+  /** Begins a transaction on the target's tablet; returns its id and the tablet it is pinned to. */
+  async begin(target: Target): Promise<{ transactionId: number; alias: TabletAlias }> {
+    const tablet = this.pick(target);
+    try {
+      return { transactionId: await tablet.queryService.begin(target), alias: tablet.alias };
+    } catch (err) {
+      throw wrapTabletError(target, err, '');
+    }
+  }
+
+  /** Commits a transaction on the tablet it is pinned to. */
+  async commit(target: Target, transactionId: number, alias: TabletAlias): Promise<void> {
+    try {
+      await this.queryService(target, alias).commit(target, transactionId);
+    } catch (err) {
+      throw wrapTabletError(target, err, '');
+    }
+  }
+
+  /** Rolls a transaction back on the tablet it is pinned to; a vanished tablet is ignored. */
+  async rollback(target: Target, transactionId: number, alias: TabletAlias): Promise<void> {
+    const tablet = this.healthCheck.tablet(alias);
+    if (!tablet) return;
+    try {
+      await tablet.queryService.rollback(target, transactionId);
+    } catch (err) {
+      throw wrapTabletError(target, err, '');
+    }
+  }
+
+  private queryService(target: Target, alias: TabletAlias | undefined): QueryService {
+    if (!alias) return this.pick(target).queryService;
+    const tablet = this.healthCheck.tablet(alias);
+    if (!tablet) {
+      throw new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], `target: ${targetString(target)}: tablet ${alias.cell}-${alias.uid} is gone`, Code.UNAVAILABLE);
+    }
+    return tablet.queryService;
+  }
+}
+
+/** `commerce.0.primary`: a target as Vitess prints it in errors. */
+export function targetString(t: Target): string {
+  return `${t.keyspace}.${t.shard}.${(TabletType[t.tablet_type] ?? 'unknown').toLowerCase()}`;
+}
+
+const CODE_NAMES: Record<number, string> = {
+  [Code.OK]: 'OK',
+  [Code.CANCELED]: 'Canceled',
+  [Code.UNKNOWN]: 'Unknown',
+  [Code.INVALID_ARGUMENT]: 'InvalidArgument',
+  [Code.DEADLINE_EXCEEDED]: 'DeadlineExceeded',
+  [Code.NOT_FOUND]: 'NotFound',
+  [Code.ALREADY_EXISTS]: 'AlreadyExists',
+  [Code.PERMISSION_DENIED]: 'PermissionDenied',
+  [Code.RESOURCE_EXHAUSTED]: 'ResourceExhausted',
+  [Code.FAILED_PRECONDITION]: 'FailedPrecondition',
+  [Code.ABORTED]: 'Aborted',
+  [Code.OUT_OF_RANGE]: 'OutOfRange',
+  [Code.UNIMPLEMENTED]: 'Unimplemented',
+  [Code.INTERNAL]: 'Internal',
+  [Code.UNAVAILABLE]: 'Unavailable',
+  [Code.DATA_LOSS]: 'DataLoss',
+  [Code.UNAUTHENTICATED]: 'Unauthenticated',
+  [Code.CLUSTER_EVENT]: 'ClusterEvent',
+  [Code.READ_ONLY]: 'ReadOnly',
+};
+
+/**
+ * Wraps an error raised by a tablet as vtgate reports it; `querySuffix` (`: Sql: "…", BindVars: {…}`)
+ * follows the caller id. MySQL errors (errno other than 1105) carry `(errno N) (sqlstate S)`.
+ */
+export function wrapTabletError(target: Target, err: unknown, querySuffix: string): SqlError {
+  const e = err instanceof SqlError ? err : sqlError(ER.UNKNOWN_ERROR, err instanceof Error ? err.message : String(err), Code.INTERNAL);
+  const mysqlPart = e.errno !== ER.UNKNOWN_ERROR[0] && !e.message.includes('(errno ') ? ` (errno ${e.errno}) (sqlstate ${e.sqlState})` : '';
+  const desc = `${e.message}${mysqlPart} (CallerID: ${CALLER_ID})${querySuffix}`;
+  return new SqlError(e.errno, e.sqlState, `target: ${targetString(target)}: vttablet: rpc error: code = ${CODE_NAMES[e.code] ?? 'Unknown'} desc = ${desc}`, e.code);
+}
+
+/** Renders bind variables as Vitess prints them in errors: `vtg1: "type:INT64 value:\"1\""`, sorted by name. */
+export function formatBindVars(bindVars: BindVars): string {
+  const names = Object.keys(bindVars).sort();
+  return names.map((n) => `${n}: ${JSON.stringify(formatBindVar(bindVars[n]!))}`).join(', ');
+}
+
+function formatBindVar(v: SqlValue | SqlValue[]): string {
+  if (Array.isArray(v)) return `type:TUPLE ${v.map((x) => `values:{${formatBindVar(x)}}`).join(' ')}`;
+  const [type, text] = describeValue(v);
+  return text === null ? `type:${type}` : `type:${type} value:${JSON.stringify(text)}`;
+}
+
+function describeValue(v: SqlValue): [string, string | null] {
+  if (v === null) return [Type[Type.NULL_TYPE], null];
+  if (typeof v === 'bigint') return [v > 0x7fffffffffffffffn ? 'UINT64' : 'INT64', v.toString()];
+  if (typeof v === 'number') return ['FLOAT64', String(v)];
+  if (typeof v === 'string') return ['VARCHAR', v];
+  return ['VARBINARY', Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1')];
+}

@@ -1,0 +1,123 @@
+/**
+ * Vtgate: the composition of vtgate's parts — topology watches, health check, tablet gateway,
+ * resolver, executor — and its MySQL protocol server.
+ */
+import { SeededRandom, type Clock, type Random } from '@vtsim/binlog';
+import type { TopoServer } from '@vtsim/topo';
+import type { TabletDialer } from '@vtsim/vttablet';
+import { Executor } from './executor.js';
+import { HealthCheck } from './health-check.js';
+import { MysqlServer } from './mysql-server/index.js';
+import { Resolver } from './resolver.js';
+import { TabletGateway } from './tablet-gateway.js';
+import { TopoWatcher } from './topo-watcher.js';
+import { VtgateHandler } from './vtgate-handler.js';
+
+/** The server version vtgate announces and returns for `@@version`. */
+export const VTGATE_SERVER_VERSION = '8.0.30-Vitess';
+
+/** How to start a vtgate. */
+export interface VtgateOptions {
+  topo: TopoServer;
+  cell: string;
+  dialer: TabletDialer;
+  clock: Clock;
+  /** Source of RAND()/UUID() values; default a SeededRandom seeded with `vtgate`. */
+  random?: Random;
+  /** MySQL protocol port (15306 in the local example, 0 for any free port); omit to serve no MySQL protocol. */
+  mysqlPort?: number;
+  /** MySQL protocol address, default 127.0.0.1. */
+  mysqlHost?: string;
+  /** How often the tablet list, keyspace list and denied tables are re-read from the topology; default 1000 ms. */
+  refreshIntervalMs?: number;
+}
+
+/** A running vtgate. */
+export class Vtgate {
+  private timer: NodeJS.Timeout | undefined;
+  private server: MysqlServer | undefined;
+  private address: { host: string; port: number } | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly executor: Executor,
+    readonly healthCheck: HealthCheck,
+    private readonly watcher: TopoWatcher,
+  ) {}
+
+  /**
+   * Starts a vtgate: waits for the SrvVSchema (or its absence), the existing SrvKeyspaces and a
+   * first health report from every tablet of the cell, then opens the MySQL port if asked.
+   * Rejects if the port is taken (everything started is closed again).
+   */
+  static async start(opts: VtgateOptions): Promise<Vtgate> {
+    const healthCheck = new HealthCheck(opts.topo, opts.cell, opts.dialer);
+    const resolver = new Resolver();
+    const gateway = new TabletGateway(healthCheck);
+    let watcher: TopoWatcher | undefined;
+    const executor = new Executor({
+      topo: opts.topo,
+      cell: opts.cell,
+      healthCheck,
+      gateway,
+      resolver,
+      clock: opts.clock,
+      random: opts.random ?? new SeededRandom('vtgate'),
+      serverVersion: VTGATE_SERVER_VERSION,
+      ensureKeyspace: (ks) => watcher!.ensureKeyspace(ks),
+    });
+    watcher = new TopoWatcher({
+      topo: opts.topo,
+      cell: opts.cell,
+      resolver,
+      onVSchema: (v) => executor.setVSchema(v),
+      onDeniedTables: (d) => executor.setDeniedTables(d),
+    });
+    const vtgate = new Vtgate(executor, healthCheck, watcher);
+    try {
+      await watcher.start();
+      await healthCheck.refresh();
+      if (opts.mysqlPort !== undefined) {
+        vtgate.server = new MysqlServer({
+          host: opts.mysqlHost ?? '127.0.0.1',
+          port: opts.mysqlPort,
+          serverVersion: VTGATE_SERVER_VERSION,
+          handlerFactory: (info) => VtgateHandler.create(executor, info),
+        });
+        vtgate.address = await vtgate.server.listen();
+      }
+    } catch (err) {
+      await vtgate.close();
+      throw err;
+    }
+    vtgate.timer = setInterval(() => void vtgate.refresh().catch(() => undefined), opts.refreshIntervalMs ?? 1000);
+    vtgate.timer.unref();
+    return vtgate;
+  }
+
+  /** Where the MySQL protocol server listens, or undefined if it was not started. */
+  get mysqlAddress(): { host: string; port: number } | undefined {
+    return this.address;
+  }
+
+  /** Re-reads tablets, keyspaces and denied tables from the topology now (the timer does it periodically). */
+  async refresh(): Promise<void> {
+    if (this.closing) return;
+    await Promise.all([this.healthCheck.refresh(), this.watcher.refresh()]);
+  }
+
+  /** Stops the MySQL server, the watches and the health streams. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.timer) clearInterval(this.timer);
+      await this.server?.close();
+      this.watcher.close();
+      this.healthCheck.close();
+    })();
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
