@@ -3,7 +3,7 @@
  * the cell's SrvVSchema (rebuilt into a VSchema on every change), one SrvKeyspace watch per
  * keyspace (fed to the resolver), and the shards' denied tables.
  */
-import type { TabletType } from '@vtsim/proto';
+import type { SrvVSchema, TabletType } from '@vtsim/proto';
 import { isTopoError, type TopoServer } from '@vtsim/topo';
 import { deniedKey, type Resolver } from './resolver.js';
 import { VSchema } from './vschema.js';
@@ -24,6 +24,7 @@ export class TopoWatcher {
   private readonly abort = new AbortController();
   private readonly watched = new Map<string, Promise<void>>();
   private deniedRefresh: Promise<void> = Promise.resolve();
+  private srvVSchema: SrvVSchema | null = null;
 
   constructor(private readonly opts: TopoWatcherOptions) {}
 
@@ -34,7 +35,8 @@ export class TopoWatcher {
     void (async () => {
       try {
         for await (const srv of this.opts.topo.watchSrvVSchema(this.opts.cell, this.abort.signal)) {
-          this.opts.onVSchema(VSchema.build(srv));
+          this.srvVSchema = srv;
+          this.publishVSchema();
           first();
           for (const ks of Object.keys(srv?.keyspaces ?? {})) void this.watchKeyspace(ks);
           void this.refreshDeniedTables();
@@ -85,7 +87,9 @@ export class TopoWatcher {
     void (async () => {
       try {
         for await (const srv of this.opts.topo.watchSrvKeyspace(this.opts.cell, keyspace, this.abort.signal)) {
+          const known = this.opts.resolver.hasKeyspace(keyspace);
           this.opts.resolver.setSrvKeyspace(keyspace, srv);
+          if (known !== !!srv && !this.srvVSchema?.keyspaces[keyspace]) this.publishVSchema();
           first();
           void this.refreshDeniedTables();
         }
@@ -96,6 +100,11 @@ export class TopoWatcher {
       }
     })();
     return started;
+  }
+
+  /** Rebuilds the routing model from the last SrvVSchema plus the keyspaces it lacks that have a serving graph. */
+  private publishVSchema(): void {
+    this.opts.onVSchema(VSchema.build(this.srvVSchema, this.opts.resolver.keyspaceNames()));
   }
 
   /** Re-reads every shard's tablet controls; calls are serialized so the last one wins. */

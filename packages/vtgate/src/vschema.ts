@@ -46,10 +46,16 @@ export class VSchema {
 
   private constructor() {}
 
-  /** Builds the model. Never throws: per-keyspace and per-rule problems are recorded and raised by the lookups that hit them. */
-  static build(srv: SrvVSchema | null): VSchema {
+  /**
+   * Builds the model. `servedKeyspaces` are keyspaces known from the serving graph: those the
+   * SrvVSchema lacks are added as unsharded keyspaces without tables (a keyspace whose VSchema
+   * was never applied). Never throws: per-keyspace and per-rule problems are recorded and raised
+   * by the lookups that hit them.
+   */
+  static build(srv: SrvVSchema | null, servedKeyspaces: readonly string[] = []): VSchema {
     const vs = new VSchema();
-    const keyspaces = srv?.keyspaces ?? {};
+    const keyspaces: Record<string, KeyspaceVSchema> = { ...(srv?.keyspaces ?? {}) };
+    for (const name of servedKeyspaces) keyspaces[name] ??= { sharded: false, vindexes: {}, tables: {}, require_explicit_routing: false };
     for (const name of Object.keys(keyspaces).sort()) vs.keyspaces.set(name, buildKeyspace(name, keyspaces[name]!));
     for (const ks of vs.keyspaces.values()) {
       if (ks.requireExplicitRouting) continue;
