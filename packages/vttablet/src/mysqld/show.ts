@@ -63,7 +63,8 @@ function nameFilter(like: string | undefined, where: string | undefined): ((name
 const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
 
 /** Recognizes a SHOW / DESCRIBE statement (comments stripped, no trailing `;`); undefined if it is not one. */
-export function planShow(text: string): ShowRunner | undefined {
+export function planShow(statement: string): ShowRunner | undefined {
+  const text = statement.replace(/(\slike\s+)"((?:[^"]|"")*)"$/is, (_, kw: string, p: string) => `${kw}'${p.replace(/""/g, '"').replace(/'/g, "''")}'`);
   let m: RegExpExecArray | null;
   if ((m = new RegExp(`^show\\s+(full\\s+)?tables(?:\\s+(?:from|in)\\s+${ID})?${LIKE}$`, 'is').exec(text))) {
     const full = !!m[1];

@@ -40,7 +40,7 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
   if (/^rollback(?:\s+work)?$/is.test(text)) return once(control((s) => s.rollback()));
   if (/^(?:lock\s+tables?|unlock\s+tables?)\b/is.test(text)) return once(() => emptyResult());
 
-  const ast = parse(sql);
+  const ast = parse(/^set\s/i.test(text) ? quoteOnOff(sql) : sql);
   switch (ast.type) {
     case 'select': {
       const texts = selectListTexts(sql);
@@ -100,6 +100,11 @@ function parse(sql: string): Statement {
     if (m) throw sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row ${m[1]}`);
     throw err;
   }
+}
+
+/** Quotes bare ON/OFF values in SET (node-sql-parser reads ON as a keyword there). */
+function quoteOnOff(sql: string): string {
+  return sql.replace(/(=\s*)(on|off)\b(?=\s*(?:,|;|$))/gi, "$1'$2'");
 }
 
 function control(action: (s: MysqlSession) => void): (s: MysqlSession) => Result {
