@@ -252,7 +252,8 @@ export function createMergeAggregate(name: AggregateName, opts: AggregateOptions
       }, () => (seen ? n : 0n));
     }
     case 'SUM': {
-      const s = new Sum(argType === Type.EXPRESSION ? Type.DECIMAL : argType);
+      // Partial sums of exact values arrive as DECIMAL text.
+      const s = new Sum(isFloat(argType) ? Type.FLOAT64 : Type.DECIMAL);
       return merger(aggregateResultType('SUM', argType), (v) => s.add(v), () => s.sum());
     }
     case 'MIN': case 'MAX': case 'GROUP_CONCAT': case 'BIT_AND': case 'BIT_OR': case 'BIT_XOR': {

@@ -22,7 +22,7 @@ import {
 } from './datetime.js';
 import type { ExprCompiler } from './expression.js';
 import { compileExists, identName } from './expression.js';
-import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, type JsonPath, type JsonValue } from './json.js';
+import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, sortedKeys, type JsonPath, type JsonValue } from './json.js';
 import type { Expr } from './parse.js';
 import { bytesToText, doubleToBigInt, isTrue, toBytes, toText } from './values.js';
 
@@ -978,7 +978,7 @@ def('json_keys', 1, 2, (args) => fN(args, Type.JSON, (vs) => {
     doc = found[0]!;
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return null;
-  return formatJson(Object.keys(doc));
+  return formatJson(sortedKeys(doc));
 }));
 def('json_quote', 1, 1, ([a]) => f1(a!, Type.JSON, (v) => formatJson(str(v))));
 

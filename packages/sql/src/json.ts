@@ -135,6 +135,11 @@ function keyOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
+/** An object's keys in MySQL's storage order (shorter first, then by bytes). */
+export function sortedKeys(o: JsonObject): string[] {
+  return Object.keys(o).sort(keyOrder);
+}
+
 /** Quotes a string as a JSON string literal. */
 export function quoteJsonString(s: string): string {
   return JSON.stringify(s);
@@ -152,7 +157,7 @@ export function formatJson(v: JsonValue): string {
   }
   if (typeof v === 'string') return quoteJsonString(v);
   if (Array.isArray(v)) return '[' + v.map(formatJson).join(', ') + ']';
-  const keys = Object.keys(v).sort(keyOrder);
+  const keys = sortedKeys(v);
   return '{' + keys.map((k) => quoteJsonString(k) + ': ' + formatJson(v[k]!)).join(', ') + '}';
 }
 
@@ -242,7 +247,7 @@ export function evalJsonPath(doc: JsonValue, path: JsonPath): JsonValue[] {
       } else if (leg.wildcard === 'cell') {
         if (Array.isArray(v)) next.push(...v);
       } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-        for (const k of Object.keys(v).sort(keyOrder)) next.push(v[k]!);
+        for (const k of sortedKeys(v)) next.push(v[k]!);
       }
     }
     cur = next;
