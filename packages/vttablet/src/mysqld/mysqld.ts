@@ -133,8 +133,10 @@ export class Mysqld {
           if (!key || current === undefined) {
             throw sqlError(ER.KEY_DOES_NOT_EXIST, `Can't find record in '${schema.name}'`);
           }
-          if (ch.after) local.update(t, key, current, ch.after as Row);
-          else local.delete(t, key);
+          if (ch.after) {
+            local.update(t, key, current, ch.after as Row);
+            raiseAutoIncrement(entry.data.counters, schema.autoIncrementColumn, ch.after);
+          } else local.delete(t, key);
         } else if (ch.after) {
           local.insert(t, ch.after as Row, t.data.newRowKey(ch.after as Row));
           raiseAutoIncrement(entry.data.counters, schema.autoIncrementColumn, ch.after);

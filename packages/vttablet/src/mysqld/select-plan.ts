@@ -37,7 +37,7 @@ export interface PlanContext {
 
 /** A compiled SELECT (or UNION): its result fields and a function producing its rows. */
 export interface SelectPlan {
-  /** Result metadata; shared by every execution, never to be mutated. */
+  /** Result metadata; the Field objects are frozen and shared by every execution (and with table maps). */
   readonly fields: Field[];
   /** Column types of the result (null where unknown), for derived tables. */
   readonly columnTypes: readonly (ColumnType | null)[];
@@ -76,10 +76,9 @@ export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectO
   const first = plans[0]!;
   for (const p of plans) {
     if (p.fields.length !== first.fields.length) {
-      throw sqlError(ER.WRONG_VALUE_COUNT, 'The used SELECT statements have a different number of columns');
+      throw sqlError([1222, '21000'], 'The used SELECT statements have a different number of columns');
     }
   }
-  const width = first.fields.length;
   const outScope: ExprScope = {
     column(table, name) {
       const i = first.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
@@ -250,12 +249,12 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     projections.push({ index: -1, expr });
     if (it.direct) {
       const c = layout.sources[it.direct.source]!.columns[it.direct.column]!;
-      fields.push(it.name === c.field.name ? c.field : { ...c.field, name: it.name });
+      fields.push(it.name === c.field.name ? c.field : Object.freeze({ ...c.field, name: it.name }));
       columnTypes.push(c.columnType);
     } else {
       const agg = it.ast.type === 'aggr_func' ? aggIndex.get(it.ast) : undefined;
       const type = agg !== undefined ? createAggregate(aggSpecs[agg]!.name, aggOptions(aggSpecs[agg]!)).type : expr.columnType ?? expr.type;
-      fields.push(resultField(it.name, type));
+      fields.push(Object.freeze(resultField(it.name, type)));
       columnTypes.push(expr.columnType ?? null);
     }
   }
@@ -383,7 +382,7 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
       source = {
         alias,
         offset,
-        columns: plan.fields.map((f, i) => ({ name: f.name, field: { ...f, table: alias }, columnType: plan.columnTypes[i] ?? null })),
+        columns: plan.fields.map((f, i) => ({ name: f.name, field: Object.freeze({ ...f, table: alias }), columnType: plan.columnTypes[i] ?? null })),
       };
     } else {
       const name = tableNameOf(item, ctx.database);
@@ -396,7 +395,7 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
         entry,
         columns: schema.columns.map((c, i) => {
           const f = schema.field(i);
-          return { name: c.name, field: alias === f.table ? f : { ...f, table: alias }, columnType: c.columnType };
+          return { name: c.name, field: alias === f.table ? f : Object.freeze({ ...f, table: alias }), columnType: c.columnType };
         }),
       };
     }

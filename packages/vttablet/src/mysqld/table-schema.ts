@@ -67,7 +67,7 @@ export class TableSchema implements TableDefinition {
   readonly secondaryIndexes: readonly IndexDef[];
   /** Position of the AUTO_INCREMENT column, -1 if none. */
   readonly autoIncrementColumn: number;
-  /** The binlog table map of this schema version; row images are in its `fields` order. */
+  /** The binlog table map of this schema version (frozen); row images are in its `fields` order. */
   readonly tableMap: TableMap;
   /** Comparator of row keys (primary key tuples, or `[rowId]`). */
   readonly compareKeys: KeyCompare;
@@ -93,13 +93,13 @@ export class TableSchema implements TableDefinition {
     this.compareIndexKeys = this.secondaryIndexes.map((ix) =>
       keyComparator([...ix.columns.map((c) => def.columns[c]!.columnType), ...keyTypes]),
     );
-    this.tableMap = {
+    this.tableMap = Object.freeze({
       id: tableMapId,
       database: def.database,
       name: def.name,
-      fields: def.columns.map((_, i) => this.fieldOf(i)),
-      pkColumns: this.primaryKey ? [...this.primaryKey.columns] : [],
-    };
+      fields: Object.freeze(def.columns.map((_, i) => Object.freeze(this.fieldOf(i)))),
+      pkColumns: Object.freeze(this.primaryKey ? [...this.primaryKey.columns] : []),
+    });
   }
 
   /** Position of a column by name (case-insensitive), -1 if none. */
