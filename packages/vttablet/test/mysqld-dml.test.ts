@@ -102,6 +102,27 @@ describe('mysqld: INSERT / REPLACE / UPDATE / DELETE', () => {
     expect(session.execute('delete from t').rowsAffected).toBe(2);
   });
 
+  it('updates and deletes across joined tables', () => {
+    const { session } = setup();
+    run(
+      session,
+      "insert into t(name, qty) values ('a', 1), ('b', 2), ('c', 3)",
+      'create table o (oid int primary key, tid bigint, amount int)',
+      'insert into o values (1, 1, 10), (2, 1, 20), (3, 3, 30)',
+    );
+    let r = session.execute('update t join o on o.tid = t.id set t.qty = t.qty + o.amount, o.amount = 0 where o.amount >= 20');
+    expect(r).toMatchObject({ rowsAffected: 4, info: 'Rows matched: 4  Changed: 4  Warnings: 0' });
+    expect(rowsOf(session, 'select id, qty from t')).toEqual([['1', '21'], ['2', '2'], ['3', '33']]);
+    expect(rowsOf(session, 'select oid, amount from o')).toEqual([['1', '10'], ['2', '0'], ['3', '0']]);
+    r = session.execute('delete t, o from t join o on o.tid = t.id where o.oid = 1');
+    expect(r.rowsAffected).toBe(2);
+    expect(rowsOf(session, 'select id from t')).toEqual([['2'], ['3']]);
+    expect(rowsOf(session, 'select oid from o')).toEqual([['2'], ['3']]);
+    r = session.execute('delete o from o left join t on o.tid = t.id where t.id is null');
+    expect(r.rowsAffected).toBe(1);
+    expect(rowsOf(session, 'select oid from o')).toEqual([['3']]);
+  });
+
   it('stores rows coerced to the column types', () => {
     const { session } = newServer();
     run(session, 'create table v (id int primary key, d decimal(6,2), b varbinary(10), dt datetime, f double, e enum("x","y"))');

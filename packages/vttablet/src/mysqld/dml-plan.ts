@@ -9,7 +9,7 @@ import { functionName, identName, tableNameOf } from './ast-names.js';
 import { conjuncts, containsSubquery, rewriteExpr, walkExpr } from './ast-walk.js';
 import type { TableEntry } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
-import { compileSelect, type PlanContext } from './select-plan.js';
+import { compileJoinScan, compileSelect, type JoinScan, type PlanContext } from './select-plan.js';
 import { SourceLayout, type Source } from './source-scope.js';
 import { raiseAutoIncrement, rowsIdentical } from './table-data.js';
 import type { ColumnDef, Key, Row, TableSchema } from './table-schema.js';
@@ -345,10 +345,10 @@ function matchingRows(target: SingleTableTarget, t: TxTable, env: EvalEnv): [Key
   return rows;
 }
 
-/** Compiles a single-table UPDATE. Multi-table UPDATE is SqlError 1235. */
+/** Compiles UPDATE (single-table with ORDER BY / LIMIT, or multi-table over joins). */
 export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
   const tables = ast.table as { db?: unknown; table?: unknown; as?: unknown; join?: unknown }[];
-  if (tables.length !== 1 || ast.from) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'multi-table UPDATE'");
+  if (tables.length !== 1 || ast.from) return compileMultiUpdate(ast, ctx);
   const target = compileTarget(tables[0]!, ast, ctx);
   const schema = target.entry.schema;
   const scope = target.layout.scope({ clause: 'field list' });
@@ -387,13 +387,11 @@ function updateRow(tx: Transaction, t: TxTable, key: Key, before: Row, after: Ro
   raiseAutoIncrement(t.data.counters, t.schema.autoIncrementColumn, after);
 }
 
-/** Compiles a single-table DELETE. Multi-table DELETE is SqlError 1235. */
+/** Compiles DELETE (single-table with ORDER BY / LIMIT, or multi-table over joins). */
 export function compileDelete(ast: Statement, ctx: PlanContext): DmlRunner {
   const from = ast.from as { db?: unknown; table?: unknown; as?: unknown; join?: unknown }[];
   const targets = (ast.table ?? []) as { addition?: boolean }[];
-  if (from.length !== 1 || targets.some((t) => !t.addition)) {
-    throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'multi-table DELETE'");
-  }
+  if (from.length !== 1 || targets.some((t) => !t.addition)) return compileMultiDelete(ast, ctx);
   const target = compileTarget(from[0]!, ast, ctx);
   return (session, bindVars) =>
     session.runWrite((tx) => {
@@ -401,6 +399,97 @@ export function compileDelete(ast: Statement, ctx: PlanContext): DmlRunner {
       const t = tx.write(target.entry);
       let deleted = 0;
       for (const [key] of matchingRows(target, t, env)) if (tx.delete(t, key) !== undefined) deleted++;
+      return { fields: [], rows: [], rowsAffected: deleted, insertId: 0n };
+    });
+}
+
+/** A multi-table statement's target: a base table of the join, by source position. */
+function targetSource(scan: JoinScan, source: number, statement: string): { entry: TableEntry; offset: number; width: number } {
+  const s = scan.layout.sources[source]!;
+  if (!s.entry) throw sqlError([1288, 'HY000'], `The target table ${s.alias} of the ${statement} is not updatable`);
+  return { entry: s.entry, offset: s.offset, width: s.columns.length };
+}
+
+/** The stored row of a target in a combined row and its row key; undefined for an outer-join miss. */
+function targetRow(t: TxTable, combined: readonly SqlValue[], offset: number, width: number): [Key, Row] | undefined {
+  const part = combined.slice(offset, offset + width);
+  const key = t.data.keyOfStoredRow(part);
+  if (key === undefined) return undefined;
+  const row = t.data.get(key);
+  return row === undefined ? undefined : [key, row];
+}
+
+function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
+  const scan = compileJoinScan(ast.table, ast.where as Expr | null | undefined, ctx);
+  const scope = scan.scope('field list');
+  const assignments = (ast.set as { column: unknown; value: Expr; table?: unknown }[]).map((a) => {
+    const table = identName(a.table) || null;
+    const name = identName(a.column);
+    const r = scan.layout.resolve(table, name, 'field list');
+    if (!r) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in 'field list'`);
+    return { source: r.source, column: r.column, expr: compileExpr(a.value, scope) };
+  });
+  const targets = [...new Set(assignments.map((a) => a.source))].map((source) => ({
+    source,
+    ...targetSource(scan, source, 'UPDATE'),
+    assignments: assignments.filter((a) => a.source === source),
+  }));
+  return (session, bindVars) =>
+    session.runWrite((tx) => {
+      const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
+      const now = session.now();
+      const combinedRows = scan.rows(session, bindVars);
+      let matched = 0;
+      let changed = 0;
+      for (const target of targets) {
+        const t = tx.write(target.entry);
+        const schema = t.schema;
+        const assigned = new Set(target.assignments.map((a) => a.column));
+        const done = new Set<string>();
+        const updates: [Key, Row, Row][] = [];
+        for (const combined of combinedRows) {
+          const hit = targetRow(t, combined, target.offset, target.width);
+          if (!hit) continue;
+          const id = JSON.stringify(hit[0], (_, v) => (typeof v === 'bigint' ? `${v}n` : v));
+          if (done.has(id)) continue;
+          done.add(id);
+          matched++;
+          env.row = combined;
+          const row = hit[1].slice();
+          for (const a of target.assignments) row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1);
+          touchOnUpdate(schema, row, hit[1], assigned, now);
+          if (!rowsIdentical(row, hit[1])) updates.push([hit[0], hit[1], row]);
+        }
+        for (const [key, before, after] of updates) {
+          updateRow(tx, t, key, before, after);
+          changed++;
+        }
+      }
+      return { fields: [], rows: [], rowsAffected: changed, insertId: 0n, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: 0` };
+    });
+}
+
+function compileMultiDelete(ast: Statement, ctx: PlanContext): DmlRunner {
+  const scan = compileJoinScan(ast.from, ast.where as Expr | null | undefined, ctx);
+  const targets = ((ast.table ?? []) as { db?: unknown; table?: unknown }[]).map((t) => {
+    const alias = identName(t.table);
+    const source = scan.layout.sourceIndex(alias);
+    if (source < 0) throw sqlError([1109, '42S02'], `Unknown table '${alias}' in MULTI DELETE`);
+    return targetSource(scan, source, 'DELETE');
+  });
+  return (session, bindVars) =>
+    session.runWrite((tx) => {
+      const combinedRows = scan.rows(session, bindVars);
+      let deleted = 0;
+      for (const target of targets) {
+        const t = tx.write(target.entry);
+        const keys: Key[] = [];
+        for (const combined of combinedRows) {
+          const hit = targetRow(t, combined, target.offset, target.width);
+          if (hit) keys.push(hit[0]);
+        }
+        for (const key of keys) if (tx.delete(t, key) !== undefined) deleted++;
+      }
       return { fields: [], rows: [], rowsAffected: deleted, insertId: 0n };
     });
 }

@@ -784,3 +784,36 @@ function compileSubquery(sub: Statement, ctx: PlanContext, scopeFor: () => ExprS
     return plan.execute(env.session as ExecSession, bv);
   };
 }
+
+/** A compiled FROM (with joins) and WHERE, for multi-table UPDATE and DELETE. */
+export interface JoinScan {
+  readonly layout: SourceLayout;
+  /** An ExprScope over the combined row for one clause. */
+  scope(clause: string): ExprScope;
+  /** The WHERE-filtered combined rows (each source's columns at its offset; NULLs for outer-join misses). */
+  rows(session: ExecSession, bindVars: BindVars): SqlValue[][];
+}
+
+/** Compiles FROM items and a WHERE condition into a {@link JoinScan}. */
+export function compileJoinScan(from: unknown, whereAst: Expr | null | undefined, ctx: PlanContext): JoinScan {
+  const { steps, layout } = compileFrom(from, ctx, undefined);
+  const scope = (clause: string): ExprScope => {
+    const s: ExprScope = layout.scope({ clause, subquery: (sub) => compileSubquery(sub, ctx, () => s) });
+    return s;
+  };
+  const where = whereAst ? compileExpr(whereAst, scope('where clause')) : null;
+  planAccessPaths(steps, layout, conjuncts(whereAst), scope('where clause'));
+  return {
+    layout,
+    scope,
+    rows(session, bindVars) {
+      const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
+      const out: SqlValue[][] = [];
+      sourceRows(steps, layout, where, env, session, false, (row) => {
+        out.push(row.length === layout.width ? (row as SqlValue[]) : row.slice());
+        return true;
+      });
+      return out;
+    },
+  };
+}
