@@ -442,6 +442,27 @@ class ExecutorVCursor implements VCursor {
     return Promise.all(queries.map((q) => this.executeShard(q, access)));
   }
 
+  async executeShardAtomically(shard: ServingShard, queries: ShardQuery[], access: QueryAccess): Promise<Result[]> {
+    const session = this.session;
+    const results: Result[] = [];
+    if (queries.length === 1 || this.tabletType !== TabletType.PRIMARY || session.inTransaction || !session.autocommit) {
+      for (const q of queries) results.push(await this.executeShard(q, access));
+      return results;
+    }
+    const target: Target = { keyspace: shard.keyspace, shard: shard.name, tablet_type: this.tabletType, cell: this.ex.opts.cell };
+    for (const q of queries) this.ex.checkShard(target, shard, access, q);
+    const gateway = this.ex.opts.gateway;
+    const { transactionId, alias } = await gateway.begin(target);
+    try {
+      for (const q of queries) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, alias));
+      await gateway.commit(target, transactionId, alias);
+    } catch (err) {
+      await gateway.rollback(target, transactionId, alias).catch(() => undefined);
+      throw err;
+    }
+    return results;
+  }
+
   async nextSequenceIds(sequence: TableModel, count: number): Promise<bigint> {
     const shard = this.resolver.shards(sequence.keyspace.name, TabletType.PRIMARY)[0];
     if (!shard) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${sequence.keyspace.name} has no shards`);

@@ -52,25 +52,26 @@ export class Insert implements Primitive {
     const o = this.opts;
     const generated = o.autoIncrement ? await this.generateIds(vc, bindVars) : undefined;
     const all = vc.resolver.shards(o.keyspace, vc.tabletType);
-    if (o.mode !== 'sharded') {
-      const targets = o.mode === 'reference' ? all : all.slice(0, 1);
+    let groups: Map<ServingShard, number[]>;
+    if (o.mode === 'sharded') {
+      groups = this.groupByShard(vc, bindVars, generated);
+    } else {
       const rowIdx = o.rows.map((_, i) => i);
-      const queries = targets.map((shard) => (generated ? this.shardQuery(shard, rowIdx, bindVars, generated) : { shard, sql: o.passthroughQuery, bindVars }));
+      groups = new Map((o.mode === 'reference' ? all : all.slice(0, 1)).map((shard) => [shard, rowIdx]));
+    }
+    if (!generated && (groups.size === 1 || o.mode === 'reference')) {
+      const queries = [...groups.keys()].map((shard) => ({ shard, sql: o.passthroughQuery, bindVars }));
       const results = queries.length === 1 ? [await vc.executeShard(queries[0]!, o.access)] : await vc.executeShards(queries, o.access);
-      return this.combine(results, generated, o.mode === 'reference');
+      return this.combine(results.map((r) => [r]), undefined, o.mode === 'reference');
     }
-    const groups = this.groupByShard(vc, bindVars, generated);
-    if (groups.size === 1 && !generated) {
-      const shard = groups.keys().next().value!;
-      return this.combine([await vc.executeShard({ shard, sql: o.passthroughQuery, bindVars }, o.access)], undefined, false);
-    }
-    const queries: ShardQuery[] = [];
+    const perShard: Promise<Result[]>[] = [];
     for (const shard of all) {
       const rows = groups.get(shard);
-      if (rows) queries.push(this.shardQuery(shard, rows, bindVars, generated));
+      if (!rows) continue;
+      const queries = binaryChunks(rows).map((chunk) => this.shardQuery(shard, chunk, bindVars, generated));
+      perShard.push(vc.executeShardAtomically(shard, queries, o.access));
     }
-    const results = queries.length === 1 ? [await vc.executeShard(queries[0]!, o.access)] : await vc.executeShards(queries, o.access);
-    return this.combine(results, generated, false);
+    return this.combine(await Promise.all(perShard), generated, o.mode === 'reference');
   }
 
   /** Fills missing/NULL auto-increment values from the sequence; returns row → id for the generated ones. */
@@ -134,18 +135,37 @@ export class Insert implements Primitive {
     return { shard, sql: sql + o.tail, bindVars: vars };
   }
 
-  private combine(results: Result[], generated: Map<number, bigint> | undefined, sameOnEveryShard: boolean): Result {
-    if (results.length === 1 && !generated) return results[0]!;
+  /** Sums rows affected (per shard; only the first shard's for reference tables, where every shard does the same) and picks the insert id. */
+  private combine(perShard: Result[][], generated: Map<number, bigint> | undefined, sameOnEveryShard: boolean): Result {
+    if (perShard.length === 1 && perShard[0]!.length === 1 && !generated) return perShard[0]![0]!;
     let rowsAffected = 0;
     let insertId = 0n;
-    if (sameOnEveryShard) rowsAffected = results[0]?.rowsAffected ?? 0;
-    for (const r of results) {
-      if (!sameOnEveryShard) rowsAffected += r.rowsAffected;
-      if (insertId === 0n && r.insertId) insertId = r.insertId;
-    }
+    perShard.forEach((results, i) => {
+      for (const r of results) {
+        if (!sameOnEveryShard || i === 0) rowsAffected += r.rowsAffected;
+        if (insertId === 0n && r.insertId) insertId = r.insertId;
+      }
+    });
     if (generated) insertId = generated.values().next().value!;
     return { fields: [], rows: [], rowsAffected, insertId };
   }
+}
+
+/**
+ * Splits row indexes into chunks whose sizes are distinct powers of two (largest first), so the
+ * generated statement texts repeat across executions and tablets reuse their cached plans.
+ */
+export function binaryChunks(rows: number[]): number[][] {
+  const out: number[][] = [];
+  let start = 0;
+  let left = rows.length;
+  for (let size = 1 << (31 - Math.clz32(left || 1)); left > 0; size >>= 1) {
+    if (left < size) continue;
+    out.push(rows.slice(start, start + size));
+    start += size;
+    left -= size;
+  }
+  return out;
 }
 
 function bindValue(bindVars: BindVars, name: string): SqlValue {

@@ -34,6 +34,11 @@ export interface VCursor {
   executeShard(q: ShardQuery, access: QueryAccess): Promise<Result>;
   /** Runs queries on several shards concurrently; results come back in the order of `queries`. */
   executeShards(queries: ShardQuery[], access: QueryAccess): Promise<Result[]>;
+  /**
+   * Runs several queries on one shard as one unit: inside the session's transaction if there is
+   * one, else in a transaction of their own (all or nothing). Results come back in order.
+   */
+  executeShardAtomically(shard: ServingShard, queries: ShardQuery[], access: QueryAccess): Promise<Result[]>;
   /** Reserves `count` consecutive ids from a sequence table and returns the first. */
   nextSequenceIds(sequence: TableModel, count: number): Promise<bigint>;
 }
