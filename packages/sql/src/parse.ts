@@ -4,6 +4,7 @@
  */
 import pkg from 'node-sql-parser/build/mysql.js';
 import { ER, sqlError } from '@vtsim/proto';
+import { parseSimpleInsert } from './fast-insert.js';
 
 /** A node of node-sql-parser's AST (loosely typed: `type` names the node kind). */
 export type Expr = { type: string; [k: string]: any };
@@ -17,13 +18,19 @@ const PARSE_OPTIONS = { database: 'MySQL' };
 /** Maximum number of distinct SQL texts whose ASTs stay cached. */
 export const PARSE_CACHE_SIZE = 10_000;
 
+/** Texts longer than this (bulk inserts) are parsed every time rather than cached. */
+const CACHEABLE_LENGTH = 4096;
+
+const INSERT_PREFIX = /^\s*insert\s/i;
+
 const cache = new Map<string, Statement[]>();
 
 /**
  * Parses SQL text holding one or more `;`-separated statements.
  *
  * The returned arrays and ASTs are cached and shared between all callers (the cache is an LRU of
- * {@link PARSE_CACHE_SIZE} texts): callers must never mutate them; copy what you need to change.
+ * {@link PARSE_CACHE_SIZE} texts of up to 4 KiB): callers must never mutate them; copy what you need to
+ * change. Plain multi-row `INSERT … VALUES` of literals takes a fast path with the same AST shape.
  * Throws SqlError 1064 (42000) `syntax error at position <n> near '<token>'` (Vitess's shape: n is the
  * 1-based offset just past the offending token; at the end of the text there is no `near`), and
  * 1065 `Query was empty` for text with no statement.
@@ -35,16 +42,20 @@ export function parseStatements(sql: string): Statement[] {
     cache.set(sql, hit);
     return hit;
   }
-  let ast: Statement | Statement[];
-  try {
-    ast = parser.astify(sql, PARSE_OPTIONS) as unknown as Statement | Statement[];
-  } catch (e) {
-    throw syntaxError(sql, e);
+  let ast: Statement | Statement[] | null = INSERT_PREFIX.test(sql) ? parseSimpleInsert(sql) : null;
+  if (ast === null) {
+    try {
+      ast = parser.astify(sql, PARSE_OPTIONS) as unknown as Statement | Statement[];
+    } catch (e) {
+      throw syntaxError(sql, e);
+    }
   }
   const list = Object.freeze(Array.isArray(ast) ? ast : [ast]) as Statement[];
   if (list.length === 0) throw sqlError(ER.EMPTY_QUERY, 'Query was empty');
-  cache.set(sql, list);
-  if (cache.size > PARSE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  if (sql.length <= CACHEABLE_LENGTH) {
+    cache.set(sql, list);
+    if (cache.size > PARSE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  }
   return list;
 }
 
@@ -68,6 +79,8 @@ export function clearParseCache(): void {
 /** Converts a parser failure into Vitess's syntax error, naming the token at the failure offset. */
 function syntaxError(sql: string, e: unknown): Error {
   const offset: unknown = (e as { location?: { start?: { offset?: unknown } } })?.location?.start?.offset;
+  const countMismatch = e instanceof Error ? /column count doesn't match value count at row (\d+)/i.exec(e.message) : null;
+  if (countMismatch) return sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row ${countMismatch[1]}`);
   if (typeof offset !== 'number') {
     return sqlError(ER.PARSE_ERROR, `syntax error: ${e instanceof Error ? e.message : String(e)}`);
   }
