@@ -2,7 +2,7 @@
  * MysqlSession: one client connection to a simulated mysqld: current database, autocommit and the
  * open transaction, session and user variables. Statements run synchronously, one at a time.
  */
-import { ER, sqlError, SqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
+import { ER, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
 import type { SessionContext } from '@vtsim/sql';
 import type { TableEntry } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
@@ -179,9 +179,4 @@ export class MysqlSession implements SessionContext, ExecSession {
     this.tx = new Transaction();
     return this.tx;
   }
-}
-
-/** True if an error is a SqlError with the given errno. */
-export function isSqlError(err: unknown, errno: number): err is SqlError {
-  return err instanceof SqlError && err.errno === errno;
 }

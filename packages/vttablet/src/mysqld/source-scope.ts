@@ -2,9 +2,8 @@
  * Name resolution for a statement's FROM sources: the row layout (every source's columns side by side
  * in FROM order) and the ExprScope that compiles column references against it, per SQL clause.
  */
-import { ER, sqlError, type Field } from '@vtsim/proto';
+import { ER, sqlError, type Field, type SqlValue } from '@vtsim/proto';
 import type { ColumnType, EvalEnv, Expr, ExprScope, Statement } from '@vtsim/sql';
-import type { SqlValue } from '@vtsim/proto';
 import type { TableEntry } from './catalog.js';
 
 /** One column a source provides. */
