@@ -17,6 +17,11 @@ export interface ExprScope {
   aggregate?(node: Expr): number;
   /** Compiles a subquery into a function returning its rows; absent → subqueries are SqlError 1235. */
   subquery?(ast: Statement): (env: EvalEnv) => SqlValue[][];
+  /**
+   * Resolves `VALUES(col)` inside `ON DUPLICATE KEY UPDATE` to the index in {@link EvalEnv.row} holding
+   * the value the row would have inserted; absent → VALUES() is SqlError 1235.
+   */
+  insertValue?(column: string): { index: number; type: ColumnType | null };
   /** The session's current database at compile time, for error messages (`FUNCTION db.f does not exist`). */
   database?: string;
 }

@@ -15,7 +15,7 @@ import { formatDecimal, parseDecimal } from './decimal.js';
 import { formatDate, formatDateTime, formatTime, parseDateTime, parseTime } from './datetime.js';
 import { compileFunction, convertToType, dateArithmetic, jsonExtract, jsonUnquote } from './functions.js';
 import { likeMatcher, regexpMatcher, type Matcher } from './like.js';
-import { stringValue, type Expr, type Statement } from './parse.js';
+import { identName, stringValue, type Expr, type Statement } from './parse.js';
 import { INT64_RANGE, MAX_UINT64, isTrue, toText } from './values.js';
 import { aggregateCall, aggregateResultType, isAggregateNode } from './aggregate.js';
 
@@ -49,17 +49,6 @@ function unsupported(what: string): SqlError {
   return sqlError(ER.NOT_SUPPORTED_YET, `This version of vtsim doesn't yet support '${what}'`);
 }
 
-/** Reads an identifier that node-sql-parser gives either as a string or as a quoted-string node. */
-export function identName(x: unknown): string {
-  if (typeof x === 'string') return x;
-  if (x && typeof x === 'object') {
-    const o = x as { expr?: { value?: unknown }; value?: unknown };
-    if (o.expr && typeof o.expr.value === 'string') return o.expr.value;
-    if (typeof o.value === 'string') return o.value;
-  }
-  return String(x);
-}
-
 function compileNode(node: Expr, c: ExprCompiler): CompiledExpr {
   if (node.type === undefined && node.ast) return compileScalarSubquery(node.ast, c);
   switch (node.type) {
@@ -89,7 +78,10 @@ function compileNode(node: Expr, c: ExprCompiler): CompiledExpr {
     case 'binary_expr': return compileBinary(node, c);
     case 'unary_expr': return compileUnary(node, c);
     case 'case': return compileCase(node, c);
-    case 'function': return isAggregateNode(node) ? compileAggregate(node, c) : compileFunction(node, c);
+    case 'function':
+      if (isAggregateNode(node)) return compileAggregate(node, c);
+      if (isExistsCall(node)) return compileExists(node.args.value[0].ast, c, false);
+      return compileFunction(node, c);
     case 'aggr_func': return compileAggregate(node, c);
     case 'cast': return compileCast(node, c);
     case 'extract': return compileFunction({ type: 'function', name: { name: [{ value: 'extract' }] }, args: { type: 'expr_list', value: [{ type: 'origin', value: node.args.field }, node.args.source] } }, c);
@@ -472,8 +464,13 @@ function compileScalarSubquery(ast: Statement, c: ExprCompiler): CompiledExpr {
   }, Type.EXPRESSION);
 }
 
+function isExistsCall(node: Expr): boolean {
+  const name = node.name?.name;
+  return name?.length === 1 && String(name[0].value).toLowerCase() === 'exists' && node.args?.value?.length === 1 && !!node.args.value[0].ast;
+}
+
 /** EXISTS (subquery) / NOT EXISTS (subquery). */
-export function compileExists(ast: Statement, c: ExprCompiler, not: boolean): CompiledExpr {
+function compileExists(ast: Statement, c: ExprCompiler, not: boolean): CompiledExpr {
   const run = subqueryRunner(ast, c);
   return typed((env) => bool((run(env).length > 0) !== not), Type.INT64);
 }
@@ -529,7 +526,7 @@ function compileRegexp(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr 
 }
 
 /** Memoizes the matcher of the last pattern seen (patterns are usually constant). */
-export function cachedMatcher(build: (pattern: string) => Matcher): (pattern: string) => Matcher {
+function cachedMatcher(build: (pattern: string) => Matcher): (pattern: string) => Matcher {
   let lastPattern: string | null = null;
   let last: Matcher | null = null;
   return (p) => {

@@ -21,9 +21,8 @@ import {
   monthsBetween, parseDateTime, parseTime, weekday, type DateTime, type IntervalUnit,
 } from './datetime.js';
 import type { ExprCompiler } from './expression.js';
-import { compileExists, identName } from './expression.js';
 import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, sortedKeys, type JsonPath, type JsonValue } from './json.js';
-import type { Expr } from './parse.js';
+import { identName, type Expr } from './parse.js';
 import { bytesToText, doubleToBigInt, isTrue, toBytes, toText } from './values.js';
 
 type NonNull = Exclude<SqlValue, null>;
@@ -179,9 +178,6 @@ function paramCount(written: string): SqlError {
 function compileSpecial(name: string, args: Expr[], call: FnCall): CompiledExpr | null {
   const { c } = call;
   switch (name) {
-    case 'exists':
-      if (args.length !== 1 || !args[0]!.ast) throw paramCount(call.written);
-      return compileExists(args[0]!.ast, c, false);
     case 'trim': return compileTrim(args, call);
     case 'position': {
       const inExpr = args[0];
@@ -220,8 +216,13 @@ function compileSpecial(name: string, args: Expr[], call: FnCall): CompiledExpr 
       return timestampDiff(unitName(args[0]!), c.compile(args[1]!), c.compile(args[2]!));
     }
     case 'extract': return extract(unitName(args[0]!), c.compile(args[1]!));
-    case 'values':
-      throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'VALUES() outside ON DUPLICATE KEY UPDATE'");
+    case 'values': {
+      const col = args[0];
+      if (args.length !== 1 || col?.type !== 'column_ref') throw paramCount(call.written);
+      if (!c.scope.insertValue) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'VALUES() outside ON DUPLICATE KEY UPDATE'");
+      const { index, type } = c.scope.insertValue(identName(col.column));
+      return typed((env) => env.row[index]!, type ? type.type : Type.EXPRESSION, type ?? undefined);
+    }
     default: return null;
   }
 }
@@ -542,11 +543,12 @@ function toDoubleTyped(v: NonNull, t: Type): number {
 
 def('sqrt', 1, 1, doubleFn((x) => (x < 0 ? null : Math.sqrt(x))));
 def('exp', 1, 1, doubleFn((x) => Math.exp(x)));
-def('ln', 1, 1, doubleFn((x) => (x <= 0 ? null : Math.log(x))));
 def('log2', 1, 1, doubleFn((x) => (x <= 0 ? null : Math.log2(x))));
 def('log10', 1, 1, doubleFn((x) => (x <= 0 ? null : Math.log10(x))));
-def('log', 1, 2, (args) => {
-  if (args.length === 1) return doubleFn((x) => (x <= 0 ? null : Math.log(x)))(args, undefined as unknown as FnCall);
+const naturalLog = doubleFn((x) => (x <= 0 ? null : Math.log(x)));
+def('ln', 1, 1, naturalLog);
+def('log', 1, 2, (args, call) => {
+  if (args.length === 1) return naturalLog(args, call);
   return f2(args[0]!, args[1]!, Type.FLOAT64, (b, x) => {
     const base = toDoubleTyped(b, args[0]!.type);
     const y = toDoubleTyped(x, args[1]!.type);

@@ -138,3 +138,14 @@ export function stringValue(node: Expr): string {
   }
   return out;
 }
+
+/** Reads an identifier that node-sql-parser gives either as a string or as a quoted-string node. */
+export function identName(x: unknown): string {
+  if (typeof x === 'string') return x;
+  if (x && typeof x === 'object') {
+    const o = x as { expr?: { value?: unknown }; value?: unknown };
+    if (o.expr && typeof o.expr.value === 'string') return o.expr.value;
+    if (typeof o.value === 'string') return o.value;
+  }
+  return String(x);
+}

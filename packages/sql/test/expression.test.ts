@@ -255,6 +255,18 @@ describe('subqueries and aggregates through the scope', () => {
   });
 });
 
+describe('VALUES() in ON DUPLICATE KEY UPDATE', () => {
+  it('reads the would-be-inserted value through the scope', () => {
+    const ast = parseStatement('insert into t (a) values (1) on duplicate key update a = a + values(a)').on_duplicate_update.set[0].value;
+    const f = compileExpr(ast, {
+      column: () => ({ index: 0, type: colType('int') }),
+      insertValue: (name) => ({ index: name === 'a' ? 1 : -1, type: colType('int') }),
+    });
+    expect(f({ row: [10n, 5n], bindVars: {}, session: testSession() })).toBe(15n);
+    expect(errorOf(() => compile('values(a)', [{ name: 'a', type: 'int' }])).errno).toBe(1235);
+  });
+});
+
 describe('errors for unknown functions and arity', () => {
   it('1305 and 1582', () => {
     const e = errorOf(() => compile('frobnicate(1)'));
