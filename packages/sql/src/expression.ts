@@ -601,7 +601,7 @@ function compileUnary(node: Expr, c: ExprCompiler): CompiledExpr {
     case '-': {
       const t = v.type;
       const text = () => renderExpr(node);
-      const type = isUnsignedType(t) ? Type.INT64 : t === Type.DECIMAL || t === Type.EXPRESSION || isIntType(t) ? (isIntType(t) ? Type.INT64 : t) : Type.FLOAT64;
+      const type = isIntType(t) ? Type.INT64 : t === Type.DECIMAL || t === Type.EXPRESSION ? t : Type.FLOAT64;
       return typed((env) => negate(v(env), t, text), type);
     }
     case '+': return v;

@@ -13,7 +13,7 @@ import {
   constant, isBinaryType, isDynamicType, isIntType, typed, unifyTypes, type CompiledExpr, type EvalEnv,
 } from './compiled-expr.js';
 import {
-  ceilDecimal, decimalFromBigInt, floorDecimal, formatDecimal, roundDecimal, truncateDecimal, type Decimal,
+  ceilDecimal, decimalFromBigInt, decimalFromDouble, floorDecimal, formatDecimal, roundDecimal, truncateDecimal, type Decimal,
 } from './decimal.js';
 import {
   DAY_NAMES, MONTH_NAMES, addInterval, dateFormat, dateTimeFromMicros, dateTimeFromNumber, dateTimeToMicros, dayOfYear,
@@ -126,7 +126,7 @@ export function convertToType(e: CompiledExpr, to: Type): CompiledExpr {
   else if (to === Type.DECIMAL) {
     conv = (v) => {
       const n = numeric(v, from);
-      return n.k === 0 ? n.v.toString() : n.k === 1 ? formatDecimal(n.v) : castValue(n.v, Type.FLOAT64, { kind: 'DECIMAL', length: 65, scale: Math.min(30, fractionDigits(String(n.v))) });
+      return n.k === 0 ? n.v.toString() : n.k === 1 ? formatDecimal(n.v) : Number.isFinite(n.v) ? formatDecimal(decimalFromDouble(n.v)) : null;
     };
   } else if (to === Type.FLOAT64) {
     conv = (v) => {
