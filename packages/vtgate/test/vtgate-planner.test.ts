@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { TabletType, Type, parseKeyspaceVSchema, type Result, type SqlValue } from '@vtsim/proto';
+import { resultField } from '@vtsim/sql';
+import { binaryChunks, Insert } from '../src/engine/insert.js';
+import { Route } from '../src/engine/route.js';
+import { divideDecimal, mergeResults, type MergeSpec } from '../src/engine/scatter-merge.js';
+import { normalize } from '../src/normalizer.js';
+import type { PlanContext } from '../src/planner/plan.js';
+import { buildPlan } from '../src/planner/planner.js';
+import { insertText, selectText, stripQualifiers } from '../src/planner/query-text.js';
+import { VSchema } from '../src/vschema.js';
+
+const vschema = VSchema.build({
+  keyspaces: {
+    commerce: parseKeyspaceVSchema({ tables: { customer_seq: { type: 'sequence' }, product: {} } }),
+    customer: parseKeyspaceVSchema({
+      sharded: true,
+      vindexes: { hash: { type: 'hash' } },
+      tables: {
+        customer: { column_vindexes: [{ column: 'customer_id', name: 'hash' }], auto_increment: { column: 'customer_id', sequence: 'customer_seq' } },
+        corder: { column_vindexes: [{ column: 'customer_id', name: 'hash' }] },
+        zip: { type: 'reference' },
+      },
+    }),
+  },
+  routing_rules: { rules: [] },
+});
+const ctx = (keyspace: string): PlanContext => ({ vschema, keyspace, tabletType: TabletType.PRIMARY, keyspaceNames: new Set(['commerce', 'customer']) });
+
+function route(sql: string, keyspace = 'customer'): Route['opts'] {
+  const p = buildPlan(normalize(sql).sql, ctx(keyspace));
+  expect(p.primitive).toBeInstanceOf(Route);
+  return (p.primitive as Route).opts;
+}
+
+describe('routing decisions', () => {
+  it('sends unsharded queries as written, without keyspace qualifiers', () => {
+    expect(route('select * from commerce.product where sku = 1', '')).toMatchObject({ keyspace: 'commerce', opcode: 'unsharded', query: 'select * from product where sku = :vtg1' });
+  });
+
+  it('routes vindex equalities, IN lists, reference tables and scatters', () => {
+    expect(route('select * from customer where customer_id = 5')).toMatchObject({ opcode: 'equal', values: [{ kind: 'bind', name: 'vtg1' }] });
+    expect(route('select * from customer where 5 = customer_id and email = "x"')).toMatchObject({ opcode: 'equal' });
+    expect(route('select * from customer where customer_id in (1, 2)').opcode).toBe('in');
+    expect(route('select * from customer where email = "x"').opcode).toBe('scatter');
+    expect(route('select * from zip').opcode).toBe('reference');
+    const join = route('select * from customer c join corder o on c.customer_id = o.customer_id where o.customer_id = 3');
+    expect([join.opcode, join.multiShardError]).toEqual(['equal', undefined]);
+    expect(route('select * from customer c join corder o on c.email = o.sku').multiShardError).toBe('cross-shard join');
+    expect(route('select * from customer where customer_id in (select customer_id from corder)').multiShardError).toBe('cross-shard subquery');
+  });
+
+  it('rewrites scatter queries for the merge', () => {
+    const avg = route('select sku, avg(price) from corder group by sku having count(*) > 1 order by sku limit 3');
+    expect(avg.scatterQuery).toBe('select sku, sum(price), COUNT(`price`), COUNT(*) from corder group by sku');
+    expect(avg.merge?.aggregation?.roles).toEqual([
+      { kind: 'key' },
+      { kind: 'avg', countIndex: 2, name: 'avg(price)' },
+      { kind: 'agg', name: 'COUNT' },
+      { kind: 'agg', name: 'COUNT' },
+    ]);
+    expect(avg.merge?.hidden).toBe(2);
+    const ordered = route('select email from customer order by customer_id desc limit 2, 3');
+    expect(ordered.scatterQuery).toBe('select email, `customer_id` from customer order by customer_id desc limit 5');
+    expect(ordered.merge).toMatchObject({ orderBy: [{ column: { index: 1 }, desc: true }], hidden: 1 });
+    const star = route('select * from customer order by email');
+    expect(star.merge?.orderBy).toEqual([{ column: { name: 'email', table: null }, desc: false }]);
+    expect(route('select count(distinct email) from customer').multiShardError).toBe('count(distinct) across shards');
+    expect(route('select count(distinct customer_id) from customer').multiShardError).toBeUndefined();
+  });
+
+  it('plans inserts per row with the sequence and refuses vindex updates and sharded inserts without columns', () => {
+    const p = buildPlan(normalize("insert into customer(email) values ('a'), ('b')").sql, ctx('customer'));
+    expect(p.primitive).toBeInstanceOf(Insert);
+    const o = (p.primitive as Insert).opts;
+    expect(o).toMatchObject({ mode: 'sharded', vindexColumn: 1, autoIncrement: { column: 1 }, head: 'insert into `customer` (`email`, `customer_id`) values ' });
+    expect(o.rows.map((r) => r.map((c) => c.bindName ?? c.text))).toEqual([
+      ['vtg1', ''],
+      ['vtg2', ''],
+    ]);
+    expect(() => buildPlan('update customer set customer_id = 1 where customer_id = 2', ctx('customer'))).toThrow(/Invalid update on vindex: hash/);
+    expect(() => buildPlan("insert into corder values (1, 'x')", ctx('customer'))).toThrow(/VT09004/);
+    expect(route('delete from customer where email = :x limit 1').multiShardError).toBe('multi shard DELETE with LIMIT');
+    expect(route('select next 5 values from customer_seq', 'commerce')).toMatchObject({ keyspace: 'commerce', opcode: 'unsharded' });
+  });
+});
+
+describe('query text', () => {
+  it('locates select items and clauses at depth 0', () => {
+    const sql = 'select distinct a, f(b, c) as d from t where x in (select 1 from u order by 1) group by a order by d limit 3 for update';
+    const st = selectText(sql)!;
+    expect(st.items.map((r) => sql.slice(r.start, r.end))).toEqual(['a', 'f(b, c) as d']);
+    expect(Object.fromEntries(Object.entries(st.clauses).map(([k, r]) => [k, sql.slice(r.start, r.end)]))).toEqual({
+      from: 'from t',
+      where: 'where x in (select 1 from u order by 1)',
+      groupBy: 'group by a',
+      orderBy: 'order by d',
+      limit: 'limit 3',
+      tail: 'for update',
+    });
+    expect(selectText('select 1 union select 2')).toBeUndefined();
+  });
+
+  it('splits insert rows and strips keyspace qualifiers', () => {
+    const sql = "insert ignore into ks.t (a, b) values (1, f(2, 3)), (:x, 'y') on duplicate key update b = values(b);";
+    const it = insertText(sql)!;
+    expect(sql.slice(it.head.start, it.head.end)).toBe('insert ignore into ');
+    expect(it.rows.map((r) => r.map((v) => sql.slice(v.start, v.end)))).toEqual([
+      ['1', 'f(2, 3)'],
+      [':x', "'y'"],
+    ]);
+    expect(sql.slice(it.tail.start, it.tail.end)).toBe('on duplicate key update b = values(b)');
+    expect(stripQualifiers('select ks.t.a, `ks`.`t`.b from ks.t, other.u where ks = 1', new Set(['ks']))).toBe('select t.a, `t`.b from t, other.u where ks = 1');
+  });
+});
+
+function result(names: string[], rows: SqlValue[][], types: Type[] = names.map(() => Type.INT64)): Result {
+  return { fields: names.map((n, i) => resultField(n, types[i]!)), rows, rowsAffected: 0, insertId: 0n };
+}
+
+const session = {
+  database: '', user: '', connectionId: 1, lastInsertId: 0n, now: () => 0, random: () => 0, userVariables: new Map(),
+  systemVariable: () => null,
+};
+
+describe('scatter merges', () => {
+  it('merge-sorts, applies offset and limit, and drops hidden columns', () => {
+    const spec: MergeSpec = { distinct: false, orderBy: [{ column: { index: 1 }, desc: true }], limit: { count: { kind: 'literal', value: 2n }, offset: { kind: 'literal', value: 1n } }, hidden: 1 };
+    const merged = mergeResults(spec, [result(['a', 'k'], [['x', 3n], ['y', 1n]]), result(['a', 'k'], [['z', 2n], ['w', null]])], {}, session);
+    expect(merged.fields.map((f) => f.name)).toEqual(['a']);
+    expect(merged.rows).toEqual([['z'], ['y']]);
+  });
+
+  it('merges grouped partial aggregates (case-insensitive keys) and computes AVG', () => {
+    const spec: MergeSpec = {
+      distinct: false,
+      orderBy: [],
+      hidden: 1,
+      aggregation: {
+        roles: [{ kind: 'key' }, { kind: 'agg', name: 'COUNT' }, { kind: 'avg', countIndex: 3, name: 'avg(p)' }, { kind: 'agg', name: 'COUNT' }],
+        groupKeys: [0],
+      },
+    };
+    const types = [Type.VARCHAR, Type.INT64, Type.DECIMAL, Type.INT64];
+    const merged = mergeResults(
+      spec,
+      [result(['g', 'n', 's', 'c'], [['a', 2n, '30', 2n], ['b', 1n, '5', 1n]], types), result(['g', 'n', 's', 'c'], [['A', 1n, '100', 1n]], types)],
+      {},
+      session,
+    );
+    expect(merged.rows).toEqual([
+      ['a', 3n, '43.3333'],
+      ['b', 1n, '5.0000'],
+    ]);
+    expect(merged.fields.map((f) => [f.name, f.type])).toEqual([
+      ['g', Type.VARCHAR],
+      ['n', Type.INT64],
+      ['avg(p)', Type.DECIMAL],
+    ]);
+  });
+
+  it('removes duplicate rows for DISTINCT, keeping first-seen order', () => {
+    const merged = mergeResults({ distinct: true, orderBy: [], hidden: 0 }, [result(['a'], [[2n], [1n]]), result(['a'], [[2n], [3n]])], {}, session);
+    expect(merged.rows).toEqual([[2n], [1n], [3n]]);
+  });
+
+  it('divides decimals with four more digits of scale and chunks rows in powers of two', () => {
+    expect(divideDecimal('10', 4n)).toBe('2.5000');
+    expect(divideDecimal('-1.25', 3n)).toBe('-0.416667');
+    expect(divideDecimal('2', 3n)).toBe('0.6667');
+    expect(binaryChunks([...Array(11).keys()]).map((c) => c.length)).toEqual([8, 2, 1]);
+    expect(binaryChunks([])).toEqual([]);
+  });
+});
