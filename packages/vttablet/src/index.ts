@@ -9,4 +9,4 @@ export { LocalMysqlNetwork, type MysqlNetwork } from './mysql-network.js';
 export { LatestValue } from './latest-value.js';
 export { Replication, type ReplicationStatus } from './replication.js';
 export { createSidecarDatabase } from './sidecar.js';
-export { Mysqld, MysqlSession, type MysqldOptions } from './mysqld/mysqld.js';
+export { Mysqld, MysqlSession, type MysqldOptions, type MysqldSnapshot, type SessionOptions } from './mysqld/mysqld.js';

@@ -1,0 +1,109 @@
+import { ManualClock, SeededRandom, randomUuid } from '@vtsim/binlog';
+import { TabletType, type Target } from '@vtsim/proto';
+import { TopoServer } from '@vtsim/topo';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalMysqlNetwork } from '../src/mysql-network.js';
+import { Tablet } from '../src/tablet.js';
+
+const tablets: Tablet[] = [];
+afterEach(async () => {
+  await Promise.all(tablets.splice(0).map((t) => t.close()));
+});
+
+async function startShard(topo: TopoServer, network: LocalMysqlNetwork, keyspace: string, shard: string, uids: number[]): Promise<Tablet[]> {
+  const clock = new ManualClock(1_700_000_000_000);
+  const started: Tablet[] = [];
+  for (const uid of uids) {
+    const t = await Tablet.start({
+      alias: { cell: 'zone1', uid },
+      keyspace,
+      shard,
+      type: uid % 10 <= 1 ? TabletType.REPLICA : TabletType.RDONLY,
+      topo,
+      network,
+      clock,
+      random: new SeededRandom(`t/${uid}`),
+      serverUuid: randomUuid(new SeededRandom(`uuid/${uid}`)),
+    });
+    tablets.push(t);
+    started.push(t);
+  }
+  return started;
+}
+
+const primaryTarget = (keyspace: string, shard: string): Target => ({ keyspace, shard, tablet_type: TabletType.PRIMARY, cell: 'zone1' });
+
+async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('Tablet', () => {
+  it('elects the first replica primary, registers in topo and builds the serving graph', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p, r, ro] = await startShard(topo, new LocalMysqlNetwork(), 'commerce', '0', [100, 101, 102]);
+    expect([p!.type, r!.type, ro!.type]).toEqual([TabletType.PRIMARY, TabletType.REPLICA, TabletType.RDONLY]);
+    const shard = (await topo.getShard('commerce', '0')).shard;
+    expect(shard.primary_alias).toEqual({ cell: 'zone1', uid: 100 });
+    expect((await topo.getTablet({ cell: 'zone1', uid: 100 })).tablet.type).toBe(TabletType.PRIMARY);
+    const srv = await topo.getSrvKeyspace('zone1', 'commerce');
+    expect(srv.partitions.map((p) => p.served_type).sort()).toEqual([TabletType.PRIMARY, TabletType.REPLICA, TabletType.RDONLY]);
+  });
+
+  it('replicates every write: after a burst, each replica has the primary\'s GTID set and rows', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p, r, ro] = await startShard(topo, new LocalMysqlNetwork(), 'customer', '0', [200, 201, 202]);
+    const target = primaryTarget('customer', '0');
+    await p!.execute(target, 'create table t (id bigint not null auto_increment, v varchar(20), primary key (id))', {}, 0);
+    for (let i = 0; i < 200; i++) await p!.execute(target, 'insert into t (v) values (:v)', { v: `row${i}` }, 0);
+    const tx = await p!.begin(target);
+    await p!.execute(target, "update t set v = 'changed' where id <= 10", {}, tx);
+    await p!.execute(target, 'delete from t where id > 190', {}, tx);
+    await p!.commit(target, tx);
+
+    const primarySet = p!.mysqld.gtidExecuted();
+    await waitFor(() => r!.mysqld.gtidExecuted().equals(primarySet) && ro!.mysqld.gtidExecuted().equals(primarySet));
+    // One server UUID, one contiguous interval: 1 DDL + 200 inserts + 1 transaction.
+    expect(primarySet.toString()).toBe(`${p!.mysqld.serverUuid}:1-202`);
+    for (const replica of [r!, ro!]) {
+      const rows = await replica.execute({ ...target, tablet_type: replica.type }, 'select count(*), sum(v = \'changed\') from t', {}, 0);
+      expect(rows.rows).toEqual([[190n, '10']]);
+    }
+  });
+
+  it('rejects writes on replicas, wrong targets, and unknown transactions; keeps serving', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p, r] = await startShard(topo, new LocalMysqlNetwork(), 'ks', '0', [300, 301]);
+    await p!.execute(primaryTarget('ks', '0'), 'create table a (id int primary key)', {}, 0);
+    await waitFor(() => r!.mysqld.gtidExecuted().equals(p!.mysqld.gtidExecuted()));
+    const replicaTarget = { ...primaryTarget('ks', '0'), tablet_type: TabletType.REPLICA };
+    await expect(r!.execute(replicaTarget, 'insert into a values (1)', {}, 0)).rejects.toMatchObject({ errno: 1290 });
+    await expect(r!.execute(primaryTarget('ks', '0'), 'select 1', {}, 0)).rejects.toThrow(/wrong tablet type: PRIMARY, want: REPLICA/);
+    await expect(p!.execute({ ...primaryTarget('other', '0') }, 'select 1', {}, 0)).rejects.toThrow(/invalid keyspace other/);
+    await expect(p!.commit(primaryTarget('ks', '0'), 42)).rejects.toThrow(/transaction 42: not found/);
+    await expect(p!.execute(primaryTarget('ks', '0'), 'begin', {}, 0)).rejects.toThrow(/begin\/commit\/rollback/);
+    const res = await p!.execute(primaryTarget('ks', '0'), 'select count(*) from a', {}, 0);
+    expect(res.rows).toEqual([[0n]]);
+  });
+
+  it('streams health: the current state first, then NOT_SERVING on close', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p] = await startShard(topo, new LocalMysqlNetwork(), 'ks', '0', [400]);
+    const ac = new AbortController();
+    const seen: boolean[] = [];
+    const done = (async () => {
+      for await (const h of p!.streamHealth(ac.signal)) {
+        seen.push(h.serving);
+        expect(h.target).toMatchObject({ keyspace: 'ks', shard: '0', tablet_type: TabletType.PRIMARY });
+        if (!h.serving) break;
+      }
+    })();
+    await waitFor(() => seen.length === 1);
+    await p!.close();
+    await done;
+    expect(seen).toEqual([true, false]);
+  });
+});
