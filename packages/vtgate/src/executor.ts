@@ -214,12 +214,14 @@ export class Executor {
   }
 
   /** Sends a statement (qualifiers stripped) to one shard of the session's keyspace. */
-  private async executeOnAnyShard(session: VtgateSession, sql: string, bindVars: BindVars, keyspace = session.target.keyspace): Promise<Result> {
+  private async executeOnAnyShard(session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result> {
+    const names = this.planContext(session).keyspaceNames;
+    const keyspace = qualifyingKeyspace(sql, names) || session.target.keyspace;
     if (!keyspace) throw noDatabase();
     await this.keyspaceExists(keyspace);
     const shard = this.opts.resolver.shards(keyspace, session.target.tabletType)[0];
     if (!shard) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${keyspace} has no shards`);
-    const text = stripQualifiers(sql, this.planContext(session).keyspaceNames);
+    const text = stripQualifiers(sql, names);
     return new ExecutorVCursor(this, session).executeShard({ shard, sql: text, bindVars }, { tables: [], write: false });
   }
 
@@ -228,7 +230,7 @@ export class Executor {
     const t = session.target;
     if (t.shard) return this.executeOnTargetShard(session, sql, {}, true);
     const names = this.planContext(session).keyspaceNames;
-    const keyspace = ddlKeyspace(sql, names) || t.keyspace;
+    const keyspace = qualifyingKeyspace(sql, names) || t.keyspace;
     if (!keyspace) throw noDatabase();
     if (!(await this.keyspaceExists(keyspace))) throw unknownDatabase(keyspace);
     const text = stripQualifiers(sql, names);
@@ -509,8 +511,8 @@ function tablesOf(sql: string): string[] {
   }
 }
 
-/** The keyspace a DDL statement qualifies its table with (`create table ks.t`), or ''. */
-function ddlKeyspace(sql: string, keyspaces: ReadonlySet<string>): string {
+/** The first keyspace the statement qualifies a name with (`create table ks.t`, `show create table ks.t`), or ''. */
+function qualifyingKeyspace(sql: string, keyspaces: ReadonlySet<string>): string {
   const lx = new SqlLexer(sql);
   for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
     if (k !== Tok.WORD && k !== Tok.QUOTED_IDENT) continue;

@@ -42,6 +42,7 @@ export class HealthCheck {
   private byTarget = new Map<string, TabletHealth[]>();
   private readonly listeners = new Set<() => void>();
   private closed = false;
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly topo: TopoServer,
@@ -51,9 +52,15 @@ export class HealthCheck {
 
   /**
    * Re-reads the cell's tablets and resolves once every newly followed tablet has sent its first
-   * health report (or its stream failed). Topology errors propagate.
+   * health report (or its stream failed). Calls are serialized. Topology errors propagate.
    */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    const run = this.refreshing.then(() => this.refreshNow());
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(): Promise<void> {
     if (this.closed) return;
     const infos = await this.topo.getTabletsByCell(this.cell);
     const seen = new Set<string>();

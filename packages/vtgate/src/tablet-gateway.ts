@@ -40,7 +40,7 @@ export class TabletGateway {
    * query with its bind variables.
    */
   async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, alias?: TabletAlias): Promise<Result> {
-    const qs = this.queryService(target, alias);
+    const qs = alias ? this.queryService(target, alias) : (await this.pickOrRefresh(target)).queryService;
     try {
       return await qs.execute(target, sql, bindVars, transactionId);
     } catch (err) {
@@ -50,7 +50,7 @@ export class TabletGateway {
 
   /** Begins a transaction on the target's tablet; returns its id and the tablet it is pinned to. */
   async begin(target: Target): Promise<{ transactionId: number; alias: TabletAlias }> {
-    const tablet = this.pick(target);
+    const tablet = await this.pickOrRefresh(target);
     try {
       return { transactionId: await tablet.queryService.begin(target), alias: tablet.alias };
     } catch (err) {
@@ -78,8 +78,15 @@ export class TabletGateway {
     }
   }
 
-  private queryService(target: Target, alias: TabletAlias | undefined): QueryService {
-    if (!alias) return this.pick(target).queryService;
+  /** Picks a tablet; when none serves the target, re-reads the topology once first (a tablet may have just started). */
+  private async pickOrRefresh(target: Target): Promise<TabletHealth> {
+    if (this.healthCheck.healthyTablets(target.keyspace, target.shard, target.tablet_type).length === 0) {
+      await this.healthCheck.refresh().catch(() => undefined);
+    }
+    return this.pick(target);
+  }
+
+  private queryService(target: Target, alias: TabletAlias): QueryService {
     const tablet = this.healthCheck.tablet(alias);
     if (!tablet) {
       throw new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], `target: ${targetString(target)}: tablet ${alias.cell}-${alias.uid} is gone`, Code.UNAVAILABLE);

@@ -50,7 +50,7 @@ export class TestCluster {
   }
 
   /** Starts the tablets of a shard (uids ending 0/1 are replicas, 2 rdonly; the first replica becomes primary). */
-  async addShard(keyspace: string, shard: string, uids: number[]): Promise<void> {
+  async addShard(keyspace: string, shard: string, uids: number[], opts: { refreshVtgate?: boolean } = {}): Promise<void> {
     for (const uid of uids) {
       const alias = { cell: 'zone1', uid };
       const tablet = await Tablet.start({
@@ -66,7 +66,7 @@ export class TestCluster {
       });
       this.tablets.set(tabletAliasString(alias), tablet);
     }
-    if (this.vtgate) await this.vtgate.refresh();
+    if (this.vtgate && opts.refreshVtgate !== false) await this.vtgate.refresh();
   }
 
   /** Saves a keyspace VSchema, rebuilds the SrvVSchema and waits until vtgate routes with it. */
@@ -82,8 +82,8 @@ export class TestCluster {
     }
   }
 
-  async startVtgate(mysqlPort?: number): Promise<Vtgate> {
-    this.vtgate = await Vtgate.start({ topo: this.topo, cell: 'zone1', dialer: this.dialer, clock: this.clock, mysqlPort, refreshIntervalMs: 50 });
+  async startVtgate(mysqlPort?: number, refreshIntervalMs = 50): Promise<Vtgate> {
+    this.vtgate = await Vtgate.start({ topo: this.topo, cell: 'zone1', dialer: this.dialer, clock: this.clock, mysqlPort, refreshIntervalMs });
     return this.vtgate;
   }
 
