@@ -75,4 +75,23 @@ describe('routing rules and denied tables (MoveTables commerce → customer)', (
       message: expect.stringContaining('disallowed due to rule: enforce denied tables (CallerID: userData1): Sql: "select email from customer where customer_id = :vtg1", BindVars: {vtg1: "type:INT64 value:\\"1\\""}'),
     });
   });
+
+  it('refuses queries to a shard whose query service is disabled in the serving graph', async () => {
+    const srv = await c.topo.getSrvKeyspace('zone1', 'customer');
+    const primary = srv.partitions.find((p) => p.served_type === TabletType.PRIMARY)!;
+    primary.shard_tablet_controls = [{ name: '0', key_range: null, query_service_disabled: true }];
+    await c.topo.updateSrvKeyspace('zone1', 'customer', srv);
+    const s = await c.session('customer');
+    await waitFor(async () => {
+      try {
+        await c.exec(s, 'select 1 from customer.customer');
+        return false;
+      } catch (err) {
+        return (err as Error).message === 'target: customer.0.primary: vttablet: rpc error: code = FailedPrecondition desc = operation not allowed in state NOT_SERVING (CallerID: userData1)';
+      }
+    });
+    primary.shard_tablet_controls = [];
+    await c.topo.updateSrvKeyspace('zone1', 'customer', srv);
+    await waitFor(async () => (await c.exec(s, 'select 1 from customer.customer').then(() => true, () => false)));
+  });
 });
