@@ -86,7 +86,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
 function status(cluster: Cluster) {
   return {
     cell: cluster.cell,
-    vtgate: cluster.vtgate ? { mysql: cluster.vtgate.mysqlAddress } : null,
+    vtgate: cluster.vtgate?.mysqlAddress ? { mysql: `${cluster.vtgate.mysqlAddress.host}:${cluster.vtgate.mysqlAddress.port}` } : null,
     tablets: [...cluster.tabletMap().values()].map((t) => ({
       alias: tabletAliasString(t.alias),
       keyspace: t.keyspace,

@@ -3,7 +3,7 @@
  * process — a `commerce` keyspace with three tablets, its schema and VSchema, vtgate, then the
  * example's data loaded and read back through a MySQL client — narrating what happens at each step.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
@@ -29,16 +29,23 @@ export async function example(log: (line: string) => void, mysqlPort = 15306): P
   await applyVSchema(cluster.topo, 'commerce', readFileSync(join(scripts, 'vschema_commerce_initial.json'), 'utf8'));
   log('  ApplyVSchema vschema_commerce_initial.json: commerce is unsharded, with three tables');
   const vtgate = await cluster.startVtgate();
-  log(`  vtgate is up: MySQL protocol on ${vtgate.mysqlAddress} (${Math.round(performance.now() - started)} ms after start)`);
+  const { host, port } = vtgate.mysqlAddress!;
+  log(`  vtgate is up: MySQL protocol on ${host}:${port} (${Math.round(performance.now() - started)} ms after start)`);
 
-  const port = Number(vtgate.mysqlAddress.split(':').pop());
   const realMysql = spawnSync('mysql', ['--version'], { stdio: 'ignore' }).status === 0;
   const mysql = async (file: string, table: boolean) => {
     const sql = readFileSync(join(scripts, file), 'utf8');
     if (realMysql) {
-      const run = spawnSync('mysql', ['--no-defaults', '-h', '127.0.0.1', '-P', String(port), '-u', 'root', ...(table ? ['--table'] : [])], { input: sql, encoding: 'utf8' });
-      if (run.stdout) log(run.stdout.trimEnd());
-      if (run.status !== 0) throw new Error(`mysql failed: ${run.stderr}`);
+      // Asynchronously: vtgate answers from this very process, so a blocking spawn would deadlock.
+      const child = spawn('mysql', ['--no-defaults', '--unbuffered', '-h', '127.0.0.1', '-P', String(port), '-u', 'root', ...(table ? ['--table'] : [])]);
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+      child.stdin.end(sql);
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      if (out) log(out.trimEnd());
+      if (status !== 0) throw new Error(`mysql failed: ${err}`);
     } else {
       const code = await runMysqlScript(sql, { host: '127.0.0.1', port, user: 'root', table, write: (t) => log(t.trimEnd()) });
       if (code !== 0) throw new Error(`${file} failed`);

@@ -4,10 +4,12 @@
  * `vtgate up|down` add and remove components of the running cluster, as the local example's
  * vttablet-up.sh and vtgate-up.sh start processes.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { controlCall } from './control-client.js';
 import { down } from './down-command.js';
 import { example } from './example-command.js';
+import { parseInitialTopology } from './initial-topology.js';
 import { runMysqlScript } from './mysql-client.js';
 import { up } from './up-command.js';
 
@@ -15,7 +17,10 @@ const usage = `usage: vtsim <command> [flags]
 
 commands:
   up [--detach] [--no-vtgate] [--seed S] [--host H] [--port 15000] [--mysql-port 15306]
-                           run the cluster process (memory topology, vtctld control, vtgate)
+     [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
+                           run the cluster process (memory topology, vtctld control, vtgate),
+                           optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
+                           holds *.sql files and vschema.json)
   down                     stop the cluster process started with 'up --detach'
   tablet up   --keyspace K --shard S --uid N [--cell zone1]
                            start a tablet (and its mysqld) in the running cluster
@@ -48,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
       uid: { type: 'string', default: process.env.TABLET_UID },
       cell: { type: 'string', default: process.env.CELL },
       help: { type: 'boolean', default: false },
+      keyspaces: { type: 'string' },
+      'num-shards': { type: 'string' },
+      'replica-count': { type: 'string' },
+      'rdonly-count': { type: 'string' },
+      'schema-dir': { type: 'string' },
       table: { type: 'boolean', short: 't', default: false },
       execute: { type: 'string', short: 'e' },
       user: { type: 'string', short: 'u', default: 'root' },
@@ -70,6 +80,14 @@ async function main(argv: string[]): Promise<number> {
         host: values.host!,
         webPort: Number(values.port),
         mysqlPort: Number(values['mysql-port']),
+        topology: parseInitialTopology({
+          keyspaces: values.keyspaces,
+          numShards: values['num-shards'],
+          replicaCount: values['replica-count'],
+          rdonlyCount: values['rdonly-count'],
+          schemaDir: values['schema-dir'],
+        }),
+        topologyArgs: topologyArgs(values),
       }, log);
       return 0;
     case 'down':
@@ -118,6 +136,15 @@ async function main(argv: string[]): Promise<number> {
       console.error(`vtsim: unknown command '${positionals.join(' ')}'\n\n${usage}`);
       return 1;
   }
+}
+
+/** The topology flags as given, to pass on to a detached cluster process. */
+function topologyArgs(values: Record<string, unknown>): string[] {
+  const args: string[] = [];
+  for (const flag of ['keyspaces', 'num-shards', 'replica-count', 'rdonly-count', 'schema-dir']) {
+    if (typeof values[flag] === 'string') args.push(`--${flag}`, flag === 'schema-dir' ? resolve(values[flag] as string) : (values[flag] as string));
+  }
+  return args;
 }
 
 async function readStdin(): Promise<string> {

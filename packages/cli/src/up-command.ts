@@ -8,7 +8,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { fileURLToPath } from 'node:url';
 import { Cluster } from './cluster.js';
 import { waitForControl } from './control-client.js';
-import { startControlServer } from './control-server.js';
+import { startControlServer, type ControlServer } from './control-server.js';
+import { createInitialTopology, type InitialTopology } from './initial-topology.js';
 import { dataRoot } from './vtdataroot.js';
 
 /** Options of `vtsim up`. */
@@ -19,6 +20,10 @@ export interface UpOptions {
   host: string;
   webPort: number;
   mysqlPort: number;
+  /** Keyspaces, shards and tablets to create before serving (vttestserver's flags). */
+  topology?: InitialTopology;
+  /** The command-line flags that describe `topology`, passed on to a detached process. */
+  topologyArgs?: string[];
 }
 
 /** Runs `vtsim up`; resolves when a detached cluster is ready, or when a foreground one has stopped. */
@@ -29,7 +34,8 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     mkdirSync(paths.tmp, { recursive: true });
     const logFd = openSync(paths.logFile, 'a');
     const args = [fileURLToPath(new URL('./main.js', import.meta.url)), 'up', '--seed', opts.seed, '--host', opts.host,
-      '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), ...(opts.vtgate ? [] : ['--no-vtgate'])];
+      '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), ...(opts.vtgate ? [] : ['--no-vtgate']),
+      ...(opts.topologyArgs ?? [])];
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
@@ -45,14 +51,17 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= (async () => {
-    await control.close();
+    await control?.close();
     await cluster.close();
     if (runningPid(paths.pidFile) === process.pid) rmSync(paths.pidFile, { force: true });
     log('vtsim cluster stopped');
     markStopped();
   })());
-  const control = await startControlServer(cluster, opts.host, opts.webPort, () => void stop());
+  let control: ControlServer | undefined;
+  if (opts.topology) await createInitialTopology(cluster, opts.topology);
   if (opts.vtgate) await cluster.startVtgate();
+  // The control endpoint answers last: a caller polling it knows the whole cluster is ready.
+  control = await startControlServer(cluster, opts.host, opts.webPort, () => void stop());
   mkdirSync(paths.tmp, { recursive: true });
   writeFileSync(paths.pidFile, `${process.pid}\n`);
   log(`vtsim cluster is up: control on http://${opts.host}:${control.port}/debug/status` +
