@@ -14,14 +14,15 @@ const allowed: Record<string, string[]> = {
   topo: ['proto'],
   binlog: ['proto'],
   sql: ['proto'],
-  vttablet: ['proto', 'sql', 'binlog', 'topo'],
-  vtgate: ['proto', 'sql', 'binlog', 'topo', 'vttablet'],
-  vtctld: ['proto', 'sql', 'binlog', 'topo', 'vttablet'],
-  cli: ['proto', 'sql', 'binlog', 'topo', 'vttablet', 'vtgate', 'vtctld'],
+  vindexes: ['proto'],
+  vttablet: ['proto', 'sql', 'vindexes', 'binlog', 'topo'],
+  vtgate: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet'],
+  vtctld: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet'],
+  cli: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet', 'vtgate', 'vtctld'],
 };
 
 /** Packages that must stay free of gRPC and sockets (pure cores). */
-const noNetwork = new Set(['proto', 'topo', 'binlog', 'sql']);
+const noNetwork = new Set(['proto', 'topo', 'binlog', 'sql', 'vindexes']);
 
 function packageDirs(root: string): Array<{ name: string; dir: string }> {
   const dirs = [{ name: 'proto', dir: join(root, 'proto') }];

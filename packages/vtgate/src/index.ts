@@ -13,5 +13,4 @@ export { SqlLexer, Tok, firstKeyword } from './sql-lexer.js';
 
 // MySQL protocol server (src/mysql-server, written by the MySQL-protocol helper).
 export * from './mysql-server/index.js';
-// Vindexes (src/vindexes, written by the topo/vindex helper).
-export * from './vindexes/index.js';
+// Vindexes live in @vtsim/vindexes, shared with vttablet's vstreamer and vtctld.

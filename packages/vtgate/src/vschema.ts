@@ -4,7 +4,7 @@
  * immutable; the executor swaps in a new one on every SrvVSchema watch update.
  */
 import { ER, SqlError, TabletType, sqlError, type KeyspaceVSchema, type SrvVSchema } from '@vtsim/proto';
-import { createVindex, type Vindex } from './vindexes/index.js';
+import { createVindex, type Vindex } from '@vtsim/vindexes';
 
 /** One keyspace as the router sees it. */
 export interface KeyspaceModel {

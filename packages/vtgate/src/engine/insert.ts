@@ -5,7 +5,7 @@
  */
 import { ER, sqlError, valueToText, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
 import type { ServingShard } from '../resolver.js';
-import type { Vindex } from '../vindexes/index.js';
+import type { Vindex } from '@vtsim/vindexes';
 import type { TableModel } from '../vschema.js';
 import type { Primitive, QueryAccess, ShardQuery, VCursor } from './primitive.js';
 import { evaluateValue, type ValueSource } from './value-source.js';

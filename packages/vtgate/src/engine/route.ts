@@ -5,7 +5,7 @@
  */
 import { Code, ER, emptyResult, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
 import type { ServingShard } from '../resolver.js';
-import type { Vindex } from '../vindexes/index.js';
+import type { Vindex } from '@vtsim/vindexes';
 import type { Primitive, QueryAccess, ShardQuery, VCursor } from './primitive.js';
 import { mergeResults, type MergeSpec } from './scatter-merge.js';
 import { evaluateValue, type ValueSource } from './value-source.js';

@@ -4,7 +4,7 @@
  */
 import type { Expr } from '@vtsim/sql';
 import type { ValueSource } from '../engine/value-source.js';
-import type { Vindex } from '../vindexes/index.js';
+import type { Vindex } from '@vtsim/vindexes';
 import type { TableModel } from '../vschema.js';
 import { conjuncts, identName, literalValue } from './ast.js';
 

@@ -1,7 +1,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { keyRangeContains, keyRangeFromShardName } from '@vtsim/topo';
 import { describe, expect, it } from 'vitest';
-import { createVindex, looseText, vindexTypes, type Vindex } from '../../src/vindexes/index.js';
+import { createVindex, looseText, vindexTypes, type Vindex } from '../src/index.js';
 
 const hex = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString('hex'));
 

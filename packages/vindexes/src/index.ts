@@ -1,4 +1,4 @@
-/** Vindexes: functional mappings from column values to keyspace ids, and their registry. */
+/** @vtsim/vindexes: the functional vindexes that map column values to keyspace ids (hash, xxhash, numeric, binary_md5, unicode_loose_md5, binary, reverse_bits). */
 export { BinaryMd5Vindex } from './binary-md5.js';
 export { BinaryVindex } from './binary.js';
 export { HashVindex } from './hash.js';
