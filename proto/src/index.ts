@@ -5,3 +5,7 @@ export * from './vtrpc.js';
 export * from './sqltypes.js';
 export * from './sql-error.js';
 export * from './vschema.js';
+export * from './vt-error.js';
+export * from './query-wire.js';
+export * from './binlogdata.js';
+export * from './vtgate.js';

@@ -3,17 +3,18 @@
  * errno and SQLSTATE (for the MySQL protocol) and a vtrpc code (for gRPC), like Vitess's
  * sqlerror.SQLError wrapped in a vterrors code.
  */
+import { VtError } from './vt-error.js';
 import { Code } from './vtrpc.js';
 
 /** A failure with MySQL's errno and SQLSTATE and the matching vtrpc code. */
-export class SqlError extends Error {
+export class SqlError extends VtError {
   constructor(
     readonly errno: number,
     readonly sqlState: string,
     message: string,
-    readonly code: Code = codeForErrno(errno),
+    code: Code = codeForErrno(errno),
   ) {
-    super(message);
+    super(code, message);
     this.name = 'SqlError';
   }
 

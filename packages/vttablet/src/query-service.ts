@@ -4,7 +4,7 @@
  * implementation is a direct call on the Tablet; the interface is what lets tablets move into
  * their own processes later, so every method is asynchronous and takes plain data.
  */
-import type { BindVars, Result, Target, TabletAlias, TabletType } from '@vtsim/proto';
+import type { BindVars, Result, TabletAlias, TabletType, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
 
 /** Options for one execute call. */
 export interface ExecuteOptions {
@@ -49,6 +49,17 @@ export interface QueryService {
    * state, position) until the signal aborts. Ends when the tablet shuts down.
    */
   streamHealth(signal: AbortSignal): AsyncIterable<StreamHealthResponse>;
+  /**
+   * Streams the tablet's changes as Vitess's tablet VStream does (binlogdata.VStreamRequest):
+   * a copy phase when `position` is `""` (or `table_last_p_ks` are set), `[GTID, OTHER]` at once for
+   * `"current"`, else the binlog from that position, filtered by `filter`. Each yielded array is one
+   * tablet batch (one binlogdata.VStreamResponse); every event carries the tablet's keyspace and
+   * shard. Pull-based: the tablet produces the next batch only when the consumer asks, so a slow
+   * consumer slows its own stream. Ends when the signal aborts (normal return); fails with a
+   * VtError/SqlError (INVALID_ARGUMENT for a bad filter or a position the server doesn't have —
+   * "GTIDSet Mismatch", UNAVAILABLE when the tablet stops serving or changes type).
+   */
+  vstream(request: TabletVStreamRequest, signal: AbortSignal): AsyncIterable<VEvent[]>;
 }
 
 /** Finds the QueryService of a tablet by alias (in one process: the Tablet object itself). */

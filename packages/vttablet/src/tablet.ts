@@ -6,8 +6,8 @@
  */
 import type { Clock, Random } from '@vtsim/binlog';
 import { encodePosition } from '@vtsim/binlog';
-import type { BindVars, Result, Target, TabletAlias } from '@vtsim/proto';
-import { Code, ER, SqlError, TabletType, sqlError, tabletAliasString } from '@vtsim/proto';
+import type { BindVars, Result, TabletAlias, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
+import { Code, ER, SqlError, TabletType, VtError, sqlError, tabletAliasString } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { TopoError } from '@vtsim/topo';
 import { LatestValue } from './latest-value.js';
@@ -144,6 +144,11 @@ export class Tablet implements QueryService {
 
   streamHealth(signal: AbortSignal): AsyncIterable<StreamHealthResponse> {
     return this.health.watch(signal);
+  }
+
+  // eslint-disable-next-line require-yield
+  async *vstream(_request: TabletVStreamRequest, _signal: AbortSignal): AsyncIterable<VEvent[]> {
+    throw new VtError(Code.UNIMPLEMENTED, 'vstream is not implemented yet');
   }
 
   /** Stops serving, rolls back open transactions and stops replication. The topo record stays. Idempotent. */
