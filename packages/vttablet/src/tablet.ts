@@ -146,7 +146,6 @@ export class Tablet implements QueryService {
     return this.health.watch(signal);
   }
 
-  // eslint-disable-next-line require-yield
   async *vstream(_request: TabletVStreamRequest, _signal: AbortSignal): AsyncIterable<VEvent[]> {
     throw new VtError(Code.UNIMPLEMENTED, 'vstream is not implemented yet');
   }
