@@ -15,4 +15,4 @@ export { compareBytes, compareText, textKey } from './collation.js';
 export * as decimal from './decimal.js';
 export * as datetime from './datetime.js';
 export { formatJson, parseJson, type JsonValue } from './json.js';
-export { splitStatements } from './split-statements.js';
+export { placeholderOffsets, splitStatements, stripLeadingComments } from './sql-scanner.js';

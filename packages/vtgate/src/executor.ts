@@ -6,7 +6,7 @@
  */
 import type { Clock, Random } from '@vtsim/binlog';
 import { Code, ER, SqlError, TabletType, Type, emptyResult, sqlError, tabletAliasString, type BindVars, type Result, type SqlValue, type Target } from '@vtsim/proto';
-import { compileExpr, parseStatement, resultField, toBigInt, type Expr, type SessionContext } from '@vtsim/sql';
+import { compileExpr, type Expr, parseStatement, resultField, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
 import type { TopoServer } from '@vtsim/topo';
 import type { QueryAccess, ShardQuery, VCursor } from './engine/primitive.js';
 import type { HealthCheck } from './health-check.js';
@@ -484,19 +484,6 @@ function formatTermStart(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function stripLeadingComments(sql: string): string {
-  let s = sql;
-  for (;;) {
-    const t = s.trimStart();
-    if (t.startsWith('/*')) {
-      const end = t.indexOf('*/');
-      s = end < 0 ? '' : t.slice(end + 2);
-    } else if (t.startsWith('#') || t.startsWith('-- ')) {
-      const nl = t.indexOf('\n');
-      s = nl < 0 ? '' : t.slice(nl + 1);
-    } else return t;
-  }
-}
 
 function useArgument(sql: string): string {
   return stripLeadingComments(sql).replace(/^use\b/i, '');

@@ -6,7 +6,7 @@ import { mysqlTypeOf } from '../src/mysql-server/column-type.js';
 import { PacketReader, PacketTooLargeError } from '../src/mysql-server/packet-reader.js';
 import { PacketWriter } from '../src/mysql-server/packet-writer.js';
 import { PayloadReader } from '../src/mysql-server/payload-reader.js';
-import { splitStatements } from '../src/mysql-server/sql-scanner.js';
+import { splitStatements } from '@vtsim/sql';
 
 const MAX = 0xffffff;
 

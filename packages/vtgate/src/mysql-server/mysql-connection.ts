@@ -24,7 +24,7 @@ import { MalformedPacketError } from './payload-reader.js';
 import { PreparedStatement, writePrepareOk } from './prepared-statement.js';
 import { writeEndOfRows, writeErr, writeErrFor, writeOk } from './response-packets.js';
 import type { ServerStatistics } from './server-statistics.js';
-import { splitStatements } from './sql-scanner.js';
+import { splitStatements } from '@vtsim/sql';
 import { writeResultSetHeader, writeTextRow } from './text-result-set.js';
 
 /** What a connection needs from its server. */

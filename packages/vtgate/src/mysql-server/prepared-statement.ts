@@ -8,7 +8,7 @@ import { MysqlType } from './column-type.js';
 import type { PacketWriter } from './packet-writer.js';
 import { MalformedPacketError, PayloadReader } from './payload-reader.js';
 import { writeEof } from './response-packets.js';
-import { placeholderOffsets } from './sql-scanner.js';
+import { placeholderOffsets } from '@vtsim/sql';
 import { writeColumnDefinition } from './text-result-set.js';
 
 /** One prepared statement of a connection. */

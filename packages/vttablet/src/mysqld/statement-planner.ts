@@ -4,7 +4,7 @@
  * everything else is parsed with `@vtsim/sql` and dispatched on the AST's type.
  */
 import { ER, SqlError, sqlError, emptyResult, Type, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { compileExpr, isTrue, parseStatement, resultField, toBigInt, toText, type EvalEnv, type Expr, type Statement } from '@vtsim/sql';
+import { compileExpr, type EvalEnv, type Expr, isTrue, parseStatement, resultField, type Statement, stripLeadingComments, toBigInt, toText } from '@vtsim/sql';
 import { lookupBindVar } from './access-path.js';
 import { identName } from './ast-names.js';
 import { executeDdl } from './ddl.js';
@@ -13,7 +13,7 @@ import type { MysqlSession } from './mysql-session.js';
 import type { Plan } from './plan.js';
 import { compileSelect, type PlanContext } from './select-plan.js';
 import { planShow } from './show.js';
-import { selectListTexts, statementText, stripLeadingComments } from './statement-text.js';
+import { selectListTexts, statementText } from './statement-text.js';
 import { isKnownVariable } from './system-variables.js';
 
 const EMPTY_ROW: readonly SqlValue[] = [];

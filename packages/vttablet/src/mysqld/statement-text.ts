@@ -3,25 +3,11 @@
  * result columns after their text), the text stored in the binlog for DDL, and the leading keywords
  * used to route statements node-sql-parser does not parse.
  */
+import { stripLeadingComments } from '@vtsim/sql';
 
 /** The statement as MySQL logs it: trimmed, without a trailing `;`. */
 export function statementText(sql: string): string {
   return sql.trim().replace(/;\s*$/, '').trimEnd();
-}
-
-/** Drops leading comments and whitespace. */
-export function stripLeadingComments(sql: string): string {
-  let s = sql;
-  for (;;) {
-    const t = s.trimStart();
-    if (t.startsWith('/*')) {
-      const end = t.indexOf('*/');
-      s = end < 0 ? '' : t.slice(end + 2);
-    } else if (t.startsWith('--') || t.startsWith('#')) {
-      const end = t.indexOf('\n');
-      s = end < 0 ? '' : t.slice(end + 1);
-    } else return t;
-  }
 }
 
 const SELECT_MODIFIERS = new Set([

@@ -1,7 +1,8 @@
 /**
  * A lexical scan of SQL text at top level, outside quotes ('…', "…", with backslash escapes and
  * doubled quotes), backticks (`…`, doubled backticks) and comments (`# …`, `-- …`, `/* … *\/`):
- * statement boundaries for CLIENT_MULTI_STATEMENTS, and `?` placeholders for prepared statements.
+ * statement boundaries for CLIENT_MULTI_STATEMENTS, `?` placeholders for prepared statements, and
+ * the text after leading comments (for routing statements by their first keyword).
  */
 
 const SEMI = 0x3b;
@@ -64,6 +65,20 @@ export function splitStatements(sql: string): string[] {
   }
   if (content) out.push(sql.slice(start).trim());
   return out;
+}
+
+/** The text after any leading whitespace and (non-executable or executable) comments. */
+export function stripLeadingComments(sql: string): string {
+  let i = 0;
+  const n = sql.length;
+  for (;;) {
+    while (i < n && sql.charCodeAt(i) <= 0x20) i++;
+    const c = sql.charCodeAt(i);
+    if (c !== HASH && c !== DASH && c !== SLASH) return sql.slice(i);
+    const end = skipSpan(sql, i);
+    if (end < 0) return sql.slice(i);
+    i = end;
+  }
 }
 
 /** Offsets of the top-level `?` placeholders of one statement, in order. */

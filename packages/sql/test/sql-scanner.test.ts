@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../src/split-statements.js';
+import { placeholderOffsets, splitStatements, stripLeadingComments } from '../src/sql-scanner.js';
 
 describe('splitStatements', () => {
   it('splits on semicolons and trims', () => {
@@ -24,5 +24,19 @@ describe('splitStatements', () => {
 
   it('returns nothing for empty text', () => {
     expect(splitStatements(' ; ;\n')).toEqual([]);
+  });
+});
+
+describe('stripLeadingComments', () => {
+  it('drops whitespace and every kind of leading comment, and nothing after the first token', () => {
+    expect(stripLeadingComments('  /* a */ # b\n-- c\n  select /* d */ 1')).toBe('select /* d */ 1');
+    expect(stripLeadingComments('--1')).toBe('--1');
+    expect(stripLeadingComments('/* unterminated')).toBe('');
+  });
+});
+
+describe('placeholderOffsets', () => {
+  it('finds top-level question marks only', () => {
+    expect(placeholderOffsets("select ?, '?', `?`, /* ? */ ? -- ?\n")).toEqual([7, 28]);
   });
 });
