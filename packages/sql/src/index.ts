@@ -16,3 +16,4 @@ export * as decimal from './decimal.js';
 export * as datetime from './datetime.js';
 export { formatJson, parseJson, type JsonValue } from './json.js';
 export { placeholderOffsets, splitStatements, stripLeadingComments } from './sql-scanner.js';
+export { DEFAULT_SQL_MODE, MYSQL_VERSION, mysqlSystemVariableDefaults } from './system-variable-defaults.js';

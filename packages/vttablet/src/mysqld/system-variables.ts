@@ -3,65 +3,7 @@
  * a small realistic set of static defaults, plus the ones computed from server and session state.
  */
 import { ER, sqlError, type SqlValue } from '@vtsim/proto';
-
-/** The server version string. */
-export const MYSQL_VERSION = '8.0.30';
-
-/** The default sql_mode of MySQL 8.0. */
-export const DEFAULT_SQL_MODE =
-  'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
-
-const STATIC_DEFAULTS: ReadonlyArray<readonly [string, SqlValue]> = [
-  ['auto_increment_increment', 1n],
-  ['auto_increment_offset', 1n],
-  ['binlog_format', 'ROW'],
-  ['binlog_row_image', 'FULL'],
-  ['character_set_client', 'utf8mb4'],
-  ['character_set_connection', 'utf8mb4'],
-  ['character_set_database', 'utf8mb4'],
-  ['character_set_results', 'utf8mb4'],
-  ['character_set_server', 'utf8mb4'],
-  ['collation_connection', 'utf8mb4_0900_ai_ci'],
-  ['collation_database', 'utf8mb4_0900_ai_ci'],
-  ['collation_server', 'utf8mb4_0900_ai_ci'],
-  ['default_storage_engine', 'InnoDB'],
-  ['enforce_gtid_consistency', 'ON'],
-  ['foreign_key_checks', 1n],
-  ['gtid_mode', 'ON'],
-  ['gtid_purged', ''],
-  ['innodb_lock_wait_timeout', 50n],
-  ['interactive_timeout', 28800n],
-  ['license', 'GPL'],
-  ['lock_wait_timeout', 31536000n],
-  ['log_bin', 1n],
-  ['log_replica_updates', 1n],
-  ['log_slave_updates', 1n],
-  ['lower_case_table_names', 0n],
-  ['max_allowed_packet', 67108864n],
-  ['max_connections', 151n],
-  ['net_buffer_length', 16384n],
-  ['net_read_timeout', 30n],
-  ['net_write_timeout', 60n],
-  ['port', 3306n],
-  ['server_id', 1n],
-  ['session_track_gtids', 'OFF'],
-  ['sql_auto_is_null', 0n],
-  ['sql_mode', DEFAULT_SQL_MODE],
-  ['sql_safe_updates', 0n],
-  ['sql_select_limit', 18446744073709551615n],
-  ['system_time_zone', 'UTC'],
-  ['time_zone', 'SYSTEM'],
-  ['transaction_isolation', 'REPEATABLE-READ'],
-  ['transaction_read_only', 0n],
-  ['tx_isolation', 'REPEATABLE-READ'],
-  ['tx_read_only', 0n],
-  ['unique_checks', 1n],
-  ['version', MYSQL_VERSION],
-  ['version_comment', 'MySQL Community Server - GPL'],
-  ['version_compile_machine', 'x86_64'],
-  ['version_compile_os', 'Linux'],
-  ['wait_timeout', 28800n],
-];
+import { mysqlSystemVariableDefaults as defaults } from '@vtsim/sql';
 
 /** The server state that computed variables read. */
 export interface VariableServer {
@@ -81,8 +23,6 @@ export interface VariableSession {
   /** SESSION values set with `SET`. */
   readonly sessionVariables: Map<string, SqlValue>;
 }
-
-const defaults = new Map<string, SqlValue>(STATIC_DEFAULTS);
 
 /** True if `name` (lower-case) is a system variable this server knows. */
 export function isKnownVariable(name: string): boolean {
