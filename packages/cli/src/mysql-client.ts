@@ -19,6 +19,9 @@ export interface MysqlClientOptions {
   write?: (text: string) => void;
 }
 
+/** The column definition flag of a column that cannot hold NULL. */
+const NOT_NULL_FLAG = 1;
+
 /** MySQL column type codes that the client right-aligns. */
 const numericTypes = new Set([0, 1, 2, 3, 4, 5, 8, 9, 13, 16, 246]);
 
@@ -43,7 +46,11 @@ export async function runMysqlScript(script: string, opts: MysqlClientOptions): 
       try {
         const [rows, fields] = await conn.query({ sql: step.sql, rowsAsArray: true });
         if (!Array.isArray(fields) || !Array.isArray(rows) || fields.length === 0) continue;
-        const columns: ResultColumn[] = fields.map((f) => ({ name: f.name, numeric: numericTypes.has(f.columnType ?? -1) }));
+        const columns: ResultColumn[] = fields.map((f) => ({
+          name: f.name,
+          numeric: numericTypes.has(f.columnType ?? -1),
+          nullable: typeof f.flags === 'number' && (f.flags & NOT_NULL_FLAG) === 0,
+        }));
         const texts = (rows as unknown as (Buffer | null)[][]).map((r) => r.map((v) => (v === null ? null : v.toString('utf8'))));
         if (texts.length === 0) continue;
         write(`${opts.table ? formatTable(columns, texts) : formatBatch(columns, texts)}\n`);
@@ -82,7 +89,7 @@ export function scriptSteps(script: string): Step[] {
         else if (c === quote) quote = 0;
       } else if (c === 0x27 || c === 0x22 || c === 0x60) {
         quote = c;
-      } else if (c === 0x23 || (c === 0x2d && line.charCodeAt(i + 1) === 0x2d)) {
+      } else if (c === 0x23 || (c === 0x2d && line.charCodeAt(i + 1) === 0x2d && (i + 2 === line.length || /\s/.test(line[i + 2]!)))) {
         buffer += line.slice(0, i);
         line = '';
         break;

@@ -7,11 +7,13 @@
 export interface ResultColumn {
   name: string;
   numeric: boolean;
+  /** True when the column may hold NULL (no NOT_NULL flag): `--table` then draws it at least 4 wide, room for `NULL`. */
+  nullable?: boolean;
 }
 
 /** Renders rows as mysql's `--table` output, e.g. `+----+\n| id |\n+----+\n|  1 |\n+----+`. */
 export function formatTable(columns: readonly ResultColumn[], rows: readonly (readonly (string | null)[])[]): string {
-  const widths = columns.map((c, i) => Math.max(displayWidth(c.name), ...rows.map((r) => displayWidth(r[i] ?? 'NULL'))));
+  const widths = columns.map((c, i) => Math.max(c.nullable ? 4 : 0, displayWidth(c.name), ...rows.map((r) => displayWidth(r[i] ?? 'NULL'))));
   const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const line = (cells: readonly string[], alignRight: (i: number) => boolean) =>
     `|${cells.map((cell, i) => ` ${pad(cell, widths[i]!, alignRight(i))} `).join('|')}|`;

@@ -1,0 +1,80 @@
+/**
+ * The project's own `vtsim` command run as a process (`node packages/cli/dist/main.js …`), the way
+ * a user runs it, with free ports and a private VTDATAROOT so such tests run in parallel.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { repoRoot } from '@vtsim/cli';
+
+/** The built command. */
+export const vtsimMain = join(repoRoot, 'packages/cli/dist/main.js');
+
+/** What one run of a process printed. */
+export interface ProcessRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `command args` with `input` on stdin and resolves when it exits; never blocks the event loop. */
+export function runProcess(command: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: opts.env, cwd: opts.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Runs `node packages/cli/dist/main.js args` (see runProcess). */
+export function runVtsim(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<ProcessRun> {
+  return runProcess(process.execPath, [vtsimMain, ...args], opts);
+}
+
+/**
+ * Makes sure `dist/` holds the built command: when it is missing (a test run without `npm test`'s
+ * `tsc -b`), builds the workspace with `npx tsc -b`; throws with the compiler's output if that fails.
+ */
+export async function ensureCliBuilt(): Promise<void> {
+  if (existsSync(vtsimMain)) return;
+  const build = await runProcess('npx', ['tsc', '-b'], { env: process.env });
+  if (build.code !== 0 || !existsSync(vtsimMain)) {
+    throw new Error(`packages/cli/dist/main.js is missing and 'npx tsc -b' failed:\n${build.stdout}${build.stderr}`);
+  }
+}
+
+/** A TCP port that was free a moment ago (the OS picks it; it is released before returning). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment for a vtsim process: this one's, with `VTDATAROOT` set and the local example's tablet variables removed. */
+export function vtsimEnv(vtdataroot: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, VTDATAROOT: vtdataroot };
+  for (const name of ['KEYSPACE', 'SHARD', 'TABLET_UID', 'CELL']) delete env[name];
+  return env;
+}
+
+/** True while a process with this pid exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
