@@ -1,0 +1,129 @@
+/**
+ * VStream: one client's change stream across shards (Vitess's `vstream` struct). It runs one
+ * ShardStream per ShardGtid, owns the merged VGtid they update, hands complete transactions to the
+ * client one response at a time, adds vtgate heartbeats when nothing was sent for
+ * `heartbeat_interval` seconds, and ends with the first shard stream's error.
+ */
+import type { Clock } from '@vtsim/binlog';
+import { VEventType, type Filter, type ShardGtid, type TabletType, type VEvent, type VStreamFlags, type VStreamResponse } from '@vtsim/proto';
+import type { TopoServer } from '@vtsim/topo';
+import { MergedVGtid } from './merged-vgtid.js';
+import type { ResolvedVStreamParams } from './resolve-params.js';
+import { ResponseQueue } from './response-queue.js';
+import { ShardStream, type ShardStreamHost } from './shard-stream.js';
+import { SkewAligner } from './skew-aligner.js';
+import type { TabletPicker } from './tablet-picker.js';
+import { shardGtidText, wrapVtError } from './vstream-error.js';
+
+/** The shared machinery a VStream uses. */
+export interface VStreamDeps {
+  topo: TopoServer;
+  cell: string;
+  picker: TabletPicker;
+  clock: Clock;
+  /** How long minimize_skew lets a stream wait for the laggard; default 600 000 ms. */
+  skewTimeoutMs?: number;
+}
+
+/** One running VStream request. */
+export class VStream implements ShardStreamHost {
+  readonly tabletType: TabletType;
+  readonly filter: Filter;
+  readonly flags: VStreamFlags;
+  readonly cell: string;
+  readonly topo: TopoServer;
+  readonly picker: TabletPicker;
+  readonly vgtid: MergedVGtid;
+  private readonly clock: Clock;
+  private readonly skew: SkewAligner | undefined;
+  private readonly queue = new ResponseQueue();
+  private readonly stop = new AbortController();
+  private readonly copyCompletedShards = new Set<string>();
+  private running = 0;
+  private failure: Error | undefined;
+
+  constructor(params: ResolvedVStreamParams, deps: VStreamDeps) {
+    this.tabletType = params.tabletType;
+    this.filter = params.filter;
+    this.flags = params.flags;
+    this.vgtid = new MergedVGtid(params.vgtid);
+    this.cell = deps.cell;
+    this.topo = deps.topo;
+    this.picker = deps.picker;
+    this.clock = deps.clock;
+    this.skew = params.flags.minimize_skew ? new SkewAligner(deps.clock, deps.skewTimeoutMs) : undefined;
+  }
+
+  /**
+   * Streams responses until `signal` aborts (normal return) or a shard stream fails (the error is
+   * thrown, after which nothing more is sent). Pulls from tablets only as the caller pulls; the
+   * caller ending the iteration early stops every shard stream. Call once.
+   */
+  async *run(signal: AbortSignal): AsyncGenerator<VStreamResponse> {
+    const onAbort = (): void => this.stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) this.stop.abort();
+    const heartbeatMs = this.flags.heartbeat_interval * 1000;
+    try {
+      for (const sgtid of [...this.vgtid.shardGtids]) this.startShardStream(sgtid);
+      for (;;) {
+        if (this.failure) throw this.failure;
+        const batch = this.queue.shift();
+        if (batch) {
+          yield { events: batch };
+          continue;
+        }
+        if (this.stop.signal.aborted || this.running === 0) return;
+        if ((await this.queue.wait(this.stop.signal, heartbeatMs)) === 'idle') yield { events: [this.heartbeat()] };
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.stop.abort();
+      this.queue.close();
+    }
+  }
+
+  /** Starts streaming one shard (its ShardGtid must be an entry of the merged VGtid). */
+  private startShardStream(sgtid: ShardGtid): void {
+    this.running++;
+    new ShardStream(this, sgtid)
+      .run(this.stop.signal)
+      .catch((err: unknown) => this.fail(wrapVtError(err, `error starting stream from shard GTID ${shardGtidText(sgtid)}`)))
+      .finally(() => {
+        this.running--;
+        this.queue.notify();
+      });
+  }
+
+  /** Ends the VStream with its first error (errors after the end, e.g. from cancellation, are dropped). */
+  private fail(err: Error): void {
+    if (this.failure || this.stop.signal.aborted) return;
+    this.failure = err;
+    this.stop.abort();
+    this.queue.notify();
+  }
+
+  align(sgtid: ShardGtid, event: VEvent, signal: AbortSignal): Promise<void> {
+    return this.skew ? this.skew.align(`${sgtid.keyspace}/${sgtid.shard}`, event, signal) : Promise.resolve();
+  }
+
+  copyCompleted(event: VEvent): VEvent | undefined {
+    this.copyCompletedShards.add(`${event.keyspace ?? ''}/${event.shard ?? ''}`);
+    for (const s of this.vgtid.shardGtids) {
+      if (!this.copyCompletedShards.has(`${s.keyspace}/${s.shard}`)) return undefined;
+    }
+    return { type: VEventType.COPY_COMPLETED };
+  }
+
+  send(sgtid: ShardGtid, batches: VEvent[][]): Promise<void> {
+    if (this.stop.signal.aborted) return Promise.resolve();
+    for (const batch of batches) this.vgtid.convert(sgtid, batch);
+    return this.queue.push(batches);
+  }
+
+  /** A vtgate heartbeat: now, with no keyspace or shard. */
+  private heartbeat(): VEvent {
+    const nanos = this.clock.nowNanos();
+    return { type: VEventType.HEARTBEAT, timestamp: Number(nanos / 1_000_000_000n), current_time: nanos.toString() };
+  }
+}
