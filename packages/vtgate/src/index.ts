@@ -14,3 +14,5 @@ export { SqlLexer, Tok, firstKeyword } from './sql-lexer.js';
 // MySQL protocol server (src/mysql-server, written by the MySQL-protocol helper).
 export * from './mysql-server/index.js';
 // Vindexes live in @vtsim/vindexes, shared with vttablet's vstreamer and vtctld.
+// gRPC edge (src/grpc, written by the proto/gRPC helper): vtgateservice.Vitess server, client, .proto loading.
+export * from './grpc/index.js';

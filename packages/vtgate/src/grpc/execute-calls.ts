@@ -1,0 +1,150 @@
+/**
+ * The SQL side of `vtgateservice.Vitess`: Execute, ExecuteBatch, StreamExecute and CloseSession run
+ * statements through vtgate's executor, the way the MySQL port does, with the client's
+ * `vtgate.Session` in and out. As in Vitess, Execute and ExecuteBatch report SQL failures inside
+ * the response (`error`, with the session) and end with OK; StreamExecute ends with the error's status.
+ */
+import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { encodeRow, resultToWire, type QueryResultWire, type Result, type RowWire } from '@vtsim/proto';
+import type { Executor } from '../executor.js';
+import type { VtgateSession } from '../vtgate-session.js';
+import { bindVarsFromWire, type BindVariableWire } from './bind-variables.js';
+import type { GrpcSessionStore, SessionWire } from './grpc-session-store.js';
+import { toGrpcStatus, toRPCError, type RPCErrorWire } from './rpc-error.js';
+import { writeWithBackpressure } from './write-with-backpressure.js';
+
+/** query.BoundQuery as decoded. */
+interface BoundQueryWire {
+  sql: string;
+  bind_variables: Record<string, BindVariableWire>;
+}
+
+interface ExecuteRequestWire {
+  session: SessionWire | null;
+  query: BoundQueryWire | null;
+}
+
+interface ExecuteBatchRequestWire {
+  session: SessionWire | null;
+  queries: BoundQueryWire[];
+}
+
+interface StreamExecuteRequestWire {
+  session: SessionWire | null;
+  query: BoundQueryWire | null;
+}
+
+/** vtgate.StreamExecuteResponse. */
+interface StreamExecuteResponseWire {
+  result: QueryResultWire | null;
+  session: SessionWire | null;
+}
+
+/** Rows of a streamed result go out in messages of about this many value bytes. */
+const STREAM_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * The handlers of Execute, ExecuteBatch, StreamExecute and CloseSession. `shutdown` aborts
+ * StreamExecute writes when the server closes.
+ */
+export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shutdown: AbortSignal): UntypedServiceImplementation {
+  const run = (session: VtgateSession, query: BoundQueryWire | null): Promise<Result> =>
+    executor.execute(session, query?.sql ?? '', bindVarsFromWire(query?.bind_variables));
+  return {
+    Execute(call: ServerUnaryCall<ExecuteRequestWire, unknown>, callback: sendUnaryData<unknown>): void {
+      const req = call.request;
+      sessions.run(req.session, (s) => run(s, req.query)).then(
+        (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, result: o.value ? resultToWire(o.value) : null }),
+        (err: unknown) => callback(toGrpcStatus(err)),
+      );
+    },
+
+    ExecuteBatch(call: ServerUnaryCall<ExecuteBatchRequestWire, unknown>, callback: sendUnaryData<unknown>): void {
+      const req = call.request;
+      sessions
+        .run(req.session, async (s) => {
+          const results: Array<{ error: RPCErrorWire | null; result: QueryResultWire | null }> = [];
+          for (const q of req.queries) {
+            try {
+              results.push({ error: null, result: resultToWire(await run(s, q)) });
+            } catch (err) {
+              results.push({ error: toRPCError(err), result: null });
+            }
+          }
+          return results;
+        })
+        .then(
+          (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, results: o.value ?? [] }),
+          (err: unknown) => callback(toGrpcStatus(err)),
+        );
+    },
+
+    StreamExecute(call: ServerWritableStream<StreamExecuteRequestWire, StreamExecuteResponseWire>): void {
+      void streamExecute(call, sessions, run, shutdown);
+    },
+
+    CloseSession(call: ServerUnaryCall<{ session: SessionWire | null }, unknown>, callback: sendUnaryData<unknown>): void {
+      sessions.close(call.request.session).then(
+        () => callback(null, { error: null }),
+        (err: unknown) => callback(null, { error: toRPCError(err) }),
+      );
+    },
+  };
+}
+
+async function streamExecute(
+  call: ServerWritableStream<StreamExecuteRequestWire, StreamExecuteResponseWire>,
+  sessions: GrpcSessionStore,
+  run: (session: VtgateSession, query: BoundQueryWire | null) => Promise<Result>,
+  shutdown: AbortSignal,
+): Promise<void> {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  call.once('cancelled', abort);
+  shutdown.addEventListener('abort', abort);
+  try {
+    const o = await sessions.run(call.request.session, (s) => run(s, call.request.query));
+    if ('error' in o) {
+      if (!controller.signal.aborted) call.emit('error', toGrpcStatus(o.error));
+      return;
+    }
+    for (const result of streamedResults(o.value!)) {
+      if (controller.signal.aborted) return;
+      await writeWithBackpressure(call, { result, session: null }, controller.signal);
+    }
+    if (controller.signal.aborted) return;
+    await writeWithBackpressure(call, { result: null, session: o.session }, controller.signal);
+    call.end();
+  } catch (err) {
+    if (!controller.signal.aborted) call.emit('error', toGrpcStatus(err));
+  } finally {
+    call.off('cancelled', abort);
+    shutdown.removeEventListener('abort', abort);
+  }
+}
+
+/** A result as StreamExecute sends it: the fields alone first, then the rows in chunks; a result without fields in one message. */
+function* streamedResults(result: Result): Generator<QueryResultWire> {
+  if (result.fields.length === 0) {
+    yield resultToWire(result);
+    return;
+  }
+  yield { ...emptyWire(), fields: result.fields };
+  let chunk: RowWire[] = [];
+  let bytes = 0;
+  for (const row of result.rows) {
+    const wire = encodeRow(row);
+    chunk.push(wire);
+    bytes += wire.values.length;
+    if (bytes >= STREAM_CHUNK_BYTES) {
+      yield { ...emptyWire(), rows: chunk };
+      chunk = [];
+      bytes = 0;
+    }
+  }
+  if (chunk.length > 0) yield { ...emptyWire(), rows: chunk };
+}
+
+function emptyWire(): QueryResultWire {
+  return { fields: [], rows_affected: '0', insert_id: '0', rows: [], info: '', session_state_changes: '', insert_id_changed: false };
+}

@@ -1,0 +1,9 @@
+/** vtgate's gRPC edge: the `.proto` files, the `vtgateservice.Vitess` server and a client built from the protos. */
+export { PROTO_DIR, PROTO_FILES, loadVitessProtos, protoLoaderOptions, type EnumDecoding, type VitessProtos } from './proto-files.js';
+export { ProtoSchema, is64Bit, type FieldKind, type ProtoEnum, type ProtoField, type ProtoMessage } from './proto-schema.js';
+export { startVtgateGrpcServer, VTGATE_GRPC_PORT, type VtgateGrpcServer, type VtgateGrpcServerOptions } from './vtgate-grpc-server.js';
+export type { VStreamFunction } from './vstream-call.js';
+export { VtgateClient, type DecodedMessage, type VtgateClientOptions } from './vtgate-client.js';
+export { toGrpcStatus, toRPCError, rpcErrorMessage, type RPCErrorWire } from './rpc-error.js';
+export { bindVariableToWire, bindVariableFromWire, bindVarsFromWire, type BindVariableWire, type ValueWire } from './bind-variables.js';
+export type { SessionWire, ShardSessionWire } from './grpc-session-store.js';

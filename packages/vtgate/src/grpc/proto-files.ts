@@ -1,0 +1,51 @@
+/**
+ * The wire contract on disk: vtsim's `.proto` files (the repository's `proto/` folder) and how they
+ * are loaded with @grpc/proto-loader — proto field names kept (`keepCase`), 64-bit integers as
+ * decimal strings (`longs: String`, so nothing loses precision), bytes as Buffers, defaults filled.
+ */
+import { loadPackageDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
+import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
+import { fileURLToPath } from 'node:url';
+import { ProtoSchema } from './proto-schema.js';
+
+/** The folder holding vtsim's `.proto` files (`<repo>/proto`), from this module's place in src/ or dist/. */
+export const PROTO_DIR = fileURLToPath(new URL('../../../../proto/', import.meta.url));
+
+/** Every `.proto` file of the vtgate service and what it imports. */
+export const PROTO_FILES = ['vtrpc.proto', 'vttime.proto', 'topodata.proto', 'query.proto', 'binlogdata.proto', 'vtgate.proto', 'vtgateservice.proto'] as const;
+
+/**
+ * How enum values are decoded: `numbers` matches @vtsim/proto's numeric enums (what the server
+ * hands to vtgate's code), `names` is what people read (what clients print).
+ */
+export type EnumDecoding = 'names' | 'numbers';
+
+/** The loaded contract: the package definition, its gRPC service and its reflection schema. */
+export interface VitessProtos {
+  readonly packageDefinition: PackageDefinition;
+  /** `vtgateservice.Vitess`, for `Server.addService`. */
+  readonly vitessService: ServiceDefinition;
+  /** The generated client class of `vtgateservice.Vitess`. */
+  readonly VitessClient: ServiceClientConstructor;
+  readonly schema: ProtoSchema;
+}
+
+/** The proto-loader options vtsim uses; only the enum decoding differs between server and clients. */
+export function protoLoaderOptions(enums: EnumDecoding): Options {
+  return { keepCase: true, longs: String, enums: enums === 'names' ? String : Number, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] };
+}
+
+const loaded = new Map<EnumDecoding, VitessProtos>();
+
+/** Loads (once per enum decoding) the `.proto` files. Throws if a file is missing or does not parse. */
+export function loadVitessProtos(enums: EnumDecoding = 'names'): VitessProtos {
+  let protos = loaded.get(enums);
+  if (!protos) {
+    const packageDefinition = loadSync([...PROTO_FILES], protoLoaderOptions(enums));
+    const grpcObject = loadPackageDefinition(packageDefinition);
+    const VitessClient = (grpcObject.vtgateservice as Record<string, ServiceClientConstructor>).Vitess!;
+    protos = { packageDefinition, vitessService: VitessClient.service, VitessClient, schema: ProtoSchema.fromPackageDefinition(packageDefinition) };
+    loaded.set(enums, protos);
+  }
+  return protos;
+}

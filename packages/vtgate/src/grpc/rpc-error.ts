@@ -1,0 +1,43 @@
+/**
+ * How failures cross vtgate's gRPC API: as a gRPC status ending a call (streams), or as a
+ * `vtrpc.RPCError` inside a response (Execute), each carrying the vtrpc code.
+ */
+import { Code, ER, SqlError, errorCode } from '@vtsim/proto';
+
+/** vtrpc.RPCError as it goes on the wire. */
+export interface RPCErrorWire {
+  code: Code;
+  message: string;
+}
+
+/** A gRPC status for grpc-js (`call.emit('error', …)` or a unary callback). */
+export interface GrpcStatusError {
+  code: number;
+  details: string;
+  message: string;
+}
+
+/**
+ * The text Vitess puts in an RPC error: the message, plus `(errno N) (sqlstate S)` for a MySQL
+ * error that does not already carry it (errno 1105 is vtgate's own and gets no suffix).
+ */
+export function rpcErrorMessage(err: unknown): string {
+  if (err instanceof SqlError) {
+    return err.errno === ER.UNKNOWN_ERROR[0] || err.message.includes('(errno ') ? err.message : err.vitessMessage();
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The `vtrpc.RPCError` of a failure: its vtrpc code (UNKNOWN for errors without one) and message. */
+export function toRPCError(err: unknown): RPCErrorWire {
+  return { code: errorCode(err), message: rpcErrorMessage(err) };
+}
+
+/**
+ * The gRPC status of a failure: the vtrpc code as the status code (0–16 are gRPC's own; 17 and 18
+ * pass through as Vitess sends them) and {@link rpcErrorMessage} as the details.
+ */
+export function toGrpcStatus(err: unknown): GrpcStatusError {
+  const message = rpcErrorMessage(err);
+  return { code: errorCode(err), details: message, message };
+}
