@@ -1,0 +1,45 @@
+# shellcheck shell=bash
+# The local example's environment, for bash: `source scripts/env.sh` from any directory.
+#
+# Sets VTDATAROOT (default <repo>/vtdataroot; a relative value is taken from the current
+# directory), defines `vtsim` (the built command, built first when dist/ is missing), the
+# `vtctldclient` alias (vtctld on localhost:15999) and the `mysql` alias (vtgate on
+# 127.0.0.1:15306: the real mysql client when one is installed, vtsim's own otherwise), and the
+# helpers of lib/utils.sh (fail, wait_for_healthy_shard, wait_for_workflow_running, ...).
+# Fails with `ERROR: ...` when node is missing or the build fails.
+
+VTSIM_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VTSIM_ROOT="$(dirname "${VTSIM_SCRIPTS}")"
+
+VTDATAROOT="${VTDATAROOT:-${VTSIM_ROOT}/vtdataroot}"
+[[ "${VTDATAROOT}" == /* ]] || VTDATAROOT="${PWD}/${VTDATAROOT}"
+export VTDATAROOT
+
+# The cluster process serves vtctld's web port; every script reaches it here.
+vtctld_web_port=15000
+
+# Runs the vtsim command (packages/cli/dist/main.js) with the given arguments.
+vtsim() {
+  node "${VTSIM_ROOT}/packages/cli/dist/main.js" "$@"
+}
+
+shopt -s expand_aliases
+alias vtctldclient="vtsim vtctldclient --server localhost:15999"
+if ! type -P mysql >/dev/null; then
+  alias mysql="vtsim mysql -h 127.0.0.1 -P 15306"
+elif command mysql --no-defaults --binary-as-hex=false --version >/dev/null 2>&1; then
+  alias mysql="command mysql --no-defaults -h 127.0.0.1 -P 15306 --binary-as-hex=false"
+else
+  alias mysql="command mysql --no-defaults -h 127.0.0.1 -P 15306"
+fi
+
+# After the aliases: the helpers use them, and an alias expands only in text read after it.
+# shellcheck source=lib/utils.sh
+source "${VTSIM_SCRIPTS}/lib/utils.sh"
+
+type -P node >/dev/null || fail "node is not installed; vtsim needs Node.js 20 or later"
+if [[ ! -f "${VTSIM_ROOT}/packages/cli/dist/main.js" ]]; then
+  vtsim_build_output="$(cd "${VTSIM_ROOT}" && npm run --silent build 2>&1)" ||
+    fail "building vtsim (npm run build) failed:"$'\n'"${vtsim_build_output}"
+  unset vtsim_build_output
+fi

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Starts tablet TABLET_UID of KEYSPACE (default test_keyspace) / SHARD (default 0) in cell CELL
+# (default zone1) in the running cluster, with its mysqld (`vtsim tablet up`): uids ending in 0 or
+# 1 start as REPLICA, others as RDONLY, and the first REPLICA of a shard without a primary becomes
+# its primary. Returns once the tablet serves; fails when TABLET_UID is not set, no cluster is
+# running, or the tablet is already running.
+# Example: CELL=zone1 KEYSPACE=customer SHARD=-40 TABLET_UID=500 scripts/lib/vttablet-up.sh
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
+
+[[ -n "${TABLET_UID:-}" ]] || fail "TABLET_UID must be set"
+cell="${CELL:-zone1}"
+keyspace="${KEYSPACE:-test_keyspace}"
+shard="${SHARD:-0}"
+printf -v alias '%s-%010d' "${cell}" "${TABLET_UID}"
+
+echo "Starting vttablet for ${alias}..."
+vtsim tablet up --cell "${cell}" --keyspace "${keyspace}" --shard "${shard}" --uid "${TABLET_UID}" >/dev/null ||
+  fail "vttablet for ${alias} could not be started!"
+echo "vttablet for ${alias} is running!"
