@@ -10,13 +10,16 @@ import type { BindVars, Result, TabletAlias, TabletVStreamRequest, Target, VEven
 import { Code, ER, SqlError, TabletType, VtError, sqlError, tabletAliasString } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { TopoError } from '@vtsim/topo';
+import { decodePosition } from '@vtsim/binlog';
 import { LatestValue } from './latest-value.js';
+import type { TabletFullStatus, TabletReplicationStatus } from './tablet-manager.js';
 import type { LocalMysqlNetwork } from './mysql-network.js';
 import type { MysqlSession } from './mysqld/mysqld.js';
 import { Mysqld } from './mysqld/mysqld.js';
 import type { ExecuteOptions, QueryService, StreamHealthResponse } from './query-service.js';
 import { Replication } from './replication.js';
 import { createSidecarDatabase } from './sidecar.js';
+import { streamVEvents, watchLocalVSchema, type VStreamerEnv } from './vstreamer/index.js';
 
 /** What a tablet needs to start. */
 export interface TabletOptions {
@@ -146,8 +149,51 @@ export class Tablet implements QueryService {
     return this.health.watch(signal);
   }
 
-  async *vstream(_request: TabletVStreamRequest, _signal: AbortSignal): AsyncIterable<VEvent[]> {
-    throw new VtError(Code.UNIMPLEMENTED, 'vstream is not implemented yet');
+  // --- VStream (the vstreamer lives in ./vstreamer) ----------------------------------------
+
+  /**
+   * Streams changes as vstreamer/uvstreamer.ts describes, with the keyspace's primary vindexes
+   * watched from the cell's SrvVSchema. Fails at once for a target this tablet does not serve, and
+   * with UNAVAILABLE when the tablet stops serving, changes type or shuts down mid-stream.
+   */
+  async *vstream(request: TabletVStreamRequest, signal: AbortSignal): AsyncIterable<VEvent[]> {
+    this.checkTarget(request.target);
+    const startType = this.tabletType;
+    const local = new AbortController();
+    const onAbort = (): void => local.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let ended: VtError | undefined;
+    const end = (why: string): void => {
+      ended ??= new VtError(Code.UNAVAILABLE, `vstream ended: tablet ${tabletAliasString(this.alias)} ${why}`);
+      local.abort();
+    };
+    void (async () => {
+      for await (const h of this.health.watch(local.signal)) {
+        if (!h.serving) return end('is not serving');
+        if (h.target.tablet_type !== startType) return end(`changed type from ${TabletType[startType]} to ${TabletType[h.target.tablet_type]}`);
+      }
+      if (!local.signal.aborted) end('is shutting down');
+    })();
+    try {
+      const vschema = await watchLocalVSchema(this.opts.topo, this.alias.cell, this.keyspace, local.signal);
+      const env: VStreamerEnv = {
+        mysqld: this.mysqld,
+        keyspace: this.keyspace,
+        shard: this.shard,
+        dbName: this.dbName,
+        sidecarDbName: this.sidecarDbName,
+        clock: this.opts.clock,
+        vschema,
+      };
+      for await (const batch of streamVEvents(env, request, local.signal)) {
+        if (ended) break;
+        yield batch;
+      }
+      if (ended) throw ended;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      local.abort();
+    }
   }
 
   /** Stops serving, rolls back open transactions and stops replication. The topo record stays. Idempotent. */
@@ -271,6 +317,175 @@ export class Tablet implements QueryService {
       },
       tablet_alias: this.alias,
     };
+  }
+  // --- tablet manager (TabletManagerClient, see tablet-manager.ts) ---------------------------
+
+  /** The source set by setReplicationSource, kept while replication is stopped. */
+  private replicationSource: TabletAlias | null = null;
+
+  /** The tablet's topology record as it is now. */
+  async tablet(): Promise<import('@vtsim/proto').Tablet> {
+    return (await this.opts.topo.getTablet(this.alias)).tablet;
+  }
+
+  /** Changes the tablet's type in its record and its serving state; only a PRIMARY is writable. */
+  async changeType(type: TabletType): Promise<void> {
+    const nowSeconds = Math.floor(this.opts.clock.now() / 1000);
+    if (type === TabletType.PRIMARY && this.tabletType !== TabletType.PRIMARY) this.primaryTermStart = nowSeconds;
+    this.tabletType = type;
+    this.mysqld.superReadOnly = type !== TabletType.PRIMARY;
+    await this.opts.topo.updateTabletFields(this.alias, (t) => {
+      t.type = type;
+      t.primary_term_start_time = type === TabletType.PRIMARY ? { seconds: this.primaryTermStart, nanoseconds: 0 } : null;
+    });
+    this.publishHealth();
+  }
+
+  /** Sets super_read_only. */
+  async setReadOnly(): Promise<void> {
+    this.mysqld.superReadOnly = true;
+  }
+
+  /** Clears super_read_only. */
+  async setReadWrite(): Promise<void> {
+    this.mysqld.superReadOnly = false;
+  }
+
+  /** The mysqld's executed position. */
+  async primaryPosition(): Promise<string> {
+    return this.position();
+  }
+
+  /** Resolves once the mysqld has executed `position`; DEADLINE_EXCEEDED after `timeoutMs`. */
+  async waitForPosition(position: string, timeoutMs: number): Promise<void> {
+    const want = decodePosition(position).gtidSet;
+    if (this.mysqld.gtidExecuted().contains(want)) return;
+    const signal = AbortSignal.timeout(timeoutMs);
+    for await (const _tx of this.mysqld.binlog.follow(this.mysqld.gtidExecuted(), signal)) {
+      if (this.mysqld.gtidExecuted().contains(want)) return;
+    }
+    if (this.mysqld.gtidExecuted().contains(want)) return;
+    throw new VtError(Code.DEADLINE_EXCEEDED, `timed out waiting for position ${position} on ${tabletAliasString(this.alias)} (at ${this.position()})`);
+  }
+
+  /** Replicates from `source` (a PRIMARY becomes a REPLICA), or stops replicating for null. */
+  async setReplicationSource(source: TabletAlias | null): Promise<void> {
+    this.replicationSource = source ? { ...source } : null;
+    if (!source) {
+      await this.replication?.stop();
+      this.replication = undefined;
+      this.publishHealth();
+      return;
+    }
+    if (this.tabletType === TabletType.PRIMARY) await this.changeType(TabletType.REPLICA);
+    this.mysqld.superReadOnly = true;
+    await this.replication?.stop();
+    this.replicateFrom(source);
+    this.publishHealth();
+  }
+
+  /** Stops replication, remembering the source for startReplication. */
+  async stopReplication(): Promise<void> {
+    this.replicationSource = await this.currentReplicationSource();
+    await this.replication?.stop();
+    this.replication = undefined;
+    this.publishHealth();
+  }
+
+  /** Restarts replication from the remembered source; a no-op without one or when running. */
+  async startReplication(): Promise<void> {
+    if (this.replication && this.replication.status().running) return;
+    const source = await this.currentReplicationSource();
+    if (!source) return;
+    this.replicationSource = source;
+    this.replicateFrom(source);
+    this.publishHealth();
+  }
+
+  /** The replication channel's state; null when no source is configured. */
+  async getReplicationStatus(): Promise<TabletReplicationStatus | null> {
+    const source = await this.currentReplicationSource();
+    if (!source) return null;
+    const status = this.replication?.status();
+    const sourceMysqld = this.opts.network.resolve(source);
+    const running = !!status?.running;
+    return {
+      position: this.position(),
+      source_alias: source,
+      source_host: this.opts.hostname ?? 'localhost',
+      source_port: 17000 + source.uid,
+      source_uuid: sourceMysqld?.serverUuid ?? '',
+      io_running: running,
+      sql_running: running,
+      last_error: status?.lastError ?? '',
+      replication_lag_seconds: status?.lagSeconds ?? 0,
+    };
+  }
+
+  /** The full status of the tablet's mysqld. */
+  async fullStatus(): Promise<TabletFullStatus> {
+    const session = this.mysqld.createSession({ database: this.dbName });
+    let version: string;
+    try {
+      const v = session.execute('select @@version').rows[0]?.[0];
+      version = v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? '');
+    } finally {
+      session.close();
+    }
+    const isPrimary = this.tabletType === TabletType.PRIMARY;
+    return {
+      server_id: this.alias.uid,
+      server_uuid: this.mysqld.serverUuid,
+      position: this.position(),
+      version,
+      read_only: this.mysqld.superReadOnly,
+      super_read_only: this.mysqld.superReadOnly,
+      log_bin_enabled: true,
+      replication_status: isPrimary ? null : await this.getReplicationStatus(),
+      primary_status: isPrimary ? { position: this.position(), server_uuid: this.mysqld.serverUuid } : null,
+    };
+  }
+
+  /** Runs one statement as the DBA user in `database` (default `vt_<keyspace>`). */
+  async executeFetchAsDba(sql: string, database?: string): Promise<Result> {
+    const session = this.mysqld.createSession({ database: database ?? this.dbName, user: 'vt_dba' });
+    try {
+      return session.execute(sql);
+    } finally {
+      session.close();
+    }
+  }
+
+  /** Re-reads the tablet record and adopts its type. */
+  async refreshState(): Promise<void> {
+    const record = await this.tablet();
+    if (record.type !== this.tabletType) {
+      this.tabletType = record.type;
+      this.mysqld.superReadOnly = record.type !== TabletType.PRIMARY;
+    }
+    this.publishHealth();
+  }
+
+  /** Stops replication and makes this tablet a writable PRIMARY; returns its position. */
+  async promoteReplica(): Promise<string> {
+    await this.replication?.stop();
+    this.replication = undefined;
+    this.replicationSource = null;
+    await this.changeType(TabletType.PRIMARY);
+    return this.position();
+  }
+
+  /** Makes the primary read-only (its type changes when it is pointed at the new primary); returns its position. */
+  async demotePrimary(): Promise<string> {
+    this.mysqld.superReadOnly = true;
+    this.publishHealth();
+    return this.position();
+  }
+
+  private async currentReplicationSource(): Promise<TabletAlias | null> {
+    if (this.replicationSource) return this.replicationSource;
+    if (!this.replication) return null;
+    return (await this.opts.topo.getShard(this.keyspace, this.shard)).shard.primary_alias;
   }
 }
 
