@@ -69,12 +69,5 @@ export function vtsimEnv(vtdataroot: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** True while a process with this pid exists. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** True while the process exists and has not exited (zombies count as gone). */
+export { processAlive } from '@vtsim/cli';

@@ -4,3 +4,4 @@ export type { ClusterOptions, TabletSpec } from './cluster.js';
 export { startControlServer } from './control-server.js';
 export type { ControlServer } from './control-server.js';
 export { dataRoot, repoRoot } from './vtdataroot.js';
+export { processAlive, runningPid } from './process-state.js';

@@ -4,12 +4,13 @@
  * cluster answers, and returns.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from './cluster.js';
 import { waitForControl } from './control-client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { createInitialTopology, type InitialTopology } from './initial-topology.js';
+import { runningPid } from './process-state.js';
 import { dataRoot } from './vtdataroot.js';
 
 /** Options of `vtsim up`. */
@@ -69,17 +70,4 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await stopped;
-}
-
-/** The pid in a pid file if that process is alive; undefined otherwise. */
-export function runningPid(pidFile: string): number | undefined {
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
 }
