@@ -1,0 +1,124 @@
+/**
+ * Drives a MySQL-protocol server with client load from forked load-client processes, so that the
+ * clients do not share the server's event loop (or, on two cores, its core).
+ */
+import { fork } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const CLIENT = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
+
+/**
+ * What one load run measured, summed over its client processes.
+ * @typedef {object} LoadResult
+ * @property {number} ops operations completed in the measured window
+ * @property {number} rows rows those operations handled
+ * @property {number} seconds the window's length
+ * @property {number} connections connections in all
+ * @property {number} processes client processes
+ * @property {number} clientCpu client CPU over the window, in cores (1 = one core busy)
+ * @property {number | undefined} serverCpu server CPU over the window, in cores, if a sampler was given
+ */
+
+/**
+ * Runs `workload` (a key of workloads.mjs) on `connections` connections split over `processes`
+ * client processes; all processes start together, warm up for warmupMs and measure durationMs.
+ * `serverCpuMicros`, if given, is sampled at the window's start and end. Rejects with the first
+ * client's error (every client is then killed).
+ * @param {{ port: number, database?: string, workload: string, params?: object, connections: number,
+ *   processes: number, warmupMs: number, durationMs: number, serverCpuMicros?: () => number | undefined }} opts
+ * @returns {Promise<LoadResult>}
+ */
+export async function runLoad(opts) {
+  const perProcess = Math.ceil(opts.connections / opts.processes);
+  const children = [];
+  try {
+    const specs = [];
+    for (let p = 0, slot = 0; slot < opts.connections; p++, slot += perProcess) {
+      specs.push({
+        port: opts.port,
+        database: opts.database,
+        workload: opts.workload,
+        params: opts.params ?? {},
+        connections: Math.min(perProcess, opts.connections - slot),
+        firstSlot: slot,
+        warmupMs: opts.warmupMs,
+        durationMs: opts.durationMs,
+      });
+    }
+    const clients = specs.map((spec) => {
+      const child = fork(CLIENT, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      children.push(child);
+      return { child, spec, messages: messageQueue(child) };
+    });
+    for (const c of clients) c.child.send({ type: 'spec', spec: c.spec });
+    await Promise.all(clients.map((c) => c.messages.next('ready')));
+    for (const c of clients) c.child.send({ type: 'go' });
+    const sampler = opts.serverCpuMicros;
+    const serverSamples = sampler && Promise.all([opts.warmupMs, opts.warmupMs + opts.durationMs].map((ms) => delay(ms).then(sampler)));
+    const results = await Promise.all(clients.map((c) => c.messages.next('result')));
+    const [serverAtStart, serverAtEnd] = (await serverSamples) ?? [];
+    const seconds = opts.durationMs / 1000;
+    const sum = (key) => results.reduce((s, r) => s + r[key], 0);
+    return {
+      ops: sum('ops'),
+      rows: sum('rows'),
+      seconds,
+      connections: opts.connections,
+      processes: clients.length,
+      clientCpu: sum('cpuMicros') / 1e6 / seconds,
+      serverCpu: serverAtStart !== undefined && serverAtEnd !== undefined ? (serverAtEnd - serverAtStart) / 1e6 / seconds : undefined,
+    };
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+  }
+}
+
+/**
+ * How a load run was made and what it cost, in one line; `r.idle`, if present, is how long the
+ * server took to go idle before the run (reported when it had work left from the previous one).
+ */
+export function describeLoad(r) {
+  const perOp = (cores) => `${((cores * r.seconds * 1e6) / r.ops).toFixed(1)} µs/op`;
+  const server = r.serverCpu === undefined ? '' : `server CPU ${r.serverCpu.toFixed(2)} cores (${perOp(r.serverCpu)}), `;
+  const idle = !r.idle ? '' : !r.idle.settled ? `; server still busy ${Math.round(r.idle.waitedMs)} ms after the previous run`
+    : r.idle.waitedMs > 500 ? `; server busy ${Math.round(r.idle.waitedMs)} ms after the previous run` : '';
+  return `${r.connections} connections in ${r.processes} client process${r.processes === 1 ? '' : 'es'}; ` +
+    `${server}client CPU ${r.clientCpu.toFixed(2)} cores (${perOp(r.clientCpu)}); ${r.ops} ops in ${r.seconds} s${idle}`;
+}
+
+/** The messages of a child, awaited in order; an 'error' message or an exit before the message rejects the wait. */
+function messageQueue(child) {
+  const queued = [];
+  let waiting;
+  let failure;
+  const deliver = () => {
+    if (!waiting) return;
+    if (queued.length > 0) {
+      const { type, resolve, reject } = waiting;
+      waiting = undefined;
+      const msg = queued.shift();
+      if (msg.type === type) resolve(msg);
+      else reject(new Error(msg.type === 'error' ? `load client: ${msg.message}` : `load client sent '${msg.type}', expected '${type}'`));
+    } else if (failure) {
+      const { reject } = waiting;
+      waiting = undefined;
+      reject(failure);
+    }
+  };
+  child.on('message', (msg) => {
+    queued.push(msg);
+    deliver();
+  });
+  child.on('close', (code, signal) => {
+    failure = new Error(`load client exited (${signal ?? `code ${code}`}) before answering`);
+    deliver();
+  });
+  return {
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        waiting = { type, resolve, reject };
+        deliver();
+      }),
+  };
+}
