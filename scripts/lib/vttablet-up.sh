@@ -15,6 +15,6 @@ shard="${SHARD:-0}"
 printf -v alias '%s-%010d' "${cell}" "${TABLET_UID}"
 
 echo "Starting vttablet for ${alias}..."
-vtsim tablet up --cell "${cell}" --keyspace "${keyspace}" --shard "${shard}" --uid "${TABLET_UID}" >/dev/null ||
+vtsim tablet up --cell="${cell}" --keyspace="${keyspace}" --shard="${shard}" --uid="${TABLET_UID}" >/dev/null ||
   fail "vttablet for ${alias} could not be started!"
 echo "vttablet for ${alias} is running!"

@@ -1,0 +1,259 @@
+// Issue 4, item 5: the local example's scripts (scripts/*.sh) run as a learner runs them — as
+// processes, from another directory, with a private VTDATAROOT — against the contract ports
+// (vtctld web 15000, vtgate MySQL 15306, vtctld gRPC 15999). Those ports are fixed, so every test
+// that runs the scripts lives in this one file and the tests run one after another.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '@vtsim/cli';
+import { SELECT_COMMERCE_OUTPUT } from '../harness/local-example-output.js';
+import { mysqlCliInstalled } from '../harness/mysql-cli.js';
+import { ensureCliBuilt, runProcess, runVtsim, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
+
+const scriptsDir = join(repoRoot, 'scripts');
+const contractPorts = [15000, 15306, 15999];
+
+/** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The lines a run printed on stdout. */
+function lines(run: ProcessRun): string[] {
+  return run.stdout.split('\n').filter((l) => l !== '');
+}
+
+/**
+ * A directory holding a link to every executable on PATH except `mysql` and `mariadb`: with it as
+ * PATH, env.sh finds no real client and aliases vtsim's own.
+ */
+function pathWithoutMysql(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vtsim-path-'));
+  for (const entry of (process.env.PATH ?? '').split(delimiter)) {
+    if (!entry || !existsSync(entry)) continue;
+    for (const name of readdirSync(entry)) {
+      if (name === 'mysql' || name === 'mariadb' || existsSync(join(dir, name))) continue;
+      symlinkSync(join(entry, name), join(dir, name));
+    }
+  }
+  return dir;
+}
+
+describe('the local example scripts', () => {
+  const vtdataroot = mkdtempSync(join(tmpdir(), 'vtsim-scripts-'));
+  // Every script runs from here, not from the repository: they must find their files themselves.
+  const elsewhere = mkdtempSync(join(tmpdir(), 'vtsim-cwd-'));
+  const noMysqlPath = pathWithoutMysql();
+  const env = vtsimEnv(vtdataroot);
+
+  /** Runs scripts/<name> with the given extra environment. */
+  const script = (name: string, extra: NodeJS.ProcessEnv = {}) =>
+    runProcess(join(scriptsDir, name), [], { env: { ...env, ...extra }, cwd: elsewhere });
+  /** Runs a bash script text after `source scripts/env.sh` (aliases and helpers defined). */
+  const withEnv = (text: string, extra: NodeJS.ProcessEnv = {}) =>
+    runProcess('bash', ['-c', `set -euo pipefail\nsource ${join(scriptsDir, 'env.sh')}\n${text}`], { env: { ...env, ...extra }, cwd: elsewhere });
+  const pidFile = join(vtdataroot, 'tmp', 'vtsim.pid');
+
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    const busy = [];
+    for (const port of contractPorts) if (await listening(port)) busy.push(port);
+    if (busy.length > 0) {
+      throw new Error(`port(s) ${busy.join(', ')} already in use: a cluster left running? (scripts/401_teardown.sh stops one)`);
+    }
+  });
+
+  afterAll(async () => {
+    // A failed test may leave its cluster running: stop it so the ports are free again.
+    if (existsSync(pidFile)) await runVtsim(['down'], { env });
+    for (const dir of [vtdataroot, elsewhere, noMysqlPath]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('201 before 101 fails loudly: ERROR on stderr, non-zero exit, no cluster started', async () => {
+    const run = await script('201_customer_tablets.sh');
+    expect(run.code).not.toBe(0);
+    expect(lines(run)).toEqual([
+      'Starting MySQL for tablet zone1-0000000200...',
+      'MySQL for tablet zone1-0000000200 is running!',
+      'Starting vttablet for zone1-0000000200...',
+    ]);
+    expect(run.stderr).toContain("ERROR: no vtsim cluster is running on 127.0.0.1:15000 (start one with 'vtsim up')");
+    expect(run.stderr).toContain('ERROR: vttablet for zone1-0000000200 could not be started!');
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('stop_process stops the process named by a pid file and skips a missing pid file', async () => {
+    const pid = join(vtdataroot, 'sleeper.pid');
+    const run = await withEnv(`sleep 60 &
+echo $! > ${pid}
+stop_process sleeper ${pid}
+kill -0 "$(<${pid})" 2>/dev/null && echo still-running
+stop_process ghost ${join(vtdataroot, 'ghost.pid')}`);
+    expect(run.stderr).toBe('');
+    expect(lines(run)).toEqual([
+      'Stopping sleeper...',
+      `Skipping stopping ghost because the specified PID file (${join(vtdataroot, 'ghost.pid')}) does not exist.`,
+    ]);
+    expect(run.code).toBe(0);
+    rmSync(pid);
+  });
+
+  it('the lib helpers build a cluster piece by piece, the mysql alias reaches vtgate, and 401 tears it all down', async () => {
+    const topo = await script('lib/topo-up.sh', { CELL: 'zone1' });
+    expect(topo.stderr).toBe('');
+    expect(lines(topo)).toEqual(['Starting topo (the vtsim cluster process)...', 'add zone1 CellInfo', 'topo is running!']);
+    expect(topo.code).toBe(0);
+    const clusterPid = Number(readFileSync(pidFile, 'utf8'));
+    expect(lines(await script('lib/topo-up.sh'))).toEqual([`The vtsim cluster process is already running (pid ${clusterPid}).`, 'add zone1 CellInfo', 'topo is running!']);
+
+    const vtctld = await script('lib/vtctld-up.sh');
+    expect([vtctld.code, lines(vtctld)]).toEqual([0, ['Starting vtctld...', 'vtctld is running!']]);
+
+    for (const uid of [100, 101, 102]) {
+      const mysqlctl = await script('lib/mysqlctl-up.sh', { CELL: 'zone1', TABLET_UID: String(uid) });
+      expect([mysqlctl.code, lines(mysqlctl)]).toEqual([0, [`Starting MySQL for tablet zone1-0000000${uid}...`, `MySQL for tablet zone1-0000000${uid} is running!`]]);
+      const tablet = await script('lib/vttablet-up.sh', { CELL: 'zone1', KEYSPACE: 'commerce', TABLET_UID: String(uid) });
+      expect(tablet.stderr).toBe('');
+      expect([tablet.code, lines(tablet)]).toEqual([0, [`Starting vttablet for zone1-0000000${uid}...`, `vttablet for zone1-0000000${uid} is running!`]]);
+    }
+    const again = await script('lib/vttablet-up.sh', { KEYSPACE: 'commerce', TABLET_UID: '100' });
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('ERROR: vttablet for zone1-0000000100 could not be started!');
+
+    // DESIGN's example: one more tablet, in a shard of its own, becomes that shard's primary; then it goes away.
+    const extra = await script('lib/vttablet-up.sh', { CELL: 'zone1', KEYSPACE: 'customer', SHARD: '-40', TABLET_UID: '500' });
+    expect([extra.code, lines(extra)]).toEqual([0, ['Starting vttablet for zone1-0000000500...', 'vttablet for zone1-0000000500 is running!']]);
+    const tabletsOf = async () =>
+      (JSON.parse((await runVtsim(['status'], { env })).stdout) as { tablets: { alias: string; keyspace: string; shard: string; type: string }[] }).tablets;
+    expect(await tabletsOf()).toEqual(expect.arrayContaining([
+      expect.objectContaining({ alias: 'zone1-0000000100', keyspace: 'commerce', shard: '0', type: 'PRIMARY' }),
+      expect.objectContaining({ alias: 'zone1-0000000101', type: 'REPLICA' }),
+      expect.objectContaining({ alias: 'zone1-0000000102', type: 'RDONLY' }),
+      expect.objectContaining({ alias: 'zone1-0000000500', keyspace: 'customer', shard: '-40', type: 'PRIMARY' }),
+    ]));
+    const extraDown = await script('lib/vttablet-down.sh', { CELL: 'zone1', TABLET_UID: '500' });
+    expect([extraDown.code, extraDown.stderr]).toEqual([0, '']);
+    expect((await tabletsOf()).map((t) => t.alias)).toEqual(['zone1-0000000100', 'zone1-0000000101', 'zone1-0000000102']);
+    const downTwice = await script('lib/vttablet-down.sh', { TABLET_UID: '500' });
+    expect(downTwice.code).not.toBe(0);
+    expect(downTwice.stderr).toContain('ERROR: vttablet for zone1-0000000500 could not be stopped');
+
+    const vtgate = await script('lib/vtgate-up.sh');
+    expect([vtgate.code, lines(vtgate)]).toEqual([0, ['Starting vtgate...', 'vtgate is up!']]);
+    const vtgateTwice = await script('lib/vtgate-up.sh');
+    expect(vtgateTwice.code).not.toBe(0);
+    expect(vtgateTwice.stderr).toContain('ERROR: vtgate could not be started!');
+
+    // The example's data through the `mysql` alias: vtsim's own client first, then the real one.
+    const standIn = { PATH: noMysqlPath };
+    expect((await withEnv('alias mysql', standIn)).stdout).toBe("alias mysql='vtsim mysql -h 127.0.0.1 -P 15306'\n");
+    for (const file of ['create_commerce_schema.sql', 'insert_commerce_data.sql']) {
+      expect(await withEnv(`mysql commerce < ${join(scriptsDir, file)}`, standIn)).toEqual({ code: 0, stdout: '', stderr: '' });
+    }
+    expect(await withEnv(`mysql --table < ${join(scriptsDir, 'select_commerce_data.sql')}`, standIn)).toEqual({ code: 0, stdout: SELECT_COMMERCE_OUTPUT, stderr: '' });
+    if (mysqlCliInstalled) {
+      expect((await withEnv('alias mysql')).stdout).toBe("alias mysql='command mysql --no-defaults -h 127.0.0.1 -P 15306 --binary-as-hex=false'\n");
+      // --unbuffered: into a pipe the client would print its tables after the `\! echo` lines.
+      expect(await withEnv(`mysql --unbuffered --table < ${join(scriptsDir, 'select_commerce_data.sql')}`)).toEqual({ code: 0, stdout: SELECT_COMMERCE_OUTPUT, stderr: '' });
+    }
+
+    const teardown = await script('401_teardown.sh');
+    expect(teardown.stderr).toBe('');
+    expect(teardown.code).toBe(0);
+    const out = lines(teardown);
+    expect(out[0]).toBe('Stopping vtgate...');
+    for (const uid of [100, 101, 102]) {
+      expect(out).toContain(`Shutting down tablet zone1-0000000${uid}`);
+      expect(out).toContain(`Shutting down mysql zone1-0000000${uid}`);
+      expect(out).toContain(`Shutting down MySQL for tablet zone1-0000000${uid}...`);
+    }
+    expect(out.slice(-4)).toEqual(['mysqlctls are stopped!', 'Stopping vtctld...', 'Stopping topo (the vtsim cluster process)...', 'All good! It looks like every process has shut down']);
+    expect(readdirSync(vtdataroot)).toEqual([]);
+    for (const port of contractPorts) expect(await listening(port)).toBe(false);
+  }, 120_000);
+
+  it('101 from another directory, the example data through the mysql alias, 201, then 401', async (ctx) => {
+    // 101 and 201 need vtctld's gRPC service in the cluster process and these vtctldclient
+    // commands (wait_for_healthy_shard ends with `Workflow --keyspace K list`): until they exist
+    // this test skips, saying which are missing.
+    await script('lib/topo-up.sh');
+    await script('lib/vttablet-up.sh', { KEYSPACE: 'probe', TABLET_UID: '900' });
+    const probes: [string, string][] = [
+      ['GetCellInfoNames', 'vtctldclient GetCellInfoNames'],
+      ['CreateKeyspace, GetKeyspace', 'vtctldclient CreateKeyspace commerce && vtctldclient GetKeyspace commerce'],
+      ['GetTablets, GetShard', 'vtctldclient GetTablets --keyspace probe --shard 0 && vtctldclient GetShard probe/0'],
+      ['Workflow list', 'vtctldclient Workflow --keyspace probe list'],
+    ];
+    const missing = [];
+    for (const [name, probe] of probes) if ((await withEnv(probe)).code !== 0) missing.push(name);
+    expect((await script('lib/topo-down.sh')).code).toBe(0);
+    if (missing.length > 0) ctx.skip(`vtctldclient against the cluster process lacks: ${missing.join(', ')}`);
+
+    const initial = await script('101_initial_cluster.sh');
+    expect(initial.stderr).toBe('');
+    expect(initial.code).toBe(0);
+    const out = lines(initial);
+    expect(out.slice(0, 5)).toEqual(['Starting topo (the vtsim cluster process)...', 'add zone1 CellInfo', 'topo is running!', 'Starting vtctld...', 'vtctld is running!']);
+    expect(out).toContain('Successfully created keyspace commerce. Result:');
+    expect(initial.stdout).toContain('"durability_policy": "semi_sync"');
+    expect(initial.stdout).toContain('"sidecar_db_name": "_vt"');
+    for (const uid of [100, 101, 102]) {
+      expect(out).toContain(`Starting MySQL for tablet zone1-0000000${uid}...`);
+      expect(out).toContain(`vttablet for zone1-0000000${uid} is running!`);
+    }
+    expect(out).toContain('mysqlctls are running!');
+    expect(out).toContain('New VSchema object:');
+    expect(out.slice(-2)).toEqual(['Starting vtgate...', 'vtgate is up!']);
+
+    const insert = await withEnv(`mysql < ${join(scriptsDir, 'insert_commerce_data.sql')}`);
+    expect(insert).toEqual({ code: 0, stdout: '', stderr: '' });
+    const unbuffered = mysqlCliInstalled ? '--unbuffered ' : '';
+    const select = await withEnv(`mysql ${unbuffered}--table < ${join(scriptsDir, 'select_commerce_data.sql')}`);
+    expect(select).toEqual({ code: 0, stdout: SELECT_COMMERCE_OUTPUT, stderr: '' });
+
+    const tablets = await withEnv('vtctldclient GetTablets --keyspace commerce --shard 0');
+    expect(tablets.code).toBe(0);
+    expect(lines(tablets).map((l) => l.split(/\s+/).slice(0, 4).join(' '))).toEqual([
+      'zone1-0000000100 commerce 0 primary',
+      'zone1-0000000101 commerce 0 replica',
+      'zone1-0000000102 commerce 0 rdonly',
+    ]);
+
+    const customer = await script('201_customer_tablets.sh');
+    expect(customer.stderr).toBe('');
+    expect(customer.code).toBe(0);
+    for (const uid of [200, 201, 202]) expect(lines(customer)).toContain(`vttablet for zone1-0000000${uid} is running!`);
+    const customerTablets = await withEnv('vtctldclient GetTablets --keyspace customer --shard 0');
+    expect(lines(customerTablets).map((l) => l.split(/\s+/).slice(0, 4).join(' '))).toEqual([
+      'zone1-0000000200 customer 0 primary',
+      'zone1-0000000201 customer 0 replica',
+      'zone1-0000000202 customer 0 rdonly',
+    ]);
+
+    const teardown = await script('401_teardown.sh');
+    expect(teardown.stderr).toBe('');
+    expect(teardown.code).toBe(0);
+    for (const uid of [100, 101, 102, 200, 201, 202]) expect(lines(teardown)).toContain(`Shutting down tablet zone1-0000000${uid}`);
+    expect(lines(teardown).at(-1)).toBe('All good! It looks like every process has shut down');
+    expect(readdirSync(vtdataroot)).toEqual([]);
+    for (const port of contractPorts) expect(await listening(port)).toBe(false);
+  }, 180_000);
+
+  // The workflow steps: their vtctldclient commands (MoveTables, Reshard, Workflow, VDiff) come
+  // with issue 4's workflow work; enable these when `vtsim vtctldclient MoveTables|Reshard` exist.
+  it.todo('202 creates commerce2customer and waits for its copy phase ("... is now running. Copy phase completed at ...")');
+  it.todo('203 and 204 switch reads then writes; select_customer0_data.sql shows all five customers and orders');
+  it.todo('205 completes MoveTables: the commerce select fails with ERROR 1146, the routing rules are gone');
+  it.todo('301 and 302 add the sequences, the sharded VSchema and healthy shards -80 and 80-');
+  it.todo('303 to 305 reshard customer: -80 holds customers 1, 2, 3, 5 and 80- holds 4, with their orders');
+  it.todo('306 completes the reshard (customer/0 deleted) and stops tablets 200-202; 401 then stops the rest');
+});
