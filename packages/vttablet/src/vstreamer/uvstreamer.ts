@@ -133,7 +133,19 @@ class UVStreamer {
       this.pos = requested;
     }
     if (this.pos.isEmpty() && this.toCopy.size === 0) throw new VtError(Code.INVALID_ARGUMENT, 'stream needs a position or a table to copy');
+    this.checkPlans();
     return initial;
+  }
+
+  /** Builds the plan of every existing table the filter matches, so a bad filter fails the stream at once. */
+  private checkPlans(): void {
+    const { mysqld, dbName } = this.env;
+    const vschema = this.env.vschema();
+    for (const name of mysqld.tableNames(dbName)) {
+      const rule = findRule(name, this.filter, this.parserOptions.regexes);
+      const table = mysqld.tableMap(dbName, name);
+      if (rule && table) buildTablePlan(table, rule, vschema);
+    }
   }
 
   /** Chooses the tables to copy (name order) and where each copy starts. */

@@ -6,7 +6,7 @@ import type { LocalVSchema } from './local-vschema.js';
 /** The tablet-side environment of every stream; plain data and narrow handles, shared by all streams. */
 export interface VStreamerEnv {
   /** The server streamed from: its binlog, snapshots and schema. */
-  readonly mysqld: Pick<Mysqld, 'snapshot' | 'tableNames' | 'gtidExecuted'> & { readonly binlog: Binlog };
+  readonly mysqld: Pick<Mysqld, 'snapshot' | 'tableNames' | 'tableMap' | 'gtidExecuted'> & { readonly binlog: Binlog };
   readonly keyspace: string;
   readonly shard: string;
   /** The keyspace's database (`vt_<keyspace>`). */
