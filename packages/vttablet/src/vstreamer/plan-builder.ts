@@ -127,14 +127,17 @@ class PlanBuilder {
     return { vindex: cv.vindex, columns: cv.columns.map((c) => this.column(c)) };
   }
 
-  keyRangeFilter(v: { vindex: Vindex; columns: number[] }, spec: string): void {
+  /** Keeps rows whose keyspace id is in `spec`; `specNode` is the in_keyrange argument it came from, if any. */
+  keyRangeFilter(v: { vindex: Vindex; columns: number[] }, spec: string, specNode?: Expr): void {
     let ranges;
     try {
       ranges = parseShardingSpec(spec);
     } catch (err) {
       throw new VtError(Code.INVALID_ARGUMENT, (err as Error).message);
     }
-    if (ranges.length !== 1) throw new VtError(Code.INVALID_ARGUMENT, `error parsing keyrange: ${spec}`);
+    if (ranges.length !== 1) {
+      throw new VtError(Code.INVALID_ARGUMENT, specNode ? `unexpected in_keyrange parameter: ${renderExpr(specNode)}` : `error parsing keyrange: ${spec}`);
+    }
     const kr = ranges[0]!;
     const ksid = keyspaceIdOf(v.vindex, v.columns);
     // A row whose vindex value maps nowhere (NULL) is in no key range.
@@ -165,7 +168,7 @@ class PlanBuilder {
       return;
     }
     const test = COMPARISONS[op];
-    if (!test) throw new VtError(Code.INVALID_ARGUMENT, `comparison operator ${op.toLowerCase()} not supported`);
+    if (!test) throw new VtError(Code.INVALID_ARGUMENT, `unsupported constraint: ${renderExpr(cond)}`);
     const col = this.columnRef(cond.left, cond);
     const value = literal(cond.right, cond);
     // NULL on either side never matches, as in SQL.
@@ -222,13 +225,13 @@ class PlanBuilder {
 
   private inKeyRange(cond: Expr): void {
     const args = (cond.args?.value ?? []) as Expr[];
-    if (args.length === 1) return this.keyRangeFilter(this.primaryVindex(), literalString(args[0]!, cond));
+    if (args.length === 1) return this.keyRangeFilter(this.primaryVindex(), literalString(args[0]!, cond), args[0]);
     if (args.length < 3) throw new VtError(Code.INTERNAL, `[BUG] unexpected in_keyrange parameters: ${renderExpr(cond)}`);
     const columns = args.slice(0, -2).map((a) => this.columnRef(a, cond));
     const name = literalString(args[args.length - 2]!, cond);
     const vindex = this.vschema.findOrCreateVindex(name);
     if (!vindex.unique) throw new VtError(Code.INTERNAL, `vindex must be Unique to be used for VReplication: ${name}`);
-    this.keyRangeFilter({ vindex, columns }, literalString(args[args.length - 1]!, cond));
+    this.keyRangeFilter({ vindex, columns }, literalString(args[args.length - 1]!, cond), args[args.length - 1]);
   }
 
   private columnRef(node: Expr, context: Expr): number {
