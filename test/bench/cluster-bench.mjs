@@ -21,6 +21,7 @@ const KEY_COUNT = 100_000;
  * @property {number} rdonlyCount
  * @property {number} processes client processes per load run
  * @property {number} connections connections per load run
+ * @property {string[]} [nodeArgs] Node flags for the cluster process (e.g. `--cpu-prof`)
  */
 
 /**
@@ -37,7 +38,8 @@ export async function benchCluster(opts, log) {
   const label = opts.replicaCount === 1 && opts.rdonlyCount === 0 ? ' [primaries only]' : '';
   const target = (t) => (opts.targets ? t : undefined);
   log(`cluster: vtsim up (commerce unsharded, customer 2 shards; ${tablets})`);
-  const cluster = await startClusterProcess({ replicaCount: opts.replicaCount, rdonlyCount: opts.rdonlyCount });
+  const cluster = await startClusterProcess({ replicaCount: opts.replicaCount, rdonlyCount: opts.rdonlyCount, nodeArgs: opts.nodeArgs });
+  /** @type {import('./report.mjs').Figure[]} */
   const figures = [{
     id: `${opts.id}.time_to_serve`,
     what: `vtsim up: spawn to first query${label}`,

@@ -53,6 +53,7 @@ export async function startClusterProcess(opts) {
   child.stdout.setEncoding('utf8').on('data', (d) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (output += d));
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | undefined} */
   let exit;
   void exited.then((e) => (exit = e));
 

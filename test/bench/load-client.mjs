@@ -66,7 +66,7 @@ async function run(spec) {
   }
 }
 
-process.once('message', (msg) => {
+process.once('message', (/** @type {{ spec: LoadClientSpec }} */ msg) => {
   run(msg.spec).then(
     () => process.disconnect(),
     (err) => {

@@ -40,6 +40,7 @@ export function benchMysqld(time) {
 
   const tuples = Array.from({ length: ROWS_PER_INSERT }, (_, i) => `(:c${i}, :s${i}, :p${i})`).join(', ');
   const multi = `insert into corder(customer_id, sku, price) values ${tuples}`;
+  /** @type {Record<string, bigint | string>} */
   const bindVars = {};
   for (let i = 0; i < ROWS_PER_INSERT; i++) {
     bindVars[`c${i}`] = BigInt(i);

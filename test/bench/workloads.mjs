@@ -30,7 +30,7 @@ export const workloads = {
   /** A primary-key lookup on the sharded customer table, spread over ids 1..keyCount. */
   'point-select': (conn, slot, { keyCount = 1 }) => async (seq) => {
     const id = 1 + ((seq * 7919 + slot * 104_729) % keyCount);
-    const [rows] = await conn.query(`select email from customer where customer_id = ${id}`);
+    const [rows] = /** @type {[unknown[], unknown]} */ (await conn.query(`select email from customer where customer_id = ${id}`));
     if (rows.length !== 1) throw new Error(`point select of customer ${id} returned ${rows.length} rows`);
     return 1;
   },
@@ -38,7 +38,7 @@ export const workloads = {
   /** One autocommit single-row insert into the sharded customer table. */
   insert: (conn, slot, { idBase = 1 }) => async (seq) => {
     const id = idBase + slot * ID_RANGE + seq;
-    const [res] = await conn.query(`insert into customer(customer_id, email) values (${id}, 'user${id}@example.com')`);
+    const [res] = /** @type {[import('mysql2').ResultSetHeader, unknown]} */ (await conn.query(`insert into customer(customer_id, email) values (${id}, 'user${id}@example.com')`));
     if (res.affectedRows !== 1) throw new Error(`insert of customer ${id} affected ${res.affectedRows} rows`);
     return 1;
   },
@@ -48,14 +48,14 @@ export const workloads = {
     const first = idBase + slot * ID_RANGE + seq * batchRows;
     const tuples = new Array(batchRows);
     for (let i = 0; i < batchRows; i++) tuples[i] = `(${first + i}, ${(first + i) % 10_007}, 'SKU-${i % 100}', ${i})`;
-    const [res] = await conn.query(`insert into corder(order_id, customer_id, sku, price) values ${tuples.join(', ')}`);
+    const [res] = /** @type {[import('mysql2').ResultSetHeader, unknown]} */ (await conn.query(`insert into corder(order_id, customer_id, sku, price) values ${tuples.join(', ')}`));
     if (res.affectedRows !== batchRows) throw new Error(`multi-row insert affected ${res.affectedRows} of ${batchRows} rows`);
     return batchRows;
   },
 
   /** A point-select-shaped query for a server whose handler answers anything with one row. */
   trivial: (conn, slot) => async (seq) => {
-    const [rows] = await conn.query(`select id, name from customer where id = ${slot * ID_RANGE + seq}`);
+    const [rows] = /** @type {[unknown[], unknown]} */ (await conn.query(`select id, name from customer where id = ${slot * ID_RANGE + seq}`));
     if (rows.length !== 1) throw new Error(`trivial query returned ${rows.length} rows`);
     return 1;
   },
