@@ -12,6 +12,7 @@ import { example } from './example-command.js';
 import { parseInitialTopology } from './initial-topology.js';
 import { runMysqlScript } from './mysql-client.js';
 import { up } from './up-command.js';
+import { vstreamMain } from './vstream-command.js';
 
 const usage = `usage: vtsim <command> [flags]
 
@@ -28,6 +29,9 @@ commands:
                            stop a tablet
   vtgate up | vtgate down  start or stop vtgate in the running cluster
   status                   print the running cluster's components as JSON
+  vstream [--keyspace K --shard S --gtid G | --vgtid JSON] [--filter T:SQL] [--format text|json]
+          [--save-vgtid FILE] [--server 127.0.0.1:15991] …
+                           stream change events from vtgate's VStream API (vtsim vstream --help)
   mysql [--table] [-e SQL] [database]
                            a minimal mysql client (batch mode) for machines without one
   example                  the guided tour (npm run example)
@@ -38,6 +42,8 @@ and CELL stand in for the tablet flags, as in the local example's scripts.`;
 const log = (line: string) => console.log(line);
 
 async function main(argv: string[]): Promise<number> {
+  // vstream parses its own flags (shard names such as -80 follow --shard unquoted).
+  if (argv[0] === 'vstream') return vstreamMain(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -132,6 +132,24 @@ export class ProtoSchema {
     return e;
   }
 
+  /** True when a singular value is its proto3 default (proto3 leaves it off the wire); a message never is. */
+  isDefault(field: ProtoField, value: unknown): boolean {
+    switch (field.kind) {
+      case 'message':
+        return false;
+      case 'string':
+        return value === '';
+      case 'bytes':
+        return (value as Uint8Array).length === 0;
+      case 'bool':
+        return value === false;
+      case 'enum':
+        return this.enumNumber(field.typeName, value) === 0;
+      default:
+        return Number(value) === 0 && !Object.is(Number(value), -0);
+    }
+  }
+
   /** An enum value's number, whether it was decoded as a name or a number (undefined for an unknown name). */
   enumNumber(fullName: string, value: unknown): number | undefined {
     if (typeof value === 'number') return value;
