@@ -1,4 +1,4 @@
-import { TabletType, VEventType, type VStreamResponse } from '@vtsim/proto';
+import { Code, TabletType, VEventType, VtError, type VStreamResponse } from '@vtsim/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VStreamManager } from '../src/vstream/index.js';
 import {
@@ -189,6 +189,28 @@ describe('VStream on a sharded customer keyspace (-80, 80-)', () => {
     expect(rowEvents(got)).toHaveLength(40);
     const later = await stalled.take(40);
     expect(rowEvents(later)).toHaveLength(40);
+  });
+
+  it('ends a stream with bad input with the tablet’s code and message, and leaves other streams alone', async () => {
+    const bystander = open([{ keyspace: 'customer', gtid: 'current' }], { rules: CUSTOMER_RULES });
+    await bystander.take(2);
+    const cases: [Parameters<typeof vstreamRequest>, RegExp][] = [
+      [[[{ keyspace: 'customer', shard: '-80' }], { rules: [{ match: 'nope', filter: '' }] }], /: table nope is not present in the database$/],
+      [[[{ keyspace: 'customer', shard: '-80' }], { rules: [{ match: 'customer', filter: 'select from where' }] }], /./],
+      [[[{ keyspace: 'customer', shard: '-80', gtid: 'MySQL56/garbage' }]], /could not decode position/],
+      [[[{ keyspace: 'customer', shard: '-80', gtid: 'MySQL56/00000000-0000-0000-0000-00000000dead:1-5' }]], /: GTIDSet Mismatch: /],
+    ];
+    for (const [args, message] of cases) {
+      const reader = open(...args);
+      const err = (await reader.next().catch((e: unknown) => e)) as VtError;
+      expect(err).toBeInstanceOf(VtError);
+      expect(err.code).toBe(Code.INVALID_ARGUMENT);
+      expect(err.message).toMatch(/^error starting stream from shard GTID keyspace:"customer" shard:"-80".*: error in vstream for customer\/-80 on tablet zone1-0000000300: /);
+      expect(err.message).toMatch(message);
+    }
+    await exec("insert into customer(customer_id, email) values (4000, 'still@streaming')");
+    const [tx] = await bystander.take(1);
+    expect(rowEvents([tx!]).map((e) => rowText(e.row_event!.row_changes[0]!.after!))).toEqual([['4000', 'still@streaming']]);
   });
 
   it('keeps the table image identical to the table across a copy interrupted after its first packet and resumed', async () => {

@@ -117,6 +117,18 @@ describe('VStream request resolution', () => {
     }
   });
 
+  it('ends the stream CANCELED when no tablet of the type appears before the picker gives up', async () => {
+    const manager = new VStreamManager({ topo: c.topo, cell: 'zone1', dialer: c.dialer, clock: c.clock, tabletPicker: { retryMs: 10, timeoutMs: 200 } });
+    const r = request([{ keyspace: 'commerce', shard: '0', gtid: 'current' }], TabletType.REPLICA);
+    r.flags = { ...defaultVStreamFlags(), cells: 'zone1, zone2' };
+    const err = await failure(manager.vstream(r, new AbortController().signal)[Symbol.asyncIterator]().next());
+    expect(err.code).toBe(Code.CANCELED);
+    expect(err.message).toBe(
+      'error starting stream from shard GTID keyspace:"commerce" shard:"0" gtid:"current": ' +
+        'failed to find a REPLICA tablet for VStream in commerce/0 within the zone1,zone2 cell(s): context has expired',
+    );
+  });
+
   it('ends the stream INVALID_ARGUMENT for an unknown cell preference', async () => {
     const manager = new VStreamManager({ topo: c.topo, cell: 'zone1', dialer: c.dialer, clock: c.clock });
     const r = request([{ keyspace: 'commerce', shard: '0', gtid: 'current' }]);

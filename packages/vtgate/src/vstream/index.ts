@@ -5,6 +5,6 @@ export { MergedVGtid, applyLastPK } from './merged-vgtid.js';
 export { keyspaceHasBeenResharded, type ShardRecord } from './keyspace-resharded.js';
 export { shouldRetry, MAX_CONSECUTIVE_FAILURES, type RetryDecision } from './retry-policy.js';
 export { SkewAligner, MAX_SKEW_SECONDS } from './skew-aligner.js';
-export { TabletPicker, type PickRequest, type PickedTablet, type TabletPickerTiming } from './tablet-picker.js';
+export { TabletPicker, AllTabletsIgnoredError, type PickRequest, type PickedTablet, type TabletPickerTiming } from './tablet-picker.js';
 export { ResponseQueue, type WaitResult } from './response-queue.js';
 export { shardGtidText, vgtidText } from './vstream-error.js';

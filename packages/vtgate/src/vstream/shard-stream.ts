@@ -24,7 +24,7 @@ import type { StreamHealthResponse } from '@vtsim/vttablet';
 import { keyspaceHasBeenResharded, type ShardRecord } from './keyspace-resharded.js';
 import type { MergedVGtid } from './merged-vgtid.js';
 import { MAX_CONSECUTIVE_FAILURES, shouldRetry } from './retry-policy.js';
-import type { PickedTablet, TabletPicker } from './tablet-picker.js';
+import { AllTabletsIgnoredError, type PickRequest, type PickedTablet, type TabletPicker } from './tablet-picker.js';
 import { wrapVtError } from './vstream-error.js';
 
 /** The sidecar table streamed to clients that ask for keyspace heartbeats. */
@@ -73,9 +73,11 @@ export class ShardStream {
     const { keyspace, shard } = this.sgtid;
     const ignore = new Set<string>();
     let failures = 0;
+    let lastFailure: { error: unknown; tablet: string } | undefined;
     while (!signal.aborted) {
       const includeNonServing = await this.resharded();
-      const tablet = await this.host.picker.pick(
+      const tablet = await this.pickTablet(
+
         {
           keyspace,
           shard,
@@ -86,6 +88,7 @@ export class ShardStream {
           includeNonServing,
           ignore,
         },
+        lastFailure,
         signal,
       );
       const { error, received } = await this.streamFromTablet(tablet, includeNonServing, signal);
@@ -93,10 +96,31 @@ export class ShardStream {
       const decision = shouldRetry(error);
       if (!decision.retry) throw wrapVtError(error, `error in vstream for ${keyspace}/${shard} on tablet ${tablet.aliasString}`);
       if (decision.ignoreTablet) ignore.add(tablet.aliasString);
+      lastFailure = { error, tablet: tablet.aliasString };
       failures = received ? 1 : failures + 1;
       if (failures >= MAX_CONSECUTIVE_FAILURES) {
         throw wrapVtError(error, `persistent error in vstream for ${keyspace}/${shard} on tablet ${tablet.aliasString}; giving up`);
       }
+    }
+  }
+
+  /**
+   * Picks the next tablet. When every candidate has been ignored (each lacked the position), the
+   * stream ends with the failure that got the last one ignored (e.g. INVALID_ARGUMENT `GTIDSet
+   * Mismatch`) instead of waiting for a tablet that cannot come.
+   */
+  private async pickTablet(
+    req: PickRequest,
+    lastFailure: { error: unknown; tablet: string } | undefined,
+    signal: AbortSignal,
+  ): Promise<PickedTablet> {
+    try {
+      return await this.host.picker.pick(req, signal);
+    } catch (err) {
+      if (err instanceof AllTabletsIgnoredError && lastFailure) {
+        throw wrapVtError(lastFailure.error, `error in vstream for ${req.keyspace}/${req.shard} on tablet ${lastFailure.tablet}`);
+      }
+      throw err;
     }
   }
 

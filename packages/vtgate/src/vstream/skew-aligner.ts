@@ -8,6 +8,7 @@
  */
 import type { Clock } from '@vtsim/binlog';
 import { Code, VEventType, VtError, type VEvent } from '@vtsim/proto';
+import { deadline, type Deadline } from './sleep.js';
 import { canceledError } from './vstream-error.js';
 
 /** The skew (seconds) beyond which streams are held back: two round-offs of second-precision timestamps. */
@@ -33,22 +34,16 @@ export class SkewAligner {
    */
   async align(streamId: string, event: VEvent, signal: AbortSignal): Promise<void> {
     if (!event.timestamp) return;
-    let deadline: AbortSignal | undefined;
-    while (this.record(streamId, event) && event.type !== VEventType.HEARTBEAT) {
-      deadline ??= AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]);
-      const expired = deadline;
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          expired.removeEventListener('abort', done);
-          resolve();
-        };
-        void this.caughtUp.then(done);
-        expired.addEventListener('abort', done, { once: true });
-      });
-      if (signal.aborted) throw canceledError();
-      if (expired.aborted) {
-        throw new VtError(Code.CANCELED, `timed out while waiting for skew to reduce for stream ${streamId}`);
+    let limit: Deadline | undefined;
+    try {
+      while (this.record(streamId, event) && event.type !== VEventType.HEARTBEAT) {
+        limit ??= deadline(signal, this.timeoutMs);
+        await waitFor(this.caughtUp, limit.signal);
+        if (signal.aborted) throw canceledError();
+        if (limit.expired) throw new VtError(Code.CANCELED, `timed out while waiting for skew to reduce for stream ${streamId}`);
       }
+    } finally {
+      limit?.dispose();
     }
   }
 
@@ -80,4 +75,17 @@ export class SkewAligner {
     if (this.laggard === '' || this.laggard === streamId) return false;
     return this.times.get(streamId)! - min > MAX_SKEW_SECONDS;
   }
+}
+
+/** Resolves when `promise` settles or `signal` aborts. */
+function waitFor(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', done, { once: true });
+    void promise.then(done);
+  });
 }

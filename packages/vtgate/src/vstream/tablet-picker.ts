@@ -11,7 +11,7 @@ import type { Random } from '@vtsim/binlog';
 import type { TopoServer } from '@vtsim/topo';
 import type { QueryService, TabletDialer } from '@vtsim/vttablet';
 import { canceledError } from './vstream-error.js';
-import { sleep } from './sleep.js';
+import { deadline, sleep } from './sleep.js';
 
 /** A tablet chosen for streaming. */
 export interface PickedTablet {
@@ -36,6 +36,18 @@ export interface PickRequest {
   includeNonServing: boolean;
   /** Aliases (`zone1-0000000100`) never to pick (tablets that lacked the stream's position). */
   ignore: ReadonlySet<string>;
+}
+
+/**
+ * Thrown by {@link TabletPicker.pick} when the shard has candidate tablets but every one is in the
+ * request's ignore list (each lacked the stream's position): waiting would not help, so the caller
+ * ends the stream with the error that got them ignored.
+ */
+export class AllTabletsIgnoredError extends VtError {
+  constructor(keyspace: string, shard: string) {
+    super(Code.FAILED_PRECONDITION, `every tablet of ${keyspace}/${shard} lacks the requested position`);
+    this.name = 'AllTabletsIgnoredError';
+  }
 }
 
 /** Timing of the picker; Vitess retries every 30 s and gives up after 90 s. */
@@ -63,7 +75,8 @@ export class TabletPicker {
   }
 
   /**
-   * Picks a qualifying tablet, retrying until one appears. Rejects with INVALID_ARGUMENT for an
+   * Picks a qualifying tablet, retrying until one appears. Rejects with
+   * {@link AllTabletsIgnoredError} (unwrapped) when every candidate is ignored, INVALID_ARGUMENT for an
    * unknown cell preference or tablet order, with CANCELED `context has expired` once the timeout
    * passes, and with CANCELED `context canceled` if the signal aborts. Errors are wrapped
    * `failed to find a <TYPE> tablet for VStream in <ks>/<shard> within the <cells> cell(s): …`.
@@ -81,25 +94,31 @@ export class TabletPicker {
     }
     const preferLocal = preference !== 'onlyspecified';
     if (preferLocal && !cells.includes(this.localCell)) cells.push(this.localCell);
-    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]);
-    for (;;) {
-      if (signal.aborted) throw canceledError();
-      if (deadline.aborted) throw new VtError(Code.CANCELED, `${context}: context has expired`);
-      const candidates = this.arrange(await this.candidates(req, cells), preferLocal, order === 'inorder');
-      for (const alias of candidates) {
-        const picked = await this.probe(alias, req, deadline);
-        if (picked) return picked;
+    const limit = deadline(signal, this.timeoutMs);
+    try {
+      for (;;) {
+        if (signal.aborted) throw canceledError();
+        if (limit.expired) throw new VtError(Code.CANCELED, `${context}: context has expired`);
+        const all = await this.candidates(req, cells);
+        const usable = all.filter((a) => !req.ignore.has(tabletAliasString(a)));
+        if (all.length > 0 && usable.length === 0) throw new AllTabletsIgnoredError(req.keyspace, req.shard);
+        for (const alias of this.arrange(usable, preferLocal, order === 'inorder')) {
+          const picked = await this.probe(alias, req, limit.signal);
+          if (picked) return picked;
+        }
+        await sleep(this.retryMs, limit.signal);
       }
-      await sleep(this.retryMs, deadline);
+    } finally {
+      limit.dispose();
     }
   }
 
-  /** Tablets of the shard whose topology record has the requested type (the primary alone for PRIMARY). */
+  /** Tablets of the shard whose topology record has the requested type (the primary alone for PRIMARY), ignored ones included. */
   private async candidates(req: PickRequest, cells: readonly string[]): Promise<TabletAlias[]> {
     if (req.tabletType === TabletType.PRIMARY) {
       try {
         const primary = (await this.topo.getShard(req.keyspace, req.shard)).shard.primary_alias;
-        return primary && !req.ignore.has(tabletAliasString(primary)) ? [primary] : [];
+        return primary ? [primary] : [];
       } catch {
         return [];
       }
@@ -114,7 +133,6 @@ export class TabletPicker {
       }
       for (const { tablet } of infos) {
         if (tablet.keyspace !== req.keyspace || tablet.shard !== req.shard || tablet.type !== req.tabletType) continue;
-        if (req.ignore.has(tabletAliasString(tablet.alias))) continue;
         out.push(tablet.alias);
       }
     }
