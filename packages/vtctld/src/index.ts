@@ -1,3 +1,13 @@
-/** @vtsim/vtctld: the control plane — schema and VSchema changes, and (later) the VReplication workflows. */
+/**
+ * @vtsim/vtctld: the control plane. The Vtctld operations (one per vtctlservice.Vtctld RPC), the
+ * gRPC server and client for them, and the schema and VSchema changes the cluster uses directly.
+ */
 export { applySchema } from './apply-schema.js';
 export { applyVSchema } from './apply-vschema.js';
+export { Vtctld, type VtctldOptions } from './vtctld.js';
+export { toVtError, vtctldError } from './vtctld-error.js';
+export { DURABILITY_POLICIES, isDurabilityPolicy } from './durability-policy.js';
+export type * as vtctldata from './vtctldata.js';
+export { startVtctldGrpcServer, grpcStatusOf, type VtctldGrpcServer, type VtctldGrpcServerOptions } from './grpc/vtctld-grpc-server.js';
+export { dialVtctld, VtctldCallError, type VtctldClient } from './grpc/vtctld-client.js';
+export { PROTO_DIR, loadVtctlProtos, vtctlProtoOptions } from './grpc/proto-files.js';

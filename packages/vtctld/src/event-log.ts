@@ -1,0 +1,35 @@
+/** EventLog: the logutil events an RPC collects as it works and hands back in its response. */
+import type { Clock } from '@vtsim/binlog';
+import { LogLevel, type LogEvent } from './vtctldata.js';
+
+/** Collects events stamped with the injected clock; `events` is the list in logging order. */
+export class EventLog {
+  readonly events: LogEvent[] = [];
+
+  /** `file` names the component that logs (shown in the event's file:line). */
+  constructor(
+    private readonly clock: Clock,
+    private readonly file: string,
+  ) {}
+
+  /** Logs an INFO event. */
+  info(value: string): void {
+    this.add(LogLevel.INFO, value);
+  }
+
+  /** Logs a WARNING event. */
+  warning(value: string): void {
+    this.add(LogLevel.WARNING, value);
+  }
+
+  private add(level: LogLevel, value: string): void {
+    const ms = this.clock.now();
+    this.events.push({
+      time: { seconds: Math.floor(ms / 1000), nanoseconds: (ms % 1000) * 1_000_000 },
+      level,
+      file: this.file,
+      line: this.events.length + 1,
+      value,
+    });
+  }
+}

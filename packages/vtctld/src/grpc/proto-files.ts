@@ -1,0 +1,42 @@
+/**
+ * vtctld's wire contract on disk: the repository's `proto/` folder, loaded with
+ * @grpc/proto-loader keeping the proto's field names, 64-bit integers as decimal strings and
+ * defaults filled in. The server decodes enums as numbers (@vtsim/proto's enums); clients that
+ * print decode enums as names and bytes as base64, as protojson does.
+ */
+import { loadPackageDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
+import { loadSync, type Options } from '@grpc/proto-loader';
+import { fileURLToPath } from 'node:url';
+
+/** The folder holding the `.proto` files (`<repo>/proto`), from this module's place in src/ or dist/. */
+export const PROTO_DIR = fileURLToPath(new URL('../../../../proto/', import.meta.url));
+
+/** How a side of the connection decodes messages: `server` for vtctld, `client` for printing clients. */
+export type ProtoDecoding = 'server' | 'client';
+
+/** The proto-loader options for one side. */
+export function vtctlProtoOptions(decoding: ProtoDecoding): Options {
+  return decoding === 'server'
+    ? { keepCase: true, longs: String, enums: Number, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] }
+    : { keepCase: true, longs: String, enums: String, bytes: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] };
+}
+
+/** The loaded `vtctlservice.Vtctld`: its service definition (for servers) and client class. */
+export interface VtctlProtos {
+  readonly service: ServiceDefinition;
+  readonly VtctldClient: ServiceClientConstructor;
+}
+
+const loaded = new Map<ProtoDecoding, VtctlProtos>();
+
+/** Loads `vtctlservice.proto` and its imports once per decoding; throws if a file is missing or invalid. */
+export function loadVtctlProtos(decoding: ProtoDecoding): VtctlProtos {
+  let protos = loaded.get(decoding);
+  if (!protos) {
+    const grpcObject = loadPackageDefinition(loadSync(['vtctlservice.proto'], vtctlProtoOptions(decoding)));
+    const VtctldClient = (grpcObject.vtctlservice as Record<string, ServiceClientConstructor>).Vtctld!;
+    protos = { service: VtctldClient.service, VtctldClient };
+    loaded.set(decoding, protos);
+  }
+  return protos;
+}

@@ -1,0 +1,84 @@
+/**
+ * vtctld's gRPC server: `vtctlservice.Vtctld` backed by a Vtctld. Each RPC calls the Vtctld
+ * method of the same name (first letter lower-cased); RPCs without such a method answer
+ * UNIMPLEMENTED. Errors go out with their vtrpc code as the gRPC status and their message as
+ * the details.
+ */
+import { Server, ServerCredentials, status as GrpcStatus, type ServiceError, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Code } from '@vtsim/proto';
+import type { Vtctld } from '../vtctld.js';
+import { toVtError } from '../vtctld-error.js';
+import { loadVtctlProtos } from './proto-files.js';
+
+/** Where and what to serve. */
+export interface VtctldGrpcServerOptions {
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
+  /** Port (15999 in the local example; 0 picks a free one). */
+  port: number;
+  vtctld: Vtctld;
+  /** How long close() lets calls finish before cutting them off, in ms (default 1000). */
+  shutdownGraceMs?: number;
+}
+
+/** A running server; close() stops it (idempotent). */
+export interface VtctldGrpcServer {
+  readonly port: number;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The gRPC status of a vtrpc code (0–16 are the same numbers; vtsim's two extra codes fold in). */
+export function grpcStatusOf(code: Code): number {
+  if (code === Code.CLUSTER_EVENT) return GrpcStatus.UNAVAILABLE;
+  if (code === Code.READ_ONLY) return GrpcStatus.FAILED_PRECONDITION;
+  return code;
+}
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/** Builds the handler table: one unary handler per Vtctld method the service declares. */
+function implementation(vtctld: Vtctld, rpcNames: readonly string[]): UntypedServiceImplementation {
+  const impl: UntypedServiceImplementation = {};
+  const methods = vtctld as unknown as Record<string, unknown>;
+  for (const rpc of rpcNames) {
+    const method = methods[lowerFirst(rpc)];
+    if (typeof method !== 'function') continue;
+    impl[rpc] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+      Promise.resolve()
+        .then(() => (method as (req: unknown) => Promise<unknown>).call(vtctld, call.request))
+        .then(
+          (response) => callback(null, response),
+          (err: unknown) => {
+            const e = toVtError(err);
+            const failure: Partial<ServiceError> = { code: grpcStatusOf(e.code), details: e.message, message: e.message };
+            callback(failure);
+          },
+        );
+    };
+  }
+  return impl;
+}
+
+/** Starts serving `vtctlservice.Vtctld` on host:port; rejects if the port is taken. */
+export async function startVtctldGrpcServer(opts: VtctldGrpcServerOptions): Promise<VtctldGrpcServer> {
+  const { service } = loadVtctlProtos('server');
+  const server = new Server();
+  server.addService(service, implementation(opts.vtctld, Object.keys(service)));
+  const host = opts.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+  });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(() => server.forceShutdown(), opts.shutdownGraceMs ?? 1000);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }));
+  return { port, close, [Symbol.asyncDispose]: close };
+}

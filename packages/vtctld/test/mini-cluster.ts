@@ -1,0 +1,75 @@
+/**
+ * A small in-process cluster for vtctld's tests: a memory topology with cell zone1, tablets
+ * started the local example's way (uid ending 0/1 → REPLICA, else RDONLY; the first replica of a
+ * shard becomes primary) and a Vtctld wired to them, as the cluster process wires them.
+ */
+import { ManualClock, SeededRandom, randomUuid } from '@vtsim/binlog';
+import { TabletType, tabletAliasString, type TabletAlias, type Target } from '@vtsim/proto';
+import { TopoServer } from '@vtsim/topo';
+import { LocalMysqlNetwork, Tablet } from '@vtsim/vttablet';
+import { Vtctld } from '../src/index.js';
+
+/** The pieces of a running test cluster; close() stops every tablet. */
+export class MiniCluster {
+  readonly network = new LocalMysqlNetwork();
+  readonly tablets = new Map<string, Tablet>();
+  readonly clock = new ManualClock(1_700_000_000_000);
+  readonly vtctld: Vtctld;
+
+  private constructor(readonly topo: TopoServer) {
+    const dial = (alias: TabletAlias) => this.tablets.get(tabletAliasString(alias));
+    this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock: this.clock });
+  }
+
+  static async start(): Promise<MiniCluster> {
+    return new MiniCluster(await TopoServer.newMemory('zone1'));
+  }
+
+  /** Starts tablets `uids` in keyspace/shard, in order. */
+  async addTablets(keyspace: string, shard: string, uids: number[]): Promise<Tablet[]> {
+    const out: Tablet[] = [];
+    for (const uid of uids) {
+      const alias = { cell: 'zone1', uid };
+      const t = await Tablet.start({
+        alias,
+        keyspace,
+        shard,
+        type: uid % 10 <= 1 ? TabletType.REPLICA : TabletType.RDONLY,
+        topo: this.topo,
+        network: this.network,
+        clock: this.clock,
+        random: new SeededRandom(`t${uid}`),
+        serverUuid: randomUuid(new SeededRandom(`uuid${uid}`)),
+      });
+      this.tablets.set(tabletAliasString(alias), t);
+      out.push(t);
+    }
+    return out;
+  }
+
+  /** The running tablet with this uid. */
+  tablet(uid: number): Tablet {
+    const t = this.tablets.get(tabletAliasString({ cell: 'zone1', uid }));
+    if (!t) throw new Error(`no tablet ${uid}`);
+    return t;
+  }
+
+  /** Runs SQL on a tablet as its current type serves it. */
+  async exec(uid: number, sql: string) {
+    const t = this.tablet(uid);
+    const target: Target = { keyspace: t.keyspace, shard: t.shard, tablet_type: t.type, cell: 'zone1' };
+    return t.execute(target, sql, {}, 0);
+  }
+
+  /** Resolves once every listed tablet has executed what `uid` has, or rejects after `ms`. */
+  async waitCaughtUp(uid: number, others: number[], ms = 5000): Promise<void> {
+    const position = this.tablet(uid).position();
+    await Promise.all(others.map((o) => this.tablet(o).waitForPosition(position, ms)));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.tablets.values()].map((t) => t.close()));
+    this.tablets.clear();
+    this.topo.close();
+  }
+}
