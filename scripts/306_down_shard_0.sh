@@ -5,7 +5,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "${VTSIM_SCRIPTS}"
 
-if vtctldclient Workflow --keyspace customer list 2>/dev/null | grep -qw cust2cust; then
+workflows="$(vtctldclient Workflow --keyspace customer list 2>/dev/null || true)"
+if grep -qw cust2cust <<<"${workflows}"; then
   vtctldclient Reshard --workflow cust2cust --target-keyspace customer complete ||
     fail "Failed to complete the cust2cust workflow"
 fi

@@ -222,7 +222,7 @@ stop_process ghost ${join(vtdataroot, 'ghost.pid')}`);
 
     const tablets = await withEnv('vtctldclient GetTablets --keyspace commerce --shard 0');
     expect(tablets.code).toBe(0);
-    expect(lines(tablets).map((l) => l.split(/\s+/).slice(0, 4).join(' '))).toEqual([
+    expect(lines(tablets).map((l) => l.split(/\s+/).slice(0, 4).join(' ')).sort()).toEqual([
       'zone1-0000000100 commerce 0 primary',
       'zone1-0000000101 commerce 0 replica',
       'zone1-0000000102 commerce 0 rdonly',
@@ -233,7 +233,7 @@ stop_process ghost ${join(vtdataroot, 'ghost.pid')}`);
     expect(customer.code).toBe(0);
     for (const uid of [200, 201, 202]) expect(lines(customer)).toContain(`vttablet for zone1-0000000${uid} is running!`);
     const customerTablets = await withEnv('vtctldclient GetTablets --keyspace customer --shard 0');
-    expect(lines(customerTablets).map((l) => l.split(/\s+/).slice(0, 4).join(' '))).toEqual([
+    expect(lines(customerTablets).map((l) => l.split(/\s+/).slice(0, 4).join(' ')).sort()).toEqual([
       'zone1-0000000200 customer 0 primary',
       'zone1-0000000201 customer 0 replica',
       'zone1-0000000202 customer 0 rdonly',

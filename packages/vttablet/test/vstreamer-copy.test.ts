@@ -116,6 +116,18 @@ describe('copy phase', () => {
     expect(rest[2]![3]!.gtid).toBe(t.position());
   });
 
+  it('copies only tables_to_copy; the other filtered tables are only streamed', async () => {
+    const t = await startTablet(c, 'commerce', '0', 100);
+    await exec(t, 'create table a (id bigint primary key)', 'create table b (id bigint primary key)', 'insert into a values (1)', 'insert into b values (1)');
+    const r = new StreamReader(t, '', filterOf('/.*'), [], { internal_tables: [], config_overrides: {}, tables_to_copy: ['b'] });
+    const copy = await r.until(endsWith(VEventType.COPY_COMPLETED));
+    await exec(t, 'insert into a values (2)');
+    const live = await r.next();
+    await r.close();
+    expect(copy.flat().filter((e) => e.type === VEventType.FIELD).map((e) => e.field_event!.table_name)).toEqual(['b']);
+    expect(rowChanges([live])).toEqual([[null, ['2']]]);
+  });
+
   it('splits a key range between two streams with the primary vindex (Reshard-style filters)', async () => {
     const t = await startTablet(c, 'customer', '0', 200);
     await exec(t, CUSTOMER_SCHEMA);
