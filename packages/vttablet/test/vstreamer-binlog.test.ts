@@ -147,6 +147,27 @@ describe('binlog streaming', () => {
     expect(types(theirs)).toBe('BEGIN GTID COMMIT');
   });
 
+  it('streams sidecar tables named in internal_tables as internal ROW events', async () => {
+    const options = { internal_tables: ['heartbeat'], config_overrides: {}, tables_to_copy: [] };
+    const r = new StreamReader(t, t.position(), filterOf('customer'), [], options);
+    await t.execute(targetOf(t), "insert into heartbeat values ('customer/0', 200, 1616748600)", {}, 0, { database: '_vt' });
+    const b = await r.next();
+    await r.close();
+    expect(types(b)).toBe('BEGIN FIELD ROW GTID COMMIT');
+    expect([b[1]!.field_event!.table_name, b[1]!.field_event!.is_internal_table]).toEqual(['heartbeat', true]);
+    expect([b[2]!.row_event!.table_name, b[2]!.row_event!.is_internal_table]).toEqual(['heartbeat', true]);
+    expect(rowChanges([b])).toEqual([[null, ['customer/0', '200', '1616748600']]]);
+  });
+
+  it('keeps tables with an exclude rule out of the stream', async () => {
+    const r = new StreamReader(t, t.position(), { rules: [{ match: 'corder', filter: 'exclude' }, { match: '/.*', filter: '' }] });
+    await exec(t, 'insert into corder values (1, 1)', "insert into customer(email) values ('x')");
+    const [excluded, streamed] = [await r.next(), await r.next()];
+    await r.close();
+    expect(types(excluded)).toBe('BEGIN GTID COMMIT');
+    expect(types(streamed)).toBe('BEGIN FIELD ROW GTID COMMIT');
+  });
+
   it('sends a HEARTBEAT after ~900 ms without binlog events', async () => {
     const r = new StreamReader(t, t.position(), filterOf('customer'));
     const started = Date.now();

@@ -9,6 +9,7 @@ import {
   type TableLastPK,
   type Target,
   type VEvent,
+  type VStreamOptions,
 } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { LocalMysqlNetwork } from '../src/mysql-network.js';
@@ -79,9 +80,9 @@ export class StreamReader {
   private readonly controller = new AbortController();
   private readonly iterator: AsyncIterator<VEvent[]>;
 
-  constructor(t: Tablet, position: string, filter: Filter, tableLastPKs: TableLastPK[] = []) {
+  constructor(t: Tablet, position: string, filter: Filter, tableLastPKs: TableLastPK[] = [], options?: VStreamOptions) {
     this.iterator = t
-      .vstream({ target: targetOf(t), position, filter, table_last_p_ks: tableLastPKs }, this.controller.signal)
+      .vstream({ target: targetOf(t), position, filter, table_last_p_ks: tableLastPKs, ...(options ? { options } : {}) }, this.controller.signal)
       [Symbol.asyncIterator]();
   }
 

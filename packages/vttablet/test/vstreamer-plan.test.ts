@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Mysqld } from '../src/mysqld/mysqld.js';
 import { mustSendDdl } from '../src/vstreamer/ddl-filter.js';
 import { LocalVSchema } from '../src/vstreamer/local-vschema.js';
-import { buildTablePlan, compileRules, findRule } from '../src/vstreamer/plan-builder.js';
+import { buildTablePlan, compileRules, findRule, streamedRule } from '../src/vstreamer/plan-builder.js';
 import { filterOf } from './vstreamer-fixture.js';
 
 function customerTable(): TableMap {
@@ -52,6 +52,13 @@ describe('rules', () => {
     expect(findRule('customer', filter, regexes)).toBe(filter.rules[1]);
     expect(findRule('corder', filter, regexes)).toBe(filter.rules[0]);
     expect(findRule('product', filter, regexes)).toBeUndefined();
+  });
+
+  it('streams no table whose first matching rule excludes it', () => {
+    const filter = { rules: [{ match: 'corder', filter: 'exclude' }, { match: '/.*', filter: '' }] };
+    const regexes = compileRules(filter);
+    expect(streamedRule('corder', filter, regexes)).toBeUndefined();
+    expect(streamedRule('customer', filter, regexes)).toBe(filter.rules[1]);
   });
 
   it('rejects a regex that does not compile', () => {

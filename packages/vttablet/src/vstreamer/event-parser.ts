@@ -25,7 +25,7 @@ import { mustSendDdl } from './ddl-filter.js';
 import { parseJournal } from './journal-text.js';
 import type { LocalVSchema } from './local-vschema.js';
 import { PacketBuffer } from './packet-buffer.js';
-import { buildTablePlan, findRule, type TablePlan } from './plan-builder.js';
+import { buildTablePlan, streamedRule, type TablePlan } from './plan-builder.js';
 import type { VStreamerEnv } from './vstreamer-env.js';
 
 /** Row data per ROW event at most, as MySQL's binlog_row_event_max_size splits rows events. */
@@ -157,7 +157,7 @@ export class EventParser {
     if (plan !== undefined) return plan;
     plan = null;
     if (table.database === this.env.dbName) {
-      const rule = findRule(table.name, this.opts.filter, this.opts.regexes);
+      const rule = streamedRule(table.name, this.opts.filter, this.opts.regexes);
       if (rule) plan = buildTablePlan(table, rule, vschema);
     } else if (table.database === this.env.sidecarDbName && this.opts.internalTables.has(table.name)) {
       plan = buildTablePlan(table, { match: table.name, filter: '' }, vschema, true);

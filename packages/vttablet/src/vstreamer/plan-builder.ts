@@ -4,7 +4,7 @@
  * Rules: `match` is a table name or `/regex`; `filter` is `""` (every row and column), a key range
  * (`-80`, using the table's primary vindex), or `select * | cols from t [where …]` with
  * `in_keyrange([cols, 'vindex',] 'range')`, `col op literal` (`= != <> < <= > >=`), `col in (…)`
- * and `col is not null`, joined by AND.
+ * and `col is not null`, joined by AND; or `exclude` (the table is not streamed).
  */
 import type { TableMap } from '@vtsim/binlog';
 import { Code, MySqlFlag, Type, VtError, type Field, type Filter, type Rule, type SqlValue } from '@vtsim/proto';
@@ -57,6 +57,15 @@ export function findRule(tableName: string, filter: Filter, regexes: readonly (R
     if (re ? re.test(tableName) : rule.match === tableName) return rule;
   }
   return undefined;
+}
+
+/** The filter value of a rule that keeps its table out of the stream (Reshard writes one per reference table). */
+export const EXCLUDE_FILTER = 'exclude';
+
+/** The rule a table is streamed with: {@link findRule}'s, unless that one excludes the table. */
+export function streamedRule(tableName: string, filter: Filter, regexes: readonly (RegExp | null)[]): Rule | undefined {
+  const rule = findRule(tableName, filter, regexes);
+  return rule?.filter === EXCLUDE_FILTER ? undefined : rule;
 }
 
 /**

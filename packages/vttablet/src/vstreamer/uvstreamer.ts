@@ -33,7 +33,7 @@ import { valueComparator } from '@vtsim/sql';
 import { EventParser, type CatchupGate, type ParserOptions } from './event-parser.js';
 import { decodeLastPk, lastPkResult } from './last-pk.js';
 import { DEFAULT_PACKET_SIZE } from './packet-buffer.js';
-import { MATCH_ALL_FILTER, buildTablePlan, compileRules, findRule } from './plan-builder.js';
+import { MATCH_ALL_FILTER, buildTablePlan, compileRules, streamedRule } from './plan-builder.js';
 import { pkColumnsOf, pkFieldsOf, streamRows } from './row-streamer.js';
 import type { VStreamerEnv } from './vstreamer-env.js';
 
@@ -142,7 +142,7 @@ class UVStreamer {
     const { mysqld, dbName } = this.env;
     const vschema = this.env.vschema();
     for (const name of mysqld.tableNames(dbName)) {
-      const rule = findRule(name, this.filter, this.parserOptions.regexes);
+      const rule = streamedRule(name, this.filter, this.parserOptions.regexes);
       const table = mysqld.tableMap(dbName, name);
       if (rule && table) buildTablePlan(table, rule, vschema);
     }
@@ -162,7 +162,7 @@ class UVStreamer {
     const only = this.request.options?.tables_to_copy ?? [];
     const snapshot = mysqld.snapshot();
     for (const name of tables) {
-      const rule = findRule(name, this.filter, this.parserOptions.regexes);
+      const rule = streamedRule(name, this.filter, this.parserOptions.regexes);
       if (!rule || (only.length > 0 && !only.includes(name))) continue;
       const table = snapshot.tableMap(dbName, name)!;
       const lastpk = given.has(name) ? decodeLastPk(name, given.get(name), pkFieldsOf(table)) : null;
