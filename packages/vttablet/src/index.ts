@@ -11,3 +11,5 @@ export { LatestValue } from './latest-value.js';
 export { Replication, type ReplicationStatus } from './replication.js';
 export { createSidecarDatabase } from './sidecar.js';
 export { Mysqld, MysqlSession, type MysqldOptions, type MysqldSnapshot, type SessionOptions } from './mysqld/mysqld.js';
+// --- tablet vstreamer (issue 3): the journal codec SwitchTraffic writes `_vt.resharding_journal.val` with ---
+export { formatJournal, parseJournal } from './vstreamer/index.js';
