@@ -41,36 +41,61 @@ and CELL stand in for the tablet flags, as in the local example's scripts.`;
 
 const log = (line: string) => console.log(line);
 
+const options = {
+  detach: { type: 'boolean', default: false },
+  'no-vtgate': { type: 'boolean', default: false },
+  seed: { type: 'string', default: 'vtsim' },
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: '15000' },
+  'mysql-port': { type: 'string', default: '15306' },
+  keyspace: { type: 'string', default: process.env.KEYSPACE },
+  shard: { type: 'string', default: process.env.SHARD },
+  uid: { type: 'string', default: process.env.TABLET_UID },
+  cell: { type: 'string', default: process.env.CELL },
+  help: { type: 'boolean', default: false },
+  keyspaces: { type: 'string' },
+  'num-shards': { type: 'string' },
+  'replica-count': { type: 'string' },
+  'rdonly-count': { type: 'string' },
+  'schema-dir': { type: 'string' },
+  table: { type: 'boolean', short: 't', default: false },
+  execute: { type: 'string', short: 'e' },
+  user: { type: 'string', short: 'u', default: 'root' },
+  'mysql-host': { type: 'string', short: 'h' },
+  P: { type: 'string', short: 'P' },
+  D: { type: 'string', short: 'D' },
+  // Accepted for compatibility with the real mysql client's invocations; they change nothing here.
+  'no-defaults': { type: 'boolean' },
+  unbuffered: { type: 'boolean', short: 'n' },
+  batch: { type: 'boolean', short: 'B' },
+  'binary-as-hex': { type: 'string' },
+} as const;
+
+/**
+ * Joins a string option and a value that starts with a dash (`--shard -80`) into `--shard=-80`,
+ * which node's parseArgs would otherwise refuse as ambiguous. Shard names like `-80` are common.
+ */
+function attachDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const next = argv[i + 1];
+    const opt = name !== undefined && !name.includes('=') ? (options as Record<string, { type: string }>)[name] : undefined;
+    if (opt?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '-') {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
   // vstream parses its own flags (shard names such as -80 follow --shard unquoted).
   if (argv[0] === 'vstream') return vstreamMain(argv.slice(1));
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      detach: { type: 'boolean', default: false },
-      'no-vtgate': { type: 'boolean', default: false },
-      seed: { type: 'string', default: 'vtsim' },
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '15000' },
-      'mysql-port': { type: 'string', default: '15306' },
-      keyspace: { type: 'string', default: process.env.KEYSPACE },
-      shard: { type: 'string', default: process.env.SHARD },
-      uid: { type: 'string', default: process.env.TABLET_UID },
-      cell: { type: 'string', default: process.env.CELL },
-      help: { type: 'boolean', default: false },
-      keyspaces: { type: 'string' },
-      'num-shards': { type: 'string' },
-      'replica-count': { type: 'string' },
-      'rdonly-count': { type: 'string' },
-      'schema-dir': { type: 'string' },
-      table: { type: 'boolean', short: 't', default: false },
-      execute: { type: 'string', short: 'e' },
-      user: { type: 'string', short: 'u', default: 'root' },
-      'mysql-host': { type: 'string', short: 'h' },
-      P: { type: 'string', short: 'P' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: attachDashValues(argv), allowPositionals: true, options });
   const [command, sub] = positionals;
   const control = { host: values.host!, port: Number(values.port) };
   if (values.help || !command) {
@@ -135,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
           host: values['mysql-host'] ?? values.host!,
           port: Number(values.P ?? values['mysql-port']),
           user: values.user!,
-          database: sub,
+          database: values.D ?? sub,
           table: values.table!,
         });
       }
