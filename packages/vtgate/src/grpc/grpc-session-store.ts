@@ -59,11 +59,6 @@ export class GrpcSessionStore {
     private readonly maxSessions = 10_000,
   ) {}
 
-  /** Number of live sessions. */
-  get size(): number {
-    return this.entries.size;
-  }
-
   /**
    * Runs `fn` on the session `wire` names. A null session is a new autocommit session (as Vitess
    * treats a missing one); otherwise the wire's `target_string` and `autocommit` apply to this call.
