@@ -179,6 +179,21 @@ describe('VStream on a sharded customer keyspace (-80, 80-)', () => {
     expect(await quiet.next(200)).toBeUndefined();
   });
 
+  it('holds back a shard that is ahead under minimize_skew until the laggard catches up', async () => {
+    const reader = open([{ keyspace: 'customer', gtid: 'current' }], { rules: CUSTOMER_RULES, flags: { minimize_skew: true } });
+    await reader.take(2);
+    const low = await c.session('customer/-80');
+    const high = await c.session('customer/80-');
+    await c.exec(low, "insert into customer(customer_id, email) values (5001, 'low-1')");
+    expect(sourceOf((await reader.take(1))[0]!)).toBe('customer/-80');
+    c.clock.advance(10_000);
+    await c.exec(high, "insert into customer(customer_id, email) values (5004, 'high-1')");
+    expect(await reader.next(150)).toBeUndefined();
+    await c.exec(low, "insert into customer(customer_id, email) values (5002, 'low-2')");
+    const released = await reader.take(2);
+    expect(rowEvents(released).map((e) => `${e.shard}:${rowText(e.row_event!.row_changes[0]!.after!)[1]}`)).toEqual(['-80:low-2', '80-:high-1']);
+  });
+
   it('lets a stream that nobody reads wait without holding up other streams', async () => {
     const stalled = open([{ keyspace: 'customer', gtid: 'current' }], { rules: CUSTOMER_RULES });
     const live = open([{ keyspace: 'customer', gtid: 'current' }], { rules: CUSTOMER_RULES });

@@ -77,7 +77,6 @@ export class ShardStream {
     while (!signal.aborted) {
       const includeNonServing = await this.resharded();
       const tablet = await this.pickTablet(
-
         {
           keyspace,
           shard,

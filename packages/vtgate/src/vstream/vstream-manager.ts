@@ -41,7 +41,8 @@ export class VStreamManager {
    * throws a VtError with Vitess's code and message: INVALID_ARGUMENT/UNAVAILABLE/INTERNAL from
    * request resolution (`failed to resolve vstream parameters: …`), or the first shard stream's
    * error (`error starting stream from shard GTID …: …`, e.g. FAILED_PRECONDITION for an unknown
-   * shard, the tablet's code for a bad filter or position).
+   * shard, the tablet's code for a bad filter or position). To stop a stream, abort the signal: like
+   * any async generator, an early `return()` only takes effect between two pulls.
    */
   async *vstream(request: VStreamRequest, signal: AbortSignal): AsyncGenerator<VStreamResponse> {
     const params = await resolveVStreamParams(request, this.deps);
