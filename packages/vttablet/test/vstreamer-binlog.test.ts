@@ -1,5 +1,5 @@
 /** The tablet vstreamer's binlog phase: transactions, DDL, journals, heartbeats, packets and failures, on real tablets. */
-import { Code, MigrationType, SqlError, VEventType, VtError, type Journal, type VEvent } from '@vtsim/proto';
+import { Code, MigrationType, SqlError, TabletType, VEventType, VtError, type Journal } from '@vtsim/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatJournal, streamVEvents } from '../src/vstreamer/index.js';
 import { LocalVSchema } from '../src/vstreamer/local-vschema.js';
@@ -272,6 +272,15 @@ describe('failures', () => {
     expect((err as SqlError).code).toBe(Code.FAILED_PRECONDITION);
   });
 
+  it('ends open streams with UNAVAILABLE when the tablet changes type', async () => {
+    const r = new StreamReader(t, 'current', filterOf('customer'));
+    await r.next();
+    const pending = r.error();
+    await t.changeType(TabletType.REPLICA);
+    const err = (await pending) as VtError;
+    expect([err.code, err.message]).toEqual([Code.UNAVAILABLE, 'vstream ended: tablet zone1-0000000200 changed type from PRIMARY to REPLICA']);
+  });
+
   it('ends open streams with UNAVAILABLE when the tablet shuts down', async () => {
     const r = new StreamReader(t, 'current', filterOf('customer'));
     await r.next();
@@ -282,6 +291,3 @@ describe('failures', () => {
     expect(err.message).toBe('vstream ended: tablet zone1-0000000200 is not serving');
   });
 });
-
-/** Keeps `VEvent` referenced for readers of this file's helpers. */
-export type { VEvent };
