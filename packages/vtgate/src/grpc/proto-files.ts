@@ -6,7 +6,6 @@
 import { loadPackageDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
-import { ensureExactLongs } from './exact-longs.js';
 import { ProtoSchema } from './proto-schema.js';
 
 /** The folder holding vtsim's `.proto` files (`<repo>/proto`), from this module's place in src/ or dist/. */
@@ -42,7 +41,6 @@ const loaded = new Map<EnumDecoding, VitessProtos>();
 export function loadVitessProtos(enums: EnumDecoding = 'names'): VitessProtos {
   let protos = loaded.get(enums);
   if (!protos) {
-    ensureExactLongs();
     const packageDefinition = loadSync([...PROTO_FILES], protoLoaderOptions(enums));
     const grpcObject = loadPackageDefinition(packageDefinition);
     const VitessClient = (grpcObject.vtgateservice as Record<string, ServiceClientConstructor>).Vitess!;
