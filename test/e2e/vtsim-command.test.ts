@@ -21,13 +21,14 @@ interface StatusReply {
 /** A private VTDATAROOT and free ports for one cluster process; stop() kills it by pid if a test left it running. */
 async function clusterPlace() {
   const root = mkdtempSync(join(tmpdir(), 'vtsim-e2e-'));
-  const [web, mysqlPort] = [await freePort(), await freePort()];
+  const [web, mysqlPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
   const env = vtsimEnv(root);
   const pidFile = join(root, 'tmp', 'vtsim.pid');
-  const vtsim = (...args: string[]) => runVtsim([...args, '--port', String(web)], { env });
+  const ports = ['--port', String(web), '--grpc-port', String(grpcPort)];
+  const vtsim = (...args: string[]) => runVtsim([...args, ...ports], { env });
   return {
-    root, web, mysqlPort, env, pidFile, vtsim,
-    vtsimWithInput: (input: string, ...args: string[]) => runVtsim([...args, '--port', String(web)], { env, input }),
+    root, web, mysqlPort, grpcPort, env, pidFile, vtsim,
+    vtsimWithInput: (input: string, ...args: string[]) => runVtsim([...args, ...ports], { env, input }),
     pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
     stop: () => {
       if (existsSync(pidFile)) {
@@ -104,7 +105,7 @@ describeMysqlCli('vtsim up --detach, tablet up ×3, the mysql client, status, ta
     expect(before.code).toBe(0);
     const status = JSON.parse(before.stdout) as StatusReply;
     expect(status.cell).toBe('zone1');
-    expect(status.vtgate).toEqual({ mysql: `127.0.0.1:${place.mysqlPort}` });
+    expect(status.vtgate).toEqual({ mysql: `127.0.0.1:${place.mysqlPort}`, grpc: `127.0.0.1:${place.grpcPort}` });
     expect(status.tablets.map((t) => [t.alias, t.keyspace, t.shard, t.type, t.serving])).toEqual([
       ['zone1-0000000100', 'commerce', '0', 'PRIMARY', true],
       ['zone1-0000000101', 'commerce', '0', 'REPLICA', true],

@@ -20,6 +20,8 @@ export interface ClusterOptions {
   clock?: Clock;
   /** vtgate's MySQL port (default 15306; 0 = any free port). */
   mysqlPort?: number;
+  /** vtgate's gRPC port (`vtsim up` uses 15991; 0 = any free port; omitted = no gRPC server). */
+  grpcPort?: number;
   /** Address to bind servers to (default 127.0.0.1). */
   host?: string;
 }
@@ -111,6 +113,7 @@ export class Cluster {
       dialer: (alias) => this.tablets.get(tabletAliasString(alias)),
       mysqlPort: this.opts.mysqlPort ?? 15306,
       mysqlHost: this.host,
+      grpcPort: this.opts.grpcPort,
     });
     return this.vtgateInstance;
   }

@@ -86,7 +86,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
 function status(cluster: Cluster) {
   return {
     cell: cluster.cell,
-    vtgate: cluster.vtgate?.mysqlAddress ? { mysql: `${cluster.vtgate.mysqlAddress.host}:${cluster.vtgate.mysqlAddress.port}` } : null,
+    vtgate: cluster.vtgate?.mysqlAddress
+      ? { mysql: `${cluster.vtgate.mysqlAddress.host}:${cluster.vtgate.mysqlAddress.port}`, grpc: cluster.vtgate.grpcAddress ? `${cluster.vtgate.grpcAddress.host}:${cluster.vtgate.grpcAddress.port}` : null }
+      : null,
     tablets: [...cluster.tabletMap().values()].map((t) => ({
       alias: tabletAliasString(t.alias),
       keyspace: t.keyspace,

@@ -17,7 +17,7 @@ import { vstreamMain } from './vstream-command.js';
 const usage = `usage: vtsim <command> [flags]
 
 commands:
-  up [--detach] [--no-vtgate] [--seed S] [--host H] [--port 15000] [--mysql-port 15306]
+  up [--detach] [--no-vtgate] [--seed S] [--host H] [--port 15000] [--mysql-port 15306] [--grpc-port 15991]
      [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
                            run the cluster process (memory topology, vtctld control, vtgate),
                            optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
@@ -48,6 +48,7 @@ const options = {
   host: { type: 'string', default: '127.0.0.1' },
   port: { type: 'string', default: '15000' },
   'mysql-port': { type: 'string', default: '15306' },
+  'grpc-port': { type: 'string', default: '15991' },
   keyspace: { type: 'string', default: process.env.KEYSPACE },
   shard: { type: 'string', default: process.env.SHARD },
   uid: { type: 'string', default: process.env.TABLET_UID },
@@ -111,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
         host: values.host!,
         webPort: Number(values.port),
         mysqlPort: Number(values['mysql-port']),
+        grpcPort: Number(values['grpc-port']),
         topology: parseInitialTopology({
           keyspaces: values.keyspaces,
           numShards: values['num-shards'],

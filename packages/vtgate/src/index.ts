@@ -1,4 +1,4 @@
-/** @vtsim/vtgate: SQL routing through the VSchema, the MySQL protocol server and the vindexes. */
+/** @vtsim/vtgate: SQL routing through the VSchema, the MySQL protocol server, the VStream manager and the gRPC service. */
 export { Vtgate, VTGATE_SERVER_VERSION, type VtgateOptions } from './vtgate.js';
 export { Executor, type ExecutorOptions } from './executor.js';
 export { VtgateSession, parseTarget, type SessionTarget, type ShardSession } from './vtgate-session.js';
@@ -10,9 +10,6 @@ export { VSchema, tabletTypeSuffix, type KeyspaceModel, type TableModel, type Co
 export { TopoWatcher, type TopoWatcherOptions } from './topo-watcher.js';
 export { normalize, type NormalizedQuery } from './normalizer.js';
 export { SqlLexer, Tok, firstKeyword } from './sql-lexer.js';
-
-// MySQL protocol server (src/mysql-server, written by the MySQL-protocol helper).
 export * from './mysql-server/index.js';
-// Vindexes live in @vtsim/vindexes, shared with vttablet's vstreamer and vtctld.
-// gRPC edge (src/grpc, written by the proto/gRPC helper): vtgateservice.Vitess server, client, .proto loading.
 export * from './grpc/index.js';
+export * from './vstream/index.js';

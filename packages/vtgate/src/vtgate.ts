@@ -1,16 +1,19 @@
 /**
  * Vtgate: the composition of vtgate's parts — topology watches, health check, tablet gateway,
- * resolver, executor — and its MySQL protocol server.
+ * resolver, executor, VStream manager — and its servers: the MySQL protocol and the gRPC
+ * `vtgateservice.Vitess` service.
  */
 import { SeededRandom, type Clock, type Random } from '@vtsim/binlog';
 import type { TopoServer } from '@vtsim/topo';
 import type { TabletDialer } from '@vtsim/vttablet';
 import { Executor } from './executor.js';
 import { HealthCheck } from './health-check.js';
+import { startVtgateGrpcServer, type VtgateGrpcServer } from './grpc/index.js';
 import { MysqlServer } from './mysql-server/index.js';
 import { Resolver } from './resolver.js';
 import { TabletGateway } from './tablet-gateway.js';
 import { TopoWatcher } from './topo-watcher.js';
+import { VStreamManager } from './vstream/index.js';
 import { VtgateHandler } from './vtgate-handler.js';
 
 /** The server version vtgate announces and returns for `@@version`. */
@@ -26,8 +29,10 @@ export interface VtgateOptions {
   random?: Random;
   /** MySQL protocol port (15306 in the local example, 0 for any free port); omit to serve no MySQL protocol. */
   mysqlPort?: number;
-  /** MySQL protocol address, default 127.0.0.1. */
+  /** Address of both servers, default 127.0.0.1. */
   mysqlHost?: string;
+  /** gRPC port of `vtgateservice.Vitess` (15991 in the local example, 0 for any free port); omit to serve no gRPC. */
+  grpcPort?: number;
   /** How often the tablet list, keyspace list and denied tables are re-read from the topology; default 1000 ms. */
   refreshIntervalMs?: number;
 }
@@ -37,11 +42,13 @@ export class Vtgate {
   private timer: NodeJS.Timeout | undefined;
   private server: MysqlServer | undefined;
   private address: { host: string; port: number } | undefined;
+  private grpc: VtgateGrpcServer | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(
     readonly executor: Executor,
     readonly healthCheck: HealthCheck,
+    readonly vstreamManager: VStreamManager,
     private readonly watcher: TopoWatcher,
   ) {}
 
@@ -73,7 +80,8 @@ export class Vtgate {
       onVSchema: (v) => executor.setVSchema(v),
       onDeniedTables: (d) => executor.setDeniedTables(d),
     });
-    const vtgate = new Vtgate(executor, healthCheck, watcher);
+    const vstreamManager = new VStreamManager({ topo: opts.topo, cell: opts.cell, dialer: opts.dialer, clock: opts.clock });
+    const vtgate = new Vtgate(executor, healthCheck, vstreamManager, watcher);
     try {
       await watcher.start();
       await healthCheck.refresh();
@@ -85,6 +93,14 @@ export class Vtgate {
           handlerFactory: (info) => VtgateHandler.create(executor, info),
         });
         vtgate.address = await vtgate.server.listen();
+      }
+      if (opts.grpcPort !== undefined) {
+        vtgate.grpc = await startVtgateGrpcServer({
+          host: opts.mysqlHost ?? '127.0.0.1',
+          port: opts.grpcPort,
+          executor,
+          vstream: (request, signal) => vstreamManager.vstream(request, signal),
+        });
       }
     } catch (err) {
       await vtgate.close();
@@ -100,6 +116,11 @@ export class Vtgate {
     return this.address;
   }
 
+  /** Where the gRPC server listens, or undefined if it was not started. */
+  get grpcAddress(): { host: string; port: number } | undefined {
+    return this.grpc ? { host: this.grpc.host, port: this.grpc.port } : undefined;
+  }
+
   /** Re-reads tablets, keyspaces and denied tables from the topology now (the timer does it periodically). */
   async refresh(): Promise<void> {
     if (this.closing) return;
@@ -110,7 +131,7 @@ export class Vtgate {
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.timer) clearInterval(this.timer);
-      await this.server?.close();
+      await Promise.all([this.server?.close(), this.grpc?.close()]);
       this.watcher.close();
       this.healthCheck.close();
     })();
