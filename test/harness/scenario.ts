@@ -57,7 +57,7 @@ export function exampleFile(name: string): string {
  * port. Everything started is stopped by `close()` (or `await using`), also when starting fails.
  */
 export async function startScenario(opts: ScenarioOptions): Promise<Scenario> {
-  const cluster = await Cluster.start({ seed: opts.seed ?? 'scenario', mysqlPort: 0 });
+  const cluster = await Cluster.start({ seed: opts.seed ?? 'scenario', mysqlPort: 0, grpcPort: 0 });
   try {
     let nextBase = 100;
     for (const [keyspace, spec] of Object.entries(opts.keyspaces)) {
@@ -89,6 +89,12 @@ export class Scenario {
     /** vtgate's MySQL port on 127.0.0.1. */
     readonly port: number,
   ) {}
+
+  /** vtgate's gRPC address (`vtgateservice.Vitess`), `127.0.0.1:<port>`. */
+  get grpcAddress(): string {
+    const a = this.cluster.vtgate!.grpcAddress!;
+    return `${a.host}:${a.port}`;
+  }
 
   /** Opens a mysql2 connection to vtgate as `root` (closed by close() if the test does not). */
   async connect(database?: string): Promise<mysql.Connection> {
