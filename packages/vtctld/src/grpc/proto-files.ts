@@ -5,7 +5,7 @@
  * print decode enums as names and bytes as base64, as protojson does.
  */
 import { loadPackageDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
-import { loadSync, type Options } from '@grpc/proto-loader';
+import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
 
 /** The folder holding the `.proto` files (`<repo>/proto`), from this module's place in src/ or dist/. */
@@ -23,6 +23,7 @@ export function vtctlProtoOptions(decoding: ProtoDecoding): Options {
 
 /** The loaded `vtctlservice.Vtctld`: its service definition (for servers) and client class. */
 export interface VtctlProtos {
+  readonly packageDefinition: PackageDefinition;
   readonly service: ServiceDefinition;
   readonly VtctldClient: ServiceClientConstructor;
 }
@@ -33,9 +34,9 @@ const loaded = new Map<ProtoDecoding, VtctlProtos>();
 export function loadVtctlProtos(decoding: ProtoDecoding): VtctlProtos {
   let protos = loaded.get(decoding);
   if (!protos) {
-    const grpcObject = loadPackageDefinition(loadSync(['vtctlservice.proto'], vtctlProtoOptions(decoding)));
-    const VtctldClient = (grpcObject.vtctlservice as Record<string, ServiceClientConstructor>).Vtctld!;
-    protos = { service: VtctldClient.service, VtctldClient };
+    const packageDefinition = loadSync(['vtctlservice.proto'], vtctlProtoOptions(decoding));
+    const VtctldClient = (loadPackageDefinition(packageDefinition).vtctlservice as Record<string, ServiceClientConstructor>).Vtctld!;
+    protos = { packageDefinition, service: VtctldClient.service, VtctldClient };
     loaded.set(decoding, protos);
   }
   return protos;

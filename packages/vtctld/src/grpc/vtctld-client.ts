@@ -1,10 +1,12 @@
 /**
  * A vtctld gRPC client built from the `.proto` files, for commands that print what vtctld
  * answers: responses decode with enum names, base64 bytes and decimal-string 64-bit integers,
- * i.e. protojson's shapes, so JSON.stringify prints them as Vitess's vtctldclient does.
+ * i.e. protojson's shapes, with fields in protojson's order, so JSON.stringify prints them as
+ * Vitess's vtctldclient does.
  */
 import { credentials, Metadata, status as GrpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadVtctlProtos } from './proto-files.js';
+import { protojsonOrder, responseTypeOf } from './protojson-order.js';
 
 /** The Go spelling of each gRPC status code, as `rpc error: code = NotFound desc = …` prints it. */
 const CODE_NAMES: Record<number, string> = {
@@ -37,7 +39,7 @@ export interface VtctldClient {
 
 /** Connects to the vtctld at `address` (`host:port`); the connection opens on the first call. */
 export function dialVtctld(address: string): VtctldClient {
-  const { VtctldClient: Ctor } = loadVtctlProtos('client');
+  const { VtctldClient: Ctor, packageDefinition } = loadVtctlProtos('client');
   const client: Client = new Ctor(address, credentials.createInsecure());
   const methods = client as unknown as Record<string, unknown>;
   return {
@@ -45,10 +47,14 @@ export function dialVtctld(address: string): VtctldClient {
       const method = methods[rpc];
       if (typeof method !== 'function') return Promise.reject(new VtctldCallError(GrpcStatus.UNIMPLEMENTED, `unknown method ${rpc} for service vtctlservice.Vtctld`));
       const deadline = opts.timeoutMs !== undefined ? Date.now() + opts.timeoutMs : Infinity;
+      const responseType = responseTypeOf(packageDefinition, rpc);
       return new Promise<T>((resolve, reject) => {
         (method as (req: object, md: Metadata, o: object, cb: (e: ServiceError | null, r: T) => void) => void).call(
           client, request, new Metadata(), { deadline },
-          (err, response) => (err ? reject(new VtctldCallError(err.code ?? GrpcStatus.UNKNOWN, err.details ?? err.message)) : resolve(response)),
+          (err, response) => {
+            if (err) reject(new VtctldCallError(err.code ?? GrpcStatus.UNKNOWN, err.details ?? err.message));
+            else resolve((responseType ? protojsonOrder(packageDefinition, responseType, response) : response) as T);
+          },
         );
       });
     },
