@@ -38,12 +38,12 @@ const READY_QUERY = 'select count(*) from customer';
 export async function startClusterProcess(opts) {
   const dir = mkdtempSync(join(tmpdir(), 'vtsim-bench-'));
   writeBenchSchema(join(dir, 'schema'));
-  const [webPort, mysqlPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+  const [webPort, mysqlPort, grpcPort, vtctldPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const args = [...(opts.nodeArgs ?? []), VTSIM, 'up',
     '--keyspaces', BENCH_KEYSPACES.map((k) => k.name).join(','),
     '--num-shards', BENCH_KEYSPACES.map((k) => k.shards).join(','),
     '--replica-count', String(opts.replicaCount), '--rdonly-count', String(opts.rdonlyCount),
-    '--schema-dir', join(dir, 'schema'), '--port', String(webPort), '--mysql-port', String(mysqlPort), '--grpc-port', String(grpcPort)];
+    '--schema-dir', join(dir, 'schema'), '--port', String(webPort), '--mysql-port', String(mysqlPort), '--grpc-port', String(grpcPort), '--vtctld-grpc-port', String(vtctldPort)];
   const t0 = performance.now();
   const child = spawn(process.execPath, args, {
     env: { ...process.env, VTDATAROOT: join(dir, 'vtdataroot') },

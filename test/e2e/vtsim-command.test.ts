@@ -21,10 +21,10 @@ interface StatusReply {
 /** A private VTDATAROOT and free ports for one cluster process; stop() kills it by pid if a test left it running. */
 async function clusterPlace() {
   const root = mkdtempSync(join(tmpdir(), 'vtsim-e2e-'));
-  const [web, mysqlPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+  const [web, mysqlPort, grpcPort, vtctldPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = vtsimEnv(root);
   const pidFile = join(root, 'tmp', 'vtsim.pid');
-  const ports = ['--port', String(web), '--grpc-port', String(grpcPort)];
+  const ports = ['--port', String(web), '--grpc-port', String(grpcPort), '--vtctld-grpc-port', String(vtctldPort)];
   const vtsim = (...args: string[]) => runVtsim([...args, ...ports], { env });
   return {
     root, web, mysqlPort, grpcPort, env, pidFile, vtsim,

@@ -9,6 +9,7 @@ import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { LocalMysqlNetwork, Tablet } from '@vtsim/vttablet';
+import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtctld';
 import { Vtgate } from '@vtsim/vtgate';
 
 /** How to start a cluster. */
@@ -22,6 +23,8 @@ export interface ClusterOptions {
   mysqlPort?: number;
   /** vtgate's gRPC port (`vtsim up` uses 15991; 0 = any free port; omitted = no gRPC server). */
   grpcPort?: number;
+  /** vtctld's gRPC port (`vtsim up` uses 15999; 0 = any free port; omitted = no vtctld server). */
+  vtctldGrpcPort?: number;
   /** Address to bind servers to (default 127.0.0.1). */
   host?: string;
 }
@@ -44,18 +47,35 @@ export class Cluster {
   private readonly network = new LocalMysqlNetwork();
   private readonly tablets = new Map<string, Tablet>();
   private vtgateInstance: Vtgate | undefined;
+  private vtctldServer: VtctldGrpcServer | undefined;
   private closed = false;
+  /** The control plane: topology, schema and (later) workflow operations, as vtctld serves them. */
+  readonly vtctld: Vtctld;
 
   private constructor(private readonly opts: ClusterOptions, readonly clock: Clock, topo: TopoServer, cell: string) {
     this.cell = cell;
     this.host = opts.host ?? '127.0.0.1';
     this.topo = topo;
+    const dial = (alias: TabletAlias) => this.tablets.get(tabletAliasString(alias));
+    this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock });
   }
 
-  /** Starts an empty cluster: a memory topology with the cell registered, no tablets, no vtgate. */
+  /**
+   * Starts an empty cluster: a memory topology with the cell registered and vtctld's gRPC service
+   * (when a port is given); no tablets, no vtgate.
+   */
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const cell = opts.cell ?? 'zone1';
-    return new Cluster(opts, opts.clock ?? systemClock, await TopoServer.newMemory(cell), cell);
+    const cluster = new Cluster(opts, opts.clock ?? systemClock, await TopoServer.newMemory(cell), cell);
+    if (opts.vtctldGrpcPort !== undefined) {
+      cluster.vtctldServer = await startVtctldGrpcServer({ host: cluster.host, port: opts.vtctldGrpcPort, vtctld: cluster.vtctld });
+    }
+    return cluster;
+  }
+
+  /** Where vtctld's gRPC service listens, if started. */
+  get vtctldAddress(): { host: string; port: number } | undefined {
+    return this.vtctldServer ? { host: this.host, port: this.vtctldServer.port } : undefined;
   }
 
   /** The vtgate, if started. */
@@ -130,6 +150,7 @@ export class Cluster {
     if (this.closed) return;
     this.closed = true;
     await this.stopVtgate();
+    await this.vtctldServer?.close();
     await Promise.all([...this.tablets.values()].map((t) => t.close()));
     this.tablets.clear();
   }

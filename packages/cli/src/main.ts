@@ -5,6 +5,7 @@
  * vttablet-up.sh and vtgate-up.sh start processes.
  */
 import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { controlCall } from './control-client.js';
 import { down } from './down-command.js';
@@ -12,12 +13,14 @@ import { example } from './example-command.js';
 import { parseInitialTopology } from './initial-topology.js';
 import { runMysqlScript } from './mysql-client.js';
 import { up } from './up-command.js';
+import { vtctldclient } from './vtctldclient/vtctldclient.js';
 import { vstreamMain } from './vstream-command.js';
 
 const usage = `usage: vtsim <command> [flags]
 
 commands:
   up [--detach] [--no-vtgate] [--seed S] [--host H] [--port 15000] [--mysql-port 15306] [--grpc-port 15991]
+     [--vtctld-grpc-port 15999]
      [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
                            run the cluster process (memory topology, vtctld control, vtgate),
                            optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
@@ -32,6 +35,8 @@ commands:
   vstream [--keyspace K --shard S --gtid G | --vgtid JSON] [--filter T:SQL] [--format text|json]
           [--save-vgtid FILE] [--server 127.0.0.1:15991] …
                            stream change events from vtgate's VStream API (vtsim vstream --help)
+  vtctldclient [--server localhost:15999] <Command> …
+                           vtctld's client, with Vitess's commands and flags (vtsim vtctldclient --help)
   mysql [--table] [-e SQL] [database]
                            a minimal mysql client (batch mode) for machines without one
   example                  the guided tour (npm run example)
@@ -49,6 +54,7 @@ const options = {
   port: { type: 'string', default: '15000' },
   'mysql-port': { type: 'string', default: '15306' },
   'grpc-port': { type: 'string', default: '15991' },
+  'vtctld-grpc-port': { type: 'string', default: '15999' },
   keyspace: { type: 'string', default: process.env.KEYSPACE },
   shard: { type: 'string', default: process.env.SHARD },
   uid: { type: 'string', default: process.env.TABLET_UID },
@@ -96,6 +102,14 @@ function attachDashValues(argv: string[]): string[] {
 async function main(argv: string[]): Promise<number> {
   // vstream parses its own flags (shard names such as -80 follow --shard unquoted).
   if (argv[0] === 'vstream') return vstreamMain(argv.slice(1));
+  // vtctldclient takes Vitess's own flag syntax, untouched.
+  if (argv[0] === 'vtctldclient') {
+    return vtctldclient(argv.slice(1), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      readFile: (path) => readFile(path, 'utf8'),
+    });
+  }
   const { values, positionals } = parseArgs({ args: attachDashValues(argv), allowPositionals: true, options });
   const [command, sub] = positionals;
   const control = { host: values.host!, port: Number(values.port) };
@@ -113,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
         webPort: Number(values.port),
         mysqlPort: Number(values['mysql-port']),
         grpcPort: Number(values['grpc-port']),
+        vtctldGrpcPort: Number(values['vtctld-grpc-port']),
         topology: parseInitialTopology({
           keyspaces: values.keyspaces,
           numShards: values['num-shards'],

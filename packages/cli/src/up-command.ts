@@ -22,6 +22,7 @@ export interface UpOptions {
   webPort: number;
   mysqlPort: number;
   grpcPort: number;
+  vtctldGrpcPort: number;
   /** Keyspaces, shards and tablets to create before serving (vttestserver's flags). */
   topology?: InitialTopology;
   /** The command-line flags that describe `topology`, passed on to a detached process. */
@@ -36,7 +37,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     mkdirSync(paths.tmp, { recursive: true });
     const logFd = openSync(paths.logFile, 'a');
     const args = [fileURLToPath(new URL('./main.js', import.meta.url)), 'up', '--seed', opts.seed, '--host', opts.host,
-      '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), '--grpc-port', String(opts.grpcPort), ...(opts.vtgate ? [] : ['--no-vtgate']),
+      '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), '--grpc-port', String(opts.grpcPort), '--vtctld-grpc-port', String(opts.vtctldGrpcPort), ...(opts.vtgate ? [] : ['--no-vtgate']),
       ...(opts.topologyArgs ?? [])];
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
@@ -48,7 +49,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     return;
   }
 
-  const cluster = await Cluster.start({ seed: opts.seed, host: opts.host, mysqlPort: opts.mysqlPort, grpcPort: opts.grpcPort });
+  const cluster = await Cluster.start({ seed: opts.seed, host: opts.host, mysqlPort: opts.mysqlPort, grpcPort: opts.grpcPort, vtctldGrpcPort: opts.vtctldGrpcPort });
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let stopping: Promise<void> | undefined;
@@ -66,7 +67,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
   control = await startControlServer(cluster, opts.host, opts.webPort, () => void stop());
   mkdirSync(paths.tmp, { recursive: true });
   writeFileSync(paths.pidFile, `${process.pid}\n`);
-  log(`vtsim cluster is up: control on http://${opts.host}:${control.port}/debug/status` +
+  log(`vtsim cluster is up: control on http://${opts.host}:${control.port}/debug/status, vtctld gRPC on ${opts.host}:${opts.vtctldGrpcPort}` +
     (opts.vtgate ? `, vtgate MySQL on ${opts.host}:${opts.mysqlPort} and gRPC on ${opts.host}:${opts.grpcPort}` : ''));
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());

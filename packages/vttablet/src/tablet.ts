@@ -258,6 +258,7 @@ export class Tablet implements QueryService {
       this.mysqld.superReadOnly = false;
       await topo.updateTabletFields(this.alias, (t) => {
         t.type = TabletType.PRIMARY;
+        t.primary_term_start_time = { seconds: this.primaryTermStart, nanoseconds: 0 };
       });
     } else {
       this.mysqld.superReadOnly = true;
