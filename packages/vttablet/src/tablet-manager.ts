@@ -79,6 +79,20 @@ export interface TabletManagerClient {
   promoteReplica(): Promise<string>;
   /** Stops the primary taking writes (super_read_only); returns the position it stopped at. */
   demotePrimary(): Promise<string>;
+  /**
+   * Runs one statement on the sidecar's VReplication tables (`vreplication`, `copy_state`) the way
+   * Vitess's VReplicationExec does, and lets this primary's VReplication engine react: an insert
+   * into `vreplication` creates a stream (started at once when its state is `Running` or `Init`),
+   * an update of `state` starts or stops streams, a delete stops and forgets them; selects read
+   * them. Every write lands in this tablet's binlog like any other sidecar write. FAILED_PRECONDITION
+   * on a non-primary.
+   */
+  vreplicationExec(query: string): Promise<Result>;
+  /**
+   * Resolves once stream `id` has applied `position` (`MySQL56/<set>`); DEADLINE_EXCEEDED after
+   * `timeoutMs`; FAILED_PRECONDITION if the stream is stopped or in error and cannot get there.
+   */
+  vreplicationWaitForPos(id: number, position: string, timeoutMs: number): Promise<void>;
 }
 
 /** Finds the tablet-manager API of a tablet by alias (in one process: the Tablet object itself). */

@@ -488,6 +488,15 @@ export class Tablet implements QueryService {
     if (!this.replication) return null;
     return (await this.opts.topo.getShard(this.keyspace, this.shard)).shard.primary_alias;
   }
+
+  // VReplication (target side): the engine that runs `_vt.vreplication` streams on a primary.
+  async vreplicationExec(_query: string): Promise<Result> {
+    throw new VtError(Code.UNIMPLEMENTED, 'vreplication is not implemented yet');
+  }
+
+  async vreplicationWaitForPos(_id: number, _position: string, _timeoutMs: number): Promise<void> {
+    throw new VtError(Code.UNIMPLEMENTED, 'vreplication is not implemented yet');
+  }
 }
 
 async function ignoreExists(create: () => Promise<unknown>): Promise<void> {
