@@ -13,3 +13,5 @@ export { createSidecarDatabase } from './sidecar.js';
 export { Mysqld, MysqlSession, type MysqldOptions, type MysqldSnapshot, type SessionOptions } from './mysqld/mysqld.js';
 // --- tablet vstreamer (issue 3): the journal codec SwitchTraffic writes `_vt.resharding_journal.val` with ---
 export { formatJournal, parseJournal } from './vstreamer/index.js';
+// --- VReplication (issue 4): the `_vt.vreplication.source` codec (binlogdata.BinlogSource prototext) ---
+export { formatBinlogSource, parseBinlogSource, OnDDLAction } from './vreplication/index.js';
