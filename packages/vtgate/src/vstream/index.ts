@@ -2,6 +2,8 @@
 export { VStreamManager, type VStreamManagerDeps } from './vstream-manager.js';
 export { resolveVStreamParams, type ResolvedVStreamParams, type ResolveSource } from './resolve-params.js';
 export { MergedVGtid, applyLastPK } from './merged-vgtid.js';
+export { JournalEvent, journalParticipants } from './journal-event.js';
+export { STOP_ON_RESHARD_DELAY_MS } from './shard-stream.js';
 export { keyspaceHasBeenResharded, type ShardRecord } from './keyspace-resharded.js';
 export { shouldRetry, MAX_CONSECUTIVE_FAILURES, type RetryDecision } from './retry-policy.js';
 export { SkewAligner, MAX_SKEW_SECONDS } from './skew-aligner.js';

@@ -8,7 +8,7 @@ import { VEventType, type LastPKEvent, type ShardGtid, type VEvent, type VGtid }
 
 /** The merged VGtid of one VStream. Its ShardGtid objects are owned by it and updated in place. */
 export class MergedVGtid {
-  /** The shards in stream order (request order; shards a journal adds go last). */
+  /** The shards in stream order (request order; shards a journal adds go last, replacing its participants). */
   readonly shardGtids: ShardGtid[];
 
   /** Takes ownership of the ShardGtids (resolution made them fresh objects). */
@@ -24,6 +24,20 @@ export class MergedVGtid {
       shard_gtids[i] = { keyspace: s.keyspace, shard: s.shard, gtid: s.gtid, table_p_ks: s.table_p_ks.slice() };
     }
     return { shard_gtids };
+  }
+
+  /**
+   * Applies a reshard's journal: removes the participants' entries and appends one fresh entry
+   * per journal target (its position, no TablePKs), in journal order. Returns the new entries,
+   * which the caller must start streaming.
+   */
+  migrate(participants: ReadonlySet<ShardGtid>, targets: readonly ShardGtid[]): ShardGtid[] {
+    let kept = 0;
+    for (const s of this.shardGtids) if (!participants.has(s)) this.shardGtids[kept++] = s;
+    this.shardGtids.length = kept;
+    const added = targets.map((t) => ({ keyspace: t.keyspace, shard: t.shard, gtid: t.gtid, table_p_ks: [] }));
+    this.shardGtids.push(...added);
+    return added;
   }
 
   /**

@@ -6,14 +6,17 @@
  * tablet heartbeats dropped. When the tablet dies, stops serving or changes type, the stream moves
  * to another tablet from the last position it sent (the shard's entry of the merged VGtid, with its
  * TablePKs), so nothing is lost and nothing sent is sent again (except what Vitess itself repeats
- * when a copy resumes from a last PK).
+ * when a copy resumes from a last PK). A SHARDS journal (a reshard's cut-over) ends the shard
+ * stream normally once every participant has reached it (see {@link ShardStreamHost.joinJournal}).
  */
 import {
   Code,
+  MigrationType,
   TabletType,
   VEventType,
   VtError,
   type Filter,
+  type Journal,
   type ShardGtid,
   type TabletVStreamRequest,
   type VEvent,
@@ -23,12 +26,17 @@ import type { TopoServer } from '@vtsim/topo';
 import type { StreamHealthResponse } from '@vtsim/vttablet';
 import { keyspaceHasBeenResharded, type ShardRecord } from './keyspace-resharded.js';
 import type { MergedVGtid } from './merged-vgtid.js';
+import type { JournalEvent } from './journal-event.js';
 import { MAX_CONSECUTIVE_FAILURES, shouldRetry } from './retry-policy.js';
+import { sleep } from './sleep.js';
 import { AllTabletsIgnoredError, type PickRequest, type PickedTablet, type TabletPicker } from './tablet-picker.js';
 import { wrapVtError } from './vstream-error.js';
 
 /** The sidecar table streamed to clients that ask for keyspace heartbeats. */
 const HEARTBEAT_TABLE = 'heartbeat';
+
+/** With stop_on_reshard, the least time between a participant reaching the journal and its stream ending (so the client can read the journal). */
+export const STOP_ON_RESHARD_DELAY_MS = 500;
 
 /** What a shard stream needs from the VStream it belongs to. */
 export interface ShardStreamHost {
@@ -44,6 +52,12 @@ export interface ShardStreamHost {
   align(sgtid: ShardGtid, event: VEvent, signal: AbortSignal): Promise<void>;
   /** Records a shard's COPY_COMPLETED; returns the final keyspace-less COPY_COMPLETED once every shard has reported one. */
   copyCompleted(event: VEvent): VEvent | undefined;
+  /**
+   * Joins a SHARDS journal this shard's tablet stream reached: undefined if the stream ignores it
+   * (TABLES, or not about this stream's shards), else the journal whose `done` the shard must
+   * wait for before ending. Throws INTERNAL when only some participants are in the stream.
+   */
+  joinJournal(sgtid: ShardGtid, journal: Journal): JournalEvent | undefined;
   /** Converts GTID/LASTPK events to VGTIDs and queues the batches for the client; resolves once the client took them all. */
   send(sgtid: ShardGtid, batches: VEvent[][]): Promise<void>;
 }
@@ -64,7 +78,9 @@ export class ShardStream {
   ) {}
 
   /**
-   * Streams until the signal aborts (then resolves). Rejects with the error that ends the whole
+   * Streams until the signal aborts or the shard's stream reaches a journal that every participant
+   * has reached (then resolves; with stop_on_reshard no sooner than
+   * {@link STOP_ON_RESHARD_DELAY_MS} after reaching it). Rejects with the error that ends the whole
    * VStream: a missing shard (FAILED_PRECONDITION), no tablet found, a tablet error that is not
    * retried (`error in vstream for <ks>/<shard> on tablet <alias>: …`), or a third consecutive
    * retried one (`persistent error in vstream … giving up: …`).
@@ -90,7 +106,8 @@ export class ShardStream {
         lastFailure,
         signal,
       );
-      const { error, received } = await this.streamFromTablet(tablet, includeNonServing, signal);
+      const { error, received, journal } = await this.streamFromTablet(tablet, includeNonServing, signal);
+      if (journal) return this.endAtJournal(journal, signal);
       if (signal.aborted) return;
       const decision = shouldRetry(error);
       if (!decision.retry) throw wrapVtError(error, `error in vstream for ${keyspace}/${shard} on tablet ${tablet.aliasString}`);
@@ -101,6 +118,12 @@ export class ShardStream {
         throw wrapVtError(error, `persistent error in vstream for ${keyspace}/${shard} on tablet ${tablet.aliasString}; giving up`);
       }
     }
+  }
+
+  /** Waits until every participant of the journal has joined (or the signal aborts), then for the stop_on_reshard delay. */
+  private async endAtJournal(journal: { event: JournalEvent; delay: Promise<void> | undefined }, signal: AbortSignal): Promise<void> {
+    await untilAborted(journal.event.done, signal);
+    await journal.delay;
   }
 
   /**
@@ -136,14 +159,16 @@ export class ShardStream {
   }
 
   /**
-   * Streams from one tablet until it fails, its health turns bad, or the signal aborts. Never
-   * rejects: the outcome is the error that ended the tablet stream and whether any batch arrived.
+   * Streams from one tablet until it fails, its health turns bad, the signal aborts, or the shard
+   * joins a journal. Never rejects: the outcome is the error that ended the tablet stream, whether
+   * any batch arrived, and the journal joined (with the stop_on_reshard delay, started when the
+   * journal was reached).
    */
   private async streamFromTablet(
     tablet: PickedTablet,
     includeNonServing: boolean,
     signal: AbortSignal,
-  ): Promise<{ error: unknown; received: boolean }> {
+  ): Promise<{ error: unknown; received: boolean; journal?: { event: JournalEvent; delay: Promise<void> | undefined } }> {
     const { keyspace, shard } = this.sgtid;
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
@@ -164,7 +189,11 @@ export class ShardStream {
         const next = await untilAborted(iterator.next(), stop.signal);
         if (next === ABORTED || next.done) break;
         received = true;
-        await this.handleBatch(next.value, signal);
+        const joined = await this.handleBatch(next.value, signal);
+        if (joined) {
+          const delay = this.host.flags.stop_on_reshard ? sleep(STOP_ON_RESHARD_DELAY_MS, signal) : undefined;
+          return { error: undefined, received, journal: { event: joined, delay } };
+        }
       }
     } catch (err) {
       error = err;
@@ -216,8 +245,12 @@ export class ShardStream {
     return signal.aborted ? undefined : `health check failed on ${tablet.aliasString}`;
   }
 
-  /** Sorts one tablet batch into the open transaction, sending the transaction when it ends. */
-  private async handleBatch(events: VEvent[], signal: AbortSignal): Promise<void> {
+  /**
+   * Sorts one tablet batch into the open transaction, sending the transaction when it ends.
+   * Returns the journal the shard joined, if one ends the shard's stream (the rest of the batch
+   * and the open transaction are then dropped).
+   */
+  private async handleBatch(events: VEvent[], signal: AbortSignal): Promise<JournalEvent | undefined> {
     const qualify = !this.host.flags.exclude_keyspace_from_table_name;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
@@ -244,9 +277,16 @@ export class ShardStream {
         case VEventType.HEARTBEAT:
           await this.host.align(this.sgtid, event, signal);
           break;
-        case VEventType.JOURNAL:
-          this.handleJournal(event);
+        case VEventType.JOURNAL: {
+          const { joined, next } = await this.handleJournal(events, i, signal);
+          if (joined) {
+            this.held = [];
+            this.current = [];
+            return joined;
+          }
+          i = next - 1;
           break;
+        }
         default:
           this.current.push(event);
       }
@@ -255,16 +295,31 @@ export class ShardStream {
       this.held.push(this.current);
       this.current = [];
     }
+    return undefined;
   }
 
   /**
-   * A JOURNAL event (a reshard's cut-over on this shard). Issue 5 replaces this with Vitess's
-   * handling: join the journal on the host (wait for every participant), let the host swap the
-   * participants for the journal's shards in the merged VGtid and start their streams, then end
-   * this stream normally. Until then the event travels with its transaction like any other.
+   * The JOURNAL at `events[index]`. A SHARDS journal goes to the client only with
+   * include_reshard_journal_events or stop_on_reshard: then it and the rest of its transaction in
+   * this batch (normally GTID, COMMIT) are sent at once, as `[BEGIN, JOURNAL, VGTID, COMMIT]`.
+   * Otherwise the JOURNAL is dropped. Then the shard joins the journal. Returns the journal joined
+   * (undefined if the stream ignores it) and the index of the next event to handle.
    */
-  private handleJournal(event: VEvent): void {
-    this.current.push(event);
+  private async handleJournal(events: VEvent[], index: number, signal: AbortSignal): Promise<{ joined: JournalEvent | undefined; next: number }> {
+    const event = events[index]!;
+    const journal = event.journal!;
+    const { flags } = this.host;
+    let next = index + 1;
+    if ((flags.include_reshard_journal_events || flags.stop_on_reshard) && journal.migration_type === MigrationType.SHARDS) {
+      this.current.push(event);
+      while (next < events.length) {
+        const e = events[next++]!;
+        this.current.push(e);
+        if (e.type === VEventType.COMMIT) break;
+      }
+      await this.sendTransaction(this.current.at(-1)!, signal);
+    }
+    return { joined: this.host.joinJournal(this.sgtid, journal), next };
   }
 
   /** Closes the open transaction with `last` and hands all its batches to the host. */

@@ -2,11 +2,23 @@
  * VStream: one client's change stream across shards (Vitess's `vstream` struct). It runs one
  * ShardStream per ShardGtid, owns the merged VGtid they update, hands complete transactions to the
  * client one response at a time, adds vtgate heartbeats when nothing was sent for
- * `heartbeat_interval` seconds, and ends with the first shard stream's error.
+ * `heartbeat_interval` seconds, and ends with the first shard stream's error. When a reshard's
+ * journal reaches it, it moves from the old shards to the new ones (see {@link VStream.joinJournal}).
  */
 import type { Clock } from '@vtsim/binlog';
-import { VEventType, type Filter, type ShardGtid, type TabletType, type VEvent, type VStreamFlags, type VStreamResponse } from '@vtsim/proto';
+import {
+  MigrationType,
+  VEventType,
+  type Filter,
+  type Journal,
+  type ShardGtid,
+  type TabletType,
+  type VEvent,
+  type VStreamFlags,
+  type VStreamResponse,
+} from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
+import { JournalEvent, journalParticipants } from './journal-event.js';
 import { MergedVGtid } from './merged-vgtid.js';
 import type { ResolvedVStreamParams } from './resolve-params.js';
 import { ResponseQueue } from './response-queue.js';
@@ -39,6 +51,8 @@ export class VStream implements ShardStreamHost {
   private readonly queue = new ResponseQueue();
   private readonly stop = new AbortController();
   private readonly copyCompletedShards = new Set<string>();
+  /** SHARDS journals seen by a participant, by journal id. */
+  private readonly journals = new Map<string, JournalEvent>();
   private running = 0;
   private failure: Error | undefined;
 
@@ -113,6 +127,34 @@ export class VStream implements ShardStreamHost {
       if (!this.copyCompletedShards.has(`${s.keyspace}/${s.shard}`)) return undefined;
     }
     return { type: VEventType.COPY_COMPLETED };
+  }
+
+  /**
+   * A shard stream reached `journal` (Vitess's `getJournalEvent`). TABLES journals, and journals
+   * none of whose participants this stream follows, are ignored (undefined: the shard streams on).
+   * Otherwise the shard joins the journal and must stop streaming; the returned event's `done`
+   * resolves once every participant has joined. The last join moves the stream, synchronously:
+   * unless `stop_on_reshard` is set, the participants leave the merged VGtid, the journal's shards
+   * are appended in journal order and start streaming at the journal's positions. Throws INTERNAL
+   * (not retried) when only some participants are in the stream.
+   */
+  joinJournal(sgtid: ShardGtid, journal: Journal): JournalEvent | undefined {
+    if (journal.migration_type !== MigrationType.SHARDS) return undefined;
+    let je = this.journals.get(journal.id);
+    if (!je) {
+      const participants = journalParticipants(journal, this.vgtid.shardGtids);
+      if (!participants) return undefined;
+      je = new JournalEvent(journal, participants);
+      this.journals.set(journal.id, je);
+    }
+    if (!je.participants.has(sgtid)) return undefined;
+    if (je.join(sgtid)) {
+      if (!this.flags.stop_on_reshard) {
+        for (const added of this.vgtid.migrate(je.participants, journal.shard_gtids)) this.startShardStream(added);
+      }
+      je.finish();
+    }
+    return je;
   }
 
   send(sgtid: ShardGtid, batches: VEvent[][]): Promise<void> {
