@@ -122,18 +122,30 @@ export interface SchemaDefinition {
   table_definitions: TableDefinition[];
 }
 
+/** vtctldata.AddCellInfoRequest. */
 export interface AddCellInfoRequest { name?: string; cell_info?: CellInfo | null }
+/** vtctldata.DeleteCellInfoRequest. */
 export interface DeleteCellInfoRequest { name?: string; force?: boolean }
+/** vtctldata.GetCellInfoRequest. */
 export interface GetCellInfoRequest { cell?: string }
+/** vtctldata.GetCellInfoResponse. */
 export interface GetCellInfoResponse { cell_info: CellInfo }
+/** vtctldata.GetCellInfoNamesResponse. */
 export interface GetCellInfoNamesResponse { names: string[] }
 
+/** vtctldata.ApplyRoutingRulesRequest. */
 export interface ApplyRoutingRulesRequest { routing_rules?: RoutingRules | null; skip_rebuild?: boolean; rebuild_cells?: string[] }
+/** vtctldata.GetRoutingRulesResponse. */
 export interface GetRoutingRulesResponse { routing_rules: RoutingRules }
+/** vtctldata.ApplySchemaRequest. */
 export interface ApplySchemaRequest { keyspace?: string; sql?: string[]; ddl_strategy?: string; uuid_list?: string[] }
+/** vtctldata.ApplySchemaResponse. */
 export interface ApplySchemaResponse { uuid_list: string[]; rows_affected_by_shard: Record<string, number> }
+/** vtctldata.ApplyVSchemaRequest. */
 export interface ApplyVSchemaRequest { keyspace?: string; skip_rebuild?: boolean; dry_run?: boolean; cells?: string[]; v_schema?: unknown; sql?: string; strict?: boolean }
+/** vtctldata.ApplyVSchemaResponse. */
 export interface ApplyVSchemaResponse { v_schema: KeyspaceVSchema; unknown_vindex_params: Record<string, { params: string[] }> }
+/** vtctldata.GetSchemaRequest. */
 export interface GetSchemaRequest {
   tablet_alias?: TabletAlias | null;
   tables?: string[];
@@ -143,15 +155,24 @@ export interface GetSchemaRequest {
   table_sizes_only?: boolean;
   table_schema_only?: boolean;
 }
+/** vtctldata.GetSchemaResponse. */
 export interface GetSchemaResponse { schema: SchemaDefinition }
+/** vtctldata.GetVSchemaRequest. */
 export interface GetVSchemaRequest { keyspace?: string }
+/** vtctldata.GetVSchemaResponse. */
 export interface GetVSchemaResponse { v_schema: KeyspaceVSchema }
+/** vtctldata.GetSrvVSchemaRequest. */
 export interface GetSrvVSchemaRequest { cell?: string }
+/** vtctldata.GetSrvVSchemaResponse. */
 export interface GetSrvVSchemaResponse { srv_v_schema: SrvVSchema }
+/** vtctldata.GetSrvVSchemasRequest. */
 export interface GetSrvVSchemasRequest { cells?: string[] }
+/** vtctldata.GetSrvVSchemasResponse. */
 export interface GetSrvVSchemasResponse { srv_v_schemas: Record<string, SrvVSchema> }
+/** vtctldata.RebuildVSchemaGraphRequest. */
 export interface RebuildVSchemaGraphRequest { cells?: string[] }
 
+/** vtctldata.CreateKeyspaceRequest. */
 export interface CreateKeyspaceRequest {
   name?: string;
   force?: boolean;
@@ -162,28 +183,50 @@ export interface CreateKeyspaceRequest {
   durability_policy?: string;
   sidecar_db_name?: string;
 }
+/** vtctldata.CreateKeyspaceResponse. */
 export interface CreateKeyspaceResponse { keyspace: Keyspace }
+/** vtctldata.GetKeyspaceRequest. */
 export interface GetKeyspaceRequest { keyspace?: string }
+/** vtctldata.GetKeyspaceResponse. */
 export interface GetKeyspaceResponse { keyspace: Keyspace }
+/** vtctldata.GetKeyspacesResponse. */
 export interface GetKeyspacesResponse { keyspaces: Keyspace[] }
+/** vtctldata.DeleteKeyspaceRequest. */
 export interface DeleteKeyspaceRequest { keyspace?: string; recursive?: boolean; force?: boolean }
+/** vtctldata.SetKeyspaceDurabilityPolicyRequest. */
 export interface SetKeyspaceDurabilityPolicyRequest { keyspace?: string; durability_policy?: string }
+/** vtctldata.SetKeyspaceDurabilityPolicyResponse. */
 export interface SetKeyspaceDurabilityPolicyResponse { keyspace: KeyspaceRecord }
+/** vtctldata.CreateShardRequest. */
 export interface CreateShardRequest { keyspace?: string; shard_name?: string; force?: boolean; include_parent?: boolean }
+/** vtctldata.CreateShardResponse. */
 export interface CreateShardResponse { keyspace: Keyspace | null; shard: Shard; shard_already_exists: boolean }
+/** vtctldata.GetShardRequest. */
 export interface GetShardRequest { keyspace?: string; shard_name?: string }
+/** vtctldata.GetShardResponse. */
 export interface GetShardResponse { shard: Shard }
+/** vtctldata.FindAllShardsInKeyspaceRequest. */
 export interface FindAllShardsInKeyspaceRequest { keyspace?: string }
+/** vtctldata.FindAllShardsInKeyspaceResponse. */
 export interface FindAllShardsInKeyspaceResponse { shards: Record<string, Shard> }
+/** vtctldata.DeleteShardsRequest. */
 export interface DeleteShardsRequest { shards?: Array<{ keyspace?: string; name?: string }>; recursive?: boolean; even_if_serving?: boolean; force?: boolean }
+/** vtctldata.GetSrvKeyspaceNamesRequest. */
 export interface GetSrvKeyspaceNamesRequest { cells?: string[] }
+/** vtctldata.GetSrvKeyspaceNamesResponse. */
 export interface GetSrvKeyspaceNamesResponse { names: Record<string, { names: string[] }> }
+/** vtctldata.GetSrvKeyspacesRequest. */
 export interface GetSrvKeyspacesRequest { keyspace?: string; cells?: string[] }
+/** vtctldata.GetSrvKeyspacesResponse. */
 export interface GetSrvKeyspacesResponse { srv_keyspaces: Record<string, SrvKeyspace> }
+/** vtctldata.RebuildKeyspaceGraphRequest. */
 export interface RebuildKeyspaceGraphRequest { keyspace?: string; cells?: string[]; allow_partial?: boolean }
 
+/** vtctldata.TabletAliasRequest. */
 export interface TabletAliasRequest { tablet_alias?: TabletAlias | null }
+/** vtctldata.GetTabletResponse. */
 export interface GetTabletResponse { tablet: Tablet }
+/** vtctldata.GetTabletsRequest. */
 export interface GetTabletsRequest {
   keyspace?: string;
   shard?: string;
@@ -192,11 +235,17 @@ export interface GetTabletsRequest {
   tablet_aliases?: TabletAlias[];
   tablet_type?: TabletType;
 }
+/** vtctldata.GetTabletsResponse. */
 export interface GetTabletsResponse { tablets: Tablet[] }
+/** vtctldata.DeleteTabletsRequest. */
 export interface DeleteTabletsRequest { tablet_aliases?: TabletAlias[]; allow_primary?: boolean }
+/** vtctldata.ChangeTabletTypeRequest. */
 export interface ChangeTabletTypeRequest { tablet_alias?: TabletAlias | null; db_type?: TabletType; dry_run?: boolean }
+/** vtctldata.ChangeTabletTypeResponse. */
 export interface ChangeTabletTypeResponse { before_tablet: Tablet; after_tablet: Tablet; was_dry_run: boolean }
+/** vtctldata.GetFullStatusResponse. */
 export interface GetFullStatusResponse { status: FullStatus }
+/** vtctldata.ExecuteFetchAsDBARequest. */
 export interface ExecuteFetchAsDBARequest {
   tablet_alias?: TabletAlias | null;
   query?: string;
@@ -204,13 +253,20 @@ export interface ExecuteFetchAsDBARequest {
   disable_binlogs?: boolean;
   reload_schema?: boolean;
 }
+/** vtctldata.ExecuteFetchAsDBAResponse. */
 export interface ExecuteFetchAsDBAResponse { result: QueryResultWire }
+/** vtctldata.RefreshStateByShardRequest. */
 export interface RefreshStateByShardRequest { keyspace?: string; shard?: string; cells?: string[] }
+/** vtctldata.RefreshStateByShardResponse. */
 export interface RefreshStateByShardResponse { is_partial_refresh: boolean; partial_refresh_details: string }
+/** vtctldata.SetWritableRequest. */
 export interface SetWritableRequest { tablet_alias?: TabletAlias | null; writable?: boolean }
+/** vtctldata.ShardReplicationPositionsRequest. */
 export interface ShardReplicationPositionsRequest { keyspace?: string; shard?: string }
+/** vtctldata.ShardReplicationPositionsResponse. */
 export interface ShardReplicationPositionsResponse { replication_statuses: Record<string, ReplicationStatus>; tablet_map: Record<string, Tablet> }
 
+/** vtctldata.InitShardPrimaryRequest. */
 export interface InitShardPrimaryRequest {
   keyspace?: string;
   shard?: string;
@@ -218,7 +274,9 @@ export interface InitShardPrimaryRequest {
   force?: boolean;
   wait_replicas_timeout?: Duration | null;
 }
+/** vtctldata.InitShardPrimaryResponse. */
 export interface InitShardPrimaryResponse { events: LogEvent[] }
+/** vtctldata.PlannedReparentShardRequest. */
 export interface PlannedReparentShardRequest {
   keyspace?: string;
   shard?: string;
@@ -227,6 +285,7 @@ export interface PlannedReparentShardRequest {
   wait_replicas_timeout?: Duration | null;
   expected_primary?: TabletAlias | null;
 }
+/** vtctldata.PlannedReparentShardResponse. */
 export interface PlannedReparentShardResponse { keyspace: string; shard: string; promoted_primary: TabletAlias; events: LogEvent[] }
 
 /** An RPC with no response fields. */
