@@ -4,7 +4,7 @@
  * implementation is a direct call on the Tablet; the interface is what lets tablets move into
  * their own processes later, so every method is asynchronous and takes plain data.
  */
-import type { BindVars, Result, TabletAlias, TabletType, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
+import type { BindVars, Result, TabletAlias, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
 
 /** Options for one execute call. */
 export interface ExecuteOptions {
@@ -65,4 +65,3 @@ export interface QueryService {
 /** Finds the QueryService of a tablet by alias (in one process: the Tablet object itself). */
 export type TabletDialer = (alias: TabletAlias) => QueryService | undefined;
 
-export type { TabletType };
