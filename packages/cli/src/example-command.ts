@@ -1,63 +1,58 @@
 /**
- * `vtsim example` (`npm run example`): a guided run of the local example's first steps in one
- * process — a `commerce` keyspace with three tablets, its schema and VSchema, vtgate, then the
- * example's data loaded and read back through a MySQL client — narrating what happens at each step.
+ * `vtsim example` (`npm run example`): the local example run step by step in one process, with a
+ * narration of what happens at each step and the output of the commands. Once the customer
+ * keyspace holds its tables (after 205), a VStream client attaches to `customer/0` as in the seed
+ * document (stream-migration.md), and the events it receives are printed next to the steps, in the
+ * document's text form, with a note on each.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TabletType, tabletAliasString } from '@vtsim/proto';
-import { applySchema, applyVSchema } from '@vtsim/vtctld';
 import { Cluster } from './cluster.js';
-import { runMysqlScript } from './mysql-client.js';
+import { ExampleMysql } from './example-mysql.js';
+import { initialSteps, type ExampleContext, type ExampleStep } from './example-steps.js';
+import type { ExampleVStreamWatcher } from './example-vstream-watcher.js';
 import { repoRoot } from './vtdataroot.js';
 
 /** Runs the tour, printing to `log`; resolves when the cluster has been torn down. */
 export async function example(log: (line: string) => void, mysqlPort = 15306): Promise<void> {
-  const scripts = join(repoRoot, 'scripts');
-  const step = (title: string, text: string) => log(`\n=== ${title}\n${text}`);
   const started = performance.now();
-  await using cluster = await Cluster.start({ seed: 'example', mysqlPort });
-
-  step('101: the commerce keyspace', 'Three tablets for commerce/0. The first REPLICA of a shard without a primary becomes its primary;\nthe others replicate from it through its GTID binlog.');
-  for (const uid of [100, 101, 102]) {
-    const t = await cluster.addTablet({ keyspace: 'commerce', shard: '0', uid });
-    log(`  tablet ${tabletAliasString(t.alias)} is ${TabletType[t.type]}`);
-  }
-  await applySchema(cluster.topo, (a) => cluster.tablet(a.uid), 'commerce', readFileSync(join(scripts, 'create_commerce_schema.sql'), 'utf8'));
-  log('  ApplySchema create_commerce_schema.sql: product, customer, corder created on the primary (and replicated)');
-  await applyVSchema(cluster.topo, 'commerce', readFileSync(join(scripts, 'vschema_commerce_initial.json'), 'utf8'));
-  log('  ApplyVSchema vschema_commerce_initial.json: commerce is unsharded, with three tables');
-  const vtgate = await cluster.startVtgate();
-  const { host, port } = vtgate.mysqlAddress!;
-  log(`  vtgate is up: MySQL protocol on ${host}:${port} (${Math.round(performance.now() - started)} ms after start)`);
-
-  const realMysql = spawnSync('mysql', ['--version'], { stdio: 'ignore' }).status === 0;
-  const mysql = async (file: string, table: boolean) => {
-    const sql = readFileSync(join(scripts, file), 'utf8');
-    if (realMysql) {
-      // Asynchronously: vtgate answers from this very process, so a blocking spawn would deadlock.
-      const child = spawn('mysql', ['--no-defaults', '--unbuffered', '-h', '127.0.0.1', '-P', String(port), '-u', 'root', ...(table ? ['--table'] : [])]);
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-      child.stdin.end(sql);
-      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      if (out) log(out.trimEnd());
-      if (status !== 0) throw new Error(`mysql failed: ${err}`);
-    } else {
-      const code = await runMysqlScript(sql, { host: '127.0.0.1', port, user: 'root', table, write: (t) => log(t.trimEnd()) });
-      if (code !== 0) throw new Error(`${file} failed`);
-    }
+  await using cluster = await Cluster.start({ seed: 'example', mysqlPort, grpcPort: 0 });
+  const ctx: ExampleContext = {
+    cluster,
+    scripts: join(repoRoot, 'scripts'),
+    log,
+    async startVtgate() {
+      const vtgate = await cluster.startVtgate();
+      const { host, port } = vtgate.mysqlAddress!;
+      const grpc = vtgate.grpcAddress!;
+      ctx.mysql = new ExampleMysql(port, log);
+      log(`  vtgate is up: MySQL protocol on ${host}:${port}, gRPC (VStream) on ${grpc.host}:${grpc.port}`);
+      log(`  (${Math.round(performance.now() - started)} ms after the tour started)`);
+    },
   };
-  step('mysql < insert_commerce_data.sql', `Five customers, two products and five orders, through vtgate (${realMysql ? 'the real mysql client' : "vtsim's own mysql client: no mysql installed"}).`);
-  await mysql('insert_commerce_data.sql', false);
-  step('mysql --table < select_commerce_data.sql', 'Reading them back:');
-  await mysql('select_commerce_data.sql', true);
+  const watcher: { current?: ExampleVStreamWatcher } = {};
+  try {
+    for (const step of initialSteps) await runStep(ctx, step, watcher.current);
+  } finally {
+    await watcher.current?.close();
+  }
+  log('\nDone: the cluster is torn down. The tour goes on to MoveTables (202–205), the VStream client and');
+  log('Reshard (301–306) as the workflows land in vtctld.');
+}
 
-  step('Replication', 'Every write went to the primary\'s binlog as one GTID transaction; the replicas applied them:');
-  await new Promise((r) => setTimeout(r, 50));
-  for (const t of cluster.tabletMap().values()) log(`  ${tabletAliasString(t.alias)} ${TabletType[t.type].padEnd(7)} ${t.position()}`);
-  log('\nDone: the cluster is torn down. Next steps (MoveTables, Reshard, VStream) come with the later scripts.');
+/** Runs one step: its title and explanation, its output, then what the VStream client received meanwhile. */
+async function runStep(ctx: ExampleContext, step: ExampleStep, watcher: ExampleVStreamWatcher | undefined): Promise<void> {
+  ctx.log(`\n=== ${step.script}\n${step.explain}`);
+  await step.run(ctx);
+  if (!watcher) return;
+  const received = await watcher.settle();
+  if (received.length === 0) {
+    ctx.log('  VStream client: nothing new');
+    return;
+  }
+  ctx.log(`  VStream client received ${received.length} response(s):`);
+  for (const r of received) {
+    ctx.log(`  ${r.text}`);
+    ctx.log(`    ↳ ${r.note}`);
+  }
+  if (watcher.error) ctx.log(`  VStream client ended with an error: ${watcher.error.message}`);
 }
