@@ -2,13 +2,17 @@
  * Executor: runs one client statement for a session (Vitess's vtgate Executor). DML and SELECT
  * are normalized, planned once per (normalized SQL, keyspace, tablet type) and executed through
  * the plan; USE, SET, SHOW, transactions and DDL are handled here; a session targeting one shard
- * sends its queries to that shard unchanged.
+ * sends its queries to that shard unchanged. A statement outside a transaction that meets a
+ * primary's planned failover waits in the buffer (when enabled) and runs again once the serving
+ * graph changed, planned anew.
  */
 import type { Clock, Random } from '@vtsim/binlog';
 import { Code, ER, SqlError, TabletType, Type, emptyResult, sqlError, tabletAliasString, type BindVars, type Result, type SqlValue, type Target } from '@vtsim/proto';
 import { compileExpr, type Expr, parseStatement, resultField, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
 import type { TopoServer } from '@vtsim/topo';
-import type { QueryAccess, ShardQuery, VCursor } from './engine/primitive.js';
+import { Buffer, type BufferedRequest } from './buffer/buffer.js';
+import { inTransactionFailoverError, isFailoverError } from './buffer/failover-error.js';
+import type { QueryAccess, ShardQueries, ShardQuery, VCursor } from './engine/primitive.js';
 import type { HealthCheck } from './health-check.js';
 import { normalize } from './normalizer.js';
 import { NO_COLUMNS } from './planner/ast.js';
@@ -39,6 +43,8 @@ export interface ExecutorOptions {
   ensureKeyspace(keyspace: string): Promise<boolean>;
   /** Maximum cached plans (default 10000). */
   planCacheSize?: number;
+  /** Holds statements during failovers; default a disabled one. */
+  buffer?: Buffer;
 }
 
 const DML_KEYWORDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'WITH']);
@@ -55,9 +61,12 @@ export class Executor {
   private deniedTables = new Map<string, Set<string>>();
   private readonly contexts = new WeakMap<VtgateSession, SessionContext>();
   private nextConnectionId = 1;
+  /** The failover buffer statements wait in. */
+  readonly buffer: Buffer;
 
   constructor(readonly opts: ExecutorOptions) {
     this.planCacheSize = opts.planCacheSize ?? 10_000;
+    this.buffer = opts.buffer ?? new Buffer();
   }
 
   /** The current routing model. */
@@ -177,19 +186,58 @@ export class Executor {
     const t = session.target;
     const n = normalize(sql, bindVars);
     const key = `${t.tabletType}|${t.keyspace}|${n.sql}`;
+    let type = 'select' as Plan['type'];
+    const result = await this.runStatement(session, (vc) => {
+      const plan = this.cachedPlan(session, key, n.sql);
+      type = plan.type;
+      return plan.primitive.execute(vc, n.bindVars);
+    });
+    if (type === 'insert' && result.insertId > 0n) session.lastInsertId = result.insertId;
+    else if (type === 'select') session.foundRows = BigInt(result.rows.length);
+    return result;
+  }
+
+  /** The plan of a normalized statement, from the cache or built now (the cache is emptied by VSchema changes). */
+  private cachedPlan(session: VtgateSession, key: string, sql: string): Plan {
     let plan = this.planCache.get(key);
     if (!plan) {
-      plan = buildPlan(n.sql, this.planContext(session));
+      plan = buildPlan(sql, this.planContext(session));
       if (this.planCache.size >= this.planCacheSize) this.planCache.delete(this.planCache.keys().next().value!);
       this.planCache.set(key, plan);
     }
-    if (plan.write && t.tabletType !== TabletType.PRIMARY) {
+    if (plan.write && session.target.tabletType !== TabletType.PRIMARY) {
       throw sqlError(ER.UNKNOWN_ERROR, `VT09002: ${plan.type} statement with a replica target`);
     }
-    const result = await plan.primitive.execute(new ExecutorVCursor(this, session), n.bindVars);
-    if (plan.type === 'insert' && result.insertId > 0n) session.lastInsertId = result.insertId;
-    else if (plan.type === 'select') session.foundRows = BigInt(result.rows.length);
-    return result;
+    return plan;
+  }
+
+  /**
+   * Runs one statement, attempt by attempt. An attempt that meets a primary's failover before any
+   * of its writes could apply waits in the buffer, then the statement runs again (re-planned, so
+   * it follows new partitions and routing rules); this only outside transactions. Inside one, a
+   * failover fails the statement with the clear in-transaction error.
+   */
+  private async runStatement(session: VtgateSession, attempt: (vc: ExecutorVCursor) => Promise<Result>): Promise<Result> {
+    const transactional = session.inTransaction || !session.autocommit;
+    let req: BufferedRequest | undefined;
+    try {
+      for (;;) {
+        const epoch = this.buffer.epoch;
+        const vc = new ExecutorVCursor(this, session);
+        try {
+          return await attempt(vc);
+        } catch (err) {
+          const failover = vc.failover;
+          if (!failover || !isFailoverError(err)) throw err;
+          if (transactional) throw inTransactionFailoverError(err);
+          if (vc.applied) throw err;
+          req ??= this.buffer.newRequest();
+          await this.buffer.wait(failover.keyspace, failover.name, err, req, epoch);
+        }
+      }
+    } finally {
+      req?.dispose();
+    }
   }
 
   private planContext(session: VtgateSession): PlanContext {
@@ -198,19 +246,21 @@ export class Executor {
     return { vschema: this.vschema, keyspace: session.target.keyspace, tabletType: session.target.tabletType, keyspaceNames: names };
   }
 
-  /** Sends a statement unchanged to the session's target shard. */
+  /** Sends a statement unchanged to the session's target shard (buffered like a planned statement). */
   private executeOnTargetShard(session: VtgateSession, sql: string, bindVars: BindVars, write: boolean): Promise<Result> {
-    const t = session.target;
-    let disabled = false;
-    try {
-      disabled = this.opts.resolver.shardByName(t.keyspace, t.tabletType, t.shard)?.queryServiceDisabled ?? false;
-    } catch {
-      disabled = false;
-    }
-    const shard: ServingShard = { keyspace: t.keyspace, name: t.shard, keyRange: null, queryServiceDisabled: disabled };
-    const denied = this.deniedTables.get(deniedKey(t.keyspace, t.shard, t.tabletType));
-    const access: QueryAccess = { tables: denied ? tablesOf(sql) : [], write };
-    return new ExecutorVCursor(this, session).executeShard({ shard, sql, bindVars }, access);
+    return this.runStatement(session, (vc) => {
+      const t = session.target;
+      let disabled = false;
+      try {
+        disabled = this.opts.resolver.shardByName(t.keyspace, t.tabletType, t.shard)?.queryServiceDisabled ?? false;
+      } catch {
+        disabled = false;
+      }
+      const shard: ServingShard = { keyspace: t.keyspace, name: t.shard, keyRange: null, queryServiceDisabled: disabled };
+      const denied = this.deniedTables.get(deniedKey(t.keyspace, t.shard, t.tabletType));
+      const access: QueryAccess = { tables: denied ? tablesOf(sql) : [], write };
+      return vc.executeShard({ shard, sql, bindVars }, access);
+    });
   }
 
   /** Sends a statement (qualifiers stripped) to one shard of the session's keyspace. */
@@ -256,11 +306,22 @@ export class Executor {
     session.inTransaction = true;
   }
 
-  /** COMMIT: commits every shard transaction in the order they began (best effort, like Vitess's MULTI mode). */
+  /**
+   * COMMIT: commits every shard transaction in the order they began (best effort, like Vitess's
+   * MULTI mode). If a shard's primary stopped serving meanwhile (a cutover disabled its query
+   * service or moved its partition), everything is rolled back and the in-transaction failover
+   * error is raised: committing there would write behind the cutover's back.
+   */
   private async commit(session: VtgateSession): Promise<void> {
     const shards = session.shardSessions;
     session.shardSessions = [];
     session.inTransaction = false;
+    const stopped = shards.find((ss) => this.stoppedServing(ss.target));
+    if (stopped) {
+      for (const ss of shards) await this.opts.gateway.rollback(ss.target, ss.transactionId, ss.tabletAlias).catch(() => undefined);
+      const cause = wrapTabletError(stopped.target, new SqlError(1105, 'HY000', NOT_SERVING, Code.FAILED_PRECONDITION), '');
+      throw inTransactionFailoverError(cause);
+    }
     for (let i = 0; i < shards.length; i++) {
       const ss = shards[i]!;
       try {
@@ -278,6 +339,11 @@ export class Executor {
     session.shardSessions = [];
     session.inTransaction = false;
     for (const ss of shards) await this.opts.gateway.rollback(ss.target, ss.transactionId, ss.tabletAlias).catch(() => undefined);
+  }
+
+  /** True if the serving graph disables the query service of a PRIMARY target's shard (whether or not the partition still lists it). */
+  private stoppedServing(target: Target): boolean {
+    return target.tablet_type === TabletType.PRIMARY && this.opts.resolver.queryServiceDisabled(target.keyspace, TabletType.PRIMARY, target.shard);
   }
 
   private async keyspaceExists(keyspace: string): Promise<boolean> {
@@ -402,9 +468,17 @@ export class Executor {
   }
 }
 
-/** The VCursor of one execution: routes shard queries through the gateway inside the session's transaction. */
+/**
+ * The VCursor of one attempt at a statement: routes shard queries through the gateway inside the
+ * session's transaction, and records what the attempt did for the buffer: the first primary
+ * failover it met and whether any write may have applied.
+ */
 class ExecutorVCursor implements VCursor {
   readonly tabletType: TabletType;
+  /** The shard of the first PRIMARY failover error this attempt met. */
+  failover: ServingShard | undefined;
+  /** A write of this attempt reached a tablet and was not refused for a failover: running it again could apply it twice. */
+  applied = false;
 
   constructor(
     private readonly ex: Executor,
@@ -422,47 +496,96 @@ class ExecutorVCursor implements VCursor {
     return this.ex.sessionContext(this.session);
   }
 
-  async executeShard(q: ShardQuery, access: QueryAccess): Promise<Result> {
-    const target: Target = { keyspace: q.shard.keyspace, shard: q.shard.name, tablet_type: this.tabletType, cell: this.ex.opts.cell };
-    this.ex.checkShard(target, q.shard, access, q);
+  executeShard(q: ShardQuery, access: QueryAccess): Promise<Result> {
+    const target = this.check(q.shard, access, q);
+    return this.dispatch(target, q, access);
+  }
+
+  /** Checks every shard before sending anything, so a failover on one shard leaves the others untouched; then waits for all. */
+  executeShards(queries: ShardQuery[], access: QueryAccess): Promise<Result[]> {
+    const targets = queries.map((q) => this.check(q.shard, access, q));
+    return settleAll(queries.map((q, i) => this.dispatch(targets[i]!, q, access)));
+  }
+
+  /** Checks every shard of every group first, then runs each group as one unit; waits for all. */
+  executeShardsAtomically(groups: ShardQueries[], access: QueryAccess): Promise<Result[][]> {
+    const targets = groups.map((g) => {
+      let target: Target | undefined;
+      for (const q of g.queries) target = this.check(g.shard, access, q);
+      return target!;
+    });
+    return settleAll(groups.map((g, i) => this.runAtomically(targets[i]!, g.queries, access)));
+  }
+
+  /** The target of a shard query after vtgate's checks (disabled query service, denied tables); a failover error is recorded. */
+  private check(shard: ServingShard, access: QueryAccess, q: ShardQuery): Target {
+    const target: Target = { keyspace: shard.keyspace, shard: shard.name, tablet_type: this.tabletType, cell: this.ex.opts.cell };
+    try {
+      this.ex.checkShard(target, shard, access, q);
+    } catch (err) {
+      this.noteError(shard, err, false);
+      throw err;
+    }
+    return target;
+  }
+
+  private async dispatch(target: Target, q: ShardQuery, access: QueryAccess): Promise<Result> {
     const session = this.session;
     const gateway = this.ex.opts.gateway;
-    if (this.tabletType === TabletType.PRIMARY && (session.inTransaction || !session.autocommit)) {
-      let ss = session.shardSession(target.keyspace, target.shard);
-      if (!ss) {
-        const { transactionId, alias } = await gateway.begin(target);
-        ss = { target, transactionId, tabletAlias: alias };
-        session.shardSessions.push(ss);
-        session.inTransaction = true;
+    try {
+      let r: Result;
+      if (this.tabletType === TabletType.PRIMARY && (session.inTransaction || !session.autocommit)) {
+        let ss = session.shardSession(target.keyspace, target.shard);
+        if (!ss) {
+          const { transactionId, alias } = await gateway.begin(target);
+          ss = { target, transactionId, tabletAlias: alias };
+          session.shardSessions.push(ss);
+          session.inTransaction = true;
+        }
+        r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias);
+      } else {
+        r = await gateway.execute(target, q.sql, q.bindVars, 0);
       }
-      return gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias);
+      if (access.write) this.applied = true;
+      return r;
+    } catch (err) {
+      this.noteError(q.shard, err, access.write);
+      throw err;
     }
-    return gateway.execute(target, q.sql, q.bindVars, 0);
   }
 
-  executeShards(queries: ShardQuery[], access: QueryAccess): Promise<Result[]> {
-    return Promise.all(queries.map((q) => this.executeShard(q, access)));
-  }
-
-  async executeShardAtomically(shard: ServingShard, queries: ShardQuery[], access: QueryAccess): Promise<Result[]> {
+  private async runAtomically(target: Target, queries: ShardQuery[], access: QueryAccess): Promise<Result[]> {
     const session = this.session;
     const results: Result[] = [];
     if (queries.length === 1 || this.tabletType !== TabletType.PRIMARY || session.inTransaction || !session.autocommit) {
-      for (const q of queries) results.push(await this.executeShard(q, access));
+      for (const q of queries) results.push(await this.dispatch(target, q, access));
       return results;
     }
-    const target: Target = { keyspace: shard.keyspace, shard: shard.name, tablet_type: this.tabletType, cell: this.ex.opts.cell };
-    for (const q of queries) this.ex.checkShard(target, shard, access, q);
     const gateway = this.ex.opts.gateway;
-    const { transactionId, alias } = await gateway.begin(target);
+    const shard = queries[0]!.shard;
+    let committing = false;
     try {
-      for (const q of queries) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, alias));
-      await gateway.commit(target, transactionId, alias);
+      const { transactionId, alias } = await gateway.begin(target);
+      try {
+        for (const q of queries) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, alias));
+        committing = true;
+        await gateway.commit(target, transactionId, alias);
+      } catch (err) {
+        if (!committing) await gateway.rollback(target, transactionId, alias).catch(() => undefined);
+        throw err;
+      }
     } catch (err) {
-      await gateway.rollback(target, transactionId, alias).catch(() => undefined);
+      this.noteError(shard, err, committing && access.write);
       throw err;
     }
+    if (access.write) this.applied = true;
     return results;
+  }
+
+  /** Records a failed shard query: a PRIMARY failover error names the shard to buffer on; any other failure of a write may have applied. */
+  private noteError(shard: ServingShard, err: unknown, mayHaveApplied: boolean): void {
+    if (this.tabletType === TabletType.PRIMARY && isFailoverError(err)) this.failover ??= shard;
+    else if (mayHaveApplied) this.applied = true;
   }
 
   async nextSequenceIds(sequence: TableModel, count: number): Promise<bigint> {
@@ -474,6 +597,18 @@ class ExecutorVCursor implements VCursor {
     if (first === null) throw sqlError(ER.UNKNOWN_ERROR, `sequence ${sequence.name} returned no value`);
     return first;
   }
+}
+
+/** Waits for every promise; rejects with the first rejection in list order once all settled, else resolves to the values in order. */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  if (promises.length === 1) return [await promises[0]!];
+  const settled = await Promise.allSettled(promises);
+  const out: T[] = [];
+  for (const s of settled) {
+    if (s.status === 'rejected') throw s.reason;
+    out.push(s.value);
+  }
+  return out;
 }
 
 function textResult(names: string[], rows: string[][]): Result {

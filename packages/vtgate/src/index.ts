@@ -1,6 +1,8 @@
 /** @vtsim/vtgate: SQL routing through the VSchema, the MySQL protocol server, the VStream manager and the gRPC service. */
 export { Vtgate, VTGATE_SERVER_VERSION, type VtgateOptions } from './vtgate.js';
 export { Executor, type ExecutorOptions } from './executor.js';
+export { Buffer, BufferedRequest, DEFAULT_BUFFER_CONFIG, type BufferConfig, type ShardBufferState } from './buffer/buffer.js';
+export { isFailoverError } from './buffer/failover-error.js';
 export { VtgateSession, parseTarget, type SessionTarget, type ShardSession } from './vtgate-session.js';
 export { VtgateHandler } from './vtgate-handler.js';
 export { HealthCheck, type TabletHealth } from './health-check.js';

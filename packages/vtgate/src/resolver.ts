@@ -18,9 +18,12 @@ export interface ServingShard {
 /** Keyspace ids → shards, from the SrvKeyspaces of the vtgate's cell. */
 export class Resolver {
   private readonly keyspaces = new Map<string, Map<TabletType, ServingShard[]>>();
+  /** Shards whose query service a partition disables, listed or not, by `keyspace/tabletType`. */
+  private readonly disabled = new Map<string, Set<string>>();
 
   /** Replaces a keyspace's serving graph; null forgets the keyspace. */
   setSrvKeyspace(keyspace: string, srv: SrvKeyspace | null): void {
+    for (const key of this.disabled.keys()) if (key.startsWith(`${keyspace}/`)) this.disabled.delete(key);
     if (!srv) {
       this.keyspaces.delete(keyspace);
       return;
@@ -28,12 +31,18 @@ export class Resolver {
     const byType = new Map<TabletType, ServingShard[]>();
     for (const p of srv.partitions) {
       const disabled = new Set(p.shard_tablet_controls.filter((c) => c.query_service_disabled).map((c) => c.name));
+      if (disabled.size > 0) this.disabled.set(`${keyspace}/${p.served_type}`, disabled);
       byType.set(
         p.served_type,
         p.shard_references.map((r) => ({ keyspace, name: r.name, keyRange: r.key_range, queryServiceDisabled: disabled.has(r.name) })),
       );
     }
     this.keyspaces.set(keyspace, byType);
+  }
+
+  /** True if the keyspace's partition for the type disables the shard's query service (even a shard the partition no longer lists). */
+  queryServiceDisabled(keyspace: string, tabletType: TabletType, shard: string): boolean {
+    return this.disabled.get(`${keyspace}/${tabletType}`)?.has(shard) ?? false;
   }
 
   /** True if a SrvKeyspace is known for the keyspace. */

@@ -1,10 +1,12 @@
 /**
  * TopoWatcher: keeps vtgate's view of the serving topology current (Vitess's srvtopo watchers):
  * the cell's SrvVSchema (rebuilt into a VSchema on every change), one SrvKeyspace watch per
- * keyspace (fed to the resolver), and the shards' denied tables.
+ * keyspace (fed to the resolver), and one watch per shard record (its tablet controls' denied
+ * tables). Every change is applied as soon as the topology reports it, then announced, so that
+ * statements held during a cutover go on within milliseconds.
  */
-import type { SrvVSchema, TabletType } from '@vtsim/proto';
-import { isTopoError, type TopoServer } from '@vtsim/topo';
+import type { Shard, SrvVSchema, TabletType } from '@vtsim/proto';
+import { decodeRecord, isTopoError, type TopoServer } from '@vtsim/topo';
 import { deniedKey, type Resolver } from './resolver.js';
 import { VSchema } from './vschema.js';
 
@@ -15,20 +17,28 @@ export interface TopoWatcherOptions {
   resolver: Resolver;
   /** Called with the new routing model on every SrvVSchema change (and once at start). */
   onVSchema(vschema: VSchema): void;
-  /** Called with denied tables per `keyspace/shard/tabletType` whenever they are re-read. */
+  /** Called with denied tables per `keyspace/shard/tabletType` whenever a shard's tablet controls change. */
   onDeniedTables(denied: Map<string, Set<string>>): void;
+  /**
+   * Called after a change was applied (resolver, VSchema or denied tables updated): with the
+   * keyspace whose SrvKeyspace or shards changed, or undefined when the SrvVSchema did.
+   */
+  onServingGraphChange?(keyspace: string | undefined): void;
 }
 
 /** Watches the serving graph of one cell until closed. */
 export class TopoWatcher {
   private readonly abort = new AbortController();
   private readonly watched = new Map<string, Promise<void>>();
-  private deniedRefresh: Promise<void> = Promise.resolve();
+  /** Shard watches by `keyspace/shard`, resolved once the first record (or its absence) is in. */
+  private readonly shardWatches = new Map<string, Promise<void>>();
+  /** The denied tables of each watched shard's tablet controls in this cell, by `keyspace/shard`. */
+  private readonly shardDenied = new Map<string, Map<string, Set<string>>>();
   private srvVSchema: SrvVSchema | null = null;
 
   constructor(private readonly opts: TopoWatcherOptions) {}
 
-  /** Starts the watches; resolves once the first SrvVSchema (possibly absent) and every existing SrvKeyspace are in. */
+  /** Starts the watches; resolves once the first SrvVSchema (possibly absent), every existing SrvKeyspace and every shard record are in. */
   async start(): Promise<void> {
     let first!: () => void;
     const firstVSchema = new Promise<void>((r) => (first = r));
@@ -39,7 +49,7 @@ export class TopoWatcher {
           this.publishVSchema();
           first();
           for (const ks of Object.keys(srv?.keyspaces ?? {})) void this.watchKeyspace(ks);
-          void this.refreshDeniedTables();
+          this.opts.onServingGraphChange?.(undefined);
         }
       } catch {
         // The topology closed or the watch was aborted: vtgate keeps serving with what it has.
@@ -51,12 +61,12 @@ export class TopoWatcher {
     await this.refresh();
   }
 
-  /** Starts watching keyspaces that gained a SrvKeyspace and re-reads denied tables. */
+  /** Starts watching keyspaces that gained a SrvKeyspace and shards that appeared. */
   async refresh(): Promise<void> {
     if (this.abort.signal.aborted) return;
     const names = await this.opts.topo.getSrvKeyspaceNames(this.opts.cell);
     await Promise.all(names.map((ks) => this.watchKeyspace(ks)));
-    await this.refreshDeniedTables();
+    await this.watchNewShards();
   }
 
   /** Makes sure a keyspace's SrvKeyspace is watched; resolves to whether it exists. */
@@ -91,7 +101,8 @@ export class TopoWatcher {
           this.opts.resolver.setSrvKeyspace(keyspace, srv);
           if (known !== !!srv && !this.srvVSchema?.keyspaces[keyspace]) this.publishVSchema();
           first();
-          void this.refreshDeniedTables();
+          this.opts.onServingGraphChange?.(keyspace);
+          void this.watchNewShards(keyspace).catch(() => undefined);
         }
       } catch {
         // See start(): a closed topology ends the watch.
@@ -107,26 +118,73 @@ export class TopoWatcher {
     this.opts.onVSchema(VSchema.build(this.srvVSchema, this.opts.resolver.keyspaceNames()));
   }
 
-  /** Re-reads every shard's tablet controls; calls are serialized so the last one wins. */
-  private refreshDeniedTables(): Promise<void> {
-    this.deniedRefresh = this.deniedRefresh.then(async () => {
-      if (this.abort.signal.aborted) return;
-      const denied = new Map<string, Set<string>>();
+  /** Starts a watch on every shard record of the keyspace (of every keyspace if omitted) not yet watched. */
+  private async watchNewShards(keyspace?: string): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    const keyspaces = keyspace === undefined ? await this.opts.topo.getKeyspaces() : [keyspace];
+    const starts: Promise<void>[] = [];
+    for (const ks of keyspaces) {
+      for (const shard of await this.opts.topo.getShardNames(ks)) starts.push(this.watchShard(ks, shard));
+    }
+    await Promise.all(starts);
+  }
+
+  /** Watches one shard record's tablet controls until it is deleted or the watcher closes. */
+  private watchShard(keyspace: string, shard: string): Promise<void> {
+    const key = `${keyspace}/${shard}`;
+    let started = this.shardWatches.get(key);
+    if (started) return started;
+    let first!: () => void;
+    started = new Promise<void>((r) => (first = r));
+    this.shardWatches.set(key, started);
+    void (async () => {
       try {
-        for (const ks of await this.opts.topo.getKeyspaces()) {
-          for (const [shard, info] of await this.opts.topo.findAllShardsInKeyspace(ks)) {
-            for (const tc of info.shard.tablet_controls ?? []) {
-              if (tc.cells?.length && !tc.cells.includes(this.opts.cell)) continue;
-              if (!tc.denied_tables?.length) continue;
-              denied.set(deniedKey(ks, shard, tc.tablet_type as TabletType), new Set(tc.denied_tables));
-            }
-          }
+        for await (const d of this.opts.topo.global.watch(`keyspaces/${keyspace}/shards/${shard}/Shard`, this.abort.signal)) {
+          if (d.err) break;
+          this.setShardDenied(key, keyspace, deniedOf(keyspace, shard, decodeRecord<Shard>(d.contents), this.opts.cell));
+          first();
         }
       } catch {
-        return;
+        // A record that does not decode is treated as gone; a closed topology ends the watch.
+      } finally {
+        this.shardWatches.delete(key);
+        if (!this.abort.signal.aborted) this.setShardDenied(key, keyspace, undefined);
+        first();
       }
-      this.opts.onDeniedTables(denied);
-    });
-    return this.deniedRefresh;
+    })();
+    return started;
   }
+
+  /** Records one shard's denied tables and, if they changed, publishes the whole map. */
+  private setShardDenied(key: string, keyspace: string, denied: Map<string, Set<string>> | undefined): void {
+    const before = this.shardDenied.get(key);
+    if (sameDenied(before, denied)) return;
+    if (denied) this.shardDenied.set(key, denied);
+    else this.shardDenied.delete(key);
+    const all = new Map<string, Set<string>>();
+    for (const m of this.shardDenied.values()) for (const [k, v] of m) all.set(k, v);
+    this.opts.onDeniedTables(all);
+    this.opts.onServingGraphChange?.(keyspace);
+  }
+}
+
+/** A shard's denied tables per `keyspace/shard/tabletType`, from the tablet controls that apply to the cell. */
+function deniedOf(keyspace: string, shard: string, record: Shard, cell: string): Map<string, Set<string>> {
+  const denied = new Map<string, Set<string>>();
+  for (const tc of record.tablet_controls ?? []) {
+    if (tc.cells?.length && !tc.cells.includes(cell)) continue;
+    if (!tc.denied_tables?.length) continue;
+    denied.set(deniedKey(keyspace, shard, tc.tablet_type as TabletType), new Set(tc.denied_tables));
+  }
+  return denied;
+}
+
+function sameDenied(a: Map<string, Set<string>> | undefined, b: Map<string, Set<string>> | undefined): boolean {
+  if ((a?.size ?? 0) !== (b?.size ?? 0)) return false;
+  for (const [k, set] of a ?? []) {
+    const other = b!.get(k);
+    if (!other || other.size !== set.size) return false;
+    for (const t of set) if (!other.has(t)) return false;
+  }
+  return true;
 }

@@ -6,6 +6,7 @@
 import { SeededRandom, type Clock, type Random } from '@vtsim/binlog';
 import type { TopoServer } from '@vtsim/topo';
 import type { TabletDialer } from '@vtsim/vttablet';
+import { Buffer, type BufferConfig } from './buffer/buffer.js';
 import { Executor } from './executor.js';
 import { HealthCheck } from './health-check.js';
 import { startVtgateGrpcServer, type VtgateGrpcServer } from './grpc/index.js';
@@ -33,8 +34,13 @@ export interface VtgateOptions {
   mysqlHost?: string;
   /** gRPC port of `vtgateservice.Vitess` (15991 in the local example, 0 for any free port); omit to serve no gRPC. */
   grpcPort?: number;
-  /** How often the tablet list, keyspace list and denied tables are re-read from the topology; default 1000 ms. */
+  /** How often the tablet list, keyspace list and shard list are re-read from the topology; default 1000 ms. */
   refreshIntervalMs?: number;
+  /**
+   * Buffering of statements during a primary's planned failover (Vitess's `--enable-buffer` and
+   * `--buffer-*` flags); off unless `enabled` is true. Vitess's defaults otherwise.
+   */
+  buffer?: Partial<BufferConfig>;
 }
 
 /** A running vtgate. */
@@ -61,6 +67,7 @@ export class Vtgate {
     const healthCheck = new HealthCheck(opts.topo, opts.cell, opts.dialer);
     const resolver = new Resolver();
     const gateway = new TabletGateway(healthCheck);
+    const buffer = new Buffer(opts.buffer);
     let watcher: TopoWatcher | undefined;
     const executor = new Executor({
       topo: opts.topo,
@@ -72,13 +79,16 @@ export class Vtgate {
       random: opts.random ?? new SeededRandom('vtgate'),
       serverVersion: VTGATE_SERVER_VERSION,
       ensureKeyspace: (ks) => watcher!.ensureKeyspace(ks),
+      buffer,
     });
+    healthCheck.onChange(() => buffer.servingGraphChanged());
     watcher = new TopoWatcher({
       topo: opts.topo,
       cell: opts.cell,
       resolver,
       onVSchema: (v) => executor.setVSchema(v),
       onDeniedTables: (d) => executor.setDeniedTables(d),
+      onServingGraphChange: (ks) => buffer.servingGraphChanged(ks),
     });
     const vstreamManager = new VStreamManager({ topo: opts.topo, cell: opts.cell, dialer: opts.dialer, clock: opts.clock });
     const vtgate = new Vtgate(executor, healthCheck, vstreamManager, watcher);
@@ -121,7 +131,7 @@ export class Vtgate {
     return this.grpc ? { host: this.grpc.host, port: this.grpc.port } : undefined;
   }
 
-  /** Re-reads tablets, keyspaces and denied tables from the topology now (the timer does it periodically). */
+  /** Re-reads tablets, keyspaces and shards from the topology now (the timer does it periodically). */
   async refresh(): Promise<void> {
     if (this.closing) return;
     await Promise.all([this.healthCheck.refresh(), this.watcher.refresh()]);
@@ -131,6 +141,7 @@ export class Vtgate {
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.timer) clearInterval(this.timer);
+      this.executor.buffer.close();
       await Promise.all([this.server?.close(), this.grpc?.close()]);
       this.watcher.close();
       this.healthCheck.close();

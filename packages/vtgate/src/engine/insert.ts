@@ -7,7 +7,7 @@ import { ER, sqlError, valueToText, type BindVars, type Result, type SqlValue } 
 import type { ServingShard } from '../resolver.js';
 import type { Vindex } from '@vtsim/vindexes';
 import type { TableModel } from '../vschema.js';
-import type { Primitive, QueryAccess, ShardQuery, VCursor } from './primitive.js';
+import type { Primitive, QueryAccess, ShardQueries, ShardQuery, VCursor } from './primitive.js';
 import { evaluateValue, type ValueSource } from './value-source.js';
 
 /** One value of one row: its text as written and how to evaluate it (for routing and sequences). */
@@ -64,14 +64,13 @@ export class Insert implements Primitive {
       const results = queries.length === 1 ? [await vc.executeShard(queries[0]!, o.access)] : await vc.executeShards(queries, o.access);
       return this.combine(results.map((r) => [r]), undefined, o.mode === 'reference');
     }
-    const perShard: Promise<Result[]>[] = [];
+    const perShard: ShardQueries[] = [];
     for (const shard of all) {
       const rows = groups.get(shard);
       if (!rows) continue;
-      const queries = binaryChunks(rows).map((chunk) => this.shardQuery(shard, chunk, bindVars, generated));
-      perShard.push(vc.executeShardAtomically(shard, queries, o.access));
+      perShard.push({ shard, queries: binaryChunks(rows).map((chunk) => this.shardQuery(shard, chunk, bindVars, generated)) });
     }
-    return this.combine(await Promise.all(perShard), generated, o.mode === 'reference');
+    return this.combine(await vc.executeShardsAtomically(perShard, o.access), generated, o.mode === 'reference');
   }
 
   /** Fills missing/NULL auto-increment values from the sequence; returns row → id for the generated ones. */

@@ -23,6 +23,12 @@ export interface ShardQuery {
   bindVars: BindVars;
 }
 
+/** Several queries for one shard, to run as one unit. */
+export interface ShardQueries {
+  shard: ServingShard;
+  queries: ShardQuery[];
+}
+
 /** The executor's services for one execution of a plan. */
 export interface VCursor {
   /** The tablet type the session targets. */
@@ -32,13 +38,18 @@ export interface VCursor {
   readonly sessionContext: SessionContext;
   /** Runs one query on one shard (inside the session's transaction if there is one). */
   executeShard(q: ShardQuery, access: QueryAccess): Promise<Result>;
-  /** Runs queries on several shards concurrently; results come back in the order of `queries`. */
+  /**
+   * Runs queries on several shards concurrently; results come back in the order of `queries`.
+   * Every shard is checked before any query is sent; on failure, rejects with the first error in
+   * order once every query has finished.
+   */
   executeShards(queries: ShardQuery[], access: QueryAccess): Promise<Result[]>;
   /**
-   * Runs several queries on one shard as one unit: inside the session's transaction if there is
-   * one, else in a transaction of their own (all or nothing). Results come back in order.
+   * Runs each group's queries on its shard as one unit (inside the session's transaction if there
+   * is one, else in a transaction of their own: all or nothing), the groups concurrently. Checked
+   * and reported like {@link executeShards}; results come back per group, in order.
    */
-  executeShardAtomically(shard: ServingShard, queries: ShardQuery[], access: QueryAccess): Promise<Result[]>;
+  executeShardsAtomically(groups: ShardQueries[], access: QueryAccess): Promise<Result[][]>;
   /** Reserves `count` consecutive ids from a sequence table and returns the first. */
   nextSequenceIds(sequence: TableModel, count: number): Promise<bigint>;
 }
