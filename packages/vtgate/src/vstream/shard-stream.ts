@@ -106,7 +106,7 @@ export class ShardStream {
         lastFailure,
         signal,
       );
-      const { error, received, journal } = await this.streamFromTablet(tablet, includeNonServing, signal);
+      const { error, received, journal } = await this.streamFromTablet(tablet, signal);
       if (journal) return this.endAtJournal(journal, signal);
       if (signal.aborted) return;
       const decision = shouldRetry(error);
@@ -166,7 +166,6 @@ export class ShardStream {
    */
   private async streamFromTablet(
     tablet: PickedTablet,
-    includeNonServing: boolean,
     signal: AbortSignal,
   ): Promise<{ error: unknown; received: boolean; journal?: { event: JournalEvent; delay: Promise<void> | undefined } }> {
     const { keyspace, shard } = this.sgtid;
@@ -174,7 +173,7 @@ export class ShardStream {
     const onAbort = (): void => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     let healthError: string | undefined;
-    void this.watchHealth(tablet, includeNonServing, stop.signal).then((problem) => {
+    void this.watchHealth(tablet, stop.signal).then((problem) => {
       if (problem === undefined || stop.signal.aborted) return;
       healthError = problem;
       stop.abort();
@@ -231,12 +230,14 @@ export class ShardStream {
 
   /**
    * Follows the tablet's health until the signal aborts; resolves with the first problem (type
-   * changed, health error, not serving, or the health stream ended), or undefined once aborted.
+   * changed, health error, or the health stream ended), or undefined once aborted. A tablet that
+   * stops serving queries is no problem: its binlog still streams (a reshard's source primary
+   * keeps streaming up to its journal after its query service is disabled).
    */
-  private async watchHealth(tablet: PickedTablet, includeNonServing: boolean, signal: AbortSignal): Promise<string | undefined> {
+  private async watchHealth(tablet: PickedTablet, signal: AbortSignal): Promise<string | undefined> {
     try {
       for await (const h of tablet.queryService.streamHealth(signal)) {
-        const problem = healthProblem(h, this.host.tabletType, tablet.aliasString, includeNonServing);
+        const problem = healthProblem(h, this.host.tabletType, tablet.aliasString);
         if (problem !== undefined) return problem;
       }
     } catch (err) {
@@ -342,12 +343,11 @@ export function splitCells(cells: string): string[] {
 }
 
 /** What makes a streaming tablet unusable, or undefined if it is fine. */
-function healthProblem(h: StreamHealthResponse, tabletType: TabletType, alias: string, includeNonServing: boolean): string | undefined {
+function healthProblem(h: StreamHealthResponse, tabletType: TabletType, alias: string): string | undefined {
   if (h.target.tablet_type !== tabletType) {
     return `tablet ${alias} type has changed from ${TabletType[tabletType]} to ${TabletType[h.target.tablet_type]}, restarting vstream`;
   }
   if (h.realtime_stats?.health_error) return `tablet ${alias} is no longer healthy: ${h.realtime_stats.health_error}, restarting vstream`;
-  if (!h.serving && !includeNonServing) return `tablet ${alias} is no longer serving, restarting vstream`;
   return undefined;
 }
 
