@@ -12,12 +12,13 @@ const FAILOVER_MESSAGES = [
   'current keyspace is being resharded',
   'primary is not serving',
   'wrong tablet type: PRIMARY',
+  'running with the --super-read-only option',
 ];
 
 /**
  * True if the error was caused by a planned failover of a primary: code CLUSTER_EVENT, the query
  * service disabled in the serving graph or on the tablet, denied tables (MoveTables), a demoted
- * primary, or no serving primary at all. Such a statement reached no tablet or was refused by
+ * primary (wrong tablet type, or its mysqld already super-read-only), or no serving primary. Such a statement reached no tablet or was refused by
  * it, so running it again cannot apply it twice.
  */
 export function isFailoverError(err: unknown): err is SqlError {
