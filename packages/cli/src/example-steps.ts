@@ -43,26 +43,30 @@ export function sqlStatements(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-async function applySchemaFile(ctx: ExampleContext, keyspace: string, file: string): Promise<void> {
+/** `vtctldclient ApplySchema --sql-file <file> <keyspace>`, narrated. */
+export async function applySchemaFile(ctx: ExampleContext, keyspace: string, file: string): Promise<void> {
   const res = await ctx.cluster.vtctld.applySchema({ keyspace, sql: sqlStatements(exampleFile(ctx, file)) });
   const shards = Object.keys(res.rows_affected_by_shard).join(', ');
   ctx.log(`  vtctldclient ApplySchema --sql-file ${file} ${keyspace}: run on the primary of ${shards} (replicas follow through the binlog)`);
 }
 
-async function applyVSchemaFile(ctx: ExampleContext, keyspace: string, file: string): Promise<void> {
+/** `vtctldclient ApplyVSchema --vschema-file <file> <keyspace>`, narrated. */
+export async function applyVSchemaFile(ctx: ExampleContext, keyspace: string, file: string): Promise<void> {
   const res = await ctx.cluster.vtctld.applyVSchema({ keyspace, v_schema: JSON.parse(exampleFile(ctx, file)) });
   const tables = Object.keys(res.v_schema.tables).join(', ');
   ctx.log(`  vtctldclient ApplyVSchema --vschema-file ${file} ${keyspace}: ${res.v_schema.sharded ? 'sharded' : 'unsharded'}, tables ${tables}`);
 }
 
-async function startTablets(ctx: ExampleContext, keyspace: string, shard: string, uids: readonly number[]): Promise<void> {
+/** Starts tablets of a shard (`vttablet-up.sh`), narrating each one's type. */
+export async function startTablets(ctx: ExampleContext, keyspace: string, shard: string, uids: readonly number[]): Promise<void> {
   for (const uid of uids) {
     const t = await ctx.cluster.addTablet({ keyspace, shard, uid });
     ctx.log(`  vttablet ${tabletAliasString(t.alias)} serves ${keyspace}/${shard} as ${TabletType[t.type]}`);
   }
 }
 
-function mysql(ctx: ExampleContext): ExampleMysql {
+/** The context's MySQL client; throws before vtgate runs. */
+export function mysql(ctx: ExampleContext): ExampleMysql {
   if (!ctx.mysql) throw new Error('vtgate is not running');
   return ctx.mysql;
 }
