@@ -29,10 +29,9 @@ describeMysqlCli('the commerce keyspace through the real mysql client', () => {
     expect(select.code).toBe(0);
   });
 
-  // Bug (sql/vttablet field metadata): computed columns — literals, COUNT(*), expressions — come
-  // without MySQL's NOT_NULL flag (MySQL sends NOT_NULL|BINARY|NUM for `1` and `count(*)`), so the
-  // client reserves room for `NULL` and draws them four wide where MySQL and Vitess show `| 1 |`.
-  it.fails('draws narrow computed NOT NULL columns as narrow as MySQL does', async () => {
+  // Computed columns that can never be NULL (literals, COUNT(*)) carry MySQL's NOT_NULL flag, so the
+  // client does not reserve room for `NULL` and draws them as narrow as MySQL and Vitess: `| 1 |`.
+  it('draws narrow computed NOT NULL columns as narrow as MySQL does', async () => {
     const r = await runMysql(s.port, ['--table', 'commerce', '-e', 'select 1; select count(*) as n from customer']);
     expect(r.stdout).toBe('+---+\n| 1 |\n+---+\n| 1 |\n+---+\n+---+\n| n |\n+---+\n| 5 |\n+---+\n');
   });

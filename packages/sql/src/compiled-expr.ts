@@ -58,22 +58,28 @@ export interface CompiledExpr {
   (env: EvalEnv): SqlValue;
   readonly type: Type;
   readonly columnType?: ColumnType;
+  /**
+   * False when the value can never be NULL (a non-NULL literal, COUNT, `+ - *` of such values):
+   * the result column then carries MySQL's NOT_NULL flag. True or absent: it may be NULL.
+   */
+  readonly nullable?: boolean;
 }
 
 /** The body of a compiled expression. */
 export type EvalFn = (env: EvalEnv) => SqlValue;
 
-/** Attaches the static type (and declared column type) to an evaluation closure. */
-export function typed(fn: EvalFn, type: Type, columnType?: ColumnType): CompiledExpr {
-  const f = fn as EvalFn & { type: Type; columnType?: ColumnType };
+/** Attaches the static type (and declared column type, and whether it may be NULL: by default it may) to an evaluation closure. */
+export function typed(fn: EvalFn, type: Type, columnType?: ColumnType, nullable = true): CompiledExpr {
+  const f = fn as EvalFn & { type: Type; columnType?: ColumnType; nullable: boolean };
   f.type = type;
   if (columnType) f.columnType = columnType;
+  f.nullable = nullable;
   return f;
 }
 
-/** A compiled constant. */
+/** A compiled constant (nullable only if it is NULL). */
 export function constant(v: SqlValue, type: Type): CompiledExpr {
-  return typed(() => v, type);
+  return typed(() => v, type, undefined, v === null);
 }
 
 /** Integer types, including YEAR and BIT. */

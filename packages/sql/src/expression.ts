@@ -549,7 +549,8 @@ function compileArithmetic(op: string, node: Expr, c: ExprCompiler): CompiledExp
   const lt = l.type;
   const rt = r.type;
   const text = () => renderExpr(node);
-  return typed((env) => arithmetic(aop, l(env), r(env), lt, rt, unsigned, text), type);
+  const nullable = aop === '/' || aop === 'DIV' || aop === '%' || l.nullable !== false || r.nullable !== false;
+  return typed((env) => arithmetic(aop, l(env), r(env), lt, rt, unsigned, text), type, undefined, nullable);
 }
 
 function compileIntervalArithmetic(node: Expr, c: ExprCompiler, op: string): CompiledExpr {
@@ -602,7 +603,7 @@ function compileUnary(node: Expr, c: ExprCompiler): CompiledExpr {
       const t = v.type;
       const text = () => renderExpr(node);
       const type = isIntType(t) ? Type.INT64 : t === Type.DECIMAL || t === Type.EXPRESSION ? t : Type.FLOAT64;
-      return typed((env) => negate(v(env), t, text), type);
+      return typed((env) => negate(v(env), t, text), type, undefined, v.nullable !== false);
     }
     case '+': return v;
     case '~': {
@@ -661,7 +662,8 @@ function compileAggregate(node: Expr, c: ExprCompiler): CompiledExpr {
     }
   }
   const index = c.scope.aggregate(node);
-  return typed((env) => env.row[index]!, aggregateResultType(call.name, argType));
+  const counts = call.name === 'COUNT' || call.name === 'COUNT_DISTINCT';
+  return typed((env) => env.row[index]!, aggregateResultType(call.name, argType), undefined, !counts);
 }
 
 function compileCast(node: Expr, c: ExprCompiler): CompiledExpr {

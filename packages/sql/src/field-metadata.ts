@@ -61,10 +61,11 @@ export function buildField(opts: FieldOptions): Field {
 }
 
 /**
- * Builds the query.Field of a computed select expression: no table, nullable, no key flags; length and
+ * Builds the query.Field of a computed select expression: no table, no key flags, NOT_NULL only when
+ * `opts.notNull` says the expression can never be NULL (see CompiledExpr.nullable); length and
  * decimals follow the type (or the ColumnType when the expression is a plain column or a CAST).
  */
-export function resultField(name: string, type: ColumnType | Type): Field {
+export function resultField(name: string, type: ColumnType | Type, opts?: { notNull?: boolean }): Field {
   const ct = typeof type === 'number' ? columnTypeOf(type) : type;
   const shape = typeShape(ct);
   const computed = typeof type === 'number';
@@ -78,7 +79,7 @@ export function resultField(name: string, type: ColumnType | Type): Field {
     column_length: computed ? computedLength(ct.type, shape.length) : shape.length,
     charset: ct.charset,
     decimals: computed && (ct.type === Type.VARCHAR || ct.type === Type.VARBINARY) ? NOT_FIXED_DEC : shape.decimals,
-    flags: shape.flags & ~MySqlFlag.NO_DEFAULT_VALUE_FLAG,
+    flags: (shape.flags & ~MySqlFlag.NO_DEFAULT_VALUE_FLAG) | (opts?.notNull ? MySqlFlag.NOT_NULL_FLAG : 0),
     column_type: '',
   };
 }

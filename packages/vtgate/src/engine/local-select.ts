@@ -21,7 +21,7 @@ export class LocalSelect implements Primitive {
   ) {}
 
   async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
-    const fields = this.columns.map((c) => resultField(c.name, c.expr.columnType ?? c.expr.type));
+    const fields = this.columns.map((c) => resultField(c.name, c.expr.columnType ?? c.expr.type, { notNull: c.expr.nullable === false }));
     if (this.limit && (toBigInt(evaluateValue(this.limit, bindVars, vc.sessionContext)) ?? 0n) <= 0n) {
       return { fields, rows: [], rowsAffected: 0, insertId: 0n };
     }

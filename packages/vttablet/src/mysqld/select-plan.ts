@@ -254,7 +254,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     } else {
       const agg = it.ast.type === 'aggr_func' ? aggIndex.get(it.ast) : undefined;
       const type = agg !== undefined ? createAggregate(aggSpecs[agg]!.name, aggOptions(aggSpecs[agg]!)).type : expr.columnType ?? expr.type;
-      fields.push(Object.freeze(resultField(it.name, type)));
+      fields.push(Object.freeze(resultField(it.name, type, { notNull: expr.nullable === false })));
       columnTypes.push(expr.columnType ?? null);
     }
   }

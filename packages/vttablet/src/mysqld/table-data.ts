@@ -106,7 +106,7 @@ export class TableData {
    */
   findConflict(row: Row, rowKey: Key, self?: Key): KeyConflict | undefined {
     const schema = this.schema;
-    if (schema.primaryKey && (!self || schema.compareKeys(self, rowKey) !== 0) && this.rows.has(rowKey)) {
+    if (schema.primaryKey && (!self || schema.compareKeys(self, rowKey) !== 0) && this.rows.get(rowKey) !== undefined) {
       return { index: schema.primaryKey, key: rowKey };
     }
     const secondary = schema.secondaryIndexes;
