@@ -16,10 +16,11 @@ import type { TabletFullStatus, TabletReplicationStatus } from './tablet-manager
 import type { LocalMysqlNetwork } from './mysql-network.js';
 import type { MysqlSession } from './mysqld/mysqld.js';
 import { Mysqld } from './mysqld/mysqld.js';
-import type { ExecuteOptions, QueryService, StreamHealthResponse } from './query-service.js';
+import type { ExecuteOptions, QueryService, StreamHealthResponse, TabletDialer } from './query-service.js';
 import { Replication } from './replication.js';
 import { createSidecarDatabase } from './sidecar.js';
 import { streamVEvents, watchLocalVSchema, type VStreamerEnv } from './vstreamer/index.js';
+import { VReplicationEngine } from './vreplication/index.js';
 
 /** What a tablet needs to start. */
 export interface TabletOptions {
@@ -38,6 +39,8 @@ export interface TabletOptions {
   hostname?: string;
   /** Sidecar database name (the keyspace's `sidecar_db_name`), default `_vt`. */
   sidecarDbName?: string;
+  /** How this tablet's VReplication streams reach their source tablets (without one they cannot run). */
+  dialer?: TabletDialer;
 }
 
 /** A running tablet; close() stops it. */
@@ -203,6 +206,7 @@ export class Tablet implements QueryService {
     this.serving = false;
     this.publishHealth();
     this.health.close();
+    await this.vreplicationEngine?.close();
     await this.replication?.stop();
     for (const session of this.transactions.values()) session.close();
     this.transactions.clear();
@@ -268,6 +272,7 @@ export class Tablet implements QueryService {
     await topo.rebuildKeyspaceGraph(keyspace);
     this.serving = true;
     this.publishHealth();
+    this.startVReplicationEngine();
   }
 
   /** Points this (non-primary) tablet's replication at another tablet's mysqld, replacing any channel. */
@@ -489,13 +494,48 @@ export class Tablet implements QueryService {
     return (await this.opts.topo.getShard(this.keyspace, this.shard)).shard.primary_alias;
   }
 
-  // VReplication (target side): the engine that runs `_vt.vreplication` streams on a primary.
-  async vreplicationExec(_query: string): Promise<Result> {
-    throw new VtError(Code.UNIMPLEMENTED, 'vreplication is not implemented yet');
+  // --- VReplication (target side): the engine that runs `_vt.vreplication` streams on a primary ---
+
+  private vreplicationEngine: VReplicationEngine | undefined;
+
+  /** Creates the VReplication engine and keeps it open exactly while this tablet is a serving PRIMARY. */
+  private startVReplicationEngine(): void {
+    const engine = new VReplicationEngine({
+      mysqld: this.mysqld,
+      dbName: this.dbName,
+      sidecarDbName: this.sidecarDbName,
+      topo: this.opts.topo,
+      dialer: this.opts.dialer,
+      clock: this.opts.clock,
+    });
+    this.vreplicationEngine = engine;
+    void (async () => {
+      for await (const h of this.health.watch(new AbortController().signal)) {
+        if (h.serving && h.target.tablet_type === TabletType.PRIMARY) engine.open();
+        else await engine.close();
+      }
+      await engine.close();
+    })();
   }
 
-  async vreplicationWaitForPos(_id: number, _position: string, _timeoutMs: number): Promise<void> {
-    throw new VtError(Code.UNIMPLEMENTED, 'vreplication is not implemented yet');
+  /** The engine, opened if this tablet is a serving PRIMARY; FAILED_PRECONDITION otherwise. */
+  private openVReplicationEngine(): VReplicationEngine {
+    const engine = this.vreplicationEngine;
+    if (!engine || !this.serving || this.tabletType !== TabletType.PRIMARY) {
+      throw new VtError(Code.FAILED_PRECONDITION, `vreplication engine is closed: tablet ${tabletAliasString(this.alias)} is not a serving PRIMARY`);
+    }
+    engine.open();
+    return engine;
+  }
+
+  /** Runs a VReplicationExec statement; see TabletManagerClient.vreplicationExec. */
+  async vreplicationExec(query: string): Promise<Result> {
+    return this.openVReplicationEngine().exec(query);
+  }
+
+  /** Waits for a stream's position; see TabletManagerClient.vreplicationWaitForPos. */
+  async vreplicationWaitForPos(id: number, position: string, timeoutMs: number): Promise<void> {
+    return this.openVReplicationEngine().waitForPos(id, position, timeoutMs);
   }
 }
 
