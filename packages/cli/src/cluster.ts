@@ -109,6 +109,7 @@ export class Cluster {
       clock: this.clock,
       random: new SeededRandom(`${seed}/tablet/${key}`),
       serverUuid: randomUuid(new SeededRandom(`${seed}/server_uuid/${key}`)),
+      dialer: (a) => this.tablets.get(tabletAliasString(a)),
     });
     this.tablets.set(key, tablet);
     return tablet;
