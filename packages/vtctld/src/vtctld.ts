@@ -32,6 +32,15 @@ import { plannedReparentShard } from './planned-reparent-shard.js';
 import { dialTabletManager, sameAlias, type VtctldContext } from './vtctld-context.js';
 import type * as pb from './vtctldata.js';
 import { toVtError, vtctldError } from './vtctld-error.js';
+import { getWorkflows } from './workflow/get-workflows.js';
+import { moveTablesCreate } from './workflow/move-tables-create.js';
+import { reshardCreate } from './workflow/reshard-create.js';
+import { VDiffStore } from './workflow/vdiff.js';
+import { workflowComplete } from './workflow/workflow-complete.js';
+import { workflowDelete } from './workflow/workflow-delete.js';
+import type * as wf from './workflow/workflow-messages.js';
+import { workflowStatus } from './workflow/workflow-status.js';
+import { workflowSwitchTraffic } from './workflow/workflow-switch-traffic.js';
 
 /** What a Vtctld needs: the topology, the tablets' two APIs and the clock. */
 export interface VtctldOptions {
@@ -567,6 +576,56 @@ export class Vtctld {
   /** Moves the shard's primary with no lost write (see planned-reparent-shard.ts). */
   async plannedReparentShard(req: pb.PlannedReparentShardRequest): Promise<pb.PlannedReparentShardResponse> {
     return guard(() => plannedReparentShard(this.ctx, req));
+  }
+
+  // --- workflows (issue 4): MoveTables, Reshard, SwitchTraffic, VDiff (see workflow/) ------------
+
+  /** The VDiffs this vtctld ran (kept in memory, as long as this Vtctld lives). */
+  private readonly vdiffs = new VDiffStore();
+
+  /** The VReplication workflows of a keyspace (see workflow/get-workflows.ts). */
+  async getWorkflows(req: wf.GetWorkflowsRequest): Promise<wf.GetWorkflowsResponse> {
+    return guard(() => getWorkflows(this.ctx, req));
+  }
+
+  /** A workflow's streams, copy progress and traffic state (see workflow/workflow-status.ts). */
+  async workflowStatus(req: wf.WorkflowStatusRequest): Promise<wf.WorkflowStatusResponse> {
+    return guard(() => workflowStatus(this.ctx, required(req.keyspace, 'keyspace'), required(req.workflow, 'workflow')));
+  }
+
+  /** Creates a MoveTables workflow (see workflow/move-tables-create.ts). */
+  async moveTablesCreate(req: wf.MoveTablesCreateRequest): Promise<wf.WorkflowStatusResponse> {
+    return guard(() => moveTablesCreate(this.ctx, req));
+  }
+
+  /** Completes a MoveTables or Reshard workflow once all traffic is switched (see workflow/workflow-complete.ts). */
+  async moveTablesComplete(req: wf.MoveTablesCompleteRequest): Promise<wf.MoveTablesCompleteResponse> {
+    return guard(() => workflowComplete(this.ctx, req));
+  }
+
+  /** Creates a Reshard workflow (see workflow/reshard-create.ts). */
+  async reshardCreate(req: wf.ReshardCreateRequest): Promise<wf.WorkflowStatusResponse> {
+    return guard(() => reshardCreate(this.ctx, req));
+  }
+
+  /** SwitchTraffic and ReverseTraffic (see workflow/workflow-switch-traffic.ts). */
+  async workflowSwitchTraffic(req: wf.WorkflowSwitchTrafficRequest): Promise<wf.WorkflowSwitchTrafficResponse> {
+    return guard(() => workflowSwitchTraffic(this.ctx, req));
+  }
+
+  /** Cancels a workflow before any traffic is switched (see workflow/workflow-delete.ts). */
+  async workflowDelete(req: wf.WorkflowDeleteRequest): Promise<wf.WorkflowDeleteResponse> {
+    return guard(() => workflowDelete(this.ctx, req));
+  }
+
+  /** Starts a VDiff of a workflow (see workflow/vdiff.ts). */
+  async vDiffCreate(req: wf.VDiffCreateRequest): Promise<wf.VDiffCreateResponse> {
+    return guard(() => this.vdiffs.create(this.ctx, req));
+  }
+
+  /** The results of a VDiff (see workflow/vdiff.ts). */
+  async vDiffShow(req: wf.VDiffShowRequest): Promise<wf.VDiffShowResponse> {
+    return guard(() => this.vdiffs.show(this.ctx, req));
   }
 }
 
