@@ -6,6 +6,11 @@ import { parseKeyspaceVSchema, parseRoutingRules, parseTabletAlias, parseTabletT
 import { splitStatements } from '@vtsim/sql';
 import type { FlagSpec, FlagValues } from './flags.js';
 import { eventString, marshalJson, queryResultTable, tabletAwk } from './output.js';
+// --- workflows (issue 4): MoveTables, Reshard, Workflow, VDiff ---
+import { moveTablesCommand } from './movetables.js';
+import { reshardCommand } from './reshard.js';
+import { vdiffCommand } from './vdiff.js';
+import { workflowCommandSpec } from './workflow.js';
 
 type Json = Record<string, any>;
 
@@ -533,6 +538,11 @@ const commands: Command[] = [
       ctx.out(`New RoutingRules object:\n${data}\nIf this is not what you expected, check the input data (as JSON parsing will skip unexpected fields).\n`);
     },
   },
+  // --- workflows (issue 4) ---
+  moveTablesCommand,
+  reshardCommand,
+  workflowCommandSpec,
+  vdiffCommand,
 ];
 
 const byLowerName = new Map(commands.map((c) => [c.name.toLowerCase(), c]));
