@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Code, VEventType, VtError, type VEvent } from '@vtsim/proto';
+import { Code, TabletType, VEventType, VtError, type VEvent } from '@vtsim/proto';
 import { HashVindex } from '@vtsim/vindexes';
 import { GtidSet } from '@vtsim/binlog';
-import type { Tablet } from '../src/index.js';
+import { OnDDLAction, type Tablet } from '../src/index.js';
 import {
   CUSTOMER_VSCHEMA,
   VrCluster,
@@ -251,4 +251,85 @@ describe('Reshard-like streams (customer/0 → -80, 80- with the hash vindex)', 
       expect(r.length).toBeGreaterThan(0);
     }
   }, 20000);
+});
+
+describe('journals and the tablet role', () => {
+  /** customer/0 (200) with the example's tables, a VSchema, and target keyspace `merged`/0 (500) streaming from it as workflow `m`. */
+  async function materialize(): Promise<{ src: Tablet; dst: Tablet; id: number }> {
+    const [src] = await c.addTablets('customer', '0', [200]);
+    await c.topo.saveVSchema('customer', CUSTOMER_VSCHEMA);
+    await c.topo.rebuildSrvVSchema();
+    await createSchema(src!);
+    await insertCustomers(src!, 1, 20);
+    const [dst] = await c.addTablets('merged', '0', [500]);
+    await createSchema(dst!);
+    const id = await createStream(dst!, 'm', { keyspace: 'customer', shard: '0', filter: { rules: [{ match: 'customer', filter: 'select * from customer' }] } }, { tabletTypes: 'primary' });
+    await waitForCopied(dst!, id);
+    return { src: src!, dst: dst!, id };
+  }
+
+  it('moves a workflow to the journal\'s shards when its stream reaches a SHARDS journal', async () => {
+    const { src, dst, id } = await materialize();
+    const [left] = await c.addTablets('customer', '-80', [300]);
+    const [right] = await c.addTablets('customer', '80-', [400]);
+    await createSchema(left!, right!);
+    const journal = `id:7 migration_type:SHARDS tables:"customer" local_position:"${src.position()}" shard_gtids:{keyspace:"customer" shard:"-80" gtid:"${left!.position()}"} shard_gtids:{keyspace:"customer" shard:"80-" gtid:"${right!.position()}"} participants:{keyspace:"customer" shard:"0"}`;
+    await exec(src, `insert into customer(customer_id, email) values (21, 'before journal')`);
+    await src.executeFetchAsDba(`insert into resharding_journal (id, db_name, val) values (7, 'vt_customer', '${journal.replace(/"/g, '\\"')}')`, '_vt');
+    await exec(src, `insert into customer(customer_id, email) values (22, 'after journal: never streamed')`);
+
+    let rows: Record<string, string>[] = [];
+    await eventually(async () => {
+      const r = await dst.vreplicationExec('select id, source, pos, state from _vt.vreplication order by id');
+      rows = r.rows.map((row) => Object.fromEntries(r.fields.map((f, i) => [f.name, row[i] instanceof Uint8Array ? Buffer.from(row[i] as Uint8Array).toString() : String(row[i])])));
+      return rows.length === 2 && !rows.some((row) => Number(row.id) === id);
+    }, 5000, 'the journal transition');
+    expect(rows.map((r) => r.source)).toEqual([
+      'keyspace:"customer" shard:"-80" filter:{rules:{match:"customer" filter:"select * from customer"}}',
+      'keyspace:"customer" shard:"80-" filter:{rules:{match:"customer" filter:"select * from customer"}}',
+    ]);
+    expect(rows.map((r) => r.state)).toEqual(['Running', 'Running']);
+    await exec(left!, `insert into customer(customer_id, email) values (101, 'on -80')`);
+    await exec(right!, `insert into customer(customer_id, email) values (104, 'on 80-')`);
+    await dst.vreplicationWaitForPos(Number(rows[0]!.id), left!.position(), 5000);
+    await dst.vreplicationWaitForPos(Number(rows[1]!.id), right!.position(), 5000);
+    const emails = (await rowsOf(dst, 'customer')).map((l) => l.split('|')[1]);
+    expect(emails).toContain('before journal');
+    expect(emails).toContain('on -80');
+    expect(emails).toContain('on 80-');
+    expect(emails).not.toContain('after journal: never streamed');
+  });
+
+  it('stops a stream whose journal names a participant the workflow does not stream from', async () => {
+    const { src, dst, id } = await materialize();
+    const journal = 'id:8 migration_type:SHARDS participants:{keyspace:"customer" shard:"0"} participants:{keyspace:"customer" shard:"1"}';
+    await src.executeFetchAsDba(`insert into resharding_journal (id, db_name, val) values (8, 'vt_customer', '${journal.replace(/"/g, '\\"')}')`, '_vt');
+    const row = await waitForState(dst, id, 'Stopped');
+    expect(row.message).toBe('cannot redirect on journal: not all sources are present in this workflow: missing customer:1');
+  });
+
+  it('runs streams only while the tablet is PRIMARY', async () => {
+    const { src, dst, id } = await materialize();
+    await dst.changeType(TabletType.REPLICA);
+    await exec(src, `insert into customer(customer_id, email) values (30, 'while replica')`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await exec(dst, 'select count(*) from customer')).rows[0]![0]).toBe(20n);
+    await expect(dst.vreplicationExec('select 1')).rejects.toMatchObject({ code: Code.FAILED_PRECONDITION });
+    await dst.changeType(TabletType.PRIMARY);
+    await dst.vreplicationWaitForPos(id, src.position(), 5000);
+    expect((await exec(dst, 'select count(*) from customer')).rows[0]![0]).toBe(21n);
+  });
+
+  it('executes DDL from the source with on_ddl EXEC', async () => {
+    const [src] = await commerce(3);
+    const [dst] = await c.addTablets('customer', '0', [200]);
+    await createSchema(dst!);
+    const id = await createStream(dst!, 'w', { keyspace: 'commerce', shard: '0', filter: MOVE_TABLES_FILTER, on_ddl: OnDDLAction.EXEC }, { tabletTypes: 'primary' });
+    await waitForCopied(dst!, id);
+    await exec(src!, 'alter table customer add column nick varbinary(10)');
+    await exec(src!, `insert into customer(customer_id, email, nick) values (9, 'x', 'nine')`);
+    await dst!.vreplicationWaitForPos(id, src!.position(), 5000);
+    expect(await rowsOf(dst!, 'customer')).toEqual(await rowsOf(src!, 'customer'));
+    expect((await rowsOf(dst!, 'customer')).find((l) => l.startsWith('9|'))).toBe('9|x|nine');
+  });
 });

@@ -44,7 +44,7 @@ export class RowDecoder {
           out[i] = Number(buf.toString('latin1', offset, end));
           break;
         case Kind.Bytes:
-          out[i] = Buffer.from(buf.subarray(offset, end));
+          out[i] = buf.subarray(offset, end);
           break;
         default:
           out[i] = buf.toString('utf8', offset, end);
