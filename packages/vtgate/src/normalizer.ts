@@ -59,6 +59,10 @@ export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery
       save.next();
       if (save.next() === Tok.WORD && save.isWord('NEXT')) return { sql, bindVars };
     }
+    if ((kw === 'INSERT' || kw === 'REPLACE') && isEmpty(bindVars) && !sql.includes(':vtg')) {
+      const fast = normalizeInsertValues(sql);
+      if (fast) return fast;
+    }
   }
   const used = sql.includes(':vtg') ? usedNames(sql) : undefined;
   let counter = 0;
@@ -134,6 +138,145 @@ export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery
   if (!vars) return { sql, bindVars };
   out += sql.slice(last);
   return { sql: out, bindVars: vars };
+}
+
+/**
+ * The fast path for `INSERT … VALUES (…), (…)` whose rows hold only integers, quoted strings,
+ * NULL, TRUE, FALSE and DEFAULT, with no literal before VALUES and nothing after the rows: it
+ * scans the rows character by character and gives exactly what the general path gives. Returns
+ * undefined for anything else (the general path handles it).
+ */
+function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
+  const lx = new SqlLexer(sql);
+  let depth = 0;
+  let k = lx.next();
+  for (; k !== Tok.EOF; k = lx.next()) {
+    if (k === Tok.PUNCT) {
+      if (lx.isPunct('(')) depth++;
+      else if (lx.isPunct(')')) depth--;
+    } else if (k === Tok.WORD) {
+      if (depth === 0 && (lx.isWord('VALUES') || lx.isWord('VALUE'))) break;
+      if (lx.isWord('SELECT') || lx.isWord('SET')) return undefined;
+    } else if (k !== Tok.QUOTED_IDENT) {
+      return undefined;
+    }
+  }
+  if (k === Tok.EOF) return undefined;
+  const n = sql.length;
+  let p = lx.end;
+  let out = '';
+  let last = 0;
+  let counter = 0;
+  const vars: BindVars = {};
+  for (;;) {
+    p = skipSpaces(sql, p);
+    if (sql.charCodeAt(p) !== 40) return undefined; // '('
+    p++;
+    for (;;) {
+      p = skipSpaces(sql, p);
+      const c = sql.charCodeAt(p);
+      const start = p;
+      let value: bigint | string;
+      if (c >= 48 && c <= 57) {
+        while (p < n && isDigitCode(sql.charCodeAt(p))) p++;
+        const after = sql.charCodeAt(p);
+        if (after === 46 || isWordCode(after)) return undefined;
+        value = p - start < 16 ? BigInt(digitsValue(sql, start, p)) : BigInt(sql.slice(start, p));
+        if (value > MAX_UINT64) return undefined;
+      } else if (c === 39 || c === 34) {
+        p = stringEnd(sql, p, c);
+        if (p < 0) return undefined;
+        value = unquoteString(sql.slice(start, p));
+      } else if (isWordCode(c)) {
+        while (p < n && isWordCode(sql.charCodeAt(p))) p++;
+        if (!KEPT_WORDS.has(sql.slice(start, p).toUpperCase())) return undefined;
+        p = skipSpaces(sql, p);
+        if (!nextIsSeparator(sql, p)) return undefined;
+        p++;
+        if (sql.charCodeAt(p - 1) === 41) break;
+        continue;
+      } else {
+        return undefined;
+      }
+      const name = vtgName(++counter);
+      vars[name] = value;
+      out += sql.slice(last, start);
+      out += ':';
+      out += name;
+      last = p;
+      p = skipSpaces(sql, p);
+      if (!nextIsSeparator(sql, p)) return undefined;
+      p++;
+      if (sql.charCodeAt(p - 1) === 41) break;
+    }
+    p = skipSpaces(sql, p);
+    if (sql.charCodeAt(p) !== 44) break; // ','
+    p++;
+  }
+  while (p < n && (sql.charCodeAt(p) === 59 || isSpaceCode(sql.charCodeAt(p)))) p++;
+  if (p < n) return undefined;
+  if (counter === 0) return { sql, bindVars: vars };
+  out += sql.slice(last);
+  return { sql: out, bindVars: vars };
+}
+
+/** Words a row may hold that stay as text. */
+const KEPT_WORDS = new Set(['NULL', 'TRUE', 'FALSE', 'DEFAULT']);
+
+/** `vtg1`, `vtg2`, …, made once. */
+const VTG_NAMES: string[] = [];
+
+function vtgName(i: number): string {
+  return (VTG_NAMES[i] ??= `vtg${i}`);
+}
+
+function isEmpty(bindVars: BindVars): boolean {
+  for (const _ in bindVars) return false;
+  return true;
+}
+
+function skipSpaces(sql: string, p: number): number {
+  while (p < sql.length && isSpaceCode(sql.charCodeAt(p))) p++;
+  return p;
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127;
+}
+
+/** True if the character at `p` ends a value: `,` or `)`. */
+function nextIsSeparator(sql: string, p: number): boolean {
+  const c = sql.charCodeAt(p);
+  return c === 44 || c === 41;
+}
+
+/** The value of the decimal digits in [start, end), fewer than 16 of them. */
+function digitsValue(sql: string, start: number, end: number): number {
+  let v = 0;
+  for (let i = start; i < end; i++) v = v * 10 + (sql.charCodeAt(i) - 48);
+  return v;
+}
+
+/** The index after the string literal opened by `quote` at `p` (backslash escapes, doubled quotes), or -1 if it is not closed. */
+function stringEnd(sql: string, p: number, quote: number): number {
+  const n = sql.length;
+  for (let i = p + 1; i < n; i++) {
+    const c = sql.charCodeAt(i);
+    if (c === 92) i++;
+    else if (c === quote) {
+      if (sql.charCodeAt(i + 1) === quote) i++;
+      else return i + 1;
+    }
+  }
+  return -1;
 }
 
 function isUnaryPosition(prevKind: Tok, prevWord: string, sql: string, at: number): boolean {

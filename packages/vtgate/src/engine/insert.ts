@@ -17,6 +17,8 @@ export interface InsertCell {
   src: ValueSource;
   /** The text is exactly one bind variable (`:name`), so the per-shard text can rename it. */
   bindName?: string;
+  /** The bind variables an expression cell's text names (`:a + 1` → `a`); the per-shard statement carries them along. */
+  bindRefs?: string[];
 }
 
 /** How an insert is routed. */
@@ -34,8 +36,6 @@ export interface InsertOptions {
   rows: InsertCell[][];
   /** Text after the rows (` on duplicate key update …`), or ''. */
   tail: string;
-  /** Some cell is an expression that may name the statement's bind variables. */
-  cellsUseBindVars: boolean;
   /** Sharded mode: the primary vindex and its column index. */
   vindex?: Vindex;
   vindexColumn?: number;
@@ -46,7 +46,21 @@ export interface InsertOptions {
 
 /** A routed insert. */
 export class Insert implements Primitive {
-  constructor(readonly opts: InsertOptions) {}
+  /**
+   * Every cell becomes a positional bind variable in the per-shard text (a single bind variable,
+   * or an auto-increment value that is always generated), so that text depends only on the
+   * number of rows and is built once per chunk size.
+   */
+  private readonly uniform: boolean;
+  /** The per-shard text by number of rows, when {@link uniform}. */
+  private readonly texts = new Map<number, string>();
+
+  constructor(readonly opts: InsertOptions) {
+    const ai = opts.autoIncrement?.column;
+    this.uniform = opts.rows.every((row) =>
+      row.every((cell, c) => cell.bindName !== undefined || (c === ai && cell.src.kind === 'literal' && cell.src.value === null)),
+    );
+  }
 
   async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
     const o = this.opts;
@@ -107,31 +121,56 @@ export class Insert implements Primitive {
   /**
    * Builds one shard's insert. Cells that are a single bind variable (and generated ids) become
    * positional bind variables `:_<column>_<row>`, so the text depends only on the number of rows
-   * and tablets reuse their plans; other cells keep their text.
+   * and tablets reuse their plans; other cells keep their text, and the bind variables they name
+   * come along. The statement carries only the bind variables its own rows use.
    */
   private shardQuery(shard: ServingShard, rowIdx: number[], bindVars: BindVars, generated: Map<number, bigint> | undefined): ShardQuery {
     const o = this.opts;
-    const vars: BindVars = o.cellsUseBindVars ? { ...bindVars } : {};
-    let sql = o.head;
+    const ai = o.autoIncrement?.column;
+    const vars: BindVars = {};
+    const uniform = this.uniform;
+    let sql = uniform ? '' : o.head;
     for (let r = 0; r < rowIdx.length; r++) {
       const i = rowIdx[r]!;
       const row = o.rows[i]!;
-      sql += r === 0 ? '(' : ', (';
+      if (!uniform) sql += r === 0 ? '(' : ', (';
       for (let c = 0; c < row.length; c++) {
         const cell = row[c]!;
-        if (c > 0) sql += ', ';
-        const id = c === o.autoIncrement?.column ? generated?.get(i) : undefined;
+        const id = c === ai ? generated?.get(i) : undefined;
         if (id !== undefined || cell.bindName !== undefined) {
-          const name = `_${c}_${r}`;
+          const name = positionalName(c, r);
           vars[name] = id ?? bindValue(bindVars, cell.bindName!);
-          sql += ':' + name;
-        } else {
-          sql += cell.text || 'null';
+          if (!uniform) sql += (c > 0 ? ', :' : ':') + name;
+          continue;
+        }
+        if (c > 0) sql += ', ';
+        sql += cell.text || 'null';
+        const refs = cell.bindRefs;
+        if (refs) {
+          for (const ref of refs) {
+            const v = bindVars[ref];
+            if (v !== undefined) vars[ref] = v;
+          }
         }
       }
-      sql += ')';
+      if (!uniform) sql += ')';
     }
-    return { shard, sql: sql + o.tail, bindVars: vars };
+    return { shard, sql: uniform ? this.uniformText(rowIdx.length, o.rows[0]!.length) : sql + o.tail, bindVars: vars };
+  }
+
+  /** The per-shard text of `rows` uniform rows of `columns` cells, built once per size. */
+  private uniformText(rows: number, columns: number): string {
+    let sql = this.texts.get(rows);
+    if (sql !== undefined) return sql;
+    const parts: string[] = [];
+    for (let r = 0; r < rows; r++) {
+      const cells: string[] = [];
+      for (let c = 0; c < columns; c++) cells.push(':' + positionalName(c, r));
+      parts.push(`(${cells.join(', ')})`);
+    }
+    sql = this.opts.head + parts.join(', ') + this.opts.tail;
+    this.texts.set(rows, sql);
+    return sql;
   }
 
   /** Sums rows affected (per shard; only the first shard's for reference tables, where every shard does the same) and picks the insert id. */
@@ -165,6 +204,14 @@ export function binaryChunks(rows: number[]): number[][] {
     left -= size;
   }
   return out;
+}
+
+/** The names `_<column>_<row>` of per-shard positional bind variables, made once. */
+const POSITIONAL_NAMES: string[][] = [];
+
+function positionalName(column: number, row: number): string {
+  const names = (POSITIONAL_NAMES[column] ??= []);
+  return (names[row] ??= `_${column}_${row}`);
 }
 
 function bindValue(bindVars: BindVars, name: string): SqlValue {

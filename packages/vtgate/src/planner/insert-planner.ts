@@ -11,6 +11,7 @@ import { Route } from '../engine/route.js';
 import type { TableModel } from '../vschema.js';
 import { NO_COLUMNS, identName, literalValue, unsupported } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
+import { SqlLexer, Tok } from '../sql-lexer.js';
 import { insertText, quoteIdent, stripQualifiers } from './query-text.js';
 
 /** Plans an INSERT or REPLACE. `sql` is the normalized text the AST was parsed from. */
@@ -40,14 +41,10 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const columns = (ast.columns as unknown[]).map((c) => String(identName(c)));
   const lower = columns.map((c) => c.toLowerCase());
   if (rowsAst.some((r) => r.length !== columns.length)) throw sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, "Column count doesn't match value count at row 1");
-  let cellsUseBindVars = false;
   const rows: InsertCell[][] = rowsAst.map((row, r) =>
     row.map((e, c) => {
       const range = it.rows[r]![c]!;
-      const cellText = text.slice(range.start, range.end);
-      const cell = insertCell(e, cellText);
-      if (cell.bindName === undefined && cellText.includes(':')) cellsUseBindVars = true;
-      return cell;
+      return insertCell(e, text.slice(range.start, range.end));
     }),
   );
 
@@ -90,7 +87,6 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
       head,
       rows,
       tail,
-      cellsUseBindVars,
       vindex: primary?.vindex,
       vindexColumn,
       autoIncrement,
@@ -102,10 +98,11 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
 function insertCell(e: Expr, text: string): InsertCell {
   if (e.type === 'param') {
     const name = String(e.value);
-    return text === `:${name}` ? { text, src: { kind: 'bind', name }, bindName: name } : { text, src: { kind: 'bind', name } };
+    return text === `:${name}` ? { text, src: { kind: 'bind', name }, bindName: name } : { text, src: { kind: 'bind', name }, bindRefs: [name] };
   }
   const v = literalValue(e);
   if (v !== undefined) return { text, src: { kind: 'literal', value: v } };
+  const bindRefs = bindVariablesIn(text);
   let expr: CompiledExpr;
   try {
     expr = compileExpr(e, NO_COLUMNS);
@@ -117,5 +114,15 @@ function insertCell(e: Expr, text: string): InsertCell {
       { type: Type.NULL_TYPE },
     );
   }
-  return { text, src: { kind: 'expr', expr } };
+  return bindRefs.length > 0 ? { text, src: { kind: 'expr', expr }, bindRefs } : { text, src: { kind: 'expr', expr } };
+}
+
+/** The bind variables a cell's text names, in order (`:a + ::b` → a, b). */
+function bindVariablesIn(text: string): string[] {
+  const names: string[] = [];
+  const lx = new SqlLexer(text);
+  for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
+    if (k === Tok.PARAM) names.push(lx.text().replace(/^::?/, ''));
+  }
+  return names;
 }
