@@ -101,14 +101,13 @@ export class WorkflowCluster {
 
   /**
    * The local example up to 201: commerce/0 (100–102) with the schema, data and VSchema, and
-   * customer/0 (200–202) with an empty database.
+   * customer/0 (200–202) with an empty database and no VSchema (its keyspace created by its tablets).
    */
   async localExample(): Promise<void> {
     await this.addTablets('commerce', '0', [100, 101, 102]);
     await this.exec(100, ...COMMERCE_SCHEMA, ...COMMERCE_DATA);
     await this.vtctld.applyVSchema({ keyspace: 'commerce', v_schema: { tables: { product: {}, customer: {}, corder: {} } } });
     await this.addTablets('customer', '0', [200, 201, 202]);
-    await this.vtctld.applyVSchema({ keyspace: 'customer', v_schema: {} });
   }
 
   /** Polls `check` (every 10 ms) until it returns true; rejects after `ms` with `what`. */

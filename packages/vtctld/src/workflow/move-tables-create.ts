@@ -5,8 +5,8 @@
  * source, and each target primary gets one stream per overlapping source shard whose filter
  * selects the moved tables (within the target shard's key range for a sharded target).
  */
-import { Code, type BinlogSource, type KeyspaceVSchema } from '@vtsim/proto';
-import { keyRangeIsComplete, keyRangeString } from '@vtsim/topo';
+import { Code, emptyKeyspaceVSchema, type BinlogSource, type KeyspaceVSchema } from '@vtsim/proto';
+import { isTopoError, keyRangeIsComplete, keyRangeString } from '@vtsim/topo';
 import type { VtctldContext } from '../vtctld-context.js';
 import { vtctldError } from '../vtctld-error.js';
 import { addCreateRules, ruleMap, toRoutingRules } from './routing-rules.js';
@@ -58,7 +58,10 @@ export async function moveTablesCreate(ctx: VtctldContext, req: MoveTablesCreate
   if (tables.length === 0) throw vtctldError(Code.INVALID_ARGUMENT, `no tables to move`);
   await checkWorkflowAbsent(targets, targetKeyspace, workflow);
 
-  const vschema = await ctx.topo.getVSchema(targetKeyspace);
+  const vschema = await ctx.topo.getVSchema(targetKeyspace).catch((err: unknown) => {
+    if (isTopoError(err, 'NoNode')) return emptyKeyspaceVSchema();
+    throw err;
+  });
   if (vschema.sharded) {
     const missing = tables.filter((t) => !vschema.tables[t]);
     if (missing.length > 0) throw vtctldError(Code.FAILED_PRECONDITION, `table(s) ${missing.join(',')} not found in vschema for keyspace ${targetKeyspace}`);

@@ -1,0 +1,206 @@
+import { Code, MigrationType, decodeRowBytes, TabletType, VEventType, type SrvKeyspace, type VEvent } from '@vtsim/proto';
+import { parseJournal } from '@vtsim/vttablet';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMMERCE_DATA, COMMERCE_SCHEMA, CUSTOMER_SHARDED_VSCHEMA, WorkflowCluster } from './workflow-cluster.js';
+
+const WF = 'cust2cust';
+
+/** A VDiff show answer's rows of one shard, by column name. */
+function decoded(show: { tablet_responses: Record<string, { output: { fields: Array<{ name: string }>; rows: Array<{ lengths: number[]; values: Uint8Array }> } | null }> }, shard: string) {
+  const out = show.tablet_responses[shard]!.output!;
+  return out.rows.map((r) => Object.fromEntries(decodeRowBytes(r).map((b, i) => [out.fields[i]!.name, b?.toString('utf8') ?? null])));
+}
+
+/** The summary columns of decoded(). */
+function vdiffRows(show: Parameters<typeof decoded>[0], shard: string) {
+  return decoded(show, shard).map((r) => ({ vdiff_state: r['vdiff_state'], table_name: r['table_name'], table_state: r['table_state'], rows_compared: r['rows_compared'], has_mismatch: r['has_mismatch'] }));
+}
+
+/** The shards of each served type's partition, e.g. `{PRIMARY: '0', REPLICA: '-80,80-', …}`. */
+function partitions(srv: SrvKeyspace): Record<string, string> {
+  return Object.fromEntries(srv.partitions.map((p) => [TabletType[p.served_type], p.shard_references.map((r) => r.name).join(',')]));
+}
+
+describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–306)', () => {
+  let c: WorkflowCluster;
+  beforeEach(async () => {
+    c = await WorkflowCluster.start();
+    await c.addTablets('customer', '0', [200, 201, 202]);
+    await c.exec(200, ...COMMERCE_SCHEMA.slice(1), ...COMMERCE_DATA.filter((s) => !s.includes('product')));
+    await c.vtctld.applyVSchema({ keyspace: 'customer', v_schema: CUSTOMER_SHARDED_VSCHEMA });
+    await c.exec(200, 'alter table customer change customer_id customer_id bigint not null', 'alter table corder change order_id order_id bigint not null');
+    await c.addTablets('customer', '-80', [300, 301, 302]);
+    await c.addTablets('customer', '80-', [400, 401, 402]);
+  });
+  afterEach(async () => {
+    await c.close();
+  });
+
+  async function create() {
+    return c.vtctld.reshardCreate({ workflow: WF, keyspace: 'customer', source_shards: ['0'], target_shards: ['-80', '80-'] });
+  }
+
+  async function srv() {
+    return partitions((await c.vtctld.getSrvKeyspaces({ keyspace: 'customer' })).srv_keyspaces['zone1']!);
+  }
+
+  it('create copies the schema and splits the rows by the hash vindex', async () => {
+    const status = await create();
+    expect(Object.keys(status.shard_streams)).toEqual(['customer/-80', 'customer/80-']);
+    expect(status.traffic_state).toBe('Reads Not Switched. Writes Not Switched');
+    await c.waitForRunning('customer', WF);
+    expect(await c.rows(300, 'select customer_id, email from customer order by customer_id')).toEqual([
+      '1\talice@domain.com', '2\tbob@domain.com', '3\tcharlie@domain.com', '5\teve@domain.com',
+    ]);
+    expect(await c.rows(400, 'select customer_id, email from customer')).toEqual(['4\tdan@domain.com']);
+    expect(await c.rows(300, 'select order_id from corder order by order_id')).toEqual(['1', '2', '3', '5']);
+    expect(await c.rows(400, 'select order_id from corder')).toEqual(['4']);
+    const wf = (await c.vtctld.getWorkflows({ keyspace: 'customer', workflow: WF })).workflows[0]!;
+    expect(wf).toMatchObject({ workflow_type: 'Reshard', source: { keyspace: 'customer', shards: ['0'] }, target: { keyspace: 'customer', shards: ['-80', '80-'] } });
+    expect(Object.keys(wf.shard_streams)).toEqual(['-80/zone1-0000000300', '80-/zone1-0000000400']);
+    expect(wf.shard_streams['-80/zone1-0000000300']!.streams[0]!.binlog_source.filter!.rules).toEqual([{ match: '/.*', filter: '-80' }]);
+    // The rows keep replicating to the shard their keyspace id belongs to.
+    await c.exec(200, "insert into customer(customer_id, email) values(6, 'rohit@planetscale.com'), (7, 'mlord@planetscale.com')");
+    await c.waitFor('rows 6 and 7 on 80-', async () => (await c.rows(400, 'select count(*) from customer')).join() === '3');
+    expect(await c.rows(300, 'select count(*) from customer')).toEqual(['4']);
+  });
+
+  it('rejects key ranges that do not match and shards that are not ready', async () => {
+    await expect(c.vtctld.reshardCreate({ workflow: WF, keyspace: 'customer', source_shards: ['0'], target_shards: ['-80'] })).rejects.toMatchObject({
+      code: Code.INVALID_ARGUMENT,
+    });
+    await expect(c.vtctld.reshardCreate({ workflow: WF, keyspace: 'customer', source_shards: ['0'], target_shards: ['-80', '80-', 'c0-'] })).rejects.toMatchObject({
+      code: Code.NOT_FOUND,
+    });
+  });
+
+  it('switches reads through the serving graph, then writes with journals in Vitess order, then completes', async () => {
+    await create();
+    await c.waitForRunning('customer', WF);
+    expect(await srv()).toEqual({ PRIMARY: '0', REPLICA: '0', RDONLY: '0' });
+    const reads = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF, tablet_types: [TabletType.RDONLY, TabletType.REPLICA] });
+    expect(reads.current_state).toBe('All Reads Switched. Writes Not Switched');
+    expect(await srv()).toEqual({ PRIMARY: '0', REPLICA: '-80,80-', RDONLY: '-80,80-' });
+    await expect(c.vtctld.workflowDelete({ keyspace: 'customer', workflow: WF })).rejects.toMatchObject({ code: Code.FAILED_PRECONDITION });
+
+    const sourceFrom = c.tablet(200).position();
+    const writes = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF, tablet_types: [TabletType.PRIMARY] });
+    expect(writes).toMatchObject({
+      summary: 'SwitchTraffic was successful for workflow customer.cust2cust',
+      start_state: 'All Reads Switched. Writes Not Switched',
+      current_state: 'All Reads Switched. Writes Switched',
+    });
+    expect(await srv()).toEqual({ PRIMARY: '-80,80-', REPLICA: '-80,80-', RDONLY: '-80,80-' });
+    const shards = (await c.vtctld.findAllShardsInKeyspace({ keyspace: 'customer' })).shards;
+    expect(Object.fromEntries(Object.entries(shards).map(([n, s]) => [n, s.shard.is_primary_serving]))).toEqual({ '-80': true, '80-': true, '0': false });
+    const primary = (await c.vtctld.getSrvKeyspaces({ keyspace: 'customer' })).srv_keyspaces['zone1']!.partitions.find((p) => p.served_type === TabletType.PRIMARY)!;
+    expect(primary.shard_tablet_controls).toEqual([{ name: '0', key_range: null, query_service_disabled: true }]);
+
+    // One journal on the source, naming both targets at their recorded positions.
+    const [val] = await c.rows(200, 'select val from _vt.resharding_journal');
+    const journal = parseJournal(val!);
+    expect(journal.migration_type).toBe(MigrationType.SHARDS);
+    expect(journal.participants).toEqual([{ keyspace: 'customer', shard: '0' }]);
+    expect(journal.shard_gtids.map((g) => g.shard)).toEqual(['80-', '-80']);
+    for (const g of journal.shard_gtids) expect(g.gtid).toMatch(/^MySQL56\/[0-9a-f-]+:1-\d+$/);
+
+    // The source binlog, read from before the cutover: bookkeeping transactions, then the JOURNAL.
+    const events: VEvent[] = [];
+    const abort = new AbortController();
+    for await (const batch of c.tablet(200).vstream(
+      { target: { keyspace: 'customer', shard: '0', tablet_type: TabletType.PRIMARY, cell: 'zone1' }, position: sourceFrom, filter: { rules: [{ match: 'customer', filter: 'select * from customer' }] }, table_last_p_ks: [] },
+      abort.signal,
+    )) {
+      events.push(...batch);
+      if (events.some((e) => e.type === VEventType.JOURNAL)) break;
+    }
+    abort.abort();
+    expect(events.some((e) => e.type === VEventType.ROW)).toBe(false);
+    expect(events.find((e) => e.type === VEventType.JOURNAL)!.journal).toEqual(journal);
+
+    // Reverse streams on the source, running from the targets; the forward streams frozen.
+    const rev = (await c.vtctld.getWorkflows({ keyspace: 'customer', workflow: `${WF}_reverse` })).workflows[0]!;
+    const revStreams = rev.shard_streams['0/zone1-0000000200']!.streams;
+    expect(revStreams.map((s) => [s.binlog_source.shard, s.binlog_source.filter!.rules[0]!.filter, s.state])).toEqual([
+      ['-80', '-', 'Running'],
+      ['80-', '-', 'Running'],
+    ]);
+    const fwd = (await c.vtctld.getWorkflows({ keyspace: 'customer', workflow: WF })).workflows[0]!;
+    for (const ss of Object.values(fwd.shard_streams)) expect(ss.streams.map((s) => s.message)).toEqual(['FROZEN']);
+
+    // A write on a new shard reaches the old one through the reverse workflow.
+    await c.exec(400, "insert into customer(customer_id, email) values(6, 'rohit@planetscale.com')");
+    await c.waitFor('the reverse stream', async () => (await c.rows(200, 'select count(*) from customer where customer_id = 6')).join() === '1');
+
+    const done = await c.vtctld.moveTablesComplete({ workflow: WF, target_keyspace: 'customer' });
+    expect(done.summary).toBe('Successfully completed the cust2cust workflow in the customer keyspace');
+    expect(Object.keys((await c.vtctld.findAllShardsInKeyspace({ keyspace: 'customer' })).shards).sort()).toEqual(['-80', '80-']);
+    expect((await c.vtctld.getTablets({ keyspace: 'customer', shard: '0' })).tablets).toEqual([]);
+    expect((await c.vtctld.getWorkflows({ keyspace: 'customer' })).workflows).toEqual([]);
+    expect(await srv()).toEqual({ PRIMARY: '-80,80-', REPLICA: '-80,80-', RDONLY: '-80,80-' });
+    await expect(c.vtctld.workflowStatus({ keyspace: 'customer', workflow: WF })).rejects.toMatchObject({ code: Code.NOT_FOUND });
+  });
+
+  it('ReverseTraffic makes customer/0 serving again with the rows written on the new shards', async () => {
+    await create();
+    await c.waitForRunning('customer', WF);
+    await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF });
+    await c.exec(300, "insert into customer(customer_id, email) values(10, 'x@domain.com')");
+    await c.exec(400, "insert into customer(customer_id, email) values(11, 'y@domain.com')");
+    const back = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF, direction: 1 });
+    expect(back).toMatchObject({ start_state: 'All Reads Switched. Writes Switched', current_state: 'Reads Not Switched. Writes Not Switched' });
+    expect(await srv()).toEqual({ PRIMARY: '0', REPLICA: '0', RDONLY: '0' });
+    expect(await c.rows(200, 'select customer_id from customer where customer_id >= 10 order by customer_id')).toEqual(['10', '11']);
+    // The new shards journal back to the old one.
+    for (const uid of [300, 400]) {
+      const journal = parseJournal((await c.rows(uid, 'select val from _vt.resharding_journal'))[0]!);
+      expect(journal.shard_gtids.map((g) => g.shard)).toEqual(['0']);
+      expect(journal.participants).toEqual([{ keyspace: 'customer', shard: '-80' }, { keyspace: 'customer', shard: '80-' }]);
+    }
+    // Forward replication runs again, and the switch can be made once more.
+    await c.exec(200, "insert into customer(customer_id, email) values(12, 'z@domain.com')");
+    await c.waitFor('forward stream', async () => (await c.rows(400, 'select count(*) from customer where customer_id = 12')).join() === '1');
+    const again = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF });
+    expect(again.current_state).toBe('All Reads Switched. Writes Switched');
+    expect(await srv()).toEqual({ PRIMARY: '-80,80-', REPLICA: '-80,80-', RDONLY: '-80,80-' });
+  });
+
+  it('cancel leaves the new shards in the topology without data', async () => {
+    await create();
+    await c.waitForRunning('customer', WF);
+    await c.vtctld.workflowDelete({ keyspace: 'customer', workflow: WF });
+    expect(await c.rows(300, 'show tables')).toEqual([]);
+    expect(await c.rows(400, 'show tables')).toEqual([]);
+    expect(Object.keys((await c.vtctld.findAllShardsInKeyspace({ keyspace: 'customer' })).shards).sort()).toEqual(['-80', '0', '80-']);
+    // Another attempt starts from scratch.
+    await create();
+    await c.waitForRunning('customer', WF);
+    expect(await c.rows(400, 'select customer_id from customer')).toEqual(['4']);
+  });
+
+  it('VDiff reports every row compared and no mismatch, and finds a row changed behind its back', async () => {
+    await create();
+    await c.waitForRunning('customer', WF);
+    const { UUID } = await c.vtctld.vDiffCreate({ workflow: WF, target_keyspace: 'customer', wait: true });
+    expect(UUID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const show = await c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: 'last' });
+    expect(Object.keys(show.tablet_responses)).toEqual(['-80', '80-']);
+    expect(vdiffRows(show, '-80')).toEqual([
+      { vdiff_state: 'completed', table_name: 'corder', table_state: 'completed', rows_compared: '4', has_mismatch: '0' },
+      { vdiff_state: 'completed', table_name: 'customer', table_state: 'completed', rows_compared: '4', has_mismatch: '0' },
+    ]);
+    expect(vdiffRows(show, '80-').map((r) => r.rows_compared)).toEqual(['1', '1']);
+    expect(show.tablet_responses['80-']!.vdiff_uuid).toBe(UUID);
+
+    // Change a target row without going through the source: the next VDiff sees it.
+    await c.exec(400, "update customer set email = 'eve@evil.com' where customer_id = 4");
+    await c.vtctld.vDiffCreate({ workflow: WF, target_keyspace: 'customer', wait: true });
+    const again = await c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: 'last' });
+    expect(again.tablet_responses['80-']!.vdiff_uuid).not.toBe(UUID);
+    expect(vdiffRows(again, '80-').map((r) => [r.table_name, r.has_mismatch])).toEqual([['corder', '0'], ['customer', '1']]);
+    const report = JSON.parse(decoded(again, '80-')[1]!['report']!);
+    expect(report).toEqual({ ProcessedRows: 1, MatchingRows: 0, MismatchedRows: 1, ExtraRowsSource: 0, ExtraRowsTarget: 0 });
+    expect(vdiffRows(await c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: UUID }), '80-').map((r) => r.has_mismatch)).toEqual(['0', '0']);
+    await expect(c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: 'all' })).rejects.toMatchObject({ code: Code.UNIMPLEMENTED });
+  });
+});
