@@ -91,6 +91,7 @@ export class Buffer {
   private readonly waiting = new Map<BufferedRequest, Entry>();
   private epochValue = 0;
   private queued = 0;
+  private buffered = 0;
   private closed = false;
 
   constructor(config: Partial<BufferConfig> = {}) {
@@ -113,6 +114,11 @@ export class Buffer {
   /** Statements waiting now, all shards together. */
   get bufferedCount(): number {
     return this.queued;
+  }
+
+  /** Waits started so far, all shards together (Vitess's BufferRequestsBuffered). */
+  get requestsBuffered(): number {
+    return this.buffered;
   }
 
   /** What the buffer of a shard is doing. */
@@ -165,6 +171,7 @@ export class Buffer {
       this.waiting.set(req, entry);
       sb.queue.push(entry);
       this.queued++;
+      this.buffered++;
     });
   }
 
