@@ -59,7 +59,7 @@ export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery
       save.next();
       if (save.next() === Tok.WORD && save.isWord('NEXT')) return { sql, bindVars };
     }
-    if ((kw === 'INSERT' || kw === 'REPLACE') && isEmpty(bindVars) && !sql.includes(':vtg')) {
+    if ((kw === 'INSERT' || kw === 'REPLACE') && isEmpty(bindVars)) {
       const fast = normalizeInsertValues(sql);
       if (fast) return fast;
     }
@@ -143,8 +143,9 @@ export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery
 /**
  * The fast path for `INSERT … VALUES (…), (…)` whose rows hold only integers, quoted strings,
  * NULL, TRUE, FALSE and DEFAULT, with no literal before VALUES and nothing after the rows: it
- * scans the rows character by character and gives exactly what the general path gives. Returns
- * undefined for anything else (the general path handles it).
+ * scans the rows character by character and gives exactly what the general path gives (a bind
+ * variable anywhere sends the statement to the general path, so no `vtgN` name is taken).
+ * Returns undefined for anything else (the general path handles it).
  */
 function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
   const lx = new SqlLexer(sql);

@@ -26,6 +26,8 @@ describe('normalize: the INSERT … VALUES fast path', () => {
     'insert into t (a) select 1 from u where b = 2',
     "insert into t (a) values (_binary'x')",
     "insert into t (a) values ('x:vtg1')",
+    'insert into t (a, b) values (:vtg1, 2)',
+    'insert into t (a, b) values (1, :x), (:vtg2, 3)',
     'insert into t (a) values (0x1f), (1e3)',
     'insert into t (a, b) values (1, 2), (3',
   ];
