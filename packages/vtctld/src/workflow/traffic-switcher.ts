@@ -4,7 +4,7 @@
  * migration type (SHARDS when source and target keyspace are the same, TABLES otherwise), the
  * tables it moves and the journal id every source shard records at the cutover.
  */
-import { Code, MigrationType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
+import { Code, MigrationType, type TabletAlias } from '@vtsim/proto';
 import { isTopoError, type ShardInfo } from '@vtsim/topo';
 import type { TabletManagerClient } from '@vtsim/vttablet';
 import { dialTabletManager, type VtctldContext } from '../vtctld-context.js';
@@ -167,9 +167,4 @@ export async function buildTrafficSwitcher(ctx: VtctldContext, targetKeyspace: s
   return new TrafficSwitcher(
     workflow, sourceKeyspace, targetKeyspace, sources, targets, [...tables].sort(), workflowType, await sidecarDbName(ctx, sourceKeyspace),
   );
-}
-
-/** `zone1-0000000100`-style names of tablets, for messages. */
-export function aliasList(aliases: Iterable<TabletAlias>): string {
-  return [...aliases].map(tabletAliasString).join(', ');
 }

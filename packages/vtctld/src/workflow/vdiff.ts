@@ -7,7 +7,7 @@
  * background after create (as Vitess schedules it on the targets); show reports its state and
  * per-table results as each target shard's VDiffResponse rows.
  */
-import { Code, Type, resultToWire, valueToText, type Field, type KeyRange, type KeyspaceVSchema, type Result, type SqlValue } from '@vtsim/proto';
+import { Code, MigrationType, Type, resultToWire, valueToText, type Field, type KeyRange, type KeyspaceVSchema, type Result, type SqlValue } from '@vtsim/proto';
 import { isTopoError, keyRangeContains, keyRangeIsComplete } from '@vtsim/topo';
 import { createVindex } from '@vtsim/vindexes';
 import { durationMs, type VtctldContext } from '../vtctld-context.js';
@@ -16,7 +16,6 @@ import { listTables } from './schema-copy.js';
 import { sqlIdent } from './sql-literal.js';
 import { buildTrafficSwitcher, type TrafficSwitcher, type WorkflowTarget } from './traffic-switcher.js';
 import { diffRows, hasMismatch, type DiffReport } from './vdiff-table-diff.js';
-import { MigrationType } from '@vtsim/proto';
 import type { VDiffCreateRequest, VDiffCreateResponse, VDiffShowRequest, VDiffShowResponse, VDiffTabletResponse } from './workflow-messages.js';
 
 /** One table's result on one target shard. */
@@ -34,8 +33,8 @@ interface VDiffRecord {
   /** Seconds since the epoch. */
   startedAt: number;
   completedAt: number;
-  /** Results by target shard (filled as each shard finishes). */
-  shards: Map<string, TableResult[]>;
+  /** Results by target shard, with when the shard finished (filled as each shard finishes). */
+  shards: Map<string, { tables: TableResult[]; completedAt: number }>;
   done: Promise<void>;
 }
 
@@ -158,7 +157,7 @@ export class VDiffStore {
    * UUID at once (after it finishes with `wait`). Errors of loading the workflow are returned;
    * errors of the diff itself are recorded (state `error`).
    */
-  async create(ctx: VtctldContext, req: VDiffCreateRequest & { wait?: boolean }): Promise<VDiffCreateResponse> {
+  async create(ctx: VtctldContext, req: VDiffCreateRequest): Promise<VDiffCreateResponse> {
     const keyspace = req.target_keyspace ?? '';
     const workflow = req.workflow ?? '';
     if (!keyspace || !workflow) throw vtctldError(Code.INVALID_ARGUMENT, 'workflow and target keyspace are required');
@@ -188,7 +187,8 @@ export class VDiffStore {
       const target = ts.targets.get(shard)!;
       let tables = ts.migrationType === MigrationType.TABLES ? [...ts.tables] : await listTables(target.tm);
       if (req.tables?.length) tables = tables.filter((t) => req.tables!.includes(t));
-      record.shards.set(shard, await diffShard(ts, target, tables, vschema, waitMs));
+      const results = await diffShard(ts, target, tables, vschema, waitMs);
+      record.shards.set(shard, { tables: results, completedAt: Math.floor(ctx.clock.now() / 1000) });
     }
     record.state = 'completed';
     record.completedAt = Math.floor(ctx.clock.now() / 1000);
@@ -212,11 +212,13 @@ export class VDiffStore {
     const tablet_responses: Record<string, VDiffTabletResponse> = {};
     let id = 0;
     for (const shard of ts.targetShards()) {
-      const results = record.shards.get(shard);
-      const rows: SqlValue[][] = (results ?? [{ table: '', rows: 0, report: null }]).map((r) => [
-        record.state, record.error, r.table, record.uuid, results ? 'completed' : record.state === 'error' ? 'error' : 'pending', BigInt(r.rows),
-        sqlTime(record.startedAt), BigInt(r.report?.ProcessedRows ?? 0), results ? sqlTime(record.completedAt || record.startedAt) : '',
-        BigInt(r.report && hasMismatch(r.report) ? 1 : 0), r.report ? JSON.stringify(r.report) : '',
+      const done = record.shards.get(shard);
+      const state = done ? 'completed' : record.state === 'error' ? 'error' : 'pending';
+      const lines: Array<TableResult | null> = done ? done.tables : [null];
+      const rows: SqlValue[][] = lines.map((r) => [
+        record.state, record.error, r?.table ?? '', record.uuid, state, BigInt(r?.rows ?? 0), sqlTime(record.startedAt),
+        BigInt(r?.report.ProcessedRows ?? 0), done ? sqlTime(done.completedAt) : '', BigInt(r && hasMismatch(r.report) ? 1 : 0),
+        r ? JSON.stringify(r.report) : '',
       ]);
       const result: Result = { fields: SHOW_COLUMNS.map(([n, t]) => showField(n, t)), rows, rowsAffected: 0, insertId: 0n };
       tablet_responses[shard] = { id: ++id, output: resultToWire(result), vdiff_uuid: record.uuid };

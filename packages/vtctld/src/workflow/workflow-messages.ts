@@ -223,6 +223,8 @@ export interface VDiffCreateRequest {
   uuid?: string;
   tables?: string[];
   filtered_replication_wait_time?: Duration | null;
+  /** Answer only once the diff has finished. */
+  wait?: boolean;
   auto_start?: boolean;
 }
 export interface VDiffCreateResponse { UUID: string }
