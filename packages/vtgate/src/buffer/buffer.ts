@@ -134,7 +134,8 @@ export class Buffer {
   /**
    * Waits until the serving graph changes after a statement attempted in `attemptEpoch` failed on
    * `keyspace/shard` with the failover error `cause`. Resolves when the statement should be
-   * planned and sent again (at once if the graph already changed since the attempt). Rejects with
+   * planned and sent again (at once if the graph already changed since the attempt, unless its
+   * window is spent). Rejects with
    * `cause` if buffering is off, and with a retriable UNAVAILABLE error (errno 1105) when the
    * statement's window is spent, the shard's failover lasted too long, the buffer is full (the
    * shard's oldest waiting statement is evicted to make room, or this one fails if the shard
@@ -142,9 +143,9 @@ export class Buffer {
    */
   wait(keyspace: string, shard: string, cause: SqlError, req: BufferedRequest, attemptEpoch: number): Promise<void> {
     if (!this.enabled) return Promise.reject(cause);
-    if (attemptEpoch !== this.epochValue) return Promise.resolve();
     const c = this.config;
     if (req.expired) return Promise.reject(windowExpiredError(keyspace, shard, c.windowMs, cause));
+    if (attemptEpoch !== this.epochValue) return Promise.resolve();
     const sb = this.shardBuffer(keyspace, shard);
     if (sb.state === 'stopped') return Promise.reject(failoverTooLongError(keyspace, shard, c.maxFailoverDurationMs, cause));
     if (sb.state === 'idle') this.startBuffering(sb);
