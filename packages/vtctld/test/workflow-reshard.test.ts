@@ -1,4 +1,5 @@
 import { Code, MigrationType, decodeRowBytes, TabletType, VEventType, type SrvKeyspace, type VEvent } from '@vtsim/proto';
+import { HashVindex } from '@vtsim/vindexes';
 import { parseJournal } from '@vtsim/vttablet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMERCE_DATA, COMMERCE_SCHEMA, CUSTOMER_SHARDED_VSCHEMA, WorkflowCluster } from './workflow-cluster.js';
@@ -202,5 +203,118 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
     expect(report).toEqual({ ProcessedRows: 1, MatchingRows: 0, MismatchedRows: 1, ExtraRowsSource: 0, ExtraRowsTarget: 0 });
     expect(vdiffRows(await c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: UUID }), '80-').map((r) => r.has_mismatch)).toEqual(['0', '0']);
     await expect(c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: 'all' })).rejects.toMatchObject({ code: Code.UNIMPLEMENTED });
+  });
+});
+
+describe('Reshard beyond the local example', () => {
+  let c: WorkflowCluster;
+  beforeEach(async () => {
+    c = await WorkflowCluster.start();
+    await c.addTablets('customer', '-80', [300, 301, 302]);
+    await c.addTablets('customer', '80-', [400, 401, 402]);
+    for (const uid of [300, 400]) await c.exec(uid, ...COMMERCE_SCHEMA.slice(1).map((s) => s.replace(' auto_increment', '')));
+    await c.vtctld.applyVSchema({ keyspace: 'customer', v_schema: CUSTOMER_SHARDED_VSCHEMA });
+  });
+  afterEach(async () => {
+    await c.close();
+  });
+
+  /** Inserts customers 1..n, each on the shard its hash keyspace id belongs to. */
+  async function load(n: number): Promise<void> {
+    const hash = new HashVindex('hash');
+    for (let id = 1; id <= n; id++) {
+      const uid = hash.mapOne(BigInt(id))![0]! < 0x80 ? 300 : 400;
+      await c.exec(uid, `insert into customer(customer_id, email) values(${id}, 'c${id}@domain.com')`, `insert into corder(order_id, customer_id, sku, price) values(${id}, ${id}, 'SKU-${id}', ${id})`);
+    }
+  }
+
+  async function count(uids: number[]): Promise<number> {
+    let n = 0;
+    for (const uid of uids) n += Number((await c.rows(uid, 'select count(*) from customer'))[0]);
+    return n;
+  }
+
+  it('splits -80,80- into four shards, then merges them back into two, with journals naming every participant', async () => {
+    await load(40);
+    await c.addTablets('customer', '-40', [500, 501]);
+    await c.addTablets('customer', '40-80', [510, 511]);
+    await c.addTablets('customer', '80-c0', [520, 521]);
+    await c.addTablets('customer', 'c0-', [530, 531]);
+    await c.vtctld.reshardCreate({ workflow: 'split', keyspace: 'customer', source_shards: ['-80', '80-'], target_shards: ['-40', '40-80', '80-c0', 'c0-'] });
+    await c.waitForRunning('customer', 'split');
+    expect(await count([500, 510, 520, 530])).toBe(40);
+    await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'split' });
+    const journal = parseJournal((await c.rows(300, 'select val from _vt.resharding_journal'))[0]!);
+    expect(journal.participants.map((p) => p.shard)).toEqual(['-80', '80-']);
+    expect(journal.shard_gtids.map((g) => g.shard)).toEqual(['c0-', '80-c0', '40-80', '-40']);
+    expect(parseJournal((await c.rows(400, 'select val from _vt.resharding_journal'))[0]!).id).toBe(journal.id);
+    await c.vtctld.moveTablesComplete({ workflow: 'split', target_keyspace: 'customer' });
+    expect(Object.keys((await c.vtctld.findAllShardsInKeyspace({ keyspace: 'customer' })).shards).sort()).toEqual(['-40', '40-80', '80-c0', 'c0-']);
+
+    await c.addTablets('customer', '-80', [700, 701]);
+    await c.addTablets('customer', '80-', [800, 801]);
+    const created = await c.vtctld.reshardCreate({ workflow: 'merge', keyspace: 'customer', source_shards: ['-40', '40-80', '80-c0', 'c0-'], target_shards: ['-80', '80-'] });
+    expect(created.shard_streams['customer/-80']!.streams.map((s) => s.source_shard)).toEqual(['customer/-40', 'customer/40-80']);
+    await c.waitForRunning('customer', 'merge');
+    // 1009's keyspace id is 7719…: it belongs to 40-80, then to -80.
+    await c.exec(510, "insert into customer(customer_id, email) values(1009, 'late@domain.com')");
+    await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'merge' });
+    expect(await count([700, 800])).toBe(41);
+    expect(await c.rows(700, 'select email from customer where customer_id = 1009')).toEqual(['late@domain.com']);
+    for (const uid of [500, 510, 520, 530]) {
+      const j = parseJournal((await c.rows(uid, 'select val from _vt.resharding_journal'))[0]!);
+      expect(j.participants.map((p) => p.shard)).toEqual(['-40', '40-80', '80-c0', 'c0-']);
+      expect(j.shard_gtids.map((g) => g.shard)).toEqual(['80-', '-80']);
+    }
+    const vdiff = await c.vtctld.vDiffCreate({ workflow: 'merge', target_keyspace: 'customer', wait: true });
+    const show = await c.vtctld.vDiffShow({ workflow: 'merge', target_keyspace: 'customer', arg: vdiff.UUID });
+    for (const shard of ['-80', '80-']) expect(vdiffRows(show, shard).every((r) => r.has_mismatch === '0' && r.vdiff_state === 'completed')).toBe(true);
+    expect(vdiffRows(show, '-80').concat(vdiffRows(show, '80-')).filter((r) => r.table_name === 'customer').reduce((n, r) => n + Number(r.rows_compared), 0)).toBe(41);
+  });
+
+  it('a switch whose streams cannot catch up in time is undone: sources serve again, streams run, no reverse streams, no journal', async () => {
+    await load(10);
+    await c.addTablets('customer', '-40', [500, 501]);
+    await c.addTablets('customer', '40-80', [510, 511]);
+    await c.vtctld.reshardCreate({ workflow: 'half', keyspace: 'customer', source_shards: ['-80'], target_shards: ['-40', '40-80'] });
+    await c.waitForRunning('customer', 'half');
+    // The streams read from -80's replicas: with their replication stopped, they cannot catch up.
+    for (const uid of [301, 302]) await c.tablet(uid).stopReplication();
+    // 1000's keyspace id is 1f7db68037e0ff5a: it belongs to -80, then to -40.
+    await c.exec(300, "insert into customer(customer_id, email) values(1000, 'stuck@domain.com')");
+    await expect(
+      c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'half', tablet_types: [TabletType.PRIMARY], timeout: { seconds: 0, nanos: 300_000_000 } }),
+    ).rejects.toMatchObject({ code: Code.DEADLINE_EXCEEDED });
+    const primary = (await c.vtctld.getSrvKeyspaces({ keyspace: 'customer' })).srv_keyspaces['zone1']!.partitions.find((p) => p.served_type === TabletType.PRIMARY)!;
+    expect(primary.shard_tablet_controls).toEqual([]);
+    expect(primary.shard_references.map((r) => r.name)).toEqual(['-80', '80-']);
+    const wf = (await c.vtctld.getWorkflows({ keyspace: 'customer', workflow: 'half' })).workflows[0]!;
+    for (const ss of Object.values(wf.shard_streams)) expect(ss.streams.map((s) => [s.state, s.message])).toEqual([['Running', '']]);
+    expect((await c.vtctld.getWorkflows({ keyspace: 'customer', workflow: 'half_reverse' })).workflows).toEqual([]);
+    expect(await c.rows(300, 'select count(*) from _vt.resharding_journal')).toEqual(['0']);
+    // With replication back, the same switch goes through and the stuck row is on its new shard.
+    for (const uid of [301, 302]) await c.tablet(uid).startReplication();
+    await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'half', tablet_types: [TabletType.PRIMARY] });
+    expect(await count([500, 510])).toBe(Number((await c.rows(300, 'select count(*) from customer'))[0]));
+    expect(await c.rows(500, 'select email from customer where customer_id = 1000')).toEqual(['stuck@domain.com']);
+  });
+
+  it('MoveTables into a sharded keyspace filters each target shard by its key range', async () => {
+    await c.addTablets('commerce', '0', [100, 101]);
+    await c.exec(100, ...COMMERCE_SCHEMA, ...COMMERCE_DATA);
+    for (const uid of [300, 400]) await c.exec(uid, 'drop table customer', 'drop table corder');
+    const status = await c.vtctld.moveTablesCreate({ workflow: 'c2c', source_keyspace: 'commerce', target_keyspace: 'customer', include_tables: ['customer', 'corder'] });
+    expect(Object.keys(status.shard_streams)).toEqual(['customer/-80', 'customer/80-']);
+    await c.waitForRunning('customer', 'c2c');
+    const wf = (await c.vtctld.getWorkflows({ keyspace: 'customer', workflow: 'c2c' })).workflows[0]!;
+    expect(wf.shard_streams['80-/zone1-0000000400']!.streams[0]!.binlog_source.filter!.rules).toEqual([
+      { match: 'customer', filter: "select * from customer where in_keyrange(customer_id, 'customer.hash', '80-')" },
+      { match: 'corder', filter: "select * from corder where in_keyrange(customer_id, 'customer.hash', '80-')" },
+    ]);
+    expect(await c.rows(300, 'select customer_id from customer order by customer_id')).toEqual(['1', '2', '3', '5']);
+    expect(await c.rows(400, 'select customer_id from corder')).toEqual(['4']);
+    await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'c2c' });
+    const rev = (await c.vtctld.getWorkflows({ keyspace: 'commerce', workflow: 'c2c_reverse' })).workflows[0]!;
+    expect(rev.shard_streams['0/zone1-0000000100']!.streams.map((s) => s.binlog_source.shard)).toEqual(['-80', '80-']);
   });
 });
