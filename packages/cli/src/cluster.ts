@@ -135,6 +135,8 @@ export class Cluster {
       mysqlPort: this.opts.mysqlPort ?? 15306,
       mysqlHost: this.host,
       grpcPort: this.opts.grpcPort,
+      // As the local example's vtgate runs with --enable-buffer: writes wait out a cutover.
+      buffer: { enabled: true },
     });
     return this.vtgateInstance;
   }

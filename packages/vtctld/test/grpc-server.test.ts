@@ -98,7 +98,7 @@ describe('vtctlservice.Vtctld over gRPC', () => {
     await call('CreateKeyspace', { name: 'ks' });
     expect((await failure(call('CreateKeyspace', { name: 'ks' }))).code).toBe(status.ALREADY_EXISTS);
     expect((await failure(call('GetTablet', {}))).code).toBe(status.INVALID_ARGUMENT);
-    expect((await failure(call('MoveTablesCreate', { workflow: 'w', target_keyspace: 'ks' }))).code).toBe(status.UNIMPLEMENTED);
+    expect((await failure(call('VDiffStop', { workflow: 'w', target_keyspace: 'ks' }))).code).toBe(status.UNIMPLEMENTED);
     const undeclared = await failure(new Promise((resolve, reject) => {
       client.makeUnaryRequest('/vtctlservice.Vtctld/Backup', (x: Buffer) => x, (x: Buffer) => x, Buffer.alloc(0), new Metadata(), {}, (e, v) => (e ? reject(e) : resolve(v)));
     }));

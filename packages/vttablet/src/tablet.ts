@@ -269,10 +269,29 @@ export class Tablet implements QueryService {
       const primary = (await topo.getShard(keyspace, shard)).shard.primary_alias;
       if (primary) this.replicateFrom(primary);
     }
-    await topo.rebuildKeyspaceGraph(keyspace);
+    await this.ensureServingGraph();
     this.serving = true;
     this.publishHealth();
     this.startVReplicationEngine();
+  }
+
+  /**
+   * Builds the cell's SrvKeyspace when it does not exist yet, or when this shard serves primary
+   * traffic but no partition lists it (a new keyspace's shards arriving one by one). Otherwise the
+   * serving graph is left alone: it may hold switched reads or disabled query service of a
+   * workflow in progress, which a rebuild would undo.
+   */
+  private async ensureServingGraph(): Promise<void> {
+    const { topo, keyspace, shard } = this.opts;
+    const cell = this.alias.cell;
+    const srv = await topo.getSrvKeyspace(cell, keyspace).catch((err: unknown) => {
+      if (err instanceof TopoError && err.code === 'NoNode') return undefined;
+      throw err;
+    });
+    const listed = srv?.partitions.some((p) => p.shard_references.some((r) => r.name === shard)) ?? false;
+    if (!srv || (!listed && (await topo.getShard(keyspace, shard)).shard.is_primary_serving)) {
+      await topo.rebuildKeyspaceGraph(keyspace, [cell]);
+    }
   }
 
   /** Points this (non-primary) tablet's replication at another tablet's mysqld, replacing any channel. */
