@@ -180,6 +180,22 @@ describe('VStream journals on real tablets', () => {
     expect(shape(after.at(-1)!)).toBe('[BEGIN FIELD ROW VGTID COMMIT]');
   });
 
+  it('migrates again on a later journal with the same id (a reshard back and forth with the same target streams)', async () => {
+    const reader = open([{ keyspace: 'customer', shard: '0', gtid: 'current' }], { rules: RULES });
+    await reader.take(1);
+    const jid = journalId();
+    await writeJournal(c, '0', { id: jid, shard_gtids: [target(c, '-80'), target(c, '80-')], participants: [{ keyspace: 'customer', shard: '0' }] });
+    const participants = [{ keyspace: 'customer', shard: '-80' }, { keyspace: 'customer', shard: '80-' }];
+    const back = { id: jid, shard_gtids: [target(c, '0')], participants };
+    await writeJournal(c, '-80', back);
+    await writeJournal(c, '80-', back);
+    const again = id();
+    await insert(c, '0', again);
+    const responses = await untilRow(reader, String(again));
+    expect(shardsOf(lastVGtid(responses)!)).toEqual(['0']);
+    expect(sourceOf(responses.at(-1)!)).toBe('customer/0');
+  });
+
   it('NoMatch: a TABLES journal and a SHARDS journal of other shards are ignored; their transactions stay [BEGIN VGTID COMMIT]', async () => {
     const reader = open([{ keyspace: 'customer', shard: '0', gtid: 'current' }], { rules: RULES });
     await reader.take(1);

@@ -51,7 +51,7 @@ export class VStream implements ShardStreamHost {
   private readonly queue = new ResponseQueue();
   private readonly stop = new AbortController();
   private readonly copyCompletedShards = new Set<string>();
-  /** SHARDS journals seen by a participant, by journal id. */
+  /** SHARDS journals some but not all participants have reached, by journal id. */
   private readonly journals = new Map<string, JournalEvent>();
   private running = 0;
   private failure: Error | undefined;
@@ -149,6 +149,8 @@ export class VStream implements ShardStreamHost {
     }
     if (!je.participants.has(sgtid)) return undefined;
     if (je.join(sgtid)) {
+      // Forgotten once done: a later reshard may reuse the id (it hashes the target streams).
+      this.journals.delete(journal.id);
       if (!this.flags.stop_on_reshard) {
         for (const added of this.vgtid.migrate(je.participants, journal.shard_gtids)) this.startShardStream(added);
       }
