@@ -13,10 +13,11 @@ const benchmarks = {
   mysqld: async (opts) => (await import('./mysqld-bench.mjs')).benchMysqld(opts),
   executor: async (opts) => (await import('./executor-bench.mjs')).benchExecutor(opts),
   'mysql-server': async (opts) => (await import('./mysql-server-bench.mjs')).benchMysqlServer(opts),
+  reshard: async () => (await import('./reshard-bench.mjs')).benchReshard(),
 };
 
 /**
- * Runs component benchmark `name` (mysqld, executor or mysql-server) in a child process and
+ * Runs component benchmark `name` (mysqld, executor, mysql-server or reshard) in a child process and
  * resolves with its figures; rejects with the child's error, or if it exits without answering.
  * @param {string} name
  * @param {object} opts the benchmark's options

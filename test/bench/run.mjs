@@ -61,6 +61,8 @@ async function main() {
     figures.push(...(await runComponent('executor', time)));
     log('components: MySQL protocol server with a trivial handler');
     figures.push(...(await runComponent('mysql-server', { ...time, ...load })));
+    log('components: Reshard (copy, SwitchTraffic under writes) and VStream cut-over pauses');
+    figures.push(...(await runComponent('reshard', {})));
   }
 
   const missed = figures.filter((f) => met(f) === false);
