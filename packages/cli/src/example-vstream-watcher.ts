@@ -65,13 +65,13 @@ export class ExampleVStreamWatcher {
   }
 
   /**
-   * Waits until nothing has arrived for `quietMs` (or `maxMs` passed, or the stream ended), then
-   * returns what arrived since the last call.
+   * Waits until nothing has arrived for `quietMs` since the call or the last arrival (or `maxMs`
+   * passed, or the stream ended), then returns what arrived since the last call.
    */
   async settle(quietMs = 250, maxMs = 5000): Promise<WatchedResponse[]> {
     const started = performance.now();
     while (!this.ended && performance.now() - started < maxMs) {
-      const quietFor = performance.now() - this.lastArrival;
+      const quietFor = performance.now() - Math.max(started, this.lastArrival);
       if (quietFor >= quietMs) break;
       await new Promise((r) => setTimeout(r, Math.max(10, quietMs - quietFor)));
     }
