@@ -1,18 +1,288 @@
 // Issue 5's acceptance, end to end: the seed document's session (stream-migration.md) on the local
-// example, with the real mysql client and a gRPC VStream client built from the .proto files.
-// The steps 202–205 and 303–306 need vtctld's MoveTables/Reshard workflows, which are being
-// written now (Vtctld.moveTablesCreate, reshardCreate, workflowSwitchTraffic, moveTablesComplete):
-// until they land these cases are todo. Journal handling itself is tested on real tablets with
-// hand-written journals in packages/vtgate/test/vstream-journal.test.ts.
-import { describe, it } from 'vitest';
+// example. The cluster runs in this process on free ports; the steps run through vtctld's
+// operations exactly as the scripts call them, SQL goes through the real mysql client, and the
+// VStream clients are gRPC clients built from the .proto files. Three clients attach to
+// customer/0 after 205 — default flags, stop_on_reshard, include_reshard_journal_events — and
+// watch 301–306.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodePosition } from '@vtsim/binlog';
+import { Cluster, repoRoot } from '@vtsim/cli';
+import { Code, TabletType, decodeRowBytes } from '@vtsim/proto';
+import { parseJournal } from '@vtsim/vttablet';
+import { VtgateClient, type DecodedMessage } from '@vtsim/vtgate';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeMysqlCli, runMysql } from '../harness/mysql-cli.js';
 
-describe('the seed document: a VStream on customer/0 across the reshard to -80, 80-', () => {
-  it.todo('copy phase after 205 exactly as in the document (needs the MoveTables workflow for 202–205)');
-  it.todo('301–304: [VGTID DDL alter customer], [VGTID OTHER] (the corder alter); switching reads changes nothing (needs Reshard)');
-  it.todo('305: [BEGIN VGTID COMMIT] on 0, then VGTIDs naming exactly -80 and 80- at the journal positions, never 0 again (needs SwitchTraffic)');
-  it.todo('insert of 6 and 7 through 15306: one [BEGIN FIELD ROW VGTID COMMIT] from 80-, flags 53251, two row changes (needs SwitchTraffic)');
-  it.todo('GTID sets only grow per shard across the whole stream (needs the workflows)');
-  it.todo('stop_on_reshard: one [BEGIN JOURNAL VGTID COMMIT] from 0, then a normal end (needs SwitchTraffic)');
-  it.todo('include_reshard_journal_events: the journal response, then streaming goes on (needs SwitchTraffic)');
-  it.todo('resume with a pre-cutover VGTID after 305, and FAILED_PRECONDITION after 306 (needs Reshard complete)');
+const file = (name: string) => readFileSync(join(repoRoot, 'scripts', name), 'utf8');
+const statements = (text: string) => text.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s !== '');
+const types = (r: DecodedMessage) => (r.events as DecodedMessage[]).map((e) => e.type as string);
+const shape = (r: DecodedMessage) => `[${types(r).join(' ')}]`;
+const source = (r: DecodedMessage) => (r.events as DecodedMessage[]).find((e) => e.shard)?.shard as string | undefined;
+const vgtidOf = (r: DecodedMessage) => (r.events as DecodedMessage[]).filter((e) => e.type === 'VGTID').at(-1)?.vgtid as DecodedMessage | undefined;
+const shardsOf = (v: DecodedMessage) => (v.shard_gtids as DecodedMessage[]).map((s) => s.shard as string);
+const gtidOf = (v: DecodedMessage, shard: string) => (v.shard_gtids as DecodedMessage[]).find((s) => s.shard === shard)?.gtid as string | undefined;
+const rowText = (row: { lengths: string[]; values: Buffer }) => decodeRowBytes(row).map((b) => b?.toString('utf8') ?? null);
+/** The highest GTID number of a position with a single server UUID (`MySQL56/<uuid>:1-45` → 45). */
+const seqOf = (pos: string) => Number(/:(?:\d+-)?(\d+)$/.exec(pos)![1]);
+
+/** A gRPC VStream client that collects responses in the background. */
+class Client {
+  readonly responses: DecodedMessage[] = [];
+  error: (Error & { code?: number }) | undefined;
+  ended = false;
+  private taken = 0;
+  private readonly abort = new AbortController();
+  private readonly reading: Promise<void>;
+
+  constructor(client: VtgateClient, flags: object) {
+    const request = {
+      tablet_type: 'PRIMARY',
+      vgtid: { shard_gtids: [{ keyspace: 'customer', shard: '0', gtid: '' }] },
+      filter: { rules: [{ match: 'customer', filter: 'select * from customer' }] },
+      flags,
+    };
+    this.reading = (async () => {
+      try {
+        for await (const r of client.vstream(request, this.abort.signal)) this.responses.push(r);
+      } catch (err) {
+        this.error = err as Error;
+      } finally {
+        this.ended = true;
+      }
+    })();
+  }
+
+  /** Waits until nothing has arrived for `quietMs`, then returns the responses not taken yet. */
+  async settle(quietMs = 300, maxMs = 10_000): Promise<DecodedMessage[]> {
+    const deadline = Date.now() + maxMs;
+    let seen = -1;
+    while (seen !== this.responses.length && Date.now() < deadline) {
+      seen = this.responses.length;
+      await new Promise((r) => setTimeout(r, quietMs));
+    }
+    return this.responses.slice(this.taken, (this.taken = this.responses.length));
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.reading;
+  }
+}
+
+describeMysqlCli('the seed document: VStreams on customer/0 across the reshard to -80, 80-', () => {
+  let cluster: Cluster;
+  let grpc: VtgateClient;
+  let port: number;
+  let plain: Client;
+  let stopping: Client;
+  let journaled: Client;
+  const mysql = async (sql: string, database?: string) => {
+    const run = await runMysql(port, database ? [database] : [], sql);
+    if (run.code !== 0) throw new Error(`mysql failed: ${run.stderr}`);
+    return run.stdout;
+  };
+  const waitRunning = async (keyspace: string, workflow: string) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { workflows } = await cluster.vtctld.getWorkflows({ keyspace, workflow });
+      const streams = workflows.flatMap((w) => Object.values(w.shard_streams).flatMap((s) => s.streams));
+      if (streams.length > 0 && streams.every((s) => s.state === 'Running' && s.copy_states.length === 0)) return;
+      if (Date.now() > deadline) throw new Error(`${workflow} is not running: ${JSON.stringify(streams.map((s) => [s.state, s.message]))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const switchTraffic = (keyspace: string, workflow: string, tablet_types: TabletType[]) =>
+    cluster.vtctld.workflowSwitchTraffic({ keyspace, workflow, tablet_types, enable_reverse_replication: true });
+  const tablets = async (keyspace: string, shard: string, uids: number[]) => {
+    for (const uid of uids) await cluster.addTablet({ keyspace, shard, uid });
+  };
+  const journal = async () => {
+    const r = await cluster.tablet(200)!.executeFetchAsDba('select val from resharding_journal', '_vt');
+    return parseJournal(Buffer.from(r.rows[0]![0] as Uint8Array).toString('utf8'));
+  };
+
+  beforeAll(async () => {
+    cluster = await Cluster.start({ seed: 'stream-migration', mysqlPort: 0, grpcPort: 0 });
+    // 101
+    await cluster.vtctld.createKeyspace({ name: 'commerce', durability_policy: 'semi_sync' });
+    await tablets('commerce', '0', [100, 101, 102]);
+    await cluster.vtctld.applySchema({ keyspace: 'commerce', sql: statements(file('create_commerce_schema.sql')) });
+    await cluster.vtctld.applyVSchema({ keyspace: 'commerce', v_schema: JSON.parse(file('vschema_commerce_initial.json')) });
+    const vtgate = await cluster.startVtgate();
+    port = vtgate.mysqlAddress!.port;
+    grpc = VtgateClient.connect(`${vtgate.grpcAddress!.host}:${vtgate.grpcAddress!.port}`);
+    await mysql(file('insert_commerce_data.sql'));
+    // 201–205
+    await tablets('customer', '0', [200, 201, 202]);
+    await cluster.vtctld.moveTablesCreate({ workflow: 'commerce2customer', source_keyspace: 'commerce', target_keyspace: 'customer', include_tables: ['customer', 'corder'] });
+    await waitRunning('customer', 'commerce2customer');
+    await switchTraffic('customer', 'commerce2customer', [TabletType.RDONLY, TabletType.REPLICA]);
+    await switchTraffic('customer', 'commerce2customer', [TabletType.PRIMARY]);
+    await cluster.vtctld.moveTablesComplete({ workflow: 'commerce2customer', target_keyspace: 'customer' });
+    plain = new Client(grpc, {});
+    stopping = new Client(grpc, { stop_on_reshard: true });
+    journaled = new Client(grpc, { include_reshard_journal_events: true });
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of [plain, stopping, journaled]) await c?.close();
+    grpc?.close();
+    await cluster?.close();
+  });
+
+  it('copies customer/0 exactly as the document shows', async () => {
+    for (const c of [plain, stopping, journaled]) {
+      const copy = await c.settle();
+      expect(copy.map(shape)).toEqual(['[BEGIN FIELD]', '[VGTID]', '[ROW ROW ROW ROW ROW VGTID COMMIT]', '[BEGIN VGTID COMMIT]', '[COPY_COMPLETED COPY_COMPLETED]']);
+      const field = copy[0]!.events[1].field_event;
+      expect(field.table_name).toBe('customer.customer');
+      expect(field.fields.map((f: DecodedMessage) => [f.name, f.type, f.flags])).toEqual([['customer_id', 'INT64', 49667], ['email', 'VARBINARY', 128]]);
+      const rows = (copy[2]!.events as DecodedMessage[]).filter((e) => e.type === 'ROW').map((e) => rowText(e.row_event.row_changes[0].after));
+      expect(rows).toEqual([['1', 'alice@domain.com'], ['2', 'bob@domain.com'], ['3', 'charlie@domain.com'], ['4', 'dan@domain.com'], ['5', 'eve@domain.com']]);
+      const snapshot = vgtidOf(copy[1]!)!;
+      expect(shardsOf(snapshot)).toEqual(['0']);
+      expect(gtidOf(snapshot, '0')).toMatch(/^MySQL56\/[0-9a-f-]{36}:1-\d+$/);
+      const lastpk = copy[2]!.events[5].vgtid.shard_gtids[0].table_p_ks[0];
+      expect(lastpk.table_name).toBe('customer');
+      expect(rowText(lastpk.lastpk.rows[0])).toEqual(['5']);
+      expect(gtidOf(vgtidOf(copy[3]!)!, '0')).toBe(gtidOf(snapshot, '0'));
+      expect(copy[3]!.events[1].vgtid.shard_gtids[0].table_p_ks).toEqual([]);
+    }
+  });
+
+  it('301–304: [VGTID DDL] for the customer alter, [VGTID OTHER] for the corder alter, then nothing while reads switch', async () => {
+    const before = gtidOf(vgtidOf(plain.responses.at(-2)!)!, '0')!;
+    // 301
+    await cluster.vtctld.applySchema({ keyspace: 'commerce', sql: statements(file('create_commerce_seq.sql')) });
+    await cluster.vtctld.applyVSchema({ keyspace: 'commerce', v_schema: JSON.parse(file('vschema_commerce_seq.json')) });
+    await cluster.vtctld.applyVSchema({ keyspace: 'customer', v_schema: JSON.parse(file('vschema_customer_sharded.json')) });
+    await cluster.vtctld.applySchema({ keyspace: 'customer', sql: statements(file('create_customer_sharded.sql')) });
+    // 302
+    await tablets('customer', '-80', [300, 301, 302]);
+    await tablets('customer', '80-', [400, 401, 402]);
+    // 303
+    await cluster.vtctld.reshardCreate({ workflow: 'cust2cust', keyspace: 'customer', source_shards: ['0'], target_shards: ['-80', '80-'] });
+    await waitRunning('customer', 'cust2cust');
+    // 304
+    await switchTraffic('customer', 'cust2cust', [TabletType.RDONLY, TabletType.REPLICA]);
+    for (const c of [plain, stopping, journaled]) {
+      const ddl = await c.settle();
+      expect(ddl.map(shape)).toEqual(['[VGTID DDL]', '[VGTID OTHER]']);
+      expect(ddl[0]!.events[1].statement).toBe('alter table customer change customer_id customer_id bigint not null');
+      expect(seqOf(gtidOf(vgtidOf(ddl[0]!)!, '0')!)).toBe(seqOf(before) + 1);
+      expect(seqOf(gtidOf(vgtidOf(ddl[1]!)!, '0')!)).toBe(seqOf(before) + 2);
+    }
+  });
+
+  it('305: the plain client moves from 0 to -80 and 80- at the journal positions; the flagged ones see the journal', async () => {
+    await switchTraffic('customer', 'cust2cust', [TabletType.PRIMARY]);
+    const j = await journal();
+    const journalPos = Object.fromEntries(j.shard_gtids.map((s) => [s.shard, s.gtid]));
+    expect(Object.keys(journalPos).sort()).toEqual(['-80', '80-']);
+
+    const moved = await plain.settle();
+    const firstNew = moved.findIndex((r) => source(r) !== '0');
+    expect(firstNew).toBeGreaterThanOrEqual(0);
+    for (const r of moved.slice(0, firstNew)) {
+      expect(shape(r)).toBe('[BEGIN VGTID COMMIT]');
+      expect(shardsOf(vgtidOf(r)!)).toEqual(['0']);
+    }
+    const after = moved.slice(firstNew);
+    for (const r of after) {
+      expect(['-80', '80-']).toContain(source(r));
+      expect(shardsOf(vgtidOf(r)!).sort()).toEqual(['-80', '80-']);
+      expect(types(r)).not.toContain('ROW');
+      expect(types(r)).not.toContain('JOURNAL');
+    }
+    const first = vgtidOf(after[0]!)!;
+    expect(shardsOf(first)).toEqual(j.shard_gtids.map((s) => s.shard));
+    const silent = source(after[0]!) === '-80' ? '80-' : '-80';
+    expect(gtidOf(first, silent)).toBe(journalPos[silent]);
+    const own = source(after[0]!)!;
+    expect(decodePosition(gtidOf(first, own)!).gtidSet.contains(decodePosition(journalPos[own]!).gtidSet)).toBe(true);
+
+    const stopped = await stopping.settle(600);
+    expect(stopped.map(shape).at(-1)).toBe('[BEGIN JOURNAL VGTID COMMIT]');
+    expect(stopped.filter((r) => types(r).includes('JOURNAL'))).toHaveLength(1);
+    const stopJournal = stopped.at(-1)!;
+    expect(source(stopJournal)).toBe('0');
+    expect(shardsOf(stopJournal.events[2].vgtid)).toEqual(['0']);
+    expect(stopJournal.events[1].journal.id).toBe(j.id);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(stopping.ended).toBe(true);
+    expect(stopping.error).toBeUndefined();
+
+    const withJournal = await journaled.settle();
+    const jIndex = withJournal.findIndex((r) => types(r).includes('JOURNAL'));
+    expect(shape(withJournal[jIndex]!)).toBe('[BEGIN JOURNAL VGTID COMMIT]');
+    expect(withJournal.slice(jIndex + 1).length).toBeGreaterThan(0);
+    for (const r of withJournal.slice(jIndex + 1)) expect(shardsOf(vgtidOf(r)!).sort()).toEqual(['-80', '80-']);
+    expect(journaled.ended).toBe(false);
+  });
+
+  it('an insert of 6 and 7 through 15306 arrives once, from 80-, with a fresh FIELD (flags 53251) and two row changes', async () => {
+    const previous = vgtidOf(plain.responses.at(-1)!)!;
+    await mysql("insert into customer(customer_id, email) values(6,'rohit@planetscale.com'), (7,'mlord@planetscale.com')", 'customer');
+    for (const c of [plain, journaled]) {
+      const [tx, ...rest] = await c.settle();
+      expect(rest).toEqual([]);
+      expect(shape(tx!)).toBe('[BEGIN FIELD ROW VGTID COMMIT]');
+      expect(source(tx!)).toBe('80-');
+      const field = tx!.events[1].field_event;
+      expect(field.fields.map((f: DecodedMessage) => [f.name, f.flags])).toEqual([['customer_id', 53251], ['email', 128]]);
+      expect(tx!.events[2].row_event.row_changes.map((ch: DecodedMessage) => rowText(ch.after).join(''))).toEqual(['6rohit@planetscale.com', '7mlord@planetscale.com']);
+      if (c === plain) {
+        const now = vgtidOf(tx!)!;
+        expect(gtidOf(now, '-80')).toBe(gtidOf(previous, '-80'));
+        expect(gtidOf(now, '80-')).not.toBe(gtidOf(previous, '80-'));
+      }
+    }
+  });
+
+  it('GTID sets only grow, per shard, across each whole stream', () => {
+    for (const c of [plain, stopping, journaled]) {
+      const last = new Map<string, string>();
+      for (const r of c.responses) {
+        for (const e of r.events as DecodedMessage[]) {
+          if (e.type !== 'VGTID') continue;
+          for (const s of e.vgtid.shard_gtids as DecodedMessage[]) {
+            const prev = last.get(s.shard);
+            if (prev) expect(decodePosition(s.gtid).gtidSet.contains(decodePosition(prev).gtidSet), `${s.shard}: ${s.gtid} after ${prev}`).toBe(true);
+            last.set(s.shard, s.gtid);
+          }
+        }
+      }
+      expect(last.size).toBeGreaterThan(0);
+    }
+  });
+
+  it('resumes a pre-cutover VGTID on the old shard into the new ones, and fails with FAILED_PRECONDITION once 306 deleted it', async () => {
+    const saved = vgtidOf(plain.responses.find((r) => shape(r) === '[VGTID OTHER]')!)!;
+    const request = { tablet_type: 'PRIMARY', vgtid: saved, filter: { rules: [{ match: 'customer', filter: 'select * from customer' }] } };
+    const got: DecodedMessage[] = [];
+    const abort = new AbortController();
+    const reading = (async () => {
+      for await (const r of grpc.vstream(request, abort.signal)) got.push(r);
+    })().catch(() => undefined);
+    const deadline = Date.now() + 10_000;
+    while (!got.some((r) => types(r).includes('ROW')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    await reading;
+    const rows = got.filter((r) => types(r).includes('ROW'));
+    expect(rows).toHaveLength(1);
+    expect(source(rows[0]!)).toBe('80-');
+    expect(got.some((r) => source(r) === '0')).toBe(true);
+
+    // 306
+    await cluster.vtctld.moveTablesComplete({ workflow: 'cust2cust', target_keyspace: 'customer' });
+    for (const uid of [200, 201, 202]) await cluster.removeTablet(uid);
+    let error: (Error & { code?: number }) | undefined;
+    try {
+      for await (const _ of grpc.vstream(request)) break;
+    } catch (err) {
+      error = err as Error & { code?: number };
+    }
+    expect(error?.code).toBe(Code.FAILED_PRECONDITION);
+    expect(error?.message).toContain('shard provided in VGTID, 0, not found in the customer keyspace');
+  });
 });
