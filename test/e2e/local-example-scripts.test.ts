@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '@vtsim/cli';
-import { SELECT_COMMERCE_OUTPUT } from '../harness/local-example-output.js';
+import { SELECT_COMMERCE_OUTPUT, selectCustomerOutput } from '../harness/local-example-output.js';
 import { mysqlCliInstalled } from '../harness/mysql-cli.js';
 import { ensureCliBuilt, runProcess, runVtsim, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
@@ -181,23 +181,7 @@ stop_process ghost ${join(vtdataroot, 'ghost.pid')}`);
     for (const port of contractPorts) expect(await listening(port)).toBe(false);
   }, 120_000);
 
-  it('101 from another directory, the example data through the mysql alias, 201, then 401', async (ctx) => {
-    // 101 and 201 need vtctld's gRPC service in the cluster process and these vtctldclient
-    // commands (wait_for_healthy_shard ends with `Workflow --keyspace K list`): until they exist
-    // this test skips, saying which are missing.
-    await script('lib/topo-up.sh');
-    await script('lib/vttablet-up.sh', { KEYSPACE: 'probe', TABLET_UID: '900' });
-    const probes: [string, string][] = [
-      ['GetCellInfoNames', 'vtctldclient GetCellInfoNames'],
-      ['CreateKeyspace, GetKeyspace', 'vtctldclient CreateKeyspace commerce && vtctldclient GetKeyspace commerce'],
-      ['GetTablets, GetShard', 'vtctldclient GetTablets --keyspace probe --shard 0 && vtctldclient GetShard probe/0'],
-      ['Workflow list', 'vtctldclient Workflow --keyspace probe list'],
-    ];
-    const missing = [];
-    for (const [name, probe] of probes) if ((await withEnv(probe)).code !== 0) missing.push(name);
-    expect((await script('lib/topo-down.sh')).code).toBe(0);
-    if (missing.length > 0) ctx.skip(`vtctldclient against the cluster process lacks: ${missing.join(', ')}`);
-
+  it('101 from another directory, the example data through the mysql alias, 201, then 401', async () => {
     const initial = await script('101_initial_cluster.sh');
     expect(initial.stderr).toBe('');
     expect(initial.code).toBe(0);
@@ -248,12 +232,57 @@ stop_process ghost ${join(vtdataroot, 'ghost.pid')}`);
     for (const port of contractPorts) expect(await listening(port)).toBe(false);
   }, 180_000);
 
-  // The workflow steps: their vtctldclient commands (MoveTables, Reshard, Workflow, VDiff) come
-  // with issue 4's workflow work; enable these when `vtsim vtctldclient MoveTables|Reshard` exist.
-  it.todo('202 creates commerce2customer and waits for its copy phase ("... is now running. Copy phase completed at ...")');
-  it.todo('203 and 204 switch reads then writes; select_customer0_data.sql shows all five customers and orders');
-  it.todo('205 completes MoveTables: the commerce select fails with ERROR 1146, the routing rules are gone');
-  it.todo('301 and 302 add the sequences, the sharded VSchema and healthy shards -80 and 80-');
-  it.todo('303 to 305 reshard customer: -80 holds customers 1, 2, 3, 5 and 80- holds 4, with their orders');
-  it.todo('306 completes the reshard (customer/0 deleted) and stops tablets 200-202; 401 then stops the rest');
+  // Vitess's own local-example check (local-example.md §11), the NEWEST sequence: every step as a
+  // process, the selects through the real mysql client (or vtsim's own without one).
+  it('101 → 401: MoveTables, then Reshard, with the documented selects and errors at each step', async () => {
+    const unbuffered = mysqlCliInstalled ? '--unbuffered ' : '';
+    const run = async (name: string) => {
+      const r = await script(name);
+      expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 0, stderr: '' });
+      return r;
+    };
+    const select = (file: string) => withEnv(`mysql ${unbuffered}--table < ${join(scriptsDir, file)}`);
+
+    await run('101_initial_cluster.sh');
+    expect((await withEnv(`mysql < ${join(scriptsDir, 'insert_commerce_data.sql')}`)).code).toBe(0);
+    expect(await select('select_commerce_data.sql')).toEqual({ code: 0, stdout: SELECT_COMMERCE_OUTPUT, stderr: '' });
+    await run('201_customer_tablets.sh');
+
+    const moved = await run('202_move_tables.sh');
+    expect(moved.stdout).toContain('The following vreplication streams exist for workflow customer.commerce2customer:');
+    expect(moved.stdout).toMatch(/The commerce2customer workflow in the customer keyspace is now running\. Copy phase completed at /);
+    const rules = JSON.parse((await withEnv('vtctldclient GetRoutingRules')).stdout) as { rules: { from_table: string; to_tables: string[] }[] };
+    expect(rules.rules).toHaveLength(16);
+    expect(rules.rules).toContainEqual({ from_table: 'customer', to_tables: ['commerce.customer'] });
+
+    await run('203_switch_reads.sh');
+    const writes = await run('204_switch_writes.sh');
+    expect(writes.stdout).toContain('SwitchTraffic was successful for workflow customer.commerce2customer');
+    expect(writes.stdout).toContain('Current State: All Reads Switched. Writes Switched');
+    expect(await select('select_customer0_data.sql')).toEqual({ code: 0, stdout: selectCustomerOutput('0', [1, 2, 3, 4, 5]), stderr: '' });
+
+    const cleaned = await run('205_clean_commerce.sh');
+    expect(cleaned.stdout).toContain('Successfully completed the commerce2customer workflow in the customer keyspace');
+    const gone = await select('select_commerce_data.sql');
+    expect(gone.code).toBe(1);
+    expect(gone.stdout).toBe('Using commerce\nCustomer\n');
+    expect(gone.stderr).toMatch(/ERROR 1146 \(42S02\) at line 4: .*Table 'vt_commerce\.customer' doesn't exist/);
+    expect(JSON.parse((await withEnv('vtctldclient GetRoutingRules')).stdout)).toEqual({ rules: [] });
+
+    await run('301_customer_sharded.sh');
+    await run('302_new_shards.sh');
+    await run('303_reshard.sh');
+    await run('304_switch_reads.sh');
+    const switched = await run('305_switch_writes.sh');
+    expect(switched.stdout).toContain('SwitchTraffic was successful for workflow customer.cust2cust');
+    expect(await select('select_customer-80_data.sql')).toEqual({ code: 0, stdout: selectCustomerOutput('-80', [1, 2, 3, 5]), stderr: '' });
+    expect(await select('select_customer80-_data.sql')).toEqual({ code: 0, stdout: selectCustomerOutput('80-', [4]), stderr: '' });
+
+    await run('306_down_shard_0.sh');
+    const shards = await withEnv('vtctldclient FindAllShardsInKeyspace customer');
+    expect(Object.keys((JSON.parse(shards.stdout) as { shards: object }).shards).sort()).toEqual(['-80', '80-']);
+    const teardown = await run('401_teardown.sh');
+    expect(lines(teardown).at(-1)).toBe('All good! It looks like every process has shut down');
+    for (const port of contractPorts) expect(await listening(port)).toBe(false);
+  }, 300_000);
 });
