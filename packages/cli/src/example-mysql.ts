@@ -20,7 +20,7 @@ export class ExampleMysql {
 
   /** Which client this is, for the narration. */
   get name(): string {
-    return this.real ? 'the real mysql client' : "vtsim's own mysql client (no mysql installed)";
+    return this.real ? 'the real mysql client' : "vtsim's own mysql client, as no mysql is installed";
   }
 
   /**

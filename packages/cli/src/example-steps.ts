@@ -93,7 +93,7 @@ export const initialSteps: readonly ExampleStep[] = [
     explain: 'Five customers, two products and five orders, written through vtgate.',
     async run(ctx) {
       await mysql(ctx).run(exampleFile(ctx, 'insert_commerce_data.sql'));
-      ctx.log(`  (${mysql(ctx).name})`);
+      ctx.log(`  (through ${mysql(ctx).name})`);
     },
   },
   {
