@@ -261,6 +261,21 @@ async function runUnderLoad(disconnects: Random | undefined): Promise<void> {
         return streams.length > 0 && streams.every((st) => st.state === 'Running' && st.copy_states.length === 0);
       }, `${workflow} to finish copying`);
       await meanwhile();
+      // VDiff, as the local example runs it before switching: no table differs between the old
+      // shards and the new ones, while the writers go on.
+      await vtctld.vDiffCreate({ workflow, target_keyspace: KEYSPACE, wait: true });
+      const diff = await vtctld.vDiffShow({ workflow, target_keyspace: KEYSPACE, arg: 'last' });
+      expect(Object.keys(diff.tablet_responses).sort()).toEqual(to.slice().sort());
+      for (const [shard, answer] of Object.entries(diff.tablet_responses)) {
+        const out = answer.output!;
+        expect(out.rows.length, `${workflow} ${shard}: one VDiff row per table`).toBeGreaterThan(0);
+        const mismatch = out.fields.findIndex((f) => f.name === 'has_mismatch');
+        const state = out.fields.findIndex((f) => f.name === 'vdiff_state');
+        for (const row of out.rows) {
+          const cells = decodeRowBytes(row).map((b) => b?.toString('utf8'));
+          expect({ workflow, shard, state: cells[state], mismatch: cells[mismatch] }).toEqual({ workflow, shard, state: 'completed', mismatch: '0' });
+        }
+      }
       await vtctld.workflowSwitchTraffic({ keyspace: KEYSPACE, workflow, tablet_types: [TabletType.RDONLY, TabletType.REPLICA], enable_reverse_replication: true });
       await meanwhile();
       await vtctld.workflowSwitchTraffic({ keyspace: KEYSPACE, workflow, tablet_types: [TabletType.PRIMARY], enable_reverse_replication: true });
