@@ -13,7 +13,7 @@ import {
   textMessage,
   textString,
   type TextField,
-} from './prototext.js';
+} from '../prototext.js';
 
 /** binlogdata.OnDDLAction: what a stream does with a DDL from its source. */
 export enum OnDDLAction {

@@ -4,7 +4,7 @@
  * `fields:{name:"customer_id" type:INT64} rows:{lengths:1 values:"5"}`.
  */
 import { Code, Type, VtError, type Field, type QueryResultWire, type RowWire } from '@vtsim/proto';
-import { parsePrototext, quoteBytes, quoteString, textBytes, textEnum, textInteger, textMessage, textString, type TextField } from './prototext.js';
+import { parsePrototext, quoteBytes, quoteString, textBytes, textEnum, textInteger, textMessage, textString, type TextField } from '../prototext.js';
 
 const WHAT = 'query.QueryResult';
 const TYPE_NAMES: Readonly<Record<string, number>> = Object.fromEntries(

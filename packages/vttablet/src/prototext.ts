@@ -1,6 +1,7 @@
 /**
  * A small reader and writer for protobuf's text format ("prototext"), enough for the messages
- * VReplication stores as text in its sidecar tables (BinlogSource, the copy state's last PKs).
+ * VReplication stores as text in its sidecar tables (BinlogSource, the copy state's last PKs) and the
+ * resharding journal the vstreamer reads back.
  * The reader turns text into a generic tree of named values; typed decoders walk that tree.
  */
 import { Code, VtError } from '@vtsim/proto';
@@ -50,6 +51,14 @@ export function textInteger(field: TextField, what: string): number {
   if (field.value.kind !== 'token' || !/^-?(0x[0-9a-fA-F]+|\d+)$/.test(field.value.text)) throw badValue(field, what, 'an integer');
   const t = field.value.text;
   return t.startsWith('-') ? -Number(t.slice(1)) : Number(t);
+}
+
+/** Returns an int64 value (decimal or hex) exactly, as canonical decimal text; throws VtError INVALID_ARGUMENT otherwise. */
+export function textInt64(field: TextField, what: string): string {
+  const m = field.value.kind === 'token' ? /^(-?)(0x[0-9a-fA-F]+|\d+)$/.exec(field.value.text) : null;
+  if (!m) throw badValue(field, what, 'an integer');
+  const n = BigInt(m[2]!);
+  return (m[1] ? -n : n).toString();
 }
 
 /** Returns a bool value (`true`/`false`/`t`/`f`/`1`/`0`); throws VtError INVALID_ARGUMENT otherwise. */
@@ -105,7 +114,7 @@ export function quoteBytes(b: Uint8Array): string {
 }
 
 function badValue(field: TextField, what: string, expected: string): VtError {
-  return new VtError(Code.INVALID_ARGUMENT, `${what}: field ${field.name} needs ${expected}`);
+  return new VtError(Code.INVALID_ARGUMENT, `${what}: field ${field.name}: expected ${expected}`);
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
