@@ -1,7 +1,8 @@
 /**
  * A small in-process cluster for vtctld's tests: a memory topology with cell zone1, tablets
  * started the local example's way (uid ending 0/1 → REPLICA, else RDONLY; the first replica of a
- * shard becomes primary) and a Vtctld wired to them, as the cluster process wires them.
+ * shard becomes primary) whose VReplication streams reach their sources through a dialer, and a
+ * Vtctld wired to them, as the cluster process wires them.
  */
 import { ManualClock, SeededRandom, randomUuid } from '@vtsim/binlog';
 import { TabletType, tabletAliasString, type TabletAlias, type Target } from '@vtsim/proto';
@@ -16,7 +17,7 @@ export class MiniCluster {
   readonly clock = new ManualClock(1_700_000_000_000);
   readonly vtctld: Vtctld;
 
-  private constructor(readonly topo: TopoServer) {
+  constructor(readonly topo: TopoServer) {
     const dial = (alias: TabletAlias) => this.tablets.get(tabletAliasString(alias));
     this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock: this.clock });
   }
@@ -40,6 +41,7 @@ export class MiniCluster {
         clock: this.clock,
         random: new SeededRandom(`t${uid}`),
         serverUuid: randomUuid(new SeededRandom(`uuid${uid}`)),
+        dialer: (a: TabletAlias) => this.tablets.get(tabletAliasString(a)),
       });
       this.tablets.set(tabletAliasString(alias), t);
       out.push(t);

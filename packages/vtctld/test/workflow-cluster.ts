@@ -1,13 +1,10 @@
 /**
- * The cluster of the workflow tests: a memory topology (cell zone1), tablets started the local
- * example's way whose VReplication streams reach their sources through a dialer, and a Vtctld
- * wired to them, with the local example's schema, data and VSchemas at hand.
+ * The cluster of the workflow tests: a MiniCluster with the local example's schema, data and
+ * VSchemas at hand.
  */
-import { ManualClock, SeededRandom, randomUuid } from '@vtsim/binlog';
-import { TabletType, parseKeyspaceVSchema, tabletAliasString, valueToText, type TabletAlias } from '@vtsim/proto';
+import { parseKeyspaceVSchema, valueToText } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
-import { LocalMysqlNetwork, Tablet } from '@vtsim/vttablet';
-import { Vtctld } from '../src/index.js';
+import { MiniCluster } from './mini-cluster.js';
 
 /** The local example's commerce schema. */
 export const COMMERCE_SCHEMA = [
@@ -42,54 +39,14 @@ export const CUSTOMER_SHARDED_VSCHEMA = parseKeyspaceVSchema({
   },
 });
 
-/** Tablets, topology and vtctld of one test; close() stops everything. */
-export class WorkflowCluster {
-  readonly network = new LocalMysqlNetwork();
-  readonly tablets = new Map<string, Tablet>();
-  readonly clock = new ManualClock(1_700_000_000_000);
-  readonly vtctld: Vtctld;
-
-  private constructor(readonly topo: TopoServer) {
-    const dial = (alias: TabletAlias) => this.tablets.get(tabletAliasString(alias));
-    this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock: this.clock });
-  }
-
-  static async start(): Promise<WorkflowCluster> {
+/** Tablets, topology and vtctld of one workflow test, with the local example at hand; close() stops everything. */
+export class WorkflowCluster extends MiniCluster {
+  static override async start(): Promise<WorkflowCluster> {
     return new WorkflowCluster(await TopoServer.newMemory('zone1'));
   }
 
-  /** Starts tablets `uids` of keyspace/shard in order (uid ending 0/1 → REPLICA, the first one primary; else RDONLY). */
-  async addTablets(keyspace: string, shard: string, uids: number[]): Promise<Tablet[]> {
-    const out: Tablet[] = [];
-    for (const uid of uids) {
-      const alias = { cell: 'zone1', uid };
-      const t = await Tablet.start({
-        alias,
-        keyspace,
-        shard,
-        type: uid % 10 <= 1 ? TabletType.REPLICA : TabletType.RDONLY,
-        topo: this.topo,
-        network: this.network,
-        clock: this.clock,
-        random: new SeededRandom(`t/${uid}`),
-        serverUuid: randomUuid(new SeededRandom(`uuid/${uid}`)),
-        dialer: (a: TabletAlias) => this.tablets.get(tabletAliasString(a)),
-      });
-      this.tablets.set(tabletAliasString(alias), t);
-      out.push(t);
-    }
-    return out;
-  }
-
-  /** The running tablet with this uid. */
-  tablet(uid: number): Tablet {
-    const t = this.tablets.get(tabletAliasString({ cell: 'zone1', uid }));
-    if (!t) throw new Error(`no tablet ${uid}`);
-    return t;
-  }
-
   /** Runs statements on a tablet's `vt_` database as the DBA. */
-  async exec(uid: number, ...sql: string[]): Promise<void> {
+  async dba(uid: number, ...sql: string[]): Promise<void> {
     for (const s of sql) await this.tablet(uid).executeFetchAsDba(s);
   }
 
@@ -105,7 +62,7 @@ export class WorkflowCluster {
    */
   async localExample(): Promise<void> {
     await this.addTablets('commerce', '0', [100, 101, 102]);
-    await this.exec(100, ...COMMERCE_SCHEMA, ...COMMERCE_DATA);
+    await this.dba(100, ...COMMERCE_SCHEMA, ...COMMERCE_DATA);
     await this.vtctld.applyVSchema({ keyspace: 'commerce', v_schema: { tables: { product: {}, customer: {}, corder: {} } } });
     await this.addTablets('customer', '0', [200, 201, 202]);
   }
@@ -128,9 +85,4 @@ export class WorkflowCluster {
     });
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.tablets.values()].map((t) => t.close()));
-    this.tablets.clear();
-    this.topo.close();
-  }
 }

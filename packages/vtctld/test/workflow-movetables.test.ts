@@ -82,7 +82,7 @@ describe('MoveTables commerce2customer (the local example, 202–205)', () => {
     expect(rules['commerce.corder@rdonly']).toBe('customer.corder');
     expect(rules['customer']).toBe('commerce.customer');
 
-    await c.exec(100, "insert into customer(email) values('frank@domain.com')");
+    await c.dba(100, "insert into customer(email) values('frank@domain.com')");
     const writes = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF, tablet_types: [TabletType.PRIMARY] });
     expect(writes.current_state).toBe('All Reads Switched. Writes Switched');
     expect(await c.rows(200, 'select email from customer where customer_id = 6')).toEqual(['frank@domain.com']);
@@ -106,7 +106,7 @@ describe('MoveTables commerce2customer (the local example, 202–205)', () => {
     expect(journal[0]).toMatch(/^id:\d+ tables:"corder" tables:"customer" local_position:"MySQL56\/[^"]+" shard_gtids:\{keyspace:"customer" shard:"0" gtid:"MySQL56\/[^"]+"\} participants:\{keyspace:"commerce" shard:"0"\}$/);
 
     // Writes on the target flow back to the source through the reverse workflow.
-    await c.exec(200, "insert into customer(customer_id, email) values(7, 'grace@domain.com')");
+    await c.dba(200, "insert into customer(customer_id, email) values(7, 'grace@domain.com')");
     await c.waitFor('the reverse stream', async () => (await c.rows(100, 'select email from customer where customer_id = 7')).length === 1);
 
     await expect(c.vtctld.workflowDelete({ keyspace: 'customer', workflow: WF })).rejects.toMatchObject({
@@ -127,7 +127,7 @@ describe('MoveTables commerce2customer (the local example, 202–205)', () => {
     await create();
     await c.waitForRunning('customer', WF);
     await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF });
-    await c.exec(200, "insert into customer(customer_id, email) values(8, 'heidi@domain.com')");
+    await c.dba(200, "insert into customer(customer_id, email) values(8, 'heidi@domain.com')");
     const back = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF, direction: 1 });
     expect(back).toMatchObject({
       summary: 'ReverseTraffic was successful for workflow customer.commerce2customer',
@@ -141,7 +141,7 @@ describe('MoveTables commerce2customer (the local example, 202–205)', () => {
     expect((await c.vtctld.getShard({ keyspace: 'commerce', shard_name: '0' })).shard.shard.tablet_controls).toEqual([]);
     expect((await c.vtctld.getShard({ keyspace: 'customer', shard_name: '0' })).shard.shard.tablet_controls[0]!.denied_tables).toEqual(['corder', 'customer']);
     // The forward workflow replicates again: a write on commerce reaches customer.
-    await c.exec(100, "insert into customer(customer_id, email) values(9, 'ivan@domain.com')");
+    await c.dba(100, "insert into customer(customer_id, email) values(9, 'ivan@domain.com')");
     await c.waitFor('the forward stream', async () => (await c.rows(200, 'select email from customer where customer_id = 9')).length === 1);
     // And can be switched forward once more.
     const again = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF });

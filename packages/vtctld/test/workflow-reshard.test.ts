@@ -27,9 +27,9 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
   beforeEach(async () => {
     c = await WorkflowCluster.start();
     await c.addTablets('customer', '0', [200, 201, 202]);
-    await c.exec(200, ...COMMERCE_SCHEMA.slice(1), ...COMMERCE_DATA.filter((s) => !s.includes('product')));
+    await c.dba(200, ...COMMERCE_SCHEMA.slice(1), ...COMMERCE_DATA.filter((s) => !s.includes('product')));
     await c.vtctld.applyVSchema({ keyspace: 'customer', v_schema: CUSTOMER_SHARDED_VSCHEMA });
-    await c.exec(200, 'alter table customer change customer_id customer_id bigint not null', 'alter table corder change order_id order_id bigint not null');
+    await c.dba(200, 'alter table customer change customer_id customer_id bigint not null', 'alter table corder change order_id order_id bigint not null');
     await c.addTablets('customer', '-80', [300, 301, 302]);
     await c.addTablets('customer', '80-', [400, 401, 402]);
   });
@@ -61,7 +61,7 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
     expect(Object.keys(wf.shard_streams)).toEqual(['-80/zone1-0000000300', '80-/zone1-0000000400']);
     expect(wf.shard_streams['-80/zone1-0000000300']!.streams[0]!.binlog_source.filter!.rules).toEqual([{ match: '/.*', filter: '-80' }]);
     // The rows keep replicating to the shard their keyspace id belongs to.
-    await c.exec(200, "insert into customer(customer_id, email) values(6, 'rohit@planetscale.com'), (7, 'mlord@planetscale.com')");
+    await c.dba(200, "insert into customer(customer_id, email) values(6, 'rohit@planetscale.com'), (7, 'mlord@planetscale.com')");
     await c.waitFor('rows 6 and 7 on 80-', async () => (await c.rows(400, 'select count(*) from customer')).join() === '3');
     expect(await c.rows(300, 'select count(*) from customer')).toEqual(['4']);
   });
@@ -130,7 +130,7 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
     for (const ss of Object.values(fwd.shard_streams)) expect(ss.streams.map((s) => s.message)).toEqual(['FROZEN']);
 
     // A write on a new shard reaches the old one through the reverse workflow.
-    await c.exec(400, "insert into customer(customer_id, email) values(6, 'rohit@planetscale.com')");
+    await c.dba(400, "insert into customer(customer_id, email) values(6, 'rohit@planetscale.com')");
     await c.waitFor('the reverse stream', async () => (await c.rows(200, 'select count(*) from customer where customer_id = 6')).join() === '1');
 
     const done = await c.vtctld.moveTablesComplete({ workflow: WF, target_keyspace: 'customer' });
@@ -146,8 +146,8 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
     await create();
     await c.waitForRunning('customer', WF);
     await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF });
-    await c.exec(300, "insert into customer(customer_id, email) values(10, 'x@domain.com')");
-    await c.exec(400, "insert into customer(customer_id, email) values(11, 'y@domain.com')");
+    await c.dba(300, "insert into customer(customer_id, email) values(10, 'x@domain.com')");
+    await c.dba(400, "insert into customer(customer_id, email) values(11, 'y@domain.com')");
     const back = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF, direction: 1 });
     expect(back).toMatchObject({ start_state: 'All Reads Switched. Writes Switched', current_state: 'Reads Not Switched. Writes Not Switched' });
     expect(await srv()).toEqual({ PRIMARY: '0', REPLICA: '0', RDONLY: '0' });
@@ -159,7 +159,7 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
       expect(journal.participants).toEqual([{ keyspace: 'customer', shard: '-80' }, { keyspace: 'customer', shard: '80-' }]);
     }
     // Forward replication runs again, and the switch can be made once more.
-    await c.exec(200, "insert into customer(customer_id, email) values(12, 'z@domain.com')");
+    await c.dba(200, "insert into customer(customer_id, email) values(12, 'z@domain.com')");
     await c.waitFor('forward stream', async () => (await c.rows(400, 'select count(*) from customer where customer_id = 12')).join() === '1');
     const again = await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: WF });
     expect(again.current_state).toBe('All Reads Switched. Writes Switched');
@@ -194,7 +194,7 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
     expect(show.tablet_responses['80-']!.vdiff_uuid).toBe(UUID);
 
     // Change a target row without going through the source: the next VDiff sees it.
-    await c.exec(400, "update customer set email = 'eve@evil.com' where customer_id = 4");
+    await c.dba(400, "update customer set email = 'eve@evil.com' where customer_id = 4");
     await c.vtctld.vDiffCreate({ workflow: WF, target_keyspace: 'customer', wait: true });
     const again = await c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: 'last' });
     expect(again.tablet_responses['80-']!.vdiff_uuid).not.toBe(UUID);
@@ -212,7 +212,7 @@ describe('Reshard beyond the local example', () => {
     c = await WorkflowCluster.start();
     await c.addTablets('customer', '-80', [300, 301, 302]);
     await c.addTablets('customer', '80-', [400, 401, 402]);
-    for (const uid of [300, 400]) await c.exec(uid, ...COMMERCE_SCHEMA.slice(1).map((s) => s.replace(' auto_increment', '')));
+    for (const uid of [300, 400]) await c.dba(uid, ...COMMERCE_SCHEMA.slice(1).map((s) => s.replace(' auto_increment', '')));
     await c.vtctld.applyVSchema({ keyspace: 'customer', v_schema: CUSTOMER_SHARDED_VSCHEMA });
   });
   afterEach(async () => {
@@ -224,7 +224,7 @@ describe('Reshard beyond the local example', () => {
     const hash = new HashVindex('hash');
     for (let id = 1; id <= n; id++) {
       const uid = hash.mapOne(BigInt(id))![0]! < 0x80 ? 300 : 400;
-      await c.exec(uid, `insert into customer(customer_id, email) values(${id}, 'c${id}@domain.com')`, `insert into corder(order_id, customer_id, sku, price) values(${id}, ${id}, 'SKU-${id}', ${id})`);
+      await c.dba(uid, `insert into customer(customer_id, email) values(${id}, 'c${id}@domain.com')`, `insert into corder(order_id, customer_id, sku, price) values(${id}, ${id}, 'SKU-${id}', ${id})`);
     }
   }
 
@@ -257,7 +257,7 @@ describe('Reshard beyond the local example', () => {
     expect(created.shard_streams['customer/-80']!.streams.map((s) => s.source_shard)).toEqual(['customer/-40', 'customer/40-80']);
     await c.waitForRunning('customer', 'merge');
     // 1009's keyspace id is 7719…: it belongs to 40-80, then to -80.
-    await c.exec(510, "insert into customer(customer_id, email) values(1009, 'late@domain.com')");
+    await c.dba(510, "insert into customer(customer_id, email) values(1009, 'late@domain.com')");
     await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'merge' });
     expect(await count([700, 800])).toBe(41);
     expect(await c.rows(700, 'select email from customer where customer_id = 1009')).toEqual(['late@domain.com']);
@@ -281,7 +281,7 @@ describe('Reshard beyond the local example', () => {
     // The streams read from -80's replicas: with their replication stopped, they cannot catch up.
     for (const uid of [301, 302]) await c.tablet(uid).stopReplication();
     // 1000's keyspace id is 1f7db68037e0ff5a: it belongs to -80, then to -40.
-    await c.exec(300, "insert into customer(customer_id, email) values(1000, 'stuck@domain.com')");
+    await c.dba(300, "insert into customer(customer_id, email) values(1000, 'stuck@domain.com')");
     await expect(
       c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'half', tablet_types: [TabletType.PRIMARY], timeout: { seconds: 0, nanos: 300_000_000 } }),
     ).rejects.toMatchObject({ code: Code.DEADLINE_EXCEEDED });
@@ -301,8 +301,8 @@ describe('Reshard beyond the local example', () => {
 
   it('MoveTables into a sharded keyspace filters each target shard by its key range', async () => {
     await c.addTablets('commerce', '0', [100, 101]);
-    await c.exec(100, ...COMMERCE_SCHEMA, ...COMMERCE_DATA);
-    for (const uid of [300, 400]) await c.exec(uid, 'drop table customer', 'drop table corder');
+    await c.dba(100, ...COMMERCE_SCHEMA, ...COMMERCE_DATA);
+    for (const uid of [300, 400]) await c.dba(uid, 'drop table customer', 'drop table corder');
     const status = await c.vtctld.moveTablesCreate({ workflow: 'c2c', source_keyspace: 'commerce', target_keyspace: 'customer', include_tables: ['customer', 'corder'] });
     expect(Object.keys(status.shard_streams)).toEqual(['customer/-80', 'customer/80-']);
     await c.waitForRunning('customer', 'c2c');
