@@ -1,8 +1,8 @@
 /**
- * Types of Vitess's `binlogdata` proto package used by VStream, with the proto's own field names
- * (snake_case; `fieldEventMode` is the proto's one camelCase field) so objects go on the wire
- * unchanged through @grpc/proto-loader with `keepCase: true`. 64-bit integers that can exceed
- * 2^53 (`current_time`, journal ids) are decimal strings.
+ * Types of Vitess's `binlogdata` proto package used by VStream, with the proto's own (snake_case)
+ * field names so objects go on the wire unchanged through @grpc/proto-loader with
+ * `keepCase: true`. 64-bit integers that can exceed 2^53 (`current_time`, journal ids) are
+ * decimal strings.
  */
 import type { Field, QueryResultWire, RowWire } from './query-wire.js';
 import type { KeyRange, TabletType } from './topodata.js';
@@ -154,7 +154,7 @@ export interface Rule {
 /** binlogdata.Filter. */
 export interface Filter {
   rules: Rule[];
-  fieldEventMode?: FieldEventMode;
+  field_event_mode?: FieldEventMode;
   workflow_type?: number;
   workflow_name?: string;
 }

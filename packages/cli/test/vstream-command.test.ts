@@ -283,7 +283,7 @@ describe('vtsim vstream', () => {
     expect(sg.table_p_ks[0]!.lastpk!.fields[0]!.type).toBe(Type.INT64);
     expect(sg.table_p_ks[0]!.lastpk!.rows[0]!.lengths).toEqual([1]);
     expect(Buffer.from(sg.table_p_ks[0]!.lastpk!.rows[0]!.values).toString()).toBe('5');
-    expect(req.filter).toMatchObject({ rules: [{ match: '/.*', filter: '-80' }], fieldEventMode: 1 });
+    expect(req.filter).toMatchObject({ rules: [{ match: '/.*', filter: '-80' }], field_event_mode: 1 });
   });
 
   it('saves the last VGTID after each response and resumes from it when no position is given', async () => {

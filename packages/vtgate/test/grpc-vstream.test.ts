@@ -197,7 +197,7 @@ describe('vtgateservice.Vitess/VStream over gRPC', () => {
           { keyspace: 'customer', shard: '80-', gtid: 'current' },
         ],
       },
-      filter: { rules: [{ match: 'customer', filter: 'select * from customer' }, { match: '/.*', filter: '-80' }], fieldEventMode: 'BEST_EFFORT', workflow_type: '4' },
+      filter: { rules: [{ match: 'customer', filter: 'select * from customer' }, { match: '/.*', filter: '-80' }], field_event_mode: 'BEST_EFFORT', workflow_type: '4' },
       flags: {
         minimize_skew: true,
         heartbeat_interval: 5,
@@ -228,7 +228,7 @@ describe('vtgateservice.Vitess/VStream over gRPC', () => {
       ['customer', 'select * from customer'],
       ['/.*', '-80'],
     ]);
-    expect(req.filter!.fieldEventMode).toBe(1);
+    expect(req.filter!.field_event_mode).toBe(1);
     expect(req.filter!.workflow_type).toBe(4);
     expect(req.flags).toEqual({
       minimize_skew: true,

@@ -64,7 +64,7 @@ function formatFilter(f: Filter): string {
     if (r.filter) rule.push(`filter:${quoteString(r.filter)}`);
     parts.push(`rules:{${rule.join(' ')}}`);
   }
-  if (f.fieldEventMode) parts.push(`fieldEventMode:${FieldEventMode[f.fieldEventMode] ?? f.fieldEventMode}`);
+  if (f.field_event_mode) parts.push(`field_event_mode:${FieldEventMode[f.field_event_mode] ?? f.field_event_mode}`);
   if (f.workflow_type) {
     const name = Object.keys(WORKFLOW_TYPE_NAMES).find((k) => WORKFLOW_TYPE_NAMES[k] === f.workflow_type);
     parts.push(`workflow_type:${name ?? f.workflow_type}`);
@@ -146,9 +146,8 @@ function parseFilter(fields: TextField[]): Filter {
       case 'rules':
         filter.rules.push(parseRule(textMessage(f, WHAT)));
         break;
-      case 'fieldEventMode':
       case 'field_event_mode':
-        filter.fieldEventMode = textEnum(f, WHAT, 'binlogdata.Filter.FieldEventMode', FIELD_EVENT_MODE_NAMES);
+        filter.field_event_mode = textEnum(f, WHAT, 'binlogdata.Filter.FieldEventMode', FIELD_EVENT_MODE_NAMES);
         break;
       case 'workflow_type':
         filter.workflow_type = textEnum(f, WHAT, 'binlogdata.VReplicationWorkflowType', WORKFLOW_TYPE_NAMES);
