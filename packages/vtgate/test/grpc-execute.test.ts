@@ -61,6 +61,13 @@ describe('vtgateservice.Vitess Execute / StreamExecute against a real vtgate', (
     expect(r.session.autocommit).toBe(true);
   });
 
+  it("returns the session's ExecuteOptions as the client sent them", async () => {
+    const options = { included_fields: 'ALL', workload: 'OLAP', sql_select_limit: '10', transaction_access_mode: ['READ_ONLY'], WorkloadName: 'cdc' };
+    const r = await client.execute({ session: { ...session('commerce'), options }, query: { sql: 'select 1 from dual' } });
+    expect(r.error).toBeNull();
+    expect(r.session.options).toMatchObject(options);
+  });
+
   it('keeps a transaction open across calls through the returned session', async () => {
     let s = (await client.execute({ session: session('commerce'), query: { sql: 'begin' } })).session;
     expect(s.in_transaction).toBe(true);
