@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Code, TabletType, VtError, type BinlogSource } from '@vtsim/proto';
+import { Code, FieldEventMode, TabletType, VtError, type BinlogSource } from '@vtsim/proto';
 import { formatBinlogSource, OnDDLAction, parseBinlogSource } from '../src/index.js';
 
 function source(over: Partial<BinlogSource>): BinlogSource {
@@ -38,8 +38,16 @@ describe('BinlogSource prototext', () => {
     }));
   });
 
+  it("writes and reads the filter's field_event_mode under Vitess's field name", () => {
+    const s = source({ keyspace: 'commerce', shard: '0', filter: { rules: [{ match: '/.*', filter: '' }], field_event_mode: FieldEventMode.BEST_EFFORT } });
+    const text = formatBinlogSource(s);
+    expect(text).toBe('keyspace:"commerce" shard:"0" filter:{rules:{match:"/.*"} field_event_mode:BEST_EFFORT}');
+    expect(parseBinlogSource(text)).toEqual(s);
+  });
+
   it('rejects unknown fields, bad values and broken text with INVALID_ARGUMENT', () => {
-    for (const bad of ['keyspace:"a" nope:"b"', 'keyspace:1', 'keyspace:"a', 'filter:{rules:{match:"x" bogus:"y"}}', 'on_ddl:LOUD', 'filter:"x"']) {
+    const oldFilterFieldName = 'filter:{rules:{match:"/.*"} fieldEventMode:BEST_EFFORT}';
+    for (const bad of ['keyspace:"a" nope:"b"', 'keyspace:1', 'keyspace:"a', 'filter:{rules:{match:"x" bogus:"y"}}', 'on_ddl:LOUD', 'filter:"x"', oldFilterFieldName]) {
       let err: unknown;
       try {
         parseBinlogSource(bad);
