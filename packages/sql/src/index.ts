@@ -12,6 +12,7 @@ export {
 export { makeComparator, type Comparator } from './comparison.js';
 export { castTargetOf, castValue, type CastTarget } from './cast.js';
 export { compareBytes, compareText, textKey } from './collation.js';
+export { likeMatcher, type Matcher } from './like.js';
 export * as decimal from './decimal.js';
 export * as datetime from './datetime.js';
 export { formatJson, parseJson, type JsonValue } from './json.js';

@@ -7,12 +7,13 @@
  * graph changed, planned anew.
  */
 import type { Clock, Random } from '@vtsim/binlog';
-import { Code, ER, SqlError, TabletType, Type, emptyResult, sqlError, tabletAliasString, type BindVars, type Result, type SqlValue, type Target } from '@vtsim/proto';
-import { compileExpr, type Expr, parseStatement, resultField, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
-import type { TopoServer } from '@vtsim/topo';
+import { Code, ER, SqlError, TabletType, emptyResult, sqlError, type BindVars, type KeyRange, type Result, type SqlValue, type Target } from '@vtsim/proto';
+import { compileExpr, type Expr, parseStatement, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
+import { compareKeyRangeStarts, compareKeyspaceIds, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
 import { Buffer, type BufferedRequest } from './buffer/buffer.js';
 import { inTransactionFailoverError, isFailoverError } from './buffer/failover-error.js';
 import type { QueryAccess, ShardQueries, ShardQuery, VCursor } from './engine/primitive.js';
+import { concatResults } from './engine/route.js';
 import type { HealthCheck } from './health-check.js';
 import { normalize } from './normalizer.js';
 import { NO_COLUMNS } from './planner/ast.js';
@@ -24,9 +25,10 @@ import { collectTables } from './planner/table-refs.js';
 import { deniedKey, type Resolver, type ServingShard } from './resolver.js';
 import { firstKeyword, SqlLexer, Tok, unquoteIdent } from './sql-lexer.js';
 import { systemVariable } from './system-variables.js';
+import { executeShow, type ShowBackend } from './show.js';
 import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
 import { VSchema, type TableModel } from './vschema.js';
-import { parseTarget, unknownDatabase, VtgateSession } from './vtgate-session.js';
+import { hasShardDestination, parseTarget, unknownDatabase, VtgateSession, type SessionTarget } from './vtgate-session.js';
 
 /** What an executor is built from. */
 export interface ExecutorOptions {
@@ -61,12 +63,27 @@ export class Executor {
   private deniedTables = new Map<string, Set<string>>();
   private readonly contexts = new WeakMap<VtgateSession, SessionContext>();
   private nextConnectionId = 1;
+  private readonly showBackend: ShowBackend;
   /** The failover buffer statements wait in. */
   readonly buffer: Buffer;
 
   constructor(readonly opts: ExecutorOptions) {
     this.planCacheSize = opts.planCacheSize ?? 10_000;
     this.buffer = opts.buffer ?? new Buffer();
+    const ex = this;
+    this.showBackend = {
+      get vschema() {
+        return ex.vschema;
+      },
+      resolver: opts.resolver,
+      healthCheck: opts.healthCheck,
+      srvKeyspaceNames: () => opts.topo.getSrvKeyspaceNames(opts.cell),
+      keyspaceNames: () => this.keyspaceNames(),
+      keyspaceExists: (keyspace) => this.keyspaceExists(keyspace),
+      sendToTargetShard: (session, sql, bindVars) => this.executeOnTargetShard(session, sql, bindVars, false),
+      sendToAnyShard: (session, sql, bindVars) => this.executeOnAnyShard(session, sql, bindVars),
+      sendToShard: (session, shard, sql, bindVars) => new ExecutorVCursor(this, session).executeShard({ shard, sql, bindVars }, { tables: [], write: false }),
+    };
   }
 
   /** The current routing model. */
@@ -100,7 +117,7 @@ export class Executor {
     if (session.closed) throw sqlError(ER.UNKNOWN_ERROR, 'session is closed');
     const kw = firstKeyword(sql);
     if (DML_KEYWORDS.has(kw) || (kw === '' && /^\s*\(/.test(stripLeadingComments(sql)))) {
-      return session.target.shard ? this.executeOnTargetShard(session, sql, bindVars, kw !== 'SELECT' && kw !== 'WITH' && kw !== '') : this.executePlan(session, sql, bindVars);
+      return hasShardDestination(session.target) ? this.executeOnTargetShard(session, sql, bindVars, kw !== 'SELECT' && kw !== 'WITH' && kw !== '') : this.executePlan(session, sql, bindVars);
     }
     switch (kw) {
       case '':
@@ -113,7 +130,7 @@ export class Executor {
       case 'SET':
         return this.executeSet(session, sql);
       case 'SHOW':
-        return this.executeShow(session, sql, bindVars);
+        return executeShow(this.showBackend, session, sql, bindVars);
       case 'BEGIN':
       case 'START':
         await this.begin(session);
@@ -131,7 +148,7 @@ export class Executor {
       case 'DESCRIBE':
       case 'DESC':
       case 'EXPLAIN':
-        return session.target.shard ? this.executeOnTargetShard(session, sql, bindVars, false) : this.executeOnAnyShard(session, sql, bindVars);
+        return hasShardDestination(session.target) ? this.executeOnTargetShard(session, sql, bindVars, false) : this.executeOnAnyShard(session, sql, bindVars);
     }
     if (DDL_KEYWORDS.has(kw)) return this.executeDdl(session, sql);
     if (NO_OP_KEYWORDS.has(kw)) return emptyResult();
@@ -140,14 +157,22 @@ export class Executor {
   }
 
   /**
-   * Changes the session's target (`USE`, COM_INIT_DB): `ks`, `ks/shard`, `ks:shard`, `ks@type`,
-   * optionally backquoted. Throws SqlError 1049 for an unknown keyspace.
+   * Changes the session's target (`USE`, COM_INIT_DB, a gRPC session's `target_string`) as Vitess's
+   * SetTarget does: any form {@link parseTarget} accepts, optionally backquoted as a whole.
+   * Throws SqlError 1049 for an unknown keyspace, 1192 for a non-primary type inside a transaction
+   * and FAILED_PRECONDITION for a tablet alias inside one.
    */
   async useTarget(session: VtgateSession, raw: string): Promise<void> {
     let text = raw.trim().replace(/;+$/, '').trim();
     if (text.startsWith('`')) text = unquoteIdent(text);
     const target = parseTarget(text);
+    if (target.tabletAlias && session.inTransaction) {
+      throw new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], 'cannot set tablet target while in a transaction', Code.FAILED_PRECONDITION);
+    }
     if (target.keyspace && !(await this.keyspaceExists(target.keyspace))) throw unknownDatabase(target.keyspace);
+    if (session.inTransaction && target.tabletType !== TabletType.PRIMARY) {
+      throw new SqlError(1192, 'HY000', "can't execute the given command because you have an active transaction", Code.INVALID_ARGUMENT);
+    }
     session.setTarget(text, target);
   }
 
@@ -246,21 +271,52 @@ export class Executor {
     return { vschema: this.vschema, keyspace: session.target.keyspace, tabletType: session.target.tabletType, keyspaceNames: names };
   }
 
-  /** Sends a statement unchanged to the session's target shard (buffered like a planned statement). */
+  /**
+   * Sends a statement unchanged to the session's destination (Vitess's bypass plan): its shard, the
+   * shard holding its keyspace id or the shards exactly covering its key range; buffered like a
+   * planned statement. The results of several shards are concatenated, their row counts summed.
+   */
   private executeOnTargetShard(session: VtgateSession, sql: string, bindVars: BindVars, write: boolean): Promise<Result> {
-    return this.runStatement(session, (vc) => {
+    return this.runStatement(session, async (vc) => {
       const t = session.target;
-      let disabled = false;
-      try {
-        disabled = this.opts.resolver.shardByName(t.keyspace, t.tabletType, t.shard)?.queryServiceDisabled ?? false;
-      } catch {
-        disabled = false;
-      }
-      const shard: ServingShard = { keyspace: t.keyspace, name: t.shard, keyRange: null, queryServiceDisabled: disabled };
-      const denied = this.deniedTables.get(deniedKey(t.keyspace, t.shard, t.tabletType));
+      if (!t.keyspace) throw noDatabase();
+      const queries = this.destinationShards(t).map((name): ShardQuery => {
+        let disabled = false;
+        try {
+          disabled = this.opts.resolver.shardByName(t.keyspace, t.tabletType, name)?.queryServiceDisabled ?? false;
+        } catch {
+          disabled = false;
+        }
+        return { shard: { keyspace: t.keyspace, name, keyRange: null, queryServiceDisabled: disabled }, sql, bindVars };
+      });
+      const denied = queries.some((q) => this.deniedTables.has(deniedKey(t.keyspace, q.shard.name, t.tabletType)));
       const access: QueryAccess = { tables: denied ? tablesOf(sql) : [], write };
-      return vc.executeShard({ shard, sql, bindVars }, access);
+      if (queries.length === 1) return vc.executeShard(queries[0]!, access);
+      const results = await vc.executeShards(queries, access);
+      let rowsAffected = 0;
+      for (const r of results) rowsAffected += r.rowsAffected;
+      return { ...concatResults(results), rowsAffected, insertId: results.find((r) => r.insertId !== 0n)?.insertId ?? 0n };
     });
+  }
+
+  /**
+   * The shard names a target's destination resolves to now (Vitess's ResolveDestinations): the
+   * named shard as is, the serving shard holding the keyspace id, or the serving shards from the one
+   * starting where the key range starts to the one ending where it ends (INVALID_ARGUMENT
+   * `keyrange … does not exactly match shards` when the bounds fall inside shards).
+   */
+  private destinationShards(t: SessionTarget): string[] {
+    if (t.shard) return [t.shard];
+    if (t.keyspaceId) return [this.opts.resolver.shardForKeyspaceId(t.keyspace, t.tabletType, t.keyspaceId).name];
+    const kr = t.keyRange!;
+    const shards = this.opts.resolver.shards(t.keyspace, t.tabletType);
+    const names: string[] = [];
+    let i = shards.findIndex((s) => compareKeyRangeStarts(s.keyRange, kr) === 0);
+    for (; i >= 0 && i < shards.length && keyRangeIntersect(kr, shards[i]!.keyRange); i++) {
+      names.push(shards[i]!.name);
+      if (keyRangeEndsEqual(kr, shards[i]!.keyRange)) return names;
+    }
+    throw new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], `keyrange ${keyRangeString(kr)} does not exactly match shards`, Code.INVALID_ARGUMENT);
   }
 
   /** Sends a statement (qualifiers stripped) to one shard of the session's keyspace. */
@@ -278,7 +334,7 @@ export class Executor {
   private async executeDdl(session: VtgateSession, sql: string): Promise<Result> {
     if (session.inTransaction) await this.commit(session);
     const t = session.target;
-    if (t.shard) return this.executeOnTargetShard(session, sql, {}, true);
+    if (hasShardDestination(t)) return this.executeOnTargetShard(session, sql, {}, true);
     const names = this.planContext(session).keyspaceNames;
     const keyspace = qualifyingKeyspace(sql, names) || t.keyspace;
     if (!keyspace) throw noDatabase();
@@ -395,72 +451,6 @@ export class Executor {
     return expr({ row: [], bindVars: {}, session: this.sessionContext(session) });
   }
 
-  private async executeShow(session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result> {
-    const body = stripLeadingComments(sql).trim().replace(/;+$/, '').trim();
-    const what = body.replace(/^show\s+/i, '');
-    const lower = what.toLowerCase();
-    if (/^(databases|schemas|keyspaces|vitess_keyspaces)\b/.test(lower)) {
-      return textResult(['Database'], (await this.keyspaceNames()).map((k) => [k]));
-    }
-    if (/^vitess_shards\b/.test(lower)) {
-      const rows: string[][] = [];
-      for (const ks of await this.opts.topo.getKeyspaces()) {
-        const shards = [...(await this.opts.topo.findAllShardsInKeyspace(ks)).keys()].sort();
-        for (const s of shards) rows.push([`${ks}/${s}`]);
-      }
-      return textResult(['Shards'], rows);
-    }
-    if (/^vitess_tablets\b/.test(lower)) return this.showTablets();
-    if (/^vitess_target\b/.test(lower)) return textResult(['Target'], [[session.targetString]]);
-    if (/^(warnings|errors)\b/.test(lower) || /^count\(\*\)\s+(warnings|errors)\b/.test(lower)) {
-      return textResult(['Level', 'Code', 'Message'], []);
-    }
-    if (/^vschema\s+tables\b/.test(lower)) {
-      const ks = this.vschema.keyspace(session.target.keyspace);
-      if (!ks) throw noDatabase();
-      return textResult(['Tables'], [...ks.tables.keys()].sort().map((t) => [t]));
-    }
-    const tables = /^(full\s+)?tables(?:\s+(?:from|in)\s+(`[^`]+`|[^\s;]+))?(.*)$/is.exec(what);
-    if (tables) return this.showTables(session, tables[1] ?? '', tables[2], tables[3] ?? '', bindVars);
-    if (session.target.shard) return this.executeOnTargetShard(session, sql, bindVars, false);
-    return this.executeOnAnyShard(session, sql, bindVars);
-  }
-
-  private async showTables(session: VtgateSession, full: string, from: string | undefined, rest: string, bindVars: BindVars): Promise<Result> {
-    const t = session.target;
-    if (t.shard && !from) return this.executeOnTargetShard(session, `show ${full}tables${rest}`, bindVars, false);
-    const keyspace = from ? (from.startsWith('`') ? unquoteIdent(from) : from) : t.keyspace;
-    if (!keyspace) throw noDatabase();
-    if (!(await this.keyspaceExists(keyspace))) throw unknownDatabase(keyspace);
-    const header = `Tables_in_${keyspace}`;
-    let shard: ServingShard | undefined;
-    try {
-      shard = this.opts.resolver.shards(keyspace, t.tabletType)[0];
-    } catch {
-      shard = undefined;
-    }
-    if (shard && this.opts.healthCheck.healthyTablets(keyspace, shard.name, t.tabletType).length > 0) {
-      const r = await new ExecutorVCursor(this, session).executeShard({ shard, sql: `show ${full}tables${rest}`, bindVars }, { tables: [], write: false });
-      return { ...r, fields: r.fields.map((f, i) => (i === 0 ? { ...f, name: header, org_name: header } : f)) };
-    }
-    const ks = this.vschema.keyspace(keyspace);
-    return textResult([header], [...(ks?.tables.keys() ?? [])].sort().map((n) => [n]));
-  }
-
-  private showTablets(): Result {
-    const rows = this.opts.healthCheck.allTablets().map((h) => [
-      h.alias.cell,
-      h.target.keyspace,
-      h.target.shard,
-      TabletType[h.target.tablet_type] ?? 'UNKNOWN',
-      h.serving ? 'SERVING' : 'NOT_SERVING',
-      tabletAliasString(h.alias),
-      h.tablet.hostname,
-      h.target.tablet_type === TabletType.PRIMARY && h.primaryTermStartTime > 0 ? formatTermStart(h.primaryTermStartTime) : '',
-    ]);
-    return textResult(['Cell', 'Keyspace', 'Shard', 'TabletType', 'State', 'Alias', 'Hostname', 'PrimaryTermStartTime'], rows);
-  }
-
   private async keyspaceNames(): Promise<string[]> {
     const names = new Set([...this.vschema.keyspaceNames(), ...this.opts.resolver.keyspaceNames()]);
     for (const k of await this.opts.topo.getKeyspaces()) names.add(k);
@@ -537,14 +527,14 @@ class ExecutorVCursor implements VCursor {
       if (this.tabletType === TabletType.PRIMARY && (session.inTransaction || !session.autocommit)) {
         let ss = session.shardSession(target.keyspace, target.shard);
         if (!ss) {
-          const { transactionId, alias } = await gateway.begin(target);
+          const { transactionId, alias } = await gateway.begin(target, session.target.tabletAlias);
           ss = { target, transactionId, tabletAlias: alias };
           session.shardSessions.push(ss);
           session.inTransaction = true;
         }
         r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias);
       } else {
-        r = await gateway.execute(target, q.sql, q.bindVars, 0);
+        r = await gateway.execute(target, q.sql, q.bindVars, 0, session.target.tabletAlias);
       }
       if (access.write) this.applied = true;
       return r;
@@ -611,17 +601,18 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
   return out;
 }
 
-function textResult(names: string[], rows: string[][]): Result {
-  return { fields: names.map((n) => resultField(n, Type.VARCHAR)), rows, rowsAffected: 0, insertId: 0n };
-}
-
-function formatTermStart(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-
+/** The target a USE statement names: `use ks@replica`, ``use `ks:-80`@primary``, `use customer/-80`; '' for a bare USE. */
 function useArgument(sql: string): string {
-  return stripLeadingComments(sql).replace(/^use\b/i, '');
+  const arg = stripLeadingComments(sql).replace(/^use\b/i, '').trim().replace(/;+$/, '').trim();
+  const quoted = /^(`(?:[^`]|``)*`)(.*)$/s.exec(arg);
+  return quoted ? unquoteIdent(quoted[1]!) + quoted[2]!.trim() : arg;
+}
+
+/** True when two key ranges end at the same keyspace id (an empty end is the unbounded one). */
+function keyRangeEndsEqual(a: KeyRange, b: KeyRange | null): boolean {
+  const other = b?.end ?? new Uint8Array(0);
+  if (a.end.length === 0 || other.length === 0) return a.end.length === other.length;
+  return compareKeyspaceIds(a.end, other) === 0;
 }
 
 /** The table names a statement reads or writes (unqualified); [] if it does not parse. */

@@ -35,7 +35,7 @@ export class TabletGateway {
   }
 
   /**
-   * Runs one statement on a tablet of the target (on `alias` when a transaction pins one).
+   * Runs one statement on a tablet of the target (on `alias` when a transaction or the session's target names one).
    * Errors are SqlErrors wrapped with the target, the tablet's message, errno and SQLSTATE, and the
    * query with its bind variables.
    */
@@ -48,9 +48,9 @@ export class TabletGateway {
     }
   }
 
-  /** Begins a transaction on the target's tablet; returns its id and the tablet it is pinned to. */
-  async begin(target: Target): Promise<{ transactionId: number; alias: TabletAlias }> {
-    const tablet = await this.pickOrRefresh(target);
+  /** Begins a transaction on the target's tablet (the one `alias` names, if given); returns its id and the tablet it is pinned to. */
+  async begin(target: Target, alias?: TabletAlias): Promise<{ transactionId: number; alias: TabletAlias }> {
+    const tablet = alias ? { alias, queryService: this.queryService(target, alias) } : await this.pickOrRefresh(target);
     try {
       return { transactionId: await tablet.queryService.begin(target), alias: tablet.alias };
     } catch (err) {

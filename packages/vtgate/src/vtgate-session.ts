@@ -1,9 +1,10 @@
 /**
  * VtgateSession: one client connection's state in vtgate (Vitess's vtgatepb.Session): the target
- * (`ks`, `ks/shard`, `ks@replica`, …), autocommit, the open transaction's shard sessions, user
+ * (`ks`, `ks/shard`, `ks:shard@primary`, `ks[40-80]`, `ks@replica`, …) and how it parses, autocommit, the open transaction's shard sessions, user
  * and system variables, and the last insert id.
  */
-import { ER, SqlError, TabletType, parseTabletType, sqlError, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
+import { Code, ER, SqlError, TabletType, parseTabletAlias, parseTabletType, sqlError, type KeyRange, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
+import { hexToBytes, parseShardingSpec } from '@vtsim/topo';
 
 /** A transaction open on one shard: its target, id and the tablet it is pinned to. */
 export interface ShardSession {
@@ -12,35 +13,103 @@ export interface ShardSession {
   tabletAlias: TabletAlias;
 }
 
-/** A parsed target string. */
+/** A parsed target string (Vitess's keyspace, tablet type and destination). */
 export interface SessionTarget {
   /** '' when no keyspace is selected. */
   keyspace: string;
   /** '' unless the session targets one shard (`ks/-80`, `ks:-80`). */
   shard: string;
+  /** UNKNOWN for a name Vitess does not know (statements then fail where they need a tablet). */
   tabletType: TabletType;
+  /** `ks[deadbeef]`: statements go to the shard holding this keyspace id. */
+  keyspaceId?: Uint8Array;
+  /** `ks[40-80]`: statements go to the shards that exactly cover this key range. */
+  keyRange?: KeyRange;
+  /** `@replica|zone1-0000000101`: statements go to this tablet of the target shard. */
+  tabletAlias?: TabletAlias;
 }
 
 /**
- * Parses a target string: `ks`, `ks/shard`, `ks:shard`, each optionally followed by
- * `@primary|@replica|@rdonly` (and the aliases `@master`, `@batch`); '' is no keyspace.
- * Throws SqlError 1105 for an unknown tablet type.
+ * Parses a target string as Vitess's `topoproto.ParseDestination` does:
+ * `keyspace[:shard|/shard|[keyspace id]|[key range]][@tablet_type[|cell-uid]]`. The tablet type
+ * is case-insensitive, `master` and `batch` are aliases of primary and rdonly, and an unknown
+ * name becomes UNKNOWN (as in Vitess, which fails later when the type serves nothing); '' is no
+ * keyspace and PRIMARY. Throws SqlError 1105 (INVALID_ARGUMENT) with Vitess's message for an
+ * empty tablet type after `@`, a bad tablet type or alias after `|`, an alias without a shard and
+ * a malformed range or keyspace id.
  */
 export function parseTarget(s: string): SessionTarget {
-  let rest = s.trim();
-  let tabletType = TabletType.PRIMARY;
+  let rest = s;
+  const target: SessionTarget = { keyspace: '', shard: '', tabletType: TabletType.PRIMARY };
   const at = rest.lastIndexOf('@');
   if (at >= 0) {
-    const t = parseTabletType(rest.slice(at + 1));
-    if (t === undefined || (t !== TabletType.PRIMARY && t !== TabletType.REPLICA && t !== TabletType.RDONLY)) {
-      throw sqlError(ER.UNKNOWN_ERROR, `invalid tablet type: ${rest.slice(at + 1)}`);
+    const after = rest.slice(at + 1);
+    if (after === '') throw invalidTarget('empty tablet type after @');
+    const pipe = after.indexOf('|');
+    if (pipe >= 0) {
+      const typeName = after.slice(0, pipe);
+      const type = parseTabletType(typeName);
+      if (type === undefined || type === TabletType.UNKNOWN) throw invalidTarget(`invalid tablet type in target: ${typeName}`);
+      target.tabletType = type;
+      target.tabletAlias = parseAlias(after.slice(pipe + 1));
+    } else {
+      target.tabletType = parseTabletType(after) ?? TabletType.UNKNOWN;
     }
-    tabletType = t;
     rest = rest.slice(0, at);
   }
-  const sep = rest.search(/[/:]/);
-  if (sep < 0) return { keyspace: rest, shard: '', tabletType };
-  return { keyspace: rest.slice(0, sep), shard: rest.slice(sep + 1), tabletType };
+  const sep = Math.max(rest.lastIndexOf('/'), rest.lastIndexOf(':'));
+  if (sep >= 0) {
+    target.shard = rest.slice(sep + 1);
+    rest = rest.slice(0, sep);
+  }
+  const open = rest.lastIndexOf('[');
+  if (open >= 0) {
+    const close = rest.lastIndexOf(']');
+    if (close < 0) throw invalidTarget("invalid key range provided. Couldn't find range end ']'");
+    const spec = rest.slice(open + 1, close);
+    target.shard = '';
+    if (spec.includes('-')) target.keyRange = parseExactKeyRange(spec);
+    else target.keyspaceId = parseKeyspaceId(spec);
+    rest = rest.slice(0, open);
+  }
+  target.keyspace = rest;
+  if (target.tabletAlias && !target.shard && !target.keyRange && !target.keyspaceId) throw invalidTarget('tablet alias must be used with a shard');
+  return target;
+}
+
+/** True if the target sends statements to chosen shards (a shard, keyspace id or key range) rather than through the VSchema. */
+export function hasShardDestination(t: SessionTarget): boolean {
+  return t.shard !== '' || t.keyspaceId !== undefined || t.keyRange !== undefined;
+}
+
+function parseAlias(text: string): TabletAlias {
+  try {
+    const alias = parseTabletAlias(text);
+    if (alias.cell.includes('-')) throw new Error('bad cell');
+    return alias;
+  } catch {
+    throw invalidTarget(`invalid tablet alias in target: ${text}`);
+  }
+}
+
+function parseExactKeyRange(spec: string): KeyRange {
+  let ranges: KeyRange[];
+  try {
+    ranges = parseShardingSpec(spec);
+  } catch (err) {
+    throw invalidTarget((err as Error).message);
+  }
+  if (ranges.length !== 1) throw invalidTarget(`single keyrange expected in ${spec}`);
+  return ranges[0]!;
+}
+
+function parseKeyspaceId(spec: string): Uint8Array {
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(spec)) throw invalidTarget(`expected valid hex in keyspace id ${spec}`);
+  return hexToBytes(spec);
+}
+
+function invalidTarget(message: string): SqlError {
+  return new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], message, Code.INVALID_ARGUMENT);
 }
 
 /** One connection's session. Owned by the executor that created it; not shared between connections. */

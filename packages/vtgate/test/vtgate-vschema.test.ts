@@ -113,6 +113,6 @@ describe('parseTarget', () => {
     expect(parseTarget('commerce@replica')).toEqual({ keyspace: 'commerce', shard: '', tabletType: TabletType.REPLICA });
     expect(parseTarget('commerce@master').tabletType).toBe(TabletType.PRIMARY);
     expect(parseTarget('')).toEqual({ keyspace: '', shard: '', tabletType: TabletType.PRIMARY });
-    expect(() => parseTarget('commerce@spare')).toThrow('invalid tablet type: spare');
+    expect(parseTarget('commerce@spare').tabletType).toBe(TabletType.SPARE);
   });
 });

@@ -1,0 +1,260 @@
+/**
+ * The SHOW statements vtgate answers itself, as Vitess's planbuilder (`show.go`) and executor
+ * (`ShowShards`, `ShowTablets`) answer them:
+ *
+ * | statement                                   | rows                                   | LIKE matches      | WHERE   |
+ * |---------------------------------------------|----------------------------------------|-------------------|---------|
+ * | SHOW DATABASES / SCHEMAS                    | keyspaces + the four system schemas     | the name          | ignored |
+ * | SHOW KEYSPACES / VITESS_KEYSPACES           | keyspaces                              | the name          | ignored |
+ * | SHOW VITESS_SHARDS                          | `ks/shard` serving the session's type  | `ks/shard`        | ignored |
+ * | SHOW VITESS_TABLETS                         | every tablet the health check follows  | the Hostname      | ignored |
+ * | SHOW [FULL] TABLES [FROM ks]                | a shard's `show tables`, column 0 renamed `Tables_in_<ks>` | (sent on)  | (sent on) |
+ *
+ * LIKE is case-sensitive (Vitess compiles it to a Go regexp) with `%`, `_` and the `\%`, `\_`
+ * escapes; an empty pattern matches everything, as `sqlparser.LikeToRegexp("")` does. WHERE must
+ * parse as an expression (1064 otherwise) and is then ignored, as Vitess logs and ignores it. The
+ * answers are VARCHAR columns with utf8mb4_0900_ai_ci and NOT_NULL_FLAG (`buildVarCharFields`).
+ * A session targeting one shard sends every SHOW to that shard unchanged (`buildByPassPlan`).
+ */
+import { Charset, MySqlFlag, TabletType, Type, sqlError, ER, type BindVars, type Field, type Result } from '@vtsim/proto';
+import { likeMatcher, parseStatement } from '@vtsim/sql';
+import type { HealthCheck, TabletHealth } from './health-check.js';
+import { noDatabase } from './planner/select-planner.js';
+import type { Resolver, ServingShard } from './resolver.js';
+import { SqlLexer, Tok, unquoteIdent, unquoteString } from './sql-lexer.js';
+import type { VSchema } from './vschema.js';
+import { unknownDatabase, type VtgateSession } from './vtgate-session.js';
+
+/** What the SHOW statements read from vtgate and how they reach a shard. */
+export interface ShowBackend {
+  readonly vschema: VSchema;
+  readonly resolver: Resolver;
+  readonly healthCheck: HealthCheck;
+  /** Names of the keyspaces of the serving graph of vtgate's cell, sorted (srvtopo's GetSrvKeyspaceNames). */
+  srvKeyspaceNames(): Promise<string[]>;
+  /** Every keyspace vtgate knows (VSchema and serving graph), sorted. */
+  keyspaceNames(): Promise<string[]>;
+  /** True if the keyspace exists (its serving graph is loaded on demand). */
+  keyspaceExists(keyspace: string): Promise<boolean>;
+  /** Sends a statement unchanged to the session's target shard. */
+  sendToTargetShard(session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result>;
+  /** Sends a statement (keyspace qualifiers stripped) to one shard of the keyspace it names or the session's. */
+  sendToAnyShard(session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result>;
+  /** Sends a statement to one shard, in the session. */
+  sendToShard(session: VtgateSession, shard: ServingShard, sql: string, bindVars: BindVars): Promise<Result>;
+}
+
+/** A SHOW statement's filter (Vitess's sqlparser.ShowFilter): `LIKE 'pattern'` or `WHERE expression`. */
+type ShowFilter = { like: string } | { where: string } | null;
+
+/** The databases MySQL always has, which Vitess lists after the keyspaces in SHOW DATABASES. */
+const SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'sys', 'performance_schema'];
+
+/** Runs a SHOW statement for a session. Errors are SqlErrors (1064 for a malformed filter). */
+export async function executeShow(be: ShowBackend, session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result> {
+  if (session.target.shard) return be.sendToTargetShard(session, sql, bindVars);
+  const lx = new SqlLexer(sql.replace(/[\s;]+$/, ''));
+  lx.next();
+  lx.next();
+  const word = lx.kind === Tok.WORD ? lx.upper() : '';
+  switch (word) {
+    case 'DATABASES':
+    case 'SCHEMAS':
+      return showKeyspaces(be, parseFilter(lx), true);
+    case 'KEYSPACES':
+    case 'VITESS_KEYSPACES':
+      return showKeyspaces(be, parseFilter(lx), false);
+    case 'VITESS_SHARDS':
+      return showShards(be, parseFilter(lx), session.target.tabletType);
+    case 'VITESS_TABLETS':
+      return showTablets(be.healthCheck.allTablets(), parseFilter(lx));
+    case 'VITESS_TARGET':
+      expectEnd(lx);
+      return varcharResult(['Target'], [[session.targetString]]);
+    case 'WARNINGS':
+      expectEnd(lx);
+      return warnings();
+    case 'VSCHEMA':
+      if (lx.next() === Tok.WORD && lx.isWord('TABLES')) {
+        expectEnd(lx);
+        return vschemaTables(be, session);
+      }
+      break;
+    case 'FULL':
+      if (lx.next() === Tok.WORD && lx.isWord('TABLES')) return showTables(be, session, lx, 'show full tables');
+      break;
+    case 'TABLES':
+      return showTables(be, session, lx, 'show tables');
+    case 'COUNT':
+      if (/^\s*\(\s*\*\s*\)\s*(warnings|errors)\s*$/i.test(lx.sql.slice(lx.end))) return varcharResult(['Level', 'Code', 'Message'], []);
+      break;
+    case 'ERRORS':
+      return varcharResult(['Level', 'Code', 'Message'], []);
+  }
+  return be.sendToAnyShard(session, sql, bindVars);
+}
+
+/** Parses what follows the SHOW command's words: nothing, `LIKE 'pattern'` or `WHERE expression`. */
+function parseFilter(lx: SqlLexer): ShowFilter {
+  const k = lx.next();
+  if (k === Tok.EOF) return null;
+  if (lx.isWord('LIKE')) {
+    if (lx.next() !== Tok.STRING) throw syntaxError(lx);
+    const like = unquoteString(lx.text());
+    expectEnd(lx);
+    return { like };
+  }
+  if (lx.isWord('WHERE')) {
+    const start = lx.end;
+    if (lx.next() === Tok.EOF) throw syntaxError(lx);
+    const prefix = 'select 1 where';
+    parseStatement(prefix.padEnd(start, ' ') + lx.sql.slice(start));
+    return { where: lx.sql.slice(start).trim() };
+  }
+  throw syntaxError(lx);
+}
+
+/** A LIKE filter as a predicate, Vitess's way: case-sensitive, `\%`/`\_` escapes, '' matching everything; null and WHERE match everything. */
+function filterMatcher(filter: ShowFilter): (s: string) => boolean {
+  if (!filter || !('like' in filter) || filter.like === '') return () => true;
+  return likeMatcher(filter.like, '\\', true);
+}
+
+/** VARCHAR columns as Vitess's `buildVarCharFields` declares them. */
+function varcharFields(names: string[]): Field[] {
+  return names.map((name) => ({
+    name,
+    type: Type.VARCHAR,
+    table: '',
+    org_table: '',
+    database: '',
+    org_name: '',
+    column_length: 0,
+    charset: Charset.UTF8MB4,
+    decimals: 0,
+    flags: MySqlFlag.NOT_NULL_FLAG,
+    column_type: '',
+  }));
+}
+
+function varcharResult(names: string[], rows: string[][]): Result {
+  return { fields: varcharFields(names), rows, rowsAffected: 0, insertId: 0n };
+}
+
+/** SHOW DATABASES (with the system schemas) and SHOW KEYSPACES: one `Database` column. */
+async function showKeyspaces(be: ShowBackend, filter: ShowFilter, withSystemSchemas: boolean): Promise<Result> {
+  const keyspaces = await be.keyspaceNames();
+  if (keyspaces.length === 0) throw noDatabase();
+  const names = withSystemSchemas ? [...keyspaces, ...SYSTEM_SCHEMAS] : keyspaces;
+  const match = filterMatcher(filter);
+  return varcharResult(['Database'], names.filter(match).map((n) => [n]));
+}
+
+/**
+ * SHOW VITESS_SHARDS: `ks/shard` for each shard the serving graph lists for the session's tablet
+ * type, keyspaces in name order and shards in partition order; a keyspace without a partition for
+ * the type is skipped, as Vitess skips keyspaces it cannot resolve.
+ */
+async function showShards(be: ShowBackend, filter: ShowFilter, tabletType: TabletType): Promise<Result> {
+  const match = filterMatcher(filter);
+  const rows: string[][] = [];
+  for (const keyspace of await be.srvKeyspaceNames()) {
+    let shards: ServingShard[];
+    try {
+      if (!(await be.keyspaceExists(keyspace))) continue;
+      shards = be.resolver.shards(keyspace, tabletType);
+    } catch {
+      continue;
+    }
+    for (const s of shards) {
+      const name = `${keyspace}/${s.name}`;
+      if (match(name)) rows.push([name]);
+    }
+  }
+  return varcharResult(['Shards'], rows);
+}
+
+/**
+ * SHOW VITESS_TABLETS: Cell, Keyspace, Shard, TabletType, State, Alias, Hostname,
+ * PrimaryTermStartTime (RFC 3339 in UTC, '' when not a primary), in the health check cache's order
+ * (cell, keyspace, shard, tablet type, then alias); LIKE matches the hostname.
+ */
+function showTablets(tablets: TabletHealth[], filter: ShowFilter): Result {
+  const match = filterMatcher(filter);
+  const groupKey = (h: TabletHealth) => `${h.alias.cell}.${h.target.keyspace}.${h.target.shard}.${String.fromCharCode(h.target.tablet_type)}`;
+  const sorted = tablets
+    .filter((h) => match(h.tablet.hostname))
+    .sort((a, b) => compare(groupKey(a), groupKey(b)) || compare(a.aliasString, b.aliasString));
+  const rows = sorted.map((h) => [
+    h.alias.cell,
+    h.target.keyspace,
+    h.target.shard,
+    TabletType[h.target.tablet_type] ?? 'UNKNOWN',
+    h.serving ? 'SERVING' : 'NOT_SERVING',
+    h.aliasString,
+    h.tablet.hostname,
+    h.primaryTermStartTime > 0 ? formatTermStart(h.primaryTermStartTime) : '',
+  ]);
+  return varcharResult(['Cell', 'Keyspace', 'Shard', 'TabletType', 'State', 'Alias', 'Hostname', 'PrimaryTermStartTime'], rows);
+}
+
+/**
+ * SHOW [FULL] TABLES [FROM|IN db] [LIKE|WHERE]: sent without the database to one shard of the
+ * keyspace (a system schema is kept and sent to any keyspace), column 0 renamed `Tables_in_<db>`.
+ */
+async function showTables(be: ShowBackend, session: VtgateSession, lx: SqlLexer, head: string): Promise<Result> {
+  let db = '';
+  let tailStart = lx.end;
+  const k = lx.next();
+  if (k === Tok.WORD && (lx.isWord('FROM') || lx.isWord('IN'))) {
+    const n = lx.next();
+    if (n !== Tok.WORD && n !== Tok.QUOTED_IDENT) throw syntaxError(lx);
+    db = n === Tok.WORD ? lx.text() : unquoteIdent(lx.text());
+    tailStart = lx.end;
+  }
+  const tail = lx.sql.slice(tailStart);
+  parseFilter(new SqlLexer(tail));
+  const system = SYSTEM_SCHEMAS.includes(db.toLowerCase());
+  const keyspace = db && !system ? db : session.target.keyspace || (system ? (await be.keyspaceNames())[0] ?? '' : '');
+  if (!keyspace) throw noDatabase();
+  if (!(await be.keyspaceExists(keyspace))) throw unknownDatabase(keyspace);
+  const shard = be.resolver.shards(keyspace, session.target.tabletType)[0];
+  if (!shard) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${keyspace} has no shards`);
+  const query = system ? `${head} from ${db}${tail}` : `${head}${tail}`;
+  const r = await be.sendToShard(session, shard, query, {});
+  const header = `Tables_in_${db || keyspace}`;
+  return { ...r, fields: r.fields.map((f, i) => (i === 0 ? { ...f, name: header } : f)) };
+}
+
+function vschemaTables(be: ShowBackend, session: VtgateSession): Result {
+  const ks = be.vschema.keyspace(session.target.keyspace);
+  if (!ks) throw noDatabase();
+  return varcharResult(['Tables'], [...ks.tables.keys()].sort().map((t) => [t]));
+}
+
+/** SHOW WARNINGS: vtgate keeps no warnings of its own yet, so the list is empty (Level, Code, Message). */
+function warnings(): Result {
+  const fields = varcharFields(['Level', 'Code', 'Message']);
+  fields[1] = { ...fields[1]!, type: Type.UINT16, charset: Charset.BINARY, flags: MySqlFlag.NUM_FLAG | MySqlFlag.UNSIGNED_FLAG };
+  fields[0]!.flags = 0;
+  fields[2]!.flags = 0;
+  return { fields, rows: [], rowsAffected: 0, insertId: 0n };
+}
+
+function expectEnd(lx: SqlLexer): void {
+  if (lx.next() !== Tok.EOF) throw syntaxError(lx);
+}
+
+function syntaxError(lx: SqlLexer) {
+  return lx.kind === Tok.EOF
+    ? sqlError(ER.PARSE_ERROR, `syntax error at position ${lx.end + 1}`)
+    : sqlError(ER.PARSE_ERROR, `syntax error at position ${lx.end + 1} near '${lx.text()}'`);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function formatTermStart(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
