@@ -63,7 +63,7 @@ export class Resolver {
     const byType = this.keyspaces.get(keyspace);
     if (!byType) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${keyspace} fetch error: node doesn't exist: keyspaces/${keyspace}/SrvKeyspace`);
     const shards = byType.get(tabletType);
-    if (!shards) throw sqlError(ER.UNKNOWN_ERROR, `No partition found for tabletType ${TabletType[tabletType]} in keyspace ${keyspace}`);
+    if (!shards) throw sqlError(ER.UNKNOWN_ERROR, `No partition found for tabletType ${(TabletType[tabletType] ?? 'unknown').toLowerCase()} in keyspace ${keyspace}`);
     return shards;
   }
 

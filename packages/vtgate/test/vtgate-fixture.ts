@@ -49,8 +49,8 @@ export class TestCluster {
     return new TestCluster(await TopoServer.newMemory('zone1'));
   }
 
-  /** Starts the tablets of a shard (uids ending 0/1 are replicas, 2 rdonly; the first replica becomes primary). */
-  async addShard(keyspace: string, shard: string, uids: number[], opts: { refreshVtgate?: boolean } = {}): Promise<void> {
+  /** Starts the tablets of a shard (uids ending 0/1 are replicas, 2 rdonly; the first replica becomes primary), named `localhost` unless `hostname` names them. */
+  async addShard(keyspace: string, shard: string, uids: number[], opts: { refreshVtgate?: boolean; hostname?: (uid: number) => string } = {}): Promise<void> {
     for (const uid of uids) {
       const alias = { cell: 'zone1', uid };
       const tablet = await Tablet.start({
@@ -63,6 +63,7 @@ export class TestCluster {
         clock: this.clock,
         random: new SeededRandom(`tablet-${uid}`),
         serverUuid: `00000000-0000-0000-0000-${String(uid).padStart(12, '0')}`,
+        hostname: opts.hostname?.(uid),
       });
       this.tablets.set(tabletAliasString(alias), tablet);
     }
@@ -82,8 +83,9 @@ export class TestCluster {
     }
   }
 
-  async startVtgate(mysqlPort?: number, refreshIntervalMs = 50): Promise<Vtgate> {
-    this.vtgate = await Vtgate.start({ topo: this.topo, cell: 'zone1', dialer: this.dialer, clock: this.clock, mysqlPort, refreshIntervalMs });
+  /** Starts the vtgate, serving the MySQL protocol and gRPC on the given ports if any (0: a free one). */
+  async startVtgate(mysqlPort?: number, refreshIntervalMs = 50, grpcPort?: number): Promise<Vtgate> {
+    this.vtgate = await Vtgate.start({ topo: this.topo, cell: 'zone1', dialer: this.dialer, clock: this.clock, mysqlPort, grpcPort, refreshIntervalMs });
     return this.vtgate;
   }
 

@@ -99,7 +99,7 @@ describe('Resolver', () => {
 
   it('fails for unknown keyspaces and tablet types without a partition', () => {
     expect(() => r.shards('nosuch', TabletType.PRIMARY)).toThrow(/keyspace nosuch fetch error/);
-    expect(() => r.shards('customer', TabletType.REPLICA)).toThrow('No partition found for tabletType REPLICA in keyspace customer');
+    expect(() => r.shards('customer', TabletType.REPLICA)).toThrow('No partition found for tabletType replica in keyspace customer');
     r.setSrvKeyspace('gone', null);
     expect(r.hasKeyspace('gone')).toBe(false);
   });
