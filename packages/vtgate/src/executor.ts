@@ -70,11 +70,8 @@ export class Executor {
   constructor(readonly opts: ExecutorOptions) {
     this.planCacheSize = opts.planCacheSize ?? 10_000;
     this.buffer = opts.buffer ?? new Buffer();
-    const ex = this;
     this.showBackend = {
-      get vschema() {
-        return ex.vschema;
-      },
+      vschema: () => this.vschema,
       resolver: opts.resolver,
       healthCheck: opts.healthCheck,
       srvKeyspaceNames: () => opts.topo.getSrvKeyspaceNames(opts.cell),

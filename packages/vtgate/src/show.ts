@@ -2,32 +2,34 @@
  * The SHOW statements vtgate answers itself, as Vitess's planbuilder (`show.go`) and executor
  * (`ShowShards`, `ShowTablets`) answer them:
  *
- * | statement                                   | rows                                   | LIKE matches      | WHERE   |
- * |---------------------------------------------|----------------------------------------|-------------------|---------|
- * | SHOW DATABASES / SCHEMAS                    | keyspaces + the four system schemas     | the name          | ignored |
- * | SHOW KEYSPACES / VITESS_KEYSPACES           | keyspaces                              | the name          | ignored |
- * | SHOW VITESS_SHARDS                          | `ks/shard` serving the session's type  | `ks/shard`        | ignored |
- * | SHOW VITESS_TABLETS                         | every tablet the health check follows  | the Hostname      | ignored |
- * | SHOW [FULL] TABLES [FROM ks]                | a shard's `show tables`, column 0 renamed `Tables_in_<ks>` | (sent on)  | (sent on) |
+ * | statement                          | rows                                        | LIKE matches | WHERE     |
+ * |------------------------------------|---------------------------------------------|--------------|-----------|
+ * | SHOW DATABASES / SCHEMAS           | keyspaces, then the four system schemas     | the name     | ignored   |
+ * | SHOW KEYSPACES / VITESS_KEYSPACES  | keyspaces                                   | the name     | ignored   |
+ * | SHOW VITESS_SHARDS                 | `ks/shard` serving the session's type       | `ks/shard`   | ignored   |
+ * | SHOW VITESS_TABLETS                | every tablet the health check follows       | the Hostname | ignored   |
+ * | SHOW [FULL] TABLES [FROM ks]       | a shard's answer, column 0 `Tables_in_<ks>` | sent on      | sent on   |
  *
  * LIKE is case-sensitive (Vitess compiles it to a Go regexp) with `%`, `_` and the `\%`, `\_`
  * escapes; an empty pattern matches everything, as `sqlparser.LikeToRegexp("")` does. WHERE must
  * parse as an expression (1064 otherwise) and is then ignored, as Vitess logs and ignores it. The
  * answers are VARCHAR columns with utf8mb4_0900_ai_ci and NOT_NULL_FLAG (`buildVarCharFields`).
- * A session targeting one shard sends every SHOW to that shard unchanged (`buildByPassPlan`).
+ * A session with a shard destination (`ks:-80`, `ks[40-80]`, `ks[deadbeef]`) sends every SHOW to
+ * its shards unchanged (`buildByPassPlan`).
  */
-import { Charset, MySqlFlag, TabletType, Type, sqlError, ER, type BindVars, type Field, type Result } from '@vtsim/proto';
+import { Charset, ER, MySqlFlag, TabletType, Type, sqlError, type BindVars, type Field, type Result } from '@vtsim/proto';
 import { likeMatcher, parseStatement } from '@vtsim/sql';
 import type { HealthCheck, TabletHealth } from './health-check.js';
 import { noDatabase } from './planner/select-planner.js';
 import type { Resolver, ServingShard } from './resolver.js';
 import { SqlLexer, Tok, unquoteIdent, unquoteString } from './sql-lexer.js';
 import type { VSchema } from './vschema.js';
-import { unknownDatabase, type VtgateSession } from './vtgate-session.js';
+import { hasShardDestination, unknownDatabase, type VtgateSession } from './vtgate-session.js';
 
 /** What the SHOW statements read from vtgate and how they reach a shard. */
 export interface ShowBackend {
-  readonly vschema: VSchema;
+  /** The current routing model. */
+  vschema(): VSchema;
   readonly resolver: Resolver;
   readonly healthCheck: HealthCheck;
   /** Names of the keyspaces of the serving graph of vtgate's cell, sorted (srvtopo's GetSrvKeyspaceNames). */
@@ -36,7 +38,7 @@ export interface ShowBackend {
   keyspaceNames(): Promise<string[]>;
   /** True if the keyspace exists (its serving graph is loaded on demand). */
   keyspaceExists(keyspace: string): Promise<boolean>;
-  /** Sends a statement unchanged to the session's target shard. */
+  /** Sends a statement unchanged to the shards of the session's destination (shard, keyspace id or key range). */
   sendToTargetShard(session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result>;
   /** Sends a statement (keyspace qualifiers stripped) to one shard of the keyspace it names or the session's. */
   sendToAnyShard(session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result>;
@@ -52,7 +54,7 @@ const SYSTEM_SCHEMAS = ['information_schema', 'mysql', 'sys', 'performance_schem
 
 /** Runs a SHOW statement for a session. Errors are SqlErrors (1064 for a malformed filter). */
 export async function executeShow(be: ShowBackend, session: VtgateSession, sql: string, bindVars: BindVars): Promise<Result> {
-  if (session.target.shard) return be.sendToTargetShard(session, sql, bindVars);
+  if (hasShardDestination(session.target)) return be.sendToTargetShard(session, sql, bindVars);
   const lx = new SqlLexer(sql.replace(/[\s;]+$/, ''));
   lx.next();
   lx.next();
@@ -227,7 +229,7 @@ async function showTables(be: ShowBackend, session: VtgateSession, lx: SqlLexer,
 }
 
 function vschemaTables(be: ShowBackend, session: VtgateSession): Result {
-  const ks = be.vschema.keyspace(session.target.keyspace);
+  const ks = be.vschema().keyspace(session.target.keyspace);
   if (!ks) throw noDatabase();
   return varcharResult(['Tables'], [...ks.tables.keys()].sort().map((t) => [t]));
 }

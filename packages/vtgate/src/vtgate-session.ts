@@ -1,7 +1,8 @@
 /**
  * VtgateSession: one client connection's state in vtgate (Vitess's vtgatepb.Session): the target
- * (`ks`, `ks/shard`, `ks:shard@primary`, `ks[40-80]`, `ks@replica`, …) and how it parses, autocommit, the open transaction's shard sessions, user
- * and system variables, and the last insert id.
+ * (`ks`, `ks/shard`, `ks:shard@primary`, `ks[40-80]`, `ks@replica`, …) and how it parses,
+ * autocommit, the open transaction's shard sessions, user and system variables, and the last
+ * insert id.
  */
 import { Code, ER, SqlError, TabletType, parseTabletAlias, parseTabletType, sqlError, type KeyRange, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
 import { hexToBytes, parseShardingSpec } from '@vtsim/topo';

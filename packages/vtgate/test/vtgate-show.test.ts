@@ -276,6 +276,12 @@ describe.each(PROTOCOLS)('discovery over the $name', (p) => {
     expect(await failure(p, 'commerce', 'show tables from nosuch')).toMatchObject({ code: p === overMysql ? 1049 : 'NOT_FOUND' });
   });
 
+  it("sends SHOW unchanged to the shard of a shard target (Vitess's bypass plan: MySQL's own column name)", async () => {
+    const r = await p.run('customer_1:80-@MASTER', 'show tables');
+    expect(r.names).toEqual(['Tables_in_vt_customer_1']);
+    expect(r.rows).toEqual([['t']]);
+  });
+
   it.each([
     ['customer_1:-80@MASTER', [['1', 'low']]],
     ['customer_1:80-@master', [['2', 'high']]],
