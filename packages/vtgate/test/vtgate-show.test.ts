@@ -305,6 +305,8 @@ describe.each(PROTOCOLS)('discovery over the $name', (p) => {
   it("refuses what Vitess refuses, with Vitess's errors", async () => {
     const unknown = await failure(p, 'commerce@bogus', 'select id from t');
     expect(unknown.message).toContain('No partition found for tabletType unknown in keyspace commerce');
+    const shardUnknown = await failure(p, 'customer_1:-80@bogus', 'select id from t');
+    expect(shardUnknown.message).toContain(`no healthy tablet available for 'keyspace:"customer_1" shard:"-80" tablet_type:UNKNOWN'`);
     const empty = await failure(p, 'commerce@', 'select 1');
     expect(empty.message).toContain('empty tablet type after @');
     const misaligned = await failure(p, 'customerx1[50-80]', 'select id from t');
