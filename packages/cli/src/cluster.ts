@@ -8,9 +8,10 @@ import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
-import { LocalMysqlNetwork, Tablet } from '@vtsim/vttablet';
+import { LocalMysqlNetwork, StaticAuthPlugin, Tablet, type GrpcAuthFlags } from '@vtsim/vttablet';
 import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtctld';
 import { Vtgate } from '@vtsim/vtgate';
+import type { AuthFlags } from './auth-flags.js';
 
 /** How to start a cluster. */
 export interface ClusterOptions {
@@ -27,6 +28,11 @@ export interface ClusterOptions {
   vtctldGrpcPort?: number;
   /** Address to bind servers to (default 127.0.0.1). */
   host?: string;
+  /**
+   * Credentials (Vitess's static auth flags): `grpcAuth` guards vtctld's gRPC service and is
+   * vtgate's default, `mysqlAuth` is vtgate's default; off when omitted.
+   */
+  auth?: Partial<AuthFlags>;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -67,10 +73,26 @@ export class Cluster {
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const cell = opts.cell ?? 'zone1';
     const cluster = new Cluster(opts, opts.clock ?? systemClock, await TopoServer.newMemory(cell), cell);
-    if (opts.vtctldGrpcPort !== undefined) {
-      cluster.vtctldServer = await startVtctldGrpcServer({ host: cluster.host, port: opts.vtctldGrpcPort, vtctld: cluster.vtctld });
-    }
+    if (opts.vtctldGrpcPort !== undefined) await cluster.startVtctldGrpc(opts.vtctldGrpcPort, opts.auth?.grpcAuth);
     return cluster;
+  }
+
+  private async startVtctldGrpc(port: number, grpcAuth: GrpcAuthFlags | undefined): Promise<void> {
+    const auth = StaticAuthPlugin.fromFlags(grpcAuth ?? {});
+    this.vtctldServer = await startVtctldGrpcServer({ host: this.host, port, vtctld: this.vtctld, auth });
+  }
+
+  /**
+   * Restarts vtctld's gRPC service on its port with other gRPC auth flags (as restarting the
+   * vtctld process with them would). Throws for invalid flags (the running service is kept) or
+   * when vtctld's gRPC service was not started.
+   */
+  async restartVtctldGrpc(grpcAuth: GrpcAuthFlags): Promise<void> {
+    const running = this.vtctldServer;
+    if (!running) throw new Error('vtctld serves no gRPC in this cluster');
+    StaticAuthPlugin.fromFlags(grpcAuth);
+    await running.close();
+    await this.startVtctldGrpc(running.port, grpcAuth);
   }
 
   /** Where vtctld's gRPC service listens, if started. */
@@ -124,8 +146,11 @@ export class Cluster {
     await tablet.close();
   }
 
-  /** Starts vtgate on the MySQL port; fails if it is already running. */
-  async startVtgate(): Promise<Vtgate> {
+  /**
+   * Starts vtgate on the MySQL port; `auth` overrides the cluster's credential flags. Fails if it
+   * is already running or an auth flag is invalid.
+   */
+  async startVtgate(auth: Partial<AuthFlags> = {}): Promise<Vtgate> {
     if (this.vtgateInstance) throw new Error('vtgate is already running');
     this.vtgateInstance = await Vtgate.start({
       topo: this.topo,
@@ -137,6 +162,9 @@ export class Cluster {
       grpcPort: this.opts.grpcPort,
       // As the local example's vtgate runs with --enable-buffer: writes wait out a cutover.
       buffer: { enabled: true },
+      mysqlAuth: auth.mysqlAuth ?? this.opts.auth?.mysqlAuth,
+      grpcAuth: auth.grpcAuth ?? this.opts.auth?.grpcAuth,
+      log: (line) => console.error(`vtgate: ${line}`),
     });
     return this.vtgateInstance;
   }

@@ -1,10 +1,12 @@
 /**
  * The cluster process's control endpoint, on vtctld's web port (15000): the status page the
  * local example's scripts poll (`/debug/status`) and a small JSON API through which `vtsim tablet
- * up|down` and `vtsim vtgate up|down` add and remove components from other processes.
+ * up|down` and `vtsim vtgate up|down` add and remove components from other processes, and
+ * `vtsim vtctld up` restarts vtctld's gRPC service with other auth flags.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
+import type { AuthFlags } from './auth-flags.js';
 import type { Cluster } from './cluster.js';
 
 /** A started control server; close() stops it. */
@@ -65,7 +67,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   }
   if (route === 'POST /api/vtgate') {
     try {
-      await cluster.startVtgate();
+      await cluster.startVtgate((await readJson(req)) as Partial<AuthFlags>);
+      return reply(res, 200, {});
+    } catch (err) {
+      return reply(res, 409, { error: errorText(err) });
+    }
+  }
+  if (route === 'POST /api/vtctld') {
+    try {
+      await cluster.restartVtctldGrpc(((await readJson(req)) as Partial<AuthFlags>).grpcAuth ?? {});
       return reply(res, 200, {});
     } catch (err) {
       return reply(res, 409, { error: errorText(err) });

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { AUTH_FLAG_OPTIONS, authFlagsFrom, normalizeAuthFlagNames } from './auth-flags.js';
 import { controlCall } from './control-client.js';
 import { down } from './down-command.js';
 import { example } from './example-command.js';
@@ -22,6 +23,7 @@ commands:
   up [--detach] [--no-vtgate] [--seed S] [--host H] [--port 15000] [--mysql-port 15306] [--grpc-port 15991]
      [--vtctld-grpc-port 15999]
      [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
+     [auth flags]
                            run the cluster process (memory topology, vtctld control, vtgate),
                            optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
                            holds *.sql files and vschema.json)
@@ -30,7 +32,10 @@ commands:
                            start a tablet (and its mysqld) in the running cluster
   tablet down --uid N [--cell zone1]
                            stop a tablet
-  vtgate up | vtgate down  start or stop vtgate in the running cluster
+  vtgate up [auth flags] | vtgate down
+                           start or stop vtgate in the running cluster
+  vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
+                           restart vtctld's gRPC service with other auth flags
   status                   print the running cluster's components as JSON
   vstream [--keyspace K --shard S --gtid G | --vgtid JSON] [--filter T:SQL] [--format text|json]
           [--save-vgtid FILE] [--server 127.0.0.1:15991] …
@@ -40,6 +45,13 @@ commands:
   mysql [--table] [-e SQL] [database]
                            a minimal mysql client (batch mode) for machines without one
   example                  the guided tour (npm run example)
+
+auth flags (Vitess's; off by default, as in vttestserver):
+  --mysql_auth_server_static_file F | --mysql_auth_server_static_string JSON
+  [--mysql_auth_static_reload_interval D]
+                           vtgate's MySQL users: {"user": [{"Password": "...", "UserData": "..."}]}
+  --grpc_auth_mode static --grpc_auth_static_password_file F
+                           gRPC users (vtgate and vtctld): [{"Username": "...", "Password": "..."}]
 
 Environment: VTDATAROOT (pid file and log; default <repo>/vtdataroot); KEYSPACE, SHARD, TABLET_UID
 and CELL stand in for the tablet flags, as in the local example's scripts.`;
@@ -76,6 +88,7 @@ const options = {
   unbuffered: { type: 'boolean', short: 'n' },
   batch: { type: 'boolean', short: 'B' },
   'binary-as-hex': { type: 'string' },
+  ...AUTH_FLAG_OPTIONS,
 } as const;
 
 /**
@@ -110,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
       readFile: (path) => readFile(path, 'utf8'),
     });
   }
-  const { values, positionals } = parseArgs({ args: attachDashValues(argv), allowPositionals: true, options });
+  const { values, positionals } = parseArgs({ args: attachDashValues(normalizeAuthFlagNames(argv)), allowPositionals: true, options });
   const [command, sub] = positionals;
   const control = { host: values.host!, port: Number(values.port) };
   if (values.help || !command) {
@@ -136,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
           schemaDir: values['schema-dir'],
         }),
         topologyArgs: topologyArgs(values),
+        auth: authFlagsFrom(values),
       }, log);
       return 0;
     case 'down':
@@ -158,8 +172,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'vtgate up':
-      await controlCall(control, 'POST', '/api/vtgate');
+      await controlCall(control, 'POST', '/api/vtgate', authFlagsFrom(values));
       log('vtgate is up!');
+      return 0;
+    case 'vtctld up':
+      await controlCall(control, 'POST', '/api/vtctld', { grpcAuth: authFlagsFrom(values).grpcAuth ?? {} });
+      log('vtctld is running!');
       return 0;
     case 'vtgate down':
       await controlCall(control, 'DELETE', '/api/vtgate');

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { authFlagArgs, type AuthFlags } from './auth-flags.js';
 import { Cluster } from './cluster.js';
 import { waitForControl } from './control-client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
@@ -27,6 +28,8 @@ export interface UpOptions {
   topology?: InitialTopology;
   /** The command-line flags that describe `topology`, passed on to a detached process. */
   topologyArgs?: string[];
+  /** Vitess's credential flags (MySQL static auth for vtgate, gRPC static auth for vtgate and vtctld). */
+  auth?: Partial<AuthFlags>;
 }
 
 /** Runs `vtsim up`; resolves when a detached cluster is ready, or when a foreground one has stopped. */
@@ -38,7 +41,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     const logFd = openSync(paths.logFile, 'a');
     const args = [fileURLToPath(new URL('./main.js', import.meta.url)), 'up', '--seed', opts.seed, '--host', opts.host,
       '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), '--grpc-port', String(opts.grpcPort), '--vtctld-grpc-port', String(opts.vtctldGrpcPort), ...(opts.vtgate ? [] : ['--no-vtgate']),
-      ...(opts.topologyArgs ?? [])];
+      ...(opts.topologyArgs ?? []), ...(opts.auth ? authFlagArgs(opts.auth) : [])];
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
@@ -49,7 +52,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     return;
   }
 
-  const cluster = await Cluster.start({ seed: opts.seed, host: opts.host, mysqlPort: opts.mysqlPort, grpcPort: opts.grpcPort, vtctldGrpcPort: opts.vtctldGrpcPort });
+  const cluster = await Cluster.start({ seed: opts.seed, host: opts.host, mysqlPort: opts.mysqlPort, grpcPort: opts.grpcPort, vtctldGrpcPort: opts.vtctldGrpcPort, auth: opts.auth });
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let stopping: Promise<void> | undefined;

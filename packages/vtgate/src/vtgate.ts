@@ -5,12 +5,12 @@
  */
 import { SeededRandom, type Clock, type Random } from '@vtsim/binlog';
 import type { TopoServer } from '@vtsim/topo';
-import type { TabletDialer } from '@vtsim/vttablet';
+import { StaticAuthPlugin, type GrpcAuthFlags, type TabletDialer } from '@vtsim/vttablet';
 import { Buffer, type BufferConfig } from './buffer/buffer.js';
 import { Executor } from './executor.js';
 import { HealthCheck } from './health-check.js';
 import { startVtgateGrpcServer, type VtgateGrpcServer } from './grpc/index.js';
-import { MysqlServer } from './mysql-server/index.js';
+import { AuthServerStatic, MysqlServer, type AuthServerStaticFlags } from './mysql-server/index.js';
 import { Resolver } from './resolver.js';
 import { TabletGateway } from './tablet-gateway.js';
 import { TopoWatcher } from './topo-watcher.js';
@@ -41,6 +41,15 @@ export interface VtgateOptions {
    * `--buffer-*` flags); off unless `enabled` is true. Vitess's defaults otherwise.
    */
   buffer?: Partial<BufferConfig>;
+  /**
+   * The MySQL port's static auth server (`--mysql_auth_server_static_file` / `_string`,
+   * `--mysql_auth_static_reload_interval`); without a file or string every login is accepted.
+   */
+  mysqlAuth?: AuthServerStaticFlags;
+  /** The gRPC port's authentication (`--grpc_auth_mode`, `--grpc_auth_static_password_file`); off by default. */
+  grpcAuth?: GrpcAuthFlags;
+  /** Receives the static auth server's log lines (a reload that failed); default: dropped. */
+  log?: (line: string) => void;
 }
 
 /** A running vtgate. */
@@ -49,6 +58,7 @@ export class Vtgate {
   private server: MysqlServer | undefined;
   private address: { host: string; port: number } | undefined;
   private grpc: VtgateGrpcServer | undefined;
+  private mysqlAuth: AuthServerStatic | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -61,7 +71,7 @@ export class Vtgate {
   /**
    * Starts a vtgate: waits for the SrvVSchema (or its absence), the existing SrvKeyspaces and a
    * first health report from every tablet of the cell, then opens the MySQL port if asked.
-   * Rejects if the port is taken (everything started is closed again).
+   * Rejects if the port is taken or an auth flag is invalid (everything started is closed again).
    */
   static async start(opts: VtgateOptions): Promise<Vtgate> {
     const healthCheck = new HealthCheck(opts.topo, opts.cell, opts.dialer);
@@ -93,6 +103,8 @@ export class Vtgate {
     const vstreamManager = new VStreamManager({ topo: opts.topo, cell: opts.cell, dialer: opts.dialer, clock: opts.clock });
     const vtgate = new Vtgate(executor, healthCheck, vstreamManager, watcher);
     try {
+      const grpcAuth = StaticAuthPlugin.fromFlags(opts.grpcAuth ?? {});
+      vtgate.mysqlAuth = AuthServerStatic.fromFlags(opts.mysqlAuth ?? {}, opts.log);
       await watcher.start();
       await healthCheck.refresh();
       if (opts.mysqlPort !== undefined) {
@@ -101,6 +113,7 @@ export class Vtgate {
           port: opts.mysqlPort,
           serverVersion: VTGATE_SERVER_VERSION,
           handlerFactory: (info) => VtgateHandler.create(executor, info),
+          authServer: vtgate.mysqlAuth,
         });
         vtgate.address = await vtgate.server.listen();
       }
@@ -110,6 +123,7 @@ export class Vtgate {
           port: opts.grpcPort,
           executor,
           vstream: (request, signal) => vstreamManager.vstream(request, signal),
+          auth: grpcAuth,
         });
       }
     } catch (err) {
@@ -143,6 +157,7 @@ export class Vtgate {
       if (this.timer) clearInterval(this.timer);
       this.executor.buffer.close();
       await Promise.all([this.server?.close(), this.grpc?.close()]);
+      this.mysqlAuth?.close();
       this.watcher.close();
       this.healthCheck.close();
     })();

@@ -3,7 +3,9 @@
 // misbehaving clients (garbage, truncated and oversize packets, abrupt disconnects).
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AuthServerStatic } from '../src/mysql-server/auth-server-static.js';
 import type { MysqlServer } from '../src/mysql-server/mysql-server.js';
+import { scrambleNativePassword } from '../src/mysql-server/mysql-native-password.js';
 import { type FixtureHandler, startFixtureServer, waitFor } from './mysql-server-fixture.js';
 
 const CLIENT = {
@@ -479,5 +481,46 @@ describe('MysqlServer over raw sockets', () => {
     expect((await d.read()).payload.readUInt16LE(3)).toBe(0x0003);
     expect(handlers[0]!.closed).toBe(1);
     expect(handlers[1]!.closed).toBe(0);
+  });
+});
+
+describe('MysqlServer with the static auth server', () => {
+  const auth = () => AuthServerStatic.fromFlags({ string: JSON.stringify({ app: [{ Password: 'pw' }] }) })!;
+
+  /** Logs in as `app` through an auth switch (the client first answers for caching_sha2_password), answering with `password`. */
+  async function switchLogin(password: string): Promise<Packet> {
+    const c = await client();
+    await c.read();
+    c.send(1, handshakeResponse(BASE_CAPS, 'app', 'caching_sha2_password'));
+    const sw = await c.read();
+    expect(sw.payload[0]).toBe(0xfe);
+    c.send(3, scrambleNativePassword(sw.payload.subarray(23, 43), password));
+    return c.read();
+  }
+
+  it('checks the answer to an auth switch against the entry', async () => {
+    const authServer = auth();
+    await start({ authServer });
+    const ok = await switchLogin('pw');
+    expect([ok.seq, ok.payload[0]]).toEqual([4, 0x00]);
+    const refused = await switchLogin('other');
+    expect(refused.seq).toBe(4);
+    expect(refused.payload[0]).toBe(0xff);
+    expect(refused.payload.readUInt16LE(1)).toBe(1045);
+    expect(refused.payload.toString('utf8', 3)).toBe("#28000Access denied for user 'app'");
+    expect(handlers).toHaveLength(1);
+    authServer.close();
+  });
+
+  it('refuses a handshake whose native-password answer is wrong (here: 20 bytes of 7)', async () => {
+    const authServer = auth();
+    await start({ authServer });
+    const c = await client();
+    await c.read();
+    c.send(1, handshakeResponse(BASE_CAPS, 'app', 'mysql_native_password'));
+    const err = await c.read();
+    expect(err.payload.readUInt16LE(1)).toBe(1045);
+    await c.closedByServer();
+    authServer.close();
   });
 });

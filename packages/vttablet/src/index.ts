@@ -15,3 +15,5 @@ export { Mysqld, MysqlSession, type MysqldOptions, type MysqldSnapshot, type Ses
 export { formatJournal, parseJournal } from './vstreamer/index.js';
 // --- VReplication (issue 4): the `_vt.vreplication.source` codec (binlogdata.BinlogSource prototext) ---
 export { formatBinlogSource, parseBinlogSource, OnDDLAction } from './vreplication/index.js';
+// --- static gRPC auth (issue 8): servenv's `--grpc_auth_mode static`, shared by vtgate's and vtctld's servers ---
+export { StaticAuthPlugin, parseStaticAuthConfig, withGrpcAuth, type GrpcAuthFailure, type GrpcAuthFlags, type StaticAuthConfigEntry } from './servenv/grpc-server-auth-static.js';

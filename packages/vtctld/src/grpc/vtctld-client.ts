@@ -37,8 +37,21 @@ export interface VtctldClient {
   close(): void;
 }
 
+/** How to dial. */
+export interface DialVtctldOptions {
+  /** Metadata sent with every call, e.g. `{ username, password }` for a vtctld with `--grpc_auth_mode static`. */
+  metadata?: Record<string, string>;
+}
+
+/** A fresh Metadata holding `entries` (grpc-js must not see the same object on two calls). */
+export function callMetadata(entries: Record<string, string> = {}): Metadata {
+  const md = new Metadata();
+  for (const [key, value] of Object.entries(entries)) md.set(key, value);
+  return md;
+}
+
 /** Connects to the vtctld at `address` (`host:port`); the connection opens on the first call. */
-export function dialVtctld(address: string): VtctldClient {
+export function dialVtctld(address: string, dialOpts: DialVtctldOptions = {}): VtctldClient {
   const { VtctldClient: Ctor, packageDefinition } = loadVtctlProtos('client');
   const client: Client = new Ctor(address, credentials.createInsecure());
   const methods = client as unknown as Record<string, unknown>;
@@ -50,7 +63,7 @@ export function dialVtctld(address: string): VtctldClient {
       const responseType = responseTypeOf(packageDefinition, rpc);
       return new Promise<T>((resolve, reject) => {
         (method as (req: object, md: Metadata, o: object, cb: (e: ServiceError | null, r: T) => void) => void).call(
-          client, request, new Metadata(), { deadline },
+          client, request, callMetadata(dialOpts.metadata), { deadline },
           (err, response) => {
             if (err) reject(new VtctldCallError(err.code ?? GrpcStatus.UNKNOWN, err.details ?? err.message));
             else resolve((responseType ? protojsonOrder(packageDefinition, responseType, response) : response) as T);

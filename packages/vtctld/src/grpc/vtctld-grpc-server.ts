@@ -6,6 +6,7 @@
  */
 import { Server, ServerCredentials, status as GrpcStatus, type ServiceError, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { Code } from '@vtsim/proto';
+import { withGrpcAuth, type StaticAuthPlugin } from '@vtsim/vttablet';
 import type { Vtctld } from '../vtctld.js';
 import { toVtError } from '../vtctld-error.js';
 import { loadVtctlProtos } from './proto-files.js';
@@ -19,6 +20,8 @@ export interface VtctldGrpcServerOptions {
   vtctld: Vtctld;
   /** How long close() lets calls finish before cutting them off, in ms (default 1000). */
   shutdownGraceMs?: number;
+  /** Checks every call's credentials (`--grpc_auth_mode static`); omitted, every call is served. */
+  auth?: StaticAuthPlugin;
 }
 
 /** A running server; close() stops it (idempotent). */
@@ -66,7 +69,7 @@ function implementation(vtctld: Vtctld, rpcNames: readonly string[]): UntypedSer
 export async function startVtctldGrpcServer(opts: VtctldGrpcServerOptions): Promise<VtctldGrpcServer> {
   const { service } = loadVtctlProtos('server');
   const server = new Server();
-  server.addService(service, implementation(opts.vtctld, Object.keys(service)));
+  server.addService(service, withGrpcAuth(implementation(opts.vtctld, Object.keys(service)), opts.auth));
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));

@@ -3,7 +3,7 @@
  * Vitess client would be: requests and responses are plain objects with the proto's field names
  * (see {@link protoLoaderOptions} for how values decode).
  */
-import { Client, credentials, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { Code, VtError } from '@vtsim/proto';
 import { loadVitessProtos, type EnumDecoding } from './proto-files.js';
 import type { ProtoSchema } from './proto-schema.js';
@@ -21,14 +21,22 @@ export interface VtgateClientOptions {
   enums?: EnumDecoding;
   /** Largest response accepted; default 16 MiB (vtgate's own limit). */
   maxReceiveMessageLength?: number;
+  /**
+   * Metadata sent with every call, e.g. `{ username, password }` for a vtgate with
+   * `--grpc_auth_mode static` (what Vitess's `--grpc_auth_static_client_creds` sends).
+   */
+  metadata?: Record<string, string>;
 }
 
+type UnaryCallback = (err: ServiceError | null, response?: DecodedMessage) => void;
+
 interface VitessStub extends Client {
-  VStream(request: object): ClientReadableStream<DecodedMessage>;
-  StreamExecute(request: object): ClientReadableStream<DecodedMessage>;
-  Execute(request: object, callback: (err: ServiceError | null, response?: DecodedMessage) => void): void;
-  ExecuteBatch(request: object, callback: (err: ServiceError | null, response?: DecodedMessage) => void): void;
-  CloseSession(request: object, callback: (err: ServiceError | null, response?: DecodedMessage) => void): void;
+  VStream(request: object, metadata: Metadata): ClientReadableStream<DecodedMessage>;
+  StreamExecute(request: object, metadata: Metadata): ClientReadableStream<DecodedMessage>;
+  Execute(request: object, metadata: Metadata, callback: UnaryCallback): void;
+  ExecuteBatch(request: object, metadata: Metadata, callback: UnaryCallback): void;
+  CloseSession(request: object, metadata: Metadata, callback: UnaryCallback): void;
+  Prepare(request: object, metadata: Metadata, callback: UnaryCallback): void;
 }
 
 /** A connection to vtgate's gRPC port. Failures surface as VtError with the status code and details. */
@@ -37,6 +45,7 @@ export class VtgateClient {
     private readonly stub: VitessStub,
     /** The reflection schema of the `.proto` files the client was built from. */
     readonly schema: ProtoSchema,
+    private readonly metadata: Record<string, string>,
   ) {}
 
   /** Connects (lazily, on the first call) to `host:port`. */
@@ -45,7 +54,14 @@ export class VtgateClient {
     const stub = new protos.VitessClient(address, credentials.createInsecure(), {
       'grpc.max_receive_message_length': opts.maxReceiveMessageLength ?? 16 * 1024 * 1024,
     }) as unknown as VitessStub;
-    return new VtgateClient(stub, protos.schema);
+    return new VtgateClient(stub, protos.schema, opts.metadata ?? {});
+  }
+
+  /** A fresh Metadata for one call (grpc-js must not see the same object twice). */
+  private md(): Metadata {
+    const md = new Metadata();
+    for (const [key, value] of Object.entries(this.metadata)) md.set(key, value);
+    return md;
   }
 
   /**
@@ -54,27 +70,32 @@ export class VtgateClient {
    * quietly; a server error ends it with a VtError.
    */
   vstream(request: object, signal?: AbortSignal): AsyncIterable<DecodedMessage> {
-    return this.serverStream(() => this.stub.VStream(request), signal);
+    return this.serverStream(() => this.stub.VStream(request, this.md()), signal);
   }
 
   /** Streams a `vtgate.StreamExecuteRequest`'s responses (fields, rows, then the session). */
   streamExecute(request: object, signal?: AbortSignal): AsyncIterable<DecodedMessage> {
-    return this.serverStream(() => this.stub.StreamExecute(request), signal);
+    return this.serverStream(() => this.stub.StreamExecute(request, this.md()), signal);
   }
 
   /** Runs a `vtgate.ExecuteRequest`; SQL errors come back in the response's `error`, not as a rejection. */
   execute(request: object): Promise<DecodedMessage> {
-    return this.unary((cb) => this.stub.Execute(request, cb));
+    return this.unary((cb) => this.stub.Execute(request, this.md(), cb));
   }
 
   /** Runs a `vtgate.ExecuteBatchRequest`. */
   executeBatch(request: object): Promise<DecodedMessage> {
-    return this.unary((cb) => this.stub.ExecuteBatch(request, cb));
+    return this.unary((cb) => this.stub.ExecuteBatch(request, this.md(), cb));
   }
 
   /** Ends a session (`vtgate.CloseSessionRequest`). */
   closeSession(request: object): Promise<DecodedMessage> {
-    return this.unary((cb) => this.stub.CloseSession(request, cb));
+    return this.unary((cb) => this.stub.CloseSession(request, this.md(), cb));
+  }
+
+  /** Describes a statement's result fields without running it (`vtgate.PrepareRequest`). */
+  prepare(request: object): Promise<DecodedMessage> {
+    return this.unary((cb) => this.stub.Prepare(request, this.md(), cb));
   }
 
   /** Closes the channel. */

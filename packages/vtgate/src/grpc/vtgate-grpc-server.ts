@@ -4,6 +4,7 @@
  */
 import { Server, ServerCredentials, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { VStreamResponse } from '@vtsim/proto';
+import { withGrpcAuth, type StaticAuthPlugin } from '@vtsim/vttablet';
 import type { Executor } from '../executor.js';
 import { executeCalls } from './execute-calls.js';
 import { GrpcSessionStore } from './grpc-session-store.js';
@@ -30,6 +31,8 @@ export interface VtgateGrpcServerOptions {
   shutdownGraceMs?: number;
   /** Most gRPC sessions kept (least recently used idle ones are closed beyond it); default 10000. */
   maxSessions?: number;
+  /** Checks every call's credentials (`--grpc_auth_mode static`); omitted, every call is served. */
+  auth?: StaticAuthPlugin;
 }
 
 /** A running gRPC server. */
@@ -57,7 +60,7 @@ export async function startVtgateGrpcServer(opts: VtgateGrpcServerOptions): Prom
       void serveVStream(call, opts.vstream, shutdown.signal);
     },
   };
-  server.addService(loadVitessProtos('numbers').vitessService, handlers);
+  server.addService(loadVitessProtos('numbers').vitessService, withGrpcAuth(handlers, opts.auth));
   const address = host.includes(':') ? `[${host}]:${opts.port}` : `${host}:${opts.port}`;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));

@@ -1,8 +1,9 @@
 /**
  * The connection phase: the server's Handshake v10 greeting, the client's HandshakeResponse41,
  * the AuthSwitchRequest, and COM_CHANGE_USER (which repeats the login on an open connection).
- * Any user and password are accepted (vtgate's `--mysql-auth-server-impl none`), so the auth data
- * is read but never checked, and queries are always decoded as UTF-8 whatever charset the client names.
+ * The auth data is kept for the auth server to check (without one, any user and password are
+ * accepted, as vtgate's `--mysql_auth_server_impl none`), and queries are always decoded as UTF-8
+ * whatever charset the client names.
  */
 import { randomBytes } from 'node:crypto';
 import { Capability, HANDSHAKE_CHARSET, NATIVE_PASSWORD_PLUGIN, PacketHeader } from './constants.js';
@@ -20,6 +21,8 @@ export interface HandshakeResponse {
   database: string;
   /** The auth plugin the client's auth data was made for ('' when the client did not say). */
   authPlugin: string;
+  /** The client's answer to the scramble (for mysql_native_password: 20 bytes, or none for an empty password). */
+  authResponse: Buffer;
 }
 
 /** Makes a fresh scramble: 20 random bytes without NUL or '$', which some clients mishandle. */
@@ -68,24 +71,24 @@ export function parseHandshakeResponse(payload: Buffer, serverCapabilities: numb
   const caps = clientCaps & serverCapabilities;
   r.skip(4 + 1 + 23);
   const user = r.nulString();
-  if (caps & Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA) r.skip(r.lenencInt());
-  else if (caps & Capability.SECURE_CONNECTION) r.skip(r.u8());
-  else r.nulString();
+  let authResponse: Buffer;
+  if (caps & Capability.PLUGIN_AUTH_LENENC_CLIENT_DATA) authResponse = Buffer.from(r.bytes(r.lenencInt()));
+  else if (caps & Capability.SECURE_CONNECTION) authResponse = Buffer.from(r.bytes(r.u8()));
+  else authResponse = Buffer.from(r.nulString(), 'latin1');
   const database = caps & Capability.CONNECT_WITH_DB && r.remaining > 0 ? r.nulString() : '';
   const authPlugin = caps & Capability.PLUGIN_AUTH && r.remaining > 0 ? r.nulOrRestString() : '';
-  return { capabilities: caps, user, database, authPlugin };
+  return { capabilities: caps, user, database, authPlugin, authResponse };
 }
 
 /** Parses a COM_CHANGE_USER payload (command byte included); the capabilities are the connection's. */
 export function parseChangeUser(payload: Buffer, capabilities: number): HandshakeResponse {
   const r = new PayloadReader(payload, 1);
   const user = r.nulString();
-  if (capabilities & Capability.SECURE_CONNECTION) r.skip(r.u8());
-  else r.nulString();
+  const authResponse = capabilities & Capability.SECURE_CONNECTION ? Buffer.from(r.bytes(r.u8())) : Buffer.from(r.nulString(), 'latin1');
   const database = r.remaining > 0 ? r.nulString() : '';
   if (r.remaining >= 2) r.skip(2);
   const authPlugin = capabilities & Capability.PLUGIN_AUTH && r.remaining > 0 ? r.nulOrRestString() : '';
-  return { capabilities, user, database, authPlugin };
+  return { capabilities, user, database, authPlugin, authResponse };
 }
 
 /** True when the client must be switched to mysql_native_password before it can be let in. */

@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Result } from '@vtsim/proto';
+import type { MysqlAuthServer } from './auth-server-static.js';
 import { checkBinaryRows, writeBinaryRow } from './binary-result-set.js';
 import { mysqlTypeOf } from './column-type.js';
 import { Capability, Command, SERVER_CAPABILITIES, ServerStatus } from './constants.js';
@@ -35,6 +36,8 @@ export interface MysqlConnectionOptions {
   handlerFactory: MysqlHandlerFactory;
   statistics: ServerStatistics;
   log: (line: string) => void;
+  /** Checks each login (and COM_CHANGE_USER); without one every user and password is accepted. */
+  authServer?: MysqlAuthServer;
 }
 
 /** While a result is being encoded, bytes are handed to the socket whenever this many have piled up. */
@@ -197,7 +200,7 @@ export class MysqlConnection {
       case 'auth-switch': {
         const pending = this.pendingLogin!;
         this.pendingLogin = null;
-        await this.completeLogin(pending.resp, pending.changeUser);
+        await this.completeLogin({ ...pending.resp, authResponse: Buffer.from(payload) }, pending.changeUser);
         return;
       }
       case 'command':
@@ -221,6 +224,16 @@ export class MysqlConnection {
 
   private async completeLogin(resp: HandshakeResponse, changeUser: boolean): Promise<void> {
     if (changeUser) this.releaseHandler();
+    if (this.opts.authServer) {
+      try {
+        this.opts.authServer.validateNativePassword(this.scramble, resp.user, resp.authResponse);
+      } catch (err) {
+        this.opts.log(`connection ${this.info.connectionId}: ${err instanceof Error ? err.message : String(err)}`);
+        writeErrFor(this.out, err);
+        this.endConnection();
+        return;
+      }
+    }
     this.info = { ...this.info, user: resp.user, database: resp.database };
     try {
       await this.openHandler();

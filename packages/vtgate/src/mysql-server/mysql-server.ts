@@ -5,6 +5,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { MysqlAuthServer } from './auth-server-static.js';
 import type { MysqlHandlerFactory } from './mysql-handler.js';
 import { MysqlConnection } from './mysql-connection.js';
 import { ServerStatistics } from './server-statistics.js';
@@ -21,12 +22,15 @@ export interface MysqlServerOptions {
   serverVersion?: string;
   /** Largest client packet accepted; a bigger one gets ERR 1153 and the connection is closed. Default 64 MiB. */
   maxAllowedPacket?: number;
-  /** Receives one line per connection-level problem (garbage, resets, oversize packets); default: dropped. */
+  /** Receives one line per connection-level problem (garbage, resets, oversize packets, refused logins); default: dropped. */
   log?: (line: string) => void;
+  /** Checks every login (vtgate's `static` auth server); omitted, any user and password are accepted. */
+  authServer?: MysqlAuthServer;
 }
 
 /**
- * Serves the MySQL client/server protocol (text protocol; any user and password are accepted).
+ * Serves the MySQL client/server protocol (text and binary protocol; logins are checked by the
+ * auth server when there is one, otherwise any user and password are accepted).
  * Connections are independent: a misbehaving client only loses its own connection. `close()`
  * stops listening, closes every connection (each handler's close() is called) and is idempotent.
  */
@@ -100,6 +104,7 @@ export class MysqlServer {
         handlerFactory: this.opts.handlerFactory,
         statistics: this.statistics,
         log: this.log,
+        authServer: this.opts.authServer,
       },
       () => this.connections.delete(conn),
     );
