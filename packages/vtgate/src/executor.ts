@@ -7,8 +7,8 @@
  * graph changed, planned anew.
  */
 import type { Clock, Random } from '@vtsim/binlog';
-import { Code, ER, SqlError, TabletType, emptyResult, sqlError, type BindVars, type KeyRange, type Result, type SqlValue, type Target } from '@vtsim/proto';
-import { compileExpr, type Expr, parseStatement, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
+import { Code, ER, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type Target } from '@vtsim/proto';
+import { compileExpr, type Expr, parseStatement, resultField, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
 import { compareKeyRangeStarts, compareKeyspaceIds, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
 import { Buffer, type BufferedRequest } from './buffer/buffer.js';
 import { inTransactionFailoverError, isFailoverError } from './buffer/failover-error.js';
@@ -23,6 +23,7 @@ import { stripQualifiers } from './planner/query-text.js';
 import { noDatabase } from './planner/select-planner.js';
 import { collectTables } from './planner/table-refs.js';
 import { deniedKey, type Resolver, type ServingShard } from './resolver.js';
+import { expandListBindVariables } from './list-bind-variables.js';
 import { firstKeyword, SqlLexer, Tok, unquoteIdent } from './sql-lexer.js';
 import { systemVariable } from './system-variables.js';
 import { executeShow, type ShowBackend } from './show.js';
@@ -52,6 +53,11 @@ export interface ExecutorOptions {
 const DML_KEYWORDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'WITH']);
 const DDL_KEYWORDS = new Set(['CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'RENAME']);
 const NO_OP_KEYWORDS = new Set(['LOCK', 'UNLOCK', 'FLUSH', 'ANALYZE', 'OPTIMIZE', 'REPAIR', 'CHECK', 'GRANT', 'REVOKE', 'DO']);
+/** Statements Prepare answers without fields and without running them (Vitess's statement types other than SELECT and SHOW). */
+const PREPARE_NO_FIELDS = new Set([
+  ...DDL_KEYWORDS, ...NO_OP_KEYWORDS, 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE',
+  'SET', 'USE', 'DESCRIBE', 'DESC', 'EXPLAIN', 'KILL', 'CALL', 'LOAD', 'PREPARE', 'EXECUTE', 'DEALLOCATE', 'XA',
+]);
 const NOT_SERVING = 'operation not allowed in state NOT_SERVING';
 const DENIED = 'disallowed due to rule: enforce denied tables';
 
@@ -104,14 +110,41 @@ export class Executor {
     return this.planCache.size;
   }
 
+  /**
+   * The result fields of a statement, as Vitess's Prepare answers them: a SELECT (or WITH, or a
+   * parenthesized SELECT) or SHOW is run through the session for its fields and its rows are
+   * dropped (the session's FOUND_ROWS is left as it was); every other statement Vitess recognizes
+   * returns no fields and is not run, so a write changes nothing. A statement that starts with no
+   * known keyword is INVALID_ARGUMENT `unrecognized statement: <sql>`.
+   */
+  async prepare(session: VtgateSession, sql: string, bindVars: BindVars = {}): Promise<Field[]> {
+    if (session.closed) throw sqlError(ER.UNKNOWN_ERROR, 'session is closed');
+    const kw = firstKeyword(sql);
+    const select = kw === 'SELECT' || kw === 'WITH' || kw === 'SHOW' || (kw === '' && /^\s*\(/.test(stripLeadingComments(sql)));
+    if (!select) {
+      if (kw === '' || !PREPARE_NO_FIELDS.has(kw)) throw sqlError(ER.UNKNOWN_ERROR, `unrecognized statement: ${sql}`, Code.INVALID_ARGUMENT);
+      return [];
+    }
+    const foundRows = session.foundRows;
+    try {
+      return (await this.execute(session, sql, bindVars)).fields;
+    } finally {
+      session.foundRows = foundRows;
+    }
+  }
+
   /** Creates a session with no target (or the given one, unchecked), autocommit on. */
   newSession(opts: { user?: string; connectionId?: number } = {}): VtgateSession {
     return new VtgateSession(opts.connectionId ?? this.nextConnectionId++, opts.user ?? 'vt_app');
   }
 
-  /** Runs one statement. Errors are SqlErrors with MySQL's errno and SQLSTATE. */
-  async execute(session: VtgateSession, sql: string, bindVars: BindVars = {}): Promise<Result> {
+  /**
+   * Runs one statement; `::name` list bind variables are expanded first (see
+   * list-bind-variables.ts). Errors are SqlErrors with MySQL's errno and SQLSTATE.
+   */
+  async execute(session: VtgateSession, query: string, queryBindVars: BindVars = {}): Promise<Result> {
     if (session.closed) throw sqlError(ER.UNKNOWN_ERROR, 'session is closed');
+    const { sql, bindVars } = expandListBindVariables(query, queryBindVars);
     const kw = firstKeyword(sql);
     if (DML_KEYWORDS.has(kw) || (kw === '' && /^\s*\(/.test(stripLeadingComments(sql)))) {
       return hasShardDestination(session.target) ? this.executeOnTargetShard(session, sql, bindVars, kw !== 'SELECT' && kw !== 'WITH' && kw !== '') : this.executePlan(session, sql, bindVars);

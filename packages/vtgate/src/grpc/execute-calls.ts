@@ -1,8 +1,9 @@
 /**
- * The SQL side of `vtgateservice.Vitess`: Execute, ExecuteBatch, StreamExecute and CloseSession run
- * statements through vtgate's executor, the way the MySQL port does, with the client's
- * `vtgate.Session` in and out. As in Vitess, Execute and ExecuteBatch report SQL failures inside
- * the response (`error`, with the session) and end with OK; StreamExecute ends with the error's status.
+ * The SQL side of `vtgateservice.Vitess`: Execute, ExecuteBatch, StreamExecute, Prepare and
+ * CloseSession run statements through vtgate's executor, the way the MySQL port does, with the
+ * client's `vtgate.Session` in and out (Prepare answers a statement's fields; see
+ * Executor.prepare). As in Vitess, Execute, ExecuteBatch and Prepare report SQL failures inside the
+ * response (`error`, with the session) and end with OK; StreamExecute ends with the error's status.
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { encodeRow, resultToWire, type QueryResultWire, type Result, type RowWire } from '@vtsim/proto';
@@ -44,7 +45,7 @@ interface StreamExecuteResponseWire {
 const STREAM_CHUNK_BYTES = 256 * 1024;
 
 /**
- * The handlers of Execute, ExecuteBatch, StreamExecute and CloseSession. `shutdown` aborts
+ * The handlers of Execute, ExecuteBatch, StreamExecute, Prepare and CloseSession. `shutdown` aborts
  * StreamExecute writes when the server closes.
  */
 export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shutdown: AbortSignal): UntypedServiceImplementation {
@@ -77,6 +78,14 @@ export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shu
           (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, results: o.value ?? [] }),
           (err: unknown) => callback(toGrpcStatus(err)),
         );
+    },
+
+    Prepare(call: ServerUnaryCall<ExecuteRequestWire, unknown>, callback: sendUnaryData<unknown>): void {
+      const req = call.request;
+      sessions.run(req.session, (s) => executor.prepare(s, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables))).then(
+        (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, fields: o.value ?? [] }),
+        (err: unknown) => callback(toGrpcStatus(err)),
+      );
     },
 
     StreamExecute(call: ServerWritableStream<StreamExecuteRequestWire, StreamExecuteResponseWire>): void {

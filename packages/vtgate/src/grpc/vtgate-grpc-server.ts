@@ -1,6 +1,6 @@
 /**
  * vtgate's gRPC server: the `vtgateservice.Vitess` service (VStream, Execute, ExecuteBatch,
- * StreamExecute, CloseSession; Prepare answers UNIMPLEMENTED), loaded from the `.proto` files.
+ * StreamExecute, Prepare, CloseSession), loaded from the `.proto` files.
  */
 import { Server, ServerCredentials, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { VStreamResponse } from '@vtsim/proto';
@@ -23,7 +23,7 @@ export interface VtgateGrpcServerOptions {
   host?: string;
   /** Port, 15991 in the local example; 0 for any free port. */
   port: number;
-  /** Runs Execute/StreamExecute statements; without it those calls answer UNIMPLEMENTED. */
+  /** Runs Execute/ExecuteBatch/StreamExecute/Prepare statements; without it those calls answer UNIMPLEMENTED. */
   executor?: Executor;
   /** Produces each VStream's responses. */
   vstream: VStreamFunction;
