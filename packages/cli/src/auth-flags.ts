@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import type { AuthServerStaticFlags } from '@vtsim/vtgate';
 import type { GrpcAuthFlags } from '@vtsim/vttablet';
-import { parseDuration } from './vtctldclient/flags.js';
+import { parseDuration } from '@vtsim/vtctld';
 
 /** The credential settings of a vtgate, and (gRPC) of vtctld. */
 export interface AuthFlags {

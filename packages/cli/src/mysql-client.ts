@@ -6,7 +6,7 @@
  */
 import { execSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
-import { formatBatch, formatTable, type ResultColumn } from './result-table.js';
+import { formatBatch, formatTable, type ResultColumn } from '@vtsim/vtctld';
 
 /** How to connect and print. */
 export interface MysqlClientOptions {

@@ -2,7 +2,10 @@
 import type { Clock } from '@vtsim/binlog';
 import { LogLevel, type LogEvent } from './vtctldata.js';
 
-/** Collects events stamped with the injected clock; `events` is the list in logging order. */
+/**
+ * Collects events stamped with the injected clock; `events` is the list in logging order, and
+ * `onEvent` (when given) sees each one as it is logged.
+ */
 export class EventLog {
   readonly events: LogEvent[] = [];
 
@@ -10,6 +13,7 @@ export class EventLog {
   constructor(
     private readonly clock: Clock,
     private readonly file: string,
+    private readonly onEvent?: (event: LogEvent) => void,
   ) {}
 
   /** Logs an INFO event. */
@@ -22,14 +26,21 @@ export class EventLog {
     this.add(LogLevel.WARNING, value);
   }
 
+  /** Logs a CONSOLE event: command output, as vtctl's logger Printf writes it. */
+  console(value: string): void {
+    this.add(LogLevel.CONSOLE, value);
+  }
+
   private add(level: LogLevel, value: string): void {
     const ms = this.clock.now();
-    this.events.push({
+    const event: LogEvent = {
       time: { seconds: Math.floor(ms / 1000), nanoseconds: (ms % 1000) * 1_000_000 },
       level,
       file: this.file,
       line: this.events.length + 1,
       value,
-    });
+    };
+    this.events.push(event);
+    this.onEvent?.(event);
   }
 }

@@ -14,3 +14,10 @@ export { PROTO_DIR, loadVtctlProtos, vtctlProtoOptions } from './grpc/proto-file
 // --- workflows (issue 4): the messages of the workflow RPCs (Vtctld.getWorkflows … vDiffShow) ---
 export type * as workflowdata from './workflow/workflow-messages.js';
 export { TrafficSwitchDirection, VReplicationWorkflowType } from './workflow/workflow-messages.js';
+// --- vtctldclient's commands (moved down from the cli, issue 8): shared by the `vtctldclient` command and vtctld's legacy Vtctl service ---
+export { commandNames, findCommand, parseKeyspaceShard, type Command, type CommandContext } from './vtctldclient/commands.js';
+export { parseDuration, parseFlags, type FlagSpec, type FlagType, type FlagValues, type ParsedArgs } from './vtctldclient/flags.js';
+export { formatBatch, formatTable, type ResultColumn } from './vtctldclient/result-table.js';
+// --- the legacy Vtctl service (issue 8): vtctl command lines over vtctldclient's commands, run in-process ---
+export { localVtctldClient } from './grpc/local-vtctld-client.js';
+export { runVtctlCommand, type VtctlCommandIO } from './vtctl/vtctl-command.js';

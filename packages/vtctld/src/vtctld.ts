@@ -79,6 +79,11 @@ export class Vtctld {
   readonly topo: TopoServer;
   protected readonly ctx: VtctldContext;
 
+  /** The clock vtctld reads the time from (operations and the legacy Vtctl service's event times). */
+  get clock(): Clock {
+    return this.ctx.clock;
+  }
+
   constructor(opts: VtctldOptions) {
     this.topo = opts.topo;
     this.ctx = { topo: opts.topo, tabletDialer: opts.tabletDialer, tabletManagerDialer: opts.tabletManagerDialer, clock: opts.clock };

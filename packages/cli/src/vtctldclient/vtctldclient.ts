@@ -4,9 +4,7 @@
  * over vtctld's gRPC API, printing what Vitess's client prints. Failures print one glog-style
  * `E…] <error>` line on stderr and exit 1.
  */
-import { dialVtctld } from '@vtsim/vtctld';
-import { commandNames, findCommand } from './commands.js';
-import { parseFlags, type FlagSpec } from './flags.js';
+import { commandNames, dialVtctld, findCommand, parseFlags, type FlagSpec } from '@vtsim/vtctld';
 
 /** Where the command reads and writes. */
 export interface VtctldclientIO {

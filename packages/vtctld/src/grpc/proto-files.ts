@@ -21,11 +21,14 @@ export function vtctlProtoOptions(decoding: ProtoDecoding): Options {
     : { keepCase: true, longs: String, enums: String, bytes: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] };
 }
 
-/** The loaded `vtctlservice.Vtctld`: its service definition (for servers) and client class. */
+/** The loaded `vtctlservice.Vtctld` and legacy `vtctlservice.Vtctl`: service definitions (for servers) and client classes. */
 export interface VtctlProtos {
   readonly packageDefinition: PackageDefinition;
   readonly service: ServiceDefinition;
   readonly VtctldClient: ServiceClientConstructor;
+  /** `vtctlservice.Vtctl` (ExecuteVtctlCommand). */
+  readonly vtctlService: ServiceDefinition;
+  readonly VtctlClient: ServiceClientConstructor;
 }
 
 const loaded = new Map<ProtoDecoding, VtctlProtos>();
@@ -35,8 +38,10 @@ export function loadVtctlProtos(decoding: ProtoDecoding): VtctlProtos {
   let protos = loaded.get(decoding);
   if (!protos) {
     const packageDefinition = loadSync(['vtctlservice.proto'], vtctlProtoOptions(decoding));
-    const VtctldClient = (loadPackageDefinition(packageDefinition).vtctlservice as Record<string, ServiceClientConstructor>).Vtctld!;
-    protos = { packageDefinition, service: VtctldClient.service, VtctldClient };
+    const pkg = loadPackageDefinition(packageDefinition).vtctlservice as Record<string, ServiceClientConstructor>;
+    const VtctldClient = pkg.Vtctld!;
+    const VtctlClient = pkg.Vtctl!;
+    protos = { packageDefinition, service: VtctldClient.service, VtctldClient, vtctlService: VtctlClient.service, VtctlClient };
     loaded.set(decoding, protos);
   }
   return protos;

@@ -2,7 +2,7 @@
  * vtctld's gRPC server: `vtctlservice.Vtctld` backed by a Vtctld. Each RPC calls the Vtctld
  * method of the same name (first letter lower-cased); RPCs without such a method answer
  * UNIMPLEMENTED. Errors go out with their vtrpc code as the gRPC status and their message as
- * the details.
+ * the details. The same server serves the legacy `vtctlservice.Vtctl` (vtctl-service.ts).
  */
 import { Server, ServerCredentials, status as GrpcStatus, type ServiceError, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { Code } from '@vtsim/proto';
@@ -10,6 +10,7 @@ import { withGrpcAuth, type StaticAuthPlugin } from '@vtsim/vttablet';
 import type { Vtctld } from '../vtctld.js';
 import { toVtError } from '../vtctld-error.js';
 import { loadVtctlProtos } from './proto-files.js';
+import { vtctlServiceImplementation } from './vtctl-service.js';
 
 /** Where and what to serve. */
 export interface VtctldGrpcServerOptions {
@@ -38,20 +39,21 @@ export function grpcStatusOf(code: Code): number {
   return code;
 }
 
-function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
+/** The Vtctld method serving an RPC (`GetTablets` → `getTablets`), bound to it; undefined when there is none. */
+export function vtctldMethod(vtctld: Vtctld, rpc: string): ((req: unknown) => Promise<unknown>) | undefined {
+  const method = (vtctld as unknown as Record<string, unknown>)[rpc.charAt(0).toLowerCase() + rpc.slice(1)];
+  return typeof method === 'function' ? (method as (req: unknown) => Promise<unknown>).bind(vtctld) : undefined;
 }
 
 /** Builds the handler table: one unary handler per Vtctld method the service declares. */
 function implementation(vtctld: Vtctld, rpcNames: readonly string[]): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
-  const methods = vtctld as unknown as Record<string, unknown>;
   for (const rpc of rpcNames) {
-    const method = methods[lowerFirst(rpc)];
-    if (typeof method !== 'function') continue;
+    const method = vtctldMethod(vtctld, rpc);
+    if (!method) continue;
     impl[rpc] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
       Promise.resolve()
-        .then(() => (method as (req: unknown) => Promise<unknown>).call(vtctld, call.request))
+        .then(() => method(call.request))
         .then(
           (response) => callback(null, response),
           (err: unknown) => {
@@ -67,9 +69,10 @@ function implementation(vtctld: Vtctld, rpcNames: readonly string[]): UntypedSer
 
 /** Starts serving `vtctlservice.Vtctld` on host:port; rejects if the port is taken. */
 export async function startVtctldGrpcServer(opts: VtctldGrpcServerOptions): Promise<VtctldGrpcServer> {
-  const { service } = loadVtctlProtos('server');
+  const { service, vtctlService } = loadVtctlProtos('server');
   const server = new Server();
   server.addService(service, withGrpcAuth(implementation(opts.vtctld, Object.keys(service)), opts.auth));
+  server.addService(vtctlService, withGrpcAuth(vtctlServiceImplementation(opts.vtctld), opts.auth));
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));

@@ -3,6 +3,7 @@
  * it prints, following Vitess's vtctldclient (names, flags and output formats).
  */
 import { parseKeyspaceVSchema, parseRoutingRules, parseTabletAlias, parseTabletType, TabletType, type TabletAlias } from '@vtsim/proto';
+import { decodePosition, positionAtLeast, positionEqual } from '@vtsim/binlog';
 import { splitStatements } from '@vtsim/sql';
 import type { FlagSpec, FlagValues } from './flags.js';
 import { eventString, marshalJson, queryResultTable, tabletAwk } from './output.js';
@@ -71,6 +72,34 @@ async function textFromFlags(ctx: CommandContext, inline: string, file: string):
   if (text && path) throw new Error(`cannot pass both --${inline} and --${file}`);
   if (!text && !path) throw new Error(`must pass exactly one of --${inline} and --${file}`);
   return path ? ctx.readFile(path) : text;
+}
+
+const TYPE_ORDER: readonly string[] = Object.keys(TabletType).filter((k) => Number.isNaN(Number(k)));
+
+/**
+ * Tablets with their replication status in Vitess's order (cli.SortedReplicatingTablets):
+ * tablets without a status first, then by tablet type (PRIMARY first), then the least advanced
+ * replication position first; aliases break ties.
+ */
+function sortedReplicatingTablets(tablets: Record<string, Json>, statuses: Record<string, Json>): Array<{ tablet: Json; status: Json | undefined }> {
+  const behind = (a: Json, b: Json): number => {
+    try {
+      const pa = decodePosition(String(a.position));
+      const pb = decodePosition(String(b.position));
+      if (positionEqual(pa, pb)) return 0;
+      return positionAtLeast(pb, pa) ? -1 : positionAtLeast(pa, pb) ? 1 : 0;
+    } catch {
+      return 0;
+    }
+  };
+  return Object.keys(tablets)
+    .sort()
+    .map((alias) => ({ tablet: tablets[alias]!, status: statuses[alias] }))
+    .sort((l, r) => {
+      if (!l.status || !r.status) return (l.status ? 1 : 0) - (r.status ? 1 : 0);
+      const byType = TYPE_ORDER.indexOf(String(l.tablet.type)) - TYPE_ORDER.indexOf(String(r.tablet.type));
+      return byType !== 0 ? byType : behind(l.status, r.status);
+    });
 }
 
 const commands: Command[] = [
@@ -245,6 +274,19 @@ const commands: Command[] = [
     async run(ctx) {
       await ctx.call('RebuildVSchemaGraph', { cells: list(ctx.flags, 'cells') });
       ctx.out('RebuildVSchemaGraph: ok\n');
+    },
+  },
+  {
+    name: 'ShardReplicationPositions',
+    flags: {},
+    args: [1, 1],
+    async run(ctx) {
+      const { keyspace, shard } = parseKeyspaceShard(ctx.args[0]!);
+      const resp = await ctx.call('ShardReplicationPositions', { keyspace, shard });
+      const lines = sortedReplicatingTablets(resp.tablet_map as Record<string, Json>, resp.replication_statuses as Record<string, Json>).map(({ tablet, status }) =>
+        status ? `${tabletAwk(tablet)} ${status.position} ${status.replication_lag_seconds}` : `${tabletAwk(tablet)} <err> <err> <err>`,
+      );
+      ctx.out(lines.map((l) => `${l}\n`).join(''));
     },
   },
   {

@@ -3,7 +3,7 @@
  * fields included, 2-space indent), AWK-friendly tablet lines, log events and query results.
  */
 import { decodeRowBytes } from '@vtsim/proto';
-import { formatTable, type ResultColumn } from '../result-table.js';
+import { formatTable, type ResultColumn } from './result-table.js';
 
 type Json = Record<string, any>;
 

@@ -1,7 +1,7 @@
 // The stand-in client's output formats, checked against what the mysql client prints for the same
 // results (the boxes below are the real client's output for the local example's tables).
 import { describe, expect, it } from 'vitest';
-import { formatBatch, formatTable, type ResultColumn } from '../src/result-table.js';
+import { formatBatch, formatTable, type ResultColumn } from '../src/vtctldclient/result-table.js';
 
 const PRODUCT: ResultColumn[] = [
   { name: 'sku', numeric: false },
