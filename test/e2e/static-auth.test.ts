@@ -96,6 +96,17 @@ describe('a cluster with static auth on both protocols', () => {
     expect(await mysqlLogin(mysqlPort, 'alice', 'wonderland')).toBe('ok [[1]]');
   });
 
+  it('checks COM_CHANGE_USER too: the right password switches the user, a wrong one is refused', async () => {
+    const conn = await mysql.createConnection({ host: '127.0.0.1', port: mysqlPort, user: 'alice', password: 'wonderland' });
+    try {
+      await conn.changeUser({ user: 'bob', password: 'builder' });
+      expect((await conn.query({ sql: 'select 1 from dual', rowsAsArray: true }))[0]).toEqual([[1]]);
+      await expect(conn.changeUser({ user: 'alice', password: 'nope' })).rejects.toMatchObject({ errno: 1045, sqlMessage: "Access denied for user 'alice'" });
+    } finally {
+      conn.destroy();
+    }
+  });
+
   describeMysqlCli('the real mysql client', () => {
     it('logs in with the right password and is refused with ERROR 1045 otherwise', async () => {
       expect(await runMysql(mysqlPort, ['-u', 'alice', '-pwonderland', '-N', '-e', 'select 1 from dual'])).toEqual({ code: 0, stdout: '1\n', stderr: '' });
@@ -207,6 +218,13 @@ describe('the flags on the vtsim command line', () => {
         expect(await outcome(() => vtctld.call('GetKeyspaces', {}))).toBe('UNAUTHENTICATED: username and password must be provided');
         expect(await outcome(() => vtctldCdc.call('GetKeyspaces', {}))).toBe('OK');
         expect(await outcome(() => vtgate.execute(select1))).toBe('UNAUTHENTICATED: username and password must be provided');
+        // vtctldclient with Vitess's --grpc_auth_static_client_creds.
+        writeFileSync(join(root, 'creds.json'), JSON.stringify({ Username: 'cdc', Password: 's3cret' }));
+        const withCreds = await runVtsim(['vtctldclient', '--server', `127.0.0.1:${vtctldPort}`, '--grpc_auth_static_client_creds', 'creds.json', 'GetKeyspaces'], { env, cwd: root });
+        expect(withCreds).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+        const without = await runVtsim(['vtctldclient', '--server', `127.0.0.1:${vtctldPort}`, 'GetKeyspaces'], { env, cwd: root });
+        expect(without.code).toBe(1);
+        expect(without.stderr).toContain('rpc error: code = Unauthenticated desc = username and password must be provided');
         // vtctld-up.sh's path: vtctld's gRPC service restarted without auth.
         expect(await vtsim('vtctld', 'up')).toMatchObject({ code: 0, stderr: '' });
         expect(await outcome(() => vtctld.call('GetKeyspaces', {}))).toBe('OK');

@@ -16,6 +16,8 @@ export interface VtctldclientIO {
 const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   server: { type: 'string' },
   'action-timeout': { type: 'duration' },
+  // A JSON file {"Username": "…", "Password": "…"} sent as call metadata, for a vtctld with --grpc_auth_mode static.
+  'grpc-auth-static-client-creds': { type: 'string' },
   // glog and logging flags the local example's scripts pass; accepted and ignored.
   'log-dir': { type: 'string' },
   alsologtostderr: { type: 'bool' },
@@ -36,6 +38,17 @@ function glogError(message: string): string {
   const two = (n: number) => String(n).padStart(2, '0');
   const micros = String(d.getMilliseconds() * 1000).padStart(6, '0');
   return `E${two(d.getMonth() + 1)}${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${micros} ${String(process.pid).padStart(7)} main.go:56] ${message}\n`;
+}
+
+/** The `username`/`password` metadata of a static auth client creds file (Vitess's StaticAuthClientCreds JSON). */
+function staticClientCreds(json: string): Record<string, string> {
+  const creds = JSON.parse(json) as Record<string, unknown>;
+  const field = (name: string): string => {
+    const key = Object.keys(creds).find((k) => k.toLowerCase() === name);
+    const v = key === undefined ? '' : creds[key];
+    return typeof v === 'string' ? v : '';
+  };
+  return { username: field('username'), password: field('password') };
 }
 
 /**
@@ -71,7 +84,8 @@ export async function vtctldclient(argv: readonly string[], io: VtctldclientIO):
     if (!server) throw new Error('--server is required (e.g. --server localhost:15999)');
     if (server === 'internal') throw new Error('--server internal (an in-process vtctld) is not supported by vtsim; use --server localhost:15999');
     const timeoutMs = (flags['action-timeout'] as number | undefined) ?? DEFAULT_ACTION_TIMEOUT_MS;
-    const client = dialVtctld(server);
+    const credsFile = (flags['grpc-auth-static-client-creds'] as string | undefined) ?? '';
+    const client = dialVtctld(server, credsFile ? { metadata: staticClientCreds(await io.readFile(credsFile)) } : {});
     try {
       await command.run({
         call: (rpc, request) => client.call(rpc, request, { timeoutMs }),
