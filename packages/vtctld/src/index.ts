@@ -21,3 +21,4 @@ export { formatBatch, formatTable, type ResultColumn } from './vtctldclient/resu
 // --- the legacy Vtctl service (issue 8): vtctl command lines over vtctldclient's commands, run in-process ---
 export { localVtctldClient } from './grpc/local-vtctld-client.js';
 export { runVtctlCommand, type VtctlCommandIO } from './vtctl/vtctl-command.js';
+export type { VtctlWorkflowIO } from './vtctl/vtctl-workflow.js';

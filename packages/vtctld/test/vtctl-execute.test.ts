@@ -96,19 +96,36 @@ describe('vtctlservice.Vtctl/ExecuteVtctlCommand', () => {
     expect(lines[0]!.split(' ')[9]).toBe('0');
   });
 
-  it('runs the workflow commands in vtctl\'s forms: MoveTables -- --source … Create ks.wf, Progress, Workflow listall/show, SwitchTraffic, Complete', async () => {
+  it('runs MoveTables in vtctl\'s form with vtctl\'s outputs: Create, Show, Progress, GetState, SwitchTraffic, Complete; Workflow listall', async () => {
     const created = await consoleOf('MoveTables', '--', '--source', 'commerce', '--tables', 'customer,corder', 'Create', 'customer.commerce2customer');
-    expect(created.join('')).toContain('The following vreplication streams exist for workflow customer.commerce2customer:');
+    expect(created[0]).toBe('Waiting for workflow to start:\n');
+    expect(created.slice(1, -2).every((l) => /^\d+% \.\.\. $/.test(l))).toBe(true);
+    expect(created.at(-2)).toBe('\nWorkflow started successfully with 1 stream(s)\n');
+    expect(created.at(-1)).toMatch(/^\nThe following vreplication streams exist for workflow customer\.commerce2customer:\n\nid=1 on 0\/zone1-0000000200: Status: (Running|Copying)(\. VStream Lag: 0s\.| VStream has not started\.)?/);
     await c.waitForRunning('customer', 'commerce2customer');
-    expect((await consoleOf('MoveTables', 'Progress', 'customer.commerce2customer')).join('')).toMatch(/Traffic State: Reads Not Switched\. Writes Not Switched\n$/);
+    expect(await consoleOf('MoveTables', 'Show', 'customer.commerce2customer')).toEqual([
+      '\nThe following vreplication streams exist for workflow customer.commerce2customer:\n\nid=1 on 0/zone1-0000000200: Status: Running. VStream Lag: 0s.\n\n',
+    ]);
+    expect(await consoleOf('MoveTables', 'Progress', 'customer.commerce2customer')).toHaveLength(1);
+    expect(await consoleOf('MoveTables', 'GetState', 'customer.commerce2customer')).toEqual(['Reads Not Switched. Writes Not Switched\n']);
     expect(await consoleOf('Workflow', 'customer', 'listall')).toEqual(['Following workflow(s) found in keyspace customer: commerce2customer\n']);
     expect(await consoleOf('Workflow', 'commerce', 'listall')).toEqual(['No workflows found in keyspace commerce\n']);
-    const [shown] = await consoleOf('Workflow', 'customer.commerce2customer', 'show');
-    expect(JSON.parse(shown!).workflows[0].name).toBe('commerce2customer');
-    expect((await consoleOf('MoveTables', '--', '--tablet_types=rdonly,replica', 'SwitchTraffic', 'customer.commerce2customer')).join('')).toContain('Current State: All Reads Switched. Writes Not Switched');
-    expect((await consoleOf('MoveTables', 'SwitchTraffic', 'customer.commerce2customer')).join('')).toContain('Current State: All Reads Switched. Writes Switched');
-    expect((await consoleOf('MoveTables', 'Complete', 'customer.commerce2customer')).join('')).toContain('Successfully completed the commerce2customer workflow in the customer keyspace');
-  });
+    expect(await consoleOf('MoveTables', '--', '--tablet_types=rdonly,replica', 'SwitchTraffic', 'customer.commerce2customer')).toEqual([
+      'SwitchTraffic was successful for workflow customer.commerce2customer\nStart State: Reads Not Switched. Writes Not Switched\nCurrent State: All Reads Switched. Writes Not Switched\n\n',
+    ]);
+    expect(await consoleOf('MoveTables', 'switchtraffic', 'customer.commerce2customer')).toEqual([
+      'switchtraffic was successful for workflow customer.commerce2customer\nStart State: All Reads Switched. Writes Not Switched\nCurrent State: All Reads Switched. Writes Switched\n\n',
+    ]);
+    expect(await consoleOf('MoveTables', 'Complete', 'customer.commerce2customer')).toEqual([
+      'Complete was successful for workflow customer.commerce2customer\nStart State: All Reads Switched. Writes Switched\nCurrent State: Workflow Not Found\n\n',
+    ]);
+    const gone = await vtctl('MoveTables', 'Show', 'customer.commerce2customer');
+    expect([gone.err?.code, gone.err?.details]).toEqual([status.UNKNOWN, 'workflow customer.commerce2customer does not exist']);
+    const bad = await vtctl('Reshard', 'Create', 'customer');
+    expect(bad.err?.details).toBe('invalid format for <keyspace.workflow>: customer');
+    const dry = await vtctl('MoveTables', '--dry_run', 'Create', 'customer.x');
+    expect(dry.err?.details).toBe('--dry_run is only supported for SwitchTraffic, ReverseTraffic and Complete, not for Create');
+  }, 20_000);
 
   it('ends bad command lines and failed RPCs with the gRPC status vtctl gives them', async () => {
     const unknown = await vtctl('Frobnicate', 'x');

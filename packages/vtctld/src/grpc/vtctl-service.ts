@@ -35,7 +35,13 @@ async function executeVtctlCommand(vtctld: Vtctld, call: ServerWritableStream<Ex
     if (!call.cancelled && !call.destroyed) call.write({ event });
   });
   try {
-    await runVtctlCommand(call.request.args, { call: (rpc, request) => client.call(rpc, request), out: (text) => log.console(text), readFile: (path) => readFile(path, 'utf8') });
+    await runVtctlCommand(call.request.args, {
+      call: (rpc, request) => client.call(rpc, request),
+      out: (text) => log.console(text),
+      readFile: (path) => readFile(path, 'utf8'),
+      now: () => vtctld.clock.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
     call.end();
   } catch (err) {
     if (call.cancelled) return;

@@ -3,8 +3,8 @@
  * vtctldclient's command code: the legacy arguments are read the way vtctl reads them and handed to
  * the vtctldclient command of the same name, whose RPCs and output formats vtctl shares. Supported:
  * ApplySchema, ApplyVSchema, GetSchema, GetVSchema, ShardReplicationPositions and the workflow
- * commands MoveTables, Reshard (`<Command> [--] [flags] <action> <keyspace.workflow>`) and Workflow
- * (`Workflow [--] [flags] <keyspace.workflow> show|delete`, `Workflow <keyspace> listall`).
+ * commands MoveTables and Reshard (`<Command> [--] [flags] <action> <keyspace.workflow>`, with
+ * vtctl's outputs: vtctl-workflow.ts) and Workflow (`Workflow <keyspace> listall`).
  *
  * What is read as vtctl reads it: single-dash long flags (`-sql`), underscores for dashes
  * (`--ddl_strategy`), the flag names vtctl spells differently (`--source` for `--source-keyspace`,
@@ -14,6 +14,7 @@
  */
 import { findCommand } from '../vtctldclient/commands.js';
 import { parseFlags, type FlagSpec, type FlagValues } from '../vtctldclient/flags.js';
+import { runVtctlWorkflow, type VtctlWorkflowIO } from './vtctl-workflow.js';
 
 type Json = Record<string, any>;
 
@@ -32,13 +33,12 @@ const RENAMED: Record<string, Record<string, string>> = {
   Reshard: { 'reverse-replication': 'enable-reverse-replication' },
 };
 
-/** Flags vtctl still accepts but ignores. */
+/** Flags vtctl accepts but ignores (deprecated ones, and workflow flags of the other workflow type). */
 const IGNORED: Record<string, Record<string, FlagSpec>> = {
   ApplySchema: { 'skip-preflight': { type: 'bool' }, 'allow-long-unavailability': { type: 'bool' } },
+  MoveTables: { 'target-shards': { type: 'string' }, 'skip-schema-copy': { type: 'bool' } },
+  Reshard: { source: { type: 'string' }, tables: { type: 'string' }, all: { type: 'bool' }, exclude: { type: 'string' }, 'source-time-zone': { type: 'string' }, 'drop-foreign-keys': { type: 'bool' } },
 };
-
-/** Legacy workflow action names that differ from vtctldclient's subcommands. */
-const ACTIONS: Record<string, string> = { progress: 'status' };
 
 /** The positional argument vtctl names in its error when a command gets the wrong number of them. */
 const ARGUMENT: Record<string, string> = {
@@ -62,18 +62,11 @@ function renameFlags(args: readonly string[], renamed: Record<string, string>): 
   });
 }
 
-/** Splits `keyspace.workflow`; throws vtctl's error for anything else. */
-function keyspaceWorkflow(text: string | undefined): { keyspace: string; workflow: string } {
-  const dot = text?.indexOf('.') ?? -1;
-  if (!text || dot <= 0 || dot === text.length - 1) throw new Error(`invalid format for <keyspace.workflow>: ${text ?? ''}`);
-  return { keyspace: text.slice(0, dot), workflow: text.slice(dot + 1) };
-}
-
 /**
  * Runs `args` (`[command, ...arguments]`). Resolves when the command is done; rejects with the
  * command's error (a VtctldCallError for a failed RPC, an Error for bad arguments).
  */
-export async function runVtctlCommand(args: readonly string[], io: VtctlCommandIO): Promise<void> {
+export async function runVtctlCommand(args: readonly string[], io: VtctlWorkflowIO): Promise<void> {
   if (args.length === 0) throw new Error('no command was specified');
   const name = SUPPORTED.find((n) => n.toLowerCase() === args[0]!.toLowerCase());
   const command = name ? findCommand(name) : undefined;
@@ -87,23 +80,16 @@ export async function runVtctlCommand(args: readonly string[], io: VtctlCommandI
 
   switch (name) {
     case 'MoveTables':
-    case 'Reshard': {
-      if (positionals.length !== 2) throw new Error(`two arguments are required: <action> <keyspace.workflow>`);
-      const { keyspace, workflow } = keyspaceWorkflow(positionals[1]);
-      const action = positionals[0]!.toLowerCase();
-      return run({ ...flags, workflow, 'target-keyspace': keyspace }, [ACTIONS[action] ?? action]);
-    }
+    case 'Reshard':
+      return runVtctlWorkflow(command, flags, positionals, io);
     case 'Workflow': {
-      if (positionals.length !== 2) throw new Error('usage: Workflow [--dry-run] [--cells] [--tablet_types] <keyspace>[.<workflow>] <action>');
-      const action = positionals[1]!.toLowerCase();
-      if (action === 'listall') {
-        const resp = await io.call('GetWorkflows', { keyspace: positionals[0], name_only: true });
-        const names = (resp.workflows as Json[]).map((w) => String(w.name));
-        io.out(names.length === 0 ? `No workflows found in keyspace ${positionals[0]}\n` : `Following workflow(s) found in keyspace ${positionals[0]}: ${names.join(',')}\n`);
-        return;
+      if (positionals.length !== 2 || positionals[1]!.toLowerCase() !== 'listall') {
+        throw new Error('vtsim runs Workflow <keyspace> listall only; use vtctldclient\'s Workflow command (vtctlservice.Vtctld) for the other actions');
       }
-      const { keyspace, workflow } = keyspaceWorkflow(positionals[0]);
-      return run({ ...flags, keyspace, workflow }, [action]);
+      const resp = await io.call('GetWorkflows', { keyspace: positionals[0], name_only: true });
+      const names = (resp.workflows as Json[]).map((w) => String(w.name));
+      io.out(names.length === 0 ? `No workflows found in keyspace ${positionals[0]}\n` : `Following workflow(s) found in keyspace ${positionals[0]}: ${names.join(',')}\n`);
+      return;
     }
     default:
       if (positionals.length !== 1) throw new Error(`the <${ARGUMENT[name]}> argument is required for the ${name} command`);
