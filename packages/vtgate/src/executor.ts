@@ -58,6 +58,7 @@ const PREPARE_NO_FIELDS = new Set([
   ...DDL_KEYWORDS, ...NO_OP_KEYWORDS, 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'BEGIN', 'START', 'COMMIT', 'ROLLBACK', 'SAVEPOINT', 'RELEASE',
   'SET', 'USE', 'DESCRIBE', 'DESC', 'EXPLAIN', 'KILL', 'CALL', 'LOAD', 'PREPARE', 'EXECUTE', 'DEALLOCATE', 'XA',
 ]);
+const SELECT_NEXT = /^\s*select\s+next\s/i;
 const NOT_SERVING = 'operation not allowed in state NOT_SERVING';
 const DENIED = 'disallowed due to rule: enforce denied tables';
 
@@ -113,9 +114,11 @@ export class Executor {
   /**
    * The result fields of a statement, as Vitess's Prepare answers them: a SELECT (or WITH, or a
    * parenthesized SELECT) or SHOW is run through the session for its fields and its rows are
-   * dropped (the session's FOUND_ROWS is left as it was); every other statement Vitess recognizes
-   * returns no fields and is not run, so a write changes nothing. A statement that starts with no
-   * known keyword is INVALID_ARGUMENT `unrecognized statement: <sql>`.
+   * dropped (the session's FOUND_ROWS is left as it was); `SELECT NEXT n VALUES FROM seq` is only
+   * planned (its one `nextval` field is known, and running it would use up sequence values);
+   * every other statement Vitess recognizes returns no fields and is not run, so a write changes
+   * nothing. A statement that starts with no known keyword is INVALID_ARGUMENT
+   * `unrecognized statement: <sql>`.
    */
   async prepare(session: VtgateSession, sql: string, bindVars: BindVars = {}): Promise<Field[]> {
     if (session.closed) throw sqlError(ER.UNKNOWN_ERROR, 'session is closed');
@@ -124,6 +127,10 @@ export class Executor {
     if (!select) {
       if (kw === '' || !PREPARE_NO_FIELDS.has(kw)) throw sqlError(ER.UNKNOWN_ERROR, `unrecognized statement: ${sql}`, Code.INVALID_ARGUMENT);
       return [];
+    }
+    if (SELECT_NEXT.test(stripLeadingComments(sql)) && !session.target.shard) {
+      buildPlan(sql, this.planContext(session));
+      return [resultField('nextval', Type.INT64)];
     }
     const foundRows = session.foundRows;
     try {

@@ -21,10 +21,15 @@ describe('list bind variables and Prepare over vtgate gRPC, on customer -80/80-'
 
   beforeAll(async () => {
     c = await TestCluster.create();
+    await c.addShard('commerce', '0', [100]);
     await c.addShard('customer', '-80', [300]);
     await c.addShard('customer', '80-', [400]);
     await c.startVtgate();
     await c.applyVSchema('customer', { sharded: true, vindexes: { hash: { type: 'hash' } }, tables: { customer: { column_vindexes: [{ column: 'customer_id', name: 'hash' }] } } });
+    const commerce = await c.session('commerce');
+    await c.exec(commerce, "create table customer_seq(id int, next_id bigint, cache bigint, primary key(id)) comment 'vitess_sequence'");
+    await c.exec(commerce, 'insert into customer_seq(id, next_id, cache) values (0, 1000, 100)');
+    await c.applyVSchema('commerce', { tables: { customer_seq: { type: 'sequence' } } });
     const s = await c.session('customer');
     await c.exec(s, 'create table customer(customer_id bigint not null, email varbinary(128), primary key(customer_id))');
     await c.exec(s, "insert into customer(customer_id, email) values (1, 'alice'), (2, 'bob'), (3, 'charlie'), (4, 'dan'), (5, 'eve')");
@@ -127,5 +132,13 @@ describe('list bind variables and Prepare over vtgate gRPC, on customer -80/80-'
     expect(bad.error).toEqual({ code: 'INVALID_ARGUMENT', message: 'unrecognized statement: frobnicate the table' });
     const missing = await client.prepare({ session, query: { sql: 'select * from nosuchtable' } });
     expect(missing.error.code).toBe('NOT_FOUND');
+  });
+
+  it('Prepare of SELECT NEXT answers its nextval field without using up sequence values', async () => {
+    const session = { target_string: 'commerce', autocommit: true };
+    const r = await client.prepare({ session, query: { sql: 'select next 2 values from customer_seq' } });
+    expect([r.error, r.fields.map((f: { name: string; type: string }) => [f.name, f.type])]).toEqual([null, [['nextval', 'INT64']]]);
+    const next = await client.execute({ session, query: { sql: 'select next 1 values from customer_seq' } });
+    expect(rowsText(next.result)).toEqual([['1000']]);
   });
 });
