@@ -211,6 +211,9 @@ describe('the flags on the vtsim command line', () => {
       expect(gate).toMatchObject({ code: 0, stderr: '' });
       expect(await mysqlLogin(mysqlPort, 'carol', 'legacy-shape')).toBe('ok [[1]]');
       expect(await mysqlLogin(mysqlPort, 'carol', 'x')).toBe("1045 (28000): Access denied for user 'carol'");
+      // vtsim's stand-in mysql client takes -u/-p and prints a refused login as the real one does.
+      expect(await vtsim('mysql', '-u', 'carol', '-plegacy-shape', '-e', 'select 1 from dual')).toEqual({ code: 0, stdout: '1\n1\n', stderr: '' });
+      expect(await vtsim('mysql', '-u', 'carol', '-pnope', '-e', 'select 1 from dual')).toEqual({ code: 1, stdout: '', stderr: "ERROR 1045 (28000): Access denied for user 'carol'\n" });
       const vtctld = dialVtctld(`127.0.0.1:${vtctldPort}`);
       const vtctldCdc = dialVtctld(`127.0.0.1:${vtctldPort}`, { metadata: CDC });
       const vtgate = VtgateClient.connect(`127.0.0.1:${grpcPort}`);

@@ -42,7 +42,7 @@ commands:
                            stream change events from vtgate's VStream API (vtsim vstream --help)
   vtctldclient [--server localhost:15999] <Command> …
                            vtctld's client, with Vitess's commands and flags (vtsim vtctldclient --help)
-  mysql [--table] [-e SQL] [database]
+  mysql [--table] [-e SQL] [-u USER -pPASSWORD] [database]
                            a minimal mysql client (batch mode) for machines without one
   example                  the guided tour (npm run example)
 
@@ -80,6 +80,7 @@ const options = {
   table: { type: 'boolean', short: 't', default: false },
   execute: { type: 'string', short: 'e' },
   user: { type: 'string', short: 'u', default: 'root' },
+  password: { type: 'string', short: 'p' },
   'mysql-host': { type: 'string', short: 'h' },
   P: { type: 'string', short: 'P' },
   D: { type: 'string', short: 'D' },
@@ -195,6 +196,7 @@ async function main(argv: string[]): Promise<number> {
           host: values['mysql-host'] ?? values.host!,
           port: Number(values.P ?? values['mysql-port']),
           user: values.user!,
+          password: values.password,
           database: values.D ?? sub,
           table: values.table!,
         });

@@ -13,6 +13,8 @@ export interface MysqlClientOptions {
   host: string;
   port: number;
   user: string;
+  /** `-p`/`--password`: for a vtgate with static auth (none sent when omitted). */
+  password?: string;
   database?: string;
   table: boolean;
   /** Output sink (stdout by default). */
@@ -28,15 +30,25 @@ const numericTypes = new Set([0, 1, 2, 3, 4, 5, 8, 9, 13, 16, 246]);
 /** Runs a script; resolves with the process exit code (0, or 1 after an error). */
 export async function runMysqlScript(script: string, opts: MysqlClientOptions): Promise<number> {
   const write = opts.write ?? ((text: string) => process.stdout.write(text));
-  const conn = await mysql.createConnection({
-    host: opts.host,
-    port: opts.port,
-    user: opts.user,
-    database: opts.database || undefined,
-    multipleStatements: false,
-    rowsAsArray: true,
-    typeCast: false,
-  });
+  let conn: mysql.Connection;
+  try {
+    conn = await mysql.createConnection({
+      host: opts.host,
+      port: opts.port,
+      user: opts.user,
+      password: opts.password,
+      database: opts.database || undefined,
+      multipleStatements: false,
+      rowsAsArray: true,
+      typeCast: false,
+    });
+  } catch (err) {
+    const e = err as { errno?: number; sqlState?: string; sqlMessage?: string };
+    // A refused login prints as the mysql client prints it (`ERROR 1045 (28000): Access denied …`).
+    if (e.errno === undefined || e.sqlState === undefined) throw err;
+    process.stderr.write(`ERROR ${e.errno} (${e.sqlState}): ${e.sqlMessage}\n`);
+    return 1;
+  }
   try {
     for (const step of scriptSteps(script)) {
       if (step.kind === 'shell') {
