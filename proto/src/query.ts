@@ -95,6 +95,35 @@ export interface Field {
   column_type: string;
 }
 
+/** query.ExecuteOptions.IncludedFields: how much of each Field a tablet fills in. */
+export enum IncludedFields {
+  TYPE_AND_NAME = 0,
+  TYPE_ONLY = 1,
+  ALL = 2,
+}
+
+/**
+ * The fields as a tablet returns them for `included` (Vitess's `Result.StripMetadata`): all of
+ * each field for ALL, only the type (and name, for TYPE_AND_NAME) otherwise. Returns new objects;
+ * the input is not changed.
+ */
+export function stripFieldMetadata(fields: readonly Field[], included: IncludedFields): Field[] {
+  if (included === IncludedFields.ALL) return fields.map((f) => ({ ...f }));
+  return fields.map((f) => ({
+    name: included === IncludedFields.TYPE_AND_NAME ? f.name : '',
+    type: f.type,
+    table: '',
+    org_table: '',
+    database: '',
+    org_name: '',
+    column_length: 0,
+    charset: 0,
+    decimals: 0,
+    flags: 0,
+    column_type: '',
+  }));
+}
+
 /** query.Target: the keyspace, shard and tablet type a query is meant for. */
 export interface Target {
   keyspace: string;

@@ -569,9 +569,9 @@ class ExecutorVCursor implements VCursor {
           session.shardSessions.push(ss);
           session.inTransaction = true;
         }
-        r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias);
+        r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, { includedFields: session.includedFields });
       } else {
-        r = await gateway.execute(target, q.sql, q.bindVars, 0, session.target.tabletAlias);
+        r = await gateway.execute(target, q.sql, q.bindVars, 0, session.target.tabletAlias, { includedFields: session.includedFields });
       }
       if (access.write) this.applied = true;
       return r;
@@ -594,7 +594,7 @@ class ExecutorVCursor implements VCursor {
     try {
       const { transactionId, alias } = await gateway.begin(target);
       try {
-        for (const q of queries) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, alias));
+        for (const q of queries) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, alias, { includedFields: session.includedFields }));
         committing = true;
         await gateway.commit(target, transactionId, alias);
       } catch (err) {

@@ -4,7 +4,7 @@
  * error: code = … desc = …`), keeping the tablet's errno and SQLSTATE.
  */
 import { Code, ER, SqlError, TabletType, Type, sqlError, type BindVars, type Result, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
-import type { QueryService } from '@vtsim/vttablet';
+import type { ExecuteOptions, QueryService } from '@vtsim/vttablet';
 import type { HealthCheck, TabletHealth } from './health-check.js';
 
 /** The caller id vtgate forwards to tablets (Vitess's default for unauthenticated MySQL clients). */
@@ -35,14 +35,15 @@ export class TabletGateway {
   }
 
   /**
-   * Runs one statement on a tablet of the target (on `alias` when a transaction or the session's target names one).
+   * Runs one statement on a tablet of the target (on `alias` when a transaction or the session's target names one),
+   * with the session's execute `options` (which fields come back).
    * Errors are SqlErrors wrapped with the target, the tablet's message, errno and SQLSTATE, and the
    * query with its bind variables.
    */
-  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, alias?: TabletAlias): Promise<Result> {
+  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, alias?: TabletAlias, options?: ExecuteOptions): Promise<Result> {
     const qs = alias ? this.queryService(target, alias) : (await this.pickOrRefresh(target)).queryService;
     try {
-      return await qs.execute(target, sql, bindVars, transactionId);
+      return await qs.execute(target, sql, bindVars, transactionId, options);
     } catch (err) {
       throw wrapTabletError(target, err, `: Sql: "${sql}", BindVars: {${formatBindVars(bindVars)}}`);
     }

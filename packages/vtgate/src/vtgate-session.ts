@@ -4,7 +4,7 @@
  * autocommit, the open transaction's shard sessions, user and system variables, and the last
  * insert id.
  */
-import { Code, ER, SqlError, TabletType, parseTabletAlias, parseTabletType, sqlError, type KeyRange, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
+import { Code, ER, IncludedFields, SqlError, TabletType, parseTabletAlias, parseTabletType, sqlError, type KeyRange, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
 import { hexToBytes, parseShardingSpec } from '@vtsim/topo';
 
 /** A transaction open on one shard: its target, id and the tablet it is pinned to. */
@@ -129,6 +129,11 @@ export class VtgateSession {
   lastInsertId = 0n;
   /** Rows the last SELECT returned (FOUND_ROWS()). */
   foundRows = 0n;
+  /**
+   * How much field metadata the tablets return (Session.options.included_fields): ALL for MySQL
+   * protocol connections, as vtgate's MySQL server sets it; a gRPC session's own setting otherwise.
+   */
+  includedFields = IncludedFields.ALL;
   closed = false;
 
   constructor(

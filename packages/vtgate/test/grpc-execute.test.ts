@@ -68,6 +68,23 @@ describe('vtgateservice.Vitess Execute / StreamExecute against a real vtgate', (
     expect(r.session.options).toMatchObject(options);
   });
 
+  it("fills in as much of each field as the session's options.included_fields asks, as Vitess's tablets strip them", async () => {
+    const sql = 'select customer_id, email from customer where customer_id = 1';
+    const bare = { name: '', type: 'INT64', table: '', org_table: '', database: '', org_name: '', column_length: 0, charset: 0, decimals: 0, flags: 0, column_type: '' };
+    // No options: TYPE_AND_NAME (sqltypes.IncludeFieldsOrDefault).
+    const byDefault = await client.execute({ session: session('commerce'), query: { sql } });
+    expect(byDefault.result.fields[0]).toEqual({ ...bare, name: 'customer_id' });
+    const typeOnly = await client.execute({ session: { ...session('commerce'), options: { included_fields: 'TYPE_ONLY' } }, query: { sql } });
+    expect(typeOnly.result.fields[0]).toEqual(bare);
+    // ALL: the whole field, with the tablet's database vt_commerce read as the keyspace.
+    const all = await client.execute({ session: { ...session('commerce'), options: { included_fields: 'ALL' } }, query: { sql } });
+    expect(all.result.fields[0]).toMatchObject({ name: 'customer_id', type: 'INT64', table: 'customer', org_table: 'customer', database: 'commerce', org_name: 'customer_id', column_length: 20, charset: 63 });
+    expect(all.result.fields[0].flags).not.toBe(0);
+    const streamed: DecodedMessage[] = [];
+    for await (const m of client.streamExecute({ session: session('commerce'), query: { sql } })) streamed.push(m);
+    expect(streamed[0]!.result.fields[1]).toEqual({ ...bare, name: 'email', type: 'VARBINARY' });
+  });
+
   it('keeps a transaction open across calls through the returned session', async () => {
     let s = (await client.execute({ session: session('commerce'), query: { sql: 'begin' } })).session;
     expect(s.in_transaction).toBe(true);

@@ -29,6 +29,12 @@ describe('vtgate on an unsharded commerce keyspace', () => {
     ]);
     const r = await c.exec(s, 'select * from product');
     expect(r.fields.map((f) => f.name)).toEqual(['sku', 'description', 'price']);
+    // A MySQL-protocol session asks for ALL field metadata; the tablet names its database by the keyspace.
+    expect(r.fields.map((f) => [f.database, f.table, f.org_name])).toEqual([
+      ['commerce', 'product', 'sku'],
+      ['commerce', 'product', 'description'],
+      ['commerce', 'product', 'price'],
+    ]);
     expect(await c.rows(s, 'select * from corder')).toEqual([
       ['1', '1', 'SKU-1001', '100'],
       ['2', '2', 'SKU-1002', '30'],

@@ -4,12 +4,18 @@
  * implementation is a direct call on the Tablet; the interface is what lets tablets move into
  * their own processes later, so every method is asynchronous and takes plain data.
  */
-import type { BindVars, Result, TabletAlias, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
+import type { BindVars, IncludedFields, Result, TabletAlias, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
 
 /** Options for one execute call. */
 export interface ExecuteOptions {
   /** Database (keyspace's `vt_` name is implied by the target; this is for `_vt` and other dbs). */
   database?: string;
+  /**
+   * query.ExecuteOptions.included_fields, as vtgate passes it: the result's fields are stripped to
+   * it, and with ALL a field's database `vt_<keyspace>` reads as the keyspace, as Vitess's
+   * tabletserver does. Absent (vtsim's own control-plane calls), the mysqld's fields come back whole.
+   */
+  includedFields?: IncludedFields;
 }
 
 /** query.RealtimeStats: the health figures a tablet streams to vtgate. */

@@ -7,7 +7,7 @@
 import type { Clock, Random } from '@vtsim/binlog';
 import { encodePosition } from '@vtsim/binlog';
 import type { BindVars, Result, TabletAlias, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
-import { Code, ER, SqlError, TabletType, VtError, sqlError, tabletAliasString } from '@vtsim/proto';
+import { Code, ER, IncludedFields, SqlError, TabletType, VtError, sqlError, stripFieldMetadata, tabletAliasString } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { TopoError } from '@vtsim/topo';
 import { decodePosition } from '@vtsim/binlog';
@@ -104,13 +104,24 @@ export class Tablet implements QueryService {
 
   async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result> {
     this.checkTarget(target);
+    const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName);
+    const included = options?.includedFields;
+    if (included === undefined || result.fields.length === 0) return result;
+    const fields = stripFieldMetadata(result.fields, included);
+    if (included === IncludedFields.ALL) {
+      for (const f of fields) if (f.database === this.dbName) f.database = this.keyspace;
+    }
+    return { ...result, fields };
+  }
+
+  private executeInSession(sql: string, bindVars: BindVars, transactionId: number, database: string): Result {
     if (transactionId) {
       const session = this.transaction(transactionId);
-      session.database = options?.database ?? this.dbName;
+      session.database = database;
       return session.execute(sql, bindVars);
     }
     const session = this.autocommitSession;
-    session.database = options?.database ?? this.dbName;
+    session.database = database;
     try {
       return session.execute(sql, bindVars);
     } finally {

@@ -5,7 +5,7 @@
  * and rebuilds it from the wire fields when the UUID is unknown (a new client, or one evicted).
  */
 import { randomUUID } from 'node:crypto';
-import { valueToText, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
+import { IncludedFields, valueToText, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
 import type { Executor } from '../executor.js';
 import type { VtgateSession } from '../vtgate-session.js';
 import { bindVariableFromWire, bindVariableToWire, type BindVariableWire } from './bind-variables.js';
@@ -62,6 +62,8 @@ export class GrpcSessionStore {
   /**
    * Runs `fn` on the session `wire` names. A null session is a new autocommit session (as Vitess
    * treats a missing one); otherwise the wire's `target_string` and `autocommit` apply to this call.
+   * The session's `options.included_fields` (TYPE_AND_NAME when absent) says how much of each
+   * field the tablets return, as in Vitess.
    * Failures of `fn` (and of switching the target) are returned, never thrown.
    */
   async run<T>(wire: SessionWire | null, fn: (session: VtgateSession) => Promise<T>): Promise<SessionCallOutcome<T>> {
@@ -81,6 +83,7 @@ export class GrpcSessionStore {
     entry.tail = new Promise((resolve) => (release = resolve));
     await previous;
     const session = entry.session;
+    session.includedFields = includedFieldsOf(wire);
     try {
       if (wire) {
         session.autocommit = wire.autocommit;
@@ -147,6 +150,12 @@ export class GrpcSessionStore {
       void this.executor.closeSession(e.session);
     }
   }
+}
+
+/** Session.options.included_fields as decoded (a number, or the default when options are absent). */
+function includedFieldsOf(wire: SessionWire | null): IncludedFields {
+  const options = wire?.options as { included_fields?: number } | null | undefined;
+  return options?.included_fields ?? IncludedFields.TYPE_AND_NAME;
 }
 
 /** The wire session to send back: the client's own fields, overlaid with the session's current state. */
