@@ -28,11 +28,20 @@ export interface RowChange {
   readonly after?: readonly SqlValue[];
 }
 
-/** Row changes to one table (full before/after images, in `table.fields` order). */
+/**
+ * Row changes to one table (full before/after images, in `table.fields` order) made by one
+ * statement, or by consecutive statements that started in the same second.
+ */
 export interface RowsEvent {
   readonly kind: 'rows';
   readonly table: TableMap;
   readonly changes: readonly RowChange[];
+  /**
+   * Start time of the statement that made the changes, seconds since the epoch (the timestamp
+   * MySQL gives the rows event and its table-map event). The first rows event's time is also the
+   * time of the transaction's BEGIN, which MySQL writes when the first statement logs rows.
+   */
+  readonly timestamp: number;
 }
 
 /** A DDL statement, executed in `database` (which may be '' for none). */
@@ -58,7 +67,10 @@ export type BinlogEvent = RowsEvent | DdlEvent | OtherEvent;
  */
 export interface BinlogTransaction {
   readonly gtid: Gtid;
-  /** Commit time, seconds since the epoch (the binlog event timestamp). */
+  /**
+   * Commit time, seconds since the epoch: the timestamp of the transaction's GTID and XID (commit)
+   * events, and of a DDL or other statement. Row events carry their own statement times.
+   */
   readonly timestamp: number;
   readonly events: readonly BinlogEvent[];
 }

@@ -85,3 +85,35 @@ describe('mysqld: snapshots', () => {
     expect(rowsOf(session, 'select count(*) from t')).toEqual([['0']]);
   });
 });
+
+describe('mysqld: binlog timestamps of a transaction', () => {
+  it('stamps each rows event with its statement time and the transaction with its commit time; a replica keeps them', () => {
+    const { mysqld: primary, session, clock } = newServer();
+    run(session, 'create table t (id int primary key, v int)', 'create table u (id int primary key)');
+    const t0 = Math.floor(clock.now() / 1000);
+    run(session, 'begin');
+    clock.advance(1000);
+    run(session, 'insert into t values (1, 1)', 'insert into t values (2, 2)');
+    clock.advance(2000);
+    run(session, 'update t set v = 3 where id = 1', 'insert into u values (1)');
+    clock.advance(1500);
+    run(session, 'commit');
+    const tx = primary.binlog.transactionAt(primary.binlog.length - 1);
+    expect(tx.events.map((e) => (e.kind === 'rows' ? [e.table.name, e.changes.length, e.timestamp] : e.kind))).toEqual([
+      ['t', 2, t0 + 1],
+      ['t', 1, t0 + 3],
+      ['u', 1, t0 + 3],
+    ]);
+    expect(tx.timestamp).toBe(t0 + 4);
+
+    const replica = replicaOf();
+    for (const ptx of primary.binlog.readFrom(replica.gtidExecuted())) replica.applyTransaction(ptx);
+    const rtx = replica.binlog.transactionAt(replica.binlog.length - 1);
+    expect(rtx.timestamp).toBe(tx.timestamp);
+    expect(rtx.events.map((e) => (e.kind === 'rows' ? [e.table.name, e.changes.length, e.timestamp] : e.kind))).toEqual([
+      ['t', 2, t0 + 1],
+      ['t', 1, t0 + 3],
+      ['u', 1, t0 + 3],
+    ]);
+  });
+});

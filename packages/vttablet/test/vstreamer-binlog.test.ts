@@ -159,6 +159,30 @@ describe('binlog streaming', () => {
     expect(rowChanges([b])).toEqual([[null, ['customer/0', '200', '1616748600']]]);
   });
 
+  it("stamps BEGIN, FIELD/ROW and GTID/COMMIT with the binlog events' times, on the primary and on a replica", async () => {
+    const replica = await startTablet(c, 'customer', '0', 201);
+    const start = t.position();
+    const t0 = Math.floor(c.clock.now() / 1000);
+    const id = await t.begin(targetOf(t));
+    c.clock.advance(1000);
+    await t.execute(targetOf(t), "insert into customer(customer_id, email) values (6, 'f@x')", {}, id);
+    c.clock.advance(2000);
+    await t.execute(targetOf(t), 'insert into corder values (1, 6)', {}, id);
+    c.clock.advance(1000);
+    await t.commit(targetOf(t), id);
+    c.clock.advance(5000);
+    await replica.waitForPosition(t.position(), 2000);
+    const stamps = async (tablet: Tablet) => {
+      const r = new StreamReader(tablet, start, filterOf('/.*'));
+      const [b] = await r.until(endsWith(VEventType.COMMIT));
+      await r.close();
+      return b!.map((e) => `${VEventType[e.type]}@${e.timestamp! - t0}`).join(' ');
+    };
+    const want = 'BEGIN@1 FIELD@1 ROW@1 FIELD@3 ROW@3 GTID@4 COMMIT@4';
+    expect(await stamps(t)).toBe(want);
+    expect(await stamps(replica)).toBe(want);
+  });
+
   it('keeps tables with an exclude rule out of the stream', async () => {
     const r = new StreamReader(t, t.position(), { rules: [{ match: 'corder', filter: 'exclude' }, { match: '/.*', filter: '' }] });
     await exec(t, 'insert into corder values (1, 1)', "insert into customer(email) values ('x')");

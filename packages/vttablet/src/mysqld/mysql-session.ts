@@ -127,14 +127,17 @@ export class MysqlSession implements SessionContext, ExecSession {
    */
   runWrite(body: (tx: Transaction) => Result): Result {
     this.checkWritable();
+    const statementTime = Math.floor(this.now() / 1000);
     if (this.tx === null && this.autocommit) {
       const tx = new Transaction(true);
+      tx.statementTime = statementTime;
       const result = body(tx);
       this.mysqld.commitTransaction(tx, this.logBin);
       return result;
     }
     const tx = this.tx ?? this.openTransaction();
     tx.beginStatement();
+    tx.statementTime = statementTime;
     try {
       return body(tx);
     } catch (err) {

@@ -96,8 +96,9 @@ export class Mysqld {
   }
 
   /**
-   * Applies a transaction from this server's replication source, keeping its GTID and timestamp, and
-   * appends it to this server's binlog (log_replica_updates). Row changes are applied by primary key
+   * Applies a transaction from this server's replication source, keeping its GTID and its commit and
+   * row-event timestamps (as MySQL's applier runs each event at the source's time), and appends it to
+   * this server's binlog (log_replica_updates). Row changes are applied by primary key
    * with full before-image checks; DDL and 'other' statements are executed. Bypasses super_read_only.
    * Throws if the GTID is already executed, or SqlError when the change does not apply (the replica
    * stops, as MySQL's SQL thread does); nothing is applied then.
@@ -125,6 +126,7 @@ export class Mysqld {
       if (ev.kind !== 'rows') continue;
       const entry = this.catalog.table(ev.table.database, ev.table.name);
       const t = local.write(entry);
+      local.statementTime = ev.timestamp;
       const schema = entry.schema;
       for (const ch of ev.changes) {
         if (ch.before) {

@@ -27,6 +27,8 @@ interface ChangeRecord {
   readonly before?: Row;
   readonly afterKey?: Key;
   readonly after?: Row;
+  /** The start time of the statement that made the change, seconds since the epoch. */
+  readonly time: number;
 }
 
 /** SqlError 1213 (40001), raised when a commit cannot be applied over a concurrent one. */
@@ -48,6 +50,11 @@ export class Transaction {
   private readonly changes: ChangeRecord[] = [];
   private statementChangeStart = 0;
   private readonly statementSaved: TxTable[] = [];
+  /**
+   * Start time of the running statement, seconds since the epoch: the time its row changes are
+   * binlogged with. Set by the session before each write statement (a replica sets its source's).
+   */
+  statementTime = 0;
 
   /**
    * @param singleStatement true for an autocommit statement's transaction, which is discarded as a
@@ -95,26 +102,27 @@ export class Transaction {
   /** Inserts a row (throws 1062 on a key collision) and logs it. */
   insert(t: TxTable, row: Row, rowKey: Key): void {
     t.data.insert(row, rowKey);
-    this.changes.push({ table: t, afterKey: rowKey, after: row });
+    this.changes.push({ table: t, afterKey: rowKey, after: row, time: this.statementTime });
   }
 
   /** Deletes the row under `rowKey` and logs it; returns it (undefined if absent, nothing logged). */
   delete(t: TxTable, rowKey: Key): Row | undefined {
     const before = t.data.delete(rowKey);
-    if (before !== undefined) this.changes.push({ table: t, beforeKey: rowKey, before });
+    if (before !== undefined) this.changes.push({ table: t, beforeKey: rowKey, before, time: this.statementTime });
     return before;
   }
 
   /** Replaces a row (throws 1062 on a collision) and logs it; returns the new row key. Callers skip no-op updates. */
   update(t: TxTable, rowKey: Key, before: Row, after: Row): Key {
     const afterKey = t.data.update(rowKey, before, after);
-    this.changes.push({ table: t, beforeKey: rowKey, before, afterKey, after });
+    this.changes.push({ table: t, beforeKey: rowKey, before, afterKey, after, time: this.statementTime });
     return afterKey;
   }
 
   /**
    * Publishes every changed table and returns the binlog row events (consecutive changes to one table
-   * merged into one event; empty when nothing changed). A table whose committed version moved on since
+   * made in the same second merged into one event, stamped with that statement time; empty when
+   * nothing changed). A table whose committed version moved on since
    * this transaction cloned it gets this transaction's changes re-applied onto the newer version,
    * checking before-images and keys; any mismatch, a dropped table or a changed definition aborts the
    * whole commit with SqlError 1213, publishing nothing.
@@ -168,11 +176,13 @@ export class Transaction {
     const events: RowsEvent[] = [];
     let current: RowChange[] = [];
     let currentTable: TxTable | undefined;
+    let currentTime = 0;
     for (const c of this.changes) {
-      if (c.table !== currentTable) {
+      if (c.table !== currentTable || c.time !== currentTime) {
         currentTable = c.table;
+        currentTime = c.time;
         current = [];
-        events.push({ kind: 'rows', table: c.table.schema.tableMap, changes: current });
+        events.push({ kind: 'rows', table: c.table.schema.tableMap, changes: current, timestamp: c.time });
       }
       current.push(c.before ? (c.after ? { before: c.before, after: c.after } : { before: c.before }) : { after: c.after as readonly SqlValue[] });
     }

@@ -8,6 +8,10 @@
  * - DDL: `[GTID, DDL]` when it concerns a filtered table of this database, else `[GTID, OTHER]`;
  * - other statements: `[GTID, OTHER]`.
  * GTID events carry the full position after the transaction. Batches are cut by PacketBuffer.
+ * Timestamps are those of the MySQL binlog events each VEvent comes from (vstreamer copies
+ * `ev.Timestamp()`): BEGIN the first rows event's statement time (MySQL writes BEGIN when the first
+ * statement logs rows), FIELD, ROW and JOURNAL their rows event's statement time, GTID and COMMIT
+ * (the XID event) the commit time; DDL and OTHER the statement's time.
  */
 import type { BinlogTransaction, RowsEvent, TableMap } from '@vtsim/binlog';
 import {
@@ -72,26 +76,27 @@ export class EventParser {
    */
   *transaction(tx: BinlogTransaction, position: string): Generator<VEvent[], void, undefined> {
     const { keyspace, shard } = this.env;
-    const timestamp = tx.timestamp;
+    const commitTime = tx.timestamp;
     const current_time = this.env.clock.nowNanos().toString();
-    const event = (type: VEventType): VEvent => ({ type, timestamp, current_time, keyspace, shard });
-    const gtid: VEvent = { type: VEventType.GTID, timestamp, current_time, keyspace, shard, gtid: position };
+    const event = (type: VEventType, timestamp: number): VEvent => ({ type, timestamp, current_time, keyspace, shard });
+    const gtid: VEvent = { type: VEventType.GTID, timestamp: commitTime, current_time, keyspace, shard, gtid: position };
     const first = tx.events[0];
     if (first !== undefined && first.kind !== 'rows') {
       if (first.kind === 'ddl' && mustSendDdl(first, this.env.dbName, this.opts.filter, this.opts.regexes)) {
-        yield [gtid, { ...event(VEventType.DDL), statement: first.statement }];
+        yield [gtid, { ...event(VEventType.DDL, commitTime), statement: first.statement }];
       } else {
-        yield [gtid, event(VEventType.OTHER)];
+        yield [gtid, event(VEventType.OTHER, commitTime)];
       }
       return;
     }
     const buffer = new PacketBuffer(this.packetSize);
-    buffer.push(event(VEventType.BEGIN));
+    buffer.push(event(VEventType.BEGIN, first?.timestamp ?? commitTime));
     for (const ev of tx.events) {
       if (ev.kind !== 'rows') continue;
       const table = ev.table;
+      const timestamp = ev.timestamp;
       if (table.database === this.env.sidecarDbName && table.name === 'resharding_journal') {
-        for (const j of this.journals(ev)) buffer.push({ ...event(VEventType.JOURNAL), journal: j });
+        for (const j of this.journals(ev)) buffer.push({ ...event(VEventType.JOURNAL, timestamp), journal: j });
         continue;
       }
       const plan = this.plan(table);
@@ -101,7 +106,7 @@ export class EventParser {
       if (!this.fieldSent.has(table.id)) {
         this.fieldSent.add(table.id);
         buffer.push({
-          ...event(VEventType.FIELD),
+          ...event(VEventType.FIELD, timestamp),
           field_event: {
             table_name: plan.tableName,
             fields: plan.fields,
@@ -118,7 +123,7 @@ export class EventParser {
       const emitRows = (last: boolean): VEvent[] | undefined =>
         buffer.pushRow(
           {
-            ...event(VEventType.ROW),
+            ...event(VEventType.ROW, timestamp),
             row_event: { table_name: plan.tableName, row_changes: changes, keyspace, shard, flags: last ? 1 : 0, is_internal_table: plan.isInternal },
           },
           size,
@@ -143,7 +148,7 @@ export class EventParser {
       }
     }
     buffer.push(gtid);
-    yield buffer.end(event(VEventType.COMMIT));
+    yield buffer.end(event(VEventType.COMMIT, commitTime));
   }
 
   /** The plan for a table map, built on first sight and again after the VSchema changes; null = not streamed. */
