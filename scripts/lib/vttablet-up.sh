@@ -3,8 +3,10 @@
 # (default zone1) in the running cluster, with its mysqld (`vtsim tablet up`): uids ending in 0 or
 # 1 start as REPLICA, others as RDONLY, and the first REPLICA of a shard without a primary becomes
 # its primary. Returns once the tablet serves; fails when TABLET_UID is not set, no cluster is
-# running, or the tablet is already running.
+# running, or the tablet is already running. Extra arguments are vttablet flags passed on to
+# `vtsim tablet up`: --heartbeat_enable and --heartbeat_interval (a Go duration, default 1s).
 # Example: CELL=zone1 KEYSPACE=customer SHARD=-40 TABLET_UID=500 scripts/lib/vttablet-up.sh
+#          TABLET_UID=100 KEYSPACE=commerce scripts/lib/vttablet-up.sh --heartbeat_enable --heartbeat_interval=250ms
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 
@@ -15,6 +17,6 @@ shard="${SHARD:-0}"
 printf -v alias '%s-%010d' "${cell}" "${TABLET_UID}"
 
 echo "Starting vttablet for ${alias}..."
-vtsim tablet up --cell="${cell}" --keyspace="${keyspace}" --shard="${shard}" --uid="${TABLET_UID}" >/dev/null ||
+vtsim tablet up --cell="${cell}" --keyspace="${keyspace}" --shard="${shard}" --uid="${TABLET_UID}" "$@" >/dev/null ||
   fail "vttablet for ${alias} could not be started!"
 echo "vttablet for ${alias} is running!"

@@ -33,6 +33,8 @@ export interface ClusterOptions {
    * vtgate's default, `mysqlAuth` is vtgate's default; off when omitted.
    */
   auth?: Partial<AuthFlags>;
+  /** The default of {@link TabletSpec.heartbeatIntervalMs} (`vtsim up --heartbeat_enable`). */
+  heartbeatIntervalMs?: number;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -43,6 +45,11 @@ export interface TabletSpec {
   cell?: string;
   /** Defaults to the local example's rule: uid ending in 0 or 1 → REPLICA, else RDONLY. */
   type?: TabletType;
+  /**
+   * vttablet's `--heartbeat_enable --heartbeat_interval`: while primary, write `_vt.heartbeat`
+   * every this many ms. Defaults to the cluster's option; omitted in both: no heartbeats.
+   */
+  heartbeatIntervalMs?: number;
 }
 
 /** A running in-memory Vitess cluster. */
@@ -132,6 +139,7 @@ export class Cluster {
       random: new SeededRandom(`${seed}/tablet/${key}`),
       serverUuid: randomUuid(new SeededRandom(`${seed}/server_uuid/${key}`)),
       dialer: (a) => this.tablets.get(tabletAliasString(a)),
+      heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
     });
     this.tablets.set(key, tablet);
     return tablet;

@@ -45,12 +45,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   }
   if (route === 'GET /api/status') return reply(res, 200, status(cluster));
   if (route === 'POST /api/tablets') {
-    const body = (await readJson(req)) as { keyspace?: string; shard?: string; uid?: number; cell?: string };
+    const body = (await readJson(req)) as { keyspace?: string; shard?: string; uid?: number; cell?: string; heartbeatIntervalMs?: number };
     if (!body.keyspace || body.shard === undefined || !Number.isInteger(body.uid)) {
       return reply(res, 400, { error: 'keyspace, shard and uid are required' });
     }
+    if (body.heartbeatIntervalMs !== undefined && !(typeof body.heartbeatIntervalMs === 'number' && body.heartbeatIntervalMs > 0)) {
+      return reply(res, 400, { error: 'heartbeatIntervalMs must be a positive number' });
+    }
     try {
-      const tablet = await cluster.addTablet({ keyspace: body.keyspace, shard: body.shard, uid: body.uid!, cell: body.cell });
+      const tablet = await cluster.addTablet({ keyspace: body.keyspace, shard: body.shard, uid: body.uid!, cell: body.cell, heartbeatIntervalMs: body.heartbeatIntervalMs });
       return reply(res, 200, { alias: tabletAliasString(tablet.alias), type: TabletType[tablet.type] });
     } catch (err) {
       return reply(res, 409, { error: errorText(err) });

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { AUTH_FLAG_OPTIONS, authFlagsFrom, normalizeAuthFlagNames } from './auth-flags.js';
 import { controlCall } from './control-client.js';
 import { down } from './down-command.js';
+import { heartbeatIntervalMs, heartbeatOptions } from './heartbeat-flags.js';
 import { example } from './example-command.js';
 import { parseInitialTopology } from './initial-topology.js';
 import { runMysqlScript } from './mysql-client.js';
@@ -24,12 +25,15 @@ commands:
      [--vtctld-grpc-port 15999]
      [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
      [auth flags]
+     [--heartbeat_enable [--heartbeat_interval 1s]]
                            run the cluster process (memory topology, vtctld control, vtgate),
                            optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
-                           holds *.sql files and vschema.json)
+                           holds *.sql files and vschema.json); the heartbeat flags apply to
+                           every tablet it starts
   down                     stop the cluster process started with 'up --detach'
-  tablet up   --keyspace K --shard S --uid N [--cell zone1]
-                           start a tablet (and its mysqld) in the running cluster
+  tablet up   --keyspace K --shard S --uid N [--cell zone1] [--heartbeat_enable [--heartbeat_interval 1s]]
+                           start a tablet (and its mysqld) in the running cluster; with
+                           --heartbeat_enable its primary writes _vt.heartbeat every interval
   tablet down --uid N [--cell zone1]
                            stop a tablet
   vtgate up [auth flags] | vtgate down
@@ -90,6 +94,7 @@ const options = {
   batch: { type: 'boolean', short: 'B' },
   'binary-as-hex': { type: 'string' },
   ...AUTH_FLAG_OPTIONS,
+  ...heartbeatOptions,
 } as const;
 
 /**
@@ -151,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
         }),
         topologyArgs: topologyArgs(values),
         auth: authFlagsFrom(values),
+        heartbeatIntervalMs: heartbeatIntervalMs(values),
       }, log);
       return 0;
     case 'down':
@@ -163,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
         shard: values.shard,
         uid: Number(values.uid),
         cell: values.cell,
+        heartbeatIntervalMs: heartbeatIntervalMs(values),
       })) as { alias: string; type: string };
       log(`vttablet for ${reply.alias} is running as ${reply.type}`);
       return 0;

@@ -10,6 +10,7 @@ import { authFlagArgs, type AuthFlags } from './auth-flags.js';
 import { Cluster } from './cluster.js';
 import { waitForControl } from './control-client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
+import { heartbeatArgs } from './heartbeat-flags.js';
 import { createInitialTopology, type InitialTopology } from './initial-topology.js';
 import { runningPid } from './process-state.js';
 import { dataRoot } from './vtdataroot.js';
@@ -30,6 +31,8 @@ export interface UpOptions {
   topologyArgs?: string[];
   /** Vitess's credential flags (MySQL static auth for vtgate, gRPC static auth for vtgate and vtctld). */
   auth?: Partial<AuthFlags>;
+  /** `--heartbeat_enable --heartbeat_interval`: every tablet the cluster starts writes heartbeats this often. */
+  heartbeatIntervalMs?: number;
 }
 
 /** Runs `vtsim up`; resolves when a detached cluster is ready, or when a foreground one has stopped. */
@@ -41,7 +44,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     const logFd = openSync(paths.logFile, 'a');
     const args = [fileURLToPath(new URL('./main.js', import.meta.url)), 'up', '--seed', opts.seed, '--host', opts.host,
       '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), '--grpc-port', String(opts.grpcPort), '--vtctld-grpc-port', String(opts.vtctldGrpcPort), ...(opts.vtgate ? [] : ['--no-vtgate']),
-      ...(opts.topologyArgs ?? []), ...(opts.auth ? authFlagArgs(opts.auth) : [])];
+      ...(opts.topologyArgs ?? []), ...(opts.auth ? authFlagArgs(opts.auth) : []), ...heartbeatArgs(opts.heartbeatIntervalMs)];
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
@@ -52,7 +55,15 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     return;
   }
 
-  const cluster = await Cluster.start({ seed: opts.seed, host: opts.host, mysqlPort: opts.mysqlPort, grpcPort: opts.grpcPort, vtctldGrpcPort: opts.vtctldGrpcPort, auth: opts.auth });
+  const cluster = await Cluster.start({
+    seed: opts.seed,
+    host: opts.host,
+    mysqlPort: opts.mysqlPort,
+    grpcPort: opts.grpcPort,
+    vtctldGrpcPort: opts.vtctldGrpcPort,
+    heartbeatIntervalMs: opts.heartbeatIntervalMs,
+    auth: opts.auth,
+  });
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let stopping: Promise<void> | undefined;

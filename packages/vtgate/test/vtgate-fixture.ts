@@ -50,7 +50,7 @@ export class TestCluster {
   }
 
   /** Starts the tablets of a shard (uids ending 0/1 are replicas, 2 rdonly; the first replica becomes primary), named `localhost` unless `hostname` names them. */
-  async addShard(keyspace: string, shard: string, uids: number[], opts: { refreshVtgate?: boolean; hostname?: (uid: number) => string } = {}): Promise<void> {
+  async addShard(keyspace: string, shard: string, uids: number[], opts: { refreshVtgate?: boolean; hostname?: (uid: number) => string; heartbeatIntervalMs?: number } = {}): Promise<void> {
     for (const uid of uids) {
       const alias = { cell: 'zone1', uid };
       const tablet = await Tablet.start({
@@ -64,6 +64,7 @@ export class TestCluster {
         random: new SeededRandom(`tablet-${uid}`),
         serverUuid: `00000000-0000-0000-0000-${String(uid).padStart(12, '0')}`,
         hostname: opts.hostname?.(uid),
+        heartbeatIntervalMs: opts.heartbeatIntervalMs,
       });
       this.tablets.set(tabletAliasString(alias), tablet);
     }

@@ -17,6 +17,7 @@ import type { LocalMysqlNetwork } from './mysql-network.js';
 import type { MysqlSession } from './mysqld/mysqld.js';
 import { Mysqld } from './mysqld/mysqld.js';
 import type { ExecuteOptions, QueryService, StreamHealthResponse, TabletDialer } from './query-service.js';
+import { HeartbeatWriter } from './heartbeat-writer.js';
 import { Replication } from './replication.js';
 import { createSidecarDatabase } from './sidecar.js';
 import { streamVEvents, watchLocalVSchema, type VStreamerEnv } from './vstreamer/index.js';
@@ -41,6 +42,11 @@ export interface TabletOptions {
   sidecarDbName?: string;
   /** How this tablet's VReplication streams reach their source tablets (without one they cannot run). */
   dialer?: TabletDialer;
+  /**
+   * `--heartbeat_enable --heartbeat_interval`: while PRIMARY, write the sidecar `heartbeat` row
+   * every this many milliseconds (see heartbeat-writer.ts). Omitted: no heartbeats (Vitess's default).
+   */
+  heartbeatIntervalMs?: number;
 }
 
 /** A running tablet; close() stops it. */
@@ -60,6 +66,7 @@ export class Tablet implements QueryService {
   private readonly transactions = new Map<number, MysqlSession>();
   private nextTransactionId: number;
   private readonly health: LatestValue<StreamHealthResponse>;
+  private readonly heartbeatWriter: HeartbeatWriter | undefined;
 
   private constructor(private readonly opts: TabletOptions) {
     this.alias = opts.alias;
@@ -74,6 +81,17 @@ export class Tablet implements QueryService {
     this.autocommitSession = this.mysqld.createSession({ database: this.dbName });
     this.nextTransactionId = opts.clock.now() * 1000;
     this.health = new LatestValue(this.healthReport());
+    if (opts.heartbeatIntervalMs !== undefined) {
+      this.heartbeatWriter = new HeartbeatWriter({
+        mysqld: this.mysqld,
+        sidecarDbName: this.sidecarDbName,
+        keyspace: opts.keyspace,
+        shard: opts.shard,
+        tabletUid: opts.alias.uid,
+        clock: opts.clock,
+        intervalMs: opts.heartbeatIntervalMs,
+      });
+    }
   }
 
   /**
@@ -215,6 +233,7 @@ export class Tablet implements QueryService {
     if (this.closed) return;
     this.closed = true;
     this.serving = false;
+    this.heartbeatWriter?.close();
     this.publishHealth();
     this.health.close();
     await this.vreplicationEngine?.close();
@@ -528,7 +547,10 @@ export class Tablet implements QueryService {
 
   private vreplicationEngine: VReplicationEngine | undefined;
 
-  /** Creates the VReplication engine and keeps it open exactly while this tablet is a serving PRIMARY. */
+  /**
+   * Creates the VReplication engine and keeps it, and the heartbeat writer if enabled, open exactly
+   * while this tablet is a serving PRIMARY.
+   */
   private startVReplicationEngine(): void {
     const engine = new VReplicationEngine({
       mysqld: this.mysqld,
@@ -541,9 +563,15 @@ export class Tablet implements QueryService {
     this.vreplicationEngine = engine;
     void (async () => {
       for await (const h of this.health.watch(new AbortController().signal)) {
-        if (h.serving && h.target.tablet_type === TabletType.PRIMARY) engine.open();
-        else await engine.close();
+        if (h.serving && h.target.tablet_type === TabletType.PRIMARY) {
+          if (!this.closed) this.heartbeatWriter?.open();
+          engine.open();
+        } else {
+          this.heartbeatWriter?.close();
+          await engine.close();
+        }
       }
+      this.heartbeatWriter?.close();
       await engine.close();
     })();
   }

@@ -13,7 +13,7 @@ import {
 } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { LocalMysqlNetwork } from '../src/mysql-network.js';
-import { Tablet } from '../src/tablet.js';
+import { Tablet, type TabletOptions } from '../src/tablet.js';
 
 export const CUSTOMER_SCHEMA = 'create table customer(customer_id bigint not null auto_increment, email varbinary(128), primary key(customer_id)) ENGINE=InnoDB';
 export const CUSTOMER_EMAILS = ['alice@domain.com', 'bob@domain.com', 'charlie@domain.com', 'dan@domain.com', 'eve@domain.com'];
@@ -36,8 +36,8 @@ export async function closeCluster(c: Cluster): Promise<void> {
   await Promise.all(c.tablets.splice(0).map((t) => t.close()));
 }
 
-/** Starts one tablet (the first REPLICA of a shard becomes its primary). */
-export async function startTablet(c: Cluster, keyspace: string, shard: string, uid: number): Promise<Tablet> {
+/** Starts one tablet (the first REPLICA of a shard becomes its primary), with optional extra tablet options. */
+export async function startTablet(c: Cluster, keyspace: string, shard: string, uid: number, extra: Partial<TabletOptions> = {}): Promise<Tablet> {
   const t = await Tablet.start({
     alias: { cell: 'zone1', uid },
     keyspace,
@@ -48,6 +48,7 @@ export async function startTablet(c: Cluster, keyspace: string, shard: string, u
     clock: c.clock,
     random: new SeededRandom(`t/${uid}`),
     serverUuid: randomUuid(new SeededRandom(`uuid/${uid}`)),
+    ...extra,
   });
   c.tablets.push(t);
   return t;

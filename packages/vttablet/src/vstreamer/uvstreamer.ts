@@ -12,8 +12,9 @@
  *
  * Copy phase, per table in name order: a consistent snapshot; the binlog between the stream's
  * position and the snapshot as normal transactions (catch-up: changes to tables not copied yet
- * are left out, the table being copied only shows changes to rows already copied); `[BEGIN,
- * FIELD]`; `[GTID]` when the position moved; `[ROW…, LASTPK, COMMIT]` per packet of rows;
+ * are left out, the table being copied only shows changes to rows already copied, and internal
+ * tables such as the heartbeat are not streamed); `[BEGIN, FIELD]`; `[GTID]` when the position
+ * moved; `[ROW…, LASTPK, COMMIT]` per packet of rows;
  * `[BEGIN, LASTPK(completed), COMMIT]`. Then `[COPY_COMPLETED]`. Copy-phase events have no
  * timestamp and no current_time.
  */
@@ -90,7 +91,8 @@ class UVStreamer {
     this.filter = request.filter ?? MATCH_ALL_FILTER;
     const regexes = compileRules(this.filter);
     this.parserOptions = { filter: this.filter, regexes, internalTables: new Set(request.options?.internal_tables ?? []) };
-    this.catchupOptions = { ...this.parserOptions, gate: this.gate };
+    // Keyspace heartbeats (internal tables) are left out of the copy phase's catch-up.
+    this.catchupOptions = { ...this.parserOptions, internalTables: new Set(), gate: this.gate };
     this.packetSize = env.packetSize ?? DEFAULT_PACKET_SIZE;
   }
 
