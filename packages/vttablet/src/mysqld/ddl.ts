@@ -8,16 +8,20 @@ import { coerceToColumn, compileExpr, parseColumnType, type ColumnType, type Exp
 import { functionName, identName, tableNameOf, type TableName } from './ast-names.js';
 import { Database, TableEntry, type Catalog } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
+import { checkPartitioning, type PartitionChange, type PartitionSpec } from './partition-clause.js';
 import { TableData, type TableCounters } from './table-data.js';
 import { TableSchema, type ColumnDef, type ColumnDefault, type IndexDef } from './table-schema.js';
 
-/** Runs one DDL statement (already parsed) in a session; `text` is the statement as received. */
-export function executeDdl(session: MysqlSession, ast: Statement, text: string): void {
+/**
+ * Runs one DDL statement (already parsed) in a session; `text` is the statement as received and
+ * `partition` the partitioning clause cut from it before parsing (partition-clause.ts).
+ */
+export function executeDdl(session: MysqlSession, ast: Statement, text: string, partition?: PartitionChange): void {
   session.runDdl(() => {
     const kind = String(ast.keyword ?? '').toLowerCase();
     switch (ast.type) {
       case 'create':
-        if (kind === 'table') return createTable(session, ast, text);
+        if (kind === 'table') return createTable(session, ast, text, partition);
         if (kind === 'index') return alterTable(session, ast.table, [createIndexAction(ast)], text);
         if (kind === 'database' || kind === 'schema') return createDatabase(session, ast, text);
         break;
@@ -27,7 +31,7 @@ export function executeDdl(session: MysqlSession, ast: Statement, text: string):
         if (kind === 'database' || kind === 'schema') return dropDatabase(session, ast, text);
         break;
       case 'alter':
-        return alterTable(session, ast.table[0], ast.expr as Record<string, any>[], text);
+        return alterTable(session, ast.table[0], ast.expr as Record<string, any>[], text, partition);
       case 'truncate':
         return truncateTable(session, ast, text);
       case 'rename':
@@ -65,6 +69,7 @@ interface Draft {
   indexes: DraftIndex[];
   comment: string;
   autoIncrement: bigint | undefined;
+  partition: PartitionSpec | undefined;
 }
 
 const NOW_FUNCTIONS = new Set(['current_timestamp', 'now', 'localtime', 'localtimestamp']);
@@ -176,8 +181,12 @@ function finishDraft(session: MysqlSession, draft: Draft): TableSchema {
     unique: ix.unique,
     primary: ix.primary,
   }));
+  if (draft.partition) {
+    const uniqueKeys = draft.indexes.filter((ix) => ix.unique);
+    checkPartitioning(draft.partition, cols.map((c) => c.name), uniqueKeys);
+  }
   return new TableSchema(
-    { database: draft.database, name: draft.name, columns: cols, indexes, comment: draft.comment },
+    { database: draft.database, name: draft.name, columns: cols, indexes, comment: draft.comment, partition: draft.partition },
     session.mysqld.catalog.newTableMapId(),
   );
 }
@@ -189,7 +198,7 @@ function tableOptionText(v: unknown): string {
 
 // ---- CREATE TABLE ----
 
-function createTable(session: MysqlSession, ast: Statement, text: string): void {
+function createTable(session: MysqlSession, ast: Statement, text: string, partition: PartitionChange | undefined): void {
   const catalog = session.mysqld.catalog;
   const name = tableNameOf(ast.table[0], session.database);
   const db = catalog.database(name.database);
@@ -207,7 +216,7 @@ function createTable(session: MysqlSession, ast: Statement, text: string): void 
     draft.name = name.table;
     draft.columns = draft.columns.map((c) => ({ ...c, from: -1 }));
   } else {
-    draft = { database: name.database, name: name.table, columns: [], indexes: [], comment: '', autoIncrement: undefined };
+    draft = { database: name.database, name: name.table, columns: [], indexes: [], comment: '', autoIncrement: undefined, partition: undefined };
     const later: DraftIndex[] = [];
     for (const d of (ast.create_definitions ?? []) as Record<string, any>[]) {
       if (d.resource === 'column') {
@@ -226,6 +235,8 @@ function createTable(session: MysqlSession, ast: Statement, text: string): void 
     for (const ix of later) addIndex(draft, ix);
     applyTableOptions(draft, ast.table_options);
   }
+  if (partition?.kind === 'remove') throw sqlError(ER.PARSE_ERROR, "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'REMOVE PARTITIONING'");
+  if (partition) draft.partition = partition.spec;
   const schema = finishDraft(session, draft);
   const counters: TableCounters = { autoIncrement: draft.autoIncrement ?? 1n, nextRowId: 1n };
   db.tables.set(name.table, new TableEntry(schema, TableData.create(schema, counters)));
@@ -253,6 +264,7 @@ function draftOf(schema: TableSchema): Draft {
     })),
     comment: schema.comment,
     autoIncrement: undefined,
+    partition: schema.partition,
   };
 }
 
@@ -288,7 +300,13 @@ function placeColumn(draft: Draft, col: DraftColumn, suffix: Record<string, any>
   } else draft.columns.splice(at, 0, col);
 }
 
-function alterTable(session: MysqlSession, tableAst: { db?: unknown; table?: unknown }, actions: Record<string, any>[], text: string): void {
+function alterTable(
+  session: MysqlSession,
+  tableAst: { db?: unknown; table?: unknown },
+  actions: Record<string, any>[],
+  text: string,
+  partition?: PartitionChange,
+): void {
   const catalog = session.mysqld.catalog;
   const name = tableNameOf(tableAst, session.database);
   const entry = catalog.table(name.database, name.table);
@@ -360,6 +378,10 @@ function alterTable(session: MysqlSession, tableAst: { db?: unknown; table?: unk
       draft.comment = tableOptionText(a.comment);
     }
   }
+  if (partition?.kind === 'remove') {
+    if (!draft.partition) throw new SqlError(1505, 'HY000', 'Partition management on a not partitioned table is not possible');
+    draft.partition = undefined;
+  } else if (partition) draft.partition = partition.spec;
   if (renameTo) {
     const target = catalog.database(renameTo.database);
     if (target.tables.has(renameTo.table) && (renameTo.database !== name.database || renameTo.table !== name.table)) {

@@ -273,5 +273,6 @@ export function showCreateTable(session: MysqlSession, schema: TableSchema): str
   if (schema.autoIncrementColumn >= 0 && next > 1n) options += ` AUTO_INCREMENT=${next}`;
   options += ' DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci';
   if (schema.comment) options += ` COMMENT=${quoteString(schema.comment)}`;
+  if (schema.partition) options += `\n${schema.partition.text}`;
   return `CREATE TABLE \`${schema.name}\` (\n${lines.join(',\n')}\n${options}`;
 }

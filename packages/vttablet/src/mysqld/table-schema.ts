@@ -5,6 +5,7 @@
 import { Type, type Field, type SqlValue } from '@vtsim/proto';
 import type { TableMap } from '@vtsim/binlog';
 import { buildField, keyComparator, type ColumnType } from '@vtsim/sql';
+import type { PartitionSpec } from './partition-clause.js';
 
 /** A column's default: none declared, a literal (already coerced to the column type), or CURRENT_TIMESTAMP. */
 export type ColumnDefault =
@@ -48,6 +49,8 @@ export interface TableDefinition {
   /** Primary key first if any, then secondary indexes in declaration order. */
   readonly indexes: readonly IndexDef[];
   readonly comment: string;
+  /** `PARTITION BY …` as declared (the rows stay in one table); undefined when not partitioned. */
+  readonly partition?: PartitionSpec;
 }
 
 /**
@@ -61,6 +64,7 @@ export class TableSchema implements TableDefinition {
   readonly columns: readonly ColumnDef[];
   readonly indexes: readonly IndexDef[];
   readonly comment: string;
+  readonly partition: PartitionSpec | undefined;
   /** The primary key, if declared. */
   readonly primaryKey: IndexDef | undefined;
   /** Secondary indexes (everything but the primary key), in declaration order. */
@@ -83,6 +87,7 @@ export class TableSchema implements TableDefinition {
     this.columns = def.columns;
     this.indexes = def.indexes;
     this.comment = def.comment;
+    this.partition = def.partition;
     this.primaryKey = def.indexes.find((i) => i.primary);
     this.secondaryIndexes = def.indexes.filter((i) => !i.primary);
     this.autoIncrementColumn = def.columns.findIndex((c) => c.autoIncrement);
