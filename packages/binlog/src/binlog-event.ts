@@ -49,6 +49,11 @@ export interface DdlEvent {
   readonly kind: 'ddl';
   readonly database: string;
   readonly statement: string;
+  /**
+   * The sql_mode the statement ran under when it is not MySQL 8's default (a Query event's status
+   * variable): a replica runs the statement under the same mode.
+   */
+  readonly sqlMode?: string;
 }
 
 /** Any other statement that reaches the binlog (e.g. CREATE DATABASE, GRANT, FLUSH). */
@@ -56,6 +61,8 @@ export interface OtherEvent {
   readonly kind: 'other';
   readonly database: string;
   readonly statement: string;
+  /** As {@link DdlEvent.sqlMode}. */
+  readonly sqlMode?: string;
 }
 
 /** One event inside a binlog transaction. */

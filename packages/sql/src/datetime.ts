@@ -72,11 +72,21 @@ function fractionMicros(frac: string | undefined): number {
   return Number((frac + '000000').slice(0, 6));
 }
 
-function valid(dt: DateTime): boolean {
-  return (
-    dt.year >= 0 && dt.year <= 9999 && dt.month >= 1 && dt.month <= 12 && dt.day >= 1 &&
-    dt.day <= daysInMonth(dt.year, dt.month) && dt.hour < 24 && dt.minute < 60 && dt.second < 60
-  );
+/** True when every part is in its field's range (month 0–12, day 0–31): the shape of a date, not yet a calendar date. */
+function inRange(dt: DateTime): boolean {
+  return dt.year >= 0 && dt.year <= 9999 && dt.month <= 12 && dt.day <= 31 && dt.hour < 24 && dt.minute < 60 && dt.second < 60;
+}
+
+/**
+ * Why a date-shaped value is not a calendar date, as sql_mode judges it: `zero-date` for
+ * 0000-00-00 (NO_ZERO_DATE), `zero-in-date` for a zero month or day (NO_ZERO_IN_DATE),
+ * `invalid-date` for a day past the month's end (ALLOW_INVALID_DATES); undefined for a real date.
+ */
+export function dateProblem(dt: DateTime): 'zero-date' | 'zero-in-date' | 'invalid-date' | undefined {
+  if (dt.year === 0 && dt.month === 0 && dt.day === 0) return 'zero-date';
+  if (dt.month === 0 || dt.day === 0) return 'zero-in-date';
+  if (dt.day > daysInMonth(dt.year, dt.month)) return 'invalid-date';
+  return undefined;
 }
 
 const DELIMITED = /^\s*(\d{1,4})[-/.:_](\d{1,2})[-/.:_](\d{1,2})(?:(?:\s+|T)(\d{1,2})(?:[-:.](\d{1,2}))?(?:[-:.](\d{1,2}))?(?:\.(\d*))?)?\s*$/;
@@ -89,6 +99,15 @@ const COMPACT = /^\s*(\d{14}|\d{12}|\d{8}|\d{6})(?:\.(\d*))?\s*$/;
  * zero dates and zero month/day parts (strict NO_ZERO_DATE / NO_ZERO_IN_DATE).
  */
 export function parseDateTime(text: string): DateTime | null {
+  const dt = parseDateTimeParts(text);
+  return dt !== null && dateProblem(dt) === undefined ? dt : null;
+}
+
+/**
+ * Like {@link parseDateTime}, but returns date-shaped values that are not calendar dates too (zero
+ * dates, zero month or day, 31 February): what {@link dateProblem} classifies for sql_mode.
+ */
+export function parseDateTimeParts(text: string): DateTime | null {
   let dt: DateTime;
   let m = DELIMITED.exec(text);
   if (m) {
@@ -117,7 +136,7 @@ export function parseDateTime(text: string): DateTime | null {
       micro: fractionMicros(m[2]),
     };
   }
-  return valid(dt) ? dt : null;
+  return inRange(dt) ? dt : null;
 }
 
 /** Converts an integer like `20240131` or `20240131123000` to a datetime; null if invalid. */

@@ -18,3 +18,4 @@ export * as datetime from './datetime.js';
 export { formatJson, parseJson, type JsonValue } from './json.js';
 export { placeholderOffsets, splitStatements, stripLeadingComments } from './sql-scanner.js';
 export { DEFAULT_SQL_MODE, MYSQL_VERSION, mysqlSystemVariableDefaults } from './system-variable-defaults.js';
+export { normalizeSqlMode, sqlModeOf, type SqlMode } from './sql-mode.js';

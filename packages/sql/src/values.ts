@@ -7,9 +7,11 @@ import {
   parseDecimal, parseDecimalPrefix, roundDecimal, type Decimal,
 } from './decimal.js';
 import {
-  dateTimeFromNumber, formatDate, formatDateTime, formatTime, parseDateTime, parseTime, roundFraction,
-  roundTimeFraction, timeToMicros,
+  dateProblem, dateTimeFromNumber, formatDate, formatDateTime, formatTime, parseDateTimeParts, parseTime, roundFraction,
+  roundTimeFraction, timeToMicros, type DateTime,
 } from './datetime.js';
+import { DEFAULT_SQL_MODE } from './system-variable-defaults.js';
+import { sqlModeOf, type SqlMode } from './sql-mode.js';
 import { JsonSyntaxError, formatJson, parseJson } from './json.js';
 
 const INT64_MIN = -9223372036854775808n;
@@ -342,18 +344,42 @@ function strictNumber(v: string | Uint8Array, kind: string, col: string): Decima
   return r.value;
 }
 
+/** How a statement's sql_mode bends column coercion, and where the warnings it produces go. */
+export interface CoercionContext {
+  readonly mode: SqlMode;
+  /** Records a warning (level Warning) on the statement. */
+  warn(code: number, message: string): void;
+}
+
+const DEFAULT_MODE = sqlModeOf(DEFAULT_SQL_MODE);
+
 /**
- * Converts a value to what column `ct` stores, under MySQL 8's strict sql_mode (STRICT_TRANS_TABLES,
- * NO_ZERO_DATE, NO_ZERO_IN_DATE): integers range-checked, decimals rounded half away from zero to the
- * column's scale, doubles from text, text length-checked in characters (bytes for binary; CHAR drops
- * trailing spaces, BINARY pads with 0x00), ENUM/SET values canonicalized to their declared spelling,
- * dates and times normalized to canonical text with the column's fractional precision, JSON normalized.
+ * Converts a value to what column `ct` stores, under the sql_mode of `ctx` (MySQL 8's default mode
+ * without one: STRICT_TRANS_TABLES, NO_ZERO_DATE, NO_ZERO_IN_DATE): integers range-checked, decimals
+ * rounded half away from zero to the column's scale, doubles from text, text length-checked in
+ * characters (bytes for binary; CHAR drops trailing spaces, BINARY pads with 0x00), ENUM/SET values
+ * canonicalized to their declared spelling, dates and times normalized to canonical text with the
+ * column's fractional precision (zero dates and zero parts as the mode allows), JSON normalized.
  *
- * Throws SqlError 1366 (text that is not a number), 1265 (trailing garbage, bad ENUM/SET member, bad
- * double text), 1264 (out of range), 1406 (data too long), 1292 (bad date/time) or 3140 (bad JSON),
- * naming `columnName` and `row 1`. NULL passes through (NOT NULL checks are the caller's).
+ * Strict mode throws SqlError 1366 (text that is not a number), 1265 (trailing garbage, bad ENUM/SET
+ * member, bad double text), 1264 (out of range), 1406 (data too long), 1292 (bad date/time) or 3140
+ * (bad JSON), naming `columnName` and `row 1`. Without STRICT_TRANS_TABLES/STRICT_ALL_TABLES the
+ * same conditions store the nearest value MySQL stores (the range's end, the number's prefix, 0, the
+ * truncated text, '', the zero date) and warn through `ctx` instead (1406 becomes 1265 `Data
+ * truncated`; a bad or out-of-range date warns 1265 or 1264); bad JSON stays an error. NULL passes
+ * through (NOT NULL checks are the caller's).
  */
-export function coerceToColumn(v: SqlValue, ct: ColumnType, columnName: string): SqlValue {
+export function coerceToColumn(v: SqlValue, ct: ColumnType, columnName: string, ctx?: CoercionContext): SqlValue {
+  if (ctx === undefined || ctx.mode.strict) return coerceValue(v, ct, columnName, ctx?.mode ?? DEFAULT_MODE);
+  try {
+    return coerceValue(v, ct, columnName, ctx.mode);
+  } catch (err) {
+    if (!(err instanceof SqlError)) throw err;
+    return nearestValue(v, ct, columnName, err, ctx);
+  }
+}
+
+function coerceValue(v: SqlValue, ct: ColumnType, columnName: string, mode: SqlMode): SqlValue {
   if (v === null) return null;
   const type = ct.type;
   if (isIntegral(type) && type !== Type.YEAR) return coerceInteger(v, ct, columnName);
@@ -366,7 +392,7 @@ export function coerceToColumn(v: SqlValue, ct: ColumnType, columnName: string):
     case Type.BINARY: case Type.VARBINARY: case Type.BLOB: return coerceBinary(v, ct, columnName);
     case Type.ENUM: return coerceEnum(v, ct, columnName);
     case Type.SET: return coerceSet(v, ct, columnName);
-    case Type.DATE: case Type.DATETIME: case Type.TIMESTAMP: return coerceDateTime(v, ct, columnName);
+    case Type.DATE: case Type.DATETIME: case Type.TIMESTAMP: return coerceDateTime(v, ct, columnName, mode);
     case Type.TIME: return coerceTime(v, ct, columnName);
     case Type.JSON: return coerceJson(v, columnName);
     default: return v;
@@ -520,15 +546,121 @@ function coerceSet(v: SqlValue, ct: ColumnType, col: string): string {
 const TIMESTAMP_MIN = '1970-01-01 00:00:01';
 const TIMESTAMP_MAX = '2038-01-19 03:14:07.999999';
 
-function coerceDateTime(v: SqlValue, ct: ColumnType, col: string): string {
+const ZERO_DATETIME: DateTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micro: 0 };
+
+/** A date-shaped value's parts (zero dates and zero parts included); null when it is not date-shaped. */
+function dateTimeParts(v: SqlValue): DateTime | null {
+  if (typeof v === 'bigint' || typeof v === 'number') {
+    const n = typeof v === 'bigint' ? v : doubleToBigInt(Math.trunc(v));
+    return n === 0n ? ZERO_DATETIME : dateTimeFromNumber(n);
+  }
+  return parseDateTimeParts(toText(v)!);
+}
+
+/** True when sql_mode lets a date with this problem be stored as it is. */
+function dateAllowed(problem: ReturnType<typeof dateProblem>, mode: SqlMode): boolean {
+  switch (problem) {
+    case undefined: return true;
+    case 'zero-date': return !mode.noZeroDate;
+    case 'zero-in-date': return !mode.noZeroInDate;
+    case 'invalid-date': return mode.allowInvalidDates;
+  }
+}
+
+function coerceDateTime(v: SqlValue, ct: ColumnType, col: string, mode: SqlMode): string {
   const kind = ct.type === Type.DATE ? 'date' : 'datetime';
-  let dt = typeof v === 'bigint' ? dateTimeFromNumber(v) : typeof v === 'number' ? dateTimeFromNumber(doubleToBigInt(Math.trunc(v))) : parseDateTime(toText(v)!);
+  let dt = dateTimeParts(v);
   if (dt === null) throw badTemporal(kind, v, col);
+  const problem = dateProblem(dt);
+  if (!dateAllowed(problem, mode)) throw badTemporal(kind, v, col);
   if (ct.type === Type.DATE) return formatDate(dt);
+  if (problem !== undefined) return formatDateTime(dt, ct.precision);
   dt = roundFraction(dt, ct.precision);
   const s = formatDateTime(dt, ct.precision);
   if (ct.type === Type.TIMESTAMP && (s < TIMESTAMP_MIN || s > TIMESTAMP_MAX)) throw badTemporal(kind, v, col);
   return s;
+}
+
+/** The zero value of a temporal column (`0000-00-00`, `0000-00-00 00:00:00[.000]`, `00:00:00`). */
+function zeroTemporal(ct: ColumnType): string {
+  const frac = ct.precision > 0 ? `.${'0'.repeat(ct.precision)}` : '';
+  if (ct.type === Type.DATE) return '0000-00-00';
+  if (ct.type === Type.TIME) return `00:00:00${frac}`;
+  return `0000-00-00 00:00:00${frac}`;
+}
+
+/** -1 for a value that reads as a negative number (its numeric prefix), else 1. */
+function numericSign(v: SqlValue): number {
+  if (typeof v === 'bigint') return v < 0n ? -1 : 1;
+  if (typeof v === 'number') return v < 0 ? -1 : 1;
+  return /^\s*-/.test(toText(v) ?? '') ? -1 : 1;
+}
+
+/** The largest magnitude a DECIMAL(p,s) or FLOAT(p,s) column holds, as decimal text. */
+function maxFixed(ct: ColumnType): string {
+  const whole = '9'.repeat(Math.max(ct.precision - ct.scale, 0)) || '0';
+  return ct.scale > 0 ? `${whole}.${'9'.repeat(ct.scale)}` : whole;
+}
+
+/** The end of a numeric column's range on the side of `v`'s sign (0 for a negative in an unsigned column). */
+function rangeEnd(v: SqlValue, ct: ColumnType): SqlValue {
+  const negative = numericSign(v) < 0;
+  if (isIntegral(ct.type) && ct.type !== Type.YEAR) return integerRange(ct)[negative ? 0 : 1];
+  if (ct.type === Type.YEAR) return 0n;
+  if (ct.type === Type.BIT) return (1n << BigInt(ct.length)) - 1n;
+  if (negative && ct.unsigned) return ct.type === Type.DECIMAL ? formatDecimal(roundDecimal(decimalFromBigInt(0n), ct.scale)) : 0;
+  if (ct.type === Type.DECIMAL) return `${negative ? '-' : ''}${maxFixed(ct)}`;
+  const max = ct.precision > 0 ? Number(maxFixed(ct)) : ct.type === Type.FLOAT32 ? 3.40282e38 : Number.MAX_VALUE;
+  return negative ? -max : max;
+}
+
+/** The zero of a numeric column (0, `0.00`, 0.0). */
+function zeroNumber(ct: ColumnType): SqlValue {
+  if (ct.type === Type.DECIMAL) return formatDecimal(roundDecimal(decimalFromBigInt(0n), ct.scale));
+  if (ct.type === Type.FLOAT32 || ct.type === Type.FLOAT64) return 0;
+  return 0n;
+}
+
+/**
+ * What a non-strict sql_mode stores when strict coercion failed with `err`, after recording the
+ * warning MySQL gives; rethrows errors that stay errors (bad JSON, anything else).
+ */
+function nearestValue(v: SqlValue, ct: ColumnType, col: string, err: SqlError, ctx: CoercionContext): SqlValue {
+  const type = ct.type;
+  const numeric = isIntegral(type) || type === Type.DECIMAL || type === Type.FLOAT32 || type === Type.FLOAT64;
+  const truncatedMessage = `Data truncated for column '${col}' at row 1`;
+  switch (err.errno) {
+    case ER.WARN_DATA_OUT_OF_RANGE[0]:
+      ctx.warn(err.errno, err.message);
+      return rangeEnd(v, ct);
+    case ER.TRUNCATED_WRONG_VALUE_FOR_FIELD[0]:
+      ctx.warn(err.errno, err.message);
+      return zeroNumber(ct);
+    case WARN_DATA_TRUNCATED[0]: {
+      ctx.warn(err.errno, err.message);
+      if (type === Type.ENUM || type === Type.SET) return '';
+      if (!numeric) return v;
+      const prefix = parseDecimalPrefix(toText(v) ?? '');
+      return prefix === null ? zeroNumber(ct) : coerceToColumn(formatDecimal(prefix.value), ct, col, ctx);
+    }
+    case ER.DATA_TOO_LONG[0]: {
+      ctx.warn(WARN_DATA_TRUNCATED[0], truncatedMessage);
+      if (type === Type.BIT) return rangeEnd(v, ct);
+      if (isBinary(type) || type === Type.BLOB) {
+        const bytes = toBytes(v)!.subarray(0, ct.length);
+        return type === Type.BINARY ? coerceValue(bytes, ct, col, ctx.mode) : bytes;
+      }
+      const text = toText(v)!;
+      return type === Type.TEXT ? Buffer.from(text).subarray(0, ct.length).toString('utf8').replace(/\uFFFD$/, '') : [...text].slice(0, ct.length).join('');
+    }
+    case ER.TRUNCATED_WRONG_VALUE[0]: {
+      const dt = type === Type.TIME ? null : dateTimeParts(v);
+      const outOfRange = dt !== null && (dateProblem(dt) === 'zero-date' || type === Type.TIMESTAMP);
+      ctx.warn(outOfRange ? ER.WARN_DATA_OUT_OF_RANGE[0] : WARN_DATA_TRUNCATED[0], outOfRange ? `Out of range value for column '${col}' at row 1` : truncatedMessage);
+      return zeroTemporal(ct);
+    }
+  }
+  throw err;
 }
 
 function coerceTime(v: SqlValue, ct: ColumnType, col: string): string {

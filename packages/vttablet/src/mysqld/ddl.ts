@@ -4,7 +4,7 @@
  * rows converted), bumps the schema version and appends one binlog transaction with the statement text.
  */
 import { ER, sqlError, SqlError, type SqlValue } from '@vtsim/proto';
-import { coerceToColumn, compileExpr, parseColumnType, type ColumnType, type Expr, type Statement } from '@vtsim/sql';
+import { coerceToColumn, compileExpr, DEFAULT_SQL_MODE, parseColumnType, type ColumnType, type Expr, type Statement } from '@vtsim/sql';
 import { functionName, identName, tableNameOf, type TableName } from './ast-names.js';
 import { Database, TableEntry, type Catalog } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
@@ -44,7 +44,9 @@ export function executeDdl(session: MysqlSession, ast: Statement, text: string, 
 function logDdl(session: MysqlSession, text: string, kind: 'ddl' | 'other' = 'ddl'): void {
   const catalog = session.mysqld.catalog;
   catalog.schemaVersion++;
-  if (session.logBin) session.mysqld.binlog.append([{ kind, database: session.database, statement: text }]);
+  if (!session.logBin) return;
+  const sqlMode = session.mode.text === DEFAULT_SQL_MODE ? undefined : session.mode.text;
+  session.mysqld.binlog.append([{ kind, database: session.database, statement: text, ...(sqlMode !== undefined ? { sqlMode } : {}) }]);
 }
 
 // ---- column and index definitions ----
@@ -120,7 +122,8 @@ function literalDefault(session: MysqlSession, node: Expr, name: string, ct: Col
     return null;
   }
   try {
-    return coerceToColumn(v, ct, name);
+    // A default is judged strictly, with the session's rules for zero dates.
+    return coerceToColumn(v, ct, name, { mode: { ...session.mode, strict: true }, warn: () => undefined });
   } catch {
     throw invalid();
   }
@@ -392,7 +395,7 @@ function alterTable(
   }
   const schema = finishDraft(session, draft);
   const counters = entry.data.counters;
-  const data = changesRows ? convertRows(entry.data, schema, draft, counters) : entry.data.withSchema(schema);
+  const data = changesRows ? convertRows(session, entry.data, schema, draft, counters) : entry.data.withSchema(schema);
   if (draft.autoIncrement !== undefined && draft.autoIncrement > counters.autoIncrement) counters.autoIncrement = draft.autoIncrement;
   entry.schema = schema;
   entry.data = data;
@@ -403,7 +406,7 @@ function alterTable(
   logDdl(session, text);
 }
 
-function convertRows(old: TableData, schema: TableSchema, draft: Draft, counters: TableCounters): TableData {
+function convertRows(session: MysqlSession, old: TableData, schema: TableSchema, draft: Draft, counters: TableCounters): TableData {
   const data = TableData.create(schema, counters);
   let rowNumber = 0;
   for (const [, row] of old.entries()) {
@@ -421,7 +424,7 @@ function convertRows(old: TableData, schema: TableSchema, draft: Draft, counters
         return null;
       }
       try {
-        return coerceToColumn(v, c.columnType, c.name);
+        return coerceToColumn(v, c.columnType, c.name, session);
       } catch (err) {
         if (err instanceof SqlError) throw new SqlError(err.errno, err.sqlState, err.message.replace(/at row 1$/, `at row ${rowNumber}`), err.code);
         throw err;

@@ -3,7 +3,7 @@
  * into plans that run inside the session's transaction, with MySQL's affected-row counts and info text.
  */
 import { ER, SqlError, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { coerceToColumn, compileExpr, isTrue, toBigInt, valueComparator, type CompiledExpr, type EvalEnv, type Expr, type ExprScope, type Statement } from '@vtsim/sql';
+import { coerceToColumn, compileExpr, isTrue, toBigInt, valueComparator, type CoercionContext, type CompiledExpr, type EvalEnv, type Expr, type ExprScope, type Statement } from '@vtsim/sql';
 import { accessRows, chooseAccessPath, type AccessPath } from './access-path.js';
 import { functionName, identName, tableNameOf } from './ast-names.js';
 import { conjuncts, containsSubquery, rewriteExpr, walkExpr } from './ast-walk.js';
@@ -44,14 +44,19 @@ function tableSource(entry: TableEntry, alias: string, offset = 0): Source {
   };
 }
 
-/** Converts a value for a column, with MySQL's NOT NULL rule and the row number in error messages. */
-function storeValue(v: SqlValue, c: ColumnDef, rowNumber: number): SqlValue {
+/**
+ * Converts a value for a column under the session's sql_mode (warnings go to the session), with
+ * MySQL's NOT NULL rule and the row number in error and warning messages.
+ */
+function storeValue(v: SqlValue, c: ColumnDef, rowNumber: number, session: CoercionContext): SqlValue {
   if (v === null) {
     if (c.notNull) throw sqlError(ER.BAD_NULL_ERROR, `Column '${c.name}' cannot be null`);
     return null;
   }
+  const ctx: CoercionContext =
+    rowNumber === 1 || session.mode.strict ? session : { mode: session.mode, warn: (code, message) => session.warn(code, message.replace(/at row 1$/, `at row ${rowNumber}`)) };
   try {
-    return coerceToColumn(v, c.columnType, c.name);
+    return coerceToColumn(v, c.columnType, c.name, ctx);
   } catch (err) {
     if (err instanceof SqlError && rowNumber !== 1) {
       throw new SqlError(err.errno, err.sqlState, err.message.replace(/at row 1$/, `at row ${rowNumber}`), err.code);
@@ -132,13 +137,13 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
       let firstGenerated: bigint | null = null;
       let lastExplicit = 0n;
       sourceRows.forEach((values, ri) => {
-        const row = buildRow(schema, targets, values, ri + 1, now);
+        const row = buildRow(schema, targets, values, ri + 1, now, session);
         const ai = schema.autoIncrementColumn;
         if (ai >= 0) {
           const v = row[ai];
           if (v === null || v === 0n || v === 0 || v === '0') {
             const id = t.data.counters.autoIncrement++;
-            row[ai] = storeValue(id, schema.columns[ai]!, ri + 1);
+            row[ai] = storeValue(id, schema.columns[ai]!, ri + 1, session);
             if (firstGenerated === null) firstGenerated = id;
           } else {
             raiseAutoIncrement(t.data.counters, ai, row);
@@ -187,13 +192,13 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
         rowsAffected: affected,
         insertId: firstGenerated ?? lastExplicit,
       };
-      if (multiRow) result.info = `Records: ${sourceRows.length}  Duplicates: ${duplicates}  Warnings: 0`;
+      if (multiRow) result.info = `Records: ${sourceRows.length}  Duplicates: ${duplicates}  Warnings: ${session.warnings.length}`;
       return result;
     });
   };
 }
 
-function buildRow(schema: TableSchema, targets: readonly number[], values: readonly SqlValue[], rowNumber: number, now: number): SqlValue[] {
+function buildRow(schema: TableSchema, targets: readonly number[], values: readonly SqlValue[], rowNumber: number, now: number, session: CoercionContext): SqlValue[] {
   const C = schema.columns.length;
   const row = new Array<SqlValue>(C);
   const given = new Array<boolean>(C).fill(false);
@@ -202,7 +207,7 @@ function buildRow(schema: TableSchema, targets: readonly number[], values: reado
     const c = schema.columns[ci]!;
     const v = values[i]!;
     given[ci] = true;
-    row[ci] = v === null && c.autoIncrement ? null : storeValue(v, c, rowNumber);
+    row[ci] = v === null && c.autoIncrement ? null : storeValue(v, c, rowNumber, session);
   }
   for (let ci = 0; ci < C; ci++) {
     if (given[ci]) continue;
@@ -246,7 +251,7 @@ function compileOnDuplicate(odku: unknown, entry: TableEntry): OnDuplicate | nul
     const row = existing.slice();
     for (const a of assignments) {
       env.row = row.concat(inserted);
-      row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1);
+      row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1, env.session as MysqlSession);
     }
     touchOnUpdate(schema, row, existing, assigned, now);
     return row;
@@ -371,14 +376,14 @@ export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
         const row = current.slice();
         for (const a of assignments) {
           env.row = row;
-          row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1);
+          row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1, session);
         }
         touchOnUpdate(schema, row, current, assigned, now);
         if (rowsIdentical(row, current)) continue;
         updateRow(tx, t, key, current, row);
         changed++;
       }
-      return { fields: [], rows: [], rowsAffected: changed, insertId: 0n, info: `Rows matched: ${rows.length}  Changed: ${changed}  Warnings: 0` };
+      return { fields: [], rows: [], rowsAffected: changed, insertId: 0n, info: `Rows matched: ${rows.length}  Changed: ${changed}  Warnings: ${session.warnings.length}` };
     });
 }
 
@@ -456,7 +461,7 @@ function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
           matched++;
           env.row = combined;
           const row = hit[1].slice();
-          for (const a of target.assignments) row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1);
+          for (const a of target.assignments) row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1, session);
           touchOnUpdate(schema, row, hit[1], assigned, now);
           if (!rowsIdentical(row, hit[1])) updates.push([hit[0], hit[1], row]);
         }
@@ -465,7 +470,7 @@ function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
           changed++;
         }
       }
-      return { fields: [], rows: [], rowsAffected: changed, insertId: 0n, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: 0` };
+      return { fields: [], rows: [], rowsAffected: changed, insertId: 0n, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${session.warnings.length}` };
     });
 }
 

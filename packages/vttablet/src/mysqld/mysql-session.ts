@@ -3,7 +3,7 @@
  * open transaction, session and user variables. Statements run synchronously, one at a time.
  */
 import { ER, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import type { SessionContext } from '@vtsim/sql';
+import { DEFAULT_SQL_MODE, sqlModeOf, type CoercionContext, type SessionContext, type SqlMode } from '@vtsim/sql';
 import type { TableEntry } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
 import type { Mysqld } from './mysqld.js';
@@ -23,8 +23,17 @@ export interface SessionOptions {
   logBin?: boolean;
 }
 
+/** One warning of the last statement (`SHOW WARNINGS`). */
+export interface SessionWarning {
+  readonly code: number;
+  readonly message: string;
+}
+
+/** Statements that read the diagnostics area and so leave the last statement's warnings in place. */
+const DIAGNOSTICS = /^\s*(?:show\s+(?:count\s*\(\s*\*\s*\)\s+)?(?:warnings|errors)\b|select\s+@@(?:session\.)?(?:warning|error)_count\b)/i;
+
 /** One connection; see the module comment. Create it with {@link Mysqld.createSession}. */
-export class MysqlSession implements SessionContext, ExecSession {
+export class MysqlSession implements SessionContext, ExecSession, CoercionContext {
   /** The current database ('' for none). */
   database: string;
   readonly user: string;
@@ -39,6 +48,13 @@ export class MysqlSession implements SessionContext, ExecSession {
   readonly userVariables = new Map<string, SqlValue>();
   /** SESSION values set with SET, by lower-case name. */
   readonly sessionVariables = new Map<string, SqlValue>();
+  /**
+   * The session's sql_mode, taken from the global one when the session opens (a later SET GLOBAL
+   * changes only new sessions, as in MySQL). Statements store values under it.
+   */
+  mode: SqlMode;
+  /** The warnings of the last statement that produced a diagnostics area. */
+  readonly warnings: SessionWarning[] = [];
   private statementCounter = 0;
   private tx: Transaction | null = null;
   private closed = false;
@@ -53,6 +69,14 @@ export class MysqlSession implements SessionContext, ExecSession {
     this.connectionId = opts.connectionId;
     this.bypassReadOnly = opts.bypassReadOnly ?? false;
     this.logBin = opts.logBin ?? true;
+    const globalMode = mysqld.globalVariables.get('sql_mode');
+    this.mode = sqlModeOf(typeof globalMode === 'string' ? globalMode : DEFAULT_SQL_MODE);
+    if (typeof globalMode === 'string') this.sessionVariables.set('sql_mode', globalMode);
+  }
+
+  /** Records a warning of the running statement. */
+  warn(code: number, message: string): void {
+    this.warnings.push({ code, message });
   }
 
   /** True while a transaction is open (after BEGIN, or after a statement with autocommit off). */
@@ -73,6 +97,7 @@ export class MysqlSession implements SessionContext, ExecSession {
   execute(sql: string, bindVars: BindVars = {}): Result {
     if (this.closed) throw sqlError(ER.UNKNOWN_ERROR, 'session is closed');
     this.statementCounter++;
+    if (this.warnings.length > 0 && !DIAGNOSTICS.test(sql)) this.warnings.length = 0;
     const mysqld = this.mysqld;
     const version = mysqld.catalog.schemaVersion;
     let plan = mysqld.plans.get(this.database, sql, version);

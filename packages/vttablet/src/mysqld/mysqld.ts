@@ -4,6 +4,7 @@
  * Everything is synchronous; a statement runs start to end without interleaving.
  */
 import { ER, sqlError, type SqlValue } from '@vtsim/proto';
+import { DEFAULT_SQL_MODE, sqlModeOf } from '@vtsim/sql';
 import { Binlog, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type TableMap } from '@vtsim/binlog';
 import { Catalog, Database } from './catalog.js';
 import { MysqlSession, type SessionOptions } from './mysql-session.js';
@@ -112,6 +113,7 @@ export class Mysqld {
     if (statements.length > 0) {
       for (const ev of statements) {
         const session = this.createSession({ database: ev.database, bypassReadOnly: true, logBin: false });
+        session.mode = sqlModeOf(ev.sqlMode ?? DEFAULT_SQL_MODE);
         try {
           session.execute(ev.statement);
         } finally {

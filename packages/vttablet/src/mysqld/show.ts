@@ -142,8 +142,14 @@ export function planShow(statement: string): ShowRunner | undefined {
   if ((m = new RegExp(`^show\\s+(global\\s+|session\\s+|local\\s+)?status${LIKE}$`, 'is').exec(text))) {
     return () => rowsResult(textFields(['Variable_name', 'Value']), []);
   }
-  if (/^show\s+(?:warnings|errors)(?:\s+limit\s+[\d\s,]+)?$/is.test(text)) {
+  if (/^show\s+errors(?:\s+limit\s+[\d\s,]+)?$/is.test(text)) {
     return () => rowsResult(textFields(['Level', 'Code', 'Message'], ['Code']), []);
+  }
+  if (/^show\s+warnings(?:\s+limit\s+[\d\s,]+)?$/is.test(text)) {
+    return (session) => rowsResult(textFields(['Level', 'Code', 'Message'], ['Code']), session.warnings.map((w) => ['Warning', BigInt(w.code), w.message]));
+  }
+  if (/^show\s+count\s*\(\s*\*\s*\)\s+warnings$/is.test(text)) {
+    return (session) => rowsResult(textFields(['@@session.warning_count'], ['@@session.warning_count']), [[BigInt(session.warnings.length)]]);
   }
   if (/^show\s+(?:master|binary\s+log)\s+status$/is.test(text)) {
     return (session) =>
