@@ -101,3 +101,27 @@ describe('sql_mode and DDL', () => {
     expect(rowsOf(replica.createSession({ database: 'vt_commerce' }), 'select id, d from t')).toEqual([['1', '0000-00-00']]);
   });
 });
+
+describe('ONLY_FULL_GROUP_BY', () => {
+  it("refuses nonaggregated columns that are not grouped (1055, 1140) while the mode has it, as MySQL 8's default does", () => {
+    const { session } = newServer();
+    run(session, 'create table t (id int primary key, g int, v int, u int not null, unique key (u))', 'insert into t values (1, 1, 10, 5), (2, 1, 20, 6), (3, 2, 30, 7)');
+    expectError(session, 'select g, v from t group by g', 1055,
+      "Expression #2 of SELECT list is not in GROUP BY clause and contains nonaggregated column 'vt_commerce.t.v' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by");
+    expectError(session, 'select v, count(*) from t', 1140,
+      "In aggregated query without GROUP BY, expression #1 of SELECT list contains nonaggregated column 'vt_commerce.t.v'; this is incompatible with sql_mode=only_full_group_by");
+    expectError(session, 'select g, count(*) from t group by g order by v', 1055,
+      "Expression #1 of ORDER BY clause is not in GROUP BY clause and contains nonaggregated column 'vt_commerce.t.v' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by");
+    expectError(session, 'select * from t group by g', 1055);
+    // Grouped columns, grouped expressions, aliases, positions and key dependencies are fine.
+    expect(rowsOf(session, 'select g, sum(v) from t group by g order by g')).toEqual([['1', '30'], ['2', '30']]);
+    expect(rowsOf(session, 'select g + 1 as h, count(*) from t group by h order by h')).toEqual([['2', '2'], ['3', '1']]);
+    expect(rowsOf(session, 'select g, count(*) from t group by 1 order by 1')).toEqual([['1', '2'], ['2', '1']]);
+    expect(rowsOf(session, 'select id, v, g from t group by id order by id')).toEqual([['1', '10', '1'], ['2', '20', '1'], ['3', '30', '2']]);
+    expect(rowsOf(session, 'select u, v from t group by u order by u')).toEqual([['5', '10'], ['6', '20'], ['7', '30']]);
+    expect(rowsOf(session, 'select count(*), max(v) from t')).toEqual([['3', '30']]);
+    // Without the mode, MySQL takes a value from the group.
+    run(session, "set sql_mode = 'STRICT_TRANS_TABLES'");
+    expect(rowsOf(session, 'select g, v from t group by g order by g')).toEqual([['1', '10'], ['2', '30']]);
+  });
+});

@@ -26,6 +26,7 @@ import { containsSubquery, conjuncts, exprText, rewriteExpr, walkExpr } from './
 import { BTree } from './btree.js';
 import type { Catalog } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
+import { fullGroupByError } from './full-group-by.js';
 import { SourceLayout, type ResolvedColumn, type Source } from './source-scope.js';
 import type { Key, Row } from './table-schema.js';
 
@@ -219,6 +220,17 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     return it?.ast ?? null;
   };
   const groupScope = baseScope('group statement');
+  // GROUP BY as expressions (positions and select aliases replaced by what they name), for ONLY_FULL_GROUP_BY.
+  const itemAst = (it: (typeof items)[number]): Expr =>
+    it.ast ?? { type: 'column_ref', table: layout.sources[it.direct!.source]!.alias, column: it.name };
+  const groupCheckAsts = groupAsts.map((g) => {
+    if (g.type === 'number') {
+      const it = items[Number(g.value) - 1];
+      return it ? itemAst(it) : g;
+    }
+    if (g.type === 'column_ref' && !identName(g.table) && !layout.resolve(null, identName(g.column), 'group statement')) return selectAliasAst(identName(g.column)) ?? g;
+    return g;
+  });
   const groupExprs = groupAsts.map((g) => {
     if (g.type === 'number') {
       const it = items[Number(g.value) - 1];
@@ -279,6 +291,18 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
         const key = JSON.stringify(e);
         return items.findIndex((it) => it.ast !== null && JSON.stringify(it.ast) === key);
       });
+  const groupByError = aggregated
+    ? fullGroupByError({
+        layout,
+        items,
+        groupBy: groupCheckAsts,
+        orderBy: unionLast ? [] : ((ast.orderby ?? []) as { expr: Expr }[]).map(({ expr: e }) => {
+          if (e.type === 'number') return null;
+          if (e.type === 'column_ref' && !identName(e.table) && aliases.has(identName(e.column).toLowerCase())) return null;
+          return e;
+        }),
+      })
+    : undefined;
   const limit = unionLast ? null : compileLimit(ast.limit);
   const distinct = String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
   const needsExt = having !== null || order.some((o) => o.output < 0);
@@ -290,6 +314,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     fields,
     columnTypes,
     execute(session, bindVars) {
+      if (groupByError && session.mode.onlyFullGroupBy) throw groupByError;
       const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
       const lim = limit ? evalLimit(limit, env) : null;
       const stopAt = streaming && lim ? lim.offset + lim.count : Infinity;
