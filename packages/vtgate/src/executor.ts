@@ -8,8 +8,9 @@
  */
 import type { Clock, Random } from '@vtsim/binlog';
 import { Code, ER, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type Target } from '@vtsim/proto';
-import { compileExpr, type Expr, parseStatement, resultField, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
+import { compileExpr, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
 import { compareKeyRangeStarts, compareKeyspaceIds, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
+import type { ExecuteOptions } from '@vtsim/vttablet';
 import { Buffer, type BufferedRequest } from './buffer/buffer.js';
 import { inTransactionFailoverError, isFailoverError } from './buffer/failover-error.js';
 import type { QueryAccess, ShardQueries, ShardQuery, VCursor } from './engine/primitive.js';
@@ -474,6 +475,10 @@ export class Executor {
         const on = onOff(name, value);
         if (on && !session.autocommit && session.inTransaction) await this.commit(session);
         session.autocommit = on;
+      } else if (name === 'sql_mode') {
+        // Validated as MySQL would; the tablets then run this session's queries under it.
+        if (typeof value === 'string' && value.toUpperCase() === 'DEFAULT') throw sqlError(ER.UNKNOWN_ERROR, 'VT12001: unsupported: DEFAULT for @@sql_mode', Code.UNIMPLEMENTED);
+        session.systemVariables.set(name, normalizeSqlMode(value));
       } else {
         session.systemVariables.set(name, value);
       }
@@ -517,6 +522,15 @@ class ExecutorVCursor implements VCursor {
 
   get resolver(): Resolver {
     return this.ex.opts.resolver;
+  }
+
+  /**
+   * The session's execute options for the tablets: the field metadata it asks for, and the system
+   * settings the tablets apply to its queries (Vitess's settings connections): sql_mode.
+   */
+  private get executeOptions(): ExecuteOptions {
+    const sqlMode = this.session.systemVariables.get('sql_mode');
+    return { includedFields: this.session.includedFields, ...(typeof sqlMode === 'string' ? { sqlMode } : {}) };
   }
 
   get sessionContext(): SessionContext {
@@ -569,9 +583,9 @@ class ExecutorVCursor implements VCursor {
           session.shardSessions.push(ss);
           session.inTransaction = true;
         }
-        r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, { includedFields: session.includedFields });
+        r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, this.executeOptions);
       } else {
-        r = await gateway.execute(target, q.sql, q.bindVars, 0, session.target.tabletAlias, { includedFields: session.includedFields });
+        r = await gateway.execute(target, q.sql, q.bindVars, 0, session.target.tabletAlias, this.executeOptions);
       }
       if (access.write) this.applied = true;
       return r;
@@ -594,7 +608,7 @@ class ExecutorVCursor implements VCursor {
     try {
       const { transactionId, alias } = await gateway.begin(target);
       try {
-        for (const q of queries) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, alias, { includedFields: session.includedFields }));
+        for (const q of queries) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, alias, this.executeOptions));
         committing = true;
         await gateway.commit(target, transactionId, alias);
       } catch (err) {

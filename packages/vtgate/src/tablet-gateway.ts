@@ -36,7 +36,7 @@ export class TabletGateway {
 
   /**
    * Runs one statement on a tablet of the target (on `alias` when a transaction or the session's target names one),
-   * with the session's execute `options` (which fields come back).
+   * with the session's execute `options` (which fields come back, its settings).
    * Errors are SqlErrors wrapped with the target, the tablet's message, errno and SQLSTATE, and the
    * query with its bind variables.
    */

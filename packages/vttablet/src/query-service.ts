@@ -16,6 +16,11 @@ export interface ExecuteOptions {
    * tabletserver does. Absent (vtsim's own control-plane calls), the mysqld's fields come back whole.
    */
   includedFields?: IncludedFields;
+  /**
+   * The vtgate session's sql_mode (canonical text), which Vitess applies to the tablet connection
+   * as a setting (`set @@sql_mode = …`); omitted: the server's global sql_mode.
+   */
+  sqlMode?: string;
 }
 
 /** query.RealtimeStats: the health figures a tablet streams to vtgate. */

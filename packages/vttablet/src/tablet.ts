@@ -122,7 +122,7 @@ export class Tablet implements QueryService {
 
   async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result> {
     this.checkTarget(target);
-    const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName);
+    const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName, options?.sqlMode ?? this.mysqld.globalSqlMode());
     const included = options?.includedFields;
     if (included === undefined || result.fields.length === 0) return result;
     const fields = stripFieldMetadata(result.fields, included);
@@ -132,14 +132,11 @@ export class Tablet implements QueryService {
     return { ...result, fields };
   }
 
-  private executeInSession(sql: string, bindVars: BindVars, transactionId: number, database: string): Result {
-    if (transactionId) {
-      const session = this.transaction(transactionId);
-      session.database = database;
-      return session.execute(sql, bindVars);
-    }
-    const session = this.autocommitSession;
+  private executeInSession(sql: string, bindVars: BindVars, transactionId: number, database: string, sqlMode: string): Result {
+    const session = transactionId ? this.transaction(transactionId) : this.autocommitSession;
     session.database = database;
+    session.setSqlMode(sqlMode);
+    if (transactionId) return session.execute(sql, bindVars);
     try {
       return session.execute(sql, bindVars);
     } finally {

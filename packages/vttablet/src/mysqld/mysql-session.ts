@@ -3,7 +3,7 @@
  * open transaction, session and user variables. Statements run synchronously, one at a time.
  */
 import { ER, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { DEFAULT_SQL_MODE, sqlModeOf, type CoercionContext, type SessionContext, type SqlMode } from '@vtsim/sql';
+import { sqlModeOf, type CoercionContext, type SessionContext, type SqlMode } from '@vtsim/sql';
 import type { TableEntry } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
 import type { Mysqld } from './mysqld.js';
@@ -69,9 +69,14 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
     this.connectionId = opts.connectionId;
     this.bypassReadOnly = opts.bypassReadOnly ?? false;
     this.logBin = opts.logBin ?? true;
-    const globalMode = mysqld.globalVariables.get('sql_mode');
-    this.mode = sqlModeOf(typeof globalMode === 'string' ? globalMode : DEFAULT_SQL_MODE);
-    if (typeof globalMode === 'string') this.sessionVariables.set('sql_mode', globalMode);
+    this.mode = sqlModeOf(mysqld.globalSqlMode());
+    if (mysqld.globalVariables.has('sql_mode')) this.sessionVariables.set('sql_mode', this.mode.text);
+  }
+
+  /** Sets the session's sql_mode (`SET sql_mode`), given as canonical text (see normalizeSqlMode). */
+  setSqlMode(text: string): void {
+    if (text !== this.mode.text) this.mode = sqlModeOf(text);
+    this.sessionVariables.set('sql_mode', text);
   }
 
   /** Records a warning of the running statement. */

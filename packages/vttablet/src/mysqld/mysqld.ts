@@ -4,7 +4,7 @@
  * Everything is synchronous; a statement runs start to end without interleaving.
  */
 import { ER, sqlError, type SqlValue } from '@vtsim/proto';
-import { DEFAULT_SQL_MODE, sqlModeOf } from '@vtsim/sql';
+import { DEFAULT_SQL_MODE } from '@vtsim/sql';
 import { Binlog, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type TableMap } from '@vtsim/binlog';
 import { Catalog, Database } from './catalog.js';
 import { MysqlSession, type SessionOptions } from './mysql-session.js';
@@ -49,6 +49,12 @@ export class Mysqld {
     this.clock = opts.clock;
     this.random = opts.random;
     this.binlog = new Binlog({ serverUuid: opts.serverUuid, clock: opts.clock });
+  }
+
+  /** `@@global.sql_mode`: the mode new sessions start with (canonical text). */
+  globalSqlMode(): string {
+    const mode = this.globalVariables.get('sql_mode');
+    return typeof mode === 'string' ? mode : DEFAULT_SQL_MODE;
   }
 
   /** The executed GTID set (`@@gtid_executed`), i.e. `binlog.executed()`. */
@@ -113,7 +119,7 @@ export class Mysqld {
     if (statements.length > 0) {
       for (const ev of statements) {
         const session = this.createSession({ database: ev.database, bypassReadOnly: true, logBin: false });
-        session.mode = sqlModeOf(ev.sqlMode ?? DEFAULT_SQL_MODE);
+        session.setSqlMode(ev.sqlMode ?? DEFAULT_SQL_MODE);
         try {
           session.execute(ev.statement);
         } finally {

@@ -4,7 +4,7 @@
  * everything else is parsed with `@vtsim/sql` and dispatched on the AST's type.
  */
 import { ER, SqlError, sqlError, emptyResult, Type, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { compileExpr, DEFAULT_SQL_MODE, type EvalEnv, type Expr, isTrue, normalizeSqlMode, parseStatement, resultField, sqlModeOf, type Statement, stripLeadingComments, toBigInt, toText } from '@vtsim/sql';
+import { compileExpr, type EvalEnv, type Expr, isTrue, normalizeSqlMode, parseStatement, resultField, type Statement, stripLeadingComments, toBigInt, toText } from '@vtsim/sql';
 import { lookupBindVar } from './access-path.js';
 import { identName } from './ast-names.js';
 import { executeDdl } from './ddl.js';
@@ -197,14 +197,9 @@ function compileSet(ast: Statement): (s: MysqlSession, bv: BindVars) => Result {
           session.mysqld.superReadOnly = flag(v);
           break;
         case 'sql_mode': {
-          const isDefault = typeof v === 'string' && v.toUpperCase() === 'DEFAULT';
-          const globalMode = session.mysqld.globalVariables.get('sql_mode');
-          const mode = isDefault ? (a.scope === 'global' || typeof globalMode !== 'string' ? DEFAULT_SQL_MODE : globalMode) : normalizeSqlMode(v);
+          const mode = normalizeSqlMode(v);
           if (a.scope === 'global') session.mysqld.globalVariables.set('sql_mode', mode);
-          else {
-            session.sessionVariables.set('sql_mode', mode);
-            session.mode = sqlModeOf(mode);
-          }
+          else session.setSqlMode(mode);
           break;
         }
         default:
