@@ -183,6 +183,15 @@ describe('binlog streaming', () => {
     expect(await stamps(replica)).toBe(want);
   });
 
+  it('reads partitioned DDL for the DDL filter: [GTID, DDL] for a filtered table, [GTID, OTHER] for another', async () => {
+    const r = new StreamReader(t, t.position(), filterOf('customer'));
+    await exec(t, 'alter table customer partition by hash (customer_id) partitions 2', 'alter table corder partition by key () partitions 2');
+    const [mine, other] = [await r.next(), await r.next()];
+    await r.close();
+    expect(types(mine)).toBe('GTID DDL');
+    expect(types(other)).toBe('GTID OTHER');
+  });
+
   it('keeps tables with an exclude rule out of the stream', async () => {
     const r = new StreamReader(t, t.position(), { rules: [{ match: 'corder', filter: 'exclude' }, { match: '/.*', filter: '' }] });
     await exec(t, 'insert into corder values (1, 1)', "insert into customer(email) values ('x')");

@@ -14,6 +14,7 @@
  * subpartition definitions are refused with 1235 (not supported here).
  */
 import { ER, sqlError, SqlError } from '@vtsim/proto';
+import { parseStatement, stripLeadingComments, type Statement } from '@vtsim/sql';
 
 /** A table's partitioning as declared. */
 export interface PartitionSpec {
@@ -81,6 +82,24 @@ export function splitPartitionClause(sql: string): SplitStatement {
     i++;
   }
   return { rest: sql, change: undefined };
+}
+
+/**
+ * Parses a CREATE/ALTER TABLE statement with its partitioning clause cut off (node-sql-parser
+ * reads no PARTITION BY). `change` is undefined when the statement has no clause, and `ast` then
+ * the whole statement parsed as usual. `ALTER TABLE t` left alone (only a partitioning change)
+ * becomes an ALTER without actions. Throws SqlError 1064 like parseStatement, and the clause's
+ * errors (see splitPartitionClause).
+ */
+export function parseTableDdl(sql: string): { ast: Statement; change: PartitionChange | undefined } {
+  const { rest, change } = splitPartitionClause(sql);
+  if (!change) return { ast: parseStatement(sql), change };
+  const bare = /^\s*alter\s+table\s+(.+?)\s*$/is.exec(stripLeadingComments(rest));
+  if (bare && !/\s/.test(bare[1]!.replace(/`(?:[^`]|``)*`/g, ''))) {
+    const from = parseStatement(`select * from ${bare[1]}`).from?.[0] as { db: unknown; table: unknown } | undefined;
+    if (from) return { ast: { type: 'alter', table: [{ db: from.db, table: from.table }], expr: [] }, change };
+  }
+  return { ast: parseStatement(rest), change };
 }
 
 /**

@@ -8,7 +8,7 @@ import { compileExpr, type EvalEnv, type Expr, isTrue, normalizeSqlMode, parseSt
 import { lookupBindVar } from './access-path.js';
 import { identName } from './ast-names.js';
 import { executeDdl } from './ddl.js';
-import { splitPartitionClause } from './partition-clause.js';
+import { parseTableDdl } from './partition-clause.js';
 import { compileDelete, compileInsert, compileUpdate, type DmlRunner } from './dml-plan.js';
 import type { MysqlSession } from './mysql-session.js';
 import type { Plan } from './plan.js';
@@ -19,6 +19,7 @@ import { isKnownVariable } from './system-variables.js';
 
 const EMPTY_ROW: readonly SqlValue[] = [];
 const ID = '(?:`((?:[^`]|``)+)`|([\\w$]+))';
+const TABLE_DDL = /^(?:create\s+(?:temporary\s+)?table|alter\s+table)\b/i;
 const NEXT_VALUES = new RegExp(`^select\\s+next\\s+(?::(\\w+)|(\\d+))\\s+values?\\s+from\\s+${ID}(?:\\s*\\.\\s*${ID})?$`, 'is');
 
 /** Plans one statement for a session (reading its current database). Throws SqlError (1064 for syntax errors). */
@@ -41,8 +42,9 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
   if (/^rollback(?:\s+work)?$/is.test(text)) return once(control((s) => s.rollback()));
   if (/^(?:lock\s+tables?|unlock\s+tables?)\b/is.test(text)) return once(() => emptyResult());
 
-  const { rest, change: partition } = /^(?:create\s+(?:temporary\s+)?table|alter\s+table)\b/i.test(text) ? splitPartitionClause(sql) : { rest: sql, change: undefined };
-  const ast = partition ? parseTableDdl(rest) : parse(/^set\s/i.test(text) ? quoteOnOff(sql) : sql);
+  const tableDdl = TABLE_DDL.test(text) ? parseTableDdl(sql) : undefined;
+  const partition = tableDdl?.change;
+  const ast = tableDdl?.ast ?? parse(/^set\s/i.test(text) ? quoteOnOff(sql) : sql);
   switch (ast.type) {
     case 'select': {
       const texts = selectListTexts(sql);
@@ -102,19 +104,6 @@ function parse(sql: string): Statement {
     if (m) throw sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row ${m[1]}`);
     throw err;
   }
-}
-
-/**
- * Parses a CREATE/ALTER TABLE whose partitioning clause was cut off. `ALTER TABLE t` alone (only a
- * partitioning change) is not a statement node-sql-parser reads: it becomes an ALTER without actions.
- */
-function parseTableDdl(sql: string): Statement {
-  const bare = /^\s*alter\s+table\s+(.+?)\s*$/is.exec(stripLeadingComments(sql));
-  if (bare && !/\s/.test(bare[1]!.replace(/`(?:[^`]|``)*`/g, ''))) {
-    const from = parse(`select * from ${bare[1]}`).from?.[0] as { db: unknown; table: unknown } | undefined;
-    if (from) return { type: 'alter', table: [{ db: from.db, table: from.table }], expr: [] };
-  }
-  return parse(sql);
 }
 
 /** Quotes bare ON/OFF values in SET (node-sql-parser reads ON as a keyword there). */

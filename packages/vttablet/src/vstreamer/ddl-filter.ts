@@ -5,7 +5,8 @@
  */
 import type { DdlEvent } from '@vtsim/binlog';
 import type { Filter } from '@vtsim/proto';
-import { parseStatement, type Statement } from '@vtsim/sql';
+import type { Statement } from '@vtsim/sql';
+import { parseTableDdl } from '../mysqld/partition-clause.js';
 import { findRule } from './plan-builder.js';
 
 /**
@@ -16,7 +17,7 @@ export function mustSendDdl(ev: DdlEvent, dbName: string, filter: Filter, regexe
   if (ev.database !== '' && ev.database !== dbName) return false;
   let ast: Statement;
   try {
-    ast = parseStatement(ev.statement);
+    ast = parseTableDdl(ev.statement).ast;
   } catch {
     return true;
   }
