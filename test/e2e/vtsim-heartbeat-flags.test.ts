@@ -61,7 +61,7 @@ describe('heartbeat flags of vtsim up and vtsim tablet up', () => {
   });
 
   it('up --heartbeat_enable applies to the tablets it creates from --keyspaces', async () => {
-    cluster = await startCluster('--keyspaces', 'ks', '--replica-count', '1', '--rdonly-count', '0', '--heartbeat_enable', '--heartbeat_interval', '50ms');
+    cluster = await startCluster('--keyspaces', 'ks', '--replica-count', '1', '--rdonly-count', '0', '--heartbeat_enable=true', '--heartbeat_interval', '50ms');
     const before = await cluster.primaries();
     await sleep(400);
     const after = await cluster.primaries();
