@@ -30,9 +30,14 @@ describe('PARTITION BY', () => {
     expect(createText("create table t (id int, s varchar(5), primary key (id, s)) partition by range columns (id, s) (partition p0 values less than (10, 'a'), partition p1 values less than (maxvalue, maxvalue))")).toMatch(
       /\n\/\*!50500 PARTITION BY RANGE {2}COLUMNS\(id,s\)\n\(PARTITION p0 VALUES LESS THAN \(10,'a'\) ENGINE = InnoDB,\n PARTITION p1 VALUES LESS THAN \(MAXVALUE,MAXVALUE\) ENGINE = InnoDB\) \*\/$/,
     );
-    expect(createText('create table t (id int, d date, primary key (id, d)) partition by range (year(d)) (partition a values less than (2000), partition b values less than maxvalue)')).toMatch(
+    expect(createText('create table t (id int, d date, primary key (id, d)) partition by range (YEAR(d)) (partition a values less than (2000), partition b values less than maxvalue)')).toMatch(
       /PARTITION BY RANGE \(year\(`d`\)\)\n/,
     );
+    // Operators print as MySQL 8's item printer does, each with its operands in parentheses.
+    expect(createText('create table t (id int, d date, primary key (id, d)) partition by range (year(d)*100+month(d)) (partition a values less than (202202))')).toMatch(
+      /PARTITION BY RANGE \(\(\(year\(`d`\) \* 100\) \+ month\(`d`\)\)\)\n/,
+    );
+    expect(createText('create table t (id int primary key) partition by hash (mod(id, 7)) partitions 2')).toMatch(/PARTITION BY HASH \(\(`id` % 7\)\)\n/);
   });
 
   it('reads the clause back from SHOW CREATE TABLE output (the executable comment), so the text round-trips', () => {

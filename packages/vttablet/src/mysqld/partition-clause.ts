@@ -14,7 +14,8 @@
  * subpartition definitions are refused with 1235 (not supported here).
  */
 import { ER, sqlError, SqlError } from '@vtsim/proto';
-import { parseStatement, stripLeadingComments, type Statement } from '@vtsim/sql';
+import { parseStatement, stripLeadingComments, type Expr, type Statement } from '@vtsim/sql';
+import { functionName, identName } from './ast-names.js';
 
 /** A table's partitioning as declared. */
 export interface PartitionSpec {
@@ -217,23 +218,43 @@ function nameText(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) && !/^\d+$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
 }
 
-/** A partitioning expression as MySQL prints it: columns backquoted, function names in lower case. */
+/**
+ * A partitioning expression as MySQL 8 prints it (its item printer): columns backquoted, function
+ * names in lower case with comma-separated arguments, each operator with its operands in
+ * parentheses (`((year(`d`) * 100) + month(`d`))`); MOD(a, b) prints as `(a % b)`. Records the
+ * columns it reads in `columns`. Throws SqlError 1064 for text that is not an expression.
+ */
 function exprText(tokens: Token[], columns: Set<string>): string {
-  if (tokens.length === 0) throw syntaxError(')');
-  let out = '';
-  tokens.forEach((t, k) => {
-    const next = tokens[k + 1];
-    let piece: string;
-    if ((t.kind === 'word' || t.kind === 'quoted') && next?.text === '(') piece = t.text.toLowerCase();
-    else if (t.kind === 'word' || t.kind === 'quoted') {
-      columns.add(t.text.toLowerCase());
-      piece = `\`${t.text}\``;
-    } else piece = t.text;
-    const prev = tokens[k - 1];
-    const tight = k === 0 || t.text === ')' || t.text === ',' || prev?.text === '(' || t.text === '(';
-    out += (tight ? '' : ' ') + piece + (t.text === ',' ? ' ' : '');
-  });
-  return out.replace(/ {2,}/g, ' ');
+  const text = tokens.map((t) => (t.kind === 'quoted' ? `\`${t.text.replace(/`/g, '``')}\`` : t.text)).join(' ');
+  let ast: Expr;
+  try {
+    ast = (parseStatement(`select ${text}`).columns as { expr: Expr }[])[0]!.expr;
+  } catch {
+    throw syntaxError(text);
+  }
+  const print = (e: Expr): string => {
+    switch (e.type) {
+      case 'column_ref': {
+        const name = identName(e.column);
+        columns.add(name.toLowerCase());
+        return `\`${name.replace(/`/g, '``')}\``;
+      }
+      case 'number':
+        return String(e.value);
+      case 'single_quote_string':
+      case 'double_quote_string':
+        return `'${String(e.value).replace(/'/g, "''")}'`;
+      case 'binary_expr':
+        return `(${print(e.left as Expr)} ${String(e.operator).toUpperCase() === 'MOD' ? '%' : String(e.operator)} ${print(e.right as Expr)})`;
+      case 'function': {
+        const args = ((e.args?.value ?? []) as Expr[]).map(print);
+        const name = functionName(e);
+        return name === 'mod' && args.length === 2 ? `(${args[0]} % ${args[1]})` : `${name}(${args.join(',')})`;
+      }
+    }
+    throw syntaxError(text);
+  };
+  return print(ast);
 }
 
 /** Values of VALUES LESS THAN / IN as MySQL prints them (comma-separated, no spaces). */
