@@ -83,6 +83,11 @@ describe('PARTITION BY', () => {
     expectError(session, 'create table t (id int primary key, u int, unique key (u)) partition by hash (id)', 1503, "A UNIQUE INDEX must include all columns in the table's partitioning function (prefixed columns are not considered).");
     expectError(session, 'create table t (id int, c int, primary key (id)) partition by key (c) partitions 2', 1503);
     expectError(session, 'create table t (id int) partition by key ()', 1488);
+    // A NOT NULL unique key stands in for a missing primary key, in KEY () and in the message.
+    expectError(session, 'create table t (a int not null, b int not null, c int not null, unique key (a, b)) partition by hash (c) partitions 4', 1503,
+      "A PRIMARY KEY must include all columns in the table's partitioning function (prefixed columns are not considered).");
+    run(session, 'create table k (a int not null, b int, unique key (a)) partition by key () partitions 2');
+    run(session, 'drop table k');
     expectError(session, 'create table t (id int primary key) partition by hash (id) subpartition by key (id)', 1500);
     expectError(session, 'create table t (id int primary key) partition by hash (id) partitions 3 (partition a, partition b)', 1064);
     expectError(session, 'create table t (id int primary key) partition by hash id', 1064);

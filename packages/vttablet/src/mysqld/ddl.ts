@@ -185,7 +185,10 @@ function finishDraft(session: MysqlSession, draft: Draft): TableSchema {
     primary: ix.primary,
   }));
   if (draft.partition) {
-    const uniqueKeys = draft.indexes.filter((ix) => ix.unique);
+    // Without a primary key, InnoDB takes the first unique key over NOT NULL columns as the primary key.
+    const notNull = (ix: DraftIndex) => ix.columns.every((c) => cols[pos(c)]?.notNull);
+    const implicit = draft.indexes.some((ix) => ix.primary) ? undefined : draft.indexes.find((ix) => ix.unique && notNull(ix));
+    const uniqueKeys = draft.indexes.filter((ix) => ix.unique).map((ix) => ({ columns: ix.columns, primary: ix.primary || ix === implicit }));
     checkPartitioning(draft.partition, cols.map((c) => c.name), uniqueKeys);
   }
   return new TableSchema(

@@ -105,8 +105,9 @@ export function parseTableDdl(sql: string): { ast: Statement; change: PartitionC
 
 /**
  * Checks a partitioning against the table it applies to (MySQL's rules): every column it reads
- * exists (1054 `Unknown column 'x' in 'partition function'`), and every unique key, the primary key
- * included, holds all of them (1503).
+ * exists (1054 `Unknown column 'x' in 'partition function'`), KEY () has a primary key to use
+ * (1488), and every unique key, the primary key included, holds all of them (1503). `primary`
+ * marks the primary key, or the unique key InnoDB uses as one when the table declares none.
  */
 export function checkPartitioning(spec: PartitionSpec, columns: readonly string[], uniqueKeys: readonly { primary: boolean; columns: readonly string[] }[]): void {
   const known = new Set(columns.map((c) => c.toLowerCase()));
