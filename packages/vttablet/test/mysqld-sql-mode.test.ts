@@ -65,6 +65,7 @@ describe('sql_mode', () => {
       ['Warning', '1366', "Incorrect decimal value: 'abc' for column 'dc' at row 2"],
     ]);
     expect(rowsOf(session, 'show count(*) warnings')).toEqual([['10']]);
+    expect(rowsOf(session, 'select @@warning_count')).toEqual([['10']]);
     expect(rowsOf(session, 'select i, u, dc, f, s, e, y = 0, hex(b) from z')).toEqual([
       ['127', '0', '999.99', '0', 'abc', '', '1', '6162'],
       ['12', '7', '0.00', '1.5', 'ok', 'a', '0', '6100'],

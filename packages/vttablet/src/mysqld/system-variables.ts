@@ -22,6 +22,8 @@ export interface VariableSession {
   readonly lastInsertId: bigint;
   /** SESSION values set with `SET`. */
   readonly sessionVariables: Map<string, SqlValue>;
+  /** The last statement's warnings (`@@warning_count`). */
+  readonly warnings: readonly unknown[];
 }
 
 /** True if `name` (lower-case) is a system variable this server knows. */
@@ -31,7 +33,7 @@ export function isKnownVariable(name: string): boolean {
 
 const COMPUTED = new Set([
   'server_uuid', 'gtid_executed', 'read_only', 'super_read_only', 'autocommit', 'sql_log_bin',
-  'last_insert_id', 'identity', 'hostname',
+  'last_insert_id', 'identity', 'hostname', 'warning_count', 'error_count',
 ]);
 
 /**
@@ -65,6 +67,8 @@ export function systemVariableValue(
       case 'last_insert_id':
       case 'identity':
         return session.lastInsertId;
+      case 'warning_count':
+        return BigInt(session.warnings.length);
     }
     const v = session.sessionVariables.get(n);
     if (v !== undefined) return v;
