@@ -1,5 +1,5 @@
 /** Keyspace heartbeats: the primary's `_vt.heartbeat` writer and how tablet VStreams show its writes. */
-import { TabletType, VEventType } from '@vtsim/proto';
+import { TabletType, Type, VEventType } from '@vtsim/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Tablet } from '../src/tablet.js';
 import {
@@ -55,10 +55,11 @@ describe('heartbeat writer', () => {
     await r.close();
     expect(types(first)).toBe('BEGIN FIELD ROW GTID COMMIT');
     expect([first[1]!.field_event!.table_name, first[1]!.field_event!.is_internal_table]).toEqual(['heartbeat', true]);
-    expect(first[1]!.field_event!.fields.map((f) => [f.name, f.database])).toEqual([
-      ['keyspaceShard', '_vt'],
-      ['tabletUid', '_vt'],
-      ['ts', '_vt'],
+    // As a Vitess tablet streams them (vitessio/vitess#16477 shows the FIELD event).
+    expect(first[1]!.field_event!.fields.map((f) => [f.name, Type[f.type], f.database, f.flags])).toEqual([
+      ['keyspaceShard', 'VARBINARY', '_vt', 20611],
+      ['tabletUid', 'UINT32', '_vt', 36897],
+      ['ts', 'UINT64', '_vt', 36897],
     ]);
     expect([first[2]!.row_event!.table_name, first[2]!.row_event!.is_internal_table]).toEqual(['heartbeat', true]);
     const t0 = BigInt(1_616_748_600_000) * 1_000_000n;
