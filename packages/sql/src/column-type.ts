@@ -1,5 +1,6 @@
 /** A column's declared SQL type, decoded once from its DDL definition. */
 import { Charset, ER, Type, sqlError } from '@vtsim/proto';
+import { resolveCollation, type CollationInfo } from './collation.js';
 import { stringValue, type Expr } from './parse.js';
 
 /** A column's type as declared, in the terms both storage and result metadata need. */
@@ -8,7 +9,7 @@ export interface ColumnType {
   type: Type;
   /** MySQL 8 information_schema COLUMN_TYPE text, e.g. `bigint unsigned`, `varbinary(128)`, `decimal(10,2)`. */
   columnType: string;
-  /** Declared length in characters (text types) or bytes (binary types), display length of BIT; 0 if none. */
+  /** Declared length in characters (text types) or bytes (binary types), display length of BIT and of ZEROFILL integers; 0 if none. */
   length: number;
   /** Precision of DECIMAL (digits), fractional-second precision of DATETIME/TIMESTAMP/TIME; 0 otherwise. */
   precision: number;
@@ -16,20 +17,31 @@ export interface ColumnType {
   scale: number;
   /** True for UNSIGNED integer, decimal and float types. */
   unsigned: boolean;
-  /** MySQL collation id: 63 (binary) for numbers, dates and binary strings, 255 (utf8mb4_0900_ai_ci) for text. */
+  /** MySQL collation id: 63 (binary) for numbers, dates, binary strings and spatial types; the column's collation for text, ENUM and SET (255, utf8mb4_0900_ai_ci, by default). */
   charset: number;
   /** The permitted values of ENUM and SET columns, in declaration order. */
   enumValues?: string[];
 }
 
+/** The clauses beside a column's type that decide its collation. */
+export interface ColumnCharsetOptions {
+  /** The column's `CHARACTER SET` clause. */
+  charset?: string;
+  /** The column's `COLLATE` clause. */
+  collate?: string;
+  /** The table's default collation (from `DEFAULT CHARSET=… COLLATE=…`), for text columns without clauses. */
+  tableDefault?: CollationInfo;
+}
+
 /**
  * Decodes a node-sql-parser column `definition` object (`{dataType, length, scale, suffix, expr}`).
  *
- * `options.charset` is the column's `CHARACTER SET` clause if any (`binary` turns CHAR/VARCHAR/TEXT into
- * BINARY/VARBINARY/BLOB, as MySQL does). Throws SqlError 1235 (NOT_SUPPORTED_YET) for types vtsim does not
- * model (spatial, vector) and 1064 for a type it cannot read; 1426 for a DECIMAL precision above 65.
+ * `options` are the column's `CHARACTER SET` / `COLLATE` clauses and the table's default collation
+ * (`CHARACTER SET binary` turns CHAR/VARCHAR/TEXT into BINARY/VARBINARY/BLOB, as MySQL does). Throws
+ * SqlError 1235 (NOT_SUPPORTED_YET) for types vtsim does not model (vector) and 1064 for a type it cannot
+ * read; 1426 for a DECIMAL precision above 65; 1115/1273/1253 for a bad character set or collation.
  */
-export function parseColumnType(definition: { dataType: string; [k: string]: any }, options?: { charset?: string }): ColumnType {
+export function parseColumnType(definition: { dataType: string; [k: string]: any }, options?: ColumnCharsetOptions): ColumnType {
   const dataType = String(definition.dataType).toUpperCase();
   const suffix: string[] = Array.isArray(definition.suffix) ? definition.suffix.map((x: unknown) => String(x).toUpperCase()) : [];
   const unsigned = suffix.includes('UNSIGNED') || suffix.includes('ZEROFILL');
@@ -37,18 +49,23 @@ export function parseColumnType(definition: { dataType: string; [k: string]: any
   const length: number = hasLength ? definition.length : 0;
   const scale: number | null = typeof definition.scale === 'number' ? definition.scale : null;
   const binaryCharset = options?.charset?.toLowerCase() === 'binary';
+  const collation = () => resolveCollation(options?.charset, options?.collate, options?.tableDefault).id;
   const text = (type: Type, name: string, len: number, withLength: boolean): ColumnType =>
     binaryCharset
       ? text2binary(type, name, len, withLength)
-      : { type, columnType: withLength ? `${name}(${len})` : name, length: len, precision: 0, scale: 0, unsigned: false, charset: Charset.UTF8MB4 };
+      : { type, columnType: withLength ? `${name}(${len})` : name, length: len, precision: 0, scale: 0, unsigned: false, charset: collation() };
   switch (dataType) {
     case 'TINYINT': case 'SMALLINT': case 'MEDIUMINT': case 'INT': case 'INTEGER': case 'BIGINT': {
       const base = dataType === 'INTEGER' ? 'int' : dataType.toLowerCase();
       const type = INT_TYPES[base]![unsigned ? 1 : 0];
-      // MySQL 8 drops integer display widths from COLUMN_TYPE, except tinyint(1) (boolean).
+      // MySQL 8 drops integer display widths from COLUMN_TYPE, except tinyint(1) (boolean) and ZEROFILL
+      // columns, whose width (by default the unsigned type's digits) pads their text.
+      if (suffix.includes('ZEROFILL')) {
+        const w = hasLength ? length : ZEROFILL_WIDTH[base]!;
+        return numeric(type, `${base}(${w}) unsigned zerofill`, w, 0, 0, true);
+      }
       const width = base === 'tinyint' && length === 1 ? '(1)' : '';
-      const zerofill = suffix.includes('ZEROFILL') ? ' zerofill' : '';
-      return numeric(type, `${base}${width}${unsigned ? ' unsigned' : ''}${zerofill}`, base === 'tinyint' && length === 1 ? 1 : 0, 0, 0, unsigned);
+      return numeric(type, `${base}${width}${unsigned ? ' unsigned' : ''}`, base === 'tinyint' && length === 1 ? 1 : 0, 0, 0, unsigned);
     }
     case 'BOOLEAN': case 'BOOL':
       return numeric(Type.INT8, 'tinyint(1)', 1, 0, 0, false);
@@ -57,7 +74,8 @@ export function parseColumnType(definition: { dataType: string; [k: string]: any
       const s = scale ?? 0;
       if (p > 65) throw sqlError(ER.TOO_BIG_PRECISION, `Too-big precision ${p} specified for 'decimal'. Maximum is 65.`);
       if (s > 30 || s > p) throw sqlError(ER.PARSE_ERROR, `Too big scale ${s} specified for 'decimal'. Maximum is 30.`);
-      return numeric(Type.DECIMAL, `decimal(${p},${s})${unsigned ? ' unsigned' : ''}`, 0, p, s, unsigned);
+      const zerofill = suffix.includes('ZEROFILL') ? ' zerofill' : '';
+      return numeric(Type.DECIMAL, `decimal(${p},${s})${unsigned ? ' unsigned' : ''}${zerofill}`, 0, p, s, unsigned);
     }
     case 'FLOAT': case 'DOUBLE': case 'REAL': case 'DOUBLE PRECISION': {
       // FLOAT(p) with p > 24 is a DOUBLE; FLOAT(m,d) and DOUBLE(m,d) keep their display precision.
@@ -103,17 +121,24 @@ export function parseColumnType(definition: { dataType: string; [k: string]: any
       const values: string[] = (definition.expr?.value ?? []).map((e: Expr) => stringValue(e));
       const quoted = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',');
       const type = dataType === 'ENUM' ? Type.ENUM : Type.SET;
-      return { type, columnType: `${dataType.toLowerCase()}(${quoted})`, length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.UTF8MB4, enumValues: values };
+      return { type, columnType: `${dataType.toLowerCase()}(${quoted})`, length: 0, precision: 0, scale: 0, unsigned: false, charset: collation(), enumValues: values };
     }
     case 'JSON':
       return { type: Type.JSON, columnType: 'json', length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.BINARY };
     case 'GEOMETRY': case 'POINT': case 'LINESTRING': case 'POLYGON': case 'MULTIPOINT': case 'MULTILINESTRING':
-    case 'MULTIPOLYGON': case 'GEOMETRYCOLLECTION': case 'VECTOR':
+    case 'MULTIPOLYGON': case 'GEOMETRYCOLLECTION': case 'GEOMCOLLECTION':
+      // Values are MySQL's internal geometry format: a 4-byte little-endian SRID, then WKB. MySQL 8
+      // names GEOMETRYCOLLECTION columns `geomcollection`.
+      return { type: Type.GEOMETRY, columnType: dataType.startsWith('GEOM') && dataType !== 'GEOMETRY' ? 'geomcollection' : dataType.toLowerCase(), length: 4294967295, precision: 0, scale: 0, unsigned: false, charset: Charset.BINARY };
+    case 'VECTOR':
       throw sqlError(ER.NOT_SUPPORTED_YET, `This version of vtsim doesn't yet support '${dataType.toLowerCase()} columns'`);
     default:
       throw sqlError(ER.PARSE_ERROR, `syntax error: unknown column type '${definition.dataType}'`);
   }
 }
+
+/** Display width of a ZEROFILL integer declared without one: the digits of its unsigned maximum. */
+const ZEROFILL_WIDTH: Record<string, number> = { tinyint: 3, smallint: 5, mediumint: 8, int: 10, bigint: 20 };
 
 const INT_TYPES: Record<string, [Type, Type]> = {
   tinyint: [Type.INT8, Type.UINT8],
@@ -170,6 +195,7 @@ export function columnTypeOf(type: Type): ColumnType {
     case Type.DATETIME: return temporal(type, 'datetime', 0);
     case Type.TIME: return temporal(type, 'time', 0);
     case Type.JSON: return { type, columnType: 'json', length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.BINARY };
+    case Type.GEOMETRY: return { type, columnType: 'geometry', length: 4294967295, precision: 0, scale: 0, unsigned: false, charset: Charset.BINARY };
     case Type.NULL_TYPE: return binary(type, 'null', 0, false);
     default: return { type: Type.VARCHAR, columnType: 'varchar', length: 0, precision: 0, scale: 0, unsigned: false, charset: Charset.UTF8MB4 };
   }

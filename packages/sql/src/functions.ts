@@ -1,6 +1,6 @@
 /**
  * MySQL's built-in scalar functions for the expression compiler: string, numeric, control-flow, date
- * and time, information, hashing and JSON functions. Each is compiled once into a closure with its
+ * and time, information, hashing, JSON and spatial functions. Each is compiled once into a closure with its
  * result type; NULL arguments give NULL unless MySQL says otherwise (CONCAT_WS, COALESCE, IFNULL, …).
  */
 import { createHash } from 'node:crypto';
@@ -21,6 +21,7 @@ import {
   monthsBetween, parseDateTime, parseTime, weekday, type DateTime, type IntervalUnit,
 } from './datetime.js';
 import type { ExprCompiler } from './expression.js';
+import { formatWkt, loadGeometry, parseWkb, parseWkt, storeGeometry, toWkb, type Geometry } from './geometry.js';
 import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, sortedKeys, type JsonPath, type JsonValue } from './json.js';
 import { identName, type Expr } from './parse.js';
 import { bytesToText, doubleToBigInt, isTrue, toBytes, toText } from './values.js';
@@ -984,3 +985,41 @@ def('json_keys', 1, 2, (args) => fN(args, Type.JSON, (vs) => {
 }));
 def('json_quote', 1, 1, ([a]) => f1(a!, Type.JSON, (v) => formatJson(str(v))));
 
+
+// ---- spatial (values in MySQL's internal format: SRID + WKB) ----
+
+/** The SRID argument of a spatial constructor (0 when absent). */
+function sridArg(vs: NonNull[], at: number, t: Type): number {
+  return vs.length > at ? intOf(vs[at]!, t) : 0;
+}
+
+/** A stored geometry argument, or SqlError 3037 naming the function. */
+function geometryArg(v: NonNull, fn: string): { srid: number; geometry: Geometry } {
+  if (!(v instanceof Uint8Array)) throw sqlError([3037, '22023'], `Invalid GIS data provided to function ${fn}.`);
+  return loadGeometry(v, fn);
+}
+
+def('st_geomfromtext,st_geometryfromtext,st_pointfromtext,st_linefromtext,st_linestringfromtext,st_polyfromtext,st_polygonfromtext', 1, 3, (args, call) => {
+  const fn = call.written.toLowerCase();
+  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(parseWkt(str(vs[0]!), fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64), fn));
+});
+def('st_geomfromwkb,st_geometryfromwkb', 1, 3, (args, call) => {
+  const fn = call.written.toLowerCase();
+  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(parseWkb(toBytes(vs[0]!)!, fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64), fn));
+});
+def('point', 2, 2, ([x, y]) => f2(x!, y!, Type.GEOMETRY, (a, b) => storeGeometry({ kind: 1, point: [toDoubleArg(a), toDoubleArg(b)] }, 0, 'point')));
+def('st_astext,st_aswkt', 1, 1, ([a], call) => f1(a!, Type.VARCHAR, (v) => formatWkt(geometryArg(v, call.written.toLowerCase()).geometry)));
+def('st_asbinary,st_aswkb', 1, 1, ([a], call) => f1(a!, Type.VARBINARY, (v) => toWkb(geometryArg(v, call.written.toLowerCase()).geometry)));
+def('st_srid', 1, 1, ([a]) => f1(a!, Type.UINT32, (v) => BigInt(geometryArg(v, 'st_srid').srid)));
+def('st_x,st_y', 1, 1, ([a], call) => {
+  const fn = call.written.toLowerCase();
+  return f1(a!, Type.FLOAT64, (v) => {
+    const g = geometryArg(v, fn).geometry;
+    if (g.kind !== 1) throw sqlError([3516, '22023'], `Invalid GIS data provided to function ${fn}.`);
+    return fn === 'st_x' ? g.point[0] : g.point[1];
+  });
+});
+
+function toDoubleArg(v: NonNull): number {
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number(toText(v));
+}

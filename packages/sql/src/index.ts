@@ -11,7 +11,7 @@ export {
 } from './compiled-expr.js';
 export { makeComparator, type Comparator } from './comparison.js';
 export { castTargetOf, castValue, type CastTarget } from './cast.js';
-export { compareBytes, compareText, textKey } from './collation.js';
+export { collationById, compareBytes, compareText, isBinaryCollation, resolveCollation, textKey, type CollationInfo } from './collation.js';
 export { likeMatcher, type Matcher } from './like.js';
 export * as decimal from './decimal.js';
 export * as datetime from './datetime.js';

@@ -1,7 +1,7 @@
 /** Comparison, conversion and column coercion of SqlValues with MySQL 8 semantics. */
 import { ER, SqlError, Type, formatFloat, isBinary, isFloat, isIntegral, isText, sqlError, type SqlValue } from '@vtsim/proto';
 import { integerRange, type ColumnType } from './column-type.js';
-import { compareBytes, compareText, textKey } from './collation.js';
+import { compareBytes, compareText, isBinaryCollation, textKey } from './collation.js';
 import {
   compareDecimal, decimalFromBigInt, decimalFromDouble, decimalToDouble, formatDecimal, integerDigits,
   parseDecimal, parseDecimalPrefix, roundDecimal, type Decimal,
@@ -12,6 +12,7 @@ import {
 } from './datetime.js';
 import { DEFAULT_SQL_MODE } from './system-variable-defaults.js';
 import { sqlModeOf, type SqlMode } from './sql-mode.js';
+import { checkGeometryColumn } from './geometry.js';
 import { JsonSyntaxError, formatJson, parseJson } from './json.js';
 
 const INT64_MIN = -9223372036854775808n;
@@ -97,7 +98,7 @@ export function valuesEqual(a: SqlValue, b: SqlValue): boolean {
 
 /**
  * Returns the comparator for values of one column type (NULL first): integers and BIT/YEAR as integers,
- * DECIMAL texts numerically, text under utf8mb4_0900_ai_ci, binary bytewise, ENUM/SET by member index,
+ * DECIMAL texts numerically, text under utf8mb4_0900_ai_ci (by code point for `_bin` collations), binary bytewise, ENUM/SET by member index,
  * TIME by duration, DATE/DATETIME/TIMESTAMP by their canonical text. Values of an unexpected JS type fall
  * back to {@link compareValues}.
  */
@@ -145,8 +146,21 @@ export function valueComparator(ct: ColumnType | Type): (a: SqlValue, b: SqlValu
       return a instanceof Uint8Array && b instanceof Uint8Array ? compareBytes(a, b) : compareValues(a, b);
     };
   }
+  if (isText(type) && typeof ct !== 'number' && isBinaryCollation(ct.charset)) return withNulls(compareCodePoints, 'string');
   if (isText(type) || type === Type.JSON) return withNulls(compareText, 'string');
   return compareValues;
+}
+
+/** Compares two strings by code point, which is the byte order of their UTF-8 (the `_bin` collations). */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.codePointAt(i)!;
+    const cb = b.codePointAt(i)!;
+    if (ca !== cb) return ca - cb;
+    if (ca > 0xffff) i++;
+  }
+  return a.length - b.length;
 }
 
 /**
@@ -359,15 +373,16 @@ const DEFAULT_MODE = sqlModeOf(DEFAULT_SQL_MODE);
  * rounded half away from zero to the column's scale, doubles from text, text length-checked in
  * characters (bytes for binary; CHAR drops trailing spaces, BINARY pads with 0x00), ENUM/SET values
  * canonicalized to their declared spelling, dates and times normalized to canonical text with the
- * column's fractional precision (zero dates and zero parts as the mode allows), JSON normalized.
+ * column's fractional precision (zero dates and zero parts as the mode allows), JSON normalized,
+ * spatial values checked (stored geometry bytes of the column's kind).
  *
  * Strict mode throws SqlError 1366 (text that is not a number), 1265 (trailing garbage, bad ENUM/SET
- * member, bad double text), 1264 (out of range), 1406 (data too long), 1292 (bad date/time) or 3140
- * (bad JSON), naming `columnName` and `row 1`. Without STRICT_TRANS_TABLES/STRICT_ALL_TABLES the
- * same conditions store the nearest value MySQL stores (the range's end, the number's prefix, 0, the
- * truncated text, '', the zero date) and warn through `ctx` instead (1406 becomes 1265 `Data
- * truncated`; a bad or out-of-range date warns 1265 or 1264); bad JSON stays an error. NULL passes
- * through (NOT NULL checks are the caller's).
+ * member, bad double text), 1264 (out of range), 1406 (data too long), 1292 (bad date/time), 3140
+ * (bad JSON) or 1416 (not a geometry of the column's kind), naming `columnName` and `row 1`. Without
+ * STRICT_TRANS_TABLES/STRICT_ALL_TABLES the same conditions store the nearest value MySQL stores (the
+ * range's end, the number's prefix, 0, the truncated text, '', the zero date) and warn through `ctx`
+ * instead (1406 becomes 1265 `Data truncated`; a bad or out-of-range date warns 1265 or 1264); bad
+ * JSON and bad geometry stay errors. NULL passes through (NOT NULL checks are the caller's).
  */
 export function coerceToColumn(v: SqlValue, ct: ColumnType, columnName: string, ctx?: CoercionContext): SqlValue {
   if (ctx === undefined || ctx.mode.strict) return coerceValue(v, ct, columnName, ctx?.mode ?? DEFAULT_MODE);
@@ -395,6 +410,7 @@ function coerceValue(v: SqlValue, ct: ColumnType, columnName: string, mode: SqlM
     case Type.DATE: case Type.DATETIME: case Type.TIMESTAMP: return coerceDateTime(v, ct, columnName, mode);
     case Type.TIME: return coerceTime(v, ct, columnName);
     case Type.JSON: return coerceJson(v, columnName);
+    case Type.GEOMETRY: return coerceGeometry(v, ct);
     default: return v;
   }
 }
@@ -667,6 +683,12 @@ function coerceTime(v: SqlValue, ct: ColumnType, col: string): string {
   const t = parseTime(typeof v === 'number' ? formatFloat(v) : toText(v)!);
   if (t === null) throw badTemporal('time', v, col);
   return formatTime(roundTimeFraction(t, ct.precision), ct.precision);
+}
+
+function coerceGeometry(v: SqlValue, ct: ColumnType): Uint8Array {
+  if (!(v instanceof Uint8Array)) throw sqlError([1416, '22003'], 'Cannot get geometry object from data you send to the GEOMETRY field');
+  checkGeometryColumn(v, ct.columnType);
+  return v;
 }
 
 function coerceJson(v: SqlValue, col: string): string {

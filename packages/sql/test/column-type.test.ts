@@ -38,6 +38,15 @@ describe('parseColumnType', () => {
     ["set('x','y')", Type.SET, "set('x','y')"],
     ['json', Type.JSON, 'json'],
     ['bit(3)', Type.BIT, 'bit(3)'],
+    // MySQL 8 keeps the display width of ZEROFILL integers (8.0.19 release notes), by default the unsigned digits.
+    ['int(5) zerofill', Type.UINT32, 'int(5) unsigned zerofill'],
+    ['int zerofill', Type.UINT32, 'int(10) unsigned zerofill'],
+    ['bigint unsigned zerofill', Type.UINT64, 'bigint(20) unsigned zerofill'],
+    ['decimal(6,2) unsigned zerofill', Type.DECIMAL, 'decimal(6,2) unsigned zerofill'],
+    ['point', Type.GEOMETRY, 'point'],
+    ['geometry', Type.GEOMETRY, 'geometry'],
+    ['polygon', Type.GEOMETRY, 'polygon'],
+    ['geometrycollection', Type.GEOMETRY, 'geomcollection'],
   ])('%s', (ddl, type, text) => {
     const ct = colType(ddl);
     expect(ct.type).toBe(type);
@@ -54,8 +63,20 @@ describe('parseColumnType', () => {
     expect(colType('varchar(8) character set binary')).toMatchObject({ type: Type.VARBINARY, columnType: 'varbinary(8)' });
   });
 
+  it('resolves CHARACTER SET and COLLATE clauses to a collation id (information_schema.COLLATIONS)', () => {
+    expect(colType('varchar(10) collate utf8mb4_bin').charset).toBe(46);
+    expect(colType('varchar(10) character set latin1 collate latin1_bin').charset).toBe(47);
+    expect(colType('char(4) character set ascii collate ascii_bin').charset).toBe(65);
+    expect(colType('text character set utf8 collate utf8_bin').charset).toBe(83);
+    expect(colType('varchar(10) character set latin1').charset).toBe(8);
+    expect(colType("enum('a') collate utf8mb4_bin").charset).toBe(46);
+    expect(errorOf(() => colType('varchar(10) character set latin1 collate utf8mb4_bin')).errno).toBe(1253);
+    expect(errorOf(() => colType('varchar(10) collate nope_ci')).errno).toBe(1273);
+    expect(errorOf(() => colType('varchar(10) character set nope')).errno).toBe(1115);
+  });
+
   it('refuses unsupported types', () => {
-    expect(errorOf(() => parseColumnType({ dataType: 'POINT' })).errno).toBe(1235);
+    expect(errorOf(() => parseColumnType({ dataType: 'VECTOR' })).errno).toBe(1235);
     expect(errorOf(() => parseColumnType({ dataType: 'FROB' })).errno).toBe(1064);
     expect(errorOf(() => parseColumnType({ dataType: 'DECIMAL', length: 70, scale: 2 })).errno).toBe(1426);
   });

@@ -36,6 +36,27 @@ describe('buildField', () => {
   });
 });
 
+describe('buildField with collations (go/sqltypes modifyType: BINARY_FLAG turns text types binary)', () => {
+  it.each([
+    ['varchar(10) collate utf8mb4_bin', Type.VARBINARY, 40, 46, 128],
+    ['char(3) collate utf8mb4_bin', Type.BINARY, 12, 46, 128],
+    ['text collate utf8mb4_bin', Type.BLOB, 262140, 46, 16 | 128],
+    ['varchar(10) character set latin1 collate latin1_bin', Type.VARBINARY, 10, 47, 128],
+    ['varchar(10) character set ascii collate ascii_bin', Type.VARBINARY, 10, 65, 128],
+    ['varchar(10) character set utf8mb3 collate utf8mb3_bin', Type.VARBINARY, 30, 83, 128],
+    ['varchar(10) character set latin1', Type.VARCHAR, 10, 8, 0],
+    ["enum('ab','c') collate utf8mb4_bin", Type.ENUM, 8, 46, 256 | 128],
+  ])('%s', (ddl, type, length, charset, flags) => {
+    expect(buildField({ ...base, columnType: colType(ddl) })).toMatchObject({ type, column_length: length, charset, flags });
+  });
+
+  it('zerofill, bit and geometry', () => {
+    expect(buildField({ ...base, columnType: colType('int(5) zerofill') })).toMatchObject({ type: Type.UINT32, column_length: 5, flags: 32768 | 32 | 64 });
+    expect(buildField({ ...base, columnType: colType('bit(8)') })).toMatchObject({ type: Type.BIT, column_length: 8, charset: 63, flags: 32 });
+    expect(buildField({ ...base, columnType: colType('point') })).toMatchObject({ type: Type.GEOMETRY, column_length: 4294967295, charset: 63, flags: 144, column_type: 'point' });
+  });
+});
+
 describe('resultField', () => {
   it('describes computed columns', () => {
     expect(resultField('count(*)', Type.INT64)).toMatchObject({ name: 'count(*)', type: Type.INT64, table: '', charset: Charset.BINARY, flags: MySqlFlag.NUM_FLAG });

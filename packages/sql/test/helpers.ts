@@ -28,7 +28,7 @@ export function testSession(): SessionContext {
 export function colType(ddl: string): ColumnType {
   const ast = parseStatement(`create table t (c ${ddl})`);
   const def = ast.create_definitions[0];
-  return parseColumnType(def.definition, def.character_set ? { charset: def.character_set.value.value } : undefined);
+  return parseColumnType(def.definition, { charset: def.character_set?.value.value, collate: def.collate?.collate.name });
 }
 
 /** Columns a..e of a test row, with declared types. */

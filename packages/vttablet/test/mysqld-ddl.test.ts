@@ -36,6 +36,36 @@ describe('mysqld: DDL', () => {
     );
   });
 
+  it('keeps column collations, zerofill widths and spatial columns', () => {
+    const { session } = newServer();
+    run(
+      session,
+      'create table c (id int primary key, a varchar(10) collate utf8mb4_bin, b char(4) character set latin1, ' +
+        'n int(5) unsigned zerofill, g point) default charset=ascii collate=ascii_bin',
+      "create table d (id int primary key, t text) character set latin1",
+    );
+    // MySQL 8 prints a column's COLLATE when it differs from the table default, CHARACTER SET too when
+    // the character set differs (vtsim always prints the table with utf8mb4_0900_ai_ci).
+    expect(rowsOf(session, 'show create table c')[0]![1]).toBe(
+      'CREATE TABLE `c` (\n' +
+        '  `id` int NOT NULL,\n' +
+        '  `a` varchar(10) COLLATE utf8mb4_bin DEFAULT NULL,\n' +
+        '  `b` char(4) CHARACTER SET latin1 COLLATE latin1_swedish_ci DEFAULT NULL,\n' +
+        '  `n` int(5) unsigned zerofill DEFAULT NULL,\n' +
+        '  `g` point DEFAULT NULL,\n' +
+        '  PRIMARY KEY (`id`)\n' +
+        ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci',
+    );
+    expect(rowsOf(session, 'show full columns from d').map((r) => r.slice(0, 3))).toEqual([
+      ['id', 'int', null],
+      ['t', 'text', 'latin1_swedish_ci'],
+    ]);
+    run(session, "insert into c values (1, 'A', 'b', 7, st_geomfromtext('POINT(1 2)'))");
+    expect(rowsOf(session, 'select st_astext(g), n from c')).toEqual([['POINT(1 2)', '7']]);
+    expectError(session, "insert into c (id, g) values (2, st_geomfromtext('LINESTRING(0 0,1 1)'))", 1416);
+    expectError(session, "insert into c (id, g) values (2, 'x')", 1416);
+  });
+
   it('alters tables: add/drop/change/modify/rename columns, indexes, primary keys, rename table', () => {
     const { session, mysqld } = newServer();
     run(session, 'create table t (id int not null, a varchar(10), b int, primary key (id))', "insert into t values (1, 'x', 5), (2, 'y', 6)");

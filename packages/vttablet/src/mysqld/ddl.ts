@@ -4,7 +4,7 @@
  * rows converted), bumps the schema version and appends one binlog transaction with the statement text.
  */
 import { ER, sqlError, SqlError, type SqlValue } from '@vtsim/proto';
-import { coerceToColumn, compileExpr, DEFAULT_SQL_MODE, parseColumnType, type ColumnType, type Expr, type Statement } from '@vtsim/sql';
+import { coerceToColumn, compileExpr, DEFAULT_SQL_MODE, parseColumnType, resolveCollation, type CollationInfo, type ColumnType, type Expr, type Statement } from '@vtsim/sql';
 import { functionName, identName, tableNameOf, type TableName } from './ast-names.js';
 import { Database, TableEntry, type Catalog } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
@@ -76,10 +76,11 @@ interface Draft {
 
 const NOW_FUNCTIONS = new Set(['current_timestamp', 'now', 'localtime', 'localtimestamp']);
 
-function columnFromAst(session: MysqlSession, d: Record<string, any>): { def: ColumnDef; primary: boolean; unique: boolean } {
+function columnFromAst(session: MysqlSession, d: Record<string, any>, tableDefault?: CollationInfo): { def: ColumnDef; primary: boolean; unique: boolean } {
   const name = identName(d.column);
   const charset = identName(d.character_set?.value) || undefined;
-  const columnType = parseColumnType(d.definition, charset ? { charset } : undefined);
+  const collate = identName(d.collate?.collate?.name) || undefined;
+  const columnType = parseColumnType(d.definition, { charset, collate, tableDefault });
   const primary = !!d.primary_key;
   const unique = !!d.unique;
   const notNull = d.nullable?.type === 'not null' || primary;
@@ -224,9 +225,10 @@ function createTable(session: MysqlSession, ast: Statement, text: string, partit
   } else {
     draft = { database: name.database, name: name.table, columns: [], indexes: [], comment: '', autoIncrement: undefined, partition: undefined };
     const later: DraftIndex[] = [];
+    const tableDefault = defaultCollationOf(ast.table_options);
     for (const d of (ast.create_definitions ?? []) as Record<string, any>[]) {
       if (d.resource === 'column') {
-        const { def, primary, unique } = columnFromAst(session, d);
+        const { def, primary, unique } = columnFromAst(session, d, tableDefault);
         if (draft.columns.some((c) => c.def.name.toLowerCase() === def.name.toLowerCase())) {
           throw sqlError(ER.DUP_FIELDNAME, `Duplicate column name '${def.name}'`);
         }
@@ -255,6 +257,18 @@ function applyTableOptions(draft: Draft, options: unknown): void {
     if (k === 'comment') draft.comment = tableOptionText(o.value);
     else if (k === 'auto_increment') draft.autoIncrement = BigInt(String(o.value));
   }
+}
+
+/** The default collation of a CREATE TABLE's `[DEFAULT] CHARSET=… [COLLATE=…]` options; undefined when it names neither. */
+function defaultCollationOf(options: unknown): CollationInfo | undefined {
+  let charset: string | undefined;
+  let collate: string | undefined;
+  for (const o of (Array.isArray(options) ? options : []) as Record<string, any>[]) {
+    const k = String(o.keyword ?? '').toLowerCase().replace(/^default /, '');
+    if (k === 'charset' || k === 'character set') charset = identName(o.value?.value ?? o.value);
+    else if (k === 'collate') collate = identName(o.value?.value ?? o.value);
+  }
+  return charset === undefined && collate === undefined ? undefined : resolveCollation(charset, collate);
 }
 
 function draftOf(schema: TableSchema): Draft {

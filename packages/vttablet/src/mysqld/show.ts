@@ -3,8 +3,8 @@
  * them), with MySQL 8's column names and text: SHOW [FULL] TABLES, DATABASES, CREATE TABLE/DATABASE,
  * [FULL] COLUMNS, INDEX, VARIABLES, WARNINGS/ERRORS, STATUS, MASTER/BINARY LOG STATUS.
  */
-import { ER, sqlError, Type, formatFloat, type Field, type Result, type SqlValue } from '@vtsim/proto';
-import { resultField, toText } from '@vtsim/sql';
+import { Charset, ER, sqlError, Type, formatFloat, type Field, type Result, type SqlValue } from '@vtsim/proto';
+import { collationById, resultField, toText } from '@vtsim/sql';
 import type { MysqlSession } from './mysql-session.js';
 import { variableNames } from './system-variables.js';
 import type { ColumnDef, TableSchema } from './table-schema.js';
@@ -209,7 +209,19 @@ function extraText(c: ColumnDef): string {
 }
 
 function collationOf(c: ColumnDef): string | null {
-  return c.columnType.charset === 255 ? 'utf8mb4_0900_ai_ci' : null;
+  return hasCollation(c) ? collationById(c.columnType.charset)!.name : null;
+}
+
+/** True for text, ENUM and SET columns (the ones with a collation). */
+function hasCollation(c: ColumnDef): boolean {
+  return c.columnType.charset !== Charset.BINARY && collationById(c.columnType.charset) !== undefined;
+}
+
+/** The `CHARACTER SET … COLLATE …` a column prints with when it differs from the table's utf8mb4_0900_ai_ci, as MySQL 8 does. */
+function charsetClause(c: ColumnDef): string {
+  if (!hasCollation(c) || c.columnType.charset === Charset.UTF8MB4) return '';
+  const info = collationById(c.columnType.charset)!;
+  return info.charset === 'utf8mb4' ? ` COLLATE ${info.name}` : ` CHARACTER SET ${info.charset} COLLATE ${info.name}`;
 }
 
 function describeTable(schema: TableSchema, full: boolean, filter: ((name: string) => boolean) | undefined): Result {
@@ -256,7 +268,7 @@ const NO_NULL_DEFAULT = /^(tiny|medium|long)?(text|blob)$|^json$/;
 /** The `SHOW CREATE TABLE` text of a table, as MySQL 8 prints it. */
 export function showCreateTable(session: MysqlSession, schema: TableSchema): string {
   const lines: string[] = schema.columns.map((c) => {
-    let s = `  \`${c.name}\` ${c.columnType.columnType}`;
+    let s = `  \`${c.name}\` ${c.columnType.columnType}${charsetClause(c)}`;
     const isTimestamp = c.columnType.type === Type.TIMESTAMP;
     if (c.notNull) s += ' NOT NULL';
     else if (isTimestamp) s += ' NULL';
