@@ -1,9 +1,10 @@
 /**
  * The wire forms of `query` messages that differ from vtsim's in-memory value model: `query.Row`
  * (lengths + concatenated bytes) and `query.QueryResult`. Values are encoded as Vitess's
- * sqltypes do: integers and floats as their decimal text, strings as UTF-8, binary as is.
+ * sqltypes do: integers and floats as their decimal text, strings as UTF-8, binary as is; a
+ * field-aware encoder gives MySQL's text-protocol form where it differs (BIT bytes, ZEROFILL).
  */
-import type { Field } from './query.js';
+import { MySqlFlag, Type, type Field } from './query.js';
 import { formatFloat, type Result, type SqlValue } from './sqltypes.js';
 
 export type { Field };
@@ -25,8 +26,58 @@ export interface QueryResultWire {
   insert_id_changed: boolean;
 }
 
-/** Encodes one row of values into a query.Row. */
-export function encodeRow(values: readonly SqlValue[]): RowWire {
+/** Turns one non-NULL value of a column into the bytes a query.Row carries for it. */
+export type ValueEncoder = (v: Exclude<SqlValue, null>) => Buffer;
+
+/** The plain encoding: integers and floats as decimal text, strings as UTF-8, bytes as they are. */
+export function encodeValue(v: Exclude<SqlValue, null>): Buffer {
+  return v instanceof Uint8Array
+    ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+    : Buffer.from(typeof v === 'number' ? formatFloat(v) : typeof v === 'bigint' ? v.toString() : v, 'utf8');
+}
+
+/** The big-endian bytes of a BIT(n) value: ceil(n/8) of them, or as few as hold the value when n is unknown (0). */
+export function bitBytes(v: bigint, bits: number): Buffer {
+  let n = bits > 0 ? Math.ceil(bits / 8) : 1;
+  while (bits <= 0 && n < 8 && v >> BigInt(8 * n) !== 0n) n++;
+  const out = Buffer.alloc(n);
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** A ZEROFILL column's text, left-padded with zeros to its display width (`column_length`), as MySQL prints it. */
+export function zerofillText(text: string, width: number): string {
+  return text.length >= width ? text : '0'.repeat(width - text.length) + text;
+}
+
+/**
+ * The encoder of a column's values as MySQL's text protocol sends them (and Vitess passes them on in
+ * query results and the VStream copy phase): BIT as its big-endian bytes (`bit(16)` 256 → 0x0100),
+ * ZEROFILL numbers and YEAR padded to the display width (`int(5) zerofill` 42 → `00042`, YEAR 0 →
+ * `0000`), everything else as {@link encodeValue}.
+ */
+export function textEncoder(field: Field): ValueEncoder {
+  if (field.type === Type.BIT) {
+    const bits = field.column_length;
+    return (v) => (typeof v === 'bigint' ? bitBytes(v, bits) : encodeValue(v));
+  }
+  if (field.flags & MySqlFlag.ZEROFILL_FLAG && field.column_length > 0) {
+    const width = field.column_length;
+    return (v) => (v instanceof Uint8Array ? encodeValue(v) : Buffer.from(zerofillText(typeof v === 'string' ? v : typeof v === 'number' ? formatFloat(v) : v.toString(), width), 'latin1'));
+  }
+  return encodeValue;
+}
+
+/** The {@link textEncoder}s of a result's fields. */
+export function textEncoders(fields: readonly Field[]): ValueEncoder[] {
+  return fields.map(textEncoder);
+}
+
+/** Encodes one row of values into a query.Row, each value with its column's encoder ({@link encodeValue} when none is given). */
+export function encodeRow(values: readonly SqlValue[], encoders?: readonly ValueEncoder[]): RowWire {
   const lengths = new Array<number>(values.length);
   const parts: Buffer[] = [];
   let total = 0;
@@ -36,9 +87,7 @@ export function encodeRow(values: readonly SqlValue[]): RowWire {
       lengths[i] = -1;
       continue;
     }
-    const bytes = v instanceof Uint8Array
-      ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
-      : Buffer.from(typeof v === 'number' ? formatFloat(v) : typeof v === 'bigint' ? v.toString() : v, 'utf8');
+    const bytes = encoders ? encoders[i]!(v) : encodeValue(v);
     lengths[i] = bytes.length;
     parts.push(bytes);
     total += bytes.length;
@@ -63,13 +112,14 @@ export function decodeRowBytes(row: { lengths: (number | string)[]; values: Uint
   return out;
 }
 
-/** Converts an in-memory Result into a query.QueryResult. */
+/** Converts an in-memory Result into a query.QueryResult, values as MySQL's text protocol has them ({@link textEncoder}). */
 export function resultToWire(result: Result): QueryResultWire {
+  const encoders = textEncoders(result.fields);
   return {
     fields: result.fields,
     rows_affected: String(result.rowsAffected),
     insert_id: result.insertId.toString(),
-    rows: result.rows.map(encodeRow),
+    rows: result.rows.map((row) => encodeRow(row, encoders)),
     info: result.info ?? '',
     session_state_changes: '',
     insert_id_changed: result.insertId !== 0n,

@@ -6,7 +6,7 @@
  * response (`error`, with the session) and end with OK; StreamExecute ends with the error's status.
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { encodeRow, resultToWire, type QueryResultWire, type Result, type RowWire } from '@vtsim/proto';
+import { encodeRow, resultToWire, textEncoders, type QueryResultWire, type Result, type RowWire } from '@vtsim/proto';
 import type { Executor } from '../executor.js';
 import type { VtgateSession } from '../vtgate-session.js';
 import { bindVarsFromWire, type BindVariableWire } from './bind-variables.js';
@@ -139,10 +139,11 @@ function* streamedResults(result: Result): Generator<QueryResultWire> {
     return;
   }
   yield { ...emptyWire(), fields: result.fields };
+  const encoders = textEncoders(result.fields);
   let chunk: RowWire[] = [];
   let bytes = 0;
   for (const row of result.rows) {
-    const wire = encodeRow(row);
+    const wire = encodeRow(row, encoders);
     chunk.push(wire);
     bytes += wire.values.length;
     if (bytes >= STREAM_CHUNK_BYTES) {

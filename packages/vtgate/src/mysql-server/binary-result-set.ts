@@ -3,10 +3,9 @@
  * then each non-NULL value in its type's binary form (fixed-width little-endian integers and
  * floats, packed dates and times, length-encoded strings for everything else).
  */
-import { type Field, type SqlValue, valueToText } from '@vtsim/proto';
+import { bitBytes, type Field, type SqlValue, valueToText } from '@vtsim/proto';
 import { MysqlType } from './column-type.js';
 import type { PacketWriter } from './packet-writer.js';
-import { bitBytes } from './text-result-set.js';
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/;
 const TIME = /^(-)?(\d{1,3}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
