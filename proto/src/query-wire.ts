@@ -48,6 +48,13 @@ export function bitBytes(v: bigint, bits: number): Buffer {
   return out;
 }
 
+/** The value of a BIT column's big-endian bytes (the inverse of {@link bitBytes}). */
+export function bitValue(b: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = 0; i < b.length; i++) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+}
+
 /** A ZEROFILL column's text, left-padded with zeros to its display width (`column_length`), as MySQL prints it. */
 export function zerofillText(text: string, width: number): string {
   return text.length >= width ? text : '0'.repeat(width - text.length) + text;

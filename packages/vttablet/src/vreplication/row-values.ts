@@ -2,11 +2,12 @@
  * Wire rows (query.Row) back into vtsim's in-memory values, so VReplication can bind them into the
  * statements it runs on the target.
  */
-import { Type, isBinary, isFloat, isIntegral, type RowWire, type SqlValue } from '@vtsim/proto';
+import { Type, bitValue, isBinary, isFloat, isIntegral, type RowWire, type SqlValue } from '@vtsim/proto';
 
 /** How one column's wire bytes become a value. */
 const enum Kind {
   Integer,
+  Bit,
   Float,
   Bytes,
   Text,
@@ -40,7 +41,11 @@ export class RowDecoder {
         case Kind.Integer:
           out[i] = BigInt(buf.toString('latin1', offset, end));
           break;
+        case Kind.Bit:
+          out[i] = bitValue(buf.subarray(offset, end));
+          break;
         case Kind.Float:
+          // Both MySQL's text (`1.5`, `1e100`) and Go's %E (`1.5E+00`) read as numbers.
           out[i] = Number(buf.toString('latin1', offset, end));
           break;
         case Kind.Bytes:
@@ -56,7 +61,8 @@ export class RowDecoder {
 }
 
 function kindOf(type: Type): Kind {
-  if (isIntegral(type) || type === Type.BIT) return Kind.Integer;
+  if (type === Type.BIT) return Kind.Bit;
+  if (isIntegral(type)) return Kind.Integer;
   if (isFloat(type)) return Kind.Float;
   if (isBinary(type) || type === Type.GEOMETRY) return Kind.Bytes;
   return Kind.Text;

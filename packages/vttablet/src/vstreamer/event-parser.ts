@@ -129,8 +129,8 @@ export class EventParser {
           size,
         );
       for (const ch of ev.changes) {
-        const before = ch.before !== undefined && pass(ch.before) ? encodeRow(plan.project(ch.before)) : null;
-        const after = ch.after !== undefined && pass(ch.after) ? encodeRow(plan.project(ch.after)) : null;
+        const before = ch.before !== undefined && pass(ch.before) ? encodeRow(plan.project(ch.before), plan.binlogEncoders) : null;
+        const after = ch.after !== undefined && pass(ch.after) ? encodeRow(plan.project(ch.after), plan.binlogEncoders) : null;
         if (before === null && after === null) continue;
         const bytes = (before?.values.length ?? 0) + (after?.values.length ?? 0);
         if (changes.length > 0 && size + bytes > ROW_EVENT_MAX_SIZE) {

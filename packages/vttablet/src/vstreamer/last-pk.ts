@@ -2,15 +2,15 @@
  * Last primary keys of the copy phase on the wire: a query.QueryResult holding the PK fields and
  * one row, as LASTPK events carry them and clients hand them back in `table_last_p_ks`.
  */
-import { Code, Type, VtError, decodeRowBytes, encodeRow, isFloat, isIntegral, type Field, type QueryResultWire, type SqlValue } from '@vtsim/proto';
+import { Code, Type, VtError, bitValue, decodeRowBytes, encodeRow, isFloat, isIntegral, textEncoders, type Field, type QueryResultWire, type SqlValue } from '@vtsim/proto';
 
-/** Builds the QueryResult of a last primary key. */
+/** Builds the QueryResult of a last primary key, values in the copy phase's (MySQL text) form. */
 export function lastPkResult(pkFields: Field[], values: readonly SqlValue[]): QueryResultWire {
   return {
     fields: pkFields,
     rows_affected: '0',
     insert_id: '0',
-    rows: [encodeRow(values)],
+    rows: [encodeRow(values, textEncoders(pkFields))],
     info: '',
     session_state_changes: '',
     insert_id_changed: false,
@@ -34,7 +34,8 @@ export function decodeLastPk(table: string, qr: QueryResultWire | null | undefin
 
 /** A value's in-memory form from its wire bytes (see @vtsim/proto's SqlValue). */
 function valueOf(b: Buffer, type: Type): SqlValue {
-  if (isIntegral(type) || type === Type.BIT) return BigInt(b.toString('latin1'));
+  if (type === Type.BIT) return bitValue(b);
+  if (isIntegral(type)) return BigInt(b.toString('latin1'));
   if (isFloat(type)) return Number(b.toString('latin1'));
   if (type === Type.VARBINARY || type === Type.BINARY || type === Type.BLOB) return Uint8Array.from(b);
   return b.toString('utf8');

@@ -7,10 +7,11 @@
  * and `col is not null`, joined by AND; or `exclude` (the table is not streamed).
  */
 import type { TableMap } from '@vtsim/binlog';
-import { Code, MySqlFlag, Type, VtError, type Field, type Filter, type Rule, type SqlValue } from '@vtsim/proto';
+import { Code, MySqlFlag, Type, VtError, type Field, type Filter, type Rule, type SqlValue, type ValueEncoder } from '@vtsim/proto';
 import { compareValues, parseStatement, renderExpr, stringValue, type Expr, type Statement } from '@vtsim/sql';
 import { keyRangeContains, parseShardingSpec } from '@vtsim/topo';
 import type { Vindex } from '@vtsim/vindexes';
+import { binlogEncoders, copyPhaseEncoders } from './binlog-values.js';
 import type { LocalVSchema } from './local-vschema.js';
 
 /** How one table is streamed: the rows that pass and the columns that are sent. */
@@ -24,8 +25,15 @@ export interface TablePlan {
   readonly project: (row: readonly SqlValue[]) => readonly SqlValue[];
   /** True for sidecar tables streamed on request (`VStreamOptions.internal_tables`). */
   readonly isInternal: boolean;
-  /** True when an ENUM or SET column is sent (their values are strings). */
+  /**
+   * The streaming phase's FieldEvent.enum_set_string_values: true when the table has an ENUM or SET
+   * column (Vitess maps their binlog ordinals to strings then); the copy phase always sets it.
+   */
   readonly enumSetStringValues: boolean;
+  /** Wire encoders of the sent columns in the copy phase (MySQL's text protocol), see binlog-values.ts. */
+  readonly copyEncoders: readonly ValueEncoder[];
+  /** Wire encoders of the sent columns in the streaming phase (rbr.go's forms), see binlog-values.ts. */
+  readonly binlogEncoders: readonly ValueEncoder[];
 }
 
 /** The rule `{match: "/.*"}` used when a request has no filter. */
@@ -203,7 +211,9 @@ class PlanBuilder {
       matches,
       project: cols ? projector(cols) : (row) => row,
       isInternal,
-      enumSetStringValues: fields.some((f) => f.type === Type.ENUM || f.type === Type.SET),
+      enumSetStringValues: this.table.fields.some((f) => f.type === Type.ENUM || f.type === Type.SET),
+      copyEncoders: copyPhaseEncoders(fields),
+      binlogEncoders: binlogEncoders(fields),
     };
   }
 

@@ -60,7 +60,7 @@ export function* streamRows(
       continue;
     }
     unsent = 0;
-    const wire = encodeRow(plan.project(row));
+    const wire = encodeRow(plan.project(row), plan.copyEncoders);
     rows.push(wire);
     size += wire.values.length;
     if (size >= packetSize) {

@@ -197,7 +197,8 @@ class UVStreamer {
           fields: plan.fields,
           keyspace: this.env.keyspace,
           shard: this.env.shard,
-          enum_set_string_values: plan.enumSetStringValues,
+          // Always set in the copy phase: MySQL's text results carry ENUM/SET strings.
+          enum_set_string_values: true,
           is_internal_table: false,
         },
       },
