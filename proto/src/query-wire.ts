@@ -26,14 +26,12 @@ export interface QueryResultWire {
   insert_id_changed: boolean;
 }
 
-/** Turns one non-NULL value of a column into the bytes a query.Row carries for it. */
-export type ValueEncoder = (v: Exclude<SqlValue, null>) => Buffer;
+/** Turns one non-NULL value of a column into what a query.Row carries for it: text (sent as UTF-8) or bytes. */
+export type ValueEncoder = (v: Exclude<SqlValue, null>) => string | Uint8Array;
 
-/** The plain encoding: integers and floats as decimal text, strings as UTF-8, bytes as they are. */
-export function encodeValue(v: Exclude<SqlValue, null>): Buffer {
-  return v instanceof Uint8Array
-    ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
-    : Buffer.from(typeof v === 'number' ? formatFloat(v) : typeof v === 'bigint' ? v.toString() : v, 'utf8');
+/** The plain encoding: integers and floats as decimal text, strings as they are (UTF-8 on the wire), bytes as they are. */
+export function encodeValue(v: Exclude<SqlValue, null>): string | Uint8Array {
+  return typeof v === 'string' || v instanceof Uint8Array ? v : typeof v === 'bigint' ? v.toString() : formatFloat(v);
 }
 
 /** The big-endian bytes of a BIT(n) value: ceil(n/8) of them, or as few as hold the value when n is unknown (0). */
@@ -73,7 +71,7 @@ export function textEncoder(field: Field): ValueEncoder {
   }
   if (field.flags & MySqlFlag.ZEROFILL_FLAG && field.column_length > 0) {
     const width = field.column_length;
-    return (v) => (v instanceof Uint8Array ? encodeValue(v) : Buffer.from(zerofillText(typeof v === 'string' ? v : typeof v === 'number' ? formatFloat(v) : v.toString(), width), 'latin1'));
+    return (v) => (v instanceof Uint8Array ? v : zerofillText(typeof v === 'string' ? v : typeof v === 'number' ? formatFloat(v) : v.toString(), width));
   }
   return encodeValue;
 }
@@ -83,23 +81,37 @@ export function textEncoders(fields: readonly Field[]): ValueEncoder[] {
   return fields.map(textEncoder);
 }
 
-/** Encodes one row of values into a query.Row, each value with its column's encoder ({@link encodeValue} when none is given). */
+/**
+ * Encodes one row of values into a query.Row, each value with its column's encoder ({@link encodeValue}
+ * when none is given), into one buffer.
+ */
 export function encodeRow(values: readonly SqlValue[], encoders?: readonly ValueEncoder[]): RowWire {
-  const lengths = new Array<number>(values.length);
-  const parts: Buffer[] = [];
+  const n = values.length;
+  const lengths = new Array<number>(n);
+  const parts = new Array<string | Uint8Array | undefined>(n);
   let total = 0;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (v === null) {
       lengths[i] = -1;
       continue;
     }
-    const bytes = encoders ? encoders[i]!(v) : encodeValue(v);
-    lengths[i] = bytes.length;
-    parts.push(bytes);
-    total += bytes.length;
+    const p = encoders ? encoders[i]!(v) : encodeValue(v);
+    const len = typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.byteLength;
+    parts[i] = p;
+    lengths[i] = len;
+    total += len;
   }
-  return { lengths, values: parts.length === 1 ? parts[0]! : Buffer.concat(parts, total) };
+  const out = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (let i = 0; i < n; i++) {
+    const p = parts[i];
+    if (p === undefined) continue;
+    if (typeof p === 'string') out.write(p, offset, 'utf8');
+    else out.set(p, offset);
+    offset += lengths[i]!;
+  }
+  return { lengths, values: out };
 }
 
 /** Decodes a query.Row into its values' bytes (null for NULL). Lengths may arrive as strings (int64). */

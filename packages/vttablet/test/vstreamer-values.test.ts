@@ -98,6 +98,8 @@ describe('rbr.go forms', () => {
     expect(goFormatFloat32E(0)).toBe('0E+00');
     expect(goFormatFloat32E(-0)).toBe('-0E+00');
     expect(goFormatFloat32E(3.4028234663852886e38)).toBe('3.4028235E+38');
+    expect(goFormatFloat32E(16777217)).toBe('1.6777216E+07');
+    expect(goFormatFloat32E(-0.30000001192092896)).toBe('-3E-01');
   });
 
   it('decodes DECIMAL as rbr.go does (TypeNewDecimal)', () => {

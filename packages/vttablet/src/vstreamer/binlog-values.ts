@@ -47,24 +47,23 @@ function binlogEncoder(field: Field): ValueEncoder {
       return (v) => (typeof v === 'bigint' ? bitBytes(v, bits) : encodeValue(v));
     }
     case Type.YEAR:
-      return (v) => (v === 0n ? YEAR_ZERO : encodeValue(v));
+      return (v) => (v === 0n ? '0000' : encodeValue(v));
     case Type.FLOAT32:
-      return (v) => (typeof v === 'number' ? Buffer.from(goFormatFloat32E(v), 'latin1') : encodeValue(v));
+      return (v) => (typeof v === 'number' ? goFormatFloat32E(v) : encodeValue(v));
     case Type.FLOAT64:
-      return (v) => (typeof v === 'number' ? Buffer.from(goFormatE(v.toExponential(), v), 'latin1') : encodeValue(v));
+      return (v) => (typeof v === 'number' ? goFormatE(v.toExponential(), v) : encodeValue(v));
     case Type.DECIMAL: {
       const m = DECIMAL_TYPE.exec(field.column_type);
       if (!m) return encodeValue;
       const precision = Number(m[1]);
       const scale = Number(m[2]);
-      return (v) => (typeof v === 'string' ? Buffer.from(rbrDecimalText(v, precision, scale), 'latin1') : encodeValue(v));
+      return (v) => (typeof v === 'string' ? rbrDecimalText(v, precision, scale) : encodeValue(v));
     }
     default:
       return encodeValue;
   }
 }
 
-const YEAR_ZERO = Buffer.from('0000', 'latin1');
 const DECIMAL_TYPE = /^decimal\((\d+),(\d+)\)/;
 
 /**
@@ -81,16 +80,31 @@ function goFormatE(exp: string, v: number): string {
 
 /**
  * Go's `strconv.FormatFloat(float64(f), 'E', -1, 32)`: the shortest digits that read back as the same
- * 32-bit float.
+ * 32-bit float. FLOAT values are stored as the double nearest their (at most 6-digit) text, whose own
+ * shortest digits are the answer when they read back as the same float32 and number at most 7: a
+ * shorter decimal would lie further than one float32 ulp away. Otherwise digits are tried one by one.
  */
 export function goFormatFloat32E(v: number): string {
   const f = Math.fround(v);
   if (f === 0) return goFormatE('0e+0', f);
+  const own = v.toExponential();
+  if (Math.fround(Number(own)) === f && mantissaDigits(own) <= 7) return goFormatE(own, f);
   for (let digits = 0; digits < 9; digits++) {
     const s = f.toExponential(digits);
     if (Math.fround(Number(s)) === f) return goFormatE(s, f);
   }
   return goFormatE(f.toExponential(8), f);
+}
+
+/** The number of significant digits of JS exponential text (`-1.25e+3` → 3). */
+function mantissaDigits(exp: string): number {
+  const e = exp.indexOf('e');
+  let n = 0;
+  for (let i = 0; i < e; i++) {
+    const c = exp.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
 }
 
 /**
