@@ -248,7 +248,7 @@ export function parseWkb(bytes: Uint8Array, fn: string): Geometry {
 export function storeGeometry(g: Geometry, srid: number, fn: string): Buffer {
   checkSrid(srid, fn);
   const wkb = toWkb(swapsAxes(srid) ? mapPoints(g, swap) : g);
-  const out = Buffer.alloc(4 + wkb.length);
+  const out = Buffer.allocUnsafe(4 + wkb.length);
   out.writeUInt32LE(srid, 0);
   wkb.copy(out, 4);
   return out;

@@ -22,17 +22,19 @@ const WARN_DATA_TRUNCATED = [1265, '01000'] as const;
 const INVALID_JSON_TEXT = [3140, '22032'] as const;
 
 const utf8Decoder = new TextDecoder();
-const utf8Encoder = new TextEncoder();
 
 /** Decodes bytes as UTF-8 text (invalid sequences become U+FFFD). */
 export function bytesToText(b: Uint8Array): string {
   return utf8Decoder.decode(b);
 }
 
-/** Encodes text as UTF-8 bytes (a Buffer, so callers may use Buffer methods). */
+/**
+ * Encodes text as UTF-8 bytes (a Buffer, so callers may use Buffer methods). Small results share
+ * Node's buffer pool rather than each owning an ArrayBuffer, which keeps stored binary values cheap
+ * for the garbage collector.
+ */
 export function textToBytes(s: string): Buffer {
-  const u = utf8Encoder.encode(s);
-  return Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  return Buffer.from(s, 'utf8');
 }
 
 /** Compares a bigint with a double exactly (no precision loss for large integers). */
@@ -519,8 +521,10 @@ function coerceBinary(v: SqlValue, ct: ColumnType, col: string): Uint8Array {
   const b = toBytes(v)!;
   if (b.length > ct.length) throw tooLong(col);
   if (ct.type === Type.BINARY && b.length < ct.length) {
-    const padded = Buffer.alloc(ct.length);
+    // allocUnsafe shares the buffer pool (see textToBytes); the padding is zeroed explicitly.
+    const padded = Buffer.allocUnsafe(ct.length);
     padded.set(b);
+    padded.fill(0, b.length);
     return padded;
   }
   return b;
