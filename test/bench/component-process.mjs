@@ -14,10 +14,11 @@ const benchmarks = {
   executor: async (opts) => (await import('./executor-bench.mjs')).benchExecutor(opts),
   'mysql-server': async (opts) => (await import('./mysql-server-bench.mjs')).benchMysqlServer(opts),
   reshard: async () => (await import('./reshard-bench.mjs')).benchReshard(),
+  'vstream-types': async () => (await import('./vstream-types-bench.mjs')).benchVStreamTypes(),
 };
 
 /**
- * Runs component benchmark `name` (mysqld, executor, mysql-server or reshard) in a child process and
+ * Runs component benchmark `name` (mysqld, executor, mysql-server, reshard or vstream-types) in a child process and
  * resolves with its figures; rejects with the child's error, or if it exits without answering.
  * @param {string} name
  * @param {object} opts the benchmark's options

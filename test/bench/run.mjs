@@ -63,6 +63,8 @@ async function main() {
     figures.push(...(await runComponent('mysql-server', { ...time, ...load })));
     log('components: Reshard (copy, SwitchTraffic under writes) and VStream cut-over pauses');
     figures.push(...(await runComponent('reshard', {})));
+    log('components: VStream throughput by column type (copy and streaming phases)');
+    figures.push(...(await runComponent('vstream-types', {})));
   }
 
   const missed = figures.filter((f) => met(f) === false);

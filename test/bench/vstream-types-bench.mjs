@@ -1,0 +1,179 @@
+/**
+ * VStream throughput by column type (issue 8): row changes per second reaching a gRPC VStream client
+ * (built from the .proto files, in a forked process so it does not share the server's event loop)
+ * for a table with one column of each type family, next to the same figure for a table of as many
+ * integer and varchar columns, in the copy phase and in the streaming phase, and their ratio (the
+ * target: type handling costs at most 10 %).
+ *
+ * Each table gets ROWS rows on one primary tablet (keyspace `bench`, unsharded), inserted in
+ * 1000-row statements. The copy phase streams them from an empty position until COPY_COMPLETED;
+ * the streaming phase replays their binlog from the position before the inserts until every row
+ * change arrived, so both figures measure the stream alone, not the inserts.
+ */
+import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Cluster } from '@vtsim/cli';
+
+const SELF = fileURLToPath(import.meta.url);
+const KEYSPACE = 'bench';
+const ROWS = 100_000;
+const BATCH = 1000;
+/** Each figure is the best of this many streams (the machine may be shared). */
+const RUNS = 3;
+
+/** One column of each type family (issue 8's fixture), 17 columns with the id. */
+const TYPES_TABLE = {
+  name: 'types_row',
+  ddl:
+    'create table types_row (id bigint primary key, i int, iz int(8) zerofill, d decimal(12,4), f float, db double, ' +
+    "b bit(16), dt datetime(6), ts timestamp(3) null, y year, c varchar(32) collate utf8mb4_bin, bn binary(8), tx text, " +
+    "e enum('small','medium','large'), s set('a','b','c'), j json, g point)",
+  row: (id) =>
+    `(${id}, ${id % 100000}, ${id % 1000}, ${id % 100000}.${id % 10000}, ${(id % 1000) / 8}, ${id * 1.5}, ${id % 65536}, ` +
+    `'2024-01-31 12:34:56.${String(id % 1000000).padStart(6, '0')}', '2024-01-31 12:00:00.123', ${1901 + (id % 200)}, ` +
+    `'name${id}', 'b${id % 1000}', 'text of row ${id}', 'medium', 'a,c', '{"id": ${id}, "tags": ["x", "y"]}', point(${id % 180}, ${id % 90}))`,
+};
+
+/** As many columns of integers and varchars, values of similar sizes. */
+const PLAIN_TABLE = {
+  name: 'plain_row',
+  ddl:
+    'create table plain_row (id bigint primary key, ' +
+    Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? `n${i} bigint` : `v${i} varchar(64)`)).join(', ') +
+    ')',
+  row: (id) => `(${id}, ${Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? String(id * (i + 1)) : `'value ${i} of row ${id}'`)).join(', ')})`,
+};
+
+/**
+ * Runs both phases on both tables and returns the six figures.
+ * @returns {Promise<import('./report.mjs').Figure[]>}
+ */
+export async function benchVStreamTypes() {
+  const cluster = await Cluster.start({ seed: 'bench-vstream-types', mysqlPort: 0, grpcPort: 0 });
+  try {
+    await cluster.vtctld.createKeyspace({ name: KEYSPACE });
+    await cluster.addTablet({ keyspace: KEYSPACE, shard: '0', uid: 100 });
+    const vtgate = await cluster.startVtgate();
+    const address = `${vtgate.grpcAddress.host}:${vtgate.grpcAddress.port}`;
+    const primary = cluster.tablet(100);
+    const results = {};
+    for (const table of [PLAIN_TABLE, TYPES_TABLE]) {
+      await primary.executeFetchAsDba(table.ddl);
+      const before = primary.position();
+      for (let first = 1; first <= ROWS; first += BATCH) {
+        const tuples = [];
+        for (let id = first; id < first + BATCH; id++) tuples.push(table.row(id));
+        await primary.executeFetchAsDba(`insert into ${table.name} values ${tuples.join(', ')}`);
+      }
+      const filter = { rules: [{ match: table.name, filter: '' }] };
+      results[table.name] = {
+        copy: await bestOf(() => streamInChild({ address, filter, gtid: '', until: 'copy' })),
+        streaming: await bestOf(() => streamInChild({ address, filter, gtid: before, until: ROWS })),
+      };
+    }
+    /** @type {import('./report.mjs').Figure[]} */
+    const figures = [];
+    for (const phase of ['copy', 'streaming']) {
+      const plain = results[PLAIN_TABLE.name][phase];
+      const types = results[TYPES_TABLE.name][phase];
+      const rate = (r) => r.changes / r.seconds;
+      const detail = (r) =>
+        `${r.changes.toLocaleString('en-US')} row changes in ${r.seconds.toFixed(2)} s (best of ${RUNS}), ${(r.bytes / r.changes).toFixed(0)} value bytes per row, ` +
+        `server ${((r.serverCpuSeconds / r.changes) * 1e6).toFixed(1)} µs CPU per change`;
+      figures.push(
+        { id: `vstream.${phase}_changes_plain`, what: `VStream ${phase} phase, integer/varchar table (17 columns)`, value: rate(plain), unit: 'changes/s', detail: detail(plain) },
+        { id: `vstream.${phase}_changes_types`, what: `VStream ${phase} phase, one column per type family (17 columns)`, value: rate(types), unit: 'changes/s', detail: detail(types) },
+        {
+          id: `vstream.${phase}_types_ratio`,
+          what: `VStream ${phase} phase, type families ÷ integer/varchar`,
+          value: rate(types) / rate(plain),
+          unit: '×',
+          target: { op: /** @type {const} */ ('>='), value: 0.9 },
+          detail: `row changes per second reaching a gRPC client in a forked process; server CPU per change ${(types.serverCpuSeconds / plain.serverCpuSeconds).toFixed(2)}× the integer/varchar table's`,
+        },
+      );
+    }
+    return figures;
+  } finally {
+    await cluster.close();
+  }
+}
+
+/** The fastest of RUNS runs of `run`. */
+async function bestOf(run) {
+  let best;
+  for (let i = 0; i < RUNS; i++) {
+    const r = await run();
+    if (!best || r.seconds < best.seconds) best = r;
+  }
+  return best;
+}
+
+/**
+ * Streams in a forked client process: from `gtid` ('' = copy phase) until COPY_COMPLETED
+ * (`until: 'copy'`) or until `until` row changes arrived. Resolves with the count, the value
+ * bytes and the seconds from the request to the last event counted.
+ */
+function streamInChild(spec) {
+  return new Promise((resolve, reject) => {
+    const child = fork(SELF, ['--client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let reply;
+    let cpu;
+    child.on('message', (/** @type {any} */ msg) => {
+      if (msg.ready) cpu = process.cpuUsage();
+      else reply = { ...msg, serverCpuSeconds: cpu && sumCpu(process.cpuUsage(cpu)) };
+    });
+    child.on('error', reject);
+    child.on('close', () => (reply?.seconds !== undefined ? resolve(reply) : reject(new Error(`VStream client: ${reply?.error ?? 'exited without a result'}`))));
+    child.send(spec);
+  });
+}
+
+/** User + system CPU of a process.cpuUsage() delta, in seconds. */
+function sumCpu(usage) {
+  return (usage.user + usage.system) / 1e6;
+}
+
+/** @param {{ address: string, filter: object, gtid: string, until: 'copy' | number }} spec */
+async function runClient({ address, filter, gtid, until }) {
+  const { VtgateClient } = await import('@vtsim/vtgate');
+  const client = VtgateClient.connect(address);
+  process.send({ ready: true });
+  const abort = new AbortController();
+  const request = { tablet_type: 'PRIMARY', vgtid: { shard_gtids: [{ keyspace: KEYSPACE, shard: '0', gtid }] }, filter };
+  let changes = 0;
+  let bytes = 0;
+  const started = performance.now();
+  let ended = started;
+  try {
+    for await (const response of client.vstream(request, abort.signal)) {
+      let done = false;
+      for (const e of response.events) {
+        if (e.type === 'ROW') {
+          for (const ch of e.row_event.row_changes) {
+            changes++;
+            bytes += (ch.after ?? ch.before).values.length;
+          }
+        } else if (e.type === 'COPY_COMPLETED' && until === 'copy' && !e.keyspace) done = true;
+      }
+      if (done || (until !== 'copy' && changes >= until)) {
+        ended = performance.now();
+        abort.abort();
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return { changes, bytes, seconds: (ended - started) / 1000 };
+}
+
+if (process.argv[1] === SELF && process.argv[2] === '--client') {
+  process.once('message', async (spec) => {
+    try {
+      process.send(await runClient(/** @type {any} */ (spec)), () => process.exit(0));
+    } catch (err) {
+      process.send({ error: err instanceof Error ? err.stack : String(err) }, () => process.exit(1));
+    }
+  });
+}
