@@ -5,7 +5,8 @@
  * integer and varchar columns, in the copy phase and in the streaming phase, and their ratio (the
  * target: type handling costs at most 10 %).
  *
- * Each table gets ROWS rows on one primary tablet (keyspace `bench`, unsharded), inserted in
+ * Each table gets ROWS rows on one primary tablet (keyspace `bench`, unsharded; a fresh cluster in a
+ * fresh process per table, so neither pays for the other's heap), inserted in
  * 1000-row statements. The copy phase streams them from an empty position until COPY_COMPLETED;
  * the streaming phase replays their binlog from the position before the inserts until every row
  * change arrived, so both figures measure the stream alone, not the inserts.
@@ -50,6 +51,36 @@ const PLAIN_TABLE = {
  * @returns {Promise<import('./report.mjs').Figure[]>}
  */
 export async function benchVStreamTypes() {
+  // Each table in a fresh process: a table measured after another would pay for its heap.
+  const results = {};
+  for (const table of [PLAIN_TABLE, TYPES_TABLE]) results[table.name] = await inChild(['--table', table.name], {});
+  /** @type {import('./report.mjs').Figure[]} */
+  const figures = [];
+  for (const phase of ['copy', 'streaming']) {
+    const plain = results[PLAIN_TABLE.name][phase];
+    const types = results[TYPES_TABLE.name][phase];
+    const rate = (r) => r.changes / r.seconds;
+    const detail = (r) =>
+      `${r.changes.toLocaleString('en-US')} row changes in ${r.seconds.toFixed(2)} s (best of ${RUNS}), ${(r.bytes / r.changes).toFixed(0)} value bytes per row, ` +
+      `server ${((r.serverCpuSeconds / r.changes) * 1e6).toFixed(1)} µs CPU per change`;
+    figures.push(
+      { id: `vstream.${phase}_changes_plain`, what: `VStream ${phase} phase, integer/varchar table (17 columns)`, value: rate(plain), unit: 'changes/s', detail: detail(plain) },
+      { id: `vstream.${phase}_changes_types`, what: `VStream ${phase} phase, one column per type family (17 columns)`, value: rate(types), unit: 'changes/s', detail: detail(types) },
+      {
+        id: `vstream.${phase}_types_ratio`,
+        what: `VStream ${phase} phase, type families ÷ integer/varchar`,
+        value: rate(types) / rate(plain),
+        unit: '×',
+        target: { op: /** @type {const} */ ('>='), value: 0.9 },
+        detail: `row changes per second reaching a gRPC client in a forked process; server CPU per change ${(types.serverCpuSeconds / plain.serverCpuSeconds).toFixed(2)}× the integer/varchar table's`,
+      },
+    );
+  }
+  return figures;
+}
+
+/** Loads one table on a fresh cluster and streams it: the best copy and streaming runs. */
+async function measureTable(table) {
   const cluster = await Cluster.start({ seed: 'bench-vstream-types', mysqlPort: 0, grpcPort: 0 });
   try {
     await cluster.vtctld.createKeyspace({ name: KEYSPACE });
@@ -57,44 +88,18 @@ export async function benchVStreamTypes() {
     const vtgate = await cluster.startVtgate();
     const address = `${vtgate.grpcAddress.host}:${vtgate.grpcAddress.port}`;
     const primary = cluster.tablet(100);
-    const results = {};
-    for (const table of [PLAIN_TABLE, TYPES_TABLE]) {
-      await primary.executeFetchAsDba(table.ddl);
-      const before = primary.position();
-      for (let first = 1; first <= ROWS; first += BATCH) {
-        const tuples = [];
-        for (let id = first; id < first + BATCH; id++) tuples.push(table.row(id));
-        await primary.executeFetchAsDba(`insert into ${table.name} values ${tuples.join(', ')}`);
-      }
-      const filter = { rules: [{ match: table.name, filter: '' }] };
-      results[table.name] = {
-        copy: await bestOf(() => streamInChild({ address, filter, gtid: '', until: 'copy' })),
-        streaming: await bestOf(() => streamInChild({ address, filter, gtid: before, until: ROWS })),
-      };
+    await primary.executeFetchAsDba(table.ddl);
+    const before = primary.position();
+    for (let first = 1; first <= ROWS; first += BATCH) {
+      const tuples = [];
+      for (let id = first; id < first + BATCH; id++) tuples.push(table.row(id));
+      await primary.executeFetchAsDba(`insert into ${table.name} values ${tuples.join(', ')}`);
     }
-    /** @type {import('./report.mjs').Figure[]} */
-    const figures = [];
-    for (const phase of ['copy', 'streaming']) {
-      const plain = results[PLAIN_TABLE.name][phase];
-      const types = results[TYPES_TABLE.name][phase];
-      const rate = (r) => r.changes / r.seconds;
-      const detail = (r) =>
-        `${r.changes.toLocaleString('en-US')} row changes in ${r.seconds.toFixed(2)} s (best of ${RUNS}), ${(r.bytes / r.changes).toFixed(0)} value bytes per row, ` +
-        `server ${((r.serverCpuSeconds / r.changes) * 1e6).toFixed(1)} µs CPU per change`;
-      figures.push(
-        { id: `vstream.${phase}_changes_plain`, what: `VStream ${phase} phase, integer/varchar table (17 columns)`, value: rate(plain), unit: 'changes/s', detail: detail(plain) },
-        { id: `vstream.${phase}_changes_types`, what: `VStream ${phase} phase, one column per type family (17 columns)`, value: rate(types), unit: 'changes/s', detail: detail(types) },
-        {
-          id: `vstream.${phase}_types_ratio`,
-          what: `VStream ${phase} phase, type families ÷ integer/varchar`,
-          value: rate(types) / rate(plain),
-          unit: '×',
-          target: { op: /** @type {const} */ ('>='), value: 0.9 },
-          detail: `row changes per second reaching a gRPC client in a forked process; server CPU per change ${(types.serverCpuSeconds / plain.serverCpuSeconds).toFixed(2)}× the integer/varchar table's`,
-        },
-      );
-    }
-    return figures;
+    const filter = { rules: [{ match: table.name, filter: '' }] };
+    return {
+      copy: await bestOf(() => streamInChild({ address, filter, gtid: '', until: 'copy' })),
+      streaming: await bestOf(() => streamInChild({ address, filter, gtid: before, until: ROWS })),
+    };
   } finally {
     await cluster.close();
   }
@@ -116,17 +121,26 @@ async function bestOf(run) {
  * bytes and the seconds from the request to the last event counted.
  */
 function streamInChild(spec) {
+  return inChild(['--client'], spec);
+}
+
+/**
+ * Runs this module in a child process with `args`, sends it `message` and resolves with its reply
+ * (rejects with its error). The child may first send `{ ready: true }`: this process's CPU is
+ * measured from then on and added to the reply as `serverCpuSeconds`.
+ */
+function inChild(args, message) {
   return new Promise((resolve, reject) => {
-    const child = fork(SELF, ['--client'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(SELF, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let reply;
     let cpu;
     child.on('message', (/** @type {any} */ msg) => {
       if (msg.ready) cpu = process.cpuUsage();
-      else reply = { ...msg, serverCpuSeconds: cpu && sumCpu(process.cpuUsage(cpu)) };
+      else reply = cpu ? { ...msg, serverCpuSeconds: sumCpu(process.cpuUsage(cpu)) } : msg;
     });
     child.on('error', reject);
-    child.on('close', () => (reply?.seconds !== undefined ? resolve(reply) : reject(new Error(`VStream client: ${reply?.error ?? 'exited without a result'}`))));
-    child.send(spec);
+    child.on('close', () => (reply && reply.error === undefined ? resolve(reply) : reject(new Error(`${args[0]}: ${reply?.error ?? 'exited without a result'}`))));
+    child.send(message);
   });
 }
 
@@ -168,10 +182,12 @@ async function runClient({ address, filter, gtid, until }) {
   return { changes, bytes, seconds: (ended - started) / 1000 };
 }
 
-if (process.argv[1] === SELF && process.argv[2] === '--client') {
+if (process.argv[1] === SELF && (process.argv[2] === '--client' || process.argv[2] === '--table')) {
   process.once('message', async (spec) => {
     try {
-      process.send(await runClient(/** @type {any} */ (spec)), () => process.exit(0));
+      const table = [PLAIN_TABLE, TYPES_TABLE].find((t) => t.name === process.argv[3]);
+      const reply = process.argv[2] === '--client' ? await runClient(/** @type {any} */ (spec)) : await measureTable(table);
+      process.send(reply, () => process.exit(0));
     } catch (err) {
       process.send({ error: err instanceof Error ? err.stack : String(err) }, () => process.exit(1));
     }
