@@ -13,6 +13,7 @@ import { decodeRowBytes } from '@vtsim/proto';
 import { VtgateClient, type DecodedMessage } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeMariadb, startMariadb } from '../harness/mariadb-server.js';
 
 const KEYSPACE = 'cdc';
 
@@ -363,6 +364,14 @@ function columnList(family: Family): string {
   return `(${family.fields.map((f) => f[0]).join(', ')})`;
 }
 
+/** Text-protocol rows (mysql2, rowsAsArray, typeCast off) in the fixture's notation, by id. */
+function textRows(family: Family, rows: unknown): Values[] {
+  const names = family.fields.map((f) => f[0]);
+  return (rows as (Buffer | null)[][])
+    .map((r) => r.map((b, i) => (b === null ? 'NULL' : family.hex.includes(names[i]!) ? '0x' + b.toString('hex') : b.toString('utf8'))))
+    .sort((a, b) => Number(a[0]) - Number(b[0]));
+}
+
 function fieldSpecs(fields: DecodedMessage[]): FieldSpec[] {
   return fields.map((f) => [f.name, f.type, f.column_length, f.charset, f.decimals, f.flags, f.column_type]);
 }
@@ -479,11 +488,7 @@ describe('CDC type fixture on a two-shard keyspace', () => {
       for (const family of FAMILIES) {
         const [rows, fields] = await conn.query({ sql: `select * from ${family.table}`, rowsAsArray: true, typeCast: false });
         expect(fields.map((f) => [f.name, f.columnLength, f.characterSet, f.decimals]), family.table).toEqual(family.fields.map((f) => [f[0], f[2], f[3], f[4]]));
-        const names = family.fields.map((f) => f[0]);
-        const got = (rows as unknown as (Buffer | null)[][])
-          .map((r) => r.map((b, i) => (b === null ? 'NULL' : family.hex.includes(names[i]!) ? '0x' + b.toString('hex') : b.toString('utf8'))))
-          .sort((a, b) => Number(a[0]) - Number(b[0]));
-        expect(got, family.table).toEqual(family.copy);
+        expect(textRows(family, rows), family.table).toEqual(family.copy);
       }
       // mysql2 decodes BIT(1) to the bytes MySQL sends, as with MySQL.
       const [bits] = await conn.query('select b1, b8 from cdc_bit where id = 1');
@@ -514,6 +519,35 @@ describe('CDC type fixture on a two-shard keyspace', () => {
       // Each change is its own transaction, on one of two shards: compare them in a canonical order.
       const canonical = (list: unknown[]) => list.map((x) => JSON.stringify(x)).sort();
       expect(canonical(changes), family.table).toEqual(canonical(family.streamed));
+    }
+  });
+});
+
+// The copy phase's expectations, checked against a real server: Debian's MariaDB answers the same
+// text for these types as MySQL 8 (ZEROFILL, YEAR, DECIMAL, FLOAT/DOUBLE text, BIT bytes, fractional
+// seconds, CHAR/BINARY padding, ENUM/SET, geometry bytes). JSON is left out: MariaDB keeps JSON text
+// as written where MySQL 8 normalizes it.
+describeMariadb('CDC type fixture: copy-phase values against MariaDB', () => {
+  it('MariaDB returns the text values the fixture expects from MySQL 8', async () => {
+    const server = await startMariadb();
+    try {
+      const conn = await server.connect();
+      try {
+        // MySQL 8's default character set (MariaDB's is latin1).
+        await conn.query('create database fixture character set utf8mb4');
+        await conn.query('use fixture');
+        await conn.query("set time_zone = '+00:00'");
+        for (const family of FAMILIES.filter((f) => f.table !== 'cdc_json')) {
+          await conn.query(`create table ${family.table} (id bigint primary key, ${family.columns})`);
+          await conn.query(`insert into ${family.table} ${columnList(family)} values ${family.insert}`);
+          const [rows] = await conn.query({ sql: `select * from ${family.table}`, rowsAsArray: true, typeCast: false });
+          expect(textRows(family, rows), family.table).toEqual(family.copy);
+        }
+      } finally {
+        await conn.end();
+      }
+    } finally {
+      await server.stop();
     }
   });
 });
