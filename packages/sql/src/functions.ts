@@ -21,10 +21,10 @@ import {
   monthsBetween, parseDateTime, parseTime, weekday, type DateTime, type IntervalUnit,
 } from './datetime.js';
 import type { ExprCompiler } from './expression.js';
-import { formatWkt, loadGeometry, parseWkb, parseWkt, storeGeometry, toWkb, type Geometry } from './geometry.js';
+import { formatWkt, geometryTypeName, loadGeometry, parseWkb, parseWkt, storeGeometry, toWkb, type Geometry } from './geometry.js';
 import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, sortedKeys, type JsonPath, type JsonValue } from './json.js';
 import { identName, type Expr } from './parse.js';
-import { bytesToText, doubleToBigInt, isTrue, toBytes, toText } from './values.js';
+import { bytesToText, doubleToBigInt, isTrue, toBytes, toDouble, toText } from './values.js';
 
 type NonNull = Exclude<SqlValue, null>;
 
@@ -985,7 +985,6 @@ def('json_keys', 1, 2, (args) => fN(args, Type.JSON, (vs) => {
 }));
 def('json_quote', 1, 1, ([a]) => f1(a!, Type.JSON, (v) => formatJson(str(v))));
 
-
 // ---- spatial (values in MySQL's internal format: SRID + WKB) ----
 
 /** The SRID argument of a spatial constructor (0 when absent). */
@@ -999,15 +998,29 @@ function geometryArg(v: NonNull, fn: string): { srid: number; geometry: Geometry
   return loadGeometry(v, fn);
 }
 
-def('st_geomfromtext,st_geometryfromtext,st_pointfromtext,st_linefromtext,st_linestringfromtext,st_polyfromtext,st_polygonfromtext', 1, 3, (args, call) => {
+/** A constructor's geometry, checked against the kind its name promises (ST_PointFromText: 1, …; 0 for any). */
+function constructed(g: Geometry, kind: number, fn: string): Geometry {
+  if (kind !== 0 && g.kind !== kind) throw sqlError([3037, '22023'], `Invalid GIS data provided to function ${fn}.`);
+  return g;
+}
+
+/** The geometry kind each typed constructor requires. */
+const CONSTRUCTOR_KINDS: Record<string, number> = {
+  st_geomfromtext: 0, st_geometryfromtext: 0, st_pointfromtext: 1, st_linefromtext: 2, st_linestringfromtext: 2, st_polyfromtext: 3, st_polygonfromtext: 3,
+  st_geomfromwkb: 0, st_geometryfromwkb: 0, st_pointfromwkb: 1, st_linefromwkb: 2, st_linestringfromwkb: 2, st_polyfromwkb: 3, st_polygonfromwkb: 3,
+};
+
+def(Object.keys(CONSTRUCTOR_KINDS).filter((n) => n.endsWith('text')).join(','), 1, 3, (args, call) => {
   const fn = call.written.toLowerCase();
-  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(parseWkt(str(vs[0]!), fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64), fn));
+  const kind = CONSTRUCTOR_KINDS[fn] ?? 0;
+  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(constructed(parseWkt(str(vs[0]!), fn), kind, fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64)));
 });
-def('st_geomfromwkb,st_geometryfromwkb', 1, 3, (args, call) => {
+def(Object.keys(CONSTRUCTOR_KINDS).filter((n) => n.endsWith('wkb')).join(','), 1, 3, (args, call) => {
   const fn = call.written.toLowerCase();
-  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(parseWkb(toBytes(vs[0]!)!, fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64), fn));
+  const kind = CONSTRUCTOR_KINDS[fn] ?? 0;
+  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(constructed(parseWkb(toBytes(vs[0]!)!, fn), kind, fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64)));
 });
-def('point', 2, 2, ([x, y]) => f2(x!, y!, Type.GEOMETRY, (a, b) => storeGeometry({ kind: 1, point: [toDoubleArg(a), toDoubleArg(b)] }, 0, 'point')));
+def('point', 2, 2, ([x, y]) => f2(x!, y!, Type.GEOMETRY, (a, b) => storeGeometry({ kind: 1, point: [toDouble(a)!, toDouble(b)!] }, 0)));
 def('st_astext,st_aswkt', 1, 1, ([a], call) => f1(a!, Type.VARCHAR, (v) => formatWkt(geometryArg(v, call.written.toLowerCase()).geometry)));
 def('st_asbinary,st_aswkb', 1, 1, ([a], call) => f1(a!, Type.VARBINARY, (v) => toWkb(geometryArg(v, call.written.toLowerCase()).geometry)));
 def('st_srid', 1, 1, ([a]) => f1(a!, Type.UINT32, (v) => BigInt(geometryArg(v, 'st_srid').srid)));
@@ -1015,11 +1028,7 @@ def('st_x,st_y', 1, 1, ([a], call) => {
   const fn = call.written.toLowerCase();
   return f1(a!, Type.FLOAT64, (v) => {
     const g = geometryArg(v, fn).geometry;
-    if (g.kind !== 1) throw sqlError([3516, '22023'], `Invalid GIS data provided to function ${fn}.`);
+    if (g.kind !== 1) throw sqlError([3516, '22S01'], `POINT value is a geometry of unexpected type ${geometryTypeName(g.kind)} in ${fn}.`);
     return fn === 'st_x' ? g.point[0] : g.point[1];
   });
 });
-
-function toDoubleArg(v: NonNull): number {
-  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number(toText(v));
-}

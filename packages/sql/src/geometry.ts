@@ -16,6 +16,11 @@ export type Geometry =
 
 const NAMES = ['', 'POINT', 'LINESTRING', 'POLYGON', 'MULTIPOINT', 'MULTILINESTRING', 'MULTIPOLYGON', 'GEOMETRYCOLLECTION'];
 
+/** The names of the WKB types, for messages (`POINT`, …). */
+export function geometryTypeName(kind: number): string {
+  return NAMES[kind] ?? 'GEOMETRY';
+}
+
 /** The column type names a geometry of each WKB type fits in, besides `geometry`. */
 const COLUMN_NAMES = ['', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geomcollection'];
 
@@ -26,9 +31,8 @@ function invalidGeometry(fn: string) {
   return sqlError([3037, '22023'], `Invalid GIS data provided to function ${fn}.`);
 }
 
-function checkSrid(srid: number, fn: string): void {
+function checkSrid(srid: number): void {
   if (!KNOWN_SRIDS.has(srid)) throw sqlError([3548, 'SR001'], `There's no spatial reference system with SRID ${srid}.`);
-  void fn;
 }
 
 /** True for SRSs whose axis order is latitude–longitude (WKT/WKB order swapped against storage). */
@@ -243,10 +247,10 @@ export function parseWkb(bytes: Uint8Array, fn: string): Geometry {
 
 /**
  * The stored value of a geometry given in the SRS's axis order: SRID (4 bytes, little-endian) + WKB.
- * Throws SqlError 3548 for an SRID vtsim does not know.
+ * Throws SqlError 3548 for an SRID vtsim does not know (0 and 4326 are known).
  */
-export function storeGeometry(g: Geometry, srid: number, fn: string): Buffer {
-  checkSrid(srid, fn);
+export function storeGeometry(g: Geometry, srid: number): Buffer {
+  checkSrid(srid);
   const wkb = toWkb(swapsAxes(srid) ? mapPoints(g, swap) : g);
   const out = Buffer.allocUnsafe(4 + wkb.length);
   out.writeUInt32LE(srid, 0);
@@ -276,7 +280,5 @@ export function checkGeometryColumn(v: Uint8Array, columnType: string): void {
   } catch {
     throw cannot();
   }
-  if (columnType !== 'geometry' && COLUMN_NAMES[kind] !== columnType) {
-    throw sqlError([1416, '22003'], 'Cannot get geometry object from data you send to the GEOMETRY field');
-  }
+  if (columnType !== 'geometry' && COLUMN_NAMES[kind] !== columnType) throw cannot();
 }

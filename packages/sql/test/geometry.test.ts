@@ -32,5 +32,8 @@ describe('spatial functions (MySQL 8 reference manual, 13.4.3 Internal Geometry 
     expect(errorOf(() => ev("st_geomfromtext('POLYGON((0 0,1 0,1 1))')")).errno).toBe(3037);
     expect(errorOf(() => ev("st_geomfromtext('POINT(1 1)', 99999)")).errno).toBe(3548);
     expect(errorOf(() => ev("st_astext('abc')")).errno).toBe(3037);
+    expect(errorOf(() => ev("st_pointfromtext('LINESTRING(0 0,1 1)')")).errno).toBe(3037);
+    expect(ev("st_astext(st_linefromtext('LINESTRING(0 0,1 1)'))")).toBe('LINESTRING(0 0,1 1)');
+    expect(errorOf(() => ev("st_x(st_geomfromtext('LINESTRING(0 0,1 1)'))")).errno).toBe(3516);
   });
 });
