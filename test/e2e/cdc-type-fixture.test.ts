@@ -461,8 +461,9 @@ describe('CDC type fixture on a two-shard keyspace', () => {
       expect(fieldEvents.map((e) => e.shard).sort(), family.table).toEqual(['-80', '80-']);
       for (const e of fieldEvents) {
         expectFields(family, e.field_event.fields);
-        // Always set in the copy phase (Vitess's vstreamer tests: "This is always set in the copy phase").
-        expect(e.field_event.enum_set_string_values).toBe(true);
+        // Unset in the copy phase: Vitess's copy.go (copyTable) builds the FieldEvent from the table
+        // name and fields alone, though the values are MySQL's ENUM/SET strings.
+        expect(e.field_event.enum_set_string_values).toBe(false);
       }
       const rows = copy
         .filter((e) => e.type === 'ROW' && e.row_event.table_name === name)
@@ -510,7 +511,8 @@ describe('CDC type fixture on a two-shard keyspace', () => {
       expect(fieldEvents.length, family.table).toBeGreaterThan(0);
       for (const e of fieldEvents) {
         expectFields(family, e.field_event.fields);
-        // The streaming phase sets it when the table has an ENUM or SET column.
+        // The streaming phase sets it when the table has an ENUM or SET column (vstreamer.go
+        // buildTablePlan: len(plan.EnumSetValuesMap) > 0).
         expect(e.field_event.enum_set_string_values, family.table).toBe(family.fields.some((f) => f[1] === 'ENUM' || f[1] === 'SET'));
       }
       const changes = streamed()

@@ -197,8 +197,9 @@ class UVStreamer {
           fields: plan.fields,
           keyspace: this.env.keyspace,
           shard: this.env.shard,
-          // Always set in the copy phase: MySQL's text results carry ENUM/SET strings.
-          enum_set_string_values: true,
+          // Vitess's copyTable builds the copy phase's FieldEvent with the table name and fields
+          // only: the flag stays unset though MySQL's text results carry ENUM/SET strings.
+          enum_set_string_values: false,
           is_internal_table: false,
         },
       },
