@@ -148,7 +148,8 @@ const FAMILIES: Family[] = [
     table: 'cdc_bit',
     columns: 'b1 bit(1), b8 bit(8), b64 bit(64)',
     hex: ['b1', 'b8', 'b64'],
-    // BIT(n): length n, UNSIGNED_FLAG, binary charset.
+    // BIT(n): length n, UNSIGNED_FLAG, binary charset (Vitess endtoend compatibility_test.go TestMiscTypes:
+    // bit(8) → ColumnLength 8, Flags 32, value "\x01").
     fields: [ID, ['b1', 'BIT', 1, 63, 0, UNSIGNED, 'bit(1)'], ['b8', 'BIT', 8, 63, 0, UNSIGNED, 'bit(8)'], ['b64', 'BIT', 64, 63, 0, UNSIGNED, 'bit(64)']],
     insert: `(1, b'1', b'10000000', b'${'1'.repeat(64)}'), (4, b'0', 1, 256)`,
     // ceil(n/8) big-endian bytes in both phases (text results; rbr.go TypeBit returns the row image's bytes).
@@ -204,6 +205,7 @@ const FAMILIES: Family[] = [
     table: 'cdc_year',
     columns: 'y year',
     hex: [],
+    // compatibility_test.go TestInts: YEAR → ColumnLength 4, Flags 32864.
     fields: [ID, ['y', 'YEAR', 4, 63, 0, NUM | UNSIGNED | ZEROFILL, 'year']],
     insert: '(1, 0), (4, 2155)',
     copy: [
@@ -335,7 +337,8 @@ const FAMILIES: Family[] = [
       "(1, st_geomfromtext('POINT(1 -1)'), point(1, 2), st_geomfromtext('LINESTRING(0 0,1 1,2 2)'), st_geomfromtext('POLYGON((0 0,10 0,10 10,0 10,0 0))')), " +
       "(4, st_geomfromtext('LINESTRING(0 0,1 1,2 2)'), point(0, 0), st_geomfromtext('LINESTRING(2 2,1 1)'), st_geomfromtext('POLYGON((0 0,10 0,10 10,0 10,0 0))'))",
     // MySQL's internal format: SRID (4 bytes LE) + WKB (byte order 01, type LE, doubles LE); the POINT(1 -1)
-    // bytes are the manual's example (13.4.3). rbr.go TypeGeometry returns the same bytes.
+    // bytes are the manual's example (13.4.3), point(1, 2) is compatibility_test.go's point12 (TestMiscTypes:
+    // GEOMETRY, ColumnLength 4294967295, Flags 144). rbr.go TypeGeometry returns the same bytes.
     copy: [['1', G_POINT_1_M1, G_POINT_1_2, G_LINE_012, G_SQUARE], ['4', G_LINE_012, G_POINT_0_0, G_LINE_21, G_SQUARE]],
     changes: ["insert into cdc_geo values (2, point(0, 0), point(0, 0), st_geomfromtext('LINESTRING(2 2,1 1)'), st_geomfromtext('POLYGON((0 0,10 0,10 10,0 10,0 0))'))", 'update cdc_geo set p = point(0, 0) where id = 1', 'delete from cdc_geo where id = 4'],
     streamed: [
