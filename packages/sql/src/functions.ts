@@ -1013,14 +1013,14 @@ const CONSTRUCTOR_KINDS: Record<string, number> = {
 def(Object.keys(CONSTRUCTOR_KINDS).filter((n) => n.endsWith('text')).join(','), 1, 3, (args, call) => {
   const fn = call.written.toLowerCase();
   const kind = CONSTRUCTOR_KINDS[fn] ?? 0;
-  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(constructed(parseWkt(str(vs[0]!), fn), kind, fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64)));
+  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(constructed(parseWkt(str(vs[0]!), fn), kind, fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64), fn));
 });
 def(Object.keys(CONSTRUCTOR_KINDS).filter((n) => n.endsWith('wkb')).join(','), 1, 3, (args, call) => {
   const fn = call.written.toLowerCase();
   const kind = CONSTRUCTOR_KINDS[fn] ?? 0;
-  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(constructed(parseWkb(toBytes(vs[0]!)!, fn), kind, fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64)));
+  return fN(args, Type.GEOMETRY, (vs) => storeGeometry(constructed(parseWkb(toBytes(vs[0]!)!, fn), kind, fn), sridArg(vs, 1, args[1]?.type ?? Type.INT64), fn));
 });
-def('point', 2, 2, ([x, y]) => f2(x!, y!, Type.GEOMETRY, (a, b) => storeGeometry({ kind: 1, point: [toDouble(a)!, toDouble(b)!] }, 0)));
+def('point', 2, 2, ([x, y]) => f2(x!, y!, Type.GEOMETRY, (a, b) => storeGeometry({ kind: 1, point: [toDouble(a)!, toDouble(b)!] }, 0, 'point')));
 def('st_astext,st_aswkt', 1, 1, ([a], call) => f1(a!, Type.VARCHAR, (v) => formatWkt(geometryArg(v, call.written.toLowerCase()).geometry)));
 def('st_asbinary,st_aswkb', 1, 1, ([a], call) => f1(a!, Type.VARBINARY, (v) => toWkb(geometryArg(v, call.written.toLowerCase()).geometry)));
 def('st_srid', 1, 1, ([a]) => f1(a!, Type.UINT32, (v) => BigInt(geometryArg(v, 'st_srid').srid)));

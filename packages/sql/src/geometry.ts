@@ -49,6 +49,18 @@ function mapPoints(g: Geometry, f: (p: [number, number]) => [number, number]): G
 
 const swap = (p: [number, number]): [number, number] => [p[1], p[0]];
 
+/** Checks a WGS 84 point (latitude, longitude) against MySQL's ranges; returns it unchanged. */
+function checkLatLong(p: [number, number], fn: string): [number, number] {
+  const [lat, long] = p;
+  if (lat < -90 || lat > 90) {
+    throw sqlError([3617, '22S03'], `Latitude ${lat.toFixed(6)} is out of range in function ${fn}. It must be within [-90.000000, 90.000000].`);
+  }
+  if (long <= -180 || long > 180) {
+    throw sqlError([3616, '22S02'], `Longitude ${long.toFixed(6)} is out of range in function ${fn}. It must be within (-180.000000, 180.000000].`);
+  }
+  return p;
+}
+
 // ---- WKT ----------------------------------------------------------------------------------------
 
 /** Parses WKT into a geometry; throws SqlError 3037 naming `fn` on bad text. */
@@ -247,10 +259,12 @@ export function parseWkb(bytes: Uint8Array, fn: string): Geometry {
 
 /**
  * The stored value of a geometry given in the SRS's axis order: SRID (4 bytes, little-endian) + WKB.
- * Throws SqlError 3548 for an SRID vtsim does not know (0 and 4326 are known).
+ * Throws SqlError 3548 for an SRID vtsim does not know (0 and 4326 are known), and for SRID 4326
+ * 3617 / 3616 for a latitude outside [-90, 90] / a longitude outside (-180, 180], naming `fn`.
  */
-export function storeGeometry(g: Geometry, srid: number): Buffer {
+export function storeGeometry(g: Geometry, srid: number, fn: string): Buffer {
   checkSrid(srid);
+  if (srid === 4326) mapPoints(g, (p) => checkLatLong(p, fn));
   const wkb = toWkb(swapsAxes(srid) ? mapPoints(g, swap) : g);
   const out = Buffer.allocUnsafe(4 + wkb.length);
   out.writeUInt32LE(srid, 0);

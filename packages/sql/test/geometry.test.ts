@@ -31,6 +31,10 @@ describe('spatial functions (MySQL 8 reference manual, 13.4.3 Internal Geometry 
     expect(errorOf(() => ev("st_geomfromtext('POINT(1)')")).errno).toBe(3037);
     expect(errorOf(() => ev("st_geomfromtext('POLYGON((0 0,1 0,1 1))')")).errno).toBe(3037);
     expect(errorOf(() => ev("st_geomfromtext('POINT(1 1)', 99999)")).errno).toBe(3548);
+    expect(errorOf(() => ev("st_geomfromtext('POINT(91 0)', 4326)")).message).toBe(
+      'Latitude 91.000000 is out of range in function st_geomfromtext. It must be within [-90.000000, 90.000000].',
+    );
+    expect(errorOf(() => ev("st_geomfromtext('POINT(0 -180)', 4326)")).errno).toBe(3616);
     expect(errorOf(() => ev("st_astext('abc')")).errno).toBe(3037);
     expect(errorOf(() => ev("st_pointfromtext('LINESTRING(0 0,1 1)')")).errno).toBe(3037);
     expect(ev("st_astext(st_linefromtext('LINESTRING(0 0,1 1)'))")).toBe('LINESTRING(0 0,1 1)');
