@@ -27,6 +27,10 @@
  * | JSON | MySQL's text: `{"a": 1, "b": [1, 2]}` (keys by length, then bytes) | = (ParseBinaryJSON(...).MarshalTo: `": "` and `", "` separators, same key order) |
  * | GEOMETRY (all spatial types) | SRID (4 bytes LE) + WKB | = (TypeGeometry: the blob's bytes) |
  * | NULL | length -1 | = |
+ *
+ * FLOAT values are stored as the double nearest their 6-digit text (what MySQL's text shows), so
+ * the streaming phase formats the float32 nearest that value: `3.14159265` inserted gives
+ * `3.14159E+00` here where MySQL's binlog holds the float32 of the inserted value (`3.1415927E+00`).
  */
 import { Type, bitBytes, encodeValue, textEncoders, type Field, type ValueEncoder } from '@vtsim/proto';
 
