@@ -72,7 +72,7 @@ export function resultField(name: string, type: ColumnType | Type, opts?: { notN
   const computed = typeof type === 'number';
   return {
     name,
-    type: ct.type,
+    type: vitessType(ct, shape.flags),
     table: '',
     org_table: '',
     database: '',

@@ -50,6 +50,10 @@ describe('buildField with collations (go/sqltypes modifyType: BINARY_FLAG turns 
     expect(buildField({ ...base, columnType: colType(ddl) })).toMatchObject({ type, column_length: length, charset, flags });
   });
 
+  it('a _bin column read through an expression keeps its binary type', () => {
+    expect(resultField('x', colType('varchar(10) collate utf8mb4_bin'))).toMatchObject({ type: Type.VARBINARY, charset: 46, flags: 128 });
+  });
+
   it('zerofill, bit and geometry', () => {
     expect(buildField({ ...base, columnType: colType('int(5) zerofill') })).toMatchObject({ type: Type.UINT32, column_length: 5, flags: 32768 | 32 | 64 });
     expect(buildField({ ...base, columnType: colType('bit(8)') })).toMatchObject({ type: Type.BIT, column_length: 8, charset: 63, flags: 32 });
