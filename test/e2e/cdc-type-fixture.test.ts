@@ -464,9 +464,9 @@ describe('CDC type fixture on a two-shard keyspace', () => {
       expect(fieldEvents.map((e) => e.shard).sort(), family.table).toEqual(['-80', '80-']);
       for (const e of fieldEvents) {
         expectFields(family, e.field_event.fields);
-        // Unset in the copy phase: Vitess's copy.go (copyTable) builds the FieldEvent from the table
-        // name and fields alone, though the values are MySQL's ENUM/SET strings.
-        expect(e.field_event.enum_set_string_values).toBe(false);
+        // Always set in the copy phase: Vitess v20's release notes show it on the copy phase's FIELD,
+        // and its vstreamer tests say "This is always set in the copy phase".
+        expect(e.field_event.enum_set_string_values).toBe(true);
       }
       const rows = copy
         .filter((e) => e.type === 'ROW' && e.row_event.table_name === name)

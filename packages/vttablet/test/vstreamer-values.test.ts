@@ -50,8 +50,7 @@ describe('vstreamer values', () => {
     const r = new StreamReader(t, '', filterOf('v'));
     const copy = (await r.until(endsWith(VEventType.COPY_COMPLETED))).flat();
     const field = copy.find((e) => e.type === VEventType.FIELD)!.field_event!;
-    // copy.go builds the copy phase's FieldEvent from the table name and fields alone.
-    expect(field.enum_set_string_values).toBe(false);
+    expect(field.enum_set_string_values).toBe(true);
     expect(field.fields.map((f) => [f.name, Type[f.type], f.column_length, f.charset, f.decimals, f.flags, f.column_type])).toEqual([
       ['id', 'INT32', 11, 63, 0, 53251, 'int'],
       ['iz', 'UINT32', 5, 63, 0, 32768 | 32 | 64, 'int(5) unsigned zerofill'],

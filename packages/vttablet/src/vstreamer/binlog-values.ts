@@ -23,7 +23,7 @@
  * | CHAR | trailing spaces removed | = (the row image drops them) |
  * | BINARY(n) | zero-padded to n bytes | = (rbr.go re-pads columns whose type is `binary(n)`) |
  * | VARCHAR, TEXT, VARBINARY, BLOB (any collation, `_bin` too) | the bytes (text as UTF-8) | = |
- * | ENUM, SET | the member strings `b`, `a,c` (FIELD's enum_set_string_values unset, as copy.go builds it) | = (ordinals mapped to strings; FIELD's enum_set_string_values set when the table has ENUM/SET columns) |
+ * | ENUM, SET | the member strings `b`, `a,c` | = (ordinals mapped to strings: FieldEvent enum_set_string_values) |
  * | JSON | MySQL's text: `{"a": 1, "b": [1, 2]}` (keys by length, then bytes) | = (ParseBinaryJSON(...).MarshalTo: `": "` and `", "` separators, same key order) |
  * | GEOMETRY (all spatial types) | SRID (4 bytes LE) + WKB | = (TypeGeometry: the blob's bytes) |
  * | NULL | length -1 | = |

@@ -27,7 +27,7 @@ export interface TablePlan {
   readonly isInternal: boolean;
   /**
    * The streaming phase's FieldEvent.enum_set_string_values: true when the table has an ENUM or SET
-   * column (Vitess maps their binlog ordinals to strings then); the copy phase leaves it unset.
+   * column (Vitess maps their binlog ordinals to strings then); the copy phase always sets it.
    */
   readonly enumSetStringValues: boolean;
   /** Wire encoders of the sent columns in the copy phase (MySQL's text protocol), see binlog-values.ts. */

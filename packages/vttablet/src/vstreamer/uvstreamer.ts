@@ -197,9 +197,9 @@ class UVStreamer {
           fields: plan.fields,
           keyspace: this.env.keyspace,
           shard: this.env.shard,
-          // Vitess's copyTable builds the copy phase's FieldEvent with the table name and fields
-          // only: the flag stays unset though MySQL's text results carry ENUM/SET strings.
-          enum_set_string_values: false,
+          // Always set in the copy phase since Vitess v20: MySQL's text results carry ENUM/SET
+          // strings (v20 release notes' copy-phase FIELD; vstreamer tests: always set in the copy phase).
+          enum_set_string_values: true,
           is_internal_table: false,
         },
       },
