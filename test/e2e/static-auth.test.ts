@@ -228,6 +228,12 @@ describe('the flags on the vtsim command line', () => {
         const without = await runVtsim(['vtctldclient', '--server', `127.0.0.1:${vtctldPort}`, 'GetKeyspaces'], { env, cwd: root });
         expect(without.code).toBe(1);
         expect(without.stderr).toContain('rpc error: code = Unauthenticated desc = username and password must be provided');
+        // vtsim vstream with the same flag gets past vtgate's auth to its answer for an unknown keyspace.
+        const vstream = (...flags: string[]) => runVtsim(['vstream', '--server', `127.0.0.1:${grpcPort}`, ...flags, '--keyspace', 'nosuch', '--gtid', 'current'], { env, cwd: root });
+        const withStreamCreds = await vstream('--grpc_auth_static_client_creds', 'creds.json');
+        expect(withStreamCreds.code).toBe(1);
+        expect(withStreamCreds.stderr).toMatch(/^ERROR: UNAVAILABLE: failed to resolve vstream parameters: .*keyspace nosuch/);
+        expect(await vstream()).toEqual({ code: 1, stdout: '', stderr: 'ERROR: UNAUTHENTICATED: username and password must be provided\n' });
         // vtctld-up.sh's path: vtctld's gRPC service restarted without auth.
         expect(await vtsim('vtctld', 'up')).toMatchObject({ code: 0, stderr: '' });
         expect(await outcome(() => vtctld.call('GetKeyspaces', {}))).toBe('OK');

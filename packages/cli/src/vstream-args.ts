@@ -18,6 +18,8 @@ export interface VStreamCommandOptions {
   format: 'text' | 'json';
   /** File the last VGTID is written to after each response (and resumed from). */
   saveVgtid?: string;
+  /** `--grpc_auth_static_client_creds`: the file whose username and password go with the call. */
+  credsFile?: string;
   help: boolean;
 }
 
@@ -37,6 +39,8 @@ filter (default: every table):
   --filter-json JSON         a whole binlogdata.Filter in protobuf JSON
 stream:
   --server HOST:PORT         vtgate's gRPC address (default 127.0.0.1:15991)
+  --grpc_auth_static_client_creds FILE
+                             {"Username": …, "Password": …} for a vtgate with --grpc_auth_mode static
   --tablet-type T            primary (default), replica or rdonly
   --heartbeat-interval N     seconds; vtgate sends a HEARTBEAT when idle that long
   --stop-on-reshard  --include-reshard-journal-events  --minimize-skew
@@ -48,7 +52,7 @@ output:
   --save-vgtid FILE          write the last VGTID after each response; resume from FILE when it
                              exists and no --vgtid/--gtid is given`;
 
-const STRING_FLAGS = new Set(['server', 'keyspace', 'shard', 'gtid', 'vgtid', 'filter', 'rule', 'filter-json', 'tablet-type', 'heartbeat-interval', 'cells', 'cell-preference', 'tablet-order', 'tables-to-copy', 'format', 'save-vgtid']);
+const STRING_FLAGS = new Set(['server', 'keyspace', 'shard', 'gtid', 'vgtid', 'filter', 'rule', 'filter-json', 'tablet-type', 'heartbeat-interval', 'cells', 'cell-preference', 'tablet-order', 'tables-to-copy', 'format', 'save-vgtid', 'grpc-auth-static-client-creds']);
 const REPEATABLE = new Set(['shard', 'filter', 'rule', 'tables-to-copy']);
 const BOOLEAN_FLAGS = new Set(['stop-on-reshard', 'include-reshard-journal-events', 'minimize-skew', 'stream-keyspace-heartbeats', 'exclude-keyspace-from-table-name', 'help']);
 
@@ -58,9 +62,10 @@ export function parseVStreamArgs(argv: readonly string[], schema: ProtoSchema): 
   const booleans = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const m = /^--?([a-z][a-z0-9-]*)(?:=(.*))?$/s.exec(arg);
+    const m = /^--?([a-z][a-z0-9_-]*)(?:=(.*))?$/s.exec(arg);
     if (!m) throw new Error(`unexpected argument '${arg}'`);
-    const name = m[1]!;
+    // Vitess's flags take dashes and underscores alike.
+    const name = m[1]!.replace(/_/g, '-');
     if (BOOLEAN_FLAGS.has(name)) {
       if (m[2] === undefined || m[2] === 'true') booleans.add(name);
       else if (m[2] !== 'false') throw new Error(`--${name} takes no value other than true or false`);
@@ -111,6 +116,7 @@ export function parseVStreamArgs(argv: readonly string[], schema: ProtoSchema): 
     positionGiven: strings.has('vgtid') || strings.has('gtid'),
     format,
     saveVgtid: one('save-vgtid'),
+    credsFile: one('grpc-auth-static-client-creds'),
     help: booleans.has('help'),
   };
 }

@@ -3,8 +3,10 @@
  * prints one line per VStreamResponse (Go's `%v` text form, or protobuf JSON) and can keep the
  * last VGTID in a file so that a restart resumes where it stopped.
  */
+import { readFileSync } from 'node:fs';
 import { Code, VtError } from '@vtsim/proto';
 import { loadVitessProtos, VtgateClient, type DecodedMessage, type ProtoSchema } from '@vtsim/vtgate';
+import { staticClientCreds } from './static-client-creds.js';
 import { parseVStreamArgs, VSTREAM_USAGE, type VStreamCommandOptions } from './vstream-args.js';
 import { formatVStreamResponseJson } from './vstream-json-format.js';
 import { formatVStreamResponseText } from './vstream-text-format.js';
@@ -19,6 +21,8 @@ export interface VStreamClientOptions {
   format: 'text' | 'json';
   /** Write the last VGTID to this file after each response that carries one. */
   saveVgtid?: string;
+  /** Call metadata, e.g. the `username`/`password` of a vtgate with `--grpc_auth_mode static`. */
+  metadata?: Record<string, string>;
 }
 
 /**
@@ -27,7 +31,7 @@ export interface VStreamClientOptions {
  * stream). Server errors reject with a VtError carrying the status code and message.
  */
 export async function runVStreamClient(opts: VStreamClientOptions, onLine: (line: string) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
-  const client = VtgateClient.connect(opts.server, { enums: 'names' });
+  const client = VtgateClient.connect(opts.server, { enums: 'names', metadata: opts.metadata });
   const schema = client.schema;
   const format = opts.format === 'json' ? formatVStreamResponseJson : formatVStreamResponseText;
   try {
@@ -60,6 +64,7 @@ export async function vstreamCommand(argv: readonly string[], io: VStreamCommand
   const schema = loadVitessProtos('names').schema;
   let opts: VStreamCommandOptions;
   let request: VStreamCommandOptions['request'];
+  let metadata: Record<string, string> | undefined;
   try {
     opts = parseVStreamArgs(argv, schema);
     if (opts.help) {
@@ -67,6 +72,7 @@ export async function vstreamCommand(argv: readonly string[], io: VStreamCommand
       return 0;
     }
     request = { ...opts.request, vgtid: startPosition(opts, schema) };
+    if (opts.credsFile !== undefined) metadata = staticClientCreds(readFileSync(opts.credsFile, 'utf8'));
   } catch (err) {
     io.stderr.write(`ERROR: ${(err as Error).message}\n`);
     return 1;
@@ -75,7 +81,7 @@ export async function vstreamCommand(argv: readonly string[], io: VStreamCommand
     if (!io.stdout.write(`${line}\n`)) return new Promise((resolve) => io.stdout.once('drain', () => resolve()));
   };
   try {
-    await runVStreamClient({ server: opts.server, request, format: opts.format, saveVgtid: opts.saveVgtid }, write, io.signal);
+    await runVStreamClient({ server: opts.server, request, format: opts.format, saveVgtid: opts.saveVgtid, metadata }, write, io.signal);
     return 0;
   } catch (err) {
     const e = err instanceof VtError ? err : new VtError(Code.UNKNOWN, err instanceof Error ? err.message : String(err));

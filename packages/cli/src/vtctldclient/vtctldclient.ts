@@ -5,6 +5,7 @@
  * `E…] <error>` line on stderr and exit 1.
  */
 import { commandNames, dialVtctld, findCommand, parseFlags, type FlagSpec } from '@vtsim/vtctld';
+import { staticClientCreds } from '../static-client-creds.js';
 
 /** Where the command reads and writes. */
 export interface VtctldclientIO {
@@ -38,17 +39,6 @@ function glogError(message: string): string {
   const two = (n: number) => String(n).padStart(2, '0');
   const micros = String(d.getMilliseconds() * 1000).padStart(6, '0');
   return `E${two(d.getMonth() + 1)}${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${micros} ${String(process.pid).padStart(7)} main.go:56] ${message}\n`;
-}
-
-/** The `username`/`password` metadata of a static auth client creds file (Vitess's StaticAuthClientCreds JSON). */
-function staticClientCreds(json: string): Record<string, string> {
-  const creds = JSON.parse(json) as Record<string, unknown>;
-  const field = (name: string): string => {
-    const key = Object.keys(creds).find((k) => k.toLowerCase() === name);
-    const v = key === undefined ? '' : creds[key];
-    return typeof v === 'string' ? v : '';
-  };
-  return { username: field('username'), password: field('password') };
 }
 
 /**
