@@ -45,6 +45,7 @@ export const ER = {
   DATA_TOO_LONG: [1406, '22001'],
   WARN_DATA_OUT_OF_RANGE: [1264, '22003'],
   TRUNCATED_WRONG_VALUE: [1292, '22007'],
+  ILLEGAL_VALUE_FOR_TYPE: [1367, '22007'],
   TRUNCATED_WRONG_VALUE_FOR_FIELD: [1366, 'HY000'],
   DIVISION_BY_ZERO: [1365, '22012'],
   BAD_DB_ERROR: [1049, '42000'],
@@ -108,6 +109,7 @@ export function codeForErrno(errno: number): Code {
     case 1264:
     case 1292:
     case 1366:
+    case 1367:
     case 1364:
     case 1060:
     case 1061:

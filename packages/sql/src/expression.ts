@@ -145,8 +145,6 @@ function compileParam(name: string): CompiledExpr {
 function compileColumn(node: Expr, c: ExprCompiler): CompiledExpr {
   const name = identName(node.column);
   if (name === '*') throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '*'`);
-  // node-sql-parser reads `1e3` as an identifier.
-  if (/^\d+(\.\d*)?[eE]\d+$/.test(name) && node.table == null) return constant(Number(name), Type.FLOAT64);
   const table = node.table == null ? null : identName(node.table);
   const col = c.scope.column(table, name);
   const index = col.index;

@@ -4,6 +4,7 @@
  * functions, ON DUPLICATE KEY UPDATE, comments, SELECT) returns null and goes to the full parser.
  */
 import { ER, sqlError } from '@vtsim/proto';
+import { checkDoubleLiteral } from './float-literal.js';
 import type { Expr, Statement } from './parse.js';
 
 const IDENT = /[A-Za-z0-9_$]/;
@@ -96,7 +97,7 @@ function quoted(s: string, start: number): { body: string; end: number } | null 
   return null;
 }
 
-const NUMBER = /^-?\d+(\.\d+)?/;
+const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/;
 
 function literal(sc: Scanner): Expr | null {
   sc.ws();
@@ -127,6 +128,10 @@ function literal(sc: Scanner): Expr | null {
     if (IDENT.test(next) || next === '.') return null;
     sc.i += m[0].length;
     const text = m[0];
+    if (m[2] !== undefined) {
+      checkDoubleLiteral(text.slice(text.charCodeAt(0) === 45 ? 1 : 0));
+      return { type: 'bigint', value: text };
+    }
     if (m[1] !== undefined) return { type: 'number', value: text };
     const n = Number(text);
     return Math.abs(n) < Number.MAX_SAFE_INTEGER ? { type: 'number', value: n + 0 } : { type: 'bigint', value: text.replace(/^(-?)0+(?=\d)/, '$1') };

@@ -5,6 +5,7 @@
 import pkg from 'node-sql-parser/build/mysql.js';
 import { ER, sqlError } from '@vtsim/proto';
 import { parseSimpleInsert } from './fast-insert.js';
+import { originalOffset, rewriteFloatLiterals, type FloatLiteralRewrite } from './float-literal.js';
 
 /** A node of node-sql-parser's AST (loosely typed: `type` names the node kind). */
 export type Expr = { type: string; [k: string]: any };
@@ -33,7 +34,9 @@ const cache = new Map<string, Statement[]>();
  * change. Plain multi-row `INSERT … VALUES` of literals takes a fast path with the same AST shape.
  * Throws SqlError 1064 (42000) `syntax error at position <n> near '<token>'` (Vitess's shape: n is the
  * 1-based offset just past the offending token; at the end of the text there is no `near`), and
- * 1065 `Query was empty` for text with no statement.
+ * 1065 `Query was empty` for text with no statement. Float literals are read as MySQL reads them
+ * (`1e5`, `1e-7` and `.5e1` are numbers, see {@link rewriteFloatLiterals}); one outside DOUBLE's range is
+ * SqlError 1367.
  */
 export function parseStatements(sql: string): Statement[] {
   const hit = cache.get(sql);
@@ -44,10 +47,11 @@ export function parseStatements(sql: string): Statement[] {
   }
   let ast: Statement | Statement[] | null = INSERT_PREFIX.test(sql) ? parseSimpleInsert(sql) : null;
   if (ast === null) {
+    const rewrite = rewriteFloatLiterals(sql);
     try {
-      ast = parser.astify(sql, PARSE_OPTIONS) as unknown as Statement | Statement[];
+      ast = parser.astify(rewrite?.text ?? sql, PARSE_OPTIONS) as unknown as Statement | Statement[];
     } catch (e) {
-      throw syntaxError(sql, e);
+      throw syntaxError(sql, e, rewrite);
     }
   }
   const list = Object.freeze(Array.isArray(ast) ? ast : [ast]) as Statement[];
@@ -76,9 +80,13 @@ export function clearParseCache(): void {
   cache.clear();
 }
 
-/** Converts a parser failure into Vitess's syntax error, naming the token at the failure offset. */
-function syntaxError(sql: string, e: unknown): Error {
-  const offset: unknown = (e as { location?: { start?: { offset?: unknown } } })?.location?.start?.offset;
+/**
+ * Converts a parser failure into Vitess's syntax error, naming the token at the failure offset (of the
+ * original text when the parser read a float-literal rewrite of it).
+ */
+function syntaxError(sql: string, e: unknown, rewrite: FloatLiteralRewrite | null): Error {
+  const at: unknown = (e as { location?: { start?: { offset?: unknown } } })?.location?.start?.offset;
+  const offset = typeof at === 'number' && rewrite ? originalOffset(rewrite, at) : at;
   const countMismatch = e instanceof Error ? /column count doesn't match value count at row (\d+)/i.exec(e.message) : null;
   if (countMismatch) return sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row ${countMismatch[1]}`);
   if (typeof offset !== 'number') {

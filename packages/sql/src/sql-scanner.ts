@@ -21,7 +21,7 @@ const BANG = 0x21;
  * If a quoted string or identifier or a comment starts at `i`, the index just past it; otherwise -1.
  * An unterminated one extends to the end of the text.
  */
-function skipSpan(sql: string, i: number): number {
+export function skipSpan(sql: string, i: number): number {
   const c = sql.charCodeAt(i);
   if (c === SQUOTE || c === DQUOTE || c === BACKTICK) return skipQuoted(sql, i + 1, c);
   if (c === HASH) return skipLine(sql, i + 1);
