@@ -39,11 +39,13 @@ interface Level {
 
 /**
  * Normalizes SELECT (except `select next N values from seq`), INSERT, REPLACE, UPDATE and DELETE
- * text; any other statement is returned unchanged. Integer and quoted-string literals become
- * `:vtgN` bind variables (integers as bigint, strings as their unescaped text). Literals stay as
+ * text; any other statement is returned unchanged. Integer, float (`1e5`, `1.5e-3`) and quoted-string
+ * literals become `:vtgN` bind variables (integers as bigint, floats as a FLOAT64 number, as Vitess
+ * types a FloatVal literal's bind variable, strings as their unescaped text). Literals stay as
  * text in select lists (they name result columns), ORDER BY, GROUP BY, LIMIT and OFFSET, INTERVAL
  * and typed literals, CAST types, after charset introducers and JSON path operators, and inside
- * comments and identifiers. Decimal, float, hex and bit literals stay as text. Names already used
+ * comments and identifiers. Decimal, hex and bit literals, and floats outside DOUBLE's range (which
+ * the parser refuses), stay as text. Names already used
  * by the caller's bind variables are skipped. Never throws: text the lexer cannot follow is left
  * for the parser to reject.
  */
@@ -109,6 +111,7 @@ export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery
         break;
       }
       case Tok.INTEGER:
+      case Tok.DECIMAL:
       case Tok.STRING: {
         if (!cur.selectList && !cur.structure && !keepsLiteral(prevKind, prevWord)) {
           const tokenStart = minusStart >= 0 ? minusStart : lx.start;
@@ -300,12 +303,32 @@ function keepsLiteral(prevKind: Tok, prevWord: string): boolean {
   return prevKind === Tok.WORD && prevWord.charCodeAt(0) === 95; // `_binary'…'`, `_utf8mb4'…'`
 }
 
-function literalValue(lx: SqlLexer, kind: Tok, negative: boolean): bigint | string | undefined {
+/**
+ * The bind-variable value of a literal token, or undefined to leave it as text: strings as their
+ * text, integers as bigint (within int64/uint64), float literals (`1e5`, `1.5e-3`) as a FLOAT64
+ * number (within DOUBLE's range; MySQL refuses the others), decimals (`1.5`) never.
+ */
+function literalValue(lx: SqlLexer, kind: Tok, negative: boolean): bigint | number | string | undefined {
   if (kind === Tok.STRING) return negative ? undefined : unquoteString(lx.text());
   const text = lx.text();
+  if (kind === Tok.DECIMAL) {
+    if (!hasExponent(text)) return undefined;
+    const f = Number(text);
+    if (!Number.isFinite(f)) return undefined;
+    return negative ? -f : f;
+  }
   const v = text.length < 16 ? BigInt(Number(text)) : BigInt(text);
   if (negative) return -v < MIN_INT64 ? undefined : -v;
   return v > MAX_UINT64 ? undefined : v;
+}
+
+/** True if a numeric literal's text has an exponent (`e` or `E`). */
+function hasExponent(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 || c === 69) return true;
+  }
+  return false;
 }
 
 function usedNames(sql: string): Set<string> {
