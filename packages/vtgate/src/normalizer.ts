@@ -45,9 +45,8 @@ interface Level {
  * text in select lists (they name result columns), ORDER BY, GROUP BY, LIMIT and OFFSET, INTERVAL
  * and typed literals, CAST types, after charset introducers and JSON path operators, and inside
  * comments and identifiers. Decimal, hex and bit literals, and floats outside DOUBLE's range (which
- * the parser refuses), stay as text. Names already used
- * by the caller's bind variables are skipped. Never throws: text the lexer cannot follow is left
- * for the parser to reject.
+ * the parser refuses), stay as text. Names already used by the caller's bind variables are skipped.
+ * Never throws: text the lexer cannot follow is left for the parser to reject.
  */
 export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery {
   const lx = new SqlLexer(sql);

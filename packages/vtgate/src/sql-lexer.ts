@@ -142,16 +142,14 @@ export class SqlLexer {
       this.pos = this.end;
       return Tok.HEX_OR_BIT;
     }
-    if (p > 0 && isIdentifierSeparator(s, p - 1)) {
+    if (isDigit(c) && p > 0 && isIdentifierSeparator(s, p - 1)) {
       // After an identifier's `.`, a word is a name even when it starts with digits (`t.1e5`, `t.5`).
-      let q = p;
+      let q = p + 1;
       while (q < n && isWordChar(s.charCodeAt(q))) q++;
-      if (q > p) {
-        this.pos = this.end = q;
-        return Tok.WORD;
-      }
+      this.pos = this.end = q;
+      return Tok.WORD;
     }
-    if (isDigit(c) || (c === Ch.DOT && isDigit(c1) && !(p > 0 && isIdentifierEnd(s.charCodeAt(p - 1))))) return this.scanNumber(p);
+    if (isDigit(c) || (c === Ch.DOT && isDigit(c1) && !isIdentifierSeparator(s, p))) return this.scanNumber(p);
     if (isWordChar(c)) {
       let q = p + 1;
       while (q < n && isWordChar(s.charCodeAt(q))) q++;
@@ -233,14 +231,11 @@ export class SqlLexer {
   }
 }
 
-/** True if `c` can end an identifier: a word character or a closing backquote. */
-function isIdentifierEnd(c: number): boolean {
-  return isWordChar(c) || c === Ch.BACKTICK;
-}
-
-/** True if the `.` at `i` separates an identifier from a name that follows it (as in `db.t` or `t.1e5`). */
+/** True if the `.` at `i` separates an identifier (a word or a backquoted name right before it) from a name after it, as in `db.t` or `t.1e5`. */
 function isIdentifierSeparator(s: string, i: number): boolean {
-  return s.charCodeAt(i) === Ch.DOT && i > 0 && isIdentifierEnd(s.charCodeAt(i - 1));
+  if (s.charCodeAt(i) !== Ch.DOT || i === 0) return false;
+  const prev = s.charCodeAt(i - 1);
+  return isWordChar(prev) || prev === Ch.BACKTICK;
 }
 
 /** Returns the index just past the closing quote of a quoted token starting at `p` (doubled quotes and backslash escapes stay inside). */
