@@ -42,6 +42,10 @@ describe('vtgate: float literals without a decimal point', () => {
     const r = await c.exec(s, 'select 1e5, 1e5 + 1, .5e1 from dual');
     expect(r.rows).toEqual([[100000, 100001, 5]]);
     expect(r.fields.map((f) => f.type)).toEqual([Type.FLOAT64, Type.FLOAT64, Type.FLOAT64]);
+    // Without a target keyspace vtgate answers a dual select itself.
+    const own = await c.exec(await c.session(), 'select 1e5, -2E-3 from dual');
+    expect(own.rows).toEqual([[100000, -0.002]]);
+    expect(own.fields.map((f) => [f.name, f.type])).toEqual([['1e5', Type.FLOAT64], ['-2E-3', Type.FLOAT64]]);
   });
 
   it('refuses one outside DOUBLE range with 1367', async () => {
