@@ -97,7 +97,7 @@ function syntaxError(sql: string, e: unknown, rewrite: FloatLiteralRewrite | nul
   return sqlError(ER.PARSE_ERROR, `syntax error at position ${token.end + 1} near '${token.text}'`);
 }
 
-const TOKEN = /\s+|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\]|\\.|'')*'?|"(?:[^"\\]|\\.|"")*"?|`(?:[^`]|``)*`?|[A-Za-z0-9_$\u0080-\uffff]+|<=>|<=|>=|<>|!=|:=|\|\||&&|<<|>>|->>|->|./gy;
+const TOKEN = /\s+|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\]|\\.|'')*'?|"(?:[^"\\]|\\.|"")*"?|`(?:[^`]|``)*`?|(?<![\w$.`])\d+\.?\d*[eE][+-]?\d+|[A-Za-z0-9_$\u0080-\uffff]+|<=>|<=|>=|<>|!=|:=|\|\||&&|<<|>>|->>|->|./gy;
 
 /**
  * The token that contains `offset`, or else the last token before it; null when only whitespace and

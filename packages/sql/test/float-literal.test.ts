@@ -71,6 +71,7 @@ describe('parseStatement with float literals', () => {
   it('reports syntax errors at offsets of the original text', () => {
     expect(errorOf(() => parseStatement('select 1e5, .5e1 fromm t')).message).toBe("syntax error at position 25 near 't'");
     expect(errorOf(() => parseStatement('select 1e5 fromm t')).message).toBe("syntax error at position 19 near 't'");
+    expect(errorOf(() => parseStatement('select 1 1e-7')).message).toBe("syntax error at position 14 near '1e-7'");
   });
 });
 
