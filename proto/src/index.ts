@@ -3,6 +3,7 @@ export * from './query.js';
 export * from './topodata.js';
 export * from './vtrpc.js';
 export * from './sqltypes.js';
+export * from './float-text.js';
 export * from './sql-error.js';
 export * from './vschema.js';
 export * from './vt-error.js';

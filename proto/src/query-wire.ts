@@ -4,6 +4,7 @@
  * sqltypes do: integers and floats as their decimal text, strings as UTF-8, binary as is; a
  * field-aware encoder gives MySQL's text-protocol form where it differs (BIT bytes, ZEROFILL).
  */
+import { floatFieldText, hasFixedDecimals } from './float-text.js';
 import { MySqlFlag, Type, type Field } from './query.js';
 import { formatFloat, type Result, type SqlValue } from './sqltypes.js';
 
@@ -61,8 +62,9 @@ export function zerofillText(text: string, width: number): string {
 /**
  * The encoder of a column's values as MySQL's text protocol sends them (and Vitess passes them on in
  * query results and the VStream copy phase): BIT as its big-endian bytes (`bit(16)` 256 → 0x0100),
- * ZEROFILL numbers and YEAR padded to the display width (`int(5) zerofill` 42 → `00042`, YEAR 0 →
- * `0000`), everything else as {@link encodeValue}.
+ * FLOAT with 6 significant digits and FLOAT(m,d)/DOUBLE(m,d) with d decimals ({@link floatFieldText}:
+ * `3.14159`, `1.5000`), ZEROFILL numbers and YEAR padded to the display width (`int(5) zerofill` 42 →
+ * `00042`, YEAR 0 → `0000`), everything else as {@link encodeValue}.
  */
 export function textEncoder(field: Field): ValueEncoder {
   if (field.type === Type.BIT) {
@@ -71,7 +73,10 @@ export function textEncoder(field: Field): ValueEncoder {
   }
   if (field.flags & MySqlFlag.ZEROFILL_FLAG && field.column_length > 0) {
     const width = field.column_length;
-    return (v) => (v instanceof Uint8Array ? v : zerofillText(typeof v === 'string' ? v : typeof v === 'number' ? formatFloat(v) : v.toString(), width));
+    return (v) => (v instanceof Uint8Array ? v : zerofillText(typeof v === 'string' ? v : typeof v === 'number' ? floatFieldText(v, field) : v.toString(), width));
+  }
+  if (field.type === Type.FLOAT32 || (field.type === Type.FLOAT64 && hasFixedDecimals(field))) {
+    return (v) => (typeof v === 'number' ? floatFieldText(v, field) : encodeValue(v));
   }
   return encodeValue;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MySqlFlag, Type, decodeRowBytes, encodeRow, resultToWire, textEncoders, type Field } from '../src/index.js';
+import { MySqlFlag, Type, decodeRowBytes, encodeRow, formatFloat32, resultToWire, textEncoders, type Field } from '../src/index.js';
 
-function field(type: Type, column_length: number, flags = 0): Field {
-  return { name: 'c', type, table: 't', org_table: 't', database: 'd', org_name: 'c', column_length, charset: 63, decimals: 0, flags, column_type: '' };
+function field(type: Type, column_length: number, flags = 0, decimals = 0): Field {
+  return { name: 'c', type, table: 't', org_table: 't', database: 'd', org_name: 'c', column_length, charset: 63, decimals, flags, column_type: '' };
 }
 
 describe('text-protocol encoding of values (what MySQL sends in text result sets)', () => {
@@ -17,5 +17,22 @@ describe('text-protocol encoding of values (what MySQL sends in text result sets
     const fields = [field(Type.UINT32, 5, zf), field(Type.YEAR, 4, zf), field(Type.YEAR, 4, zf), field(Type.DECIMAL, 7, zf), field(Type.INT64, 20, MySqlFlag.NUM_FLAG)];
     const wire = resultToWire({ fields, rows: [[42n, 0n, 2024n, '1.50', 7n]], rowsAffected: 0, insertId: 0n });
     expect(decodeRowBytes(wire.rows[0]!).map((b) => b!.toString())).toEqual(['00042', '0000', '2024', '0001.50', '7']);
+  });
+
+  // FLOAT columns hold float32 values; MySQL shows them with my_gcvt(MY_GCVT_ARG_FLOAT): 6 significant
+  // digits, halves to even, fixed notation while 10^-15 ≤ |v| < 10^15. Every expected text below is
+  // what MariaDB 10.11 (same dtoa.c and Field_float::val_str as MySQL 8) printed for the FLOAT column.
+  it('sends FLOAT with 6 significant digits, FLOAT(m,d) and DOUBLE(m,d) with d decimals', () => {
+    const cases: [number, string][] = [
+      [3.1415927, '3.14159'], [0.1, '0.1'], [1e20, '1e20'], [16777217, '16777200'], [123456789, '123457000'],
+      [1234.125, '1234.12'], [1234565, '1234560'], [12345.25, '12345.2'], [999.00009, '999'], [1e15, '1e15'],
+      [1e14, '100000000000000'], [1e-15, '0.000000000000001'], [1e-16, '1e-16'], [1e-10, '0.0000000001'],
+      [1.5e-10, '0.00000000015'], [0.000123456, '0.000123456'], [3.40282e38, '3.40282e38'], [100000, '100000'],
+      [-3.1415927, '-3.14159'], [-0, '0'], [0, '0'],
+    ];
+    for (const [v, text] of cases) expect([v, formatFloat32(Math.fround(v))]).toEqual([v, text]);
+    const fields = [field(Type.FLOAT32, 12, 0, 31), field(Type.FLOAT32, 7, 0, 4), field(Type.FLOAT64, 8, 0, 3), field(Type.FLOAT64, 22, 0, 31)];
+    const wire = resultToWire({ fields, rows: [[Math.fround(3.1415927), Math.fround(1.5), 12.345, 3.1415927]], rowsAffected: 0, insertId: 0n });
+    expect(decodeRowBytes(wire.rows[0]!).map((b) => b!.toString())).toEqual(['3.14159', '1.5000', '12.345', '3.1415927']);
   });
 });

@@ -118,7 +118,7 @@ export function castValue(v: SqlValue, from: Type, target: CastTarget): SqlValue
     case 'DOUBLE': case 'FLOAT': {
       const n = numeric(v, from);
       const d = n.k === 0 ? Number(n.v) : n.k === 1 ? Number(formatDecimal(n.v)) : n.v;
-      return target.kind === 'FLOAT' ? Number(Math.fround(d).toPrecision(6)) : d;
+      return target.kind === 'FLOAT' ? Math.fround(d) : d; // Item_typecast_real: static_cast<float>
     }
     case 'YEAR': {
       const n = toSigned(v, from);

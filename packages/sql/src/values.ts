@@ -445,6 +445,25 @@ function coerceDecimal(v: SqlValue, ct: ColumnType, col: string): string {
   return formatDecimal(d);
 }
 
+/** The largest FLOAT: FLT_MAX (3.40282e38 as MySQL prints it). */
+const FLT_MAX = 3.4028234663852886e38;
+
+/** 10^k for the scales of FLOAT(m,d)/DOUBLE(m,d) (d ≤ 30), as exact as MySQL's log_10 table. */
+const POW10: readonly number[] = Array.from({ length: 31 }, (_, k) => Number(`1e${k}`));
+
+/** C's rint: the nearest integer, halves to even. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * A FLOAT/DOUBLE column's value. FLOAT(m,d)/DOUBLE(m,d) first keep d decimals as MySQL's
+ * Field_real::truncate does (rint of the fraction × 10^d: 999.00009 → 999.0001) and must stay within
+ * ±(10^(m−d) − 10^−d); a FLOAT then stores the float32 nearest the double (Math.fround: 3.1415927 →
+ * 3.1415927410125732, shown as `3.14159` by the text protocol), so expressions, comparisons and the
+ * binlog see the float32 as MySQL does. Negative zero is stored as 0.
+ */
 function coerceFloat(v: SqlValue, ct: ColumnType, col: string): number {
   let f: number;
   if (typeof v === 'number') f = v;
@@ -452,15 +471,17 @@ function coerceFloat(v: SqlValue, ct: ColumnType, col: string): number {
   else f = decimalToDouble(strictNumber(v as string | Uint8Array, 'double', col));
   if (!Number.isFinite(f)) throw outOfRange(col);
   if (ct.precision > 0) {
-    f = decimalToDouble(roundDecimal(decimalFromDouble(f), ct.scale));
-    if (integerDigits(decimalFromDouble(f)) > ct.precision - ct.scale) throw outOfRange(col);
+    const p = POW10[ct.scale]!;
+    const whole = Math.floor(f);
+    f = whole + rint((f - whole) * p) / p;
+    if (Math.abs(f) > Number(`1e${ct.precision - ct.scale}`) - 1 / p) throw outOfRange(col);
   }
   if (ct.type === Type.FLOAT32) {
-    if (Math.abs(f) > 3.4028234663852886e38) throw outOfRange(col);
-    f = Number(Math.fround(f).toPrecision(6));
+    if (Math.abs(f) > FLT_MAX) throw outOfRange(col);
+    f = Math.fround(f);
   }
   if (ct.unsigned && f < 0) throw outOfRange(col);
-  return f;
+  return f === 0 ? 0 : f;
 }
 
 function coerceBit(v: SqlValue, ct: ColumnType, col: string): bigint {
@@ -630,7 +651,8 @@ function rangeEnd(v: SqlValue, ct: ColumnType): SqlValue {
   if (ct.type === Type.BIT) return (1n << BigInt(ct.length)) - 1n;
   if (negative && ct.unsigned) return ct.type === Type.DECIMAL ? formatDecimal(roundDecimal(decimalFromBigInt(0n), ct.scale)) : 0;
   if (ct.type === Type.DECIMAL) return `${negative ? '-' : ''}${maxFixed(ct)}`;
-  const max = ct.precision > 0 ? Number(maxFixed(ct)) : ct.type === Type.FLOAT32 ? 3.40282e38 : Number.MAX_VALUE;
+  const fixedMax = Number(maxFixed(ct));
+  const max = ct.type === Type.FLOAT32 ? (ct.precision > 0 ? Math.fround(fixedMax) : FLT_MAX) : ct.precision > 0 ? fixedMax : Number.MAX_VALUE;
   return negative ? -max : max;
 }
 

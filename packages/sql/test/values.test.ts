@@ -136,8 +136,41 @@ describe('coerceToColumn', () => {
   it('floats and doubles', () => {
     expect(c('1.5', 'double')).toBe(1.5);
     expect(c(3n, 'double')).toBe(3);
-    expect(c(1.23456789, 'float')).toBe(1.23457);
     expect(err('abc', 'double')).toBe("1265 Data truncated for column 'x' at row 1");
+  });
+
+  // A FLOAT holds the IEEE single nearest the value (MySQL's Field_float::store casts the double to
+  // float): `SELECT f + 0` of FLOAT 3.1415927 is 3.1415927410125732, of 0.1 0.10000000149011612, of
+  // 16777217 16777216, of 1e20 1.0000000200408773e20 (checked on MariaDB 10.11, whose Field_float is
+  // MySQL's); the text protocol's 6 digits (`3.14159`) are only how it is shown.
+  it('FLOAT stores the float32 nearest the value', () => {
+    expect(c(3.1415927, 'float')).toBe(3.1415927410125732);
+    expect(c('3.1415927', 'float')).toBe(3.1415927410125732);
+    expect(c('0.1', 'float')).toBe(0.10000000149011612);
+    expect(c(16777217n, 'float')).toBe(16777216);
+    expect(c('1e20', 'float')).toBe(1.0000000200408773e20);
+    expect(c(1.23456789, 'float')).toBe(Math.fround(1.23456789));
+    expect(c(3.1415927, 'double')).toBe(3.1415927);
+    expect(Object.is(c(-0, 'float'), 0)).toBe(true);
+    expect(Object.is(c(-0, 'double'), 0)).toBe(true);
+    expect(c('3.40282e38', 'float')).toBe(Math.fround(3.40282e38));
+    expect(err('3.5e38', 'float')).toBe("1264 Out of range value for column 'x' at row 1");
+    expect(err(-1.5, 'float unsigned')).toBe("1264 Out of range value for column 'x' at row 1");
+  });
+
+  // FLOAT(m,d)/DOUBLE(m,d) keep d decimals the way Field_real::truncate does (rint of the fraction
+  // times 10^d, on the double): 999.00009 → 999.0001, 12.34565 → 12.3456 (the double is just below
+  // the half), 1.00005 → 1.0001; a FLOAT then stores that value's float32 (MariaDB 10.11 shows
+  // `999.0001`, `12.3456`, `1.0001`, `3.1416` for FLOAT(7,4)).
+  it('FLOAT(m,d) rounds to d decimals, then stores the float32', () => {
+    expect(c(999.00009, 'float(7,4)')).toBe(Math.fround(999.0001));
+    expect(c('3.1415927', 'float(7,4)')).toBe(Math.fround(3.1416));
+    expect(c(12.34565, 'float(7,4)')).toBe(Math.fround(12.3456));
+    expect(c(1.00005, 'float(7,4)')).toBe(Math.fround(1.0001));
+    expect(c(12.34565, 'double(7,4)')).toBe(12.3456);
+    expect(c(0.1, 'float(7,4)')).toBe(0.10000000149011612);
+    expect(err(1000, 'float(7,4)')).toBe("1264 Out of range value for column 'x' at row 1");
+    expect(c(999.99994, 'double(7,4)')).toBe(999.9999);
   });
 
   it('text, binary, enum and set', () => {

@@ -19,12 +19,12 @@ afterEach(async () => {
 const TABLE =
   'create table v (id int primary key, iz int(5) zerofill, y year, f float, d double, dm decimal(5,4), dz decimal(10,0), ' +
   "b1 bit(1), b8 bit(8), b16 bit(16), bn binary(4), vb varchar(8) collate utf8mb4_bin, e enum('a','b'), s set('x','y','z'), " +
-  'ts timestamp(3), j json, g point)';
+  'ts timestamp(3), j json, g point, f2 float, fm float(7,4))';
 const ROW =
   "(1, 42, 0, 1.5, 1e100, 0.5, 5, b'1', b'10000000', 256, 'ab', 'Aé', 'b', 'x,z', '2024-01-31 12:00:00.123', " +
-  `'{"b": [1, 2], "a": 1}', st_geomfromtext('POINT(1 -1)'))`;
+  `'{"b": [1, 2], "a": 1}', st_geomfromtext('POINT(1 -1)'), 3.1415927, 3.1415927)`;
 const ROW2 =
-  "(2, 7, 2024, -0.1, -2.5e-7, -0.5, 1234567890, b'0', b'1', 0, 'abcd', '', 'a', '', '1970-01-01 00:00:01.000', '[]', point(0, 0))";
+  "(2, 7, 2024, -0.1, -2.5e-7, -0.5, 1234567890, b'0', b'1', 0, 'abcd', '', 'a', '', '1970-01-01 00:00:01.000', '[]', point(0, 0), 1e20, 0.1)";
 
 /** A row's values: hex for the binary-valued columns, text for the others. */
 function show(row: RowWire | null | undefined, hexColumns: number[]): (string | null)[] {
@@ -33,15 +33,18 @@ function show(row: RowWire | null | undefined, hexColumns: number[]): (string | 
 
 const HEX = [7, 8, 9, 10, 16];
 
-// Copy phase: MySQL 8's text protocol. ZEROFILL padded, YEAR 0 as 0000, FLOAT/DOUBLE shortest text,
+// Copy phase: MySQL 8's text protocol. ZEROFILL padded, YEAR 0 as 0000, DOUBLE shortest text, FLOAT
+// with 6 significant digits (Field_float::val_str: 3.1415927 → 3.14159), FLOAT(7,4) with 4 decimals,
 // DECIMAL with its leading zero, BIT as big-endian bytes, BINARY(4) zero-padded, JSON normalized
 // (keys by length then bytes, ": " and ", "), GEOMETRY as SRID + WKB (the manual's POINT(1 -1) example).
-const COPY_ROW = ['1', '00042', '0000', '1.5', '1e100', '0.5000', '5', '01', '80', '0100', '61620000', 'Aé', 'b', 'x,z', '2024-01-31 12:00:00.123', '{"a": 1, "b": [1, 2]}', '000000000101000000000000000000f03f000000000000f0bf'];
+const COPY_ROW = ['1', '00042', '0000', '1.5', '1e100', '0.5000', '5', '01', '80', '0100', '61620000', 'Aé', 'b', 'x,z', '2024-01-31 12:00:00.123', '{"a": 1, "b": [1, 2]}', '000000000101000000000000000000f03f000000000000f0bf', '3.14159', '3.1416'];
 // Streaming phase (rbr.go CellValue): integers unpadded (AppendUint), YEAR 0 → "0000", FLOAT/DOUBLE
-// via strconv.AppendFloat(…, 'E', -1, 32/64), DECIMAL with the integral zeros trimmed for scale > 0 and
-// 9-digit zero-padded groups for scale 0, BIT bytes as they are, BINARY(n) re-padded to n.
-const BINLOG_ROW = ['1', '42', '0000', '1.5E+00', '1E+100', '.5000', '000000005', '01', '80', '0100', '61620000', 'Aé', 'b', 'x,z', '2024-01-31 12:00:00.123', '{"a": 1, "b": [1, 2]}', '000000000101000000000000000000f03f000000000000f0bf'];
-const BINLOG_ROW2 = ['2', '7', '2024', '-1E-01', '-2.5E-07', '-.5000', '1234567890', '00', '01', '0000', '61626364', '', 'a', '', '1970-01-01 00:00:01.000', '[]', '00000000010100000000000000000000000000000000000000'];
+// via strconv.AppendFloat(…, 'E', -1, 32/64) of the stored float32/double (FLOAT 3.1415927 →
+// 3.1415927E+00, FLOAT(7,4) → the float32 of 3.1416 → 3.1416E+00), DECIMAL with the integral zeros
+// trimmed for scale > 0 and 9-digit zero-padded groups for scale 0, BIT bytes as they are, BINARY(n)
+// re-padded to n.
+const BINLOG_ROW = ['1', '42', '0000', '1.5E+00', '1E+100', '.5000', '000000005', '01', '80', '0100', '61620000', 'Aé', 'b', 'x,z', '2024-01-31 12:00:00.123', '{"a": 1, "b": [1, 2]}', '000000000101000000000000000000f03f000000000000f0bf', '3.1415927E+00', '3.1416E+00'];
+const BINLOG_ROW2 = ['2', '7', '2024', '-1E-01', '-2.5E-07', '-.5000', '1234567890', '00', '01', '0000', '61626364', '', 'a', '', '1970-01-01 00:00:01.000', '[]', '00000000010100000000000000000000000000000000000000', '1E+20', '1E-01'];
 
 describe('vstreamer values', () => {
   it('sends MySQL text values in the copy phase and rbr.go values in the streaming phase', async () => {
@@ -69,6 +72,8 @@ describe('vstreamer values', () => {
       ['ts', 'TIMESTAMP', 23, 63, 3, 128 | 1024, 'timestamp(3)'],
       ['j', 'JSON', 4294967295, 63, 0, 144, 'json'],
       ['g', 'GEOMETRY', 4294967295, 63, 0, 144, 'point'],
+      ['f2', 'FLOAT32', 12, 63, 31, 32768, 'float'],
+      ['fm', 'FLOAT32', 7, 63, 4, 32768, 'float(7,4)'],
     ]);
     const copied = copy.filter((e) => e.type === VEventType.ROW).map((e) => show(e.row_event!.row_changes[0]!.after, HEX));
     expect(copied).toEqual([COPY_ROW]);
@@ -100,6 +105,12 @@ describe('rbr.go forms', () => {
     expect(goFormatFloat32E(3.4028234663852886e38)).toBe('3.4028235E+38');
     expect(goFormatFloat32E(16777217)).toBe('1.6777216E+07');
     expect(goFormatFloat32E(-0.30000001192092896)).toBe('-3E-01');
+    expect(goFormatFloat32E(1e20)).toBe('1E+20');
+    expect(goFormatFloat32E(1.0000000200408773e20)).toBe('1E+20');
+    expect(goFormatFloat32E(3.1415927410125732)).toBe('3.1415927E+00');
+    expect(goFormatFloat32E(0.10000000149011612)).toBe('1E-01');
+    // math.SmallestNonzeroFloat32, a subnormal: Go prints 1E-45.
+    expect(goFormatFloat32E(1.401298464324817e-45)).toBe('1E-45');
   });
 
   it('decodes DECIMAL as rbr.go does (TypeNewDecimal)', () => {

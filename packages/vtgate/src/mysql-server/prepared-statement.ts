@@ -142,7 +142,7 @@ function readLiteral(r: PayloadReader, typeAndFlag: number): string {
       return String(unsigned ? raw.readBigUInt64LE(0) : raw.readBigInt64LE(0));
     }
     case MysqlType.FLOAT:
-      return floatLiteral(Number(r.bytes(4).readFloatLE(0).toPrecision(7)));
+      return floatLiteral(r.bytes(4).readFloatLE(0)); // widened exactly, as MySQL's Item_param
     case MysqlType.DOUBLE:
       return floatLiteral(r.bytes(8).readDoubleLE(0));
     case MysqlType.DATE:

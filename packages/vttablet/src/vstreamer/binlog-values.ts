@@ -12,8 +12,9 @@
  * | TINYINT…BIGINT, signed/unsigned | decimal text `-5`, `18446744073709551615` | = (AppendInt/AppendUint) |
  * | integers ZEROFILL (`int(5) zerofill`) | padded to the display width: `00042` | not padded: `42` |
  * | YEAR | `2024`; 0 → `0000` | `2024` (1900 + byte); 0 → `0000` |
- * | FLOAT | MySQL's shortest text at float precision: `1.5`, `3.40282e38` | Go `strconv.AppendFloat(f, 'E', -1, 32)`: `1.5E+00` |
- * | DOUBLE | MySQL's shortest text: `1.5`, `1e100`, `-2.5e-7` | Go `'E', -1, 64`: `1.5E+00`, `1E+100`, `-2.5E-07` |
+ * | FLOAT | my_gcvt(FLOAT): 6 significant digits, halves to even, fixed notation for 10^-15 ≤ \|v\| < 10^15: `3.14159` (3.1415927), `0.1`, `123457000` (123456789), `16777200` (16777217), `1e20`, `1e-16`, `3.40282e38` | the float32's shortest round-trip digits, Go `strconv.AppendFloat(float64(f), 'E', -1, 32)`: `3.1415927E+00`, `1E-01`, `1.2345679E+08`, `1.6777216E+07`, `1E+20` |
+ * | FLOAT(m,d) | d decimals (my_fcvt): FLOAT(7,4) 3.1415927 → `3.1416` | the float32 of the rounded value: `3.1416E+00` |
+ * | DOUBLE | MySQL's shortest text: `1.5`, `1e100`, `-2.5e-7`; DOUBLE(m,d) with d decimals | Go `'E', -1, 64`: `1.5E+00`, `1E+100`, `-2.5E-07` |
  * | DECIMAL(p,s), s > 0 | `0.5000`, `-0.5000`, `12.50` | integral zeros trimmed: `.5000`, `-.5000`, `12.50` |
  * | DECIMAL(p,0) | `5`, `0` | digits in groups of 9, each zero-padded, the leading partial group without zeros: (10,0) 5 → `000000005`; (5,0) 5 → `5`, 0 → `0` |
  * | DECIMAL ZEROFILL | padded to the display width: `0001.50` | not padded |
@@ -28,9 +29,8 @@
  * | GEOMETRY (all spatial types) | SRID (4 bytes LE) + WKB | = (TypeGeometry: the blob's bytes) |
  * | NULL | length -1 | = |
  *
- * FLOAT values are stored as the double nearest their 6-digit text (what MySQL's text shows), so
- * the streaming phase formats the float32 nearest that value: `3.14159265` inserted gives
- * `3.14159E+00` here where MySQL's binlog holds the float32 of the inserted value (`3.1415927E+00`).
+ * A FLOAT column holds the float32 nearest the inserted value (see @vtsim/sql coerceToColumn), which
+ * the binlog carries as is: the two phases show the same value with different digits.
  */
 import { Type, bitBytes, encodeValue, textEncoders, type Field, type ValueEncoder } from '@vtsim/proto';
 
@@ -82,33 +82,36 @@ function goFormatE(exp: string, v: number): string {
   return (Object.is(v, -0) ? '-' : '') + mantissa + 'E' + sign + (digits.length < 2 ? '0' + digits : digits);
 }
 
+/** The smallest normal float32, 2^-126. */
+const FLT_MIN_NORMAL = 1.1754943508222875e-38;
+
 /**
- * Go's `strconv.FormatFloat(float64(f), 'E', -1, 32)`: the shortest digits that read back as the same
- * 32-bit float. FLOAT values are stored as the double nearest their (at most 6-digit) text, whose own
- * shortest digits are the answer when they read back as the same float32 and number at most 7: a
- * shorter decimal would lie further than one float32 ulp away. Otherwise digits are tried one by one.
+ * Go's `strconv.FormatFloat(float64(f), 'E', -1, 32)` of the float32 nearest `v`: the shortest digits
+ * that read back as the same float32 (`3.1415927E+00`, `1E-01`). A float32 needs at most 9 digits; when
+ * at most 6 do, its 6-digit rounding is those digits padded with zeros (6-digit decimals lie further
+ * apart than a normal float32's ulp), so the search starts at 6 and usually ends there or at 7–8.
  */
 export function goFormatFloat32E(v: number): string {
   const f = Math.fround(v);
   if (f === 0) return goFormatE('0e+0', f);
-  const own = v.toExponential();
-  if (Math.fround(Number(own)) === f && mantissaDigits(own) <= 7) return goFormatE(own, f);
-  for (let digits = 0; digits < 9; digits++) {
-    const s = f.toExponential(digits);
+  // Subnormals have fewer significant bits: search from one digit.
+  const subnormal = Math.abs(f) < FLT_MIN_NORMAL;
+  let s = f.toExponential(5);
+  if (!subnormal && Math.fround(Number(s)) === f) return goFormatE(trimMantissaZeros(s), f);
+  for (let digits = subnormal ? 0 : 6; digits < 8; digits++) {
+    s = f.toExponential(digits);
     if (Math.fround(Number(s)) === f) return goFormatE(s, f);
   }
   return goFormatE(f.toExponential(8), f);
 }
 
-/** The number of significant digits of JS exponential text (`-1.25e+3` → 3). */
-function mantissaDigits(exp: string): number {
+/** JS exponential text without the mantissa's trailing zeros (`1.50000e+0` → `1.5e+0`, `1.00000e+0` → `1e+0`). */
+function trimMantissaZeros(exp: string): string {
   const e = exp.indexOf('e');
-  let n = 0;
-  for (let i = 0; i < e; i++) {
-    const c = exp.charCodeAt(i);
-    if (c >= 48 && c <= 57) n++;
-  }
-  return n;
+  let end = e;
+  while (exp.charCodeAt(end - 1) === 48) end--;
+  if (exp.charCodeAt(end - 1) === 46) end--;
+  return end === e ? exp : exp.slice(0, end) + exp.slice(e);
 }
 
 /**
