@@ -127,21 +127,39 @@ const FAMILIES: Family[] = [
   },
   {
     table: 'cdc_float',
-    columns: 'f float, d double',
+    columns: 'f float, d double, fm float(7,4)',
     hex: [],
-    // FLOAT/DOUBLE without (M,D): length 12 / 22, decimals 31 (NOT_FIXED_DEC).
-    fields: [ID, ['f', 'FLOAT32', 12, 63, 31, NUM, 'float'], ['d', 'FLOAT64', 22, 63, 31, NUM, 'double']],
-    insert: '(1, 1.5, 1e100), (4, -0.1, -0.0025)',
+    // FLOAT/DOUBLE without (M,D): length 12 / 22, decimals 31 (NOT_FIXED_DEC); FLOAT(7,4): 7 and 4.
+    fields: [ID, ['f', 'FLOAT32', 12, 63, 31, NUM, 'float'], ['d', 'FLOAT64', 22, 63, 31, NUM, 'double'], ['fm', 'FLOAT32', 7, 63, 4, NUM, 'float(7,4)']],
+    insert:
+      '(1, 1.5, 1e100, 1.5), (4, -0.1, -0.0025, -0.1), (5, 3.1415927, 0.1, 999.00009), (6, 1e20, 2.5, 0), ' +
+      '(7, 123456789, 3.1415927, -999.9999), (8, 16777217, -1.5, 12.34565)',
+    // A FLOAT holds the float32 nearest the value; the text protocol shows it with 6 significant digits
+    // (Field_float::val_str → my_gcvt(MY_GCVT_ARG_FLOAT): 3.1415927 → 3.14159, 123456789 → 123457000,
+    // 16777217 → 16777200, 1e20 → 1e20) and FLOAT(m,d) with d decimals (my_fcvt), after the store kept
+    // d decimals (Field_real::truncate: 999.00009 → 999.0001, 12.34565 → 12.3456). MariaDB 10.11 (the
+    // differential check below) prints the same texts.
     copy: [
-      ['1', '1.5', '1e100'],
-      ['4', '-0.1', '-0.0025'],
+      ['1', '1.5', '1e100', '1.5000'],
+      ['4', '-0.1', '-0.0025', '-0.1000'],
+      ['5', '3.14159', '0.1', '999.0001'],
+      ['6', '1e20', '2.5', '0.0000'],
+      ['7', '123457000', '3.1415927', '-999.9999'],
+      ['8', '16777200', '-1.5', '12.3456'],
     ],
-    changes: ['insert into cdc_float values (2, 3.14159, 123456789.125)', 'update cdc_float set f = 0 where id = 1', 'delete from cdc_float where id = 4'],
-    // rbr.go: strconv.AppendFloat(float64(f32), 'E', -1, 32) and AppendFloat(f64, 'E', -1, 64).
+    changes: [
+      'insert into cdc_float values (2, 3.1415927, 123456789.125, 3.1415927)',
+      'update cdc_float set f = 16777217, fm = 12.34565 where id = 1',
+      'delete from cdc_float where id = 4',
+    ],
+    // rbr.go TypeFloat: strconv.AppendFloat(float64(f32), 'E', -1, 32), the float32's shortest digits
+    // (3.1415927 → 3.1415927E+00 where the copy phase shows 3.14159; 16777217 → the float32 16777216 →
+    // 1.6777216E+07; FLOAT(7,4) 3.1415927 → the float32 of 3.1416 → 3.1416E+00); TypeDouble:
+    // AppendFloat(f64, 'E', -1, 64).
     streamed: [
-      [null, ['2', '3.14159E+00', '1.23456789125E+08']],
-      [['1', '1.5E+00', '1E+100'], ['1', '0E+00', '1E+100']],
-      [['4', '-1E-01', '-2.5E-03'], null],
+      [null, ['2', '3.1415927E+00', '1.23456789125E+08', '3.1416E+00']],
+      [['1', '1.5E+00', '1E+100', '1.5E+00'], ['1', '1.6777216E+07', '1E+100', '1.23456E+01']],
+      [['4', '-1E-01', '-2.5E-03', '-1E-01'], null],
     ],
   },
   {
