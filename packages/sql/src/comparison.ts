@@ -6,8 +6,8 @@ import { Type, isFloat, type SqlValue } from '@vtsim/proto';
 import { compareBytes, compareText } from './collation.js';
 import { compareDecimal, parseDecimal, type Decimal } from './decimal.js';
 import { dateTimeFromNumber, formatDateTime, parseDateTime, parseTime, timeToMicros } from './datetime.js';
-import { isBinaryCollated, isIntType, isTemporalType, isTextType } from './compiled-expr.js';
-import { compareValues, toBytes, toDecimal, toText } from './values.js';
+import { isBinaryCollated, isIntType, isTemporalType, isTextType, type CompiledExpr } from './compiled-expr.js';
+import { compareValues, toBytes, toDecimal, toDouble, toText } from './values.js';
 
 /** Compares two non-NULL values: <0, 0, >0. */
 export type Comparator = (a: SqlValue, b: SqlValue) => number;
@@ -95,4 +95,52 @@ export function makeComparator(lt: Type, rt: Type): Comparator {
   if (isBinaryCollated(lt) || isBinaryCollated(rt)) return compareAsBytes;
   if (isTextType(lt) && isTextType(rt)) return compareAsText;
   return dynamicComparator(lt, rt);
+}
+
+/**
+ * An operand's fixed number of decimals as MySQL's Item::decimals has it, or -1 when it has none
+ * (NOT_FIXED_DEC: plain FLOAT/DOUBLE, strings, bind variables): a FLOAT(m,d)/DOUBLE(m,d) or
+ * DECIMAL(p,s) column its scale, an integer 0, another DECIMAL expression its value's scale
+ * (`0.1` → 1; vtsim's DECIMAL values carry their scale).
+ */
+function fixedDecimals(e: CompiledExpr): number | ((v: SqlValue) => number) {
+  const ct = e.columnType;
+  if (ct && (ct.type === Type.DECIMAL || (isFloat(ct.type) && ct.precision > 0))) return ct.scale;
+  if (isIntType(e.type)) return 0;
+  if (e.type === Type.DECIMAL) return decimalScale;
+  return -1;
+}
+
+function decimalScale(v: SqlValue): number {
+  if (typeof v !== 'string') return 0;
+  const dot = v.indexOf('.');
+  return dot < 0 ? 0 : v.length - dot - 1;
+}
+
+/**
+ * MySQL's comparison of REAL operands that both have fixed decimals (Arg_comparator's
+ * compare_real_fixed, for =, <>, <, <=, >, >=, <=>): values closer than 5 / 10^(d+1), d the larger
+ * of their decimals, are equal, so a FLOAT(7,4) column holding the float32 of 0.1 equals the literal
+ * `0.1` (but not `0.1e0`, a DOUBLE without fixed decimals). Null when the comparison is not of that
+ * kind: one operand must be a FLOAT(m,d)/DOUBLE(m,d) column, the other numeric with fixed decimals.
+ */
+export function fixedRealComparator(l: CompiledExpr, r: CompiledExpr): Comparator | null {
+  const fixedFloat = (e: CompiledExpr) => e.columnType !== undefined && isFloat(e.columnType.type) && e.columnType.precision > 0;
+  if (!fixedFloat(l) && !fixedFloat(r)) return null;
+  const ld = fixedDecimals(l);
+  const rd = fixedDecimals(r);
+  if (ld === -1 || rd === -1) return null;
+  if (typeof ld === 'number' && typeof rd === 'number') {
+    const precision = 5 / 10 ** (Math.max(ld, rd) + 1);
+    return (a, b) => compareWithin(toDouble(a)!, toDouble(b)!, precision);
+  }
+  return (a, b) => {
+    const d = Math.max(typeof ld === 'number' ? ld : ld(a), typeof rd === 'number' ? rd : rd(b));
+    return compareWithin(toDouble(a)!, toDouble(b)!, 5 / 10 ** (d + 1));
+  };
+}
+
+function compareWithin(x: number, y: number, precision: number): number {
+  if (x === y || Math.abs(x - y) < precision) return 0;
+  return x < y ? -1 : 1;
 }

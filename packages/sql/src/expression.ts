@@ -6,7 +6,7 @@
 import { ER, SqlError, Type, sqlError, type SqlValue } from '@vtsim/proto';
 import { arithmetic, negate, type ArithOp } from './arithmetic.js';
 import { castResultType, castTargetOf, castValue } from './cast.js';
-import { makeComparator, type Comparator } from './comparison.js';
+import { fixedRealComparator, makeComparator, type Comparator } from './comparison.js';
 import {
   arithmeticType, constant, isBinaryCollated, isIntType, isUnsignedType, typed, unifyTypes,
   type CompiledExpr, type EvalEnv, type ExprScope,
@@ -261,7 +261,7 @@ function compileComparison(op: string, node: Expr, c: ExprCompiler): CompiledExp
   if (isRow(node.left) || isRow(node.right)) return compileRowComparison(op, node, c);
   const l = c.compile(node.left);
   const r = c.compile(node.right);
-  const cmp = makeComparator(l.type, r.type);
+  const cmp = fixedRealComparator(l, r) ?? makeComparator(l.type, r.type);
   if (op === '<=>') {
     return typed((env) => {
       const a = l(env);

@@ -115,4 +115,37 @@ describe('mysqld: SELECT', () => {
     expectError(noDb, 'select * from t', 1046, 'No database selected');
     expectError(noDb, 'use nope', 1049, "Unknown database 'nope'");
   });
+
+  // MySQL compares and computes with the float32 a FLOAT holds, widened to a double; FLOAT(m,d)
+  // against a numeric with fixed decimals is equal within 5 / 10^(d+1) (Arg_comparator::
+  // compare_real_fixed). Every answer below is MariaDB 10.11's (same Field_float and comparator).
+  it('computes and compares FLOAT columns with their float32 value', () => {
+    const s = newServer();
+    run(
+      s.session,
+      'create table fl (id int primary key, f float, g float(7,4), key f_idx (f))',
+      'insert into fl values (1, 3.1415927, 3.1415927), (2, 0.1, 0.1), (3, 16777217, 1.5), (4, 1234.125, 999.00009)',
+    );
+    const q = (sql: string) => rowsOf(s.session, sql);
+    expect(q('select f + 0, f * 1, g + 0 from fl where id = 1')).toEqual([['3.1415927410125732', '3.1415927410125732', '3.1415998935699463']]);
+    expect(q('select f + 0 from fl where id = 3')).toEqual([['16777216']]);
+    expect(q('select sum(f), avg(f) from fl where id = 2')).toEqual([['0.10000000149011612', '0.10000000149011612']]);
+    // Neither the shown digits nor the inserted text equal the float32 widened to a double.
+    expect(q('select id from fl where f = 3.14159')).toEqual([]);
+    expect(q('select id from fl where f = 3.1415927')).toEqual([]);
+    expect(q('select id from fl where f = 0.1')).toEqual([]);
+    expect(q('select id from fl where f = 3.1415927410125732')).toEqual([['1']]);
+    expect(q('select id from fl where f = cast(3.1415927 as float)')).toEqual([['1']]);
+    expect(q('select id from fl where f > 3.1415927 and f < 3.1415928')).toEqual([['1']]);
+    expect(q('select id from fl order by f')).toEqual([['2'], ['1'], ['4'], ['3']]);
+    // FLOAT(7,4): fixed-decimal comparison.
+    expect(q('select id from fl where g = 0.1')).toEqual([['2']]);
+    expect(q('select id from fl where 3.1416 = g')).toEqual([['1']]);
+    expect(q('select id from fl where g = 0.1e0')).toEqual([]);
+    expect(q('select id from fl where g = 0.10004')).toEqual([]);
+    expect(q('select id from fl where g = 1.50001')).toEqual([]);
+    expect(q('select g = 1.5, g < 1.50004, g > 1.49996 from fl where id = 3')).toEqual([['1', '1', '1']]);
+    expect(q('select id from fl where g = 999.0001')).toEqual([['4']]);
+  });
 });
+
