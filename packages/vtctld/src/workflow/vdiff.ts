@@ -7,7 +7,7 @@
  * background after create (as Vitess schedules it on the targets); show reports its state and
  * per-table results as each target shard's VDiffResponse rows.
  */
-import { Code, MigrationType, Type, resultToWire, valueToText, type Field, type KeyRange, type KeyspaceVSchema, type Result, type SqlValue } from '@vtsim/proto';
+import { Code, MigrationType, Type, resultToWire, textEncoders, valueToText, type Field, type KeyRange, type KeyspaceVSchema, type Result, type SqlValue } from '@vtsim/proto';
 import { isTopoError, keyRangeContains, keyRangeIsComplete } from '@vtsim/topo';
 import { createVindex } from '@vtsim/vindexes';
 import { durationMs, type VtctldContext } from '../vtctld-context.js';
@@ -113,7 +113,7 @@ async function diffShard(ts: TrafficSwitcher, target: WorkflowTarget, tables: re
   const results: TableResult[] = [];
   for (const table of tables) {
     const t = targetRows.get(table)!;
-    const report = diffRows(sourceRows.get(table)!, t.rows, await primaryKeyColumns(target, table, t.fields));
+    const report = diffRows(sourceRows.get(table)!, t.rows, await primaryKeyColumns(target, table, t.fields), textEncoders(t.fields));
     results.push({ table, rows: report.ProcessedRows, report });
   }
   return results;
