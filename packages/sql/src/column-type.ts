@@ -188,6 +188,7 @@ export function columnTypeOf(type: Type): ColumnType {
   switch (type) {
     case Type.INT64: return numeric(type, 'bigint', 0, 0, 0, false);
     case Type.UINT64: return numeric(type, 'bigint unsigned', 0, 0, 0, true);
+    case Type.FLOAT32: return numeric(type, 'float', 0, 0, 0, false);
     case Type.FLOAT64: return numeric(type, 'double', 0, 0, 0, false);
     case Type.DECIMAL: return numeric(type, 'decimal(65,30)', 0, 65, 30, false);
     case Type.VARBINARY: return binary(type, 'varbinary', 0, false);

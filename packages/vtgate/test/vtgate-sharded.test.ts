@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeRowBytes, resultToWire } from '@vtsim/proto';
 import { exampleFile, sqlStatements, TestCluster } from './vtgate-fixture.js';
 
 const CUSTOMERS = [
@@ -127,4 +128,23 @@ describe('vtgate on a sharded customer keyspace (-80, 80-, hash)', () => {
     expect(await c.rows(s, 'select next_id > 0 from commerce.customer_seq')).toEqual([['1']]);
     await expect(c.exec(s, 'select * from nosuch')).rejects.toMatchObject({ errno: 1146, message: 'table nosuch not found' });
   });
+
+  // Scatter merges see each shard's FLOAT as MySQL computes with it, the float32 widened to a double
+  // (SUM 3.1415927 + 0.1 = 3.2415927425026894, not 3.24159); MIN/MAX keep the FLOAT type, shown with 6
+  // digits as MySQL's text protocol does (MIN(f) of FLOAT 0.1 → 0.1, MAX → 3.14159).
+  it('merges FLOAT columns across shards with their float32 values', async () => {
+    const s = await c.session('customer');
+    await c.exec(s, 'alter table corder add column f float');
+    // Order 1 (customer 1) is on -80, order 4 (customer 4) on 80-.
+    await c.exec(s, 'update corder set f = 3.1415927 where order_id = 1');
+    await c.exec(s, 'update corder set f = 0.1 where order_id = 4');
+    const text = async (sql: string) => {
+      const wire = resultToWire(await c.exec(s, sql));
+      return wire.rows.map((r) => decodeRowBytes(r).map((b) => b?.toString() ?? null));
+    };
+    expect(await text('select sum(f), min(f), max(f) from corder')).toEqual([['3.2415927425026894', '0.1', '3.14159']]);
+    expect(await text('select order_id, f from corder where f is not null order by f desc')).toEqual([['1', '3.14159'], ['4', '0.1']]);
+    expect(await text('select order_id from corder where f = 3.14159')).toEqual([]);
+  });
 });
+

@@ -1,3 +1,4 @@
+import { Type } from '@vtsim/proto';
 import { describe, expect, it } from 'vitest';
 import { expectError, newServer, rowsOf, run } from './mysqld-fixture.js';
 
@@ -138,6 +139,12 @@ describe('mysqld: SELECT', () => {
     expect(q('select id from fl where f = cast(3.1415927 as float)')).toEqual([['1']]);
     expect(q('select id from fl where f > 3.1415927 and f < 3.1415928')).toEqual([['1']]);
     expect(q('select id from fl order by f')).toEqual([['2'], ['1'], ['4'], ['3']]);
+    // MIN/MAX, CAST(… AS FLOAT) and COALESCE keep the FLOAT type (shown with 6 digits); arithmetic,
+    // IFNULL with an integer and SUM are DOUBLE (MariaDB --column-type-info: FLOAT vs DOUBLE).
+    const types = (sql: string) => s.session.execute(sql).fields.map((f) => Type[f.type]);
+    expect(types('select min(f), max(f), sum(f) from fl')).toEqual(['FLOAT32', 'FLOAT32', 'FLOAT64']);
+    expect(types('select cast(f as float), coalesce(f), ifnull(f, 0), f + 0 from fl')).toEqual(['FLOAT32', 'FLOAT32', 'FLOAT64', 'FLOAT64']);
+    expect(q('select max(f), cast(f as float) from fl where id = 1 group by id')).toEqual([['3.1415927410125732', '3.1415927410125732']]);
     // FLOAT(7,4): fixed-decimal comparison.
     expect(q('select id from fl where g = 0.1')).toEqual([['2']]);
     expect(q('select id from fl where 3.1416 = g')).toEqual([['1']]);
