@@ -98,10 +98,10 @@ export function makeComparator(lt: Type, rt: Type): Comparator {
 }
 
 /**
- * An operand's fixed number of decimals as MySQL's Item::decimals has it, or -1 when it has none
- * (NOT_FIXED_DEC: plain FLOAT/DOUBLE, strings, bind variables): a FLOAT(m,d)/DOUBLE(m,d) or
- * DECIMAL(p,s) column its scale, an integer 0, another DECIMAL expression its value's scale
- * (`0.1` → 1; vtsim's DECIMAL values carry their scale).
+ * An operand's fixed number of decimals as MySQL's Item::decimals has it: a FLOAT(m,d)/DOUBLE(m,d)
+ * or DECIMAL(p,s) column its scale, an integer 0, another DECIMAL expression a function of its value
+ * (the value's scale: `0.1` → 1, vtsim's DECIMAL values carry their scale); -1 when it has none
+ * (NOT_FIXED_DEC: plain FLOAT/DOUBLE, strings, bind variables).
  */
 function fixedDecimals(e: CompiledExpr): number | ((v: SqlValue) => number) {
   const ct = e.columnType;
@@ -111,6 +111,7 @@ function fixedDecimals(e: CompiledExpr): number | ((v: SqlValue) => number) {
   return -1;
 }
 
+/** The digits after the point of a DECIMAL value's text. */
 function decimalScale(v: SqlValue): number {
   if (typeof v !== 'string') return 0;
   const dot = v.indexOf('.');

@@ -448,8 +448,8 @@ function coerceDecimal(v: SqlValue, ct: ColumnType, col: string): string {
 /** The largest FLOAT: FLT_MAX (3.40282e38 as MySQL prints it). */
 const FLT_MAX = 3.4028234663852886e38;
 
-/** 10^k for the scales of FLOAT(m,d)/DOUBLE(m,d) (d ≤ 30), as exact as MySQL's log_10 table. */
-const POW10: readonly number[] = Array.from({ length: 31 }, (_, k) => Number(`1e${k}`));
+/** 10^k for 0 ≤ k ≤ 308, as exact as MySQL's log_10 table (FLOAT(m,d): d ≤ 30, m ≤ 255). */
+const POW10: readonly number[] = Array.from({ length: 309 }, (_, k) => Number(`1e${k}`));
 
 /** C's rint: the nearest integer, halves to even. */
 function rint(x: number): number {
@@ -474,7 +474,7 @@ function coerceFloat(v: SqlValue, ct: ColumnType, col: string): number {
     const p = POW10[ct.scale]!;
     const whole = Math.floor(f);
     f = whole + rint((f - whole) * p) / p;
-    if (Math.abs(f) > Number(`1e${ct.precision - ct.scale}`) - 1 / p) throw outOfRange(col);
+    if (Math.abs(f) > POW10[ct.precision - ct.scale]! - 1 / p) throw outOfRange(col);
   }
   if (ct.type === Type.FLOAT32) {
     if (Math.abs(f) > FLT_MAX) throw outOfRange(col);

@@ -36,8 +36,9 @@ function key(row: readonly SqlValue[], columns: readonly number[] | null, encode
 
 /**
  * Compares two sets of rows of one table (same columns, in table order, rendered by `encoders`:
- * the columns' text-protocol encoders) keyed by the columns `pk` (every column when empty). Rows only in the source or only in the target are extra; rows
- * with the same key and different values mismatch; ProcessedRows counts every key seen.
+ * the columns' text-protocol encoders) keyed by the columns `pk` (every column when empty). Rows
+ * only in the source or only in the target are extra; rows with the same key and different values
+ * mismatch; ProcessedRows counts every key seen.
  */
 export function diffRows(source: readonly (readonly SqlValue[])[], target: readonly (readonly SqlValue[])[], pk: readonly number[], encoders: readonly ValueEncoder[]): DiffReport {
   const cols = pk.length > 0 ? pk : null;
