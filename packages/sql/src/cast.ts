@@ -7,7 +7,7 @@ import {
 } from './datetime.js';
 import { numeric } from './arithmetic.js';
 import { JsonSyntaxError, formatJson, parseJson } from './json.js';
-import { MAX_UINT64, doubleToBigInt, textToBytes, toBytes, toText, INT64_RANGE } from './values.js';
+import { MAX_UINT64, doubleToBigInt, textToBytes, toBytes, toText, toTextOfType, INT64_RANGE } from './values.js';
 import { isTemporalType } from './compiled-expr.js';
 
 /** A CAST target type. */
@@ -94,11 +94,11 @@ export function castValue(v: SqlValue, from: Type, target: CastTarget): SqlValue
     case 'SIGNED': return toSigned(v, from);
     case 'UNSIGNED': return BigInt.asUintN(64, toSigned(v, from));
     case 'CHAR': {
-      const s = toText(v)!;
+      const s = toTextOfType(v, from)!;
       return target.length === undefined ? s : [...s].slice(0, target.length).join('');
     }
     case 'BINARY': {
-      const b = toBytes(v)!;
+      const b = from === Type.FLOAT32 ? textToBytes(toTextOfType(v, from)!) : toBytes(v)!;
       if (target.length === undefined) return b;
       const out = Buffer.alloc(target.length);
       out.set(b.subarray(0, target.length));

@@ -24,7 +24,7 @@ import type { ExprCompiler } from './expression.js';
 import { formatWkt, geometryTypeName, loadGeometry, parseWkb, parseWkt, storeGeometry, toWkb, type Geometry } from './geometry.js';
 import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, sortedKeys, type JsonPath, type JsonValue } from './json.js';
 import { identName, type Expr } from './parse.js';
-import { bytesToText, doubleToBigInt, isTrue, toBytes, toDouble, toText } from './values.js';
+import { bytesToText, doubleToBigInt, isTrue, textToBytes, toBytes, toDouble, toText, toTextOfType } from './values.js';
 
 type NonNull = Exclude<SqlValue, null>;
 
@@ -122,8 +122,8 @@ export function convertToType(e: CompiledExpr, to: Type): CompiledExpr {
   const from = e.type;
   if (from === to || isDynamicType(to) || to === Type.NULL_TYPE || from === Type.NULL_TYPE || isDynamicType(from)) return e;
   let conv: ((v: NonNull) => SqlValue) | null = null;
-  if (to === Type.VARCHAR) conv = (v) => toText(v);
-  else if (to === Type.VARBINARY) conv = (v) => toBytes(v);
+  if (to === Type.VARCHAR) conv = (v) => toTextOfType(v, from);
+  else if (to === Type.VARBINARY) conv = from === Type.FLOAT32 ? (v) => textToBytes(toTextOfType(v, from)!) : (v) => toBytes(v);
   else if (to === Type.DECIMAL) {
     conv = (v) => {
       const n = numeric(v, from);

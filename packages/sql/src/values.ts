@@ -1,5 +1,5 @@
 /** Comparison, conversion and column coercion of SqlValues with MySQL 8 semantics. */
-import { ER, SqlError, Type, formatFloat, isBinary, isFloat, isIntegral, isText, sqlError, type SqlValue } from '@vtsim/proto';
+import { ER, SqlError, Type, formatFloat, formatFloat32, isBinary, isFloat, isIntegral, isText, sqlError, type SqlValue } from '@vtsim/proto';
 import { integerRange, type ColumnType } from './column-type.js';
 import { compareBytes, compareText, isBinaryCollation, textKey } from './collation.js';
 import {
@@ -279,6 +279,15 @@ export function toText(v: SqlValue): string | null {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return formatFloat(v);
   return bytesToText(v);
+}
+
+/**
+ * Renders a value of static type `type` as text in a string context: a FLOAT as MySQL's
+ * Field_float::val_str does (6 significant digits: CAST(f AS CHAR) of FLOAT 3.1415927 is `3.14159`),
+ * anything else as {@link toText}; null for NULL.
+ */
+export function toTextOfType(v: SqlValue, type: Type): string | null {
+  return typeof v === 'number' && type === Type.FLOAT32 ? formatFloat32(v) : toText(v);
 }
 
 /** Renders a value as bytes (text and numbers as their UTF-8 text); null for NULL. */
