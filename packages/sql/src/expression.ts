@@ -16,7 +16,7 @@ import { formatDate, formatDateTime, formatTime, parseDateTime, parseTime } from
 import { compileFunction, convertToType, dateArithmetic, jsonExtract, jsonUnquote } from './functions.js';
 import { likeMatcher, regexpMatcher, type Matcher } from './like.js';
 import { identName, stringValue, type Expr, type Statement } from './parse.js';
-import { INT64_RANGE, MAX_UINT64, isTrue, toText } from './values.js';
+import { INT64_RANGE, MAX_UINT64, isTrue, toText, toTextOfType } from './values.js';
 import { aggregateCall, aggregateResultType, isAggregateNode } from './aggregate.js';
 
 export type { CompiledExpr, EvalEnv, ExprScope, SessionContext } from './compiled-expr.js';
@@ -506,7 +506,7 @@ function compileLike(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr {
     const s = subject(env);
     const p = pattern(env);
     if (s === null || p === null) return null;
-    return bool(matcherFor(toText(p)!)(toText(s)!) !== not);
+    return bool(matcherFor(toText(p)!)(toTextOfType(s, subject.type)!) !== not);
   }, Type.INT64);
 }
 
@@ -519,7 +519,7 @@ function compileRegexp(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr 
     const s = subject(env);
     const p = pattern(env);
     if (s === null || p === null) return null;
-    return bool(matcherFor(toText(p)!)(toText(s)!) !== not);
+    return bool(matcherFor(toText(p)!)(toTextOfType(s, subject.type)!) !== not);
   }, Type.INT64);
 }
 

@@ -168,8 +168,20 @@ export function compileFunction(node: Expr, c: ExprCompiler): CompiledExpr {
     }, Type.EXPRESSION);
   }
   if (argNodes.length < fn.min || argNodes.length > fn.max) throw paramCount(written);
-  return fn.build(argNodes.map((a) => c.compile(a)), call);
+  let args = argNodes.map((a) => c.compile(a));
+  if (STRING_ARGUMENTS.has(name)) args = args.map((a) => (a.type === Type.FLOAT32 ? convertToType(a, Type.VARCHAR) : a));
+  return fn.build(args, call);
 }
+
+/**
+ * Functions that read every argument as a string: a FLOAT argument is its 6-digit text there, as
+ * MySQL's val_str of a FLOAT gives it (CONCAT(f) and UPPER(f) of FLOAT 3.1415927 are `3.14159`,
+ * LENGTH(f) is 7).
+ */
+const STRING_ARGUMENTS = new Set([
+  'concat', 'concat_ws', 'length', 'char_length', 'character_length', 'octet_length', 'upper', 'lower', 'ucase', 'lcase',
+  'reverse', 'ltrim', 'rtrim', 'replace',
+]);
 
 function paramCount(written: string): SqlError {
   return sqlError(ER.WRONG_PARAMCOUNT_TO_NATIVE_FCT, `Incorrect parameter count in the call to native function '${written}'`);

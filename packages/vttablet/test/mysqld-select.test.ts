@@ -147,6 +147,7 @@ describe('mysqld: SELECT', () => {
     expect(q('select max(f), cast(f as float) from fl where id = 1 group by id')).toEqual([['3.1415927410125732', '3.1415927410125732']]);
     // In a string context a FLOAT reads as its 6-digit text (Field_float::val_str).
     expect(q("select cast(f as char), coalesce(f, 'x'), if(id > 0, f, 'x'), cast(f as binary) from fl where id = 1")).toEqual([['3.14159', '3.14159', '3.14159', '3.14159']]);
+    expect(q("select concat(f, '!'), length(f), upper(f), f like '3.14159', f like '3.1415927%' from fl where id = 1")).toEqual([['3.14159!', '7', '3.14159', '1', '0']]);
     // FLOAT(7,4): fixed-decimal comparison.
     expect(q('select id from fl where g = 0.1')).toEqual([['2']]);
     expect(q('select id from fl where 3.1416 = g')).toEqual([['1']]);
