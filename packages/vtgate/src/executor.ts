@@ -7,7 +7,7 @@
  * graph changed, planned anew.
  */
 import type { Clock, Random } from '@vtsim/binlog';
-import { Code, ER, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type Target } from '@vtsim/proto';
+import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type Target } from '@vtsim/proto';
 import { compileExpr, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
 import { compareKeyRangeStarts, compareKeyspaceIds, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
 import type { ExecuteOptions } from '@vtsim/vttablet';
@@ -525,12 +525,13 @@ class ExecutorVCursor implements VCursor {
   }
 
   /**
-   * The session's execute options for the tablets: the field metadata it asks for, and the system
-   * settings the tablets apply to its queries (Vitess's settings connections): sql_mode.
+   * The session's execute options for the tablets: all field metadata (a gRPC session's own
+   * included_fields applies at the gRPC edge, see included-fields.ts), and the system settings the
+   * tablets apply to its queries (Vitess's settings connections): sql_mode.
    */
   private get executeOptions(): ExecuteOptions {
     const sqlMode = this.session.systemVariables.get('sql_mode');
-    return { includedFields: this.session.includedFields, ...(typeof sqlMode === 'string' ? { sqlMode } : {}) };
+    return { includedFields: IncludedFields.ALL, ...(typeof sqlMode === 'string' ? { sqlMode } : {}) };
   }
 
   get sessionContext(): SessionContext {

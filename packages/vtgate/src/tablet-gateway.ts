@@ -6,6 +6,7 @@
 import { Code, ER, SqlError, TabletType, Type, sqlError, type BindVars, type Result, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
 import type { ExecuteOptions, QueryService } from '@vtsim/vttablet';
 import type { HealthCheck, TabletHealth } from './health-check.js';
+import { markTabletFields } from './included-fields.js';
 
 /** The caller id vtgate forwards to tablets (Vitess's default for unauthenticated MySQL clients). */
 export const CALLER_ID = 'userData1';
@@ -36,14 +37,17 @@ export class TabletGateway {
 
   /**
    * Runs one statement on a tablet of the target (on `alias` when a transaction or the session's target names one),
-   * with the session's execute `options` (which fields come back, its settings).
+   * with the session's execute `options` (which fields come back, its settings). The result's
+   * fields are marked as a tablet's (see included-fields.ts).
    * Errors are SqlErrors wrapped with the target, the tablet's message, errno and SQLSTATE, and the
    * query with its bind variables.
    */
   async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, alias?: TabletAlias, options?: ExecuteOptions): Promise<Result> {
     const qs = alias ? this.queryService(target, alias) : (await this.pickOrRefresh(target)).queryService;
     try {
-      return await qs.execute(target, sql, bindVars, transactionId, options);
+      const result = await qs.execute(target, sql, bindVars, transactionId, options);
+      markTabletFields(result.fields);
+      return result;
     } catch (err) {
       throw wrapTabletError(target, err, `: Sql: "${sql}", BindVars: {${formatBindVars(bindVars)}}`);
     }

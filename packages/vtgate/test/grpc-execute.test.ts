@@ -85,6 +85,25 @@ describe('vtgateservice.Vitess Execute / StreamExecute against a real vtgate', (
     expect(streamed[0]!.result.fields[1]).toEqual({ ...bare, name: 'email', type: 'VARBINARY' });
   });
 
+  it('renders values from the whole fields whatever the session strips: ZEROFILL, FLOAT(m,d), BIT; vtgate-built fields go out whole', async () => {
+    const ddl = await client.execute({ session: session('commerce'), query: { sql: 'create table metadata_values (id bigint primary key, z int(5) zerofill, f float(7,4), b bit(16))' } });
+    expect(ddl.error).toBeNull();
+    await client.execute({ session: session('commerce'), query: { sql: "insert into metadata_values (id, z, f, b) values (1, 42, 1.5, b'100000000')" } });
+    const sql = 'select z, f, b from metadata_values';
+    for (const included_fields of ['TYPE_AND_NAME', 'TYPE_ONLY', 'ALL']) {
+      const r = await client.execute({ session: { ...session('commerce'), options: { included_fields } }, query: { sql } });
+      expect(r.error).toBeNull();
+      // MySQL's text: zero-padded to the display width, d decimals, BIT(16) as two big-endian bytes.
+      expect((r.result.rows as Array<{ lengths: string[]; values: Buffer }>).map((row) => decodeRowBytes(row).map((b) => b!.toString('hex')))).toEqual([
+        [Buffer.from('00042').toString('hex'), Buffer.from('1.5000').toString('hex'), '0100'],
+      ]);
+      expect(r.result.fields[1].column_length).toBe(included_fields === 'ALL' ? 7 : 0);
+    }
+    // SHOW VITESS_SHARDS is answered by vtgate itself: its fields are not a tablet's to strip.
+    const shards = await client.execute({ session: session('commerce'), query: { sql: 'show vitess_shards' } });
+    expect(shards.result.fields[0]).toMatchObject({ name: 'Shards', type: 'VARCHAR', charset: 255 });
+  });
+
   it('keeps a transaction open across calls through the returned session', async () => {
     let s = (await client.execute({ session: session('commerce'), query: { sql: 'begin' } })).session;
     expect(s.in_transaction).toBe(true);

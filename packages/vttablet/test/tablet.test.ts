@@ -1,5 +1,5 @@
 import { ManualClock, SeededRandom, randomUuid } from '@vtsim/binlog';
-import { TabletType, type Target } from '@vtsim/proto';
+import { IncludedFields, TabletType, type Target } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalMysqlNetwork } from '../src/mysql-network.js';
@@ -51,6 +51,20 @@ describe('Tablet', () => {
     expect((await topo.getTablet({ cell: 'zone1', uid: 100 })).tablet.type).toBe(TabletType.PRIMARY);
     const srv = await topo.getSrvKeyspace('zone1', 'commerce');
     expect(srv.partitions.map((p) => p.served_type).sort()).toEqual([TabletType.PRIMARY, TabletType.REPLICA, TabletType.RDONLY]);
+  });
+
+  it("fills in a result's fields as options.included_fields asks, naming the database by the keyspace with ALL", async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p] = await startShard(topo, new LocalMysqlNetwork(), 'commerce', '0', [100]);
+    const target = primaryTarget('commerce', '0');
+    await p!.execute(target, 'create table t (id bigint not null primary key)', {}, 0);
+    const sql = 'select id from t';
+    const whole = (await p!.execute(target, sql, {}, 0)).fields[0]!;
+    expect(whole).toMatchObject({ name: 'id', database: 'vt_commerce', table: 't', column_length: 20, charset: 63 });
+    expect((await p!.execute(target, sql, {}, 0, { includedFields: IncludedFields.ALL })).fields[0]).toEqual({ ...whole, database: 'commerce' });
+    const bare = { ...whole, table: '', org_table: '', database: '', org_name: '', column_length: 0, charset: 0, decimals: 0, flags: 0, column_type: '' };
+    expect((await p!.execute(target, sql, {}, 0, { includedFields: IncludedFields.TYPE_AND_NAME })).fields[0]).toEqual(bare);
+    expect((await p!.execute(target, sql, {}, 0, { includedFields: IncludedFields.TYPE_ONLY })).fields[0]).toEqual({ ...bare, name: '' });
   });
 
   it('replicates every write: after a burst, each replica has the primary\'s GTID set and rows', async () => {

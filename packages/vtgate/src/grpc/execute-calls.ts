@@ -4,10 +4,13 @@
  * client's `vtgate.Session` in and out (Prepare answers a statement's fields; see
  * Executor.prepare). As in Vitess, Execute, ExecuteBatch and Prepare report SQL failures inside the
  * response (`error`, with the session) and end with OK; StreamExecute ends with the error's status.
+ * Rows are encoded with the whole fields, then the fields go out as the session's
+ * `options.included_fields` asks (see included-fields.ts).
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { encodeRow, resultToWire, textEncoders, type QueryResultWire, type Result, type RowWire } from '@vtsim/proto';
+import { encodeRow, resultToWire, textEncoders, type IncludedFields, type QueryResultWire, type Result, type RowWire } from '@vtsim/proto';
 import type { Executor } from '../executor.js';
+import { fieldsForClient } from '../included-fields.js';
 import type { VtgateSession } from '../vtgate-session.js';
 import { bindVarsFromWire, type BindVariableWire } from './bind-variables.js';
 import type { GrpcSessionStore, SessionWire } from './grpc-session-store.js';
@@ -51,11 +54,13 @@ const STREAM_CHUNK_BYTES = 256 * 1024;
 export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shutdown: AbortSignal): UntypedServiceImplementation {
   const run = (session: VtgateSession, query: BoundQueryWire | null): Promise<Result> =>
     executor.execute(session, query?.sql ?? '', bindVarsFromWire(query?.bind_variables));
+  const runToWire = async (session: VtgateSession, query: BoundQueryWire | null): Promise<QueryResultWire> =>
+    clientWire(await run(session, query), session.includedFields);
   return {
     Execute(call: ServerUnaryCall<ExecuteRequestWire, unknown>, callback: sendUnaryData<unknown>): void {
       const req = call.request;
-      sessions.run(req.session, (s) => run(s, req.query)).then(
-        (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, result: o.value ? resultToWire(o.value) : null }),
+      sessions.run(req.session, (s) => runToWire(s, req.query)).then(
+        (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, result: o.value ?? null }),
         (err: unknown) => callback(toGrpcStatus(err)),
       );
     },
@@ -67,7 +72,7 @@ export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shu
           const results: Array<{ error: RPCErrorWire | null; result: QueryResultWire | null }> = [];
           for (const q of req.queries) {
             try {
-              results.push({ error: null, result: resultToWire(await run(s, q)) });
+              results.push({ error: null, result: await runToWire(s, q) });
             } catch (err) {
               results.push({ error: toRPCError(err), result: null });
             }
@@ -82,7 +87,8 @@ export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shu
 
     Prepare(call: ServerUnaryCall<ExecuteRequestWire, unknown>, callback: sendUnaryData<unknown>): void {
       const req = call.request;
-      sessions.run(req.session, (s) => executor.prepare(s, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables))).then(
+      const prepare = async (s: VtgateSession) => fieldsForClient(await executor.prepare(s, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables)), s.includedFields);
+      sessions.run(req.session, prepare).then(
         (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, fields: o.value ?? [] }),
         (err: unknown) => callback(toGrpcStatus(err)),
       );
@@ -112,12 +118,12 @@ async function streamExecute(
   call.once('cancelled', abort);
   shutdown.addEventListener('abort', abort);
   try {
-    const o = await sessions.run(call.request.session, (s) => run(s, call.request.query));
+    const o = await sessions.run(call.request.session, async (s) => ({ result: await run(s, call.request.query), included: s.includedFields }));
     if ('error' in o) {
       if (!controller.signal.aborted) call.emit('error', toGrpcStatus(o.error));
       return;
     }
-    for (const result of streamedResults(o.value!)) {
+    for (const result of streamedResults(o.value!.result, o.value!.included)) {
       if (controller.signal.aborted) return;
       await writeWithBackpressure(call, { result, session: null }, controller.signal);
     }
@@ -132,13 +138,18 @@ async function streamExecute(
   }
 }
 
+/** A result on the wire: rows encoded with the whole fields, fields as `included` asks. */
+function clientWire(result: Result, included: IncludedFields): QueryResultWire {
+  return { ...resultToWire(result), fields: fieldsForClient(result.fields, included) };
+}
+
 /** A result as StreamExecute sends it: the fields alone first, then the rows in chunks; a result without fields in one message. */
-function* streamedResults(result: Result): Generator<QueryResultWire> {
+function* streamedResults(result: Result, included: IncludedFields): Generator<QueryResultWire> {
   if (result.fields.length === 0) {
     yield resultToWire(result);
     return;
   }
-  yield { ...emptyWire(), fields: result.fields };
+  yield { ...emptyWire(), fields: fieldsForClient(result.fields, included) };
   const encoders = textEncoders(result.fields);
   let chunk: RowWire[] = [];
   let bytes = 0;
