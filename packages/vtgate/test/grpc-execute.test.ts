@@ -1,12 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Code, Type, VtError, decodeRowBytes } from '@vtsim/proto';
 import { startVtgateGrpcServer, VtgateClient, type DecodedMessage, type VtgateGrpcServer } from '../src/index.js';
-import { exampleFile, sqlStatements, TestCluster } from './vtgate-fixture.js';
+import { exampleFile, rowsText, sqlStatements, TestCluster } from './vtgate-fixture.js';
 
-/** A row of a decoded QueryResult as text (NULL as null). */
-function rowsText(result: DecodedMessage): (string | null)[][] {
-  return (result.rows as Array<{ lengths: string[]; values: Buffer }>).map((r) => decodeRowBytes(r).map((b) => (b === null ? null : b.toString('utf8'))));
-}
 
 describe('vtgateservice.Vitess Execute / StreamExecute against a real vtgate', () => {
   let c: TestCluster;

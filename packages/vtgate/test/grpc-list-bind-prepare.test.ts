@@ -3,16 +3,13 @@
 // Prepare answering a statement's fields without running its writes, from a gRPC client built
 // from the `.proto` files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Code, VtError, decodeRowBytes } from '@vtsim/proto';
+import { Code, VtError } from '@vtsim/proto';
 import { startVtgateGrpcServer, VtgateClient, type DecodedMessage, type VtgateGrpcServer } from '../src/index.js';
-import { TestCluster } from './vtgate-fixture.js';
+import { rowsText, TestCluster } from './vtgate-fixture.js';
 
 const int = (n: number) => ({ type: 'INT64', value: Buffer.from(String(n)) });
 const ids = (...ns: number[]) => ({ ids: { type: 'TUPLE', values: ns.map(int) } });
 
-function rowsText(result: DecodedMessage): string[][] {
-  return (result.rows as Array<{ lengths: string[]; values: Buffer }>).map((r) => decodeRowBytes(r).map((b) => (b === null ? 'NULL' : b.toString('utf8'))));
-}
 
 describe('list bind variables and Prepare over vtgate gRPC, on customer -80/80-', () => {
   let c: TestCluster;
@@ -93,7 +90,7 @@ describe('list bind variables and Prepare over vtgate gRPC, on customer -80/80-'
       [null, [['2', 'bob'], ['3', 'charlie']]],
       [null, [['5']]],
     ]);
-    const rows: string[][] = [];
+    const rows: (string | null)[][] = [];
     for await (const m of client.streamExecute({ session: { target_string: 'customer', autocommit: true }, query: { sql: LIST, bind_variables: ids(4, 3) } })) {
       if (m.result) rows.push(...rowsText(m.result));
     }

@@ -5,12 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ManualClock, SeededRandom } from '@vtsim/binlog';
-import { TabletType, parseKeyspaceVSchema, tabletAliasString, type Result, type SqlValue } from '@vtsim/proto';
+import { TabletType, decodeRowBytes, parseKeyspaceVSchema, tabletAliasString, type Result, type SqlValue } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { LocalMysqlNetwork, Tablet, type TabletDialer } from '@vtsim/vttablet';
 import { Vtgate, type VtgateSession } from '../src/index.js';
 
 /** The local example's files, as shipped in `scripts/`. */
+/** The rows of a decoded query.QueryResult as text (NULL as null). */
+export function rowsText(result: { [field: string]: any }): (string | null)[][] {
+  return (result.rows as Array<{ lengths: string[]; values: Buffer }>).map((r) => decodeRowBytes(r).map((b) => (b === null ? null : b.toString('utf8'))));
+}
+
 export function exampleFile(name: string): string {
   return readFileSync(fileURLToPath(new URL(`../../../scripts/${name}`, import.meta.url)), 'utf8');
 }
