@@ -80,6 +80,7 @@ export const ER = {
   ACCESS_DENIED_ERROR: [1045, '28000'],
   CANT_DO_THIS_DURING_AN_TRANSACTION: [1179, '25000'],
   QUERY_INTERRUPTED: [1317, '70100'],
+  MASTER_FATAL_ERROR_READING_BINLOG: [1236, 'HY000'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 /** Builds a SqlError from an {@link ER} entry and a message. */

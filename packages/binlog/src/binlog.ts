@@ -2,6 +2,7 @@
  * One simulated mysqld's binary log: the ordered list of committed transactions with their GTIDs,
  * the executed GTID set, and the readers (replicas, vstreamers) that catch up and follow it live.
  */
+import { ER, sqlError, type SqlError } from '@vtsim/proto';
 import type { BinlogEvent, BinlogTransaction } from './binlog-event.js';
 import type { Clock } from './clock.js';
 import type { Gtid } from './gtid.js';
@@ -16,7 +17,30 @@ export interface BinlogOptions {
   serverUuid: string;
   /** Source of commit timestamps. */
   clock: Clock;
+  /** How much of the log is kept; default {@link DEFAULT_BINLOG_RETENTION}. */
+  retention?: BinlogRetention;
 }
+
+/**
+ * How much of its binlog a server keeps, like MySQL's `binlog_expire_logs_seconds` counted in
+ * transactions and bytes instead of seconds: after each append the oldest transactions are purged
+ * while the log holds more than `maxTransactions` or more than `maxBytes` (a transaction's size is
+ * estimated from its row images and statements, see {@link estimateTransactionBytes}). A limit left
+ * out does not apply; the newest transaction is always kept. A reader that falls behind the window
+ * gets error 1236 (see {@link Binlog.follow}).
+ */
+export interface BinlogRetention {
+  maxTransactions?: number;
+  maxBytes?: number;
+}
+
+/**
+ * The retention of a server given none: the last 50,000 transactions. At the ~2 KB a transaction
+ * costs in memory this bounds a tablet's log near 100 MB; the window is full once a two-shard
+ * keyspace has taken 100,000 writes, so a soak's memory stops growing from its first 100,000
+ * transactions on; and a replica or VStream may still be that many transactions behind and resume.
+ */
+export const DEFAULT_BINLOG_RETENTION: BinlogRetention = { maxTransactions: 50_000 };
 
 /** Overrides for one appended transaction. */
 export interface AppendOptions {
@@ -29,18 +53,74 @@ export interface AppendOptions {
 /** Every this many transactions the executed set is remembered, so readers find their start quickly. */
 const CHECKPOINT_INTERVAL = 256;
 
+/** Purged slots at the front of the log array are dropped once there are this many (and half of it). */
+const COMPACT_THRESHOLD = 1024;
+
+/** Estimated bytes of one stored value: its payload plus a fixed slot cost. */
+function valueBytes(v: unknown): number {
+  if (typeof v === 'string') return 16 + v.length;
+  if (v instanceof Uint8Array) return 16 + v.byteLength;
+  return 8;
+}
+
 /**
- * A server's binlog. Appends are synchronous and O(1) amortized; transactions are never removed.
- * Readers hold only an index into the log, so slow readers cost no memory beyond the log itself.
+ * An estimate of the bytes a transaction holds: its row images and statements plus a fixed cost
+ * per transaction, event and row. Table maps are shared between transactions and not counted.
+ */
+export function estimateTransactionBytes(events: readonly BinlogEvent[]): number {
+  let bytes = 64;
+  for (const e of events) {
+    bytes += 48;
+    if (e.kind !== 'rows') {
+      bytes += e.statement.length;
+      continue;
+    }
+    for (const change of e.changes) {
+      bytes += 32;
+      if (change.before) for (const v of change.before) bytes += valueBytes(v);
+      if (change.after) for (const v of change.after) bytes += valueBytes(v);
+    }
+  }
+  return bytes;
+}
+
+/**
+ * MySQL's error for a reader whose position lacks purged transactions: errno 1236
+ * (ER_MASTER_FATAL_ERROR_READING_BINLOG) carrying MySQL 8's ER_SOURCE_HAS_PURGED_REQUIRED_GTIDS text.
+ */
+export function purgedGtidsError(requested: GtidSet, missing: GtidSet): SqlError {
+  return sqlError(
+    ER.MASTER_FATAL_ERROR_READING_BINLOG,
+    'Cannot replicate because the source purged required binary logs. Replicate the missing transactions ' +
+      'from elsewhere, or provision a new replica from backup. Consider increasing the source\'s binary log ' +
+      `expiration period. The GTID set sent by the replica is '${requested.toString()}', and the missing ` +
+      `transactions are '${missing.toString()}'`,
+  );
+}
+
+/**
+ * A server's binlog. Appends are synchronous and O(1) amortized; the oldest transactions are
+ * purged as its {@link BinlogRetention} says, and their GTIDs move to the purged set. Readers hold
+ * only an index into the log, so slow readers cost no memory beyond the log itself.
  */
 export class Binlog {
   /** This server's UUID, lowercase. */
   readonly serverUuid: string;
   private readonly clock: Clock;
-  private readonly log: BinlogTransaction[] = [];
+  private readonly retention: BinlogRetention;
+  /** `log[i - offset]` is the transaction with absolute index i; slots before `start` are purged. */
+  private log: (BinlogTransaction | undefined)[] = [];
+  /** Estimated bytes of each transaction, parallel to `log`. */
+  private sizes: number[] = [];
+  private offset = 0;
+  /** Absolute index of the oldest transaction kept. */
+  private start = 0;
+  private keptBytes = 0;
   private executedSet: GtidSet = GtidSet.empty;
-  /** `checkpoints[c]` is the executed set after the first `c * CHECKPOINT_INTERVAL` transactions. */
-  private readonly checkpoints: GtidSet[] = [GtidSet.empty];
+  private purgedSet: GtidSet = GtidSet.empty;
+  /** `checkpoints[c - checkpointBase]` is the executed set after the first `c * CHECKPOINT_INTERVAL` transactions. */
+  private checkpoints: GtidSet[] = [GtidSet.empty];
+  private checkpointBase = 0;
   /** Followers waiting for the next append; each is called once, then dropped. */
   private readonly waiters = new Set<() => void>();
 
@@ -48,13 +128,14 @@ export class Binlog {
   constructor(options: BinlogOptions) {
     this.serverUuid = parseSid(options.serverUuid);
     this.clock = options.clock;
+    this.retention = options.retention ?? DEFAULT_BINLOG_RETENTION;
   }
 
   /**
-   * Commits one transaction and wakes every follower. Without `opts.gtid` the GTID is this
-   * server's UUID with the number after the highest one it has executed. Throws Error if
-   * `opts.gtid` is already in the executed set, RangeError if it is malformed; nothing is
-   * appended then. `events` is stored as given and must not be mutated afterwards.
+   * Commits one transaction, purges what the retention no longer keeps, and wakes every follower.
+   * Without `opts.gtid` the GTID is this server's UUID with the number after the highest one it
+   * has executed. Throws Error if `opts.gtid` is already in the executed set, RangeError if it is
+   * malformed; nothing is appended then. `events` is stored as given and must not be mutated afterwards.
    */
   append(events: readonly BinlogEvent[], opts?: AppendOptions): BinlogTransaction {
     let gtid = opts?.gtid;
@@ -69,9 +150,20 @@ export class Binlog {
       timestamp: opts?.timestamp ?? Math.floor(this.clock.now() / 1000),
       events,
     };
+    const bytes = estimateTransactionBytes(events);
     this.log.push(tx);
+    this.sizes.push(bytes);
+    this.keptBytes += bytes;
     this.executedSet = executed;
-    if (this.log.length % CHECKPOINT_INTERVAL === 0) this.checkpoints.push(executed);
+    if (this.end % CHECKPOINT_INTERVAL === 0) this.checkpoints.push(executed);
+    const { maxTransactions, maxBytes } = this.retention;
+    while (
+      this.end - this.start > 1 &&
+      ((maxTransactions !== undefined && this.end - this.start > maxTransactions) || (maxBytes !== undefined && this.keptBytes > maxBytes))
+    ) {
+      this.purgeOldest();
+    }
+    this.compact();
     if (this.waiters.size > 0) {
       for (const wake of this.waiters) wake();
       this.waiters.clear();
@@ -79,9 +171,25 @@ export class Binlog {
     return tx;
   }
 
-  /** The set of GTIDs of every transaction in the log (MySQL's `gtid_executed`). */
+  /**
+   * Purges the oldest transactions until at most `keep` remain (PURGE BINARY LOGS); the purged
+   * set grows by their GTIDs, the executed set is unchanged. Throws RangeError if `keep` is not a
+   * non-negative integer.
+   */
+  purge(keep: number): void {
+    if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`cannot keep ${keep} transactions`);
+    while (this.end - this.start > keep) this.purgeOldest();
+    this.compact();
+  }
+
+  /** The set of GTIDs of every transaction the server has committed (MySQL's `gtid_executed`). */
   executed(): GtidSet {
     return this.executedSet;
+  }
+
+  /** The GTIDs of the transactions no longer in the log (MySQL's `gtid_purged`), a subset of executed(). */
+  purged(): GtidSet {
+    return this.purgedSet;
   }
 
   /** The executed set as a MySQL56 position. */
@@ -89,35 +197,47 @@ export class Binlog {
     return positionFromGtidSet(this.executedSet);
   }
 
-  /** Number of transactions in the log. */
+  /** Number of transactions kept in the log. */
   get length(): number {
-    return this.log.length;
+    return this.end - this.start;
   }
 
-  /** The `i`-th transaction in log order (0-based). Throws RangeError when out of range. */
+  /** Estimated bytes of the transactions kept in the log (see {@link estimateTransactionBytes}). */
+  get bytes(): number {
+    return this.keptBytes;
+  }
+
+  /** The `i`-th transaction kept, oldest first (0-based). Throws RangeError when out of range. */
   transactionAt(i: number): BinlogTransaction {
-    const tx = this.log[i];
-    if (tx === undefined) throw new RangeError(`binlog has ${this.log.length} transactions, no index ${i}`);
-    return tx;
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) {
+      throw new RangeError(`binlog has ${this.length} transactions, no index ${i}`);
+    }
+    return this.log[this.start + i - this.offset]!;
   }
 
   /**
    * The transactions whose GTID is not in `pos`, in log order, as the log is at this call
    * (transactions appended later are not included). Finding where to start costs a binary search
    * when `pos` covers a prefix of the log; any other `pos` is handled correctly, scanning more.
+   * Throws SqlError 1236 ({@link purgedGtidsError}) at once when `pos` lacks purged GTIDs, and
+   * from the iteration if transactions it has not reached yet are purged meanwhile.
    */
   readFrom(pos: GtidSet): Iterable<BinlogTransaction> {
-    return this.scan(pos, this.startIndex(pos), this.log.length);
+    return this.scan(pos, this.startIndex(pos), this.end);
   }
 
   /**
    * Like readFrom, then yields each transaction appended later as it is appended (skipping any
    * whose GTID is in `pos`), forever. Returns normally once `signal` aborts, at the latest when the
    * consumer next asks for a transaction; waiting costs nothing until the next append. Breaking out
-   * of the loop releases everything; any number of followers may run at once.
+   * of the loop releases everything; any number of followers may run at once. Throws SqlError 1236
+   * when `pos` lacks purged GTIDs, or when the follower falls so far behind that transactions it
+   * has not read are purged (unlike MySQL, which keeps a binlog file while a dump thread reads it,
+   * so a stalled reader cannot hold memory).
    */
   async *follow(pos: GtidSet, signal: AbortSignal): AsyncGenerator<BinlogTransaction, void, undefined> {
     if (signal.aborted) return;
+    let i = this.startIndex(pos);
     let wake: (() => void) | undefined;
     const onAbort = (): void => {
       if (wake === undefined) return;
@@ -126,10 +246,10 @@ export class Binlog {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      let i = this.startIndex(pos);
       for (;;) {
-        while (i < this.log.length) {
-          const tx = this.log[i++]!;
+        while (i < this.end) {
+          if (i < this.start) throw this.fellBehind(pos);
+          const tx = this.log[i++ - this.offset]!;
           if (pos.containsGtid(tx.gtid)) continue;
           yield tx;
           if (signal.aborted) return;
@@ -147,16 +267,54 @@ export class Binlog {
     }
   }
 
+  /** Absolute index one past the newest transaction. */
+  private get end(): number {
+    return this.offset + this.log.length;
+  }
+
   private *scan(pos: GtidSet, start: number, end: number): Generator<BinlogTransaction, void, undefined> {
     for (let i = start; i < end; i++) {
-      const tx = this.log[i]!;
+      if (i < this.start) throw this.fellBehind(pos);
+      const tx = this.log[i - this.offset]!;
       if (!pos.containsGtid(tx.gtid)) yield tx;
     }
   }
 
-  /** An index such that every transaction before it has its GTID in `pos`. */
+  /** The 1236 error for a reader that started at `pos` and whose next transaction was purged. */
+  private fellBehind(pos: GtidSet): SqlError {
+    return purgedGtidsError(pos, this.purgedSet.subtract(pos));
+  }
+
+  /** Moves the oldest kept transaction to the purged set. */
+  private purgeOldest(): void {
+    const k = this.start - this.offset;
+    this.purgedSet = this.purgedSet.add(this.log[k]!.gtid);
+    this.log[k] = undefined;
+    this.keptBytes -= this.sizes[k]!;
+    this.start++;
+  }
+
+  /** Drops purged slots and checkpoints before the oldest kept transaction once there are many. */
+  private compact(): void {
+    const dead = this.start - this.offset;
+    if (dead < COMPACT_THRESHOLD || dead < this.log.length / 2) return;
+    this.log = this.log.slice(dead);
+    this.sizes = this.sizes.slice(dead);
+    this.offset = this.start;
+    const stale = Math.floor(this.start / CHECKPOINT_INTERVAL) - this.checkpointBase;
+    if (stale > 0) {
+      this.checkpoints = this.checkpoints.slice(stale);
+      this.checkpointBase += stale;
+    }
+  }
+
+  /**
+   * An index such that every transaction before it has its GTID in `pos`. Throws SqlError 1236
+   * when `pos` lacks purged GTIDs.
+   */
   private startIndex(pos: GtidSet): number {
-    if (pos.contains(this.executedSet)) return this.log.length;
+    if (!pos.contains(this.purgedSet)) throw this.fellBehind(pos);
+    if (pos.contains(this.executedSet)) return this.end;
     let lo = 0;
     let hi = this.checkpoints.length - 1;
     while (lo < hi) {
@@ -164,6 +322,6 @@ export class Binlog {
       if (pos.contains(this.checkpoints[mid]!)) lo = mid;
       else hi = mid - 1;
     }
-    return lo * CHECKPOINT_INTERVAL;
+    return Math.max(this.start, (this.checkpointBase + lo) * CHECKPOINT_INTERVAL);
   }
 }

@@ -143,6 +143,25 @@ export class GtidSet {
     return new GtidSet(sids, ranges);
   }
 
+  /** Returns the set of GTIDs in `this` but not in `other` (`this` itself when nothing is removed). */
+  subtract(other: GtidSet): GtidSet {
+    if (other.isEmpty() || this.isEmpty()) return this;
+    const sids: string[] = [];
+    const ranges: Ranges[] = [];
+    let changed = false;
+    for (let k = 0; k < this.sidList.length; k++) {
+      const sid = this.sidList[k]!;
+      const j = other.indexOfSid(sid);
+      const r = j < 0 ? this.ranges[k]! : subtractRanges(this.ranges[k]!, other.ranges[j]!);
+      if (r !== this.ranges[k]) changed = true;
+      if (r.length > 0) {
+        sids.push(sid);
+        ranges.push(r);
+      }
+    }
+    return changed ? new GtidSet(sids, ranges) : this;
+  }
+
   /** Whether every GTID of `other` is in `this` (superset or equal; always true for an empty `other`). */
   contains(other: GtidSet): boolean {
     if (other === this) return true;
@@ -296,4 +315,25 @@ function rangesContain(a: Ranges, b: Ranges): boolean {
     if (i >= a.length || a[i]! > b[j]! || a[i + 1]! < b[j + 1]!) return false;
   }
   return true;
+}
+
+/** The numbers of `a` not in `b` (returns `a` itself when they share none). */
+function subtractRanges(a: Ranges, b: Ranges): Ranges {
+  const out: number[] = [];
+  let changed = false;
+  let j = 0;
+  for (let i = 0; i < a.length; i += 2) {
+    let start = a[i]!;
+    const end = a[i + 1]!;
+    while (j < b.length && b[j + 1]! < start) j += 2;
+    let k = j;
+    while (k < b.length && b[k]! <= end && start <= end) {
+      changed = true;
+      if (b[k]! > start) out.push(start, b[k]! - 1);
+      start = b[k + 1]! + 1;
+      k += 2;
+    }
+    if (start <= end) out.push(start, end);
+  }
+  return changed ? out : a;
 }

@@ -1,7 +1,8 @@
 import { getEventListeners } from 'node:events';
+import { SqlError } from '@vtsim/proto';
 import { describe, expect, it } from 'vitest';
 import type { BinlogEvent, BinlogTransaction, Gtid } from '../src/index.js';
-import { Binlog, encodePosition, formatGtid, GtidParseError, GtidSet, ManualClock } from '../src/index.js';
+import { Binlog, DEFAULT_BINLOG_RETENTION, encodePosition, estimateTransactionBytes, formatGtid, GtidParseError, GtidSet, ManualClock } from '../src/index.js';
 
 const S = '060a409d-8e10-11eb-9bb5-04ed332e05c2';
 const P = '2174b383-5441-11e8-b90a-c80aa9429562';
@@ -82,9 +83,10 @@ describe('Binlog.append', () => {
     expect(() => b.transactionAt(-1)).toThrow(RangeError);
   });
 
-  it('holds a million transactions', () => {
+  it('holds a million transactions when nothing limits it', () => {
     const started = performance.now();
-    const b = filled(1_000_000);
+    const b = new Binlog({ serverUuid: S, clock: new ManualClock(0), retention: {} });
+    for (let i = 0; i < 1_000_000; i++) b.append([]);
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(b.length).toBe(1_000_000);
     expect(b.executed().toString()).toBe(`${S}:1-1000000`);
@@ -261,8 +263,8 @@ describe('Binlog.follow', () => {
     expect((await it.next()).done).toBe(true);
   });
 
-  it('lets a slow follower fall behind without slowing appends, then catch up in order', async () => {
-    const b = newBinlog();
+  it('lets a slow follower fall behind within the retention window without slowing appends, then catch up in order', async () => {
+    const b = new Binlog({ serverUuid: S, clock: new ManualClock(0), retention: { maxTransactions: 100_001 } });
     const ac = new AbortController();
     const it = b.follow(GtidSet.empty, ac.signal)[Symbol.asyncIterator]();
     b.append([]);
@@ -279,5 +281,111 @@ describe('Binlog.follow', () => {
     expect(inOrder).toBe(true);
     ac.abort();
     expect((await it.next()).done).toBe(true);
+  });
+});
+
+describe('Binlog retention', () => {
+  const row = (id: number, text: string): BinlogEvent => ({
+    kind: 'rows',
+    table: { id: 1, database: 'vt_commerce', name: 't', fields: [], pkColumns: [0] },
+    changes: [{ after: [BigInt(id), text] }],
+    timestamp: 0,
+  });
+  const bounded = (maxTransactions?: number, maxBytes?: number): Binlog =>
+    new Binlog({ serverUuid: S, clock: new ManualClock(0), retention: { maxTransactions, maxBytes } });
+  const purgedError = (f: () => unknown): SqlError => {
+    try {
+      f();
+    } catch (err) {
+      if (err instanceof SqlError) return err;
+      throw err;
+    }
+    throw new Error('no error');
+  };
+
+  it('keeps the last N transactions and moves the older GTIDs to gtid_purged', () => {
+    const b = bounded(10);
+    for (let i = 0; i < 30; i++) b.append([]);
+    expect(b.length).toBe(10);
+    expect(b.executed().toString()).toBe(`${S}:1-30`);
+    expect(b.purged().toString()).toBe(`${S}:1-20`);
+    expect(b.transactionAt(0).gtid.gno).toBe(21);
+    expect(gtids(b.readFrom(GtidSet.parse(`${S}:1-27`)))).toEqual([`${S}:28`, `${S}:29`, `${S}:30`]);
+    expect(gtids(b.readFrom(GtidSet.parse(`${S}:1-20`)))).toHaveLength(10);
+  });
+
+  it('holds at most N transactions after 3N writes, however many readers came and went', () => {
+    const n = 5_000;
+    const b = bounded(n);
+    for (let i = 0; i < 3 * n; i++) {
+      b.append([row(i, 'x'.repeat(100))]);
+      if (i % 1_000 === 0) expect(gtids(b.readFrom(b.executed()))).toEqual([]);
+    }
+    expect(b.length).toBe(n);
+    expect(b.bytes).toBe(n * estimateTransactionBytes([row(0, 'x'.repeat(100))]));
+    expect(b.purged().toString()).toBe(`${S}:1-${2 * n}`);
+    expect(gtids(b.readFrom(b.purged()))).toHaveLength(n);
+  });
+
+  it('purges by estimated bytes, keeping the newest transaction', () => {
+    const size = estimateTransactionBytes([row(1, 'a'.repeat(1000))]);
+    expect(size).toBeGreaterThan(1000);
+    const b = bounded(undefined, 3 * size);
+    for (let i = 0; i < 7; i++) b.append([row(i, 'a'.repeat(1000))]);
+    expect(b.length).toBe(3);
+    expect(b.bytes).toBe(3 * size);
+    expect(b.purged().toString()).toBe(`${S}:1-4`);
+    b.append([row(8, 'b'.repeat(10 * size))]);
+    expect(b.length).toBe(1);
+    expect(b.purged().toString()).toBe(`${S}:1-7`);
+    expect(b.executed().toString()).toBe(`${S}:1-8`);
+  });
+
+  it('PURGE BINARY LOGS: purge(keep) drops the oldest and leaves gtid_executed alone', () => {
+    const b = bounded();
+    for (let i = 0; i < 5; i++) b.append([]);
+    b.purge(2);
+    expect(b.length).toBe(2);
+    expect(b.purged().toString()).toBe(`${S}:1-3`);
+    b.purge(0);
+    expect(b.purged().equals(b.executed())).toBe(true);
+    expect(gtids(b.readFrom(b.executed()))).toEqual([]);
+    expect(() => b.purge(-1)).toThrow(RangeError);
+  });
+
+  it('refuses a position missing purged GTIDs with MySQL error 1236', async () => {
+    const b = bounded(3);
+    b.append([], { gtid: { sid: P, gno: 1 } });
+    for (let i = 0; i < 5; i++) b.append([]);
+    expect(b.purged().toString()).toBe(`${S}:1-2,${P}:1`);
+    const err = purgedError(() => b.readFrom(GtidSet.parse(`${P}:1,${S}:1`)));
+    expect(err.errno).toBe(1236);
+    expect(err.sqlState).toBe('HY000');
+    expect(err.message).toBe(
+      'Cannot replicate because the source purged required binary logs. Replicate the missing transactions from ' +
+        "elsewhere, or provision a new replica from backup. Consider increasing the source's binary log expiration " +
+        `period. The GTID set sent by the replica is '${S}:1,${P}:1', and the missing transactions are '${S}:2'`,
+    );
+    await expect(b.follow(GtidSet.empty, new AbortController().signal).next()).rejects.toMatchObject({ errno: 1236 });
+    expect(gtids(b.readFrom(GtidSet.parse(`${P}:1,${S}:1-2`)))).toEqual([`${S}:3`, `${S}:4`, `${S}:5`]);
+  });
+
+  it('ends a follower with 1236 when it falls behind the window instead of skipping', async () => {
+    const b = bounded(4);
+    b.append([]);
+    const ac = new AbortController();
+    const it = b.follow(b.executed(), ac.signal)[Symbol.asyncIterator]();
+    b.append([]);
+    expect(await take(it, 1)).toEqual([`${S}:2`]);
+    for (let i = 0; i < 10; i++) b.append([]);
+    await expect(it.next()).rejects.toMatchObject({ errno: 1236 });
+    ac.abort();
+  });
+
+  it('defaults to a bounded window', () => {
+    expect(DEFAULT_BINLOG_RETENTION.maxTransactions).toBe(50_000);
+    const b = filled(DEFAULT_BINLOG_RETENTION.maxTransactions! + 10);
+    expect(b.length).toBe(DEFAULT_BINLOG_RETENTION.maxTransactions);
+    expect(b.purged().toString()).toBe(`${S}:1-10`);
   });
 });

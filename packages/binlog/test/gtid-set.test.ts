@@ -208,3 +208,22 @@ function naiveFormat(model: Map<string, Set<number>>): string {
     return text;
   }).join(',');
 }
+
+describe('GtidSet.subtract', () => {
+  const A = '060a409d-8e10-11eb-9bb5-04ed332e05c2';
+  const B = '2174b383-5441-11e8-b90a-c80aa9429562';
+  const minus = (a: string, b: string): string => GtidSet.parse(a).subtract(GtidSet.parse(b)).toString();
+
+  it('removes numbers interval by interval and drops emptied sids', () => {
+    expect(minus(`${A}:1-10`, `${A}:3-4:8`)).toBe(`${A}:1-2:5-7:9-10`);
+    expect(minus(`${A}:1-10,${B}:1-5`, `${B}:1-9`)).toBe(`${A}:1-10`);
+    expect(minus(`${A}:5-6:9-12`, `${A}:1-5:10-20`)).toBe(`${A}:6:9`);
+    expect(minus(`${A}:1-3`, '')).toBe(`${A}:1-3`);
+    expect(minus('', `${A}:1-3`)).toBe('');
+  });
+
+  it('returns the same set when nothing is removed', () => {
+    const s = GtidSet.parse(`${A}:1-3`);
+    expect(s.subtract(GtidSet.parse(`${A}:4-9,${B}:1`))).toBe(s);
+  });
+});
