@@ -94,7 +94,7 @@ export function purgedGtidsError(requested: GtidSet, missing: GtidSet): SqlError
     'Cannot replicate because the source purged required binary logs. Replicate the missing transactions ' +
       'from elsewhere, or provision a new replica from backup. Consider increasing the source\'s binary log ' +
       `expiration period. The GTID set sent by the replica is '${requested.toString()}', and the missing ` +
-      `transactions are '${missing.toString()}'`,
+      `transactions are '${missing.toString()}'.`,
   );
 }
 

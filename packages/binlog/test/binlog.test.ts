@@ -364,7 +364,7 @@ describe('Binlog retention', () => {
     expect(err.message).toBe(
       'Cannot replicate because the source purged required binary logs. Replicate the missing transactions from ' +
         "elsewhere, or provision a new replica from backup. Consider increasing the source's binary log expiration " +
-        `period. The GTID set sent by the replica is '${S}:1,${P}:1', and the missing transactions are '${S}:2'`,
+        `period. The GTID set sent by the replica is '${S}:1,${P}:1', and the missing transactions are '${S}:2'.`,
     );
     await expect(b.follow(GtidSet.empty, new AbortController().signal).next()).rejects.toMatchObject({ errno: 1236 });
     expect(gtids(b.readFrom(GtidSet.parse(`${P}:1,${S}:1-2`)))).toEqual([`${S}:3`, `${S}:4`, `${S}:5`]);

@@ -5,12 +5,17 @@
  * binlog too, so replicas can be streamed from and promoted.
  */
 import type { Clock } from '@vtsim/binlog';
+import { ER, SqlError } from '@vtsim/proto';
 import type { Mysqld } from './mysqld/mysqld.js';
 
 /** The state of one replication channel, for health reports. */
 export interface ReplicationStatus {
   running: boolean;
-  /** The error that stopped the applier, if any (like Last_SQL_Error). */
+  /**
+   * The error that stopped the channel, if any: like Last_SQL_Error for an apply failure, like
+   * Last_IO_Error (`Got fatal error 1236 from source when reading data from binary log: '…'`)
+   * when the source no longer has transactions the replica needs.
+   */
   lastError: string;
   /** Seconds between the source's newest commit and the newest commit applied here. */
   lagSeconds: number;
@@ -60,7 +65,11 @@ export class Replication {
         this.appliedTimestamp = tx.timestamp;
       }
     } catch (err) {
-      this.lastError = err instanceof Error ? err.message : String(err);
+      if (err instanceof SqlError && err.errno === ER.MASTER_FATAL_ERROR_READING_BINLOG[0]) {
+        this.lastError = `Got fatal error ${err.errno} from source when reading data from binary log: '${err.message}'`;
+      } else {
+        this.lastError = err instanceof Error ? err.message : String(err);
+      }
     }
     this.onStop();
   }

@@ -4,7 +4,7 @@
  * none (as VTOrc would elect it) or replicates from the primary otherwise, and answers vtgate
  * through the QueryService interface.
  */
-import type { Clock, Random } from '@vtsim/binlog';
+import type { BinlogRetention, Clock, Random } from '@vtsim/binlog';
 import { encodePosition } from '@vtsim/binlog';
 import type { BindVars, Result, TabletAlias, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
 import { Code, ER, IncludedFields, SqlError, TabletType, VtError, sqlError, stripFieldMetadata, tabletAliasString } from '@vtsim/proto';
@@ -47,6 +47,8 @@ export interface TabletOptions {
    * every this many milliseconds (see heartbeat-writer.ts). Omitted: no heartbeats (Vitess's default).
    */
   heartbeatIntervalMs?: number;
+  /** `--binlog-retention`: how much of its binlog the tablet's mysqld keeps (default: the binlog's). */
+  binlogRetention?: BinlogRetention;
 }
 
 /** A running tablet; close() stops it. */
@@ -75,7 +77,7 @@ export class Tablet implements QueryService {
     this.dbName = `vt_${opts.keyspace}`;
     this.sidecarDbName = opts.sidecarDbName ?? '_vt';
     this.tabletType = opts.type;
-    this.mysqld = new Mysqld({ serverUuid: opts.serverUuid, clock: opts.clock, random: opts.random });
+    this.mysqld = new Mysqld({ serverUuid: opts.serverUuid, clock: opts.clock, random: opts.random, binlogRetention: opts.binlogRetention });
     this.mysqld.createDatabase(this.dbName, { logBin: false });
     createSidecarDatabase(this.mysqld, this.sidecarDbName);
     this.autocommitSession = this.mysqld.createSession({ database: this.dbName });

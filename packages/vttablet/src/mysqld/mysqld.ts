@@ -5,7 +5,7 @@
  */
 import { ER, sqlError, type SqlValue } from '@vtsim/proto';
 import { DEFAULT_SQL_MODE } from '@vtsim/sql';
-import { Binlog, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type TableMap } from '@vtsim/binlog';
+import { Binlog, type BinlogRetention, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type TableMap } from '@vtsim/binlog';
 import { Catalog, Database } from './catalog.js';
 import { MysqlSession, type SessionOptions } from './mysql-session.js';
 import { PlanCache } from './plan.js';
@@ -23,6 +23,8 @@ export interface MysqldOptions {
   serverUuid: string;
   clock: Clock;
   random: Random;
+  /** How much of the binlog the server keeps; default the binlog's DEFAULT_BINLOG_RETENTION. */
+  binlogRetention?: BinlogRetention;
 }
 
 /** One simulated server; see the module comment. */
@@ -48,7 +50,7 @@ export class Mysqld {
     this.serverUuid = opts.serverUuid;
     this.clock = opts.clock;
     this.random = opts.random;
-    this.binlog = new Binlog({ serverUuid: opts.serverUuid, clock: opts.clock });
+    this.binlog = new Binlog({ serverUuid: opts.serverUuid, clock: opts.clock, retention: opts.binlogRetention });
   }
 
   /** `@@global.sql_mode`: the mode new sessions start with (canonical text). */
@@ -65,6 +67,11 @@ export class Mysqld {
   /** `@@gtid_executed` as text. */
   gtidExecutedText(): string {
     return this.binlog.executed().toString();
+  }
+
+  /** `@@gtid_purged` as text: the GTIDs of the transactions purged from the binlog. */
+  gtidPurgedText(): string {
+    return this.binlog.purged().toString();
   }
 
   /** Opens a session (connection). Connection ids count up from 1 unless given. */

@@ -13,6 +13,8 @@ export interface VariableServer {
   readonly globalVariables: Map<string, SqlValue>;
   /** The executed GTID set as text. */
   gtidExecutedText(): string;
+  /** The purged GTID set as text. */
+  gtidPurgedText(): string;
 }
 
 /** The session state that computed variables read. */
@@ -32,7 +34,7 @@ export function isKnownVariable(name: string): boolean {
 }
 
 const COMPUTED = new Set([
-  'server_uuid', 'gtid_executed', 'read_only', 'super_read_only', 'autocommit', 'sql_log_bin',
+  'server_uuid', 'gtid_executed', 'gtid_purged', 'read_only', 'super_read_only', 'autocommit', 'sql_log_bin',
   'last_insert_id', 'identity', 'hostname', 'warning_count', 'error_count',
 ]);
 
@@ -52,6 +54,8 @@ export function systemVariableValue(
       return server.serverUuid;
     case 'gtid_executed':
       return server.gtidExecutedText();
+    case 'gtid_purged':
+      return server.gtidPurgedText();
     case 'read_only':
     case 'super_read_only':
       return server.superReadOnly ? 1n : 0n;

@@ -21,6 +21,8 @@
 import { GtidSet, decodePosition, encodePosition, positionFromGtidSet, type BinlogTransaction, type TableMap } from '@vtsim/binlog';
 import {
   Code,
+  ER,
+  SqlError,
   VEventType,
   VtError,
   type Filter,
@@ -49,7 +51,10 @@ const TRANSACTIONS_PER_TURN = 256;
  * of the consumer). Returns normally when `signal` aborts; throws VtError for bad requests:
  * INVALID_ARGUMENT `GTIDSet Mismatch: requested source position:…, current target vrep
  * position: …`, `could not decode position …`, `table <t> is not present in the database`,
- * `stream needs a position or a table to copy`, and the plan errors of buildTablePlan.
+ * `stream needs a position or a table to copy`, and the plan errors of buildTablePlan; and UNKNOWN
+ * `stream (at source tablet) error @ <gtid set>: Cannot replicate because the source purged required
+ * binary logs. … (errno 1236) (sqlstate HY000)` when the binlog no longer holds transactions the
+ * stream needs, as Vitess's vstreamer wraps the binlog connection's error.
  */
 export async function* streamVEvents(env: VStreamerEnv, request: TabletVStreamRequest, signal: AbortSignal): AsyncGenerator<VEvent[], void, undefined> {
   const local = new AbortController();
@@ -97,6 +102,18 @@ class UVStreamer {
   }
 
   async *stream(): AsyncGenerator<VEvent[], void, undefined> {
+    try {
+      yield* this.phases();
+    } catch (err) {
+      if (err instanceof SqlError && err.errno === ER.MASTER_FATAL_ERROR_READING_BINLOG[0]) {
+        throw new VtError(Code.UNKNOWN, `stream (at source tablet) error @ ${this.pos.toString()}: ${err.vitessMessage()}`);
+      }
+      throw err;
+    }
+  }
+
+  /** The copy phase if any, then the binlog. */
+  private async *phases(): AsyncGenerator<VEvent[], void, undefined> {
     const initial = this.init();
     if (initial) yield initial;
     if (this.toCopy.size > 0) {
