@@ -3,7 +3,7 @@
  * mysqld network, every tablet and the vtgate, all in this process, and adds or removes them on
  * request, the way the local example's scripts start and stop processes.
  */
-import type { Clock } from '@vtsim/binlog';
+import type { BinlogRetention, Clock } from '@vtsim/binlog';
 import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
@@ -35,6 +35,8 @@ export interface ClusterOptions {
   auth?: Partial<AuthFlags>;
   /** The default of {@link TabletSpec.heartbeatIntervalMs} (`vtsim up --heartbeat_enable`). */
   heartbeatIntervalMs?: number;
+  /** The default of {@link TabletSpec.binlogRetention} (`vtsim up --binlog-retention`). */
+  binlogRetention?: BinlogRetention;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -50,6 +52,8 @@ export interface TabletSpec {
    * every this many ms. Defaults to the cluster's option; omitted in both: no heartbeats.
    */
   heartbeatIntervalMs?: number;
+  /** How much binlog the tablet's mysqld keeps; defaults to the cluster's option, then the binlog's default. */
+  binlogRetention?: BinlogRetention;
 }
 
 /** A running in-memory Vitess cluster. */
@@ -140,6 +144,7 @@ export class Cluster {
       serverUuid: randomUuid(new SeededRandom(`${seed}/server_uuid/${key}`)),
       dialer: (a) => this.tablets.get(tabletAliasString(a)),
       heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
+      binlogRetention: spec.binlogRetention ?? this.opts.binlogRetention,
     });
     this.tablets.set(key, tablet);
     return tablet;

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
 import type { AuthFlags } from './auth-flags.js';
+import { isBinlogRetention } from './binlog-retention-flag.js';
 import type { Cluster } from './cluster.js';
 
 /** A started control server; close() stops it. */
@@ -45,15 +46,18 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   }
   if (route === 'GET /api/status') return reply(res, 200, status(cluster));
   if (route === 'POST /api/tablets') {
-    const body = (await readJson(req)) as { keyspace?: string; shard?: string; uid?: number; cell?: string; heartbeatIntervalMs?: number };
+    const body = (await readJson(req)) as { keyspace?: string; shard?: string; uid?: number; cell?: string; heartbeatIntervalMs?: number; binlogRetention?: unknown };
     if (!body.keyspace || body.shard === undefined || !Number.isInteger(body.uid)) {
       return reply(res, 400, { error: 'keyspace, shard and uid are required' });
     }
     if (body.heartbeatIntervalMs !== undefined && !(typeof body.heartbeatIntervalMs === 'number' && body.heartbeatIntervalMs > 0)) {
       return reply(res, 400, { error: 'heartbeatIntervalMs must be a positive number' });
     }
+    if (body.binlogRetention !== undefined && !isBinlogRetention(body.binlogRetention)) {
+      return reply(res, 400, { error: 'binlogRetention must be {maxTransactions?, maxBytes?} with positive integers' });
+    }
     try {
-      const tablet = await cluster.addTablet({ keyspace: body.keyspace, shard: body.shard, uid: body.uid!, cell: body.cell, heartbeatIntervalMs: body.heartbeatIntervalMs });
+      const tablet = await cluster.addTablet({ keyspace: body.keyspace, shard: body.shard, uid: body.uid!, cell: body.cell, heartbeatIntervalMs: body.heartbeatIntervalMs, binlogRetention: body.binlogRetention });
       return reply(res, 200, { alias: tabletAliasString(tablet.alias), type: TabletType[tablet.type] });
     } catch (err) {
       return reply(res, 409, { error: errorText(err) });

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { AUTH_FLAG_OPTIONS, authFlagsFrom, normalizeAuthFlagNames } from './auth-flags.js';
 import { controlCall } from './control-client.js';
 import { down } from './down-command.js';
+import { binlogRetentionFrom, binlogRetentionOptions } from './binlog-retention-flag.js';
 import { heartbeatIntervalMs, heartbeatOptions } from './heartbeat-flags.js';
 import { example } from './example-command.js';
 import { parseInitialTopology } from './initial-topology.js';
@@ -25,15 +26,20 @@ commands:
      [--vtctld-grpc-port 15999]
      [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
      [auth flags]
-     [--heartbeat_enable [--heartbeat_interval 1s]]
+     [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 50000|64MB|50000,64MB]
                            run the cluster process (memory topology, vtctld control, vtgate),
                            optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
-                           holds *.sql files and vschema.json); the heartbeat flags apply to
-                           every tablet it starts
+                           holds *.sql files and vschema.json); the heartbeat and retention
+                           flags apply to every tablet it starts
   down                     stop the cluster process started with 'up --detach'
   tablet up   --keyspace K --shard S --uid N [--cell zone1] [--heartbeat_enable [--heartbeat_interval 1s]]
+              [--binlog-retention 50000|64MB|50000,64MB]
                            start a tablet (and its mysqld) in the running cluster; with
-                           --heartbeat_enable its primary writes _vt.heartbeat every interval
+                           --heartbeat_enable its primary writes _vt.heartbeat every interval;
+                           --binlog-retention: its binlog keeps the last N transactions and/or
+                           at most that many bytes (B, KB, MB, GB), purging the oldest (default
+                           the last 50000 transactions); a replica or VStream needing purged
+                           transactions gets MySQL's error 1236
   tablet down --uid N [--cell zone1]
                            stop a tablet
   vtgate up [auth flags] | vtgate down
@@ -95,6 +101,7 @@ const options = {
   'binary-as-hex': { type: 'string' },
   ...AUTH_FLAG_OPTIONS,
   ...heartbeatOptions,
+  ...binlogRetentionOptions,
 } as const;
 
 /**
@@ -163,6 +170,7 @@ async function main(argv: string[]): Promise<number> {
         topologyArgs: topologyArgs(values),
         auth: authFlagsFrom(values),
         heartbeatIntervalMs: heartbeatIntervalMs(values),
+        binlogRetention: binlogRetentionFrom(values),
       }, log);
       return 0;
     case 'down':
@@ -176,6 +184,7 @@ async function main(argv: string[]): Promise<number> {
         uid: Number(values.uid),
         cell: values.cell,
         heartbeatIntervalMs: heartbeatIntervalMs(values),
+        binlogRetention: binlogRetentionFrom(values),
       })) as { alias: string; type: string };
       log(`vttablet for ${reply.alias} is running as ${reply.type}`);
       return 0;

@@ -6,10 +6,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { BinlogRetention } from '@vtsim/binlog';
 import { authFlagArgs, type AuthFlags } from './auth-flags.js';
 import { Cluster } from './cluster.js';
 import { waitForControl } from './control-client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
+import { binlogRetentionArgs } from './binlog-retention-flag.js';
 import { heartbeatArgs } from './heartbeat-flags.js';
 import { createInitialTopology, type InitialTopology } from './initial-topology.js';
 import { runningPid } from './process-state.js';
@@ -33,6 +35,8 @@ export interface UpOptions {
   auth?: Partial<AuthFlags>;
   /** `--heartbeat_enable --heartbeat_interval`: every tablet the cluster starts writes heartbeats this often. */
   heartbeatIntervalMs?: number;
+  /** `--binlog-retention`: how much binlog every tablet the cluster starts keeps (default: the binlog's). */
+  binlogRetention?: BinlogRetention;
 }
 
 /** Runs `vtsim up`; resolves when a detached cluster is ready, or when a foreground one has stopped. */
@@ -44,7 +48,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     const logFd = openSync(paths.logFile, 'a');
     const args = [fileURLToPath(new URL('./main.js', import.meta.url)), 'up', '--seed', opts.seed, '--host', opts.host,
       '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), '--grpc-port', String(opts.grpcPort), '--vtctld-grpc-port', String(opts.vtctldGrpcPort), ...(opts.vtgate ? [] : ['--no-vtgate']),
-      ...(opts.topologyArgs ?? []), ...(opts.auth ? authFlagArgs(opts.auth) : []), ...heartbeatArgs(opts.heartbeatIntervalMs)];
+      ...(opts.topologyArgs ?? []), ...(opts.auth ? authFlagArgs(opts.auth) : []), ...heartbeatArgs(opts.heartbeatIntervalMs), ...binlogRetentionArgs(opts.binlogRetention)];
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
@@ -62,6 +66,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     grpcPort: opts.grpcPort,
     vtctldGrpcPort: opts.vtctldGrpcPort,
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
+    binlogRetention: opts.binlogRetention,
     auth: opts.auth,
   });
   let markStopped!: () => void;
