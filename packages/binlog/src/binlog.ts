@@ -202,6 +202,11 @@ export class Binlog {
     return this.end - this.start;
   }
 
+  /** Number of transactions ever appended, kept or purged: grows with every commit. */
+  get appended(): number {
+    return this.end;
+  }
+
   /** Estimated bytes of the transactions kept in the log (see {@link estimateTransactionBytes}). */
   get bytes(): number {
     return this.keptBytes;
@@ -232,8 +237,8 @@ export class Binlog {
    * consumer next asks for a transaction; waiting costs nothing until the next append. Breaking out
    * of the loop releases everything; any number of followers may run at once. Throws SqlError 1236
    * when `pos` lacks purged GTIDs, or when the follower falls so far behind that transactions it
-   * has not read are purged (unlike MySQL, which keeps a binlog file while a dump thread reads it,
-   * so a stalled reader cannot hold memory).
+   * has not read are purged. MySQL instead keeps a binlog file while a dump thread reads it; here
+   * a stalled reader must not hold memory, so it is cut off at the window's edge.
    */
   async *follow(pos: GtidSet, signal: AbortSignal): AsyncGenerator<BinlogTransaction, void, undefined> {
     if (signal.aborted) return;

@@ -307,6 +307,7 @@ describe('Binlog retention', () => {
     const b = bounded(10);
     for (let i = 0; i < 30; i++) b.append([]);
     expect(b.length).toBe(10);
+    expect(b.appended).toBe(30);
     expect(b.executed().toString()).toBe(`${S}:1-30`);
     expect(b.purged().toString()).toBe(`${S}:1-20`);
     expect(b.transactionAt(0).gtid.gno).toBe(21);

@@ -154,7 +154,7 @@ export function planShow(statement: string): ShowRunner | undefined {
   if (/^show\s+(?:master|binary\s+log)\s+status$/is.test(text)) {
     return (session) =>
       rowsResult(textFields(['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB', 'Executed_Gtid_Set'], ['Position']), [
-        ['binlog.000001', BigInt(session.mysqld.binlog.length), '', '', session.mysqld.gtidExecutedText()],
+        ['binlog.000001', BigInt(session.mysqld.binlog.appended), '', '', session.mysqld.gtidExecutedText()],
       ]);
   }
   if (/^show\b/is.test(text)) {
