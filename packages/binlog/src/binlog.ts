@@ -35,12 +35,14 @@ export interface BinlogRetention {
 }
 
 /**
- * The retention of a server given none: the last 50,000 transactions. At the ~2 KB a transaction
- * costs in memory this bounds a tablet's log near 100 MB; the window is full once a two-shard
- * keyspace has taken 100,000 writes, so a soak's memory stops growing from its first 100,000
- * transactions on; and a replica or VStream may still be that many transactions behind and resume.
+ * The retention of a server given none: the last 50,000 transactions, and at most 64 MB of them
+ * by estimate. At the ~2 KB a small transaction costs in memory the count bounds a tablet's log
+ * near 100 MB; the window is full once a two-shard keyspace has taken 100,000 writes, so a soak's
+ * memory stops growing from its first 100,000 transactions on; and a replica or VStream may still
+ * be that many transactions behind and resume. The size cap bounds logs of bulk transactions
+ * (thousands of rows each), which the count alone would let grow a thousand times larger.
  */
-export const DEFAULT_BINLOG_RETENTION: BinlogRetention = { maxTransactions: 50_000 };
+export const DEFAULT_BINLOG_RETENTION: BinlogRetention = { maxTransactions: 50_000, maxBytes: 64 * 1024 * 1024 };
 
 /** Overrides for one appended transaction. */
 export interface AppendOptions {

@@ -2,8 +2,9 @@
  * `--binlog-retention` of `vtsim up` and `vtsim tablet up`: how much of its binlog each tablet's
  * mysqld keeps (the simulator's `binlog_expire_logs_seconds`). The value is one or two limits
  * separated by a comma: a number of transactions (`100000`) and/or a size with a unit, B, KB, MB or
- * GB in powers of 1024 as MySQL's size options read them (`64MB`); e.g. `100000,64MB`. Omitted:
- * the binlog's default window (DEFAULT_BINLOG_RETENTION). Dashes and underscores are interchangeable.
+ * GB in powers of 1024 as MySQL's size options read them (`64MB`); e.g. `100000,64MB`. A value
+ * replaces the default window (DEFAULT_BINLOG_RETENTION) whole: a limit it leaves out does not
+ * apply. Dashes and underscores are interchangeable.
  */
 import type { BinlogRetention } from '@vtsim/binlog';
 

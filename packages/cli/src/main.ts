@@ -38,8 +38,8 @@ commands:
                            --heartbeat_enable its primary writes _vt.heartbeat every interval;
                            --binlog-retention: its binlog keeps the last N transactions and/or
                            at most that many bytes (B, KB, MB, GB), purging the oldest (default
-                           the last 50000 transactions); a replica or VStream needing purged
-                           transactions gets MySQL's error 1236
+                           50000,64MB; a limit left out does not apply); a replica or VStream
+                           needing purged transactions gets MySQL's error 1236
   tablet down --uid N [--cell zone1]
                            stop a tablet
   vtgate up [auth flags] | vtgate down
