@@ -40,6 +40,7 @@ export interface BinlogMark {
   readonly keyspace: string;
   readonly shard: string;
   readonly primaryUid: number;
+  /** Transactions the primary had appended (Binlog.appended, which purges do not lower). */
   readonly length: number;
   readonly gtids: string;
 }
@@ -148,14 +149,15 @@ export class Scenario {
   /** Remembers where a shard primary's binlog stands now. */
   binlogMark(keyspace: string, shard: string): BinlogMark {
     const primary = this.primary(keyspace, shard);
-    return { keyspace, shard, primaryUid: primary.alias.uid, length: primary.mysqld.binlog.length, gtids: primary.mysqld.gtidExecutedText() };
+    return { keyspace, shard, primaryUid: primary.alias.uid, length: primary.mysqld.binlog.appended, gtids: primary.mysqld.gtidExecutedText() };
   }
 
-  /** The transactions the shard primary committed since `mark`, in binlog order. */
+  /** The transactions the shard primary committed since `mark`, in binlog order (RangeError if some were purged). */
   transactionsSince(mark: BinlogMark): BinlogTransaction[] {
     const binlog = this.tablet(mark.primaryUid).mysqld.binlog;
+    const oldestKept = binlog.appended - binlog.length;
     const out: BinlogTransaction[] = [];
-    for (let i = mark.length; i < binlog.length; i++) out.push(binlog.transactionAt(i));
+    for (let i = mark.length; i < binlog.appended; i++) out.push(binlog.transactionAt(i - oldestKept));
     return out;
   }
 
