@@ -6,7 +6,7 @@
  */
 import type { BinlogRetention, Clock, Random } from '@vtsim/binlog';
 import { encodePosition } from '@vtsim/binlog';
-import type { BindVars, Result, TabletAlias, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
+import type { BindVars, Result, Shard, TabletAlias, TabletVStreamRequest, Target, Tablet as TopoTablet, VEvent } from '@vtsim/proto';
 import { Code, ER, IncludedFields, SqlError, TabletType, VtError, sqlError, stripFieldMetadata, tabletAliasString } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { TopoError } from '@vtsim/topo';
@@ -23,20 +23,22 @@ import { createSidecarDatabase } from './sidecar.js';
 import { streamVEvents, watchLocalVSchema, type VStreamerEnv } from './vstreamer/index.js';
 import { VReplicationEngine } from './vreplication/index.js';
 
-/** What a tablet needs to start. */
-export interface TabletOptions {
+/** What every tablet needs to start, whichever way it gets its mysqld. */
+export interface TabletCommonOptions {
   alias: TabletAlias;
   keyspace: string;
   shard: string;
-  /** The type the tablet starts as (REPLICA or RDONLY); a REPLICA of a shard without primary becomes PRIMARY. */
+  /**
+   * The type the tablet starts as (vttablet's `--init_tablet_type`: REPLICA or RDONLY); it starts
+   * as PRIMARY instead when the shard record names it primary (a restarted primary), when its own
+   * record says PRIMARY with a newer term than the shard's, or when it is a REPLICA of a shard
+   * without primary (vtsim elects it at once, as VTOrc would).
+   */
   type: TabletType;
   topo: TopoServer;
   /** Where this tablet's mysqld becomes reachable for replication, and where it finds its primary's. */
   network: LocalMysqlNetwork;
   clock: Clock;
-  random: Random;
-  /** The mysqld's server_uuid (from the cluster's seeded source). */
-  serverUuid: string;
   hostname?: string;
   /** Sidecar database name (the keyspace's `sidecar_db_name`), default `_vt`. */
   sidecarDbName?: string;
@@ -47,9 +49,30 @@ export interface TabletOptions {
    * every this many milliseconds (see heartbeat-writer.ts). Omitted: no heartbeats (Vitess's default).
    */
   heartbeatIntervalMs?: number;
-  /** `--binlog-retention`: how much of its binlog the tablet's mysqld keeps (default: the binlog's). */
-  binlogRetention?: BinlogRetention;
 }
+
+/** A tablet that creates its own, empty mysqld, reachable on the network exactly while the tablet runs. */
+export interface TabletOwnMysqldOptions {
+  /** The new mysqld's server_uuid (from the cluster's seeded source). */
+  serverUuid: string;
+  /** The new mysqld's randomness. */
+  random: Random;
+  /** `--binlog-retention`: how much of its binlog the new mysqld keeps (default: the binlog's). */
+  binlogRetention?: BinlogRetention;
+  mysqld?: undefined;
+}
+
+/**
+ * A tablet in front of a mysqld that outlives it (a vttablet process restarted next to its running
+ * mysqld): the tablet serves the mysqld's data, GTID state and server_uuid as they are, and leaves
+ * the mysqld running and reachable on the network when it closes.
+ */
+export interface TabletAttachedMysqldOptions {
+  mysqld: Mysqld;
+}
+
+/** What a tablet needs to start. */
+export type TabletOptions = TabletCommonOptions & (TabletOwnMysqldOptions | TabletAttachedMysqldOptions);
 
 /** A running tablet; close() stops it. */
 export class Tablet implements QueryService {
@@ -59,6 +82,8 @@ export class Tablet implements QueryService {
   readonly dbName: string;
   readonly sidecarDbName: string;
   readonly mysqld: Mysqld;
+  /** False when the mysqld was attached (it outlives this tablet). */
+  private readonly ownsMysqld: boolean;
   private tabletType: TabletType;
   private serving = false;
   private closed = false;
@@ -77,7 +102,8 @@ export class Tablet implements QueryService {
     this.dbName = `vt_${opts.keyspace}`;
     this.sidecarDbName = opts.sidecarDbName ?? '_vt';
     this.tabletType = opts.type;
-    this.mysqld = new Mysqld({ serverUuid: opts.serverUuid, clock: opts.clock, random: opts.random, binlogRetention: opts.binlogRetention });
+    this.ownsMysqld = opts.mysqld === undefined;
+    this.mysqld = opts.mysqld ?? new Mysqld({ serverUuid: opts.serverUuid, clock: opts.clock, random: opts.random, binlogRetention: opts.binlogRetention });
     this.mysqld.createDatabase(this.dbName, { logBin: false });
     createSidecarDatabase(this.mysqld, this.sidecarDbName);
     this.autocommitSession = this.mysqld.createSession({ database: this.dbName });
@@ -227,7 +253,11 @@ export class Tablet implements QueryService {
     }
   }
 
-  /** Stops serving, rolls back open transactions and stops replication. The topo record stays. Idempotent. */
+  /**
+   * Stops serving, rolls back open transactions and stops replication. The topo record stays. An
+   * own mysqld leaves the network; an attached one keeps running (its data and GTID state stay for
+   * the next tablet attached to it). Idempotent.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -240,7 +270,7 @@ export class Tablet implements QueryService {
     for (const session of this.transactions.values()) session.close();
     this.transactions.clear();
     this.autocommitSession.close();
-    this.opts.network.unregister(this.alias);
+    if (this.ownsMysqld) this.opts.network.unregister(this.alias);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -252,7 +282,32 @@ export class Tablet implements QueryService {
     await ignoreExists(() => topo.createKeyspace(keyspace, { sidecar_db_name: this.sidecarDbName }));
     await ignoreExists(() => topo.createShard(keyspace, shard));
     const si = await topo.getShard(keyspace, shard);
-    await topo.createTablet({
+    const existing = await topo.getTablet(this.alias).then(
+      (info) => info.tablet,
+      (err: unknown) => {
+        if (err instanceof TopoError && err.code === 'NoNode') return undefined;
+        throw err;
+      },
+    );
+    if (existing && (existing.keyspace !== keyspace || existing.shard !== shard)) {
+      throw new VtError(
+        Code.FAILED_PRECONDITION,
+        `initTablet failed because existing tablet keyspace and shard ${existing.keyspace}/${existing.shard} differ from the provided ones ${keyspace}/${shard}`,
+      );
+    }
+    const primaryTerm = checkPrimaryShip(this.alias, si.shard, existing, this.opts.clock);
+    if (primaryTerm !== undefined) {
+      this.tabletType = TabletType.PRIMARY;
+      this.primaryTermStart = primaryTerm;
+      if (!sameAlias(si.shard.primary_alias, this.alias)) {
+        // Its own term is newer than the shard's: claim the shard record, as vttablet's shard sync does.
+        await topo.updateShardFields(keyspace, shard, (s) => {
+          s.primary_alias = { ...this.alias };
+          s.primary_term_start_time = { seconds: primaryTerm, nanoseconds: 0 };
+        });
+      }
+    }
+    const record = {
       alias: this.alias,
       hostname: this.opts.hostname ?? 'localhost',
       port_map: { vt: 15000 + this.alias.uid, grpc: 16000 + this.alias.uid },
@@ -263,40 +318,37 @@ export class Tablet implements QueryService {
       db_name_override: '',
       mysql_hostname: this.opts.hostname ?? 'localhost',
       mysql_port: 17000 + this.alias.uid,
-      primary_term_start_time: null,
+      primary_term_start_time: primaryTerm === undefined ? null : { seconds: primaryTerm, nanoseconds: 0 },
       default_conn_collation: 255,
-    }).catch(async (err: unknown) => {
-      if (!(err instanceof TopoError) || err.code !== 'NodeExists') throw err;
-      await topo.updateTabletFields(this.alias, (t) => {
-        t.type = this.tabletType;
-        t.keyspace = keyspace;
-        t.shard = shard;
-      });
-    });
+    };
+    if (existing) await topo.updateTabletFields(this.alias, (t) => void Object.assign(t, record));
+    else await topo.createTablet(record);
     this.opts.network.register(this.alias, this.mysqld);
 
-    let electedPrimary = false;
-    if (this.tabletType === TabletType.REPLICA) {
+    if (this.tabletType === TabletType.REPLICA && !si.shard.primary_alias) {
+      // No primary yet: the first REPLICA takes the role (what VTOrc does for a new shard).
       const nowSeconds = Math.floor(this.opts.clock.now() / 1000);
       const updated = await topo.updateShardFields(keyspace, shard, (s) => {
-        if (s.primary_alias && tabletAliasString(s.primary_alias) !== tabletAliasString(this.alias)) return false;
+        if (s.primary_alias) return false;
         s.primary_alias = { ...this.alias };
         s.primary_term_start_time = { seconds: nowSeconds, nanoseconds: 0 };
       });
-      electedPrimary = !!updated.shard.primary_alias && tabletAliasString(updated.shard.primary_alias) === tabletAliasString(this.alias);
-      if (electedPrimary) this.primaryTermStart = nowSeconds;
+      if (sameAlias(updated.shard.primary_alias, this.alias)) {
+        this.tabletType = TabletType.PRIMARY;
+        this.primaryTermStart = nowSeconds;
+        await topo.updateTabletFields(this.alias, (t) => {
+          t.type = TabletType.PRIMARY;
+          t.primary_term_start_time = { seconds: nowSeconds, nanoseconds: 0 };
+        });
+      }
     }
-    if (electedPrimary) {
-      this.tabletType = TabletType.PRIMARY;
+    if (this.tabletType === TabletType.PRIMARY) {
       this.mysqld.superReadOnly = false;
-      await topo.updateTabletFields(this.alias, (t) => {
-        t.type = TabletType.PRIMARY;
-        t.primary_term_start_time = { seconds: this.primaryTermStart, nanoseconds: 0 };
-      });
     } else {
+      // As initializeReplication: replicate from the shard's primary, resuming from this mysqld's own position.
       this.mysqld.superReadOnly = true;
       const primary = (await topo.getShard(keyspace, shard)).shard.primary_alias;
-      if (primary) this.replicateFrom(primary);
+      if (primary && !sameAlias(primary, this.alias)) this.replicateFrom(primary);
     }
     await this.ensureServingGraph();
     this.serving = true;
@@ -594,6 +646,29 @@ export class Tablet implements QueryService {
   async vreplicationWaitForPos(id: number, position: string, timeoutMs: number): Promise<void> {
     return this.openVReplicationEngine().waitForPos(id, position, timeoutMs);
   }
+}
+
+/**
+ * vttablet's checkPrimaryShip: whether a starting tablet is its shard's primary, and if so the
+ * start of its primary term (seconds). It is when the shard record names it (a restarted primary
+ * that nobody replaced: its own record's term if that says PRIMARY, else the shard's), or when its
+ * own record says PRIMARY with a term newer than the shard's. Undefined otherwise.
+ */
+function checkPrimaryShip(alias: TabletAlias, shard: Shard, existing: TopoTablet | undefined, clock: Clock): number | undefined {
+  if (sameAlias(shard.primary_alias, alias)) {
+    if (!existing) return Math.floor(clock.now() / 1000);
+    return (existing.type === TabletType.PRIMARY ? existing.primary_term_start_time : shard.primary_term_start_time)?.seconds ?? 0;
+  }
+  if (existing?.type !== TabletType.PRIMARY) return undefined;
+  const own = existing.primary_term_start_time;
+  const shardTerm = shard.primary_term_start_time;
+  const newer = !!own && (!shardTerm || own.seconds > shardTerm.seconds || (own.seconds === shardTerm.seconds && own.nanoseconds > shardTerm.nanoseconds));
+  return newer ? own.seconds : undefined;
+}
+
+/** True when `a` names the same tablet as `b`. */
+function sameAlias(a: TabletAlias | null | undefined, b: TabletAlias): boolean {
+  return !!a && tabletAliasString(a) === tabletAliasString(b);
 }
 
 async function ignoreExists(create: () => Promise<unknown>): Promise<void> {

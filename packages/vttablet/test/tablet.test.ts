@@ -3,6 +3,7 @@ import { IncludedFields, TabletType, type Target } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalMysqlNetwork } from '../src/mysql-network.js';
+import { Mysqld } from '../src/mysqld/mysqld.js';
 import { Tablet } from '../src/tablet.js';
 
 const tablets: Tablet[] = [];
@@ -119,5 +120,53 @@ describe('Tablet', () => {
     await p!.close();
     await done;
     expect(seen).toEqual([true, false]);
+  });
+
+  it('restarts in front of the same mysqld: a primary stays PRIMARY with its data, a replica resumes from its own position', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const network = new LocalMysqlNetwork();
+    const clock = new ManualClock(1_700_000_000_000);
+    const mysqlds = new Map([100, 101].map((uid) => [uid, new Mysqld({ serverUuid: randomUuid(new SeededRandom(`uuid/${uid}`)), clock, random: new SeededRandom(`t/${uid}`) })]));
+    const start = async (uid: number, type = TabletType.REPLICA): Promise<Tablet> => {
+      const t = await Tablet.start({ alias: { cell: 'zone1', uid }, keyspace: 'ks', shard: '0', type, topo, network, clock, mysqld: mysqlds.get(uid)! });
+      tablets.push(t);
+      return t;
+    };
+    const target = primaryTarget('ks', '0');
+    let p = await start(100);
+    let r = await start(101);
+    await p.execute(target, 'create table t (id bigint not null primary key)', {}, 0);
+    await p.execute(target, 'insert into t values (1), (2)', {}, 0);
+    await waitFor(() => r.mysqld.gtidExecuted().equals(p.mysqld.gtidExecuted()));
+    const before = p.position();
+    const term = (await topo.getTablet(p.alias)).tablet.primary_term_start_time;
+
+    await p.close();
+    // The mysqld outlives its vttablet: still reachable on the network with its GTID state.
+    expect(network.resolve(p.alias)).toBe(mysqlds.get(100));
+    p = await start(100);
+    expect(p.type).toBe(TabletType.PRIMARY);
+    expect(p.position()).toBe(before);
+    expect((await topo.getTablet(p.alias)).tablet).toMatchObject({ type: TabletType.PRIMARY, primary_term_start_time: term });
+    expect((await p.execute(target, 'select count(*) from t', {}, 0)).rows).toEqual([[2n]]);
+
+    await r.close();
+    await p.execute(target, 'insert into t values (3)', {}, 0);
+    r = await start(101);
+    expect(r.type).toBe(TabletType.REPLICA);
+    await waitFor(() => r.mysqld.gtidExecuted().equals(p.mysqld.gtidExecuted()));
+    expect(r.position()).toBe(`MySQL56/${p.mysqld.serverUuid}:1-3`);
+    expect((await r.execute({ ...target, tablet_type: TabletType.REPLICA }, 'select id from t order by id', {}, 0)).rows).toEqual([[1n], [2n], [3n]]);
+    expect(r.replicationStatus()).toMatchObject({ running: true, lastError: '' });
+  });
+
+  it('refuses to start when the existing tablet record names another keyspace or shard, as vttablet does', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const network = new LocalMysqlNetwork();
+    const [p] = await startShard(topo, network, 'ks', '0', [500]);
+    await p!.close();
+    await expect(startShard(topo, network, 'ks', '-80', [500])).rejects.toThrow(
+      'initTablet failed because existing tablet keyspace and shard ks/0 differ from the provided ones ks/-80',
+    );
   });
 });
