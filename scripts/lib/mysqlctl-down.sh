@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Shuts down the mysqld of tablet TABLET_UID (in cell CELL, default zone1): it stops with its
-# tablet (vttablet-down.sh), so this prints the local example's line. Fails when TABLET_UID is not set.
+# Shuts down the mysqld of tablet TABLET_UID (in cell CELL, default zone1): vtsim keeps a tablet's
+# simulated mysqld, with its data, until the tablet is deleted (`vtsim tablet delete`,
+# DeleteTablets) or the cluster stops, so this prints the local example's line and stops nothing.
+# Fails when TABLET_UID is not set.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Stops tablet TABLET_UID (in cell CELL, default zone1) and its mysqld (`vtsim tablet down`); its
-# topology record stays, as when a vttablet process exits. Fails when TABLET_UID is not set or
-# the tablet is not running.
+# Stops the vttablet of tablet TABLET_UID (in cell CELL, default zone1) with `vtsim tablet down`;
+# its topology record stays, as when a vttablet process exits, and its mysqld keeps its data, GTID
+# position and replication for the next vttablet-up.sh. Fails when TABLET_UID is not set or the
+# tablet is not running.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Starts tablet TABLET_UID of KEYSPACE (default test_keyspace) / SHARD (default 0) in cell CELL
-# (default zone1) in the running cluster, with its mysqld (`vtsim tablet up`): uids ending in 0 or
-# 1 start as REPLICA, others as RDONLY, and the first REPLICA of a shard without a primary becomes
-# its primary. Returns once the tablet serves; fails when TABLET_UID is not set, no cluster is
-# running, or the tablet is already running. Extra arguments are vttablet flags passed on to
+# (default zone1) in the running cluster (`vtsim tablet up`): uids ending in 0 or 1 start as
+# REPLICA, others as RDONLY, and the first REPLICA of a shard without a primary becomes its
+# primary. A tablet stopped with vttablet-down.sh restarts on its mysqld with its data: a primary
+# the shard still names comes back PRIMARY, a replica resumes replication from its own position.
+# Returns once the tablet serves; fails when TABLET_UID is not set, no cluster is running, or the
+# tablet is already running. Extra arguments are vttablet flags passed on to
 # `vtsim tablet up`: --heartbeat_enable and --heartbeat_interval (a Go duration, default 1s).
 # Example: CELL=zone1 KEYSPACE=customer SHARD=-40 TABLET_UID=500 scripts/lib/vttablet-up.sh
 #          TABLET_UID=100 KEYSPACE=commerce scripts/lib/vttablet-up.sh --heartbeat_enable --heartbeat_interval=250ms

@@ -6,9 +6,9 @@
 import type { BinlogRetention, Clock } from '@vtsim/binlog';
 import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import type { TabletAlias } from '@vtsim/proto';
-import { TabletType, tabletAliasString } from '@vtsim/proto';
-import { TopoServer } from '@vtsim/topo';
-import { LocalMysqlNetwork, StaticAuthPlugin, Tablet, type GrpcAuthFlags } from '@vtsim/vttablet';
+import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
+import { TopoError, TopoServer } from '@vtsim/topo';
+import { LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags } from '@vtsim/vttablet';
 import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtctld';
 import { Vtgate } from '@vtsim/vtgate';
 import type { AuthFlags } from './auth-flags.js';
@@ -52,7 +52,10 @@ export interface TabletSpec {
    * every this many ms. Defaults to the cluster's option; omitted in both: no heartbeats.
    */
   heartbeatIntervalMs?: number;
-  /** How much binlog the tablet's mysqld keeps; defaults to the cluster's option, then the binlog's default. */
+  /**
+   * How much binlog the tablet's mysqld keeps; defaults to the cluster's option, then the binlog's
+   * default. Set when the mysqld is created: a vttablet restarted on its running mysqld keeps it.
+   */
   binlogRetention?: BinlogRetention;
 }
 
@@ -63,6 +66,10 @@ export class Cluster {
   readonly host: string;
   private readonly network = new LocalMysqlNetwork();
   private readonly tablets = new Map<string, Tablet>();
+  /** Every tablet's mysqld, running or not, by alias string: it outlives the tablet's vttablet. */
+  private readonly mysqlds = new Map<string, Mysqld>();
+  /** How many mysqlds each alias has had (a deleted tablet's next one is a new server). */
+  private readonly mysqldsCreated = new Map<string, number>();
   private vtgateInstance: Vtgate | undefined;
   private vtctldServer: VtctldGrpcServer | undefined;
   private closed = false;
@@ -126,37 +133,107 @@ export class Cluster {
     return this.tablets.get(tabletAliasString({ cell: this.cell, uid }));
   }
 
-  /** Starts a tablet (its mysqld included) and waits until it serves; fails if the uid is already running. */
+  /**
+   * Starts a tablet's vttablet and waits until it serves; fails if the uid is already running. The
+   * vttablet fronts the tablet's mysqld, which outlives it: a tablet stopped with removeTablet comes
+   * back with its mysqld's data, GTID state, server_uuid and replication, and reads its type from
+   * the topology (a primary nobody replaced is PRIMARY again). A tablet never started, or whose
+   * record was deleted (deleteTablet, vtctld's DeleteTablets or DeleteShards), starts from an empty
+   * mysqld.
+   */
   async addTablet(spec: TabletSpec): Promise<Tablet> {
     const alias: TabletAlias = { cell: spec.cell ?? this.cell, uid: spec.uid };
     const key = tabletAliasString(alias);
     if (this.tablets.has(key)) throw new Error(`tablet ${key} is already running`);
+    await this.forgetDeletedMysqlds();
     const seed = this.opts.seed ?? 'vtsim';
-    const tablet = await Tablet.start({
-      alias,
-      keyspace: spec.keyspace,
-      shard: spec.shard,
-      type: spec.type ?? (spec.uid % 10 <= 1 ? TabletType.REPLICA : TabletType.RDONLY),
-      topo: this.topo,
-      network: this.network,
-      clock: this.clock,
-      random: new SeededRandom(`${seed}/tablet/${key}`),
-      serverUuid: randomUuid(new SeededRandom(`${seed}/server_uuid/${key}`)),
-      dialer: (a) => this.tablets.get(tabletAliasString(a)),
-      heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
-      binlogRetention: spec.binlogRetention ?? this.opts.binlogRetention,
-    });
+    let mysqld = this.mysqlds.get(key);
+    const created = !mysqld;
+    if (!mysqld) {
+      // A new datadir gets a new server_uuid (MySQL writes a fresh auto.cnf), so the GTIDs of a
+      // re-created mysqld never collide with those its forgotten predecessor left on replicas.
+      const incarnation = this.mysqldsCreated.get(key) ?? 0;
+      this.mysqldsCreated.set(key, incarnation + 1);
+      const suffix = incarnation === 0 ? '' : `/${incarnation}`;
+      mysqld = new Mysqld({
+        serverUuid: randomUuid(new SeededRandom(`${seed}/server_uuid/${key}${suffix}`)),
+        clock: this.clock,
+        random: new SeededRandom(`${seed}/tablet/${key}${suffix}`),
+        binlogRetention: spec.binlogRetention ?? this.opts.binlogRetention,
+      });
+    }
+    let tablet: Tablet;
+    try {
+      tablet = await Tablet.start({
+        alias,
+        keyspace: spec.keyspace,
+        shard: spec.shard,
+        type: spec.type ?? (spec.uid % 10 <= 1 ? TabletType.REPLICA : TabletType.RDONLY),
+        topo: this.topo,
+        network: this.network,
+        clock: this.clock,
+        mysqld,
+        dialer: (a) => this.tablets.get(tabletAliasString(a)),
+        heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
+      });
+    } catch (err) {
+      if (created) this.network.unregister(alias);
+      throw err;
+    }
+    this.mysqlds.set(key, mysqld);
     this.tablets.set(key, tablet);
     return tablet;
   }
 
-  /** Stops a tablet and its mysqld (the topology record stays, as when a vttablet process exits). */
+  /**
+   * Stops a tablet's vttablet, as when the vttablet process exits: its topology record stays, and
+   * its mysqld keeps running with its data (replicas keep replicating from it) for the next
+   * addTablet of the same alias.
+   */
   async removeTablet(uid: number, cell = this.cell): Promise<void> {
     const key = tabletAliasString({ cell, uid });
     const tablet = this.tablets.get(key);
     if (!tablet) throw new Error(`tablet ${key} is not running`);
     this.tablets.delete(key);
     await tablet.close();
+    await this.forgetDeletedMysqlds();
+  }
+
+  /**
+   * Deletes a tablet as vtctld's DeleteTablets does (a PRIMARY only with `allowPrimary`, and its
+   * shard then has no primary), stops its vttablet if running, and forgets its mysqld with the data:
+   * the next addTablet of this alias starts from an empty mysqld. Fails, changing nothing, when the
+   * tablet has no record or is a primary without `allowPrimary`.
+   */
+  async deleteTablet(uid: number, opts: { cell?: string; allowPrimary?: boolean } = {}): Promise<void> {
+    const alias: TabletAlias = { cell: opts.cell ?? this.cell, uid };
+    await this.vtctld.deleteTablets({ tablet_aliases: [alias], allow_primary: !!opts.allowPrimary });
+    const key = tabletAliasString(alias);
+    const tablet = this.tablets.get(key);
+    this.tablets.delete(key);
+    await tablet?.close();
+    this.forgetMysqld(alias);
+  }
+
+  /** Forgets the mysqlds of stopped tablets whose topology record was deleted (DeleteTablets, DeleteShards). */
+  private async forgetDeletedMysqlds(): Promise<void> {
+    for (const key of [...this.mysqlds.keys()]) {
+      if (this.tablets.has(key)) continue;
+      const alias = parseTabletAlias(key);
+      const exists = await this.topo.getTablet(alias).then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof TopoError && err.code === 'NoNode') return false;
+          throw err;
+        },
+      );
+      if (!exists) this.forgetMysqld(alias);
+    }
+  }
+
+  private forgetMysqld(alias: TabletAlias): void {
+    this.mysqlds.delete(tabletAliasString(alias));
+    this.network.unregister(alias);
   }
 
   /**

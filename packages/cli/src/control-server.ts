@@ -1,7 +1,7 @@
 /**
  * The cluster process's control endpoint, on vtctld's web port (15000): the status page the
  * local example's scripts poll (`/debug/status`) and a small JSON API through which `vtsim tablet
- * up|down` and `vtsim vtgate up|down` add and remove components from other processes, and
+ * up|down|delete` and `vtsim vtgate up|down` add and remove components from other processes, and
  * `vtsim vtctld up` restarts vtctld's gRPC service with other auth flags.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -70,6 +70,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(res, 200, {});
     } catch (err) {
       return reply(res, 404, { error: errorText(err) });
+    }
+  }
+  const recordRoute = /^DELETE \/api\/tablet-records\/(\d+)$/.exec(route);
+  if (recordRoute) {
+    try {
+      await cluster.deleteTablet(Number(recordRoute[1]), { cell: url.searchParams.get('cell') ?? undefined, allowPrimary: url.searchParams.get('allow_primary') === 'true' });
+      return reply(res, 200, {});
+    } catch (err) {
+      return reply(res, 409, { error: errorText(err) });
     }
   }
   if (route === 'POST /api/vtgate') {

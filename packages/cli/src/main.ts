@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `vtsim` command: `up` / `down` run and stop the cluster process; `tablet up|down` and
+ * The `vtsim` command: `up` / `down` run and stop the cluster process; `tablet up|down|delete` and
  * `vtgate up|down` add and remove components of the running cluster, as the local example's
  * vttablet-up.sh and vtgate-up.sh start processes.
  */
@@ -41,7 +41,11 @@ commands:
                            50000,64MB; a limit left out does not apply); a replica or VStream
                            needing purged transactions gets MySQL's error 1236
   tablet down --uid N [--cell zone1]
-                           stop a tablet
+                           stop a tablet's vttablet; its mysqld keeps its data, GTID position and
+                           replication, and 'tablet up' with the same uid restarts the tablet on it
+  tablet delete --uid N [--cell zone1] [--allow-primary]
+                           delete the tablet as DeleteTablets does (stopping it if running) and
+                           forget its mysqld's data: the next 'tablet up' starts from an empty one
   vtgate up [auth flags] | vtgate down
                            start or stop vtgate in the running cluster
   vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
@@ -82,6 +86,7 @@ const options = {
   uid: { type: 'string', default: process.env.TABLET_UID },
   cell: { type: 'string', default: process.env.CELL },
   help: { type: 'boolean', default: false },
+  'allow-primary': { type: 'boolean', default: false },
   keyspaces: { type: 'string' },
   'num-shards': { type: 'string' },
   'replica-count': { type: 'string' },
@@ -192,6 +197,14 @@ async function main(argv: string[]): Promise<number> {
     case 'tablet down': {
       if (!values.uid) throw new Error('tablet down needs --uid (or TABLET_UID)');
       await controlCall(control, 'DELETE', `/api/tablets/${Number(values.uid)}${values.cell ? `?cell=${encodeURIComponent(values.cell)}` : ''}`);
+      return 0;
+    }
+    case 'tablet delete': {
+      if (!values.uid) throw new Error('tablet delete needs --uid (or TABLET_UID)');
+      const query = new URLSearchParams();
+      if (values.cell) query.set('cell', values.cell);
+      if (values['allow-primary']) query.set('allow_primary', 'true');
+      await controlCall(control, 'DELETE', `/api/tablet-records/${Number(values.uid)}${query.size ? `?${query}` : ''}`);
       return 0;
     }
     case 'vtgate up':
