@@ -104,6 +104,8 @@ export class Tablet implements QueryService {
     this.tabletType = opts.type;
     this.ownsMysqld = opts.mysqld === undefined;
     this.mysqld = opts.mysqld ?? new Mysqld({ serverUuid: opts.serverUuid, clock: opts.clock, random: opts.random, binlogRetention: opts.binlogRetention });
+    // The sequence cache is the vttablet's, not the mysqld's: a restarted tablet starts without it.
+    this.mysqld.sequences.reset();
     this.mysqld.createDatabase(this.dbName, { logBin: false });
     createSidecarDatabase(this.mysqld, this.sidecarDbName);
     this.autocommitSession = this.mysqld.createSession({ database: this.dbName });

@@ -137,6 +137,9 @@ describe('Tablet', () => {
     let r = await start(101);
     await p.execute(target, 'create table t (id bigint not null primary key)', {}, 0);
     await p.execute(target, 'insert into t values (1), (2)', {}, 0);
+    await p.execute(target, "create table seq (id int, next_id bigint, cache bigint, primary key(id)) comment 'vitess_sequence'", {}, 0);
+    await p.execute(target, 'insert into seq values (0, 1, 10)', {}, 0);
+    expect((await p.execute(target, 'select next 1 values from seq', {}, 0)).rows).toEqual([[1n]]);
     await waitFor(() => r.mysqld.gtidExecuted().equals(p.mysqld.gtidExecuted()));
     const before = p.position();
     const term = (await topo.getTablet(p.alias)).tablet.primary_term_start_time;
@@ -149,13 +152,15 @@ describe('Tablet', () => {
     expect(p.position()).toBe(before);
     expect((await topo.getTablet(p.alias)).tablet).toMatchObject({ type: TabletType.PRIMARY, primary_term_start_time: term });
     expect((await p.execute(target, 'select count(*) from t', {}, 0)).rows).toEqual([[2n]]);
+    // The old vttablet's cached block (2..10) went with it, as in Vitess: the next id is the table's next_id.
+    expect((await p.execute(target, 'select next 1 values from seq', {}, 0)).rows).toEqual([[11n]]);
 
     await r.close();
     await p.execute(target, 'insert into t values (3)', {}, 0);
     r = await start(101);
     expect(r.type).toBe(TabletType.REPLICA);
     await waitFor(() => r.mysqld.gtidExecuted().equals(p.mysqld.gtidExecuted()));
-    expect(r.position()).toBe(`MySQL56/${p.mysqld.serverUuid}:1-3`);
+    expect(r.position()).toBe(`MySQL56/${p.mysqld.serverUuid}:1-7`);
     expect((await r.execute({ ...target, tablet_type: TabletType.REPLICA }, 'select id from t order by id', {}, 0)).rows).toEqual([[1n], [2n], [3n]]);
     expect(r.replicationStatus()).toMatchObject({ running: true, lastError: '' });
   });

@@ -17,7 +17,15 @@ interface SequenceState {
 
 /** Per-server sequence state, by table (a re-created table starts afresh). */
 export class SequenceCache {
-  private readonly states = new WeakMap<TableEntry, SequenceState>();
+  private states = new WeakMap<TableEntry, SequenceState>();
+
+  /**
+   * Forgets every cached block, as a restarted vttablet starts without its cache: the next id comes
+   * from the table's `next_id`, and the rest of the old blocks are never handed out.
+   */
+  reset(): void {
+    this.states = new WeakMap();
+  }
 
   /**
    * Reserves `n` consecutive ids of the sequence table and returns the first. Refills run in their own
