@@ -4,7 +4,8 @@
 // cluster with free ports — a replica and then the primary are restarted: each keeps its rows, its
 // GTID position (one server UUID, one contiguous interval) and its replication, the primary comes
 // back PRIMARY and takes writes through vtgate again, and a gRPC VStream client on the shard (one on
-// PRIMARY, one on REPLICA) sees every insert exactly once. `tablet delete` forgets the mysqld.
+// PRIMARY, one on REPLICA) sees every insert exactly once. `tablet delete` and vtctld's
+// DeleteTablets forget the mysqld: the next `tablet up` starts on an empty one.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,5 +199,15 @@ describe('vtsim tablet down / tablet up restart the vttablet and keep its mysqld
       (err: Error) => [err.message],
     );
     expect(result).toContain("Table 'vt_customer.customer' doesn't exist");
+  });
+
+  it("a tablet deleted with vtctld's DeleteTablets while down also comes back on an empty mysqld", async () => {
+    expect(await vtsim('tablet', 'down', '--uid', '201')).toEqual({ code: 0, stdout: '', stderr: '' });
+    const deleted = await runVtsim(['vtctldclient', '--server', vtctldAddress, 'DeleteTablets', 'zone1-0000000201'], { env });
+    expect(deleted).toMatchObject({ code: 0, stderr: '' });
+    const up = await vtsim('tablet', 'up', '--keyspace', 'customer', '--shard', '0', '--uid', '201');
+    expect(up).toEqual({ code: 0, stdout: 'vttablet for zone1-0000000201 is running as REPLICA\n', stderr: '' });
+    expect((await status()).get('zone1-0000000201')).toMatchObject({ type: 'REPLICA', serving: true, position: '' });
+    expect((await dba('zone1-0000000201', 'select @@global.sql_mode')).stdout).not.toContain('ANSI_QUOTES');
   });
 });

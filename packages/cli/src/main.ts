@@ -34,12 +34,13 @@ commands:
   down                     stop the cluster process started with 'up --detach'
   tablet up   --keyspace K --shard S --uid N [--cell zone1] [--heartbeat_enable [--heartbeat_interval 1s]]
               [--binlog-retention 50000|64MB|50000,64MB]
-                           start a tablet (and its mysqld) in the running cluster; with
+                           start a tablet in the running cluster (on its kept mysqld, if any); with
                            --heartbeat_enable its primary writes _vt.heartbeat every interval;
-                           --binlog-retention: its binlog keeps the last N transactions and/or
-                           at most that many bytes (B, KB, MB, GB), purging the oldest (default
-                           50000,64MB; a limit left out does not apply); a replica or VStream
-                           needing purged transactions gets MySQL's error 1236
+                           --binlog-retention (set when its mysqld is created): its binlog keeps
+                           the last N transactions and/or at most that many bytes (B, KB, MB, GB),
+                           purging the oldest (default 50000,64MB; a limit left out does not
+                           apply); a replica or VStream needing purged transactions gets MySQL's
+                           error 1236
   tablet down --uid N [--cell zone1]
                            stop a tablet's vttablet; its mysqld keeps its data, GTID position and
                            replication, and 'tablet up' with the same uid restarts the tablet on it
