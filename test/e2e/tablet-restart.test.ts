@@ -3,7 +3,8 @@
 // vttablet-up.sh do. Run as a user runs it — the `vtsim` command as processes against a detached
 // cluster with free ports — a replica and then the primary are restarted: each keeps its rows, its
 // GTID position (one server UUID, one contiguous interval) and its replication, the primary comes
-// back PRIMARY and takes writes through vtgate again, and a gRPC VStream client on the shard (one on
+// back PRIMARY and takes writes through vtgate again (one sent while it was down waits in vtgate's
+// buffer), and a gRPC VStream client on the shard (one on
 // PRIMARY, one on REPLICA) sees every insert exactly once. `tablet delete` and vtctld's
 // DeleteTablets forget the mysqld: the next `tablet up` starts on an empty one.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -157,13 +158,21 @@ describe('vtsim tablet down / tablet up restart the vttablet and keep its mysqld
 
   it('restarts the primary: it comes back PRIMARY with its data and GTID position, and vtgate writes to it again', async () => {
     const before = (await status()).get('zone1-0000000200')!.position;
+    expect(before).toMatch(/:1-21$/);
     expect(await vtsim('tablet', 'down', '--uid', '200')).toEqual({ code: 0, stdout: '', stderr: '' });
     expect([...(await status()).keys()]).toEqual(['zone1-0000000201']);
+    // A write sent while the primary's vttablet is down waits in vtgate's buffer (the local example's --enable-buffer).
+    let settled = false;
+    const buffered = insert([21]).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(settled).toBe(false);
     const up = await vtsim('tablet', 'up', '--keyspace', 'customer', '--shard', '0', '--uid', '200');
     expect(up).toEqual({ code: 0, stdout: 'vttablet for zone1-0000000200 is running as PRIMARY\n', stderr: '' });
-    expect((await status()).get('zone1-0000000200')).toMatchObject({ type: 'PRIMARY', serving: true, position: before });
-    expect(await rows('customer')).toEqual(range(1, 20));
-    await insert(range(21, 30));
+    await buffered;
+    // Its 21 transactions are still there, and the buffered write became the 22nd of the same server.
+    expect((await status()).get('zone1-0000000200')).toMatchObject({ type: 'PRIMARY', serving: true, position: before.replace(/:1-21$/, ':1-22') });
+    expect(await rows('customer')).toEqual(range(1, 21));
+    await insert(range(22, 30));
     const after = before.replace(/:1-21$/, ':1-31');
     await waitFor('the replica to replicate the new writes', async () => (await status()).get('zone1-0000000201')?.position === after);
     expect((await status()).get('zone1-0000000200')!.position).toBe(after);
