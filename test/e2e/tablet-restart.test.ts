@@ -4,9 +4,9 @@
 // cluster with free ports — a replica and then the primary are restarted: each keeps its rows, its
 // GTID position (one server UUID, one contiguous interval) and its replication, the primary comes
 // back PRIMARY and takes writes through vtgate again (one sent while it was down waits in vtgate's
-// buffer), and a gRPC VStream client on the shard (one on
-// PRIMARY, one on REPLICA) sees every insert exactly once. `tablet delete` and vtctld's
-// DeleteTablets forget the mysqld: the next `tablet up` starts on an empty one.
+// buffer), and a gRPC VStream client on the shard (one on PRIMARY, one on REPLICA) sees every
+// insert exactly once. `tablet delete` and vtctld's DeleteTablets forget the mysqld: the next
+// `tablet up` starts on an empty one.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
