@@ -4,10 +4,10 @@
  * promoted, the shard record names it, and every other tablet (the old primary included, now a
  * REPLICA) replicates from it.
  */
-import { decodePosition, type GtidSet } from '@vtsim/binlog';
 import { Code, TabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import type { TabletInfo } from '@vtsim/topo';
 import { isPromotable } from './durability-policy.js';
+import { candidateAt, mostAdvanced, promoteAndRepoint, type ReparentCandidate } from './reparent-steps.js';
 import { EventLog } from './event-log.js';
 import { dialTabletManager, durationMs, sameAlias, type VtctldContext } from './vtctld-context.js';
 import type { PlannedReparentShardRequest, PlannedReparentShardResponse } from './vtctldata.js';
@@ -65,8 +65,9 @@ export async function plannedReparentShard(ctx: VtctldContext, req: PlannedRepar
     }
     const waitMs = durationMs(req.wait_replicas_timeout, DEFAULT_WAIT_REPLICAS_MS);
     if (current) {
-      const oldTm = dialTabletManager(ctx, current);
+      const oldTm = ctx.tabletManagerDialer(current);
       log.info(`demoting current primary: ${tabletAliasString(current)}`);
+      if (!oldTm) throw vtctldError(Code.UNAVAILABLE, `failed to DemotePrimary on current primary ${tabletAliasString(current)}: tablet ${tabletAliasString(current)} is not reachable`);
       const position = await oldTm.demotePrimary();
       try {
         log.info(`waiting for primary-elect ${electName} to catch up to ${position}`);
@@ -77,23 +78,7 @@ export async function plannedReparentShard(ctx: VtctldContext, req: PlannedRepar
         throw vtctldError(Code.DEADLINE_EXCEEDED, `primary-elect tablet ${electName} failed to catch up with replication: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    log.info(`promoting tablet ${electName} to primary`);
-    await electTm.promoteReplica();
-    const nowSeconds = Math.floor(ctx.clock.now() / 1000);
-    await ctx.topo.updateShardFields(keyspace, shard, (s) => {
-      s.primary_alias = { ...elect };
-      s.primary_term_start_time = { seconds: nowSeconds, nanoseconds: 0 };
-    });
-    for (const other of tablets) {
-      if (sameAlias(other.tablet.alias, elect)) continue;
-      const tm = ctx.tabletManagerDialer(other.tablet.alias);
-      if (!tm) {
-        log.warning(`tablet ${tabletAliasString(other.tablet.alias)} is not reachable; it will not replicate from ${electName}`);
-        continue;
-      }
-      log.info(`setting replication source of tablet ${tabletAliasString(other.tablet.alias)} to ${electName}`);
-      await tm.setReplicationSource(elect);
-    }
+    await promoteAndRepoint(ctx, keyspace, shard, tablets, elect, log);
     return { keyspace, shard, promoted_primary: elect, events: log.events };
   } finally {
     await unlock();
@@ -102,16 +87,16 @@ export async function plannedReparentShard(ctx: VtctldContext, req: PlannedRepar
 
 /**
  * The reachable REPLICA (other than `avoid`) that has executed at least what every other
- * candidate has (the first such in uid order); FAILED_PRECONDITION if there is no candidate.
+ * candidate has (see mostAdvanced); FAILED_PRECONDITION if there is no candidate.
  */
 async function bestCandidate(ctx: VtctldContext, tablets: readonly TabletInfo[], avoid: TabletAlias | null | undefined): Promise<TabletAlias> {
-  const candidates: Array<{ alias: TabletAlias; executed: GtidSet }> = [];
+  const candidates: ReparentCandidate[] = [];
   for (const t of tablets) {
     if (sameAlias(t.tablet.alias, avoid) || t.tablet.type !== TabletType.REPLICA) continue;
     const tm = ctx.tabletManagerDialer(t.tablet.alias);
-    if (tm) candidates.push({ alias: t.tablet.alias, executed: decodePosition(await tm.primaryPosition()).gtidSet });
+    if (tm) candidates.push(candidateAt(t.tablet.alias, await tm.primaryPosition()));
   }
-  const best = candidates.find((c) => candidates.every((o) => c.executed.contains(o.executed))) ?? candidates[0];
+  const best = mostAdvanced(candidates);
   if (!best) throw vtctldError(Code.FAILED_PRECONDITION, 'no valid candidate for the new primary');
   return best.alias;
 }

@@ -25,6 +25,7 @@ import { applySchema } from './apply-schema.js';
 import { applyVSchema } from './apply-vschema.js';
 import { deleteKeyspace, deleteShard } from './delete-shard.js';
 import { isDurabilityPolicy } from './durability-policy.js';
+import { emergencyReparentShard } from './emergency-reparent-shard.js';
 import { fullStatusToProto, replicationStatusToProto } from './full-status.js';
 import { getSchema } from './get-schema.js';
 import { initShardPrimary } from './init-shard-primary.js';
@@ -581,6 +582,11 @@ export class Vtctld {
   /** Moves the shard's primary with no lost write (see planned-reparent-shard.ts). */
   async plannedReparentShard(req: pb.PlannedReparentShardRequest): Promise<pb.PlannedReparentShardResponse> {
     return guard(() => plannedReparentShard(this.ctx, req));
+  }
+
+  /** Gives a shard whose primary is dead a new primary (see emergency-reparent-shard.ts). */
+  async emergencyReparentShard(req: pb.EmergencyReparentShardRequest): Promise<pb.EmergencyReparentShardResponse> {
+    return guard(() => emergencyReparentShard(this.ctx, req));
   }
 
   // --- workflows (issue 4): MoveTables, Reshard, SwitchTraffic, VDiff (see workflow/) ------------

@@ -276,6 +276,17 @@ export interface InitShardPrimaryRequest {
 }
 /** vtctldata.InitShardPrimaryResponse. */
 export interface InitShardPrimaryResponse { events: LogEvent[] }
+/** vtctldata.EmergencyReparentShardRequest. */
+export interface EmergencyReparentShardRequest {
+  keyspace?: string;
+  shard?: string;
+  new_primary?: TabletAlias | null;
+  ignore_replicas?: TabletAlias[];
+  wait_replicas_timeout?: Duration | null;
+  prevent_cross_cell_promotion?: boolean;
+}
+/** vtctldata.EmergencyReparentShardResponse. */
+export interface EmergencyReparentShardResponse { keyspace: string; shard: string; promoted_primary: TabletAlias; events: LogEvent[] }
 /** vtctldata.PlannedReparentShardRequest. */
 export interface PlannedReparentShardRequest {
   keyspace?: string;

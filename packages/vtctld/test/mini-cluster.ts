@@ -7,7 +7,7 @@
 import { ManualClock, SeededRandom, randomUuid } from '@vtsim/binlog';
 import { TabletType, tabletAliasString, type TabletAlias, type Target } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
-import { LocalMysqlNetwork, Tablet } from '@vtsim/vttablet';
+import { LocalMysqlNetwork, Tablet, type Mysqld } from '@vtsim/vttablet';
 import { Vtctld } from '../src/index.js';
 
 /** The pieces of a running test cluster; close() stops every tablet. */
@@ -30,23 +30,47 @@ export class MiniCluster {
   async addTablets(keyspace: string, shard: string, uids: number[]): Promise<Tablet[]> {
     const out: Tablet[] = [];
     for (const uid of uids) {
-      const alias = { cell: 'zone1', uid };
-      const t = await Tablet.start({
-        alias,
-        keyspace,
-        shard,
-        type: uid % 10 <= 1 ? TabletType.REPLICA : TabletType.RDONLY,
-        topo: this.topo,
-        network: this.network,
-        clock: this.clock,
-        random: new SeededRandom(`t${uid}`),
-        serverUuid: randomUuid(new SeededRandom(`uuid${uid}`)),
-        dialer: (a: TabletAlias) => this.tablets.get(tabletAliasString(a)),
-      });
-      this.tablets.set(tabletAliasString(alias), t);
-      out.push(t);
+      out.push(await this.startTablet(keyspace, shard, uid, { random: new SeededRandom(`t${uid}`), serverUuid: randomUuid(new SeededRandom(`uuid${uid}`)) }));
     }
     return out;
+  }
+
+  /**
+   * Stops tablet `uid`'s vttablet (as `vtsim tablet down` does): vtctld can no longer reach it;
+   * its mysqld and topology record stay.
+   */
+  async stopTablet(uid: number): Promise<void> {
+    const t = this.tablet(uid);
+    this.stopped.set(uid, t);
+    this.tablets.delete(tabletAliasString(t.alias));
+    await t.close();
+  }
+
+  /** Starts a new vttablet for the stopped tablet `uid` on its kept mysqld (as `vtsim tablet up` does). */
+  async restartTablet(uid: number): Promise<Tablet> {
+    const old = this.stopped.get(uid);
+    if (!old) throw new Error(`tablet ${uid} is not stopped`);
+    this.stopped.delete(uid);
+    return this.startTablet(old.keyspace, old.shard, uid, { mysqld: old.mysqld });
+  }
+
+  private readonly stopped = new Map<number, Tablet>();
+
+  private async startTablet(keyspace: string, shard: string, uid: number, mysqld: { random: SeededRandom; serverUuid: string } | { mysqld: Mysqld }): Promise<Tablet> {
+    const alias = { cell: 'zone1', uid };
+    const t = await Tablet.start({
+      alias,
+      keyspace,
+      shard,
+      type: uid % 10 <= 1 ? TabletType.REPLICA : TabletType.RDONLY,
+      topo: this.topo,
+      network: this.network,
+      clock: this.clock,
+      dialer: (a: TabletAlias) => this.tablets.get(tabletAliasString(a)),
+      ...mysqld,
+    });
+    this.tablets.set(tabletAliasString(alias), t);
+    return t;
   }
 
   /** The running tablet with this uid. */

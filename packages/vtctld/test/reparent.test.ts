@@ -95,6 +95,73 @@ describe('PlannedReparentShard', () => {
   });
 });
 
+describe('EmergencyReparentShard', () => {
+  /** Adds replica 111, lets it fall behind by one row, writes `behind` on the primary 100, then stops 100's vttablet. */
+  async function laggingReplicaAndDeadPrimary(): Promise<void> {
+    await c.addTablets('commerce', '0', [111]);
+    await c.waitCaughtUp(100, [111]);
+    await c.vtctld.stopReplication({ tablet_alias: alias(111) });
+    await c.exec(100, "insert into t (v) values ('behind')");
+    await c.waitCaughtUp(100, [101, 102]);
+    await c.stopTablet(100);
+    c.clock.advance(5000);
+  }
+
+  it('promotes the most advanced replica; the lagging one and the rdonly replicate from it; the old primary comes back as a REPLICA', async () => {
+    await laggingReplicaAndDeadPrimary();
+    const res = await c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0' });
+    expect(res.promoted_primary).toEqual(alias(101));
+    const events = res.events.map((e) => e.value);
+    expect(events).toContain('tablet zone1-0000000100 is not reachable; it is left out of the reparent');
+    expect(events).toContain('promoting tablet zone1-0000000101 to primary');
+    expect(events).toContain('setting replication source of tablet zone1-0000000111 to zone1-0000000101');
+    const si = (await c.vtctld.getShard({ keyspace: 'commerce', shard_name: '0' })).shard.shard;
+    expect(si.primary_alias).toEqual(alias(101));
+    expect(si.primary_term_start_time?.seconds).toBe(Math.floor(c.clock.now() / 1000));
+    expect(c.tablet(101).type).toBe(TabletType.PRIMARY);
+    expect(c.tablet(111).type).toBe(TabletType.REPLICA);
+
+    await c.exec(101, "insert into t (v) values ('after')");
+    await c.waitCaughtUp(101, [102, 111]);
+    for (const uid of [102, 111]) {
+      expect((await c.exec(uid, 'select v from t order by id')).rows.map((r) => String(r[0]))).toEqual(['one', 'two', 'behind', 'after']);
+    }
+
+    const back = await c.restartTablet(100);
+    expect(back.type).toBe(TabletType.REPLICA);
+    expect(await types()).toEqual({ 100: 'REPLICA', 101: 'PRIMARY', 102: 'RDONLY', 111: 'REPLICA' });
+    await expect(c.exec(100, "insert into t (v) values ('x')")).rejects.toThrow(/super-read-only|read-only/);
+    await c.exec(101, "insert into t (v) values ('later')");
+    await c.waitCaughtUp(101, [100]);
+    expect((await c.exec(100, 'select v from t order by id')).rows.map((r) => String(r[0]))).toEqual(['one', 'two', 'behind', 'after', 'later']);
+  });
+
+  it('refuses a requested primary that is behind another replica, and promotes it when nothing is ahead of it', async () => {
+    await laggingReplicaAndDeadPrimary();
+    const behind = await rejection(c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(111) }));
+    expect(behind.code).toBe(Code.FAILED_PRECONDITION);
+    expect(behind.message).toMatch(/^primary elect zone1-0000000111 at position \S+ is not fully caught up\. Winning position: \S+$/);
+    expect((await c.vtctld.getShard({ keyspace: 'commerce', shard_name: '0' })).shard.shard.primary_alias).toEqual(alias(100));
+    expect((await rejection(c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(102) }))).code).toBe(Code.FAILED_PRECONDITION);
+    expect((await rejection(c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(300) }))).code).toBe(Code.INVALID_ARGUMENT);
+
+    const ignored = await c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(111), ignore_replicas: [alias(101)] });
+    expect(ignored.promoted_primary).toEqual(alias(111));
+    expect(c.tablet(111).type).toBe(TabletType.PRIMARY);
+  });
+
+  it('PlannedReparentShard fails with Vitess\'s error when the primary cannot be reached', async () => {
+    await c.stopTablet(100);
+    for (const req of [{ new_primary: alias(101) }, {}]) {
+      const err = await rejection(c.vtctld.plannedReparentShard({ keyspace: 'commerce', shard: '0', ...req }));
+      expect(err.code).toBe(Code.UNAVAILABLE);
+      expect(err.message).toBe('failed to DemotePrimary on current primary zone1-0000000100: tablet zone1-0000000100 is not reachable');
+    }
+    expect(await types()).toEqual({ 100: 'PRIMARY', 101: 'REPLICA', 102: 'RDONLY' });
+    expect((await c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0' })).promoted_primary).toEqual(alias(101));
+  });
+});
+
 describe('InitShardPrimary', () => {
   it('needs --force to make a non-primary the primary, then reparents the shard to it', async () => {
     const refused = await rejection(c.vtctld.initShardPrimary({ keyspace: 'commerce', shard: '0', primary_elect_tablet_alias: alias(101) }));

@@ -439,6 +439,28 @@ const commands: Command[] = [
     },
   },
   {
+    name: 'EmergencyReparentShard',
+    flags: {
+      'new-primary': { type: 'string' },
+      'ignore-replicas': { type: 'stringSlice', short: 'i' },
+      'wait-replicas-timeout': { type: 'duration' },
+      'prevent-cross-cell-promotion': { type: 'bool' },
+    },
+    args: [1, 1],
+    async run(ctx) {
+      const { keyspace, shard } = parseKeyspaceShard(ctx.args[0]!);
+      const resp = await ctx.call('EmergencyReparentShard', {
+        keyspace,
+        shard,
+        new_primary: str(ctx.flags, 'new-primary') ? alias(str(ctx.flags, 'new-primary')) : null,
+        ignore_replicas: list(ctx.flags, 'ignore-replicas').map(alias),
+        wait_replicas_timeout: duration(ctx.flags['wait-replicas-timeout'] as number | undefined),
+        prevent_cross_cell_promotion: !!ctx.flags['prevent-cross-cell-promotion'],
+      });
+      for (const e of resp.events as Json[]) ctx.out(`${eventString(e)}\n`);
+    },
+  },
+  {
     name: 'PlannedReparentShard',
     flags: { 'new-primary': { type: 'string' }, 'avoid-primary': { type: 'string' }, 'wait-replicas-timeout': { type: 'duration' }, 'expected-primary': { type: 'string' } },
     args: [1, 1],

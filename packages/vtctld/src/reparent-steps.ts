@@ -1,0 +1,56 @@
+/**
+ * The steps PlannedReparentShard and EmergencyReparentShard share: choosing the most advanced
+ * candidate by GTID set, and promoting the elect (tablet, shard record) then pointing every other
+ * reachable tablet of the shard at it.
+ */
+import { decodePosition, type GtidSet } from '@vtsim/binlog';
+import { tabletAliasString, type TabletAlias } from '@vtsim/proto';
+import type { TabletInfo } from '@vtsim/topo';
+import type { EventLog } from './event-log.js';
+import { dialTabletManager, sameAlias, type VtctldContext } from './vtctld-context.js';
+
+/** A tablet that may be promoted, with the GTID set its mysqld has executed. */
+export interface ReparentCandidate {
+  alias: TabletAlias;
+  executed: GtidSet;
+}
+
+/** The candidate holding `MySQL56/<set>` `position`. */
+export function candidateAt(alias: TabletAlias, position: string): ReparentCandidate {
+  return { alias, executed: decodePosition(position).gtidSet };
+}
+
+/**
+ * The first candidate that has executed everything every other one has; when none does (diverged
+ * sets), the first candidate; undefined for an empty list.
+ */
+export function mostAdvanced(candidates: readonly ReparentCandidate[]): ReparentCandidate | undefined {
+  return candidates.find((c) => candidates.every((o) => c.executed.contains(o.executed))) ?? candidates[0];
+}
+
+/**
+ * Promotes `elect` (replication stopped, writable, type PRIMARY), records it as the shard's
+ * primary with a term starting now, and makes every other reachable tablet of `tablets`
+ * replicate from it; unreachable ones are logged and left as they are.
+ */
+export async function promoteAndRepoint(ctx: VtctldContext, keyspace: string, shard: string, tablets: readonly TabletInfo[], elect: TabletAlias, log: EventLog): Promise<void> {
+  const electName = tabletAliasString(elect);
+  const electTm = dialTabletManager(ctx, elect);
+  log.info(`promoting tablet ${electName} to primary`);
+  await electTm.promoteReplica();
+  const nowSeconds = Math.floor(ctx.clock.now() / 1000);
+  await ctx.topo.updateShardFields(keyspace, shard, (s) => {
+    s.primary_alias = { ...elect };
+    s.primary_term_start_time = { seconds: nowSeconds, nanoseconds: 0 };
+  });
+  for (const other of tablets) {
+    if (sameAlias(other.tablet.alias, elect)) continue;
+    const tm = ctx.tabletManagerDialer(other.tablet.alias);
+    if (!tm) {
+      log.warning(`tablet ${tabletAliasString(other.tablet.alias)} is not reachable; it will not replicate from ${electName}`);
+      continue;
+    }
+    log.info(`setting replication source of tablet ${tabletAliasString(other.tablet.alias)} to ${electName}`);
+    await tm.setReplicationSource(elect);
+  }
+}
