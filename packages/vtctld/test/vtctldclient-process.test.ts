@@ -126,6 +126,30 @@ describe('vtctldclient against a running cluster (local example commands)', () =
     expect(JSON.parse((await vtctldclient('GetTablet', 'zone1-101')).stdout).type).toBe('PRIMARY');
   });
 
+  it('EmergencyReparentShard replaces a dead primary and prints its events; PlannedReparentShard refuses a dead primary', async () => {
+    await c.stopTablet(101);
+    const prs = await vtctldclient('PlannedReparentShard', 'commerce/0', '--new-primary', 'zone1-100');
+    expect(prs.code).toBe(1);
+    expect(prs.stderr).toContain('rpc error: code = Unavailable desc = failed to DemotePrimary on current primary zone1-0000000101: tablet zone1-0000000101 is not reachable');
+    const ers = await vtctldclient('EmergencyReparentShard', 'commerce/0', '--wait-replicas-timeout', '5s', '-i', 'zone1-102');
+    expect([ers.code, ers.stderr]).toEqual([0, '']);
+    const lines = ers.stdout.trimEnd().split('\n');
+    for (const line of lines) expect(line).toMatch(/^[IW]\d{4} \d\d:\d\d:\d\d\.\d{6} emergency-reparent-shard\.ts:\d+\] /);
+    expect(lines.map((l) => l.slice(l.indexOf('] ') + 2))).toEqual([
+      'will initiate emergency reparent shard in keyspace - commerce, shard - 0',
+      'stopping replication on tablet zone1-0000000100',
+      'tablet zone1-0000000101 is not reachable; it is left out of the reparent',
+      'promoting tablet zone1-0000000100 to primary',
+      'tablet zone1-0000000101 is not reachable; it will not replicate from zone1-0000000100',
+      'setting replication source of tablet zone1-0000000102 to zone1-0000000100',
+    ]);
+    expect(lines[2]).toMatch(/^W/);
+    const types = (await vtctldclient('GetTablets', '--keyspace', 'commerce')).stdout.trimEnd().split('\n').map((l) => l.split(' ').slice(0, 4).join(' '));
+    expect(types).toEqual(['zone1-0000000100 commerce 0 primary', 'zone1-0000000101 commerce 0 primary', 'zone1-0000000102 commerce 0 rdonly']);
+    await c.restartTablet(101);
+    expect(JSON.parse((await vtctldclient('GetTablet', 'zone1-101')).stdout).type).toBe('REPLICA');
+  });
+
   it('shards without a primary, DeleteShards, and errors with non-zero exits', async () => {
     expect((await vtctldclient('CreateShard', '--include-parent', 'customer/0')).code).toBe(0);
     expect((await vtctldclient('GetShard', 'customer/0')).stdout).toContain('"primary_alias": null');
