@@ -7,8 +7,8 @@
 import { Code, TabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import type { TabletInfo } from '@vtsim/topo';
 import { isPromotable } from './durability-policy.js';
-import { candidateAt, mostAdvanced, promoteAndRepoint, type ReparentCandidate } from './reparent-steps.js';
 import { EventLog } from './event-log.js';
+import { candidateAt, mostAdvanced, promoteAndRepoint, type ReparentCandidate } from './reparent-steps.js';
 import { dialTabletManager, durationMs, sameAlias, type VtctldContext } from './vtctld-context.js';
 import type { PlannedReparentShardRequest, PlannedReparentShardResponse } from './vtctldata.js';
 import { vtctldError } from './vtctld-error.js';

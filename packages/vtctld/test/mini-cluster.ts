@@ -36,8 +36,9 @@ export class MiniCluster {
   }
 
   /**
-   * Stops tablet `uid`'s vttablet (as `vtsim tablet down` does): vtctld can no longer reach it;
-   * its mysqld and topology record stay.
+   * Stops tablet `uid` as a dead primary would be: vtctld can no longer reach it and its mysqld
+   * leaves the network (its replicas lose their source), but the mysqld's data and the topology
+   * record stay for restartTablet.
    */
   async stopTablet(uid: number): Promise<void> {
     const t = this.tablet(uid);
@@ -46,7 +47,7 @@ export class MiniCluster {
     await t.close();
   }
 
-  /** Starts a new vttablet for the stopped tablet `uid` on its kept mysqld (as `vtsim tablet up` does). */
+  /** Starts a new vttablet for the stopped tablet `uid` on its kept mysqld, back on the network. */
   async restartTablet(uid: number): Promise<Tablet> {
     const old = this.stopped.get(uid);
     if (!old) throw new Error(`tablet ${uid} is not stopped`);
