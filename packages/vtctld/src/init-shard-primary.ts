@@ -5,6 +5,7 @@
  */
 import { Code, TabletType, tabletAliasString } from '@vtsim/proto';
 import { EventLog } from './event-log.js';
+import { promoteAndRepoint } from './reparent-steps.js';
 import { dialTabletManager, durationMs, sameAlias, type VtctldContext } from './vtctld-context.js';
 import type { InitShardPrimaryRequest, InitShardPrimaryResponse } from './vtctldata.js';
 import { vtctldError } from './vtctld-error.js';
@@ -39,31 +40,14 @@ export async function initShardPrimary(ctx: VtctldContext, req: InitShardPrimary
       if (!req.force) throw vtctldError(Code.FAILED_PRECONDITION, `primary-elect tablet ${electName} is not a primary in the shard, use --force to proceed anyway`);
       log.warning(`primary-elect tablet ${electName} is not a primary in the shard, proceeding anyway as --force was used`);
     }
-    const electTm = dialTabletManager(ctx, elect);
+    // Fails with UNAVAILABLE before anything changes when the elect cannot be reached.
+    dialTabletManager(ctx, elect);
     for (const other of tablets) {
       if (sameAlias(other.tablet.alias, elect) || other.tablet.type !== TabletType.PRIMARY) continue;
       log.info(`demoting tablet ${tabletAliasString(other.tablet.alias)}, which also claims to be primary`);
       await ctx.tabletManagerDialer(other.tablet.alias)?.demotePrimary();
     }
-    log.info(`promoting tablet ${electName} to primary`);
-    const position = await electTm.promoteReplica();
-    const nowSeconds = Math.floor(ctx.clock.now() / 1000);
-    await ctx.topo.updateShardFields(keyspace, shard, (s) => {
-      s.primary_alias = { ...elect };
-      s.primary_term_start_time = { seconds: nowSeconds, nanoseconds: 0 };
-    });
-    const waitMs = durationMs(req.wait_replicas_timeout, DEFAULT_WAIT_REPLICAS_MS);
-    for (const other of tablets) {
-      if (sameAlias(other.tablet.alias, elect)) continue;
-      const tm = ctx.tabletManagerDialer(other.tablet.alias);
-      if (!tm) {
-        log.warning(`tablet ${tabletAliasString(other.tablet.alias)} is not reachable; it will not replicate from ${electName}`);
-        continue;
-      }
-      log.info(`setting replication source of tablet ${tabletAliasString(other.tablet.alias)} to ${electName}`);
-      await tm.setReplicationSource(elect);
-      await tm.waitForPosition(position, waitMs);
-    }
+    await promoteAndRepoint(ctx, keyspace, shard, tablets, elect, log, durationMs(req.wait_replicas_timeout, DEFAULT_WAIT_REPLICAS_MS));
     return { events: log.events };
   } finally {
     await unlock();

@@ -31,13 +31,22 @@ export function mostAdvanced(candidates: readonly ReparentCandidate[]): Reparent
 /**
  * Promotes `elect` (replication stopped, writable, type PRIMARY), records it as the shard's
  * primary with a term starting now, and makes every other reachable tablet of `tablets`
- * replicate from it; unreachable ones are logged and left as they are.
+ * replicate from it; unreachable ones are logged and left as they are. With `waitReplicasMs`, each
+ * repointed tablet must also reach the promotion position within that time (InitShardPrimary).
  */
-export async function promoteAndRepoint(ctx: VtctldContext, keyspace: string, shard: string, tablets: readonly TabletInfo[], elect: TabletAlias, log: EventLog): Promise<void> {
+export async function promoteAndRepoint(
+  ctx: VtctldContext,
+  keyspace: string,
+  shard: string,
+  tablets: readonly TabletInfo[],
+  elect: TabletAlias,
+  log: EventLog,
+  waitReplicasMs?: number,
+): Promise<void> {
   const electName = tabletAliasString(elect);
   const electTm = dialTabletManager(ctx, elect);
   log.info(`promoting tablet ${electName} to primary`);
-  await electTm.promoteReplica();
+  const position = await electTm.promoteReplica();
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
   await ctx.topo.updateShardFields(keyspace, shard, (s) => {
     s.primary_alias = { ...elect };
@@ -52,5 +61,6 @@ export async function promoteAndRepoint(ctx: VtctldContext, keyspace: string, sh
     }
     log.info(`setting replication source of tablet ${tabletAliasString(other.tablet.alias)} to ${electName}`);
     await tm.setReplicationSource(elect);
+    if (waitReplicasMs !== undefined) await tm.waitForPosition(position, waitReplicasMs);
   }
 }
