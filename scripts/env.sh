@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # The local example's environment, for bash: `source scripts/env.sh` from any directory.
 #
-# Sets VTDATAROOT (default <repo>/vtdataroot; a relative value is taken from the current
-# directory), defines `vtsim` (the built command, built first when dist/ is missing), the
+# Sets VTDATAROOT (default <repo>/vtdataroot, or ./vtdataroot when these scripts come from the
+# installed vtsim package; a relative value is taken from the current directory), defines `vtsim`
+# (the repository's built command, built first when dist/ is missing, or the package's), the
 # `vtctldclient` alias (vtctld on localhost:15999) and the `mysql` alias (vtgate on
 # 127.0.0.1:15306: the real mysql client when one is installed, vtsim's own otherwise), and the
 # helpers of lib/utils.sh (fail, wait_for_healthy_shard, wait_for_workflow_running, ...).
@@ -10,17 +11,24 @@
 
 VTSIM_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VTSIM_ROOT="$(dirname "${VTSIM_SCRIPTS}")"
-
-VTDATAROOT="${VTDATAROOT:-${VTSIM_ROOT}/vtdataroot}"
+# The installed package (npm run package) holds its bundle in dist/; the repository builds
+# packages/cli/dist/.
+if [[ -f "${VTSIM_ROOT}/dist/main.js" ]]; then
+  VTSIM_MAIN="${VTSIM_ROOT}/dist/main.js"
+  VTDATAROOT="${VTDATAROOT:-${PWD}/vtdataroot}"
+else
+  VTSIM_MAIN="${VTSIM_ROOT}/packages/cli/dist/main.js"
+  VTDATAROOT="${VTDATAROOT:-${VTSIM_ROOT}/vtdataroot}"
+fi
 [[ "${VTDATAROOT}" == /* ]] || VTDATAROOT="${PWD}/${VTDATAROOT}"
 export VTDATAROOT
 
 # The cluster process serves vtctld's web port; every script reaches it here.
 vtctld_web_port=15000
 
-# Runs the vtsim command (packages/cli/dist/main.js) with the given arguments.
+# Runs the vtsim command with the given arguments.
 vtsim() {
-  node "${VTSIM_ROOT}/packages/cli/dist/main.js" "$@"
+  node "${VTSIM_MAIN}" "$@"
 }
 
 shopt -s expand_aliases
@@ -38,7 +46,7 @@ fi
 source "${VTSIM_SCRIPTS}/lib/utils.sh"
 
 type -P node >/dev/null || fail "node is not installed; vtsim needs Node.js 20 or later"
-if [[ ! -f "${VTSIM_ROOT}/packages/cli/dist/main.js" ]]; then
+if [[ ! -f "${VTSIM_MAIN}" ]]; then
   vtsim_build_output="$(cd "${VTSIM_ROOT}" && npm run --silent build 2>&1)" ||
     fail "building vtsim (npm run build) failed:"$'\n'"${vtsim_build_output}"
   unset vtsim_build_output

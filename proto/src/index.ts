@@ -10,3 +10,4 @@ export * from './vt-error.js';
 export * from './query-wire.js';
 export * from './binlogdata.js';
 export * from './vtgate.js';
+export * from './install-layout.js';

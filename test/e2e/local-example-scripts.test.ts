@@ -7,12 +7,12 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '@vtsim/cli';
+import { VTSIM_ROOT } from '@vtsim/proto';
 import { SELECT_COMMERCE_OUTPUT, selectCustomerOutput } from '../harness/local-example-output.js';
 import { mysqlCliInstalled } from '../harness/mysql-cli.js';
 import { ensureCliBuilt, runProcess, runVtsim, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
-const scriptsDir = join(repoRoot, 'scripts');
+const scriptsDir = join(VTSIM_ROOT, 'scripts');
 const contractPorts = [15000, 15306, 15999];
 
 /** Resolves true when something accepts TCP connections on 127.0.0.1:port. */

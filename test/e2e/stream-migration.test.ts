@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePosition } from '@vtsim/binlog';
-import { Cluster, repoRoot } from '@vtsim/cli';
-import { Code, TabletType, decodeRowBytes } from '@vtsim/proto';
+import { Cluster } from '@vtsim/cli';
+import { Code, TabletType, VTSIM_ROOT, decodeRowBytes } from '@vtsim/proto';
 import { parseJournal } from '@vtsim/vttablet';
 import { VtgateClient, type DecodedMessage } from '@vtsim/vtgate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeMysqlCli, runMysql } from '../harness/mysql-cli.js';
 
-const file = (name: string) => readFileSync(join(repoRoot, 'scripts', name), 'utf8');
+const file = (name: string) => readFileSync(join(VTSIM_ROOT, 'scripts', name), 'utf8');
 const statements = (text: string) => text.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s !== '');
 const types = (r: DecodedMessage) => (r.events as DecodedMessage[]).map((e) => e.type as string);
 const shape = (r: DecodedMessage) => `[${types(r).join(' ')}]`;

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScenario, type Scenario } from '../harness/scenario.js';
 import { ensureCliBuilt } from '../harness/vtsim-cli.js';
-import { repoRoot } from '@vtsim/cli';
+import { VTSIM_ROOT } from '@vtsim/proto';
 
 const schema = `create table customer(customer_id bigint not null auto_increment, email varbinary(128), primary key(customer_id)) ENGINE=InnoDB;`;
 const customers = ['alice@domain.com', 'bob@domain.com', 'charlie@domain.com', 'dan@domain.com', 'eve@domain.com'];
 
 /** Runs `vtsim vstream …` and hands out its stdout lines as they come. */
 function vstreamProcess(args: string[]) {
-  const child = spawn(process.execPath, [join(repoRoot, 'packages/cli/dist/main.js'), 'vstream', ...args]);
+  const child = spawn(process.execPath, [join(VTSIM_ROOT, 'packages/cli/dist/main.js'), 'vstream', ...args]);
   const lines: string[] = [];
   let partial = '';
   let stderr = '';

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { expect } from 'vitest';
 import type { BinlogTransaction, GtidSet } from '@vtsim/binlog';
-import { Cluster, repoRoot } from '@vtsim/cli';
-import { TabletType } from '@vtsim/proto';
+import { Cluster } from '@vtsim/cli';
+import { TabletType, VTSIM_ROOT } from '@vtsim/proto';
 import type { Tablet } from '@vtsim/vttablet';
 import { applySchema, applyVSchema } from '@vtsim/vtctld';
 
@@ -50,7 +50,7 @@ export type TextRows = (string | null)[][];
 
 /** The local example's file `scripts/<name>`, as text. */
 export function exampleFile(name: string): string {
-  return readFileSync(join(repoRoot, 'scripts', name), 'utf8');
+  return readFileSync(join(VTSIM_ROOT, 'scripts', name), 'utf8');
 }
 
 /**

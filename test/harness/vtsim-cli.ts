@@ -6,10 +6,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from '@vtsim/cli';
+import { VTSIM_ROOT } from '@vtsim/proto';
 
 /** The built command. */
-export const vtsimMain = join(repoRoot, 'packages/cli/dist/main.js');
+export const vtsimMain = join(VTSIM_ROOT, 'packages/cli/dist/main.js');
 
 /** What one run of a process printed. */
 export interface ProcessRun {
@@ -21,7 +21,7 @@ export interface ProcessRun {
 /** Runs `command args` with `input` on stdin and resolves when it exits; never blocks the event loop. */
 export function runProcess(command: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: opts.env, cwd: opts.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: opts.env, cwd: opts.cwd ?? VTSIM_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

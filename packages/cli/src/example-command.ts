@@ -12,7 +12,7 @@ import { ExampleMysql } from './example-mysql.js';
 import { initialSteps, type ExampleContext, type ExampleStep } from './example-steps.js';
 import { ExampleVStreamWatcher } from './example-vstream-watcher.js';
 import { moveTablesSteps, reshardSteps } from './example-workflow-steps.js';
-import { repoRoot } from './vtdataroot.js';
+import { VTSIM_ROOT } from '@vtsim/proto';
 
 /** Runs the tour, printing to `log`; resolves when the cluster has been torn down. */
 export async function example(log: (line: string) => void, mysqlPort = 15306): Promise<void> {
@@ -22,7 +22,7 @@ export async function example(log: (line: string) => void, mysqlPort = 15306): P
   await using cluster = await Cluster.start({ seed: 'example', mysqlPort: port, grpcPort: 0 });
   const ctx: ExampleContext = {
     cluster,
-    scripts: join(repoRoot, 'scripts'),
+    scripts: join(VTSIM_ROOT, 'scripts'),
     log,
     async startVtgate() {
       const vtgate = await cluster.startVtgate();

@@ -3,5 +3,5 @@ export { Cluster } from './cluster.js';
 export type { ClusterOptions, TabletSpec } from './cluster.js';
 export { startControlServer } from './control-server.js';
 export type { ControlServer } from './control-server.js';
-export { dataRoot, repoRoot } from './vtdataroot.js';
+export { dataRoot } from './vtdataroot.js';
 export { processAlive, runningPid } from './process-state.js';

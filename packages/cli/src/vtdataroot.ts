@@ -1,12 +1,10 @@
 /**
  * VTDATAROOT: where the cluster process keeps its pid file and log, as the local example keeps
- * its processes' files (default `<repo>/vtdataroot`).
+ * its processes' files (default `<repo>/vtdataroot` in the repository, `./vtdataroot` from the
+ * installed package, as the local example's env.sh defaults to `${PWD}/vtdataroot`).
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root (this file lives in packages/cli/{src,dist}). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+import { join, resolve } from 'node:path';
+import { VTSIM_ROOT, isInstalledPackage } from '@vtsim/proto';
 
 /** The paths the cluster process uses under VTDATAROOT. */
 export interface DataRoot {
@@ -16,9 +14,9 @@ export interface DataRoot {
   logFile: string;
 }
 
-/** Resolves VTDATAROOT from the environment (default `<repo>/vtdataroot`). */
+/** Resolves VTDATAROOT from the environment (default `<repo>/vtdataroot`, or `./vtdataroot` when installed). */
 export function dataRoot(env: NodeJS.ProcessEnv = process.env): DataRoot {
-  const root = resolve(env.VTDATAROOT || join(repoRoot, 'vtdataroot'));
+  const root = resolve(env.VTDATAROOT || join(isInstalledPackage ? process.cwd() : VTSIM_ROOT, 'vtdataroot'));
   const tmp = join(root, 'tmp');
   return { root, tmp, pidFile: join(tmp, 'vtsim.pid'), logFile: join(tmp, 'vtsim.log') };
 }

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scriptSteps } from '../src/mysql-client.js';
-import { repoRoot } from '../src/vtdataroot.js';
+import { VTSIM_ROOT } from '@vtsim/proto';
 
 describe('scriptSteps', () => {
   it('reads select_commerce_data.sql as echo, use, and three echo/select pairs', () => {
-    const steps = scriptSteps(readFileSync(join(repoRoot, 'scripts', 'select_commerce_data.sql'), 'utf8'));
+    const steps = scriptSteps(readFileSync(join(VTSIM_ROOT, 'scripts', 'select_commerce_data.sql'), 'utf8'));
     expect(steps).toEqual([
       { kind: 'shell', command: "echo 'Using commerce'" },
       { kind: 'sql', sql: 'use commerce', line: 2 },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../src/cluster.js';
-import { repoRoot } from '../src/vtdataroot.js';
+import { VTSIM_ROOT } from '@vtsim/proto';
 import { vtctldclient } from '../src/vtctldclient/vtctldclient.js';
 
 interface Run {
@@ -16,7 +16,7 @@ interface Run {
   err: string;
 }
 
-const example = (name: string) => readFileSync(join(repoRoot, 'scripts', name), 'utf8');
+const example = (name: string) => readFileSync(join(VTSIM_ROOT, 'scripts', name), 'utf8');
 
 describe('vtctldclient workflow commands on a running cluster', () => {
   let cluster: Cluster;

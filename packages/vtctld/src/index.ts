@@ -10,7 +10,7 @@ export { DURABILITY_POLICIES, isDurabilityPolicy } from './durability-policy.js'
 export type * as vtctldata from './vtctldata.js';
 export { startVtctldGrpcServer, grpcStatusOf, type VtctldGrpcServer, type VtctldGrpcServerOptions } from './grpc/vtctld-grpc-server.js';
 export { dialVtctld, VtctldCallError, callMetadata, type DialVtctldOptions, type VtctldClient } from './grpc/vtctld-client.js';
-export { PROTO_DIR, loadVtctlProtos, vtctlProtoOptions } from './grpc/proto-files.js';
+export { loadVtctlProtos, vtctlProtoOptions } from './grpc/proto-files.js';
 // --- workflows (issue 4): the messages of the workflow RPCs (Vtctld.getWorkflows … vDiffShow) ---
 export type * as workflowdata from './workflow/workflow-messages.js';
 export { TrafficSwitchDirection, VReplicationWorkflowType } from './workflow/workflow-messages.js';

@@ -8,7 +8,8 @@
 import { readdirSync } from 'node:fs';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { describe, expect, it } from 'vitest';
-import { PROTO_DIR, protoLoaderOptions } from '../src/grpc/proto-files.js';
+import { PROTO_DIR } from '@vtsim/proto';
+import { protoLoaderOptions } from '../src/grpc/proto-files.js';
 import { ProtoSchema, type ProtoField } from '../src/grpc/proto-schema.js';
 
 const files = readdirSync(PROTO_DIR).filter((f) => f.endsWith('.proto')).sort();

@@ -6,10 +6,8 @@
  */
 import { loadPackageDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
-import { fileURLToPath } from 'node:url';
+import { PROTO_DIR } from '@vtsim/proto';
 
-/** The folder holding the `.proto` files (`<repo>/proto`), from this module's place in src/ or dist/. */
-export const PROTO_DIR = fileURLToPath(new URL('../../../../proto/', import.meta.url));
 
 /** How a side of the connection decodes messages: `server` for vtctld, `client` for printing clients. */
 export type ProtoDecoding = 'server' | 'client';

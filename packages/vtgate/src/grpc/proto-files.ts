@@ -5,11 +5,9 @@
  */
 import { loadPackageDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
-import { fileURLToPath } from 'node:url';
+import { PROTO_DIR } from '@vtsim/proto';
 import { ProtoSchema } from './proto-schema.js';
 
-/** The folder holding vtsim's `.proto` files (`<repo>/proto`), from this module's place in src/ or dist/. */
-export const PROTO_DIR = fileURLToPath(new URL('../../../../proto/', import.meta.url));
 
 /** Every `.proto` file of the vtgate service and what it imports. */
 export const PROTO_FILES = ['vtrpc.proto', 'vttime.proto', 'topodata.proto', 'query.proto', 'binlogdata.proto', 'vtgate.proto', 'vtgateservice.proto'] as const;
