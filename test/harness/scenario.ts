@@ -25,6 +25,8 @@ export interface KeyspaceSpec {
   schema?: string;
   /** The keyspace's VSchema (Vitess JSON), applied with ApplyVSchema. */
   vschema?: string | object;
+  /** The keyspace's durability policy (CreateKeyspace --durability-policy, before its tablets start); default `none`. */
+  durabilityPolicy?: string;
 }
 
 /** What to start. */
@@ -62,6 +64,7 @@ export async function startScenario(opts: ScenarioOptions): Promise<Scenario> {
   try {
     let nextBase = 100;
     for (const [keyspace, spec] of Object.entries(opts.keyspaces)) {
+      if (spec.durabilityPolicy) await cluster.vtctld.createKeyspace({ name: keyspace, durability_policy: spec.durabilityPolicy });
       const shards = spec.shards ?? { '0': [nextBase, nextBase + 1, nextBase + 2] };
       for (const [shard, uids] of Object.entries(shards)) {
         for (const uid of uids) {
