@@ -18,7 +18,8 @@ const allowed: Record<string, string[]> = {
   vttablet: ['proto', 'sql', 'vindexes', 'binlog', 'topo'],
   vtgate: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet'],
   vtctld: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet'],
-  cli: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet', 'vtgate', 'vtctld'],
+  vtorc: ['proto', 'binlog', 'topo', 'vttablet', 'vtctld'],
+  cli: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet', 'vtgate', 'vtctld', 'vtorc'],
 };
 
 /** Packages that must stay free of gRPC and sockets (pure cores). */
