@@ -3,14 +3,14 @@
  * Vitess's emergency reparenter does: the current primary is not waited for; replication stops on
  * every reachable tablet (a replica stops with everything it received applied), the most
  * advanced promotable tablet by GTID set (or the requested one, if nothing is ahead of it) is
- * promoted, the shard record names it, and every other reachable tablet replicates from it. The
- * old primary, when it comes back, finds another primary in the shard record and starts as a
- * REPLICA.
+ * promoted (never a replica with errant GTIDs, see findErrantGtids), the shard record names it, and
+ * every other reachable tablet replicates from it. The old primary, when it comes back, finds
+ * another primary in the shard record and starts as a REPLICA.
  */
 import { Code, TabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import { isPromotable } from './durability-policy.js';
 import { EventLog } from './event-log.js';
-import { candidateAt, mostAdvanced, promoteAndRepoint, type ReparentCandidate } from './reparent-steps.js';
+import { candidateAt, findErrantGtids, mostAdvanced, promoteAndRepoint, type ReparentCandidate } from './reparent-steps.js';
 import { sameAlias, type VtctldContext } from './vtctld-context.js';
 import type { EmergencyReparentShardRequest, EmergencyReparentShardResponse } from './vtctldata.js';
 import { vtctldError } from './vtctld-error.js';
@@ -41,6 +41,7 @@ export async function emergencyReparentShard(ctx: VtctldContext, req: EmergencyR
       throw vtctldError(Code.INVALID_ARGUMENT, `primary-elect tablet ${tabletAliasString(req.new_primary)} is not in the shard`);
     }
     const candidates: ReparentCandidate[] = [];
+    const replicas: Array<ReparentCandidate & { sourceUuid: string }> = [];
     for (const t of tablets) {
       const alias = t.tablet.alias;
       if (isIgnored(alias)) continue;
@@ -49,16 +50,27 @@ export async function emergencyReparentShard(ctx: VtctldContext, req: EmergencyR
         log.warning(`tablet ${tabletAliasString(alias)} is not reachable; it is left out of the reparent`);
         continue;
       }
-      let position: string;
       if (t.tablet.type === TabletType.PRIMARY) {
         log.info(`demoting tablet ${tabletAliasString(alias)}, which still claims to be primary`);
-        position = await tm.demotePrimary();
-      } else {
-        log.info(`stopping replication on tablet ${tabletAliasString(alias)}`);
-        await tm.stopReplication();
-        position = await tm.primaryPosition();
+        const position = await tm.demotePrimary();
+        if (isPromotable(t.tablet.type)) candidates.push(candidateAt(alias, position));
+        continue;
       }
-      if (isPromotable(t.tablet.type)) candidates.push(candidateAt(alias, position));
+      log.info(`stopping replication on tablet ${tabletAliasString(alias)}`);
+      await tm.stopReplication();
+      const status = await tm.getReplicationStatus();
+      const candidate = { ...candidateAt(alias, await tm.primaryPosition()), sourceUuid: status?.source_uuid ?? '' };
+      replicas.push(candidate);
+      if (isPromotable(t.tablet.type)) candidates.push(candidate);
+    }
+    // As FindPositionsOfAllCandidates: a replica with errant GTIDs is no candidate.
+    for (const c of replicas) {
+      const others = replicas.filter((o) => o !== c).map((o) => o.executed);
+      const errant = findErrantGtids(c.executed, c.sourceUuid, others);
+      if (errant.isEmpty()) continue;
+      log.warning(`skipping ${tabletAliasString(c.alias)} with GTIDSet:${c.executed.toString()} because we detected errant GTIDs - ${errant.toString()}`);
+      const at = candidates.indexOf(c);
+      if (at >= 0) candidates.splice(at, 1);
     }
     const winner = mostAdvanced(candidates);
     if (!winner) throw vtctldError(Code.FAILED_PRECONDITION, 'no valid candidates for emergency reparent');

@@ -3,7 +3,7 @@
  * candidate by GTID set, and promoting the elect (tablet, shard record) then pointing every other
  * reachable tablet of the shard at it.
  */
-import { decodePosition, type GtidSet } from '@vtsim/binlog';
+import { GtidSet, decodePosition } from '@vtsim/binlog';
 import { tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import type { TabletInfo } from '@vtsim/topo';
 import type { EventLog } from './event-log.js';
@@ -18,6 +18,20 @@ export interface ReparentCandidate {
 /** The candidate holding `MySQL56/<set>` `position`. */
 export function candidateAt(alias: TabletAlias, position: string): ReparentCandidate {
   return { alias, executed: decodePosition(position).gtidSet };
+}
+
+/**
+ * The errant GTIDs of a replica that stopped replicating from the server `sourceUuid`, as Vitess's
+ * FindErrantGTIDs finds them for EmergencyReparentShard: what it executed that none of the other
+ * replicas `others` did, leaving out its source's own transactions (replicas receive those at
+ * different paces). Empty with no other replica to compare with.
+ */
+export function findErrantGtids(executed: GtidSet, sourceUuid: string, others: readonly GtidSet[]): GtidSet {
+  if (others.length === 0) return GtidSet.empty;
+  const last = sourceUuid ? executed.lastGno(sourceUuid) : 0;
+  let diff = last === 0 ? executed : executed.subtract(GtidSet.parse(`${sourceUuid}:1-${last}`));
+  for (const other of others) diff = diff.subtract(other);
+  return diff;
 }
 
 /**

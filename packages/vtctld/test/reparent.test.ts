@@ -150,6 +150,23 @@ describe('EmergencyReparentShard', () => {
     expect(c.tablet(111).type).toBe(TabletType.PRIMARY);
   });
 
+  it('never promotes a replica with errant GTIDs (FindErrantGTIDs), even when it is ahead of the others', async () => {
+    await c.addTablets('commerce', '0', [111]);
+    await c.waitCaughtUp(100, [111]);
+    const r111 = c.tablet(111);
+    await r111.setReadWrite();
+    await c.exec(111, "insert into t (v) values ('errant')");
+    await r111.setReadOnly();
+    await c.stopTablet(100);
+    for (const uid of [101, 102, 111]) await c.tablet(uid).stopReplication();
+    const res = await c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0' });
+    expect(res.promoted_primary).toEqual(alias(101));
+    const errant = `${r111.mysqld.serverUuid}:1`;
+    expect(res.events.map((e) => e.value)).toContain(`skipping zone1-0000000111 with GTIDSet:${r111.mysqld.gtidExecuted().toString()} because we detected errant GTIDs - ${errant}`);
+    const named = await rejection(c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(111) }));
+    expect(named.code).toBe(Code.FAILED_PRECONDITION);
+  });
+
   it('PlannedReparentShard fails with Vitess\'s error when the primary cannot be reached', async () => {
     await c.stopTablet(100);
     for (const req of [{ new_primary: alias(101) }, {}]) {

@@ -15,7 +15,7 @@ export interface TabletReplicationStatus {
   source_alias: TabletAlias | null;
   source_host: string;
   source_port: number;
-  /** The source mysqld's server_uuid ('' when the source is unreachable). */
+  /** The source mysqld's server_uuid, as the channel last saw it ('' if it never reached the source). */
   source_uuid: string;
   io_running: boolean;
   sql_running: boolean;

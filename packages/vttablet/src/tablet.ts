@@ -377,10 +377,14 @@ export class Tablet implements QueryService {
     }
   }
 
+  /** The server_uuid of the source the channel last connected to (kept after it stops, as Source_UUID is). */
+  private sourceUuid = '';
+
   /** Points this (non-primary) tablet's replication at another tablet's mysqld, replacing any channel. */
   replicateFrom(source: TabletAlias): void {
     void this.replication?.stop();
     const mysqld = this.opts.network.resolve(source);
+    this.sourceUuid = mysqld?.serverUuid ?? '';
     if (!mysqld) {
       this.replication = undefined;
       return;
@@ -522,7 +526,7 @@ export class Tablet implements QueryService {
       source_alias: source,
       source_host: this.opts.hostname ?? 'localhost',
       source_port: 17000 + source.uid,
-      source_uuid: sourceMysqld?.serverUuid ?? '',
+      source_uuid: sourceMysqld?.serverUuid ?? this.sourceUuid,
       io_running: running,
       sql_running: running,
       last_error: status?.lastError ?? '',
