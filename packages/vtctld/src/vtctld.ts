@@ -435,7 +435,8 @@ export class Vtctld {
           await this.topo.updateShardFields(tablet.keyspace, tablet.shard, (s) => {
             if (!sameAlias(s.primary_alias, alias)) return false;
             s.primary_alias = null;
-            s.primary_term_start_time = null;
+            // As Vitess: the term restarts now, which tells VTOrc the primary was deleted (PrimaryTabletDeleted).
+            s.primary_term_start_time = { seconds: Math.floor(this.clock.now() / 1000), nanoseconds: 0 };
           });
         }
         await this.topo.deleteTablet(alias);

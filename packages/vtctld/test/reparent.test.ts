@@ -221,7 +221,9 @@ describe('tablet actions', () => {
     expect((await rejection(c.vtctld.deleteTablets({ tablet_aliases: [alias(100)] }))).code).toBe(Code.FAILED_PRECONDITION);
     await c.vtctld.deleteTablets({ tablet_aliases: [alias(102)] });
     await c.vtctld.deleteTablets({ tablet_aliases: [alias(100)], allow_primary: true });
-    expect((await c.vtctld.getShard({ keyspace: 'commerce', shard_name: '0' })).shard.shard.primary_alias).toBeNull();
+    const shard = (await c.vtctld.getShard({ keyspace: 'commerce', shard_name: '0' })).shard.shard;
+    expect(shard.primary_alias).toBeNull();
+    expect(shard.primary_term_start_time?.seconds).toBe(Math.floor(c.clock.now() / 1000));
     expect(Object.keys(await types())).toEqual(['101']);
   });
 });
