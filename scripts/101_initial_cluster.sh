@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Step 101: the initial cluster. Starts the topology (the vtsim cluster process) and vtctld,
 # creates the unsharded commerce keyspace (semi_sync durability, sidecar database _vt), starts
-# its tablets 100 (becomes primary), 101 (replica) and 102 (rdonly), waits for a healthy shard,
-# applies the commerce schema and VSchema, and starts vtgate on 127.0.0.1:15306.
+# its tablets 100 (becomes primary), 101 (replica) and 102 (rdonly), starts VTOrc (which replaces
+# a dead primary from then on), waits for a healthy shard, applies the commerce schema and VSchema,
+# and starts vtgate on 127.0.0.1:15306.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "${VTSIM_SCRIPTS}"
@@ -34,6 +35,8 @@ echo "mysqlctls are running!"
 for i in 100 101 102; do
   CELL=zone1 KEYSPACE=commerce TABLET_UID="${i}" ./lib/vttablet-up.sh
 done
+
+./lib/vtorc-up.sh
 
 wait_for_healthy_shard commerce 0 || exit 1
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Step 401: tears the example down: vtgate, every running tablet and its mysqld, vtctld, then the
-# cluster process itself (`vtsim down`), and empties VTDATAROOT. Fails (after cleaning) when
+# Step 401: tears the example down: VTOrc, vtgate, every running tablet and its mysqld, vtctld,
+# then the cluster process itself (`vtsim down`), and empties VTDATAROOT. Fails (after cleaning) when
 # something still answers on the cluster's ports afterwards.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "${VTSIM_SCRIPTS}"
 
 if curl -s -o /dev/null "http://127.0.0.1:${vtctld_web_port}/debug/status"; then
+  ./lib/vtorc-down.sh
   ./lib/vtgate-down.sh
   cluster_status="$(vtsim status)" || fail "Failed to list the running tablets"
   mapfile -t aliases < <(sed -n 's/^ *"alias": "\([^"]*\)".*/\1/p' <<<"${cluster_status}")
@@ -27,7 +28,7 @@ fi
 ./lib/topo-down.sh
 
 stale=""
-for port in "${vtctld_web_port}" 15306 15999; do
+for port in "${vtctld_web_port}" 15306 15999 16000; do
   if (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then stale+=" ${port}"; fi
 done
 

@@ -13,7 +13,7 @@ import { mysqlCliInstalled } from '../harness/mysql-cli.js';
 import { ensureCliBuilt, runProcess, runVtsim, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
 const scriptsDir = join(VTSIM_ROOT, 'scripts');
-const contractPorts = [15000, 15306, 15999];
+const contractPorts = [15000, 15306, 15999, 16000];
 
 /** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
@@ -170,7 +170,7 @@ stop_process ghost ${join(vtdataroot, 'ghost.pid')}`);
     expect(teardown.stderr).toBe('');
     expect(teardown.code).toBe(0);
     const out = lines(teardown);
-    expect(out[0]).toBe('Stopping vtgate...');
+    expect(out.slice(0, 2)).toEqual(['Stopping vtorc.', 'Stopping vtgate...']);
     for (const uid of [100, 101, 102]) {
       expect(out).toContain(`Shutting down tablet zone1-0000000${uid}`);
       expect(out).toContain(`Shutting down mysql zone1-0000000${uid}`);
@@ -195,6 +195,8 @@ stop_process ghost ${join(vtdataroot, 'ghost.pid')}`);
       expect(out).toContain(`vttablet for zone1-0000000${uid} is running!`);
     }
     expect(out).toContain('mysqlctls are running!');
+    expect(out).toEqual(expect.arrayContaining(['Starting vtorc...', 'vtorc is running!', '  - UI: http://localhost:16000']));
+    expect(out.indexOf('vtorc is running!')).toBeGreaterThan(out.indexOf('vttablet for zone1-0000000102 is running!'));
     expect(out).toContain('New VSchema object:');
     expect(out.slice(-2)).toEqual(['Starting vtgate...', 'vtgate is up!']);
 

@@ -11,6 +11,7 @@ import { TopoError, TopoServer } from '@vtsim/topo';
 import { LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags } from '@vtsim/vttablet';
 import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtctld';
 import { Vtgate } from '@vtsim/vtgate';
+import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
 
 /** How to start a cluster. */
@@ -72,6 +73,7 @@ export class Cluster {
   private readonly mysqldsCreated = new Map<string, number>();
   private vtgateInstance: Vtgate | undefined;
   private vtctldServer: VtctldGrpcServer | undefined;
+  private vtorcInstance: { vtorc: Vtorc; http: VtorcHttpServer | undefined } | undefined;
   private closed = false;
   /** The control plane: topology, schema and (later) workflow operations, as vtctld serves them. */
   readonly vtctld: Vtctld;
@@ -266,10 +268,50 @@ export class Cluster {
     await vtgate?.close();
   }
 
+  /** The VTOrc, if started. */
+  get vtorc(): Vtorc | undefined {
+    return this.vtorcInstance?.vtorc;
+  }
+
+  /**
+   * Starts VTOrc (`config` over the local example's defaults) watching every shard of the cluster,
+   * and its HTTP pages on `config.port` unless `http` is false. Returns the HTTP port (undefined
+   * without pages). Fails if VTOrc is already running or the port is taken.
+   */
+  async startVtorc(config: Partial<VtorcConfig> = {}, http = true): Promise<number | undefined> {
+    if (this.vtorcInstance) throw new Error('vtorc is already running');
+    const vtorc = await Vtorc.start({
+      topo: this.topo,
+      tabletManagerDialer: (alias) => this.tablets.get(tabletAliasString(alias)),
+      vtctld: this.vtctld,
+      clock: this.clock,
+      config,
+      log: (line) => console.error(`vtorc: ${line}`),
+    });
+    let server: VtorcHttpServer | undefined;
+    try {
+      if (http) server = await startVtorcHttpServer(vtorc, this.host, vtorc.config.port);
+    } catch (err) {
+      await vtorc.close();
+      throw err;
+    }
+    this.vtorcInstance = { vtorc, http: server };
+    return server?.port;
+  }
+
+  /** Stops VTOrc and its pages; a no-op when it is not running. */
+  async stopVtorc(): Promise<void> {
+    const running = this.vtorcInstance;
+    this.vtorcInstance = undefined;
+    await running?.http?.close();
+    await running?.vtorc.close();
+  }
+
   /** Stops everything. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.stopVtorc();
     await this.stopVtgate();
     await this.vtctldServer?.close();
     await Promise.all([...this.tablets.values()].map((t) => t.close()));

@@ -1,13 +1,15 @@
 /**
  * The cluster process's control endpoint, on vtctld's web port (15000): the status page the
  * local example's scripts poll (`/debug/status`) and a small JSON API through which `vtsim tablet
- * up|down|delete` and `vtsim vtgate up|down` add and remove components from other processes, and
+ * up|down|delete`, `vtsim vtgate up|down` and `vtsim vtorc up|down` add and remove components from
+ * other processes (`GET /api/vtorc` returns VTOrc's analysis and recent recoveries), and
  * `vtsim vtctld up` restarts vtctld's gRPC service with other auth flags.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
 import type { AuthFlags } from './auth-flags.js';
 import { isBinlogRetention } from './binlog-retention-flag.js';
+import { parseVtorcFlags } from '@vtsim/vtorc';
 import type { Cluster } from './cluster.js';
 
 /** A started control server; close() stops it. */
@@ -100,6 +102,27 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (route === 'DELETE /api/vtgate') {
     await cluster.stopVtgate();
     return reply(res, 200, {});
+  }
+  if (route === 'POST /api/vtorc') {
+    let config;
+    try {
+      config = parseVtorcFlags(((await readJson(req)) as { args?: string[] }).args ?? []);
+    } catch (err) {
+      return reply(res, 400, { error: errorText(err) });
+    }
+    try {
+      return reply(res, 200, { port: await cluster.startVtorc(config) });
+    } catch (err) {
+      return reply(res, 409, { error: errorText(err) });
+    }
+  }
+  if (route === 'DELETE /api/vtorc') {
+    await cluster.stopVtorc();
+    return reply(res, 200, {});
+  }
+  if (route === 'GET /api/vtorc') {
+    const vtorc = cluster.vtorc;
+    return vtorc ? reply(res, 200, vtorc.status()) : reply(res, 404, { error: 'vtorc is not running' });
   }
   if (route === 'POST /api/shutdown') {
     reply(res, 200, {});

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `vtsim` command: `up` / `down` run and stop the cluster process; `tablet up|down|delete` and
- * `vtgate up|down` add and remove components of the running cluster, as the local example's
- * vttablet-up.sh and vtgate-up.sh start processes.
+ * The `vtsim` command: `up` / `down` run and stop the cluster process; `tablet up|down|delete`,
+ * `vtgate up|down` and `vtorc up|down` add and remove components of the running cluster, as the
+ * local example's vttablet-up.sh, vtgate-up.sh and vtorc-up.sh start processes.
  */
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import { runMysqlScript } from './mysql-client.js';
 import { up } from './up-command.js';
 import { vtctldclient } from './vtctldclient/vtctldclient.js';
 import { vstreamMain } from './vstream-command.js';
+import { vtorcMain } from './vtorc-command.js';
 
 const usage = `usage: vtsim <command> [flags]
 
@@ -49,6 +50,10 @@ commands:
                            forget its mysqld's data: the next 'tablet up' starts from an empty one
   vtgate up [auth flags] | vtgate down
                            start or stop vtgate in the running cluster
+  vtorc up [--vtorc-port 16000] [--instance-poll-time 1s …] | vtorc down
+                           start or stop VTOrc in the running cluster (vtsim vtorc --help); it
+                           replaces dead primaries and repairs replication ('vtsim up' does not
+                           start it: run 'vtsim vtorc up' after it, as 101 does)
   vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
                            restart vtctld's gRPC service with other auth flags
   status                   print the running cluster's components as JSON
@@ -140,6 +145,8 @@ function attachDashValues(argv: string[]): string[] {
 async function main(argv: string[]): Promise<number> {
   // vstream parses its own flags (shard names such as -80 follow --shard unquoted).
   if (argv[0] === 'vstream') return vstreamMain(argv.slice(1));
+  // vtorc takes Vitess's vtorc flags (vtorc-command.ts).
+  if (argv[0] === 'vtorc') return vtorcMain(argv.slice(1), log);
   // vtctldclient takes Vitess's own flag syntax, untouched.
   if (argv[0] === 'vtctldclient') {
     return vtctldclient(argv.slice(1), {

@@ -8,3 +8,4 @@ export { analyzeShard, isReplicaType, isShardWide, type AnalysisCode, type Analy
 export { detectErrantGtids } from './errant-gtid.js';
 export { instanceStatusOf, type Instance, type InstanceStatus } from './instance.js';
 export { isClusterWideRecovery, recoveryFor, type RecoveryName, type TopologyRecovery } from './topology-recovery.js';
+export { startVtorcHttpServer, type VtorcHttpServer } from './vtorc-http.js';
