@@ -23,6 +23,9 @@ export type RecoveryName =
   | 'RecoverErrantGTIDDetected'
   | 'CheckAndRecoverGenericProblem';
 
+/** The recoveries that act (CheckAndRecoverGenericProblem only logs). */
+export type ActionableRecoveryName = Exclude<RecoveryName, 'CheckAndRecoverGenericProblem'>;
+
 /**
  * The recovery for an analysis code under `config`, or undefined when there is none (NoProblem,
  * detection-only codes; DeadPrimary without `--allow-emergency-reparent`; ErrantGTIDDetected
@@ -98,7 +101,7 @@ function timeout(ms: number): { seconds: number; nanos: number } {
  * Runs recovery `name` for `entry`; resolves with the promoted tablet's alias for a reparent ('' for
  * the others) and rejects with the error of the call that failed.
  */
-export async function runRecovery(name: RecoveryName, entry: ReplicationAnalysis, ctx: RecoveryContext): Promise<string> {
+export async function runRecovery(name: ActionableRecoveryName, entry: ReplicationAnalysis, ctx: RecoveryContext): Promise<string> {
   const keyspace = entry.AnalyzedKeyspace;
   const shard = entry.AnalyzedShard;
   const alias = entry.AnalyzedInstanceAlias;
@@ -147,9 +150,6 @@ export async function runRecovery(name: RecoveryName, entry: ReplicationAnalysis
     case 'RecoverErrantGTIDDetected':
       ctx.log(`Analysis: ${entry.Analysis}, will fix tablet ${alias}`);
       await ctx.tabletManager(tabletAlias()).changeType(TabletType.DRAINED);
-      return '';
-    case 'CheckAndRecoverGenericProblem':
-      ctx.log('No actions in checkAndRecoverGenericProblem');
       return '';
   }
 }

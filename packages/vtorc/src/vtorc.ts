@@ -16,7 +16,7 @@ import type { TabletManagerClient, TabletManagerDialer } from '@vtsim/vttablet';
 import { analyzeShard, type ReplicationAnalysis } from './analysis.js';
 import { DEFAULT_VTORC_CONFIG, type VtorcConfig } from './config.js';
 import { instanceStatusOf, type Instance } from './instance.js';
-import { isClusterWideRecovery, recoveryFor, runRecovery, type TopologyRecovery } from './topology-recovery.js';
+import { isClusterWideRecovery, recoveryFor, runRecovery, type ActionableRecoveryName, type RecoveryName, type TopologyRecovery } from './topology-recovery.js';
 
 /** What VTOrc watches and acts through. */
 export interface VtorcOptions {
@@ -55,6 +55,8 @@ export class Vtorc {
   private readonly instances = new Map<string, Instance>();
   private readonly shards = new Map<string, ShardState>();
   private readonly recovering = new Set<string>();
+  /** The poll under way of each tablet, by alias. */
+  private readonly polling = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly recoveries: TopologyRecovery[] = [];
   private readonly detected = new Map<string, string>();
@@ -90,7 +92,7 @@ export class Vtorc {
     return this.latestAnalysis.filter((a) => a.Analysis !== 'NoProblem').map((a) => ({ ...a }));
   }
 
-  /** Stops the loops and waits for running recoveries. Idempotent. */
+  /** Stops the loops and waits for running recoveries (not for polls under way). Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
@@ -113,9 +115,10 @@ export class Vtorc {
     schedule();
   }
 
+  /** Refreshes the tablet list when due and starts a poll of every tablet not being polled already (a slow one delays no other). */
   private async pollTick(): Promise<void> {
     if (this.opts.clock.now() - this.lastTopoRefresh >= this.config.topoInformationRefreshDurationMs) await this.refreshTablets();
-    await this.pollAll();
+    for (const instance of this.instances.values()) void this.poll(instance);
   }
 
   // --- the topology and the instances --------------------------------------------------------
@@ -160,8 +163,19 @@ export class Vtorc {
     await Promise.all([...this.instances.values()].filter(filter).map((i) => this.poll(i)));
   }
 
+  /** Polls one tablet (see pollNow), or joins the poll of it already under way. */
+  private poll(instance: Instance): Promise<void> {
+    const alias = tabletAliasString(instance.tablet.alias);
+    let running = this.polling.get(alias);
+    if (!running) {
+      running = this.pollNow(instance).finally(() => this.polling.delete(alias));
+      this.polling.set(alias, running);
+    }
+    return running;
+  }
+
   /** Polls one tablet's mysqld (FullStatus); an absent tablet, an error or a timeout make its last check invalid. */
-  private async poll(instance: Instance): Promise<void> {
+  private async pollNow(instance: Instance): Promise<void> {
     const tm = this.opts.tabletManagerDialer(instance.tablet.alias);
     if (!tm) {
       instance.lastCheckValid = false;
@@ -173,6 +187,7 @@ export class Vtorc {
         tm.fullStatus(),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('remote operation timed out')), this.config.remoteOperationTimeoutMs);
+          timer.unref();
         }),
       ]);
       instance.status = instanceStatusOf(full);
@@ -208,7 +223,7 @@ export class Vtorc {
       if (this.recovering.has(key)) continue;
       // Shard-wide problems first, then the rest in analysis order; one recovery per shard per poll.
       const actionable = entries
-        .filter((e) => recoveryFor(e.Analysis, this.config) !== undefined)
+        .filter((e) => isActionable(recoveryFor(e.Analysis, this.config)))
         .sort((x, y) => Number(y.HasShardWideAction) - Number(x.HasShardWideAction));
       const entry = actionable[0];
       if (!entry) continue;
@@ -237,15 +252,14 @@ export class Vtorc {
       this.log(`executeCheckAndRecoverFunction: ignoring analysisEntry that has no action plan: ${entry.Analysis} on tablet: ${entry.AnalyzedInstanceAlias}`);
       return;
     }
-    const actionable = name !== 'CheckAndRecoverGenericProblem';
-    this.log(`executeCheckAndRecoverFunction: proceeding with ${entry.Analysis} detection on ${entry.AnalyzedInstanceAlias}; isActionable?: ${actionable}`);
+    this.log(`executeCheckAndRecoverFunction: proceeding with ${entry.Analysis} detection on ${entry.AnalyzedInstanceAlias}; isActionable?: ${isActionable(name)}`);
+    if (!isActionable(name)) this.log(`Recovery for ${entry.Analysis} on ${entry.AnalyzedKeyspace}/${entry.AnalyzedShard}: No actions in checkAndRecoverGenericProblem`);
   }
 
   private async executeCheckAndRecover(entry: ReplicationAnalysis, state: ShardState): Promise<void> {
-    const name = recoveryFor(entry.Analysis, this.config)!;
+    const name = recoveryFor(entry.Analysis, this.config) as ActionableRecoveryName;
     const prefix = `Recovery for ${entry.Analysis} on ${entry.AnalyzedKeyspace}/${entry.AnalyzedShard}: `;
     const log = (line: string): void => this.log(prefix + line);
-    if (name === 'CheckAndRecoverGenericProblem') return;
     const { keyspace, shard } = state;
     const clusterWide = isClusterWideRecovery(name);
     // Reparents take the shard lock themselves; the other recoveries hold it while they check and act.
@@ -320,4 +334,8 @@ export class Vtorc {
     if (!tm) throw new Error(`tablet ${tabletAliasString(alias)} is not reachable`);
     return tm;
   }
+}
+
+function isActionable(name: RecoveryName | undefined): name is ActionableRecoveryName {
+  return name !== undefined && name !== 'CheckAndRecoverGenericProblem';
 }

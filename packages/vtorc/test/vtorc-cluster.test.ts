@@ -103,6 +103,28 @@ describe('VTOrc', () => {
     expect(vtorc!.replicationAnalysis()).toMatchObject([{ AnalyzedInstanceAlias: 'zone1-0000000100', Analysis: 'UnreachablePrimary', CountValidReplicatingReplicas: 3 }]);
   });
 
+  it('counts a tablet whose calls hang as unreachable after --remote-operation-timeout, without delaying the other polls', async () => {
+    const hanging = new Set<string>();
+    vtorc = await Vtorc.start({
+      topo: c.topo,
+      tabletManagerDialer: (a) => {
+        const t = c.tablets.get(tabletAliasString(a));
+        if (!t || !hanging.has(tabletAliasString(a))) return t;
+        return new Proxy(t, { get: (target, prop) => (prop === 'fullStatus' ? () => new Promise(() => {}) : Reflect.get(target, prop, target)) });
+      },
+      vtctld: c.vtctld,
+      clock: c.clock,
+      config: { instancePollTimeMs: 100, recoveryPollDurationMs: 100, remoteOperationTimeoutMs: 400 },
+      log: (line) => logs.push(line),
+    });
+    // Reached once, then its calls stop answering (a network partition).
+    hanging.add('zone1-0000000100');
+    await eventually(() => vtorc!.replicationAnalysis().some((a) => a.Analysis === 'UnreachablePrimary'), 3000);
+    await c.tablet(101).setReadWrite();
+    await eventually(() => c.tablet(101).mysqld.superReadOnly, 2000);
+    expect(await shardPrimary()).toBe('zone1-0000000100');
+  });
+
   it('repoints a replica replicating from the wrong source and makes a writable replica read-only', async () => {
     await startVtorc();
     await c.tablet(111).setReplicationSource(alias(101));
