@@ -9,7 +9,7 @@
  * the recovery changed are polled again.
  */
 import type { Clock } from '@vtsim/binlog';
-import { TabletType, parseTabletAlias, tabletAliasString, type TabletAlias } from '@vtsim/proto';
+import { TabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import type { Vtctld } from '@vtsim/vtctld';
 import type { TabletManagerClient, TabletManagerDialer } from '@vtsim/vttablet';
@@ -154,24 +154,32 @@ export class Vtorc {
     }
     for (const [alias, instance] of this.instances) {
       const inScope = !only || (instance.tablet.keyspace === only.keyspace && instance.tablet.shard === only.shard);
-      if (inScope && !seen.has(alias)) this.instances.delete(alias);
+      if (inScope && !seen.has(alias)) {
+        this.instances.delete(alias);
+        this.detected.delete(alias);
+      }
     }
     if (!only) this.lastTopoRefresh = this.opts.clock.now();
   }
 
+  /** Polls the tablets `filter` selects afresh and waits for the answers. */
   private async pollAll(filter: (i: Instance) => boolean = () => true): Promise<void> {
-    await Promise.all([...this.instances.values()].filter(filter).map((i) => this.poll(i)));
+    await Promise.all([...this.instances.values()].filter(filter).map((i) => this.poll(i, true)));
   }
 
-  /** Polls one tablet (see pollNow), or joins the poll of it already under way. */
-  private poll(instance: Instance): Promise<void> {
+  /**
+   * Polls one tablet (see pollNow), one poll at a time per tablet: joins the poll under way, or with
+   * `fresh` polls again once it is done (a recovery needs what the tablet says now).
+   */
+  private poll(instance: Instance, fresh = false): Promise<void> {
     const alias = tabletAliasString(instance.tablet.alias);
-    let running = this.polling.get(alias);
-    if (!running) {
-      running = this.pollNow(instance).finally(() => this.polling.delete(alias));
-      this.polling.set(alias, running);
-    }
-    return running;
+    const running = this.polling.get(alias);
+    if (running && !fresh) return running;
+    const next: Promise<void> = (running ?? Promise.resolve()).then(() => this.pollNow(instance)).finally(() => {
+      if (this.polling.get(alias) === next) this.polling.delete(alias);
+    });
+    this.polling.set(alias, next);
+    return next;
   }
 
   /** Polls one tablet's mysqld (FullStatus); an absent tablet, an error or a timeout make its last check invalid. */
@@ -228,10 +236,12 @@ export class Vtorc {
       const entry = actionable[0];
       if (!entry) continue;
       this.recovering.add(key);
-      const run = this.executeCheckAndRecover(entry, state).finally(() => {
-        this.recovering.delete(key);
-        this.inFlight.delete(run);
-      });
+      const run = this.executeCheckAndRecover(entry, state)
+        .catch((err: unknown) => this.log(`Recovery for ${entry.Analysis} on ${key}: aborted: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => {
+          this.recovering.delete(key);
+          this.inFlight.delete(run);
+        });
       this.inFlight.add(run);
     }
     this.latestAnalysis = all;
@@ -326,7 +336,7 @@ export class Vtorc {
     for (const i of this.shardInstances(keyspace, shard)) {
       if (i.tablet.type === TabletType.PRIMARY && (!best || rank(i) > rank(best))) best = i;
     }
-    return best ? parseTabletAlias(tabletAliasString(best.tablet.alias)) : undefined;
+    return best ? { ...best.tablet.alias } : undefined;
   }
 
   private dial(alias: TabletAlias): TabletManagerClient {
