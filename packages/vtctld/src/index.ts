@@ -7,6 +7,7 @@ export { applyVSchema } from './apply-vschema.js';
 export { Vtctld, type VtctldOptions } from './vtctld.js';
 export { toVtError, vtctldError } from './vtctld-error.js';
 export { DURABILITY_POLICIES, isDurabilityPolicy } from './durability-policy.js';
+export { withoutServer } from './reparent-steps.js';
 export type * as vtctldata from './vtctldata.js';
 export { startVtctldGrpcServer, grpcStatusOf, type VtctldGrpcServer, type VtctldGrpcServerOptions } from './grpc/vtctld-grpc-server.js';
 export { dialVtctld, VtctldCallError, callMetadata, type DialVtctldOptions, type VtctldClient } from './grpc/vtctld-client.js';

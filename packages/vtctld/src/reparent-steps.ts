@@ -28,10 +28,15 @@ export function candidateAt(alias: TabletAlias, position: string): ReparentCandi
  */
 export function findErrantGtids(executed: GtidSet, sourceUuid: string, others: readonly GtidSet[]): GtidSet {
   if (others.length === 0) return GtidSet.empty;
-  const last = sourceUuid ? executed.lastGno(sourceUuid) : 0;
-  let diff = last === 0 ? executed : executed.subtract(GtidSet.parse(`${sourceUuid}:1-${last}`));
+  let diff = withoutServer(executed, sourceUuid);
   for (const other of others) diff = diff.subtract(other);
   return diff;
+}
+
+/** `set` without any GTID of server `sid` (`set` itself for '' or a server it has none of). */
+export function withoutServer(set: GtidSet, sid: string): GtidSet {
+  const last = sid ? set.lastGno(sid) : 0;
+  return last === 0 ? set : set.subtract(GtidSet.parse(`${sid}:1-${last}`));
 }
 
 /**

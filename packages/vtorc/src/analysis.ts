@@ -178,11 +178,6 @@ export function isReplicaType(type: TabletType): boolean {
   return type !== TabletType.PRIMARY && type !== TabletType.BACKUP && type !== TabletType.RESTORE && type !== TabletType.DRAINED;
 }
 
-/** True when the analysis code is handled by one action for the whole shard. */
-export function isShardWide(code: AnalysisCode): boolean {
-  return PROBLEMS.find((p) => p.code === code)?.priority === SHARD_WIDE;
-}
-
 function aliasOf(a: TabletAlias | null | undefined): string {
   return a ? tabletAliasString(a) : '';
 }

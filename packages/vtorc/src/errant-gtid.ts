@@ -6,15 +6,9 @@
  * of the comparison, because the two tablets are polled at different moments and the replica may
  * be ahead of the primary's last poll on them.
  */
-import { GtidSet } from '@vtsim/binlog';
 import { tabletAliasString } from '@vtsim/proto';
+import { withoutServer } from '@vtsim/vtctld';
 import type { Instance } from './instance.js';
-
-/** `set` without any GTID of server `sid`. */
-export function withoutServer(set: GtidSet, sid: string): GtidSet {
-  const last = sid ? set.lastGno(sid) : 0;
-  return last === 0 ? set : set.subtract(GtidSet.parse(`${sid}:1-${last}`));
-}
 
 /**
  * The errant GTIDs of `instance` (MySQL's text form, '' for none), given the other instances of its
