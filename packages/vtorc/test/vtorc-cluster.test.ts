@@ -93,6 +93,24 @@ describe('VTOrc', () => {
     expect(vtorc!.replicationAnalysis()).toEqual([]);
   });
 
+  it('a former primary back with a transaction its replicas never got replicates from the new primary and is reported with ErrantGTIDDetected', async () => {
+    await startVtorc();
+    for (const uid of [101, 102, 111]) await c.tablet(uid).stopReplication();
+    await c.exec(100, "insert into t (v) values ('unreplicated')");
+    const lost = `${c.tablet(100).mysqld.serverUuid}:${c.tablet(100).mysqld.gtidExecuted().lastGno(c.tablet(100).mysqld.serverUuid)}`;
+    await c.stopTablet(100);
+    await eventually(async () => (await shardPrimary()) === 'zone1-0000000101', 5000);
+    c.clock.advance(2000);
+
+    const back = await c.restartTablet(100);
+    expect(back.type).toBe(TabletType.REPLICA);
+    c.clock.advance(15_000); // VTOrc reads its new record at the next tablet refresh.
+    await eventually(() => vtorc!.replicationAnalysis().some((a) => a.Analysis === 'ErrantGTIDDetected'), 3000);
+    expect(vtorc!.replicationAnalysis()).toMatchObject([{ AnalyzedInstanceAlias: 'zone1-0000000100', Analysis: 'ErrantGTIDDetected', ErrantGTID: lost }]);
+    expect(await sourceOf(100)).toBe('zone1-0000000101');
+    expect(await rows(101)).toEqual(['one', 'two']);
+  });
+
   it('does not fail over when only the primary\'s vttablet is down and its replicas still replicate', async () => {
     await startVtorc();
     await c.stopTablet(100);
