@@ -7,9 +7,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
+import { parseVtorcFlags } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
 import { isBinlogRetention } from './binlog-retention-flag.js';
-import { parseVtorcFlags } from '@vtsim/vtorc';
 import type { Cluster } from './cluster.js';
 
 /** A started control server; close() stops it. */

@@ -82,7 +82,7 @@ export interface RecoveryContext {
 /** The record of one recovery, as Vitess's TopologyRecovery (the status page lists them). */
 export interface TopologyRecovery {
   ID: number;
-  RecoveryName: RecoveryName;
+  RecoveryName: ActionableRecoveryName;
   AnalysisEntry: ReplicationAnalysis;
   /** The promoted tablet of a reparent ('' otherwise). */
   SuccessorAlias: string;
