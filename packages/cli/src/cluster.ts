@@ -8,11 +8,12 @@ import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
 import { TopoError, TopoServer } from '@vtsim/topo';
-import { LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags } from '@vtsim/vttablet';
+import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags } from '@vtsim/vttablet';
 import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtctld';
 import { Vtgate } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
+import { FaultInjector, type FaultTimeouts } from './fault-injector.js';
 
 /** How to start a cluster. */
 export interface ClusterOptions {
@@ -38,6 +39,10 @@ export interface ClusterOptions {
   heartbeatIntervalMs?: number;
   /** The default of {@link TabletSpec.binlogRetention} (`vtsim up --binlog-retention`). */
   binlogRetention?: BinlogRetention;
+  /** How long vtgate and vtctld wait for a partitioned tablet (default Vitess's timeouts; see FaultTimeouts). */
+  faultTimeouts?: Partial<FaultTimeouts>;
+  /** Where the cluster logs the fault verbs applied, one line each (default stderr). */
+  faultLog?: (line: string) => void;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -72,17 +77,24 @@ export class Cluster {
   /** How many mysqlds each alias has had (a deleted tablet's next one is a new server). */
   private readonly mysqldsCreated = new Map<string, number>();
   private vtgateInstance: Vtgate | undefined;
+  /** The auth flags vtgate was last started with (restartVtgate keeps them). */
+  private vtgateAuth: Partial<AuthFlags> = {};
   private vtctldServer: VtctldGrpcServer | undefined;
   private vtorcInstance: { vtorc: Vtorc; http: VtorcHttpServer | undefined } | undefined;
   private closed = false;
   /** The control plane: topology, schema and (later) workflow operations, as vtctld serves them. */
   readonly vtctld: Vtctld;
+  /** The VReplication copy throttle and copy-cycle interrupts every tablet's engine follows. */
+  private readonly copyPhase = new CopyPhaseControl();
+  /** The fault verbs (see fault-verbs.ts); vtgate, vtctld and VReplication reach tablets through it. */
+  readonly faults: FaultInjector;
 
   private constructor(private readonly opts: ClusterOptions, readonly clock: Clock, topo: TopoServer, cell: string) {
     this.cell = cell;
     this.host = opts.host ?? '127.0.0.1';
     this.topo = topo;
-    const dial = (alias: TabletAlias) => this.tablets.get(tabletAliasString(alias));
+    this.faults = new FaultInjector(this, this.copyPhase, { timeouts: opts.faultTimeouts, log: opts.faultLog ?? ((line) => console.error(line)) });
+    const dial = (alias: TabletAlias) => this.faults.reach(this.tablets.get(tabletAliasString(alias)), 'vtctld');
     this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock });
   }
 
@@ -175,7 +187,8 @@ export class Cluster {
         network: this.network,
         clock: this.clock,
         mysqld,
-        dialer: (a) => this.tablets.get(tabletAliasString(a)),
+        dialer: (a) => this.faults.reach(this.tablets.get(tabletAliasString(a)), 'vreplication'),
+        copyPhase: this.copyPhase,
         heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
       });
     } catch (err) {
@@ -243,15 +256,34 @@ export class Cluster {
    * is already running or an auth flag is invalid.
    */
   async startVtgate(auth: Partial<AuthFlags> = {}): Promise<Vtgate> {
+    return this.launchVtgate(auth, this.opts.mysqlPort ?? 15306, this.opts.grpcPort);
+  }
+
+  /**
+   * Stops vtgate and starts it again on the ports it listened on, with the flags it was started
+   * with (the fault `restart-vtgate`): client connections and VStreams end. Fails when vtgate is
+   * not running.
+   */
+  async restartVtgate(): Promise<void> {
+    const running = this.vtgateInstance;
+    if (!running) throw new Error('vtgate is not running');
+    const mysqlPort = running.mysqlAddress?.port ?? this.opts.mysqlPort ?? 15306;
+    const grpcPort = running.grpcAddress?.port ?? this.opts.grpcPort;
+    await this.stopVtgate();
+    await this.launchVtgate(this.vtgateAuth, mysqlPort, grpcPort);
+  }
+
+  private async launchVtgate(auth: Partial<AuthFlags>, mysqlPort: number, grpcPort: number | undefined): Promise<Vtgate> {
     if (this.vtgateInstance) throw new Error('vtgate is already running');
+    this.vtgateAuth = auth;
     this.vtgateInstance = await Vtgate.start({
       topo: this.topo,
       cell: this.cell,
       clock: this.clock,
-      dialer: (alias) => this.tablets.get(tabletAliasString(alias)),
-      mysqlPort: this.opts.mysqlPort ?? 15306,
+      dialer: (alias) => this.faults.reach(this.tablets.get(tabletAliasString(alias)), 'vtgate'),
+      mysqlPort,
       mysqlHost: this.host,
-      grpcPort: this.opts.grpcPort,
+      grpcPort,
       // As the local example's vtgate runs with --enable-buffer: writes wait out a cutover.
       buffer: { enabled: true },
       mysqlAuth: auth.mysqlAuth ?? this.opts.auth?.mysqlAuth,
@@ -312,6 +344,7 @@ export class Cluster {
     if (this.closed) return;
     this.closed = true;
     await this.stopVtorc();
+    this.faults.close();
     await this.stopVtgate();
     await this.vtctldServer?.close();
     await Promise.all([...this.tablets.values()].map((t) => t.close()));

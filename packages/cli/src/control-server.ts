@@ -3,7 +3,9 @@
  * local example's scripts poll (`/debug/status`) and a small JSON API through which `vtsim tablet
  * up|down|delete`, `vtsim vtgate up|down` and `vtsim vtorc up|down` add and remove components from
  * other processes (`GET /api/vtorc` returns VTOrc's analysis and recent recoveries), and
- * `vtsim vtctld up` restarts vtctld's gRPC service with other auth flags.
+ * `vtsim vtctld up` restarts vtctld's gRPC service with other auth flags; `vtsim fault <verb>`
+ * posts to `/api/faults/<verb>` (flags as a JSON object) and `GET /api/faults` lists the faults in
+ * force and those applied.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
@@ -11,6 +13,8 @@ import { parseVtorcFlags } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
 import { isBinlogRetention } from './binlog-retention-flag.js';
 import type { Cluster } from './cluster.js';
+import { FaultInputError } from './fault-injector.js';
+import { applyFault, FAULT_VERBS } from './fault-verbs.js';
 
 /** A started control server; close() stops it. */
 export interface ControlServer {
@@ -123,6 +127,21 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (route === 'GET /api/vtorc') {
     const vtorc = cluster.vtorc;
     return vtorc ? reply(res, 200, vtorc.status()) : reply(res, 404, { error: 'vtorc is not running' });
+  }
+  if (route === 'GET /api/faults') {
+    return reply(res, 200, { active: cluster.faults.active(), history: cluster.faults.history, verbs: FAULT_VERBS.map((v) => v.name) });
+  }
+  const faultRoute = /^POST \/api\/faults\/([^/]+)$/.exec(route);
+  if (faultRoute) {
+    try {
+      const body = await readJson(req).catch(() => {
+        throw new FaultInputError('the body must be a JSON object of flags');
+      });
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new FaultInputError('the body must be a JSON object of flags');
+      return reply(res, 200, { line: await applyFault(cluster.faults, faultRoute[1]!, body as Record<string, unknown>) });
+    } catch (err) {
+      return reply(res, err instanceof FaultInputError ? 400 : 409, { error: errorText(err) });
+    }
   }
   if (route === 'POST /api/shutdown') {
     reply(res, 200, {});

@@ -13,6 +13,7 @@ import { down } from './down-command.js';
 import { binlogRetentionFrom, binlogRetentionOptions } from './binlog-retention-flag.js';
 import { heartbeatIntervalMs, heartbeatOptions } from './heartbeat-flags.js';
 import { example } from './example-command.js';
+import { faultMain } from './fault-command.js';
 import { parseInitialTopology } from './initial-topology.js';
 import { runMysqlScript } from './mysql-client.js';
 import { up } from './up-command.js';
@@ -28,10 +29,13 @@ commands:
      [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
      [auth flags]
      [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 50000|64MB|50000,64MB]
+     [--chaos-seed S --chaos-every MS]
                            run the cluster process (memory topology, vtctld control, vtgate),
                            optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
                            holds *.sql files and vschema.json); the heartbeat and retention
-                           flags apply to every tablet it starts
+                           flags apply to every tablet it starts; with --chaos-seed, a random
+                           self-healing fault every --chaos-every ms, the same ones for the same
+                           seed
   down                     stop the cluster process started with 'up --detach'
   tablet up   --keyspace K --shard S --uid N [--cell zone1] [--heartbeat_enable [--heartbeat_interval 1s]]
               [--binlog-retention 50000|64MB|50000,64MB]
@@ -56,6 +60,10 @@ commands:
                            start it: run 'vtsim vtorc up' after it, as 101 does)
   vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
                            restart vtctld's gRPC service with other auth flags
+  fault <verb> [flags] | fault list
+                           inject a fault into the running cluster (stall-shard, partition-tablet,
+                           drop-vstreams, restart-vtgate, copy-rate, interrupt-copy, purge-binlogs,
+                           heal); 'vtsim fault --help' lists the verbs and their flags
   status                   print the running cluster's components as JSON
   vstream [--keyspace K --shard S --gtid G | --vgtid JSON] [--filter T:SQL] [--format text|json]
           [--save-vgtid FILE] [--server 127.0.0.1:15991] …
@@ -98,6 +106,8 @@ const options = {
   'replica-count': { type: 'string' },
   'rdonly-count': { type: 'string' },
   'schema-dir': { type: 'string' },
+  'chaos-seed': { type: 'string' },
+  'chaos-every': { type: 'string' },
   table: { type: 'boolean', short: 't', default: false },
   execute: { type: 'string', short: 'e' },
   user: { type: 'string', short: 'u', default: 'root' },
@@ -147,6 +157,8 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'vstream') return vstreamMain(argv.slice(1));
   // vtorc takes Vitess's vtorc flags (vtorc-command.ts).
   if (argv[0] === 'vtorc') return vtorcMain(argv.slice(1), log);
+  // fault takes each verb's own flags (fault-verbs.ts).
+  if (argv[0] === 'fault') return faultMain(argv.slice(1), { out: log, err: (line) => console.error(line) });
   // vtctldclient takes Vitess's own flag syntax, untouched.
   if (argv[0] === 'vtctldclient') {
     return vtctldclient(argv.slice(1), {
@@ -184,6 +196,7 @@ async function main(argv: string[]): Promise<number> {
         auth: authFlagsFrom(values),
         heartbeatIntervalMs: heartbeatIntervalMs(values),
         binlogRetention: binlogRetentionFrom(values),
+        chaos: chaosFrom(values),
       }, log);
       return 0;
     case 'down':
@@ -247,6 +260,16 @@ async function main(argv: string[]): Promise<number> {
       console.error(`vtsim: unknown command '${positionals.join(' ')}'\n\n${usage}`);
       return 1;
   }
+}
+
+/** `--chaos-seed S --chaos-every MS`: both or neither; the interval a positive integer of ms. */
+function chaosFrom(values: { 'chaos-seed'?: string; 'chaos-every'?: string }): { seed: string; everyMs: number } | undefined {
+  const seed = values['chaos-seed'];
+  const every = values['chaos-every'];
+  if (seed === undefined && every === undefined) return undefined;
+  if (seed === undefined || every === undefined) throw new Error('--chaos-seed and --chaos-every go together');
+  if (!/^\d+$/.test(every) || Number(every) <= 0) throw new Error(`--chaos-every must be a positive number of ms, not '${every}'`);
+  return { seed, everyMs: Number(every) };
 }
 
 /** The topology flags as given, to pass on to a detached cluster process. */

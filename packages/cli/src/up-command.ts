@@ -12,6 +12,7 @@ import { Cluster } from './cluster.js';
 import { waitForControl } from './control-client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { binlogRetentionArgs } from './binlog-retention-flag.js';
+import { startChaos, type ChaosRun } from './chaos-runner.js';
 import { heartbeatArgs } from './heartbeat-flags.js';
 import { createInitialTopology, type InitialTopology } from './initial-topology.js';
 import { runningPid } from './process-state.js';
@@ -37,6 +38,8 @@ export interface UpOptions {
   heartbeatIntervalMs?: number;
   /** `--binlog-retention`: how much binlog every tablet the cluster starts keeps (default: the binlog's). */
   binlogRetention?: BinlogRetention;
+  /** `--chaos-seed --chaos-every`: inject the seed's chaos schedule, one fault every `everyMs` ms. */
+  chaos?: { seed: string; everyMs: number };
 }
 
 /** Runs `vtsim up`; resolves when a detached cluster is ready, or when a foreground one has stopped. */
@@ -48,7 +51,8 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     const logFd = openSync(paths.logFile, 'a');
     const args = [fileURLToPath(new URL('./main.js', import.meta.url)), 'up', '--seed', opts.seed, '--host', opts.host,
       '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), '--grpc-port', String(opts.grpcPort), '--vtctld-grpc-port', String(opts.vtctldGrpcPort), ...(opts.vtgate ? [] : ['--no-vtgate']),
-      ...(opts.topologyArgs ?? []), ...(opts.auth ? authFlagArgs(opts.auth) : []), ...heartbeatArgs(opts.heartbeatIntervalMs), ...binlogRetentionArgs(opts.binlogRetention)];
+      ...(opts.topologyArgs ?? []), ...(opts.auth ? authFlagArgs(opts.auth) : []), ...heartbeatArgs(opts.heartbeatIntervalMs), ...binlogRetentionArgs(opts.binlogRetention),
+      ...(opts.chaos ? ['--chaos-seed', opts.chaos.seed, '--chaos-every', String(opts.chaos.everyMs)] : [])];
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
@@ -68,11 +72,14 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
     binlogRetention: opts.binlogRetention,
     auth: opts.auth,
+    faultLog: log,
   });
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   let stopping: Promise<void> | undefined;
+  let chaos: ChaosRun | undefined;
   const stop = (): Promise<void> => (stopping ??= (async () => {
+    chaos?.stop();
     await control?.close();
     await cluster.close();
     if (runningPid(paths.pidFile) === process.pid) rmSync(paths.pidFile, { force: true });
@@ -88,6 +95,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
   writeFileSync(paths.pidFile, `${process.pid}\n`);
   log(`vtsim cluster is up: control on http://${opts.host}:${control.port}/debug/status, vtctld gRPC on ${opts.host}:${opts.vtctldGrpcPort}` +
     (opts.vtgate ? `, vtgate MySQL on ${opts.host}:${opts.mysqlPort} and gRPC on ${opts.host}:${opts.grpcPort}` : ''));
+  if (opts.chaos) chaos = startChaos(cluster, opts.chaos.seed, opts.chaos.everyMs, log);
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await stopped;

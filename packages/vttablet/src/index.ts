@@ -15,6 +15,6 @@ export { Mysqld, MysqlSession, type MysqldOptions, type MysqldSnapshot, type Ses
 // --- tablet vstreamer (issue 3): the journal codec SwitchTraffic writes `_vt.resharding_journal.val` with ---
 export { formatJournal, parseJournal } from './vstreamer/index.js';
 // --- VReplication (issue 4): the `_vt.vreplication.source` codec (binlogdata.BinlogSource prototext) ---
-export { formatBinlogSource, parseBinlogSource, OnDDLAction } from './vreplication/index.js';
+export { formatBinlogSource, parseBinlogSource, OnDDLAction, CopyPhaseControl } from './vreplication/index.js';
 // --- static gRPC auth (issue 8): servenv's `--grpc_auth_mode static`, shared by vtgate's and vtctld's servers ---
 export { StaticAuthPlugin, parseStaticAuthConfig, withGrpcAuth, type GrpcAuthFailure, type GrpcAuthFlags, type StaticAuthConfigEntry } from './servenv/grpc-server-auth-static.js';

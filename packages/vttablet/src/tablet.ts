@@ -21,7 +21,7 @@ import { HeartbeatWriter } from './heartbeat-writer.js';
 import { Replication } from './replication.js';
 import { createSidecarDatabase } from './sidecar.js';
 import { streamVEvents, watchLocalVSchema, type VStreamerEnv } from './vstreamer/index.js';
-import { VReplicationEngine } from './vreplication/index.js';
+import { VReplicationEngine, type CopyPhaseControl } from './vreplication/index.js';
 
 /** What every tablet needs to start, whichever way it gets its mysqld. */
 export interface TabletCommonOptions {
@@ -49,6 +49,8 @@ export interface TabletCommonOptions {
    * every this many milliseconds (see heartbeat-writer.ts). Omitted: no heartbeats (Vitess's default).
    */
   heartbeatIntervalMs?: number;
+  /** The cluster's VReplication copy throttle and copy-cycle interrupts (vtsim's fault hooks). */
+  copyPhase?: CopyPhaseControl;
 }
 
 /** A tablet that creates its own, empty mysqld, reachable on the network exactly while the tablet runs. */
@@ -616,6 +618,7 @@ export class Tablet implements QueryService {
       topo: this.opts.topo,
       dialer: this.opts.dialer,
       clock: this.opts.clock,
+      copyPhase: this.opts.copyPhase,
     });
     this.vreplicationEngine = engine;
     void (async () => {

@@ -4,7 +4,7 @@
  * through their QueryService.
  */
 import { SeededRandom, type Clock, type Random } from '@vtsim/binlog';
-import type { VStreamRequest, VStreamResponse } from '@vtsim/proto';
+import { Code, VtError, type VStreamRequest, type VStreamResponse } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import type { TabletDialer } from '@vtsim/vttablet';
 import { resolveVStreamParams } from './resolve-params.js';
@@ -27,9 +27,11 @@ export interface VStreamManagerDeps {
   skewTimeoutMs?: number;
 }
 
-/** Serves VStream requests. Holds no per-stream state, so any number of streams run at once. */
+/** Serves VStream requests; any number of streams run at once. */
 export class VStreamManager {
   private readonly picker: TabletPicker;
+  /** The streams running now. */
+  private readonly streams = new Set<VStream>();
 
   constructor(private readonly deps: VStreamManagerDeps) {
     this.picker = new TabletPicker(deps.topo, deps.cell, deps.dialer, deps.random ?? new SeededRandom('vstream'), deps.tabletPicker);
@@ -53,6 +55,28 @@ export class VStreamManager {
       clock: this.deps.clock,
       skewTimeoutMs: this.deps.skewTimeoutMs,
     });
-    yield* stream.run(signal);
+    this.streams.add(stream);
+    try {
+      yield* stream.run(signal);
+    } finally {
+      this.streams.delete(stream);
+    }
+  }
+
+  /** How many VStreams are running now. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
+  /**
+   * Ends every running VStream with a VtError of `code` and `message` (the fault `drop-vstreams`:
+   * each client's call ends with that status, as when vtgate loses its streams). Returns how many
+   * streams were ended. Throws INVALID_ARGUMENT for code OK, which ends no stream with an error.
+   */
+  dropAll(code: Code, message: string): number {
+    if (code === Code.OK) throw new VtError(Code.INVALID_ARGUMENT, 'a VStream cannot be dropped with code OK');
+    const streams = [...this.streams];
+    for (const s of streams) s.drop(new VtError(code, message));
+    return streams.length;
   }
 }

@@ -109,6 +109,14 @@ export class VStream implements ShardStreamHost {
       });
   }
 
+  /**
+   * Ends the VStream with `err` as if a shard stream had failed with it: the client's call ends with
+   * its code after the responses already queued. A no-op once the stream has ended.
+   */
+  drop(err: Error): void {
+    this.fail(err);
+  }
+
   /** Ends the VStream with its first error (errors after the end, e.g. from cancellation, are dropped). */
   private fail(err: Error): void {
     if (this.failure || this.stop.signal.aborted) return;

@@ -12,6 +12,7 @@ import type { Mysqld, MysqlSession } from '../mysqld/mysqld.js';
 import type { TabletDialer } from '../query-service.js';
 import { formatBinlogSource, parseBinlogSource } from './binlog-source-text.js';
 import { Controller, type ControllerHost } from './controller.js';
+import type { CopyPhaseControl } from './copy-phase-control.js';
 import { StreamState, ident, isRunnable, readRowFingerprints, readStreamRow, readStreamRows, text } from './stream-row.js';
 
 /** What an engine is made of. */
@@ -28,6 +29,8 @@ export interface VReplicationEngineOptions {
   retryDelayMs?: number;
   /** How long an empty source transaction may stay unsaved, in ms; default 1000 (Vitess's idleTimeout). */
   idleSaveMs?: number;
+  /** The cluster's copy throttle and copy-cycle interrupts (vtsim's faults); none by default. */
+  copyPhase?: CopyPhaseControl;
 }
 
 interface PositionWaiter {
@@ -51,6 +54,7 @@ export class VReplicationEngine implements ControllerHost {
   readonly dbName: string;
   readonly retryDelayMs: number;
   readonly idleSaveMs: number;
+  readonly copyPhase: CopyPhaseControl | undefined;
   private readonly controllers = new Map<number, Controller>();
   private readonly waiters = new Map<number, Set<PositionWaiter>>();
   private readonly journals = new Map<string, JournalJoin>();
@@ -67,6 +71,7 @@ export class VReplicationEngine implements ControllerHost {
     this.dbName = opts.dbName;
     this.retryDelayMs = opts.retryDelayMs ?? 5000;
     this.idleSaveMs = opts.idleSaveMs ?? 1000;
+    this.copyPhase = opts.copyPhase;
   }
 
   /** True between open() and close(). */

@@ -32,6 +32,7 @@ import {
 import type { Mysqld, MysqlSession } from '../mysqld/mysqld.js';
 import { compileRules, findRule, EXCLUDE_FILTER } from '../vstreamer/plan-builder.js';
 import { OnDDLAction } from './binlog-source-text.js';
+import type { CopyPhaseControl } from './copy-phase-control.js';
 import { formatLastPk, parseLastPk } from './lastpk-text.js';
 import { StreamState, ident, isRunnable, readStreamRow, text, type StreamRow } from './stream-row.js';
 import { TableApplier } from './table-applier.js';
@@ -47,6 +48,8 @@ export interface VReplicatorHost {
   readonly clock: Clock;
   /** How long an empty source transaction may stay unsaved while the stream is idle, in ms. */
   readonly idleSaveMs: number;
+  /** The copy throttle and copy-cycle interrupts (vtsim's faults); none: copies run unthrottled, uninterrupted. */
+  readonly copyPhase?: CopyPhaseControl;
   /** Called after every write VReplication makes to the stream's row. */
   rowChanged(id: number): void;
   /** True when a waiter of this stream would be satisfied by saving position `pos` (`MySQL56/<set>`). */
@@ -120,8 +123,11 @@ export class VReplicator {
           if (row.state !== StreamState.RUNNING || row.message !== '') this.setState(StreamState.RUNNING, '');
         }
         this.pos = row.pos;
-        await this.stream(tablet, copyState);
-        return;
+        if ((await this.stream(tablet, copyState)) !== INTERRUPTED) return;
+        // The copy cycle ended (copy phase duration): what was not committed is copied again from
+        // the saved last PKs, after the source catches the stream up.
+        if (this.inTx) this.session.execute('rollback');
+        this.inTx = false;
       }
     } finally {
       if (this.inTx) this.session.execute('rollback');
@@ -160,13 +166,23 @@ export class VReplicator {
     return true;
   }
 
-  /** Streams from the source and applies the events until the stream stops. */
-  private async stream(tablet: SourceTablet, copyState: TableLastPK[]): Promise<void> {
+  /**
+   * Streams from the source and applies the events until the stream stops, or until its copy
+   * cycle is interrupted (INTERRUPTED: the run goes on with a new cycle).
+   */
+  private async stream(tablet: SourceTablet, copyState: TableLastPK[]): Promise<void | typeof INTERRUPTED> {
     const local = new AbortController();
     const onAbort = (): void => local.abort();
     this.signal.addEventListener('abort', onAbort, { once: true });
     const copying = copyState.length > 0;
     this.copying = copying;
+    let interrupted = false;
+    const unregister = copying
+      ? this.host.copyPhase?.copyStarted(this.row.workflow, () => {
+          interrupted = true;
+          local.abort();
+        })
+      : undefined;
     const request = {
       target: { keyspace: this.source.keyspace, shard: this.source.shard, tablet_type: tablet.type, cell: tablet.alias.cell },
       position: this.pos,
@@ -179,8 +195,9 @@ export class VReplicator {
     try {
       for (;;) {
         pending ??= it.next();
-        const next = await this.nextOrWake(pending);
+        const next = await this.nextOrWake(pending, local.signal);
         if (this.signal.aborted) return;
+        if (interrupted) return INTERRUPTED;
         if (next === WOKEN) {
           if (this.unsavedTimestamp !== undefined && !this.inTx) this.savePosition(this.unsavedTimestamp);
           continue;
@@ -188,23 +205,33 @@ export class VReplicator {
         pending = undefined;
         if (next.done) throw new VtError(Code.UNAVAILABLE, 'vstream ended');
         if (this.apply(next.value) === 'stop') return;
+        if (this.copying) await this.host.copyPhase?.throttle(copiedRows(next.value), local.signal);
       }
     } finally {
+      unregister?.();
       this.signal.removeEventListener('abort', onAbort);
       local.abort();
       void it.return?.(undefined)?.catch(() => undefined);
     }
   }
 
-  /** The next batch, or WOKEN when a flush was requested or an unsaved position idled long enough. */
-  private nextOrWake(pending: Promise<IteratorResult<VEvent[]>>): Promise<IteratorResult<VEvent[]> | typeof WOKEN> {
+  /**
+   * The next batch, or WOKEN when a flush was requested, an unsaved position idled long enough, or
+   * `local` aborted (the run ending or its copy cycle interrupted, even if the source says nothing).
+   */
+  private nextOrWake(pending: Promise<IteratorResult<VEvent[]>>, local: AbortSignal): Promise<IteratorResult<VEvent[]> | typeof WOKEN> {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
     const woken = new Promise<typeof WOKEN>((resolve) => {
       this.wake = () => resolve(WOKEN);
+      onAbort = () => resolve(WOKEN);
+      local.addEventListener('abort', onAbort, { once: true });
+      if (local.aborted) resolve(WOKEN);
       if (this.unsavedTimestamp !== undefined) timer = setTimeout(() => resolve(WOKEN), this.host.idleSaveMs);
     });
     return Promise.race([pending, woken]).finally(() => {
       clearTimeout(timer);
+      local.removeEventListener('abort', onAbort!);
       this.wake = undefined;
     });
   }
@@ -435,3 +462,11 @@ export function truncateMessage(message: string): string {
 }
 
 const WOKEN = Symbol('woken');
+const INTERRUPTED = Symbol('interrupted');
+
+/** The rows a batch copies (copy-phase ROW events carry no timestamp; binlog ones do). */
+function copiedRows(batch: VEvent[]): number {
+  let rows = 0;
+  for (const ev of batch) if (ev.type === VEventType.ROW && !ev.timestamp) rows += ev.row_event!.row_changes.length;
+  return rows;
+}
