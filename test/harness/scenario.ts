@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { expect } from 'vitest';
 import type { BinlogTransaction, GtidSet } from '@vtsim/binlog';
-import { Cluster } from '@vtsim/cli';
+import { Cluster, type ClusterOptions } from '@vtsim/cli';
 import { TabletType, VTSIM_ROOT } from '@vtsim/proto';
 import type { Tablet } from '@vtsim/vttablet';
 import { applySchema, applyVSchema } from '@vtsim/vtctld';
@@ -35,6 +35,8 @@ export interface ScenarioOptions {
   keyspaces: Record<string, KeyspaceSpec>;
   /** Seed of the cluster's server UUIDs (default `scenario`). */
   seed?: string;
+  /** The cluster's fault options: the timeouts of calls to partitioned tablets, where fault verbs are logged. */
+  faults?: Pick<ClusterOptions, 'faultTimeouts' | 'faultLog'>;
 }
 
 /** Where a shard's primary binlog stood at one moment (see Scenario.binlogMark). */
@@ -60,7 +62,7 @@ export function exampleFile(name: string): string {
  * port. Everything started is stopped by `close()` (or `await using`), also when starting fails.
  */
 export async function startScenario(opts: ScenarioOptions): Promise<Scenario> {
-  const cluster = await Cluster.start({ seed: opts.seed ?? 'scenario', mysqlPort: 0, grpcPort: 0 });
+  const cluster = await Cluster.start({ seed: opts.seed ?? 'scenario', mysqlPort: 0, grpcPort: 0, ...opts.faults });
   try {
     let nextBase = 100;
     for (const [keyspace, spec] of Object.entries(opts.keyspaces)) {

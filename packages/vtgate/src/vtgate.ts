@@ -4,6 +4,7 @@
  * `vtgateservice.Vitess` service.
  */
 import { SeededRandom, type Clock, type Random } from '@vtsim/binlog';
+import { Code } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { StaticAuthPlugin, type GrpcAuthFlags, type TabletDialer } from '@vtsim/vttablet';
 import { Buffer, type BufferConfig } from './buffer/buffer.js';
@@ -156,6 +157,8 @@ export class Vtgate {
     this.closing ??= (async () => {
       if (this.timer) clearInterval(this.timer);
       this.executor.buffer.close();
+      // As when a vtgate process stops: its VStream clients lose the transport (UNAVAILABLE).
+      this.vstreamManager.dropAll(Code.UNAVAILABLE, 'transport is closing');
       await Promise.all([this.server?.close(), this.grpc?.close()]);
       this.mysqlAuth?.close();
       this.watcher.close();

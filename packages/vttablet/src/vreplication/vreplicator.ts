@@ -204,8 +204,7 @@ export class VReplicator {
         }
         pending = undefined;
         if (next.done) throw new VtError(Code.UNAVAILABLE, 'vstream ended');
-        if (this.apply(next.value) === 'stop') return;
-        if (this.copying) await this.host.copyPhase?.throttle(copiedRows(next.value), local.signal);
+        if ((await this.applyThrottled(next.value, local.signal)) === 'stop') return;
       }
     } finally {
       unregister?.();
@@ -234,6 +233,33 @@ export class VReplicator {
       local.removeEventListener('abort', onAbort!);
       this.wake = undefined;
     });
+  }
+
+  /**
+   * Applies one batch as {@link apply} does, copying at most the copy throttle's rows per second:
+   * copied rows go in chunks of a tenth of a second's worth, with a wait after each (the target
+   * transaction stays open meanwhile). Returns early, leaving the transaction open, when `signal`
+   * aborts (the run's end or an interrupted copy cycle, whose caller rolls it back).
+   */
+  private async applyThrottled(batch: VEvent[], signal: AbortSignal): Promise<'stop' | undefined> {
+    const control = this.host.copyPhase;
+    const rate = control?.rowsPerSecond;
+    if (!control || rate === undefined) return this.apply(batch);
+    const chunk = Math.max(1, Math.floor(rate / 10));
+    for (const ev of batch) {
+      if (ev.type !== VEventType.ROW || ev.timestamp) {
+        if (this.apply([ev]) === 'stop') return 'stop';
+        continue;
+      }
+      const changes = ev.row_event!.row_changes;
+      for (let i = 0; i < changes.length; i += chunk) {
+        const part = changes.slice(i, i + chunk);
+        if (this.apply([{ ...ev, row_event: { ...ev.row_event!, row_changes: part } }]) === 'stop') return 'stop';
+        await control.throttle(part.length, signal);
+        if (signal.aborted) return undefined;
+      }
+    }
+    return undefined;
   }
 
   /** Applies one batch; 'stop' when the stream must end. */
@@ -464,9 +490,3 @@ export function truncateMessage(message: string): string {
 const WOKEN = Symbol('woken');
 const INTERRUPTED = Symbol('interrupted');
 
-/** The rows a batch copies (copy-phase ROW events carry no timestamp; binlog ones do). */
-function copiedRows(batch: VEvent[]): number {
-  let rows = 0;
-  for (const ev of batch) if (ev.type === VEventType.ROW && !ev.timestamp) rows += ev.row_event!.row_changes.length;
-  return rows;
-}
