@@ -2,15 +2,14 @@
 // `up --detach` with a private VTDATAROOT and free ports, `tablet up` ×3, the real mysql client
 // against it, `status`, `tablet down`, `down` — plus its error paths, a cluster created from
 // `--keyspaces/--schema-dir`, and `vtsim mysql` (the stand-in client) printing what the real one prints.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SELECT_COMMERCE_OUTPUT } from '../harness/local-example-output.js';
 import { describeMysqlCli, runMysql } from '../harness/mysql-cli.js';
 import { exampleFile } from '../harness/scenario.js';
-import { ensureCliBuilt, freePort, processAlive, runVtsim, vtsimEnv } from '../harness/vtsim-cli.js';
+import { clusterPlace, ensureCliBuilt, processAlive, type ClusterPlace } from '../harness/vtsim-cli.js';
 
 interface StatusReply {
   cell: string;
@@ -18,32 +17,10 @@ interface StatusReply {
   tablets: { alias: string; keyspace: string; shard: string; type: string; serving: boolean; position: string }[];
 }
 
-/** A private VTDATAROOT and free ports for one cluster process; stop() kills it by pid if a test left it running. */
-async function clusterPlace() {
-  const root = mkdtempSync(join(tmpdir(), 'vtsim-e2e-'));
-  const [web, mysqlPort, grpcPort, vtctldPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const env = vtsimEnv(root);
-  const pidFile = join(root, 'tmp', 'vtsim.pid');
-  const ports = ['--port', String(web), '--grpc-port', String(grpcPort), '--vtctld-grpc-port', String(vtctldPort)];
-  const vtsim = (...args: string[]) => runVtsim([...args, ...ports], { env });
-  return {
-    root, web, mysqlPort, grpcPort, env, pidFile, vtsim,
-    vtsimWithInput: (input: string, ...args: string[]) => runVtsim([...args, ...ports], { env, input }),
-    pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
-    stop: () => {
-      if (existsSync(pidFile)) {
-        const pid = Number(readFileSync(pidFile, 'utf8').trim());
-        if (processAlive(pid)) process.kill(pid, 'SIGTERM');
-      }
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
-}
-
 beforeAll(ensureCliBuilt, 180_000);
 
 describeMysqlCli('vtsim up --detach, tablet up ×3, the mysql client, status, tablet down, down', () => {
-  let place: Awaited<ReturnType<typeof clusterPlace>>;
+  let place: ClusterPlace;
   beforeAll(async () => {
     place = await clusterPlace();
   });
@@ -136,7 +113,7 @@ describeMysqlCli('vtsim up --detach, tablet up ×3, the mysql client, status, ta
 });
 
 describe('vtsim up --keyspaces … --schema-dir', () => {
-  let place: Awaited<ReturnType<typeof clusterPlace>>;
+  let place: ClusterPlace;
   beforeAll(async () => {
     place = await clusterPlace();
   });
@@ -185,7 +162,7 @@ describe('vtsim up --keyspaces … --schema-dir', () => {
 });
 
 describe('vtsim error paths', () => {
-  let place: Awaited<ReturnType<typeof clusterPlace>>;
+  let place: ClusterPlace;
   beforeAll(async () => {
     place = await clusterPlace();
   });

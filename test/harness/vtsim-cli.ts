@@ -3,9 +3,11 @@
  * a user runs it, with free ports and a private VTDATAROOT so such tests run in parallel.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '@vtsim/cli';
 import { VTSIM_ROOT } from '@vtsim/proto';
 
 /** The built command. */
@@ -70,4 +72,34 @@ export function vtsimEnv(vtdataroot: string): NodeJS.ProcessEnv {
 }
 
 /** True while the process exists and has not exited (zombies count as gone). */
-export { processAlive } from '@vtsim/cli';
+export { processAlive };
+
+/** A private VTDATAROOT and free ports for one cluster process (see {@link clusterPlace}). */
+export type ClusterPlace = Awaited<ReturnType<typeof clusterPlace>>;
+
+/**
+ * A private VTDATAROOT and free ports for one cluster process: `vtsim(…args)` runs the command with
+ * them (control, gRPC and vtctld ports appended; pass `--mysql-port mysqlPort` to `up` yourself);
+ * stop() kills the process by pid if a test left it running, and removes the directory.
+ */
+export async function clusterPlace() {
+  const root = mkdtempSync(join(tmpdir(), 'vtsim-e2e-'));
+  const [web, mysqlPort, grpcPort, vtctldPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const env = vtsimEnv(root);
+  const pidFile = join(root, 'tmp', 'vtsim.pid');
+  const ports = ['--port', String(web), '--grpc-port', String(grpcPort), '--vtctld-grpc-port', String(vtctldPort)];
+  const vtsim = (...args: string[]) => runVtsim([...args, ...ports], { env });
+  return {
+    root, web, mysqlPort, grpcPort, env, pidFile, vtsim,
+    logFile: join(root, 'tmp', 'vtsim.log'),
+    vtsimWithInput: (input: string, ...args: string[]) => runVtsim([...args, ...ports], { env, input }),
+    pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
+    stop: () => {
+      if (existsSync(pidFile)) {
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
+        if (processAlive(pid)) process.kill(pid, 'SIGTERM');
+      }
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

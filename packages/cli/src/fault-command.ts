@@ -26,9 +26,13 @@ export interface FaultCommandIo {
  */
 export async function faultMain(argv: string[], io: FaultCommandIo): Promise<number> {
   const [verbName, ...rest] = argv;
-  if (!verbName || verbName === '--help' || verbName === '-h') {
-    (verbName ? io.out : io.err)(FAULT_USAGE);
-    return verbName ? 0 : 1;
+  if (verbName === '--help' || verbName === '-h') {
+    io.out(FAULT_USAGE);
+    return 0;
+  }
+  if (!verbName || verbName.startsWith('-')) {
+    io.err(FAULT_USAGE);
+    return 1;
   }
   try {
     const { flags, control } = splitFlags(rest);
@@ -49,19 +53,24 @@ export async function faultMain(argv: string[], io: FaultCommandIo): Promise<num
   }
 }
 
-/** `--name value` / `--name=value` pairs (a value may start with a dash, as shard `-80` does); --host and --port address the cluster. */
+/**
+ * `--name value` / `--name=value` pairs (a value may start with one dash, as shard `-80` does);
+ * --host and --port address the cluster's control API, and vtsim's other port flags are ignored.
+ */
 function splitFlags(args: string[]): { flags: Record<string, string>; control: ControlAddress } {
   const flags: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const m = /^--?([^=]+)(?:=(.*))?$/.exec(arg);
     if (!m) throw new Error(`unexpected argument '${arg}' (flags are --name value)`);
-    const value = m[2] ?? args[++i];
+    const next = args[i + 1];
+    const value = m[2] ?? (next !== undefined && !next.startsWith('--') ? args[++i] : undefined);
     if (value === undefined) throw new Error(`flag --${m[1]} needs a value`);
     if (flags[m[1]!] !== undefined) throw new Error(`flag --${m[1]} given twice`);
     flags[m[1]!] = value;
   }
-  const { host = '127.0.0.1', port = '15000', ...verbFlags } = flags;
+  // The cluster's other ports, which every vtsim command accepts, address nothing a fault needs.
+  const { host = '127.0.0.1', port = '15000', 'mysql-port': _mysql, 'grpc-port': _grpc, 'vtctld-grpc-port': _vtctld, ...verbFlags } = flags;
   if (!/^\d+$/.test(port)) throw new Error(`--port must be a port number, not '${port}'`);
   return { flags: verbFlags, control: { host, port: Number(port) } };
 }
