@@ -260,28 +260,35 @@ export class FaultInjector {
 
   private view(tablet: Tablet, caller: FaultCaller): Tablet {
     const faults = this;
+    /** The guarded methods, made once per view. */
+    const guarded = new Map<string, unknown>();
     return new Proxy(tablet, {
       get(target, prop, receiver) {
         const value: unknown = Reflect.get(target, prop, receiver);
         const kind = typeof prop === 'string' && Object.hasOwn(REMOTE_METHODS, prop) ? REMOTE_METHODS[prop as keyof typeof REMOTE_METHODS] : undefined;
         if (typeof value !== 'function' || !kind) return value;
+        const known = guarded.get(prop as string);
+        if (known) return known;
         const method = value as (...args: unknown[]) => unknown;
-        if (kind === 'stream') {
-          return (...args: unknown[]) => {
-            const signal = args[args.length - 1] as AbortSignal;
-            return faults.guardStream(target, caller, (inner) => method.apply(target, [...args.slice(0, -1), inner]) as AsyncIterable<unknown>, signal);
-          };
-        }
-        return async (...args: unknown[]) => {
-          await faults.gate(target, caller);
-          return method.apply(target, args);
-        };
+        const wrapper =
+          kind === 'stream'
+            ? (...args: unknown[]) => {
+                const signal = args[args.length - 1] as AbortSignal;
+                return faults.guardStream(target, caller, (inner) => method.apply(target, [...args.slice(0, -1), inner]) as AsyncIterable<unknown>, signal);
+              }
+            : (...args: unknown[]) => {
+                if (faults.idle) return method.apply(target, args);
+                return faults.gate(target, caller).then(() => method.apply(target, args));
+              };
+        guarded.set(prop as string, wrapper);
+        return wrapper;
       },
     });
   }
 
   /** Waits until `caller` may reach the tablet: a stall's end, a partition's heal; throws once a partition outlasts the caller's timeout. */
   private async gate(tablet: Tablet, caller: FaultCaller): Promise<void> {
+    if (this.idle) return;
     const deadline = Date.now() + this.timeoutOf(caller);
     for (;;) {
       const stall = this.stalls.get(`${tablet.keyspace}/${tablet.shard}`);
@@ -326,6 +333,11 @@ export class FaultInjector {
       inner.abort();
       void it.return?.(undefined)?.catch(() => undefined);
     }
+  }
+
+  /** True when no stall or partition is in force (calls go straight through). */
+  private get idle(): boolean {
+    return this.stalls.size === 0 && this.partitions.size === 0;
   }
 
   private timeoutOf(caller: FaultCaller): number {

@@ -248,6 +248,28 @@ describe('VStream on a sharded customer keyspace (-80, 80-)', () => {
     const image = new TableImage().apply([...head, ...tail], 'blobs');
     expect(image.sorted()).toEqual(await c.rows(s, 'select id, data from blobs order by id'));
   });
+
+  it('dropAll ends every open stream with the code given, after what was already queued, and counts them', async () => {
+    const before = manager.openStreams;
+    const a = open([{ keyspace: 'customer', shard: '-80', gtid: 'current' }], { rules: CUSTOMER_RULES });
+    const b = open([{ keyspace: 'customer', shard: '80-', gtid: 'current' }], { rules: CUSTOMER_RULES });
+    try {
+      await a.take(1);
+      await b.take(1);
+      expect(manager.openStreams).toBe(before + 2);
+      expect(() => manager.dropAll(Code.OK, 'no')).toThrow(VtError);
+      expect(manager.dropAll(Code.UNAVAILABLE, 'dropped')).toBe(before + 2);
+      for (const reader of [a, b]) {
+        const err = await reader.until(() => false).then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(VtError);
+        expect({ code: (err as VtError).code, message: (err as VtError).message }).toEqual({ code: Code.UNAVAILABLE, message: 'dropped' });
+      }
+      expect(manager.openStreams).toBe(before);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });
 
 describe('VStream from REPLICA tablets when the tablet dies', () => {
@@ -296,4 +318,5 @@ describe('VStream from REPLICA tablets when the tablet dies', () => {
       await reader.close();
     }
   });
+
 });
