@@ -90,6 +90,8 @@ describe('vtsim fault against a running vtsim up', () => {
     expect(await fault('interrupt-copy', '--workflow', 'nope')).toEqual(refused("no stream of workflow 'nope' is copying"));
     expect(await fault('drop-vstreams', '--code', 'OK')).toEqual(refused("--code must be a vtrpc code other than OK (UNAVAILABLE, CANCELED, DEADLINE_EXCEEDED, …), not 'OK'"));
     expect(await fault('purge-binlogs', '--uid')).toEqual(refused('flag --uid needs a value'));
+    expect(await place.vtsim('up', '--chaos-seed', 'x')).toEqual(refused('--chaos-seed and --chaos-every go together'));
+    expect(await place.vtsim('up', '--chaos-seed', 'x', '--chaos-every', '0')).toEqual(refused("--chaos-every must be a positive number of ms, not '0'"));
     const usage = await fault();
     expect(usage.code).toBe(1);
     expect(usage.stderr).toMatch(/^usage: vtsim fault <verb> \[flags\]/);
