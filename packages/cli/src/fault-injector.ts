@@ -72,7 +72,6 @@ export interface FaultHost {
   readonly clock: Clock;
   readonly vtgate: Vtgate | undefined;
   tablet(uid: number): Tablet | undefined;
-  tabletMap(): ReadonlyMap<string, Tablet>;
   /** Stops vtgate and starts it again on the same ports with the same flags. */
   restartVtgate(): Promise<void>;
 }
@@ -113,6 +112,7 @@ export class FaultInjector {
   /** Settles at the next change of stalls or partitions (streams waiting on a tablet re-check then). */
   private changed!: Promise<void>;
   private signalChange!: () => void;
+  private readonly log: (line: string) => void;
 
   constructor(
     private readonly host: FaultHost,
@@ -123,8 +123,6 @@ export class FaultInjector {
     this.log = opts.log ?? (() => undefined);
     this.resetChange();
   }
-
-  private readonly log: (line: string) => void;
 
   // --- the verbs (the TS API) ---
 
@@ -371,7 +369,7 @@ export class FaultInjector {
       fault.until = fault.since + ms;
       hold.timer = setTimeout(() => {
         if (map.get(key) !== hold) return;
-        this.emit(`fault healed ${fault.verb}${flagText(fault.args)}`);
+        this.log(`fault healed ${fault.verb}${flagText(fault.args)}`);
         hold.heal();
       }, ms);
       hold.timer.unref();
@@ -393,12 +391,8 @@ export class FaultInjector {
   private record(verb: string, args: Record<string, string | number>, outcome = ''): string {
     const line = `fault ${verb}${flagText(args)}${outcome ? ` ${outcome}` : ''}`;
     this.history.push({ at: this.host.clock.now(), verb, args, line });
-    this.emit(line);
-    return line;
-  }
-
-  private emit(line: string): void {
     this.log(line);
+    return line;
   }
 
   private runningTablet(uid: number): Tablet {

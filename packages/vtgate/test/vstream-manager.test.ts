@@ -249,7 +249,7 @@ describe('VStream on a sharded customer keyspace (-80, 80-)', () => {
     expect(image.sorted()).toEqual(await c.rows(s, 'select id, data from blobs order by id'));
   });
 
-  it('dropAll ends every open stream with the code given, after what was already queued, and counts them', async () => {
+  it('dropAll ends every open stream with the code and message given, and counts them', async () => {
     const before = manager.openStreams;
     const a = open([{ keyspace: 'customer', shard: '-80', gtid: 'current' }], { rules: CUSTOMER_RULES });
     const b = open([{ keyspace: 'customer', shard: '80-', gtid: 'current' }], { rules: CUSTOMER_RULES });
@@ -318,5 +318,4 @@ describe('VStream from REPLICA tablets when the tablet dies', () => {
       await reader.close();
     }
   });
-
 });
