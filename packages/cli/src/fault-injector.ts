@@ -109,9 +109,8 @@ export class FaultInjector {
   private readonly partitions = new Map<string, Hold>();
   private copyRateFault: ActiveFault | undefined;
   private readonly views = new WeakMap<Tablet, Map<FaultCaller, Tablet>>();
-  /** Settles at the next change of stalls or partitions (streams waiting on a tablet re-check then). */
-  private changed!: Promise<void>;
-  private signalChange!: () => void;
+  /** Called at the next change of stalls or partitions (streams waiting on a tablet re-check then). */
+  private readonly changeWaiters = new Set<() => void>();
   private readonly log: (line: string) => void;
 
   constructor(
@@ -121,7 +120,6 @@ export class FaultInjector {
   ) {
     this.timeouts = { ...DEFAULT_FAULT_TIMEOUTS, ...opts.timeouts };
     this.log = opts.log ?? (() => undefined);
-    this.resetChange();
   }
 
   // --- the verbs (the TS API) ---
@@ -316,10 +314,17 @@ export class FaultInjector {
         while (!result) {
           const partition = caller === 'vreplication' ? undefined : this.partitions.get(tabletAliasString(tablet.alias));
           const cutAt = partition ? partition.startedAt + this.timeouts.keepaliveMs : undefined;
-          const change = this.changed;
-          const outcome = await raceTimeout(Promise.race([next, change.then(() => CHANGED)]), cutAt === undefined ? undefined : cutAt - Date.now());
+          let wake!: () => void;
+          const changed = new Promise<typeof CHANGED>((resolve) => (wake = () => resolve(CHANGED)));
+          this.changeWaiters.add(wake);
+          let outcome: IteratorResult<T> | typeof CHANGED | typeof TIMED_OUT;
+          try {
+            outcome = await raceTimeout(Promise.race([next, changed]), cutAt === undefined ? undefined : cutAt - Date.now());
+          } finally {
+            this.changeWaiters.delete(wake);
+          }
           if (outcome === TIMED_OUT) throw this.unreachable(tablet.alias, caller);
-          if (outcome !== CHANGED) result = outcome as IteratorResult<T>;
+          if (outcome !== CHANGED) result = outcome;
         }
         if (result.done) return;
         await this.gate(tablet, caller);
@@ -379,13 +384,7 @@ export class FaultInjector {
   }
 
   private notify(): void {
-    const signal = this.signalChange;
-    this.resetChange();
-    signal();
-  }
-
-  private resetChange(): void {
-    this.changed = new Promise<void>((resolve) => (this.signalChange = resolve));
+    for (const wake of [...this.changeWaiters]) wake();
   }
 
   private record(verb: string, args: Record<string, string | number>, outcome = ''): string {
