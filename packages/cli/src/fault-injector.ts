@@ -9,7 +9,7 @@
  * logged as one line, `fault <verb> --flag value …`, and recorded with its arguments.
  */
 import type { Clock } from '@vtsim/binlog';
-import { Code, ER, SqlError, VtError, tabletAliasString, type TabletAlias } from '@vtsim/proto';
+import { Code, ER, SqlError, VtError, tabletAliasString } from '@vtsim/proto';
 import { TopoError, type TopoServer } from '@vtsim/topo';
 import type { CopyPhaseControl, QueryService, Tablet, TabletManagerClient } from '@vtsim/vttablet';
 import type { Vtgate } from '@vtsim/vtgate';
@@ -294,7 +294,7 @@ export class FaultInjector {
       }
       const partition = caller === 'vreplication' ? undefined : this.partitions.get(tabletAliasString(tablet.alias));
       if (!partition) return;
-      if ((await raceTimeout(partition.healed, deadline - Date.now())) === TIMED_OUT) throw this.unreachable(tablet.alias, caller);
+      if ((await raceTimeout(partition.healed, deadline - Date.now())) === TIMED_OUT) throw this.unreachable(caller);
     }
   }
 
@@ -323,7 +323,7 @@ export class FaultInjector {
           } finally {
             this.changeWaiters.delete(wake);
           }
-          if (outcome === TIMED_OUT) throw this.unreachable(tablet.alias, caller);
+          if (outcome === TIMED_OUT) throw this.unreachable(caller);
           if (outcome !== CHANGED) result = outcome;
         }
         if (result.done) return;
@@ -348,8 +348,9 @@ export class FaultInjector {
   }
 
   /** The error a caller sees when a partitioned tablet never answers. */
-  private unreachable(alias: TabletAlias, caller: FaultCaller): Error {
-    if (caller === 'vtctld') return new VtError(Code.DEADLINE_EXCEEDED, `rpc error: code = DeadlineExceeded desc = context deadline exceeded (tablet ${tabletAliasString(alias)})`);
+  private unreachable(caller: FaultCaller): Error {
+    // What Vitess's tmclient returns when its RPC context expires; vtctld wraps it with its context.
+    if (caller === 'vtctld') return new VtError(Code.DEADLINE_EXCEEDED, 'rpc error: code = DeadlineExceeded desc = context deadline exceeded');
     return new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], 'keepalive ping failed to receive ACK within timeout', Code.UNAVAILABLE);
   }
 
