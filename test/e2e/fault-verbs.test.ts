@@ -215,7 +215,7 @@ describe('fault verbs under four writers and a VStream client', () => {
     await expect(s.cluster.faults.purgeBinlogs({ uid: 999 })).rejects.toThrow('tablet zone1-0000000999 is not running');
   }, 90_000);
 
-  it('copy-rate and interrupt-copy: a throttled Reshard copy, its copy cycle ended, resumes from its last PKs and completes once healed', async () => {
+  it('copy-rate and interrupt-copy: a throttled Reshard copy, its copy cycle ended, resumes from its last PKs and completes once healed; a stalled target shard applies nothing', async () => {
     const workflow = 'split80';
     const vtctld = s.cluster.vtctld;
     const streams = async () => {
@@ -241,6 +241,14 @@ describe('fault verbs under four writers and a VStream client', () => {
         const st = await streams();
         return st.length === 2 && st.every((x) => x.state === 'Running' && x.copy_states.length === 0);
       }, `${workflow} to finish copying`, 60_000);
+      // A stalled target shard's VReplication sends nothing either: its primary applies nothing
+      // from 80- while the stall lasts, and catches up after.
+      await s.cluster.faults.stallShard({ keyspace: KEYSPACE, shard: '80-c0', ms: 1000 });
+      await new Promise((r) => setTimeout(r, 100));
+      const mark = s.binlogMark(KEYSPACE, '80-c0');
+      await new Promise((r) => setTimeout(r, 700));
+      s.expectBinlogUnchanged(mark);
+      await waitFor(() => s.transactionsSince(mark).length > 0, '80-c0 to apply changes after the stall');
     });
     // VDiff: the new shards hold exactly the source's rows.
     await vtctld.vDiffCreate({ workflow, target_keyspace: KEYSPACE, wait: true });
@@ -268,7 +276,8 @@ describe('fault verbs under four writers and a VStream client', () => {
     await expect(s.cluster.faults.stallShard({ keyspace: KEYSPACE, shard: '-80', ms: 0 })).rejects.toThrow('--ms must be a positive integer, not 0');
     expect(log.filter((l) => !l.startsWith('fault healed'))).toEqual(s.cluster.faults.history.map((h) => h.line));
     expect(s.cluster.faults.history.map((h) => h.verb)).toEqual([
-      'stall-shard', 'partition-tablet', 'drop-vstreams', 'restart-vtgate', 'purge-binlogs', 'copy-rate', 'interrupt-copy', 'heal', 'stall-shard', 'partition-tablet', 'heal',
+      'stall-shard', 'partition-tablet', 'drop-vstreams', 'restart-vtgate', 'purge-binlogs', 'copy-rate', 'interrupt-copy', 'heal', 'stall-shard',
+      'stall-shard', 'partition-tablet', 'heal',
     ]);
     expect(streamErrors.every((e) => e.code === Code.UNAVAILABLE || e.code === Code.DEADLINE_EXCEEDED)).toBe(true);
   }, 90_000);

@@ -187,7 +187,7 @@ export class Cluster {
         network: this.network,
         clock: this.clock,
         mysqld,
-        dialer: (a) => this.faults.reach(this.tablets.get(tabletAliasString(a)), 'vreplication'),
+        dialer: (a) => this.faults.reach(this.tablets.get(tabletAliasString(a)), 'vreplication', `${spec.keyspace}/${spec.shard}`),
         copyPhase: this.copyPhase,
         heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
       });

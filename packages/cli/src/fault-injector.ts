@@ -76,6 +76,12 @@ export interface FaultHost {
   restartVtgate(): Promise<void>;
 }
 
+/** Who reaches a tablet: the caller, and for VReplication the `keyspace/shard` it runs in. */
+interface Link {
+  caller: FaultCaller;
+  from?: string;
+}
+
 interface Hold {
   readonly fault: ActiveFault;
   /** Date.now() when it started: timeouts run on real time, as the timers do. */
@@ -108,7 +114,7 @@ export class FaultInjector {
   private readonly stalls = new Map<string, Hold>();
   private readonly partitions = new Map<string, Hold>();
   private copyRateFault: ActiveFault | undefined;
-  private readonly views = new WeakMap<Tablet, Map<FaultCaller, Tablet>>();
+  private readonly views = new WeakMap<Tablet, Map<string, Tablet>>();
   /** Called at the next change of stalls or partitions (streams waiting on a tablet re-check then). */
   private readonly changeWaiters = new Set<() => void>();
   private readonly log: (line: string) => void;
@@ -239,22 +245,25 @@ export class FaultInjector {
    * The tablet as `caller` reaches it: the same object's methods, each call first waiting out a
    * stall of its shard and (for vtgate and vtctld) a partition of the tablet, failing as Vitess's
    * clients do when the partition outlasts their timeout; streams hold their events likewise and
-   * fail once a partition outlasts the keepalive. The same view is returned for the same tablet
-   * and caller (vtgate's health check tells tablets apart by identity).
+   * fail once a partition outlasts the keepalive. A VReplication stream names the shard it runs in
+   * (`from`, `keyspace/shard`): a stall of that shard holds its calls too, as a stalled vttablet
+   * sends nothing. The same view is returned for the same tablet, caller and shard (vtgate's health
+   * check tells tablets apart by identity).
    */
-  reach(tablet: Tablet | undefined, caller: FaultCaller): Tablet | undefined {
+  reach(tablet: Tablet | undefined, caller: FaultCaller, from?: string): Tablet | undefined {
     if (!tablet) return undefined;
-    let byCaller = this.views.get(tablet);
-    if (!byCaller) this.views.set(tablet, (byCaller = new Map()));
-    let view = byCaller.get(caller);
+    let views = this.views.get(tablet);
+    if (!views) this.views.set(tablet, (views = new Map()));
+    const key = `${caller}|${from ?? ''}`;
+    let view = views.get(key);
     if (!view) {
-      view = this.view(tablet, caller);
-      byCaller.set(caller, view);
+      view = this.view(tablet, { caller, from });
+      views.set(key, view);
     }
     return view;
   }
 
-  private view(tablet: Tablet, caller: FaultCaller): Tablet {
+  private view(tablet: Tablet, link: Link): Tablet {
     const faults = this;
     /** The guarded methods, made once per view. */
     const guarded = new Map<string, unknown>();
@@ -270,11 +279,11 @@ export class FaultInjector {
           kind === 'stream'
             ? (...args: unknown[]) => {
                 const signal = args[args.length - 1] as AbortSignal;
-                return faults.guardStream(target, caller, (inner) => method.apply(target, [...args.slice(0, -1), inner]) as AsyncIterable<unknown>, signal);
+                return faults.guardStream(target, link, (inner) => method.apply(target, [...args.slice(0, -1), inner]) as AsyncIterable<unknown>, signal);
               }
             : (...args: unknown[]) => {
                 if (faults.idle) return method.apply(target, args);
-                return faults.gate(target, caller).then(() => method.apply(target, args));
+                return faults.gate(target, link).then(() => method.apply(target, args));
               };
         guarded.set(prop as string, wrapper);
         return wrapper;
@@ -282,25 +291,30 @@ export class FaultInjector {
     });
   }
 
-  /** Waits until `caller` may reach the tablet: a stall's end, a partition's heal; throws once a partition outlasts the caller's timeout. */
-  private async gate(tablet: Tablet, caller: FaultCaller): Promise<void> {
+  /** Waits until the caller may reach the tablet: a stall's end, a partition's heal; throws once a partition outlasts the caller's timeout. */
+  private async gate(tablet: Tablet, link: Link): Promise<void> {
     if (this.idle) return;
-    const deadline = Date.now() + this.timeoutOf(caller);
+    const deadline = Date.now() + this.timeoutOf(link.caller);
     for (;;) {
-      const stall = this.stalls.get(`${tablet.keyspace}/${tablet.shard}`);
+      const stall = this.stalls.get(`${tablet.keyspace}/${tablet.shard}`) ?? (link.from === undefined ? undefined : this.stalls.get(link.from));
       if (stall) {
         await stall.healed;
         continue;
       }
-      const partition = caller === 'vreplication' ? undefined : this.partitions.get(tabletAliasString(tablet.alias));
+      const partition = this.partitionOf(tablet, link);
       if (!partition) return;
-      if ((await raceTimeout(partition.healed, deadline - Date.now())) === TIMED_OUT) throw this.unreachable(caller);
+      if ((await raceTimeout(partition.healed, deadline - Date.now())) === TIMED_OUT) throw this.unreachable(link.caller);
     }
   }
 
+  /** The partition cutting the caller off from the tablet, if any (VReplication, tablet to tablet, is never cut off). */
+  private partitionOf(tablet: Tablet, link: Link): Hold | undefined {
+    return link.caller === 'vreplication' ? undefined : this.partitions.get(tabletAliasString(tablet.alias));
+  }
+
   /** A stream through the faults: opened through {@link gate}, each item held by stalls and partitions, cut when a partition outlasts the keepalive. */
-  private async *guardStream<T>(tablet: Tablet, caller: FaultCaller, open: (signal: AbortSignal) => AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-    await this.gate(tablet, caller);
+  private async *guardStream<T>(tablet: Tablet, link: Link, open: (signal: AbortSignal) => AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+    await this.gate(tablet, link);
     const inner = new AbortController();
     const onAbort = (): void => inner.abort();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -312,7 +326,7 @@ export class FaultInjector {
         next.catch(() => undefined);
         let result: IteratorResult<T> | undefined;
         while (!result) {
-          const partition = caller === 'vreplication' ? undefined : this.partitions.get(tabletAliasString(tablet.alias));
+          const partition = this.partitionOf(tablet, link);
           const cutAt = partition ? partition.startedAt + this.timeouts.keepaliveMs : undefined;
           let wake!: () => void;
           const changed = new Promise<typeof CHANGED>((resolve) => (wake = () => resolve(CHANGED)));
@@ -323,11 +337,11 @@ export class FaultInjector {
           } finally {
             this.changeWaiters.delete(wake);
           }
-          if (outcome === TIMED_OUT) throw this.unreachable(caller);
+          if (outcome === TIMED_OUT) throw this.unreachable(link.caller);
           if (outcome !== CHANGED) result = outcome;
         }
         if (result.done) return;
-        await this.gate(tablet, caller);
+        await this.gate(tablet, link);
         if (signal.aborted) return;
         yield result.value;
       }
