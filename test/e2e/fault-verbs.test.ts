@@ -174,6 +174,7 @@ describe('fault verbs under four writers and a VStream client', () => {
   }, 90_000);
 
   it('drop-vstreams: vtgate ends the open VStream with the code asked for; the client resumes from its VGTID', async () => {
+    const from = seen.length;
     await underLoad(async () => {
       await waitFor(() => stream.responses > 0, 'the VStream to stream');
       const before = streamErrors.length;
@@ -182,6 +183,7 @@ describe('fault verbs under four writers and a VStream client', () => {
       await waitFor(() => streamErrors.length > before, 'the client to see the drop');
       expect(streamErrors[before]).toEqual({ code: Code.UNAVAILABLE, message: 'vstream dropped by vtgate (fault drop-vstreams): UNAVAILABLE' });
     });
+    expect(errorsSince(from), 'writers are not affected').toEqual([]);
     await expect(s.cluster.faults.dropVStreams({ code: 'OK' })).rejects.toBeInstanceOf(FaultInputError);
     await expect(s.cluster.faults.dropVStreams({ code: 'NOPE' })).rejects.toThrow(/--code must be a vtrpc code/);
   }, 90_000);
@@ -203,6 +205,7 @@ describe('fault verbs under four writers and a VStream client', () => {
   }, 90_000);
 
   it('purge-binlogs: the tablet keeps only --keep transactions; its GTIDs move to gtid_purged', async () => {
+    const from = seen.length;
     await underLoad(async () => {
       const binlog = s.tablet(302).mysqld.binlog;
       const appended = binlog.appended;
@@ -212,12 +215,14 @@ describe('fault verbs under four writers and a VStream client', () => {
       expect(binlog.appended - binlog.length).toBeGreaterThanOrEqual(appended - 3);
       expect(binlog.purged().toString()).not.toBe('');
     });
+    expect(errorsSince(from)).toEqual([]);
     await expect(s.cluster.faults.purgeBinlogs({ uid: 999 })).rejects.toThrow('tablet zone1-0000000999 is not running');
   }, 90_000);
 
   it('copy-rate and interrupt-copy: a throttled Reshard copy, its copy cycle ended, resumes from its last PKs and completes once healed; a stalled target shard applies nothing', async () => {
     const workflow = 'split80';
     const vtctld = s.cluster.vtctld;
+    const from = seen.length;
     const streams = async () => {
       const { workflows } = await vtctld.getWorkflows({ keyspace: KEYSPACE, workflow });
       return workflows.flatMap((w) => Object.values(w.shard_streams).flatMap((ss) => ss.streams));
@@ -250,6 +255,7 @@ describe('fault verbs under four writers and a VStream client', () => {
       s.expectBinlogUnchanged(mark);
       await waitFor(() => s.transactionsSince(mark).length > 0, '80-c0 to apply changes after the stall');
     });
+    expect(errorsSince(from)).toEqual([]);
     // VDiff: the new shards hold exactly the source's rows.
     await vtctld.vDiffCreate({ workflow, target_keyspace: KEYSPACE, wait: true });
     const diff = await vtctld.vDiffShow({ workflow, target_keyspace: KEYSPACE, arg: 'last' });
@@ -266,12 +272,14 @@ describe('fault verbs under four writers and a VStream client', () => {
   }, 180_000);
 
   it('heal: undoes every fault in force at once, and logs each verb with its arguments', async () => {
+    const from = seen.length;
     await underLoad(async () => {
       await s.cluster.faults.stallShard({ keyspace: KEYSPACE, shard: '80-', ms: 60_000 });
       await s.cluster.faults.partitionTablet({ uid: 301 });
       expect(s.cluster.faults.active().map((f) => f.verb)).toEqual(['stall-shard', 'partition-tablet']);
       expect(await s.cluster.faults.heal()).toBe('fault heal (2 faults)');
     });
+    expect(errorsSince(from)).toEqual([]);
     await expect(s.cluster.faults.stallShard({ keyspace: KEYSPACE, shard: '-40', ms: 10 })).rejects.toThrow('shard customer/-40 does not exist');
     await expect(s.cluster.faults.stallShard({ keyspace: KEYSPACE, shard: '-80', ms: 0 })).rejects.toThrow('--ms must be a positive integer, not 0');
     expect(log.filter((l) => !l.startsWith('fault healed'))).toEqual(s.cluster.faults.history.map((h) => h.line));

@@ -92,6 +92,13 @@ describe('vtsim fault against a running vtsim up', () => {
     expect(await fault('purge-binlogs', '--uid')).toEqual(refused('flag --uid needs a value'));
     expect(await place.vtsim('up', '--chaos-seed', 'x')).toEqual(refused('--chaos-seed and --chaos-every go together'));
     expect(await place.vtsim('up', '--chaos-seed', 'x', '--chaos-every', '0')).toEqual(refused("--chaos-every must be a positive number of ms, not '0'"));
+    // The control API answers the same checks with 400 and the error.
+    const api = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${place.web}${path}`, init).then(async (r) => ({ status: r.status, body: await r.json() }));
+    expect(await api('/api/faults/heal', { method: 'POST', body: 'not json' })).toEqual({ status: 400, body: { error: 'the body must be a JSON object of flags' } });
+    expect(await api('/api/faults/stall-shard', { method: 'POST', body: JSON.stringify({ keyspace: 'customer', shard: '-80', ms: -5 }) }))
+      .toEqual({ status: 400, body: { error: "stall-shard: --ms must be a non-negative integer, not '-5'" } });
+    expect(await api('/api/faults/nope', { method: 'POST', body: '{}' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^unknown fault verb 'nope'/) } });
+    expect((await api('/api/faults')).body).toMatchObject({ active: [], verbs: ['stall-shard', 'partition-tablet', 'drop-vstreams', 'restart-vtgate', 'copy-rate', 'interrupt-copy', 'purge-binlogs', 'heal'] });
     const usage = await fault();
     expect(usage.code).toBe(1);
     expect(usage.stderr).toMatch(/^usage: vtsim fault <verb> \[flags\]/);
