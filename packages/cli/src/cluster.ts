@@ -13,7 +13,8 @@ import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtc
 import { Vtgate } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
-import { FaultInjector, type FaultTimeouts } from './fault-injector.js';
+import { FaultInjector } from './fault-injector.js';
+import type { FaultTimeouts } from './fault-network.js';
 
 /** How to start a cluster. */
 export interface ClusterOptions {
@@ -94,7 +95,7 @@ export class Cluster {
     this.host = opts.host ?? '127.0.0.1';
     this.topo = topo;
     this.faults = new FaultInjector(this, this.copyPhase, { timeouts: opts.faultTimeouts, log: opts.faultLog ?? ((line) => console.error(line)) });
-    const dial = (alias: TabletAlias) => this.faults.reach(this.tablets.get(tabletAliasString(alias)), 'vtctld');
+    const dial = (alias: TabletAlias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtctld');
     this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock });
   }
 
@@ -187,7 +188,7 @@ export class Cluster {
         network: this.network,
         clock: this.clock,
         mysqld,
-        dialer: (a) => this.faults.reach(this.tablets.get(tabletAliasString(a)), 'vreplication', `${spec.keyspace}/${spec.shard}`),
+        dialer: (a) => this.faults.network.reach(this.tablets.get(tabletAliasString(a)), 'vreplication', `${spec.keyspace}/${spec.shard}`),
         copyPhase: this.copyPhase,
         heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
       });
@@ -280,7 +281,7 @@ export class Cluster {
       topo: this.topo,
       cell: this.cell,
       clock: this.clock,
-      dialer: (alias) => this.faults.reach(this.tablets.get(tabletAliasString(alias)), 'vtgate'),
+      dialer: (alias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtgate'),
       mysqlPort,
       mysqlHost: this.host,
       grpcPort,
