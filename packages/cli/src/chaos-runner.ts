@@ -10,13 +10,11 @@ import { applyFault } from './fault-verbs.js';
 
 /** A running chaos schedule; stop() ends it (faults in force heal on their own). */
 export interface ChaosRun {
-  /** How many faults were applied or skipped so far. */
-  readonly applied: number;
   stop(): void;
 }
 
 /** What chaos may pick in the cluster now: the shards of its running tablets and their uids. */
-export function chaosTargets(cluster: Cluster): ChaosTargets {
+function chaosTargets(cluster: Cluster): ChaosTargets {
   const tablets = [...cluster.tabletMap().values()].filter((t) => t.alias.cell === cluster.cell);
   const shards = [...new Set(tablets.map((t) => `${t.keyspace}/${t.shard}`))].sort();
   const uids = tablets.map((t) => t.alias.uid).sort((a, b) => a - b);
@@ -50,9 +48,6 @@ export function startChaos(cluster: Cluster, seed: string, everyMs: number, log:
   schedule();
   log(`chaos: seed ${JSON.stringify(seed)}, one fault every ${everyMs} ms`);
   return {
-    get applied() {
-      return index;
-    },
     stop() {
       stopped = true;
       clearTimeout(timer);

@@ -41,11 +41,14 @@ export interface FaultHost {
   restartVtgate(): Promise<void>;
 }
 
+/** How many applied verbs {@link FaultInjector.history} keeps. */
+export const HISTORY_LIMIT = 1000;
+
 /** See the module comment. */
 export class FaultInjector {
   /** How vtgate, vtctld and VReplication reach tablets (the cluster's dialers hand out its views). */
   readonly network: FaultNetwork;
-  /** Every verb applied, oldest first. */
+  /** The verbs applied, oldest first: the last {@link HISTORY_LIMIT} (a long chaos run forgets the oldest). */
   readonly history: FaultRecord[] = [];
   private copyRateFault: ActiveFault | undefined;
   private readonly log: (line: string) => void;
@@ -171,6 +174,7 @@ export class FaultInjector {
   private record(verb: string, args: Record<string, string | number>, outcome = ''): string {
     const line = `fault ${verb}${flagText(args)}${outcome ? ` ${outcome}` : ''}`;
     this.history.push({ at: this.host.clock.now(), verb, args, line });
+    if (this.history.length > HISTORY_LIMIT) this.history.shift();
     this.log(line);
     return line;
   }

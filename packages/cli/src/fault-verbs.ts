@@ -14,8 +14,6 @@ export interface FaultFlag {
   name: string;
   type: FaultFlagType;
   required: boolean;
-  /** One line for the usage text. */
-  help: string;
 }
 
 /** A verb's flags as parsed: numbers for `uint` flags, strings otherwise; absent optional flags are missing. */
@@ -31,27 +29,27 @@ export interface FaultVerb {
   apply(faults: FaultInjector, args: FaultArgs): Promise<string>;
 }
 
-const uint = (name: string, required: boolean, help: string): FaultFlag => ({ name, type: 'uint', required, help });
-const str = (name: string, required: boolean, help: string): FaultFlag => ({ name, type: 'string', required, help });
+const uint = (name: string, required: boolean): FaultFlag => ({ name, type: 'uint', required });
+const str = (name: string, required: boolean): FaultFlag => ({ name, type: 'string', required });
 
 /** The vocabulary, in usage order. */
 export const FAULT_VERBS: readonly FaultVerb[] = [
   {
     name: 'stall-shard',
     summary: "the shard's tablets accept nothing and send nothing for --ms ms",
-    flags: [str('keyspace', true, 'keyspace'), str('shard', true, 'shard'), uint('ms', true, 'how long, in ms')],
+    flags: [str('keyspace', true), str('shard', true), uint('ms', true)],
     apply: (f, a) => f.stallShard({ keyspace: a.keyspace as string, shard: a.shard as string, ms: a.ms as number }),
   },
   {
     name: 'partition-tablet',
     summary: 'vtgate and vtctld cannot reach the tablet (their calls time out as over a dead network) until heal, or for --ms ms',
-    flags: [uint('uid', true, 'tablet uid'), uint('ms', false, 'heal after this many ms')],
+    flags: [uint('uid', true), uint('ms', false)],
     apply: (f, a) => f.partitionTablet({ uid: a.uid as number, ms: a.ms as number | undefined }),
   },
   {
     name: 'drop-vstreams',
     summary: 'vtgate ends every open VStream with --code (default UNAVAILABLE)',
-    flags: [str('code', false, 'a vtrpc code name')],
+    flags: [str('code', false)],
     apply: (f, a) => f.dropVStreams({ code: a.code as string | undefined }),
   },
   {
@@ -63,19 +61,19 @@ export const FAULT_VERBS: readonly FaultVerb[] = [
   {
     name: 'copy-rate',
     summary: 'throttle every VReplication copy to --rows-per-sec rows per second per stream, until heal',
-    flags: [uint('rows-per-sec', true, 'rows per second')],
+    flags: [uint('rows-per-sec', true)],
     apply: (f, a) => f.copyRate({ rowsPerSec: a['rows-per-sec'] as number }),
   },
   {
     name: 'interrupt-copy',
     summary: "end the copy cycle of --workflow's streams, as vreplication_copy_phase_duration expiring does",
-    flags: [str('workflow', true, 'workflow name')],
+    flags: [str('workflow', true)],
     apply: (f, a) => f.interruptCopy({ workflow: a.workflow as string }),
   },
   {
     name: 'purge-binlogs',
     summary: "purge the tablet's oldest binlog transactions until --keep remain (default 0)",
-    flags: [uint('uid', true, 'tablet uid'), uint('keep', false, 'transactions to keep')],
+    flags: [uint('uid', true), uint('keep', false)],
     apply: (f, a) => f.purgeBinlogs({ uid: a.uid as number, keep: a.keep as number | undefined }),
   },
   {
