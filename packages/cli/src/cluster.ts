@@ -315,7 +315,7 @@ export class Cluster {
     if (this.vtorcInstance) throw new Error('vtorc is already running');
     const vtorc = await Vtorc.start({
       topo: this.topo,
-      tabletManagerDialer: (alias) => this.tablets.get(tabletAliasString(alias)),
+      tabletManagerDialer: (alias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtorc'),
       vtctld: this.vtctld,
       clock: this.clock,
       config,

@@ -77,7 +77,7 @@ export class FaultInjector {
   }
 
   /**
-   * partition-tablet: vtgate and vtctld cannot reach the tablet (other tablets, and its
+   * partition-tablet: vtgate, vtctld and VTOrc cannot reach the tablet (other tablets, and its
    * replication, still can) until `heal`, or for `ms` ms when given. Their calls wait and fail
    * after {@link FaultTimeouts}; calls still waiting when it heals go through. Throws
    * FaultInputError for a tablet that is not running or a bad duration.

@@ -1,7 +1,7 @@
 /**
- * FaultNetwork: the links between a cluster's callers (vtgate, vtctld, VReplication) and its
+ * FaultNetwork: the links between a cluster's callers (vtgate, vtctld, VTOrc, VReplication) and its
  * tablets, and the faults on them: a stalled shard's tablets answer nothing and send nothing until
- * the stall ends; a partitioned tablet is unreachable from vtgate and vtctld, whose calls fail as
+ * the stall ends; a partitioned tablet is unreachable from vtgate, vtctld and VTOrc, whose calls fail as
  * over a dead network once Vitess's timeouts expire. Callers get each tablet through
  * {@link FaultNetwork.reach}, the way Vitess's vtgate and vtctld get a tablet's connection from a
  * dialer; without faults in force, calls go straight through.
@@ -30,8 +30,11 @@ export interface FaultTimeouts {
 /** Vitess's defaults of {@link FaultTimeouts}. */
 export const DEFAULT_FAULT_TIMEOUTS: FaultTimeouts = { keepaliveMs: 20_000, remoteOperationTimeoutMs: 15_000 };
 
-/** Who reaches a tablet through {@link FaultNetwork.reach}: partitions cut vtgate and vtctld off, not other tablets. */
-export type FaultCaller = 'vtgate' | 'vtctld' | 'vreplication';
+/**
+ * Who reaches a tablet through {@link FaultNetwork.reach}: partitions cut vtgate, vtctld and VTOrc
+ * off (VTOrc's tablet-manager calls time out as vtctld's do), not other tablets.
+ */
+export type FaultCaller = 'vtgate' | 'vtctld' | 'vtorc' | 'vreplication';
 
 /** One fault in force. */
 export interface ActiveFault {
@@ -115,7 +118,7 @@ export class FaultNetwork {
 
   /**
    * The tablet as `caller` reaches it: the same object's methods, each call first waiting out a
-   * stall of its shard and (for vtgate and vtctld) a partition of the tablet, failing as Vitess's
+   * stall of its shard and (for vtgate, vtctld and VTOrc) a partition of the tablet, failing as Vitess's
    * clients do when the partition outlasts their timeout; streams hold their events likewise and
    * fail once a partition outlasts the keepalive. A VReplication stream names the shard it runs in
    * (`from`, `keyspace/shard`): a stall of that shard holds its calls too, as a stalled vttablet
@@ -230,13 +233,13 @@ export class FaultNetwork {
   }
 
   private timeoutOf(caller: FaultCaller): number {
-    return caller === 'vtctld' ? this.timeouts.remoteOperationTimeoutMs : this.timeouts.keepaliveMs;
+    return caller === 'vtctld' || caller === 'vtorc' ? this.timeouts.remoteOperationTimeoutMs : this.timeouts.keepaliveMs;
   }
 
   /** The error a caller sees when a partitioned tablet never answers. */
   private unreachable(caller: FaultCaller): Error {
     // What Vitess's tmclient returns when its RPC context expires; vtctld wraps it with its context.
-    if (caller === 'vtctld') return new VtError(Code.DEADLINE_EXCEEDED, 'rpc error: code = DeadlineExceeded desc = context deadline exceeded');
+    if (caller === 'vtctld' || caller === 'vtorc') return new VtError(Code.DEADLINE_EXCEEDED, 'rpc error: code = DeadlineExceeded desc = context deadline exceeded');
     return new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], 'keepalive ping failed to receive ACK within timeout', Code.UNAVAILABLE);
   }
 

@@ -42,7 +42,7 @@ export const FAULT_VERBS: readonly FaultVerb[] = [
   },
   {
     name: 'partition-tablet',
-    summary: 'vtgate and vtctld cannot reach the tablet (their calls time out as over a dead network) until heal, or for --ms ms',
+    summary: 'vtgate, vtctld and VTOrc cannot reach the tablet (their calls time out as over a dead network) until heal, or for --ms ms',
     flags: [uint('uid', true), uint('ms', false)],
     apply: (f, a) => f.partitionTablet({ uid: a.uid as number, ms: a.ms as number | undefined }),
   },
