@@ -35,14 +35,18 @@ export interface BinlogRetention {
 }
 
 /**
- * The retention of a server given none: the last 50,000 transactions, and at most 64 MB of them
- * by estimate. At the ~2 KB a small transaction costs in memory the count bounds a tablet's log
- * near 100 MB; the window is full once a two-shard keyspace has taken 100,000 writes, so a soak's
- * memory stops growing from its first 100,000 transactions on; and a replica or VStream may still
- * be that many transactions behind and resume. The size cap bounds logs of bulk transactions
- * (thousands of rows each), which the count alone would let grow a thousand times larger.
+ * The retention of a server given none: the last 20,000 transactions, and at most 64 MB of them
+ * by estimate. A small transaction held in a binlog costs 700 to 1,000 bytes of heap (measured:
+ * the estimate counts less), so the count bounds a tablet's log near 20 MB; `vtsim up`'s nine
+ * tablets then hold under 200 MB of binlog. The window matters for more than its size: the heap
+ * churns through it (every commit allocates, every purge frees the oldest), and V8 keeps the
+ * fragmented old space it leaves; with 50,000 transactions a two-shard keyspace's process grew
+ * from 330 MB RSS after 100,000 writes to 560 MB after 200,000 and stayed there, 1.7 times, while
+ * with 20,000 it holds its size from the first 100,000 on (test/bench/memory-soak.mjs). A replica
+ * or VStream may still be 20,000 transactions behind and resume. The size cap bounds logs of bulk
+ * transactions (thousands of rows each), which the count alone would let grow a thousand times larger.
  */
-export const DEFAULT_BINLOG_RETENTION: BinlogRetention = { maxTransactions: 50_000, maxBytes: 64 * 1024 * 1024 };
+export const DEFAULT_BINLOG_RETENTION: BinlogRetention = { maxTransactions: 20_000, maxBytes: 64 * 1024 * 1024 };
 
 /** Overrides for one appended transaction. */
 export interface AppendOptions {

@@ -386,7 +386,7 @@ describe('Binlog retention', () => {
   });
 
   it('defaults to a bounded window', () => {
-    expect(DEFAULT_BINLOG_RETENTION).toEqual({ maxTransactions: 50_000, maxBytes: 64 * 1024 * 1024 });
+    expect(DEFAULT_BINLOG_RETENTION).toEqual({ maxTransactions: 20_000, maxBytes: 64 * 1024 * 1024 });
     const b = filled(DEFAULT_BINLOG_RETENTION.maxTransactions! + 10);
     expect(b.length).toBe(DEFAULT_BINLOG_RETENTION.maxTransactions);
     expect(b.purged().toString()).toBe(`${S}:1-10`);
