@@ -28,7 +28,7 @@ commands:
      [--vtctld-grpc-port 15999]
      [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
      [auth flags]
-     [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 50000|64MB|50000,64MB]
+     [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 20000|64MB|20000,64MB]
      [--chaos-seed S --chaos-every MS]
                            run the cluster process (memory topology, vtctld control, vtgate),
                            optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
@@ -38,12 +38,12 @@ commands:
                            seed
   down                     stop the cluster process started with 'up --detach'
   tablet up   --keyspace K --shard S --uid N [--cell zone1] [--heartbeat_enable [--heartbeat_interval 1s]]
-              [--binlog-retention 50000|64MB|50000,64MB]
+              [--binlog-retention 20000|64MB|20000,64MB]
                            start a tablet in the running cluster (on its kept mysqld, if any); with
                            --heartbeat_enable its primary writes _vt.heartbeat every interval;
                            --binlog-retention (set when its mysqld is created): its binlog keeps
                            the last N transactions and/or at most that many bytes (B, KB, MB, GB),
-                           purging the oldest (default 50000,64MB; a limit left out does not
+                           purging the oldest (default 20000,64MB; a limit left out does not
                            apply); a replica or VStream needing purged transactions gets MySQL's
                            error 1236
   tablet down --uid N [--cell zone1]
