@@ -15,18 +15,21 @@ const benchmarks = {
   'mysql-server': async (opts) => (await import('./mysql-server-bench.mjs')).benchMysqlServer(opts),
   reshard: async () => (await import('./reshard-bench.mjs')).benchReshard(),
   'vstream-types': async () => (await import('./vstream-types-bench.mjs')).benchVStreamTypes(),
+  'memory-soak': async () => (await import('./memory-bench.mjs')).benchMemorySoak(),
+  'memory-rows': async () => (await import('./memory-bench.mjs')).benchRowMemory(),
 };
 
 /**
- * Runs component benchmark `name` (mysqld, executor, mysql-server, reshard or vstream-types) in a child process and
- * resolves with its figures; rejects with the child's error, or if it exits without answering.
+ * Runs component benchmark `name` (mysqld, executor, mysql-server, reshard, vstream-types, memory-soak or
+ * memory-rows) in a child process started with `--expose-gc` (the memory benchmarks force full GCs
+ * before sampling), and resolves with its figures; rejects with the child's error, or if it exits without answering.
  * @param {string} name
  * @param {object} opts the benchmark's options
  * @returns {Promise<import('./report.mjs').Figure[]>}
  */
 export function runComponent(name, opts) {
   return new Promise((resolve, reject) => {
-    const child = fork(SELF, ['--child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(SELF, ['--child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, '--expose-gc'] });
     let reply;
     child.on('message', (msg) => (reply = msg));
     child.on('error', reject);

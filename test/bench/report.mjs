@@ -10,14 +10,15 @@
  * @property {string} what what was measured, in words
  * @property {number} value the figure, rounded for display by {@link formatValue}
  * @property {string} unit e.g. `queries/s`, `rows/s`, `ms`
- * @property {{ op: '>=' | '<', value: number }} [target] the project's target, if it has one
+ * @property {{ op: '>=' | '<' | '<=', value: number }} [target] the project's target, if it has one
  * @property {string} [detail] how it was measured (connections, processes, CPU use)
  */
 
 /** Whether a figure meets its target: true or false, or undefined when it has no target. */
 export function met(figure) {
   if (!figure.target) return undefined;
-  return figure.target.op === '>=' ? figure.value >= figure.target.value : figure.value < figure.target.value;
+  const { op, value } = figure.target;
+  return op === '>=' ? figure.value >= value : op === '<=' ? figure.value <= value : figure.value < value;
 }
 
 /** Formats a figure's value: thousands separated, one decimal below 100. */

@@ -65,6 +65,10 @@ async function main() {
     figures.push(...(await runComponent('reshard', {})));
     log('components: VStream throughput by column type (copy and streaming phases)');
     figures.push(...(await runComponent('vstream-types', {})));
+    log('components: memory soak (1,000,000 write transactions, a VStream attached)');
+    figures.push(...(await runComponent('memory-soak', {})));
+    log('components: heap per 1,000,000 rows held');
+    figures.push(...(await runComponent('memory-rows', {})));
   }
 
   const missed = figures.filter((f) => met(f) === false);
