@@ -5,13 +5,11 @@
  */
 export class LatestValue<T> {
   private version = 0;
-  private wake: (() => void) | undefined;
-  private wakeup: Promise<void>;
+  /** The watchers waiting for a change; each removes itself when woken or aborted. */
+  private readonly waiters = new Set<() => void>();
   private closed = false;
 
-  constructor(private current: T) {
-    this.wakeup = new Promise((resolve) => (this.wake = resolve));
-  }
+  constructor(private current: T) {}
 
   /** The current value. */
   get(): T {
@@ -36,10 +34,6 @@ export class LatestValue<T> {
   /** Yields the current value, then the latest value after each change, until the signal aborts or close(). */
   async *watch(signal: AbortSignal): AsyncGenerator<T> {
     let seen = -1;
-    const aborted = new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
     while (!signal.aborted) {
       if (seen !== this.version) {
         seen = this.version;
@@ -47,13 +41,29 @@ export class LatestValue<T> {
         continue;
       }
       if (this.closed) return;
-      await Promise.race([this.wakeup, aborted]);
+      await this.changeOrAbort(signal);
     }
   }
 
+  /**
+   * Resolves at the next change or close, or when `signal` aborts, whichever comes first, and
+   * leaves nothing registered behind: a watcher that ends between changes releases everything at
+   * once (racing a long-lived promise would leave a reaction on it per ended watcher, and one on
+   * the abort promise per change for a watcher that lives on).
+   */
+  private changeOrAbort(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
   private signal(): void {
-    const wake = this.wake!;
-    this.wakeup = new Promise((resolve) => (this.wake = resolve));
-    wake();
+    for (const wake of [...this.waiters]) wake();
   }
 }
