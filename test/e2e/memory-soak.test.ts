@@ -5,7 +5,7 @@
 // that the RSS is the cluster's alone and not that of other test files in this worker.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '@vtsim/cli';
+import { VTSIM_ROOT } from '@vtsim/proto';
 import { ensureCliBuilt, runProcess } from '../harness/vtsim-cli.js';
 
 interface SoakResult {
@@ -22,7 +22,7 @@ beforeAll(ensureCliBuilt, 180_000);
 
 describe('memory soak', () => {
   it('1,000,000 write transactions with a VStream attached: RSS at the end within 1.5× RSS after 100,000', async () => {
-    const run = await runProcess(process.execPath, ['--expose-gc', join(repoRoot, 'test/bench/memory-soak.mjs'), '--transactions', String(TRANSACTIONS), '--sample-every', '100000'], { env: process.env });
+    const run = await runProcess(process.execPath, ['--expose-gc', join(VTSIM_ROOT, 'test/bench/memory-soak.mjs'), '--transactions', String(TRANSACTIONS), '--sample-every', '100000'], { env: process.env });
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     const result = JSON.parse(run.stdout) as SoakResult;
     expect(result.problems).toEqual([]);
