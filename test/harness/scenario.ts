@@ -141,13 +141,20 @@ export class Scenario {
     return primary;
   }
 
-  /** Fault: stops a tablet and its mysqld, as if its processes were killed (its topology record stays). */
+  /**
+   * Fault: kills a tablet's vttablet and mysqld, as `kill -9` of both (Cluster.killTablet): open
+   * transactions are lost, committed data stays in the stopped mysqld, the topology record stays.
+   */
   async killTablet(uid: number): Promise<void> {
-    await this.cluster.removeTablet(uid);
+    await this.cluster.killTablet(uid);
   }
 
-  /** Starts a tablet (again) in a shard; a fresh mysqld catches up from the primary's binlog. */
+  /**
+   * Starts a tablet (again) in a shard: its mysqld (a new, empty one that catches up from the
+   * primary's binlog, or a killed one on its data), then its vttablet.
+   */
   async startTablet(keyspace: string, shard: string, uid: number): Promise<Tablet> {
+    await this.cluster.startMysqld(uid);
     return this.cluster.addTablet({ keyspace, shard, uid });
   }
 

@@ -77,6 +77,8 @@ export class Cluster {
   private readonly mysqlds = new Map<string, Mysqld>();
   /** How many mysqlds each alias has had (a deleted tablet's next one is a new server). */
   private readonly mysqldsCreated = new Map<string, number>();
+  /** The spec each tablet was last started with, by alias string (restartTablet starts it again so). */
+  private readonly specs = new Map<string, TabletSpec>();
   private vtgateInstance: Vtgate | undefined;
   /** The auth flags vtgate was last started with (restartVtgate keeps them). */
   private vtgateAuth: Partial<AuthFlags> = {};
@@ -149,34 +151,22 @@ export class Cluster {
   }
 
   /**
-   * Starts a tablet's vttablet and waits until it serves; fails if the uid is already running. The
+   * Starts a tablet's vttablet and waits until it serves (when its mysqld runs); fails if the uid is already running. The
    * vttablet fronts the tablet's mysqld, which outlives it: a tablet stopped with removeTablet comes
    * back with its mysqld's data, GTID state, server_uuid and replication, and reads its type from
    * the topology (a primary nobody replaced is PRIMARY again). A tablet never started, or whose
    * record was deleted (deleteTablet, vtctld's DeleteTablets or DeleteShards), starts from an empty
-   * mysqld.
+   * mysqld. On a stopped mysqld (stopMysqld, killTablet) the vttablet starts without serving, as
+   * vttablet waits for its mysqld, and serves once startMysqld brings it back.
    */
   async addTablet(spec: TabletSpec): Promise<Tablet> {
     const alias: TabletAlias = { cell: spec.cell ?? this.cell, uid: spec.uid };
     const key = tabletAliasString(alias);
     if (this.tablets.has(key)) throw new Error(`tablet ${key} is already running`);
     await this.forgetDeletedMysqlds();
-    const seed = this.opts.seed ?? 'vtsim';
     let mysqld = this.mysqlds.get(key);
     const created = !mysqld;
-    if (!mysqld) {
-      // A new datadir gets a new server_uuid (MySQL writes a fresh auto.cnf), so the GTIDs of a
-      // re-created mysqld never collide with those its forgotten predecessor left on replicas.
-      const incarnation = this.mysqldsCreated.get(key) ?? 0;
-      this.mysqldsCreated.set(key, incarnation + 1);
-      const suffix = incarnation === 0 ? '' : `/${incarnation}`;
-      mysqld = new Mysqld({
-        serverUuid: randomUuid(new SeededRandom(`${seed}/server_uuid/${key}${suffix}`)),
-        clock: this.clock,
-        random: new SeededRandom(`${seed}/tablet/${key}${suffix}`),
-        binlogRetention: spec.binlogRetention ?? this.opts.binlogRetention,
-      });
-    }
+    mysqld ??= this.createMysqld(alias, spec.binlogRetention);
     let tablet: Tablet;
     try {
       tablet = await Tablet.start({
@@ -198,13 +188,97 @@ export class Cluster {
     }
     this.mysqlds.set(key, mysqld);
     this.tablets.set(key, tablet);
+    this.specs.set(key, { ...spec, cell: alias.cell });
     return tablet;
   }
 
   /**
+   * A new, running mysqld for `alias` (a new datadir), reachable on the network. A new datadir gets
+   * a new server_uuid (MySQL writes a fresh auto.cnf), so the GTIDs of a re-created mysqld never
+   * collide with those its forgotten predecessor left on replicas.
+   */
+  private createMysqld(alias: TabletAlias, retention: BinlogRetention | undefined): Mysqld {
+    const key = tabletAliasString(alias);
+    const seed = this.opts.seed ?? 'vtsim';
+    const incarnation = this.mysqldsCreated.get(key) ?? 0;
+    this.mysqldsCreated.set(key, incarnation + 1);
+    const suffix = incarnation === 0 ? '' : `/${incarnation}`;
+    const mysqld = new Mysqld({
+      serverUuid: randomUuid(new SeededRandom(`${seed}/server_uuid/${key}${suffix}`)),
+      clock: this.clock,
+      random: new SeededRandom(`${seed}/tablet/${key}${suffix}`),
+      binlogRetention: retention ?? this.opts.binlogRetention,
+    });
+    this.network.register(alias, mysqld);
+    return mysqld;
+  }
+
+  /**
+   * Starts a tablet's mysqld, as `mysqlctl start` / `mysqlctl-up.sh` does: creates it (an empty
+   * datadir) when the alias has none, or starts its stopped one on its data, GTID state and
+   * server_uuid, read-only and with replication not started (Vitess's my.cnf); a vttablet running
+   * on it connects again and serves. A no-op on a running mysqld.
+   */
+  async startMysqld(uid: number, cell = this.cell): Promise<void> {
+    const alias: TabletAlias = { cell, uid };
+    const key = tabletAliasString(alias);
+    await this.forgetDeletedMysqlds();
+    const mysqld = this.mysqlds.get(key);
+    if (mysqld) mysqld.start();
+    else this.mysqlds.set(key, this.createMysqld(alias, undefined));
+  }
+
+  /**
+   * Stops a tablet's mysqld, as `mysqlctl shutdown` / `mysqlctl-down.sh` does: it keeps its data
+   * and becomes unreachable; replicas' channels and binlog streams from it end with error 2013 and
+   * retry; its vttablet, if running, stops serving until the mysqld is back. Fails when the alias
+   * has no mysqld.
+   */
+  async stopMysqld(uid: number, cell = this.cell): Promise<void> {
+    const key = tabletAliasString({ cell, uid });
+    const mysqld = this.mysqlds.get(key);
+    if (!mysqld) throw new Error(`tablet ${key} has no mysqld`);
+    mysqld.stop();
+  }
+
+  /**
+   * The fault `kill-tablet`: kills the tablet's vttablet and mysqld at once, as `kill -9` of both
+   * processes. Open transactions are lost (never committed), commits waiting for a semi-sync ack
+   * fail with error 2013 (the transaction stays committed in the mysqld's data, as after a crash),
+   * committed data, GTID state and server_uuid stay in the stopped mysqld, and the topology record
+   * stays (the shard still names a killed primary until something reparents it). Replicas'
+   * channels retry the dead source every `--replication_connect_retry`. Fails when the alias has
+   * neither a vttablet nor a mysqld. Undo with {@link restartTablet}.
+   */
+  async killTablet(uid: number, cell = this.cell): Promise<void> {
+    const key = tabletAliasString({ cell, uid });
+    const tablet = this.tablets.get(key);
+    const mysqld = this.mysqlds.get(key);
+    if (!tablet && !mysqld) throw new Error(`tablet ${key} does not exist`);
+    mysqld?.stop();
+    this.tablets.delete(key);
+    await tablet?.close();
+  }
+
+  /**
+   * The fault `restart-tablet`: starts a killed (or stopped) tablet again, its mysqld first and
+   * then its vttablet with the spec it was last started with (keyspace, shard, type, heartbeat,
+   * binlog retention). The vttablet reads its type from the topology as at any start: a primary
+   * nobody replaced is PRIMARY again, one that was replaced comes back as a REPLICA of the new
+   * primary. Whatever already runs is left running. Fails for a tablet this cluster never started.
+   */
+  async restartTablet(uid: number, cell = this.cell): Promise<Tablet> {
+    const key = tabletAliasString({ cell, uid });
+    const spec = this.specs.get(key);
+    if (!spec) throw new Error(`tablet ${key} was never started in this cluster`);
+    await this.startMysqld(uid, cell);
+    return this.tablets.get(key) ?? this.addTablet(spec);
+  }
+
+  /**
    * Stops a tablet's vttablet, as when the vttablet process exits: its topology record stays, and
-   * its mysqld keeps running with its data (replicas keep replicating from it) for the next
-   * addTablet of the same alias.
+   * its mysqld keeps running with its data and its own replication (replicas keep replicating from
+   * it) for the next addTablet of the same alias.
    */
   async removeTablet(uid: number, cell = this.cell): Promise<void> {
     const key = tabletAliasString({ cell, uid });
@@ -234,7 +308,8 @@ export class Cluster {
   /** Forgets the mysqlds of stopped tablets whose topology record was deleted (DeleteTablets, DeleteShards). */
   private async forgetDeletedMysqlds(): Promise<void> {
     for (const key of [...this.mysqlds.keys()]) {
-      if (this.tablets.has(key)) continue;
+      // A mysqld whose vttablet never started (mysqlctl up only) has no record to lose.
+      if (this.tablets.has(key) || !this.specs.has(key)) continue;
       const alias = parseTabletAlias(key);
       const exists = await this.topo.getTablet(alias).then(
         () => true,
@@ -248,7 +323,11 @@ export class Cluster {
   }
 
   private forgetMysqld(alias: TabletAlias): void {
-    this.mysqlds.delete(tabletAliasString(alias));
+    const key = tabletAliasString(alias);
+    const mysqld = this.mysqlds.get(key);
+    mysqld?.stop();
+    this.mysqlds.delete(key);
+    this.specs.delete(key);
     this.network.unregister(alias);
   }
 
@@ -350,6 +429,8 @@ export class Cluster {
     await this.vtctldServer?.close();
     await Promise.all([...this.tablets.values()].map((t) => t.close()));
     this.tablets.clear();
+    // Every mysqld stops too (ending replication channels and their retry timers).
+    for (const mysqld of this.mysqlds.values()) mysqld.stop();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

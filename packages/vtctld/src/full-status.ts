@@ -5,7 +5,7 @@ import { primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-poli
 import type { FullStatus, ReplicationStatus } from './vtctldata.js';
 
 /** MySQL's replication thread states as Vitess reports them (io_state, sql_state). */
-const ReplicationState = { STOPPED: 1, RUNNING: 3 } as const;
+const ReplicationState = { STOPPED: 1, CONNECTING: 2, RUNNING: 3 } as const;
 
 /** Converts a tablet's replication channel into replicationdata.Status. */
 export function replicationStatusToProto(s: TabletReplicationStatus): ReplicationStatus {
@@ -17,10 +17,10 @@ export function replicationStatusToProto(s: TabletReplicationStatus): Replicatio
     connect_retry: 10,
     source_server_id: s.source_alias?.uid ?? 0,
     source_uuid: s.source_uuid,
-    io_state: s.io_running ? ReplicationState.RUNNING : ReplicationState.STOPPED,
-    last_io_error: '',
+    io_state: s.io_state === 'Connecting' ? ReplicationState.CONNECTING : s.io_running ? ReplicationState.RUNNING : ReplicationState.STOPPED,
+    last_io_error: s.last_io_error ?? '',
     sql_state: s.sql_running ? ReplicationState.RUNNING : ReplicationState.STOPPED,
-    last_sql_error: s.last_error,
+    last_sql_error: s.last_sql_error ?? s.last_error,
     auto_position: true,
     using_gtid: true,
   };
@@ -32,8 +32,9 @@ export function replicationStatusToProto(s: TabletReplicationStatus): Replicatio
  */
 export function fullStatusToProto(s: TabletFullStatus, type: TabletType, durabilityPolicy: string): FullStatus {
   const isPrimary = type === TabletType.PRIMARY;
-  const primarySemiSync = isPrimary && primaryUsesSemiSync(durabilityPolicy);
-  const replicaSemiSync = !isPrimary && replicaSendsSemiSyncAcks(durabilityPolicy, type);
+  // The mysqld's own settings when the tablet reports them, else what the policy makes them.
+  const primarySemiSync = s.semi_sync_primary_enabled ?? (isPrimary && primaryUsesSemiSync(durabilityPolicy));
+  const replicaSemiSync = s.semi_sync_replica_enabled ?? (!isPrimary && replicaSendsSemiSyncAcks(durabilityPolicy, type));
   return {
     server_id: s.server_id,
     server_uuid: s.server_uuid,
@@ -52,7 +53,7 @@ export function fullStatusToProto(s: TabletFullStatus, type: TabletType, durabil
     semi_sync_replica_enabled: replicaSemiSync,
     semi_sync_primary_status: primarySemiSync,
     semi_sync_replica_status: replicaSemiSync,
-    semi_sync_primary_clients: 0,
+    semi_sync_primary_clients: s.semi_sync_primary_clients ?? 0,
     semi_sync_primary_timeout: primarySemiSync ? '1000000000000000000' : '0',
     semi_sync_wait_for_replica_count: primarySemiSync ? 1 : 0,
     super_read_only: s.super_read_only,

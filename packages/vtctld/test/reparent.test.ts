@@ -83,13 +83,14 @@ describe('PlannedReparentShard', () => {
   });
 
   it('gives up when the new primary cannot catch up, leaving the old primary writable', async () => {
-    await c.vtctld.stopReplication({ tablet_alias: alias(101) });
+    // A delayed replica still acknowledges (semi_sync), but has not applied the write when PRS waits.
+    c.tablet(101).setReplicationDelay(3_600_000);
     await c.exec(100, "insert into t (v) values ('unreplicated')");
     const err = await rejection(c.vtctld.plannedReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(101), wait_replicas_timeout: { seconds: 0, nanos: 200_000_000 } }));
     expect(err.code).toBe(Code.DEADLINE_EXCEEDED);
     expect(await types()).toEqual({ 100: 'PRIMARY', 101: 'REPLICA', 102: 'RDONLY' });
     await c.exec(100, "insert into t (v) values ('still writable')");
-    await c.vtctld.startReplication({ tablet_alias: alias(101) });
+    c.tablet(101).setReplicationDelay(0);
     await c.waitCaughtUp(100, [101]);
     expect((await c.exec(101, 'select count(*) from t')).rows[0]![0]).toBe(4n);
   });

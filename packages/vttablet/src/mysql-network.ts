@@ -6,12 +6,15 @@ import type { TabletAlias } from '@vtsim/proto';
 import { tabletAliasString } from '@vtsim/proto';
 import type { Mysqld } from './mysqld/mysqld.js';
 
-/** Looks up the mysqld behind a tablet alias; undefined when that server is down or unknown. */
+/** Looks up the mysqld behind a tablet alias; undefined when that server is stopped or unknown. */
 export interface MysqlNetwork {
   resolve(alias: TabletAlias): Mysqld | undefined;
 }
 
-/** The in-process MysqlNetwork: servers register when they start and leave when they stop. */
+/**
+ * The in-process MysqlNetwork: a server is registered under its tablet's alias while its datadir
+ * exists, and reachable while it runs (a stopped mysqld refuses connections).
+ */
 export class LocalMysqlNetwork implements MysqlNetwork {
   private readonly servers = new Map<string, Mysqld>();
 
@@ -26,6 +29,12 @@ export class LocalMysqlNetwork implements MysqlNetwork {
   }
 
   resolve(alias: TabletAlias): Mysqld | undefined {
+    const mysqld = this.servers.get(tabletAliasString(alias));
+    return mysqld?.running ? mysqld : undefined;
+  }
+
+  /** The server registered under an alias, running or not. */
+  registered(alias: TabletAlias): Mysqld | undefined {
     return this.servers.get(tabletAliasString(alias));
   }
 }

@@ -1,76 +1,306 @@
 /**
- * Replication: a replica mysqld applying its source's binlog asynchronously, as MySQL's
- * GTID-based replication does (the replica asks for everything its executed set lacks, then
- * follows live). Each applied transaction keeps its original GTID and lands in the replica's own
- * binlog too, so replicas can be streamed from and promoted.
+ * Replication: a replica mysqld's replication channel, as MySQL's GTID auto-position replication
+ * runs it with two threads. The IO thread connects to the source named in CHANGE REPLICATION
+ * SOURCE (a tablet alias, resolved through the network on every connect), asks for everything the
+ * replica has neither executed nor already received, and queues what it receives (the relay log),
+ * acknowledging it to a semi-sync source when the replica has `rpl_semi_sync_replica_enabled`.
+ * When the source cannot be reached or goes away, the IO thread reports MySQL's error (2003 / 2013)
+ * and state Connecting, and retries every `connectRetryMs`. The SQL thread applies the queue in
+ * order, each transaction no earlier than its commit time plus SOURCE_DELAY; applied transactions
+ * keep their GTID and land in the replica's own binlog too (log_replica_updates).
  */
-import type { Clock } from '@vtsim/binlog';
+import type { BinlogTransaction, Clock, GtidSet } from '@vtsim/binlog';
+import type { TabletAlias } from '@vtsim/proto';
 import { ER, SqlError } from '@vtsim/proto';
+import type { MysqlNetwork } from './mysql-network.js';
 import type { Mysqld } from './mysqld/mysqld.js';
 
-/** The state of one replication channel, for health reports. */
+/**
+ * vttablet's `--replication_connect_retry` default (10s), which it passes to CHANGE REPLICATION
+ * SOURCE as SOURCE_CONNECT_RETRY; VTOrc does not change it.
+ */
+export const DEFAULT_REPLICATION_CONNECT_RETRY_MS = 10_000;
+
+/** The IO thread's state, as SHOW REPLICA STATUS's Replica_IO_Running says it. */
+export type ReplicationIoState = 'Running' | 'Connecting' | 'Stopped';
+
+/** The state of one replication channel (the SHOW REPLICA STATUS fields vtsim keeps). */
 export interface ReplicationStatus {
+  /** True while both threads run and the IO thread is connected. */
   running: boolean;
-  /**
-   * The error that stopped the channel, if any: like Last_SQL_Error for an apply failure, like
-   * Last_IO_Error (`Got fatal error 1236 from source when reading data from binary log: '…'`)
-   * when the source no longer has transactions the replica needs.
-   */
+  ioState: ReplicationIoState;
+  sqlRunning: boolean;
+  /** Last_IO_Errno / Last_IO_Error: 2003 while the source is unreachable, 2013 when it went away, 1236 when it lacks what the replica needs. */
+  lastIoErrno: number;
+  lastIoError: string;
+  /** Last_SQL_Error: why the SQL thread stopped (a transaction that does not apply). */
+  lastSqlError: string;
+  /** The IO error while not connected, else the SQL error ('' when healthy). */
   lastError: string;
   /** Seconds between the source's newest commit and the newest commit applied here. */
   lagSeconds: number;
+  /** SQL_Delay, in milliseconds. */
+  delayMs: number;
+  /**
+   * Source_UUID: the server_uuid of the source last connected to ('' before the first connection),
+   * kept after the source goes away, as SHOW REPLICA STATUS keeps it.
+   */
+  sourceUuid: string;
 }
 
-/** One replication channel from a source mysqld into a replica mysqld. */
+/** What a channel is configured with (CHANGE REPLICATION SOURCE TO …). */
+export interface ReplicationOptions {
+  /** The source tablet, resolved through `network` on every connect. */
+  source: TabletAlias;
+  /** SOURCE_HOST and SOURCE_PORT, for error texts. */
+  sourceHost: string;
+  sourcePort: number;
+  network: MysqlNetwork;
+  replica: Mysqld;
+  clock: Clock;
+  /** SOURCE_CONNECT_RETRY in ms (default {@link DEFAULT_REPLICATION_CONNECT_RETRY_MS}). */
+  connectRetryMs?: number;
+  /** SOURCE_DELAY in ms (0 = off). */
+  delayMs?: number;
+  /** Runs whenever the channel's status changes (connect, disconnect, error, stop). */
+  onChange?: () => void;
+}
+
+interface Relayed {
+  tx: BinlogTransaction;
+  /** When the IO thread received it (ms): the commit time's upper bound. */
+  receivedAt: number;
+}
+
+/** One replication channel from a source mysqld into a replica mysqld; see the module comment. */
 export class Replication {
   private readonly abort = new AbortController();
-  private readonly done: Promise<void>;
-  private lastError = '';
-  private appliedTimestamp = 0;
+  private readonly io: Promise<void>;
+  private readonly sql: Promise<void>;
   private stopped = false;
+  private ioState: ReplicationIoState = 'Connecting';
+  private sqlRunning = true;
+  private lastIoErrno = 0;
+  private lastIoError = '';
+  private lastSqlError = '';
+  private appliedTimestamp = 0;
+  private connectRetries = 0;
+  private delayMs: number;
+  private readonly connectRetryMs: number;
+  /** The relay log: received, not yet applied; `relay[relayHead]` is next. */
+  private relay: Relayed[] = [];
+  private relayHead = 0;
+  /** The source mysqld of the current connection. */
+  private connected: Mysqld | undefined;
+  /** Source_UUID (see ReplicationStatus.sourceUuid). */
+  private sourceUuid = '';
+  /** Wakes the SQL thread (new relay entry, delay change, stop). */
+  private wakeSql: (() => void) | undefined;
+  /** Wakes the IO thread's retry sleep (stop). */
+  private wakeIo: (() => void) | undefined;
 
-  /** Starts applying at once; `onStop` runs when the channel stops (by stop() or on an apply error). */
-  constructor(
-    private readonly source: Mysqld,
-    private readonly replica: Mysqld,
-    private readonly clock: Clock,
-    private readonly onStop: () => void = () => {},
-  ) {
-    this.done = this.run();
+  /** Starts both threads at once (START REPLICA). */
+  constructor(private readonly opts: ReplicationOptions) {
+    this.delayMs = opts.delayMs ?? 0;
+    this.connectRetryMs = opts.connectRetryMs ?? DEFAULT_REPLICATION_CONNECT_RETRY_MS;
+    this.io = this.runIo();
+    this.sql = this.runSql();
   }
 
-  /** Stops applying; resolves once the applier has returned. Idempotent. */
+  /** The source tablet this channel is configured with. */
+  get source(): TabletAlias {
+    return this.opts.source;
+  }
+
+  /** True once stop() was called (or the replica mysqld stopped it). */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Stops both threads (STOP REPLICA); resolves once they have returned. Idempotent. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.abort.abort();
-    await this.done;
+    if (!this.stopped) {
+      this.stopped = true;
+      this.abort.abort();
+      this.wakeSql?.();
+      this.wakeIo?.();
+    }
+    await Promise.all([this.io, this.sql]);
+  }
+
+  /** Sets SOURCE_DELAY (ms, 0 = off); applies to transactions not applied yet. */
+  setDelay(ms: number): void {
+    this.delayMs = ms;
+    this.wakeSql?.();
   }
 
   /** The channel's current state. */
   status(): ReplicationStatus {
-    const running = !this.stopped && this.lastError === '';
-    const behind = this.source.gtidExecuted().contains(this.replica.gtidExecuted()) &&
-      !this.replica.gtidExecuted().contains(this.source.gtidExecuted());
-    const lagSeconds = behind && this.appliedTimestamp > 0
-      ? Math.max(0, Math.floor(this.clock.now() / 1000) - this.appliedTimestamp)
-      : 0;
-    return { running, lastError: this.lastError, lagSeconds };
+    const running = !this.stopped && this.ioState === 'Running' && this.sqlRunning;
+    const replica = this.opts.replica.gtidExecuted();
+    const sourceSet = this.connected?.gtidExecuted();
+    let lagSeconds = 0;
+    if (this.appliedTimestamp > 0) {
+      const behind = this.relayHead < this.relay.length || (sourceSet !== undefined && !replica.contains(sourceSet));
+      // As Seconds_Behind_Source: unknown (reported as the last figure) while not connected.
+      if (behind || !this.connected) lagSeconds = Math.max(0, Math.floor(this.opts.clock.now() / 1000) - this.appliedTimestamp);
+    }
+    const ioDown = this.ioState !== 'Running';
+    return {
+      running,
+      ioState: this.stopped ? 'Stopped' : this.ioState,
+      sqlRunning: !this.stopped && this.sqlRunning,
+      lastIoErrno: this.lastIoErrno,
+      lastIoError: this.lastIoError,
+      lastSqlError: this.lastSqlError,
+      lastError: (ioDown && this.lastIoError) || this.lastSqlError,
+      lagSeconds,
+      delayMs: this.delayMs,
+      sourceUuid: this.sourceUuid,
+    };
   }
 
-  private async run(): Promise<void> {
-    try {
-      for await (const tx of this.source.binlog.follow(this.replica.gtidExecuted(), this.abort.signal)) {
-        if (this.replica.gtidExecuted().containsGtid(tx.gtid)) continue;
-        this.replica.applyTransaction(tx);
-        this.appliedTimestamp = tx.timestamp;
+  private changed(): void {
+    this.opts.onChange?.();
+  }
+
+  private sourceName(): string {
+    return `vt_repl@${this.opts.sourceHost}:${this.opts.sourcePort}`;
+  }
+
+  private setIoError(errno: number, message: string, reconnecting: boolean): void {
+    this.lastIoErrno = errno;
+    this.lastIoError = reconnecting
+      ? `error ${this.connectRetries > 0 ? 'reconnecting' : 'connecting'} to source '${this.sourceName()}' - retry-time: ${Math.round(this.connectRetryMs / 1000)} retries: ${this.connectRetries} message: ${message}`
+      : message;
+  }
+
+  /** The IO thread: connect, dump, queue; on loss, retry every connectRetryMs. */
+  private async runIo(): Promise<void> {
+    const { network, replica } = this.opts;
+    while (!this.stopped && replica.running) {
+      const source = network.resolve(this.opts.source);
+      if (!source) {
+        this.ioState = 'Connecting';
+        this.setIoError(2003, `Can't connect to MySQL server on '${this.opts.sourceHost}:${this.opts.sourcePort}' (111)`, true);
+        this.changed();
+        this.connectRetries++;
+        await this.sleepIo(this.connectRetryMs);
+        continue;
       }
-    } catch (err) {
-      if (err instanceof SqlError && err.errno === ER.MASTER_FATAL_ERROR_READING_BINLOG[0]) {
-        this.lastError = `Got fatal error ${err.errno} from source when reading data from binary log: '${err.message}'`;
-      } else {
-        this.lastError = err instanceof Error ? err.message : String(err);
+      this.connected = source;
+      this.sourceUuid = source.serverUuid;
+      this.ioState = 'Running';
+      this.lastIoErrno = 0;
+      this.lastIoError = '';
+      this.connectRetries = 0;
+      const acks = replica.semiSyncReplicaEnabled;
+      if (acks) source.semiSync.clientConnected(1);
+      this.changed();
+      try {
+        for await (const tx of source.dumpBinlog(this.requestedSet(), this.abort.signal)) {
+          if (!replica.running) break;
+          this.relay.push({ tx, receivedAt: this.opts.clock.now() });
+          if (replica.semiSyncReplicaEnabled && source.semiSync.enabled) source.semiSync.ack(tx.gtid);
+          this.wakeSql?.();
+        }
+        if (this.stopped || !replica.running) break;
+      } catch (err) {
+        if (err instanceof SqlError && err.errno === ER.MASTER_FATAL_ERROR_READING_BINLOG[0]) {
+          // The source lacks transactions the replica needs: the IO thread stops for good.
+          this.setIoError(err.errno, `Got fatal error ${err.errno} from source when reading data from binary log: '${err.message}'`, false);
+          this.ioState = 'Stopped';
+          this.changed();
+          return;
+        }
+        const errno = err instanceof SqlError ? err.errno : 2013;
+        const message = err instanceof Error ? err.message : String(err);
+        this.connectRetries = 1;
+        this.setIoError(errno, message, true);
+      } finally {
+        if (acks) source.semiSync.clientConnected(-1);
+        this.connected = undefined;
+      }
+      if (this.stopped || !replica.running) break;
+      this.ioState = 'Connecting';
+      this.changed();
+      await this.sleepIo(this.connectRetryMs);
+    }
+    this.changed();
+  }
+
+  /** What the IO thread asks the source for: all but what is executed or already relayed. */
+  private requestedSet(): GtidSet {
+    let set = this.opts.replica.gtidExecuted();
+    for (let i = this.relayHead; i < this.relay.length; i++) set = set.add(this.relay[i]!.tx.gtid);
+    return set;
+  }
+
+  private async sleepIo(ms: number): Promise<void> {
+    if (this.stopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeIo = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeIo = undefined;
+  }
+
+  /** The SQL thread: apply the relay log in order, honouring SOURCE_DELAY. */
+  private async runSql(): Promise<void> {
+    const replica = this.opts.replica;
+    while (!this.stopped) {
+      if (this.relayHead === this.relay.length) {
+        await this.sleepSql(undefined);
+        continue;
+      }
+      const next = this.relay[this.relayHead]!;
+      if (this.delayMs > 0) {
+        // The commit happened at or before receipt, within the second of its timestamp.
+        const committedAt = Math.min(next.receivedAt, next.tx.timestamp * 1000 + 999);
+        const wait = committedAt + this.delayMs - this.opts.clock.now();
+        if (wait > 0) {
+          await this.sleepSql(wait);
+          continue;
+        }
+      }
+      if (!replica.running) return;
+      this.relayHead++;
+      this.compactRelay();
+      if (replica.gtidExecuted().containsGtid(next.tx.gtid)) continue;
+      try {
+        replica.applyTransaction(next.tx);
+        this.appliedTimestamp = next.tx.timestamp;
+      } catch (err) {
+        this.lastSqlError = err instanceof Error ? err.message : String(err);
+        this.sqlRunning = false;
+        this.changed();
+        return;
       }
     }
-    this.onStop();
+  }
+
+  private async sleepSql(ms: number | undefined): Promise<void> {
+    if (this.stopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
+      this.wakeSql = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeSql = undefined;
+  }
+
+  private compactRelay(): void {
+    if (this.relayHead === this.relay.length) {
+      this.relay = [];
+      this.relayHead = 0;
+    } else if (this.relayHead > 4096 && this.relayHead * 2 > this.relay.length) {
+      this.relay = this.relay.slice(this.relayHead);
+      this.relayHead = 0;
+    }
   }
 }

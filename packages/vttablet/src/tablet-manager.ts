@@ -17,11 +17,22 @@ export interface TabletReplicationStatus {
   source_port: number;
   /** The source mysqld's server_uuid, as the channel last saw it ('' if it never reached the source). */
   source_uuid: string;
+  /** True while the IO thread is connected to the source (Replica_IO_Running: Yes). */
   io_running: boolean;
   sql_running: boolean;
-  /** The error that stopped the applier, '' if none. */
+  /** The IO thread's state: 'Connecting' while the source is unreachable (it retries every --replication_connect_retry). */
+  io_state?: 'Running' | 'Connecting' | 'Stopped';
+  /** Last_IO_Errno: 2003 (source unreachable), 2013 (source went away), 1236 (source lacks needed GTIDs); 0 if none. */
+  last_io_errno?: number;
+  /** Last_IO_Error, MySQL's text (`error connecting to source 'vt_repl@host:port' - retry-time: 10 retries: N message: …`). */
+  last_io_error?: string;
+  /** Last_SQL_Error: why the applier stopped. */
+  last_sql_error?: string;
+  /** The IO error while not connected, else the SQL error; '' if none. */
   last_error: string;
   replication_lag_seconds: number;
+  /** SQL_Delay (SOURCE_DELAY) in seconds. */
+  sql_delay_seconds?: number;
 }
 
 /** What GetFullStatus reports about one tablet's mysqld. */
@@ -38,6 +49,12 @@ export interface TabletFullStatus {
   replication_status: TabletReplicationStatus | null;
   /** The primary's own binlog position; null on non-primaries. */
   primary_status: { position: string; server_uuid: string } | null;
+  /** `@@rpl_semi_sync_source_enabled` (a primary whose durability policy wants acks). */
+  semi_sync_primary_enabled?: boolean;
+  /** `@@rpl_semi_sync_replica_enabled` (a tablet that acks under the policy). */
+  semi_sync_replica_enabled?: boolean;
+  /** `Rpl_semi_sync_source_clients`. */
+  semi_sync_primary_clients?: number;
 }
 
 /**

@@ -19,6 +19,8 @@ import { Mysqld } from './mysqld/mysqld.js';
 import type { ExecuteOptions, QueryService, StreamHealthResponse, TabletDialer } from './query-service.js';
 import { HeartbeatWriter } from './heartbeat-writer.js';
 import { Replication } from './replication.js';
+import { primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-policy.js';
+import { connectionError } from './mysqld/client-errors.js';
 import { createSidecarDatabase } from './sidecar.js';
 import { streamVEvents, watchLocalVSchema, type VStreamerEnv } from './vstreamer/index.js';
 import { VReplicationEngine, type CopyPhaseControl } from './vreplication/index.js';
@@ -51,7 +53,16 @@ export interface TabletCommonOptions {
   heartbeatIntervalMs?: number;
   /** The cluster's VReplication copy throttle and copy-cycle interrupts (vtsim's fault hooks). */
   copyPhase?: CopyPhaseControl;
+  /** `--replication_connect_retry` in ms (default 10 s, Vitess's). */
+  replicationConnectRetryMs?: number;
 }
+
+/**
+ * How often a tablet re-reads its keyspace's durability policy and fixes its semi-sync settings
+ * (in Vitess, VTOrc finds a primary or replica with the wrong semi-sync setting and fixes it; its
+ * instance poll runs every second).
+ */
+const DURABILITY_CHECK_INTERVAL_MS = 1000;
 
 /** A tablet that creates its own, empty mysqld, reachable on the network exactly while the tablet runs. */
 export interface TabletOwnMysqldOptions {
@@ -90,8 +101,13 @@ export class Tablet implements QueryService {
   private serving = false;
   private closed = false;
   private primaryTermStart = 0;
-  private replication: Replication | undefined;
   private readonly autocommitSession: MysqlSession;
+  /** SOURCE_DELAY for channels this tablet configures (setReplicationDelay). */
+  private replicationDelayMs = 0;
+  private unsubscribeMysqld: (() => void) | undefined;
+  private durabilityTimer: ReturnType<typeof setInterval> | undefined;
+  /** The sidecar and `vt_` databases exist on the mysqld (created on the first connect). */
+  private databasesCreated = false;
   private readonly transactions = new Map<number, MysqlSession>();
   private nextTransactionId: number;
   private readonly health: LatestValue<StreamHealthResponse>;
@@ -108,8 +124,7 @@ export class Tablet implements QueryService {
     this.mysqld = opts.mysqld ?? new Mysqld({ serverUuid: opts.serverUuid, clock: opts.clock, random: opts.random, binlogRetention: opts.binlogRetention });
     // The sequence cache is the vttablet's, not the mysqld's: a restarted tablet starts without it.
     this.mysqld.sequences.reset();
-    this.mysqld.createDatabase(this.dbName, { logBin: false });
-    createSidecarDatabase(this.mysqld, this.sidecarDbName);
+    this.replicationDelayMs = this.mysqld.replicationChannel?.status().delayMs ?? 0;
     this.autocommitSession = this.mysqld.createSession({ database: this.dbName });
     this.nextTransactionId = opts.clock.now() * 1000;
     this.health = new LatestValue(this.healthReport());
@@ -154,7 +169,9 @@ export class Tablet implements QueryService {
 
   async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result> {
     this.checkTarget(target);
+    const appended = this.mysqld.binlog.appended;
     const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName, options?.sqlMode ?? this.mysqld.globalSqlMode());
+    if (!transactionId) await this.waitForSemiSyncAck(appended);
     const included = options?.includedFields;
     if (included === undefined || result.fields.length === 0) return result;
     const fields = stripFieldMetadata(result.fields, included);
@@ -192,11 +209,24 @@ export class Tablet implements QueryService {
     this.checkTarget(target);
     const session = this.transaction(transactionId);
     this.transactions.delete(transactionId);
+    const appended = this.mysqld.binlog.appended;
     try {
       session.execute('commit');
     } finally {
       session.close();
     }
+    await this.waitForSemiSyncAck(appended);
+  }
+
+  /**
+   * With semi-sync on (a primary under a semi-sync durability policy), waits until a replica has
+   * acknowledged the binlog transaction a statement just committed (`appended`: the binlog's count
+   * before it); returns at once when it wrote none or semi-sync is off.
+   */
+  private async waitForSemiSyncAck(appended: number): Promise<void> {
+    const { semiSync, binlog } = this.mysqld;
+    if (!semiSync.enabled || binlog.appended === appended) return;
+    await semiSync.waitForAck(binlog.transactionAt(binlog.length - 1).gtid);
   }
 
   async rollback(_target: Target, transactionId: number): Promise<void> {
@@ -258,23 +288,37 @@ export class Tablet implements QueryService {
   }
 
   /**
-   * Stops serving, rolls back open transactions and stops replication. The topo record stays. An
-   * own mysqld leaves the network; an attached one keeps running (its data and GTID state stay for
-   * the next tablet attached to it). Idempotent.
+   * Stops serving and rolls back open transactions. The topo record stays. An own mysqld stops
+   * replicating and leaves the network; an attached one keeps running as it is, replication
+   * included (its data, GTID state and channel stay for the next tablet attached to it). Idempotent.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.serving = false;
+    this.unsubscribeMysqld?.();
+    if (this.durabilityTimer !== undefined) clearInterval(this.durabilityTimer);
     this.heartbeatWriter?.close();
     this.publishHealth();
     this.health.close();
     await this.vreplicationEngine?.close();
-    await this.replication?.stop();
+    this.dropTransactions();
+    this.autocommitSession.close();
+    if (this.ownsMysqld) {
+      await this.replication?.stop();
+      this.opts.network.unregister(this.alias);
+    }
+  }
+
+  /** The mysqld's replication channel (configured by this or an earlier tablet), if any. */
+  private get replication(): Replication | undefined {
+    return this.mysqld.replicationChannel;
+  }
+
+  /** Rolls back and forgets every open transaction. */
+  private dropTransactions(): void {
     for (const session of this.transactions.values()) session.close();
     this.transactions.clear();
-    this.autocommitSession.close();
-    if (this.ownsMysqld) this.opts.network.unregister(this.alias);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -346,18 +390,68 @@ export class Tablet implements QueryService {
         });
       }
     }
-    if (this.tabletType === TabletType.PRIMARY) {
-      this.mysqld.superReadOnly = false;
-    } else {
-      // As initializeReplication: replicate from the shard's primary, resuming from this mysqld's own position.
-      this.mysqld.superReadOnly = true;
-      const primary = (await topo.getShard(keyspace, shard)).shard.primary_alias;
-      if (primary && !sameAlias(primary, this.alias)) this.replicateFrom(primary);
-    }
     await this.ensureServingGraph();
+    this.unsubscribeMysqld = this.mysqld.onRunningChange((running) => {
+      if (running) void this.connectMysqld().catch(() => {});
+      else this.mysqldLost();
+    });
+    if (this.mysqld.running) await this.connectMysqld();
+    else this.publishHealth();
+    this.startVReplicationEngine();
+    this.durabilityTimer = setInterval(() => void this.fixSemiSync().catch(() => {}), DURABILITY_CHECK_INTERVAL_MS);
+    this.durabilityTimer.unref?.();
+  }
+
+  /**
+   * Connects to the running mysqld and serves, as vttablet's state manager does at start and when
+   * its mysqld comes back: creates the databases if missing, sets read-only per type, fixes
+   * semi-sync for the keyspace's durability policy and (non-primaries) replicates from the shard's
+   * primary, keeping a channel the mysqld already runs from it.
+   */
+  private async connectMysqld(): Promise<void> {
+    if (this.closed || !this.mysqld.running) return;
+    const { topo, keyspace, shard } = this.opts;
+    if (!this.databasesCreated) {
+      this.mysqld.createDatabase(this.dbName, { logBin: false });
+      createSidecarDatabase(this.mysqld, this.sidecarDbName);
+      this.databasesCreated = true;
+    }
+    this.mysqld.superReadOnly = this.tabletType !== TabletType.PRIMARY;
+    await this.fixSemiSync();
+    if (this.tabletType !== TabletType.PRIMARY) {
+      // As initializeReplication / the replication manager: replicate from the shard's primary,
+      // resuming from this mysqld's own position.
+      const primary = (await topo.getShard(keyspace, shard)).shard.primary_alias;
+      const channel = this.replication;
+      if (primary && !sameAlias(primary, this.alias)) {
+        if (!channel || channel.isStopped || !sameAlias(channel.source, primary)) this.replicateFrom(primary);
+      } else if (channel?.isStopped) {
+        this.replicateFrom(channel.source);
+      }
+    }
+    if (this.closed || !this.mysqld.running) return;
     this.serving = true;
     this.publishHealth();
-    this.startVReplicationEngine();
+  }
+
+  /** The mysqld stopped under this tablet: stop serving; open transactions are lost. */
+  private mysqldLost(): void {
+    this.serving = false;
+    this.dropTransactions();
+    this.publishHealth();
+  }
+
+  /**
+   * Applies the keyspace's durability policy to the mysqld's semi-sync settings, as vttablet's
+   * fixSemiSync does: the source side on a PRIMARY whose policy wants acks, the replica side on
+   * tablets that send acks under it.
+   */
+  private async fixSemiSync(): Promise<void> {
+    if (this.closed || !this.mysqld.running) return;
+    const policy = (await this.opts.topo.getKeyspace(this.keyspace)).keyspace.durability_policy;
+    if (this.closed || !this.mysqld.running) return;
+    this.mysqld.semiSync.setEnabled(this.tabletType === TabletType.PRIMARY && primaryUsesSemiSync(policy));
+    this.mysqld.semiSyncReplicaEnabled = replicaSendsSemiSyncAcks(policy, this.tabletType);
   }
 
   /**
@@ -379,24 +473,45 @@ export class Tablet implements QueryService {
     }
   }
 
-  /** The server_uuid of the source the channel last connected to (kept after it stops, as Source_UUID is). */
-  private sourceUuid = '';
-
-  /** Points this (non-primary) tablet's replication at another tablet's mysqld, replacing any channel. */
+  /**
+   * Points this (non-primary) tablet's mysqld at another tablet's (CHANGE REPLICATION SOURCE, then
+   * START REPLICA), replacing any channel. The channel connects through the network and keeps
+   * retrying while the source is unreachable.
+   */
   replicateFrom(source: TabletAlias): void {
     void this.replication?.stop();
-    const mysqld = this.opts.network.resolve(source);
-    this.sourceUuid = mysqld?.serverUuid ?? '';
-    if (!mysqld) {
-      this.replication = undefined;
-      return;
-    }
-    this.replication = new Replication(mysqld, this.mysqld, this.opts.clock, () => this.publishHealth());
+    this.mysqld.replicationChannel = new Replication({
+      source: { ...source },
+      sourceHost: this.opts.hostname ?? 'localhost',
+      sourcePort: 17000 + source.uid,
+      network: this.opts.network,
+      replica: this.mysqld,
+      clock: this.opts.clock,
+      connectRetryMs: this.opts.replicationConnectRetryMs,
+      delayMs: this.replicationDelayMs,
+      onChange: () => this.publishHealth(),
+    });
   }
 
-  /** Replication status of a non-primary tablet (undefined on a primary). */
+  /** Replication status of the mysqld's channel (undefined when none is configured). */
   replicationStatus() {
     return this.replication?.status();
+  }
+
+  /**
+   * Sets the replica's SOURCE_DELAY in ms (0 = off): each transaction is applied no earlier than
+   * its commit time plus the delay, so the tablet lags by about that much. Applies to the current
+   * channel and to channels configured later.
+   */
+  setReplicationDelay(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new VtError(Code.INVALID_ARGUMENT, `invalid replication delay ${ms}`);
+    this.replicationDelayMs = ms;
+    this.replication?.setDelay(ms);
+  }
+
+  /** The local example's mysqld socket path of this tablet. */
+  private mysqlSocket(): string {
+    return `/vt/vtdataroot/vt_${String(this.alias.uid).padStart(10, '0')}/mysql.sock`;
   }
 
   private checkTarget(target: Target): void {
@@ -419,13 +534,15 @@ export class Tablet implements QueryService {
   }
 
   private healthReport(): StreamHealthResponse {
-    const status = this.replication?.status();
+    const status = this.tabletType === TabletType.PRIMARY ? undefined : this.replication?.status();
+    let healthError = status?.lastError ? `replication stopped: ${status.lastError}` : '';
+    if (!this.mysqld.running) healthError = `Cannot connect to MySQL: ${connectionError(this.mysqlSocket()).message}`;
     return {
       target: { keyspace: this.keyspace, shard: this.shard, tablet_type: this.tabletType, cell: this.alias.cell },
       serving: this.serving,
       primary_term_start_timestamp: this.tabletType === TabletType.PRIMARY ? this.primaryTermStart : 0,
       realtime_stats: {
-        health_error: status?.lastError ? `replication stopped: ${status.lastError}` : '',
+        health_error: healthError,
         replication_lag_seconds: status?.lagSeconds ?? 0,
         position: this.position(),
       },
@@ -434,20 +551,21 @@ export class Tablet implements QueryService {
   }
   // --- tablet manager (TabletManagerClient, see tablet-manager.ts) ---------------------------
 
-  /** The source set by setReplicationSource, kept while replication is stopped. */
-  private replicationSource: TabletAlias | null = null;
-
   /** The tablet's topology record as it is now. */
   async tablet(): Promise<import('@vtsim/proto').Tablet> {
     return (await this.opts.topo.getTablet(this.alias)).tablet;
   }
 
-  /** Changes the tablet's type in its record and its serving state; only a PRIMARY is writable. */
+  /**
+   * Changes the tablet's type in its record and its serving state; only a PRIMARY is writable.
+   * Semi-sync follows the new type under the keyspace's durability policy.
+   */
   async changeType(type: TabletType): Promise<void> {
     const nowSeconds = Math.floor(this.opts.clock.now() / 1000);
     if (type === TabletType.PRIMARY && this.tabletType !== TabletType.PRIMARY) this.primaryTermStart = nowSeconds;
     this.tabletType = type;
     this.mysqld.superReadOnly = type !== TabletType.PRIMARY;
+    await this.fixSemiSync();
     await this.opts.topo.updateTabletFields(this.alias, (t) => {
       t.type = type;
       t.primary_term_start_time = type === TabletType.PRIMARY ? { seconds: this.primaryTermStart, nanoseconds: 0 } : null;
@@ -457,21 +575,25 @@ export class Tablet implements QueryService {
 
   /** Sets super_read_only. */
   async setReadOnly(): Promise<void> {
+    this.requireMysqld();
     this.mysqld.superReadOnly = true;
   }
 
   /** Clears super_read_only. */
   async setReadWrite(): Promise<void> {
+    this.requireMysqld();
     this.mysqld.superReadOnly = false;
   }
 
   /** The mysqld's executed position. */
   async primaryPosition(): Promise<string> {
+    this.requireMysqld();
     return this.position();
   }
 
   /** Resolves once the mysqld has executed `position`; DEADLINE_EXCEEDED after `timeoutMs`. */
   async waitForPosition(position: string, timeoutMs: number): Promise<void> {
+    this.requireMysqld();
     const want = decodePosition(position).gtidSet;
     if (this.mysqld.gtidExecuted().contains(want)) return;
     const signal = AbortSignal.timeout(timeoutMs);
@@ -482,62 +604,71 @@ export class Tablet implements QueryService {
     throw new VtError(Code.DEADLINE_EXCEEDED, `timed out waiting for position ${position} on ${tabletAliasString(this.alias)} (at ${this.position()})`);
   }
 
-  /** Replicates from `source` (a PRIMARY becomes a REPLICA), or stops replicating for null. */
+  /**
+   * Replicates from `source` (a PRIMARY becomes a REPLICA), or stops replicating and forgets the
+   * source for null. Semi-sync is fixed before the channel connects, as vttablet does.
+   */
   async setReplicationSource(source: TabletAlias | null): Promise<void> {
-    this.replicationSource = source ? { ...source } : null;
+    this.requireMysqld();
     if (!source) {
       await this.replication?.stop();
-      this.replication = undefined;
+      this.mysqld.replicationChannel = undefined;
       this.publishHealth();
       return;
     }
     if (this.tabletType === TabletType.PRIMARY) await this.changeType(TabletType.REPLICA);
     this.mysqld.superReadOnly = true;
+    await this.fixSemiSync();
     await this.replication?.stop();
     this.replicateFrom(source);
     this.publishHealth();
   }
 
-  /** Stops replication, remembering the source for startReplication. */
+  /** Stops replication (STOP REPLICA), keeping the source for startReplication. */
   async stopReplication(): Promise<void> {
-    this.replicationSource = await this.currentReplicationSource();
+    this.requireMysqld();
     await this.replication?.stop();
-    this.replication = undefined;
     this.publishHealth();
   }
 
-  /** Restarts replication from the remembered source; a no-op without one or when running. */
+  /** Restarts replication from the configured source; a no-op without one or when running. */
   async startReplication(): Promise<void> {
-    if (this.replication && this.replication.status().running) return;
-    const source = await this.currentReplicationSource();
-    if (!source) return;
-    this.replicationSource = source;
-    this.replicateFrom(source);
+    this.requireMysqld();
+    const channel = this.replication;
+    if (!channel || !channel.isStopped) return;
+    await this.fixSemiSync();
+    this.replicateFrom(channel.source);
     this.publishHealth();
   }
 
   /** The replication channel's state; null when no source is configured. */
   async getReplicationStatus(): Promise<TabletReplicationStatus | null> {
-    const source = await this.currentReplicationSource();
-    if (!source) return null;
-    const status = this.replication?.status();
-    const sourceMysqld = this.opts.network.resolve(source);
-    const running = !!status?.running;
+    this.requireMysqld();
+    const channel = this.replication;
+    if (!channel) return null;
+    const status = channel.status();
+    const source = channel.source;
     return {
       position: this.position(),
       source_alias: source,
       source_host: this.opts.hostname ?? 'localhost',
       source_port: 17000 + source.uid,
-      source_uuid: sourceMysqld?.serverUuid ?? this.sourceUuid,
-      io_running: running,
-      sql_running: running,
-      last_error: status?.lastError ?? '',
-      replication_lag_seconds: status?.lagSeconds ?? 0,
+      source_uuid: this.opts.network.resolve(source)?.serverUuid ?? status.sourceUuid,
+      io_running: status.ioState === 'Running',
+      sql_running: status.sqlRunning,
+      io_state: status.ioState,
+      last_io_errno: status.lastIoErrno,
+      last_io_error: status.lastIoError,
+      last_sql_error: status.lastSqlError,
+      last_error: status.lastError,
+      replication_lag_seconds: status.lagSeconds,
+      sql_delay_seconds: Math.floor(status.delayMs / 1000),
     };
   }
 
-  /** The full status of the tablet's mysqld. */
+  /** The full status of the tablet's mysqld; fails with CR_CONNECTION_ERROR (2002) when it is stopped. */
   async fullStatus(): Promise<TabletFullStatus> {
+    this.requireMysqld();
     const session = this.mysqld.createSession({ database: this.dbName });
     let version: string;
     try {
@@ -547,6 +678,7 @@ export class Tablet implements QueryService {
       session.close();
     }
     const isPrimary = this.tabletType === TabletType.PRIMARY;
+    const semiSync = this.mysqld.semiSync;
     return {
       server_id: this.alias.uid,
       server_uuid: this.mysqld.serverUuid,
@@ -557,11 +689,15 @@ export class Tablet implements QueryService {
       log_bin_enabled: true,
       replication_status: isPrimary ? null : await this.getReplicationStatus(),
       primary_status: isPrimary ? { position: this.position(), server_uuid: this.mysqld.serverUuid } : null,
+      semi_sync_primary_enabled: semiSync.enabled,
+      semi_sync_replica_enabled: this.mysqld.semiSyncReplicaEnabled,
+      semi_sync_primary_clients: semiSync.clients,
     };
   }
 
   /** Runs one statement as the DBA user in `database` (default `vt_<keyspace>`). */
   async executeFetchAsDba(sql: string, database?: string): Promise<Result> {
+    this.requireMysqld();
     const session = this.mysqld.createSession({ database: database ?? this.dbName, user: 'vt_dba' });
     try {
       return session.execute(sql);
@@ -576,30 +712,31 @@ export class Tablet implements QueryService {
     if (record.type !== this.tabletType) {
       this.tabletType = record.type;
       this.mysqld.superReadOnly = record.type !== TabletType.PRIMARY;
+      await this.fixSemiSync();
     }
     this.publishHealth();
   }
 
-  /** Stops replication and makes this tablet a writable PRIMARY; returns its position. */
+  /** Stops replication and makes this tablet a writable PRIMARY (semi-sync per policy); returns its position. */
   async promoteReplica(): Promise<string> {
+    this.requireMysqld();
     await this.replication?.stop();
-    this.replication = undefined;
-    this.replicationSource = null;
+    this.mysqld.replicationChannel = undefined;
     await this.changeType(TabletType.PRIMARY);
     return this.position();
   }
 
   /** Makes the primary read-only (its type changes when it is pointed at the new primary); returns its position. */
   async demotePrimary(): Promise<string> {
+    this.requireMysqld();
     this.mysqld.superReadOnly = true;
     this.publishHealth();
     return this.position();
   }
 
-  private async currentReplicationSource(): Promise<TabletAlias | null> {
-    if (this.replicationSource) return this.replicationSource;
-    if (!this.replication) return null;
-    return (await this.opts.topo.getShard(this.keyspace, this.shard)).shard.primary_alias;
+  /** Throws CR_CONNECTION_ERROR (2002) when the mysqld is stopped, as vttablet's mysqld calls fail. */
+  private requireMysqld(): void {
+    if (!this.mysqld.running) throw connectionError(this.mysqlSocket());
   }
 
   // --- VReplication (target side): the engine that runs `_vt.vreplication` streams on a primary ---

@@ -11,6 +11,7 @@ import { planStatement } from './statement-planner.js';
 import { systemVariableValue } from './system-variables.js';
 import type { TableData } from './table-data.js';
 import { Transaction } from './transaction.js';
+import { serverLostError } from './client-errors.js';
 
 /** Options of {@link Mysqld.createSession}. */
 export interface SessionOptions {
@@ -101,6 +102,7 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
    */
   execute(sql: string, bindVars: BindVars = {}): Result {
     if (this.closed) throw sqlError(ER.UNKNOWN_ERROR, 'session is closed');
+    if (!this.mysqld.running) throw serverLostError();
     this.statementCounter++;
     if (this.warnings.length > 0 && !DIAGNOSTICS.test(sql)) this.warnings.length = 0;
     const mysqld = this.mysqld;

@@ -14,9 +14,14 @@ import { takeSnapshot, type MysqldSnapshot } from './snapshot.js';
 import { raiseAutoIncrement } from './table-data.js';
 import type { Row } from './table-schema.js';
 import { Transaction } from './transaction.js';
+import { serverLostError } from './client-errors.js';
+import { SemiSyncSource } from './semi-sync.js';
+import type { Replication } from '../replication.js';
 
 export { MysqlSession, type SessionOptions } from './mysql-session.js';
 export type { MysqldSnapshot } from './snapshot.js';
+export { SemiSyncSource } from './semi-sync.js';
+export { connHostError, connectionError, serverLostError } from './client-errors.js';
 
 /** What a server is made of: its identity and its injected time and randomness. */
 export interface MysqldOptions {
@@ -44,13 +49,84 @@ export class Mysqld {
   readonly sequences = new SequenceCache();
   /** GLOBAL variables set with `SET GLOBAL`. */
   readonly globalVariables = new Map<string, SqlValue>();
+  /** The semi-sync source plugin (`rpl_semi_sync_source_*`): commits wait for a replica's ack while enabled. */
+  readonly semiSync = new SemiSyncSource();
+  /** `rpl_semi_sync_replica_enabled`: this server's replication channel acknowledges what it receives. */
+  semiSyncReplicaEnabled = false;
+  /**
+   * The replication channel configured on this server (CHANGE REPLICATION SOURCE), running or
+   * stopped; undefined when none is configured (RESET REPLICA ALL). It lives with the server, so
+   * a replica keeps replicating while its vttablet is down.
+   */
+  replicationChannel: Replication | undefined;
   private lastConnectionId = 0;
+  private runningFlag = true;
+  /** Aborted when the server stops: ends its binlog dumps. */
+  private stopController = new AbortController();
+  private readonly runningListeners = new Set<(running: boolean) => void>();
 
   constructor(opts: MysqldOptions) {
     this.serverUuid = opts.serverUuid;
     this.clock = opts.clock;
     this.random = opts.random;
     this.binlog = new Binlog({ serverUuid: opts.serverUuid, clock: opts.clock, retention: opts.binlogRetention });
+  }
+
+  /** True while the server runs (a new server starts running); a stopped one keeps its data. */
+  get running(): boolean {
+    return this.runningFlag;
+  }
+
+  /**
+   * Stops the server, as `mysqlctl shutdown` or a crash does: its data, GTID state, binlog and
+   * server_uuid stay (a datadir), every binlog dump ends with CR_SERVER_LOST (2013), commits
+   * waiting for a semi-sync ack fail with it, and statements on its sessions fail with it until it
+   * starts again. Listeners run synchronously. A no-op when stopped.
+   */
+  stop(): void {
+    if (!this.runningFlag) return;
+    this.runningFlag = false;
+    this.stopController.abort();
+    void this.replicationChannel?.stop();
+    this.semiSync.abort(serverLostError());
+    for (const listener of [...this.runningListeners]) listener(false);
+  }
+
+  /**
+   * Starts a stopped server on its data (`mysqlctl start`) as Vitess's my.cnf configures it:
+   * read-only, semi-sync off on both sides, and replication not started (skip_replica_start; the
+   * channel's configuration stays for vttablet to start it). A no-op when running.
+   */
+  start(): void {
+    if (this.runningFlag) return;
+    this.runningFlag = true;
+    this.superReadOnly = true;
+    this.stopController = new AbortController();
+    this.semiSync.setEnabled(false);
+    this.semiSyncReplicaEnabled = false;
+    for (const listener of [...this.runningListeners]) listener(true);
+  }
+
+  /** Calls `listener` on every stop (false) and start (true); returns the unsubscribe function. */
+  onRunningChange(listener: (running: boolean) => void): () => void {
+    this.runningListeners.add(listener);
+    return () => this.runningListeners.delete(listener);
+  }
+
+  /**
+   * A binlog dump (what a replica's IO thread or a binlog client reads): the binlog from `pos`,
+   * then live, as Binlog.follow. Returns when `signal` aborts; throws CR_SERVER_LOST (2013) when
+   * the server stops (at once if it is not running), SqlError 1236 as Binlog.follow does.
+   */
+  async *dumpBinlog(pos: GtidSet, signal: AbortSignal): AsyncGenerator<BinlogTransaction, void, undefined> {
+    if (!this.runningFlag) throw serverLostError();
+    const stopped = this.stopController.signal;
+    const both = AbortSignal.any([signal, stopped]);
+    for await (const tx of this.binlog.follow(pos, both)) {
+      if (stopped.aborted) break;
+      yield tx;
+    }
+    if (stopped.aborted && !signal.aborted) throw serverLostError();
   }
 
   /** `@@global.sql_mode`: the mode new sessions start with (canonical text). */
