@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Shuts down the mysqld of tablet TABLET_UID (in cell CELL, default zone1): vtsim keeps a tablet's
-# simulated mysqld, with its data, until the tablet is deleted (`vtsim tablet delete`,
-# DeleteTablets) or the cluster stops, so this prints the local example's line and stops nothing.
-# Fails when TABLET_UID is not set.
+# Shuts down the mysqld of tablet TABLET_UID (in cell CELL, default zone1) with `vtsim mysqlctl
+# down`: it keeps its data, GTID state and server_uuid as a datadir does, until mysqlctl-up.sh
+# starts it again; meanwhile it is unreachable (replicas retry, its vttablet stops serving).
+# Does nothing for a tablet without a running mysqld. Fails when TABLET_UID is not set or no
+# cluster is running.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 
 [[ -n "${TABLET_UID:-}" ]] || fail "TABLET_UID must be set"
-printf -v alias '%s-%010d' "${CELL:-zone1}" "${TABLET_UID}"
+cell="${CELL:-zone1}"
+printf -v alias '%s-%010d' "${cell}" "${TABLET_UID}"
 echo "Shutting down MySQL for tablet ${alias}..."
+vtsim mysqlctl down --cell="${cell}" --uid="${TABLET_UID}" || fail "MySQL for tablet ${alias} could not be stopped"

@@ -231,14 +231,12 @@ export class Cluster {
   /**
    * Stops a tablet's mysqld, as `mysqlctl shutdown` / `mysqlctl-down.sh` does: it keeps its data
    * and becomes unreachable; replicas' channels and binlog streams from it end with error 2013 and
-   * retry; its vttablet, if running, stops serving until the mysqld is back. Fails when the alias
-   * has no mysqld.
+   * retry; its vttablet, if running, stops serving until the mysqld is back. A no-op when the
+   * alias has no running mysqld (as mysqlctl shutdown of a server that is not running; a deleted
+   * tablet's mysqld is already gone).
    */
   async stopMysqld(uid: number, cell = this.cell): Promise<void> {
-    const key = tabletAliasString({ cell, uid });
-    const mysqld = this.mysqlds.get(key);
-    if (!mysqld) throw new Error(`tablet ${key} has no mysqld`);
-    mysqld.stop();
+    this.mysqlds.get(tabletAliasString({ cell, uid }))?.stop();
   }
 
   /**

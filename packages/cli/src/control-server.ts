@@ -87,6 +87,19 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(res, 409, { error: errorText(err) });
     }
   }
+  // mysqlctl start / shutdown of a tablet's mysqld (see Cluster.startMysqld / stopMysqld).
+  const mysqldRoute = /^(POST|DELETE) \/api\/mysqlds\/(\d+)$/.exec(route);
+  if (mysqldRoute) {
+    const [, method, uid] = mysqldRoute;
+    const cell = url.searchParams.get('cell') ?? undefined;
+    try {
+      if (method === 'POST') await cluster.startMysqld(Number(uid), cell);
+      else await cluster.stopMysqld(Number(uid), cell);
+      return reply(res, 200, {});
+    } catch (err) {
+      return reply(res, 404, { error: errorText(err) });
+    }
+  }
   if (route === 'POST /api/vtgate') {
     try {
       await cluster.startVtgate((await readJson(req)) as Partial<AuthFlags>);

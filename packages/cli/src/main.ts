@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The `vtsim` command: `up` / `down` run and stop the cluster process; `tablet up|down|delete`,
- * `vtgate up|down` and `vtorc up|down` add and remove components of the running cluster, as the
- * local example's vttablet-up.sh, vtgate-up.sh and vtorc-up.sh start processes.
+ * `mysqlctl up|down`, `vtgate up|down` and `vtorc up|down` add and remove components of the running
+ * cluster, as the local example's vttablet-up.sh, mysqlctl-up.sh, vtgate-up.sh and vtorc-up.sh start
+ * processes; `fault <verb>` breaks it on purpose.
  */
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -52,6 +53,12 @@ commands:
   tablet delete --uid N [--cell zone1] [--allow-primary]
                            delete the tablet as DeleteTablets does (stopping it if running) and
                            forget its mysqld's data: the next 'tablet up' starts from an empty one
+  mysqlctl up|down --uid N [--cell zone1]
+                           start or stop a tablet's mysqld (mysqlctl start / shutdown): up creates
+                           an empty one when the uid has none; down keeps its data, GTID state and
+                           server_uuid, makes it unreachable (replicas retry every 10s) and its
+                           vttablet stops serving until it is up again (down is a no-op when it
+                           is not running)
   vtgate up [auth flags] | vtgate down
                            start or stop vtgate in the running cluster
   vtorc up [--vtorc-port 16000] [--instance-poll-time 1s …] | vtorc down
@@ -226,6 +233,13 @@ async function main(argv: string[]): Promise<number> {
       if (values.cell) query.set('cell', values.cell);
       if (values['allow-primary']) query.set('allow_primary', 'true');
       await controlCall(control, 'DELETE', `/api/tablet-records/${Number(values.uid)}${query.size ? `?${query}` : ''}`);
+      return 0;
+    }
+    case 'mysqlctl up':
+    case 'mysqlctl down': {
+      if (!values.uid) throw new Error(`mysqlctl ${sub} needs --uid (or TABLET_UID)`);
+      const query = values.cell ? `?cell=${encodeURIComponent(values.cell)}` : '';
+      await controlCall(control, sub === 'up' ? 'POST' : 'DELETE', `/api/mysqlds/${Number(values.uid)}${query}`);
       return 0;
     }
     case 'vtgate up':
