@@ -64,9 +64,15 @@ export interface ReplicationOptions {
   delayMs?: number;
   /** Runs whenever the channel's status changes (connect, disconnect, error, stop). */
   onChange?: () => void;
+  /**
+   * The relay log a stopped channel from the same source left unapplied ({@link Replication.relayLog}):
+   * START REPLICA continues it. CHANGE REPLICATION SOURCE to another source starts without it.
+   */
+  relayLog?: readonly RelayedTransaction[];
 }
 
-interface Relayed {
+/** One relay log entry: a transaction the IO thread received. */
+export interface RelayedTransaction {
   tx: BinlogTransaction;
   /** When the IO thread received it (ms): the commit time's upper bound. */
   receivedAt: number;
@@ -88,7 +94,7 @@ export class Replication {
   private delayMs: number;
   private readonly connectRetryMs: number;
   /** The relay log: received, not yet applied; `relay[relayHead]` is next. */
-  private relay: Relayed[] = [];
+  private relay: RelayedTransaction[] = [];
   private relayHead = 0;
   /** The source mysqld of the current connection. */
   private connected: Mysqld | undefined;
@@ -103,6 +109,7 @@ export class Replication {
   constructor(private readonly opts: ReplicationOptions) {
     this.delayMs = opts.delayMs ?? 0;
     this.connectRetryMs = opts.connectRetryMs ?? DEFAULT_REPLICATION_CONNECT_RETRY_MS;
+    if (opts.relayLog) this.relay = [...opts.relayLog];
     this.io = this.runIo();
     this.sql = this.runSql();
   }
@@ -117,15 +124,26 @@ export class Replication {
     return this.stopped;
   }
 
-  /** Stops both threads (STOP REPLICA); resolves once they have returned. Idempotent. */
+  /**
+   * Stops both threads (STOP REPLICA); resolves once they have returned. The SQL thread first
+   * applies every received transaction that is due (all of them without SOURCE_DELAY), so a stopped
+   * replica has executed what it acknowledged, as Vitess's reparents wait for relay logs to apply;
+   * delayed ones stay in {@link relayLog}. Idempotent.
+   */
   async stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;
       this.abort.abort();
       this.wakeSql?.();
       this.wakeIo?.();
+      if (this.sqlRunning) this.applyDue();
     }
     await Promise.all([this.io, this.sql]);
+  }
+
+  /** The received transactions not applied yet, oldest first (for the next channel from the same source). */
+  relayLog(): readonly RelayedTransaction[] {
+    return this.relay.slice(this.relayHead);
   }
 
   /** Sets SOURCE_DELAY (ms, 0 = off); applies to transactions not applied yet. */
@@ -250,36 +268,46 @@ export class Replication {
 
   /** The SQL thread: apply the relay log in order, honouring SOURCE_DELAY. */
   private async runSql(): Promise<void> {
+    while (!this.stopped && this.sqlRunning) {
+      const wait = this.applyDue();
+      if (this.stopped || !this.sqlRunning) return;
+      await this.sleepSql(wait);
+    }
+  }
+
+  /**
+   * Applies relay log entries in order while they are due; returns how long until the next one is
+   * (undefined when the relay log is empty). Stops the SQL thread on an apply error.
+   */
+  private applyDue(): number | undefined {
     const replica = this.opts.replica;
-    while (!this.stopped) {
-      if (this.relayHead === this.relay.length) {
-        await this.sleepSql(undefined);
-        continue;
-      }
+    while (this.relayHead < this.relay.length) {
+      if (!replica.running) return undefined;
       const next = this.relay[this.relayHead]!;
       if (this.delayMs > 0) {
         // The commit happened at or before receipt, within the second of its timestamp.
         const committedAt = Math.min(next.receivedAt, next.tx.timestamp * 1000 + 999);
         const wait = committedAt + this.delayMs - this.opts.clock.now();
         if (wait > 0) {
-          await this.sleepSql(wait);
-          continue;
+          this.compactRelay();
+          return wait;
         }
       }
-      if (!replica.running) return;
-      this.relayHead++;
-      this.compactRelay();
-      if (replica.gtidExecuted().containsGtid(next.tx.gtid)) continue;
-      try {
-        replica.applyTransaction(next.tx);
-        this.appliedTimestamp = next.tx.timestamp;
-      } catch (err) {
-        this.lastSqlError = err instanceof Error ? err.message : String(err);
-        this.sqlRunning = false;
-        this.changed();
-        return;
+      if (!replica.gtidExecuted().containsGtid(next.tx.gtid)) {
+        try {
+          replica.applyTransaction(next.tx);
+          this.appliedTimestamp = next.tx.timestamp;
+        } catch (err) {
+          this.lastSqlError = err instanceof Error ? err.message : String(err);
+          this.sqlRunning = false;
+          this.changed();
+          return undefined;
+        }
       }
+      this.relayHead++;
     }
+    this.compactRelay();
+    return undefined;
   }
 
   private async sleepSql(ms: number | undefined): Promise<void> {

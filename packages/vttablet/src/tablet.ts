@@ -475,12 +475,15 @@ export class Tablet implements QueryService {
 
   /**
    * Points this (non-primary) tablet's mysqld at another tablet's (CHANGE REPLICATION SOURCE, then
-   * START REPLICA), replacing any channel. The channel connects through the network and keeps
-   * retrying while the source is unreachable.
+   * START REPLICA), replacing any channel (whose unapplied relay log it continues when the source
+   * is the same). The channel connects through the network and keeps retrying while the source is
+   * unreachable.
    */
   replicateFrom(source: TabletAlias): void {
-    void this.replication?.stop();
+    const previous = this.replication;
+    void previous?.stop();
     this.mysqld.replicationChannel = new Replication({
+      relayLog: previous && sameAlias(previous.source, source) ? previous.relayLog() : undefined,
       source: { ...source },
       sourceHost: this.opts.hostname ?? 'localhost',
       sourcePort: 17000 + source.uid,

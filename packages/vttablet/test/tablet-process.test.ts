@@ -154,6 +154,24 @@ describe('replication delay (SOURCE_DELAY)', () => {
   });
 });
 
+describe('relay log', () => {
+  it('STOP REPLICA keeps received, not yet applied transactions; START REPLICA applies them even with the source gone', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p, r] = await startShard(topo, [100, 101]);
+    await createTable(p!);
+    await waitFor(async () => (await count(r!)) === 0n);
+    r!.setReplicationDelay(300);
+    await p!.execute(PRIMARY, "insert into t (v) values ('relayed')", {}, 0);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await r!.stopReplication();
+    p!.mysqld.stop();
+    expect(await count(r!)).toBe(0n);
+    await r!.startReplication();
+    await waitFor(async () => (await count(r!)) === 1n);
+    expect((await r!.getReplicationStatus())!.io_state).toBe('Connecting');
+  });
+});
+
 describe('durability policy', () => {
   it('semi_sync: a commit returns only once a REPLICA has received it; an RDONLY does not acknowledge', async () => {
     const topo = await TopoServer.newMemory('zone1');
