@@ -141,6 +141,19 @@ export class Replication {
     await Promise.all([this.io, this.sql]);
   }
 
+  /**
+   * Acknowledges to a semi-sync source everything received so far, as a semi-sync replica's IO
+   * thread reports its position when it (re)connects: called at connect and when the replica side
+   * is enabled on a running channel (vttablet restarts replication then).
+   */
+  acknowledgeReceived(): void {
+    const source = this.connected;
+    if (!source || !this.opts.replica.semiSyncReplicaEnabled || !source.semiSync.enabled) return;
+    const sid = source.binlog.serverUuid;
+    const gno = this.requestedSet().lastGno(sid);
+    if (gno > 0) source.semiSync.ack({ sid, gno });
+  }
+
   /** The received transactions not applied yet, oldest first (for the next channel from the same source). */
   relayLog(): readonly RelayedTransaction[] {
     return this.relay.slice(this.relayHead);
@@ -214,6 +227,7 @@ export class Replication {
       this.connectRetries = 0;
       const acks = replica.semiSyncReplicaEnabled;
       if (acks) source.semiSync.clientConnected(1);
+      this.acknowledgeReceived();
       this.changed();
       try {
         for await (const tx of source.dumpBinlog(this.requestedSet(), this.abort.signal)) {

@@ -451,7 +451,12 @@ export class Tablet implements QueryService {
     const policy = (await this.opts.topo.getKeyspace(this.keyspace)).keyspace.durability_policy;
     if (this.closed || !this.mysqld.running) return;
     this.mysqld.semiSync.setEnabled(this.tabletType === TabletType.PRIMARY && primaryUsesSemiSync(policy));
-    this.mysqld.semiSyncReplicaEnabled = replicaSendsSemiSyncAcks(policy, this.tabletType);
+    const acks = replicaSendsSemiSyncAcks(policy, this.tabletType);
+    if (acks === this.mysqld.semiSyncReplicaEnabled) return;
+    this.mysqld.semiSyncReplicaEnabled = acks;
+    // vttablet restarts replication for the change to take effect; the reconnected IO thread
+    // acknowledges what it has received.
+    if (acks) this.replication?.acknowledgeReceived();
   }
 
   /**
