@@ -182,6 +182,14 @@ describe('durability policy', () => {
     expect(await r!.fullStatus()).toMatchObject({ semi_sync_primary_enabled: false, semi_sync_replica_enabled: true });
     expect(await ro!.fullStatus()).toMatchObject({ semi_sync_primary_enabled: false, semi_sync_replica_enabled: false });
     await p!.execute(PRIMARY, "insert into t (v) values ('acked')", {}, 0);
+    // What a user would look at on the primary and the replica.
+    const text = (rows: unknown[][]) => rows.map((row) => row.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v))));
+    expect(text((await p!.executeFetchAsDba('select @@rpl_semi_sync_source_enabled, @@rpl_semi_sync_replica_enabled, @@rpl_semi_sync_source_timeout')).rows)).toEqual([['1', '1', '1000000000000000000']]);
+    expect(text((await r!.executeFetchAsDba('select @@global.rpl_semi_sync_source_enabled, @@global.rpl_semi_sync_replica_enabled')).rows)).toEqual([['0', '1']]);
+    const status = new Map(text((await p!.executeFetchAsDba("show global status like 'rpl_semi_sync%'")).rows).map(([n, v]) => [n, v]));
+    expect(status.get('Rpl_semi_sync_source_status')).toBe('ON');
+    expect(status.get('Rpl_semi_sync_source_clients')).toBe('1');
+    expect(Number(status.get('Rpl_semi_sync_source_yes_tx'))).toBeGreaterThanOrEqual(2);
 
     await r!.stopReplication();
     const autocommit = p!.execute(PRIMARY, "insert into t (v) values ('waits')", {}, 0);

@@ -140,7 +140,16 @@ export function planShow(statement: string): ShowRunner | undefined {
       );
   }
   if ((m = new RegExp(`^show\\s+(global\\s+|session\\s+|local\\s+)?status${LIKE}$`, 'is').exec(text))) {
-    return () => rowsResult(textFields(['Variable_name', 'Value']), []);
+    // The status variables vtsim keeps: the semi-sync source plugin's.
+    const filter = nameFilter(m[2], m[3]);
+    return (session) =>
+      rowsResult(
+        textFields(['Variable_name', 'Value']),
+        session.mysqld.semiSync
+          .statusVariables()
+          .filter(([n]) => !filter || filter(n))
+          .map(([n, v]) => [n, String(v)]),
+      );
   }
   if (/^show\s+errors(?:\s+limit\s+[\d\s,]+)?$/is.test(text)) {
     return () => rowsResult(textFields(['Level', 'Code', 'Message'], ['Code']), []);

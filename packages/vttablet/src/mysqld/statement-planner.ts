@@ -185,6 +185,12 @@ function compileSet(ast: Statement): (s: MysqlSession, bv: BindVars) => Result {
         case 'super_read_only':
           session.mysqld.superReadOnly = flag(v);
           break;
+        case 'rpl_semi_sync_source_enabled':
+          session.mysqld.semiSync.setEnabled(flag(v));
+          break;
+        case 'rpl_semi_sync_replica_enabled':
+          session.mysqld.semiSyncReplicaEnabled = flag(v);
+          break;
         case 'sql_mode': {
           const mode = normalizeSqlMode(v);
           if (a.scope === 'global') session.mysqld.globalVariables.set('sql_mode', mode);

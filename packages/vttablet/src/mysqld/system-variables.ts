@@ -15,6 +15,10 @@ export interface VariableServer {
   gtidExecutedText(): string;
   /** The purged GTID set as text. */
   gtidPurgedText(): string;
+  /** The semi-sync source plugin (`rpl_semi_sync_source_enabled`). */
+  readonly semiSync: { readonly enabled: boolean };
+  /** `rpl_semi_sync_replica_enabled`. */
+  semiSyncReplicaEnabled: boolean;
 }
 
 /** The session state that computed variables read. */
@@ -33,9 +37,20 @@ export function isKnownVariable(name: string): boolean {
   return defaults.has(name) || COMPUTED.has(name);
 }
 
+/**
+ * The semi-sync plugins' variables, as Vitess's my.cnf sets them (timeout 10^18 ms: never fall back
+ * to asynchronous; wait with no replica). The wait point is AFTER_COMMIT: a commit is visible on
+ * the source while it waits for the ack (MySQL's default AFTER_SYNC hides it; vtsim does not).
+ */
+const SEMI_SYNC_VARIABLES = [
+  'rpl_semi_sync_source_enabled', 'rpl_semi_sync_source_timeout', 'rpl_semi_sync_source_wait_for_replica_count',
+  'rpl_semi_sync_source_wait_no_replica', 'rpl_semi_sync_source_wait_point', 'rpl_semi_sync_replica_enabled',
+];
+
 const COMPUTED = new Set([
   'server_uuid', 'gtid_executed', 'gtid_purged', 'read_only', 'super_read_only', 'autocommit', 'sql_log_bin',
   'last_insert_id', 'identity', 'hostname', 'warning_count', 'error_count',
+  ...SEMI_SYNC_VARIABLES,
 ]);
 
 /**
@@ -61,6 +76,17 @@ export function systemVariableValue(
       return server.superReadOnly ? 1n : 0n;
     case 'hostname':
       return 'localhost';
+    case 'rpl_semi_sync_source_enabled':
+      return server.semiSync.enabled ? 1n : 0n;
+    case 'rpl_semi_sync_replica_enabled':
+      return server.semiSyncReplicaEnabled ? 1n : 0n;
+    case 'rpl_semi_sync_source_timeout':
+      return 1_000_000_000_000_000_000n;
+    case 'rpl_semi_sync_source_wait_for_replica_count':
+    case 'rpl_semi_sync_source_wait_no_replica':
+      return 1n;
+    case 'rpl_semi_sync_source_wait_point':
+      return 'AFTER_COMMIT';
   }
   if (scope === 'session') {
     switch (n) {
