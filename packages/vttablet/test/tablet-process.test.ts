@@ -110,6 +110,28 @@ describe('mysqld stop and start', () => {
     expect(await r!.getReplicationStatus()).toMatchObject({ io_running: true, io_state: 'Running', last_io_errno: 0, last_io_error: '' });
   });
 
+  it('a vttablet started on a stopped mysqld waits for it (not serving), then serves on its data', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p] = await startShard(topo, [100]);
+    await createTable(p!);
+    await p!.execute(PRIMARY, "insert into t (v) values ('kept')", {}, 0);
+    const mysqld = p!.mysqld;
+    mysqld.stop();
+    await p!.close();
+    tablets.splice(tablets.indexOf(p!), 1);
+    const network = new LocalMysqlNetwork();
+    network.register({ cell: 'zone1', uid: 100 }, mysqld);
+    const again = await Tablet.start({ alias: { cell: 'zone1', uid: 100 }, keyspace: 'commerce', shard: '0', type: TabletType.REPLICA, topo, network, clock: systemClock, mysqld });
+    tablets.push(again);
+    expect(again.type).toBe(TabletType.PRIMARY);
+    expect(again.isServing).toBe(false);
+    expect((await rejection(again.execute(PRIMARY, 'select 1', {}, 0))).message).toContain('NOT_SERVING');
+    mysqld.start();
+    await waitFor(() => again.isServing);
+    expect(mysqld.superReadOnly).toBe(false);
+    expect(await count(again)).toBe(1n);
+  });
+
   it('stops a replica with its mysqld; started again, its vttablet resumes replication from its own position', async () => {
     const topo = await TopoServer.newMemory('zone1');
     const [p, r] = await startShard(topo, [100, 101]);
