@@ -62,7 +62,7 @@ export interface ReplicationOptions {
   connectRetryMs?: number;
   /** SOURCE_DELAY in ms (0 = off). */
   delayMs?: number;
-  /** Runs whenever the channel's status changes (connect, disconnect, error, stop). */
+  /** Runs whenever the channel's status changes (connect, disconnect, error, stop); see {@link Replication.onChange}. */
   onChange?: () => void;
   /**
    * The relay log a stopped channel from the same source left unapplied ({@link Replication.relayLog}):
@@ -90,7 +90,9 @@ export class Replication {
   private lastIoError = '';
   private lastSqlError = '';
   private appliedTimestamp = 0;
+  /** Failed attempts since the last successful connect (the loss of a connection counts as one). */
   private connectRetries = 0;
+  private wasConnected = false;
   private delayMs: number;
   private readonly connectRetryMs: number;
   /** The relay log: received, not yet applied; `relay[relayHead]` is next. */
@@ -104,11 +106,17 @@ export class Replication {
   private wakeSql: (() => void) | undefined;
   /** Wakes the IO thread's retry sleep (stop). */
   private wakeIo: (() => void) | undefined;
+  /**
+   * Runs whenever the channel's status changes; the vttablet in front of the replica sets it (a
+   * channel outlives the vttablet that configured it, and the next one takes it over).
+   */
+  onChange: (() => void) | undefined;
 
   /** Starts both threads at once (START REPLICA). */
   constructor(private readonly opts: ReplicationOptions) {
     this.delayMs = opts.delayMs ?? 0;
     this.connectRetryMs = opts.connectRetryMs ?? DEFAULT_REPLICATION_CONNECT_RETRY_MS;
+    this.onChange = opts.onChange;
     if (opts.relayLog) this.relay = [...opts.relayLog];
     this.io = this.runIo();
     this.sql = this.runSql();
@@ -192,17 +200,18 @@ export class Replication {
   }
 
   private changed(): void {
-    this.opts.onChange?.();
+    this.onChange?.();
   }
 
   private sourceName(): string {
     return `vt_repl@${this.opts.sourceHost}:${this.opts.sourcePort}`;
   }
 
-  private setIoError(errno: number, message: string, reconnecting: boolean): void {
+  /** Records Last_IO_Errno / Last_IO_Error; `retrying` errors carry MySQL's connect-retry preamble. */
+  private setIoError(errno: number, message: string, retrying: boolean): void {
     this.lastIoErrno = errno;
-    this.lastIoError = reconnecting
-      ? `error ${this.connectRetries > 0 ? 'reconnecting' : 'connecting'} to source '${this.sourceName()}' - retry-time: ${Math.round(this.connectRetryMs / 1000)} retries: ${this.connectRetries} message: ${message}`
+    this.lastIoError = retrying
+      ? `error ${this.wasConnected ? 'reconnecting' : 'connecting'} to source '${this.sourceName()}' - retry-time: ${Math.round(this.connectRetryMs / 1000)} retries: ${this.connectRetries} message: ${message}`
       : message;
   }
 
@@ -213,14 +222,15 @@ export class Replication {
       const source = network.resolve(this.opts.source);
       if (!source) {
         this.ioState = 'Connecting';
+        this.connectRetries++;
         this.setIoError(2003, `Can't connect to MySQL server on '${this.opts.sourceHost}:${this.opts.sourcePort}' (111)`, true);
         this.changed();
-        this.connectRetries++;
         await this.sleepIo(this.connectRetryMs);
         continue;
       }
       this.connected = source;
       this.sourceUuid = source.serverUuid;
+      this.wasConnected = true;
       this.ioState = 'Running';
       this.lastIoErrno = 0;
       this.lastIoError = '';
@@ -272,6 +282,7 @@ export class Replication {
     if (this.stopped) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
+      timer.unref?.();
       this.wakeIo = () => {
         clearTimeout(timer);
         resolve();
@@ -328,6 +339,7 @@ export class Replication {
     if (this.stopped) return;
     await new Promise<void>((resolve) => {
       const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
+      timer?.unref?.();
       this.wakeSql = () => {
         if (timer !== undefined) clearTimeout(timer);
         resolve();

@@ -307,6 +307,8 @@ export class Tablet implements QueryService {
     if (this.ownsMysqld) {
       await this.replication?.stop();
       this.opts.network.unregister(this.alias);
+    } else if (this.replication) {
+      this.replication.onChange = undefined;
     }
   }
 
@@ -417,6 +419,7 @@ export class Tablet implements QueryService {
       this.databasesCreated = true;
     }
     this.mysqld.superReadOnly = this.tabletType !== TabletType.PRIMARY;
+    if (this.replication) this.replication.onChange = () => this.publishHealth();
     await this.fixSemiSync();
     if (this.tabletType !== TabletType.PRIMARY) {
       // As initializeReplication / the replication manager: replicate from the shard's primary,
