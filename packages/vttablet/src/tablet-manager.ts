@@ -60,7 +60,7 @@ export interface TabletFullStatus {
 /**
  * The tablet-manager API vtctld uses. Errors are VtError/SqlError with a vtrpc code
  * (DEADLINE_EXCEEDED when a wait times out, FAILED_PRECONDITION for an action the tablet's state
- * forbids).
+ * forbids; SqlError 2002, UNAVAILABLE, for an action on the mysqld while it is stopped).
  */
 export interface TabletManagerClient {
   /** The tablet's topology record as it is now. */
