@@ -37,6 +37,8 @@ export interface ReplicationStatus {
   lastSqlError: string;
   /** The IO error while not connected, else the SQL error ('' when healthy). */
   lastError: string;
+  /** The error that stopped a thread for good (an apply error, or 1236 from the source); '' if none. */
+  stopError: string;
   /** Seconds between the source's newest commit and the newest commit applied here. */
   lagSeconds: number;
   /** SQL_Delay, in milliseconds. */
@@ -93,6 +95,8 @@ export class Replication {
   /** Failed attempts since the last successful connect (the loss of a connection counts as one). */
   private connectRetries = 0;
   private wasConnected = false;
+  /** The IO thread stopped on an error it does not retry (1236). */
+  private ioFatal = false;
   private delayMs: number;
   private readonly connectRetryMs: number;
   /** The relay log: received, not yet applied; `relay[relayHead]` is next. */
@@ -193,6 +197,7 @@ export class Replication {
       lastIoError: this.lastIoError,
       lastSqlError: this.lastSqlError,
       lastError: (ioDown && this.lastIoError) || this.lastSqlError,
+      stopError: this.lastSqlError || (this.ioFatal ? this.lastIoError : ''),
       lagSeconds,
       delayMs: this.delayMs,
       sourceUuid: this.sourceUuid,
@@ -252,6 +257,7 @@ export class Replication {
           // The source lacks transactions the replica needs: the IO thread stops for good.
           this.setIoError(err.errno, `Got fatal error ${err.errno} from source when reading data from binary log: '${err.message}'`, false);
           this.ioState = 'Stopped';
+          this.ioFatal = true;
           this.changed();
           return;
         }

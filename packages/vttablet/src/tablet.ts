@@ -546,7 +546,9 @@ export class Tablet implements QueryService {
 
   private healthReport(): StreamHealthResponse {
     const status = this.tabletType === TabletType.PRIMARY ? undefined : this.replication?.status();
-    let healthError = status?.lastError ? `replication stopped: ${status.lastError}` : '';
+    // A channel stopped by an error is a health error; one retrying an unreachable source is not
+    // (vttablet reports its growing lag instead, and vtgate keeps the tablet).
+    let healthError = status?.stopError ? `replication stopped: ${status.stopError}` : '';
     if (!this.mysqld.running) healthError = `Cannot connect to MySQL: ${connectionError(this.mysqlSocket()).message}`;
     return {
       target: { keyspace: this.keyspace, shard: this.shard, tablet_type: this.tabletType, cell: this.alias.cell },
