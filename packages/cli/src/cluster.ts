@@ -79,6 +79,8 @@ export class Cluster {
   private readonly mysqldsCreated = new Map<string, number>();
   /** The spec each tablet was last started with, by alias string (restartTablet starts it again so). */
   private readonly specs = new Map<string, TabletSpec>();
+  /** Mysqlds created by startMysqld that no vttablet has used yet (the first `tablet up` may still set their binlog retention). */
+  private readonly unclaimed = new Set<string>();
   private vtgateInstance: Vtgate | undefined;
   /** The auth flags vtgate was last started with (restartVtgate keeps them). */
   private vtgateAuth: Partial<AuthFlags> = {};
@@ -151,13 +153,14 @@ export class Cluster {
   }
 
   /**
-   * Starts a tablet's vttablet and waits until it serves (when its mysqld runs); fails if the uid is already running. The
-   * vttablet fronts the tablet's mysqld, which outlives it: a tablet stopped with removeTablet comes
+   * Starts a tablet's vttablet and waits until it serves (when its mysqld runs); fails if the uid
+   * is already running. The vttablet fronts the tablet's mysqld, which outlives it: a tablet stopped with removeTablet comes
    * back with its mysqld's data, GTID state, server_uuid and replication, and reads its type from
    * the topology (a primary nobody replaced is PRIMARY again). A tablet never started, or whose
    * record was deleted (deleteTablet, vtctld's DeleteTablets or DeleteShards), starts from an empty
-   * mysqld. On a stopped mysqld (stopMysqld, killTablet) the vttablet starts without serving, as
-   * vttablet waits for its mysqld, and serves once startMysqld brings it back.
+   * mysqld (or the one `startMysqld` created for it). On a stopped mysqld (stopMysqld, killTablet)
+   * the vttablet starts without serving, as vttablet waits for its mysqld, and serves once
+   * startMysqld brings it back.
    */
   async addTablet(spec: TabletSpec): Promise<Tablet> {
     const alias: TabletAlias = { cell: spec.cell ?? this.cell, uid: spec.uid };
@@ -165,6 +168,11 @@ export class Cluster {
     if (this.tablets.has(key)) throw new Error(`tablet ${key} is already running`);
     await this.forgetDeletedMysqlds();
     let mysqld = this.mysqlds.get(key);
+    if (mysqld && spec.binlogRetention && this.unclaimed.has(key) && mysqld.running && mysqld.binlog.appended === 0) {
+      // `mysqlctl up` then `tablet up --binlog-retention`: the empty datadir is set up as asked.
+      mysqld = this.createMysqld(alias, spec.binlogRetention, this.mysqldsCreated.get(key)! - 1);
+      this.mysqlds.set(key, mysqld);
+    }
     const created = !mysqld;
     mysqld ??= this.createMysqld(alias, spec.binlogRetention);
     let tablet: Tablet;
@@ -187,6 +195,7 @@ export class Cluster {
       throw err;
     }
     this.mysqlds.set(key, mysqld);
+    this.unclaimed.delete(key);
     this.tablets.set(key, tablet);
     this.specs.set(key, { ...spec, cell: alias.cell });
     return tablet;
@@ -197,10 +206,11 @@ export class Cluster {
    * a new server_uuid (MySQL writes a fresh auto.cnf), so the GTIDs of a re-created mysqld never
    * collide with those its forgotten predecessor left on replicas.
    */
-  private createMysqld(alias: TabletAlias, retention: BinlogRetention | undefined): Mysqld {
+  private createMysqld(alias: TabletAlias, retention: BinlogRetention | undefined, sameAs?: number): Mysqld {
     const key = tabletAliasString(alias);
     const seed = this.opts.seed ?? 'vtsim';
-    const incarnation = this.mysqldsCreated.get(key) ?? 0;
+    // `sameAs`: re-create that incarnation (same server_uuid) of a datadir nothing has written to.
+    const incarnation = sameAs ?? this.mysqldsCreated.get(key) ?? 0;
     this.mysqldsCreated.set(key, incarnation + 1);
     const suffix = incarnation === 0 ? '' : `/${incarnation}`;
     const mysqld = new Mysqld({
@@ -225,7 +235,10 @@ export class Cluster {
     await this.forgetDeletedMysqlds();
     const mysqld = this.mysqlds.get(key);
     if (mysqld) mysqld.start();
-    else this.mysqlds.set(key, this.createMysqld(alias, undefined));
+    else {
+      this.mysqlds.set(key, this.createMysqld(alias, undefined));
+      this.unclaimed.add(key);
+    }
   }
 
   /**
@@ -326,6 +339,7 @@ export class Cluster {
     mysqld?.stop();
     this.mysqlds.delete(key);
     this.specs.delete(key);
+    this.unclaimed.delete(key);
     this.network.unregister(alias);
   }
 
