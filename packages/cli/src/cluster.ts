@@ -79,7 +79,7 @@ export class Cluster {
   private readonly mysqldsCreated = new Map<string, number>();
   /** The spec each tablet was last started with, by alias string (restartTablet starts it again so). */
   private readonly specs = new Map<string, TabletSpec>();
-  /** Mysqlds created by startMysqld that no vttablet has used yet (the first `tablet up` may still set their binlog retention). */
+  /** Mysqlds startMysqld created that no vttablet has used yet (the first `tablet up` may set their binlog retention). */
   private readonly unclaimed = new Set<string>();
   private vtgateInstance: Vtgate | undefined;
   /** The auth flags vtgate was last started with (restartVtgate keeps them). */
@@ -154,8 +154,8 @@ export class Cluster {
 
   /**
    * Starts a tablet's vttablet and waits until it serves (when its mysqld runs); fails if the uid
-   * is already running. The vttablet fronts the tablet's mysqld, which outlives it: a tablet stopped with removeTablet comes
-   * back with its mysqld's data, GTID state, server_uuid and replication, and reads its type from
+   * is already running. The vttablet fronts the tablet's mysqld, which outlives it: a tablet
+   * stopped with removeTablet comes back with its mysqld's data, GTID state, server_uuid and replication, and reads its type from
    * the topology (a primary nobody replaced is PRIMARY again). A tablet never started, or whose
    * record was deleted (deleteTablet, vtctld's DeleteTablets or DeleteShards), starts from an empty
    * mysqld (or the one `startMysqld` created for it). On a stopped mysqld (stopMysqld, killTablet)

@@ -185,7 +185,8 @@ export class Replication {
     let lagSeconds = 0;
     if (this.appliedTimestamp > 0) {
       const behind = this.relayHead < this.relay.length || (sourceSet !== undefined && !replica.contains(sourceSet));
-      // As Seconds_Behind_Source: unknown (reported as the last figure) while not connected.
+      // Not connected, the lag grows from the last applied commit, as vttablet's replication
+      // poller reports it (MySQL's Seconds_Behind_Source is NULL then).
       if (behind || !this.connected) lagSeconds = Math.max(0, Math.floor(this.opts.clock.now() / 1000) - this.appliedTimestamp);
     }
     const ioDown = this.ioState !== 'Running';

@@ -46,8 +46,8 @@ export class SemiSyncSource {
 
   /**
    * Resolves once a semi-sync replica has acknowledged the transaction `gtid` (this server's own,
-   * just committed). Resolves at once when semi-sync is off. Rejects with `onAbort`'s error when
-   * the server stops before an ack arrives.
+   * just committed). Resolves at once when semi-sync is off, and when it is turned off meanwhile;
+   * rejects with abort()'s error when the server stops before an ack arrives.
    */
   waitForAck(gtid: Gtid): Promise<void> {
     if (!this.enabledFlag) return Promise.resolve();
@@ -105,7 +105,7 @@ export class SemiSyncSource {
 
   private compact(): void {
     if (this.waitersHead === this.waiters.length) {
-      this.waiters = [];
+      this.waiters.length = 0;
       this.waitersHead = 0;
     } else if (this.waitersHead > 1024) {
       this.waiters = this.waiters.slice(this.waitersHead);
