@@ -155,10 +155,10 @@ export class Cluster {
   /**
    * Starts a tablet's vttablet and waits until it serves (when its mysqld runs); fails if the uid
    * is already running. The vttablet fronts the tablet's mysqld, which outlives it: a tablet
-   * stopped with removeTablet comes back with its mysqld's data, GTID state, server_uuid and replication, and reads its type from
-   * the topology (a primary nobody replaced is PRIMARY again). A tablet never started, or whose
-   * record was deleted (deleteTablet, vtctld's DeleteTablets or DeleteShards), starts from an empty
-   * mysqld (or the one `startMysqld` created for it). On a stopped mysqld (stopMysqld, killTablet)
+   * stopped with removeTablet comes back with its mysqld's data, GTID state, server_uuid and
+   * replication, and reads its type from the topology (a primary nobody replaced is PRIMARY again).
+   * A tablet never started, or whose record was deleted (deleteTablet, vtctld's DeleteTablets or
+   * DeleteShards), starts from an empty mysqld (or the one `startMysqld` created for it). On a stopped mysqld (stopMysqld, killTablet)
    * the vttablet starts without serving, as vttablet waits for its mysqld, and serves once
    * startMysqld brings it back.
    */
