@@ -171,7 +171,7 @@ export class Tablet implements QueryService {
     this.checkTarget(target);
     const appended = this.mysqld.binlog.appended;
     const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName, options?.sqlMode ?? this.mysqld.globalSqlMode());
-    if (!transactionId) await this.waitForSemiSyncAck(appended);
+    if (!transactionId && this.mysqld.semiSync.enabled) await this.waitForSemiSyncAck(appended);
     const included = options?.includedFields;
     if (included === undefined || result.fields.length === 0) return result;
     const fields = stripFieldMetadata(result.fields, included);
@@ -215,17 +215,18 @@ export class Tablet implements QueryService {
     } finally {
       session.close();
     }
-    await this.waitForSemiSyncAck(appended);
+    if (this.mysqld.semiSync.enabled) await this.waitForSemiSyncAck(appended);
   }
 
   /**
    * With semi-sync on (a primary under a semi-sync durability policy), waits until a replica has
    * acknowledged the binlog transaction a statement just committed (`appended`: the binlog's count
-   * before it); returns at once when it wrote none or semi-sync is off.
+   * before it); returns at once when it wrote none. Callers check `semiSync.enabled` first, so the
+   * `none` policy's write path stays synchronous.
    */
   private async waitForSemiSyncAck(appended: number): Promise<void> {
     const { semiSync, binlog } = this.mysqld;
-    if (!semiSync.enabled || binlog.appended === appended) return;
+    if (binlog.appended === appended) return;
     await semiSync.waitForAck(binlog.transactionAt(binlog.length - 1).gtid);
   }
 
