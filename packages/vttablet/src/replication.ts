@@ -13,6 +13,7 @@ import type { BinlogTransaction, Clock, GtidSet } from '@vtsim/binlog';
 import type { TabletAlias } from '@vtsim/proto';
 import { ER, SqlError } from '@vtsim/proto';
 import type { MysqlNetwork } from './mysql-network.js';
+import { connHostError } from './mysqld/client-errors.js';
 import type { Mysqld } from './mysqld/mysqld.js';
 
 /**
@@ -229,7 +230,8 @@ export class Replication {
       if (!source) {
         this.ioState = 'Connecting';
         this.connectRetries++;
-        this.setIoError(2003, `Can't connect to MySQL server on '${this.opts.sourceHost}:${this.opts.sourcePort}' (111)`, true);
+        const refused = connHostError(this.opts.sourceHost, this.opts.sourcePort);
+        this.setIoError(refused.errno, refused.message, true);
         this.changed();
         await this.sleepIo(this.connectRetryMs);
         continue;
