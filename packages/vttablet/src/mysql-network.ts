@@ -32,9 +32,4 @@ export class LocalMysqlNetwork implements MysqlNetwork {
     const mysqld = this.servers.get(tabletAliasString(alias));
     return mysqld?.running ? mysqld : undefined;
   }
-
-  /** The server registered under an alias, running or not. */
-  registered(alias: TabletAlias): Mysqld | undefined {
-    return this.servers.get(tabletAliasString(alias));
-  }
 }
