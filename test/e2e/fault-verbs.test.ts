@@ -204,6 +204,39 @@ describe('fault verbs under four writers and a VStream client', () => {
     expect(streamErrors.at(-1)?.code).toBe(Code.UNAVAILABLE);
   }, 90_000);
 
+  it('kill-tablet and restart-tablet: a killed replica loses its mysqld and comes back on its data, catching up with its primary', async () => {
+    const from = seen.length;
+    const primary = s.primary(KEYSPACE, '-80');
+    await underLoad(async () => {
+      expect(await s.cluster.faults.killTablet({ uid: 301 })).toBe('fault kill-tablet --uid 301');
+      expect(s.cluster.tablet(301)).toBeUndefined();
+      await moreWrites(40);
+      expect(await s.cluster.faults.restartTablet({ uid: 301 })).toBe('fault restart-tablet --uid 301');
+      const replica = s.tablet(301);
+      await waitFor(() => replica.isServing && replica.mysqld.gtidExecuted().contains(primary.mysqld.gtidExecuted()), 'the restarted replica to catch up');
+    });
+    expect(errorsSince(from), 'writers are not affected by a replica dying').toEqual([]);
+    await expect(s.cluster.faults.killTablet({ uid: 999 })).rejects.toBeInstanceOf(FaultInputError);
+    await expect(s.cluster.faults.restartTablet({ uid: 999 })).rejects.toThrow('tablet zone1-0000000999 was never started in this cluster');
+  }, 90_000);
+
+  it('replication-delay: the replica applies each transaction --ms ms late until healed, then catches up', async () => {
+    const from = seen.length;
+    const primary = s.primary(KEYSPACE, '80-');
+    const replica = s.tablet(401);
+    await underLoad(async () => {
+      expect(await s.cluster.faults.replicationDelay({ uid: 401, ms: 2000 })).toBe('fault replication-delay --uid 401 --ms 2000');
+      expect(s.cluster.faults.active().map((f) => f.verb)).toEqual(['replication-delay']);
+      await moreWrites(40);
+      expect(replica.mysqld.gtidExecuted().contains(primary.mysqld.gtidExecuted()), 'the delayed replica lags').toBe(false);
+      const status = await s.cluster.vtctld.getFullStatus({ tablet_alias: replica.alias });
+      expect(status.status?.replication_status?.sql_delay).toBe(2);
+      expect(await s.cluster.faults.heal()).toBe('fault heal (1 faults)');
+      await waitFor(() => replica.mysqld.gtidExecuted().contains(primary.mysqld.gtidExecuted()), 'the replica to catch up once healed');
+    });
+    expect(errorsSince(from)).toEqual([]);
+  }, 90_000);
+
   it('purge-binlogs: the tablet keeps only --keep transactions; its GTIDs move to gtid_purged', async () => {
     const from = seen.length;
     await underLoad(async () => {

@@ -3,7 +3,8 @@
  * composed over the hooks each layer owns, the way Vitess's memorytopo is both a topology and a
  * fault injector: stalls and partitions on the {@link FaultNetwork} through which vtgate, vtctld and
  * VReplication reach tablets, vtgate's VStreamManager for dropped VStreams, the cluster's
- * CopyPhaseControl for VReplication's copy, the tablet's mysqld for binlog purges. Every verb is
+ * CopyPhaseControl for VReplication's copy, the tablet's mysqld for binlog purges and its
+ * replication for delays, the cluster's process lifecycle for killed tablets. Every verb is
  * checked (FaultInputError for bad input), logged as one line, `fault <verb> --flag value …`, and
  * recorded with its arguments.
  */
@@ -39,6 +40,10 @@ export interface FaultHost {
   tablet(uid: number): Tablet | undefined;
   /** Stops vtgate and starts it again on the same ports with the same flags. */
   restartVtgate(): Promise<void>;
+  /** Kills the tablet's vttablet and mysqld at once (Cluster.killTablet). */
+  killTablet(uid: number): Promise<void>;
+  /** Starts a killed tablet's mysqld and vttablet again (Cluster.restartTablet). */
+  restartTablet(uid: number): Promise<unknown>;
 }
 
 /** How many applied verbs {@link FaultInjector.history} keeps. */
@@ -51,6 +56,8 @@ export class FaultInjector {
   /** The verbs applied, oldest first: the last {@link HISTORY_LIMIT} (a long chaos run forgets the oldest). */
   readonly history: FaultRecord[] = [];
   private copyRateFault: ActiveFault | undefined;
+  /** replication-delay faults in force, by tablet uid. */
+  private readonly replicationDelays = new Map<number, ActiveFault>();
   private readonly log: (line: string) => void;
 
   constructor(
@@ -63,6 +70,47 @@ export class FaultInjector {
   }
 
   // --- the verbs (the TS API) ---
+
+  /**
+   * kill-tablet: the tablet's vttablet and mysqld die at once, as `kill -9` of both processes: open
+   * transactions are lost, committed ones stay in its data; replicas lose their source, and with
+   * VTOrc running a dead primary is replaced. Undone by restart-tablet (not by heal: a killed process
+   * stays dead). Throws FaultInputError for a tablet the cluster does not know.
+   */
+  async killTablet(args: { uid: number }): Promise<string> {
+    nonNegative('uid', args.uid);
+    await this.host.killTablet(args.uid).catch((err: unknown) => {
+      throw new FaultInputError(err instanceof Error ? err.message : String(err));
+    });
+    return this.record('kill-tablet', { uid: args.uid });
+  }
+
+  /**
+   * restart-tablet: starts a killed tablet's mysqld and vttablet again on its data; a primary that
+   * was replaced meanwhile comes back as a REPLICA of the new one. Throws FaultInputError for a
+   * tablet the cluster never started.
+   */
+  async restartTablet(args: { uid: number }): Promise<string> {
+    nonNegative('uid', args.uid);
+    await this.host.restartTablet(args.uid).catch((err: unknown) => {
+      throw new FaultInputError(err instanceof Error ? err.message : String(err));
+    });
+    return this.record('restart-tablet', { uid: args.uid });
+  }
+
+  /**
+   * replication-delay: the replica applies each transaction only `ms` ms after its commit on the
+   * source (MySQL's SOURCE_DELAY), so it lags by that much; 0 or heal ends it. Throws
+   * FaultInputError for a tablet that is not running.
+   */
+  async replicationDelay(args: { uid: number; ms: number }): Promise<string> {
+    nonNegative('ms', args.ms);
+    const tablet = this.runningTablet(args.uid);
+    tablet.setReplicationDelay(args.ms);
+    if (args.ms === 0) this.replicationDelays.delete(args.uid);
+    else this.replicationDelays.set(args.uid, { verb: 'replication-delay', args: { uid: args.uid, ms: args.ms }, since: this.host.clock.now() });
+    return this.record('replication-delay', { uid: args.uid, ms: args.ms });
+  }
 
   /**
    * stall-shard: the shard's tablets accept nothing and send nothing for `ms` ms: calls wait, and
@@ -148,7 +196,7 @@ export class FaultInjector {
     return this.record('purge-binlogs', args.keep === undefined ? { uid: args.uid } : { uid: args.uid, keep: args.keep });
   }
 
-  /** heal: undoes every fault in force (stalls, partitions, the copy throttle). */
+  /** heal: undoes every fault in force (stalls, partitions, replication delays, the copy throttle). */
   async heal(): Promise<string> {
     const healed = this.active().length;
     this.close();
@@ -160,12 +208,15 @@ export class FaultInjector {
     this.network.healAll();
     this.copyPhase.setRowsPerSecond(undefined);
     this.copyRateFault = undefined;
+    for (const uid of this.replicationDelays.keys()) this.host.tablet(uid)?.setReplicationDelay(0);
+    this.replicationDelays.clear();
   }
 
   /** The faults in force, oldest first. */
   active(): ActiveFault[] {
     const all = this.network.faults();
     if (this.copyRateFault) all.push(this.copyRateFault);
+    all.push(...this.replicationDelays.values());
     return all.sort((a, b) => a.since - b.since);
   }
 

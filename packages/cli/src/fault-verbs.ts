@@ -35,10 +35,28 @@ const str = (name: string, required: boolean): FaultFlag => ({ name, type: 'stri
 /** The vocabulary, in usage order. */
 export const FAULT_VERBS: readonly FaultVerb[] = [
   {
+    name: 'kill-tablet',
+    summary: "the tablet's vttablet and mysqld die at once (open transactions lost, committed ones kept); undo with restart-tablet",
+    flags: [uint('uid', true)],
+    apply: (f, a) => f.killTablet({ uid: a.uid as number }),
+  },
+  {
+    name: 'restart-tablet',
+    summary: "start a killed tablet's mysqld and vttablet again on its data",
+    flags: [uint('uid', true)],
+    apply: (f, a) => f.restartTablet({ uid: a.uid as number }),
+  },
+  {
     name: 'stall-shard',
     summary: "the shard's tablets accept nothing and send nothing for --ms ms",
     flags: [str('keyspace', true), str('shard', true), uint('ms', true)],
     apply: (f, a) => f.stallShard({ keyspace: a.keyspace as string, shard: a.shard as string, ms: a.ms as number }),
+  },
+  {
+    name: 'replication-delay',
+    summary: 'the replica applies each transaction --ms ms after its commit on the source (SOURCE_DELAY; 0 ends it), until heal',
+    flags: [uint('uid', true), uint('ms', true)],
+    apply: (f, a) => f.replicationDelay({ uid: a.uid as number, ms: a.ms as number }),
   },
   {
     name: 'partition-tablet',

@@ -68,9 +68,10 @@ commands:
   vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
                            restart vtctld's gRPC service with other auth flags
   fault <verb> [flags] | fault list
-                           inject a fault into the running cluster (stall-shard, partition-tablet,
-                           drop-vstreams, restart-vtgate, copy-rate, interrupt-copy, purge-binlogs,
-                           heal); 'vtsim fault --help' lists the verbs and their flags
+                           inject a fault into the running cluster (kill-tablet, restart-tablet,
+                           stall-shard, replication-delay, partition-tablet, drop-vstreams,
+                           restart-vtgate, copy-rate, interrupt-copy, purge-binlogs, heal);
+                           'vtsim fault --help' lists the verbs and their flags
   status                   print the running cluster's components as JSON
   vstream [--keyspace K --shard S --gtid G | --vgtid JSON] [--filter T:SQL] [--format text|json]
           [--save-vgtid FILE] [--server 127.0.0.1:15991] …

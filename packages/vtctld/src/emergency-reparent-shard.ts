@@ -50,18 +50,24 @@ export async function emergencyReparentShard(ctx: VtctldContext, req: EmergencyR
         log.warning(`tablet ${tabletAliasString(alias)} is not reachable; it is left out of the reparent`);
         continue;
       }
-      if (t.tablet.type === TabletType.PRIMARY) {
-        log.info(`demoting tablet ${tabletAliasString(alias)}, which still claims to be primary`);
-        const position = await tm.demotePrimary();
-        if (isPromotable(t.tablet.type)) candidates.push(candidateAt(alias, position));
-        continue;
+      // As stopReplicationAndBuildStatusMaps: a tablet whose calls fail (its mysqld down, the
+      // network cut) is left out, not fatal; the reparent needs a candidate, not every tablet.
+      try {
+        if (t.tablet.type === TabletType.PRIMARY) {
+          log.info(`demoting tablet ${tabletAliasString(alias)}, which still claims to be primary`);
+          const position = await tm.demotePrimary();
+          if (isPromotable(t.tablet.type)) candidates.push(candidateAt(alias, position));
+          continue;
+        }
+        log.info(`stopping replication on tablet ${tabletAliasString(alias)}`);
+        await tm.stopReplication();
+        const status = await tm.getReplicationStatus();
+        const candidate = { ...candidateAt(alias, await tm.primaryPosition()), sourceUuid: status?.source_uuid ?? '' };
+        replicas.push(candidate);
+        if (isPromotable(t.tablet.type)) candidates.push(candidate);
+      } catch (err) {
+        log.warning(`failed to stop replication on tablet ${tabletAliasString(alias)}, it is left out of the reparent: ${err instanceof Error ? err.message : String(err)}`);
       }
-      log.info(`stopping replication on tablet ${tabletAliasString(alias)}`);
-      await tm.stopReplication();
-      const status = await tm.getReplicationStatus();
-      const candidate = { ...candidateAt(alias, await tm.primaryPosition()), sourceUuid: status?.source_uuid ?? '' };
-      replicas.push(candidate);
-      if (isPromotable(t.tablet.type)) candidates.push(candidate);
     }
     // As FindPositionsOfAllCandidates: a replica with errant GTIDs is no candidate.
     for (const c of replicas) {
@@ -87,7 +93,7 @@ export async function emergencyReparentShard(ctx: VtctldContext, req: EmergencyR
     if (req.prevent_cross_cell_promotion && previous && previous.cell !== elect.cell) {
       throw vtctldError(Code.FAILED_PRECONDITION, `elected primary ${tabletAliasString(elect)} is in cell ${elect.cell}, not the previous primary's cell ${previous.cell}`);
     }
-    await promoteAndRepoint(ctx, keyspace, shard, tablets, elect, log);
+    await promoteAndRepoint(ctx, keyspace, shard, tablets, elect, log, { tolerateReplicaErrors: true });
     return { keyspace, shard, promoted_primary: elect, events: log.events };
   } finally {
     await unlock();

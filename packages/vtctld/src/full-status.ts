@@ -21,6 +21,7 @@ export function replicationStatusToProto(s: TabletReplicationStatus): Replicatio
     last_io_error: s.last_io_error ?? '',
     sql_state: s.sql_running ? ReplicationState.RUNNING : ReplicationState.STOPPED,
     last_sql_error: s.last_sql_error ?? s.last_error,
+    sql_delay: s.sql_delay_seconds ?? 0,
     auto_position: true,
     using_gtid: true,
   };

@@ -47,7 +47,7 @@ export async function initShardPrimary(ctx: VtctldContext, req: InitShardPrimary
       log.info(`demoting tablet ${tabletAliasString(other.tablet.alias)}, which also claims to be primary`);
       await ctx.tabletManagerDialer(other.tablet.alias)?.demotePrimary();
     }
-    await promoteAndRepoint(ctx, keyspace, shard, tablets, elect, log, durationMs(req.wait_replicas_timeout, DEFAULT_WAIT_REPLICAS_MS));
+    await promoteAndRepoint(ctx, keyspace, shard, tablets, elect, log, { waitReplicasMs: durationMs(req.wait_replicas_timeout, DEFAULT_WAIT_REPLICAS_MS) });
     return { events: log.events };
   } finally {
     await unlock();

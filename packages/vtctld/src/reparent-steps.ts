@@ -4,10 +4,11 @@
  * reachable tablet of the shard at it.
  */
 import { GtidSet, decodePosition } from '@vtsim/binlog';
-import { tabletAliasString, type TabletAlias } from '@vtsim/proto';
+import { errorCode, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import type { TabletInfo } from '@vtsim/topo';
 import type { EventLog } from './event-log.js';
 import { dialTabletManager, sameAlias, type VtctldContext } from './vtctld-context.js';
+import { vtctldError } from './vtctld-error.js';
 
 /** A tablet that may be promoted, with the GTID set its mysqld has executed. */
 export interface ReparentCandidate {
@@ -47,11 +48,22 @@ export function mostAdvanced(candidates: readonly ReparentCandidate[]): Reparent
   return candidates.find((c) => candidates.every((o) => c.executed.contains(o.executed))) ?? candidates[0];
 }
 
+/** How {@link promoteAndRepoint} treats the other tablets. */
+export interface RepointOptions {
+  /** Each repointed tablet must also reach the promotion position within this time (InitShardPrimary). */
+  waitReplicasMs?: number;
+  /**
+   * A tablet whose calls fail is logged and left as it is (EmergencyReparentShard, whose shard is
+   * damaged anyway); otherwise every tablet is tried and the reparent then fails naming the
+   * failures, as Vitess's PlannedReparentShard does.
+   */
+  tolerateReplicaErrors?: boolean;
+}
+
 /**
  * Promotes `elect` (replication stopped, writable, type PRIMARY), records it as the shard's
  * primary with a term starting now, and makes every other reachable tablet of `tablets`
- * replicate from it; unreachable ones are logged and left as they are. With `waitReplicasMs`, each
- * repointed tablet must also reach the promotion position within that time (InitShardPrimary).
+ * replicate from it; unreachable ones are logged and left as they are. See {@link RepointOptions}.
  */
 export async function promoteAndRepoint(
   ctx: VtctldContext,
@@ -60,7 +72,7 @@ export async function promoteAndRepoint(
   tablets: readonly TabletInfo[],
   elect: TabletAlias,
   log: EventLog,
-  waitReplicasMs?: number,
+  opts: RepointOptions = {},
 ): Promise<void> {
   const electName = tabletAliasString(elect);
   const electTm = dialTabletManager(ctx, elect);
@@ -71,15 +83,27 @@ export async function promoteAndRepoint(
     s.primary_alias = { ...elect };
     s.primary_term_start_time = { seconds: nowSeconds, nanoseconds: 0 };
   });
+  const failures: Array<{ message: string; err: unknown }> = [];
   for (const other of tablets) {
     if (sameAlias(other.tablet.alias, elect)) continue;
+    const name = tabletAliasString(other.tablet.alias);
     const tm = ctx.tabletManagerDialer(other.tablet.alias);
     if (!tm) {
-      log.warning(`tablet ${tabletAliasString(other.tablet.alias)} is not reachable; it will not replicate from ${electName}`);
+      log.warning(`tablet ${name} is not reachable; it will not replicate from ${electName}`);
       continue;
     }
-    log.info(`setting replication source of tablet ${tabletAliasString(other.tablet.alias)} to ${electName}`);
-    await tm.setReplicationSource(elect);
-    if (waitReplicasMs !== undefined) await tm.waitForPosition(position, waitReplicasMs);
+    log.info(`setting replication source of tablet ${name} to ${electName}`);
+    try {
+      await tm.setReplicationSource(elect);
+      if (opts.waitReplicasMs !== undefined) await tm.waitForPosition(position, opts.waitReplicasMs);
+    } catch (err) {
+      const message = `tablet ${name} SetReplicationSource failed: ${err instanceof Error ? err.message : String(err)}`;
+      log.warning(message);
+      failures.push({ message, err });
+    }
+  }
+  if (failures.length > 0 && !opts.tolerateReplicaErrors) {
+    const first = failures[0]!;
+    throw vtctldError(errorCode(first.err), `some replicas failed to reparent; retry PlannedReparentShard with the same new primary alias to retry failed replicas: ${first.message}`);
   }
 }

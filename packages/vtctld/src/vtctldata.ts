@@ -68,6 +68,8 @@ export interface ReplicationStatus {
   last_io_error: string;
   sql_state: number;
   last_sql_error: string;
+  /** SQL_Delay in seconds (SOURCE_DELAY). */
+  sql_delay: number;
   auto_position: boolean;
   using_gtid: boolean;
 }
