@@ -8,6 +8,7 @@ import { Code, ER, SqlError } from '@vtsim/proto';
 /** Substrings of the errors a failover causes, from vtgate's own checks or from a tablet. */
 const FAILOVER_MESSAGES = [
   'operation not allowed in state NOT_SERVING',
+  'operation not allowed in state SHUTTING_DOWN',
   'disallowed due to rule',
   'current keyspace is being resharded',
   'primary is not serving',
@@ -17,7 +18,8 @@ const FAILOVER_MESSAGES = [
 
 /**
  * True if the error was caused by a planned failover of a primary: code CLUSTER_EVENT, the query
- * service disabled in the serving graph or on the tablet, denied tables (MoveTables), a demoted
+ * service disabled in the serving graph or on the tablet (or the tablet shutting down, as Vitess's
+ * buffer matched before its tablets answered CLUSTER_EVENT), denied tables (MoveTables), a demoted
  * primary (wrong tablet type, or its mysqld already super-read-only), or no serving primary. Such a statement reached no tablet or was refused by
  * it, so running it again cannot apply it twice.
  */
