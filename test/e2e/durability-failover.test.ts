@@ -1,8 +1,9 @@
 // Issue 9, item 2 (durability): the keyspace's durability policy decides what a failover can lose.
-// A shard with a primary (200) and one replica (201) whose replication is stopped; a client writes
-// through vtgate, the primary is killed (kill -9 of vttablet and mysqld) and EmergencyReparentShard
-// promotes the replica. With semi_sync the write was never acknowledged (it waited for the
-// replica's ack and failed with 2013 when the primary died), so no acknowledged write is lost; with
+// A shard with a primary (200) and two replicas (201, 211) whose replication is stopped; a client
+// writes through vtgate, the primary is killed (kill -9 of vttablet and mysqld) and
+// EmergencyReparentShard promotes a replica (under semi_sync the other acknowledges its writes). With
+// semi_sync the write was never acknowledged (it waited for a replica's ack and failed with 2013
+// when the primary died), so no acknowledged write is lost; with
 // none it was acknowledged at once and the failover loses it, as in MySQL. The killed primary comes
 // back with restartTablet as a REPLICA of the new primary, and (semi_sync) its acks let writes
 // through the new primary again.
@@ -25,7 +26,8 @@ async function settledWithin(p: Promise<unknown>, ms: number): Promise<'settled'
 async function failover(policy: 'semi_sync' | 'none'): Promise<void> {
   await using s = await startScenario({
     seed: `durability-${policy}`,
-    keyspaces: { customer: { shards: { '0': [200, 201] }, schema: SCHEMA, vschema: VSCHEMA } },
+    // Two replicas: under semi_sync a new primary needs one to acknowledge (ERS refuses otherwise).
+    keyspaces: { customer: { shards: { '0': [200, 201, 211] }, schema: SCHEMA, vschema: VSCHEMA } },
   });
   await s.cluster.vtctld.setKeyspaceDurabilityPolicy({ keyspace: KEYSPACE, durability_policy: policy });
   await waitFor(async () => (await s.tablet(200).fullStatus()).semi_sync_primary_enabled === (policy === 'semi_sync'), 'the primary to apply the policy');
@@ -33,7 +35,7 @@ async function failover(policy: 'semi_sync' | 'none'): Promise<void> {
   const insert = (id: number) => conn.query(`insert into customer(customer_id, email) values (${id}, 'c${id}@x')`);
   for (let id = 1; id <= 20; id++) await insert(id);
 
-  await s.cluster.vtctld.stopReplication({ tablet_alias: alias(201) });
+  for (const uid of [201, 211]) await s.cluster.vtctld.stopReplication({ tablet_alias: alias(uid) });
   const unreplicated = insert(21);
   let outcome: 'acknowledged' | string = 'acknowledged';
   const settled = unreplicated.then(() => undefined, (err: Error) => void (outcome = err.message));

@@ -317,7 +317,8 @@ describe('fault verbs under four writers and a VStream client', () => {
     await expect(s.cluster.faults.stallShard({ keyspace: KEYSPACE, shard: '-80', ms: 0 })).rejects.toThrow('--ms must be a positive integer, not 0');
     expect(log.filter((l) => !l.startsWith('fault healed'))).toEqual(s.cluster.faults.history.map((h) => h.line));
     expect(s.cluster.faults.history.map((h) => h.verb)).toEqual([
-      'stall-shard', 'partition-tablet', 'drop-vstreams', 'restart-vtgate', 'purge-binlogs', 'copy-rate', 'interrupt-copy', 'heal', 'stall-shard',
+      'stall-shard', 'partition-tablet', 'drop-vstreams', 'restart-vtgate', 'kill-tablet', 'restart-tablet', 'replication-delay', 'heal',
+      'purge-binlogs', 'copy-rate', 'interrupt-copy', 'heal', 'stall-shard',
       'stall-shard', 'partition-tablet', 'heal',
     ]);
     expect(streamErrors.every((e) => e.code === Code.UNAVAILABLE || e.code === Code.DEADLINE_EXCEEDED)).toBe(true);

@@ -8,7 +8,7 @@
  * another primary in the shard record and starts as a REPLICA.
  */
 import { Code, TabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
-import { isPromotable } from './durability-policy.js';
+import { canEstablishSemiSync, isPromotable } from './durability-policy.js';
 import { EventLog } from './event-log.js';
 import { candidateAt, findErrantGtids, mostAdvanced, promoteAndRepoint, type ReparentCandidate } from './reparent-steps.js';
 import { sameAlias, type VtctldContext } from './vtctld-context.js';
@@ -20,7 +20,10 @@ import { vtctldError } from './vtctld-error.js';
  * stopped nor considered for promotion (they are still pointed at the new primary). Errors:
  * INVALID_ARGUMENT (missing names, elect outside the shard), FAILED_PRECONDITION (elect not
  * promotable, ignored, unreachable or behind another candidate; no candidate at all; elect in
- * another cell with `prevent_cross_cell_promotion`), NOT_FOUND (missing shard).
+ * another cell with `prevent_cross_cell_promotion`), ABORTED (the elect could not commit under
+ * the keyspace's semi-sync durability: no acknowledging tablet reached), NOT_FOUND (missing shard).
+ * A tablet whose calls fail is left out; candidates that could not commit under the durability
+ * policy with the tablets reached are dropped, as Vitess's filterValidCandidates does.
  * `wait_replicas_timeout` bounds nothing here: a vtsim replica applies what it received as it
  * stops, so there are no relay logs to wait for.
  */
@@ -41,6 +44,8 @@ export async function emergencyReparentShard(ctx: VtctldContext, req: EmergencyR
       throw vtctldError(Code.INVALID_ARGUMENT, `primary-elect tablet ${tabletAliasString(req.new_primary)} is not in the shard`);
     }
     const candidates: ReparentCandidate[] = [];
+    /** The tablets that answered (what a new primary could get semi-sync acknowledgements from). */
+    const reached: Array<{ alias: TabletAlias; type: TabletType; cell: string }> = [];
     const replicas: Array<ReparentCandidate & { sourceUuid: string }> = [];
     for (const t of tablets) {
       const alias = t.tablet.alias;
@@ -56,6 +61,7 @@ export async function emergencyReparentShard(ctx: VtctldContext, req: EmergencyR
         if (t.tablet.type === TabletType.PRIMARY) {
           log.info(`demoting tablet ${tabletAliasString(alias)}, which still claims to be primary`);
           const position = await tm.demotePrimary();
+          reached.push({ alias, type: t.tablet.type, cell: alias.cell });
           if (isPromotable(t.tablet.type)) candidates.push(candidateAt(alias, position));
           continue;
         }
@@ -64,6 +70,7 @@ export async function emergencyReparentShard(ctx: VtctldContext, req: EmergencyR
         const status = await tm.getReplicationStatus();
         const candidate = { ...candidateAt(alias, await tm.primaryPosition()), sourceUuid: status?.source_uuid ?? '' };
         replicas.push(candidate);
+        reached.push({ alias, type: t.tablet.type, cell: alias.cell });
         if (isPromotable(t.tablet.type)) candidates.push(candidate);
       } catch (err) {
         log.warning(`failed to stop replication on tablet ${tabletAliasString(alias)}, it is left out of the reparent: ${err instanceof Error ? err.message : String(err)}`);
@@ -77,6 +84,19 @@ export async function emergencyReparentShard(ctx: VtctldContext, req: EmergencyR
       log.warning(`skipping ${tabletAliasString(c.alias)} with GTIDSet:${c.executed.toString()} because we detected errant GTIDs - ${errant.toString()}`);
       const at = candidates.indexOf(c);
       if (at >= 0) candidates.splice(at, 1);
+    }
+    // As filterValidCandidates: a candidate that could not commit with the tablets reached (no
+    // semi-sync acker among them) is no candidate.
+    const durability = (await ctx.topo.getKeyspace(keyspace)).keyspace.durability_policy ?? '';
+    for (const c of [...candidates]) {
+      const others = reached.filter((r) => !sameAlias(r.alias, c.alias));
+      if (canEstablishSemiSync(durability, c.alias.cell, others)) continue;
+      const name = tabletAliasString(c.alias);
+      log.info(`Removing ${name} from list of valid candidates for promotion because it will not be able to make forward progress on promotion with the tablets currently reachable`);
+      if (req.new_primary && sameAlias(req.new_primary, c.alias)) {
+        throw vtctldError(Code.ABORTED, `proposed primary ${name} will not be able to make forward progress on being promoted`);
+      }
+      candidates.splice(candidates.indexOf(c), 1);
     }
     const winner = mostAdvanced(candidates);
     if (!winner) throw vtctldError(Code.FAILED_PRECONDITION, 'no valid candidates for emergency reparent');

@@ -47,11 +47,23 @@ export class MiniCluster {
     await t.close();
   }
 
-  /** Starts a new vttablet for the stopped tablet `uid` on its kept mysqld, back on the network. */
+  /**
+   * Kills tablet `uid` as `kill -9` of its vttablet and its mysqld: the vttablet stops (its record
+   * stays) and the mysqld stops with its data, so replicas lose their source; restartTablet brings
+   * both back.
+   */
+  async killTablet(uid: number): Promise<void> {
+    const t = this.tablet(uid);
+    t.mysqld.stop();
+    await this.stopTablet(uid);
+  }
+
+  /** Starts a new vttablet for the stopped (or killed) tablet `uid` on its kept mysqld (started again if killed), back on the network. */
   async restartTablet(uid: number): Promise<Tablet> {
     const old = this.stopped.get(uid);
     if (!old) throw new Error(`tablet ${uid} is not stopped`);
     this.stopped.delete(uid);
+    if (!old.mysqld.running) old.mysqld.start();
     return this.startTablet(old.keyspace, old.shard, uid, { mysqld: old.mysqld });
   }
 

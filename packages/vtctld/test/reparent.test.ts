@@ -146,6 +146,12 @@ describe('EmergencyReparentShard', () => {
     expect((await rejection(c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(102) }))).code).toBe(Code.FAILED_PRECONDITION);
     expect((await rejection(c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(300) }))).code).toBe(Code.INVALID_ARGUMENT);
 
+    // With 101 ignored, 111 is the most advanced, but under semi_sync it could reach no tablet that
+    // acknowledges (102 is RDONLY): as filterValidCandidates, it is refused.
+    const stuck = await rejection(c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(111), ignore_replicas: [alias(101)] }));
+    expect(stuck.code).toBe(Code.ABORTED);
+    expect(stuck.message).toBe('proposed primary zone1-0000000111 will not be able to make forward progress on being promoted');
+    await c.vtctld.setKeyspaceDurabilityPolicy({ keyspace: 'commerce', durability_policy: 'none' });
     const ignored = await c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0', new_primary: alias(111), ignore_replicas: [alias(101)] });
     expect(ignored.promoted_primary).toEqual(alias(111));
     expect(c.tablet(111).type).toBe(TabletType.PRIMARY);
@@ -176,6 +182,11 @@ describe('EmergencyReparentShard', () => {
       expect(err.message).toBe('failed to DemotePrimary on current primary zone1-0000000100: tablet zone1-0000000100 is not reachable');
     }
     expect(await types()).toEqual({ 100: 'PRIMARY', 101: 'REPLICA', 102: 'RDONLY' });
+    // ERS cannot help either under semi_sync: 101's only reachable peer, 102, is RDONLY and sends no acks.
+    const ers = await rejection(c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0' }));
+    expect(ers.code).toBe(Code.FAILED_PRECONDITION);
+    expect(ers.message).toBe('no valid candidates for emergency reparent');
+    await c.addTablets('commerce', '0', [111]);
     expect((await c.vtctld.emergencyReparentShard({ keyspace: 'commerce', shard: '0' })).promoted_primary).toEqual(alias(101));
   });
 });

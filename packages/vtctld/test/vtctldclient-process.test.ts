@@ -131,6 +131,11 @@ describe('vtctldclient against a running cluster (local example commands)', () =
     const prs = await vtctldclient('PlannedReparentShard', 'commerce/0', '--new-primary', 'zone1-100');
     expect(prs.code).toBe(1);
     expect(prs.stderr).toContain('rpc error: code = Unavailable desc = failed to DemotePrimary on current primary zone1-0000000101: tablet zone1-0000000101 is not reachable');
+    // Under semi_sync, 100 could reach no tablet that acknowledges (101 is dead, 102 an ignored RDONLY).
+    const stuck = await vtctldclient('EmergencyReparentShard', 'commerce/0', '--wait-replicas-timeout', '5s', '-i', 'zone1-102');
+    expect(stuck.code).toBe(1);
+    expect(stuck.stderr).toContain('rpc error: code = FailedPrecondition desc = no valid candidates for emergency reparent');
+    expect((await vtctldclient('SetKeyspaceDurabilityPolicy', '--durability-policy=none', 'commerce')).code).toBe(0);
     const ers = await vtctldclient('EmergencyReparentShard', 'commerce/0', '--wait-replicas-timeout', '5s', '-i', 'zone1-102');
     expect([ers.code, ers.stderr]).toEqual([0, '']);
     const lines = ers.stdout.trimEnd().split('\n');

@@ -94,11 +94,20 @@ describe('VTOrc', () => {
   });
 
   it('a former primary back with a transaction its replicas never got replicates from the new primary and is reported with ErrantGTIDDetected', async () => {
-    await startVtorc();
+    // Under semi_sync the primary commits, then waits for an acknowledgement no replica sends (their
+    // replication is stopped); it dies meanwhile, the transaction in its data and nowhere else.
     for (const uid of [101, 102, 111]) await c.tablet(uid).stopReplication();
-    await c.exec(100, "insert into t (v) values ('unreplicated')");
-    const lost = `${c.tablet(100).mysqld.serverUuid}:${c.tablet(100).mysqld.gtidExecuted().lastGno(c.tablet(100).mysqld.serverUuid)}`;
-    await c.stopTablet(100);
+    const primary = c.tablet(100).mysqld;
+    const gno = primary.gtidExecuted().lastGno(primary.serverUuid) + 1;
+    const unacknowledged = c.exec(100, "insert into t (v) values ('unreplicated')").then(
+      () => 'acknowledged',
+      (err: Error) => err.message,
+    );
+    await eventually(() => primary.gtidExecuted().lastGno(primary.serverUuid) === gno, 1000);
+    const lost = `${primary.serverUuid}:${gno}`;
+    await c.killTablet(100);
+    expect(await unacknowledged).toMatch(/Lost connection to MySQL server during query/);
+    await startVtorc();
     await eventually(async () => (await shardPrimary()) === 'zone1-0000000101', 5000);
     c.clock.advance(2000);
 

@@ -29,3 +29,15 @@ export function replicaSendsSemiSyncAcks(policy: string, type: TabletType): bool
 export function isPromotable(type: TabletType): boolean {
   return type === TabletType.PRIMARY || type === TabletType.REPLICA;
 }
+
+/**
+ * As reparentutil's canEstablishForTablet: whether a primary in `primaryCell` could commit under
+ * `policy` with the tablets `reachable` (the candidate itself left out): a semi-sync policy needs
+ * one of them to send acknowledgements (the cross_cell policies: one in another cell); other
+ * policies need nothing.
+ */
+export function canEstablishSemiSync(policy: string, primaryCell: string, reachable: ReadonlyArray<{ type: TabletType; cell: string }>): boolean {
+  if (!primaryUsesSemiSync(policy)) return true;
+  const crossCell = policy.startsWith('cross_cell');
+  return reachable.some((t) => replicaSendsSemiSyncAcks(policy, t.type) && (!crossCell || t.cell !== primaryCell));
+}

@@ -19,6 +19,6 @@ export { formatBinlogSource, parseBinlogSource, OnDDLAction, CopyPhaseControl } 
 // --- static gRPC auth (issue 8): servenv's `--grpc_auth_mode static`, shared by vtgate's and vtctld's servers ---
 export { StaticAuthPlugin, parseStaticAuthConfig, withGrpcAuth, type GrpcAuthFailure, type GrpcAuthFlags, type StaticAuthConfigEntry } from './servenv/grpc-server-auth-static.js';
 // --- process semantics and durability (issue 9): mysqld stop/start, semi-sync, durability policies ---
-export { DURABILITY_POLICIES, isDurabilityPolicy, isPromotable, primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-policy.js';
+export { DURABILITY_POLICIES, isDurabilityPolicy, canEstablishSemiSync, isPromotable, primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-policy.js';
 export { DEFAULT_REPLICATION_CONNECT_RETRY_MS, type ReplicationIoState, type ReplicationOptions } from './replication.js';
 export { SemiSyncSource, connHostError, connectionError, serverLostError } from './mysqld/mysqld.js';
