@@ -286,7 +286,7 @@ export class Executor {
     try {
       for (;;) {
         const epoch = this.buffer.epoch;
-        const vc = new ExecutorVCursor(this, session);
+        const vc = new ExecutorVCursor(this, session, undefined, () => (req ??= this.buffer.newRequest()));
         try {
           return await attempt(vc);
         } catch (err) {
@@ -512,10 +512,15 @@ class ExecutorVCursor implements VCursor {
   /** A write of this attempt reached a tablet and was not refused for a failover: running it again could apply it twice. */
   applied = false;
 
+  /**
+   * `bufferRequest` gives the statement's buffering budget when its shard queries may wait out a
+   * failover on their own (see {@link dispatch}); without it they never wait.
+   */
   constructor(
     private readonly ex: Executor,
     private readonly session: VtgateSession,
     tabletType?: TabletType,
+    private readonly bufferRequest?: () => BufferedRequest,
   ) {
     this.tabletType = tabletType ?? session.target.tabletType;
   }
@@ -586,13 +591,32 @@ class ExecutorVCursor implements VCursor {
         }
         r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, this.executeOptions);
       } else {
-        r = await gateway.execute(target, q.sql, q.bindVars, 0, session.target.tabletAlias, this.executeOptions);
+        r = await this.executeBuffered(target, q);
       }
       if (access.write) this.applied = true;
       return r;
     } catch (err) {
       this.noteError(q.shard, err, access.write);
       throw err;
+    }
+  }
+
+  /**
+   * Sends an autocommit shard query. When it reaches no tablet because its shard has no serving
+   * primary (the primary died and a new one is not elected yet), it waits in the buffer for that
+   * shard and is sent again, as Vitess's tablet gateway buffers each shard query on its own: a
+   * scatter write's other shards are not held back or run twice.
+   */
+  private async executeBuffered(target: Target, q: ShardQuery): Promise<Result> {
+    const gateway = this.ex.opts.gateway;
+    for (;;) {
+      const epoch = this.ex.buffer.epoch;
+      try {
+        return await gateway.execute(target, q.sql, q.bindVars, 0, this.session.target.tabletAlias, this.executeOptions);
+      } catch (err) {
+        if (!this.bufferRequest || this.tabletType !== TabletType.PRIMARY || !reachedNoPrimary(err)) throw err;
+        await this.ex.buffer.wait(target.keyspace, target.shard, err, this.bufferRequest(), epoch);
+      }
     }
   }
 
@@ -639,6 +663,11 @@ class ExecutorVCursor implements VCursor {
     if (first === null) throw sqlError(ER.UNKNOWN_ERROR, `sequence ${sequence.name} returned no value`);
     return first;
   }
+}
+
+/** True when a shard query failed before reaching any tablet because its shard has no serving primary. */
+function reachedNoPrimary(err: unknown): err is SqlError {
+  return isFailoverError(err) && err.message.includes('no healthy tablet available');
 }
 
 /** Waits for every promise; rejects with the first rejection in list order once all settled, else resolves to the values in order. */
