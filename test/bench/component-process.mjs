@@ -17,11 +17,12 @@ const benchmarks = {
   'vstream-types': async () => (await import('./vstream-types-bench.mjs')).benchVStreamTypes(),
   'memory-soak': async () => (await import('./memory-bench.mjs')).benchMemorySoak(),
   'memory-rows': async () => (await import('./memory-bench.mjs')).benchRowMemory(),
+  failover: async () => (await import('./failover-bench.mjs')).benchFailover(),
 };
 
 /**
- * Runs component benchmark `name` (mysqld, executor, mysql-server, reshard, vstream-types, memory-soak or
- * memory-rows) in a child process started with `--expose-gc` (the memory benchmarks force full GCs
+ * Runs component benchmark `name` (mysqld, executor, mysql-server, reshard, vstream-types, memory-soak,
+ * memory-rows or failover) in a child process started with `--expose-gc` (the memory benchmarks force full GCs
  * before sampling), and resolves with its figures; rejects with the child's error, or if it exits without answering.
  * @param {string} name
  * @param {object} opts the benchmark's options

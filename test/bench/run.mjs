@@ -69,6 +69,8 @@ async function main() {
     figures.push(...(await runComponent('memory-soak', {})));
     log('components: heap per 1,000,000 rows held');
     figures.push(...(await runComponent('memory-rows', {})));
+    log('components: failover (VTOrc replacing a killed primary, 10 runs)');
+    figures.push(...(await runComponent('failover', {})));
   }
 
   const missed = figures.filter((f) => met(f) === false);
