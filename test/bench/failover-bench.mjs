@@ -49,9 +49,11 @@ async function measure(cluster) {
     const primary = [...cluster.tabletMap().values()].find((t) => t.type === TabletType.PRIMARY);
     const killed = performance.now();
     await cluster.killTablet(primary.alias.uid);
-    let promoted;
+    const promoted = (async () => {
+      while (![...cluster.tabletMap().values()].some((t) => t.type === TabletType.PRIMARY && t.isServing)) await new Promise((r) => setTimeout(r, 2));
+      return performance.now() - killed;
+    })();
     for (;;) {
-      if (promoted === undefined && [...cluster.tabletMap().values()].some((t) => t.type === TabletType.PRIMARY && t.isServing)) promoted = performance.now();
       try {
         await write();
         break;
@@ -61,7 +63,7 @@ async function measure(cluster) {
       if (performance.now() - killed > 60_000) throw new Error(`run ${run}: no successful write 60 s after killing the primary`);
     }
     failovers.push(performance.now() - killed);
-    promotions.push((promoted ?? performance.now()) - killed);
+    promotions.push(await promoted);
     await cluster.restartTablet(primary.alias.uid);
   }
   const p50 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
