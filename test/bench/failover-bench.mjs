@@ -29,7 +29,11 @@ export async function benchFailover() {
   }
 }
 
-/** Runs the failovers on `cluster` and returns the figures. */
+/**
+ * Runs the failovers on `cluster` and returns the figures.
+ * @param {Cluster} cluster
+ * @returns {Promise<import('./report.mjs').Figure[]>}
+ */
 async function measure(cluster) {
   await cluster.vtctld.createKeyspace({ name: KEYSPACE, durability_policy: 'semi_sync' });
   for (const uid of [100, 101, 102, 111]) await cluster.addTablet({ keyspace: KEYSPACE, shard: '0', uid });
