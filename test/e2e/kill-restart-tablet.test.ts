@@ -26,7 +26,8 @@ describe('killTablet / restartTablet', () => {
     await s.killTablet(200);
     expect(s.cluster.tablet(200)).toBeUndefined();
     const status = async () => (await s.cluster.vtctld.getFullStatus({ tablet_alias: { cell: 'zone1', uid: 201 } })).status!.replication_status!;
-    expect(await status()).toMatchObject({ io_state: 2, source_uuid: '' });
+    // Connecting, Source_UUID kept from the lost source (as SHOW REPLICA STATUS keeps it).
+    expect(await status()).toMatchObject({ io_state: 2, source_uuid: uuid });
     expect((await status()).last_io_error).toMatch(/^error reconnecting to source 'vt_repl@localhost:17200' - retry-time: 10 retries: 1 message: Lost connection to MySQL server during query$/);
     await expect(open.query('commit')).rejects.toThrow();
 

@@ -78,7 +78,7 @@ describe('vtsim fault against a running vtsim up', () => {
 
   it('refuses bad input with a clear error and exit code 1', async () => {
     expect(await fault('frobnicate')).toEqual(
-      refused("unknown fault verb 'frobnicate' (verbs: stall-shard, partition-tablet, drop-vstreams, restart-vtgate, copy-rate, interrupt-copy, purge-binlogs, heal)"),
+      refused("unknown fault verb 'frobnicate' (verbs: kill-tablet, restart-tablet, stall-shard, replication-delay, partition-tablet, drop-vstreams, restart-vtgate, copy-rate, interrupt-copy, purge-binlogs, heal)"),
     );
     expect(await fault('partition-tablet', '--uid', '999')).toEqual(refused('tablet zone1-0000000999 is not running'));
     expect(await fault('partition-tablet')).toEqual(refused('partition-tablet: --uid is required'));
@@ -98,7 +98,7 @@ describe('vtsim fault against a running vtsim up', () => {
     expect(await api('/api/faults/stall-shard', { method: 'POST', body: JSON.stringify({ keyspace: 'customer', shard: '-80', ms: -5 }) }))
       .toEqual({ status: 400, body: { error: "stall-shard: --ms must be a non-negative integer, not '-5'" } });
     expect(await api('/api/faults/nope', { method: 'POST', body: '{}' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^unknown fault verb 'nope'/) } });
-    expect((await api('/api/faults')).body).toMatchObject({ active: [], verbs: ['stall-shard', 'partition-tablet', 'drop-vstreams', 'restart-vtgate', 'copy-rate', 'interrupt-copy', 'purge-binlogs', 'heal'] });
+    expect((await api('/api/faults')).body).toMatchObject({ active: [], verbs: ['kill-tablet', 'restart-tablet', 'stall-shard', 'replication-delay', 'partition-tablet', 'drop-vstreams', 'restart-vtgate', 'copy-rate', 'interrupt-copy', 'purge-binlogs', 'heal'] });
     const usage = await fault();
     expect(usage.code).toBe(1);
     expect(usage.stderr).toMatch(/^usage: vtsim fault <verb> \[flags\]/);
