@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
+import { listenHttp, type HttpListener } from '@vtsim/vttablet';
 import { parseVtorcFlags } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
 import { isBinlogRetention } from './binlog-retention-flag.js';
@@ -17,29 +18,14 @@ import { FaultInputError } from './fault-injector.js';
 import { applyFault, FAULT_VERBS } from './fault-verbs.js';
 
 /** A started control server; close() stops it. */
-export interface ControlServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type ControlServer = HttpListener;
 
 /** Serves the control API for a cluster on host:port; `onShutdown` runs when a client asks the process to stop. */
 export async function startControlServer(cluster: Cluster, host: string, port: number, onShutdown: () => void): Promise<ControlServer> {
   const server: Server = createServer((req, res) => {
     handle(cluster, req, res, onShutdown).catch((err: unknown) => reply(res, 500, { error: errorText(err) }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenHttp(server, host, port);
 }
 
 async function handle(cluster: Cluster, req: IncomingMessage, res: ServerResponse, onShutdown: () => void): Promise<void> {

@@ -5,30 +5,16 @@
  * both).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { listenHttp, type HttpListener } from '@vtsim/vttablet';
 import type { Vtorc } from './vtorc.js';
 
-/** A started HTTP server; close() stops it. */
-export interface VtorcHttpServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
+/** VTOrc's running web server; close() stops it. */
+export type VtorcHttpServer = HttpListener;
 
 /** Serves `vtorc`'s pages on host:port (0 = any free port); rejects when the port is taken. */
 export async function startVtorcHttpServer(vtorc: Vtorc, host: string, port: number): Promise<VtorcHttpServer> {
   const server: Server = createServer((req, res) => handle(vtorc, req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenHttp(server, host, port);
 }
 
 function handle(vtorc: Vtorc, req: IncomingMessage, res: ServerResponse): void {

@@ -17,6 +17,7 @@ export { formatJournal, parseJournal } from './vstreamer/index.js';
 // --- VReplication (issue 4): the `_vt.vreplication.source` codec (binlogdata.BinlogSource prototext) ---
 export { formatBinlogSource, parseBinlogSource, OnDDLAction, CopyPhaseControl } from './vreplication/index.js';
 // --- static gRPC auth (issue 8): servenv's `--grpc_auth_mode static`, shared by vtgate's and vtctld's servers ---
+export { listenHttp, type HttpListener } from './servenv/http-listener.js';
 export { StaticAuthPlugin, parseStaticAuthConfig, withGrpcAuth, type GrpcAuthFailure, type GrpcAuthFlags, type StaticAuthConfigEntry } from './servenv/grpc-server-auth-static.js';
 // --- process semantics and durability (issue 9): mysqld stop/start, semi-sync, durability policies ---
 export { DURABILITY_POLICIES, isDurabilityPolicy, canEstablishSemiSync, isPromotable, primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-policy.js';
