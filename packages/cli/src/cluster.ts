@@ -40,7 +40,7 @@ export interface ClusterOptions {
   heartbeatIntervalMs?: number;
   /** The default of {@link TabletSpec.binlogRetention} (`vtsim up --binlog-retention`). */
   binlogRetention?: BinlogRetention;
-  /** How long vtgate and vtctld wait for a partitioned tablet (default Vitess's timeouts; see FaultTimeouts). */
+  /** How long vtgate, vtctld and VTOrc wait for a partitioned tablet (default Vitess's timeouts; see FaultTimeouts). */
   faultTimeouts?: Partial<FaultTimeouts>;
   /** Where the cluster logs the fault verbs applied, one line each (default stderr). */
   faultLog?: (line: string) => void;
