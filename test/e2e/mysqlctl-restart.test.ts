@@ -8,15 +8,12 @@
 // IO thread does) and up; the replica's vttablet restarts. Every mysqld keeps its data, nothing is
 // lost or applied twice: the tables equal what the writers were told succeeded, and the VStream
 // picture equals the tables.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@vtsim/binlog';
 import { SCHEMA, TABLES, Writer, cutoverErrorKind, modelOf, sorted, waitFor, type Rows, type TableName } from '../harness/customer-workload.js';
 import { PictureStream } from '../harness/vstream-picture.js';
-import { ensureCliBuilt, freePort, processAlive, runVtsim, vtsimEnv } from '../harness/vtsim-cli.js';
+import { clusterPlace, ensureCliBuilt, runVtsim, type ClusterPlace } from '../harness/vtsim-cli.js';
 
 interface StatusReply {
   tablets: { alias: string; type: string; serving: boolean; position: string }[];
@@ -25,30 +22,20 @@ interface StatusReply {
 beforeAll(ensureCliBuilt, 180_000);
 
 describe('mysqlctl down/up and vttablet down/up under load keep every mysqld\'s data', () => {
-  const root = mkdtempSync(join(tmpdir(), 'vtsim-mysqlctl-'));
-  const env = vtsimEnv(root);
-  const pidFile = join(root, 'tmp', 'vtsim.pid');
-  let ports: string[] = [];
-  let mysqlPort = 0;
-  let grpcAddress = '';
-  let vtctldAddress = '';
+  let place: ClusterPlace;
   const vtsim = async (...args: string[]) => {
-    const r = await runVtsim([...args, ...ports], { env });
+    const r = await place.vtsim(...args);
     expect(r.stderr, `vtsim ${args.join(' ')}`).toBe('');
     expect(r.code).toBe(0);
     return r.stdout;
   };
-  const vtctldclient = (...args: string[]) => runVtsim(['vtctldclient', '--server', vtctldAddress, ...args], { env });
+  const vtctldclient = (...args: string[]) => runVtsim(['vtctldclient', '--server', `127.0.0.1:${place.vtctldPort}`, ...args], { env: place.env });
   const status = async () => new Map((JSON.parse(await vtsim('status')) as StatusReply).tablets.map((t) => [t.alias, t]));
-  const connect = () => mysql.createConnection({ host: '127.0.0.1', port: mysqlPort, user: 'root', database: 'customer' });
+  const connect = () => mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: 'customer' });
 
   beforeAll(async () => {
-    const [web, grpc, vtctld] = [await freePort(), await freePort(), await freePort()];
-    mysqlPort = await freePort();
-    ports = ['--port', String(web), '--grpc-port', String(grpc), '--vtctld-grpc-port', String(vtctld)];
-    grpcAddress = `127.0.0.1:${grpc}`;
-    vtctldAddress = `127.0.0.1:${vtctld}`;
-    await vtsim('up', '--detach', '--mysql-port', String(mysqlPort));
+    place = await clusterPlace();
+    await vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort));
     for (const uid of ['200', '201', '202']) {
       await vtsim('mysqlctl', 'up', '--uid', uid);
       await vtsim('tablet', 'up', '--keyspace', 'customer', '--shard', '0', '--uid', uid);
@@ -59,13 +46,7 @@ describe('mysqlctl down/up and vttablet down/up under load keep every mysqld\'s 
     await conn.end();
   }, 60_000);
 
-  afterAll(() => {
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      if (processAlive(pid)) process.kill(pid, 'SIGTERM');
-    }
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => place?.stop());
 
   it('nothing lost or repeated: tables = what the writers were told, VStream picture = tables', async () => {
     // A commit cut off by its mysqld stopping (2013) may or may not have happened: read it back.
@@ -74,7 +55,7 @@ describe('mysqlctl down/up and vttablet down/up under load keep every mysqld\'s 
     for (let n = 1; n <= 4; n++) writers.push(new Writer(n, { connect, random: new SeededRandom(`mysqlctl-writer-${n}`), classify }));
     const stopWriters = new AbortController();
     const writing = Promise.all(writers.map((w) => w.run(stopWriters.signal)));
-    const stream = new PictureStream({ address: grpcAddress, resumable: (err) => /UNAVAILABLE|not serving/i.test(err.message) });
+    const stream = new PictureStream({ address: `127.0.0.1:${place.grpcPort}`, resumable: (err) => /UNAVAILABLE|not serving/i.test(err.message) });
     const total = () => writers.reduce((sum, w) => sum + w.ok, 0);
     const meanwhile = async (n: number) => {
       const goal = total() + n;

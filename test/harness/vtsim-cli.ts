@@ -90,7 +90,7 @@ export async function clusterPlace() {
   const ports = ['--port', String(web), '--grpc-port', String(grpcPort), '--vtctld-grpc-port', String(vtctldPort)];
   const vtsim = (...args: string[]) => runVtsim([...args, ...ports], { env });
   return {
-    root, web, mysqlPort, grpcPort, env, pidFile, vtsim,
+    root, web, mysqlPort, grpcPort, vtctldPort, env, pidFile, vtsim,
     logFile: join(root, 'tmp', 'vtsim.log'),
     vtsimWithInput: (input: string, ...args: string[]) => runVtsim([...args, ...ports], { env, input }),
     pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
