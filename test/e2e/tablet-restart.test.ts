@@ -7,14 +7,11 @@
 // buffer), and a gRPC VStream client on the shard (one on PRIMARY, one on REPLICA) sees every
 // insert exactly once. `tablet delete` and vtctld's DeleteTablets forget the mysqld: the next
 // `tablet up` starts on an empty one.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRowBytes } from '@vtsim/proto';
 import { VtgateClient, type DecodedMessage } from '@vtsim/vtgate';
-import { ensureCliBuilt, freePort, processAlive, runVtsim, vtsimEnv } from '../harness/vtsim-cli.js';
+import { clusterPlace, ensureCliBuilt, runVtsim, type ClusterPlace } from '../harness/vtsim-cli.js';
 
 interface StatusReply {
   tablets: { alias: string; type: string; serving: boolean; position: string }[];
@@ -75,16 +72,12 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 beforeAll(ensureCliBuilt, 180_000);
 
 describe('vtsim tablet down / tablet up restart the vttablet and keep its mysqld', () => {
-  const root = mkdtempSync(join(tmpdir(), 'vtsim-restart-'));
-  const env = vtsimEnv(root);
-  const pidFile = join(root, 'tmp', 'vtsim.pid');
-  let ports: string[] = [];
-  let mysqlPort = 0;
+  let place: ClusterPlace;
   let grpcAddress = '';
   let vtctldAddress = '';
   let conn: mysql.Connection | undefined;
   const watchers: InsertWatcher[] = [];
-  const vtsim = (...args: string[]) => runVtsim([...args, ...ports], { env });
+  const vtsim = (...args: string[]) => place.vtsim(...args);
   const status = async (): Promise<Map<string, StatusReply['tablets'][number]>> => {
     const r = await vtsim('status');
     expect(r.code).toBe(0);
@@ -93,7 +86,7 @@ describe('vtsim tablet down / tablet up restart the vttablet and keep its mysqld
   const insert = async (ids: number[]) => {
     for (const id of ids) await conn!.query(`insert into customer(customer_id, email) values (${id}, 'c${id}@x')`);
   };
-  const dba = (alias: string, sql: string) => runVtsim(['vtctldclient', '--server', vtctldAddress, 'ExecuteFetchAsDBA', alias, sql], { env });
+  const dba = (alias: string, sql: string) => runVtsim(['vtctldclient', '--server', vtctldAddress, 'ExecuteFetchAsDBA', alias, sql], { env: place.env });
   /** The customer ids vtgate reads at a target (`customer` or `customer@replica`). */
   const rows = async (target: string) => {
     await conn!.query(`use \`${target}\``);
@@ -106,18 +99,16 @@ describe('vtsim tablet down / tablet up restart the vttablet and keep its mysqld
   };
 
   beforeAll(async () => {
-    const [web, grpc, vtctld] = [await freePort(), await freePort(), await freePort()];
-    mysqlPort = await freePort();
-    ports = ['--port', String(web), '--grpc-port', String(grpc), '--vtctld-grpc-port', String(vtctld)];
-    grpcAddress = `127.0.0.1:${grpc}`;
-    vtctldAddress = `127.0.0.1:${vtctld}`;
-    const up = await vtsim('up', '--detach', '--mysql-port', String(mysqlPort));
+    place = await clusterPlace();
+    grpcAddress = `127.0.0.1:${place.grpcPort}`;
+    vtctldAddress = `127.0.0.1:${place.vtctldPort}`;
+    const up = await vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort));
     expect(up.stderr).toBe('');
     for (const uid of ['200', '201']) {
       const r = await vtsim('tablet', 'up', '--keyspace', 'customer', '--shard', '0', '--uid', uid);
       expect(r.stderr).toBe('');
     }
-    conn = await mysql.createConnection({ host: '127.0.0.1', port: mysqlPort, user: 'root', database: 'customer' });
+    conn = await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: 'customer' });
     await conn.query('create table customer(customer_id bigint not null, email varbinary(128), primary key(customer_id))');
     const afterDdl = (await status()).get('zone1-0000000200')!.position;
     watchers.push(new InsertWatcher(grpcAddress, 'PRIMARY', afterDdl), new InsertWatcher(grpcAddress, 'REPLICA', afterDdl));
@@ -127,11 +118,7 @@ describe('vtsim tablet down / tablet up restart the vttablet and keep its mysqld
   afterAll(async () => {
     await Promise.all(watchers.map((w) => w.close()));
     await conn?.end().catch(() => undefined);
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      if (processAlive(pid)) process.kill(pid, 'SIGTERM');
-    }
-    rmSync(root, { recursive: true, force: true });
+    place?.stop();
   });
 
   it('restarts a replica: it comes back REPLICA with its rows and resumes replication from its own position', async () => {
@@ -212,7 +199,7 @@ describe('vtsim tablet down / tablet up restart the vttablet and keep its mysqld
 
   it("a tablet deleted with vtctld's DeleteTablets while down also comes back on an empty mysqld", async () => {
     expect(await vtsim('tablet', 'down', '--uid', '201')).toEqual({ code: 0, stdout: '', stderr: '' });
-    const deleted = await runVtsim(['vtctldclient', '--server', vtctldAddress, 'DeleteTablets', 'zone1-0000000201'], { env });
+    const deleted = await runVtsim(['vtctldclient', '--server', vtctldAddress, 'DeleteTablets', 'zone1-0000000201'], { env: place.env });
     expect(deleted).toMatchObject({ code: 0, stderr: '' });
     const up = await vtsim('tablet', 'up', '--keyspace', 'customer', '--shard', '0', '--uid', '201');
     expect(up).toEqual({ code: 0, stdout: 'vttablet for zone1-0000000201 is running as REPLICA\n', stderr: '' });
