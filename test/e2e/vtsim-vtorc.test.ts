@@ -78,7 +78,7 @@ describe('vtsim vtorc up|down', () => {
     const recoveries = (await (await fetch(`http://127.0.0.1:${uiPort}/api/recent-recoveries`)).json()) as Array<{ RecoveryName: string; SuccessorAlias: string; IsSuccessful: boolean }>;
     expect(recoveries).toEqual([expect.objectContaining({ RecoveryName: 'RecoverPrimaryTabletDeleted', SuccessorAlias: 'zone1-0000000101', IsSuccessful: true })]);
     const log = readFileSync(join(root, 'tmp', 'vtsim.log'), 'utf8');
-    expect(log).toContain('vtorc: executeCheckAndRecoverFunction: proceeding with PrimaryTabletDeleted detection on zone1-0000000101; isActionable?: true');
+    expect(log).toContain('msg="executeCheckAndRecoverFunction: proceeding with PrimaryTabletDeleted detection on zone1-0000000101; isActionable?: true" component=vtorc');
   });
 
   it('stops VTOrc (twice is fine) and closes its port', async () => {

@@ -3,8 +3,8 @@
  * mysqld network, every tablet and the vtgate, all in this process, and adds or removes them on
  * request, the way the local example's scripts start and stop processes.
  */
-import type { BinlogRetention, Clock } from '@vtsim/binlog';
-import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
+import type { BinlogRetention, Clock, Logger } from '@vtsim/binlog';
+import { SeededRandom, noopLogger, randomUuid, systemClock } from '@vtsim/binlog';
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
 import { TopoError, TopoServer } from '@vtsim/topo';
@@ -42,8 +42,13 @@ export interface ClusterOptions {
   binlogRetention?: BinlogRetention;
   /** How long vtgate, vtctld and VTOrc wait for a partitioned tablet (default Vitess's timeouts; see FaultTimeouts). */
   faultTimeouts?: Partial<FaultTimeouts>;
-  /** Where the cluster logs the fault verbs applied, one line each (default stderr). */
+  /** Where the cluster logs the fault verbs applied, one line each (default: the logger's info lines, component `fault`). */
   faultLog?: (line: string) => void;
+  /**
+   * Where every component logs (tablet state changes, workflow steps, reparents, components up
+   * and down); each gets a child with its `component` field. Default: nothing is logged.
+   */
+  logger?: Logger;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -93,14 +98,18 @@ export class Cluster {
   private readonly copyPhase = new CopyPhaseControl();
   /** The fault verbs (see fault-verbs.ts); vtgate, vtctld and VReplication reach tablets through it. */
   readonly faults: FaultInjector;
+  /** The logger every component of this cluster writes to (see ClusterOptions.logger). */
+  readonly logger: Logger;
 
   private constructor(private readonly opts: ClusterOptions, readonly clock: Clock, topo: TopoServer, cell: string) {
     this.cell = cell;
     this.host = opts.host ?? '127.0.0.1';
     this.topo = topo;
-    this.faults = new FaultInjector(this, this.copyPhase, { timeouts: opts.faultTimeouts, log: opts.faultLog ?? ((line) => console.error(line)) });
+    this.logger = opts.logger ?? noopLogger;
+    const faultLogger = this.logger.child({ component: 'fault' });
+    this.faults = new FaultInjector(this, this.copyPhase, { timeouts: opts.faultTimeouts, log: opts.faultLog ?? ((line) => faultLogger.info(line)) });
     const dial = (alias: TabletAlias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtctld');
-    this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock });
+    this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock, logger: this.logger.child({ component: 'vtctld' }) });
   }
 
   /**
@@ -117,6 +126,7 @@ export class Cluster {
   private async startVtctldGrpc(port: number, grpcAuth: GrpcAuthFlags | undefined): Promise<void> {
     const auth = StaticAuthPlugin.fromFlags(grpcAuth ?? {});
     this.vtctldServer = await startVtctldGrpcServer({ host: this.host, port, vtctld: this.vtctld, auth });
+    this.logger.info('vtctld gRPC up', { component: 'vtctld', grpc_port: this.vtctldServer.port });
   }
 
   /**
@@ -189,6 +199,7 @@ export class Cluster {
         dialer: (a) => this.faults.network.reach(this.tablets.get(tabletAliasString(a)), 'vreplication', `${spec.keyspace}/${spec.shard}`),
         copyPhase: this.copyPhase,
         heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
+        logger: this.logger,
       });
     } catch (err) {
       if (created) this.network.unregister(alias);
@@ -368,6 +379,7 @@ export class Cluster {
   private async launchVtgate(auth: Partial<AuthFlags>, mysqlPort: number, grpcPort: number | undefined): Promise<Vtgate> {
     if (this.vtgateInstance) throw new Error('vtgate is already running');
     this.vtgateAuth = auth;
+    const vtgateLogger = this.logger.child({ component: 'vtgate' });
     this.vtgateInstance = await Vtgate.start({
       topo: this.topo,
       cell: this.cell,
@@ -380,8 +392,9 @@ export class Cluster {
       buffer: { enabled: true },
       mysqlAuth: auth.mysqlAuth ?? this.opts.auth?.mysqlAuth,
       grpcAuth: auth.grpcAuth ?? this.opts.auth?.grpcAuth,
-      log: (line) => console.error(`vtgate: ${line}`),
+      log: (line) => vtgateLogger.warn(line),
     });
+    vtgateLogger.info('vtgate up', { mysql_port: this.vtgateInstance.mysqlAddress?.port, grpc_port: this.vtgateInstance.grpcAddress?.port });
     return this.vtgateInstance;
   }
 
@@ -390,6 +403,7 @@ export class Cluster {
     const vtgate = this.vtgateInstance;
     this.vtgateInstance = undefined;
     await vtgate?.close();
+    if (vtgate) this.logger.info('vtgate down', { component: 'vtgate' });
   }
 
   /** The VTOrc, if started. */
@@ -404,13 +418,14 @@ export class Cluster {
    */
   async startVtorc(config: Partial<VtorcConfig> = {}, http = true): Promise<number | undefined> {
     if (this.vtorcInstance) throw new Error('vtorc is already running');
+    const vtorcLogger = this.logger.child({ component: 'vtorc' });
     const vtorc = await Vtorc.start({
       topo: this.topo,
       tabletManagerDialer: (alias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtorc'),
       vtctld: this.vtctld,
       clock: this.clock,
       config,
-      log: (line) => console.error(`vtorc: ${line}`),
+      log: (line) => vtorcLogger.info(line),
     });
     let server: VtorcHttpServer | undefined;
     try {
@@ -420,6 +435,7 @@ export class Cluster {
       throw err;
     }
     this.vtorcInstance = { vtorc, http: server };
+    vtorcLogger.info('vtorc up', { http_port: server?.port });
     return server?.port;
   }
 
@@ -429,6 +445,7 @@ export class Cluster {
     this.vtorcInstance = undefined;
     await running?.http?.close();
     await running?.vtorc.close();
+    if (running) this.logger.info('vtorc down', { component: 'vtorc' });
   }
 
   /** Stops everything. Idempotent. */
@@ -439,6 +456,7 @@ export class Cluster {
     this.faults.close();
     await this.stopVtgate();
     await this.vtctldServer?.close();
+    if (this.vtctldServer) this.logger.info('vtctld gRPC down', { component: 'vtctld' });
     await Promise.all([...this.tablets.values()].map((t) => t.close()));
     this.tablets.clear();
     // Every mysqld stops too (ending replication channels and their retry timers).

@@ -13,7 +13,9 @@ import { waitForControl } from './control-client.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import { binlogRetentionArgs } from './binlog-retention-flag.js';
 import { startChaos, type ChaosRun } from './chaos-runner.js';
+import { createClusterLogger } from './cluster-logger.js';
 import { heartbeatArgs } from './heartbeat-flags.js';
+import { DEFAULT_LOG_SETTINGS, logFlagArgs, type LogSettings } from './log-flags.js';
 import { createInitialTopology, type InitialTopology } from './initial-topology.js';
 import { runningPid } from './process-state.js';
 import { dataRoot } from './vtdataroot.js';
@@ -40,6 +42,8 @@ export interface UpOptions {
   binlogRetention?: BinlogRetention;
   /** `--chaos-seed --chaos-every`: inject the seed's chaos schedule, one fault every `everyMs` ms. */
   chaos?: { seed: string; everyMs: number };
+  /** `--log-level --log-format`: the cluster's log lines on stderr (default info, text). */
+  log?: LogSettings;
 }
 
 /** Runs `vtsim up`; resolves when a detached cluster is ready, or when a foreground one has stopped. */
@@ -52,7 +56,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     const args = [fileURLToPath(new URL('./main.js', import.meta.url)), 'up', '--seed', opts.seed, '--host', opts.host,
       '--port', String(opts.webPort), '--mysql-port', String(opts.mysqlPort), '--grpc-port', String(opts.grpcPort), '--vtctld-grpc-port', String(opts.vtctldGrpcPort), ...(opts.vtgate ? [] : ['--no-vtgate']),
       ...(opts.topologyArgs ?? []), ...(opts.auth ? authFlagArgs(opts.auth) : []), ...heartbeatArgs(opts.heartbeatIntervalMs), ...binlogRetentionArgs(opts.binlogRetention),
-      ...(opts.chaos ? ['--chaos-seed', opts.chaos.seed, '--chaos-every', String(opts.chaos.everyMs)] : [])];
+      ...(opts.chaos ? ['--chaos-seed', opts.chaos.seed, '--chaos-every', String(opts.chaos.everyMs)] : []), ...logFlagArgs(opts.log ?? DEFAULT_LOG_SETTINGS)];
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     closeSync(logFd);
     child.unref();
@@ -63,6 +67,8 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     return;
   }
 
+  const logger = createClusterLogger(opts.log ?? DEFAULT_LOG_SETTINGS);
+  const ownLog = logger.child({ component: 'vtsim' });
   const cluster = await Cluster.start({
     seed: opts.seed,
     host: opts.host,
@@ -72,7 +78,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
     binlogRetention: opts.binlogRetention,
     auth: opts.auth,
-    faultLog: log,
+    logger,
   });
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
@@ -83,7 +89,7 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
     await control?.close();
     await cluster.close();
     if (runningPid(paths.pidFile) === process.pid) rmSync(paths.pidFile, { force: true });
-    log('vtsim cluster stopped');
+    ownLog.info('vtsim cluster stopped');
     markStopped();
   })());
   let control: ControlServer | undefined;
@@ -93,9 +99,9 @@ export async function up(opts: UpOptions, log: (line: string) => void): Promise<
   control = await startControlServer(cluster, opts.host, opts.webPort, () => void stop());
   mkdirSync(paths.tmp, { recursive: true });
   writeFileSync(paths.pidFile, `${process.pid}\n`);
-  log(`vtsim cluster is up: control on http://${opts.host}:${control.port}/debug/status, vtctld gRPC on ${opts.host}:${opts.vtctldGrpcPort}` +
-    (opts.vtgate ? `, vtgate MySQL on ${opts.host}:${opts.mysqlPort} and gRPC on ${opts.host}:${opts.grpcPort}` : ''));
-  if (opts.chaos) chaos = startChaos(cluster, opts.chaos.seed, opts.chaos.everyMs, log);
+  ownLog.info('vtsim cluster is up', { control: `http://${opts.host}:${control.port}/debug/status`, vtctld_grpc: `${opts.host}:${opts.vtctldGrpcPort}`,
+    ...(opts.vtgate ? { vtgate_mysql: `${opts.host}:${opts.mysqlPort}`, vtgate_grpc: `${opts.host}:${opts.grpcPort}` } : {}) });
+  if (opts.chaos) chaos = startChaos(cluster, opts.chaos.seed, opts.chaos.everyMs, (line) => logger.info(line, { component: 'chaos' }));
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
   await stopped;

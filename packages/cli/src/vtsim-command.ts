@@ -12,6 +12,7 @@ import { controlCall } from './control-client.js';
 import { down } from './down-command.js';
 import { binlogRetentionFrom, binlogRetentionOptions } from './binlog-retention-flag.js';
 import { heartbeatIntervalMs, heartbeatOptions } from './heartbeat-flags.js';
+import { LOG_FLAG_OPTIONS, logSettingsFrom } from './log-flags.js';
 import { example } from './example-command.js';
 import { faultMain } from './fault-command.js';
 import { parseInitialTopology } from './initial-topology.js';
@@ -62,6 +63,7 @@ const options = {
   ...AUTH_FLAG_OPTIONS,
   ...heartbeatOptions,
   ...binlogRetentionOptions,
+  ...LOG_FLAG_OPTIONS,
 } as const;
 
 /**
@@ -137,6 +139,7 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
         heartbeatIntervalMs: heartbeatIntervalMs(values),
         binlogRetention: binlogRetentionFrom(values),
         chaos: chaosFrom(values),
+        log: logSettingsFrom(values),
       }, log);
       return 0;
     case 'down':

@@ -1,5 +1,5 @@
-/** What vtctld's operations work with: the topology, the tablets' APIs and the clock. */
-import type { Clock } from '@vtsim/binlog';
+/** What vtctld's operations work with: the topology, the tablets' APIs, the clock and the logger. */
+import type { Clock, Logger } from '@vtsim/binlog';
 import type { TabletAlias } from '@vtsim/proto';
 import { Code, tabletAliasString } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
@@ -14,6 +14,8 @@ export interface VtctldContext {
   /** Reaches a tablet's tablet-manager API (reparents, status, DBA queries). */
   readonly tabletManagerDialer: TabletManagerDialer;
   readonly clock: Clock;
+  /** Where operations log their steps (workflow steps, reparents, journals). */
+  readonly logger: Logger;
 }
 
 /** The tablet-manager API of `alias`; UNAVAILABLE when the tablet is not running. */

@@ -4,7 +4,7 @@
  * messages with the proto's field names. The gRPC server exposes whichever of these methods
  * exist; a subclass or a later change adds more (the workflow RPCs) the same way.
  */
-import type { Clock } from '@vtsim/binlog';
+import { noopLogger, type Clock, type LogFields, type Logger } from '@vtsim/binlog';
 import {
   Code,
   TabletType,
@@ -39,11 +39,12 @@ import { reshardCreate } from './workflow/reshard-create.js';
 import { VDiffStore } from './workflow/vdiff.js';
 import { workflowComplete } from './workflow/workflow-complete.js';
 import { workflowDelete } from './workflow/workflow-delete.js';
+import { TrafficSwitchDirection } from './workflow/workflow-messages.js';
 import type * as wf from './workflow/workflow-messages.js';
 import { workflowStatus } from './workflow/workflow-status.js';
 import { workflowSwitchTraffic } from './workflow/workflow-switch-traffic.js';
 
-/** What a Vtctld needs: the topology, the tablets' two APIs and the clock. */
+/** What a Vtctld needs: the topology, the tablets' two APIs, the clock and (optionally) a logger. */
 export interface VtctldOptions {
   topo: TopoServer;
   /** Reaches a tablet's QueryService (ApplySchema runs DDL through the primaries). */
@@ -51,6 +52,8 @@ export interface VtctldOptions {
   /** Reaches a tablet's tablet-manager API. */
   tabletManagerDialer: TabletManagerDialer;
   clock: Clock;
+  /** Where vtctld logs each workflow step and reparent, one line each (default: nowhere). */
+  logger?: Logger;
 }
 
 /** The tablet types ChangeTabletType may move between. */
@@ -87,7 +90,22 @@ export class Vtctld {
 
   constructor(opts: VtctldOptions) {
     this.topo = opts.topo;
-    this.ctx = { topo: opts.topo, tabletDialer: opts.tabletDialer, tabletManagerDialer: opts.tabletManagerDialer, clock: opts.clock };
+    this.ctx = { topo: opts.topo, tabletDialer: opts.tabletDialer, tabletManagerDialer: opts.tabletManagerDialer, clock: opts.clock, logger: opts.logger ?? noopLogger };
+  }
+
+  /**
+   * Runs a workflow step or a reparent as {@link guard} does, logging `<step> done` with `fields`
+   * (and those `result` adds) when it succeeds, or `<step> failed` with the error when it fails.
+   */
+  private async logged<T>(step: string, fields: LogFields, op: () => Promise<T>, result?: (res: T) => LogFields): Promise<T> {
+    try {
+      const res = await guard(op);
+      this.ctx.logger.info(`${step} done`, { step, ...fields, ...result?.(res) });
+      return res;
+    } catch (err) {
+      this.ctx.logger.error(`${step} failed`, { step, ...fields, error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
   }
 
   // --- cells ----------------------------------------------------------------------------------
@@ -582,12 +600,12 @@ export class Vtctld {
 
   /** Moves the shard's primary with no lost write (see planned-reparent-shard.ts). */
   async plannedReparentShard(req: pb.PlannedReparentShardRequest): Promise<pb.PlannedReparentShardResponse> {
-    return guard(() => plannedReparentShard(this.ctx, req));
+    return this.logged('PlannedReparentShard', { keyspace: req.keyspace, shard: req.shard }, () => plannedReparentShard(this.ctx, req), promoted);
   }
 
   /** Gives a shard whose primary is dead a new primary (see emergency-reparent-shard.ts). */
   async emergencyReparentShard(req: pb.EmergencyReparentShardRequest): Promise<pb.EmergencyReparentShardResponse> {
-    return guard(() => emergencyReparentShard(this.ctx, req));
+    return this.logged('EmergencyReparentShard', { keyspace: req.keyspace, shard: req.shard }, () => emergencyReparentShard(this.ctx, req), promoted);
   }
 
   // --- workflows (issue 4): MoveTables, Reshard, SwitchTraffic, VDiff (see workflow/) ------------
@@ -607,27 +625,28 @@ export class Vtctld {
 
   /** Creates a MoveTables workflow (see workflow/move-tables-create.ts). */
   async moveTablesCreate(req: wf.MoveTablesCreateRequest): Promise<wf.WorkflowStatusResponse> {
-    return guard(() => moveTablesCreate(this.ctx, req));
+    return this.logged('MoveTables create', { workflow: req.workflow, source_keyspace: req.source_keyspace, target_keyspace: req.target_keyspace }, () => moveTablesCreate(this.ctx, req));
   }
 
   /** Completes a MoveTables or Reshard workflow once all traffic is switched (see workflow/workflow-complete.ts). */
   async moveTablesComplete(req: wf.MoveTablesCompleteRequest): Promise<wf.MoveTablesCompleteResponse> {
-    return guard(() => workflowComplete(this.ctx, req));
+    return this.logged('Complete', { workflow: req.workflow, keyspace: req.target_keyspace, dry_run: !!req.dry_run }, () => workflowComplete(this.ctx, req));
   }
 
   /** Creates a Reshard workflow (see workflow/reshard-create.ts). */
   async reshardCreate(req: wf.ReshardCreateRequest): Promise<wf.WorkflowStatusResponse> {
-    return guard(() => reshardCreate(this.ctx, req));
+    return this.logged('Reshard create', { workflow: req.workflow, keyspace: req.keyspace, source_shards: req.source_shards, target_shards: req.target_shards }, () => reshardCreate(this.ctx, req));
   }
 
   /** SwitchTraffic and ReverseTraffic (see workflow/workflow-switch-traffic.ts). */
   async workflowSwitchTraffic(req: wf.WorkflowSwitchTrafficRequest): Promise<wf.WorkflowSwitchTrafficResponse> {
-    return guard(() => workflowSwitchTraffic(this.ctx, req));
+    const fields = { workflow: req.workflow, keyspace: req.keyspace, tablet_types: req.tablet_types?.map((t) => TabletType[t]), dry_run: !!req.dry_run };
+    return this.logged(req.direction === TrafficSwitchDirection.Backward ? 'ReverseTraffic' : 'SwitchTraffic', fields, () => workflowSwitchTraffic(this.ctx, req), (res) => ({ start_state: res.start_state, current_state: res.current_state }));
   }
 
   /** Cancels a workflow before any traffic is switched (see workflow/workflow-delete.ts). */
   async workflowDelete(req: wf.WorkflowDeleteRequest): Promise<wf.WorkflowDeleteResponse> {
-    return guard(() => workflowDelete(this.ctx, req));
+    return this.logged('Cancel', { workflow: req.workflow, keyspace: req.keyspace }, () => workflowDelete(this.ctx, req));
   }
 
   /** Starts a VDiff of a workflow (see workflow/vdiff.ts). */
@@ -639,6 +658,11 @@ export class Vtctld {
   async vDiffShow(req: wf.VDiffShowRequest): Promise<wf.VDiffShowResponse> {
     return guard(() => this.vdiffs.show(this.ctx, req));
   }
+}
+
+/** The log fields of a reparent's result: the tablet it promoted. */
+function promoted(res: { promoted_primary: TabletAlias }): LogFields {
+  return { promoted_primary: tabletAliasString(res.promoted_primary) };
 }
 
 /** Runs `op`, turning whatever it throws into a VtError (see toVtError). */

@@ -4,8 +4,8 @@
  * none (as VTOrc would elect it) or replicates from the primary otherwise, and answers vtgate
  * through the QueryService interface.
  */
-import type { BinlogRetention, Clock, Random } from '@vtsim/binlog';
-import { encodePosition } from '@vtsim/binlog';
+import type { BinlogRetention, Clock, Logger, Random } from '@vtsim/binlog';
+import { encodePosition, noopLogger } from '@vtsim/binlog';
 import type { BindVars, Result, Shard, TabletAlias, TabletVStreamRequest, Target, Tablet as TopoTablet, VEvent } from '@vtsim/proto';
 import { Code, ER, IncludedFields, SqlError, TabletType, VtError, sqlError, stripFieldMetadata, tabletAliasString } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
@@ -55,6 +55,8 @@ export interface TabletCommonOptions {
   copyPhase?: CopyPhaseControl;
   /** `--replication_connect_retry` in ms (default 10 s, Vitess's). */
   replicationConnectRetryMs?: number;
+  /** Where the tablet logs its state changes and its VReplication streams' steps (default: nowhere). */
+  logger?: Logger;
 }
 
 /**
@@ -112,9 +114,12 @@ export class Tablet implements QueryService {
   private nextTransactionId: number;
   private readonly health: LatestValue<StreamHealthResponse>;
   private readonly heartbeatWriter: HeartbeatWriter | undefined;
+  /** The tablet's logger: every line names the component, the tablet and its keyspace/shard. */
+  private readonly log: Logger;
 
   private constructor(private readonly opts: TabletOptions) {
     this.alias = opts.alias;
+    this.log = (opts.logger ?? noopLogger).child({ component: 'vttablet', tablet: tabletAliasString(opts.alias), keyspace: opts.keyspace, shard: opts.shard });
     this.keyspace = opts.keyspace;
     this.shard = opts.shard;
     this.dbName = `vt_${opts.keyspace}`;
@@ -541,8 +546,19 @@ export class Tablet implements QueryService {
     return session;
   }
 
+  /** Publishes the tablet's health to its watchers, logging a line when type, serving or health error changed. */
   private publishHealth(): void {
-    this.health.set(this.healthReport());
+    const before = this.health.get();
+    const now = this.healthReport();
+    this.health.set(now);
+    const error = now.realtime_stats.health_error;
+    if (before.target.tablet_type === now.target.tablet_type && before.serving === now.serving && before.realtime_stats.health_error === error) return;
+    this.log.info('tablet state changed', {
+      transition: `${stateString(before)} -> ${stateString(now)}`,
+      type: TabletType[now.target.tablet_type],
+      serving: now.serving,
+      ...(error ? { health_error: error } : {}),
+    });
   }
 
   private healthReport(): StreamHealthResponse {
@@ -770,6 +786,7 @@ export class Tablet implements QueryService {
       dialer: this.opts.dialer,
       clock: this.opts.clock,
       copyPhase: this.opts.copyPhase,
+      logger: this.log,
     });
     this.vreplicationEngine = engine;
     void (async () => {
@@ -827,6 +844,11 @@ function checkPrimaryShip(alias: TabletAlias, shard: Shard, existing: TopoTablet
 }
 
 /** True when `a` names the same tablet as `b`. */
+/** A health report's type and serving state as Vitess's tablet state manager writes them: `PRIMARY: Serving`. */
+function stateString(health: StreamHealthResponse): string {
+  return `${TabletType[health.target.tablet_type]}: ${health.serving ? 'Serving' : 'Not Serving'}`;
+}
+
 function sameAlias(a: TabletAlias | null | undefined, b: TabletAlias): boolean {
   return !!a && tabletAliasString(a) === tabletAliasString(b);
 }

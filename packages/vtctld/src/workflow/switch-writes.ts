@@ -68,6 +68,7 @@ export async function switchWrites(ctx: VtctldContext, ts: TrafficSwitcher, opts
       }
     }
     await createJournals(ts, journals);
+    ctx.logger.info('SwitchTraffic: journals created', { workflow: ts.workflow, keyspace: ts.targetKeyspace, journal_id: String(ts.journalId), source_shards: [...ts.sources.keys()] });
     await allowTargetWrites(ctx, ts);
     await changeRouting(ctx, ts);
     if (opts.enableReverseReplication) {

@@ -82,9 +82,11 @@ export class Controller {
           if (signal.aborted) return;
           const message = (err as Error).message;
           if (err instanceof SqlError && UNRECOVERABLE_ERRNOS.has(err.errno)) {
+            this.host.logger.error('vreplication stream failed', { workflow: row.workflow, stream_id: this.id, error: message });
             this.write(session, `update ${ident(this.host.sidecar)}.vreplication set state = :s, message = :m where id = :id`, { s: StreamState.ERROR, m: truncateMessage(message) });
             return;
           }
+          this.host.logger.warn('vreplication stream error, retrying', { workflow: row.workflow, stream_id: this.id, error: message, retry_ms: this.host.retryDelayMs });
           this.setMessage(session, message);
           if (tablet) avoid.add(tabletAliasString(tablet.alias));
           await delay(this.host.retryDelayMs, signal);

@@ -5,7 +5,7 @@
  * changed, answers VReplicationWaitForPos, and moves a workflow's streams to new source shards
  * when all of them have reached the same resharding journal.
  */
-import { decodePosition, type Clock } from '@vtsim/binlog';
+import { decodePosition, noopLogger, type Clock, type Logger } from '@vtsim/binlog';
 import { Code, VtError, type Journal, type Result } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import type { Mysqld, MysqlSession } from '../mysqld/mysqld.js';
@@ -31,6 +31,8 @@ export interface VReplicationEngineOptions {
   idleSaveMs?: number;
   /** The cluster's copy throttle and copy-cycle interrupts (vtsim's faults); none by default. */
   copyPhase?: CopyPhaseControl;
+  /** Where the streams log their steps (copy per table, errors, journals); default: nowhere. */
+  logger?: Logger;
 }
 
 interface PositionWaiter {
@@ -55,6 +57,7 @@ export class VReplicationEngine implements ControllerHost {
   readonly retryDelayMs: number;
   readonly idleSaveMs: number;
   readonly copyPhase: CopyPhaseControl | undefined;
+  readonly logger: Logger;
   private readonly controllers = new Map<number, Controller>();
   private readonly waiters = new Map<number, Set<PositionWaiter>>();
   private readonly journals = new Map<string, JournalJoin>();
@@ -72,6 +75,7 @@ export class VReplicationEngine implements ControllerHost {
     this.retryDelayMs = opts.retryDelayMs ?? 5000;
     this.idleSaveMs = opts.idleSaveMs ?? 1000;
     this.copyPhase = opts.copyPhase;
+    this.logger = opts.logger ?? noopLogger;
   }
 
   /** True between open() and close(). */
@@ -248,6 +252,7 @@ export class VReplicationEngine implements ControllerHost {
       session.execute('rollback');
       throw err;
     }
+    this.logger.info('vreplication streams followed the journal', { workflow: text(first[0]), journal_id: String(join.journal.id), stopped: ids, started: created });
     await this.restart([...ids, ...created]);
   }
 

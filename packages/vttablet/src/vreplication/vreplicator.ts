@@ -17,7 +17,7 @@
  * changed to Stopped/Error, signal aborted) and throws on any error, leaving the retry to the
  * controller.
  */
-import { GtidSet, decodePosition, type Clock } from '@vtsim/binlog';
+import { GtidSet, decodePosition, type Clock, type Logger } from '@vtsim/binlog';
 import {
   Code,
   MigrationType,
@@ -50,6 +50,8 @@ export interface VReplicatorHost {
   readonly idleSaveMs: number;
   /** The copy throttle and copy-cycle interrupts (vtsim's faults); none: copies run unthrottled, uninterrupted. */
   readonly copyPhase?: CopyPhaseControl;
+  /** Where the stream logs its steps (copy started and done per table, copy phase done, stops). */
+  readonly logger: Logger;
   /** Called after every write VReplication makes to the stream's row. */
   rowChanged(id: number): void;
   /** True when a waiter of this stream would be satisfied by saving position `pos` (`MySQL56/<set>`). */
@@ -81,6 +83,10 @@ export class VReplicator {
   private wake: (() => void) | undefined;
   /** True until the copy phase of this run completes (the stop position does not apply meanwhile). */
   private copying = false;
+  /** The stream's logger (its lines name the workflow and the stream id). */
+  private readonly log: Logger;
+  /** The tables whose copy this run logged as started. */
+  private readonly copyLogged = new Set<string>();
 
   constructor(
     private readonly host: VReplicatorHost,
@@ -96,6 +102,7 @@ export class VReplicator {
     this.rowsCopied = row.rowsCopied;
     this.lastSaveMs = host.clock.now();
     this.stopPos = row.stopPos ? decodePosition(row.stopPos).gtidSet : undefined;
+    this.log = host.logger.child({ workflow: row.workflow, stream_id: row.id, source_shard: `${source.keyspace}/${source.shard}` });
   }
 
   /** Wakes an idle stream so it saves an unsaved position now (a waiter wants it). */
@@ -276,6 +283,10 @@ export class VReplicator {
           const target = this.host.mysqld.tableMap(this.dbName, fe.table_name);
           if (!target) throw new VtError(Code.NOT_FOUND, `table ${fe.table_name} not found in ${this.dbName}`);
           this.tables.set(fe.table_name, new TableApplier(this.dbName, target, fe.fields));
+          if (this.copying && !ev.timestamp && !this.copyLogged.has(fe.table_name)) {
+            this.copyLogged.add(fe.table_name);
+            this.log.info('vreplication table copy started', { table: fe.table_name });
+          }
           break;
         }
         case VEventType.ROW: {
@@ -292,6 +303,7 @@ export class VReplicator {
           const table = lp.table_last_p_k?.table_name ?? '';
           this.begin();
           if (lp.completed) {
+            this.log.info('vreplication table copy done', { table, rows_copied: this.rowsCopied });
             this.session.execute(`delete from ${this.copyStateTable} where vrepl_id = :id and table_name = :t`, { id: BigInt(this.row.id), t: table });
           } else {
             const lastpk = formatLastPk(lp.table_last_p_k!.lastpk as QueryResultWire);
@@ -400,6 +412,7 @@ export class VReplicator {
 
   private copyCompleted(): 'stop' | undefined {
     this.copying = false;
+    this.log.info('vreplication copy phase done', { rows_copied: this.rowsCopied });
     this.session.execute(`delete from ${this.copyStateTable} where vrepl_id = :id`, { id: BigInt(this.row.id) });
     if (this.source.stop_after_copy) {
       this.setState(StreamState.STOPPED, 'Stopped after copy.');
@@ -452,6 +465,7 @@ export class VReplicator {
 
   /** Sets state and message in its own transaction (or the open one). */
   private setState(state: string, message: string): void {
+    if (state === StreamState.STOPPED) this.log.info('vreplication stream stopped', { message });
     this.writeState(state, message);
     this.host.rowChanged(this.row.id);
   }
