@@ -12,10 +12,7 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** One of {@link LOG_LEVELS}. */
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
-/**
- * Writes leveled log lines with a message and fields. A line below the logger's level is dropped;
- * callers that would build costly fields ask {@link Logger.enabled} first.
- */
+/** Writes leveled log lines with a message and fields; a line below the logger's level is dropped. */
 export interface Logger {
   /** Logs detail that is off by default (per RPC, per connection). */
   debug(msg: string, fields?: LogFields): void;
@@ -27,8 +24,6 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (e.g. `{ component: 'vttablet', tablet }`). */
   child(fields: LogFields): Logger;
-  /** True when lines at `level` are written. */
-  enabled(level: LogLevelName): boolean;
 }
 
 /** The logger that writes nothing: the default of every component that takes one. */
@@ -38,5 +33,4 @@ export const noopLogger: Logger = {
   warn: () => {},
   error: () => {},
   child: () => noopLogger,
-  enabled: () => false,
 };

@@ -6,7 +6,7 @@
  * does (`time=… level=INFO msg="…" component=vttablet tablet=zone1-0000000100 …`).
  */
 import { pino, type DestinationStream, type Logger as PinoInstance } from 'pino';
-import type { LogFields, Logger, LogLevelName } from '@vtsim/binlog';
+import type { LogFields, Logger } from '@vtsim/binlog';
 import type { LogSettings } from './log-flags.js';
 
 /**
@@ -54,10 +54,6 @@ class PinoLogger implements Logger {
 
   child(fields: LogFields): Logger {
     return new PinoLogger(this.pino.child(fields));
-  }
-
-  enabled(level: LogLevelName): boolean {
-    return this.pino.isLevelEnabled(level);
   }
 }
 

@@ -32,14 +32,13 @@ describe('createClusterLogger', () => {
     expect(Math.abs(Date.parse(record.time as string) - Date.now())).toBeLessThan(60_000);
   });
 
-  it('drops the lines below its level and says which levels it writes', () => {
+  it('drops the lines below its level', () => {
     const { logger, lines } = capture({ level: 'warn', format: 'json' });
     logger.debug('d');
     logger.info('i');
     logger.warn('w');
     logger.child({ component: 'vtctld' }).error('e', { error: 'boom' });
     expect(lines.map((l) => JSON.parse(l) as { level: string; msg: string }).map((r) => `${r.level} ${r.msg}`)).toEqual(['WARN w', 'ERROR e']);
-    expect([logger.enabled('debug'), logger.enabled('info'), logger.enabled('warn'), logger.enabled('error')]).toEqual([false, false, true, true]);
 
     const debug = capture({ level: 'debug', format: 'json' });
     debug.logger.debug('detail', { connection_id: 7 });

@@ -494,6 +494,7 @@ export class Tablet implements QueryService {
    * unreachable.
    */
   replicateFrom(source: TabletAlias): void {
+    this.log.debug('replicating from', { source: tabletAliasString(source) });
     const previous = this.replication;
     void previous?.stop();
     this.mysqld.replicationChannel = new Replication({

@@ -74,6 +74,7 @@ export class Controller {
             throw new Error(`Error picking tablet: ${(err as Error).message}`);
           }
           if (signal.aborted) return;
+          this.host.logger.debug('vreplication picked source tablet', { workflow: row.workflow, stream_id: this.id, source_tablet: tabletAliasString(tablet.alias) });
           this.setMessage(session, `Picked source tablet: ${tabletAliasString(tablet.alias)}`);
           this.replicator = new VReplicator(this.host, row, source, row.dbName || this.host.dbName, signal);
           await this.replicator.run(tablet);
