@@ -425,7 +425,7 @@ export class Cluster {
       vtctld: this.vtctld,
       clock: this.clock,
       config,
-      log: (line) => vtorcLogger.info(line),
+      logger: vtorcLogger,
     });
     let server: VtorcHttpServer | undefined;
     try {

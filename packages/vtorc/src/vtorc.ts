@@ -8,7 +8,7 @@
  * is repeated, so a problem another agent fixed meanwhile is left alone; after acting, the tablets
  * the recovery changed are polled again.
  */
-import type { Clock } from '@vtsim/binlog';
+import { noopLogger, type Clock, type Logger } from '@vtsim/binlog';
 import { TabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import type { Vtctld } from '@vtsim/vtctld';
@@ -27,8 +27,11 @@ export interface VtorcOptions {
   vtctld: Vtctld;
   clock: Clock;
   config?: Partial<VtorcConfig>;
-  /** Receives each log line (detections, recoveries and their steps); default: none. */
-  log?: (line: string) => void;
+  /**
+   * Where VTOrc logs, in Vitess's words: detections and recoveries with their steps (info), skipped
+   * recoveries (warn), failed ones and failing polls (error). Default: nowhere.
+   */
+  logger?: Logger;
 }
 
 /** What the status call returns. */
@@ -65,11 +68,11 @@ export class Vtorc {
   private lastTopoRefresh = -Infinity;
   private readonly timers: Array<ReturnType<typeof setTimeout> | undefined> = [];
   private closed = false;
-  private readonly log: (line: string) => void;
+  private readonly log: Logger;
 
   private constructor(private readonly opts: VtorcOptions) {
     this.config = { ...DEFAULT_VTORC_CONFIG, ...opts.config };
-    this.log = opts.log ?? (() => {});
+    this.log = opts.logger ?? noopLogger;
   }
 
   /** Reads the topology, polls every tablet once, then starts the loops. */
@@ -109,7 +112,7 @@ export class Vtorc {
     const schedule = (): void => {
       if (this.closed) return;
       this.timers[slot] = setTimeout(() => {
-        tick().catch((err: unknown) => this.log(`vtorc: ${err instanceof Error ? err.message : String(err)}`)).finally(schedule);
+        tick().catch((err: unknown) => this.log.error(err instanceof Error ? err.message : String(err))).finally(schedule);
       }, ms);
     };
     schedule();
@@ -237,7 +240,7 @@ export class Vtorc {
       if (!entry) continue;
       this.recovering.add(key);
       const run = this.executeCheckAndRecover(entry, state)
-        .catch((err: unknown) => this.log(`Recovery for ${entry.Analysis} on ${key}: aborted: ${err instanceof Error ? err.message : String(err)}`))
+        .catch((err: unknown) => this.log.error(`Recovery for ${entry.Analysis} on ${key}: aborted: ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => {
           this.recovering.delete(key);
           this.inFlight.delete(run);
@@ -255,21 +258,21 @@ export class Vtorc {
     const name = recoveryFor(entry.Analysis, this.config);
     if (!name) {
       if (recoveryFor(entry.Analysis, { allowEmergencyReparent: true, changeTabletsWithErrantGtidToDrained: false }) !== undefined) {
-        this.log(`VTOrc not configured to run ERS, skipping recovering ${entry.Analysis}`);
+        this.log.warn(`VTOrc not configured to run ERS, skipping recovering ${entry.Analysis}`);
       } else if (entry.Analysis === 'ErrantGTIDDetected') {
-        this.log(`VTOrc not configured to do anything on detecting errant GTIDs, skipping recovering ${entry.Analysis} on ${entry.AnalyzedInstanceAlias}: ${entry.ErrantGTID}`);
+        this.log.warn(`VTOrc not configured to do anything on detecting errant GTIDs, skipping recovering ${entry.Analysis} on ${entry.AnalyzedInstanceAlias}: ${entry.ErrantGTID}`);
       }
-      this.log(`executeCheckAndRecoverFunction: ignoring analysisEntry that has no action plan: ${entry.Analysis} on tablet: ${entry.AnalyzedInstanceAlias}`);
+      this.log.info(`executeCheckAndRecoverFunction: ignoring analysisEntry that has no action plan: ${entry.Analysis} on tablet: ${entry.AnalyzedInstanceAlias}`);
       return;
     }
-    this.log(`executeCheckAndRecoverFunction: proceeding with ${entry.Analysis} detection on ${entry.AnalyzedInstanceAlias}; isActionable?: ${isActionable(name)}`);
-    if (!isActionable(name)) this.log(`Recovery for ${entry.Analysis} on ${entry.AnalyzedKeyspace}/${entry.AnalyzedShard}: No actions in checkAndRecoverGenericProblem`);
+    this.log.info(`executeCheckAndRecoverFunction: proceeding with ${entry.Analysis} detection on ${entry.AnalyzedInstanceAlias}; isActionable?: ${isActionable(name)}`);
+    if (!isActionable(name)) this.log.info(`Recovery for ${entry.Analysis} on ${entry.AnalyzedKeyspace}/${entry.AnalyzedShard}: No actions in checkAndRecoverGenericProblem`);
   }
 
   private async executeCheckAndRecover(entry: ReplicationAnalysis, state: ShardState): Promise<void> {
     const name = recoveryFor(entry.Analysis, this.config) as ActionableRecoveryName;
     const prefix = `Recovery for ${entry.Analysis} on ${entry.AnalyzedKeyspace}/${entry.AnalyzedShard}: `;
-    const log = (line: string): void => this.log(prefix + line);
+    const log = (line: string): void => this.log.info(prefix + line);
     const { keyspace, shard } = state;
     const clusterWide = isClusterWideRecovery(name);
     // Reparents take the shard lock themselves; the other recoveries hold it while they check and act.
@@ -317,7 +320,7 @@ export class Vtorc {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         recovery.AllErrors.push(message);
-        log(`Failed to recover: ${message}`);
+        this.log.error(`${prefix}Failed to recover: ${message}`);
       } finally {
         recovery.RecoveryEndTimestamp = this.opts.clock.now();
       }

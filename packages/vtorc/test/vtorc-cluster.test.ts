@@ -2,6 +2,7 @@
 // advanced replica within 5 s, leaves a primary whose mysqld still serves its replicas alone,
 // repoints a replica replicating from the wrong source, elects a primary in a shard without one,
 // and handles errant GTIDs as Vitess does.
+import type { Logger } from '@vtsim/binlog';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MiniCluster } from '../../vtctld/test/mini-cluster.js';
@@ -10,6 +11,14 @@ import { Vtorc, type VtorcConfig } from '../src/index.js';
 let c: MiniCluster;
 let vtorc: Vtorc | undefined;
 let logs: string[];
+/** A Logger keeping each line's message in `logs`, whatever its level. */
+const lineLogger: Logger = {
+  debug: (msg) => void logs.push(msg),
+  info: (msg) => void logs.push(msg),
+  warn: (msg) => void logs.push(msg),
+  error: (msg) => void logs.push(msg),
+  child: () => lineLogger,
+};
 
 const alias = (uid: number) => ({ cell: 'zone1', uid });
 
@@ -35,7 +44,7 @@ async function startVtorc(config: Partial<VtorcConfig> = {}): Promise<Vtorc> {
     vtctld: c.vtctld,
     clock: c.clock,
     config: { instancePollTimeMs: 200, recoveryPollDurationMs: 200, ...config },
-    log: (line) => logs.push(line),
+    logger: lineLogger,
   });
   return vtorc;
 }
@@ -142,7 +151,7 @@ describe('VTOrc', () => {
       vtctld: c.vtctld,
       clock: c.clock,
       config: { instancePollTimeMs: 100, recoveryPollDurationMs: 100, remoteOperationTimeoutMs: 400 },
-      log: (line) => logs.push(line),
+      logger: lineLogger,
     });
     // Reached once, then its calls stop answering (a network partition).
     hanging.add('zone1-0000000100');
