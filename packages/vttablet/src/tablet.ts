@@ -844,12 +844,12 @@ function checkPrimaryShip(alias: TabletAlias, shard: Shard, existing: TopoTablet
   return newer ? own.seconds : undefined;
 }
 
-/** True when `a` names the same tablet as `b`. */
 /** A health report's type and serving state as Vitess's tablet state manager writes them: `PRIMARY: Serving`. */
 function stateString(health: StreamHealthResponse): string {
   return `${TabletType[health.target.tablet_type]}: ${health.serving ? 'Serving' : 'Not Serving'}`;
 }
 
+/** True when `a` names the same tablet as `b`. */
 function sameAlias(a: TabletAlias | null | undefined, b: TabletAlias): boolean {
   return !!a && tabletAliasString(a) === tabletAliasString(b);
 }
