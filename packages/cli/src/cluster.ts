@@ -139,6 +139,7 @@ export class Cluster {
     if (!running) throw new Error('vtctld serves no gRPC in this cluster');
     StaticAuthPlugin.fromFlags(grpcAuth);
     await running.close();
+    this.logger.info('vtctld gRPC down', { component: 'vtctld' });
     await this.startVtctldGrpc(running.port, grpcAuth);
   }
 

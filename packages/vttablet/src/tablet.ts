@@ -547,19 +547,21 @@ export class Tablet implements QueryService {
     return session;
   }
 
-  /** Publishes the tablet's health to its watchers, logging a line when type, serving or health error changed. */
+  /**
+   * Publishes the tablet's health to its watchers, logging a line when its type or serving state
+   * changed (`tablet state changed`) or else its health error did (`tablet health changed`).
+   */
   private publishHealth(): void {
     const before = this.health.get();
     const now = this.healthReport();
     this.health.set(now);
     const error = now.realtime_stats.health_error;
-    if (before.target.tablet_type === now.target.tablet_type && before.serving === now.serving && before.realtime_stats.health_error === error) return;
-    this.log.info('tablet state changed', {
-      transition: `${stateString(before)} -> ${stateString(now)}`,
-      type: TabletType[now.target.tablet_type],
-      serving: now.serving,
-      ...(error ? { health_error: error } : {}),
-    });
+    const type = TabletType[now.target.tablet_type];
+    if (before.target.tablet_type !== now.target.tablet_type || before.serving !== now.serving) {
+      this.log.info('tablet state changed', { transition: `${stateString(before)} -> ${stateString(now)}`, type, serving: now.serving, ...(error ? { health_error: error } : {}) });
+    } else if (before.realtime_stats.health_error !== error) {
+      this.log.info('tablet health changed', { type, serving: now.serving, health_error: error });
+    }
   }
 
   private healthReport(): StreamHealthResponse {
