@@ -28,7 +28,7 @@ describe('vtsim fault against a running vtsim up', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'customer.sql'), SCHEMA);
     writeFileSync(join(dir, 'vschema.json'), JSON.stringify(VSCHEMA));
-    const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), '--keyspaces', 'customer', '--num-shards', '2', '--schema-dir', join(place.root, 'schema'));
+    const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), '--keyspaces', 'customer', '--num-shards', '2', '--schema-dir', join(place.root, 'schema'), '--log-format', 'json');
     expect(up.stderr).toBe('');
     const status = JSON.parse((await place.vtsim('status')).stdout) as StatusReply;
     primary = Number(status.tablets.find((t) => t.shard === '80-' && t.type === 'PRIMARY')!.alias.slice(-3));
@@ -64,7 +64,9 @@ describe('vtsim fault against a running vtsim up', () => {
       await conn.end();
     }
 
-    const logged = readFileSync(place.logFile, 'utf8').split('\n').filter((l) => l.startsWith('fault '));
+    // The cluster's log (--log-format json: one object per line): the fault lines' messages.
+    const logged = readFileSync(place.logFile, 'utf8').split('\n').filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { component?: string; msg: string }).filter((r) => r.component === 'fault').map((r) => r.msg);
     expect(logged.filter((l) => !l.startsWith('fault healed'))).toEqual([
       'fault stall-shard --keyspace customer --shard -80 --ms 60000',
       `fault partition-tablet --uid ${primary}`,
