@@ -5,7 +5,8 @@
  * other processes (`GET /api/vtorc` returns VTOrc's analysis and recent recoveries), and
  * `vtsim vtctld up` restarts vtctld's gRPC service with other auth flags; `vtsim fault <verb>`
  * posts to `/api/faults/<verb>` (flags as a JSON object) and `GET /api/faults` lists the faults in
- * force and those applied.
+ * force and those applied; `vtsim reshard|movetables` post to `/api/workflows/reshard|movetables`
+ * (see workflow-runner.ts), whose answer streams the workflow's progress as JSON lines.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
@@ -16,6 +17,7 @@ import { isBinlogRetention } from './binlog-retention-flag.js';
 import type { Cluster } from './cluster.js';
 import { FaultInputError } from './fault-injector.js';
 import { applyFault, FAULT_VERBS } from './fault-verbs.js';
+import { runMoveTables, runReshard, type MoveTablesOptions, type WorkflowProgress, type WorkflowResult } from './workflow-runner.js';
 
 /** A started control server; close() stops it. */
 export type ControlServer = HttpListener;
@@ -142,12 +144,51 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(res, err instanceof FaultInputError ? 400 : 409, { error: errorText(err) });
     }
   }
+  const workflowRoute = /^POST \/api\/workflows\/(reshard|movetables)$/.exec(route);
+  if (workflowRoute) return runWorkflow(cluster, workflowRoute[1] as 'reshard' | 'movetables', req, res);
   if (route === 'POST /api/shutdown') {
     reply(res, 200, {});
     onShutdown();
     return;
   }
   reply(res, 404, { error: `no route for ${route}` });
+}
+
+/** The body of `POST /api/workflows/reshard`. */
+interface ReshardBody {
+  keyspace?: string;
+  targetShards?: string[];
+  workflow?: string;
+  switchTraffic?: boolean;
+  complete?: boolean;
+}
+
+/**
+ * Runs a Reshard or MoveTables (workflow-runner.ts) and streams its progress as JSON lines, one
+ * WorkflowProgress each, ending with `{"result": WorkflowResult}` or `{"error": "..."}`; a bad body
+ * is a 400 before anything runs.
+ */
+async function runWorkflow(cluster: Cluster, kind: 'reshard' | 'movetables', req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = (await readJson(req).catch(() => undefined)) as (ReshardBody & Partial<MoveTablesOptions>) | undefined;
+  if (typeof body !== 'object' || body === null) return reply(res, 400, { error: 'the body must be a JSON object' });
+  if (kind === 'reshard' && (!body.keyspace || !Array.isArray(body.targetShards) || body.targetShards.length === 0)) {
+    return reply(res, 400, { error: 'reshard needs keyspace and targetShards' });
+  }
+  if (kind === 'movetables' && (!body.sourceKeyspace || !body.targetKeyspace)) {
+    return reply(res, 400, { error: 'movetables needs sourceKeyspace and targetKeyspace' });
+  }
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+  const send = (line: { progress: WorkflowProgress } | { result: WorkflowResult } | { error: string }) => res.write(`${JSON.stringify(line)}\n`);
+  const finish = { switchTraffic: !!body.switchTraffic, complete: !!body.complete, onProgress: (progress: WorkflowProgress) => send({ progress }) };
+  try {
+    const result = kind === 'reshard'
+      ? await runReshard(cluster, body.keyspace!, body.targetShards!, { ...finish, workflow: body.workflow })
+      : await runMoveTables(cluster, { ...finish, sourceKeyspace: body.sourceKeyspace!, targetKeyspace: body.targetKeyspace!, tables: body.tables, workflow: body.workflow, targetShards: body.targetShards });
+    send({ result });
+  } catch (err) {
+    send({ error: errorText(err) });
+  }
+  res.end();
 }
 
 function status(cluster: Cluster) {

@@ -4,21 +4,13 @@
  * workflow operations as `vtctldclient` calls them, with the SQL checks the local example runs.
  */
 import { TabletType } from '@vtsim/proto';
+import { waitForWorkflowRunning as waitUntilRunning } from './workflow-runner.js';
 import { applySchemaFile, applyVSchemaFile, exampleFile, mysql, startTablets, type ExampleContext, type ExampleStep } from './example-steps.js';
 
-/** Waits until every stream of the workflow runs with nothing left to copy (`wait_for_workflow_running`). */
+/** Waits until every stream of the workflow runs with nothing left to copy (`wait_for_workflow_running`) and lists them. */
 async function waitForWorkflowRunning(ctx: ExampleContext, keyspace: string, workflow: string): Promise<void> {
-  const deadline = performance.now() + 60_000;
-  for (;;) {
-    const { workflows } = await ctx.cluster.vtctld.getWorkflows({ keyspace, workflow });
-    const streams = workflows.flatMap((w) => Object.values(w.shard_streams).flatMap((s) => s.streams));
-    if (streams.length > 0 && streams.every((s) => s.state === 'Running' && s.copy_states.length === 0)) {
-      for (const s of streams) ctx.log(`  id=${s.id} on ${keyspace}/${s.shard}: Status: ${s.state}; ${s.rows_copied} rows copied`);
-      return;
-    }
-    if (performance.now() > deadline) throw new Error(`workflow ${keyspace}.${workflow} did not start running`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const streams = await waitUntilRunning(ctx.cluster, keyspace, workflow, 60_000);
+  for (const s of streams) ctx.log(`  id=${s.id} on ${keyspace}/${s.shard}: Status: ${s.state}; ${s.rows_copied} rows copied`);
 }
 
 async function switchTraffic(ctx: ExampleContext, keyspace: string, workflow: string, tabletTypes: TabletType[]): Promise<void> {

@@ -13,3 +13,7 @@ export { FAULT_VERBS, applyFault, faultVerb, parseFaultArgs } from './fault-verb
 export type { FaultArgs, FaultFlag, FaultVerb } from './fault-verbs.js';
 export { chaosEvent, chaosSchedule } from './chaos-schedule.js';
 export type { ChaosEvent, ChaosTargets } from './chaos-schedule.js';
+export { startCluster } from './start-cluster.js';
+export type { Address, KeyspaceSpec, MysqlConfig, StartClusterOptions, VStreamParams, VtsimCluster } from './start-cluster.js';
+export { DEFAULT_TABLET_LAYOUT, progressLine, runMoveTables, runReshard, startShardTablets, waitForWorkflowRunning } from './workflow-runner.js';
+export type { MoveTablesOptions, ProgressListener, ReshardOptions, TabletLayout, WorkflowFinish, WorkflowProgress, WorkflowResult } from './workflow-runner.js';

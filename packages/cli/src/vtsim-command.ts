@@ -95,6 +95,8 @@ function attachDashValues(argv: string[]): string[] {
 
 /** Runs the `vtsim` command with `argv` (the arguments after `vtsim`); resolves with its exit code. */
 export async function vtsimCommand(argv: string[]): Promise<number> {
+  // reshard and movetables run a workflow in the running cluster (workflow-command.ts).
+  if (argv[0] === 'reshard' || argv[0] === 'movetables') return (await import('./workflow-command.js')).workflowMain(argv[0], argv.slice(1), { out: log, err: (line) => console.error(line), tty: process.stdout.isTTY ? process.stdout : undefined });
   // vstream parses its own flags (shard names such as -80 follow --shard unquoted).
   if (argv[0] === 'vstream') return vstreamMain(argv.slice(1));
   // vtorc takes Vitess's vtorc flags (vtorc-command.ts).

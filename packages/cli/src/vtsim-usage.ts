@@ -51,6 +51,11 @@ commands:
                            stall-shard, replication-delay, partition-tablet, drop-vstreams,
                            restart-vtgate, copy-rate, interrupt-copy, purge-binlogs, heal);
                            'vtsim fault --help' lists the verbs and their flags
+  reshard --keyspace K --to -80,80- [--switch-traffic] [--complete]
+  movetables --source S --target T [--tables a,b] [--switch-traffic] [--complete]
+                           run a Reshard or MoveTables workflow in the running cluster: the new
+                           shards' tablets, copy, catch-up, then optionally SwitchTraffic and
+                           Complete, with its progress (vtsim reshard --help)
   status                   print the running cluster's components as JSON
   vstream [--keyspace K --shard S --gtid G | --vgtid JSON] [--filter T:SQL] [--format text|json]
           [--save-vgtid FILE] [--server 127.0.0.1:15991] …
