@@ -17,3 +17,7 @@ export { startCluster } from './start-cluster.js';
 export type { Address, KeyspaceSpec, MysqlConfig, StartClusterOptions, VStreamParams, VtsimCluster } from './start-cluster.js';
 export { DEFAULT_TABLET_LAYOUT, progressLine, runMoveTables, runReshard, startShardTablets, waitForWorkflowRunning } from './workflow-runner.js';
 export type { MoveTablesOptions, ProgressListener, ReshardOptions, TabletLayout, WorkflowFinish, WorkflowProgress, WorkflowResult } from './workflow-runner.js';
+// --- what users of startCluster need from the lower packages: the enums, the VStream messages, the workflow messages ---
+export { Code, TabletType, VEventType, VtError, decodeRowBytes, defaultVStreamFlags } from '@vtsim/proto';
+export type { FieldEvent, Filter, Journal, RowChange, RowEvent, Rule, ShardGtid, TabletAlias, VEvent, VGtid, VStreamFlags, VStreamRequest, VStreamResponse } from '@vtsim/proto';
+export type { vtctldata, workflowdata } from '@vtsim/vtctld';

@@ -16,7 +16,8 @@ export const WORKFLOW_USAGE = `usage: vtsim reshard --keyspace K --to -80,80- [-
 
 Starts the target shards' tablets (the layout of the source's: a free block of uids), creates the
 workflow, waits until its copy is done and its streams run; --switch-traffic then switches reads
-and writes, --complete (which implies it) completes the workflow and stops the old tablets.
+and writes, --complete (which implies it) completes the workflow (the old shards' tablets keep running,
+as in Vitess, until 'vtsim tablet down').
 movetables moves every table of the source when --tables is left out.`;
 
 /** Where the command writes, and whether its output is a terminal (progress bars) or not (lines). */

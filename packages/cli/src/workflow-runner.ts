@@ -21,7 +21,10 @@ export type ProgressListener = (event: WorkflowProgress) => void;
 export interface WorkflowFinish {
   /** SwitchTraffic for PRIMARY, REPLICA and RDONLY once the streams run (default false). */
   switchTraffic?: boolean;
-  /** Complete the workflow after switching (implies switchTraffic; default false). */
+  /**
+   * Complete the workflow after switching (implies switchTraffic; default false): the sources'
+   * tables (MoveTables) or shards (Reshard) are deleted; their tablets keep running, as in Vitess.
+   */
   complete?: boolean;
   /** How long to wait for the copy to finish (default 600 000 ms). */
   timeoutMs?: number;
@@ -165,16 +168,19 @@ async function finishWorkflow(cluster: Cluster, keyspace: string, workflow: stri
   if (!finish.complete) return state;
   const completed = await cluster.vtctld.moveTablesComplete({ workflow, target_keyspace: keyspace });
   report({ kind: 'step', text: completed.summary });
-  await stopDeletedTablets(cluster, report);
+  await reportOrphanTablets(cluster, report);
   return 'Completed';
 }
 
-/** Stops the running tablets whose records Complete deleted (a resharded keyspace's old shards). */
-async function stopDeletedTablets(cluster: Cluster, report: ProgressListener): Promise<void> {
+/**
+ * Names the running tablets whose records Complete deleted (a resharded keyspace's old shards). As
+ * in Vitess, Complete stops no process: they keep serving the VStreams still reading their binlogs
+ * up to the journal, until stopped (`vtsim tablet down`, Cluster.removeTablet).
+ */
+async function reportOrphanTablets(cluster: Cluster, report: ProgressListener): Promise<void> {
   const recorded = new Set((await cluster.topo.getTabletAliasesByCell(cluster.cell)).map((a) => tabletAliasString(a)));
-  const gone = [...cluster.tabletMap().values()].filter((t) => t.alias.cell === cluster.cell && !recorded.has(tabletAliasString(t.alias)));
-  for (const t of gone) await cluster.removeTablet(t.alias.uid, t.alias.cell);
-  if (gone.length > 0) report({ kind: 'step', text: `stopped tablets ${gone.map((t) => tabletAliasString(t.alias)).join(', ')}` });
+  const orphans = [...cluster.tabletMap().keys()].filter((alias) => alias.startsWith(`${cluster.cell}-`) && !recorded.has(alias));
+  if (orphans.length > 0) report({ kind: 'step', text: `tablets ${orphans.join(', ')} of the deleted shards keep running until stopped` });
 }
 
 /**

@@ -1,0 +1,107 @@
+// Issue 10, items 5 and 6: startCluster runs a cluster in this process on free ports; a VStream
+// client attached through cluster.vstream follows a reshard 0 → -80,80- run by cluster.reshard
+// (new tablets, copy, SwitchTraffic, Complete) while rows are inserted, and sees every row once;
+// moveTables creates the target keyspace's tablets and moves a table; bad options are refused
+// before anything starts.
+import mysql from 'mysql2/promise';
+import { describe, expect, it } from 'vitest';
+import { VEventType, decodeRowBytes, startCluster, type WorkflowProgress } from '@vtsim/cli';
+
+const SCHEMA = 'create table customer(customer_id bigint not null, email varbinary(128), primary key(customer_id))';
+const VSCHEMA = { sharded: true, vindexes: { hash: { type: 'hash' } }, tables: { customer: { column_vindexes: [{ column: 'customer_id', name: 'hash' }] } } };
+
+describe('startCluster', () => {
+  it('reshards with a VStream client attached: it moves from 0 to -80/80- and loses no row', async () => {
+    await using cluster = await startCluster({ keyspaces: [{ name: 'customer', shards: 1, schema: SCHEMA, vschema: VSCHEMA }], port: 0 });
+    expect(cluster.mysqlConfig).toEqual({ host: '127.0.0.1', port: cluster.mysql.port, user: 'root', database: 'customer' });
+    for (const a of [cluster.mysql, cluster.grpc, cluster.vtctld, cluster.web]) expect(a.port).toBeGreaterThan(0);
+    const conn = await mysql.createConnection(cluster.mysqlConfig);
+    try {
+      for (let id = 1; id <= 20; id++) await conn.query('insert into customer(customer_id, email) values (?, ?)', [id, `c${id}@example.com`]);
+
+      const seen: number[] = [];
+      const shardsSeen: string[][] = [];
+      const streaming = (async () => {
+        const request = { vgtid: { shard_gtids: [{ keyspace: 'customer', shard: '', gtid: 'current', table_p_ks: [] }] }, filter: { rules: [{ match: 'customer', filter: '' }], field_event_mode: 0 } };
+        for await (const res of cluster.vstream(request)) {
+          for (const ev of res.events) {
+            if (ev.type === VEventType.ROW) {
+              for (const change of ev.row_event!.row_changes) if (change.after && !change.before) seen.push(Number(decodeRowBytes(change.after)[0]!.toString()));
+            }
+            if (ev.type === VEventType.VGTID) shardsSeen.push(ev.vgtid!.shard_gtids.map((g) => g.shard).sort());
+          }
+        }
+      })();
+      await waitFor(() => shardsSeen.length > 0);
+      expect(shardsSeen[0]).toEqual(['0']);
+
+      // Rows keep coming while the workflow copies, catches up and switches.
+      let writing = true;
+      const inserted: number[] = [];
+      const writer = (async () => {
+        for (let id = 21; writing; id++) {
+          await conn.query('insert into customer(customer_id, email) values (?, ?)', [id, `c${id}@example.com`]);
+          inserted.push(id);
+        }
+      })();
+      const progress: WorkflowProgress[] = [];
+      const result = await cluster.reshard('customer', '-80,80-', { switchTraffic: true, complete: true, onProgress: (p) => progress.push(p) });
+      writing = false;
+      await writer;
+      expect(result).toMatchObject({ workflow: 'reshard', keyspace: 'customer', trafficState: 'Completed' });
+      expect(result.startedTablets).toHaveLength(6);
+      const steps = progress.filter((p) => p.kind === 'step').map((p) => p.text);
+      expect(steps[0]).toMatch(/^started tablets zone1-\d+, zone1-\d+, zone1-\d+ for customer\/-80$/);
+      expect(steps).toContain('created Reshard workflow customer.reshard: 0 → -80,80-');
+      expect(steps.some((s) => s.startsWith('SwitchTraffic was successful for workflow customer.reshard'))).toBe(true);
+
+      for (let id = 1001; id <= 1010; id++) await conn.query('insert into customer(customer_id, email) values (?, ?)', [id, `c${id}@example.com`]);
+      inserted.push(...Array.from({ length: 10 }, (_, i) => 1001 + i));
+      await waitFor(() => inserted.every((id) => seen.includes(id)));
+      expect(seen.slice().sort((a, b) => a - b)).toEqual(inserted);
+      expect(shardsSeen.at(-1)).toEqual(['-80', '80-']);
+      const [rows] = await conn.query({ sql: 'show vitess_shards', rowsAsArray: true });
+      expect(rows).toEqual([['customer/-80'], ['customer/80-']]);
+      const [count] = await conn.query({ sql: 'select count(*) from customer', rowsAsArray: true });
+      expect(count).toEqual([[20 + inserted.length]]);
+
+      await cluster.close();
+      await streaming;
+    } finally {
+      await conn.end();
+    }
+  }, 60_000);
+
+  it('moveTables creates the target keyspace and moves a table', async () => {
+    await using cluster = await startCluster({ keyspaces: [{ name: 'commerce', schema: `${SCHEMA}; create table product(sku varbinary(128), primary key(sku))` }] });
+    const conn = await mysql.createConnection(cluster.mysqlConfig);
+    try {
+      await conn.query("insert into customer values (1, 'a'), (2, 'b')");
+      const progress: string[] = [];
+      const result = await cluster.moveTables({ sourceKeyspace: 'commerce', targetKeyspace: 'customer', tables: ['customer'], switchTraffic: true, onProgress: (p) => progress.push(p.kind) });
+      expect(result).toMatchObject({ workflow: 'commerce2customer', keyspace: 'customer' });
+      expect(result.trafficState).toMatch(/Writes Switched/);
+      expect(result.startedTablets).toHaveLength(3);
+      const [rows] = await conn.query({ sql: 'select customer_id, email from customer.customer order by customer_id', rowsAsArray: true });
+      expect(rows).toEqual([[1, Buffer.from('a')], [2, Buffer.from('b')]]);
+    } finally {
+      await conn.end();
+    }
+  }, 60_000);
+
+  it('refuses bad options before starting anything', async () => {
+    await expect(startCluster({ port: 70000 })).rejects.toThrow('invalid port 70000');
+    await expect(startCluster({ keyspaces: [{ name: 'a', shards: 0 }] })).rejects.toThrow('keyspace a: invalid shard count 0');
+    await expect(startCluster({ keyspaces: [{ name: 'a' }, { name: 'a' }] })).rejects.toThrow('keyspace a is given twice');
+    // A schema that fails stops what was started: the error is the tablet's, the ports are released.
+    await expect(startCluster({ keyspaces: [{ name: 'a', schema: 'create tabel x' }] })).rejects.toThrow();
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
