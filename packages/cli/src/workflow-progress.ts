@@ -24,7 +24,12 @@ export function barProgress(stream: NodeJS.WriteStream): ProgressView {
   return {
     show(event) {
       if (event.kind === 'step') {
-        bars.log(`${event.text}\n`);
+        // Before the first bar, a plain line; then above the bars (cli-progress flushes its log on a redraw).
+        if (tables.size === 0) stream.write(`${event.text}\n`);
+        else {
+          bars.log(`${event.text}\n`);
+          bars.update();
+        }
         return;
       }
       const bar = tables.get(event.table);
@@ -38,7 +43,7 @@ export function barProgress(stream: NodeJS.WriteStream): ProgressView {
     stop() {
       // A table whose copy finished between two polls ends at its total.
       for (const bar of tables.values()) bar.update(bar.getTotal());
-      bars.stop();
+      if (tables.size > 0) bars.stop();
     },
   };
 }
