@@ -3,25 +3,30 @@
 // and every npm dependency are bundled by esbuild into build/package/dist/ (one ES module per
 // executable, shared code split into chunks), next to the `.proto` files (proto/) and the local
 // example (scripts/); the package.json written there has no dependencies at all, so installing the
-// tarball needs nothing from the registry. `npm pack` then writes the tarball.
+// tarball needs nothing from the registry. The package's ES module entry (dist/index.js, the TS
+// API: startCluster and the rest of @vtsim/cli's exports) comes with one bundled declaration file,
+// dist/index.d.ts, made by dts-bundle-generator from the workspace's declarations (`tsc -b`) with
+// every @vtsim/* package inlined. `npm pack` then writes the tarball (to dist/, or `--out DIR`).
+// Each run stages in its own directory, so two runs at once (parallel tests) do not collide.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateDtsBundle } from 'dts-bundle-generator';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const workspace = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const stage = join(root, 'build', 'package');
-const out = join(root, 'dist');
-
-rmSync(stage, { recursive: true, force: true });
-mkdirSync(stage, { recursive: true });
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(root, 'dist');
+mkdirSync(join(root, 'build'), { recursive: true });
+const stage = mkdtempSync(join(root, 'build', 'package-'));
 mkdirSync(out, { recursive: true });
 
 await build({
   absWorkingDir: root,
   entryPoints: {
+    index: 'packages/cli/src/index.ts',
     main: 'packages/cli/src/main.ts',
     vtctldclient: 'packages/cli/src/vtctldclient/main.ts',
     vttestserver: 'packages/cli/src/vttestserver-main.ts',
@@ -42,6 +47,23 @@ await build({
   logLevel: 'warning',
 });
 
+// The API's types: the workspace's declarations, bundled into one file with the @vtsim/* packages inlined.
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+const workspacePackages = readdirSync(join(root, 'packages')).map((name) => `@vtsim/${name}`).concat('@vtsim/proto');
+const dtsConfig = join(stage, 'dts-tsconfig.json');
+writeFileSync(dtsConfig, JSON.stringify({
+  extends: '../../tsconfig.base.json',
+  // The built declarations (packages' `types` condition), not the sources.
+  compilerOptions: { composite: false, declarationMap: false, sourceMap: false, noEmit: true, customConditions: [], lib: ['ES2023', 'ESNext.Disposable'] },
+  files: ['../../packages/cli/dist/index.d.ts'],
+}));
+const [types] = generateDtsBundle(
+  [{ filePath: join(root, 'packages', 'cli', 'dist', 'index.d.ts'), output: { noBanner: true, exportReferencedTypes: false }, libraries: { inlinedLibraries: workspacePackages } }],
+  { preferredConfigPath: dtsConfig },
+);
+if (/from ['"]@vtsim\//.test(types)) throw new Error('the bundled declarations still import a @vtsim/* package');
+writeFileSync(join(stage, 'dist', 'index.d.ts'), types);
+
 cpSync(join(root, 'proto'), join(stage, 'proto'), { recursive: true, filter: (src) => !/[/\\](src|dist|test|node_modules)$/.test(src) && !/\.(json|tsbuildinfo)$/.test(src) });
 cpSync(join(root, 'scripts'), join(stage, 'scripts'), { recursive: true });
 cpSync(join(root, 'README.md'), join(stage, 'README.md'));
@@ -52,6 +74,8 @@ const pkg = {
   description: workspace.description,
   type: 'module',
   engines: workspace.engines,
+  exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './package.json': './package.json' },
+  types: 'dist/index.d.ts',
   bin: { vtsim: 'dist/main.js', vttestserver: 'dist/vttestserver.js', vtctldclient: 'dist/vtctldclient.js' },
   files: ['dist', 'proto', 'scripts', 'README.md'],
 };
@@ -60,4 +84,5 @@ writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 const protos = readdirSync(join(stage, 'proto')).filter((f) => f.endsWith('.proto')).length;
 if (protos === 0) throw new Error('no .proto files were staged');
 const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: stage, encoding: 'utf8' }).trim().split('\n').pop();
+rmSync(stage, { recursive: true, force: true });
 console.log(join(out, tarball));
