@@ -164,12 +164,14 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Vtsi
     faultLog: opts.faultLog ?? (() => undefined),
   });
   let control: ControlServer | undefined;
+  let started: StartedCluster | undefined;
   try {
     for (const ks of opts.keyspaces ?? []) await createKeyspace(cluster, ks);
     const vtgate = await cluster.startVtgate();
-    control = await startControlServer(cluster, host, ports.web, () => void handle.close());
-    const handle = new StartedCluster(cluster, control, vtgate.mysqlAddress!, vtgate.grpcAddress!, opts.keyspaces?.[0]?.name);
-    return handle;
+    // `POST /api/shutdown` (vtsim down's call) closes the cluster as close() does.
+    control = await startControlServer(cluster, host, ports.web, () => void (started ?? cluster).close());
+    started = new StartedCluster(cluster, control, vtgate.mysqlAddress!, vtgate.grpcAddress!, opts.keyspaces?.[0]?.name);
+    return started;
   } catch (err) {
     await control?.close();
     await cluster.close();
