@@ -59,7 +59,7 @@ describe('vtsim reshard and movetables against a running vtsim up', () => {
     expect(copying.length).toBeGreaterThan(0);
     for (const line of copying) expect(line).toMatch(/^copying customer: \d+\/200 rows \(\d+%\)$/);
     expect(lines.slice(-5)).toEqual([
-      'workflow customer.reshard is running: 2 stream(s), 200 rows copied',
+      'workflow customer.reshard is running and caught up: 2 stream(s), 200 rows copied',
       'SwitchTraffic was successful for workflow customer.reshard; Current State: All Reads Switched. Writes Switched',
       'Successfully completed the reshard workflow in the customer keyspace',
       'tablets zone1-0000000100, zone1-0000000101, zone1-0000000102 of the deleted shards keep running until stopped',

@@ -5,6 +5,7 @@
  * copy's progress. Shared by the TS API (start-cluster.ts), `vtsim reshard|movetables` (through the
  * control API) and the guided tour (example-workflow-steps.ts).
  */
+import { decodePosition, positionAtLeast, type Position } from '@vtsim/binlog';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
 import type { workflowdata } from '@vtsim/vtctld';
 import type { Cluster } from './cluster.js';
@@ -26,7 +27,7 @@ export interface WorkflowFinish {
    * tables (MoveTables) or shards (Reshard) are deleted; their tablets keep running, as in Vitess.
    */
   complete?: boolean;
-  /** How long to wait for the copy to finish (default 600 000 ms). */
+  /** How long to wait for the copy, and then for the catch-up, to finish (default 600 000 ms each). */
   timeoutMs?: number;
   /** Called with each step and copy report. */
   onProgress?: ProgressListener;
@@ -155,11 +156,37 @@ export async function waitForWorkflowRunning(cluster: Cluster, keyspace: string,
   }
 }
 
-/** After the copy: SwitchTraffic and Complete as `finish` asks; resolves with the traffic state. */
+/**
+ * Waits until every stream has applied what its source shard's primary had executed when the copy
+ * ended (catch-up); throws after `timeoutMs`.
+ */
+async function waitForCatchUp(cluster: Cluster, keyspace: string, workflow: string, streams: readonly workflowdata.WorkflowStream[], timeoutMs: number): Promise<void> {
+  const goals = new Map<string, Position>();
+  for (const { binlog_source: src } of streams) {
+    const key = `${src.keyspace}/${src.shard}`;
+    if (goals.has(key)) continue;
+    const primary = (await cluster.topo.getShard(src.keyspace, src.shard)).shard.primary_alias;
+    const tablet = primary ? cluster.tabletMap().get(tabletAliasString(primary)) : undefined;
+    if (!tablet) throw new Error(`workflow ${keyspace}.${workflow}: the primary of source shard ${key} is not running`);
+    goals.set(key, decodePosition(tablet.position()));
+  }
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const { workflows } = await cluster.vtctld.getWorkflows({ keyspace, workflow });
+    const current = workflows.flatMap((w) => Object.values(w.shard_streams).flatMap((s) => s.streams));
+    if (current.every((s) => positionAtLeast(decodePosition(s.position), goals.get(`${s.binlog_source.keyspace}/${s.binlog_source.shard}`)!))) return;
+    if (performance.now() > deadline) throw new Error(`workflow ${keyspace}.${workflow} did not catch up with its sources within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** After the copy: catch-up, then SwitchTraffic and Complete as `finish` asks; resolves with the traffic state. */
 async function finishWorkflow(cluster: Cluster, keyspace: string, workflow: string, finish: WorkflowFinish, report: ProgressListener): Promise<string> {
-  const streams = await waitForWorkflowRunning(cluster, keyspace, workflow, finish.timeoutMs, report);
+  const timeoutMs = finish.timeoutMs ?? 600_000;
+  const streams = await waitForWorkflowRunning(cluster, keyspace, workflow, timeoutMs, report);
+  await waitForCatchUp(cluster, keyspace, workflow, streams, timeoutMs);
   const rows = streams.reduce((n, s) => n + s.rows_copied, 0);
-  report({ kind: 'step', text: `workflow ${keyspace}.${workflow} is running: ${streams.length} stream(s), ${rows} rows copied` });
+  report({ kind: 'step', text: `workflow ${keyspace}.${workflow} is running and caught up: ${streams.length} stream(s), ${rows} rows copied` });
   let state = (await cluster.vtctld.workflowStatus({ keyspace, workflow })).traffic_state;
   if (!finish.switchTraffic && !finish.complete) return state;
   const switched = await cluster.vtctld.workflowSwitchTraffic({ keyspace, workflow, enable_reverse_replication: true });

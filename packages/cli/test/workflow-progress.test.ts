@@ -23,12 +23,12 @@ describe('workflow progress', () => {
     view.show({ kind: 'step', text: 'created Reshard workflow customer.reshard: 0 → -80,80-' });
     view.show({ kind: 'copy', table: 'customer', rowsCopied: 1200, rowsTotal: 5000 });
     view.show({ kind: 'copy', table: 'customer', rowsCopied: 2500, rowsTotal: 5000 });
-    view.show({ kind: 'step', text: 'workflow customer.reshard is running' });
+    view.show({ kind: 'step', text: 'workflow customer.reshard is running and caught up' });
     view.show({ kind: 'step', text: 'SwitchTraffic was successful' });
     view.stop();
     const text = out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
     expect(text.indexOf('created Reshard workflow customer.reshard: 0 → -80,80-\n')).toBe(0);
-    expect(text).toContain('workflow customer.reshard is running\n');
+    expect(text).toContain('workflow customer.reshard is running and caught up\n');
     expect(text).toContain('SwitchTraffic was successful\n');
     expect(text).toMatch(/copying customer \[[█░]+\] 5000\/5000 rows \(100%\)/);
   });
