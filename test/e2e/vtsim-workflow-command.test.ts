@@ -58,6 +58,9 @@ describe('vtsim reshard and movetables against a running vtsim up', () => {
     const copying = lines.filter((l) => l.startsWith('copying '));
     expect(copying.length).toBeGreaterThan(0);
     for (const line of copying) expect(line).toMatch(/^copying customer: \d+\/200 rows \(\d+%\)$/);
+    // The rows on the new shards so far, out of the source's: they only grow.
+    const copied = copying.map((l) => Number(/: (\d+)\//.exec(l)![1]));
+    expect(copied).toEqual(copied.slice().sort((a, b) => a - b));
     expect(lines.slice(-5)).toEqual([
       'workflow customer.reshard is running and caught up: 2 stream(s), 200 rows copied',
       'SwitchTraffic was successful for workflow customer.reshard; Current State: All Reads Switched. Writes Switched',

@@ -4,6 +4,7 @@
  * workflow.Server.WorkflowStatus reports them.
  */
 import { valueToText } from '@vtsim/proto';
+import type { TabletManagerClient } from '@vtsim/vttablet';
 import type { VtctldContext } from '../vtctld-context.js';
 import { trafficState, trafficStateString } from './traffic-state.js';
 import { buildTrafficSwitcher, type TrafficSwitcher } from './traffic-switcher.js';
@@ -36,11 +37,14 @@ function streamStatus(s: VReplicationStream, copying: boolean): string {
   return copying && s.state === 'Running' ? 'Copying' : s.state;
 }
 
-/** Rows of `table` on a source primary (the copy's total). */
-async function rowCount(ts: TrafficSwitcher, table: string): Promise<number> {
+/**
+ * Rows of `table` on the given primaries, summed: on the sources the copy's total, on the targets
+ * what it has copied so far (Vitess's GetCopyProgress reads information_schema's table_rows of both).
+ */
+async function rowCount(primaries: Iterable<{ tm: TabletManagerClient }>, table: string): Promise<number> {
   let total = 0;
-  for (const src of ts.sources.values()) {
-    const r = await src.tm.executeFetchAsDba(`select count(*) from ${sqlIdent(table)}`);
+  for (const { tm } of primaries) {
+    const r = await tm.executeFetchAsDba(`select count(*) from ${sqlIdent(table)}`);
     total += Number(valueToText(r.rows[0]?.[0] ?? null) ?? 0);
   }
   return total;
@@ -50,12 +54,12 @@ async function rowCount(ts: TrafficSwitcher, table: string): Promise<number> {
 export async function statusOf(ctx: VtctldContext, ts: TrafficSwitcher): Promise<WorkflowStatusResponse> {
   const nowSeconds = Math.floor(ctx.clock.now() / 1000);
   const shard_streams: WorkflowStatusResponse['shard_streams'] = {};
-  const copying = new Map<string, number>();
+  const copying = new Set<string>();
   for (const target of [...ts.targets.values()].sort((a, b) => (a.shard < b.shard ? -1 : 1))) {
     const copyStates = await readCopyStates(target.tm, target.streams.map((s) => s.id));
     const streams: ShardStreamState[] = target.streams.map((s) => {
       const tables = copyStates.get(s.id) ?? [];
-      for (const { table } of tables) copying.set(table, (copying.get(table) ?? 0) + s.rowsCopied);
+      for (const { table } of tables) copying.add(table);
       return {
         id: s.id,
         tablet: target.primary,
@@ -68,8 +72,9 @@ export async function statusOf(ctx: VtctldContext, ts: TrafficSwitcher): Promise
     shard_streams[`${ts.targetKeyspace}/${target.shard}`] = { streams };
   }
   const table_copy_state: Record<string, TableCopyState> = {};
-  for (const [table, rowsCopied] of [...copying].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const rowsTotal = await rowCount(ts, table);
+  for (const table of [...copying].sort()) {
+    const rowsCopied = await rowCount(ts.targets.values(), table);
+    const rowsTotal = await rowCount(ts.sources.values(), table);
     table_copy_state[table] = {
       rows_copied: rowsCopied,
       rows_total: rowsTotal,
