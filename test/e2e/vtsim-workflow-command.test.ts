@@ -98,7 +98,7 @@ describe('vtsim reshard and movetables against a running vtsim up', () => {
     expect(await place.vtsim('reshard', '--keyspace', 'customer', '--to', '-80,80-', '--bogus', 'x')).toEqual(refused('unknown flag --bogus for reshard'));
     expect(await place.vtsim('movetables', '--source', 'commerce')).toEqual(refused('movetables needs --source and --target'));
     expect(await place.vtsim('reshard', '--keyspace', 'nosuch', '--to', '-80,80-')).toEqual(refused('keyspace nosuch has no serving shards'));
-    expect(await place.vtsim('reshard', '--keyspace', 'customer', '--to=-80,80-')).toEqual(refused('keyspace customer is already sharded as -80,80-'));
+    expect(await place.vtsim('reshard', '--keyspace', 'customer', '--to=-80,80-')).toEqual(refused('target shard customer/-80 is already serving'));
     const nobody = await runVtsim(['reshard', '--keyspace', 'customer', '--to', '-80,80-', '--port', String(await freePort())], { env: vtsimEnv(place.root) });
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toMatch(/^ERROR: no vtsim cluster is running on 127\.0\.0\.1:\d+/);

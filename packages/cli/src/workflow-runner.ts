@@ -114,17 +114,61 @@ async function servingShards(cluster: Cluster, keyspace: string): Promise<string
   return serving;
 }
 
-/** Starts tablets for each of `shards` that has none, in `layout`; returns the aliases started. */
-async function ensureShardTablets(cluster: Cluster, keyspace: string, shards: readonly string[], layout: TabletLayout, report: ProgressListener): Promise<string[]> {
-  const started: string[] = [];
-  for (const shard of shards) {
-    const existing = await cluster.topo.getTabletsByShard(keyspace, shard).catch(() => []);
-    if (existing.length > 0) continue;
-    const aliases = await startShardTablets(cluster, keyspace, shard, layout);
-    report({ kind: 'step', text: `started tablets ${aliases.join(', ')} for ${keyspace}/${shard}` });
-    started.push(...aliases);
+/** The target shards the runner started tablets for (see ensureShardTablets). */
+interface StartedTargets {
+  keyspace: string;
+  /** Shards that had no tablets: the runner started theirs. */
+  shards: string[];
+  /** The aliases of the tablets started. */
+  tablets: string[];
+  /** Whether the keyspace had no shards at all before. */
+  newKeyspace: boolean;
+}
+
+/** Starts tablets for each of `shards` that has none, in `layout`. */
+async function ensureShardTablets(cluster: Cluster, keyspace: string, shards: readonly string[], layout: TabletLayout, report: ProgressListener): Promise<StartedTargets> {
+  const started: StartedTargets = { keyspace, shards: [], tablets: [], newKeyspace: (await cluster.topo.getShardNames(keyspace).catch(() => [])).length === 0 };
+  try {
+    for (const shard of shards) {
+      const existing = await cluster.topo.getTabletsByShard(keyspace, shard).catch(() => []);
+      if (existing.length > 0) continue;
+      started.shards.push(shard);
+      const aliases = await startShardTablets(cluster, keyspace, shard, layout);
+      report({ kind: 'step', text: `started tablets ${aliases.join(', ')} for ${keyspace}/${shard}` });
+      started.tablets.push(...aliases);
+    }
+  } catch (err) {
+    await undoTargets(cluster, started);
+    throw err;
   }
   return started;
+}
+
+/**
+ * Undoes ensureShardTablets when the workflow could not be created (a bad shard name or key
+ * range, an unknown table…): deletes the tablets it started with their data, their shards, and the
+ * keyspace when it created it, so a failed run leaves the cluster as it found it.
+ */
+async function undoTargets(cluster: Cluster, started: StartedTargets): Promise<void> {
+  const { keyspace, shards } = started;
+  for (const t of [...cluster.tabletMap().values()]) {
+    if (t.keyspace === keyspace && shards.includes(t.shard)) await cluster.deleteTablet(t.alias.uid, { cell: t.alias.cell, allowPrimary: true });
+  }
+  if (started.newKeyspace) {
+    await cluster.vtctld.deleteKeyspace({ keyspace, recursive: true }).catch(() => undefined);
+  } else if (shards.length > 0) {
+    await cluster.vtctld.deleteShards({ shards: shards.map((name) => ({ keyspace, name })), recursive: true, even_if_serving: true }).catch(() => undefined);
+  }
+}
+
+/** Runs `create`; when it fails, undoes the targets started for it (undoTargets) and throws its error. */
+async function createOrUndo(cluster: Cluster, started: StartedTargets, create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (err) {
+    await undoTargets(cluster, started);
+    throw err;
+  }
 }
 
 /**
@@ -220,12 +264,11 @@ export async function runReshard(cluster: Cluster, keyspace: string, targetShard
   const workflow = opts.workflow ?? 'reshard';
   if (targetShards.length === 0) throw new Error('reshard needs the target shards (e.g. -80,80-)');
   const sources = await servingShards(cluster, keyspace);
-  if (sources.join(',') === [...targetShards].sort().join(',')) throw new Error(`keyspace ${keyspace} is already sharded as ${sources.join(',')}`);
-  const startedTablets = await ensureShardTablets(cluster, keyspace, targetShards, await layoutOf(cluster, keyspace, sources[0]!), report);
-  await cluster.vtctld.reshardCreate({ workflow, keyspace, source_shards: sources, target_shards: [...targetShards] });
+  const started = await ensureShardTablets(cluster, keyspace, targetShards, await layoutOf(cluster, keyspace, sources[0]!), report);
+  await createOrUndo(cluster, started, () => cluster.vtctld.reshardCreate({ workflow, keyspace, source_shards: sources, target_shards: [...targetShards] }));
   report({ kind: 'step', text: `created Reshard workflow ${keyspace}.${workflow}: ${sources.join(',')} → ${targetShards.join(',')}` });
   const trafficState = await finishWorkflow(cluster, keyspace, workflow, opts, report);
-  return { workflow, keyspace, trafficState, startedTablets };
+  return { workflow, keyspace, trafficState, startedTablets: started.tablets };
 }
 
 /**
@@ -240,16 +283,16 @@ export async function runMoveTables(cluster: Cluster, opts: MoveTablesOptions): 
   const sources = await servingShards(cluster, sourceKeyspace);
   const existing = [...(await cluster.topo.findAllShardsInKeyspace(targetKeyspace).catch(() => new Map()))].length;
   const targetShards = existing > 0 ? [] : (opts.targetShards ?? ['0']);
-  const startedTablets = await ensureShardTablets(cluster, targetKeyspace, targetShards, await layoutOf(cluster, sourceKeyspace, sources[0]!), report);
-  await cluster.vtctld.moveTablesCreate({
+  const started = await ensureShardTablets(cluster, targetKeyspace, targetShards, await layoutOf(cluster, sourceKeyspace, sources[0]!), report);
+  await createOrUndo(cluster, started, () => cluster.vtctld.moveTablesCreate({
     workflow,
     source_keyspace: sourceKeyspace,
     target_keyspace: targetKeyspace,
     ...(opts.tables?.length ? { include_tables: opts.tables } : { all_tables: true }),
-  });
+  }));
   report({ kind: 'step', text: `created MoveTables workflow ${targetKeyspace}.${workflow}: ${opts.tables?.length ? opts.tables.join(',') : 'all tables'} from ${sourceKeyspace}` });
   const trafficState = await finishWorkflow(cluster, targetKeyspace, workflow, opts, report);
-  return { workflow, keyspace: targetKeyspace, trafficState, startedTablets };
+  return { workflow, keyspace: targetKeyspace, trafficState, startedTablets: started.tablets };
 }
 
 /** The plain-text line of a report: the step's text, or `copying <table>: 1200/5000 rows (24%)`. */

@@ -89,6 +89,22 @@ describe('startCluster', () => {
     }
   }, 60_000);
 
+  it('a workflow that cannot be created leaves the cluster as it was', async () => {
+    await using cluster = await startCluster({ keyspaces: [{ name: 'customer', schema: SCHEMA, vschema: VSCHEMA }] });
+    const tablets = () => [...cluster.cluster.tabletMap().keys()].sort();
+    const shards = async (keyspace: string) => [...(await cluster.cluster.topo.findAllShardsInKeyspace(keyspace).catch(() => new Map())).keys()].sort();
+    const before = tablets();
+    await expect(cluster.reshard('customer', '-80,70-')).rejects.toThrow("source and target keyranges don't match: 0 vs -80,70-");
+    expect(tablets()).toEqual(before);
+    expect(await shards('customer')).toEqual(['0']);
+    await expect(cluster.moveTables({ sourceKeyspace: 'customer', targetKeyspace: 'other', tables: ['nosuch'] })).rejects.toThrow('nosuch');
+    expect(tablets()).toEqual(before);
+    expect(await cluster.cluster.topo.getKeyspaces()).toEqual(['customer']);
+    // The uids are free again: the next run takes the same block.
+    const result = await cluster.reshard('customer', ['-80', '80-']);
+    expect(result.startedTablets[0]).toBe('zone1-0000000200');
+  });
+
   it('refuses bad options before starting anything', async () => {
     await expect(startCluster({ port: 70000 })).rejects.toThrow('invalid port 70000');
     await expect(startCluster({ keyspaces: [{ name: 'a', shards: 0 }] })).rejects.toThrow('keyspace a: invalid shard count 0');
