@@ -3,6 +3,7 @@
 // (new tablets, copy, SwitchTraffic, Complete) while rows are inserted, and sees every row once;
 // moveTables creates the target keyspace's tablets and moves a table; bad options are refused
 // before anything starts.
+import { createServer, type Server } from 'node:net';
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { VEventType, decodeRowBytes, startCluster, type WorkflowProgress } from '@vtsim/cli';
@@ -105,6 +106,22 @@ describe('startCluster', () => {
     expect(result.startedTablets[0]).toBe('zone1-0000000200');
   });
 
+  it("takes vttestserver's base layout from a port number, and a busy port is an error that stops what started", async () => {
+    const base = await freeBase();
+    {
+      await using cluster = await startCluster({ keyspaces: [{ name: 'ks' }], port: base });
+      expect([cluster.web.port, cluster.grpc.port, cluster.vtctld.port, cluster.mysql.port]).toEqual([base, base + 1, base + 2, base + 3]);
+    }
+    const busy = await listen(base + 3);
+    try {
+      await expect(startCluster({ keyspaces: [{ name: 'ks' }], port: base })).rejects.toThrow(/EADDRINUSE|address already in use/);
+    } finally {
+      await closeAll([busy]);
+    }
+    // Nothing is left listening: every port of the layout can be bound again.
+    await closeAll(await Promise.all([0, 1, 2, 3].map((i) => listen(base + i))));
+  });
+
   it('refuses bad options before starting anything', async () => {
     await expect(startCluster({ port: 70000 })).rejects.toThrow('invalid port 70000');
     await expect(startCluster({ keyspaces: [{ name: 'a', shards: 0 }] })).rejects.toThrow('keyspace a: invalid shard count 0');
@@ -113,6 +130,34 @@ describe('startCluster', () => {
     await expect(startCluster({ keyspaces: [{ name: 'a', schema: 'create tabel x' }] })).rejects.toThrow();
   });
 });
+
+/** Listens on 127.0.0.1:port; rejects when the port is taken. */
+function listen(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const closeAll = (servers: Server[]) => Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+
+/** A base port P with P … P+3 free a moment ago. */
+async function freeBase(): Promise<number> {
+  for (;;) {
+    const first = await listen(0);
+    const base = (first.address() as { port: number }).port;
+    const held = [first];
+    try {
+      for (let i = 1; i <= 3; i++) held.push(await listen(base + i));
+      return base;
+    } catch {
+      // one of the next three is taken: try another base
+    } finally {
+      await closeAll(held);
+    }
+  }
+}
 
 async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
