@@ -30,7 +30,7 @@ export interface KeyspaceSpec {
   schema?: string;
   /** The keyspace's VSchema: an object or its JSON text (vschema.Keyspace). */
   vschema?: object | string;
-  /** Tablets per shard that can be primary (the first one is); default 2, as vttestserver's `--replica_count` + the primary. */
+  /** Tablets per shard that can be primary (the first one is); default 2, as vttestserver's `--replica_count`, which counts the primary. */
   replicaCount?: number;
   /** RDONLY tablets per shard; default 1. */
   rdonlyCount?: number;
@@ -88,7 +88,7 @@ export interface VtsimCluster extends AsyncDisposable {
   readonly grpc: Address;
   /** vtctld's gRPC server (vtctlservice.Vtctld, what vtctldclient talks to). */
   readonly vtctld: Address;
-  /** The control endpoint (vtctld's web port): `/debug/status`, and what `vtsim --port <port> …` commands reach. */
+  /** The control endpoint (vtctld's web port): `/debug/status`, and what `vtsim status|fault|reshard … --port <port>` reach. */
   readonly web: Address;
   /** The fault verbs (kill-tablet, stall-shard, drop-vstreams, copy-rate, heal, …). */
   readonly fault: FaultInjector;
