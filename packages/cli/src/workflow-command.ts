@@ -4,6 +4,7 @@
  * starts the target shards' tablets, creates the workflow, waits for the copy and, when asked,
  * switches traffic and completes. The progress shows as bars on a terminal, plain lines otherwise.
  */
+import { request, type IncomingMessage } from 'node:http';
 import { controlCall, type ControlAddress } from './control-client.js';
 import { barProgress, lineProgress, type ProgressView } from './workflow-progress.js';
 import type { WorkflowProgress, WorkflowResult } from './workflow-runner.js';
@@ -81,22 +82,31 @@ function requestBody(kind: 'reshard' | 'movetables', strings: Map<string, string
 
 /**
  * Posts the workflow to the control endpoint and shows its streamed progress (JSON lines) until
- * the last line, the result or the error.
+ * the last line, the result or the error. (node:http rather than fetch: a copy may report nothing
+ * for longer than fetch's 300 s body timeout.)
  */
 async function follow(control: ControlAddress, kind: 'reshard' | 'movetables', body: unknown, view: ProgressView): Promise<WorkflowResult> {
-  let res: Response;
+  let res: IncomingMessage;
   try {
-    res = await fetch(`http://${control.host}:${control.port}/api/workflows/${kind}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request({ host: control.host, port: control.port, method: 'POST', path: `/api/workflows/${kind}`, headers: { 'Content-Type': 'application/json' } }, resolve);
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
   } catch {
     // The same message as every other command when no cluster answers.
     await controlCall(control, 'GET', '/api/status');
     throw new Error(`the cluster on ${control.host}:${control.port} did not answer`);
   }
-  if (!res.ok || !res.body) throw new Error(((await res.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${res.status}`);
+  res.setEncoding('utf8');
+  if (res.statusCode !== 200) {
+    let text = '';
+    for await (const chunk of res) text += chunk as string;
+    throw new Error((JSON.parse(text || '{}') as { error?: string }).error ?? `HTTP ${res.statusCode}`);
+  }
   let buffered = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body) {
-    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+  for await (const chunk of res) {
+    buffered += chunk as string;
     let nl: number;
     while ((nl = buffered.indexOf('\n')) >= 0) {
       const line = JSON.parse(buffered.slice(0, nl)) as { progress?: WorkflowProgress; result?: WorkflowResult; error?: string };
