@@ -15,11 +15,13 @@ export const WORKFLOW_USAGE = `usage: vtsim reshard --keyspace K --to -80,80- [-
                         [--switch-traffic] [--complete]
        [--host 127.0.0.1] [--port 15000]   the running cluster's control endpoint
 
-Starts the target shards' tablets (the layout of the source's: a free block of uids), creates the
-workflow, waits until its copy is done and its streams run; --switch-traffic then switches reads
-and writes, --complete (which implies it) completes the workflow (the old shards' tablets keep running,
-as in Vitess, until 'vtsim tablet down').
-movetables moves every table of the source when --tables is left out.`;
+Starts the target shards' tablets (the source shard's layout, on a free block of uids), creates
+the workflow, and waits until its copy is done and its streams have caught up; --switch-traffic
+then switches reads and writes, and --complete (which implies it) completes the workflow: the old
+shards' tablets keep running, as in Vitess, until 'vtsim tablet down'. movetables moves every
+table of the source when --tables is left out, and creates the target keyspace's tablets (shard
+0, or --target-shards) when it has none. A workflow that cannot be created removes the tablets
+started for it.`;
 
 /** Where the command writes, and whether its output is a terminal (progress bars) or not (lines). */
 export interface WorkflowCommandIo {
