@@ -1,6 +1,6 @@
 // `npm run package`: builds the installable `vtsim` package, dist/vtsim-<version>.tgz. The
 // workspace's TypeScript sources (read through each package's `vtsim-source` export condition)
-// and every npm dependency are bundled by esbuild into build/package/dist/ (one ES module per
+// and every npm dependency are bundled by esbuild into a fresh stage, build/package-*/dist/ (one ES module per
 // executable, shared code split into chunks), next to the `.proto` files (proto/) and the local
 // example (scripts/); the package.json written there has no dependencies at all, so installing the
 // tarball needs nothing from the registry. The package's ES module entry (dist/index.js, the TS
@@ -21,6 +21,7 @@ const outFlag = process.argv.indexOf('--out');
 const out = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : join(root, 'dist');
 mkdirSync(join(root, 'build'), { recursive: true });
 const stage = mkdtempSync(join(root, 'build', 'package-'));
+process.on('exit', () => rmSync(stage, { recursive: true, force: true }));
 mkdirSync(out, { recursive: true });
 
 await build({
@@ -84,5 +85,4 @@ writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 const protos = readdirSync(join(stage, 'proto')).filter((f) => f.endsWith('.proto')).length;
 if (protos === 0) throw new Error('no .proto files were staged');
 const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: stage, encoding: 'utf8' }).trim().split('\n').pop();
-rmSync(stage, { recursive: true, force: true });
 console.log(join(out, tarball));
