@@ -13,6 +13,7 @@ import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtc
 import { Vtgate } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
+import { ClusterDbDdlPlugin } from './dbddl-plugin.js';
 import { FaultInjector } from './fault-injector.js';
 import type { FaultTimeouts } from './fault-network.js';
 
@@ -49,6 +50,11 @@ export interface ClusterOptions {
    * and down); each gets a child with its `component` field. Default: nothing is logged.
    */
   logger?: Logger;
+  /**
+   * vtgate's `--vschema_ddl_authorized_users`: who may run ALTER VSCHEMA (`%` everyone, a
+   * comma-separated list of users, '' or omitted nobody).
+   */
+  vschemaDdlAuthorizedUsers?: string;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -394,6 +400,9 @@ export class Cluster {
       mysqlAuth: auth.mysqlAuth ?? this.opts.auth?.mysqlAuth,
       grpcAuth: auth.grpcAuth ?? this.opts.auth?.grpcAuth,
       log: (line) => vtgateLogger.warn(line),
+      vschemaDdlAuthorizedUsers: this.opts.vschemaDdlAuthorizedUsers,
+      // As vtcombo: CREATE/DROP DATABASE create and remove keyspaces with their tablets.
+      dbDdlPlugin: new ClusterDbDdlPlugin(this),
     });
     vtgateLogger.info('vtgate up', { mysql_port: this.vtgateInstance.mysqlAddress?.port, grpc_port: this.vtgateInstance.grpcAddress?.port });
     return this.vtgateInstance;

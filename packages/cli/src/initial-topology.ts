@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TabletType } from '@vtsim/proto';
 import { generateShardRanges } from '@vtsim/topo';
-import { applySchema, applyVSchema } from '@vtsim/vtctld';
+import { isAlterVschema, splitStatements } from '@vtsim/sql';
+import { applySchema, applyVSchema, applyVSchemaDdl } from '@vtsim/vtctld';
 import type { Cluster } from './cluster.js';
 
 /** What to create: vttestserver's `--keyspaces`, `--num-shards`, `--replica-count`, `--rdonly-count`, `--schema-dir`. */
@@ -60,7 +61,12 @@ export async function createInitialTopology(cluster: Cluster, topo: InitialTopol
     if (dir && existsSync(dir)) {
       const dialer = (alias: { uid: number }) => cluster.tablet(alias.uid);
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
-        await applySchema(cluster.topo, dialer, keyspace, readFileSync(join(dir, file), 'utf8'));
+        // As vttest applies a schema file: ALTER VSCHEMA statements through ApplyVSchema (to this
+        // keyspace), the others through ApplySchema, in file order.
+        for (const stmt of splitStatements(readFileSync(join(dir, file), 'utf8'))) {
+          if (isAlterVschema(stmt)) await applyVSchemaDdl(cluster.topo, keyspace, stmt);
+          else await applySchema(cluster.topo, dialer, keyspace, stmt);
+        }
       }
       const vschema = join(dir, 'vschema.json');
       if (existsSync(vschema)) await applyVSchema(cluster.topo, keyspace, readFileSync(vschema, 'utf8'));

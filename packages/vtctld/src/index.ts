@@ -3,7 +3,7 @@
  * gRPC server and client for them, and the schema and VSchema changes the cluster uses directly.
  */
 export { applySchema } from './apply-schema.js';
-export { applyVSchema } from './apply-vschema.js';
+export { applyVSchema, applyVSchemaDdl } from './apply-vschema.js';
 export { Vtctld, type VtctldOptions } from './vtctld.js';
 export { toVtError, vtctldError } from './vtctld-error.js';
 export { DURABILITY_POLICIES, isDurabilityPolicy } from './durability-policy.js';

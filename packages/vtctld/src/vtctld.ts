@@ -20,9 +20,10 @@ import {
   type TabletAlias,
 } from '@vtsim/proto';
 import { isTopoError, type TopoServer } from '@vtsim/topo';
+import { isAlterVschema, parseAlterVschema, type AlterVschema } from '@vtsim/sql';
 import type { TabletDialer, TabletManagerDialer } from '@vtsim/vttablet';
 import { applySchema } from './apply-schema.js';
-import { applyVSchema } from './apply-vschema.js';
+import { applyVSchema, applyVSchemaDdl } from './apply-vschema.js';
 import { deleteKeyspace, deleteShard } from './delete-shard.js';
 import { isDurabilityPolicy } from './durability-policy.js';
 import { emergencyReparentShard } from './emergency-reparent-shard.js';
@@ -186,12 +187,25 @@ export class Vtctld {
     });
   }
 
-  /** Validates and saves a keyspace's VSchema (only validates with `dry_run`); returns what was saved. */
+  /**
+   * Validates and saves a keyspace's VSchema (only validates with `dry_run`); returns what was
+   * saved. The change is either a whole VSchema (`v_schema`) or one ALTER VSCHEMA statement (`sql`,
+   * applied to the request's keyspace whatever the statement qualifies, as Vitess's vtctld does).
+   */
   async applyVSchema(req: pb.ApplyVSchemaRequest): Promise<pb.ApplyVSchemaResponse> {
     return guard(async () => {
       const keyspace = required(req.keyspace, 'keyspace');
-      if (req.sql) throw vtctldError(Code.UNIMPLEMENTED, 'ApplyVSchema with SQL (ALTER VSCHEMA) is not supported by vtsim');
-      if (!req.v_schema) throw vtctldError(Code.INVALID_ARGUMENT, 'must pass exactly one of VSchema or SQL');
+      if (!req.v_schema === !req.sql) throw vtctldError(Code.INVALID_ARGUMENT, 'must pass exactly one of VSchema or SQL');
+      if (req.sql) {
+        if (!isAlterVschema(req.sql)) throw vtctldError(Code.INVALID_ARGUMENT, `error parsing VSchema DDL statement \`${req.sql}\``);
+        let ddl: AlterVschema;
+        try {
+          ddl = parseAlterVschema(req.sql);
+        } catch (err) {
+          throw vtctldError(Code.INVALID_ARGUMENT, `Parse(${req.sql}): ${(err as Error).message}`);
+        }
+        return { v_schema: await applyVSchemaDdl(this.topo, keyspace, ddl, { dryRun: !!req.dry_run }), unknown_vindex_params: {} };
+      }
       await this.topo.getKeyspace(keyspace);
       let v_schema: KeyspaceVSchema;
       try {

@@ -7,14 +7,15 @@
  * graph changed, planned anew.
  */
 import type { Clock, Random } from '@vtsim/binlog';
-import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type Target } from '@vtsim/proto';
-import { compileExpr, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, stripLeadingComments, toBigInt } from '@vtsim/sql';
-import { compareKeyRangeStarts, compareKeyspaceIds, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
+import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type SrvVSchema, type Target } from '@vtsim/proto';
+import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, SqlLexer, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
+import { compareKeyRangeStarts, compareKeyspaceIds, isTopoError, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
 import type { ExecuteOptions } from '@vtsim/vttablet';
 import { Buffer, type BufferedRequest } from './buffer/buffer.js';
 import { inTransactionFailoverError, isFailoverError } from './buffer/failover-error.js';
 import type { QueryAccess, ShardQueries, ShardQuery, VCursor } from './engine/primitive.js';
 import { concatResults } from './engine/route.js';
+import { FAIL_DB_DDL_PLUGIN, parseDbDdl, type DbDdl, type DbDdlPlugin } from './db-ddl.js';
 import type { HealthCheck } from './health-check.js';
 import { normalize } from './normalizer.js';
 import { NO_COLUMNS } from './planner/ast.js';
@@ -25,11 +26,12 @@ import { noDatabase } from './planner/select-planner.js';
 import { collectTables } from './planner/table-refs.js';
 import { deniedKey, type Resolver, type ServingShard } from './resolver.js';
 import { expandListBindVariables } from './list-bind-variables.js';
-import { firstKeyword, SqlLexer, Tok, unquoteIdent } from './sql-lexer.js';
 import { systemVariable } from './system-variables.js';
 import { executeShow, type ShowBackend } from './show.js';
 import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
+import { VSchemaAcl } from './vschema-acl.js';
 import { VSchema, type TableModel } from './vschema.js';
+import { sleep } from './vstream/sleep.js';
 import { hasShardDestination, parseTarget, unknownDatabase, VtgateSession, type SessionTarget } from './vtgate-session.js';
 
 /** What an executor is built from. */
@@ -49,6 +51,10 @@ export interface ExecutorOptions {
   planCacheSize?: number;
   /** Holds statements during failovers; default a disabled one. */
   buffer?: Buffer;
+  /** Who may run ALTER VSCHEMA (`--vschema_ddl_authorized_users`: `%`, a comma list, or '' = nobody, the default). */
+  vschemaDdlAuthorizedUsers?: string;
+  /** Creates and drops keyspaces for CREATE/DROP DATABASE; default Vitess's failDBDDL, which refuses both. */
+  dbDdlPlugin?: DbDdlPlugin;
 }
 
 const DML_KEYWORDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'WITH']);
@@ -60,6 +66,11 @@ const PREPARE_NO_FIELDS = new Set([
   'SET', 'USE', 'DESCRIBE', 'DESC', 'EXPLAIN', 'KILL', 'CALL', 'LOAD', 'PREPARE', 'EXECUTE', 'DEALLOCATE', 'XA',
 ]);
 const SELECT_NEXT = /^\s*select\s+next\s/i;
+/** How long CREATE/DROP DATABASE wait for vtgate to serve (forget) the keyspace, and how often they look. */
+const DB_DDL_TIMEOUT_MS = 30_000;
+const DB_DDL_POLL_MS = 2;
+/** A signal that never aborts, for waits bounded by their own deadline. */
+const NEVER = new AbortController().signal;
 const NOT_SERVING = 'operation not allowed in state NOT_SERVING';
 const DENIED = 'disallowed due to rule: enforce denied tables';
 
@@ -72,12 +83,14 @@ export class Executor {
   private readonly contexts = new WeakMap<VtgateSession, SessionContext>();
   private nextConnectionId = 1;
   private readonly showBackend: ShowBackend;
+  private readonly vschemaAcl: VSchemaAcl;
   /** The failover buffer statements wait in. */
   readonly buffer: Buffer;
 
   constructor(readonly opts: ExecutorOptions) {
     this.planCacheSize = opts.planCacheSize ?? 10_000;
     this.buffer = opts.buffer ?? new Buffer();
+    this.vschemaAcl = new VSchemaAcl(opts.vschemaDdlAuthorizedUsers);
     this.showBackend = {
       vschema: () => this.vschema,
       resolver: opts.resolver,
@@ -85,6 +98,7 @@ export class Executor {
       srvKeyspaceNames: () => opts.topo.getSrvKeyspaceNames(opts.cell),
       keyspaceNames: () => this.keyspaceNames(),
       keyspaceExists: (keyspace) => this.keyspaceExists(keyspace),
+      srvVSchema: () => this.srvVSchema(),
       sendToTargetShard: (session, sql, bindVars) => this.executeOnTargetShard(session, sql, bindVars, false),
       sendToAnyShard: (session, sql, bindVars) => this.executeOnAnyShard(session, sql, bindVars),
       sendToShard: (session, shard, sql, bindVars) => new ExecutorVCursor(this, session).executeShard({ shard, sql, bindVars }, { tables: [], write: false }),
@@ -188,7 +202,12 @@ export class Executor {
       case 'EXPLAIN':
         return hasShardDestination(session.target) ? this.executeOnTargetShard(session, sql, bindVars, false) : this.executeOnAnyShard(session, sql, bindVars);
     }
-    if (DDL_KEYWORDS.has(kw)) return this.executeDdl(session, sql);
+    if (DDL_KEYWORDS.has(kw)) {
+      if (kw === 'ALTER' && isAlterVschema(sql)) return this.executeAlterVschema(session, sql);
+      const dbDdl = !hasShardDestination(session.target) && (kw === 'CREATE' || kw === 'DROP') ? parseDbDdl(sql) : null;
+      if (dbDdl) return this.executeDbDdl(session, dbDdl);
+      return this.executeDdl(session, sql);
+    }
     if (NO_OP_KEYWORDS.has(kw)) return emptyResult();
     parseStatement(sql);
     throw sqlError(ER.UNKNOWN_ERROR, `unsupported: statement ${kw.toLowerCase()}`);
@@ -230,7 +249,9 @@ export class Executor {
         get database() {
           return session.target.keyspace;
         },
-        user: session.user,
+        get user() {
+          return session.user;
+        },
         connectionId: session.connectionId,
         get lastInsertId() {
           return session.lastInsertId;
@@ -385,6 +406,100 @@ export class Executor {
       { tables: [], write: true },
     );
     return results[0] ?? emptyResult();
+  }
+
+  /**
+   * ALTER VSCHEMA, as Vitess's AlterVSchema primitive and vtgate's VSchema manager run it: the
+   * keyspace is the statement's qualifier or the session's (1046 without one, 1049 for an unknown
+   * one), the user must be authorized (1045), then the change is applied to the keyspace's VSchema
+   * in the topology, validated as vtgate builds it (an invalid result is refused and nothing is
+   * saved), saved, the SrvVSchema rebuilt, and installed here at once so the next statement sees it.
+   * Nothing is sent to the tablets.
+   */
+  private async executeAlterVschema(session: VtgateSession, sql: string): Promise<Result> {
+    const ddl = parseAlterVschema(sql);
+    const keyspace = ddl.table.qualifier || session.target.keyspace;
+    if (!keyspace) throw noDatabase();
+    if (!(await this.keyspaceExists(keyspace))) throw sqlError(ER.BAD_DB_ERROR, `VT05003: unknown database '${keyspace}' in vschema`, Code.NOT_FOUND);
+    this.vschemaAcl.check(session.user);
+    if (session.inTransaction) await this.commit(session);
+    const topo = this.opts.topo;
+    const current = await topo.getVSchema(keyspace).catch((err: unknown) => {
+      if (isTopoError(err, 'NoNode')) return null;
+      throw err;
+    });
+    const next = applyAlterVschema(keyspace, current, ddl);
+    const built = VSchema.build({ keyspaces: { [keyspace]: next }, routing_rules: { rules: [] } }).keyspace(keyspace)!;
+    if (built.error) throw sqlError(ER.UNKNOWN_ERROR, built.error, Code.INVALID_ARGUMENT);
+    await topo.saveVSchema(keyspace, next);
+    await topo.rebuildSrvVSchema();
+    this.setVSchema(VSchema.build(await this.srvVSchema(), this.opts.resolver.keyspaceNames()));
+    return emptyResult();
+  }
+
+  /**
+   * CREATE/DROP DATABASE, as Vitess's planner and DBDDL primitive run them: IF [NOT] EXISTS makes an
+   * existing (missing) database a no-op, otherwise 1007 `VT06001: cannot create database 'x';
+   * database exists` / 1008 `VT05001: cannot drop database 'x'; database does not exists`; then the
+   * plugin creates (drops) the keyspace and the statement returns once vtgate serves it (a query
+   * reaches every shard's primary) or no longer knows it. 1 row affected for CREATE.
+   */
+  private async executeDbDdl(session: VtgateSession, ddl: DbDdl): Promise<Result> {
+    if (session.inTransaction) await this.commit(session);
+    const exists = await this.keyspaceExists(ddl.name);
+    if (ddl.create && exists) {
+      if (ddl.ifExists) return emptyResult();
+      throw sqlError(ER.DB_CREATE_EXISTS, `VT06001: cannot create database '${ddl.name}'; database exists`, Code.ALREADY_EXISTS);
+    }
+    if (!ddl.create && !exists) {
+      if (ddl.ifExists) return emptyResult();
+      throw sqlError(ER.DB_DROP_EXISTS, `VT05001: cannot drop database '${ddl.name}'; database does not exists`, Code.NOT_FOUND);
+    }
+    const plugin = this.opts.dbDdlPlugin ?? FAIL_DB_DDL_PLUGIN;
+    const deadline = this.opts.clock.now() + DB_DDL_TIMEOUT_MS;
+    if (ddl.create) {
+      await plugin.createDatabase(ddl.name);
+      await this.waitUntil(() => this.serves(ddl.name), deadline, 'could not validate create database: tablets not healthy');
+      return { ...emptyResult(), rowsAffected: 1 };
+    }
+    await plugin.dropDatabase(ddl.name);
+    await this.waitUntil(async () => {
+      this.setVSchema(VSchema.build(await this.srvVSchema(), this.opts.resolver.keyspaceNames()));
+      return !this.vschema.keyspace(ddl.name) && !this.opts.resolver.hasKeyspace(ddl.name);
+    }, deadline, 'could not validate drop database: keyspace still available in vschema');
+    return emptyResult();
+  }
+
+  /** The SrvVSchema of vtgate's cell from the topology; null when it was never built. */
+  private srvVSchema(): Promise<SrvVSchema | null> {
+    return this.opts.topo.getSrvVSchema(this.opts.cell).catch((err: unknown) => {
+      if (isTopoError(err, 'NoNode')) return null;
+      throw err;
+    });
+  }
+
+  /** True once `keyspace` resolves to shards whose primaries all answer `select 42 from dual where null`. */
+  private async serves(keyspace: string): Promise<boolean> {
+    await this.opts.healthCheck.refresh();
+    if (!(await this.opts.ensureKeyspace(keyspace))) return false;
+    const shards = this.opts.resolver.shards(keyspace, TabletType.PRIMARY);
+    if (shards.length === 0) return false;
+    // Its own autocommit session: the client's may have autocommit off, which would open a transaction.
+    const vc = new ExecutorVCursor(this, new VtgateSession(0, ''), TabletType.PRIMARY);
+    try {
+      await vc.executeShards(shards.map((shard) => ({ shard, sql: 'select 42 from dual where null', bindVars: {} })), { tables: [], write: false });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Polls `done` every few milliseconds until it holds; DEADLINE_EXCEEDED with `message` past `deadline` (clock ms). */
+  private async waitUntil(done: () => Promise<boolean>, deadline: number, message: string): Promise<void> {
+    while (!(await done())) {
+      if (this.opts.clock.now() >= deadline) throw sqlError(ER.UNKNOWN_ERROR, message, Code.DEADLINE_EXCEEDED);
+      await sleep(DB_DDL_POLL_MS, NEVER);
+    }
   }
 
   private async forwardToShardSessions(session: VtgateSession, sql: string): Promise<Result> {

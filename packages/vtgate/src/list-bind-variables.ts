@@ -10,7 +10,7 @@
  * value, and `empty list supplied for ids` for an empty TUPLE.
  */
 import { Code, ER, sqlError, type BindVars, type SqlValue } from '@vtsim/proto';
-import { SqlLexer, Tok } from './sql-lexer.js';
+import { SqlLexer, Tok } from '@vtsim/sql';
 
 /** The query.Type name Vitess would report for a decoded value. */
 function typeName(v: SqlValue): string {

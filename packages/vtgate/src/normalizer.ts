@@ -5,7 +5,7 @@
  * (no parser), so a repeated statement never reaches node-sql-parser again.
  */
 import type { BindVars } from '@vtsim/proto';
-import { SqlLexer, Tok, unquoteString } from './sql-lexer.js';
+import { SqlLexer, Tok, unquoteString } from '@vtsim/sql';
 
 /** A statement with its literals turned into bind variables. */
 export interface NormalizedQuery {

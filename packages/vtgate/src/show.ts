@@ -8,6 +8,7 @@
  * | SHOW KEYSPACES / VITESS_KEYSPACES  | keyspaces                                   | the name     | ignored   |
  * | SHOW VITESS_SHARDS                 | `ks/shard` serving the session's type       | `ks/shard`   | ignored   |
  * | SHOW VITESS_TABLETS                | every tablet the health check follows       | the Hostname | ignored   |
+ * | SHOW VSCHEMA TABLES / VINDEXES     | the VSchema's tables / vindexes             | —            | —         |
  * | SHOW [FULL] TABLES [FROM ks]       | a shard's answer, column 0 `Tables_in_<ks>` | sent on      | sent on   |
  *
  * LIKE is case-sensitive (Vitess compiles it to a Go regexp) with `%`, `_` and the `\%`, `\_`
@@ -17,12 +18,11 @@
  * A session with a shard destination (`ks:-80`, `ks[40-80]`, `ks[deadbeef]`) sends every SHOW to
  * its shards unchanged (`buildByPassPlan`).
  */
-import { Charset, ER, MySqlFlag, TabletType, Type, sqlError, type BindVars, type Field, type Result } from '@vtsim/proto';
-import { likeMatcher, parseStatement } from '@vtsim/sql';
+import { Charset, Code, ER, MySqlFlag, TabletType, Type, sqlError, type BindVars, type Field, type Result, type SrvVSchema, type VindexDef } from '@vtsim/proto';
+import { likeMatcher, parseStatement, SqlLexer, Tok, unquoteIdent, unquoteString } from '@vtsim/sql';
 import type { HealthCheck, TabletHealth } from './health-check.js';
 import { noDatabase } from './planner/select-planner.js';
 import type { Resolver, ServingShard } from './resolver.js';
-import { SqlLexer, Tok, unquoteIdent, unquoteString } from './sql-lexer.js';
 import type { VSchema } from './vschema.js';
 import { hasShardDestination, unknownDatabase, type VtgateSession } from './vtgate-session.js';
 
@@ -36,6 +36,8 @@ export interface ShowBackend {
   srvKeyspaceNames(): Promise<string[]>;
   /** Every keyspace vtgate knows (VSchema and serving graph), sorted. */
   keyspaceNames(): Promise<string[]>;
+  /** The SrvVSchema of vtgate's cell as the topology holds it (null when never built). */
+  srvVSchema(): Promise<SrvVSchema | null>;
   /** True if the keyspace exists (its serving graph is loaded on demand). */
   keyspaceExists(keyspace: string): Promise<boolean>;
   /** Sends a statement unchanged to the shards of the session's destination (shard, keyspace id or key range). */
@@ -81,6 +83,7 @@ export async function executeShow(be: ShowBackend, session: VtgateSession, sql: 
         expectEnd(lx);
         return vschemaTables(be, session);
       }
+      if (lx.isWord('VINDEXES')) return vschemaVindexes(be, session, lx);
       break;
     case 'FULL':
       if (lx.next() === Tok.WORD && lx.isWord('TABLES')) return showTables(be, session, lx, 'show full tables');
@@ -101,19 +104,19 @@ function parseFilter(lx: SqlLexer): ShowFilter {
   const k = lx.next();
   if (k === Tok.EOF) return null;
   if (lx.isWord('LIKE')) {
-    if (lx.next() !== Tok.STRING) throw syntaxError(lx);
+    if (lx.next() !== Tok.STRING) throw lx.syntaxError();
     const like = unquoteString(lx.text());
     expectEnd(lx);
     return { like };
   }
   if (lx.isWord('WHERE')) {
     const start = lx.end;
-    if (lx.next() === Tok.EOF) throw syntaxError(lx);
+    if (lx.next() === Tok.EOF) throw lx.syntaxError();
     const prefix = 'select 1 where';
     parseStatement(prefix.padEnd(start, ' ') + lx.sql.slice(start));
     return { where: lx.sql.slice(start).trim() };
   }
-  throw syntaxError(lx);
+  throw lx.syntaxError();
 }
 
 /** A LIKE filter as a predicate, Vitess's way: case-sensitive, `\%`/`\_` escapes, '' matching everything; null and WHERE match everything. */
@@ -210,7 +213,7 @@ async function showTables(be: ShowBackend, session: VtgateSession, lx: SqlLexer,
   const k = lx.next();
   if (k === Tok.WORD && (lx.isWord('FROM') || lx.isWord('IN'))) {
     const n = lx.next();
-    if (n !== Tok.WORD && n !== Tok.QUOTED_IDENT) throw syntaxError(lx);
+    if (n !== Tok.WORD && n !== Tok.QUOTED_IDENT) throw lx.syntaxError();
     db = n === Tok.WORD ? lx.text() : unquoteIdent(lx.text());
     tailStart = lx.end;
   }
@@ -234,6 +237,59 @@ function vschemaTables(be: ShowBackend, session: VtgateSession): Result {
   return varcharResult(['Tables'], [...ks.tables.keys()].sort().map((t) => [t]));
 }
 
+/**
+ * SHOW VSCHEMA VINDEXES: every keyspace's vindexes from the SrvVSchema (Keyspace, Name, Type,
+ * Params as sorted `k=v` joined by `; `, Owner), keyspaces and vindexes in name order. With
+ * `ON [ks.]t`: the table's column vindexes (Columns, Name, Type, Params, Owner); none for an
+ * unsharded keyspace; 1146 `table 't' does not exist in keyspace 'ks'` for a table a sharded
+ * keyspace's VSchema lacks.
+ */
+async function vschemaVindexes(be: ShowBackend, session: VtgateSession, lx: SqlLexer): Promise<Result> {
+  const srv = await be.srvVSchema();
+  const params = (def: VindexDef | undefined) => Object.entries(def?.params ?? {}).map(([k, v]) => `${k}=${v}`).sort().join('; ');
+  if (lx.next() === Tok.EOF) {
+    const rows: string[][] = [];
+    for (const ks of Object.keys(srv?.keyspaces ?? {}).sort()) {
+      const vindexes = srv!.keyspaces[ks]!.vindexes ?? {};
+      for (const name of Object.keys(vindexes).sort()) rows.push([ks, name, vindexes[name]!.type, params(vindexes[name]), vindexes[name]!.owner ?? '']);
+    }
+    return varcharResult(['Keyspace', 'Name', 'Type', 'Params', 'Owner'], rows);
+  }
+  if (!lx.isWord('ON') && !lx.isWord('FROM')) throw lx.syntaxError();
+  const first = nameToken(lx);
+  let keyspace = '';
+  let table = first;
+  if (lx.next() === Tok.PUNCT && lx.isPunct('.')) {
+    keyspace = first;
+    table = nameToken(lx);
+    lx.next();
+  }
+  if (lx.kind !== Tok.EOF) throw lx.syntaxError();
+  keyspace ||= session.target.keyspace;
+  if (!keyspace) throw noDatabase();
+  if (!(await be.keyspaceExists(keyspace))) throw sqlError(ER.BAD_DB_ERROR, `VT05003: unknown database '${keyspace}' in vschema`, Code.NOT_FOUND);
+  const ks = srv?.keyspaces[keyspace];
+  const rows: string[][] = [];
+  if (ks?.sharded) {
+    const t = ks.tables?.[table];
+    if (!t) throw sqlError(ER.NO_SUCH_TABLE, `table '${table}' does not exist in keyspace '${keyspace}'`, Code.NOT_FOUND);
+    for (const cv of t.column_vindexes ?? []) {
+      const def = ks.vindexes?.[cv.name];
+      const columns = cv.columns?.length ? cv.columns.join(', ') : cv.column;
+      rows.push([columns, cv.name, def?.type ?? '', params(def), def?.owner ?? '']);
+    }
+  }
+  return varcharResult(['Columns', 'Name', 'Type', 'Params', 'Owner'], rows);
+}
+
+/** The identifier after the current token (a word or a backquoted name); 1064 otherwise. */
+function nameToken(lx: SqlLexer): string {
+  const k = lx.next();
+  if (k === Tok.WORD) return lx.text();
+  if (k === Tok.QUOTED_IDENT) return unquoteIdent(lx.text());
+  throw lx.syntaxError();
+}
+
 /** SHOW WARNINGS: vtgate keeps no warnings of its own yet, so the list is empty (Level, Code, Message). */
 function warnings(): Result {
   const fields = varcharFields(['Level', 'Code', 'Message']);
@@ -244,14 +300,9 @@ function warnings(): Result {
 }
 
 function expectEnd(lx: SqlLexer): void {
-  if (lx.next() !== Tok.EOF) throw syntaxError(lx);
+  if (lx.next() !== Tok.EOF) throw lx.syntaxError();
 }
 
-function syntaxError(lx: SqlLexer) {
-  return lx.kind === Tok.EOF
-    ? sqlError(ER.PARSE_ERROR, `syntax error at position ${lx.end + 1}`)
-    : sqlError(ER.PARSE_ERROR, `syntax error at position ${lx.end + 1} near '${lx.text()}'`);
-}
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

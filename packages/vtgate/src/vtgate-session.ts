@@ -138,7 +138,8 @@ export class VtgateSession {
 
   constructor(
     readonly connectionId: number,
-    readonly user: string,
+    /** Who runs the statements: the MySQL login, or a gRPC call's immediate caller (set per call). */
+    public user: string,
   ) {}
 
   /** Sets the parsed target and its text. */

@@ -8,6 +8,7 @@ import { Code } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { StaticAuthPlugin, type GrpcAuthFlags, type TabletDialer } from '@vtsim/vttablet';
 import { Buffer, type BufferConfig } from './buffer/buffer.js';
+import type { DbDdlPlugin } from './db-ddl.js';
 import { Executor } from './executor.js';
 import { HealthCheck } from './health-check.js';
 import { startVtgateGrpcServer, type VtgateGrpcServer } from './grpc/index.js';
@@ -51,6 +52,14 @@ export interface VtgateOptions {
   grpcAuth?: GrpcAuthFlags;
   /** Receives the static auth server's log lines (a reload that failed); default: dropped. */
   log?: (line: string) => void;
+  /**
+   * Who may run ALTER VSCHEMA (`--vschema_ddl_authorized_users`): `%` for every user, a
+   * comma-separated list of users (MySQL logins; over gRPC the static-auth user, else
+   * `unsecure_grpc_client`), or '' for nobody, the default.
+   */
+  vschemaDdlAuthorizedUsers?: string;
+  /** Creates and drops keyspaces for CREATE/DROP DATABASE (vtcombo's plugin); default: both refused (VT12001). */
+  dbDdlPlugin?: DbDdlPlugin;
 }
 
 /** A running vtgate. */
@@ -91,6 +100,8 @@ export class Vtgate {
       serverVersion: VTGATE_SERVER_VERSION,
       ensureKeyspace: (ks) => watcher!.ensureKeyspace(ks),
       buffer,
+      vschemaDdlAuthorizedUsers: opts.vschemaDdlAuthorizedUsers,
+      dbDdlPlugin: opts.dbDdlPlugin,
     });
     healthCheck.onChange(() => buffer.servingGraphChanged());
     watcher = new TopoWatcher({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalize } from '../src/normalizer.js';
-import { firstKeyword, SqlLexer, Tok, unquoteString } from '../src/sql-lexer.js';
+import { firstKeyword, SqlLexer, Tok, unquoteString } from '@vtsim/sql';
 
 describe('normalize', () => {
   it('turns WHERE literals into bind variables', () => {

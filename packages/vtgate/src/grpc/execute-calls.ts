@@ -13,7 +13,7 @@ import type { Executor } from '../executor.js';
 import { fieldsForClient } from '../included-fields.js';
 import type { VtgateSession } from '../vtgate-session.js';
 import { bindVarsFromWire, type BindVariableWire } from './bind-variables.js';
-import type { GrpcSessionStore, SessionWire } from './grpc-session-store.js';
+import { UNSECURE_GRPC_CLIENT, type GrpcSessionStore, type SessionWire } from './grpc-session-store.js';
 import { toGrpcStatus, toRPCError, type RPCErrorWire } from './rpc-error.js';
 import { writeWithBackpressure } from './write-with-backpressure.js';
 
@@ -59,7 +59,7 @@ export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shu
   return {
     Execute(call: ServerUnaryCall<ExecuteRequestWire, unknown>, callback: sendUnaryData<unknown>): void {
       const req = call.request;
-      sessions.run(req.session, (s) => runToWire(s, req.query)).then(
+      sessions.run(req.session, (s) => runToWire(s, req.query), immediateCaller(call.metadata)).then(
         (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, result: o.value ?? null }),
         (err: unknown) => callback(toGrpcStatus(err)),
       );
@@ -78,7 +78,7 @@ export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shu
             }
           }
           return results;
-        })
+        }, immediateCaller(call.metadata))
         .then(
           (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, results: o.value ?? [] }),
           (err: unknown) => callback(toGrpcStatus(err)),
@@ -88,7 +88,7 @@ export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shu
     Prepare(call: ServerUnaryCall<ExecuteRequestWire, unknown>, callback: sendUnaryData<unknown>): void {
       const req = call.request;
       const prepare = async (s: VtgateSession) => fieldsForClient(await executor.prepare(s, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables)), s.includedFields);
-      sessions.run(req.session, prepare).then(
+      sessions.run(req.session, prepare, immediateCaller(call.metadata)).then(
         (o) => callback(null, { error: 'error' in o ? toRPCError(o.error) : null, session: o.session, fields: o.value ?? [] }),
         (err: unknown) => callback(toGrpcStatus(err)),
       );
@@ -118,7 +118,7 @@ async function streamExecute(
   call.once('cancelled', abort);
   shutdown.addEventListener('abort', abort);
   try {
-    const o = await sessions.run(call.request.session, async (s) => ({ result: await run(s, call.request.query), included: s.includedFields }));
+    const o = await sessions.run(call.request.session, async (s) => ({ result: await run(s, call.request.query), included: s.includedFields }), immediateCaller(call.metadata));
     if ('error' in o) {
       if (!controller.signal.aborted) call.emit('error', toGrpcStatus(o.error));
       return;
@@ -168,4 +168,14 @@ function* streamedResults(result: Result, included: IncludedFields): Generator<Q
 
 function emptyWire(): QueryResultWire {
   return { fields: [], rows_affected: '0', insert_id: '0', rows: [], info: '', session_state_changes: '', insert_id_changed: false };
+}
+
+/**
+ * The user a gRPC call runs as (Vitess's immediate caller id, checked by the VSchema ACL): the
+ * `username` its static-auth credentials carry (vtgate's auth plugin has already verified them
+ * when auth is on), else `unsecure_grpc_client`.
+ */
+function immediateCaller(metadata: { get(key: string): Array<string | Buffer> }): string {
+  const user = metadata.get('username')[0];
+  return user === undefined ? UNSECURE_GRPC_CLIENT : user.toString();
 }

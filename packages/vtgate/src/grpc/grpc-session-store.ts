@@ -49,6 +49,9 @@ interface Entry {
   busy: number;
 }
 
+/** The immediate caller vtgate names when a gRPC client sends no credentials (Vitess's `unsecure_grpc_client`). */
+export const UNSECURE_GRPC_CLIENT = 'unsecure_grpc_client';
+
 /** The gRPC clients' sessions of one vtgate. Calls on one session run one at a time, in arrival order. */
 export class GrpcSessionStore {
   private readonly entries = new Map<string, Entry>();
@@ -64,9 +67,10 @@ export class GrpcSessionStore {
    * treats a missing one); otherwise the wire's `target_string` and `autocommit` apply to this call.
    * The session's `options.included_fields` (TYPE_AND_NAME when absent) says how much of each
    * field the tablets return, as in Vitess.
-   * Failures of `fn` (and of switching the target) are returned, never thrown.
+   * The call runs as `user` (the call's immediate caller). Failures of `fn` (and of switching the
+   * target) are returned, never thrown.
    */
-  async run<T>(wire: SessionWire | null, fn: (session: VtgateSession) => Promise<T>): Promise<SessionCallOutcome<T>> {
+  async run<T>(wire: SessionWire | null, fn: (session: VtgateSession) => Promise<T>, user = UNSECURE_GRPC_CLIENT): Promise<SessionCallOutcome<T>> {
     const uuid = wire?.SessionUUID || randomUUID();
     let entry = this.entries.get(uuid);
     if (entry) {
@@ -83,6 +87,7 @@ export class GrpcSessionStore {
     entry.tail = new Promise((resolve) => (release = resolve));
     await previous;
     const session = entry.session;
+    session.user = user;
     session.includedFields = includedFieldsOf(wire);
     try {
       if (wire) {

@@ -4,14 +4,13 @@
  * from the VSchema sequence.
  */
 import { ER, Type, sqlError } from '@vtsim/proto';
-import { compileExpr, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { compileExpr, SqlLexer, Tok, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { Insert, type InsertCell, type InsertMode } from '../engine/insert.js';
 import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
 import type { TableModel } from '../vschema.js';
 import { NO_COLUMNS, identName, literalValue, unsupported } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
-import { SqlLexer, Tok } from '../sql-lexer.js';
 import { insertText, quoteIdent, stripQualifiers } from './query-text.js';
 
 /** Plans an INSERT or REPLACE. `sql` is the normalized text the AST was parsed from. */

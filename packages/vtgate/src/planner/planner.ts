@@ -4,9 +4,8 @@
  * distinct (normalized SQL, keyspace, tablet type).
  */
 import { ER, sqlError } from '@vtsim/proto';
-import { parseStatement } from '@vtsim/sql';
+import { parseStatement, unquoteIdent } from '@vtsim/sql';
 import { Route } from '../engine/route.js';
-import { unquoteIdent } from '../sql-lexer.js';
 import { planDml } from './dml-planner.js';
 import { planInsert } from './insert-planner.js';
 import type { Plan, PlanContext } from './plan.js';

@@ -4,7 +4,7 @@
  * from the AST keeps the user's spelling, so tablets name result columns exactly as MySQL would
  * and errors quote the query as it was written.
  */
-import { SqlLexer, Tok, unquoteIdent } from '../sql-lexer.js';
+import { SqlLexer, Tok, unquoteIdent } from '@vtsim/sql';
 
 /** A half-open range [start, end) of the text. */
 export interface TextRange {

@@ -1,8 +1,9 @@
 /**
  * SqlLexer: a hand-written MySQL tokenizer over a SQL string, allocation-free per token (it moves a
- * cursor and exposes the token's kind and bounds). The normalizer, the statement classifier and the
- * SET parser read SQL through it; node-sql-parser is only used when a plan is built.
+ * cursor and exposes the token's kind and bounds). vtgate's normalizer, statement classifier and SET
+ * parser and the ALTER VSCHEMA parser read SQL through it; node-sql-parser is only used for the rest.
  */
+import { ER, sqlError, type SqlError } from '@vtsim/proto';
 
 /** The kinds of token the lexer produces. */
 export enum Tok {
@@ -115,6 +116,13 @@ export class SqlLexer {
   /** True if the current token is the punctuation `p`. */
   isPunct(p: string): boolean {
     return this.kind === Tok.PUNCT && this.end - this.start === p.length && this.sql.startsWith(p, this.start);
+  }
+
+  /** Vitess's syntax error at the current token: SqlError 1064 `syntax error at position N near 'tok'` (no `near` at the end). */
+  syntaxError(): SqlError {
+    return this.kind === Tok.EOF
+      ? sqlError(ER.PARSE_ERROR, `syntax error at position ${this.end + 1}`)
+      : sqlError(ER.PARSE_ERROR, `syntax error at position ${this.end + 1} near '${this.text()}'`);
   }
 
   /** The current token's text upper-cased (for keyword switches). */

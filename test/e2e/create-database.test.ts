@@ -1,0 +1,67 @@
+// Issue 10 item 3: CREATE DATABASE / DROP DATABASE through vtgate, as vtcombo's DBDDL plugin does
+// them. `CREATE DATABASE x` from the real mysql client creates an unsharded keyspace `x` (shard 0,
+// a primary, a replica and an rdonly) that takes `use x; create table …; insert …` as soon as the
+// statement returns; `DROP DATABASE x` removes the keyspace, its tablets and its serving graph.
+// Errors are Vitess's (1007 / 1008 with their VT codes), IF [NOT] EXISTS makes them no-ops, and a
+// vtgate without a plugin refuses both statements as Vitess's default plugin does.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Cluster } from '@vtsim/cli';
+import { TabletType } from '@vtsim/proto';
+import { describeMysqlCli, runMysql } from '../harness/mysql-cli.js';
+
+describeMysqlCli('CREATE / DROP DATABASE through vtgate (mysql client)', () => {
+  let cluster: Cluster;
+  let port: number;
+
+  beforeAll(async () => {
+    cluster = await Cluster.start({ mysqlPort: 0 });
+    await cluster.addTablet({ keyspace: 'commerce', shard: '0', uid: 100 });
+    port = (await cluster.startVtgate()).mysqlAddress!.port;
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('creates a keyspace ready for DDL and DML at once, then drops it', async () => {
+    const created = await runMysql(port, ['-vv'], 'create database fixture1;\nuse fixture1;\ncreate table t (id bigint primary key, v varchar(10));\ninsert into t values (1, \'a\'), (2, \'b\');\nselect id, v from t order by id;\n');
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Query OK, 1 row affected');
+    expect(created.stdout).toMatch(/1\ta\n2\tb\n/);
+    const tablets = await cluster.topo.getTabletsByShard('fixture1', '0');
+    expect(tablets.map((t) => TabletType[t.tablet.type]).sort()).toEqual(['PRIMARY', 'RDONLY', 'REPLICA']);
+    expect(tablets.every((t) => t.tablet.alias.uid >= 200)).toBe(true);
+
+    const shown = await runMysql(port, ['-N', '-e', 'show databases like "fixture%"']);
+    expect(shown.stdout).toBe('fixture1\n');
+
+    const dropped = await runMysql(port, ['-e', 'drop database fixture1; show databases like "fixture%"']);
+    expect(dropped.stderr).toBe('');
+    expect(dropped.stdout).toBe('');
+    expect(await cluster.topo.getKeyspaces()).toEqual(['commerce']);
+    expect([...cluster.tabletMap().keys()]).toEqual(['zone1-0000000100']);
+    const use = await runMysql(port, ['-e', 'use fixture1']);
+    expect(use.stderr).toContain("ERROR 1049 (42000) at line 1: Unknown database 'fixture1'");
+  });
+
+  it("answers Vitess's errors for an existing or missing database, and no-ops with IF [NOT] EXISTS", async () => {
+    const exists = await runMysql(port, ['-e', 'create database commerce']);
+    expect(exists.code).toBe(1);
+    expect(exists.stderr).toContain("ERROR 1007 (HY000) at line 1: VT06001: cannot create database 'commerce'; database exists");
+    const missing = await runMysql(port, ['-e', 'drop database nosuch']);
+    expect(missing.stderr).toContain("ERROR 1008 (HY000) at line 1: VT05001: cannot drop database 'nosuch'; database does not exists");
+    const quiet = await runMysql(port, ['-e', 'create database if not exists commerce; drop schema if exists nosuch; select 1']);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe('1\n1\n');
+    const syntax = await runMysql(port, ['-e', 'create database']);
+    expect(syntax.stderr).toContain('ERROR 1064 (42000) at line 1: syntax error at position 16');
+    expect(await cluster.topo.getKeyspaces()).toEqual(['commerce']);
+  });
+
+  it('creates a database with create options, back to back with others', async () => {
+    const r = await runMysql(port, ['-e', 'create database f2 default character set utf8mb4 collate utf8mb4_0900_ai_ci; create schema f3; use f3; create table u (id int primary key); insert into u values (7); select * from f3.u; drop database f2; drop database f3']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('id\n7\n');
+    expect(await cluster.topo.getKeyspaces()).toEqual(['commerce']);
+  });
+});
