@@ -15,7 +15,7 @@
  * ```
  *
  * A vindex parameter named `owner` (any case) becomes the vindex's owner, as Vitess's
- * VindexSpec.ParseParams does; parameter values are identifiers, strings or numbers.
+ * VindexSpec.ParseParams does; parameter values are identifiers (`ks.t` too), strings or numbers.
  */
 import { Code, ER, SqlError, sqlError, type ColumnVindex, type KeyspaceVSchema, type VindexDef, type VSchemaTable } from '@vtsim/proto';
 import { SqlLexer, Tok, unquoteIdent, unquoteString } from './sql-lexer.js';
@@ -308,9 +308,11 @@ class Parser {
     const lx = this.lx;
     let v: string;
     if (lx.kind === Tok.STRING) v = unquoteString(lx.text());
-    else if (lx.kind === Tok.WORD || lx.kind === Tok.INTEGER || lx.kind === Tok.DECIMAL) v = lx.text();
-    else if (lx.kind === Tok.QUOTED_IDENT) v = unquoteIdent(lx.text());
-    else throw this.syntaxError();
+    else if (lx.kind === Tok.INTEGER || lx.kind === Tok.DECIMAL) v = lx.text();
+    else if (lx.kind === Tok.WORD || lx.kind === Tok.QUOTED_IDENT) {
+      const name = this.qualifiedName();
+      return name.qualifier ? `${name.qualifier}.${name.name}` : name.name;
+    } else throw this.syntaxError();
     lx.next();
     return v;
   }
