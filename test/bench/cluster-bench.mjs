@@ -4,6 +4,7 @@
  */
 import mysql from 'mysql2/promise';
 import { startClusterProcess } from './cluster-process.mjs';
+import { benchCreateDatabase } from './create-database-bench.mjs';
 import { describeLoad, runLoad } from './load.mjs';
 import { processCpuMicros, waitForIdle } from './process-cpu.mjs';
 
@@ -25,7 +26,8 @@ const KEY_COUNT = 100_000;
  */
 
 /**
- * Starts the cluster and measures, in this order: time to serve, sharded point selects (over
+ * Starts the cluster and measures, in this order: time to serve, CREATE DATABASE to first insert,
+ * sharded point selects (over
  * KEY_COUNT rows loaded first), single-row inserts, 1000-row inserts (last, as it leaves the
  * largest heap behind). Before each run it waits for the server to go idle. Stops the cluster
  * with SIGTERM, also when a measurement fails.
@@ -64,6 +66,9 @@ export async function benchCluster(opts, log) {
       });
       return { ...result, idle };
     };
+
+    log('cluster: CREATE DATABASE to first insert');
+    figures.push(await benchCreateDatabase({ id: opts.id, port: cluster.mysqlPort, label, target: target({ op: '<', value: 50 }) }));
 
     log(`cluster: loading ${KEY_COUNT} customers, then point selects`);
     await loadCustomers(cluster.mysqlPort);

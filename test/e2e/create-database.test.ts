@@ -42,6 +42,11 @@ describeMysqlCli('CREATE / DROP DATABASE through vtgate (mysql client)', () => {
     expect([...cluster.tabletMap().keys()]).toEqual(['zone1-0000000100']);
     const use = await runMysql(port, ['-e', 'use fixture1']);
     expect(use.stderr).toContain("ERROR 1049 (42000) at line 1: Unknown database 'fixture1'");
+
+    // The name can be used again: a new, empty keyspace.
+    const again = await runMysql(port, ['-e', 'create database fixture1; use fixture1; show tables; create table t (id int primary key); insert into t values (9); select * from t; drop database fixture1']);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toBe('id\n9\n');
   });
 
   it("answers Vitess's errors for an existing or missing database, and no-ops with IF [NOT] EXISTS", async () => {

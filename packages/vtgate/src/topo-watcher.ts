@@ -5,6 +5,7 @@
  * tables). Every change is applied as soon as the topology reports it, then announced, so that
  * statements held during a cutover go on within milliseconds.
  */
+import { setMaxListeners } from 'node:events';
 import type { Shard, SrvVSchema, TabletType } from '@vtsim/proto';
 import { decodeRecord, isTopoError, type TopoServer } from '@vtsim/topo';
 import { deniedKey, type Resolver } from './resolver.js';
@@ -36,7 +37,10 @@ export class TopoWatcher {
   private readonly shardDenied = new Map<string, Map<string, Set<string>>>();
   private srvVSchema: SrvVSchema | null = null;
 
-  constructor(private readonly opts: TopoWatcherOptions) {}
+  constructor(private readonly opts: TopoWatcherOptions) {
+    // One listener per watched keyspace and shard: as many as the topology has, not a leak.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   /** Starts the watches; resolves once the first SrvVSchema (possibly absent), every existing SrvKeyspace and every shard record are in. */
   async start(): Promise<void> {
@@ -102,15 +106,29 @@ export class TopoWatcher {
           if (known !== !!srv && !this.srvVSchema?.keyspaces[keyspace]) this.publishVSchema();
           first();
           this.opts.onServingGraphChange?.(keyspace);
+          // A deleted keyspace (DROP DATABASE, DeleteKeyspace) is no longer watched: its name may be
+          // created again later, which starts a new watch (refresh, ensureKeyspace).
+          if (!srv && !(await this.keyspaceRecordExists(keyspace))) break;
           void this.watchNewShards(keyspace).catch(() => undefined);
         }
       } catch {
         // See start(): a closed topology ends the watch.
       } finally {
+        if (this.watched.get(keyspace) === started) this.watched.delete(keyspace);
         first();
       }
     })();
     return started;
+  }
+
+  private async keyspaceRecordExists(keyspace: string): Promise<boolean> {
+    try {
+      await this.opts.topo.getKeyspace(keyspace);
+      return true;
+    } catch (err) {
+      if (isTopoError(err, 'NoNode')) return false;
+      throw err;
+    }
   }
 
   /** Rebuilds the routing model from the last SrvVSchema plus the keyspaces it lacks that have a serving graph. */
