@@ -4,10 +4,16 @@
 // statement returns; `DROP DATABASE x` removes the keyspace, its tablets and its serving graph.
 // Errors are Vitess's (1007 / 1008 with their VT codes), IF [NOT] EXISTS makes them no-ops, and a
 // vtgate without a plugin refuses both statements as Vitess's default plugin does.
+// The errno/SQLSTATE of each outcome is checked against a real MariaDB server (Debian's
+// mariadb-server, skipped without it except under CI).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Cluster } from '@vtsim/cli';
 import { TabletType } from '@vtsim/proto';
-import { describeMysqlCli, runMysql } from '../harness/mysql-cli.js';
+import { describeMysqlCli, runMysql, type MysqlRun } from '../harness/mysql-cli.js';
 
 describeMysqlCli('CREATE / DROP DATABASE through vtgate (mysql client)', () => {
   let cluster: Cluster;
@@ -68,5 +74,96 @@ describeMysqlCli('CREATE / DROP DATABASE through vtgate (mysql client)', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('id\n7\n');
     expect(await cluster.topo.getKeyspaces()).toEqual(['commerce']);
+  });
+});
+
+/** True when Debian's mariadb-server is installed (the differential reference). */
+const mariadbInstalled = spawnSync('mariadbd', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** A throwaway MariaDB server on a socket in a temporary directory (no grant tables, no network). */
+async function startMariadb(): Promise<{ run(sql: string): Promise<MysqlRun>; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'vtsim-mariadb-'));
+  mkdirSync(join(dir, 'data'));
+  const socket = join(dir, 'sock');
+  const user = spawnSync('id', ['-un'], { encoding: 'utf8' }).stdout.trim();
+  const server: ChildProcess = spawn('mariadbd', ['--no-defaults', `--datadir=${join(dir, 'data')}`, `--socket=${socket}`, '--skip-networking', '--skip-grant-tables', `--user=${user}`, '--innodb-buffer-pool-size=8M'], { stdio: 'ignore' });
+  const run = (sql: string) =>
+    new Promise<MysqlRun>((resolve, reject) => {
+      const child = spawn('mysql', ['--no-defaults', '-S', socket, '-u', 'root', '-e', sql]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(socket) || (await run('select 1')).code !== 0) {
+    if (Date.now() > deadline || server.exitCode !== null) throw new Error('mariadbd did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    run,
+    async stop() {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `ERROR errno (state)` of a client run, or `OK`. */
+function errorCode(r: MysqlRun): string {
+  return /^ERROR (\d+ \([0-9A-Z]+\))/m.exec(r.stderr)?.[1] ?? (r.code === 0 ? 'OK' : r.stderr);
+}
+
+describeMysqlCli('CREATE / DROP DATABASE error codes against MariaDB (differential)', () => {
+  if (!mariadbInstalled) {
+    if (process.env.CI) it('needs mariadb-server', () => expect.fail('mariadbd is not installed; .ci/run installs mariadb-server'));
+    else it.skip('needs mariadb-server (apt-get install mariadb-server)', () => undefined);
+    return;
+  }
+  let cluster: Cluster;
+  let port: number;
+  let maria: Awaited<ReturnType<typeof startMariadb>>;
+  beforeAll(async () => {
+    maria = await startMariadb();
+    cluster = await Cluster.start({ mysqlPort: 0 });
+    port = (await cluster.startVtgate()).mysqlAddress!.port;
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    await maria?.stop();
+  });
+
+  it('answers the errno and SQLSTATE MySQL/MariaDB answer', async () => {
+    const statements = [
+      'create database d1',
+      'create database d1',
+      'create database if not exists d1',
+      'create schema d1',
+      'drop database nosuch',
+      'drop database if exists nosuch',
+      'drop schema d1',
+      'drop database d1',
+    ];
+    const vtsim: string[] = [];
+    const mariadb: string[] = [];
+    for (const sql of statements) {
+      vtsim.push(`${sql}: ${errorCode(await runMysql(port, ['-e', sql]))}`);
+      mariadb.push(`${sql}: ${errorCode(await maria.run(sql))}`);
+    }
+    expect(vtsim).toEqual(mariadb);
+    expect(vtsim).toEqual([
+      'create database d1: OK',
+      'create database d1: 1007 (HY000)',
+      'create database if not exists d1: OK',
+      'create schema d1: 1007 (HY000)',
+      'drop database nosuch: 1008 (HY000)',
+      'drop database if exists nosuch: OK',
+      'drop schema d1: OK',
+      'drop database d1: 1008 (HY000)',
+    ]);
   });
 });
