@@ -69,6 +69,20 @@ describeMysqlCli('CREATE / DROP DATABASE through vtgate (mysql client)', () => {
     expect(await cluster.topo.getKeyspaces()).toEqual(['commerce']);
   });
 
+  it('serves concurrent clients, each creating, filling and dropping its own database', async () => {
+    const names = ['par_a', 'par_b', 'par_c', 'par_d', 'par_e'];
+    const runs = await Promise.all(names.map((db, i) =>
+      runMysql(port, ['-N', '-e', `create database ${db}; use ${db}; create table t (id int primary key); insert into t values (${i}); select id from t; drop database ${db}`]),
+    ));
+    expect(runs.map((r) => r.stderr)).toEqual(names.map(() => ''));
+    expect(runs.map((r) => r.stdout)).toEqual(names.map((_, i) => `${i}\n`));
+    const same = await Promise.all([0, 1, 2].map(() => runMysql(port, ['-e', 'create database twice'])));
+    expect(same.filter((r) => r.code === 0)).toHaveLength(1);
+    for (const r of same.filter((x) => x.code !== 0)) expect(r.stderr).toContain("ERROR 1007 (HY000) at line 1: VT06001: cannot create database 'twice'; database exists");
+    await runMysql(port, ['-e', 'drop database twice']);
+    expect(await cluster.topo.getKeyspaces()).toEqual(['commerce']);
+  });
+
   it('creates a database with create options, back to back with others', async () => {
     const r = await runMysql(port, ['-e', 'create database f2 default character set utf8mb4 collate utf8mb4_0900_ai_ci; create schema f3; use f3; create table u (id int primary key); insert into u values (7); select * from f3.u; drop database f2; drop database f3']);
     expect(r.stderr).toBe('');
