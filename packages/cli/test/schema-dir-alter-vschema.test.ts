@@ -78,5 +78,6 @@ describe("vtctld's ApplyVSchema with sql", () => {
     expect(await fail({ keyspace: 'ks', sql: 'alter vschema add' })).toBe('INVALID_ARGUMENT: Parse(alter vschema add): syntax error at position 18');
     expect(await fail({ keyspace: 'ks', sql: 'alter vschema add table u', v_schema: {} })).toBe('INVALID_ARGUMENT: must pass exactly one of VSchema or SQL');
     expect(await fail({ keyspace: 'nosuch', sql: 'alter vschema add table u' })).toMatch(/^NOT_FOUND: /);
+    expect(await fail({ keyspace: 'ks', sql: 'alter vschema create vindex v using nosuch' })).toBe('INVALID_ARGUMENT: vindex type nosuch not found');
   });
 });

@@ -8,6 +8,7 @@ import { noopLogger, type Clock, type LogFields, type Logger } from '@vtsim/binl
 import {
   Code,
   TabletType,
+  VtError,
   emptyKeyspaceVSchema,
   parseKeyspaceVSchema,
   parseRoutingRules,
@@ -19,8 +20,8 @@ import {
   type Tablet,
   type TabletAlias,
 } from '@vtsim/proto';
-import { isTopoError, type TopoServer } from '@vtsim/topo';
 import { isAlterVschema, parseAlterVschema, type AlterVschema } from '@vtsim/sql';
+import { isTopoError, type TopoServer } from '@vtsim/topo';
 import type { TabletDialer, TabletManagerDialer } from '@vtsim/vttablet';
 import { applySchema } from './apply-schema.js';
 import { applyVSchema, applyVSchemaDdl } from './apply-vschema.js';
@@ -204,7 +205,13 @@ export class Vtctld {
         } catch (err) {
           throw vtctldError(Code.INVALID_ARGUMENT, `Parse(${req.sql}): ${(err as Error).message}`);
         }
-        return { v_schema: await applyVSchemaDdl(this.topo, keyspace, ddl, { dryRun: !!req.dry_run }), unknown_vindex_params: {} };
+        try {
+          return { v_schema: await applyVSchemaDdl(this.topo, keyspace, ddl, { dryRun: !!req.dry_run }), unknown_vindex_params: {} };
+        } catch (err) {
+          // The change's own errors (SqlError with its code) and topology errors keep their codes; an invalid result is the request's fault.
+          if (err instanceof VtError || isTopoError(err, 'NoNode') || isTopoError(err, 'BadVersion')) throw err;
+          throw vtctldError(Code.INVALID_ARGUMENT, err instanceof Error ? err.message : String(err));
+        }
       }
       await this.topo.getKeyspace(keyspace);
       let v_schema: KeyspaceVSchema;

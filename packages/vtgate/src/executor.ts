@@ -494,10 +494,13 @@ export class Executor {
     }
   }
 
-  /** Polls `done` every few milliseconds until it holds; DEADLINE_EXCEEDED with `message` past `deadline` (clock ms). */
+  /**
+   * Polls `done` every few milliseconds until it holds; past `deadline` (clock ms) fails with
+   * DEADLINE_EXCEEDED `message`, which the MySQL protocol shows as 1317 (70100), as Vitess maps it.
+   */
   private async waitUntil(done: () => Promise<boolean>, deadline: number, message: string): Promise<void> {
     while (!(await done())) {
-      if (this.opts.clock.now() >= deadline) throw sqlError(ER.UNKNOWN_ERROR, message, Code.DEADLINE_EXCEEDED);
+      if (this.opts.clock.now() >= deadline) throw sqlError(ER.QUERY_INTERRUPTED, message, Code.DEADLINE_EXCEEDED);
       await sleep(DB_DDL_POLL_MS, NEVER);
     }
   }
