@@ -6,6 +6,7 @@
  * primary's planned failover waits in the buffer (when enabled) and runs again once the serving
  * graph changed, planned anew.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock, Random } from '@vtsim/binlog';
 import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type SrvVSchema, type Target } from '@vtsim/proto';
 import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, SqlLexer, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
@@ -31,7 +32,6 @@ import { executeShow, type ShowBackend } from './show.js';
 import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
 import { VSchemaAcl } from './vschema-acl.js';
 import { VSchema, type TableModel } from './vschema.js';
-import { sleep } from './vstream/sleep.js';
 import { hasShardDestination, parseTarget, unknownDatabase, VtgateSession, type SessionTarget } from './vtgate-session.js';
 
 /** What an executor is built from. */
@@ -69,8 +69,6 @@ const SELECT_NEXT = /^\s*select\s+next\s/i;
 /** How long CREATE/DROP DATABASE wait for vtgate to serve (forget) the keyspace, and how often they look. */
 const DB_DDL_TIMEOUT_MS = 30_000;
 const DB_DDL_POLL_MS = 2;
-/** A signal that never aborts, for waits bounded by their own deadline. */
-const NEVER = new AbortController().signal;
 const NOT_SERVING = 'operation not allowed in state NOT_SERVING';
 const DENIED = 'disallowed due to rule: enforce denied tables';
 
@@ -501,7 +499,7 @@ export class Executor {
   private async waitUntil(done: () => Promise<boolean>, deadline: number, message: string): Promise<void> {
     while (!(await done())) {
       if (this.opts.clock.now() >= deadline) throw sqlError(ER.QUERY_INTERRUPTED, message, Code.DEADLINE_EXCEEDED);
-      await sleep(DB_DDL_POLL_MS, NEVER);
+      await delay(DB_DDL_POLL_MS);
     }
   }
 
