@@ -2,8 +2,8 @@
 // them. `CREATE DATABASE x` from the real mysql client creates an unsharded keyspace `x` (shard 0,
 // a primary, a replica and an rdonly) that takes `use x; create table …; insert …` as soon as the
 // statement returns; `DROP DATABASE x` removes the keyspace, its tablets and its serving graph.
-// Errors are Vitess's (1007 / 1008 with their VT codes), IF [NOT] EXISTS makes them no-ops, and a
-// vtgate without a plugin refuses both statements as Vitess's default plugin does.
+// Errors are Vitess's (1007 / 1008 with their VT codes) and IF [NOT] EXISTS makes them no-ops (a
+// vtgate without a plugin refuses both: packages/vtgate/test/vtgate-vschema-ddl.test.ts).
 // The errno/SQLSTATE of each outcome is checked against a real MariaDB server (Debian's
 // mariadb-server, skipped without it except under CI).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
