@@ -2,6 +2,9 @@
 // statements change the keyspace's VSchema in the topology (SrvVSchema rebuilt) and the very next
 // statement routes by it; only users named in --vschema_ddl_authorized_users may run them (1045
 // otherwise), and every refused change answers Vitess's error, changing nothing.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '@vtsim/cli';
 import { Code } from '@vtsim/proto';
@@ -99,6 +102,31 @@ describeMysqlCli('ALTER VSCHEMA through vtgate (mysql client, gRPC)', () => {
         client.close();
       }
     });
+  });
+
+  it("checks a gRPC caller's static-auth user", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vtsim-vschema-acl-'));
+    writeFileSync(join(dir, 'grpc_users.json'), JSON.stringify([{ Username: 'cdc', Password: 'pw' }, { Username: 'app', Password: 'pw' }]));
+    const cluster = await Cluster.start({ mysqlPort: 0, grpcPort: 0, vschemaDdlAuthorizedUsers: 'cdc', auth: { grpcAuth: { mode: 'static', staticPasswordFile: join(dir, 'grpc_users.json') } } });
+    const clients: VtgateClient[] = [];
+    try {
+      await cluster.addTablet({ keyspace: 'commerce', shard: '0', uid: 100 });
+      const grpc = `127.0.0.1:${(await cluster.startVtgate()).grpcAddress!.port}`;
+      const as = (username: string) => {
+        const client = VtgateClient.connect(grpc, { metadata: { username, password: 'pw' } });
+        clients.push(client);
+        return client.execute({ session: { target_string: 'commerce', autocommit: true }, query: { sql: `alter vschema add table by_${username}` } });
+      };
+      expect((await as('cdc')).error).toBeNull();
+      const app = await as('app');
+      expect(app.error.code).toBe(Code[Code.PERMISSION_DENIED]);
+      expect(app.error.message).toContain("User 'app' is not authorized to perform vschema operations");
+      expect(Object.keys((await cluster.topo.getVSchema('commerce')).tables)).toEqual(['by_cdc']);
+    } finally {
+      for (const c of clients) c.close();
+      await cluster.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lets nobody by default, everybody with %, and the named users of a list', async () => {
