@@ -422,15 +422,21 @@ export class Executor {
     this.vschemaAcl.check(session.user);
     if (session.inTransaction) await this.commit(session);
     const topo = this.opts.topo;
-    const current = await topo.getVSchema(keyspace).catch((err: unknown) => {
-      if (isTopoError(err, 'NoNode')) return null;
-      throw err;
-    });
-    const next = applyAlterVschema(keyspace, current, ddl);
-    const built = VSchema.build({ keyspaces: { [keyspace]: next }, routing_rules: { rules: [] } }).keyspace(keyspace)!;
-    if (built.error) throw sqlError(ER.UNKNOWN_ERROR, built.error, Code.INVALID_ARGUMENT);
-    await topo.saveVSchema(keyspace, next);
-    await topo.rebuildSrvVSchema();
+    // Read, change and save under the keyspace lock: concurrent changes never lose one another.
+    const unlock = await topo.lockKeyspace(keyspace, 'ApplyVSchemaDDL');
+    try {
+      const current = await topo.getVSchema(keyspace).catch((err: unknown) => {
+        if (isTopoError(err, 'NoNode')) return null;
+        throw err;
+      });
+      const next = applyAlterVschema(keyspace, current, ddl);
+      const built = VSchema.build({ keyspaces: { [keyspace]: next }, routing_rules: { rules: [] } }).keyspace(keyspace)!;
+      if (built.error) throw sqlError(ER.UNKNOWN_ERROR, built.error, Code.INVALID_ARGUMENT);
+      await topo.saveVSchema(keyspace, next);
+      await topo.rebuildSrvVSchema();
+    } finally {
+      await unlock();
+    }
     this.setVSchema(VSchema.build(await this.srvVSchema(), this.opts.resolver.keyspaceNames()));
     return emptyResult();
   }

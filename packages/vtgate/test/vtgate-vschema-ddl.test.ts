@@ -62,6 +62,13 @@ describe('ALTER VSCHEMA and CREATE/DROP DATABASE in the executor', () => {
     expect(await failure(c.exec(none, 'alter vschema add table t'))).toMatch(/^1046 \(3D000\) .*No database selected/);
   });
 
+  it('loses no change when many run at once', async () => {
+    await using c = await cluster('%');
+    const names = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    await Promise.all(names.map(async (t) => c.exec(await c.session('commerce'), `alter vschema add table ${t}`)));
+    expect(Object.keys((await c.topo.getVSchema('commerce')).tables).sort()).toEqual([...names].sort());
+  });
+
   it('shows the vindexes of every keyspace and of one table', async () => {
     await using c = await cluster('%');
     await c.addShard('customer', '-80', [200]);
