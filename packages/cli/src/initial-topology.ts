@@ -44,7 +44,7 @@ export function parseInitialTopology(flags: { keyspaces?: string; numShards?: st
 
 /**
  * Creates the keyspaces, their shards and tablets (uids 100, 101, … per shard in hundreds, in
- * creation order), then applies each keyspace's schema files in name order and its vschema.json.
+ * creation order), then applies each keyspace's vschema.json and its schema files in name order.
  */
 export async function createInitialTopology(cluster: Cluster, topo: InitialTopology): Promise<void> {
   let base = 100;
@@ -59,17 +59,19 @@ export async function createInitialTopology(cluster: Cluster, topo: InitialTopol
     }
     const dir = topo.schemaDir ? join(topo.schemaDir, keyspace) : undefined;
     if (dir && existsSync(dir)) {
-      const dialer = (alias: { uid: number }) => cluster.tablet(alias.uid);
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
-        // As vttest applies a schema file: ALTER VSCHEMA statements through ApplyVSchema (to this
-        // keyspace), the others through ApplySchema, in file order.
-        for (const stmt of splitStatements(readFileSync(join(dir, file), 'utf8'))) {
-          if (isAlterVschema(stmt)) await applyVSchemaDdl(cluster.topo, keyspace, stmt);
-          else await applySchema(cluster.topo, dialer, keyspace, stmt);
-        }
-      }
+      // As vttest: vschema.json is the keyspace's VSchema from its creation, before any migration.
       const vschema = join(dir, 'vschema.json');
       if (existsSync(vschema)) await applyVSchema(cluster.topo, keyspace, readFileSync(vschema, 'utf8'));
+      const dialer = (alias: { uid: number }) => cluster.tablet(alias.uid);
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+        // As vttest's loadSchema: a file holding exactly one ALTER VSCHEMA statement is a VSchema
+        // migration (ApplyVSchema --sql to this keyspace); any other file goes to every shard as
+        // it is (where an ALTER VSCHEMA among other statements is MySQL's syntax error).
+        const text = readFileSync(join(dir, file), 'utf8');
+        const statements = splitStatements(text);
+        if (statements.length === 1 && isAlterVschema(statements[0]!)) await applyVSchemaDdl(cluster.topo, keyspace, statements[0]!);
+        else await applySchema(cluster.topo, dialer, keyspace, text);
+      }
     }
   }
 }

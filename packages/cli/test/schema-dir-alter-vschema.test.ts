@@ -1,6 +1,7 @@
-// A vttestserver schema directory whose SQL files hold ALTER VSCHEMA statements: they are applied
-// to the directory's keyspace with ApplyVSchema's DDL form, the other statements with ApplySchema,
-// in file order; vtctld's ApplyVSchema takes the same statements in its `sql` field.
+// A vttestserver schema directory with ALTER VSCHEMA migrations: as vttest's loadSchema, a file
+// holding exactly one ALTER VSCHEMA statement is applied to the directory's keyspace with
+// ApplyVSchema's DDL form, any other file with ApplySchema, in file-name order after vschema.json;
+// vtctld's ApplyVSchema takes the same statements in its `sql` field.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,23 +26,21 @@ function schemaDir(files: Record<string, string>): string {
 }
 
 describe('schema dir with ALTER VSCHEMA', () => {
-  it('applies the vschema statements to the keyspace and the rest to its shards, in order', async () => {
+  it("applies vschema.json first, then the files in name order: one-statement ALTER VSCHEMA files to the keyspace's VSchema, the others to every shard", async () => {
     const dir = schemaDir({
-      'main/01_tables.sql': [
-        'create table t1 (id bigint primary key, v varchar(8));',
-        'alter vschema create vindex hash using hash;',
-        '-- qualified or not, the statement applies to the directory keyspace, as vtctld does',
-        'alter vschema on other.t1 add vindex hash (id);',
-        'create table t2 (id bigint primary key);',
-        'alter vschema on t2 add vindex xx (id) using xxhash;',
-      ].join('\n'),
+      'main/vschema.json': JSON.stringify({ sharded: true, vindexes: { hash: { type: 'hash' } }, tables: { t1: { column_vindexes: [{ column: 'id', name: 'hash' }] } } }),
+      'main/01_tables.sql': 'create table t1 (id bigint primary key, v varchar(8));\ncreate table t2 (id bigint primary key);\n',
+      // Qualified or not, a migration applies to the directory's keyspace, as vtctld's ApplyVSchema does.
+      'main/02_vindex.sql': '-- t2 by xxhash\nalter vschema on other.t2 add vindex xx (id) using xxhash;\n',
+      'main/03_vindex.sql': 'ALTER VSCHEMA CREATE VINDEX spare USING binary_md5',
     });
     await using cluster = await Cluster.start({ seed: 'schema-dir' });
     await createInitialTopology(cluster, { keyspaces: ['main'], numShards: [2], replicaCount: 1, rdonlyCount: 0, schemaDir: dir });
     const vschema = await cluster.topo.getVSchema('main');
     expect(vschema.sharded).toBe(true);
-    expect(Object.keys(vschema.vindexes).sort()).toEqual(['hash', 'xx']);
+    expect(Object.keys(vschema.vindexes).sort()).toEqual(['hash', 'spare', 'xx']);
     expect(vschema.tables.t1!.column_vindexes.map((cv) => cv.name)).toEqual(['hash']);
+    expect(vschema.tables.t2!.column_vindexes).toEqual([{ column: '', name: 'xx', columns: ['id'] }]);
     expect((await cluster.topo.getSrvVSchema('zone1')).keyspaces.main).toEqual(vschema);
     for (const uid of [100, 200]) {
       const tablet = cluster.tablet(uid)!;
@@ -50,10 +49,13 @@ describe('schema dir with ALTER VSCHEMA', () => {
     }
   });
 
-  it('stops at a vschema statement that does not apply, with its error', async () => {
-    const dir = schemaDir({ 'main/a.sql': 'alter vschema add table t;\nalter vschema add table t;\n' });
-    await using cluster = await Cluster.start({ seed: 'schema-dir-bad' });
-    await expect(createInitialTopology(cluster, { keyspaces: ['main'], numShards: [1], replicaCount: 1, rdonlyCount: 0, schemaDir: dir })).rejects.toThrow(
+  it("fails on an ALTER VSCHEMA among other statements (MySQL's syntax error, as vttest) and on a migration that does not apply", async () => {
+    const mixed = schemaDir({ 'main/a.sql': 'create table t (id int primary key);\nalter vschema add table t;\n' });
+    await using one = await Cluster.start({ seed: 'schema-dir-mixed' });
+    await expect(createInitialTopology(one, { keyspaces: ['main'], numShards: [1], replicaCount: 1, rdonlyCount: 0, schemaDir: mixed })).rejects.toMatchObject({ errno: 1064 });
+    const bad = schemaDir({ 'main/a.sql': 'alter vschema add table t', 'main/b.sql': 'alter vschema add table t' });
+    await using two = await Cluster.start({ seed: 'schema-dir-bad' });
+    await expect(createInitialTopology(two, { keyspaces: ['main'], numShards: [1], replicaCount: 1, rdonlyCount: 0, schemaDir: bad })).rejects.toThrow(
       'vschema already contains table t in keyspace main',
     );
   });
