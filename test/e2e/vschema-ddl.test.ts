@@ -80,7 +80,7 @@ describeMysqlCli('ALTER VSCHEMA through vtgate (mysql client, gRPC)', () => {
         ['alter vschema add table nosuch.t', "ERROR 1049 (42000) at line 1: VT05003: unknown database 'nosuch' in vschema"],
         ['alter vschema add table t', 'ERROR 1046 (3D000) at line 1: No database selected'],
         ['alter vschema add tabel t', "ERROR 1064 (42000) at line 1: syntax error at position 24 near 'tabel'"],
-        ['use customer; alter vschema create vindex v using nosuch_type', 'ERROR 1105 (HY000) at line 1: keyspace customer: '],
+        ['use customer; alter vschema create vindex v using nosuch_type', 'ERROR 1105 (HY000) at line 1: vindex type nosuch_type not found'],
       ];
       for (const [sql, error] of cases) {
         const r = await runMysql(c.port, ['-e', sql]);

@@ -31,7 +31,7 @@ import { systemVariable } from './system-variables.js';
 import { executeShow, type ShowBackend } from './show.js';
 import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
 import { VSchemaAcl } from './vschema-acl.js';
-import { VSchema, type TableModel } from './vschema.js';
+import { checkKeyspaceVSchema, VSchema, type TableModel } from './vschema.js';
 import { hasShardDestination, parseTarget, unknownDatabase, VtgateSession, type SessionTarget } from './vtgate-session.js';
 
 /** What an executor is built from. */
@@ -430,8 +430,11 @@ export class Executor {
         throw err;
       });
       const next = applyAlterVschema(keyspace, current, ddl);
-      const built = VSchema.build({ keyspaces: { [keyspace]: next }, routing_rules: { rules: [] } }).keyspace(keyspace)!;
-      if (built.error) throw sqlError(ER.UNKNOWN_ERROR, built.error, Code.INVALID_ARGUMENT);
+      try {
+        checkKeyspaceVSchema(keyspace, next);
+      } catch (err) {
+        throw sqlError(ER.UNKNOWN_ERROR, (err as Error).message, Code.INVALID_ARGUMENT);
+      }
       await topo.saveVSchema(keyspace, next);
       await topo.rebuildSrvVSchema();
     } finally {

@@ -147,42 +147,55 @@ export class VSchema {
   }
 }
 
+/**
+ * Checks a keyspace VSchema as vtgate builds it (Vitess's vindexes.BuildKeyspace): every vindex
+ * type is known, every column vindex names a vindex of the keyspace, every table of a sharded
+ * keyspace (but sequences and reference tables) has a primary vindex. Throws an Error with the
+ * first problem (`missing primary col vindex for table: t`, …).
+ */
+export function checkKeyspaceVSchema(name: string, def: KeyspaceVSchema): void {
+  fillKeyspace(emptyKeyspace(name, def), def);
+}
+
+function emptyKeyspace(name: string, def: KeyspaceVSchema): KeyspaceModel {
+  return { name, sharded: !!def.sharded, tables: new Map(), vindexes: new Map(), requireExplicitRouting: !!def.require_explicit_routing };
+}
+
 function buildKeyspace(name: string, def: KeyspaceVSchema): KeyspaceModel {
-  const ks: KeyspaceModel = {
-    name,
-    sharded: !!def.sharded,
-    tables: new Map(),
-    vindexes: new Map(),
-    requireExplicitRouting: !!def.require_explicit_routing,
-  };
+  const ks = emptyKeyspace(name, def);
   try {
-    for (const [vname, vdef] of Object.entries(def.vindexes ?? {})) ks.vindexes.set(vname, createVindex(vdef.type, vname, vdef.params ?? {}));
-    for (const [tname, tdef] of Object.entries(def.tables ?? {})) {
-      const t: TableModel = {
-        name: tname,
-        keyspace: ks,
-        type: tdef.type === 'sequence' ? 'sequence' : tdef.type === 'reference' ? 'reference' : 'normal',
-        columnVindexes: [],
-      };
-      for (const cv of tdef.column_vindexes ?? []) {
-        const vindex = ks.vindexes.get(cv.name);
-        if (!vindex) throw new Error(`vindex ${cv.name} not found for table ${tname}`);
-        const column = cv.column || cv.columns?.[0] || '';
-        t.columnVindexes.push({ column: column.toLowerCase(), vindex });
-      }
-      if (ks.sharded && t.type === 'normal' && t.columnVindexes.length === 0) {
-        throw new Error(`missing primary col vindex for table: ${tname}`);
-      }
-      if (tdef.auto_increment) {
-        t.autoIncrement = { column: tdef.auto_increment.column.toLowerCase(), sequenceName: tdef.auto_increment.sequence };
-      }
-      ks.tables.set(tname, t);
-    }
+    fillKeyspace(ks, def);
   } catch (err) {
     ks.error = `keyspace ${name}: ${(err as Error).message}`;
     ks.tables.clear();
   }
   return ks;
+}
+
+/** Adds the vindexes and tables of `def` to `ks`; throws on the first problem (see {@link checkKeyspaceVSchema}). */
+function fillKeyspace(ks: KeyspaceModel, def: KeyspaceVSchema): void {
+  for (const [vname, vdef] of Object.entries(def.vindexes ?? {})) ks.vindexes.set(vname, createVindex(vdef.type, vname, vdef.params ?? {}));
+  for (const [tname, tdef] of Object.entries(def.tables ?? {})) {
+    const t: TableModel = {
+      name: tname,
+      keyspace: ks,
+      type: tdef.type === 'sequence' ? 'sequence' : tdef.type === 'reference' ? 'reference' : 'normal',
+      columnVindexes: [],
+    };
+    for (const cv of tdef.column_vindexes ?? []) {
+      const vindex = ks.vindexes.get(cv.name);
+      if (!vindex) throw new Error(`vindex ${cv.name} not found for table ${tname}`);
+      const column = cv.column || cv.columns?.[0] || '';
+      t.columnVindexes.push({ column: column.toLowerCase(), vindex });
+    }
+    if (ks.sharded && t.type === 'normal' && t.columnVindexes.length === 0) {
+      throw new Error(`missing primary col vindex for table: ${tname}`);
+    }
+    if (tdef.auto_increment) {
+      t.autoIncrement = { column: tdef.auto_increment.column.toLowerCase(), sequenceName: tdef.auto_increment.sequence };
+    }
+    ks.tables.set(tname, t);
+  }
 }
 
 function tableNotFound(table: string): SqlError {

@@ -55,7 +55,7 @@ describe('ALTER VSCHEMA and CREATE/DROP DATABASE in the executor', () => {
     expect(await c.rows(app, 'show vschema tables')).toEqual([['product']]);
     // Making the keyspace sharded would leave `product` without a primary vindex: refused, nothing saved.
     expect(await failure(c.exec(app, 'alter vschema create vindex hash using hash'))).toBe(
-      '1105 (HY000) INVALID_ARGUMENT: keyspace commerce: missing primary col vindex for table: product',
+      '1105 (HY000) INVALID_ARGUMENT: missing primary col vindex for table: product',
     );
     expect((await c.topo.getVSchema('commerce')).sharded).toBe(false);
     const none = await c.session();
