@@ -188,6 +188,21 @@ export class Binlog {
     this.compact();
   }
 
+  /**
+   * Sets the GTIDs of a server started on a kept datadir whose binlog files are gone, as
+   * `SET GLOBAL gtid_purged` on a server with an empty `gtid_executed` does: both the executed and
+   * the purged set become `set`, so readers positioned inside it get error 1236 and new
+   * transactions continue its sequence. Throws Error unless nothing was ever appended or set.
+   */
+  setGtidPurged(set: GtidSet): void {
+    if (this.end !== 0 || !this.executedSet.isEmpty()) {
+      throw new Error(`binlog of ${this.serverUuid} already has GTIDs: gtid_purged can only be set on an empty one`);
+    }
+    this.executedSet = set;
+    this.purgedSet = set;
+    this.checkpoints = [set];
+  }
+
   /** The set of GTIDs of every transaction the server has committed (MySQL's `gtid_executed`). */
   executed(): GtidSet {
     return this.executedSet;

@@ -23,3 +23,5 @@ export { StaticAuthPlugin, parseStaticAuthConfig, withGrpcAuth, type GrpcAuthFai
 export { DURABILITY_POLICIES, isDurabilityPolicy, canEstablishSemiSync, isPromotable, primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-policy.js';
 export { DEFAULT_REPLICATION_CONNECT_RETRY_MS, type ReplicationIoState, type ReplicationOptions } from './replication.js';
 export { SemiSyncSource, connHostError, connectionError, serverLostError } from './mysqld/mysqld.js';
+// --- persistent mode (issue 10): a mysqld's datadir kept across a restart ---
+export { MYSQLD_DATADIR_FORMAT, dumpMysqldDatadir, loadMysqldDatadir } from './mysqld/mysqld-datadir.js';
