@@ -8,7 +8,7 @@ import { SeededRandom, noopLogger, randomUuid, systemClock } from '@vtsim/binlog
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
 import { TopoError, TopoServer } from '@vtsim/topo';
-import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags } from '@vtsim/vttablet';
+import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags, type MysqldOptions } from '@vtsim/vttablet';
 import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtctld';
 import { Vtgate } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
@@ -237,6 +237,48 @@ export class Cluster {
       random: new SeededRandom(`${seed}/tablet/${key}${suffix}`),
       binlogRetention: retention ?? this.opts.binlogRetention,
     });
+    this.network.register(alias, mysqld);
+    return mysqld;
+  }
+
+  /**
+   * Every mysqld the cluster keeps (running or stopped), with how many datadirs its alias has had
+   * and the spec its vttablet was last started with (undefined when none ran on it) and whether
+   * that vttablet runs: what persistent mode saves.
+   */
+  keptMysqlds(): { alias: TabletAlias; mysqld: Mysqld; incarnations: number; spec: TabletSpec | undefined; tabletRunning: boolean }[] {
+    return [...this.mysqlds].map(([key, mysqld]) => ({
+      alias: parseTabletAlias(key),
+      mysqld,
+      incarnations: this.mysqldsCreated.get(key) ?? 1,
+      spec: this.specs.get(key),
+      tabletRunning: this.tablets.has(key),
+    }));
+  }
+
+  /**
+   * Starts the mysqld of `alias` on a kept datadir (persistent mode): `load` builds it from the
+   * datadir with the cluster's clock, a seeded random source and the binlog retention given (else
+   * the cluster's). It becomes the `incarnations`-th datadir of the alias, reachable on the
+   * network, and the next addTablet of the alias serves it. Fails, keeping nothing, when the alias
+   * already has a mysqld or `load` fails.
+   */
+  async adoptMysqld(
+    alias: TabletAlias,
+    incarnations: number,
+    retention: BinlogRetention | undefined,
+    load: (opts: Omit<MysqldOptions, 'serverUuid'>) => Promise<Mysqld>,
+  ): Promise<Mysqld> {
+    const key = tabletAliasString(alias);
+    if (this.mysqlds.has(key)) throw new Error(`tablet ${key} already has a mysqld`);
+    const mysqld = await load({
+      clock: this.clock,
+      random: new SeededRandom(`${this.opts.seed ?? 'vtsim'}/tablet/${key}/datadir/${incarnations}`),
+      binlogRetention: retention ?? this.opts.binlogRetention,
+    });
+    if (this.mysqlds.has(key)) throw new Error(`tablet ${key} already has a mysqld`);
+    this.mysqlds.set(key, mysqld);
+    this.mysqldsCreated.set(key, Math.max(incarnations, this.mysqldsCreated.get(key) ?? 0));
     this.network.register(alias, mysqld);
     return mysqld;
   }

@@ -1,0 +1,234 @@
+/**
+ * vttestserver's `--persistent_mode` with `--data_dir`: the cluster's state kept in a directory
+ * across restarts. vttestserver keeps its MySQL datadir (and the VSchema changes made while it
+ * ran); vtsim keeps the same and, having no external topology server, the topology too: every
+ * node of the global and cell topologies (keyspaces, shards, tablets and their types, VSchemas,
+ * routing rules, serving graphs), one datadir file per mysqld (see mysqld-datadir.ts in
+ * @vtsim/vttablet) and which tablets ran with what spec. Files are written atomically (a temporary
+ * file renamed over the old one) and carry a `format` number; the topology file is written last
+ * and names the datadir files, so a save interrupted before it leaves the previous state whole.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseTabletAlias, tabletAliasString } from '@vtsim/proto';
+import { TopoError, type Conn } from '@vtsim/topo';
+import { dumpMysqldDatadir, loadMysqldDatadir } from '@vtsim/vttablet';
+import type { Cluster, TabletSpec } from './cluster.js';
+
+/** The format of the state this code writes and reads; a state of another format is refused. */
+export const PERSISTENT_STATE_FORMAT = 1;
+
+/** The file naming everything else in a data dir; its absence means a first start. */
+export const TOPOLOGY_FILE = 'topology.json';
+
+const KIND = 'vtsim-persistent-state';
+const DATADIR_PREFIX = 'mysqld-';
+const DATADIR_SUFFIX = '.jsonl';
+/** How long a save waits for replicas to apply what their source has (what is not applied then is lost with the binlogs). */
+const REPLICA_CATCH_UP_MS = 2_000;
+
+/** One topology node: its UTF-8 contents, or `{ base64 }` for contents that are not UTF-8. */
+type NodeContents = string | { base64: string };
+
+interface SavedServer {
+  /** Tablet alias, `zone1-0000000100`. */
+  alias: string;
+  /** The datadir file, relative to the data dir. */
+  file: string;
+  /** How many datadirs the alias has had (a re-created one gets a new server_uuid). */
+  incarnations: number;
+  /** Whether the mysqld ran (a killed or stopped one comes back stopped). */
+  running: boolean;
+  /** The spec its vttablet ran with, when one ran at save time. */
+  tablet?: TabletSpec;
+}
+
+interface SavedState {
+  format: number;
+  kind: typeof KIND;
+  global: Record<string, NodeContents>;
+  cells: Record<string, Record<string, NodeContents>>;
+  servers: SavedServer[];
+}
+
+/**
+ * Saves the cluster's state into `dataDir` (created if missing), replacing what was there: first
+ * each mysqld's datadir, then the topology file. Call it on stop, before Cluster.close and best
+ * after vtgate stopped (no client writes meanwhile): replicas get up to 2 s to apply what their
+ * source has, since the binlogs are not kept. Throws on I/O errors; the previous state stays whole
+ * when the topology file was not replaced.
+ */
+export async function savePersistentState(cluster: Cluster, dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  await waitForReplicas(cluster, REPLICA_CATCH_UP_MS);
+  const global = await readConnFiles(cluster.topo.global);
+  const cells: SavedState['cells'] = {};
+  for (const cell of await cluster.topo.getCellInfoNames()) cells[cell] = await readConnFiles(await cluster.topo.connForCell(cell));
+  // Every datadir is captured in this one synchronous pass: the servers are saved at the same instant.
+  const kept = cluster.keptMysqlds();
+  const dumps = kept.map((k) => dumpMysqldDatadir(k.mysqld));
+  const servers: SavedServer[] = kept.map((k) => {
+    const alias = tabletAliasString(k.alias);
+    return { alias, file: `${DATADIR_PREFIX}${alias}${DATADIR_SUFFIX}`, incarnations: k.incarnations, running: k.mysqld.running, ...(k.tabletRunning && k.spec ? { tablet: k.spec } : {}) };
+  });
+  for (let i = 0; i < servers.length; i++) await writeFileAtomically(join(dataDir, servers[i]!.file), dumps[i]!);
+  const state: SavedState = { format: PERSISTENT_STATE_FORMAT, kind: KIND, global, cells, servers };
+  await writeFileAtomically(join(dataDir, TOPOLOGY_FILE), [JSON.stringify(state)]);
+  const current = new Set(servers.map((s) => s.file));
+  for (const name of await readdir(dataDir)) {
+    if (name.startsWith(DATADIR_PREFIX) && name.endsWith(DATADIR_SUFFIX) && !current.has(name)) await rm(join(dataDir, name), { force: true });
+  }
+}
+
+/**
+ * Loads the state saved in `dataDir` into a freshly started cluster (Cluster.start, nothing added
+ * yet): the topology, every mysqld on its datadir (stopped ones stay stopped), then the vttablets
+ * that ran, primaries first, each reading its type from the topology as a restarted vttablet
+ * does; the SrvVSchema is rebuilt. Start vtgate after it. Returns false, changing nothing, when
+ * `dataDir` holds no saved state (a first start: apply the schema and seed data then). Throws an
+ * Error naming the file for a state of another format or a corrupted one, and when the cluster
+ * is not empty.
+ */
+export async function loadPersistentState(cluster: Cluster, dataDir: string): Promise<boolean> {
+  const topologyPath = join(dataDir, TOPOLOGY_FILE);
+  let text: string;
+  try {
+    text = await readFile(topologyPath, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  const state = parseState(text, topologyPath);
+  if (cluster.keptMysqlds().length > 0 || (await cluster.topo.getKeyspaces()).length > 0) {
+    throw new Error(`cannot load ${topologyPath}: the cluster already has keyspaces or tablets`);
+  }
+  await writeConnFiles(cluster.topo.global, state.global);
+  for (const [cell, files] of Object.entries(state.cells)) await writeConnFiles(await cluster.topo.connForCell(cell), files);
+  for (const server of state.servers) {
+    const path = join(dataDir, server.file);
+    const mysqld = await cluster
+      .adoptMysqld(parseTabletAlias(server.alias), server.incarnations, server.tablet?.binlogRetention, (opts) => loadMysqldDatadir(readLines(path), opts))
+      .catch((err: unknown) => {
+        throw new Error(`cannot load ${path}: ${(err as Error).message}`);
+      });
+    if (!server.running) mysqld.stop();
+  }
+  const tablets = state.servers.flatMap((s) => (s.tablet ? [s.tablet] : []));
+  const primaries = new Set<string>();
+  for (const t of tablets) {
+    const primary = (await cluster.topo.getShard(t.keyspace, t.shard)).shard.primary_alias;
+    if (primary) primaries.add(tabletAliasString(primary));
+  }
+  const isPrimary = (t: TabletSpec) => primaries.has(tabletAliasString({ cell: t.cell ?? cluster.cell, uid: t.uid }));
+  for (const spec of [...tablets.filter(isPrimary), ...tablets.filter((t) => !isPrimary(t))]) await cluster.addTablet(spec);
+  await cluster.topo.rebuildSrvVSchema();
+  return true;
+}
+
+function parseState(text: string, path: string): SavedState {
+  let state: Partial<SavedState>;
+  try {
+    state = JSON.parse(text) as Partial<SavedState>;
+  } catch {
+    throw new Error(`cannot load ${path}: not JSON (the file is corrupted)`);
+  }
+  if (typeof state !== 'object' || state === null || state.kind !== KIND) throw new Error(`cannot load ${path}: not a vtsim persistent state file`);
+  if (state.format !== PERSISTENT_STATE_FORMAT) {
+    throw new Error(`cannot load ${path}: state format ${String(state.format)} is not the one this vtsim reads (${PERSISTENT_STATE_FORMAT}); use the vtsim that wrote it or another --data_dir`);
+  }
+  if (typeof state.global !== 'object' || typeof state.cells !== 'object' || !Array.isArray(state.servers)) {
+    throw new Error(`cannot load ${path}: the file is incomplete (corrupted)`);
+  }
+  return state as SavedState;
+}
+
+/** Waits until every running replica channel's mysqld has executed all its running source has, or `ms` passed. */
+async function waitForReplicas(cluster: Cluster, ms: number): Promise<void> {
+  const byAlias = new Map(cluster.keptMysqlds().map((k) => [tabletAliasString(k.alias), k.mysqld]));
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const behind = [...byAlias.values()].some((m) => {
+      const channel = m.replicationChannel;
+      if (!m.running || !channel || channel.isStopped) return false;
+      const source = byAlias.get(tabletAliasString(channel.source));
+      return source !== undefined && source.running && !m.gtidExecuted().contains(source.gtidExecuted());
+    });
+    if (!behind || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Every file under `dir` of a topology Conn, by path. */
+async function readConnFiles(conn: Conn, dir = '', out: Record<string, NodeContents> = {}): Promise<Record<string, NodeContents>> {
+  let children: string[];
+  try {
+    children = await conn.list(dir);
+  } catch (err) {
+    if (err instanceof TopoError && err.code === 'NoNode') return out;
+    throw err;
+  }
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  for (const child of children) {
+    const path = dir === '' ? child : `${dir}/${child}`;
+    try {
+      const { contents } = await conn.get(path);
+      try {
+        out[path] = utf8.decode(contents);
+      } catch {
+        out[path] = { base64: Buffer.from(contents).toString('base64') };
+      }
+    } catch (err) {
+      if (!(err instanceof TopoError && err.code === 'NoNode')) throw err;
+    }
+    await readConnFiles(conn, path, out);
+  }
+  return out;
+}
+
+async function writeConnFiles(conn: Conn, files: Record<string, NodeContents>): Promise<void> {
+  for (const [path, contents] of Object.entries(files)) {
+    const bytes = typeof contents === 'string' ? new TextEncoder().encode(contents) : Buffer.from(contents.base64, 'base64');
+    await conn.update(path, bytes, null);
+  }
+}
+
+/** Writes `lines` (each followed by a newline) to a temporary file, syncs it, and renames it to `path`. */
+async function writeFileAtomically(path: string, lines: Iterable<string>): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const handle = await open(tmp, 'w');
+  try {
+    let chunk: string[] = [];
+    let size = 0;
+    for (const line of lines) {
+      chunk.push(line);
+      size += line.length + 1;
+      if (size >= 1 << 20) {
+        await handle.write(chunk.join('\n') + '\n');
+        chunk = [];
+        size = 0;
+      }
+    }
+    if (chunk.length > 0) await handle.write(chunk.join('\n') + '\n');
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  await rename(tmp, path);
+}
+
+/** The lines of a file, streamed. */
+async function* readLines(path: string): AsyncGenerator<string> {
+  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    yield* lines;
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
