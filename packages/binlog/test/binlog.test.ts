@@ -392,3 +392,26 @@ describe('Binlog retention', () => {
     expect(b.purged().toString()).toBe(`${S}:1-10`);
   });
 });
+
+describe('Binlog.setGtidPurged', () => {
+  it('makes a kept datadir\'s GTIDs executed and purged: new transactions continue them, readers inside them get 1236, readers at them follow', async () => {
+    const b = newBinlog();
+    const kept = GtidSet.parse(`${P}:1-4,${S}:1-7`);
+    b.setGtidPurged(kept);
+    expect([b.executed().toString(), b.purged().toString(), b.length, b.appended]).toEqual([kept.toString(), kept.toString(), 0, 0]);
+    expect(gtids(b.readFrom(kept))).toEqual([]);
+    const follower = b.follow(kept, new AbortController().signal)[Symbol.asyncIterator]();
+    b.append([ddl('create table t (id int)')]);
+    expect(await take(follower, 1)).toEqual([`${S}:8`]);
+    expect(gtids(b.readFrom(kept))).toEqual([`${S}:8`]);
+    let err: unknown;
+    try {
+      b.readFrom(GtidSet.parse(`${P}:1-4,${S}:1-6`));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SqlError);
+    expect((err as SqlError).errno).toBe(1236);
+    expect(() => b.setGtidPurged(kept)).toThrow(`binlog of ${S} already has GTIDs: gtid_purged can only be set on an empty one`);
+  });
+});
