@@ -1,19 +1,19 @@
 /**
- * A mysqld's datadir as text lines: what a server keeps across a restart (its databases, table
+ * A mysqld's datadir as text lines, written by {@link dumpMysqldDatadir} and read back by
+ * {@link loadMysqldDatadir}: what a server keeps across a restart (its databases, table
  * definitions, rows, AUTO_INCREMENT counters, server_uuid and gtid_executed; not what SET GLOBAL
- * changed, which a restart forgets),
- * written by {@link dumpMysqldDatadir} and read back by {@link loadMysqldDatadir}. The binlog is not
- * kept: the loaded server has purged everything it executed (gtid_purged = gtid_executed), so
- * positions stay valid, new transactions continue the GTID sequence, and readers positioned before
- * the dump get error 1236. Lines are JSON: a header, then per table a table line followed by one
- * line per row, then an end line (a missing end line means a truncated file).
+ * changed, which a restart forgets). The binlog is not kept: the loaded server has purged
+ * everything it executed (gtid_purged = gtid_executed), so positions stay valid, new transactions
+ * continue the GTID sequence, and readers positioned before the dump get error 1236. Lines are
+ * JSON: a header, then per table a table line followed by one line per row, then an end line (a
+ * missing end line means a truncated file).
  */
 import { isBinary, isFloat, isIntegral, type SqlValue } from '@vtsim/proto';
 import { GtidSet } from '@vtsim/binlog';
 import { Database, TableEntry } from './catalog.js';
 import { Mysqld, type MysqldOptions } from './mysqld.js';
 import { TableData } from './table-data.js';
-import { TableSchema, type ColumnDef, type TableDefinition } from './table-schema.js';
+import { TableSchema, type ColumnDef, type ColumnDefault, type TableDefinition } from './table-schema.js';
 
 /** The datadir format this code writes and reads; a file with another one is refused. */
 export const MYSQLD_DATADIR_FORMAT = 1;
@@ -31,8 +31,14 @@ interface DatadirHeader {
   databases: string[];
 }
 
+/** A column as written: a literal default is tagged. */
+type ColumnJson = Omit<ColumnDef, 'default'> & { default: Exclude<ColumnDefault, { kind: 'value' }> | { kind: 'value'; value: TaggedValue } };
+
+/** A table definition as written. */
+type TableDefinitionJson = Omit<TableDefinition, 'columns'> & { columns: ColumnJson[] };
+
 interface TableLine {
-  table: TableDefinition;
+  table: TableDefinitionJson;
   autoIncrement: string;
   nextRowId: string;
   rows: number;
@@ -110,15 +116,13 @@ function decodeCell(x: unknown, kind: ColumnKind): SqlValue {
   throw new Error(`bad ${kind} value ${JSON.stringify(x)}`);
 }
 
-function definitionJson(schema: TableSchema): TableDefinition {
-  const columns = schema.columns.map((c) => (c.default.kind === 'value' ? { ...c, default: { kind: 'value', value: tagValue(c.default.value) } } : c));
-  return { database: schema.database, name: schema.name, columns, indexes: schema.indexes, comment: schema.comment, partition: schema.partition } as TableDefinition;
+function definitionJson(schema: TableSchema): TableDefinitionJson {
+  const columns = schema.columns.map((c): ColumnJson => (c.default.kind === 'value' ? { ...c, default: { kind: 'value', value: tagValue(c.default.value) } } : { ...c, default: c.default }));
+  return { database: schema.database, name: schema.name, columns, indexes: schema.indexes, comment: schema.comment, partition: schema.partition };
 }
 
-function definitionFromJson(def: TableDefinition): TableDefinition {
-  const columns = def.columns.map((c) =>
-    c.default.kind === 'value' ? { ...c, default: { kind: 'value' as const, value: untagValue(c.default.value as unknown as TaggedValue) } } : c,
-  );
+function definitionFromJson(def: TableDefinitionJson): TableDefinition {
+  const columns = def.columns.map((c): ColumnDef => (c.default.kind === 'value' ? { ...c, default: { kind: 'value', value: untagValue(c.default.value) } } : { ...c, default: c.default }));
   return { ...def, columns };
 }
 
@@ -164,80 +168,108 @@ export function dumpMysqldDatadir(mysqld: Mysqld): Iterable<string> {
 
 /**
  * Starts a server on a datadir written by {@link dumpMysqldDatadir}, as mysqld starts on a kept
- * datadir: its server_uuid, data and counters as dumped, GLOBAL variables at their defaults, gtid_executed =
- * gtid_purged = the dumped set (no binlog), read-only (super_read_only, as Vitess's my.cnf starts
- * it) and with no replication configured. Throws Error naming the line for a file of another
- * format or kind, a malformed or truncated one.
+ * datadir: its server_uuid, data and counters as dumped, GLOBAL variables at their defaults,
+ * gtid_executed = gtid_purged = the dumped set (no binlog), read-only (super_read_only, as
+ * Vitess's my.cnf starts it) and with no replication configured. Throws Error naming the line for
+ * a file of another format or kind, a malformed or truncated one.
  */
 export async function loadMysqldDatadir(lines: AsyncIterable<string> | Iterable<string>, opts: Omit<MysqldOptions, 'serverUuid'>): Promise<Mysqld> {
+  const loader = new DatadirLoader(opts);
   let n = 0;
-  let mysqld: Mysqld | undefined;
-  let table: { data: TableData; kinds: ColumnKind[]; left: number; counters: { autoIncrement: bigint; nextRowId: bigint } } | undefined;
-  let tables = 0;
-  let ended = false;
-  const fail = (why: string): Error => new Error(`line ${n}: ${why}`);
   for await (const text of lines) {
     n++;
     if (text === '') continue;
+    try {
+      loader.line(text);
+    } catch (err) {
+      throw new Error(`line ${n}: ${(err as Error).message}`);
+    }
+  }
+  if (n === 0) throw new Error('empty datadir file');
+  try {
+    return loader.finish();
+  } catch (err) {
+    throw new Error(`line ${n}: ${(err as Error).message}`);
+  }
+}
+
+/** A table being loaded: its rows still to come, and the counters to set once they are in. */
+interface LoadingTable {
+  data: TableData;
+  kinds: ColumnKind[];
+  left: number;
+  counters: { autoIncrement: bigint; nextRowId: bigint };
+}
+
+/** The state of one load: the server once the header is read, the table whose rows are coming. */
+class DatadirLoader {
+  private mysqld: Mysqld | undefined;
+  private table: LoadingTable | undefined;
+  private tables = 0;
+  private ended = false;
+
+  constructor(private readonly opts: Omit<MysqldOptions, 'serverUuid'>) {}
+
+  /** Takes the next line; throws Error saying what is wrong with it. */
+  line(text: string): void {
     let line: unknown;
     try {
       line = JSON.parse(text);
     } catch {
-      throw fail('not JSON (the datadir file is corrupted)');
+      throw new Error('not JSON (the datadir file is corrupted)');
     }
-    if (ended) throw fail('data after the end line');
-    if (!mysqld) {
-      const h = line as Partial<DatadirHeader>;
-      if (typeof h !== 'object' || h === null || h.kind !== KIND) throw fail('not a vtsim mysqld datadir');
-      if (h.format !== MYSQLD_DATADIR_FORMAT) {
-        throw fail(`datadir format ${String(h.format)} is not the one this vtsim reads (${MYSQLD_DATADIR_FORMAT})`);
-      }
-      mysqld = new Mysqld({ ...opts, serverUuid: h.serverUuid! });
-      mysqld.superReadOnly = true;
-      mysqld.binlog.setGtidPurged(GtidSet.parse(h.gtidExecuted!));
-      for (const name of h.databases!) mysqld.catalog.databases.set(name, new Database(name));
-      continue;
-    }
+    if (this.ended) throw new Error('data after the end line');
+    if (!this.mysqld) return this.header(line as Partial<DatadirHeader>);
+    const table = this.table;
     if (table && table.left > 0) {
-      if (!Array.isArray(line) || line.length !== table.kinds.length) throw fail(`expected a row of ${table.kinds.length} values`);
-      const { data, kinds } = table;
-      let row: SqlValue[];
-      try {
-        row = line.map((x, i) => decodeCell(x, kinds[i]!));
-        data.insert(row, data.newRowKey(row));
-      } catch (err) {
-        throw fail((err as Error).message);
-      }
+      if (!Array.isArray(line) || line.length !== table.kinds.length) throw new Error(`expected a row of ${table.kinds.length} values`);
+      const row = line as SqlValue[];
+      for (let i = 0; i < row.length; i++) row[i] = decodeCell(row[i], table.kinds[i]!);
+      table.data.insert(row, table.data.newRowKey(row));
       table.left--;
-      continue;
+      return;
     }
     if (table) finishTable(table);
-    table = undefined;
+    this.table = undefined;
     const o = line as Partial<TableLine & EndLine>;
     if (o.end === true) {
-      if (o.tables !== tables) throw fail(`end line counts ${String(o.tables)} tables, the file has ${tables}`);
-      ended = true;
-      continue;
+      if (o.tables !== this.tables) throw new Error(`end line counts ${String(o.tables)} tables, the file has ${this.tables}`);
+      this.ended = true;
+      return;
     }
-    if (!o.table || typeof o.rows !== 'number') throw fail('expected a table line');
-    const catalog = mysqld.catalog;
+    if (!o.table || typeof o.rows !== 'number') throw new Error('expected a table line');
+    const catalog = this.mysqld.catalog;
     const db = catalog.databases.get(o.table.database);
-    if (!db) throw fail(`table ${o.table.name} of database ${o.table.database}, which the header does not list`);
+    if (!db) throw new Error(`table ${o.table.name} of database ${o.table.database}, which the header does not list`);
     const schema = new TableSchema(definitionFromJson(o.table), catalog.newTableMapId());
     const counters = { autoIncrement: BigInt(o.autoIncrement!), nextRowId: BigInt(o.nextRowId!) };
+    // Hidden row ids are handed out afresh, in the dumped order; finishTable restores the counter.
     const data = TableData.create(schema, { autoIncrement: counters.autoIncrement, nextRowId: 1n });
     db.tables.set(schema.name, new TableEntry(schema, data));
-    table = { data, kinds: schema.columns.map(columnKind), left: o.rows, counters };
-    tables++;
+    this.table = { data, kinds: schema.columns.map(columnKind), left: o.rows, counters };
+    this.tables++;
   }
-  if (!mysqld) throw new Error('empty datadir file');
-  if (!ended) throw fail('the file ends before its end line (truncated)');
-  mysqld.catalog.schemaVersion++;
-  return mysqld;
+
+  /** The loaded server; throws Error for a file that ended early. */
+  finish(): Mysqld {
+    if (!this.mysqld || !this.ended) throw new Error('the file ends before its end line (truncated)');
+    this.mysqld.catalog.schemaVersion++;
+    return this.mysqld;
+  }
+
+  private header(h: Partial<DatadirHeader>): void {
+    if (typeof h !== 'object' || h === null || h.kind !== KIND) throw new Error('not a vtsim mysqld datadir');
+    if (h.format !== MYSQLD_DATADIR_FORMAT) throw new Error(`datadir format ${String(h.format)} is not the one this vtsim reads (${MYSQLD_DATADIR_FORMAT})`);
+    const mysqld = new Mysqld({ ...this.opts, serverUuid: String(h.serverUuid) });
+    mysqld.superReadOnly = true;
+    mysqld.binlog.setGtidPurged(GtidSet.parse(String(h.gtidExecuted)));
+    for (const name of h.databases ?? []) mysqld.catalog.databases.set(name, new Database(name));
+    this.mysqld = mysqld;
+  }
 }
 
-/** Sets a loaded table's counters as dumped (hidden row ids were handed out afresh, in the same order). */
-function finishTable(t: { data: TableData; left: number; counters: { autoIncrement: bigint; nextRowId: bigint } }): void {
+/** Sets a loaded table's counters as dumped. */
+function finishTable(t: LoadingTable): void {
   const c = t.data.counters;
   c.autoIncrement = t.counters.autoIncrement;
   if (t.counters.nextRowId > c.nextRowId) c.nextRowId = t.counters.nextRowId;
