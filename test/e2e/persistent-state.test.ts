@@ -75,7 +75,7 @@ describe('persistent mode: save on stop, load on start', () => {
     } finally {
       await s.close();
     }
-    expect((await readdir(dir)).sort()).toEqual([TOPOLOGY_FILE, ...[100, 101, 102, 300, 301, 302, 400, 401, 402].map((u) => `mysqld-zone1-0000000${u}.jsonl`)].sort());
+    expect((await readdir(dir)).sort()).toEqual([TOPOLOGY_FILE, ...[100, 101, 102, 300, 301, 302, 400, 401, 402].map((u) => `mysqld-zone1-0000000${u}.1.jsonl`)].sort());
 
     // Another seed: every identity must come from the data dir, not from the seed.
     await using cluster = await Cluster.start({ seed: 'another', mysqlPort: 0, grpcPort: 0 });
@@ -144,20 +144,36 @@ describe('persistent mode: save on stop, load on start', () => {
       await savePersistentState(c, dir);
     }
     const topologyPath = join(dir, TOPOLOGY_FILE);
-    const saved = await readFile(topologyPath, 'utf8');
-    expect(JSON.parse(saved)).toMatchObject({ format: PERSISTENT_STATE_FORMAT });
+    expect(JSON.parse(await readFile(topologyPath, 'utf8'))).toMatchObject({ format: PERSISTENT_STATE_FORMAT, generation: 1 });
     const load = async () => {
       await using c = await Cluster.start({ seed: 'load' });
       return loadPersistentState(c, dir);
     };
     expect(await load()).toBe(true);
 
+    // A restarted cluster saved again is a new generation: new datadir files, the old ones gone.
+    {
+      await using again = await Cluster.start({ seed: 'again' });
+      expect(await loadPersistentState(again, dir)).toBe(true);
+      await again.tablet(100)!.executeFetchAsDba('insert into a values (2)');
+      await savePersistentState(again, dir);
+    }
+    expect((await readdir(dir)).sort()).toEqual(['mysqld-zone1-0000000100.2.jsonl', TOPOLOGY_FILE]);
+    {
+      await using third = await Cluster.start({ seed: 'third' });
+      expect(await loadPersistentState(third, dir)).toBe(true);
+      const t = third.tablet(100)!;
+      expect((await t.executeFetchAsDba('select id from a order by id')).rows).toEqual([[1n], [2n]]);
+      expect(t.mysqld.gtidExecuted().lastGno(t.mysqld.serverUuid)).toBeGreaterThan(0);
+    }
+
+    const saved = await readFile(topologyPath, 'utf8');
     await writeFile(topologyPath, saved.replace(`"format":${PERSISTENT_STATE_FORMAT}`, '"format":99'));
     await expect(load()).rejects.toThrow(`cannot load ${topologyPath}: state format 99 is not the one this vtsim reads (${PERSISTENT_STATE_FORMAT})`);
     await writeFile(topologyPath, saved.slice(0, 40));
     await expect(load()).rejects.toThrow(`cannot load ${topologyPath}: not JSON (the file is corrupted)`);
     await writeFile(topologyPath, saved);
-    const datadir = join(dir, 'mysqld-zone1-0000000100.jsonl');
+    const datadir = join(dir, 'mysqld-zone1-0000000100.2.jsonl');
     const lines = (await readFile(datadir, 'utf8')).split('\n');
     await writeFile(datadir, lines.slice(0, -2).join('\n'));
     await expect(load()).rejects.toThrow(`cannot load ${datadir}: line ${lines.length - 2}: the file ends before its end line (truncated)`);

@@ -5,8 +5,9 @@
  * node of the global and cell topologies (keyspaces, shards, tablets and their types, VSchemas,
  * routing rules, serving graphs), one datadir file per mysqld (see mysqld-datadir.ts in
  * @vtsim/vttablet) and which tablets ran with what spec. Files are written atomically (a temporary
- * file renamed over the old one) and carry a `format` number; the topology file is written last
- * and names the datadir files, so a save interrupted before it leaves the previous state whole.
+ * file renamed into place) and carry a `format` number. Each save is a new generation: its datadir
+ * files have new names, the topology file is written last and names them, and only then are the
+ * previous generation's files deleted, so a save interrupted at any point leaves one whole state.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
@@ -48,6 +49,8 @@ interface SavedServer {
 interface SavedState {
   format: number;
   kind: typeof KIND;
+  /** Counts the saves into this data dir; part of the datadir file names. */
+  generation: number;
   global: Record<string, NodeContents>;
   cells: Record<string, Record<string, NodeContents>>;
   servers: SavedServer[];
@@ -57,11 +60,11 @@ interface SavedState {
  * Saves the cluster's state into `dataDir` (created if missing), replacing what was there: first
  * each mysqld's datadir, then the topology file. Call it on stop, before Cluster.close and best
  * after vtgate stopped (no client writes meanwhile): replicas get up to 2 s to apply what their
- * source has, since the binlogs are not kept. Throws on I/O errors; the previous state stays whole
- * when the topology file was not replaced.
+ * source has, since the binlogs are not kept. Throws on I/O errors (the previous state stays).
  */
 export async function savePersistentState(cluster: Cluster, dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
+  const generation = (await previousGeneration(dataDir)) + 1;
   await waitForReplicas(cluster, REPLICA_CATCH_UP_MS);
   const global = await readConnFiles(cluster.topo.global);
   const cells: SavedState['cells'] = {};
@@ -71,10 +74,10 @@ export async function savePersistentState(cluster: Cluster, dataDir: string): Pr
   const dumps = kept.map((k) => dumpMysqldDatadir(k.mysqld));
   const servers: SavedServer[] = kept.map((k) => {
     const alias = tabletAliasString(k.alias);
-    return { alias, file: `${DATADIR_PREFIX}${alias}${DATADIR_SUFFIX}`, incarnations: k.incarnations, running: k.mysqld.running, ...(k.tabletRunning && k.spec ? { tablet: k.spec } : {}) };
+    return { alias, file: `${DATADIR_PREFIX}${alias}.${generation}${DATADIR_SUFFIX}`, incarnations: k.incarnations, running: k.mysqld.running, ...(k.tabletRunning && k.spec ? { tablet: k.spec } : {}) };
   });
   for (let i = 0; i < servers.length; i++) await writeFileAtomically(join(dataDir, servers[i]!.file), dumps[i]!);
-  const state: SavedState = { format: PERSISTENT_STATE_FORMAT, kind: KIND, global, cells, servers };
+  const state: SavedState = { format: PERSISTENT_STATE_FORMAT, kind: KIND, generation, global, cells, servers };
   await writeFileAtomically(join(dataDir, TOPOLOGY_FILE), [JSON.stringify(state)]);
   const current = new Set(servers.map((s) => s.file));
   for (const name of await readdir(dataDir)) {
@@ -88,8 +91,8 @@ export async function savePersistentState(cluster: Cluster, dataDir: string): Pr
  * that ran, primaries first, each reading its type from the topology as a restarted vttablet
  * does; the SrvVSchema is rebuilt. Start vtgate after it. Returns false, changing nothing, when
  * `dataDir` holds no saved state (a first start: apply the schema and seed data then). Throws an
- * Error naming the file for a state of another format or a corrupted one, and when the cluster
- * is not empty.
+ * Error naming the file for a state of another format or a corrupted one (the cluster may be
+ * partly loaded then: close it), and when the cluster is not empty.
  */
 export async function loadPersistentState(cluster: Cluster, dataDir: string): Promise<boolean> {
   const topologyPath = join(dataDir, TOPOLOGY_FILE);
@@ -125,6 +128,16 @@ export async function loadPersistentState(cluster: Cluster, dataDir: string): Pr
   for (const spec of [...tablets.filter(isPrimary), ...tablets.filter((t) => !isPrimary(t))]) await cluster.addTablet(spec);
   await cluster.topo.rebuildSrvVSchema();
   return true;
+}
+
+/** The generation of the state saved in `dataDir`; 0 when there is none or it cannot be read. */
+async function previousGeneration(dataDir: string): Promise<number> {
+  try {
+    const { generation } = JSON.parse(await readFile(join(dataDir, TOPOLOGY_FILE), 'utf8')) as Partial<SavedState>;
+    return Number.isInteger(generation) ? generation! : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function parseState(text: string, path: string): SavedState {
