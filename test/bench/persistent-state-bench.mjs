@@ -42,7 +42,7 @@ async function fillAndSave(rows, dir) {
   const saveStart = performance.now();
   await savePersistentState(source, dir);
   const saveMs = performance.now() - saveStart;
-  const size = (await stat(join(dir, 'mysqld-zone1-0000000100.jsonl'))).size;
+  const size = (await stat(join(dir, 'mysqld-zone1-0000000100.1.jsonl'))).size;
   await source.close();
   return { saveMs, size };
 }

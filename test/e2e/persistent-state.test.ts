@@ -142,6 +142,8 @@ describe('persistent mode: save on stop, load on start', () => {
       await t.executeFetchAsDba('create table a (id bigint primary key)');
       await t.executeFetchAsDba('insert into a values (1)');
       await savePersistentState(c, dir);
+      await c.close();
+      await expect(savePersistentState(c, dir)).rejects.toThrow('every mysqld of the cluster is stopped: save the state before Cluster.close');
     }
     const topologyPath = join(dir, TOPOLOGY_FILE);
     expect(JSON.parse(await readFile(topologyPath, 'utf8'))).toMatchObject({ format: PERSISTENT_STATE_FORMAT, generation: 1 });

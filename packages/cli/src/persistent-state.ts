@@ -71,6 +71,7 @@ export async function savePersistentState(cluster: Cluster, dataDir: string): Pr
   for (const cell of await cluster.topo.getCellInfoNames()) cells[cell] = await readConnFiles(await cluster.topo.connForCell(cell));
   // Every datadir is captured in this one synchronous pass: the servers are saved at the same instant.
   const kept = cluster.keptMysqlds();
+  if (kept.length > 0 && kept.every((k) => !k.mysqld.running)) throw new Error('every mysqld of the cluster is stopped: save the state before Cluster.close');
   const dumps = kept.map((k) => dumpMysqldDatadir(k.mysqld));
   const servers: SavedServer[] = kept.map((k) => {
     const alias = tabletAliasString(k.alias);
