@@ -14,12 +14,11 @@
  *   row's keyspace id falls in the shard's key range, so vtgate finds every row where it routes;
  * - sequence tables (comment `vitess_sequence`) are left alone, so sequences keep working.
  */
-import type { BindVars, SqlValue } from '@vtsim/proto';
 import { SeededRandom, type Random } from '@vtsim/binlog';
+import { tabletAliasString, type BindVars, type SqlValue } from '@vtsim/proto';
 import { isTopoError, keyRangeContains } from '@vtsim/topo';
 import { createVindex, type Vindex } from '@vtsim/vindexes';
 import type { MysqlSession } from '@vtsim/vttablet';
-import { tabletAliasString } from '@vtsim/proto';
 import type { Cluster } from './cluster.js';
 
 /** How to seed: vttestserver's flags of the same names. */
