@@ -55,6 +55,7 @@ describe('persistent mode: save on stop, load on start', () => {
     });
     const before = new Map<number, { uuid: string; executed: string; type: TabletType }>();
     let oldPosition = '';
+    let before402Uuid = '';
     try {
       for (let i = 1; i <= 5; i++) await s.mysql(`insert into customer(email) values ('c${i}@domain.com')`, 'customer');
       await s.mysql("insert into product(sku, description, price) values ('SKU-1', 'thing', 10)", 'commerce');
@@ -64,6 +65,7 @@ describe('persistent mode: save on stop, load on start', () => {
       await applyVSchema(s.cluster.topo, 'commerce', vschema);
       await s.cluster.topo.saveRoutingRules(parseRoutingRules({ rules: [{ from_table: 'items', to_tables: ['commerce.product'] }] }));
       // One tablet killed before the save comes back stopped.
+      before402Uuid = s.tablet(402).mysqld.serverUuid;
       await s.cluster.killTablet(402);
       oldPosition = s.primary('customer', '-80').position();
       // Customer 1 hashes to -80: that shard's position moves past oldPosition.
@@ -90,6 +92,9 @@ describe('persistent mode: save on stop, load on start', () => {
     }
     expect(cluster.tablet(402)).toBeUndefined();
     expect(cluster.keptMysqlds().find((k) => k.alias.uid === 402)?.mysqld.running).toBe(false);
+    // The killed tablet comes back with the spec it ran with.
+    const restarted = await cluster.restartTablet(402);
+    expect([restarted.isServing, restarted.type, restarted.mysqld.serverUuid]).toEqual([true, TabletType.RDONLY, before402Uuid]);
     expect(Object.keys((await cluster.topo.getVSchema('commerce')).tables)).toContain('product');
     expect((await cluster.topo.getSrvVSchema(cluster.cell)).keyspaces['commerce']?.tables['product']).toBeDefined();
     expect((await cluster.topo.getRoutingRules()).rules).toEqual([{ from_table: 'items', to_tables: ['commerce.product'] }]);

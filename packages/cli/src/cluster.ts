@@ -258,27 +258,28 @@ export class Cluster {
 
   /**
    * Starts the mysqld of `alias` on a kept datadir (persistent mode): `load` builds it from the
-   * datadir with the cluster's clock, a seeded random source and the binlog retention given (else
-   * the cluster's). It becomes the `incarnations`-th datadir of the alias, reachable on the
-   * network, and the next addTablet of the alias serves it. Fails, keeping nothing, when the alias
-   * already has a mysqld or `load` fails.
+   * datadir with the cluster's clock, a seeded random source and the binlog retention of `spec`
+   * (else the cluster's). It becomes the `incarnations`-th datadir of the alias, reachable on the
+   * network; `spec`, the one its vttablet last ran with, is what restartTablet starts it with. The
+   * next addTablet of the alias serves it. Fails, keeping nothing, when the alias already has a
+   * mysqld or `load` fails.
    */
   async adoptMysqld(
     alias: TabletAlias,
-    incarnations: number,
-    retention: BinlogRetention | undefined,
+    kept: { incarnations: number; spec?: TabletSpec },
     load: (opts: Omit<MysqldOptions, 'serverUuid'>) => Promise<Mysqld>,
   ): Promise<Mysqld> {
     const key = tabletAliasString(alias);
     if (this.mysqlds.has(key)) throw new Error(`tablet ${key} already has a mysqld`);
     const mysqld = await load({
       clock: this.clock,
-      random: new SeededRandom(`${this.opts.seed ?? 'vtsim'}/tablet/${key}/datadir/${incarnations}`),
-      binlogRetention: retention ?? this.opts.binlogRetention,
+      random: new SeededRandom(`${this.opts.seed ?? 'vtsim'}/tablet/${key}/datadir/${kept.incarnations}`),
+      binlogRetention: kept.spec?.binlogRetention ?? this.opts.binlogRetention,
     });
     if (this.mysqlds.has(key)) throw new Error(`tablet ${key} already has a mysqld`);
     this.mysqlds.set(key, mysqld);
-    this.mysqldsCreated.set(key, Math.max(incarnations, this.mysqldsCreated.get(key) ?? 0));
+    this.mysqldsCreated.set(key, Math.max(kept.incarnations, this.mysqldsCreated.get(key) ?? 0));
+    if (kept.spec) this.specs.set(key, { ...kept.spec, cell: alias.cell });
     this.network.register(alias, mysqld);
     return mysqld;
   }

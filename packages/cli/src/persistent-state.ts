@@ -42,8 +42,10 @@ interface SavedServer {
   incarnations: number;
   /** Whether the mysqld ran (a killed or stopped one comes back stopped). */
   running: boolean;
-  /** The spec its vttablet ran with, when one ran at save time. */
-  tablet?: TabletSpec;
+  /** The spec its vttablet last ran with, if one ever did. */
+  spec?: TabletSpec;
+  /** Whether that vttablet ran (it is started again on load). */
+  tabletRunning: boolean;
 }
 
 interface SavedState {
@@ -75,7 +77,7 @@ export async function savePersistentState(cluster: Cluster, dataDir: string): Pr
   const dumps = kept.map((k) => dumpMysqldDatadir(k.mysqld));
   const servers: SavedServer[] = kept.map((k) => {
     const alias = tabletAliasString(k.alias);
-    return { alias, file: `${DATADIR_PREFIX}${alias}.${generation}${DATADIR_SUFFIX}`, incarnations: k.incarnations, running: k.mysqld.running, ...(k.tabletRunning && k.spec ? { tablet: k.spec } : {}) };
+    return { alias, file: `${DATADIR_PREFIX}${alias}.${generation}${DATADIR_SUFFIX}`, incarnations: k.incarnations, running: k.mysqld.running, ...(k.spec ? { spec: k.spec } : {}), tabletRunning: k.tabletRunning };
   });
   for (let i = 0; i < servers.length; i++) await writeFileAtomically(join(dataDir, servers[i]!.file), dumps[i]!);
   const state: SavedState = { format: PERSISTENT_STATE_FORMAT, kind: KIND, generation, global, cells, servers };
@@ -113,13 +115,13 @@ export async function loadPersistentState(cluster: Cluster, dataDir: string): Pr
   for (const server of state.servers) {
     const path = join(dataDir, server.file);
     const mysqld = await cluster
-      .adoptMysqld(parseTabletAlias(server.alias), server.incarnations, server.tablet?.binlogRetention, (opts) => loadMysqldDatadir(readLines(path), opts))
+      .adoptMysqld(parseTabletAlias(server.alias), server, (opts) => loadMysqldDatadir(readLines(path), opts))
       .catch((err: unknown) => {
         throw new Error(`cannot load ${path}: ${(err as Error).message}`);
       });
     if (!server.running) mysqld.stop();
   }
-  const tablets = state.servers.flatMap((s) => (s.tablet ? [s.tablet] : []));
+  const tablets = state.servers.flatMap((s) => (s.tabletRunning && s.spec ? [s.spec] : []));
   const primaries = new Set<string>();
   for (const t of tablets) {
     const primary = (await cluster.topo.getShard(t.keyspace, t.shard)).shard.primary_alias;
