@@ -136,21 +136,32 @@ describe('persistent mode: save on stop, load on start', () => {
     }
   });
 
-  it('a first start finds nothing; a state of another format or a corrupted file is refused, naming the file', async () => {
+  it('a first start finds nothing; generations; no reused server_uuid; another format, a corrupted file, a busy cluster are refused', async () => {
     await using empty = await Cluster.start({ seed: 'first' });
     expect(await loadPersistentState(empty, dir)).toBe(false);
     expect(await empty.topo.getKeyspaces()).toEqual([]);
+    let deletedUuid = '';
 
     {
       await using c = await Cluster.start({ seed: 'small' });
       const t = await c.addTablet({ keyspace: 'ks', shard: '0', uid: 100 });
       await t.executeFetchAsDba('create table a (id bigint primary key)');
       await t.executeFetchAsDba('insert into a values (1)');
+      // A tablet deleted before the save: its alias's next datadir must not reuse its server_uuid.
+      deletedUuid = (await c.addTablet({ keyspace: 'ks', shard: '0', uid: 101 })).mysqld.serverUuid;
+      await c.deleteTablet(101);
       await savePersistentState(c, dir);
       await c.close();
       await expect(savePersistentState(c, dir)).rejects.toThrow('every mysqld of the cluster is stopped: save the state before Cluster.close');
     }
     const topologyPath = join(dir, TOPOLOGY_FILE);
+    {
+      await using c = await Cluster.start({ seed: 'small' });
+      expect(await loadPersistentState(c, dir)).toBe(true);
+      const again = await c.addTablet({ keyspace: 'ks', shard: '0', uid: 101 });
+      expect(again.mysqld.serverUuid).not.toBe(deletedUuid);
+      expect(again.mysqld.serverUuid).not.toBe(c.tablet(100)!.mysqld.serverUuid);
+    }
     expect(JSON.parse(await readFile(topologyPath, 'utf8'))).toMatchObject({ format: PERSISTENT_STATE_FORMAT, generation: 1 });
     const load = async () => {
       await using c = await Cluster.start({ seed: 'load' });

@@ -242,44 +242,46 @@ export class Cluster {
   }
 
   /**
-   * Every mysqld the cluster keeps (running or stopped), with how many datadirs its alias has had
-   * and the spec its vttablet was last started with (undefined when none ran on it) and whether
-   * that vttablet runs: what persistent mode saves.
+   * Every mysqld the cluster keeps (running or stopped), with the spec its vttablet last ran with
+   * (undefined when none did) and whether that vttablet runs: what persistent mode saves.
    */
-  keptMysqlds(): { alias: TabletAlias; mysqld: Mysqld; incarnations: number; spec: TabletSpec | undefined; tabletRunning: boolean }[] {
-    return [...this.mysqlds].map(([key, mysqld]) => ({
-      alias: parseTabletAlias(key),
-      mysqld,
-      incarnations: this.mysqldsCreated.get(key) ?? 1,
-      spec: this.specs.get(key),
-      tabletRunning: this.tablets.has(key),
-    }));
+  keptMysqlds(): { alias: TabletAlias; mysqld: Mysqld; spec: TabletSpec | undefined; tabletRunning: boolean }[] {
+    return [...this.mysqlds].map(([key, mysqld]) => ({ alias: parseTabletAlias(key), mysqld, spec: this.specs.get(key), tabletRunning: this.tablets.has(key) }));
+  }
+
+  /**
+   * How many datadirs each alias has had, kept or forgotten, by alias string: a re-created datadir
+   * gets a new server_uuid from this count, so persistent mode saves and restores it.
+   */
+  datadirIncarnations(): Record<string, number> {
+    return Object.fromEntries(this.mysqldsCreated);
+  }
+
+  /** Raises the datadir counts of aliases to at least `counts` (a restored cluster's; see datadirIncarnations). */
+  restoreDatadirIncarnations(counts: Record<string, number>): void {
+    for (const [key, n] of Object.entries(counts)) this.mysqldsCreated.set(key, Math.max(n, this.mysqldsCreated.get(key) ?? 0));
   }
 
   /**
    * Starts the mysqld of `alias` on a kept datadir (persistent mode): `load` builds it from the
    * datadir with the cluster's clock, a seeded random source and the binlog retention of `spec`
-   * (else the cluster's). It becomes the `incarnations`-th datadir of the alias, reachable on the
-   * network; `spec`, the one its vttablet last ran with, is what restartTablet starts it with. The
-   * next addTablet of the alias serves it. Fails, keeping nothing, when the alias already has a
-   * mysqld or `load` fails.
+   * (else the cluster's). It is reachable on the network; `spec`, the one its vttablet last ran
+   * with, is what restartTablet starts it with, and the next addTablet of the alias serves it.
+   * Fails, keeping nothing, when the alias already has a mysqld or `load` fails.
    */
-  async adoptMysqld(
-    alias: TabletAlias,
-    kept: { incarnations: number; spec?: TabletSpec },
-    load: (opts: Omit<MysqldOptions, 'serverUuid'>) => Promise<Mysqld>,
-  ): Promise<Mysqld> {
+  async adoptMysqld(alias: TabletAlias, spec: TabletSpec | undefined, load: (opts: Omit<MysqldOptions, 'serverUuid'>) => Promise<Mysqld>): Promise<Mysqld> {
     const key = tabletAliasString(alias);
     if (this.mysqlds.has(key)) throw new Error(`tablet ${key} already has a mysqld`);
+    const incarnations = Math.max(1, this.mysqldsCreated.get(key) ?? 0);
     const mysqld = await load({
       clock: this.clock,
-      random: new SeededRandom(`${this.opts.seed ?? 'vtsim'}/tablet/${key}/datadir/${kept.incarnations}`),
-      binlogRetention: kept.spec?.binlogRetention ?? this.opts.binlogRetention,
+      random: new SeededRandom(`${this.opts.seed ?? 'vtsim'}/tablet/${key}/datadir/${incarnations}`),
+      binlogRetention: spec?.binlogRetention ?? this.opts.binlogRetention,
     });
     if (this.mysqlds.has(key)) throw new Error(`tablet ${key} already has a mysqld`);
     this.mysqlds.set(key, mysqld);
-    this.mysqldsCreated.set(key, Math.max(kept.incarnations, this.mysqldsCreated.get(key) ?? 0));
-    if (kept.spec) this.specs.set(key, { ...kept.spec, cell: alias.cell });
+    this.mysqldsCreated.set(key, incarnations);
+    if (spec) this.specs.set(key, { ...spec, cell: alias.cell });
     this.network.register(alias, mysqld);
     return mysqld;
   }

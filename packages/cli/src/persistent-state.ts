@@ -38,8 +38,6 @@ interface SavedServer {
   alias: string;
   /** The datadir file, relative to the data dir. */
   file: string;
-  /** How many datadirs the alias has had (a re-created one gets a new server_uuid). */
-  incarnations: number;
   /** Whether the mysqld ran (a killed or stopped one comes back stopped). */
   running: boolean;
   /** The spec its vttablet last ran with, if one ever did. */
@@ -53,6 +51,8 @@ interface SavedState {
   kind: typeof KIND;
   /** Counts the saves into this data dir; part of the datadir file names. */
   generation: number;
+  /** How many datadirs each alias has had, kept or forgotten (a re-created one gets a new server_uuid). */
+  incarnations: Record<string, number>;
   global: Record<string, NodeContents>;
   cells: Record<string, Record<string, NodeContents>>;
   servers: SavedServer[];
@@ -75,12 +75,13 @@ export async function savePersistentState(cluster: Cluster, dataDir: string): Pr
   const kept = cluster.keptMysqlds();
   if (kept.length > 0 && kept.every((k) => !k.mysqld.running)) throw new Error('every mysqld of the cluster is stopped: save the state before Cluster.close');
   const dumps = kept.map((k) => dumpMysqldDatadir(k.mysqld));
+  const incarnations = cluster.datadirIncarnations();
   const servers: SavedServer[] = kept.map((k) => {
     const alias = tabletAliasString(k.alias);
-    return { alias, file: `${DATADIR_PREFIX}${alias}.${generation}${DATADIR_SUFFIX}`, incarnations: k.incarnations, running: k.mysqld.running, ...(k.spec ? { spec: k.spec } : {}), tabletRunning: k.tabletRunning };
+    return { alias, file: `${DATADIR_PREFIX}${alias}.${generation}${DATADIR_SUFFIX}`, running: k.mysqld.running, ...(k.spec ? { spec: k.spec } : {}), tabletRunning: k.tabletRunning };
   });
   for (let i = 0; i < servers.length; i++) await writeFileAtomically(join(dataDir, servers[i]!.file), dumps[i]!);
-  const state: SavedState = { format: PERSISTENT_STATE_FORMAT, kind: KIND, generation, global, cells, servers };
+  const state: SavedState = { format: PERSISTENT_STATE_FORMAT, kind: KIND, generation, incarnations, global, cells, servers };
   await writeFileAtomically(join(dataDir, TOPOLOGY_FILE), [JSON.stringify(state)]);
   const current = new Set(servers.map((s) => s.file));
   for (const name of await readdir(dataDir)) {
@@ -112,10 +113,11 @@ export async function loadPersistentState(cluster: Cluster, dataDir: string): Pr
   }
   await writeConnFiles(cluster.topo.global, state.global);
   for (const [cell, files] of Object.entries(state.cells)) await writeConnFiles(await cluster.topo.connForCell(cell), files);
+  cluster.restoreDatadirIncarnations(state.incarnations);
   for (const server of state.servers) {
     const path = join(dataDir, server.file);
     const mysqld = await cluster
-      .adoptMysqld(parseTabletAlias(server.alias), server, (opts) => loadMysqldDatadir(readLines(path), opts))
+      .adoptMysqld(parseTabletAlias(server.alias), server.spec, (opts) => loadMysqldDatadir(readLines(path), opts))
       .catch((err: unknown) => {
         throw new Error(`cannot load ${path}: ${(err as Error).message}`);
       });
@@ -154,7 +156,7 @@ function parseState(text: string, path: string): SavedState {
   if (state.format !== PERSISTENT_STATE_FORMAT) {
     throw new Error(`cannot load ${path}: state format ${String(state.format)} is not the one this vtsim reads (${PERSISTENT_STATE_FORMAT}); use the vtsim that wrote it or another --data_dir`);
   }
-  if (typeof state.global !== 'object' || typeof state.cells !== 'object' || !Array.isArray(state.servers)) {
+  if (typeof state.global !== 'object' || typeof state.cells !== 'object' || typeof state.incarnations !== 'object' || !Array.isArray(state.servers)) {
     throw new Error(`cannot load ${path}: the file is incomplete (corrupted)`);
   }
   return state as SavedState;
