@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { GtidSet } from '@vtsim/binlog';
 import { Cluster } from '@vtsim/cli';
 import { TabletType, parseRoutingRules } from '@vtsim/proto';
-import { applyVSchema } from '@vtsim/vtctld';
+import { TrafficSwitchDirection, applyVSchema } from '@vtsim/vtctld';
 import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ import { exampleFile, startScenario } from '../harness/scenario.js';
 
 const CUSTOMER_SCHEMA = `${exampleFile('create_commerce_schema.sql').replace(/create table product\([^;]*;/s, '')}\n${exampleFile('create_customer_sharded.sql')}`;
 const SHARDS = { '-80': [300, 301, 302], '80-': [400, 401, 402] };
+const CUSTOMER_TABLE = 'create table customer(customer_id bigint not null, email varbinary(128), primary key(customer_id));';
+const CUSTOMER_VSCHEMA = { sharded: true, vindexes: { hash: { type: 'hash' } }, tables: { customer: { column_vindexes: [{ column: 'customer_id', name: 'hash' }] } } };
 
 async function query(port: number, sql: string, database?: string): Promise<unknown[][]> {
   const conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', database });
@@ -25,6 +27,20 @@ async function query(port: number, sql: string, database?: string): Promise<unkn
     return rows as unknown[][];
   } finally {
     await conn.end();
+  }
+}
+
+async function reshardRunning(cluster: Cluster): Promise<boolean> {
+  const { workflows } = await cluster.vtctld.getWorkflows({ keyspace: 'customer', workflow: 'cust2cust' });
+  const streams = workflows.flatMap((w) => Object.values(w.shard_streams).flatMap((x) => x.streams));
+  return streams.length === 2 && streams.every((x) => x.state === 'Running' && x.copy_states.length === 0);
+}
+
+async function waitForAsync(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -134,6 +150,39 @@ describe('persistent mode: save on stop, load on start', () => {
     } finally {
       grpc.close();
     }
+  });
+
+  it('a Reshard running at the save runs on after the load: writes keep reaching the new shards, and traffic switches', async () => {
+    const rowsOn = (c: Cluster, uid: number) => c.tablet(uid)!.mysqld.createSession({ database: 'vt_customer' }).execute('select customer_id from customer order by customer_id').rows.map((r) => Number(r[0]));
+    const s = await startScenario({
+      seed: 'persist-reshard',
+      keyspaces: { customer: { shards: { '0': [200, 201, 202] }, schema: CUSTOMER_TABLE, vschema: CUSTOMER_VSCHEMA } },
+    });
+    try {
+      for (const id of [1, 2, 3, 4]) await s.mysql(`insert into customer(customer_id, email) values (${id}, 'c${id}')`, 'customer');
+      for (const [shard, base] of [['-80', 300], ['80-', 400]] as const) for (let i = 0; i < 3; i++) await s.startTablet('customer', shard, base + i);
+      await s.cluster.vtctld.reshardCreate({ workflow: 'cust2cust', keyspace: 'customer', source_shards: ['0'], target_shards: ['-80', '80-'] });
+      await waitForAsync(() => reshardRunning(s.cluster), 'cust2cust to copy and run');
+      // hash: 1, 2, 3, 5 → -80; 4, 6 → 80-.
+      await s.mysql("insert into customer(customer_id, email) values (5, 'c5')", 'customer');
+      await s.cluster.stopVtgate();
+      await savePersistentState(s.cluster, dir);
+    } finally {
+      await s.close();
+    }
+
+    await using cluster = await Cluster.start({ seed: 'persist-reshard-2', mysqlPort: 0 });
+    expect(await loadPersistentState(cluster, dir)).toBe(true);
+    const vtgate = await cluster.startVtgate();
+    expect(rowsOn(cluster, 300)).toEqual([1, 2, 3, 5]);
+    await waitForAsync(() => reshardRunning(cluster), 'cust2cust to run again');
+    await query(vtgate.mysqlAddress!.port, "insert into customer(customer_id, email) values (6, 'c6')", 'customer');
+    await waitFor(() => rowsOn(cluster, 400).join() === '4,6', 'the write after the load to reach 80-');
+    await cluster.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'cust2cust', tablet_types: [TabletType.PRIMARY, TabletType.REPLICA, TabletType.RDONLY], direction: TrafficSwitchDirection.Forward });
+    await query(vtgate.mysqlAddress!.port, "insert into customer(customer_id, email) values (7, 'c7')", 'customer');
+    // Writes go to the new shards now (and back to 0 through the reverse workflow).
+    expect([...rowsOn(cluster, 300), ...rowsOn(cluster, 400)].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect((await query(vtgate.mysqlAddress!.port, 'select customer_id from customer order by customer_id', 'customer')).map((r) => r[0])).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('a first start finds nothing; generations; no reused server_uuid; another format, a corrupted file, a busy cluster are refused', async () => {

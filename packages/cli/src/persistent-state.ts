@@ -13,9 +13,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseTabletAlias, tabletAliasString } from '@vtsim/proto';
+import { decodePosition } from '@vtsim/binlog';
+import { parseTabletAlias, tabletAliasString, type SqlValue } from '@vtsim/proto';
 import { TopoError, type Conn } from '@vtsim/topo';
-import { dumpMysqldDatadir, loadMysqldDatadir } from '@vtsim/vttablet';
+import { dumpMysqldDatadir, loadMysqldDatadir, parseBinlogSource } from '@vtsim/vttablet';
 import type { Cluster, TabletSpec } from './cluster.js';
 
 /** The format of the state this code writes and reads; a state of another format is refused. */
@@ -27,8 +28,11 @@ export const TOPOLOGY_FILE = 'topology.json';
 const KIND = 'vtsim-persistent-state';
 const DATADIR_PREFIX = 'mysqld-';
 const DATADIR_SUFFIX = '.jsonl';
-/** How long a save waits for replicas to apply what their source has (what is not applied then is lost with the binlogs). */
-const REPLICA_CATCH_UP_MS = 2_000;
+/**
+ * How long a save waits for replicas and VReplication streams to apply what their source has
+ * (what is not applied then is lost with the binlogs); covers VReplication's 1 s idle save.
+ */
+const CATCH_UP_MS = 3_000;
 
 /** One topology node: its UTF-8 contents, or `{ base64 }` for contents that are not UTF-8. */
 type NodeContents = string | { base64: string };
@@ -61,13 +65,13 @@ interface SavedState {
 /**
  * Saves the cluster's state into `dataDir` (created if missing), replacing what was there: first
  * each mysqld's datadir, then the topology file. Call it on stop, before Cluster.close and best
- * after vtgate stopped (no client writes meanwhile): replicas get up to 2 s to apply what their
- * source has, since the binlogs are not kept. Throws on I/O errors (the previous state stays).
+ * after vtgate stopped (no client writes meanwhile): replicas and VReplication streams get up to
+ * 3 s to apply what their source has, since the binlogs are not kept. Throws on I/O errors (the previous state stays).
  */
 export async function savePersistentState(cluster: Cluster, dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const generation = (await previousGeneration(dataDir)) + 1;
-  await waitForReplicas(cluster, REPLICA_CATCH_UP_MS);
+  await waitForStreams(cluster, CATCH_UP_MS);
   const global = await readConnFiles(cluster.topo.global);
   const cells: SavedState['cells'] = {};
   for (const cell of await cluster.topo.getCellInfoNames()) cells[cell] = await readConnFiles(await cluster.topo.connForCell(cell));
@@ -162,20 +166,46 @@ function parseState(text: string, path: string): SavedState {
   return state as SavedState;
 }
 
-/** Waits until every running replica channel's mysqld has executed all its running source has, or `ms` passed. */
-async function waitForReplicas(cluster: Cluster, ms: number): Promise<void> {
-  const byAlias = new Map(cluster.keptMysqlds().map((k) => [tabletAliasString(k.alias), k.mysqld]));
+/**
+ * Waits until every running replica channel and every running VReplication stream has what its
+ * source primary executed (the binlogs are not kept: what is not applied at the save is lost to
+ * them), or `ms` passed.
+ */
+async function waitForStreams(cluster: Cluster, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
-  for (;;) {
-    const behind = [...byAlias.values()].some((m) => {
-      const channel = m.replicationChannel;
-      if (!m.running || !channel || channel.isStopped) return false;
-      const source = byAlias.get(tabletAliasString(channel.source));
-      return source !== undefined && source.running && !m.gtidExecuted().contains(source.gtidExecuted());
-    });
-    if (!behind || Date.now() >= deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  while ((await streamsBehind(cluster)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** True when a running replica channel or VReplication stream lacks transactions its source has executed. */
+async function streamsBehind(cluster: Cluster): Promise<boolean> {
+  const byAlias = new Map(cluster.keptMysqlds().map((k) => [tabletAliasString(k.alias), k.mysqld]));
+  for (const m of byAlias.values()) {
+    const channel = m.replicationChannel;
+    if (!m.running || !channel || channel.isStopped) continue;
+    const source = byAlias.get(tabletAliasString(channel.source));
+    if (source?.running && !m.gtidExecuted().contains(source.gtidExecuted())) return true;
   }
+  for (const tablet of cluster.tabletMap().values()) {
+    if (!tablet.mysqld.running || !tablet.mysqld.databases().includes(tablet.sidecarDbName)) continue;
+    const session = tablet.mysqld.createSession({ database: tablet.sidecarDbName });
+    let streams: { pos: string; source: string }[];
+    try {
+      streams = session.execute("select pos, source from vreplication where state = 'Running'").rows.map((r) => ({ pos: textOf(r[0]!), source: textOf(r[1]!) }));
+    } finally {
+      session.close();
+    }
+    for (const stream of streams) {
+      const { keyspace, shard } = parseBinlogSource(stream.source);
+      const primary = (await cluster.topo.getShard(keyspace, shard)).shard.primary_alias;
+      const source = primary && byAlias.get(tabletAliasString(primary));
+      if (source?.running && !decodePosition(stream.pos).gtidSet.contains(source.gtidExecuted())) return true;
+    }
+  }
+  return false;
+}
+
+function textOf(v: SqlValue): string {
+  return v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v);
 }
 
 /** Every file under `dir` of a topology Conn, by path. */
