@@ -13,6 +13,7 @@ import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PERSISTENT_STATE_FORMAT, TOPOLOGY_FILE, loadPersistentState, savePersistentState } from '../../packages/cli/src/persistent-state.js';
+import { waitFor } from '../harness/customer-workload.js';
 import { exampleFile, startScenario } from '../harness/scenario.js';
 
 const CUSTOMER_SCHEMA = `${exampleFile('create_commerce_schema.sql').replace(/create table product\([^;]*;/s, '')}\n${exampleFile('create_customer_sharded.sql')}`;
@@ -34,22 +35,6 @@ async function reshardRunning(cluster: Cluster): Promise<boolean> {
   const { workflows } = await cluster.vtctld.getWorkflows({ keyspace: 'customer', workflow: 'cust2cust' });
   const streams = workflows.flatMap((w) => Object.values(w.shard_streams).flatMap((x) => x.streams));
   return streams.length === 2 && streams.every((x) => x.state === 'Running' && x.copy_states.length === 0);
-}
-
-async function waitForAsync(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('persistent mode: save on stop, load on start', () => {
@@ -162,7 +147,7 @@ describe('persistent mode: save on stop, load on start', () => {
       for (const id of [1, 2, 3, 4]) await s.mysql(`insert into customer(customer_id, email) values (${id}, 'c${id}')`, 'customer');
       for (const [shard, base] of [['-80', 300], ['80-', 400]] as const) for (let i = 0; i < 3; i++) await s.startTablet('customer', shard, base + i);
       await s.cluster.vtctld.reshardCreate({ workflow: 'cust2cust', keyspace: 'customer', source_shards: ['0'], target_shards: ['-80', '80-'] });
-      await waitForAsync(() => reshardRunning(s.cluster), 'cust2cust to copy and run');
+      await waitFor(() => reshardRunning(s.cluster), 'cust2cust to copy and run');
       // hash: 1, 2, 3, 5 → -80; 4, 6 → 80-.
       await s.mysql("insert into customer(customer_id, email) values (5, 'c5')", 'customer');
       await s.cluster.stopVtgate();
@@ -175,7 +160,7 @@ describe('persistent mode: save on stop, load on start', () => {
     expect(await loadPersistentState(cluster, dir)).toBe(true);
     const vtgate = await cluster.startVtgate();
     expect(rowsOn(cluster, 300)).toEqual([1, 2, 3, 5]);
-    await waitForAsync(() => reshardRunning(cluster), 'cust2cust to run again');
+    await waitFor(() => reshardRunning(cluster), 'cust2cust to run again');
     await query(vtgate.mysqlAddress!.port, "insert into customer(customer_id, email) values (6, 'c6')", 'customer');
     await waitFor(() => rowsOn(cluster, 400).join() === '4,6', 'the write after the load to reach 80-');
     await cluster.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'cust2cust', tablet_types: [TabletType.PRIMARY, TabletType.REPLICA, TabletType.RDONLY], direction: TrafficSwitchDirection.Forward });
