@@ -1,7 +1,8 @@
 // vttestserver's --persistent_mode, in process: a cluster saved into a data dir and loaded into a
 // new, empty Cluster serves the same topology, VSchemas, routing rules, rows and GTID state; new
 // writes continue each server's GTID sequence and sequences/AUTO_INCREMENT where they were; a
-// VStream positioned before the restart gets MySQL's purged-binlog error (the binlogs are not kept).
+// VStream positioned before the restart gets MySQL's purged-binlog error (the binlogs are not kept);
+// a Reshard workflow running at the save runs on after the load.
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
