@@ -28,6 +28,8 @@ export const TOPOLOGY_FILE = 'topology.json';
 const KIND = 'vtsim-persistent-state';
 const DATADIR_PREFIX = 'mysqld-';
 const DATADIR_SUFFIX = '.jsonl';
+/** The temporary files writeFileAtomically renames into place. */
+const TEMPORARY = /\.tmp-\d+$/;
 /**
  * How long a save waits for replicas and VReplication streams to apply what their source has
  * (what is not applied then is lost with the binlogs); covers VReplication's 1 s idle save.
@@ -88,8 +90,10 @@ export async function savePersistentState(cluster: Cluster, dataDir: string): Pr
   const state: SavedState = { format: PERSISTENT_STATE_FORMAT, kind: KIND, generation, incarnations, global, cells, servers };
   await writeFileAtomically(join(dataDir, TOPOLOGY_FILE), [JSON.stringify(state)]);
   const current = new Set(servers.map((s) => s.file));
+  // The previous generation's datadirs, and temporary files an interrupted save left.
   for (const name of await readdir(dataDir)) {
-    if (name.startsWith(DATADIR_PREFIX) && name.endsWith(DATADIR_SUFFIX) && !current.has(name)) await rm(join(dataDir, name), { force: true });
+    const stale = (name.startsWith(DATADIR_PREFIX) && name.endsWith(DATADIR_SUFFIX) && !current.has(name)) || TEMPORARY.test(name);
+    if (stale) await rm(join(dataDir, name), { force: true });
   }
 }
 
