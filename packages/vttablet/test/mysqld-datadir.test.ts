@@ -117,6 +117,10 @@ describe('mysqld datadir dump and load', () => {
     await expect(loadMysqldDatadir([lines[0]!, '{"table": tru'], loadOpts())).rejects.toThrow('line 2: not JSON');
     await expect(loadMysqldDatadir([], loadOpts())).rejects.toThrow('empty datadir file');
     const dup = [...lines.slice(0, 3), lines[2]!, ...lines.slice(4)];
-    await expect(loadMysqldDatadir(dup, loadOpts())).rejects.toThrow("line 4: Duplicate entry '1' for key 'a.PRIMARY'");
+    await expect(loadMysqldDatadir(dup, loadOpts())).rejects.toThrow("line 5: Duplicate entry '1' for key 'a.PRIMARY'");
+    run(session, 'create table u (id int primary key, v int, unique key v_u (v))', 'insert into u values (1, 10), (2, 20), (3, null), (4, null)');
+    const withU = [...dumpMysqldDatadir(mysqld)];
+    expect(withU.slice(-6, -1)).toEqual([expect.stringContaining('"name":"u"'), '[1,10]', '[2,20]', '[3,null]', '[4,null]']);
+    await expect(loadMysqldDatadir([...withU.slice(0, -4), '[2,10]', ...withU.slice(-3)], loadOpts())).rejects.toThrow("Duplicate entry '10' for key 'u.v_u'");
   });
 });

@@ -13,7 +13,7 @@ import { GtidSet } from '@vtsim/binlog';
 import { Database, TableEntry } from './catalog.js';
 import { Mysqld, type MysqldOptions } from './mysqld.js';
 import { TableData } from './table-data.js';
-import { TableSchema, type ColumnDef, type ColumnDefault, type TableDefinition } from './table-schema.js';
+import { TableSchema, type ColumnDef, type ColumnDefault, type Row, type TableDefinition } from './table-schema.js';
 
 /** The datadir format this code writes and reads; a file with another one is refused. */
 export const MYSQLD_DATADIR_FORMAT = 1;
@@ -193,10 +193,12 @@ export async function loadMysqldDatadir(lines: AsyncIterable<string> | Iterable<
   }
 }
 
-/** A table being loaded: its rows still to come, and the counters to set once they are in. */
+/** A table being loaded: its rows read so far and how many are still to come. */
 interface LoadingTable {
-  data: TableData;
+  schema: TableSchema;
+  db: Database;
   kinds: ColumnKind[];
+  rows: Row[];
   left: number;
   counters: { autoIncrement: bigint; nextRowId: bigint };
 }
@@ -225,12 +227,11 @@ class DatadirLoader {
       if (!Array.isArray(line) || line.length !== table.kinds.length) throw new Error(`expected a row of ${table.kinds.length} values`);
       const row = line as SqlValue[];
       for (let i = 0; i < row.length; i++) row[i] = decodeCell(row[i], table.kinds[i]!);
-      table.data.insert(row, table.data.newRowKey(row));
+      table.rows.push(row);
       table.left--;
       return;
     }
-    if (table) finishTable(table);
-    this.table = undefined;
+    if (table) this.finishTable(table);
     const o = line as Partial<TableLine & EndLine>;
     if (o.end === true) {
       if (o.tables !== this.tables) throw new Error(`end line counts ${String(o.tables)} tables, the file has ${this.tables}`);
@@ -243,11 +244,20 @@ class DatadirLoader {
     if (!db) throw new Error(`table ${o.table.name} of database ${o.table.database}, which the header does not list`);
     const schema = new TableSchema(definitionFromJson(o.table), catalog.newTableMapId());
     const counters = { autoIncrement: BigInt(o.autoIncrement!), nextRowId: BigInt(o.nextRowId!) };
-    // Hidden row ids are handed out afresh, in the dumped order; finishTable restores the counter.
-    const data = TableData.create(schema, { autoIncrement: counters.autoIncrement, nextRowId: 1n });
-    db.tables.set(schema.name, new TableEntry(schema, data));
-    this.table = { data, kinds: schema.columns.map(columnKind), left: o.rows, counters };
+    this.table = { schema, db, kinds: schema.columns.map(columnKind), rows: [], left: o.rows, counters };
     this.tables++;
+  }
+
+  /**
+   * Builds a table whose rows are all read (hidden row ids are handed out afresh, in the dumped
+   * order) and sets its counters as dumped.
+   */
+  private finishTable(t: LoadingTable): void {
+    this.table = undefined;
+    const counters = { autoIncrement: t.counters.autoIncrement, nextRowId: 1n };
+    const data = TableData.build(t.schema, counters, t.rows);
+    if (t.counters.nextRowId > counters.nextRowId) counters.nextRowId = t.counters.nextRowId;
+    t.db.tables.set(t.schema.name, new TableEntry(t.schema, data));
   }
 
   /** The loaded server; throws Error for a file that ended early. */
@@ -266,11 +276,4 @@ class DatadirLoader {
     for (const name of h.databases ?? []) mysqld.catalog.databases.set(name, new Database(name));
     this.mysqld = mysqld;
   }
-}
-
-/** Sets a loaded table's counters as dumped. */
-function finishTable(t: LoadingTable): void {
-  const c = t.data.counters;
-  c.autoIncrement = t.counters.autoIncrement;
-  if (t.counters.nextRowId > c.nextRowId) c.nextRowId = t.counters.nextRowId;
 }
