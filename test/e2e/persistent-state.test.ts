@@ -233,6 +233,10 @@ describe('persistent mode: save on stop, load on start', () => {
     await writeFile(datadir, lines.slice(0, -2).join('\n'));
     await expect(load()).rejects.toThrow(`cannot load ${datadir}: line ${lines.length - 2}: the file ends before its end line (truncated)`);
 
+    // Loading into a cluster of another cell is refused.
+    await using elsewhere = await Cluster.start({ seed: 'elsewhere', cell: 'test' });
+    await expect(loadPersistentState(elsewhere, dir)).rejects.toThrow(`cannot load ${topologyPath}: it was saved by a cluster in cell zone1, not test; start with the same cells`);
+    expect(await elsewhere.topo.getKeyspaces()).toEqual([]);
     // Loading into a cluster that already has tablets is refused.
     await writeFile(datadir, lines.join('\n'));
     await using busy = await Cluster.start({ seed: 'busy' });

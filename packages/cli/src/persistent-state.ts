@@ -104,7 +104,8 @@ export async function savePersistentState(cluster: Cluster, dataDir: string): Pr
  * does; the SrvVSchema is rebuilt. Start vtgate after it. Returns false, changing nothing, when
  * `dataDir` holds no saved state (a first start: apply the schema and seed data then). Throws an
  * Error naming the file for a state of another format or a corrupted one (the cluster may be
- * partly loaded then: close it), and when the cluster is not empty.
+ * partly loaded then: close it), and, changing nothing, when the cluster is not empty or its cell
+ * is not one of the saved cluster's.
  */
 export async function loadPersistentState(cluster: Cluster, dataDir: string): Promise<boolean> {
   const topologyPath = join(dataDir, TOPOLOGY_FILE);
@@ -118,6 +119,10 @@ export async function loadPersistentState(cluster: Cluster, dataDir: string): Pr
   const state = parseState(text, topologyPath);
   if (cluster.keptMysqlds().length > 0 || (await cluster.topo.getKeyspaces()).length > 0) {
     throw new Error(`cannot load ${topologyPath}: the cluster already has keyspaces or tablets`);
+  }
+  const cells = Object.keys(state.cells);
+  if (!cells.includes(cluster.cell)) {
+    throw new Error(`cannot load ${topologyPath}: it was saved by a cluster in cell${cells.length === 1 ? '' : 's'} ${cells.join(', ')}, not ${cluster.cell}; start with the same cells`);
   }
   await writeConnFiles(cluster.topo.global, state.global);
   for (const [cell, files] of Object.entries(state.cells)) await writeConnFiles(await cluster.topo.connForCell(cell), files);
