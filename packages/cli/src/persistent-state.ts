@@ -68,7 +68,8 @@ interface SavedState {
  * Saves the cluster's state into `dataDir` (created if missing), replacing what was there: first
  * each mysqld's datadir, then the topology file. Call it on stop, before Cluster.close and best
  * after vtgate stopped (no client writes meanwhile): replicas and VReplication streams get up to
- * 3 s to apply what their source has, since the binlogs are not kept. Throws on I/O errors (the previous state stays).
+ * 3 s to apply what their source has, since the binlogs are not kept. Throws on I/O errors (the
+ * previous state stays) and for a cluster whose mysqlds are all stopped (one already closed).
  */
 export async function savePersistentState(cluster: Cluster, dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
