@@ -67,12 +67,32 @@ function implementation(vtctld: Vtctld, rpcNames: readonly string[]): UntypedSer
   return impl;
 }
 
-/** Starts serving `vtctlservice.Vtctld` on host:port; rejects if the port is taken. */
-export async function startVtctldGrpcServer(opts: VtctldGrpcServerOptions): Promise<VtctldGrpcServer> {
+/** vtctld's services on a gRPC server; detach() takes them off again. */
+export interface VtctldServices {
+  /** Removes `vtctlservice.Vtctld` and `vtctlservice.Vtctl` from their server (new calls answer UNIMPLEMENTED). */
+  detach(): void;
+}
+
+/**
+ * Adds `vtctlservice.Vtctld` and the legacy `vtctlservice.Vtctl` to a grpc-js server, running or not:
+ * vtcombo's one gRPC port serves them next to vtgate's service. Throws if the server already has them.
+ */
+export function addVtctldServices(server: Server, opts: Pick<VtctldGrpcServerOptions, 'vtctld' | 'auth'>): VtctldServices {
   const { service, vtctlService } = loadVtctlProtos('server');
-  const server = new Server();
   server.addService(service, withGrpcAuth(implementation(opts.vtctld, Object.keys(service)), opts.auth));
   server.addService(vtctlService, withGrpcAuth(vtctlServiceImplementation(opts.vtctld), opts.auth));
+  return {
+    detach: () => {
+      server.removeService(service);
+      server.removeService(vtctlService);
+    },
+  };
+}
+
+/** Starts serving `vtctlservice.Vtctld` on host:port; rejects if the port is taken. */
+export async function startVtctldGrpcServer(opts: VtctldGrpcServerOptions): Promise<VtctldGrpcServer> {
+  const server = new Server();
+  addVtctldServices(server, opts);
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
