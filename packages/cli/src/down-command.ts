@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { controlCall, type ControlAddress } from './control-client.js';
-import { processAlive, runningPid } from './process-state.js';
+import { processAlive, runningClusterState, runningPid } from './process-state.js';
 import { dataRoot } from './vtdataroot.js';
 
 /** How long `down` waits for the cluster process to exit. */
@@ -15,9 +15,16 @@ const STOP_TIMEOUT_MS = 10_000;
  * 10 s. With `control`, stops the cluster serving that control endpoint instead of VTDATAROOT's.
  */
 export async function down(log: (line: string) => void, control?: ControlAddress): Promise<boolean> {
-  if (control) return downByPort(log, control);
   const { pidFile, stateFile } = dataRoot();
   const pid = runningPid(pidFile);
+  const state = runningClusterState(stateFile);
+  // `--port` naming another cluster than VTDATAROOT's (a second vttestserver, say): ask that one.
+  if (control && pid !== undefined && state !== undefined && state.webPort !== control.port) {
+    if (await downByPort(log, control)) return true;
+    log(`no vtsim cluster is running on ${control.host}:${control.port}`);
+    return false;
+  }
+  if (control && pid === undefined && (await downByPort(log, control))) return true;
   if (pid === undefined) {
     rmSync(pidFile, { force: true });
     rmSync(stateFile, { force: true });
@@ -34,10 +41,7 @@ export async function down(log: (line: string) => void, control?: ControlAddress
 
 async function downByPort(log: (line: string) => void, control: ControlAddress): Promise<boolean> {
   const running = await controlCall(control, 'GET', '/api/status').then(() => true, () => false);
-  if (!running) {
-    log(`no vtsim cluster is running on ${control.host}:${control.port}`);
-    return false;
-  }
+  if (!running) return false;
   await controlCall(control, 'POST', '/api/shutdown');
   const answers = () => fetch(`http://${control.host}:${control.port}/debug/status`).then(() => true, () => false);
   await waitUntil(async () => !(await answers()), `the vtsim cluster on ${control.host}:${control.port} did not stop within 10 seconds`);
