@@ -76,8 +76,8 @@ export interface UpOutput {
 export async function upMain(argv: readonly string[], flavor: UpFlavor, output: UpOutput): Promise<number> {
   const { options, notes, help } = parseUpFlags(argv, flavor);
   if (help) {
-    const { VTSIM_USAGE } = await import('./vtsim-usage.js');
-    output.out(VTSIM_USAGE);
+    const { VTSIM_USAGE, VTTESTSERVER_USAGE } = await import('./vtsim-usage.js');
+    output.out(flavor === 'vttestserver' ? VTTESTSERVER_USAGE : VTSIM_USAGE);
     return 0;
   }
   for (const note of notes) output.log(note);
