@@ -46,9 +46,17 @@ const options = {
  */
 async function optionsFor(argv: readonly string[]): Promise<Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>> {
   const extra = {};
-  if (argv.some((arg) => /^--(heartbeat[-_])/.test(arg))) Object.assign(extra, (await import('./heartbeat-flags.js')).heartbeatOptions);
-  if (argv.some((arg) => /^--(mysql[-_]auth|grpc[-_]auth)/.test(arg))) Object.assign(extra, (await import('./auth-flags.js')).AUTH_FLAG_OPTIONS);
+  if (hasHeartbeatFlag(argv)) Object.assign(extra, (await import('./heartbeat-flags.js')).heartbeatOptions);
+  if (hasAuthFlag(argv)) Object.assign(extra, (await import('./auth-flags.js')).AUTH_FLAG_OPTIONS);
   return { ...options, ...extra };
+}
+
+function hasHeartbeatFlag(argv: readonly string[]): boolean {
+  return argv.some((arg) => /^--heartbeat[-_]/.test(arg));
+}
+
+function hasAuthFlag(argv: readonly string[]): boolean {
+  return argv.some((arg) => /^--(mysql[-_]auth|grpc[-_]auth)/.test(arg));
 }
 
 /**
@@ -107,8 +115,8 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   const control = () => controlAddress({ host: values.host, port: values.port });
-  const heartbeat = async () => (await import('./heartbeat-flags.js')).heartbeatIntervalMs(values);
-  const auth = async () => (await import('./auth-flags.js')).authFlagsFrom(values);
+  const heartbeat = async () => (hasHeartbeatFlag(argv) ? (await import('./heartbeat-flags.js')).heartbeatIntervalMs(values) : undefined);
+  const auth = async () => (hasAuthFlag(argv) ? (await import('./auth-flags.js')).authFlagsFrom(values) : {});
   switch (`${command}${sub ? ` ${sub}` : ''}`) {
     case 'down':
       await (await import('./down-command.js')).down(log, values.port === undefined ? undefined : control());
