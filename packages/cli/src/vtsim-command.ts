@@ -41,14 +41,20 @@ const options = {
 } as const;
 
 /**
- * The option tables of flags whose modules load much (auth and heartbeat flags parse durations with
- * vtctld's parser): loaded only when the command line names one of their flags.
+ * The command line and option table to parse: the tables of flags whose modules load much (auth
+ * and heartbeat flags parse durations with vtctld's parser) are loaded only when the command line
+ * names one of their flags, and then the dashed spellings of the auth flags are normalized.
  */
-async function optionsFor(argv: readonly string[]): Promise<Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>> {
+async function optionsFor(argv: readonly string[]): Promise<{ args: string[]; options: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }> }> {
   const extra = {};
+  let args = [...argv];
   if (hasHeartbeatFlag(argv)) Object.assign(extra, (await import('./heartbeat-flags.js')).heartbeatOptions);
-  if (hasAuthFlag(argv)) Object.assign(extra, (await import('./auth-flags.js')).AUTH_FLAG_OPTIONS);
-  return { ...options, ...extra };
+  if (hasAuthFlag(argv)) {
+    const { AUTH_FLAG_OPTIONS, normalizeAuthFlagNames } = await import('./auth-flags.js');
+    Object.assign(extra, AUTH_FLAG_OPTIONS);
+    args = normalizeAuthFlagNames(argv);
+  }
+  return { args, options: { ...options, ...extra } };
 }
 
 function hasHeartbeatFlag(argv: readonly string[]): boolean {
@@ -108,7 +114,7 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
     });
   }
   const all = await optionsFor(argv);
-  const { values, positionals } = parseArgs({ args: attachDashValues(argv, all), allowPositionals: true, options: all as typeof options });
+  const { values, positionals } = parseArgs({ args: attachDashValues(all.args, all.options), allowPositionals: true, options: all.options as typeof options });
   const [command, sub] = positionals;
   if (values.help || !command) {
     console.log(VTSIM_USAGE);
