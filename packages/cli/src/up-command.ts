@@ -100,7 +100,6 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
   let chaos: ChaosRun | undefined;
   let recorded = false;
   let stopping: Promise<void> | undefined;
-  let shutdown: () => void = () => undefined;
   const stop = (): Promise<void> => (stopping ??= (async () => {
     chaos?.stop();
     await control?.close();
@@ -110,15 +109,13 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
       rmSync(paths.stateFile, { force: true });
     }
   })());
-  const stopped = new Promise<void>((resolve) => {
-    const onSignal = () => void stop().then(() => {
-      output.log('vtsim cluster stopped');
-      resolve();
-    });
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    // The control API's shutdown (`vtsim down --port`) ends it the same way.
-    shutdown = onSignal;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
+  // SIGINT/SIGTERM and the control API's shutdown (`vtsim down --port`) end it alike. (A signal
+  // during the start kills the process as usual: nothing it started outlives it.)
+  const shutdown = () => void stop().then(() => {
+    output.log('vtsim cluster stopped');
+    markStopped();
   });
   try {
     cluster = await Cluster.start({
@@ -146,10 +143,12 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
     await stop();
     throw err;
   }
-  const grpcPort = cluster.vtgate?.grpcAddress?.port ?? ports.vtcomboGrpcPort ?? ports.grpcPort;
+  // vtgate's gRPC port; without vtgate, vtcombo's or vtctld's (JSONConfig's grpc-port is vtcombo's).
+  const grpcPort = cluster.vtgate?.grpcAddress?.port ?? ports.vtcomboGrpcPort ?? cluster.vtctldAddress?.port;
+  // The ports as bound (a port given as 0 is the one the OS chose).
+  const mysqlPort = cluster.vtgate?.mysqlAddress?.port ?? ports.mysqlPort;
   const state: ClusterState = {
-    pid: process.pid, host: ports.host, webPort: control.port, mysqlHost: ports.mysqlHost, mysqlPort: ports.mysqlPort,
-    grpcPort, vtctldGrpcPort: cluster.vtctldAddress?.port,
+    pid: process.pid, host: ports.host, webPort: control.port, mysqlHost: ports.mysqlHost, mysqlPort, grpcPort, vtctldGrpcPort: cluster.vtctldAddress?.port,
   };
   // A second foreground cluster (a test's own vttestserver, say) leaves VTDATAROOT to the running one.
   if (runningPid(paths.pidFile) === undefined) {
@@ -161,9 +160,11 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
     output.log(`note: another vtsim cluster is recorded in ${paths.root}; stop this one with SIGTERM or 'vtsim down --port ${state.webPort}'`);
   }
   output.log(`vtsim cluster is up: control on http://${ports.host}:${state.webPort}/debug/status, vtctld gRPC on ${ports.host}:${state.vtctldGrpcPort}` +
-    (opts.vtgate ? `, vtgate MySQL on ${ports.mysqlHost}:${ports.mysqlPort} and gRPC on ${ports.host}:${grpcPort}` : ''));
-  output.out(JSON.stringify(vttestserverJsonConfig({ host: ports.host, webPort: state.webPort, grpcPort, mysqlPort: ports.mysqlPort })));
+    (cluster.vtgate ? `, vtgate MySQL on ${ports.mysqlHost}:${mysqlPort} and gRPC on ${cluster.vtgate.grpcAddress?.host}:${grpcPort}` : ''));
+  output.out(JSON.stringify(vttestserverJsonConfig({ host: ports.host, webPort: state.webPort, grpcPort, mysqlPort })));
   if (opts.chaos) chaos = startChaos(cluster, opts.chaos.seed, opts.chaos.everyMs, output.log);
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
   await stopped;
 }
 
@@ -188,7 +189,8 @@ function portsToBind(opts: UpOptions): { host: string; port: number; what: strin
   const ports = [{ host: opts.host, port: opts.webPort, what: 'web/control' }];
   if (opts.vtcomboGrpcPort !== undefined) ports.push({ host: opts.host, port: opts.vtcomboGrpcPort, what: 'vtgate and vtctld gRPC' });
   if (opts.vtctldGrpcPort !== undefined) ports.push({ host: opts.host, port: opts.vtctldGrpcPort, what: 'vtctld gRPC' });
-  if (opts.vtgate && opts.grpcPort !== undefined) ports.push({ host: opts.host, port: opts.grpcPort, what: 'vtgate gRPC' });
+  // vtgate's own gRPC port listens on its MySQL address (Vtgate's mysqlHost).
+  if (opts.vtgate && opts.grpcPort !== undefined) ports.push({ host: opts.mysqlHost, port: opts.grpcPort, what: 'vtgate gRPC' });
   if (opts.vtgate) ports.push({ host: opts.mysqlHost, port: opts.mysqlPort, what: 'vtgate MySQL' });
   return ports;
 }
