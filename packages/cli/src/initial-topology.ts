@@ -47,18 +47,21 @@ function isDir(path: string): boolean {
 /**
  * The tablets of one shard as vtcombo's InitTabletMap places them: in the first cell a PRIMARY and
  * replicaCount-1 REPLICAs, in every other cell replicaCount REPLICAs, and rdonlyCount RDONLYs in
- * each cell; a count of 0 means vtcombo's default (2 replicas, 1 rdonly).
+ * each cell. (vtcombo reads a count of 0 as its default, 2 and 1: see vtcomboCounts.)
  */
 export function shardTablets(keyspace: ProtoTopoKeyspace, cells: string[]): { cell: string; type: TabletType }[] {
-  const replicas = keyspace.replicaCount || 2;
-  const rdonlys = keyspace.rdonlyCount || 1;
   const tablets: { cell: string; type: TabletType }[] = [];
   for (const [i, cell] of cells.entries()) {
     if (i === 0) tablets.push({ cell, type: TabletType.PRIMARY });
-    for (let j = i === 0 ? 1 : 0; j < replicas; j++) tablets.push({ cell, type: TabletType.REPLICA });
-    for (let j = 0; j < rdonlys; j++) tablets.push({ cell, type: TabletType.RDONLY });
+    for (let j = i === 0 ? 1 : 0; j < keyspace.replicaCount; j++) tablets.push({ cell, type: TabletType.REPLICA });
+    for (let j = 0; j < keyspace.rdonlyCount; j++) tablets.push({ cell, type: TabletType.RDONLY });
   }
   return tablets;
+}
+
+/** A keyspace's counts as vtcombo reads them: 0 replicas means 2 (a primary and a replica), 0 rdonlys means 1. */
+export function vtcomboCounts(keyspace: ProtoTopoKeyspace): ProtoTopoKeyspace {
+  return { ...keyspace, replicaCount: keyspace.replicaCount || 2, rdonlyCount: keyspace.rdonlyCount || 1 };
 }
 
 /**

@@ -3,7 +3,8 @@
 /** vttestserver's flags, as `vtsim up` and `vttestserver` take them. */
 const VTTESTSERVER_FLAGS_USAGE = `vttestserver's flags (also the 'vttestserver' command's; _ and - alike, -flag = --flag):
   --keyspaces a,b --num_shards 1,2   keyspaces and their shard counts (vttestserver: test_keyspace, 2)
-  --replica_count 2 --rdonly_count 1 tablets per shard and cell (replicas include the primary)
+  --replica_count 2 --rdonly_count 1 tablets per shard and cell (replicas include the primary;
+                                     vttestserver reads 0 as these defaults, as vtcombo does)
   --cells c1,c2                      cells (vttestserver: test; vtsim up: zone1); primaries in the first
   --proto_topo TEXT                  a vttest.proto VTTestTopology instead of the flags above
   --schema_dir D [--default_schema_dir D2]

@@ -10,7 +10,7 @@ import { parseFlags, type FlagSpec, type FlagValues } from '@vtsim/vtctld';
 import { AUTH_FLAG_OPTIONS, authFlagsFrom } from './auth-flags.js';
 import { binlogRetentionFrom, binlogRetentionOptions } from './binlog-retention-flag.js';
 import { heartbeatIntervalMs, heartbeatOptions } from './heartbeat-flags.js';
-import { keyspaceSchemaDir, shardNames, type InitialTopology } from './initial-topology.js';
+import { keyspaceSchemaDir, shardNames, vtcomboCounts, type InitialTopology } from './initial-topology.js';
 import type { UpOptions } from './up-command.js';
 import { parseProtoTopo } from './vttestserver-proto-topo.js';
 
@@ -225,7 +225,8 @@ function initialTopology(flags: FlagValues, flavor: UpFlavor): InitialTopology {
     }
     const proto = parseProtoTopo(flags['proto-topo'] as string);
     for (const ks of proto.keyspaces) if (ks.shards.length === 0) throw new Error(`--proto_topo: keyspace ${ks.name} has no shards`);
-    topo = { keyspaces: proto.keyspaces, cells: proto.cells.length > 0 ? proto.cells : ['test'], schemaDir, defaultSchemaDir };
+    // An unset count is 0 in proto3: vtcombo's defaults apply.
+    topo = { keyspaces: proto.keyspaces.map(vtcomboCounts), cells: proto.cells.length > 0 ? proto.cells : ['test'], schemaDir, defaultSchemaDir };
   } else {
     const keyspaces = (flags.keyspaces as string[] | undefined) ?? (flavor === 'vttestserver' ? ['test_keyspace'] : []);
     const counts = (flags['num-shards'] as string[] | undefined) ?? ['2'];
@@ -234,8 +235,12 @@ function initialTopology(flags: FlagValues, flavor: UpFlavor): InitialTopology {
     }
     const replicaCount = count(flags['replica-count'], 'replica_count', 2);
     const rdonlyCount = count(flags['rdonly-count'], 'rdonly_count', 1);
+    // vttestserver passes 0 on to vtcombo, which reads it as its default; `vtsim up` creates what
+    // it is asked for (0 RDONLYs = none), and every shard needs its primary.
+    if (flavor === 'vtsim' && replicaCount === 0) throw new Error('--replica_count must be at least 1 (the primary)');
+    const asked = (name: string, i: number) => ({ name, shards: shardNames(shardCount(counts[i]!)), replicaCount, rdonlyCount });
     topo = {
-      keyspaces: keyspaces.map((name, i) => ({ name, shards: shardNames(shardCount(counts[i]!)), replicaCount, rdonlyCount })),
+      keyspaces: keyspaces.map((name, i) => (flavor === 'vttestserver' ? vtcomboCounts(asked(name, i)) : asked(name, i))),
       cells: (flags.cells as string[] | undefined) ?? defaultCells,
       schemaDir,
       defaultSchemaDir,

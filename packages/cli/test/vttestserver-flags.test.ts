@@ -3,7 +3,7 @@
 // values refused before anything starts, and the JSON config's keys.
 import { describe, expect, it } from 'vitest';
 import { TabletType } from '@vtsim/proto';
-import { shardTablets } from '../src/initial-topology.js';
+import { shardTablets, vtcomboCounts } from '../src/initial-topology.js';
 import { vttestserverJsonConfig } from '../src/vttestserver-config.js';
 import { parseUpFlags } from '../src/vttestserver-flags.js';
 import { parseProtoTopo } from '../src/vttestserver-proto-topo.js';
@@ -113,7 +113,20 @@ describe("vtcombo's tablet placement", () => {
       shardTablets({ name: 'k', shards: ['0'], replicaCount, rdonlyCount }, cells).map((t) => `${t.cell}:${TabletType[t.type]}`);
     expect(types(2, 1, ['a'])).toEqual(['a:PRIMARY', 'a:REPLICA', 'a:RDONLY']);
     expect(types(1, 2, ['a', 'b'])).toEqual(['a:PRIMARY', 'a:RDONLY', 'a:RDONLY', 'b:REPLICA', 'b:RDONLY', 'b:RDONLY']);
-    expect(types(0, 0, ['a'])).toEqual(['a:PRIMARY', 'a:REPLICA', 'a:RDONLY']);
+    expect(types(1, 0, ['a'])).toEqual(['a:PRIMARY']);
+    expect(vtcomboCounts({ name: 'k', shards: ['0'], replicaCount: 0, rdonlyCount: 0 })).toEqual({ name: 'k', shards: ['0'], replicaCount: 2, rdonlyCount: 1 });
+  });
+
+  it('reads a count of 0 as vtcombo does for vttestserver, literally for vtsim up', () => {
+    const counts = (argv: string[], flavor: 'vtsim' | 'vttestserver') => {
+      const ks = parseUpFlags(['--keyspaces', 'k', '--num_shards', '1', ...argv], flavor).options.topology!.keyspaces[0]!;
+      return [ks.replicaCount, ks.rdonlyCount];
+    };
+    expect(counts(['--replica_count', '0', '--rdonly_count', '0'], 'vttestserver')).toEqual([2, 1]);
+    expect(counts(['--replica_count', '1', '--rdonly_count', '0'], 'vtsim')).toEqual([1, 0]);
+    expect(() => parseUpFlags(['--keyspaces', 'k', '--num_shards', '1', '--replica_count', '0'], 'vtsim')).toThrow('--replica_count must be at least 1 (the primary)');
+    const proto = parseUpFlags(['--proto_topo', 'keyspaces { name: "k" shards { name: "0" } }'], 'vtsim').options.topology!.keyspaces[0]!;
+    expect([proto.replicaCount, proto.rdonlyCount]).toEqual([2, 1]);
   });
 });
 
