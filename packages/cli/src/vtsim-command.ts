@@ -9,6 +9,8 @@
 import { parseArgs } from 'node:util';
 import { controlAddress, controlCall } from './control-client.js';
 import { binlogRetentionFrom, binlogRetentionOptions } from './binlog-retention-flag.js';
+import { runningClusterState } from './process-state.js';
+import { dataRoot } from './vtdataroot.js';
 import { VTSIM_USAGE } from './vtsim-usage.js';
 
 const log = (line: string) => console.log(line);
@@ -16,7 +18,7 @@ const log = (line: string) => console.log(line);
 const options = {
   host: { type: 'string' },
   port: { type: 'string' },
-  'mysql-port': { type: 'string', default: '15306' },
+  'mysql-port': { type: 'string' },
   'grpc-port': { type: 'string' },
   'vtctld-grpc-port': { type: 'string' },
   keyspace: { type: 'string', default: process.env.KEYSPACE },
@@ -172,7 +174,7 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
       await controlCall(control(), 'DELETE', '/api/vtgate');
       return 0;
     case 'example':
-      await (await import('./example-command.js')).example(log, Number(values['mysql-port']));
+      await (await import('./example-command.js')).example(log, Number(values['mysql-port'] ?? 15306));
       return 0;
     case 'status':
       log(JSON.stringify(await controlCall(control(), 'GET', '/api/status'), null, 2));
@@ -183,7 +185,8 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
         const { runMysqlScript } = await import('./mysql-client.js');
         return runMysqlScript(script, {
           host: values['mysql-host'] ?? values.host ?? '127.0.0.1',
-          port: Number(values.P ?? values['mysql-port']),
+          // Without -P: the running cluster's vtgate (VTDATAROOT's state file), else the local example's.
+          port: Number(values.P ?? values['mysql-port'] ?? runningClusterState(dataRoot().stateFile)?.mysqlPort ?? 15306),
           user: values.user!,
           password: values.password,
           database: values.D ?? sub,

@@ -93,8 +93,9 @@ commands:
                            stream change events from vtgate's VStream API (vtsim vstream --help)
   vtctldclient [--server localhost:15999] <Command> …
                            vtctld's client, with Vitess's commands and flags (vtsim vtctldclient --help)
-  mysql [--table] [-e SQL] [-u USER -pPASSWORD] [database]
-                           a minimal mysql client (batch mode) for machines without one
+  mysql [--table] [-e SQL] [-u USER -pPASSWORD] [-h H -P PORT] [database]
+                           a minimal mysql client (batch mode) for machines without one; without
+                           -P, the running cluster's vtgate
   example                  the guided tour (npm run example)
 
 ${VTTESTSERVER_FLAGS_USAGE}
