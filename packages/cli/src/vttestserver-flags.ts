@@ -18,7 +18,7 @@ import { parseProtoTopo } from './vttestserver-proto-topo.js';
 export type UpFlavor = 'vtsim' | 'vttestserver';
 
 /** The local example's ports: `vtsim up` without `--port`. */
-export const LOCAL_EXAMPLE_PORTS = { web: 15000, mysql: 15306, grpc: 15991, vtctldGrpc: 15999 } as const;
+const LOCAL_EXAMPLE_PORTS = { web: 15000, mysql: 15306, grpc: 15991, vtctldGrpc: 15999 } as const;
 
 /** vtsim's own flags of `up`. */
 const VTSIM_UP_FLAGS: Record<string, FlagSpec> = {
@@ -95,7 +95,7 @@ function fromParseArgs(table: Record<string, { type: string }>): Record<string, 
 const PARSE_ARGS_TABLES = [AUTH_FLAG_OPTIONS, heartbeatOptions, binlogRetentionOptions] as Record<string, { type: string }>[];
 
 /** Every flag `up` takes, by its dashed name. */
-export const UP_FLAG_SPECS: Record<string, FlagSpec> = {
+const UP_FLAG_SPECS: Record<string, FlagSpec> = {
   ...VTSIM_UP_FLAGS,
   ...VTTESTSERVER_FLAGS,
   ...Object.fromEntries(Object.entries(NOTED_FLAGS).map(([name, { spec }]) => [name, spec])),
@@ -110,7 +110,7 @@ export interface UpCommandLine {
 }
 
 /** A TCP port flag's value: an integer 0–65535 (`max` lower for a base port); throws naming the flag. */
-export function parsePort(text: string, flag: string, max = 65535): number {
+function parsePort(text: string, flag: string, max = 65535): number {
   if (!/^\d+$/.test(text) || Number(text) > max) {
     throw new Error(`invalid argument "${text}" for "--${flag}" flag: a port must be an integer from 0 to ${max}`);
   }

@@ -2,7 +2,8 @@
  * vtctld's gRPC server: `vtctlservice.Vtctld` backed by a Vtctld. Each RPC calls the Vtctld
  * method of the same name (first letter lower-cased); RPCs without such a method answer
  * UNIMPLEMENTED. Errors go out with their vtrpc code as the gRPC status and their message as
- * the details. The same server serves the legacy `vtctlservice.Vtctl` (vtctl-service.ts).
+ * the details. The same server serves the legacy `vtctlservice.Vtctl` (vtctl-service.ts). Both
+ * can also be added to a shared server (vtcombo's one gRPC port, next to vtgate's service).
  */
 import { Server, ServerCredentials, status as GrpcStatus, type ServiceError, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { Code } from '@vtsim/proto';

@@ -1,6 +1,7 @@
 /**
  * vtgate's gRPC server: the `vtgateservice.Vitess` service (VStream, Execute, ExecuteBatch,
- * StreamExecute, Prepare, CloseSession), loaded from the `.proto` files.
+ * StreamExecute, Prepare, CloseSession), loaded from the `.proto` files, on a port of its own (the
+ * local example's 15991) or added to a shared server (vtcombo's one gRPC port, next to vtctld's).
  */
 import { Server, ServerCredentials, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { VStreamResponse } from '@vtsim/proto';
@@ -18,7 +19,7 @@ export const VTGATE_GRPC_PORT = 15991;
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** The grpc-js server options vtgate serves with (Vitess's default `grpc_max_message_size` both ways). */
-export const VTGATE_GRPC_SERVER_OPTIONS = { 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES } as const;
+const VTGATE_GRPC_SERVER_OPTIONS = { 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES } as const;
 
 /** What vtgate's `vtgateservice.Vitess` service serves (on its own server or a shared one). */
 export interface VtgateServiceOptions {
