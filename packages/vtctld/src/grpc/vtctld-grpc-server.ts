@@ -78,7 +78,7 @@ export interface VtctldServices {
  * Adds `vtctlservice.Vtctld` and the legacy `vtctlservice.Vtctl` to a grpc-js server, running or not:
  * vtcombo's one gRPC port serves them next to vtgate's service. Throws if the server already has them.
  */
-export function addVtctldServices(server: Server, opts: Pick<VtctldGrpcServerOptions, 'vtctld' | 'auth'>): VtctldServices {
+export function addVtctldServices(server: Pick<Server, 'addService' | 'removeService'>, opts: Pick<VtctldGrpcServerOptions, 'vtctld' | 'auth'>): VtctldServices {
   const { service, vtctlService } = loadVtctlProtos('server');
   server.addService(service, withGrpcAuth(implementation(opts.vtctld, Object.keys(service)), opts.auth));
   server.addService(vtctlService, withGrpcAuth(vtctlServiceImplementation(opts.vtctld), opts.auth));

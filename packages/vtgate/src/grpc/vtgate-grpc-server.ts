@@ -56,7 +56,7 @@ export interface VtgateServices {
  * Adds `vtgateservice.Vitess` to a grpc-js server, running or not: vtcombo's one gRPC port serves
  * it next to vtctld's services. Throws if the server already has it.
  */
-export function addVtgateServices(server: Server, opts: VtgateServiceOptions): VtgateServices {
+export function addVtgateServices(server: GrpcServiceHost, opts: VtgateServiceOptions): VtgateServices {
   return addServices(server, opts).services;
 }
 
@@ -74,7 +74,7 @@ export interface VtgateGrpcServer {
 }
 
 /** Builds the handlers, adds the service, and returns how to end its calls and sessions. */
-function addServices(server: Server, opts: VtgateServiceOptions): { services: VtgateServices; end(): Promise<void> } {
+function addServices(server: GrpcServiceHost, opts: VtgateServiceOptions): { services: VtgateServices; end(): Promise<void> } {
   const shutdown = new AbortController();
   const sessions = opts.executor ? new GrpcSessionStore(opts.executor, opts.maxSessions) : undefined;
   const handlers: UntypedServiceImplementation = {
@@ -99,11 +99,20 @@ function addServices(server: Server, opts: VtgateServiceOptions): { services: Vt
 }
 
 /**
+ * What services need of a gRPC server to be served on it. grpc-js's Server is one; the interface
+ * keeps grpc-js's types out of the options of Vtgate (and so out of the package's public types).
+ */
+export interface GrpcServiceHost {
+  addService(service: object, implementation: object): void;
+  removeService(service: object): void;
+}
+
+/**
  * A bound gRPC server several components add their services to: vtcombo's (vttestserver's) one
  * gRPC port serving vtgate's and vtctld's services together.
  */
 export interface SharedGrpcServer {
-  readonly server: Server;
+  readonly server: GrpcServiceHost;
   readonly host: string;
   /** The port it listens on (the chosen one when started with port 0). */
   readonly port: number;
