@@ -28,7 +28,7 @@ fi
 ./lib/topo-down.sh
 
 stale=""
-for port in "${vtctld_web_port}" 15306 15999 16000; do
+for port in "${vtctld_web_port}" "${VTSIM_MYSQL_PORT}" "${VTSIM_GRPC_PORT}" "${VTSIM_VTCTLD_GRPC_PORT}" 16000; do
   if (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then stale+=" ${port}"; fi
 done
 

@@ -23,8 +23,15 @@ fi
 [[ "${VTDATAROOT}" == /* ]] || VTDATAROOT="${PWD}/${VTDATAROOT}"
 export VTDATAROOT
 
-# The cluster process serves vtctld's web port; every script reaches it here.
-vtctld_web_port=15000
+# The cluster's ports: the local example's by default, or these environment variables' (vtsim's
+# names; Vitess's examples have none): VTSIM_WEB_PORT (vtctld's web port, the cluster's control
+# endpoint), VTSIM_MYSQL_PORT (vtgate's MySQL port), VTSIM_GRPC_PORT (vtgate's gRPC port) and
+# VTSIM_VTCTLD_GRPC_PORT (vtctld's gRPC port).
+export VTSIM_WEB_PORT="${VTSIM_WEB_PORT:-15000}"
+export VTSIM_MYSQL_PORT="${VTSIM_MYSQL_PORT:-15306}"
+export VTSIM_GRPC_PORT="${VTSIM_GRPC_PORT:-15991}"
+export VTSIM_VTCTLD_GRPC_PORT="${VTSIM_VTCTLD_GRPC_PORT:-15999}"
+vtctld_web_port="${VTSIM_WEB_PORT}"
 
 # Runs the vtsim command with the given arguments.
 vtsim() {
@@ -32,13 +39,13 @@ vtsim() {
 }
 
 shopt -s expand_aliases
-alias vtctldclient="vtsim vtctldclient --server localhost:15999"
+alias vtctldclient="vtsim vtctldclient --server localhost:${VTSIM_VTCTLD_GRPC_PORT}"
 if ! type -P mysql >/dev/null; then
-  alias mysql="vtsim mysql -h 127.0.0.1 -P 15306"
+  alias mysql="vtsim mysql -h 127.0.0.1 -P ${VTSIM_MYSQL_PORT}"
 elif command mysql --no-defaults --binary-as-hex=false --version >/dev/null 2>&1; then
-  alias mysql="command mysql --no-defaults -h 127.0.0.1 -P 15306 --binary-as-hex=false"
+  alias mysql="command mysql --no-defaults -h 127.0.0.1 -P ${VTSIM_MYSQL_PORT} --binary-as-hex=false"
 else
-  alias mysql="command mysql --no-defaults -h 127.0.0.1 -P 15306"
+  alias mysql="command mysql --no-defaults -h 127.0.0.1 -P ${VTSIM_MYSQL_PORT}"
 fi
 
 # After the aliases: the helpers use them, and an alias expands only in text read after it.

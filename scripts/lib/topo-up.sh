@@ -2,7 +2,7 @@
 # Starts the topology server: vtsim's memory topology lives in the cluster process, so this starts
 # that process (`vtsim up --detach --no-vtgate`, pid file in VTDATAROOT/tmp) unless it is already
 # running, as etcd-up.sh starts etcd; the cell (CELL, default zone1) is the cluster's own.
-# Fails when port 15000 answers for some other process, or when the cluster does not come up.
+# Fails when the web port (VTSIM_WEB_PORT, default 15000) answers for some other process, or when the cluster does not come up.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 
@@ -17,7 +17,8 @@ else
     fail "port ${vtctld_web_port} already answers, but not for a cluster of VTDATAROOT=${VTDATAROOT} (another vtsim cluster?)"
   fi
   echo "Starting topo (the vtsim cluster process)..."
-  vtsim up --detach --no-vtgate >/dev/null || fail "the vtsim cluster process could not be started; see ${VTDATAROOT}/tmp/vtsim.log"
+  vtsim up --detach --no-vtgate --port "${VTSIM_WEB_PORT}" --mysql-port "${VTSIM_MYSQL_PORT}" \
+    --grpc-port "${VTSIM_GRPC_PORT}" --vtctld-grpc-port "${VTSIM_VTCTLD_GRPC_PORT}" >/dev/null || fail "the vtsim cluster process could not be started; see ${VTDATAROOT}/tmp/vtsim.log"
 fi
 echo "add ${cell} CellInfo"
 echo "topo is running!"

@@ -13,6 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchCli } from './cli-bench.mjs';
 import { benchCluster } from './cluster-bench.mjs';
 import { runComponent } from './component-process.mjs';
 import { formatTable, jsonLine, met } from './report.mjs';
@@ -53,6 +54,7 @@ async function main() {
   if (values.only !== 'components') {
     figures.push(...(await benchCluster({ id: 'cluster', targets: true, replicaCount: 2, rdonlyCount: 1, nodeArgs, ...time, ...load }, log)));
     figures.push(...(await benchCluster({ id: 'cluster_primaries_only', targets: false, replicaCount: 1, rdonlyCount: 0, nodeArgs, ...time, ...load }, log)));
+    figures.push(...(await benchCli(log)));
   }
   if (values.only !== 'cluster') {
     log('components: simulated mysqld');

@@ -69,8 +69,9 @@ describe('vtsim up --chaos-seed --chaos-every', () => {
       shards: [...new Set(status.tablets.map((t) => `${t.keyspace}/${t.shard}`))].sort(),
       uids: status.tablets.map((t) => Number(t.alias.split('-')[1])).sort((a, b) => a - b),
     };
-    // The cluster's log lines (--log-format json: one object per line), by message.
-    const messages = () => readFileSync(place.logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    // The cluster's log lines (--log-format json: one object per line), by message (the log file
+    // also holds the JSON config line the detached process printed on its stdout, which has none).
+    const messages = () => readFileSync(place.logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { msg?: string }).msg).filter((m) => m !== undefined);
     const applied = () => messages().filter((m) => m.startsWith('fault ') && !m.startsWith('fault healed'));
     await waitFor(() => applied().length >= 6, 'six chaos faults', 30_000);
     const expected = chaosSchedule('chaos-run', 300, 6 * 300, targets).map(lineOf);

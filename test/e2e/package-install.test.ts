@@ -1,16 +1,78 @@
 // Issue 10, item 1: the installable package. `npm run package`'s tool builds dist/vtsim-<version>.tgz;
 // it is installed into an empty prefix with an empty npm cache and --offline (nothing may come from
 // the registry), and its executables are run as a user runs them: `vtsim --help`, `vttestserver`
-// serving a two-shard keyspace to mysql2 and the installed `vtctldclient`, `vtsim down` stopping it,
-// and `npx ./dist/vtsim-<version>.tgz`.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// with vttestserver's command line (--port P: the JSON config on stdout, the real `mysql` client on
+// P+3, the installed `vtctldclient` and `vtsim vstream` on the one gRPC port P+1), SIGTERM and
+// `vtsim down` stopping it, and `npx ./dist/vtsim-<version>.tgz`.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import mysql from 'mysql2/promise';
+import { mysqlCliInstalled, runMysql } from '../harness/mysql-cli.js';
 import { VTSIM_ROOT } from '@vtsim/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, processAlive, runProcess, vtsimEnv } from '../harness/vtsim-cli.js';
+
+/** A base port P with P+1 and P+3 free a moment ago (vttestserver's layout). */
+async function freeBase(): Promise<number> {
+  for (;;) {
+    const base = await freePort();
+    if (base < 65500 && (await isFree(base + 1)) && (await isFree(base + 3))) return base;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer().once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Runs statements with the real `mysql` client (batch mode: rows as tab-separated text), or with
+ * mysql2 where the client is not installed (outside CI, where its absence fails the test).
+ */
+async function sql(port: number, statements: string): Promise<string[][]> {
+  if (mysqlCliInstalled) {
+    const run = await runMysql(port, ['--batch', '--skip-column-names', '-e', statements]);
+    if (run.code !== 0) throw new Error(run.stderr);
+    return run.stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
+  }
+  if (process.env.CI) throw new Error('the mysql client is not installed; .ci/run installs mariadb-client');
+  const conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', multipleStatements: true });
+  try {
+    const [rows] = await conn.query({ sql: statements, rowsAsArray: true });
+    return Array.isArray(rows) && Array.isArray(rows[0]) ? (rows as unknown[][]).map((r) => r.map(String)) : [];
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Runs the installed `vtsim vstream` against a.t until its first ROW event; resolves with that output line. */
+function firstVStreamRow(vtsimBin: string, grpcPort: number, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(vtsimBin, ['vstream', '--server', `127.0.0.1:${grpcPort}`, '--keyspace', 'a', '--filter', 't', '--format', 'json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const row = out.split('\n').find((line) => line.includes('"type":"ROW"'));
+      if (row) {
+        clearTimeout(timer);
+        child.kill('SIGTERM');
+        resolve(row);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`vtsim vstream ended without a ROW event:\n${out}${err}`));
+    });
+  });
+}
 
 const version = (JSON.parse(readFileSync(join(VTSIM_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const tarball = join(VTSIM_ROOT, 'dist', `vtsim-${version}.tgz`);
@@ -53,42 +115,53 @@ describe('the installable vtsim package', () => {
     expect(ctl.stdout).toContain('vtctldclient [command]');
   });
 
-  it('vttestserver serves a sharded keyspace to mysql2 and vtctldclient; vtsim down stops it', async () => {
-    const [web, mysqlPort, grpcPort, vtctldPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  it('vttestserver --port P serves MySQL on P+3 and VStream and vtctld on P+1; SIGTERM and vtsim down leave no process', async () => {
+    const schema = join(place, 'schema');
+    mkdirSync(join(schema, 'a'), { recursive: true });
+    mkdirSync(join(schema, 'b'), { recursive: true });
+    writeFileSync(join(schema, 'a', 'schema.sql'), 'create table t(id bigint primary key, v varchar(10));\n');
+    writeFileSync(join(schema, 'b', 'schema.sql'), 'create table u(id bigint primary key);\n');
+    writeFileSync(join(schema, 'b', 'vschema.json'), JSON.stringify({ sharded: true, vindexes: { hash: { type: 'hash' } }, tables: { u: { column_vindexes: [{ column: 'id', name: 'hash' }] } } }));
     const env = vtsimEnv(join(place, 'vtdataroot'));
-    const ports = ['--port', String(web), '--mysql-port', String(mysqlPort), '--grpc-port', String(grpcPort), '--vtctld-grpc-port', String(vtctldPort)];
-    server = spawn(bin('vttestserver'), [...ports, '--keyspaces', 'ks', '--num-shards', '2'], { env, cwd: place, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    server.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    server.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 20_000;
-    while (!out.includes('vtsim cluster is up')) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`vttestserver did not come up:\n${out}`);
-      await new Promise((r) => setTimeout(r, 50));
+
+    for (const stopWith of ['SIGTERM', 'vtsim down'] as const) {
+      const base = await freeBase();
+      server = spawn(bin('vttestserver'), ['--port', String(base), '--keyspaces', 'a,b', '--num_shards', '1,2', '--schema_dir', schema], { env, cwd: place, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      server.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+      server.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 20_000;
+      while (!out.includes('\n')) {
+        if (Date.now() > deadline || server.exitCode !== null) throw new Error(`vttestserver did not come up:\n${out}${err}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // The JSON config is stdout's one line.
+      expect(out.split('\n')).toEqual([expect.any(String), '']);
+      expect(JSON.parse(out)).toMatchObject({ port: base, 'grpc-port': base + 1, vtcombo_mysql_port: base + 3 });
+
+      await sql(base + 3, "insert into a.t values (1, 'x'); insert into b.u (id) values (1), (2), (3)");
+      expect(await sql(base + 3, 'show vitess_shards')).toEqual([['a/0'], ['b/-80'], ['b/80-']]);
+      expect(await sql(base + 3, 'select id from b.u order by id')).toEqual([['1'], ['2'], ['3']]);
+
+      // One gRPC port: vtctld's service (the installed vtctldclient)…
+      const keyspaces = await runProcess(bin('vtctldclient'), ['--server', `localhost:${base + 1}`, 'GetKeyspaces'], { env, cwd: place });
+      expect(keyspaces.code, keyspaces.stderr).toBe(0);
+      expect((JSON.parse(keyspaces.stdout) as { name: string }[]).map((k) => k.name).sort()).toEqual(['a', 'b']);
+      // …and vtgate's VStream (the installed `vtsim vstream`), which copies a.t's row.
+      expect(await firstVStreamRow(bin('vtsim'), base + 1, env)).toContain('"type":"ROW"');
+
+      if (stopWith === 'SIGTERM') server.kill('SIGTERM');
+      else {
+        const down = await runProcess(bin('vtsim'), ['down'], { env, cwd: place });
+        expect(down.code, down.stderr).toBe(0);
+      }
+      expect(await exited).toBe(0);
+      expect(err).toContain('vtsim cluster stopped');
+      expect(existsSync(join(place, 'vtdataroot', 'tmp', 'vtsim.pid'))).toBe(false);
     }
-
-    const conn = await mysql.createConnection({ host: '127.0.0.1', port: mysqlPort, user: 'root', database: 'ks' });
-    try {
-      const [shards] = await conn.query({ sql: 'show vitess_shards', rowsAsArray: true });
-      expect(shards).toEqual([['ks/-80'], ['ks/80-']]);
-      await conn.query('create table t(id bigint primary key, v varchar(10))');
-      await conn.query("insert into t values (1, 'a'), (2, 'b'), (3, 'c')");
-      const [rows] = await conn.query({ sql: 'select id, v from t order by id', rowsAsArray: true });
-      expect(rows).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
-    } finally {
-      await conn.end();
-    }
-
-    const keyspaces = await runProcess(bin('vtctldclient'), ['--server', `localhost:${vtctldPort}`, 'GetKeyspaces'], { env, cwd: place });
-    expect(keyspaces.code, keyspaces.stderr).toBe(0);
-    expect((JSON.parse(keyspaces.stdout) as { name: string }[]).map((k) => k.name)).toEqual(['ks']);
-
-    const down = await runProcess(bin('vtsim'), ['down'], { env, cwd: place });
-    expect(down.code, down.stderr).toBe(0);
-    expect(await exited).toBe(0);
-    expect(out).toContain('vtsim cluster stopped');
-  }, 60_000);
+  }, 90_000);
 
   it('npx runs the tarball', async () => {
     const run = await runProcess('npx', ['--yes', ...npmOffline, `./dist/vtsim-${version}.tgz`, '--help'], { env: process.env, cwd: VTSIM_ROOT });

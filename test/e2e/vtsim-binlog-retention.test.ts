@@ -47,7 +47,7 @@ describe('--binlog-retention of vtsim up and vtsim tablet up', () => {
 
   it('a VStream from a purged position fails with error 1236; tablet up refuses a bad retention', async () => {
     // Heartbeats every 20 ms commit transactions on their own; the binlog keeps only 5 of them.
-    cluster = await startCluster('--keyspaces', 'ks', '--replica-count', '1', '--rdonly-count', '0', '--heartbeat_enable', '--heartbeat_interval', '20ms', '--binlog-retention', '5');
+    cluster = await startCluster('--keyspaces', 'ks', '--num-shards', '1', '--replica-count', '1', '--rdonly-count', '0', '--heartbeat_enable', '--heartbeat_interval', '20ms', '--binlog-retention', '5');
     const early = await cluster.primaryPosition('ks');
     for (let i = 0; i < 100 && (await cluster.primaryPosition('ks')) === early; i++) await sleep(50);
     await sleep(400);

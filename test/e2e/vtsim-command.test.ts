@@ -137,9 +137,10 @@ describe('vtsim up --keyspaces … --schema-dir', () => {
 
     const status = JSON.parse((await place.vtsim('status')).stdout) as StatusReply;
     expect(status.tablets.map((t) => `${t.alias.slice(-3)} ${t.keyspace}/${t.shard} ${t.type}`)).toEqual([
-      '100 commerce/0 PRIMARY', '101 commerce/0 REPLICA', '102 commerce/0 RDONLY',
-      '200 customer/-80 PRIMARY', '201 customer/-80 REPLICA', '202 customer/-80 RDONLY',
-      '300 customer/80- PRIMARY', '301 customer/80- REPLICA', '302 customer/80- RDONLY',
+      // vtcombo's numbering: uids 1, 2, … in creation order, each shard's primary first.
+      '001 commerce/0 PRIMARY', '002 commerce/0 REPLICA', '003 commerce/0 RDONLY',
+      '004 customer/-80 PRIMARY', '005 customer/-80 REPLICA', '006 customer/-80 RDONLY',
+      '007 customer/80- PRIMARY', '008 customer/80- REPLICA', '009 customer/80- RDONLY',
     ]);
 
     const conn = await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root' });

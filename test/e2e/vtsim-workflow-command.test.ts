@@ -30,7 +30,7 @@ describe('vtsim reshard and movetables against a running vtsim up', () => {
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     }
-    const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), '--keyspaces', 'customer,commerce', '--num-shards', '1', '--schema-dir', join(place.root, 'schema'));
+    const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), '--keyspaces', 'customer,commerce', '--num-shards', '1,1', '--schema-dir', join(place.root, 'schema'));
     expect(up.stderr).toBe('');
     conn = await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root' });
     const rows = Array.from({ length: 200 }, (_, i) => `(${i + 1}, 'c${i + 1}')`).join(', ');
@@ -51,8 +51,8 @@ describe('vtsim reshard and movetables against a running vtsim up', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines.slice(0, 3)).toEqual([
-      'started tablets zone1-0000000300, zone1-0000000301, zone1-0000000302 for customer/-80',
-      'started tablets zone1-0000000400, zone1-0000000401, zone1-0000000402 for customer/80-',
+      'started tablets zone1-0000000100, zone1-0000000101, zone1-0000000102 for customer/-80',
+      'started tablets zone1-0000000200, zone1-0000000201, zone1-0000000202 for customer/80-',
       'created Reshard workflow customer.reshard: 0 → -80,80-',
     ]);
     const copying = lines.filter((l) => l.startsWith('copying '));
@@ -65,7 +65,7 @@ describe('vtsim reshard and movetables against a running vtsim up', () => {
       'workflow customer.reshard is running and caught up: 2 stream(s), 200 rows copied',
       'SwitchTraffic was successful for workflow customer.reshard; Current State: All Reads Switched. Writes Switched',
       'Successfully completed the reshard workflow in the customer keyspace',
-      'tablets zone1-0000000100, zone1-0000000101, zone1-0000000102 of the deleted shards keep running until stopped',
+      'tablets zone1-0000000001, zone1-0000000002, zone1-0000000003 of the deleted shards keep running until stopped',
       'workflow customer.reshard: Completed',
     ]);
     expect((await place.vtsim('fault', 'heal')).code).toBe(0);
@@ -84,7 +84,7 @@ describe('vtsim reshard and movetables against a running vtsim up', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^started tablets zone1-0000000500, zone1-0000000501, zone1-0000000502 for inventory\/0$/);
+    expect(lines[0]).toMatch(/^started tablets zone1-0000000300, zone1-0000000301, zone1-0000000302 for inventory\/0$/);
     expect(lines[1]).toBe('created MoveTables workflow inventory.commerce2inventory: product from commerce');
     expect(lines.at(-1)).toMatch(/^workflow inventory\.commerce2inventory: .*Writes Switched$/);
     await conn.query("insert into product(sku, description) values ('SKU-3', 'three')");

@@ -67,17 +67,3 @@ function parseReloadInterval(text: string): number {
   }
 }
 
-/** The settings back as command-line flags, to pass on to a detached cluster process. */
-export function authFlagArgs(flags: Partial<AuthFlags>): string[] {
-  const args: string[] = [];
-  const add = (name: string, value: string | undefined) => {
-    if (value !== undefined) args.push(`--${name}=${value}`);
-  };
-  const { mysqlAuth, grpcAuth } = flags;
-  add('mysql_auth_server_static_file', mysqlAuth?.file);
-  add('mysql_auth_server_static_string', mysqlAuth?.string);
-  add('mysql_auth_static_reload_interval', mysqlAuth?.reloadIntervalMs === undefined ? undefined : `${mysqlAuth.reloadIntervalMs}ms`);
-  add('grpc_auth_mode', grpcAuth?.mode);
-  add('grpc_auth_static_password_file', grpcAuth?.staticPasswordFile);
-  return args;
-}

@@ -41,15 +41,6 @@ export function binlogRetentionFrom(values: Record<string, unknown>): BinlogRete
   return text === undefined ? undefined : parseBinlogRetention(text);
 }
 
-/** The flag that asks for `retention` again (to pass on to a detached process); none when undefined. */
-export function binlogRetentionArgs(retention: BinlogRetention | undefined): string[] {
-  if (retention === undefined) return [];
-  const limits: string[] = [];
-  if (retention.maxTransactions !== undefined) limits.push(String(retention.maxTransactions));
-  if (retention.maxBytes !== undefined) limits.push(`${retention.maxBytes}B`);
-  return ['--binlog-retention', limits.join(',')];
-}
-
 /** Whether a value received over the control API is a retention with positive integer limits. */
 export function isBinlogRetention(value: unknown): value is BinlogRetention {
   if (typeof value !== 'object' || value === null) return false;

@@ -9,8 +9,8 @@ import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
 import { TopoError, TopoServer } from '@vtsim/topo';
 import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags, type MysqldOptions } from '@vtsim/vttablet';
-import { Vtctld, startVtctldGrpcServer, type VtctldGrpcServer } from '@vtsim/vtctld';
-import { Vtgate } from '@vtsim/vtgate';
+import { Vtctld, addVtctldServices, startVtctldGrpcServer, type VtctldGrpcServer, type VtctldServices } from '@vtsim/vtctld';
+import { Vtgate, startSharedGrpcServer, type SharedGrpcServer } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
 import { ClusterDbDdlPlugin } from './dbddl-plugin.js';
@@ -30,8 +30,20 @@ export interface ClusterOptions {
   grpcPort?: number;
   /** vtctld's gRPC port (`vtsim up` uses 15999; 0 = any free port; omitted = no vtctld server). */
   vtctldGrpcPort?: number;
+  /**
+   * vtcombo's one gRPC port (vttestserver's base+1): `vtgateservice.Vitess`, `vtctlservice.Vtctld`
+   * and `vtctlservice.Vtctl` served together (0 = any free port). When set, `grpcPort` and
+   * `vtctldGrpcPort` are not used.
+   */
+  vtcomboGrpcPort?: number;
   /** Address to bind servers to (default 127.0.0.1). */
   host?: string;
+  /** Address of vtgate's MySQL port (vttestserver's `--mysql_bind_host`; default `host`). */
+  mysqlHost?: string;
+  /** Further cells registered in the topology next to `cell` (vttestserver's `--cells`). */
+  cells?: string[];
+  /** The version vtgate's MySQL handshake and `select @@version` report (`--mysql_server_version`). */
+  mysqlServerVersion?: string;
   /**
    * Credentials (Vitess's static auth flags): `grpcAuth` guards vtctld's gRPC service and is
    * vtgate's default, `mysqlAuth` is vtgate's default; off when omitted.
@@ -96,6 +108,8 @@ export class Cluster {
   /** The auth flags vtgate was last started with (restartVtgate keeps them). */
   private vtgateAuth: Partial<AuthFlags> = {};
   private vtctldServer: VtctldGrpcServer | undefined;
+  /** vtcombo's one gRPC server (ClusterOptions.vtcomboGrpcPort), and vtctld's services on it. */
+  private combined: { grpc: SharedGrpcServer; vtctld: VtctldServices } | undefined;
   private vtorcInstance: { vtorc: Vtorc; http: VtorcHttpServer | undefined } | undefined;
   private closed = false;
   /** The control plane: topology, schema and (later) workflow operations, as vtctld serves them. */
@@ -124,9 +138,17 @@ export class Cluster {
    */
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const cell = opts.cell ?? 'zone1';
-    const cluster = new Cluster(opts, opts.clock ?? systemClock, await TopoServer.newMemory(cell), cell);
-    if (opts.vtctldGrpcPort !== undefined) await cluster.startVtctldGrpc(opts.vtctldGrpcPort, opts.auth?.grpcAuth);
+    const cells = [cell, ...(opts.cells ?? []).filter((c) => c !== cell)];
+    const cluster = new Cluster(opts, opts.clock ?? systemClock, await TopoServer.newMemory(...cells), cell);
+    if (opts.vtcomboGrpcPort !== undefined) {
+      const grpc = await startSharedGrpcServer(cluster.host, opts.vtcomboGrpcPort);
+      cluster.combined = { grpc, vtctld: cluster.addVtctldServices(grpc, opts.auth?.grpcAuth) };
+    } else if (opts.vtctldGrpcPort !== undefined) await cluster.startVtctldGrpc(opts.vtctldGrpcPort, opts.auth?.grpcAuth);
     return cluster;
+  }
+
+  private addVtctldServices(grpc: SharedGrpcServer, grpcAuth: GrpcAuthFlags | undefined): VtctldServices {
+    return addVtctldServices(grpc.server, { vtctld: this.vtctld, auth: StaticAuthPlugin.fromFlags(grpcAuth ?? {}) });
   }
 
   private async startVtctldGrpc(port: number, grpcAuth: GrpcAuthFlags | undefined): Promise<void> {
@@ -141,6 +163,12 @@ export class Cluster {
    * when vtctld's gRPC service was not started.
    */
   async restartVtctldGrpc(grpcAuth: GrpcAuthFlags): Promise<void> {
+    if (this.combined) {
+      StaticAuthPlugin.fromFlags(grpcAuth);
+      this.combined.vtctld.detach();
+      this.combined.vtctld = this.addVtctldServices(this.combined.grpc, grpcAuth);
+      return;
+    }
     const running = this.vtctldServer;
     if (!running) throw new Error('vtctld serves no gRPC in this cluster');
     StaticAuthPlugin.fromFlags(grpcAuth);
@@ -151,6 +179,7 @@ export class Cluster {
 
   /** Where vtctld's gRPC service listens, if started. */
   get vtctldAddress(): { host: string; port: number } | undefined {
+    if (this.combined) return { host: this.host, port: this.combined.grpc.port };
     return this.vtctldServer ? { host: this.host, port: this.vtctldServer.port } : undefined;
   }
 
@@ -438,8 +467,10 @@ export class Cluster {
       clock: this.clock,
       dialer: (alias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtgate'),
       mysqlPort,
-      mysqlHost: this.host,
+      mysqlHost: this.opts.mysqlHost ?? this.host,
       grpcPort,
+      grpcServer: this.combined?.grpc,
+      serverVersion: this.opts.mysqlServerVersion,
       // As the local example's vtgate runs with --enable-buffer: writes wait out a cutover.
       buffer: { enabled: true },
       mysqlAuth: auth.mysqlAuth ?? this.opts.auth?.mysqlAuth,
@@ -512,6 +543,8 @@ export class Cluster {
     await this.stopVtgate();
     await this.vtctldServer?.close();
     if (this.vtctldServer) this.logger.info('vtctld gRPC down', { component: 'vtctld' });
+    this.combined?.vtctld.detach();
+    await this.combined?.grpc.close();
     await Promise.all([...this.tablets.values()].map((t) => t.close()));
     this.tablets.clear();
     // Every mysqld stops too (ending replication channels and their retry timers).

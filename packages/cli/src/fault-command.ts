@@ -3,7 +3,7 @@
  * to the running cluster through its control API (`--host`, `--port`, as `vtsim tablet` finds it),
  * and prints the line the cluster logged. `vtsim fault list` prints the faults in force.
  */
-import { controlCall, type ControlAddress } from './control-client.js';
+import { controlAddress, controlCall, type ControlAddress } from './control-client.js';
 import { faultUsage, faultVerb, parseFaultArgs } from './fault-verbs.js';
 
 /** The command's usage text. */
@@ -70,7 +70,6 @@ function splitFlags(args: string[]): { flags: Record<string, string>; control: C
     flags[m[1]!] = value;
   }
   // The cluster's other ports, which every vtsim command accepts, address nothing a fault needs.
-  const { host = '127.0.0.1', port = '15000', 'mysql-port': _mysql, 'grpc-port': _grpc, 'vtctld-grpc-port': _vtctld, ...verbFlags } = flags;
-  if (!/^\d+$/.test(port)) throw new Error(`--port must be a port number, not '${port}'`);
-  return { flags: verbFlags, control: { host, port: Number(port) } };
+  const { host, port, 'mysql-port': _mysql, 'grpc-port': _grpc, 'vtctld-grpc-port': _vtctld, ...verbFlags } = flags;
+  return { flags: verbFlags, control: controlAddress({ host, port }) };
 }

@@ -32,7 +32,3 @@ export function heartbeatIntervalMs(values: Record<string, unknown>): number | u
   return values.heartbeat_enable || values['heartbeat-enable'] ? interval : undefined;
 }
 
-/** The flags that ask for `intervalMs` again (to pass on to a detached process); none when off. */
-export function heartbeatArgs(intervalMs: number | undefined): string[] {
-  return intervalMs === undefined ? [] : ['--heartbeat_enable', `--heartbeat_interval=${intervalMs}ms`];
-}

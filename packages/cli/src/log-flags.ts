@@ -44,8 +44,3 @@ export function logSettingsFrom(values: { 'log-level'?: string; 'log-format'?: s
   }
   return { level: level as LogLevelName, format: format === 'json' ? 'json' : 'text' };
 }
-
-/** The flags that ask for `settings` again (to pass on to a detached process). */
-export function logFlagArgs(settings: LogSettings): string[] {
-  return ['--log-level', settings.level, '--log-format', settings.format];
-}

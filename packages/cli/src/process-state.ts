@@ -1,5 +1,17 @@
-/** Whether the cluster process named by a pid file is running. */
+/** Whether the cluster process named by a pid file is running, and where it listens (its state file). */
 import { existsSync, readFileSync } from 'node:fs';
+
+/** What `vtsim up` records in VTDATAROOT/tmp/vtsim.json while it serves: its pid and addresses. */
+export interface ClusterState {
+  pid: number;
+  host: string;
+  webPort: number;
+  mysqlHost: string;
+  mysqlPort: number;
+  /** vtgate's gRPC port (vtcombo's one gRPC port when vtctld shares it). */
+  grpcPort?: number;
+  vtctldGrpcPort?: number;
+}
 
 /** The pid in a pid file if that process is alive; undefined otherwise. */
 export function runningPid(pidFile: string): number | undefined {
@@ -7,6 +19,17 @@ export function runningPid(pidFile: string): number | undefined {
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   return processAlive(pid) ? pid : undefined;
+}
+
+/** The state file's record if the process it names is alive; undefined otherwise (none, stale, unreadable). */
+export function runningClusterState(stateFile: string): ClusterState | undefined {
+  if (!existsSync(stateFile)) return undefined;
+  try {
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as ClusterState;
+    return Number.isInteger(state.pid) && processAlive(state.pid) ? state : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

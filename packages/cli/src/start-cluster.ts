@@ -41,8 +41,8 @@ export interface StartClusterOptions {
   keyspaces?: KeyspaceSpec[];
   /**
    * 0 (default): every server on a free port. A number P: vttestserver's base layout — the control
-   * endpoint (vtctld's web port) on P, vtgate's gRPC on P+1, vtgate's MySQL on P+3 (P+2 is
-   * vttestserver's own mysqld, which vtsim has none of); vtctld's gRPC takes a free port.
+   * endpoint (vtctld's web port) on P, one gRPC port P+1 serving vtgate's and vtctld's services
+   * (as vtcombo's), vtgate's MySQL on P+3 (P+2 is vttestserver's own mysqld, which vtsim has none of).
    */
   port?: number;
   /** Address every server binds (default 127.0.0.1). */
@@ -125,10 +125,10 @@ function shardNames(spec: KeyspaceSpec): string[] {
 }
 
 /** The ports each server listens on for a `port` option. */
-function portsFor(port: number): { web: number; grpc: number; vtctld: number; mysql: number } {
+function portsFor(port: number): { web: number; grpc?: number; vtctld?: number; vtcombo?: number; mysql: number } {
   if (!Number.isInteger(port) || port < 0 || port > 65532) throw new Error(`invalid port ${port}: a base port from 0 to 65532`);
   if (port === 0) return { web: 0, grpc: 0, vtctld: 0, mysql: 0 };
-  return { web: port, grpc: port + 1, vtctld: 0, mysql: port + 3 };
+  return { web: port, vtcombo: port + 1, mysql: port + 3 };
 }
 
 /** Creates one keyspace: its shards' tablets, then its schema and VSchema. */
@@ -162,6 +162,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Vtsi
     mysqlPort: ports.mysql,
     grpcPort: ports.grpc,
     vtctldGrpcPort: ports.vtctld,
+    vtcomboGrpcPort: ports.vtcombo,
     faultLog: opts.faultLog ?? (() => undefined),
   });
   let control: ControlServer | undefined;

@@ -6,7 +6,7 @@
  * `--host`/`--port` name the cluster's control endpoint as in every other vtsim command (whose
  * other port flags are accepted and ignored).
  */
-import { controlCall, type ControlAddress } from './control-client.js';
+import { controlAddress, controlCall } from './control-client.js';
 
 const USAGE = `usage: vtsim vtorc up [--host 127.0.0.1 --port 15000] [--vtorc-port 16000] [vtorc flags] | vtsim vtorc down
 
@@ -23,7 +23,7 @@ export async function vtorcMain(args: readonly string[], log: (line: string) => 
     log(USAGE);
     return sub === undefined ? 1 : 0;
   }
-  const control: ControlAddress = { host: '127.0.0.1', port: 15000 };
+  const given: { host?: string; port?: string } = {};
   const forwarded: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const m = /^--(host|port|vtorc-port|mysql-port|grpc-port|vtctld-grpc-port)(?:=(.*))?$/.exec(rest[i]!);
@@ -33,11 +33,11 @@ export async function vtorcMain(args: readonly string[], log: (line: string) => 
     }
     const value = m[2] ?? rest[++i];
     if (value === undefined) throw new Error(`flag needs an argument: --${m[1]}`);
-    if (m[1] === 'host') control.host = value;
-    else if (m[1] === 'port') control.port = Number(value);
+    if (m[1] === 'host' || m[1] === 'port') given[m[1]] = value;
     else if (m[1] === 'vtorc-port') forwarded.push('--port', value);
     // The other ports of the cluster, which every vtsim command accepts, do not concern VTOrc.
   }
+  const control = controlAddress(given);
   switch (sub) {
     case 'up': {
       const { port } = (await controlCall(control, 'POST', '/api/vtorc', { args: forwarded })) as { port: number };

@@ -1,22 +1,58 @@
 /** The `vtsim` command's usage text, apart from the commands so that `vtsim --help` loads nothing else. */
 
+/** vttestserver's flags, as `vtsim up` and `vttestserver` take them. */
+const VTTESTSERVER_FLAGS_USAGE = `vttestserver's flags (also the 'vttestserver' command's; _ and - alike, -flag = --flag):
+  --keyspaces a,b --num_shards 1,2   keyspaces and their shard counts (vttestserver: test_keyspace, 2)
+  --replica_count 2 --rdonly_count 1 tablets per shard and cell (replicas include the primary;
+                                     vttestserver reads 0 as these defaults, as vtcombo does)
+  --cells c1,c2                      cells (vttestserver: test; vtsim up: zone1); primaries in the first
+  --proto_topo TEXT                  a vttest.proto VTTestTopology instead of the flags above
+  --schema_dir D [--default_schema_dir D2]
+                                     D/<keyspace>/*.sql applied in name order, D/<keyspace>/vschema.json
+  --mysql_bind_host H --vtcombo_bind_host H
+                                     bind addresses (default 127.0.0.1; localhost means 127.0.0.1)
+  --mysql_server_version V           what the handshake and select @@version report
+  --vschema_ddl_authorized_users U   who may run ALTER VSCHEMA ('%' = everyone)
+  --persistent_mode --data_dir D     keep the cluster in D across restarts
+  --initialize_with_random_data [--rng_seed 123 --min_table_shard_size 1000
+    --max_table_shard_size 10000 --null_probability 0.1]
+  --transaction_mode MULTI --foreign_key_mode allow --enable_online_ddl --enable_direct_ddl
+                                     the only values vtsim serves (others are refused)
+  accepted and ignored, with a note: --extra_my_cnf --charset --planner_version --tablet_hostname
+    --enable_system_settings --queryserver-config-transaction-timeout --tablet_refresh_interval
+    --initialize_with_vt_dba_tcp --migration_check_interval --per_shard_sidecar
+    --gateway_initial_tablet_timeout --alsologtostderr --logtostderr
+  refused: --mysql_only --no_scatter --snapshot_file --external_topo_*`;
+
+/** What `vttestserver --help` prints. */
+export const VTTESTSERVER_USAGE = `usage: vttestserver [flags]
+
+Runs a whole Vitess cluster in this process, as vttestserver does, until SIGINT/SIGTERM. Once it
+serves, stdout holds one line: vttestserver's JSON config. Without --port, a random base port P;
+web P, one gRPC port P+1 (vtgateservice.Vitess, vtctlservice.Vtctld and Vtctl), vtgate's MySQL P+3.
+Also 'vtsim up' flags: --seed, --mysql-port, --grpc-port, --vtctld-grpc-port, auth flags
+(vtsim --help).
+
+${VTTESTSERVER_FLAGS_USAGE}`;
+
 /** What `vtsim --help` prints. */
 export const VTSIM_USAGE = `usage: vtsim <command> [flags]
 
 commands:
-  up [--detach] [--no-vtgate] [--seed S] [--host H] [--port 15000] [--mysql-port 15306] [--grpc-port 15991]
-     [--vtctld-grpc-port 15999]
-     [--keyspaces a,b --num-shards 1,2 --replica-count 2 --rdonly-count 1 --schema-dir DIR]
-     [auth flags]
+  up [--detach] [--no-vtgate] [--seed S] [--host H] [--port P] [--mysql-port 15306] [--grpc-port 15991]
+     [--vtctld-grpc-port 15999] [vttestserver's flags] [auth flags]
      [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 20000|64MB|20000,64MB]
-     [--chaos-seed S --chaos-every MS]
-                           run the cluster process (memory topology, vtctld control, vtgate),
-                           optionally creating keyspaces as vttestserver does (DIR/<keyspace>/
-                           holds *.sql files and vschema.json); the heartbeat and retention
-                           flags apply to every tablet it starts; with --chaos-seed, a random
-                           self-healing fault every --chaos-every ms, the same ones for the same
-                           seed
-  down                     stop the cluster process started with 'up --detach'
+     [--chaos-seed S --chaos-every MS] [--log-level debug|info|warn|error] [--log-format text|json]
+                           run the cluster process (memory topology, vtctld, vtgate). Without
+                           --port: the local example's ports (control/web 15000, MySQL 15306,
+                           vtgate gRPC 15991, vtctld gRPC 15999). With --port P: vttestserver's
+                           layout (web P, one gRPC port P+1 serving vtgate and vtctld, MySQL
+                           P+3); --mysql-port, --grpc-port and --vtctld-grpc-port override it.
+                           In the foreground it prints vttestserver's JSON config on stdout and
+                           serves until SIGINT/SIGTERM; the heartbeat and retention flags apply
+                           to every tablet it starts; with --chaos-seed, a random self-healing
+                           fault every --chaos-every ms, the same ones for the same seed
+  down [--port P]          stop the cluster process VTDATAROOT records (or the one on port P)
   tablet up   --keyspace K --shard S --uid N [--cell zone1] [--heartbeat_enable [--heartbeat_interval 1s]]
               [--binlog-retention 20000|64MB|20000,64MB]
                            start a tablet in the running cluster (on its kept mysqld, if any); with
@@ -62,10 +98,12 @@ commands:
                            stream change events from vtgate's VStream API (vtsim vstream --help)
   vtctldclient [--server localhost:15999] <Command> …
                            vtctld's client, with Vitess's commands and flags (vtsim vtctldclient --help)
-  mysql [--table] [-e SQL] [-u USER -pPASSWORD] [database]
-                           a minimal mysql client (batch mode) for machines without one
+  mysql [--table] [-e SQL] [-u USER -pPASSWORD] [-h H -P PORT] [database]
+                           a minimal mysql client (batch mode) for machines without one; without
+                           -P, the running cluster's vtgate
   example                  the guided tour (npm run example)
 
+${VTTESTSERVER_FLAGS_USAGE}
 auth flags (Vitess's; off by default, as in vttestserver):
   --mysql_auth_server_static_file F | --mysql_auth_server_static_string JSON
   [--mysql_auth_static_reload_interval D]
@@ -73,5 +111,6 @@ auth flags (Vitess's; off by default, as in vttestserver):
   --grpc_auth_mode static --grpc_auth_static_password_file F
                            gRPC users (vtgate and vtctld): [{"Username": "...", "Password": "..."}]
 
-Environment: VTDATAROOT (pid file and log; default <repo>/vtdataroot); KEYSPACE, SHARD, TABLET_UID
+Environment: VTDATAROOT (pid file, state file with the ports, log; default <repo>/vtdataroot): the
+commands other than up find the running cluster there, or on --port P; KEYSPACE, SHARD, TABLET_UID
 and CELL stand in for the tablet flags, as in the local example's scripts.`;

@@ -3,7 +3,7 @@
 // fields, and bad flag values are refused with the flag and the accepted values named.
 import { describe, expect, it } from 'vitest';
 import { createClusterLogger } from '../src/cluster-logger.js';
-import { logFlagArgs, logSettingsFrom, type LogSettings } from '../src/log-flags.js';
+import { logSettingsFrom, type LogSettings } from '../src/log-flags.js';
 
 /** A logger for `settings` and the lines it wrote. */
 function capture(settings: LogSettings) {
@@ -67,11 +67,5 @@ describe('the logging flags', () => {
     expect(() => logSettingsFrom({ 'log-level': 'loud' })).toThrow('invalid log-level "loud": expected debug, info, warn, or error');
     expect(() => logSettingsFrom({ 'log-format': 'xml' })).toThrow('invalid log-format "xml": expected text (or logfmt) or json');
     expect(() => logSettingsFrom({ 'log-fmt': 'yaml' })).toThrow('invalid log-fmt "yaml": expected text (or logfmt) or json');
-  });
-
-  it('give back the flags that ask for the same settings (for a detached process)', () => {
-    const settings: LogSettings = { level: 'warn', format: 'json' };
-    const [, level, , format] = logFlagArgs(settings);
-    expect(logSettingsFrom({ 'log-level': level, 'log-format': format })).toEqual(settings);
   });
 });

@@ -35,14 +35,15 @@ describe('schema dir with ALTER VSCHEMA', () => {
       'main/03_vindex.sql': 'ALTER VSCHEMA CREATE VINDEX spare USING binary_md5',
     });
     await using cluster = await Cluster.start({ seed: 'schema-dir' });
-    await createInitialTopology(cluster, { keyspaces: ['main'], numShards: [2], replicaCount: 1, rdonlyCount: 0, schemaDir: dir });
+    await createInitialTopology(cluster, { keyspaces: [{ name: 'main', shards: ['-80', '80-'], replicaCount: 1, rdonlyCount: 0 }], cells: ['zone1'], schemaDir: dir });
     const vschema = await cluster.topo.getVSchema('main');
     expect(vschema.sharded).toBe(true);
     expect(Object.keys(vschema.vindexes).sort()).toEqual(['hash', 'spare', 'xx']);
     expect(vschema.tables.t1!.column_vindexes.map((cv) => cv.name)).toEqual(['hash']);
     expect(vschema.tables.t2!.column_vindexes).toEqual([{ column: '', name: 'xx', columns: ['id'] }]);
     expect((await cluster.topo.getSrvVSchema('zone1')).keyspaces.main).toEqual(vschema);
-    for (const uid of [100, 200]) {
+    // vtcombo's numbering: uid 1 is -80's primary, 2 is 80-'s.
+    for (const uid of [1, 2]) {
       const tablet = cluster.tablet(uid)!;
       expect(tablet.type).toBe(TabletType.PRIMARY);
       expect([...tablet.mysqld.tableNames('vt_main')].sort()).toEqual(['t1', 't2']);
@@ -52,10 +53,10 @@ describe('schema dir with ALTER VSCHEMA', () => {
   it("fails on an ALTER VSCHEMA among other statements (MySQL's syntax error, as vttest) and on a migration that does not apply", async () => {
     const mixed = schemaDir({ 'main/a.sql': 'create table t (id int primary key);\nalter vschema add table t;\n' });
     await using one = await Cluster.start({ seed: 'schema-dir-mixed' });
-    await expect(createInitialTopology(one, { keyspaces: ['main'], numShards: [1], replicaCount: 1, rdonlyCount: 0, schemaDir: mixed })).rejects.toMatchObject({ errno: 1064 });
+    await expect(createInitialTopology(one, { keyspaces: [{ name: 'main', shards: ['0'], replicaCount: 1, rdonlyCount: 0 }], cells: ['zone1'], schemaDir: mixed })).rejects.toMatchObject({ errno: 1064 });
     const bad = schemaDir({ 'main/a.sql': 'alter vschema add table t', 'main/b.sql': 'alter vschema add table t' });
     await using two = await Cluster.start({ seed: 'schema-dir-bad' });
-    await expect(createInitialTopology(two, { keyspaces: ['main'], numShards: [1], replicaCount: 1, rdonlyCount: 0, schemaDir: bad })).rejects.toThrow(
+    await expect(createInitialTopology(two, { keyspaces: [{ name: 'main', shards: ['0'], replicaCount: 1, rdonlyCount: 0 }], cells: ['zone1'], schemaDir: bad })).rejects.toThrow(
       'vschema already contains table t in keyspace main',
     );
   });

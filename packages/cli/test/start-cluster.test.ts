@@ -110,8 +110,8 @@ describe('startCluster', () => {
     const base = await freeBase();
     {
       await using cluster = await startCluster({ keyspaces: [{ name: 'ks' }], port: base });
-      expect([cluster.web.port, cluster.grpc.port, cluster.mysql.port]).toEqual([base, base + 1, base + 3]);
-      expect([base, base + 1, base + 2, base + 3]).not.toContain(cluster.vtctld.port);
+      // vtcombo's one gRPC port: vtgate's and vtctld's services on P+1.
+      expect([cluster.web.port, cluster.grpc.port, cluster.vtctld.port, cluster.mysql.port]).toEqual([base, base + 1, base + 1, base + 3]);
     }
     const busy = await listen(base + 3);
     try {

@@ -9,7 +9,7 @@ export { toVtError, vtctldError } from './vtctld-error.js';
 export { DURABILITY_POLICIES, isDurabilityPolicy } from './durability-policy.js';
 export { withoutServer } from './reparent-steps.js';
 export type * as vtctldata from './vtctldata.js';
-export { startVtctldGrpcServer, grpcStatusOf, type VtctldGrpcServer, type VtctldGrpcServerOptions } from './grpc/vtctld-grpc-server.js';
+export { addVtctldServices, startVtctldGrpcServer, grpcStatusOf, type VtctldGrpcServer, type VtctldGrpcServerOptions, type VtctldServices } from './grpc/vtctld-grpc-server.js';
 export { dialVtctld, VtctldCallError, callMetadata, type DialVtctldOptions, type VtctldClient } from './grpc/vtctld-client.js';
 export { loadVtctlProtos, vtctlProtoOptions } from './grpc/proto-files.js';
 // --- workflows (issue 4): the messages of the workflow RPCs (Vtctld.getWorkflows … vDiffShow) ---

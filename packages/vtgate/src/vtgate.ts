@@ -11,7 +11,7 @@ import { Buffer, type BufferConfig } from './buffer/buffer.js';
 import type { DbDdlPlugin } from './db-ddl.js';
 import { Executor } from './executor.js';
 import { HealthCheck } from './health-check.js';
-import { startVtgateGrpcServer, type VtgateGrpcServer } from './grpc/index.js';
+import { addVtgateServices, startVtgateGrpcServer, type VtgateGrpcServer, type SharedGrpcServer, type VtgateServices, type VStreamFunction } from './grpc/index.js';
 import { AuthServerStatic, MysqlServer, type AuthServerStaticFlags } from './mysql-server/index.js';
 import { Resolver } from './resolver.js';
 import { TabletGateway } from './tablet-gateway.js';
@@ -36,6 +36,13 @@ export interface VtgateOptions {
   mysqlHost?: string;
   /** gRPC port of `vtgateservice.Vitess` (15991 in the local example, 0 for any free port); omit to serve no gRPC. */
   grpcPort?: number;
+  /**
+   * A shared gRPC server (vtcombo's one port, next to vtctld's services) to add
+   * `vtgateservice.Vitess` to instead of listening on `grpcPort`; close() takes the service off it.
+   */
+  grpcServer?: SharedGrpcServer;
+  /** The version the MySQL handshake and `select @@version` report (`--mysql_server_version`); default VTGATE_SERVER_VERSION. */
+  serverVersion?: string;
   /** How often the tablet list, keyspace list and shard list are re-read from the topology; default 1000 ms. */
   refreshIntervalMs?: number;
   /**
@@ -68,6 +75,7 @@ export class Vtgate {
   private server: MysqlServer | undefined;
   private address: { host: string; port: number } | undefined;
   private grpc: VtgateGrpcServer | undefined;
+  private sharedGrpc: { server: SharedGrpcServer; services: VtgateServices } | undefined;
   private mysqlAuth: AuthServerStatic | undefined;
   private closing: Promise<void> | undefined;
 
@@ -97,7 +105,7 @@ export class Vtgate {
       resolver,
       clock: opts.clock,
       random: opts.random ?? new SeededRandom('vtgate'),
-      serverVersion: VTGATE_SERVER_VERSION,
+      serverVersion: opts.serverVersion ?? VTGATE_SERVER_VERSION,
       ensureKeyspace: (ks) => watcher!.ensureKeyspace(ks),
       buffer,
       vschemaDdlAuthorizedUsers: opts.vschemaDdlAuthorizedUsers,
@@ -123,18 +131,20 @@ export class Vtgate {
         vtgate.server = new MysqlServer({
           host: opts.mysqlHost ?? '127.0.0.1',
           port: opts.mysqlPort,
-          serverVersion: VTGATE_SERVER_VERSION,
+          serverVersion: opts.serverVersion ?? VTGATE_SERVER_VERSION,
           handlerFactory: (info) => VtgateHandler.create(executor, info),
           authServer: vtgate.mysqlAuth,
         });
         vtgate.address = await vtgate.server.listen();
       }
-      if (opts.grpcPort !== undefined) {
+      const vstream: VStreamFunction = (request, signal) => vstreamManager.vstream(request, signal);
+      if (opts.grpcServer) vtgate.sharedGrpc = { server: opts.grpcServer, services: addVtgateServices(opts.grpcServer.server, { executor, vstream, auth: grpcAuth }) };
+      else if (opts.grpcPort !== undefined) {
         vtgate.grpc = await startVtgateGrpcServer({
           host: opts.mysqlHost ?? '127.0.0.1',
           port: opts.grpcPort,
           executor,
-          vstream: (request, signal) => vstreamManager.vstream(request, signal),
+          vstream,
           auth: grpcAuth,
         });
       }
@@ -154,7 +164,8 @@ export class Vtgate {
 
   /** Where the gRPC server listens, or undefined if it was not started. */
   get grpcAddress(): { host: string; port: number } | undefined {
-    return this.grpc ? { host: this.grpc.host, port: this.grpc.port } : undefined;
+    const grpc = this.grpc ?? this.sharedGrpc?.server;
+    return grpc ? { host: grpc.host, port: grpc.port } : undefined;
   }
 
   /** Re-reads tablets, keyspaces and shards from the topology now (the timer does it periodically). */
@@ -170,7 +181,7 @@ export class Vtgate {
       this.executor.buffer.close();
       // As when a vtgate process stops: its VStream clients lose the transport (UNAVAILABLE).
       this.vstreamManager.dropAll(Code.UNAVAILABLE, 'transport is closing');
-      await Promise.all([this.server?.close(), this.grpc?.close()]);
+      await Promise.all([this.server?.close(), this.grpc?.close(), this.sharedGrpc?.services.detach()]);
       this.mysqlAuth?.close();
       this.watcher.close();
       this.healthCheck.close();

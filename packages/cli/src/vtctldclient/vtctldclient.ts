@@ -4,7 +4,7 @@
  * over vtctld's gRPC API, printing what Vitess's client prints. Failures print one glog-style
  * `E…] <error>` line on stderr and exit 1.
  */
-import { commandNames, dialVtctld, findCommand, parseFlags, type FlagSpec } from '@vtsim/vtctld';
+import { commandNames, dialVtctld, findCommand, parseFlags, type FlagSpec } from '@vtsim/vtctld/client';
 import { staticClientCreds } from '../static-client-creds.js';
 
 /** Where the command reads and writes. */

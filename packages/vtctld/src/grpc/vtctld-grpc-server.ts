@@ -2,7 +2,8 @@
  * vtctld's gRPC server: `vtctlservice.Vtctld` backed by a Vtctld. Each RPC calls the Vtctld
  * method of the same name (first letter lower-cased); RPCs without such a method answer
  * UNIMPLEMENTED. Errors go out with their vtrpc code as the gRPC status and their message as
- * the details. The same server serves the legacy `vtctlservice.Vtctl` (vtctl-service.ts).
+ * the details. The same server serves the legacy `vtctlservice.Vtctl` (vtctl-service.ts). Both
+ * can also be added to a shared server (vtcombo's one gRPC port, next to vtgate's service).
  */
 import { Server, ServerCredentials, status as GrpcStatus, type ServiceError, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { Code } from '@vtsim/proto';
@@ -67,12 +68,32 @@ function implementation(vtctld: Vtctld, rpcNames: readonly string[]): UntypedSer
   return impl;
 }
 
-/** Starts serving `vtctlservice.Vtctld` on host:port; rejects if the port is taken. */
-export async function startVtctldGrpcServer(opts: VtctldGrpcServerOptions): Promise<VtctldGrpcServer> {
+/** vtctld's services on a gRPC server; detach() takes them off again. */
+export interface VtctldServices {
+  /** Removes `vtctlservice.Vtctld` and `vtctlservice.Vtctl` from their server (new calls answer UNIMPLEMENTED). */
+  detach(): void;
+}
+
+/**
+ * Adds `vtctlservice.Vtctld` and the legacy `vtctlservice.Vtctl` to a grpc-js server, running or not:
+ * vtcombo's one gRPC port serves them next to vtgate's service. Throws if the server already has them.
+ */
+export function addVtctldServices(server: Pick<Server, 'addService' | 'removeService'>, opts: Pick<VtctldGrpcServerOptions, 'vtctld' | 'auth'>): VtctldServices {
   const { service, vtctlService } = loadVtctlProtos('server');
-  const server = new Server();
   server.addService(service, withGrpcAuth(implementation(opts.vtctld, Object.keys(service)), opts.auth));
   server.addService(vtctlService, withGrpcAuth(vtctlServiceImplementation(opts.vtctld), opts.auth));
+  return {
+    detach: () => {
+      server.removeService(service);
+      server.removeService(vtctlService);
+    },
+  };
+}
+
+/** Starts serving `vtctlservice.Vtctld` on host:port; rejects if the port is taken. */
+export async function startVtctldGrpcServer(opts: VtctldGrpcServerOptions): Promise<VtctldGrpcServer> {
+  const server = new Server();
+  addVtctldServices(server, opts);
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));

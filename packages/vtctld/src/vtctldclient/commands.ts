@@ -4,7 +4,6 @@
  */
 import { parseKeyspaceVSchema, parseRoutingRules, parseTabletAlias, parseTabletType, TabletType, type TabletAlias } from '@vtsim/proto';
 import { decodePosition, positionAtLeast, positionEqual } from '@vtsim/binlog';
-import { splitStatements } from '@vtsim/sql';
 import type { FlagSpec, FlagValues } from './flags.js';
 import { eventString, marshalJson, queryResultTable, tabletAwk } from './output.js';
 // --- workflows (issue 4): MoveTables, Reshard, Workflow, VDiff ---
@@ -495,6 +494,8 @@ const commands: Command[] = [
       const file = str(ctx.flags, 'sql-file');
       if (file && inline.length > 0) throw new Error('Exactly one of --sql and --sql-file must be specified, not both.');
       const all = file ? await ctx.readFile(file) : inline.join(';');
+      // Loaded here only: the SQL package is most of what vtctldclient's other commands would load.
+      const { splitStatements } = await import('@vtsim/sql');
       const resp = await ctx.call('ApplySchema', {
         keyspace: ctx.args[0],
         sql: splitStatements(all),
