@@ -56,6 +56,13 @@ function importsOf(file: string): string[] {
 /** Every violation in the workspace at `root`, as readable lines. */
 function layeringViolations(root: string): string[] {
   const problems: string[] = [];
+  // The entry points each package declares in its package.json `exports` ('.', './client', …):
+  // importing one of them is using the package's public API.
+  const entryPoints = new Map<string, Set<string>>();
+  for (const { name, dir } of packageDirs(root)) {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> };
+    entryPoints.set(name, new Set(Object.keys(pkg.exports ?? {})));
+  }
   for (const { name, dir } of packageDirs(root)) {
     const may = allowed[name];
     if (!may) {
@@ -73,7 +80,7 @@ function layeringViolations(root: string): string[] {
         const ws = /^@vtsim\/([^/]+)(\/.*)?$/.exec(spec);
         if (ws) {
           if (ws[1] !== name && !may.includes(ws[1]!)) problems.push(`${where} imports ${spec}: ${name} may not depend on ${ws[1]}`);
-          if (ws[2]) problems.push(`${where} imports ${spec}: import a package's public API, not its files`);
+          if (ws[2] && !entryPoints.get(ws[1]!)?.has(`.${ws[2]}`)) problems.push(`${where} imports ${spec}: import a package's public API, not its files`);
         } else if (spec.startsWith('.')) {
           const target = resolve(dirname(file), spec);
           if (!target.startsWith(join(dir, 'src'))) problems.push(`${where} imports ${spec}: relative import leaves its package`);
@@ -93,14 +100,16 @@ describe('dependency direction (DESIGN.md)', () => {
 
   it('reports upward imports, deep imports, escaping relative imports and network use in a pure core', () => {
     const tree = mkdtempSync(join(tmpdir(), 'vtsim-layering-'));
-    const pkg = (dir: string, deps: Record<string, string>, source: string) => {
+    const pkg = (dir: string, deps: Record<string, string>, source: string, exports?: Record<string, string>) => {
       mkdirSync(join(tree, dir, 'src'), { recursive: true });
-      writeFileSync(join(tree, dir, 'package.json'), JSON.stringify({ dependencies: deps }));
+      writeFileSync(join(tree, dir, 'package.json'), JSON.stringify({ dependencies: deps, exports }));
       writeFileSync(join(tree, dir, 'src', 'index.ts'), source);
     };
     pkg('proto', {}, 'export const x = 1;\n');
     pkg('packages/topo', { '@vtsim/vtgate': 'workspace:*' }, "import { Vtgate } from '@vtsim/vtgate';\nimport * as grpc from '@grpc/grpc-js';\nexport { Vtgate, grpc };\n");
-    pkg('packages/vtgate', {}, "import { Mysqld } from '@vtsim/vttablet/src/mysqld/mysqld.js';\nimport { y } from '../../topo/src/index.js';\nexport { Mysqld, y };\n");
+    pkg('packages/vtgate', {}, "import { Mysqld } from '@vtsim/vttablet/src/mysqld/mysqld.js';\nimport { y } from '../../topo/src/index.js';\nimport { Client } from '@vtsim/vttablet/client';\nexport { Mysqld, y, Client };\n");
+    // A declared entry point other than '.' is public API too.
+    pkg('packages/vttablet', {}, 'export const Client = 1;\n', { '.': './src/index.ts', './client': './src/index.ts' });
     const found = layeringViolations(tree);
     rmSync(tree, { recursive: true, force: true });
     expect(found).toEqual([
