@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Cluster } from '@vtsim/cli';
 import { TabletType } from '@vtsim/proto';
-import { describeMysqlCli, runMysql, type MysqlRun } from '../harness/mysql-cli.js';
+import { describeMysqlCli, runMysql, runMysqlClient, type MysqlRun } from '../harness/mysql-cli.js';
 
 describeMysqlCli('CREATE / DROP DATABASE through vtgate (mysql client)', () => {
   let cluster: Cluster;
@@ -101,16 +101,7 @@ async function startMariadb(): Promise<{ run(sql: string): Promise<MysqlRun>; st
   const socket = join(dir, 'sock');
   const user = spawnSync('id', ['-un'], { encoding: 'utf8' }).stdout.trim();
   const server: ChildProcess = spawn('mariadbd', ['--no-defaults', `--datadir=${join(dir, 'data')}`, `--socket=${socket}`, '--skip-networking', '--skip-grant-tables', `--user=${user}`, '--innodb-buffer-pool-size=8M'], { stdio: 'ignore' });
-  const run = (sql: string) =>
-    new Promise<MysqlRun>((resolve, reject) => {
-      const child = spawn('mysql', ['--no-defaults', '-S', socket, '-u', 'root', '-e', sql]);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  const run = (sql: string) => runMysqlClient(['-S', socket], ['-e', sql]);
   const deadline = Date.now() + 20_000;
   while (!existsSync(socket) || (await run('select 1')).code !== 0) {
     if (Date.now() > deadline || server.exitCode !== null) throw new Error('mariadbd did not start');

@@ -34,8 +34,13 @@ export interface MysqlRun {
 
 /** Runs `mysql -h 127.0.0.1 -P <port> -u root <args>` with `input` on stdin. */
 export function runMysql(port: number, args: string[], input = '', cwd?: string): Promise<MysqlRun> {
+  return runMysqlClient(['-h', '127.0.0.1', '-P', String(port)], args, input, cwd);
+}
+
+/** Runs `mysql <server…> -u root <args>` with `input` on stdin; `server` says where to connect (`-S socket`, `-h … -P …`). */
+export function runMysqlClient(server: string[], args: string[], input = '', cwd?: string): Promise<MysqlRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('mysql', ['--no-defaults', '-h', '127.0.0.1', '-P', String(port), '-u', 'root', ...args], { cwd });
+    const child = spawn('mysql', ['--no-defaults', ...server, '-u', 'root', ...args], { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
