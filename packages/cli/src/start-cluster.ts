@@ -7,7 +7,8 @@
  */
 import { TabletType, defaultVStreamFlags, type VStreamFlags, type VStreamRequest, type VStreamResponse } from '@vtsim/proto';
 import { generateShardRanges } from '@vtsim/topo';
-import { applySchema, applyVSchema } from '@vtsim/vtctld';
+import { isAlterVschema, splitStatements } from '@vtsim/sql';
+import { applySchema, applyVSchema, applyVSchemaDdl } from '@vtsim/vtctld';
 import { Cluster } from './cluster.js';
 import { startControlServer, type ControlServer } from './control-server.js';
 import type { FaultInjector } from './fault-injector.js';
@@ -26,7 +27,10 @@ export interface KeyspaceSpec {
   name: string;
   /** A shard count (1 → shard `0`, n → n even key ranges: 2 → `-80`, `80-`) or the shard names; default 1. */
   shards?: number | string[];
-  /** SQL (DDL, `;`-separated) applied to every shard's primary. */
+  /**
+   * SQL (`;`-separated) applied after the VSchema: DDL goes to every shard's primary, `alter
+   * vschema …` statements change the keyspace's VSchema (vtctld's ApplyVSchema --sql), in order.
+   */
   schema?: string;
   /** The keyspace's VSchema: an object or its JSON text (vschema.Keyspace). */
   vschema?: object | string;
@@ -131,13 +135,26 @@ function portsFor(port: number): { web: number; grpc?: number; vtctld?: number; 
   return { web: port, vtcombo: port + 1, mysql: port + 3 };
 }
 
-/** Creates one keyspace: its shards' tablets, then its schema and VSchema. */
+/** Creates one keyspace: its shards' tablets, then (as vttest orders them) its VSchema and its schema. */
 async function createKeyspace(cluster: Cluster, spec: KeyspaceSpec): Promise<void> {
   const layout = { replicaCount: spec.replicaCount ?? DEFAULT_TABLET_LAYOUT.replicaCount, rdonlyCount: spec.rdonlyCount ?? DEFAULT_TABLET_LAYOUT.rdonlyCount };
   await cluster.vtctld.createKeyspace({ name: spec.name });
   for (const shard of shardNames(spec)) await startShardTablets(cluster, spec.name, shard, layout);
-  if (spec.schema) await applySchema(cluster.topo, (alias) => cluster.tablet(alias.uid), spec.name, spec.schema);
   if (spec.vschema !== undefined) await applyVSchema(cluster.topo, spec.name, spec.vschema);
+  let ddl: string[] = [];
+  const flush = async () => {
+    if (ddl.length > 0) await applySchema(cluster.topo, (alias) => cluster.tablet(alias.uid), spec.name, ddl.join(';\n'));
+    ddl = [];
+  };
+  for (const statement of splitStatements(spec.schema ?? '')) {
+    if (!isAlterVschema(statement)) {
+      ddl.push(statement);
+      continue;
+    }
+    await flush();
+    await applyVSchemaDdl(cluster.topo, spec.name, statement);
+  }
+  await flush();
 }
 
 /**
