@@ -57,6 +57,8 @@ export interface StartClusterOptions {
   cell?: string;
   /** Where fault verbs are logged, one line each (default: nowhere). */
   faultLog?: (line: string) => void;
+  /** vtgate's `--vschema_ddl_authorized_users`: who may run ALTER VSCHEMA through it (`%` everyone; default nobody). */
+  vschemaDdlAuthorizedUsers?: string;
 }
 
 /** A host and port. */
@@ -181,6 +183,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Vtsi
     vtctldGrpcPort: ports.vtctld,
     vtcomboGrpcPort: ports.vtcombo,
     faultLog: opts.faultLog ?? (() => undefined),
+    vschemaDdlAuthorizedUsers: opts.vschemaDdlAuthorizedUsers,
   });
   let control: ControlServer | undefined;
   let started: StartedCluster | undefined;

@@ -90,9 +90,13 @@ describe('startCluster', () => {
     }
   }, 60_000);
 
-  it("applies a schema's ALTER VSCHEMA statements in order, after the VSchema: rows route by the vindex they add", async () => {
+  it("applies a schema's ALTER VSCHEMA statements in order, after the VSchema (rows route by the vindex they add); through vtgate only for vschemaDdlAuthorizedUsers", async () => {
     const schema = `${SCHEMA}; alter vschema create vindex xxhash using xxhash; alter vschema on customer add vindex xxhash(customer_id)`;
     await using cluster = await startCluster({ keyspaces: [{ name: 'customer', shards: 2, schema, vschema: { sharded: true } }] });
+    await using open = await startCluster({ keyspaces: [{ name: 'ks', vschema: { sharded: false } }], vschemaDdlAuthorizedUsers: '%' });
+    const admin = await mysql.createConnection(open.mysqlConfig);
+    await admin.query('alter vschema add table t').finally(() => admin.end());
+    expect(Object.keys((await open.cluster.topo.getVSchema('ks')).tables)).toEqual(['t']);
     expect((await cluster.cluster.topo.getVSchema('customer')).tables.customer?.column_vindexes).toMatchObject([{ name: 'xxhash', columns: ['customer_id'] }]);
     const conn = await mysql.createConnection(cluster.mysqlConfig);
     try {
@@ -106,6 +110,8 @@ describe('startCluster', () => {
       // Every row is on exactly one shard, and the vindex spread them over both.
       expect(perShard.reduce((a, b) => a + b)).toBe(20);
       expect(perShard.every((n) => n > 0)).toBe(true);
+      // Through vtgate, ALTER VSCHEMA is for the users vschemaDdlAuthorizedUsers names (nobody by default).
+      await expect(conn.query('alter vschema on customer drop vindex xxhash')).rejects.toMatchObject({ errno: 1045 });
     } finally {
       await conn.end();
     }
