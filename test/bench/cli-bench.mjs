@@ -1,16 +1,24 @@
 /**
- * The command line's start-up figures (issue 10): `vttestserver` with its default topology
- * (test_keyspace, 2 shards of 3 tablets) from spawn to its JSON config line on stdout, and
- * `vtsim --help` from spawn to exit. Each is the median of several runs of the repository's build.
+ * The command line's figures (issue 10): `vttestserver` with its default topology (test_keyspace,
+ * 2 shards of 3 tablets) from spawn to its JSON config line on stdout, from the repository's build
+ * and from the installable package (`npm run package`, unpacked: one bundle), `vtsim --help` from
+ * spawn to exit (medians of several runs), and the local example's scripts 101 → 401 run one after
+ * another as a learner runs them (one wall time; it binds the example's fixed ports).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const VTSIM = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const VTTESTSERVER = fileURLToPath(new URL('../../packages/cli/dist/vttestserver-main.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EXAMPLE_SCRIPTS = [
+  '101_initial_cluster.sh', '201_customer_tablets.sh', '202_move_tables.sh', '203_switch_reads.sh', '204_switch_writes.sh',
+  '205_clean_commerce.sh', '301_customer_sharded.sh', '302_new_shards.sh', '303_reshard.sh', '304_switch_reads.sh',
+  '305_switch_writes.sh', '306_down_shard_0.sh', '401_teardown.sh',
+];
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -50,19 +58,49 @@ export async function benchCli(log, runs = 5) {
   const dir = mkdtempSync(join(tmpdir(), 'vtsim-bench-cli-'));
   const env = { ...process.env, VTDATAROOT: join(dir, 'vtdataroot') };
   try {
-    log('cli: vttestserver spawn → JSON config, vtsim --help');
+    log('cli: vttestserver spawn → JSON config (repository build and package), vtsim --help');
     const serve = [];
     for (let i = 0; i < runs; i++) serve.push(await timeUntil(VTTESTSERVER, [], env, (out) => out.includes('\n')));
+    const packaged = join(dir, 'package');
+    mkdirSync(packaged);
+    execFileSync(process.execPath, [join(ROOT, 'tools/package.mjs'), '--out', packaged], { stdio: 'ignore' });
+    const tarball = readdirSync(packaged).find((f) => f.endsWith('.tgz'));
+    execFileSync('tar', ['-xzf', join(packaged, tarball), '-C', packaged]);
+    const serveBundle = [];
+    for (let i = 0; i < runs; i++) serveBundle.push(await timeUntil(join(packaged, 'package/dist/vttestserver.js'), [], env, (out) => out.includes('\n')));
     const help = [];
     for (let i = 0; i < runs * 2; i++) help.push(await timeUntil(VTSIM, ['--help'], env, (_out, exited) => exited === true));
+    log('cli: the local example, scripts 101 → 401');
+    const example = localExampleSeconds(dir);
+    const topology = 'default topology (test_keyspace, 2 shards × 3 tablets), a random base port';
     return [
       {
         id: 'cli.vttestserver_json_config', what: 'vttestserver spawn → JSON config printed', value: median(serve), unit: 'ms',
-        target: { op: '<', value: 500 }, detail: `median of ${runs}; default topology (test_keyspace, 2 shards × 3 tablets), a random base port`,
+        target: { op: '<', value: 500 }, detail: `median of ${runs}; the repository's build; ${topology}`,
+      },
+      {
+        id: 'cli.vttestserver_json_config_package', what: 'vttestserver spawn → JSON config printed (the package)', value: median(serveBundle), unit: 'ms',
+        target: { op: '<', value: 500 }, detail: `median of ${runs}; the package's bundle (npm run package, unpacked); ${topology}`,
       },
       { id: 'cli.help', what: 'vtsim --help wall time', value: median(help), unit: 'ms', target: { op: '<', value: 150 }, detail: `median of ${runs * 2}` },
+      { id: 'cli.local_example', what: 'the local example, scripts 101 → 401', value: example, unit: 's', detail: `${EXAMPLE_SCRIPTS.length} scripts, each a bash process, from another directory; the repository's build` },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the local example's scripts in order, from `dir` with VTDATAROOT inside it; their wall time in seconds. */
+function localExampleSeconds(dir) {
+  const env = { ...process.env, VTDATAROOT: join(dir, 'example-vtdataroot') };
+  const started = performance.now();
+  try {
+    for (const script of EXAMPLE_SCRIPTS) {
+      const run = spawnSync('bash', [join(ROOT, 'scripts', script)], { cwd: dir, env, encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`${script} exited with ${run.status}:\n${run.stdout.slice(-2000)}${run.stderr.slice(-2000)}`);
+    }
+    return (performance.now() - started) / 1000;
+  } finally {
+    spawnSync('bash', ['-c', `source ${join(ROOT, 'scripts/env.sh')} && vtsim down`], { env, stdio: 'ignore' });
   }
 }
