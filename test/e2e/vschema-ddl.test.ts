@@ -98,6 +98,14 @@ describeMysqlCli('ALTER VSCHEMA through vtgate (mysql client, gRPC)', () => {
         expect(r.error.message).toContain("User 'unsecure_grpc_client' is not authorized to perform vschema operations");
         const ok = await client.execute({ session: { target_string: 'commerce', autocommit: true }, query: { sql: 'show vschema tables' } });
         expect(ok.error).toBeNull();
+        // With gRPC auth off, a `username` in the call's metadata is not believed: still unsecure_grpc_client.
+        const claimed = VtgateClient.connect(c.grpc, { metadata: { username: 'root', password: '' } });
+        try {
+          const r2 = await claimed.execute({ session: { target_string: 'commerce', autocommit: true }, query: { sql: 'alter vschema add table grpc_t' } });
+          expect(r2.error.message).toContain("User 'unsecure_grpc_client' is not authorized to perform vschema operations");
+        } finally {
+          claimed.close();
+        }
       } finally {
         client.close();
       }

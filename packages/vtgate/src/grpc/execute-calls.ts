@@ -51,7 +51,8 @@ const STREAM_CHUNK_BYTES = 256 * 1024;
  * The handlers of Execute, ExecuteBatch, StreamExecute, Prepare and CloseSession. `shutdown` aborts
  * StreamExecute writes when the server closes.
  */
-export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shutdown: AbortSignal): UntypedServiceImplementation {
+export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shutdown: AbortSignal, staticAuth: boolean): UntypedServiceImplementation {
+  const immediateCaller = (metadata: CallMetadata) => immediateCallerOf(metadata, staticAuth);
   const run = (session: VtgateSession, query: BoundQueryWire | null): Promise<Result> =>
     executor.execute(session, query?.sql ?? '', bindVarsFromWire(query?.bind_variables));
   const runToWire = async (session: VtgateSession, query: BoundQueryWire | null): Promise<QueryResultWire> =>
@@ -95,7 +96,7 @@ export function executeCalls(executor: Executor, sessions: GrpcSessionStore, shu
     },
 
     StreamExecute(call: ServerWritableStream<StreamExecuteRequestWire, StreamExecuteResponseWire>): void {
-      void streamExecute(call, sessions, run, shutdown);
+      void streamExecute(call, sessions, run, immediateCaller(call.metadata), shutdown);
     },
 
     CloseSession(call: ServerUnaryCall<{ session: SessionWire | null }, unknown>, callback: sendUnaryData<unknown>): void {
@@ -111,6 +112,7 @@ async function streamExecute(
   call: ServerWritableStream<StreamExecuteRequestWire, StreamExecuteResponseWire>,
   sessions: GrpcSessionStore,
   run: (session: VtgateSession, query: BoundQueryWire | null) => Promise<Result>,
+  caller: string,
   shutdown: AbortSignal,
 ): Promise<void> {
   const controller = new AbortController();
@@ -118,7 +120,7 @@ async function streamExecute(
   call.once('cancelled', abort);
   shutdown.addEventListener('abort', abort);
   try {
-    const o = await sessions.run(call.request.session, async (s) => ({ result: await run(s, call.request.query), included: s.includedFields }), immediateCaller(call.metadata));
+    const o = await sessions.run(call.request.session, async (s) => ({ result: await run(s, call.request.query), included: s.includedFields }), caller);
     if ('error' in o) {
       if (!controller.signal.aborted) call.emit('error', toGrpcStatus(o.error));
       return;
@@ -170,12 +172,15 @@ function emptyWire(): QueryResultWire {
   return { fields: [], rows_affected: '0', insert_id: '0', rows: [], info: '', session_state_changes: '', insert_id_changed: false };
 }
 
+/** A gRPC call's metadata, as far as the caller id needs it. */
+type CallMetadata = { get(key: string): Array<string | Buffer> };
+
 /**
- * The user a gRPC call runs as (Vitess's immediate caller id, checked by the VSchema ACL): the
- * `username` its static-auth credentials carry (vtgate's auth plugin has already verified them
- * when auth is on), else `unsecure_grpc_client`.
+ * The user a gRPC call runs as (Vitess's immediate caller id, checked by the VSchema ACL): with
+ * static auth on, the `username` its credentials carry (vtgate's auth plugin has verified them);
+ * otherwise `unsecure_grpc_client`, whatever metadata the client sends, as Vitess ignores it then.
  */
-function immediateCaller(metadata: { get(key: string): Array<string | Buffer> }): string {
-  const user = metadata.get('username')[0];
+function immediateCallerOf(metadata: CallMetadata, staticAuth: boolean): string {
+  const user = staticAuth ? metadata.get('username')[0] : undefined;
   return user === undefined ? UNSECURE_GRPC_CLIENT : user.toString();
 }

@@ -78,7 +78,7 @@ function addServices(server: GrpcServiceHost, opts: VtgateServiceOptions): { ser
   const shutdown = new AbortController();
   const sessions = opts.executor ? new GrpcSessionStore(opts.executor, opts.maxSessions) : undefined;
   const handlers: UntypedServiceImplementation = {
-    ...(opts.executor && sessions ? executeCalls(opts.executor, sessions, shutdown.signal) : {}),
+    ...(opts.executor && sessions ? executeCalls(opts.executor, sessions, shutdown.signal, opts.auth !== undefined) : {}),
     VStream(call: ServerWritableStream<unknown, VStreamResponse>): void {
       void serveVStream(call, opts.vstream, shutdown.signal);
     },
