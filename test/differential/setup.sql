@@ -1,0 +1,17 @@
+-- Tables and rows every category reads, created the same way on every target (one statement a line).
+-- The sharded keyspace's VSchema (vschema.json) puts each on a hash vindex of id (orders: customer_id).
+create table product (id int primary key, name varchar(40) not null, cat varchar(20), price decimal(10,2), qty int, created date)
+create table customer (id bigint primary key, name varchar(40), email varchar(60), country varchar(20), score double, born datetime)
+create table orders (id bigint primary key, customer_id bigint not null, product_id int, qty int, amount decimal(12,2), status varchar(10), placed datetime)
+create table nums (id int primary key, i int, bi bigint, u int unsigned, d double, dc decimal(20,6), s varchar(30), b tinyint)
+create table tx (id int primary key, v varchar(20))
+create table dml (id int primary key, a int, b varchar(20), c decimal(8,2) default 1.50, d datetime null)
+create table dml2 (id int primary key, a int, b varchar(20))
+insert into product (id, name, cat, price, qty, created) values (1, 'apple', 'fruit', 1.20, 50, '2024-01-05'), (2, 'banana', 'fruit', 0.50, 120, '2024-01-06'), (3, 'cherry', 'fruit', 19.50, 10, '2024-02-10'), (4, 'Durian', 'fruit', 100.00, 2, '2024-03-01'), (5, 'eggplant', 'veg', 2.75, 30, '2024-03-15')
+insert into product (id, name, cat, price, qty, created) values (6, 'fennel', 'veg', 3.10, 15, '2024-04-01'), (7, 'garlic', 'veg', 0.80, 200, '2024-04-02'), (8, 'Honey', 'pantry', 7.00, 40, '2024-05-20'), (9, 'icing', 'pantry', 4.25, 0, '2024-06-30'), (10, 'jam', NULL, 5.00, NULL, NULL)
+insert into customer (id, name, email, country, score, born) values (1, 'alice', 'alice@example.com', 'FR', 7.5, '1990-04-01 10:00:00'), (2, 'bob', 'bob@example.com', 'US', 3.25, '1985-12-31 23:59:59'), (3, 'carol', NULL, 'US', NULL, '2000-02-29 12:00:00'), (4, 'dave', 'dave@example.org', 'DE', 9, '1979-07-14 08:30:00'), (5, 'Eve', 'eve@example.org', 'FR', 5.5, NULL), (6, 'frank', 'frank@example.com', NULL, 1, '1995-01-01 00:00:00')
+insert into orders (id, customer_id, product_id, qty, amount, status, placed) values (1, 1, 1, 3, 3.60, 'paid', '2024-07-01 09:00:00'), (2, 1, 3, 1, 19.50, 'shipped', '2024-07-02 10:00:00'), (3, 2, 4, 1, 100.00, 'paid', '2024-07-03 11:00:00'), (4, 2, 2, 10, 5.00, 'new', '2024-07-04 12:00:00'), (5, 3, 5, 2, 5.50, 'paid', '2024-07-05 13:00:00')
+insert into orders (id, customer_id, product_id, qty, amount, status, placed) values (6, 4, 8, 1, 7.00, 'shipped', '2024-07-06 14:00:00'), (7, 4, 9, 4, 17.00, 'new', '2024-07-07 15:00:00'), (8, 5, 1, 1, 1.20, 'paid', '2024-08-01 16:00:00'), (9, 5, 7, 5, 4.00, 'paid', '2024-08-02 17:00:00'), (10, 1, 6, 2, 6.20, 'new', '2024-08-03 18:00:00'), (11, 2, 99, 1, 9.99, 'new', '2024-08-04 19:00:00')
+insert into nums (id, i, bi, u, d, dc, s, b) values (1, 0, 0, 0, 0, 0, '0', 0), (2, 1, 9223372036854775807, 4294967295, 1.5, 123.456789, 'abc', 1), (3, -1, -9223372036854775808, 1, -2.25, -0.000001, 'ABC', 0), (4, 2147483647, 42, 7, 1e100, 99999999999999.999999, '  x  ', 1), (5, -2147483648, -42, 3, -1e-10, 1.5, '10', NULL), (6, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
+insert into tx (id, v) values (1, 'one'), (2, 'two')
+insert into dml (id, a, b, c, d) values (1, 10, 'x', 1.00, '2024-01-01 00:00:00'), (2, 20, 'y', 2.00, NULL), (3, 30, 'z', 3.00, NULL)
