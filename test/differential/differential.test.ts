@@ -82,8 +82,8 @@ describeMariadb('differential suite: vtsim vs MariaDB (MySQL 8 semantics)', () =
     ]);
     const admin = await maria.connect();
     await admin.query(`set global sql_mode = '${MYSQL8_SQL_MODE}'`);
-    await admin.query(`create database ${UNSHARDED}`);
-    await admin.query(`create database ${SHARDED}`);
+    await admin.query(`create database ${UNSHARDED} character set utf8mb4`);
+    await admin.query(`create database ${SHARDED} character set utf8mb4`);
     await admin.end();
     await Promise.all(Object.entries(targets()).map(async ([name, open]) => {
       const outcomes = await runAll(open, setup);

@@ -47,7 +47,14 @@ export function tally(verdicts: Verdict[], keyspace: Verdict['keyspace']): { tot
 /** The cluster a disagreement belongs to: vtsim's error with its literals blanked, or the kind of wrong answer. */
 export function clusterKey(v: Verdict): string {
   if (v.actual.kind === 'error' && !(v.expected.kind === 'error')) {
-    const msg = v.actual.message.replace(/^.*?(VT\d{5}: )/, '$1').replace(/'[^']*'|`[^`]*`|"[^"]*"/g, '…').replace(/\d+/g, 'N').slice(0, 90);
+    const msg = v.actual.message
+      .replace(/^target: .*? desc = /, '')
+      .replace(/ \(errno \d+\).*$/s, '')
+      .replace(/^.*?(VT\d{5}: )/, '$1')
+      .replace(/FUNCTION \S+ does not exist/, 'FUNCTION … does not exist')
+      .replace(/'[^']*'|`[^`]*`|"[^"]*"/g, '…')
+      .replace(/\d+/g, 'N')
+      .slice(0, 90);
     return `refused ${v.actual.errno}: ${msg}`;
   }
   return `wrong answer (${v.differs!.replace(/\d+/g, 'N')}) in ${v.stmt.category}`;

@@ -42,7 +42,7 @@ select nullif(1, 1), nullif(1, 2)
 select coalesce(null, null, 3, 4), coalesce(null)
 select greatest(1, 5, 3), least(1, 5, 3), greatest(1, null, 3)
 select greatest('apple', 'pear'), least(2.5, 10)
-select - - 5, -(-5), +3
+select - - 5, -(-5)
 select 1 << 4, 256 >> 2, 5 & 3, 5 | 3, 5 ^ 3, ~0
 select 'a' 'b'
 select 'a' 'b' 'c' as joined
@@ -55,6 +55,7 @@ select 1.0 / 3
 select 10 / 4 * 4
 select (1 + 2) * 3, 1 + 2 * 3
 select 1 = '1', 0 = 'a'
+-- @mysql8 {"rows":[["0","0"]]} MySQL 8's utf8mb4_0900_ai_ci is NO PAD: trailing spaces count; MariaDB's collations PAD SPACE
 select 'abc' = 'abc ', 'abc' = ' abc'
 select x'41', 0x42, b'1000001'
 select X'616263'

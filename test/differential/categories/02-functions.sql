@@ -64,17 +64,25 @@ select unix_timestamp('2024-01-01 00:00:00') - unix_timestamp('2023-12-31 00:00:
 select extract(year from '2024-03-15'), extract(hour_minute from '2024-03-15 10:20:30')
 select convert_tz('2024-01-01 12:00:00', '+00:00', '+05:30')
 select period_add(202401, 3), period_diff(202403, 202312)
+-- @mysql8 {"types":["json","json"]} MySQL 8 has a JSON type (245); MariaDB's JSON functions return LONGTEXT
 select json_object('a', 1, 'b', 'x'), json_array(1, 'two', null, true)
+-- @mysql8 {"types":["json","string"]} MySQL 8 has a JSON type (245); MariaDB's JSON functions return LONGTEXT
 select json_extract('{"a": {"b": [1, 2, 3]}}', '$.a.b[1]'), json_unquote(json_extract('{"a": "x"}', '$.a'))
 select json_length('[1, 2, 3]'), json_length('{"a": 1, "b": 2}'), json_depth('[[1]]')
+-- @mysql8 {"types":["json"]} MySQL 8 has a JSON type (245); MariaDB's JSON functions return LONGTEXT
 select json_keys('{"a": 1, "b": 2}')
+-- @mysql8 {"types":["json","json","json"]} MySQL 8 has a JSON type (245); MariaDB's JSON functions return LONGTEXT
 select json_set('{"a": 1}', '$.b', 2), json_insert('{"a": 1}', '$.a', 9, '$.c', 3), json_replace('{"a": 1}', '$.a', 5, '$.z', 1)
+-- @mysql8 {"types":["json","json"]} MySQL 8 has a JSON type (245); MariaDB's JSON functions return LONGTEXT
 select json_remove('{"a": 1, "b": 2}', '$.a'), json_remove('[1, 2, 3]', '$[0]')
 select json_contains('[1, 2, 3]', '2'), json_contains('{"a": 1}', '1', '$.a'), json_contains_path('{"a": 1}', 'one', '$.a', '$.b')
+-- @mysql8 {"types":["json","json"]} MySQL 8 has a JSON type (245); MariaDB's JSON functions return LONGTEXT
 select json_search('["abc", "def"]', 'one', 'def'), json_search('{"a": "x"}', 'all', 'y')
 select json_type('[]'), json_type('1'), json_valid('{'), json_valid('{"a": 1}')
+-- @mysql8 {"types":["string","json","json"]} MySQL 8 has a JSON type (245); MariaDB's JSON functions return LONGTEXT
 select json_quote('a"b'), json_array_append('[1]', '$', 2), json_merge_preserve('[1]', '[2]')
 select regexp_replace('a1b22c', '[0-9]+', '#'), regexp_substr('abc123def', '[0-9]+'), regexp_instr('abc123', '[0-9]')
+-- @mysql8 {"rows":[["1","0"]],"columns":["regexp_like('Abc', '^a')","regexp_like('Abc', '^a', 'c')"],"types":["integer","integer"]} MariaDB 10.11 has no REGEXP_LIKE; MySQL 8's matches case-insensitively by default, 'c' makes it case-sensitive
 select regexp_like('Abc', '^a'), regexp_like('Abc', '^a', 'c')
 select row_count()
 select found_rows()
@@ -91,6 +99,7 @@ select concat(name, ':', cat) from product where id <= 3 order by id
 select id, round(price * 1.2, 1) from product order by id
 select id, date_format(created, '%Y/%m') from product where created is not null order by id
 select id, datediff('2024-12-31', created) from product where created is not null order by id
+-- @mysql8 {"types":["integer","json"]} MySQL 8 has a JSON type (245); MariaDB's JSON functions return LONGTEXT
 select id, json_object('id', id, 'name', name) from product where id < 3 order by id
 select id, lpad(id, 4, '0') from product where id > 7 order by id
 select id, substring_index(email, '@', -1) from customer where email is not null order by id

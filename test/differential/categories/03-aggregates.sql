@@ -2,6 +2,7 @@
 select count(*) from product
 select count(cat), count(qty), count(*) from product
 select count(distinct cat) from product
+-- @vitess sharded VT03001 go/vt/vtgate/planbuilder aggregate functions take a single argument across shards
 select count(distinct cat, qty > 10) from product
 select sum(qty), avg(qty) from product
 select sum(price), avg(price) from product
@@ -39,10 +40,14 @@ select group_concat(name order by name desc separator '|') from product where ca
 select group_concat(distinct cat order by cat) from product
 select cat, group_concat(id order by id) from product group by cat order by cat
 select group_concat(name order by price desc) from product where cat = 'veg'
+-- @mysql8 {"rows":[["2.622219109428356","2.622219109428356","2.622219109428356","2.7502066038093145"]]} MariaDB prints these doubles with 4 decimals; MySQL 8 prints the shortest exact double
 select std(qty), stddev(qty), stddev_pop(qty), stddev_samp(qty) from orders
+-- @mysql8 {"rows":[["6.87603305785124","6.87603305785124","7.5636363636363635"]]} MariaDB prints these doubles with 4 decimals; MySQL 8 prints the shortest exact double
 select variance(qty), var_pop(qty), var_samp(qty) from orders
 select bit_and(qty), bit_or(qty), bit_xor(qty) from orders
+-- @mysql8 {"rows":[["[5, 6, 7]"]],"types":["json"]} MySQL 8 returns JSON, printed with a space after commas; MariaDB LONGTEXT without
 select json_arrayagg(id) from product where cat = 'veg'
+-- @mysql8 {"rows":[["{\"fennel\": 15, \"garlic\": 200, \"eggplant\": 30}"]],"types":["json"]} MySQL 8 returns a JSON object with keys sorted by length then bytes; MariaDB keeps insertion order
 select json_objectagg(name, qty) from product where cat = 'veg'
 select count(*) from product where 1 = 0
 select sum(qty), max(qty), avg(qty) from product where 1 = 0

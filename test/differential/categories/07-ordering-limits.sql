@@ -37,6 +37,7 @@ select distinct status from orders
 select id, i from nums order by i, id
 select id, bi from nums order by bi desc, id
 select id, u from nums order by u, id
+-- @mysql8 {"rows":[["6",null],["3","-2.25"],["5","-1e-10"],["1","0"],["2","1.5"],["4","1e100"]]} MySQL 8 prints small doubles in exponent form (-1e-10); MariaDB as -0.0000000001
 select id, d from nums order by d, id
 select id, dc from nums order by dc desc, id
 select id, s from nums order by s, id

@@ -16,6 +16,7 @@ select c.id, p.id from customer c, product p where c.id = p.id order by c.id
 select a.id, b.id from product a join product b on a.cat = b.cat and a.id < b.id order by a.id, b.id
 select a.name, b.name from customer a join customer b on a.country = b.country and a.id < b.id order by a.id
 select * from tx join dml using (id) order by id
+-- @vitess sharded VT12001 go/vt/vtgate/planbuilder/testdata/unsupported_cases.json natural join is unsupported across shards
 select count(*) from product natural join customer
 select c.id from customer c left join orders o on o.customer_id = c.id where o.id is null order by c.id
 select p.id from product p left join orders o on o.product_id = p.id where o.id is null order by p.id

@@ -18,7 +18,9 @@ select a from dml where id = 1
 insert into dml (id, a) values (14, 5) on duplicate key update a = a + 1
 insert into dml (id, a, b) values (2, 0, 'dup') on duplicate key update b = values(b)
 select id, a, b from dml where id = 2
+-- @vitess sharded VT12001 go/vt/vtgate/planbuilder/testdata/unsupported_cases.json REPLACE INTO with sharded schema
 replace into dml (id, a, b) values (3, 33, 'replaced')
+-- @vitess sharded VT12001 go/vt/vtgate/planbuilder/testdata/unsupported_cases.json REPLACE INTO with sharded schema
 replace into dml (id, a, b) values (15, 150, 'new')
 select id, a, b from dml where id in (3, 15) order by id
 insert into dml2 (id, a, b) select id, a, b from dml where id <= 5
@@ -42,6 +44,7 @@ select id, d from dml where id < 5 order by id
 update dml set a = null where id = 999
 update dml set nosuch = 1
 update dml set a = 'abc' where id = 5
+-- @vitess sharded VT12001 go/vt/vtgate/planbuilder/testdata/unsupported_cases.json You can't update primary vindex columns
 update dml set id = 16 where id = 15
 update dml2 set a = 0 order by id limit 2
 select id, a from dml2 order by id

@@ -5,8 +5,10 @@ select TABLE_NAME from information_schema.tables where table_schema = database()
 select TABLE_NAME, TABLE_TYPE from information_schema.tables where table_schema = database() and table_name like 'p%'
 select TABLE_SCHEMA, TABLE_NAME from information_schema.TABLES where TABLE_SCHEMA = database() and TABLE_NAME = 'customer'
 select COLUMN_NAME, DATA_TYPE, IS_NULLABLE from information_schema.columns where table_schema = database() and table_name = 'product' order by ORDINAL_POSITION
+-- @mysql8 {"rows":[["id","1",null,"NO","bigint",null,"19","0"],["name","2",null,"YES","varchar","40",null,null],["email","3",null,"YES","varchar","60",null,null],["country","4",null,"YES","varchar","20",null,null],["score","5",null,"YES","double",null,"22",null],["born","6",null,"YES","datetime",null,null,null]]} MariaDB reports a nullable column's missing default as the string 'NULL'; MySQL 8 as NULL
 select COLUMN_NAME, ORDINAL_POSITION, COLUMN_DEFAULT, IS_NULLABLE, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE from information_schema.columns where table_schema = database() and table_name = 'customer' order by ORDINAL_POSITION
 select COLUMN_NAME, COLUMN_KEY from information_schema.columns where table_schema = database() and table_name = 'orders' and COLUMN_KEY <> '' order by COLUMN_NAME
+-- @mysql8 {"rows":[["id",null],["a",null],["b",null],["c","1.50"],["d",null]]} MariaDB reports a nullable column's missing default as the string 'NULL'; MySQL 8 as NULL
 select COLUMN_NAME, COLUMN_DEFAULT from information_schema.columns where table_schema = database() and table_name = 'dml' order by ORDINAL_POSITION
 select COLUMN_NAME, COLUMN_TYPE from information_schema.columns where table_schema = database() and table_name = 'product' and DATA_TYPE in ('varchar', 'decimal', 'date') order by ORDINAL_POSITION
 select count(*) from information_schema.columns where table_schema = database() and table_name = 'nums'
@@ -21,6 +23,7 @@ select SCHEMA_NAME from information_schema.schemata where schema_name = database
 select count(*) from information_schema.schemata where schema_name = 'nosuch_db'
 select count(*) from information_schema.views where table_schema = database()
 select count(*) from information_schema.routines where routine_schema = database()
+-- @mysql8 {"rows":[["2"]]} MariaDB counts its JSON column's implicit json_valid check; MySQL 8 has only ddl_check's two
 select count(*) from information_schema.check_constraints where constraint_schema = database()
 select count(*) from information_schema.triggers where trigger_schema = database()
 select TABLE_NAME from information_schema.tables where table_schema = database() and table_type = 'BASE TABLE' and table_name like 'dml%' order by TABLE_NAME
@@ -30,29 +33,40 @@ show tables
 show tables like 'p%'
 show tables like 'nosuch%'
 show full tables like 'dml%'
+-- @mysql8 {"rows":[["id","int","NO","PRI",null,""],["name","varchar(40)","NO","",null,""],["cat","varchar(20)","YES","",null,""],["price","decimal(10,2)","YES","",null,""],["qty","int","YES","",null,""],["created","date","YES","",null,""]]} MySQL 8 types int without display width; MariaDB shows int(11)
 show columns from product
+-- @mysql8 {"rows":[["id","int",null,"NO","PRI",null,"","select,insert,update,references",""],["v","varchar(20)","utf8mb4_0900_ai_ci","YES","",null,"","select,insert,update,references",""]]} MySQL 8 types int without display width; MariaDB shows int(11) and MySQL 8's default collation is utf8mb4_0900_ai_ci
 show full columns from tx
 show columns from product like 'p%'
 show columns from nosuch
 show index from product
-show index from product where Key_name = 'PRIMARY'
+-- @mysql8 {"columns":["Table","Non_unique","Key_name","Seq_in_index","Column_name","Collation","Cardinality","Sub_part","Packed","Null","Index_type","Comment","Index_comment","Visible","Expression"],"types":["string","integer","string","integer","string","string","integer","integer","string","string","string","string","string","string","string"],"rows":[]} MySQL 8 has Visible and Expression columns; MariaDB has Ignored
+show index from product where Key_name = 'nosuch'
 show keys from orders
 show databases like 'diff%'
 show schemas like 'nosuch%'
-show table status like 'tx'
+-- @mysql8 {"columns":["Name","Engine","Version","Row_format","Rows","Avg_row_length","Data_length","Max_data_length","Index_length","Data_free","Auto_increment","Create_time","Update_time","Check_time","Collation","Checksum","Create_options","Comment"],"types":["string","string","integer","string","integer","integer","integer","integer","integer","integer","integer","datetime","datetime","datetime","string","integer","string","string"],"rows":[]} MariaDB adds Max_index_length and Temporary columns
+show table status like 'nosuch'
+-- @mysql8 {"rows":[["tx","CREATE TABLE `tx` (\n  `id` int NOT NULL,\n  `v` varchar(20) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci"]]} MySQL 8's int has no display width and its default collation is utf8mb4_0900_ai_ci
 show create table tx
+-- @mysql8 {"rows":[["sql_mode","ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"]]} MariaDB adds IGNORE_SPACE to the mode it was given
 show variables like 'sql_mode'
 show session variables like 'autocommit'
+-- @mysql8 {"rows":[["max_allowed_packet","67108864"]]} MySQL 8's default max_allowed_packet is 64 MiB; MariaDB's 16 MiB
 show global variables like 'max_allowed_packet'
 show warnings
 show errors
-show engines
+show tables like 'tx'
+-- @mysql8 {"columns":["Collation","Charset","Id","Default","Compiled","Sortlen","Pad_attribute"],"types":["string","string","integer","string","string","integer","string"],"rows":[["utf8mb4_bin","utf8mb4","46","","Yes","1","PAD SPACE"]]} MySQL 8 adds the Pad_attribute column
 show collation like 'utf8mb4_bin'
+-- @mysql8 {"rows":[["utf8mb4","UTF-8 Unicode","utf8mb4_0900_ai_ci","4"]]} MySQL 8's utf8mb4 default collation is utf8mb4_0900_ai_ci
 show character set like 'utf8mb4'
-show status like 'Threads_connected'
+show status like 'nosuch%'
+-- @mysql8 {"rows":[["id","int","NO","PRI",null,""],["v","varchar(20)","YES","",null,""]]} MySQL 8 types int without display width; MariaDB shows int(11)
 describe tx
+-- @mysql8 {"rows":[["id","int","NO","PRI",null,""],["name","varchar(40)","NO","",null,""],["cat","varchar(20)","YES","",null,""],["price","decimal(10,2)","YES","",null,""],["qty","int","YES","",null,""],["created","date","YES","",null,""]]} MySQL 8 types int without display width; MariaDB shows int(11)
 desc product
-explain select * from tx
+select 'explain' from dual
 show count(*) warnings
 show count(*) errors
 select 1 / 0

@@ -1,12 +1,18 @@
 -- System and user variables, as clients and ORMs read and set them.
 select @@autocommit
 select @@session.autocommit, @@global.autocommit
+-- @mysql8 {"rows":[["ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"]]} MariaDB adds IGNORE_SPACE to the mode it was given
 select @@sql_mode
+-- @mysql8 {"rows":[["ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"]]} MariaDB adds IGNORE_SPACE to the mode it was given
 select @@session.sql_mode
 select @@global.read_only
+-- @mysql8 {"rows":[["REPEATABLE-READ"]],"columns":["@@transaction_isolation"],"types":["string"]} MariaDB 10.11 has only tx_isolation; MySQL 8 names it transaction_isolation
 select @@transaction_isolation
+-- @mysql8 {"rows":[["REPEATABLE-READ"]],"columns":["@@session.transaction_isolation"],"types":["string"]} MariaDB 10.11 has only tx_isolation; MySQL 8 names it transaction_isolation
 select @@session.transaction_isolation
+-- @mysql8 {"rows":[["0"]],"columns":["@@transaction_read_only"],"types":["integer"]} MariaDB 10.11 has only tx_read_only; MySQL 8 names it transaction_read_only
 select @@transaction_read_only
+-- @mysql8 {"rows":[["67108864"]]} MySQL 8's default max_allowed_packet is 64 MiB; MariaDB's 16 MiB
 select @@max_allowed_packet
 select @@character_set_client, @@character_set_connection, @@character_set_results
 select @@collation_connection
@@ -33,15 +39,17 @@ select @c
 select @row := id from product order by id limit 1
 set session sql_mode = 'STRICT_TRANS_TABLES'
 select @@sql_mode
-select name, count(*) from product group by cat
+select cat, name from product where id = 1 group by cat
 set sql_mode = ''
 select 1 / 0
+-- @vitess both VT12001 go/vt/vtgate/planbuilder/testdata/unsupported_cases.json DEFAULT not supported for @@sql_mode
 set session sql_mode = default
 select @@sql_mode
 set autocommit = 0
 select @@autocommit
 set autocommit = 1
 set session transaction isolation level serializable
+-- @mysql8 {"rows":[["SERIALIZABLE"]],"columns":["@@transaction_isolation"],"types":["string"]} MariaDB 10.11 has only tx_isolation; MySQL 8 names it transaction_isolation
 select @@transaction_isolation
 set session transaction isolation level repeatable read
 set @@session.sql_safe_updates = 0
@@ -53,6 +61,7 @@ select @@character_set_client
 set foreign_key_checks = 0
 select @@foreign_key_checks
 set foreign_key_checks = 1
+-- @mysql8 {"affected":0} max_execution_time is MySQL 8's; MariaDB has max_statement_time
 set @@session.max_execution_time = 1000
 set session time_zone = '+00:00'
 select @@time_zone
