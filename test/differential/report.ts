@@ -1,7 +1,7 @@
 /**
  * The differential suite's results: per-category and total agreement for each keyspace, and the
  * report file of every disagreement (statement, vtsim's answer, the reference's), grouped into
- * clusters of the same failure so the largest gaps read first.
+ * clusters of the same failure so the largest gaps read first; and every statement's answers.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,7 +60,7 @@ export function clusterKey(v: Verdict): string {
   return `wrong answer (${v.differs!.replace(/\d+/g, 'N')}) in ${v.stmt.category}`;
 }
 
-/** Writes `report.md` and `summary.json` under `dir` and returns the summary lines printed by the test. */
+/** Writes `report.md`, `summary.json` and `outcomes.json` (every statement's answers) under `dir` and returns the summary lines printed by the test. */
 export function writeReport(dir: string, verdicts: Verdict[]): string[] {
   mkdirSync(dir, { recursive: true });
   const u = tally(verdicts, 'unsharded');
@@ -97,6 +97,10 @@ export function writeReport(dir: string, verdicts: Verdict[]): string[] {
     );
   }
   writeFileSync(join(dir, 'report.md'), lines.join('\n'));
+  writeFileSync(join(dir, 'outcomes.json'), JSON.stringify(verdicts.map((v) => ({
+    at: `${v.stmt.category}:${v.stmt.line}`, keyspace: v.keyspace, sql: v.stmt.sql, differs: v.differs ?? null,
+    vtsim: describeOutcome(v.actual), expected: describeOutcome(v.expected),
+  })), null, 1));
   writeFileSync(join(dir, 'summary.json'), JSON.stringify({
     unsharded: { ...u.total, percent: percent(u.total) },
     sharded: { ...s.total, percent: percent(s.total) },

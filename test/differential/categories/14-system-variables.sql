@@ -15,6 +15,7 @@ select @@transaction_read_only
 -- @mysql8 {"rows":[["67108864"]]} MySQL 8's default max_allowed_packet is 64 MiB; MariaDB's 16 MiB
 select @@max_allowed_packet
 select @@character_set_client, @@character_set_connection, @@character_set_results
+-- @mysql8 {"rows":[["utf8mb4_0900_ai_ci"]]} through vtgate the tablet's own connection (utf8mb4, MySQL 8's default collation) answers: Vitess does not pass the client's handshake collation on
 select @@collation_connection
 select @@time_zone
 select @@lower_case_table_names
@@ -44,6 +45,7 @@ set sql_mode = ''
 select 1 / 0
 -- @vitess both VT12001 go/vt/vtgate/planbuilder/testdata/unsupported_cases.json DEFAULT not supported for @@sql_mode
 set session sql_mode = default
+set session sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'
 select @@sql_mode
 set autocommit = 0
 select @@autocommit
