@@ -5,7 +5,8 @@
  * - `-- @mysql8 {json} why` — MariaDB differs from MySQL 8 here; the JSON gives MySQL 8's answer
  *   (any of `rows`, `columns`, `types`, `error`, `affected`), which replaces the reference's parts.
  * - `-- @vitess sharded|both VTxxxxx <Vitess source reference> why` — Vitess refuses this statement
- *   (on the sharded keyspace, or on both): an error carrying that code counts as agreement.
+ *   (on the sharded keyspace, or on both): an error carrying that code counts as agreement. Where
+ *   Vitess's error has no VT code, a quoted fragment of its message stands for it.
  *
  * Other `--` lines are comments. The reference is MariaDB with MySQL 8's default sql_mode.
  */
@@ -26,6 +27,7 @@ export interface Mysql8Answer {
 /** A refusal Vitess also gives: where, which VT code, and the Vitess source that gives it. */
 export interface VitessRefusal {
   scope: 'sharded' | 'both';
+  /** The VT code, or a fragment of the message where Vitess's error has none. */
   code: string;
   reference: string;
 }
@@ -67,9 +69,9 @@ export function parseCategory(name: string, text: string): Category {
       return;
     }
     if (line.startsWith('-- @vitess ')) {
-      const m = /^-- @vitess (sharded|both) (VT\d{5}) (\S+)/.exec(line);
-      if (!m) throw new Error(`${where}: @vitess needs "sharded|both VTxxxxx <source reference>"`);
-      vitess = { scope: m[1] as VitessRefusal['scope'], code: m[2], reference: m[3] };
+      const m = /^-- @vitess (sharded|both) (VT\d{5}|"[^"]+") (\S+)/.exec(line);
+      if (!m) throw new Error(`${where}: @vitess needs "sharded|both VTxxxxx|\"message\" <source reference>"`);
+      vitess = { scope: m[1] as VitessRefusal['scope'], code: m[2].replace(/^"|"$/g, ''), reference: m[3] };
       return;
     }
     if (line.startsWith('-- @')) throw new Error(`${where}: unknown annotation ${line}`);

@@ -68,6 +68,11 @@ delete from dml2
 select count(*) from dml2
 insert into dml2 (id, a, b) values (1, 1, 'a'), (2, 2, 'b'), (3, 3, 'c'), (4, 4, 'd')
 update dml2 set a = a + 10
+select row_count()
 delete from dml2 where a > 12
 select id, a from dml2 order by id
 select row_count()
+select id from product order by id limit 3
+select found_rows()
+select sql_calc_found_rows id from product order by id limit 3
+select found_rows()

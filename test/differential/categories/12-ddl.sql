@@ -69,9 +69,12 @@ select * from v_fruit order by id
 select count(*) from v_fruit where price > 1
 drop view v_fruit
 select * from v_fruit
+-- @vitess sharded "Temporary table not supported in sharded database" go/vt/vtgate/planbuilder/ddl.go Vitess keeps temporary tables to unsharded keyspaces
 create temporary table tmp_x (id int primary key, v int)
 insert into tmp_x (id, v) values (1, 10), (2, 20)
 select sum(v) from tmp_x
+show tables like 'tmp%'
+select count(*) from information_schema.tables where table_schema = database() and table_name = 'tmp_x'
 drop temporary table tmp_x
 select * from tmp_x
 truncate table ddl_misc

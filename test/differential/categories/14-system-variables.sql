@@ -43,6 +43,11 @@ select @@sql_mode
 select cat, name from product where id = 1 group by cat
 set sql_mode = ''
 select 1 / 0
+insert into dml2 (id, a, b) values (900, 1, repeat('y', 30))
+select length(b) from dml2 where id = 900
+insert into dml2 (id, a) values (901, 'not a number')
+select a from dml2 where id = 901
+delete from dml2 where id in (900, 901)
 -- @vitess both VT12001 go/vt/vtgate/planbuilder/testdata/unsupported_cases.json DEFAULT not supported for @@sql_mode
 set session sql_mode = default
 set session sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'
