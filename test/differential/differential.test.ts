@@ -3,7 +3,8 @@
 // Debian's MariaDB (started here with MySQL 8's default sql_mode), and the answers are compared
 // (see compare.ts). Agreement per category and in total, and every disagreement, are written to
 // test-results/differential/; the test holds agreement at or above the ratchet (ratchet.ts).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -127,7 +128,19 @@ describeMariadb('differential suite: vtsim vs MariaDB (MySQL 8 semantics)', () =
     ].join('\n')).statements as [Statement, Statement];
     const [actual] = await runAll(targets().vtsimUnsharded, [differs.sql]);
     const [reference] = await runAll(targets().mariaUnsharded, [differs.sql]);
-    expect(disagreement(differs, false, actual, expectedOutcome(differs, reference))).toBe('row values');
-    expect(disagreement(agrees, false, actual, expectedOutcome(agrees, reference))).toBeUndefined();
+    const verdicts: Verdict[] = [differs, agrees].map((stmt) => {
+      const expected = expectedOutcome(stmt, reference);
+      return { stmt, keyspace: 'unsharded', actual, expected, differs: disagreement(stmt, false, actual, expected) };
+    });
+    expect(verdicts.map((v) => v.differs)).toEqual(['row values', undefined]);
+    const dir = mkdtempSync(join(tmpdir(), 'vtsim-differential-'));
+    try {
+      expect(writeReport(dir, verdicts)).toContain('| self-check | 2 | 1 (50 %) | 0 (100 %) |');
+      const report = readFileSync(join(dir, 'report.md'), 'utf8');
+      expect(report).toContain('### self-check:2 (unsharded) — row values\n```sql\nselect 1 as x\n```\n- vtsim: [x:integer(8)] 1 row(s): ("1")');
+      expect(report).not.toContain('### self-check:3');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

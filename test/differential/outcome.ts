@@ -48,7 +48,7 @@ export async function runStatement(conn: mysql.Connection, sql: string, timeoutM
       rows: (result as unknown as (Buffer | null)[][]).map((row) => row.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v)))),
     };
   } catch (err) {
-    const e = err as { errno?: number; message?: string; fatal?: boolean; code?: string };
+    const e = err as { errno?: number; message?: string; fatal?: boolean };
     if (e.fatal || e.errno === undefined) throw err;
     return { kind: 'error', errno: e.errno, message: e.message ?? '' };
   }

@@ -73,7 +73,7 @@ export function writeReport(dir: string, verdicts: Verdict[]): string[] {
     '|---|---:|---:|---:|',
     ...categories.map((c) => {
       const a = u.byCategory.get(c)!;
-      const b = s.byCategory.get(c)!;
+      const b = s.byCategory.get(c) ?? { agree: 0, total: 0 };
       return `| ${c} | ${a.total} | ${a.agree} (${percent(a)} %) | ${b.agree} (${percent(b)} %) |`;
     }),
     `| **total** | ${u.total.total} | ${u.total.agree} (${percent(u.total)} %) | ${s.total.agree} (${percent(s.total)} %) |`,
