@@ -15,7 +15,7 @@ export type Outcome =
  * widths (MariaDB types small literals INT where MySQL 8 says BIGINT) and the string/blob variants
  * are one class each.
  */
-export function typeClass(code: number): string {
+function typeClass(code: number): string {
   switch (code) {
     case 0: case 246: return 'decimal';
     case 1: case 2: case 3: case 8: case 9: return 'integer';

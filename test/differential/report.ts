@@ -45,8 +45,8 @@ export function tally(verdicts: Verdict[], keyspace: Verdict['keyspace']): { tot
 }
 
 /** The cluster a disagreement belongs to: vtsim's error with its literals blanked, or the kind of wrong answer. */
-export function clusterKey(v: Verdict): string {
-  if (v.actual.kind === 'error' && !(v.expected.kind === 'error')) {
+function clusterKey(v: Verdict): string {
+  if (v.actual.kind === 'error' && v.expected.kind !== 'error') {
     const msg = v.actual.message
       .replace(/^target: .*? desc = /, '')
       .replace(/ \(errno \d+\).*$/s, '')
