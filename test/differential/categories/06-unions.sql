@@ -32,5 +32,5 @@ select 1 union select 1 union all select 1
 select id, name from customer where id = 1 union all select id, name from product where id = 1
 select amount from orders where id = 3 union select price from product where id = 4
 select max(price) from product union all select min(price) from product
-select id from product limit 1 union select 2
+(select id from product order by id limit 1) union select 2
 select id from product union select id from customer limit 4
