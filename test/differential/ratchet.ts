@@ -7,7 +7,7 @@ export const RATCHET = {
   /** The suite never shrinks below this many statements. */
   minStatements: 700,
   /** Agreement on the unsharded keyspace, percent. */
-  unsharded: 65.9,
+  unsharded: 66,
   /** Agreement on the sharded (two shards, hash vindex) keyspace, percent. */
-  sharded: 54.3,
+  sharded: 54.1,
 } as const;

@@ -50,3 +50,7 @@ select c.id, o.id from customer c straight_join orders o on c.id = o.customer_id
 select * from customer c join orders o on o.customer_id = c.id where c.id = 5 order by o.id
 select c.id, nosuch.id from customer c join orders o on o.customer_id = c.id
 select id from customer join orders on customer_id = customer.id
+-- Across keyspaces (on the sharded run: sharded orders with the unsharded keyspace's product; on the unsharded run, one keyspace).
+select o.id, p.name from orders o join diffu.product p on p.id = o.product_id order by o.id
+select p.cat, count(*) from diffu.product p join orders o on o.product_id = p.id group by p.cat order by p.cat
+select c.name from customer c where c.id in (select o.customer_id from orders o join diffu.product p on p.id = o.product_id where p.cat = 'veg') order by c.name
