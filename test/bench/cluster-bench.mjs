@@ -6,9 +6,15 @@ import mysql from 'mysql2/promise';
 import { startClusterProcess } from './cluster-process.mjs';
 import { benchCreateDatabase } from './create-database-bench.mjs';
 import { describeLoad, runLoad } from './load.mjs';
+import { describeLoadSample, measurePair } from './machine-load.mjs';
+import { startMariadbReference } from './mariadb-reference.mjs';
 import { processCpuMicros, waitForIdle } from './process-cpu.mjs';
+import { ratioFigure } from './report.mjs';
 
-/** Rows the point selects read (ids 1..KEY_COUNT, loaded before they run). */
+/** Where a rerun's inserts start above the first run's: past every connection's id range (workloads.mjs). */
+const RERUN_ID_OFFSET = 100_000_000_000;
+
+/** Rows the point selects read by default (ids 1..keyCount, loaded before they run). */
 const KEY_COUNT = 100_000;
 
 /**
@@ -23,14 +29,18 @@ const KEY_COUNT = 100_000;
  * @property {number} processes client processes per load run
  * @property {number} connections connections per load run
  * @property {string[]} [nodeArgs] Node flags for the cluster process (e.g. `--cpu-prof`)
+ * @property {number} [keyCount] rows the point selects read (default KEY_COUNT)
+ * @property {string} [mariadbd] with this mariadbd binary, every figure is also measured on a
+ *   MariaDB reference (mariadb-reference.mjs) in pairs under the same load, and their ratios added
  */
 
 /**
  * Starts the cluster and measures, in this order: time to serve, CREATE DATABASE to first insert,
- * sharded point selects (over
- * KEY_COUNT rows loaded first), single-row inserts, 1000-row inserts (last, as it leaves the
- * largest heap behind). Before each run it waits for the server to go idle. Stops the cluster
- * with SIGTERM, also when a measurement fails.
+ * sharded point selects (over keyCount rows loaded first), single-row inserts, 1000-row inserts
+ * (last, as it leaves the largest heap behind). Before each run it waits for the server to go
+ * idle. With `mariadbd`, each figure but CREATE DATABASE is measured on vtsim then on MariaDB (a
+ * pair, rerun once when the two ran under different loads) and followed by MariaDB's figure and
+ * the ratio. Stops the cluster and MariaDB, also when a measurement fails.
  * @param {ClusterBenchOptions} opts
  * @param {(line: string) => void} log progress lines
  * @returns {Promise<import('./report.mjs').Figure[]>}
@@ -39,22 +49,84 @@ export async function benchCluster(opts, log) {
   const tablets = `${opts.replicaCount} replica + ${opts.rdonlyCount} rdonly tablet${opts.replicaCount + opts.rdonlyCount === 1 ? '' : 's'} per shard`;
   const label = opts.replicaCount === 1 && opts.rdonlyCount === 0 ? ' [primaries only]' : '';
   const target = (t) => (opts.targets ? t : undefined);
-  log(`cluster: vtsim up (commerce unsharded, customer 2 shards; ${tablets})`);
-  const cluster = await startClusterProcess({ replicaCount: opts.replicaCount, rdonlyCount: opts.rdonlyCount, nodeArgs: opts.nodeArgs });
+  const keyCount = opts.keyCount ?? KEY_COUNT;
+  const mariadbd = opts.mariadbd;
+  log(`cluster: vtsim up (commerce unsharded, customer 2 shards; ${tablets})${mariadbd ? ', and the MariaDB reference' : ''}`);
+  const startCluster = () => startClusterProcess({ replicaCount: opts.replicaCount, rdonlyCount: opts.rdonlyCount, nodeArgs: opts.nodeArgs });
+  /** @type {import('./cluster-process.mjs').ClusterProcess | undefined} */
+  let cluster;
+  /** @type {import('./mariadb-reference.mjs').MariadbReference | undefined} */
+  let maria;
   /** @type {import('./report.mjs').Figure[]} */
-  const figures = [{
-    id: `${opts.id}.time_to_serve`,
-    what: `vtsim up: spawn to first query${label}`,
-    value: cluster.startupMs,
-    unit: 'ms',
-    target: target({ op: '<', value: 1000 }),
-    detail: `${tablets} (${3 * (opts.replicaCount + opts.rdonlyCount)} tablets); first successful 'select count(*) from customer' through vtgate`,
-  }];
+  const figures = [];
+  /**
+   * Adds vtsim's figure, then (with the reference) MariaDB's figure and the ratio, from a pair
+   * measured under the same load (or marked not comparable).
+   * @param {import('./report.mjs').Figure} vtsimFigure
+   * @param {import('./machine-load.mjs').Pair<unknown> | undefined} pair
+   * @param {(r: import('./report.mjs').Figure) => import('./report.mjs').Figure} referenceFigure
+   * @param {{ name: string, op: '>=' | '<=', value: number }} [ratio]
+   */
+  const add = (vtsimFigure, pair, referenceFigure, ratio) => {
+    if (!pair) {
+      figures.push(vtsimFigure);
+      return;
+    }
+    const withLoad = (f, sample) => ({ ...f, detail: `${f.detail}; ${describeLoadSample(sample)}` });
+    const vtsimSide = withLoad(vtsimFigure, pair.vtsimLoad);
+    const reference = withLoad(referenceFigure(vtsimFigure), pair.referenceLoad);
+    figures.push(vtsimSide, reference);
+    if (ratio) {
+      figures.push(ratioFigure({
+        id: `ratio.${ratio.name}_vs_mariadb`,
+        what: `${vtsimFigure.what.replace(/ \(sharded\)$/, '')}: vtsim ÷ MariaDB${ratio.op === '<=' ? ' (lower is better)' : ''}`,
+        vtsim: vtsimFigure,
+        reference,
+        target: { op: ratio.op, value: ratio.value },
+        pair,
+        referenceName: 'MariaDB',
+      }));
+    }
+  };
   try {
-    const load = async (workload, params) => {
-      const idle = await waitForIdle(cluster.pid);
+    /** @type {import('./machine-load.mjs').Pair<any> | undefined} */
+    let startPair;
+    if (mariadbd) {
+      startPair = await measurePair(async () => {
+        cluster = await startCluster();
+      }, async () => {
+        maria = await startMariadbReference(mariadbd);
+      }, {
+        referenceName: 'MariaDB',
+        discard: async () => {
+          await Promise.all([cluster?.stop(), maria?.stop()]);
+          cluster = maria = undefined;
+        },
+      });
+    } else {
+      cluster = await startCluster();
+    }
+    const vtsim = /** @type {import('./cluster-process.mjs').ClusterProcess} */ (cluster);
+    add({
+      id: `${opts.id}.time_to_serve`,
+      what: `vtsim up: spawn to first query${label}`,
+      value: vtsim.startupMs,
+      unit: 'ms',
+      target: target({ op: '<', value: 1000 }),
+      detail: `${tablets} (${3 * (opts.replicaCount + opts.rdonlyCount)} tablets); first successful 'select count(*) from customer' through vtgate`,
+    }, startPair, () => ({
+      id: 'mariadb.time_to_serve',
+      what: 'MariaDB: spawn to first query',
+      value: /** @type {import('./mariadb-reference.mjs').MariadbReference} */ (maria).startupMs,
+      unit: 'ms',
+      detail: `${maria?.where}; the schema created (create database, create table) on the first connection, then 'select count(*) from customer'`,
+    }), { name: 'time_to_serve', op: '<=', value: 0.5 });
+
+    /** Runs a workload against a server: waits for it to go idle, then drives it. */
+    const load = async (/** @type {{ pid: number, port: number }} */ server, workload, params) => {
+      const idle = await waitForIdle(server.pid);
       const result = await runLoad({
-        port: cluster.mysqlPort,
+        port: server.port,
         database: 'customer',
         workload,
         params,
@@ -62,59 +134,90 @@ export async function benchCluster(opts, log) {
         processes: opts.processes,
         warmupMs: opts.warmupMs,
         durationMs: opts.durationMs,
-        serverCpuMicros: () => processCpuMicros(cluster.pid),
+        serverCpuMicros: () => processCpuMicros(server.pid),
       });
       return { ...result, idle };
     };
+    const vtsimServer = { pid: vtsim.pid, port: vtsim.mysqlPort };
+    /**
+     * The workload on vtsim, and with the reference on MariaDB too (a pair); `params(attempt)`
+     * gives each attempt its parameters (inserts write fresh ids).
+     */
+    const measure = async (workload, params) => {
+      if (!maria) return { vtsim: await load(vtsimServer, workload, params(1)), pair: undefined, reference: undefined };
+      const reference = { pid: maria.pid, port: maria.port };
+      const pair = await measurePair((a) => load(vtsimServer, workload, params(a)), (a) => load(reference, workload, params(a)), { referenceName: 'MariaDB' });
+      return { vtsim: pair.vtsim, pair, reference: pair.reference };
+    };
+    const referenceDetail = (r) => `${maria?.where}; ${describeLoad(r)}`;
 
     log('cluster: CREATE DATABASE to first insert');
-    figures.push(await benchCreateDatabase({ id: opts.id, port: cluster.mysqlPort, label, target: target({ op: '<', value: 50 }) }));
+    figures.push(await benchCreateDatabase({ id: opts.id, port: vtsim.mysqlPort, label, target: target({ op: '<', value: 50 }) }));
 
-    log(`cluster: loading ${KEY_COUNT} customers, then point selects`);
-    await loadCustomers(cluster.mysqlPort);
-    const selects = await load('point-select', { keyCount: KEY_COUNT });
-    figures.push({
+    log(`cluster: loading ${keyCount} customers${maria ? ' (on both servers)' : ''}, then point selects`);
+    await loadCustomers(vtsim.mysqlPort, keyCount);
+    if (maria) await loadCustomers(maria.port, keyCount);
+    const selects = await measure('point-select', () => ({ keyCount }));
+    add({
       id: `${opts.id}.point_selects`,
       what: `point selects (sharded)${label}`,
-      value: selects.ops / selects.seconds,
+      value: selects.vtsim.ops / selects.vtsim.seconds,
       unit: 'queries/s',
       target: target({ op: '>=', value: 20_000 }),
-      detail: `hash vindex on the PK, ${KEY_COUNT} rows; ${describeLoad(selects)}`,
-    });
+      detail: `hash vindex on the PK, ${keyCount} rows; ${describeLoad(selects.vtsim)}`,
+    }, selects.pair, (f) => ({
+      id: 'mariadb.point_selects',
+      what: 'point selects, MariaDB',
+      value: selects.reference.ops / selects.reference.seconds,
+      unit: f.unit,
+      detail: `InnoDB primary key, ${keyCount} rows; ${referenceDetail(selects.reference)}`,
+    }), { name: 'point_selects', op: '>=', value: 1 });
 
     log('cluster: single-row autocommit inserts');
-    const single = await load('insert', { idBase: 1_000_000_000 });
-    figures.push({
+    const single = await measure('insert', (attempt) => ({ idBase: 1_000_000_000 + (attempt - 1) * RERUN_ID_OFFSET }));
+    add({
       id: `${opts.id}.single_row_inserts`,
       what: `single-row autocommit inserts (sharded)${label}`,
-      value: single.ops / single.seconds,
+      value: single.vtsim.ops / single.vtsim.seconds,
       unit: 'inserts/s',
-      detail: describeLoad(single),
-    });
+      detail: describeLoad(single.vtsim),
+    }, single.pair, (f) => ({
+      id: 'mariadb.single_row_inserts',
+      what: 'single-row autocommit inserts, MariaDB',
+      value: single.reference.ops / single.reference.seconds,
+      unit: f.unit,
+      detail: referenceDetail(single.reference),
+    }), { name: 'single_row_inserts', op: '>=', value: 0.8 });
 
     log('cluster: 1000-row inserts');
-    const multi = await load('multi-insert', { idBase: 1, batchRows: 1000 });
-    figures.push({
+    const multi = await measure('multi-insert', (attempt) => ({ idBase: 1 + (attempt - 1) * RERUN_ID_OFFSET, batchRows: 1000 }));
+    add({
       id: `${opts.id}.multi_row_insert_rows`,
       what: `1000-row inserts (sharded)${label}`,
-      value: multi.rows / multi.seconds,
+      value: multi.vtsim.rows / multi.vtsim.seconds,
       unit: 'rows/s',
       target: target({ op: '>=', value: 200_000 }),
-      detail: describeLoad(multi),
-    });
+      detail: describeLoad(multi.vtsim),
+    }, multi.pair, (f) => ({
+      id: 'mariadb.multi_row_insert_rows',
+      what: '1000-row inserts, MariaDB',
+      value: multi.reference.rows / multi.reference.seconds,
+      unit: f.unit,
+      detail: referenceDetail(multi.reference),
+    }), { name: 'multi_row_insert_rows', op: '>=', value: 1 });
   } finally {
-    await cluster.stop();
+    await Promise.all([cluster?.stop(), maria?.stop()]);
   }
   return figures;
 }
 
-/** Inserts customers 1..KEY_COUNT in 1000-row statements on one connection. */
-async function loadCustomers(port) {
+/** Inserts customers 1..keyCount in 1000-row statements on one connection. */
+async function loadCustomers(port, keyCount) {
   const conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'bench', database: 'customer' });
   try {
-    for (let first = 1; first <= KEY_COUNT; first += 1000) {
+    for (let first = 1; first <= keyCount; first += 1000) {
       const tuples = [];
-      for (let id = first; id < first + 1000 && id <= KEY_COUNT; id++) tuples.push(`(${id}, 'user${id}@example.com')`);
+      for (let id = first; id < first + 1000 && id <= keyCount; id++) tuples.push(`(${id}, 'user${id}@example.com')`);
       await conn.query(`insert into customer(customer_id, email) values ${tuples.join(', ')}`);
     }
   } finally {

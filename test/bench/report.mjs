@@ -2,6 +2,7 @@
  * The benchmark report: figures with their targets, printed as one table for people and one JSON
  * line per figure for tools (`pnpm bench | grep '^{'`).
  */
+import { describeLoadSample } from './machine-load.mjs';
 
 /**
  * One measured figure.
@@ -12,18 +13,20 @@
  * @property {string} unit e.g. `queries/s`, `rows/s`, `ms`
  * @property {{ op: '>=' | '<' | '<=', value: number }} [target] the project's target, if it has one
  * @property {string} [detail] how it was measured (connections, processes, CPU use)
+ * @property {string} [notComparable] for a ratio to a reference: why its two sides cannot be
+ *   compared (they ran under different loads); its target is then neither met nor missed
  */
 
-/** Whether a figure meets its target: true or false, or undefined when it has no target. */
+/** Whether a figure meets its target: true or false, or undefined when it has no target or is not comparable. */
 export function met(figure) {
-  if (!figure.target) return undefined;
+  if (!figure.target || figure.notComparable) return undefined;
   const { op, value } = figure.target;
   return op === '>=' ? figure.value >= value : op === '<=' ? figure.value <= value : figure.value < value;
 }
 
-/** Formats a figure's value: thousands separated, one decimal below 100. */
+/** Formats a figure's value: thousands separated, one decimal below 100, two below 10. */
 export function formatValue(value) {
-  return value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
+  return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US');
 }
 
 function targetText(figure) {
@@ -31,6 +34,7 @@ function targetText(figure) {
 }
 
 function metText(figure) {
+  if (figure.notComparable) return 'not comparable';
   const m = met(figure);
   return m === undefined ? '' : m ? 'met' : 'MISSED';
 }
@@ -49,15 +53,44 @@ export function formatTable(figures) {
   return out.join('\n');
 }
 
-/** One figure as a single JSON line: id, what, value, unit, target, met, detail. */
+/**
+ * One figure as a single JSON line: id, what, value (ratios to 3 decimals, other figures to 1),
+ * unit, target, met, detail; a ratio whose sides are not comparable adds `comparable: false` (its
+ * detail says why).
+ */
 export function jsonLine(figure) {
+  const scale = figure.unit === '×' ? 1000 : 10;
   return JSON.stringify({
     id: figure.id,
     what: figure.what,
-    value: Math.round(figure.value * 10) / 10,
+    value: Math.round(figure.value * scale) / scale,
     unit: figure.unit,
     target: figure.target ?? null,
     met: met(figure) ?? null,
+    ...(figure.notComparable ? { comparable: false } : {}),
     detail: figure.detail ?? null,
   });
+}
+
+/**
+ * The ratio of a vtsim figure to its reference's (`ratio.<name>`): vtsim ÷ reference, both measured
+ * in the same run. Its detail gives the load each side ran under; when they ran under different
+ * loads (see machine-load.mjs) the figure is not comparable and says why.
+ * @param {{ id: string, what: string, vtsim: Figure, reference: Figure, target: { op: '>=' | '<=', value: number },
+ *   pair: import('./machine-load.mjs').Pair<unknown>, referenceName: string }} r
+ * @returns {Figure}
+ */
+export function ratioFigure(r) {
+  const { pair } = r;
+  const rerun = pair.attempts > 1 ? '; the first pair ran under different loads and was rerun' : '';
+  const loads = `vtsim ran with ${describeLoadSample(pair.vtsimLoad)}; ${r.referenceName} with ${describeLoadSample(pair.referenceLoad)}${rerun}`;
+  return {
+    id: r.id,
+    what: r.what,
+    value: r.vtsim.value / r.reference.value,
+    unit: '×',
+    target: r.target,
+    detail: pair.notComparable ? `not comparable: ${pair.notComparable}, twice; ${loads}` : `${formatValue(r.vtsim.value)} ÷ ${formatValue(r.reference.value)} ${r.vtsim.unit}; ${loads}`,
+    ...(pair.notComparable ? { notComparable: pair.notComparable } : {}),
+  };
 }

@@ -2,20 +2,27 @@
  * `pnpm bench`: vtsim's benchmarks, run against the build in each package's dist/. Prints progress
  * on stderr, then on stdout a table (what, figure, target, met?) and one JSON line per figure.
  *
- *   node test/bench/run.mjs [--only cluster|components] [--seconds N] [--warmup N]
+ *   node test/bench/run.mjs [--only cluster|components|references] [--quick] [--seconds N] [--warmup N]
  *                           [--connections N] [--processes N] [--profile DIR] [--strict]
  *
+ * --only references: only the figures measured next to a reference (the cluster pass with the
+ * default tablets next to MariaDB, VStream next to a bare gRPC server) and their ratios;
+ * --quick: small data (1000 keys for the point selects, 2000 rows per VStream table, one stream
+ * per figure), for the smoke test (test/e2e/bench-smoke.test.ts): it checks the code runs, not speed;
  * --seconds / --warmup: measured window and warm-up of each benchmark (default 3 and 1);
  * --connections / --processes: client load of the protocol benchmarks (default 16 in 1 process);
  * --profile DIR: the cluster processes write CPU profiles (node --cpu-prof) into DIR;
  * --strict: exit 1 when a target is missed (otherwise only a failure to run exits non-zero).
  */
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchCli } from './cli-bench.mjs';
 import { benchCluster } from './cluster-bench.mjs';
 import { runComponent } from './component-process.mjs';
+import { BENCH_ROOT_ENV, describeLoadSample, startLoadMeter } from './machine-load.mjs';
+import { findMariadbd } from './mariadb-reference.mjs';
 import { formatTable, jsonLine, met } from './report.mjs';
 
 const log = (line) => console.error(`bench: ${line}`);
@@ -24,6 +31,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
       seconds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '1' },
       connections: { type: 'string', default: '16' },
@@ -37,26 +45,42 @@ async function main() {
     if (!Number.isFinite(n) || n < min || (whole && !Number.isInteger(n))) throw new Error(`invalid --${flag}: '${values[flag]}'`);
     return n;
   };
-  if (values.only !== undefined && values.only !== 'cluster' && values.only !== 'components') {
-    throw new Error(`--only takes 'cluster' or 'components', not '${values.only}'`);
+  const only = values.only;
+  if (only !== undefined && only !== 'cluster' && only !== 'components' && only !== 'references') {
+    throw new Error(`--only takes 'cluster', 'components' or 'references', not '${only}'`);
   }
+  const quick = values.quick;
   const time = { warmupMs: numberFlag('warmup', 0) * 1000, durationMs: numberFlag('seconds', 0.1) * 1000 };
   const load = { connections: numberFlag('connections', 1, true), processes: numberFlag('processes', 1, true) };
   const nodeArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
 
   const started = performance.now();
-  const loadAtStart = loadavg()[0];
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), node ${process.version}, ` +
-    `1-minute load average ${loadAtStart.toFixed(2)} before the run`;
+  process.env[BENCH_ROOT_ENV] = String(process.pid);
+  const stopMeter = startLoadMeter();
+  await delay(1000);
+  const before = stopMeter();
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), node ${process.version}; ` +
+    `before the run: ${describeLoadSample(before)} (over 1 s)`;
   log(machine);
+  const mariadbd = only === 'components' ? undefined : findMariadbd();
+  const mariadbSkip = only === 'components' || mariadbd ? undefined
+    : 'MariaDB reference skipped: mariadbd is not installed (apt-get install mariadb-server), so no ratios to MariaDB.';
+  if (mariadbSkip) log(mariadbSkip);
 
   const figures = [];
-  if (values.only !== 'components') {
-    figures.push(...(await benchCluster({ id: 'cluster', targets: true, replicaCount: 2, rdonlyCount: 1, nodeArgs, ...time, ...load }, log)));
+  if (only !== 'components') {
+    const keyCount = quick ? 1000 : undefined;
+    figures.push(...(await benchCluster({ id: 'cluster', targets: true, replicaCount: 2, rdonlyCount: 1, nodeArgs, keyCount, mariadbd, ...time, ...load }, log)));
+  }
+  if (only === undefined || only === 'cluster') {
     figures.push(...(await benchCluster({ id: 'cluster_primaries_only', targets: false, replicaCount: 1, rdonlyCount: 0, nodeArgs, ...time, ...load }, log)));
     figures.push(...(await benchCli(log)));
   }
-  if (values.only !== 'cluster') {
+  if (only === 'references') {
+    log('components: VStream throughput by column type, next to a bare gRPC server replaying the same responses');
+    figures.push(...(await runComponent('vstream-types', { quick })));
+  }
+  if (only === undefined || only === 'components') {
     log('components: simulated mysqld');
     figures.push(...(await runComponent('mysqld', time)));
     log('components: vtgate executor');
@@ -66,7 +90,7 @@ async function main() {
     log('components: Reshard (copy, SwitchTraffic under writes) and VStream cut-over pauses');
     figures.push(...(await runComponent('reshard', {})));
     log('components: VStream throughput by column type (copy and streaming phases)');
-    figures.push(...(await runComponent('vstream-types', {})));
+    figures.push(...(await runComponent('vstream-types', { quick })));
     log('components: memory soak (1,000,000 write transactions, a VStream attached)');
     figures.push(...(await runComponent('memory-soak', {})));
     log('components: heap per 1,000,000 rows held');
@@ -77,7 +101,8 @@ async function main() {
 
   const missed = figures.filter((f) => met(f) === false);
   console.log(`\nvtsim benchmarks: ${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
-  if (loadAtStart > 1) console.log('The machine was busy before the run: other processes took CPU from it, so the figures are low.');
+  if ((before.otherCores ?? before.loadavg1) > 0.5) console.log('The machine was busy before the run: other processes took CPU from it, so the figures are low.');
+  if (mariadbSkip) console.log(mariadbSkip);
   console.log(`\n${formatTable(figures)}\n`);
   console.log(missed.length === 0 ? 'Every target met.\n' : `Targets MISSED: ${missed.map((f) => f.what).join('; ')}\n`);
   for (const f of figures) console.log(jsonLine(f));

@@ -5,23 +5,31 @@
  * integer and varchar columns, in the copy phase and in the streaming phase, and their ratio (the
  * target: type handling costs at most 10 %).
  *
- * Each table gets ROWS rows on one primary tablet (keyspace `bench`, unsharded; a fresh cluster in a
+ * Each table gets 100,000 rows on one primary tablet (keyspace `bench`, unsharded; a fresh cluster in a
  * fresh process per table, so neither pays for the other's heap), inserted in
  * 1000-row statements. The copy phase streams them from an empty position until COPY_COMPLETED;
  * the streaming phase replays their binlog from the position before the inserts until every row
  * change arrived, so both figures measure the stream alone, not the inserts.
+ *
+ * The integer/varchar table's two figures are measured next to a bare gRPC server
+ * (bare-grpc-vstream.mjs) replaying the responses recorded from vtsim's own stream of that table,
+ * to the same client, in pairs under the same load (machine-load.mjs): their ratios say what vtsim
+ * adds to the cost of gRPC itself.
  */
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from '@vtsim/cli';
+import { VEventType } from '@vtsim/proto';
+import { recordVStream, startBareVStreamServer } from './bare-grpc-vstream.mjs';
+import { measurePair } from './machine-load.mjs';
+import { ratioFigure } from './report.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const KEYSPACE = 'bench';
-const ROWS = 100_000;
 const BATCH = 1000;
-/** Each figure is the best of this many streams (the machine may be shared). */
-const RUNS = 3;
+/** Rows per table and streams per figure (each figure is the best of its streams: the machine may be shared); `quick` for the smoke test. */
+const SIZES = { full: { rows: 100_000, runs: 3 }, quick: { rows: 2000, runs: 1 } };
 
 /** One column of each type family (issue 8's fixture), 17 columns with the id. */
 const TYPES_TABLE = {
@@ -47,13 +55,16 @@ const PLAIN_TABLE = {
 };
 
 /**
- * Runs both phases on both tables and returns the six figures.
+ * Runs both phases on both tables and returns the six figures, then the bare gRPC server's two
+ * and the two ratios to it.
+ * @param {{ quick?: boolean }} [opts]
  * @returns {Promise<import('./report.mjs').Figure[]>}
  */
-export async function benchVStreamTypes() {
+export async function benchVStreamTypes(opts = {}) {
+  const { rows, runs } = opts.quick ? SIZES.quick : SIZES.full;
   // Each table in a fresh process: a table measured after another would pay for its heap.
   const results = {};
-  for (const table of [PLAIN_TABLE, TYPES_TABLE]) results[table.name] = await inChild(['--table', table.name], {});
+  for (const table of [PLAIN_TABLE, TYPES_TABLE]) results[table.name] = await inChild(['--table', table.name], { rows, runs, bare: table === PLAIN_TABLE });
   /** @type {import('./report.mjs').Figure[]} */
   const figures = [];
   for (const phase of ['copy', 'streaming']) {
@@ -61,7 +72,7 @@ export async function benchVStreamTypes() {
     const types = results[TYPES_TABLE.name][phase];
     const rate = (r) => r.changes / r.seconds;
     const detail = (r) =>
-      `${r.changes.toLocaleString('en-US')} row changes in ${r.seconds.toFixed(2)} s (best of ${RUNS}), ${(r.bytes / r.changes).toFixed(0)} value bytes per row, ` +
+      `${r.changes.toLocaleString('en-US')} row changes in ${r.seconds.toFixed(2)} s (best of ${runs}), ${(r.bytes / r.changes).toFixed(0)} value bytes per row, ` +
       `server ${((r.serverCpuSeconds / r.changes) * 1e6).toFixed(1)} µs CPU per change`;
     figures.push(
       { id: `vstream.${phase}_changes_plain`, what: `VStream ${phase} phase, integer/varchar table (17 columns)`, value: rate(plain), unit: 'changes/s', detail: detail(plain) },
@@ -76,11 +87,38 @@ export async function benchVStreamTypes() {
       },
     );
   }
+  for (const phase of ['copy', 'streaming']) {
+    const pair = results[PLAIN_TABLE.name].bare[phase];
+    const rate = (r) => r.changes / r.seconds;
+    const reference = {
+      id: `bare_grpc.${phase}_changes`,
+      what: `bare gRPC server replaying vtsim's ${phase}-phase responses (integer/varchar table)`,
+      value: rate(pair.reference),
+      unit: 'changes/s',
+      detail: `${pair.reference.changes.toLocaleString('en-US')} row changes in ${pair.reference.seconds.toFixed(2)} s (best of ${runs}) to the same client; ` +
+        `vtgate's proto files and server options, the ${pair.responses} responses from memory; server ${((pair.reference.serverCpuSeconds / pair.reference.changes) * 1e6).toFixed(1)} µs CPU per change`,
+    };
+    figures.push(reference, ratioFigure({
+      id: `ratio.vstream_${phase}_vs_bare_grpc`,
+      what: `VStream ${phase} phase: vtsim ÷ bare gRPC`,
+      vtsim: /** @type {import('./report.mjs').Figure} */ (figures.find((f) => f.id === `vstream.${phase}_changes_plain`)),
+      reference,
+      target: { op: '>=', value: 0.5 },
+      pair,
+      referenceName: 'the bare gRPC server',
+    }));
+  }
   return figures;
 }
 
-/** Loads one table on a fresh cluster and streams it: the best copy and streaming runs. */
-async function measureTable(table) {
+/**
+ * Loads one table on a fresh cluster and streams it: the best copy and streaming runs. With
+ * `bare`, each phase is instead measured in a pair with a bare gRPC server replaying the responses
+ * recorded from vtsim's stream (the pair and the count of responses are returned under `bare`).
+ * @param {{ name: string, ddl: string, row: (id: number) => string }} table
+ * @param {{ rows: number, runs: number, bare: boolean }} opts
+ */
+async function measureTable(table, { rows, runs, bare }) {
   const cluster = await Cluster.start({ seed: 'bench-vstream-types', mysqlPort: 0, grpcPort: 0 });
   try {
     await cluster.vtctld.createKeyspace({ name: KEYSPACE });
@@ -90,25 +128,56 @@ async function measureTable(table) {
     const primary = cluster.tablet(100);
     await primary.executeFetchAsDba(table.ddl);
     const before = primary.position();
-    for (let first = 1; first <= ROWS; first += BATCH) {
+    for (let first = 1; first <= rows; first += BATCH) {
       const tuples = [];
       for (let id = first; id < first + BATCH; id++) tuples.push(table.row(id));
       await primary.executeFetchAsDba(`insert into ${table.name} values ${tuples.join(', ')}`);
     }
     const filter = { rules: [{ match: table.name, filter: '' }] };
-    return {
-      copy: await bestOf(() => streamInChild({ address, filter, gtid: '', until: 'copy' })),
-      streaming: await bestOf(() => streamInChild({ address, filter, gtid: before, until: ROWS })),
-    };
+    const specs = { copy: { address, filter, gtid: '', until: 'copy' }, streaming: { address, filter, gtid: before, until: rows } };
+    if (!bare) {
+      return {
+        copy: await bestOf(runs, () => streamInChild(specs.copy)),
+        streaming: await bestOf(runs, () => streamInChild(specs.streaming)),
+      };
+    }
+    const recorded = {};
+    for (const phase of /** @type {const} */ (['copy', 'streaming'])) {
+      let changes = 0;
+      recorded[phase] = await recordVStream(address, vstreamRequest(specs[phase]), (response) => {
+        let copied = false;
+        for (const e of response.events) {
+          if (e.row_event) changes += e.row_event.row_changes.length;
+          copied ||= e.type === VEventType.COPY_COMPLETED && !e.keyspace;
+        }
+        return phase === 'copy' ? copied : changes >= rows;
+      });
+    }
+    const server = await startBareVStreamServer((request) => recorded[request.vgtid.shard_gtids[0].gtid === '' ? 'copy' : 'streaming']);
+    try {
+      const result = { bare: {} };
+      for (const phase of /** @type {const} */ (['copy', 'streaming'])) {
+        const pair = await measurePair(
+          () => bestOf(runs, () => streamInChild(specs[phase])),
+          () => bestOf(runs, () => streamInChild({ ...specs[phase], address: server.address })),
+          { referenceName: 'the bare gRPC server' },
+        );
+        result[phase] = pair.vtsim;
+        result.bare[phase] = { ...pair, responses: recorded[phase].length };
+      }
+      return result;
+    } finally {
+      await server.close();
+    }
   } finally {
     await cluster.close();
   }
 }
 
-/** The fastest of RUNS runs of `run`. */
-async function bestOf(run) {
+/** The fastest of `runs` runs of `run`. */
+async function bestOf(runs, run) {
   let best;
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const r = await run();
     if (!best || r.seconds < best.seconds) best = r;
   }
@@ -149,13 +218,18 @@ function sumCpu(usage) {
   return (usage.user + usage.system) / 1e6;
 }
 
+/** The VStream request of a phase: the bench keyspace's one shard from `gtid` ('' = copy first), the table's filter. */
+function vstreamRequest({ gtid, filter }) {
+  return { tablet_type: 'PRIMARY', vgtid: { shard_gtids: [{ keyspace: KEYSPACE, shard: '0', gtid }] }, filter };
+}
+
 /** @param {{ address: string, filter: object, gtid: string, until: 'copy' | number }} spec */
 async function runClient({ address, filter, gtid, until }) {
   const { VtgateClient } = await import('@vtsim/vtgate');
   const client = VtgateClient.connect(address);
   process.send({ ready: true });
   const abort = new AbortController();
-  const request = { tablet_type: 'PRIMARY', vgtid: { shard_gtids: [{ keyspace: KEYSPACE, shard: '0', gtid }] }, filter };
+  const request = vstreamRequest({ gtid, filter });
   let changes = 0;
   let bytes = 0;
   const started = performance.now();
@@ -186,7 +260,7 @@ if (process.argv[1] === SELF && (process.argv[2] === '--client' || process.argv[
   process.once('message', async (spec) => {
     try {
       const table = [PLAIN_TABLE, TYPES_TABLE].find((t) => t.name === process.argv[3]);
-      const reply = process.argv[2] === '--client' ? await runClient(/** @type {any} */ (spec)) : await measureTable(table);
+      const reply = process.argv[2] === '--client' ? await runClient(/** @type {any} */ (spec)) : await measureTable(/** @type {any} */ (table), /** @type {any} */ (spec));
       process.send(reply, () => process.exit(0));
     } catch (err) {
       process.send({ error: err instanceof Error ? err.stack : String(err) }, () => process.exit(1));
