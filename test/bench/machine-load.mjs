@@ -130,7 +130,8 @@ export function loadDifference(/** @type {LoadSample} */ a, /** @type {LoadSampl
  * @template T
  * @param {(attempt: number) => Promise<T>} vtsim
  * @param {(attempt: number) => Promise<T>} reference
- * @param {{ referenceName: string, discard?: (vtsim: T, reference: T) => Promise<void> }} opts
+ * @param {{ referenceName: string, vtsimName?: string, discard?: (vtsim: T, reference: T) => Promise<void> }} opts
+ *   the names say whose run was under which load (vtsimName defaults to `vtsim`)
  * @returns {Promise<Pair<T>>}
  */
 export async function measurePair(vtsim, reference, opts) {
@@ -141,7 +142,7 @@ export async function measurePair(vtsim, reference, opts) {
     stop = startLoadMeter();
     const r = await reference(attempt);
     const referenceLoad = stop();
-    const notComparable = loadDifference(vtsimLoad, referenceLoad, ['vtsim', opts.referenceName]);
+    const notComparable = loadDifference(vtsimLoad, referenceLoad, [opts.vtsimName ?? 'vtsim', opts.referenceName]);
     if (!notComparable || attempt === 2) return { vtsim: v, reference: r, vtsimLoad, referenceLoad, attempts: attempt, notComparable };
     await opts.discard?.(v, r);
   }

@@ -77,13 +77,14 @@ export function jsonLine(figure) {
  * in the same run. Its detail gives the load each side ran under; when they ran under different
  * loads (see machine-load.mjs) the figure is not comparable and says why.
  * @param {{ id: string, what: string, vtsim: Figure, reference: Figure, target: { op: '>=' | '<=', value: number },
- *   pair: import('./machine-load.mjs').Pair<unknown>, referenceName: string }} r
+ *   pair: import('./machine-load.mjs').Pair<unknown>, referenceName: string, vtsimName?: string }} r
+ *   the names say whose run was under which load (vtsimName defaults to `vtsim`)
  * @returns {Figure}
  */
 export function ratioFigure(r) {
   const { pair } = r;
   const rerun = pair.attempts > 1 ? '; the first pair ran under different loads and was rerun' : '';
-  const loads = `vtsim ran with ${describeLoadSample(pair.vtsimLoad)}; ${r.referenceName} with ${describeLoadSample(pair.referenceLoad)}${rerun}`;
+  const loads = `${r.vtsimName ?? 'vtsim'} ran with ${describeLoadSample(pair.vtsimLoad)}; ${r.referenceName} with ${describeLoadSample(pair.referenceLoad)}${rerun}`;
   return {
     id: r.id,
     what: r.what,

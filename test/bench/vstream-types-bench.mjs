@@ -15,6 +15,10 @@
  * (bare-grpc-vstream.mjs) replaying the responses recorded from vtsim's own stream of that table,
  * to the same client, in pairs under the same load (machine-load.mjs): their ratios say what vtsim
  * adds to the cost of gRPC itself.
+ *
+ * Last, the streaming phase from a tablet holding 1,000,000 rows against one holding 1,000 (fresh
+ * processes, a pair under the same load): the same 100,000 row changes (1000-row updates of the
+ * held rows) streamed from each; the ratio says what a large table costs the stream.
  */
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +33,12 @@ const SELF = fileURLToPath(import.meta.url);
 const KEYSPACE = 'bench';
 const BATCH = 1000;
 /** Rows per table and streams per figure (each figure is the best of its streams: the machine may be shared); `quick` for the smoke test. */
-const SIZES = { full: { rows: 100_000, runs: 3 }, quick: { rows: 2000, runs: 1 } };
+const SIZES = { full: { rows: 100_000, runs: 3, manyHeld: 1_000_000 }, quick: { rows: 2000, runs: 1, manyHeld: 10_000 } };
+/** Rows the small tablet holds in the table-size comparison. */
+const FEW_HELD = 1000;
+
+/** The table of the table-size comparison: narrow, so that a million rows fit the heap easily. */
+const HELD_TABLE = 'create table held_row (id bigint primary key, n bigint, v varchar(64))';
 
 /** One column of each type family (issue 8's fixture), 17 columns with the id. */
 const TYPES_TABLE = {
@@ -87,6 +96,7 @@ export async function benchVStreamTypes(opts = {}) {
       },
     );
   }
+  figures.push(...(await benchTableSize({ rows, runs, manyHeld: opts.quick ? SIZES.quick.manyHeld : SIZES.full.manyHeld })));
   for (const phase of ['copy', 'streaming']) {
     const pair = results[PLAIN_TABLE.name].bare[phase];
     const rate = (r) => r.changes / r.seconds;
@@ -109,6 +119,73 @@ export async function benchVStreamTypes(opts = {}) {
     }));
   }
   return figures;
+}
+
+/**
+ * The streaming phase from a tablet holding `manyHeld` rows and from one holding FEW_HELD, each in
+ * a fresh process, as a pair under the same load; their figures and the ratio.
+ * @param {{ rows: number, runs: number, manyHeld: number }} sizes
+ * @returns {Promise<import('./report.mjs').Figure[]>}
+ */
+async function benchTableSize({ rows, runs, manyHeld }) {
+  const held = (n) => `${n.toLocaleString('en-US')} rows`;
+  const pair = await measurePair(
+    () => inChild(['--held'], { held: manyHeld, changes: rows, runs }),
+    () => inChild(['--held'], { held: FEW_HELD, changes: rows, runs }),
+    { vtsimName: `the tablet holding ${held(manyHeld)}`, referenceName: `the tablet holding ${held(FEW_HELD)}` },
+  );
+  const figure = (r, n) => ({
+    id: `vstream.streaming_changes_${n === FEW_HELD ? '1k' : '1m'}_rows_held`,
+    what: `VStream streaming phase from a tablet holding ${held(n)}`,
+    value: r.changes / r.seconds,
+    unit: 'changes/s',
+    detail: `${r.changes.toLocaleString('en-US')} row changes (1000-row updates of held rows, before and after images) in ${r.seconds.toFixed(2)} s (best of ${runs}); ` +
+      `server ${((r.serverCpuSeconds / r.changes) * 1e6).toFixed(1)} µs CPU per change, heap ${Math.round(r.heapUsed / 2 ** 20)} MB`,
+  });
+  const many = figure(pair.vtsim, manyHeld);
+  const few = figure(pair.reference, FEW_HELD);
+  return [few, many, ratioFigure({
+    id: 'ratio.streaming_1m_vs_1k_rows',
+    what: `VStream streaming phase: tablet holding ${held(manyHeld)} ÷ ${held(FEW_HELD)}`,
+    vtsim: many,
+    reference: few,
+    target: { op: '>=', value: 0.8 },
+    pair,
+    vtsimName: `the tablet holding ${held(manyHeld)}`,
+    referenceName: `the tablet holding ${held(FEW_HELD)}`,
+  })];
+}
+
+/**
+ * A fresh cluster whose one primary holds `held` rows of HELD_TABLE (a multiple of 1000), then
+ * takes `changes` row changes as 1000-row updates of those rows; streams them from the position
+ * before the updates: the best of `runs` streams, and the heap in use.
+ * @param {{ held: number, changes: number, runs: number }} opts
+ */
+async function measureHeld({ held, changes, runs }) {
+  const cluster = await Cluster.start({ seed: 'bench-vstream-held', mysqlPort: 0, grpcPort: 0 });
+  try {
+    await cluster.vtctld.createKeyspace({ name: KEYSPACE });
+    await cluster.addTablet({ keyspace: KEYSPACE, shard: '0', uid: 100 });
+    const vtgate = await cluster.startVtgate();
+    const primary = cluster.tablet(100);
+    await primary.executeFetchAsDba(HELD_TABLE);
+    for (let first = 1; first <= held; first += BATCH) {
+      const tuples = [];
+      for (let id = first; id < first + BATCH; id++) tuples.push(`(${id}, ${id}, 'held row ${id}')`);
+      await primary.executeFetchAsDba(`insert into held_row values ${tuples.join(', ')}`);
+    }
+    const before = primary.position();
+    for (let done = 0; done < changes; done += BATCH) {
+      const first = (done % held) + 1;
+      await primary.executeFetchAsDba(`update held_row set n = n + 1 where id between ${first} and ${first + BATCH - 1}`);
+    }
+    const spec = { address: `${vtgate.grpcAddress.host}:${vtgate.grpcAddress.port}`, filter: { rules: [{ match: 'held_row', filter: '' }] }, gtid: before, until: changes };
+    const best = await bestOf(runs, () => streamInChild(spec));
+    return { ...best, heapUsed: process.memoryUsage().heapUsed };
+  } finally {
+    await cluster.close();
+  }
 }
 
 /**
@@ -256,11 +333,11 @@ async function runClient({ address, filter, gtid, until }) {
   return { changes, bytes, seconds: (ended - started) / 1000 };
 }
 
-if (process.argv[1] === SELF && (process.argv[2] === '--client' || process.argv[2] === '--table')) {
-  process.once('message', async (spec) => {
+if (process.argv[1] === SELF && ['--client', '--table', '--held'].includes(process.argv[2])) {
+  process.once('message', async (/** @type {any} */ spec) => {
     try {
       const table = [PLAIN_TABLE, TYPES_TABLE].find((t) => t.name === process.argv[3]);
-      const reply = process.argv[2] === '--client' ? await runClient(/** @type {any} */ (spec)) : await measureTable(/** @type {any} */ (table), /** @type {any} */ (spec));
+      const reply = process.argv[2] === '--client' ? await runClient(spec) : process.argv[2] === '--held' ? await measureHeld(spec) : await measureTable(/** @type {any} */ (table), spec);
       process.send(reply, () => process.exit(0));
     } catch (err) {
       process.send({ error: err instanceof Error ? err.stack : String(err) }, () => process.exit(1));

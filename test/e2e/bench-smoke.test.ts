@@ -1,7 +1,8 @@
 // Smoke test of the benchmarks (issue 13), so that their code cannot rot: `pnpm bench`'s entry
 // point with the figures measured next to a reference (`--only references`), small data
 // (`--quick`) and short windows, checked for the table, one JSON line per expected figure with a
-// positive value, and the ratios to MariaDB and to the bare gRPC server. It never asserts speed:
+// positive value, and the ratios to MariaDB, to the bare gRPC server and of a tablet holding many
+// rows to one holding few (10,000 ÷ 1,000 with --quick). It never asserts speed:
 // met or not is the benchmark's business. Without mariadbd the bench prints a skip line and no
 // MariaDB ratios; here that skips their checks with a message, except under CI, where it fails.
 import { spawnSync } from 'node:child_process';
@@ -27,8 +28,9 @@ interface FigureLine {
 }
 
 const CLUSTER_IDS = ['time_to_serve', 'create_database_to_insert', 'point_selects', 'single_row_inserts', 'multi_row_insert_rows'].map((f) => `cluster.${f}`);
-const VSTREAM_IDS = ['copy_changes_plain', 'copy_changes_types', 'copy_types_ratio', 'streaming_changes_plain', 'streaming_changes_types', 'streaming_types_ratio'].map((f) => `vstream.${f}`);
-const BARE_GRPC_IDS = ['bare_grpc.copy_changes', 'bare_grpc.streaming_changes', 'ratio.vstream_copy_vs_bare_grpc', 'ratio.vstream_streaming_vs_bare_grpc'];
+const VSTREAM_IDS = ['copy_changes_plain', 'copy_changes_types', 'copy_types_ratio', 'streaming_changes_plain', 'streaming_changes_types', 'streaming_types_ratio',
+  'streaming_changes_1k_rows_held', 'streaming_changes_1m_rows_held'].map((f) => `vstream.${f}`);
+const REFERENCE_IDS = ['bare_grpc.copy_changes', 'bare_grpc.streaming_changes', 'ratio.vstream_copy_vs_bare_grpc', 'ratio.vstream_streaming_vs_bare_grpc', 'ratio.streaming_1m_vs_1k_rows'];
 const MARIADB_IDS = ['time_to_serve', 'point_selects', 'single_row_inserts', 'multi_row_insert_rows'].flatMap((f) => [`mariadb.${f}`, `ratio.${f}_vs_mariadb`]);
 /** The ratio targets of issue 13. */
 const RATIO_TARGETS: Record<string, { op: string; value: number }> = {
@@ -38,6 +40,7 @@ const RATIO_TARGETS: Record<string, { op: string; value: number }> = {
   'ratio.time_to_serve_vs_mariadb': { op: '<=', value: 0.5 },
   'ratio.vstream_copy_vs_bare_grpc': { op: '>=', value: 0.5 },
   'ratio.vstream_streaming_vs_bare_grpc': { op: '>=', value: 0.5 },
+  'ratio.streaming_1m_vs_1k_rows': { op: '>=', value: 0.8 },
 };
 
 describe('pnpm bench (smoke: short windows, small data)', () => {
@@ -56,7 +59,7 @@ describe('pnpm bench (smoke: short windows, small data)', () => {
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
     expect(run.stdout).toMatch(/^vtsim benchmarks: \d+ cores .*; before the run: other processes \d+\.\d\d cores, load average \d+\.\d\d \(over 1 s\)/m);
     expect(run.stdout).toMatch(/^what +figure +target +met\?$/m);
-    for (const id of [...CLUSTER_IDS, ...VSTREAM_IDS, ...BARE_GRPC_IDS]) {
+    for (const id of [...CLUSTER_IDS, ...VSTREAM_IDS, ...REFERENCE_IDS]) {
       const f = figures.get(id);
       expect(f, `figure ${id}`).toBeDefined();
       expect(f!.value, id).toBeGreaterThan(0);
