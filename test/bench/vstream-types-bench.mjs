@@ -64,8 +64,9 @@ const PLAIN_TABLE = {
 };
 
 /**
- * Runs both phases on both tables and returns the six figures, then the bare gRPC server's two
- * and the two ratios to it.
+ * Runs both phases on both tables and returns the six figures, then the table-size comparison's
+ * three (two tablets and their ratio), then the bare gRPC server's two figures, each followed by
+ * the ratio to it.
  * @param {{ quick?: boolean }} [opts]
  * @returns {Promise<import('./report.mjs').Figure[]>}
  */
