@@ -65,7 +65,10 @@ describe('routing decisions', () => {
     expect(ordered.merge).toMatchObject({ orderBy: [{ column: { index: 1 }, desc: true }], hidden: 1 });
     const star = route('select * from customer order by email');
     expect(star.merge?.orderBy).toEqual([{ column: { name: 'email', table: null }, desc: false }]);
-    expect(route('select count(distinct email) from customer').multiShardError).toBe('count(distinct) across shards');
+    const distinct = route('select count(distinct email) from customer');
+    expect(distinct.multiShardError).toBeUndefined();
+    expect(distinct.scatterQuery).toBe('select count(distinct email), `email` from customer group by `email`');
+    expect(distinct.merge?.aggregation?.roles).toEqual([{ kind: 'countDistinct', valueIndex: 1 }, { kind: 'value' }]);
     expect(route('select count(distinct customer_id) from customer').multiShardError).toBeUndefined();
   });
 

@@ -4,8 +4,8 @@
  * hidden columns the planner added (Vitess's OrderedAggregate, Distinct, MergeSort, Limit and
  * SimpleProjection primitives, folded into one pass).
  */
-import { ER, Type, sqlError, type BindVars, type Field, type Result, type SqlValue } from '@vtsim/proto';
-import { compareValues, createMergeAggregate, isTrue, toBigInt, type Aggregate, type AggregateName, type CompiledExpr, type SessionContext } from '@vtsim/sql';
+import { ER, MySqlFlag, Type, sqlError, type BindVars, type Field, type Result, type SqlValue } from '@vtsim/proto';
+import { createAggregate, createMergeAggregate, isTrue, toBigInt, valueComparator, type Aggregate, type AggregateName, type ColumnType, type CompiledExpr, type SessionContext } from '@vtsim/sql';
 import { evaluateValue, type ValueSource } from './value-source.js';
 
 /** A result column: by index, counted from the end (hidden columns after `*`), or by name (after `*`). */
@@ -26,7 +26,20 @@ export type OutputColumnRole =
   /** A partial aggregate merged with the named merge aggregate. */
   | { kind: 'agg'; name: AggregateName }
   /** A SUM partial that becomes AVG = sum / count (the COUNT partial is at `countIndex`); `name` is the column's name. */
-  | { kind: 'avg'; countIndex: number; name: string };
+  | { kind: 'avg'; countIndex: number; name: string }
+  /**
+   * COUNT(DISTINCT x): the shards group by x as well (x is the column at `valueIndex`), and the
+   * distinct non-NULL values of x are counted here, per group (Vitess's AggregateCountDistinct).
+   */
+  | { kind: 'countDistinct'; valueIndex: number }
+  /** An expression over aggregates (`1 + count(*)`), evaluated on the merged row; the shard's field (same expression) gives its type. */
+  | { kind: 'expr'; projection: AggregateProjection };
+
+/** An expression over merged aggregate columns, compiled once per shape of the shard fields (Vitess's projection above an aggregation). */
+export interface AggregateProjection {
+  /** The compiled expression for these result fields: it reads the merged row. */
+  compiled(fields: readonly Field[]): CompiledExpr;
+}
 
 /** Cross-shard aggregation: one role per result column (visible and hidden), the key columns, and HAVING. */
 export interface AggregationSpec {
@@ -59,14 +72,15 @@ export function mergeResults(spec: MergeSpec, results: Result[], bindVars: BindV
     for (const r of results) for (const row of r.rows) rows.push(row);
   }
   const visible = fields.length - spec.hidden;
+  const compare = columnComparators(fields);
   if (spec.aggregation) {
-    ({ fields, rows } = aggregate(spec.aggregation, fields, rows, bindVars, session));
+    ({ fields, rows } = aggregate(spec.aggregation, fields, rows, compare, bindVars, session));
   } else if (spec.distinct) {
-    rows = distinct(rows, visible);
+    rows = distinct(rows, visible, compare);
   }
   if (spec.orderBy.length > 0) {
     const keys = spec.orderBy.map((k) => ({ index: resolveColumn(k.column, fields, spec.hidden), desc: k.desc }));
-    rows.sort((a, b) => compareRows(a, b, keys));
+    rows.sort((a, b) => compareRows(a, b, keys, compare));
   }
   if (spec.limit) {
     const count = limitValue(spec.limit.count, bindVars, session);
@@ -84,11 +98,12 @@ function aggregate(
   spec: AggregationSpec,
   fields: Field[],
   rows: SqlValue[][],
+  compare: Comparators,
   bindVars: BindVars,
   session: SessionContext,
 ): { fields: Field[]; rows: SqlValue[][] } {
   const keys = spec.groupKeys.map((index) => ({ index, desc: false }));
-  if (keys.length > 0) rows.sort((a, b) => compareRows(a, b, keys));
+  if (keys.length > 0) rows.sort((a, b) => compareRows(a, b, keys, compare));
   const out: SqlValue[][] = [];
   let accs: (Aggregate | undefined)[] = [];
   let current: SqlValue[] | undefined;
@@ -97,15 +112,34 @@ function aggregate(
     for (let i = 0; i < accs.length; i++) if (accs[i]) current[i] = accs[i]!.result();
     out.push(current);
   };
+  const newAccumulator = (role: OutputColumnRole, i: number): Aggregate | undefined => {
+    const argType = fields[i]?.type;
+    switch (role.kind) {
+      case 'agg':
+        return createMergeAggregate(role.name, { argType });
+      case 'avg':
+        return createMergeAggregate('SUM', { argType });
+      case 'countDistinct':
+        return createAggregate('COUNT_DISTINCT', { argType: fields[role.valueIndex]?.type });
+      default:
+        return undefined;
+    }
+  };
+  const inputs = spec.roles.map((role, i) => (role.kind === 'countDistinct' ? role.valueIndex : i));
   for (const row of rows) {
-    if (!current || compareRows(current, row, keys) !== 0) {
+    if (!current || compareRows(current, row, keys, compare) !== 0) {
       flush();
       current = row.slice();
-      accs = spec.roles.map((r) => (r.kind === 'agg' ? createMergeAggregate(r.name) : r.kind === 'avg' ? createMergeAggregate('SUM') : undefined));
+      accs = spec.roles.map(newAccumulator);
     }
-    for (let i = 0; i < accs.length; i++) accs[i]?.add(row[i]!);
+    for (let i = 0; i < accs.length; i++) accs[i]?.add(row[inputs[i]!]!);
   }
   flush();
+  if (out.length === 0 && keys.length === 0) {
+    // No rows at all (every shard empty): an aggregate without GROUP BY still returns one row.
+    accs = spec.roles.map(newAccumulator);
+    out.push(spec.roles.map((_, i) => (accs[i] ? accs[i]!.result() : null)));
+  }
   let outFields = fields;
   spec.roles.forEach((role, i) => {
     if (role.kind !== 'avg') return;
@@ -116,31 +150,51 @@ function aggregate(
       if (outFields === fields) outFields = fields.slice();
       outFields[i] = isFloat
         ? { ...sumField, name: role.name, org_name: '' }
-        : { ...sumField, type: Type.DECIMAL, name: role.name, org_name: '', decimals: sumField.decimals + 4, column_length: sumField.column_length + 4 };
+        : { ...sumField, type: Type.DECIMAL, name: role.name, org_name: '', decimals: Math.min(sumField.decimals + 4, DECIMAL_MAX_SCALE), column_length: sumField.column_length + 4 };
     }
+  });
+  spec.roles.forEach((role, i) => {
+    if (role.kind !== 'expr') return;
+    const expr = role.projection.compiled(fields);
+    for (const row of out) row[i] = expr({ row, bindVars, session });
   });
   const having = spec.having;
   const rowsOut = having ? out.filter((row) => isTrue(having({ row, bindVars, session })) === true) : out;
   return { fields: outFields, rows: rowsOut };
 }
 
-function distinct(rows: SqlValue[][], visible: number): SqlValue[][] {
+/** Removes rows equal (under their columns' types and collations) to an earlier row, keeping the first of each. */
+export function distinct(rows: SqlValue[][], visible: number, compare: Comparators): SqlValue[][] {
   const keys = Array.from({ length: visible }, (_, index) => ({ index, desc: false }));
-  const sorted = rows.map((row, i) => ({ row, i })).sort((a, b) => compareRows(a.row, b.row, keys) || a.i - b.i);
+  const sorted = rows.map((row, i) => ({ row, i })).sort((a, b) => compareRows(a.row, b.row, keys, compare) || a.i - b.i);
   const kept: { row: SqlValue[]; i: number }[] = [];
-  for (const e of sorted) if (kept.length === 0 || compareRows(kept[kept.length - 1]!.row, e.row, keys) !== 0) kept.push(e);
+  for (const e of sorted) if (kept.length === 0 || compareRows(kept[kept.length - 1]!.row, e.row, keys, compare) !== 0) kept.push(e);
   return kept.sort((a, b) => a.i - b.i).map((e) => e.row);
 }
 
-/** Compares rows on keys with MySQL's ordering: NULL first ascending, collation-aware text. */
-function compareRows(a: readonly SqlValue[], b: readonly SqlValue[], keys: { index: number; desc: boolean }[]): number {
+/** One comparator per result column. */
+export type Comparators = ((a: SqlValue, b: SqlValue) => number)[];
+
+/**
+ * The comparator of each result column, from its field as the shards described it (Vitess's
+ * evalengine NullsafeCompare with the field's type and collation): numbers (DECIMAL text too) as
+ * numbers, text by the column's collation (`_bin` ones by code point), binary strings bytewise,
+ * temporal values by time; NULL first.
+ */
+export function columnComparators(fields: readonly Field[]): Comparators {
+  return fields.map((f) => valueComparator(fieldColumnType(f)));
+}
+
+/** A result field's type in the terms expressions and comparators take (its collation included). */
+export function fieldColumnType(f: Field): ColumnType {
+  return { type: f.type, charset: f.charset, columnType: f.column_type, length: f.column_length, precision: 0, scale: f.decimals, unsigned: (f.flags & MySqlFlag.UNSIGNED_FLAG) !== 0 };
+}
+
+/** Compares rows on keys with MySQL's ordering: NULL first ascending, each column by its type and collation. */
+function compareRows(a: readonly SqlValue[], b: readonly SqlValue[], keys: { index: number; desc: boolean }[], compare: Comparators): number {
   for (let k = 0; k < keys.length; k++) {
     const { index, desc } = keys[k]!;
-    const x = a[index]!;
-    const y = b[index]!;
-    let c: number;
-    if (x === null || y === null) c = x === y ? 0 : x === null ? -1 : 1;
-    else c = compareValues(x, y);
+    const c = compare[index]!(a[index]!, b[index]!);
     if (c !== 0) return desc ? -c : c;
   }
   return 0;
@@ -163,6 +217,9 @@ function limitValue(src: ValueSource, bindVars: BindVars, session: SessionContex
   if (v === null || v < 0n) throw sqlError(ER.WRONG_VALUE_FOR_VAR, 'Incorrect arguments to LIMIT');
   return Number(v);
 }
+
+/** MySQL's largest DECIMAL scale (DECIMAL_MAX_SCALE): AVG's 4 more digits never go past it. */
+const DECIMAL_MAX_SCALE = 30;
 
 /** AVG from a SUM partial and a COUNT partial: a double for float sums, else a decimal with 4 more digits of scale, as MySQL computes AVG. */
 function average(sum: SqlValue, count: SqlValue, isFloat: boolean): SqlValue {

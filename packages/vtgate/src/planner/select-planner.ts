@@ -6,6 +6,7 @@
 import { ER, sqlError } from '@vtsim/proto';
 import { compileExpr, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { LocalSelect } from '../engine/local-select.js';
+import { MergedProjection } from '../engine/merged-projection.js';
 import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
 import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine/scatter-merge.js';
@@ -232,19 +233,37 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
   }
 
   if (hasStar) throw unsupported('aggregation with * in a scatter query');
+  let distinctArg: { expr: Expr; text: string; index: number } | undefined;
+  /** The role of an aggregate call's column; COUNT(DISTINCT x) pushes x into the shards' grouping (one such x per query, as in Vitess). */
+  const roleOf = (node: Expr): OutputColumnRole => {
+    if (!isCountDistinct(node) || onVindexColumn(node.args?.expr as Expr, scoped)) return aggregateRole(node, scoped);
+    const arg = node.args.expr as Expr;
+    if (arg.type === 'expr_list') throw unsupported('count(distinct) of several expressions across shards');
+    if (distinctArg && exprKey(distinctArg.expr) !== exprKey(arg)) throw unsupported(`only one DISTINCT aggregation is allowed in a SELECT: ${formatExpr(node)}`);
+    if (!distinctArg) {
+      let index = findItem(arg);
+      if (index < 0) index = addHidden(arg, { kind: 'value' });
+      distinctArg = { expr: arg, text: formatExpr(arg), index };
+    }
+    return { kind: 'countDistinct', valueIndex: distinctArg.index };
+  };
   const addAggregate = (node: Expr): number => {
     const found = findItem(node);
     if (found >= 0) return found;
     const name = String(node.name).toUpperCase();
     if (name === 'AVG') {
+      if (node.args?.distinct) throw unsupported('avg(distinct) in a scatter query');
       const sumIdx = addHidden({ ...node, name: 'SUM' }, { kind: 'value' });
       const countIdx = addHidden({ ...node, name: 'COUNT' }, { kind: 'agg', name: 'COUNT' });
       roles[sumIdx] = { kind: 'avg', countIndex: countIdx, name: formatExpr(node) };
       keys[sumIdx] = exprKey(node);
       return sumIdx;
     }
-    return addHidden(node, aggregateRole(node, scoped));
+    const index = addHidden(node, { kind: 'value' });
+    roles[index] = roleOf(node);
+    return index;
   };
+  const projections: { index: number; expr: Expr }[] = [];
   items.forEach((item, i) => {
     const e = item.expr as Expr;
     if (e.type === 'aggr_func') {
@@ -254,10 +273,10 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
         const countIdx = addHidden({ ...e, name: 'COUNT' }, { kind: 'agg', name: 'COUNT' });
         roles[i] = { kind: 'avg', countIndex: countIdx, name: identName(item.as) ?? itemTexts[i]! };
       } else {
-        roles[i] = aggregateRole(e, scoped);
+        roles[i] = roleOf(e);
       }
     } else if (containsAggregate(e)) {
-      throw unsupported('complex aggregate expression in a scatter query');
+      projections.push({ index: i, expr: e });
     }
   });
   const groupKeys: number[] = [];
@@ -266,6 +285,20 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
     if (idx < 0) idx = addHidden(g, { kind: 'key' });
     roles[idx] = { kind: 'key' };
     groupKeys.push(idx);
+  }
+  // Expressions over aggregates: each aggregate becomes a (hidden) column merged as usual; the
+  // expression is evaluated on the merged row. The shard still computes the item for its field.
+  for (const p of projections) {
+    const aggregates = aggregatesIn(p.expr).map((node) => ({ node, index: addAggregate(node) }));
+    const byKey = new Map(aggregates.map((a) => [exprKey(a.node), a.index]));
+    roles[p.index] = {
+      kind: 'expr',
+      projection: new MergedProjection(p.expr, {
+        aggregate: (node) => byKey.get(exprKey(node)),
+        column: (table, column) => findItem({ type: 'column_ref', table, column }),
+        argument: (table, column) => argumentColumn(aggregates, table, column),
+      }),
+    };
   }
   let having: CompiledExpr | undefined;
   if (ast.having) {
@@ -291,8 +324,34 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
     }
     orderBy.push({ column: { index: idx } as ColumnPos, desc });
   }
-  const sql = compose(text, st, texts, { dropHaving: true, dropOrderBy: true, dropLimit: true });
+  const groupByText = distinctArg ? (st.clauses.groupBy ? `${text.slice(st.clauses.groupBy.start, st.clauses.groupBy.end)}, ${distinctArg.text}` : `group by ${distinctArg.text}`) : undefined;
+  const sql = compose(text, st, texts, { dropHaving: true, dropOrderBy: true, dropLimit: true, groupBy: groupByText });
   return { sql, merge: { aggregation: { roles, groupKeys, having }, distinct: false, orderBy, limit, hidden } };
+}
+
+const ARG_TYPE_PREFERENCE = ['MIN', 'MAX', 'SUM', 'AVG'];
+
+/** The merged column of an aggregate whose argument is this column (MIN/MAX first, whose type is the argument's), or -1. */
+function argumentColumn(aggregates: { node: Expr; index: number }[], table: string | null, name: string): number {
+  let best = -1;
+  let rank = Infinity;
+  for (const a of aggregates) {
+    const arg = a.node.args?.expr as Expr | undefined;
+    if (!arg || arg.type !== 'column_ref' || String(identName(arg.column)).toLowerCase() !== name.toLowerCase()) continue;
+    if (table !== null && identName(arg.table) !== null && identName(arg.table) !== table) continue;
+    const r = ARG_TYPE_PREFERENCE.indexOf(String(a.node.name).toUpperCase());
+    const score = r < 0 ? ARG_TYPE_PREFERENCE.length : r;
+    if (score < rank) {
+      rank = score;
+      best = a.index;
+    }
+  }
+  return best;
+}
+
+/** True for COUNT(DISTINCT …). */
+function isCountDistinct(e: Expr): boolean {
+  return String(e.name).toUpperCase() === 'COUNT' && String(e.args?.distinct ?? '').toUpperCase() === 'DISTINCT';
 }
 
 function aggregateRole(e: Expr, scoped: ScopedTable[]): OutputColumnRole {
@@ -327,10 +386,14 @@ function compose(
   text: string,
   st: SelectText,
   items: string[],
-  opts: { dropHaving?: boolean; dropOrderBy?: boolean; dropLimit?: boolean; limit?: string },
+  opts: { dropHaving?: boolean; dropOrderBy?: boolean; dropLimit?: boolean; limit?: string; groupBy?: string },
 ): string {
   let out = text.slice(0, st.itemsStart) + items.join(', ');
   for (const c of CLAUSE_ORDER) {
+    if (c === 'groupBy' && opts.groupBy) {
+      out += ' ' + opts.groupBy;
+      continue;
+    }
     const r = st.clauses[c];
     if (!r) continue;
     if ((c === 'having' && opts.dropHaving) || (c === 'orderBy' && opts.dropOrderBy) || (c === 'limit' && opts.dropLimit)) continue;
