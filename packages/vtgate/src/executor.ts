@@ -32,7 +32,7 @@ import { executeShow, type ShowBackend } from './show.js';
 import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
 import { VSchemaAcl } from './vschema-acl.js';
 import { checkKeyspaceVSchema, VSchema, type TableModel } from './vschema.js';
-import { hasShardDestination, parseTarget, unknownDatabase, VtgateSession, type SessionTarget } from './vtgate-session.js';
+import { hasShardDestination, parseTarget, unknownDatabase, VtgateSession, type SessionTarget, type ShardSession } from './vtgate-session.js';
 
 /** What an executor is built from. */
 export interface ExecutorOptions {
@@ -269,11 +269,15 @@ export class Executor {
     const n = normalize(sql, bindVars);
     const key = `${t.tabletType}|${t.keyspace}|${n.sql}`;
     let type = 'select' as Plan['type'];
-    const result = await this.runStatement(session, (vc) => {
-      const plan = this.cachedPlan(session, key, n.sql);
-      type = plan.type;
-      return plan.primitive.execute(vc, n.bindVars);
-    });
+    const result = await this.runStatement(
+      session,
+      (vc) => {
+        const plan = this.cachedPlan(session, key, n.sql);
+        type = plan.type;
+        return plan.primitive.execute(vc, n.bindVars);
+      },
+      true,
+    );
     if (type === 'insert' && result.insertId > 0n) session.lastInsertId = result.insertId;
     else if (type === 'select') session.foundRows = BigInt(result.rows.length);
     return result;
@@ -297,18 +301,24 @@ export class Executor {
    * Runs one statement, attempt by attempt. An attempt that meets a primary's failover before any
    * of its writes could apply waits in the buffer, then the statement runs again (re-planned, so
    * it follows new partitions and routing rules); this only outside transactions. Inside one, a
-   * failover fails the statement with the clear in-transaction error.
+   * failover fails the statement with the clear in-transaction error. With `atomicWrites`, an
+   * autocommit write that reaches several shards runs in a transaction on each, committed only
+   * once every shard succeeded and rolled back everywhere otherwise (Vitess's transaction_mode
+   * MULTI: the executor's insideTransaction for a plan that needs one).
    */
-  private async runStatement(session: VtgateSession, attempt: (vc: ExecutorVCursor) => Promise<Result>): Promise<Result> {
+  private async runStatement(session: VtgateSession, attempt: (vc: ExecutorVCursor) => Promise<Result>, atomicWrites = false): Promise<Result> {
     const transactional = session.inTransaction || !session.autocommit;
     let req: BufferedRequest | undefined;
     try {
       for (;;) {
         const epoch = this.buffer.epoch;
-        const vc = new ExecutorVCursor(this, session, undefined, () => (req ??= this.buffer.newRequest()));
+        const vc = new ExecutorVCursor(this, session, undefined, () => (req ??= this.buffer.newRequest()), atomicWrites && !transactional);
         try {
-          return await attempt(vc);
+          const result = await attempt(vc);
+          await vc.commitImplicit();
+          return result;
         } catch (err) {
+          await vc.rollbackImplicit();
           const failover = vc.failover;
           if (!failover || !isFailoverError(err)) throw err;
           if (transactional) throw inTransactionFailoverError(err);
@@ -641,13 +651,70 @@ class ExecutorVCursor implements VCursor {
    * `bufferRequest` gives the statement's buffering budget when its shard queries may wait out a
    * failover on their own (see {@link dispatch}); without it they never wait.
    */
+  /** The shard transactions this attempt opened for a multi-shard autocommit write, in the order they began. */
+  private readonly implicit: ShardSession[] = [];
+
+  /**
+   * `bufferRequest` gives the statement's buffering budget when its shard queries may wait out a
+   * failover on their own (see {@link dispatch}); without it they never wait. With
+   * `atomicWrites`, writes sent to several shards at once run in transactions of this attempt,
+   * which {@link commitImplicit} or {@link rollbackImplicit} end.
+   */
   constructor(
     private readonly ex: Executor,
     private readonly session: VtgateSession,
     tabletType?: TabletType,
     private readonly bufferRequest?: () => BufferedRequest,
+    private readonly atomicWrites = false,
   ) {
     this.tabletType = tabletType ?? session.target.tabletType;
+  }
+
+  /** True when writes to several shards must run in this attempt's own transactions. */
+  private implicitFor(access: QueryAccess, shards: number): boolean {
+    return this.atomicWrites && access.write && shards > 1 && this.tabletType === TabletType.PRIMARY;
+  }
+
+  /**
+   * Commits the attempt's shard transactions in the order they began; if one fails, the ones not
+   * yet committed are rolled back and its error is raised (Vitess's MULTI commit).
+   */
+  async commitImplicit(): Promise<void> {
+    const shards = this.implicit.splice(0);
+    const gateway = this.ex.opts.gateway;
+    for (let i = 0; i < shards.length; i++) {
+      const ss = shards[i]!;
+      try {
+        await gateway.commit(ss.target, ss.transactionId, ss.tabletAlias);
+      } catch (err) {
+        for (const rest of shards.slice(i + 1)) await gateway.rollback(rest.target, rest.transactionId, rest.tabletAlias).catch(() => undefined);
+        throw err;
+      }
+    }
+  }
+
+  /** Rolls back the attempt's shard transactions (errors ignored: the transactions end either way). */
+  async rollbackImplicit(): Promise<void> {
+    const shards = this.implicit.splice(0);
+    const gateway = this.ex.opts.gateway;
+    for (const ss of shards) await gateway.rollback(ss.target, ss.transactionId, ss.tabletAlias).catch(() => undefined);
+  }
+
+  /** Runs a write in this attempt's transaction on the query's shard, beginning it first if needed. */
+  private async dispatchImplicit(target: Target, q: ShardQuery): Promise<Result> {
+    const gateway = this.ex.opts.gateway;
+    try {
+      let ss = this.implicit.find((s) => s.target.keyspace === target.keyspace && s.target.shard === target.shard);
+      if (!ss) {
+        const { transactionId, alias } = await gateway.begin(target, this.session.target.tabletAlias);
+        ss = { target, transactionId, tabletAlias: alias };
+        this.implicit.push(ss);
+      }
+      return await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, this.executeOptions);
+    } catch (err) {
+      this.noteError(q.shard, err, false);
+      throw err;
+    }
   }
 
   get resolver(): Resolver {
@@ -676,6 +743,7 @@ class ExecutorVCursor implements VCursor {
   /** Checks every shard before sending anything, so a failover on one shard leaves the others untouched; then waits for all. */
   executeShards(queries: ShardQuery[], access: QueryAccess): Promise<Result[]> {
     const targets = queries.map((q) => this.check(q.shard, access, q));
+    if (this.implicitFor(access, queries.length)) return settleAll(queries.map((q, i) => this.dispatchImplicit(targets[i]!, q)));
     return settleAll(queries.map((q, i) => this.dispatch(targets[i]!, q, access)));
   }
 
@@ -686,6 +754,15 @@ class ExecutorVCursor implements VCursor {
       for (const q of g.queries) target = this.check(g.shard, access, q);
       return target!;
     });
+    if (this.implicitFor(access, groups.length)) {
+      return settleAll(
+        groups.map(async (g, i) => {
+          const results: Result[] = [];
+          for (const q of g.queries) results.push(await this.dispatchImplicit(targets[i]!, q));
+          return results;
+        }),
+      );
+    }
     return settleAll(groups.map((g, i) => this.runAtomically(targets[i]!, g.queries, access)));
   }
 

@@ -41,13 +41,15 @@ export interface VCursor {
   /**
    * Runs queries on several shards concurrently; results come back in the order of `queries`.
    * Every shard is checked before any query is sent; on failure, rejects with the first error in
-   * order once every query has finished.
+   * order once every query has finished. Writes of an autocommit statement to several shards
+   * run in transactions the executor commits only if the whole statement succeeds.
    */
   executeShards(queries: ShardQuery[], access: QueryAccess): Promise<Result[]>;
   /**
    * Runs each group's queries on its shard as one unit (inside the session's transaction if there
-   * is one, else in a transaction of their own: all or nothing), the groups concurrently. Checked
-   * and reported like {@link executeShards}; results come back per group, in order.
+   * is one, else in a transaction of their own: all or nothing, across every group's shard), the
+   * groups concurrently. Checked and reported like {@link executeShards}; results come back per
+   * group, in order.
    */
   executeShardsAtomically(groups: ShardQueries[], access: QueryAccess): Promise<Result[][]>;
   /** Reserves `count` consecutive ids from a sequence table and returns the first. */
