@@ -201,7 +201,10 @@ function compareRows(a: readonly SqlValue[], b: readonly SqlValue[], keys: { ind
 }
 
 function resolveColumn(pos: ColumnPos, fields: Field[], hidden: number): number {
-  if ('index' in pos) return pos.index;
+  if ('index' in pos) {
+    if (pos.index < 0 || pos.index >= fields.length) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${pos.index + 1}' in 'order clause'`);
+    return pos.index;
+  }
   if ('fromEnd' in pos) return fields.length - pos.fromEnd;
   const name = pos.name.toLowerCase();
   const limit = fields.length - hidden;

@@ -181,3 +181,75 @@ function isIdentStart(c: number): boolean {
 export function quoteIdent(name: string): string {
   return '`' + name.replaceAll('`', '``') + '`';
 }
+
+/** The branches of a UNION's text and what follows the last one. */
+export interface UnionText {
+  /** Each branch's text, outer parentheses removed. */
+  branches: string[];
+  /** For each branch after the first: true when it is joined by UNION [DISTINCT], false for UNION ALL. */
+  distinct: boolean[];
+  /** ORDER BY / LIMIT applying to the whole union (from `order` or `limit` on), or ''. */
+  tail: string;
+}
+
+/**
+ * Splits `a UNION [ALL|DISTINCT] b …` at nesting depth 0. An ORDER BY or LIMIT at depth 0 after
+ * the last UNION applies to the whole union (as MySQL reads it) and becomes the tail. Returns
+ * undefined for text that is not a union (or has an ORDER BY/LIMIT before a later UNION).
+ */
+export function unionText(sql: string): UnionText | undefined {
+  const lx = new SqlLexer(sql);
+  const bounds: TextRange[] = [];
+  const distinct: boolean[] = [];
+  let depth = 0;
+  let start = -1;
+  let lastEnd = 0;
+  let tailStart = -1;
+  let afterUnion = false;
+  for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
+    if (afterUnion) {
+      afterUnion = false;
+      const all = k === Tok.WORD && lx.isWord('ALL');
+      distinct.push(!all);
+      if (all || (k === Tok.WORD && lx.isWord('DISTINCT'))) continue;
+    }
+    if (k === Tok.PUNCT && lx.isPunct('(')) depth++;
+    else if (k === Tok.PUNCT && lx.isPunct(')')) depth--;
+    else if (depth === 0 && k === Tok.PUNCT && lx.isPunct(';')) break;
+    else if (depth === 0 && k === Tok.WORD && lx.isWord('UNION')) {
+      if (tailStart >= 0) return undefined;
+      bounds.push({ start, end: lastEnd });
+      afterUnion = true;
+      start = -1;
+      continue;
+    } else if (depth === 0 && bounds.length > 0 && tailStart < 0 && k === Tok.WORD && (lx.isWord('ORDER') || lx.isWord('LIMIT'))) {
+      tailStart = lx.start;
+    }
+    if (start < 0) start = lx.start;
+    if (tailStart < 0) lastEnd = lx.end;
+  }
+  if (bounds.length === 0) return undefined;
+  bounds.push({ start, end: lastEnd });
+  if (bounds.some((b) => b.start < 0)) return undefined;
+  const tail = tailStart >= 0 ? sql.slice(tailStart).trim().replace(/;\s*$/, '') : '';
+  return { branches: bounds.map((b) => unparenthesize(sql.slice(b.start, b.end))), distinct, tail };
+}
+
+/** Removes parentheses enclosing the whole text (`((select 1))` → `select 1`). */
+function unparenthesize(text: string): string {
+  let t = text.trim();
+  while (t.startsWith('(') && t.endsWith(')') && closingParen(t) === t.length - 1) t = t.slice(1, -1).trim();
+  return t;
+}
+
+/** The index of the parenthesis closing the one at 0. */
+function closingParen(text: string): number {
+  const lx = new SqlLexer(text);
+  let depth = 0;
+  for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
+    if (k !== Tok.PUNCT) continue;
+    if (lx.isPunct('(')) depth++;
+    else if (lx.isPunct(')') && --depth === 0) return lx.start;
+  }
+  return -1;
+}

@@ -4,7 +4,8 @@
  * (reference tables) or every shard with a merge (ORDER BY, LIMIT, aggregates, DISTINCT).
  */
 import { ER, sqlError } from '@vtsim/proto';
-import { compileExpr, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { compileExpr, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { Concatenate } from '../engine/concatenate.js';
 import { LocalSelect } from '../engine/local-select.js';
 import { MergedProjection } from '../engine/merged-projection.js';
 import type { QueryAccess } from '../engine/primitive.js';
@@ -13,7 +14,7 @@ import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine
 import type { ValueSource } from '../engine/value-source.js';
 import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
-import { selectText, stripQualifiers, type SelectClause, type SelectText } from './query-text.js';
+import { selectText, stripQualifiers, unionText, type SelectClause, type SelectText } from './query-text.js';
 import { collectTables, resolveTables, SYSTEM_SCHEMAS, type TableRef } from './table-refs.js';
 import { colocated, findVindexRoute, valueSource, type ScopedTable } from './vindex-predicates.js';
 
@@ -25,6 +26,10 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const text = stripQualifiers(sql, qualifiers(refs, ctx));
   const resolved = resolveTables(refs, ctx.vschema, ctx.keyspace, ctx.tabletType);
   const ks = resolved[0]!.table.keyspace;
+  if (ast._next && (ks.sharded || resolved.some((r) => r.table.keyspace !== ks))) {
+    const union = planUnion(sql, ctx);
+    if (union) return union;
+  }
   if (resolved.some((r) => r.table.keyspace !== ks)) throw unsupported('cross-keyspace query');
   const access: QueryAccess = { tables: [...new Set(resolved.map((r) => r.table.name))], write: false };
   const plan = (route: Route): Plan => ({ type: 'select', primitive: route, write: false });
@@ -72,6 +77,31 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
       multiShardError,
     }),
   );
+}
+
+/**
+ * Plans a UNION whose branches do not all go to one unsharded keyspace: each branch is planned on
+ * its own and the results are concatenated in vtgate (deduplicated for UNION DISTINCT), then
+ * sorted and limited by the union's ORDER BY / LIMIT, which name the first branch's columns or
+ * positions. Undefined when the text cannot be split into branches.
+ */
+function planUnion(sql: string, ctx: PlanContext): Plan | undefined {
+  const u = unionText(sql);
+  if (!u) return undefined;
+  const branches = u.branches.map((text) => planSelect(parseStatement(text), text, ctx).primitive);
+  let merge: MergeSpec | undefined;
+  if (u.tail) {
+    const tail = parseStatement(`select 1 from dual ${u.tail}`);
+    const orderBy: OrderKey[] = ((tail.orderby ?? []) as Expr[]).map((o) => {
+      const e = o.expr as Expr;
+      const desc = String(o.type ?? '').toUpperCase() === 'DESC';
+      if (e.type === 'number') return { column: { index: Number(e.value) - 1 }, desc };
+      if (e.type === 'column_ref') return { column: { name: String(identName(e.column)), table: null }, desc };
+      throw unsupported('expression in ORDER BY of a union across shards');
+    });
+    merge = { distinct: false, orderBy, limit: limitOf(tail.limit as Expr), hidden: 0 };
+  }
+  return { type: 'select', write: false, primitive: new Concatenate(branches, u.distinct, merge) };
 }
 
 /** The keyspace qualifiers to strip: every qualifier that names a keyspace. */
