@@ -133,4 +133,21 @@ describe("issue 11's silent wrong answers across shards", () => {
       ['veg'], ['veg'], ['fruit'],
     ]);
   });
+
+  it('orders GROUP_CONCAT across shards by the collation, with its SEPARATOR, keeping duplicates', async () => {
+    expect(await answer(c.sharded, "select group_concat(name order by name separator '|') from item")).toEqual({
+      rows: [['Ábaco|apple|Banana|cherry|Date|eggplant|Fennel|garlic|kale|zucchini']],
+      types: [TYPE.VAR_STRING],
+    });
+    expect(await rows('select cat, group_concat(name order by name desc), count(*) from item group by cat order by cat')).toEqual([
+      [null, 'kale', '1'],
+      ['fruit', 'Date,cherry,Banana,apple', '4'],
+      ['misc', 'Ábaco', '1'],
+      ['veg', 'zucchini,garlic,Fennel,eggplant', '4'],
+    ]);
+    // Rows 1 and 6 share the price 19.50 on different shards: kept twice, once with DISTINCT.
+    expect(await rows("select group_concat(price order by price separator ' ') from item where price < 20")).toEqual([['0.75 3.10 5.25 9.99 12.00 19.50 19.50']]);
+    expect(await rows('select group_concat(distinct price order by price desc) from item where price < 20')).toEqual([['19.50,12.00,9.99,5.25,3.10,0.75']]);
+    expect(await rows('select group_concat(name order by price desc, name) from item where price > 10')).toEqual([['eggplant,Banana,apple,Fennel,zucchini']]);
+  });
 });

@@ -32,6 +32,12 @@ export type OutputColumnRole =
    * distinct non-NULL values of x are counted here, per group (Vitess's AggregateCountDistinct).
    */
   | { kind: 'countDistinct'; valueIndex: number }
+  /**
+   * GROUP_CONCAT(x ORDER BY …): the shards group by x and the ORDER BY terms as well and count
+   * each such row (`countIndex`); here each group's values are sorted by the terms (by their
+   * types and collations), repeated as often as they occurred, and joined with the separator.
+   */
+  | { kind: 'groupConcat'; valueIndex: number; orderBy: { index: number; desc: boolean }[]; countIndex: number; separator: string; distinct: boolean }
   /** An expression over aggregates (`1 + count(*)`), evaluated on the merged row; the shard's field (same expression) gives its type. */
   | { kind: 'expr'; projection: AggregateProjection };
 
@@ -126,15 +132,23 @@ function aggregate(
     }
   };
   const inputs = spec.roles.map((role, i) => (role.kind === 'countDistinct' ? role.valueIndex : i));
+  const concats = spec.roles.flatMap((role, i) => (role.kind === 'groupConcat' ? [{ role, i }] : []));
+  let groupRows: SqlValue[][] = [];
+  const flushGroup = () => {
+    if (current) for (const { role, i } of concats) current[i] = groupConcat(role, groupRows, fields, compare);
+    flush();
+  };
   for (const row of rows) {
     if (!current || compareRows(current, row, keys, compare) !== 0) {
-      flush();
+      flushGroup();
       current = row.slice();
       accs = spec.roles.map(newAccumulator);
+      groupRows = [];
     }
     for (let i = 0; i < accs.length; i++) accs[i]?.add(row[inputs[i]!]!);
+    if (concats.length > 0) groupRows.push(row);
   }
-  flush();
+  flushGroup();
   if (out.length === 0 && keys.length === 0) {
     // No rows at all (every shard empty): an aggregate without GROUP BY still returns one row.
     accs = spec.roles.map(newAccumulator);
@@ -161,6 +175,18 @@ function aggregate(
   const having = spec.having;
   const rowsOut = having ? out.filter((row) => isTrue(having({ row, bindVars, session })) === true) : out;
   return { fields: outFields, rows: rowsOut };
+}
+
+/** One group's GROUP_CONCAT from the shards' rows grouped by its value and ORDER BY terms (see the `groupConcat` role). */
+function groupConcat(role: Extract<OutputColumnRole, { kind: 'groupConcat' }>, rows: SqlValue[][], fields: Field[], compare: Comparators): SqlValue {
+  const sorted = role.orderBy.length > 0 ? rows.slice().sort((a, b) => compareRows(a, b, role.orderBy, compare)) : rows;
+  const acc = createAggregate('GROUP_CONCAT', { argType: fields[role.valueIndex]?.type, separator: role.separator, distinct: role.distinct });
+  for (const row of sorted) {
+    const v = row[role.valueIndex]!;
+    const n = role.distinct ? 1 : Number(toBigInt(row[role.countIndex]!) ?? 1n);
+    for (let k = 0; k < n; k++) acc.add(v);
+  }
+  return acc.result();
 }
 
 /** Removes rows equal (under their columns' types and collations) to an earlier row, keeping the first of each. */

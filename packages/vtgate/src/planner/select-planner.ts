@@ -4,7 +4,7 @@
  * (reference tables) or every shard with a merge (ORDER BY, LIMIT, aggregates, DISTINCT).
  */
 import { ER, sqlError } from '@vtsim/proto';
-import { compileExpr, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { aggregateCall, compileExpr, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { Concatenate } from '../engine/concatenate.js';
 import { LocalSelect } from '../engine/local-select.js';
 import { MergedProjection } from '../engine/merged-projection.js';
@@ -263,19 +263,38 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
   }
 
   if (hasStar) throw unsupported('aggregation with * in a scatter query');
-  let distinctArg: { expr: Expr; text: string; index: number } | undefined;
-  /** The role of an aggregate call's column; COUNT(DISTINCT x) pushes x into the shards' grouping (one such x per query, as in Vitess). */
+  let distinctArg: Expr | undefined;
+  /** Expressions added to the shards' GROUP BY (COUNT(DISTINCT x), GROUP_CONCAT … ORDER BY): finer shard groups merge the same. */
+  const pushedGroup: { key: string; text: string; index: number }[] = [];
+  const pushGroup = (e: Expr): number => {
+    const key = exprKey(e);
+    const known = pushedGroup.find((p) => p.key === key);
+    if (known) return known.index;
+    let index = findItem(e);
+    if (index < 0) index = addHidden(e, { kind: 'value' });
+    pushedGroup.push({ key, text: formatExpr(e), index });
+    return index;
+  };
+  /**
+   * The role of an aggregate call's column. COUNT(DISTINCT x) pushes x into the shards' grouping
+   * (one such x per query, as in Vitess); GROUP_CONCAT with ORDER BY or DISTINCT pushes its value
+   * and ORDER BY terms, with a row count per shard group.
+   */
   const roleOf = (node: Expr): OutputColumnRole => {
+    const call = aggregateCall(node);
+    if (call?.name === 'GROUP_CONCAT' && (call.orderBy.length > 0 || call.distinct)) {
+      if (call.args.length !== 1) throw unsupported('group_concat of several expressions across shards');
+      const valueIndex = pushGroup(call.args[0]!);
+      const orderBy = call.orderBy.map((o) => ({ index: pushGroup(o.expr as Expr), desc: String(o.type ?? '').toUpperCase() === 'DESC' }));
+      const countIndex = addHidden(COUNT_STAR, { kind: 'value' });
+      return { kind: 'groupConcat', valueIndex, orderBy, countIndex, separator: call.separator, distinct: call.distinct };
+    }
     if (!isCountDistinct(node) || onVindexColumn(node.args?.expr as Expr, scoped)) return aggregateRole(node, scoped);
     const arg = node.args.expr as Expr;
     if (arg.type === 'expr_list') throw unsupported('count(distinct) of several expressions across shards');
-    if (distinctArg && exprKey(distinctArg.expr) !== exprKey(arg)) throw unsupported(`only one DISTINCT aggregation is allowed in a SELECT: ${formatExpr(node)}`);
-    if (!distinctArg) {
-      let index = findItem(arg);
-      if (index < 0) index = addHidden(arg, { kind: 'value' });
-      distinctArg = { expr: arg, text: formatExpr(arg), index };
-    }
-    return { kind: 'countDistinct', valueIndex: distinctArg.index };
+    if (distinctArg && exprKey(distinctArg) !== exprKey(arg)) throw unsupported(`only one DISTINCT aggregation is allowed in a SELECT: ${formatExpr(node)}`);
+    distinctArg = arg;
+    return { kind: 'countDistinct', valueIndex: pushGroup(arg) };
   };
   const addAggregate = (node: Expr): number => {
     const found = findItem(node);
@@ -354,12 +373,16 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
     }
     orderBy.push({ column: { index: idx } as ColumnPos, desc });
   }
-  const groupByText = distinctArg ? (st.clauses.groupBy ? `${text.slice(st.clauses.groupBy.start, st.clauses.groupBy.end)}, ${distinctArg.text}` : `group by ${distinctArg.text}`) : undefined;
+  const pushedText = pushedGroup.map((p) => p.text).join(', ');
+  const groupByText = pushedGroup.length === 0 ? undefined : st.clauses.groupBy ? `${text.slice(st.clauses.groupBy.start, st.clauses.groupBy.end)}, ${pushedText}` : `group by ${pushedText}`;
   const sql = compose(text, st, texts, { dropHaving: true, dropOrderBy: true, dropLimit: true, groupBy: groupByText });
   return { sql, merge: { aggregation: { roles, groupKeys, having }, distinct: false, orderBy, limit, hidden } };
 }
 
 const ARG_TYPE_PREFERENCE = ['MIN', 'MAX', 'SUM', 'AVG'];
+
+/** `count(*)`, the row count of each shard group. */
+const COUNT_STAR = (parseStatement('select count(*)').columns as Expr[])[0]!.expr as Expr;
 
 /** The merged column of an aggregate whose argument is this column (MIN/MAX first, whose type is the argument's), or -1. */
 function argumentColumn(aggregates: { node: Expr; index: number }[], table: string | null, name: string): number {
