@@ -110,11 +110,11 @@ describe('vtgate on a sharded customer keyspace (-80, 80-, hash)', () => {
     expect(all.rowsAffected).toBe(4);
     expect((await c.exec(s, "update corder set price = 30 where sku = 'SKU-1002'")).rowsAffected).toBe(4);
     await c.exec(s, "update customer set email = 'dan@domain.com' where customer_id = 4");
-    await expect(c.exec(s, 'update customer set customer_id = 9 where customer_id = 4')).rejects.toMatchObject({ errno: 1105 });
+    await expect(c.exec(s, 'update customer set customer_id = 9 where customer_id = 4')).rejects.toMatchObject({ errno: 1235 });
     await expect(c.exec(s, 'select * from customer c join product p on c.email = p.sku')).rejects.toMatchObject({ errno: 1146 });
     await expect(c.exec(s, 'select c.email from customer c join corder o on c.email = o.sku')).rejects.toMatchObject({
-      errno: 1105,
-      message: 'unsupported: cross-shard join',
+      errno: 1235,
+      message: 'VT12001: unsupported: cross-shard join',
     });
     expect(await c.rows(s, 'select c.email, o.price from customer c join corder o on c.customer_id = o.customer_id where c.customer_id = 1')).toEqual([
       ['alice@domain.com', '100'],

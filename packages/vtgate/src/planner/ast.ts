@@ -100,9 +100,9 @@ export function formatExpr(e: Expr): string {
   return formatter.exprToSQL(e as never, FORMAT_OPTIONS as never) as string;
 }
 
-/** SqlError 1105 (UNIMPLEMENTED) `unsupported: <what>` for queries vtgate cannot route or merge, as Vitess reports them. */
+/** SqlError 1235 (42000, UNIMPLEMENTED) `VT12001: unsupported: <what>` for queries vtgate cannot route or merge, as Vitess reports them. */
 export function unsupported(what: string) {
-  return sqlError(ER.UNKNOWN_ERROR, `unsupported: ${what}`, Code.UNIMPLEMENTED);
+  return sqlError(ER.NOT_SUPPORTED_YET, `VT12001: unsupported: ${what}`, Code.UNIMPLEMENTED);
 }
 
 /** An expression scope without columns: any column reference is SqlError 1054. */

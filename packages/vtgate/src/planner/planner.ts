@@ -16,7 +16,7 @@ const SELECT_NEXT = /^\s*select\s+next\s+(?:\S+)\s+values?\s+from\s+((?:`[^`]+`|
 
 /**
  * Builds the plan of a SELECT, INSERT, REPLACE, UPDATE or DELETE. Throws the parser's 1064 for
- * bad SQL, the VSchema's errors for unknown tables, and 1105 `unsupported: …` for statements
+ * bad SQL, the VSchema's errors for unknown tables, and 1235 `VT12001: unsupported: …` for statements
  * vtgate cannot route.
  */
 export function buildPlan(sql: string, ctx: PlanContext): Plan {

@@ -61,7 +61,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
       if (!st) throw unsupported('query shape in a scatter query');
       scatter = buildScatter(ast, text, st, scoped);
     } catch (err) {
-      multiShardError = (err as Error).message.replace(/^unsupported: /, '');
+      multiShardError = (err as Error).message.replace(/^VT12001: unsupported: /, '');
     }
   }
   return plan(
