@@ -647,10 +647,6 @@ class ExecutorVCursor implements VCursor {
   /** A write of this attempt reached a tablet and was not refused for a failover: running it again could apply it twice. */
   applied = false;
 
-  /**
-   * `bufferRequest` gives the statement's buffering budget when its shard queries may wait out a
-   * failover on their own (see {@link dispatch}); without it they never wait.
-   */
   /** The shard transactions this attempt opened for a multi-shard autocommit write, in the order they began. */
   private readonly implicit: ShardSession[] = [];
 
@@ -677,7 +673,8 @@ class ExecutorVCursor implements VCursor {
 
   /**
    * Commits the attempt's shard transactions in the order they began; if one fails, the ones not
-   * yet committed are rolled back and its error is raised (Vitess's MULTI commit).
+   * yet committed are rolled back and its error is raised (Vitess's MULTI commit: best effort, the
+   * shards committed before stay committed).
    */
   async commitImplicit(): Promise<void> {
     const shards = this.implicit.splice(0);
@@ -688,6 +685,8 @@ class ExecutorVCursor implements VCursor {
         await gateway.commit(ss.target, ss.transactionId, ss.tabletAlias);
       } catch (err) {
         for (const rest of shards.slice(i + 1)) await gateway.rollback(rest.target, rest.transactionId, rest.tabletAlias).catch(() => undefined);
+        // Shards committed before this one keep the write: running the statement again could apply it twice.
+        if (i > 0) this.applied = true;
         throw err;
       }
     }

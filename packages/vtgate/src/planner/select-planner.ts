@@ -1,7 +1,8 @@
 /**
  * Planning SELECT: tableless selects run in vtgate; selects on an unsharded keyspace go to its
  * shard; sharded selects go to the shard of a vindex value, the shards of an IN list, any shard
- * (reference tables) or every shard with a merge (ORDER BY, LIMIT, aggregates, DISTINCT).
+ * (reference tables) or every shard with a merge (ORDER BY, LIMIT, aggregates, DISTINCT); a UNION
+ * reaching a sharded keyspace (or several keyspaces) runs its branches apart and concatenates them.
  */
 import { ER, sqlError } from '@vtsim/proto';
 import { aggregateCall, compileExpr, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
@@ -264,6 +265,7 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
 
   if (hasStar) throw unsupported('aggregation with * in a scatter query');
   let distinctArg: Expr | undefined;
+  let countStar: number | undefined;
   /** Expressions added to the shards' GROUP BY (COUNT(DISTINCT x), GROUP_CONCAT … ORDER BY): finer shard groups merge the same. */
   const pushedGroup: { key: string; text: string; index: number }[] = [];
   const pushGroup = (e: Expr): number => {
@@ -286,8 +288,8 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
       if (call.args.length !== 1) throw unsupported('group_concat of several expressions across shards');
       const valueIndex = pushGroup(call.args[0]!);
       const orderBy = call.orderBy.map((o) => ({ index: pushGroup(o.expr as Expr), desc: String(o.type ?? '').toUpperCase() === 'DESC' }));
-      const countIndex = addHidden(COUNT_STAR, { kind: 'value' });
-      return { kind: 'groupConcat', valueIndex, orderBy, countIndex, separator: call.separator, distinct: call.distinct };
+      countStar ??= addHidden(COUNT_STAR, { kind: 'value' });
+      return { kind: 'groupConcat', valueIndex, orderBy, countIndex: countStar, separator: call.separator, distinct: call.distinct };
     }
     if (!isCountDistinct(node) || onVindexColumn(node.args?.expr as Expr, scoped)) return aggregateRole(node, scoped);
     const arg = node.args.expr as Expr;
