@@ -132,6 +132,11 @@ describe("issue 11's silent wrong answers across shards", () => {
     expect(await rows('select cat from item where id in (1, 2, 5) union all select cat from item where id in (3, 6) order by cat desc limit 3')).toEqual([
       ['veg'], ['veg'], ['fruit'],
     ]);
+    // The column's type is unified over the branches: an INT and a VARCHAR make a VARCHAR.
+    expect(await answer(c.sharded, 'select id from item where id in (1, 2) union all select name from item where id = 4 order by 1')).toEqual({
+      rows: [['1'], ['2'], ['Date']],
+      types: [TYPE.VAR_STRING],
+    });
   });
 
   it('orders GROUP_CONCAT across shards by the collation, with its SEPARATOR, keeping duplicates', async () => {
