@@ -60,6 +60,8 @@ describe('cross-shard answers equal the unsharded keyspace', () => {
     'select avg(qty) + 1 from item',
     'select max(price) - min(price) from item',
     'select cat, sum(qty) / count(*) from item group by cat order by cat',
+    'select cat, count(*) from item group by cat order by count(*) * -1, cat',
+    'select cat from item group by cat order by max(price) - min(price) desc',
     'select cat, count(*) from item group by cat having count(*) > 2 order by cat',
     'select cat, sum(qty) as s from item group by cat having s > 10 order by cat',
     'select id from item order by id limit 2 offset 3',

@@ -339,18 +339,19 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
   }
   // Expressions over aggregates: each aggregate becomes a (hidden) column merged as usual; the
   // expression is evaluated on the merged row. The shard still computes the item for its field.
-  for (const p of projections) {
-    const aggregates = aggregatesIn(p.expr).map((node) => ({ node, index: addAggregate(node) }));
+  const project = (index: number, expr: Expr): void => {
+    const aggregates = aggregatesIn(expr).map((node) => ({ node, index: addAggregate(node) }));
     const byKey = new Map(aggregates.map((a) => [exprKey(a.node), a.index]));
-    roles[p.index] = {
+    roles[index] = {
       kind: 'expr',
-      projection: new MergedProjection(p.expr, {
+      projection: new MergedProjection(expr, {
         aggregate: (node) => byKey.get(exprKey(node)),
         column: (table, column) => findItem({ type: 'column_ref', table, column }),
         argument: (table, column) => argumentColumn(aggregates, table, column),
       }),
     };
-  }
+  };
+  for (const p of projections) project(p.index, p.expr);
   let having: CompiledExpr | undefined;
   if (ast.having) {
     for (const a of aggregatesIn(ast.having)) addAggregate(a);
@@ -370,8 +371,10 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
     let idx = position(e) ?? findItem(e);
     if (idx < 0) {
       if (e.type === 'aggr_func') idx = addAggregate(e);
-      else if (containsAggregate(e)) throw unsupported('complex aggregate expression in ORDER BY of a scatter query');
-      else idx = addHidden(e, { kind: 'value' });
+      else {
+        idx = addHidden(e, { kind: 'value' });
+        if (containsAggregate(e)) project(idx, e);
+      }
     }
     orderBy.push({ column: { index: idx } as ColumnPos, desc });
   }
