@@ -68,7 +68,7 @@ describe('routing decisions', () => {
     const distinct = route('select count(distinct email) from customer');
     expect(distinct.multiShardError).toBeUndefined();
     expect(distinct.scatterQuery).toBe('select count(distinct email), `email` from customer group by `email`');
-    expect(distinct.merge?.aggregation?.roles).toEqual([{ kind: 'countDistinct', valueIndex: 1 }, { kind: 'value' }]);
+    expect(distinct.merge?.aggregation?.roles).toEqual([{ kind: 'distinct', name: 'COUNT_DISTINCT', valueIndex: 1 }, { kind: 'value' }]);
     expect(route('select count(distinct customer_id) from customer').multiShardError).toBeUndefined();
   });
 
@@ -160,6 +160,25 @@ describe('scatter merges', () => {
       ['n', Type.INT64],
       ['avg(p)', Type.DECIMAL],
     ]);
+  });
+
+  it('computes COUNT, SUM and AVG of DISTINCT values from the shards grouped by the value', () => {
+    // Shard rows of `select g, count(distinct p), p … group by g, p`: 19.50 is on both shards, 19.5 equals it.
+    const types = [Type.VARCHAR, Type.DECIMAL, Type.DECIMAL];
+    const shards = [
+      result(['g', 'x', 'p'], [['a', null, '19.50'], ['a', null, '5.25'], ['b', null, null]], types),
+      result(['g', 'x', 'p'], [['a', null, '19.5'], ['a', null, '100.00']], types),
+    ];
+    const merge = (name: 'COUNT_DISTINCT' | 'SUM' | 'AVG') =>
+      mergeResults(
+        { distinct: false, orderBy: [], hidden: 1, aggregation: { roles: [{ kind: 'key' }, { kind: 'distinct', name, valueIndex: 2 }, { kind: 'value' }], groupKeys: [0] } },
+        shards,
+        {},
+        session,
+      ).rows;
+    expect(merge('COUNT_DISTINCT')).toEqual([['a', 3n], ['b', 0n]]);
+    expect(merge('SUM')).toEqual([['a', '124.75'], ['b', null]]);
+    expect(merge('AVG')).toEqual([['a', '41.583333'], ['b', null]]);
   });
 
   it('removes duplicate rows for DISTINCT, keeping first-seen order', () => {

@@ -28,10 +28,11 @@ export type OutputColumnRole =
   /** A SUM partial that becomes AVG = sum / count (the COUNT partial is at `countIndex`); `name` is the column's name. */
   | { kind: 'avg'; countIndex: number; name: string }
   /**
-   * COUNT(DISTINCT x): the shards group by x as well (x is the column at `valueIndex`), and the
-   * distinct non-NULL values of x are counted here, per group (Vitess's AggregateCountDistinct).
+   * COUNT/SUM/AVG(DISTINCT x): the shards group by x as well (x is the column at `valueIndex`),
+   * and the aggregate runs here over each group's distinct non-NULL values of x (Vitess's
+   * AggregateCountDistinct / AggregateSumDistinct).
    */
-  | { kind: 'countDistinct'; valueIndex: number }
+  | { kind: 'distinct'; name: 'COUNT_DISTINCT' | 'SUM' | 'AVG'; valueIndex: number }
   /**
    * GROUP_CONCAT(x ORDER BY …): the shards group by x and the ORDER BY terms as well and count
    * each such row (`countIndex`); here each group's values are sorted by the terms (by their
@@ -125,13 +126,13 @@ function aggregate(
         return createMergeAggregate(role.name, { argType });
       case 'avg':
         return createMergeAggregate('SUM', { argType });
-      case 'countDistinct':
-        return createAggregate('COUNT_DISTINCT', { argType: fields[role.valueIndex]?.type });
+      case 'distinct':
+        return createAggregate(role.name, { distinct: true, argType: fields[role.valueIndex]?.type });
       default:
         return undefined;
     }
   };
-  const inputs = spec.roles.map((role, i) => (role.kind === 'countDistinct' ? role.valueIndex : i));
+  const inputs = spec.roles.map((role, i) => (role.kind === 'distinct' ? role.valueIndex : i));
   const concats = spec.roles.flatMap((role, i) => (role.kind === 'groupConcat' ? [{ role, i }] : []));
   let groupRows: SqlValue[][] = [];
   const flushGroup = () => {

@@ -278,9 +278,10 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
     return index;
   };
   /**
-   * The role of an aggregate call's column. COUNT(DISTINCT x) pushes x into the shards' grouping
-   * (one such x per query, as in Vitess); GROUP_CONCAT with ORDER BY or DISTINCT pushes its value
-   * and ORDER BY terms, with a row count per shard group.
+   * The role of an aggregate call's column. COUNT/SUM/AVG(DISTINCT x) push x into the shards'
+   * grouping (one such x per query, as in Vitess; COUNT(DISTINCT) of the primary vindex column
+   * needs no help: its values never span shards); GROUP_CONCAT with ORDER BY or DISTINCT pushes
+   * its value and ORDER BY terms, with a row count per shard group.
    */
   const roleOf = (node: Expr): OutputColumnRole => {
     const call = aggregateCall(node);
@@ -291,19 +292,19 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
       countStar ??= addHidden(COUNT_STAR, { kind: 'value' });
       return { kind: 'groupConcat', valueIndex, orderBy, countIndex: countStar, separator: call.separator, distinct: call.distinct };
     }
-    if (!isCountDistinct(node) || onVindexColumn(node.args?.expr as Expr, scoped)) return aggregateRole(node, scoped);
-    const arg = node.args.expr as Expr;
-    if (arg.type === 'expr_list') throw unsupported('count(distinct) of several expressions across shards');
+    const name = call?.distinct ? DISTINCT_AGGREGATES[call.name] : undefined;
+    if (!name || (name === 'COUNT_DISTINCT' && onVindexColumn(node.args?.expr as Expr, scoped))) return aggregateRole(node);
+    if (call!.args.length !== 1) throw unsupported(`${call!.name === 'COUNT_DISTINCT' ? 'count' : call!.name.toLowerCase()}(distinct) of several expressions across shards`);
+    const arg = call!.args[0]!;
     if (distinctArg && exprKey(distinctArg) !== exprKey(arg)) throw unsupported(`only one DISTINCT aggregation is allowed in a SELECT: ${formatExpr(node)}`);
     distinctArg = arg;
-    return { kind: 'countDistinct', valueIndex: pushGroup(arg) };
+    return { kind: 'distinct', name, valueIndex: pushGroup(arg) };
   };
   const addAggregate = (node: Expr): number => {
     const found = findItem(node);
     if (found >= 0) return found;
     const name = String(node.name).toUpperCase();
-    if (name === 'AVG') {
-      if (node.args?.distinct) throw unsupported('avg(distinct) in a scatter query');
+    if (name === 'AVG' && !node.args?.distinct) {
       const sumIdx = addHidden({ ...node, name: 'SUM' }, { kind: 'value' });
       const countIdx = addHidden({ ...node, name: 'COUNT' }, { kind: 'agg', name: 'COUNT' });
       roles[sumIdx] = { kind: 'avg', countIndex: countIdx, name: formatExpr(node) };
@@ -318,8 +319,7 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
   items.forEach((item, i) => {
     const e = item.expr as Expr;
     if (e.type === 'aggr_func') {
-      if (String(e.name).toUpperCase() === 'AVG') {
-        if (e.args?.distinct) throw unsupported('avg(distinct) in a scatter query');
+      if (String(e.name).toUpperCase() === 'AVG' && !e.args?.distinct) {
         texts[i] = itemTexts[i]!.replace(/^avg\s*\(/i, 'sum(');
         const countIdx = addHidden({ ...e, name: 'COUNT' }, { kind: 'agg', name: 'COUNT' });
         roles[i] = { kind: 'avg', countIndex: countIdx, name: identName(item.as) ?? itemTexts[i]! };
@@ -407,18 +407,14 @@ function argumentColumn(aggregates: { node: Expr; index: number }[], table: stri
   return best;
 }
 
-/** True for COUNT(DISTINCT …). */
-function isCountDistinct(e: Expr): boolean {
-  return String(e.name).toUpperCase() === 'COUNT' && String(e.args?.distinct ?? '').toUpperCase() === 'DISTINCT';
-}
+/** The aggregates whose DISTINCT form vtgate computes from the shards' distinct values. */
+const DISTINCT_AGGREGATES: Partial<Record<AggregateName, 'COUNT_DISTINCT' | 'SUM' | 'AVG'>> = { COUNT_DISTINCT: 'COUNT_DISTINCT', SUM: 'SUM', AVG: 'AVG' };
 
-function aggregateRole(e: Expr, scoped: ScopedTable[]): OutputColumnRole {
+/** The role of an aggregate merged from its per-shard partials (DISTINCT forms are handled before). */
+function aggregateRole(e: Expr): OutputColumnRole {
   const name = String(e.name).toUpperCase();
   const merged = MERGEABLE[name];
   if (!merged) throw unsupported(`aggregate ${name.toLowerCase()} in a scatter query`);
-  if (e.args?.distinct && (name === 'SUM' || name === 'GROUP_CONCAT' || (name === 'COUNT' && !onVindexColumn(e.args.expr as Expr, scoped)))) {
-    throw unsupported(`${name.toLowerCase()}(distinct) across shards`);
-  }
   return { kind: 'agg', name: merged };
 }
 
