@@ -7,7 +7,7 @@ import { divideDecimal, mergeResults, type MergeSpec } from '../src/engine/scatt
 import { normalize } from '../src/normalizer.js';
 import type { PlanContext } from '../src/planner/plan.js';
 import { buildPlan } from '../src/planner/planner.js';
-import { insertText, selectText, stripQualifiers } from '../src/planner/query-text.js';
+import { insertText, selectText, stripQualifiers, unionText } from '../src/planner/query-text.js';
 import { VSchema } from '../src/vschema.js';
 
 const vschema = VSchema.build({
@@ -125,6 +125,23 @@ const session = {
   database: '', user: '', connectionId: 1, lastInsertId: 0n, now: () => 0, random: () => 0, userVariables: new Map(),
   systemVariable: () => null,
 };
+
+describe('union text', () => {
+  it('splits branches, their UNION kinds and the union-level ORDER BY / LIMIT', () => {
+    expect(unionText('select a from t union all select b from u union distinct select c from v union select d from w order by 1 limit 3')).toEqual({
+      branches: ['select a from t', 'select b from u', 'select c from v', 'select d from w'],
+      distinct: [false, true, true],
+      tail: 'order by 1 limit 3',
+    });
+    expect(unionText('(select a from t order by a limit 2) union all ((select a from u where x in (select 1 union select 2)))')).toEqual({
+      branches: ['select a from t order by a limit 2', 'select a from u where x in (select 1 union select 2)'],
+      distinct: [false],
+      tail: '',
+    });
+    expect(unionText('select a from t where x in (select 1 union select 2)')).toBeUndefined();
+    expect(unionText('select a from t union select a from u order by a union select 3')).toBeUndefined();
+  });
+});
 
 describe('scatter merges', () => {
   it('merge-sorts, applies offset and limit, and drops hidden columns', () => {
