@@ -34,13 +34,13 @@ async function rows(sql: string): Promise<unknown[][]> {
   }
 }
 
-const TYPE = { LONGLONG: 8, NEWDECIMAL: 246, DOUBLE: 5, VAR_STRING: 253 };
+const TYPE = { LONGLONG: 8, NEWDECIMAL: 246, VAR_STRING: 253 };
 
 describe('cross-shard answers equal the unsharded keyspace', () => {
   const statements = [
     'select max(price), min(price) from item',
     'select max(qty), min(qty) from item',
-    'select sum(qty), avg(qty), sum(price), count(*), count(price) from item',
+    'select sum(qty), avg(qty), sum(price), avg(price), count(*), count(price) from item',
     'select sum(w), avg(w), max(w) from item',
     'select id, price from item order by price desc, id',
     'select id, price from item order by price, id desc',
