@@ -36,8 +36,11 @@ export interface RouteOptions {
   vindex?: Vindex;
   values?: ValueSource[];
   access: QueryAccess;
-  /** Set when the query is only correct on a single shard: running it on several fails with 1235 `VT12001: unsupported: <this>`. */
-  multiShardError?: string;
+  /**
+   * Set when the query is only correct on a single shard: running it on several fails with 1235
+   * `VT12001: unsupported: <this>`, or with this error itself.
+   */
+  multiShardError?: string | Error;
   /** For DML: sum rows affected across shards (false: reference-table writes, where every shard does the same). */
   sumRowsAffected?: boolean;
 }
@@ -49,7 +52,10 @@ export class Route implements Primitive {
   async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
     const o = this.opts;
     const shards = this.pickShards(vc, bindVars);
-    if (shards.length > 1 && o.multiShardError) throw sqlError(ER.NOT_SUPPORTED_YET, `VT12001: unsupported: ${o.multiShardError}`, Code.UNIMPLEMENTED);
+    if (shards.length > 1 && o.multiShardError) {
+      if (o.multiShardError instanceof Error) throw o.multiShardError;
+      throw sqlError(ER.NOT_SUPPORTED_YET, `VT12001: unsupported: ${o.multiShardError}`, Code.UNIMPLEMENTED);
+    }
     if (shards.length === 1) return vc.executeShard({ shard: shards[0]!, sql: o.query, bindVars }, o.access);
     if (shards.length === 0) {
       if (o.access.write) return emptyResult();

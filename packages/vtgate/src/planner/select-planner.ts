@@ -4,7 +4,7 @@
  * (reference tables) or every shard with a merge (ORDER BY, LIMIT, aggregates, DISTINCT); a UNION
  * reaching a sharded keyspace (or several keyspaces) runs its branches apart and concatenates them.
  */
-import { ER, sqlError } from '@vtsim/proto';
+import { Code, ER, sqlError } from '@vtsim/proto';
 import { aggregateCall, compileExpr, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { Concatenate } from '../engine/concatenate.js';
 import { LocalSelect } from '../engine/local-select.js';
@@ -44,7 +44,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   if (shardedTop.length === 0 && !nestedSharded) {
     return plan(new Route({ keyspace: ks.name, opcode: 'reference', query: text, access }));
   }
-  let multiShardError: string | undefined;
+  let multiShardError: string | Error | undefined;
   if (nestedSharded) multiShardError = 'cross-shard subquery';
   if (ast._next) multiShardError ??= 'cross-shard union';
   const joinPredicates = conjuncts(ast.where as Expr);
@@ -62,7 +62,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
       if (!st) throw unsupported('query shape in a scatter query');
       scatter = buildScatter(ast, text, st, scoped);
     } catch (err) {
-      multiShardError = (err as Error).message.replace(/^VT12001: unsupported: /, '');
+      multiShardError = err as Error;
     }
   }
   return plan(
@@ -294,7 +294,7 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
     }
     const name = call?.distinct ? DISTINCT_AGGREGATES[call.name] : undefined;
     if (!name || (name === 'COUNT_DISTINCT' && onVindexColumn(node.args?.expr as Expr, scoped))) return aggregateRole(node);
-    if (call!.args.length !== 1) throw unsupported(`${call!.name === 'COUNT_DISTINCT' ? 'count' : call!.name.toLowerCase()}(distinct) of several expressions across shards`);
+    if (call!.args.length !== 1) throw sqlError([1149, '42000'], `VT03001: aggregate functions take a single argument '${formatExpr(node)}'`, Code.INVALID_ARGUMENT);
     const arg = call!.args[0]!;
     if (distinctArg && exprKey(distinctArg) !== exprKey(arg)) throw unsupported(`only one DISTINCT aggregation is allowed in a SELECT: ${formatExpr(node)}`);
     distinctArg = arg;
