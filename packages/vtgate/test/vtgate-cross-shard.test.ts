@@ -165,4 +165,11 @@ describe("issue 11's silent wrong answers across shards", () => {
     expect(await rows('select group_concat(distinct price order by price desc) from item where price < 20')).toEqual([['19.50,12.00,9.99,5.25,3.10,0.75']]);
     expect(await rows('select group_concat(name order by price desc, name) from item where price > 10')).toEqual([['eggplant,Banana,apple,Fennel,zucchini']]);
   });
+
+  it('refuses GROUP BY WITH ROLLUP across shards instead of merging the super-aggregate rows as groups', async () => {
+    await expect(c.sharded.query('select cat, count(*) from item group by cat with rollup')).rejects.toMatchObject({
+      errno: 1235,
+      message: 'VT12001: unsupported: GROUP BY WITH ROLLUP across shards',
+    });
+  });
 });

@@ -264,6 +264,8 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
   }
 
   if (hasStar) throw unsupported('aggregation with * in a scatter query');
+  // The shards' super-aggregate rows would merge as ordinary NULL groups: refused rather than wrong.
+  if (st.clauses.groupBy && WITH_ROLLUP.test(text.slice(st.clauses.groupBy.start, st.clauses.groupBy.end))) throw unsupported('GROUP BY WITH ROLLUP across shards');
   let distinctArg: Expr | undefined;
   let countStar: number | undefined;
   /** Expressions added to the shards' GROUP BY (COUNT(DISTINCT x), GROUP_CONCAT … ORDER BY): finer shard groups merge the same. */
@@ -385,6 +387,8 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
 }
 
 const ARG_TYPE_PREFERENCE = ['MIN', 'MAX', 'SUM', 'AVG'];
+
+const WITH_ROLLUP = /\bwith\s+rollup\b/i;
 
 /** `count(*)`, the row count of each shard group. */
 const COUNT_STAR = (parseStatement('select count(*)').columns as Expr[])[0]!.expr as Expr;
