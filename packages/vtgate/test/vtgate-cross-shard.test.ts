@@ -172,4 +172,15 @@ describe("issue 11's silent wrong answers across shards", () => {
       message: 'VT12001: unsupported: GROUP BY WITH ROLLUP across shards',
     });
   });
+
+  it('refuses a window across shards unless it partitions by the primary vindex column (Vitess v24)', async () => {
+    for (const sql of ['select id, sum(qty) over (partition by cat) from item', 'select id, rank() over w from item window w as (order by qty)']) {
+      await expect(c.sharded.query(sql)).rejects.toMatchObject({ errno: 1235, message: 'VT12001: unsupported: window functions are only supported for single-shard queries' });
+    }
+    // On one shard the window runs as written (the tablet answers it).
+    const single = await answer(c.sharded, 'select id, sum(qty) over (partition by cat) from item where id = 1');
+    expect(single).toEqual(await answer(c.unsharded, 'select id, sum(qty) over (partition by cat) from item where id = 1'));
+    const byVindex = await answer(c.sharded, 'select id, sum(qty) over (partition by id) as s from item order by id');
+    expect(byVindex).toEqual(await answer(c.unsharded, 'select id, sum(qty) over (partition by id) as s from item order by id'));
+  });
 });

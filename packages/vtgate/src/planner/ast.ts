@@ -62,18 +62,18 @@ export function conjuncts(e: Expr | null | undefined, out: Expr[] = []): Expr[] 
   return out;
 }
 
-/** True if the expression contains an aggregate call outside any subquery. */
+/** True if the expression contains an aggregate call (not a window function) outside any subquery. */
 export function containsAggregate(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   if (Array.isArray(e)) return e.some(containsAggregate);
   const node = e as Expr;
-  if (node.type === 'aggr_func') return true;
+  if (node.type === 'aggr_func' && !node.over) return true;
   if (node.type === 'select' || 'ast' in node) return false;
   for (const k in node) if (k !== 'type' && containsAggregate(node[k])) return true;
   return false;
 }
 
-/** Every aggregate call in an expression (outside subqueries), outermost first. */
+/** Every aggregate call (not a window function) in an expression (outside subqueries), outermost first. */
 export function aggregatesIn(e: unknown, out: Expr[] = []): Expr[] {
   if (!e || typeof e !== 'object') return out;
   if (Array.isArray(e)) {
@@ -81,12 +81,34 @@ export function aggregatesIn(e: unknown, out: Expr[] = []): Expr[] {
     return out;
   }
   const node = e as Expr;
-  if (node.type === 'aggr_func') {
+  if (node.type === 'aggr_func' && !node.over) {
     out.push(node);
     return out;
   }
   if (node.type === 'select' || 'ast' in node) return out;
   for (const k in node) if (k !== 'type') aggregatesIn(node[k], out);
+  return out;
+}
+
+/** The PARTITION BY expressions of every window function of a SELECT (outside subqueries), named windows resolved. */
+export function windowPartitions(ast: Expr): Expr[][] {
+  const named = new Map<string, Expr>();
+  for (const w of (ast.window?.expr ?? []) as Expr[]) named.set(String(w.name).toLowerCase(), w.as_window_specification);
+  const out: Expr[][] = [];
+  const visit = (e: unknown): void => {
+    if (!e || typeof e !== 'object') return;
+    if (Array.isArray(e)) return e.forEach(visit);
+    const node = e as Expr;
+    if (node.type === 'select' || 'ast' in node) return;
+    if (node.over?.type === 'window') {
+      const spec = node.over.as_window_specification;
+      const resolved = typeof spec === 'string' ? named.get(spec.toLowerCase()) : spec;
+      out.push(((resolved?.window_specification?.partitionby ?? []) as Expr[]).map((p) => p.expr as Expr));
+    }
+    for (const k in node) if (k !== 'type' && k !== 'over') visit(node[k]);
+  };
+  visit(ast.columns);
+  visit(ast.orderby);
   return out;
 }
 

@@ -13,7 +13,7 @@ import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
 import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine/scatter-merge.js';
 import type { ValueSource } from '../engine/value-source.js';
-import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported } from './ast.js';
+import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported, windowPartitions } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
 import { selectText, stripQualifiers, unionText, type SelectClause, type SelectText } from './query-text.js';
 import { collectTables, resolveTables, SYSTEM_SCHEMAS, type TableRef } from './table-refs.js';
@@ -54,6 +54,10 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const route = multiShardError ? undefined : findVindexRoute(ast.where as Expr, scoped);
   if (route?.opcode === 'equal') {
     return plan(new Route({ keyspace: ks.name, opcode: 'equal', query: text, vindex: route.vindex, values: route.values, access }));
+  }
+  // A window runs on each shard: right only when its partitions never span shards (Vitess v24's rule).
+  if (windowPartitions(ast as Expr).some((parts) => !parts.some((e) => onVindexColumn(e, shardedTop)))) {
+    multiShardError ??= 'window functions are only supported for single-shard queries';
   }
   let scatter: { sql: string; merge: MergeSpec } | undefined;
   if (!multiShardError) {
