@@ -6,6 +6,7 @@
 import { ER, sqlError, type BindVars, type Field, type SqlValue, type Type } from '@vtsim/proto';
 import {
   compareValues,
+  columnTypeOf,
   compileExpr,
   createAggregate,
   isTrue,
@@ -27,6 +28,7 @@ import { BTree } from './btree.js';
 import type { Catalog } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
 import { fullGroupByError } from './full-group-by.js';
+import { compileWindowFunction, evaluateWindows, isWindowNode, namedWindows } from './window-functions.js';
 import { SourceLayout, type ResolvedColumn, type Source } from './source-scope.js';
 import type { Key, Row } from './table-schema.js';
 
@@ -57,6 +59,8 @@ export interface SelectOptions {
 type Outer = SelectOptions['outer'];
 
 const EMPTY_ROW: readonly SqlValue[] = [];
+/** Prefix of the synthetic column names through which expressions read window and ROLLUP slots. */
+const SLOT = '\u0000slot_';
 const AGGREGATES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
 
 /**
@@ -65,15 +69,17 @@ const AGGREGATES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT',
  * misuse of aggregates (1111).
  */
 export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectOptions = {}): SelectPlan {
-  if (!ast._next) return compileSimpleSelect(ast, ctx, options, false);
-  const parts: Statement[] = [];
-  let distinct = false;
-  for (let p: Statement | undefined = ast; p; p = p._next) {
-    parts.push(p);
-    if (p._next && String(p.set_op ?? 'union').toLowerCase() === 'union') distinct = true;
-  }
-  const last = parts[parts.length - 1]!;
-  const plans = parts.map((p, i) => compileSimpleSelect(p, ctx, i === 0 ? options : { ...(options.outer ? { outer: options.outer } : {}) }, p === last));
+  const union = unionParts(ast);
+  const parts = union.parts;
+  if (parts.length === 1) return compileSimpleSelect(ast, ctx, options, false);
+  // MySQL: a DISTINCT union removes duplicates from everything to its left, overriding ALL unions there.
+  let lastDistinct = -1;
+  parts.forEach((p, i) => {
+    if (i > 0 && p.op !== 'union all') lastDistinct = i;
+  });
+  const plans = parts.map((p, i) =>
+    compileSimpleSelect(p.select, ctx, i === 0 ? options : { ...(options.outer ? { outer: options.outer } : {}) }, i === parts.length - 1 && union.lastOrderIsUnions),
+  );
   const first = plans[0]!;
   for (const p of plans) {
     if (p.fields.length !== first.fields.length) {
@@ -87,20 +93,75 @@ export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectO
       return { index: i, type: first.columnTypes[i] ?? null };
     },
   };
-  const order = compileOrderBy(last.orderby, first, outScope, () => -1);
-  const limit = compileLimit(last.limit);
+  const order = compileOrderBy(union.orderby, first, outScope, () => -1);
+  const limit = compileLimit(union.limit);
   return {
     fields: first.fields,
     columnTypes: first.columnTypes,
     execute(session, bindVars) {
       let rows: SqlValue[][] = [];
-      for (const p of plans) for (const r of p.execute(session, bindVars)) rows.push(r);
-      if (distinct) rows = dedupe(rows);
+      plans.forEach((p, i) => {
+        for (const r of p.execute(session, bindVars)) rows.push(r);
+        if (i === lastDistinct) rows = dedupe(rows);
+      });
       const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
       if (order.length > 0) rows = sortRows(rows.map((r) => ({ out: r, ext: r })), order, env);
       return applyLimit(rows, limit, env);
     },
   };
+}
+
+/** A UNION chain taken apart: its branches and the ORDER BY / LIMIT that apply to the whole union. */
+interface UnionParts {
+  /** Each branch with the operator joining it to the branches before it (`union`, `union all`; '' for the first). */
+  readonly parts: { select: Statement; op: string }[];
+  readonly orderby: unknown;
+  readonly limit: unknown;
+  /** True when the last branch's ORDER BY / LIMIT are the union's (the branch is not parenthesized). */
+  readonly lastOrderIsUnions: boolean;
+}
+
+/**
+ * Takes a UNION chain apart. A parenthesized branch keeps its own ORDER BY and LIMIT; the union's come
+ * after the last parenthesized branch (`_orderby`) or are the last branch's when it is bare.
+ * node-sql-parser reads `select … from t union all (select …)` as a FROM item joined with `union all`:
+ * such items are branches too. INTERSECT and EXCEPT are refused (1235).
+ */
+function unionParts(ast: Statement): UnionParts {
+  const parts: { select: Statement; op: string }[] = [];
+  let op = '';
+  let orderby: unknown = ast._orderby ?? null;
+  let limit: unknown = ast._limit ?? null;
+  let lastOrderIsUnions = false;
+  for (let p: Statement | undefined = ast; p; p = p._next) {
+    const from = Array.isArray(p.from) ? (p.from as Record<string, any>[]) : [];
+    const cut = from.findIndex((f) => /^union/i.test(String(f.join ?? '')));
+    const isLast = !p._next;
+    if (cut < 0) {
+      parts.push({ select: p, op });
+      if (isLast && !p.parentheses_symbol && parts.length > 1 && !ast._orderby && !ast._limit) {
+        orderby = p.orderby;
+        limit = p.limit;
+        lastOrderIsUnions = true;
+      }
+    } else {
+      // The clauses after the FROM list belong to the last parenthesized branch's union.
+      parts.push({ select: { ...p, from: from.slice(0, cut), orderby: null, limit: null, _next: undefined }, op });
+      for (const f of from.slice(cut)) {
+        if (!/^union/i.test(String(f.join ?? '')) || !isSubqueryNode(f.expr)) throw sqlError(ER.PARSE_ERROR, `You have an error in your SQL syntax near '${String(f.join ?? '')}'`);
+        parts.push({ select: { ...f.expr.ast, parentheses_symbol: true }, op: String(f.join).toLowerCase().replace(/\s+/g, ' ') });
+      }
+      if (isLast && (p.orderby || p.limit)) {
+        orderby = p.orderby;
+        limit = p.limit;
+      }
+    }
+    op = String(p.set_op ?? 'union').toLowerCase().replace(/\s+/g, ' ');
+    if (p._next && op !== 'union' && op !== 'union all' && op !== 'union distinct') {
+      throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${op.toUpperCase()}'`);
+    }
+  }
+  return { parts, orderby, limit, lastOrderIsUnions };
 }
 
 interface Step {
@@ -117,6 +178,8 @@ interface AggSpec {
   readonly arg: CompiledExpr | null;
   readonly distinct: boolean;
   readonly separator: string | undefined;
+  /** GROUP_CONCAT's ORDER BY keys (compiled against the source row). */
+  readonly order: readonly OrderKey[];
 }
 
 interface OrderKey {
@@ -147,6 +210,27 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     readonly direct: ResolvedColumn | null;
   }
   const items: Item[] = [];
+  // Window function calls become references to slots computed after grouping (see window-functions.ts).
+  const windowNodes: Expr[] = [];
+  const windowKeys = new Map<string, number>();
+  const extractWindows = <T>(root: T): T => {
+    let has = false;
+    walkExpr(root, (n) => {
+      if (isWindowNode(n)) has = true;
+    });
+    if (!has) return root;
+    return rewriteExpr(root, (node) => {
+      if (!isWindowNode(node)) return undefined;
+      const key = JSON.stringify(node);
+      let k = windowKeys.get(key);
+      if (k === undefined) {
+        windowKeys.set(key, (k = windowNodes.length));
+        windowNodes.push(node);
+      }
+      return { type: 'column_ref', table: null, column: `${SLOT}w${k}` };
+    });
+  };
+  const orderAsts = unionLast ? null : extractWindows(ast.orderby as { expr: Expr; type?: string }[] | null | undefined);
   const astColumns = (ast.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : ast.columns) as { expr: Expr; as?: string | null }[];
   const texts = options.texts && options.texts.length === astColumns.length ? options.texts : undefined;
   astColumns.forEach((col, i) => {
@@ -166,7 +250,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     const name = alias || (e.type === 'column_ref' ? identName(e.column) : texts?.[i] ?? exprText(e));
     let direct: ResolvedColumn | null = null;
     if (e.type === 'column_ref') direct = layout.resolve(identName(e.table) || null, identName(e.column), 'field list');
-    items.push({ name, ast: e, direct });
+    items.push({ name, ast: extractWindows(e), direct });
   });
 
   // Aggregates, registered up front so row layouts are fixed before compiling.
@@ -179,7 +263,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
   const argScope = baseScope('field list');
   const registerAggregates = (root: unknown) =>
     walkExpr(root, (node) => {
-      if (node.type !== 'aggr_func' || !AGGREGATES.has(String(node.name).toUpperCase())) return;
+      if (isWindowNode(node) || node.type !== 'aggr_func' || !AGGREGATES.has(String(node.name).toUpperCase())) return;
       if (aggIndex.has(node)) return false;
       aggIndex.set(node, aggSpecs.length);
       aggSpecs.push(aggregateSpec(node, argScope));
@@ -187,11 +271,18 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     });
   for (const it of items) registerAggregates(it.ast);
   registerAggregates(ast.having);
-  if (!unionLast) for (const o of (ast.orderby ?? []) as { expr: Expr }[]) registerAggregates(o.expr);
+  for (const o of orderAsts ?? []) registerAggregates(o.expr);
+  registerAggregates(windowNodes);
   const groupAsts = groupByItems(ast.groupby);
   const aggregated = aggSpecs.length > 0 || groupAsts.length > 0;
   const A = aggSpecs.length;
-  const rowWidth = aggregated ? W + A : W;
+  const K = windowNodes.length;
+  // Slots after the source columns and aggregates: window values, then (WITH ROLLUP) the group values
+  // and GROUPING() results of each row.
+  const windowSlot = aggregated ? W + A : W;
+  const rollupSlot = windowSlot + K;
+  const rollup = hasRollup(ast.groupby);
+  const slots = new Map<string, { index: number; type: ColumnType | null }>();
   const aggregateHook = (node: Expr): number => {
     const i = aggIndex.get(node);
     if (i === undefined) throw sqlError(ER.INVALID_GROUP_FUNC_USE, 'Invalid use of group function');
@@ -202,7 +293,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
       clause,
       ...(outer ? { outer } : {}),
       ...(aggregated ? { aggregate: aggregateHook } : {}),
-      ...(aliases ? { aliases } : {}),
+      aliases: aliases ? new Map([...slots, ...aliases]) : slots,
       subquery: subqueryHook(() => s),
     });
     return s;
@@ -244,20 +335,59 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     return compileExpr(g, groupScope);
   });
 
+  // WITH ROLLUP: GROUPING(…) calls and non-column GROUP BY expressions read slots that super-aggregate rows set.
+  const groupKeys = groupCheckAsts.map((g) => JSON.stringify(g));
+  const groupingCalls: number[][] = [];
+  const rollupColumns = groupCheckAsts.map((g) => (g.type === 'column_ref' ? (safeResolve(layout, g)?.index ?? -1) : -1));
+  const rewriteGrouping = <T>(root: T): T => {
+    let has = false;
+    walkExpr(root, (n) => {
+      if (isGroupingCall(n) || (rollup && groupKeys.includes(JSON.stringify(n)))) has = true;
+    });
+    if (!has) return root;
+    return rewriteExpr(root, (node) => {
+      if (isGroupingCall(node)) {
+        if (!rollup) throw sqlError([3601, 'HY000'], 'Invalid use of GROUPING function');
+        const args = ((node.args?.value ?? []) as Expr[]).map((a, j) => {
+          const i = groupKeys.indexOf(JSON.stringify(a));
+          if (i < 0) throw sqlError([3580, 'HY000'], `Argument #${j + 1} of GROUPING function is not in GROUP BY`);
+          return i;
+        });
+        groupingCalls.push(args);
+        return { type: 'column_ref', table: null, column: `${SLOT}g${groupingCalls.length - 1}` };
+      }
+      const i = groupKeys.indexOf(JSON.stringify(node));
+      return i >= 0 && rollupColumns[i]! < 0 ? { type: 'column_ref', table: null, column: `${SLOT}k${i}` } : undefined;
+    });
+  };
+  const projectionAsts = items.map((it) => (it.ast ? rewriteGrouping(it.ast) : null));
+  const havingAst = rewriteGrouping(ast.having as Expr | null | undefined);
+  const orderbyAsts = rewriteGrouping(orderAsts);
+  groupKeys.forEach((_, i) => slots.set(`${SLOT}k${i}`.toLowerCase(), { index: rollupSlot + i, type: groupExprs[i]!.columnType ?? null }));
+  groupingCalls.forEach((_, j) => slots.set(`${SLOT}g${j}`.toLowerCase(), { index: rollupSlot + groupKeys.length + j, type: null }));
+  const rowWidth = rollupSlot + (rollup ? groupKeys.length + groupingCalls.length : 0);
+  const rollupSpec: RollupSpec | null = rollup ? { slot: rollupSlot, columns: rollupColumns, groupingCalls, width: rowWidth } : null;
+
+  // Window functions.
+  const named = namedWindows(ast.window);
+  const windows = windowNodes.map((node) => compileWindowFunction(node, named, rowScope('field list')));
+  windows.forEach((w, k) => slots.set(`${SLOT}w${k}`.toLowerCase(), { index: windowSlot + k, type: typeof w.type === 'number' ? columnTypeOf(w.type) : w.type }));
+
   // Projections.
   const selectScope = rowScope('field list');
   const projections: Projection[] = [];
   const fields: Field[] = [];
   const columnTypes: (ColumnType | null)[] = [];
-  for (const it of items) {
-    if (!it.ast) {
+  items.forEach((it, itemIndex) => {
+    const projectionAst = projectionAsts[itemIndex];
+    if (!it.ast || !projectionAst) {
       const c = layout.sources[it.direct!.source]!.columns[it.direct!.column]!;
       projections.push({ index: it.direct!.index, expr: null });
       fields.push(c.field);
       columnTypes.push(c.columnType);
-      continue;
+      return;
     }
-    const expr = compileExpr(it.ast, selectScope);
+    const expr = compileExpr(projectionAst, selectScope);
     projections.push({ index: -1, expr });
     if (it.direct) {
       const c = layout.sources[it.direct.source]!.columns[it.direct.column]!;
@@ -265,11 +395,15 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
       columnTypes.push(c.columnType);
     } else {
       const agg = it.ast.type === 'aggr_func' ? aggIndex.get(it.ast) : undefined;
-      const type = agg !== undefined ? createAggregate(aggSpecs[agg]!.name, aggOptions(aggSpecs[agg]!)).type : expr.columnType ?? expr.type;
+      const slotName = projectionAst.type === 'column_ref' ? String(projectionAst.column) : '';
+      const window = slotName.startsWith(`${SLOT}w`) ? Number(slotName.slice(SLOT.length + 1)) : undefined;
+      const type = agg !== undefined
+        ? createAggregate(aggSpecs[agg]!.name, aggOptions(aggSpecs[agg]!)).type
+        : window !== undefined ? windows[window]!.type : expr.columnType ?? expr.type;
       fields.push(Object.freeze(resultField(it.name, type, { notNull: expr.nullable === false })));
       columnTypes.push(expr.columnType ?? null);
     }
-  }
+  });
   const P = projections.length;
 
   // HAVING and ORDER BY see select aliases, placed after the row in an extended row.
@@ -278,11 +412,11 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     const k = it.name.toLowerCase();
     if (it.ast && !aliases.has(k)) aliases.set(k, { index: rowWidth + i, type: columnTypes[i] ?? null });
   });
-  const having = ast.having ? compileExpr(ast.having, rowScope('having clause', aliases)) : null;
+  const having = havingAst ? compileExpr(havingAst, rowScope('having clause', aliases)) : null;
   const orderScope = rowScope('order clause', aliases);
   const order = unionLast
     ? []
-    : compileOrderBy(ast.orderby, { fields, columnTypes }, orderScope, (e) => {
+    : compileOrderBy(orderbyAsts, { fields, columnTypes }, orderScope, (e) => {
         if (e.type === 'column_ref' && !identName(e.table)) {
           const name = identName(e.column).toLowerCase();
           const i = items.findIndex((it) => it.name.toLowerCase() === name && (it.ast !== null || !aliases.has(name)));
@@ -296,7 +430,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
         layout,
         items,
         groupBy: groupCheckAsts,
-        orderBy: unionLast ? [] : ((ast.orderby ?? []) as { expr: Expr }[]).map(({ expr: e }) => {
+        orderBy: (orderAsts ?? []).map(({ expr: e }) => {
           if (e.type === 'number') return null;
           if (e.type === 'column_ref' && !identName(e.table) && aliases.has(identName(e.column).toLowerCase())) return null;
           return e;
@@ -306,9 +440,9 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
   const limit = unionLast ? null : compileLimit(ast.limit);
   const distinct = String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
   const needsExt = having !== null || order.some((o) => o.output < 0);
-  const scanOrder = !aggregated && !distinct && steps.length === 1 ? orderFromScan(order, steps[0]!, items) : null;
+  const scanOrder = !aggregated && !distinct && K === 0 && steps.length === 1 ? orderFromScan(order, steps[0]!, items) : null;
   const sortNeeded = order.length > 0 && scanOrder === null;
-  const streaming = !aggregated && !distinct && !sortNeeded;
+  const streaming = !aggregated && !distinct && !sortNeeded && K === 0;
 
   return {
     fields,
@@ -319,7 +453,8 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
       const lim = limit ? evalLimit(limit, env) : null;
       const stopAt = streaming && lim ? lim.offset + lim.count : Infinity;
       const produced: { out: SqlValue[]; ext: readonly SqlValue[] }[] = [];
-      const emit = (row: readonly SqlValue[]): boolean => {
+      // Projects a row; false when HAVING rejects it (windows: HAVING runs before they are computed).
+      const project = (row: readonly SqlValue[], checkHaving: boolean): { out: SqlValue[]; ext: readonly SqlValue[] } | null => {
         env.row = row;
         const out = new Array<SqlValue>(P);
         for (let i = 0; i < P; i++) {
@@ -330,18 +465,29 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
         if (needsExt) {
           ext = row.length === rowWidth ? row.concat(out) : [...row, ...new Array<SqlValue>(rowWidth - row.length).fill(null), ...out];
           env.row = ext;
-          if (having && isTrue(having(env)) !== true) return true;
+          if (checkHaving && having && isTrue(having(env)) !== true) return null;
         }
-        produced.push({ out, ext });
+        return { out, ext };
+      };
+      const emit = (row: readonly SqlValue[]): boolean => {
+        const p = project(row, true);
+        if (p) produced.push(p);
         return produced.length < stopAt;
       };
+      const windowed: SqlValue[][] = [];
+      const collect = K === 0 ? emit : (row: readonly SqlValue[]): boolean => {
+        const wide = row.length >= rowWidth ? row.slice() : [...row, ...new Array<SqlValue>(rowWidth - row.length).fill(null)];
+        if (!having || project(wide, true)) windowed.push(wide);
+        return true;
+      };
       if (!aggregated) {
-        sourceRows(steps, layout, where, env, session, scanOrder === 'desc', emit);
+        sourceRows(steps, layout, where, env, session, scanOrder === 'desc', collect);
       } else {
-        for (const post of groupRows(steps, layout, where, env, session, groupExprs, aggSpecs, W)) {
-          if (!emit(post)) break;
+        for (const post of groupRows(steps, layout, where, env, session, groupExprs, aggSpecs, W, rollupSpec)) {
+          if (!collect(post)) break;
         }
       }
+      if (K > 0) for (const row of evaluateWindows(windowed, windows, windowSlot, env)) produced.push(project(row, false)!);
       let rows: SqlValue[][];
       if (sortNeeded) rows = sortRows(produced, order, env);
       else rows = produced.map((p) => p.out);
@@ -368,7 +514,12 @@ function aggregateSpec(node: Expr, scope: ExprScope): AggSpec {
   if (upper === 'COUNT' && distinct) name = 'COUNT_DISTINCT';
   const sep = args.separator;
   const separator = sep === undefined || sep === null ? undefined : String(typeof sep === 'object' ? (sep.value?.value ?? sep.value) : sep);
-  return { node, name, arg: star ? null : compileExpr(argAst!, scope), distinct, separator };
+  const arg = star ? null : compileExpr(argAst!, scope);
+  const order = ((args.orderby ?? []) as { expr: Expr; type?: string | null }[]).map((o): OrderKey => {
+    const expr = o.expr.type === 'number' && arg ? arg : compileExpr(o.expr, scope);
+    return { output: -1, expr, desc: String(o.type ?? '').toUpperCase() === 'DESC', compare: valueComparator(expr.columnType ?? expr.type) };
+  });
+  return { node, name, arg, distinct, separator, order };
 }
 
 function aggOptions(spec: AggSpec): Parameters<typeof createAggregate>[1] {
@@ -588,6 +739,20 @@ function stepRows(step: Step, env: EvalEnv, session: ExecSession, descending: bo
 interface GroupState {
   readonly first: readonly SqlValue[];
   readonly aggs: ReturnType<typeof createAggregate>[];
+  /** Per aggregate with ORDER BY (GROUP_CONCAT): its values and sort keys, fed in order at the end. */
+  readonly ordered: ({ value: SqlValue; keys: SqlValue[] }[] | null)[];
+}
+
+/** WITH ROLLUP: where super-aggregate rows keep their group values and GROUPING() results. */
+interface RollupSpec {
+  /** Row index of the first group-value slot; the GROUPING() slots follow the group values. */
+  readonly slot: number;
+  /** Per GROUP BY expression, the row index of the column it names (nulled in rows that roll it up), or -1. */
+  readonly columns: readonly number[];
+  /** Per GROUPING() call, the GROUP BY expressions its arguments name. */
+  readonly groupingCalls: readonly (readonly number[])[];
+  /** Width of an output row. */
+  readonly width: number;
 }
 
 function* groupRows(
@@ -599,38 +764,102 @@ function* groupRows(
   groupExprs: readonly CompiledExpr[],
   specs: readonly AggSpec[],
   W: number,
+  rollup: RollupSpec | null,
 ): Generator<readonly SqlValue[]> {
-  const groups = new BTree<SqlValue[], GroupState>(undefined, tupleComparator(groupExprs.map((e) => e.columnType ?? e.type)));
   const G = groupExprs.length;
-  const newState = (row: readonly SqlValue[]): GroupState => ({ first: row, aggs: specs.map((s) => createAggregate(s.name, aggOptions(s))) });
+  const cmp = tupleComparator(groupExprs.map((e) => e.columnType ?? e.type));
+  // levels[l] holds the groups of the first l GROUP BY values (l = G: the groups; l < G: ROLLUP's subtotals).
+  const levels = Array.from({ length: rollup ? G + 1 : 1 }, () => new BTree<SqlValue[], GroupState>(undefined, cmp));
+  const full = levels[levels.length - 1]!;
+  const newState = (row: readonly SqlValue[]): GroupState => ({
+    first: row,
+    aggs: specs.map((s) => createAggregate(s.name, aggOptions(s))),
+    ordered: specs.map((s) => (s.order.length > 0 ? [] : null)),
+  });
+  const feed = (state: GroupState) => {
+    for (let i = 0; i < specs.length; i++) {
+      const s = specs[i]!;
+      const v = s.arg ? s.arg(env) : 1n;
+      const pending = state.ordered[i];
+      if (pending) pending.push({ value: v, keys: s.order.map((o) => o.expr!(env)) });
+      else state.aggs[i]!.add(v);
+    }
+  };
   let single: GroupState | undefined;
   sourceRows(steps, layout, where, env, session, false, (row) => {
     env.row = row;
-    let state: GroupState | undefined;
-    if (G === 0) state = single ??= newState(row);
-    else {
-      const key = new Array<SqlValue>(G);
-      for (let i = 0; i < G; i++) key[i] = groupExprs[i]!(env);
-      state = groups.get(key);
-      if (!state) groups.set(key, (state = newState(row)));
+    if (G === 0) {
+      feed((single ??= newState(row)));
+      return true;
     }
-    for (let i = 0; i < specs.length; i++) {
-      const s = specs[i]!;
-      state.aggs[i]!.add(s.arg ? s.arg(env) : 1n);
+    const key = new Array<SqlValue>(G);
+    for (let i = 0; i < G; i++) key[i] = groupExprs[i]!(env);
+    for (let l = 0; l < levels.length; l++) {
+      const k = l === levels.length - 1 ? key : key.slice(0, l);
+      let state = levels[l]!.get(k);
+      if (!state) levels[l]!.set(k, (state = newState(row)));
+      feed(state);
     }
     return true;
   });
-  const post = (st: GroupState): SqlValue[] => {
-    const out = new Array<SqlValue>(W + specs.length).fill(null);
+  const post = (st: GroupState, key: readonly SqlValue[], level: number): SqlValue[] => {
+    const out = new Array<SqlValue>(rollup ? rollup.width : W + specs.length).fill(null);
     for (let i = 0; i < st.first.length && i < W; i++) out[i] = st.first[i]!;
-    for (let i = 0; i < specs.length; i++) out[W + i] = st.aggs[i]!.result();
+    for (let i = 0; i < specs.length; i++) {
+      const pending = st.ordered[i];
+      if (pending) {
+        const order = specs[i]!.order;
+        pending.sort((a, b) => {
+          for (let j = 0; j < order.length; j++) {
+            const c = order[j]!.compare(a.keys[j]!, b.keys[j]!);
+            if (c !== 0) return order[j]!.desc ? -c : c;
+          }
+          return 0;
+        });
+        for (const p of pending) st.aggs[i]!.add(p.value);
+        st.ordered[i] = null;
+      }
+      out[W + i] = st.aggs[i]!.result();
+    }
+    if (rollup) {
+      for (let g = 0; g < G; g++) {
+        if (g >= level && rollup.columns[g]! >= 0) out[rollup.columns[g]!] = null;
+        out[rollup.slot + g] = g < level ? key[g]! : null;
+      }
+      rollup.groupingCalls.forEach((args, j) => {
+        let bits = 0n;
+        for (const g of args) bits = (bits << 1n) | (g >= level ? 1n : 0n);
+        out[rollup.slot + G + j] = bits;
+      });
+    }
     return out;
   };
   if (G === 0) {
-    yield post(single ?? newState(new Array<SqlValue>(W).fill(null)));
+    yield post(single ?? newState(new Array<SqlValue>(W).fill(null)), [], 0);
     return;
   }
-  for (const st of groups.values()) yield post(st);
+  let prev: SqlValue[] | null = null;
+  for (const [key, st] of full.entries()) {
+    if (rollup && prev) {
+      let d = 0;
+      while (d < G && cmp([prev[d]!], [key[d]!]) === 0) d++;
+      for (let l = G - 1; l > d; l--) yield post(levels[l]!.get(prev.slice(0, l))!, prev, l);
+    }
+    yield post(st, key, G);
+    prev = key;
+  }
+  if (rollup && prev) for (let l = G - 1; l >= 0; l--) yield post(levels[l]!.get(prev.slice(0, l))!, prev, l);
+}
+
+/** True for `GROUP BY … WITH ROLLUP`. */
+function hasRollup(groupby: unknown): boolean {
+  const mods = (groupby as { modifiers?: { value?: string }[] } | null)?.modifiers ?? [];
+  return mods.some((m) => /rollup/i.test(String(m?.value ?? '')));
+}
+
+/** True for a `GROUPING(…)` call. */
+function isGroupingCall(node: Expr): boolean {
+  return node.type === 'function' && identName(node.name).toLowerCase() === 'grouping' && !node.over;
 }
 
 function tupleComparator(types: readonly (ColumnType | Type)[]): (a: readonly SqlValue[], b: readonly SqlValue[]) => number {

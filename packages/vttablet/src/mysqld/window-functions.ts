@@ -1,0 +1,327 @@
+/**
+ * Window functions (MySQL 8's `… OVER (PARTITION BY … ORDER BY … ROWS …)` and `WINDOW w AS (…)`):
+ * compiled against a query's post-GROUP BY row and evaluated over all of its rows at once, after
+ * HAVING and before ORDER BY / DISTINCT / LIMIT, as MySQL's window step does.
+ */
+import { ER, Type, sqlError, type SqlValue } from '@vtsim/proto';
+import {
+  compileExpr,
+  createAggregate,
+  toBigInt,
+  valueComparator,
+  type AggregateName,
+  type ColumnType,
+  type CompiledExpr,
+  type EvalEnv,
+  type Expr,
+  type ExprScope,
+} from '@vtsim/sql';
+import { identName } from './ast-names.js';
+
+/** MySQL's ER_WRONG_ARGUMENTS (`Incorrect arguments to ntile`). */
+const WRONG_ARGUMENTS: [number, string] = [1210, 'HY000'];
+
+/** One bound of a ROWS frame: an offset from the current row, or the partition's edge. */
+type FrameBound = { kind: 'unbounded-preceding' | 'unbounded-following' | 'current' } | { kind: 'offset'; rows: number };
+
+/** An explicit `ROWS BETWEEN start AND end` frame. */
+interface RowsFrame {
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+}
+
+interface WindowOrderKey {
+  readonly expr: CompiledExpr;
+  readonly desc: boolean;
+  readonly compare: (a: SqlValue, b: SqlValue) => number;
+}
+
+/** A compiled window function call. */
+export interface WindowFunction {
+  /** Upper-case function name (ROW_NUMBER, LAG, SUM, …). */
+  readonly name: string;
+  readonly args: readonly CompiledExpr[];
+  readonly partition: readonly CompiledExpr[];
+  readonly order: readonly WindowOrderKey[];
+  /** The explicit ROWS frame; null for the default frame. */
+  readonly frame: RowsFrame | null;
+  /** Result type (for field metadata). */
+  readonly type: ColumnType | Type;
+}
+
+/** The non-aggregate window functions and their argument counts [min, max]. */
+const WINDOW_ONLY: Record<string, [number, number]> = {
+  ROW_NUMBER: [0, 0],
+  RANK: [0, 0],
+  DENSE_RANK: [0, 0],
+  PERCENT_RANK: [0, 0],
+  CUME_DIST: [0, 0],
+  NTILE: [1, 1],
+  LAG: [1, 3],
+  LEAD: [1, 3],
+  FIRST_VALUE: [1, 1],
+  LAST_VALUE: [1, 1],
+  NTH_VALUE: [2, 2],
+};
+
+/** Aggregates MySQL 8 evaluates as window functions. */
+const WINDOW_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
+
+/** True if the node is a window function call (an aggregate or function with OVER). */
+export function isWindowNode(node: Expr): boolean {
+  return (node.type === 'aggr_func' || node.type === 'function') && node.over !== null && node.over !== undefined;
+}
+
+function functionName(node: Expr): string {
+  return (node.type === 'aggr_func' ? String(node.name) : identName(node.name)).toUpperCase();
+}
+
+/** The `WINDOW w AS (…)` definitions of a SELECT, by name; throws 3591 for a name defined twice. */
+export function namedWindows(windowClause: unknown): Map<string, Expr> {
+  const out = new Map<string, Expr>();
+  const list = ((windowClause as { expr?: { name: string; as_window_specification: Expr }[] } | null)?.expr ?? []);
+  for (const w of list) {
+    const name = String(w.name);
+    if (out.has(name.toLowerCase())) throw sqlError([3591, 'HY000'], `Window '${name}' is defined twice.`);
+    out.set(name.toLowerCase(), w.as_window_specification?.window_specification as Expr);
+  }
+  return out;
+}
+
+/**
+ * Compiles one window function node against `scope` (the query's row after grouping). Throws 3579 for
+ * an undefined window name, 1235 for DISTINCT or an aggregate MySQL cannot window, 1582 for a wrong
+ * argument count and 1210 for a bad NTILE / LAG / LEAD / NTH_VALUE constant.
+ */
+export function compileWindowFunction(node: Expr, named: ReadonlyMap<string, Expr>, scope: ExprScope): WindowFunction {
+  const name = functionName(node);
+  const ref = node.over.as_window_specification;
+  const spec = (typeof ref === 'string' ? named.get(ref.toLowerCase()) : ref?.window_specification) as Expr | undefined;
+  if (typeof ref === 'string' && !spec) throw sqlError([3579, 'HY000'], `Window name '${ref}' is not defined.`);
+  const partition = ((spec?.partitionby ?? []) as { expr: Expr }[]).map((p) => compileExpr(p.expr, scope));
+  const order = ((spec?.orderby ?? []) as { expr: Expr; type?: string | null }[]).map((o) => {
+    const expr = compileExpr(o.expr, scope);
+    return { expr, desc: String(o.type ?? '').toUpperCase() === 'DESC', compare: valueComparator(expr.columnType ?? expr.type) };
+  });
+  const frame = spec?.window_frame_clause ? rowsFrame(spec.window_frame_clause as Expr) : null;
+
+  let argAsts: Expr[];
+  if (node.type === 'aggr_func') {
+    if (!WINDOW_AGGREGATES.has(name)) throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${name.toLowerCase()} as window function'`);
+    if (node.args?.distinct) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support '<window function>(DISTINCT ..)'");
+    const e = node.args?.expr as Expr | undefined;
+    argAsts = !e || e.type === 'star' ? [] : [e];
+  } else {
+    argAsts = (node.args?.value ?? []) as Expr[];
+    const arity = WINDOW_ONLY[name];
+    if (!arity) {
+      if (WINDOW_AGGREGATES.has(name)) argAsts = argAsts.slice(0, 1);
+      else throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${name.toLowerCase()} as window function'`);
+    } else if (argAsts.length < arity[0] || argAsts.length > arity[1]) {
+      throw sqlError([1582, '42000'], `Incorrect parameter count in the call to native function '${name.toLowerCase()}'`);
+    }
+  }
+  const args = argAsts.map((a) => compileExpr(a, scope));
+  if (name === 'NTILE' || name === 'NTH_VALUE' || ((name === 'LAG' || name === 'LEAD') && args.length > 1)) {
+    const constant = argAsts[name === 'NTILE' ? 0 : 1]!;
+    if (constant.type !== 'number' && constant.type !== 'param') throw sqlError(WRONG_ARGUMENTS, `Incorrect arguments to ${name.toLowerCase()}`);
+  }
+  return { name, args, partition, order, frame, type: resultType(name, args) };
+}
+
+function resultType(name: string, args: readonly CompiledExpr[]): ColumnType | Type {
+  switch (name) {
+    case 'ROW_NUMBER': case 'RANK': case 'DENSE_RANK': case 'NTILE': return Type.UINT64;
+    case 'PERCENT_RANK': case 'CUME_DIST': return Type.FLOAT64;
+    case 'LAG': case 'LEAD': case 'FIRST_VALUE': case 'LAST_VALUE': case 'NTH_VALUE': return args[0]!.columnType ?? args[0]!.type;
+    default: return createAggregate(name as AggregateName, args[0] ? { argType: args[0].type } : { star: true }).type;
+  }
+}
+
+function rowsFrame(clause: Expr): RowsFrame {
+  if (clause.type === 'rows') return { start: frameBound(clause.expr), end: { kind: 'current' } };
+  if (clause.type === 'binary_expr' && String(clause.operator).toUpperCase() === 'BETWEEN') {
+    const [start, end] = clause.right.value as Expr[];
+    const frame = { start: frameBound(start!), end: frameBound(end!) };
+    if (frame.start.kind === 'unbounded-following' || frame.end.kind === 'unbounded-preceding') {
+      throw sqlError([3586, 'HY000'], 'Window <unnamed window>: frame start or end is negative, NULL or of non-integral type');
+    }
+    return frame;
+  }
+  throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'this window frame'");
+}
+
+function frameBound(e: Expr): FrameBound {
+  const text = String(e.value ?? '').trim().toUpperCase().replace(/\s+/g, ' ');
+  if (text === 'UNBOUNDED PRECEDING') return { kind: 'unbounded-preceding' };
+  if (text === 'UNBOUNDED FOLLOWING') return { kind: 'unbounded-following' };
+  if (text === 'CURRENT ROW') return { kind: 'current' };
+  const m = /^(\d+) (PRECEDING|FOLLOWING)$/.exec(text);
+  if (!m) throw sqlError([3586, 'HY000'], 'Window <unnamed window>: frame start or end is negative, NULL or of non-integral type');
+  const n = Number(m[1]);
+  return { kind: 'offset', rows: m[2] === 'PRECEDING' ? -n : n };
+}
+
+/**
+ * Evaluates `fns` over `rows` (each row long enough to hold slot `slot + k` for function k) and stores
+ * each function's value there. Returns the rows in the order of the last window's sort, the order
+ * MySQL produces them in when the query has no ORDER BY.
+ */
+export function evaluateWindows(rows: SqlValue[][], fns: readonly WindowFunction[], slot: number, env: EvalEnv): SqlValue[][] {
+  let ordered = rows;
+  fns.forEach((fn, k) => {
+    ordered = sortForWindow(ordered, fn, env);
+    const parts = fn.partition.map(() => null as SqlValue);
+    let start = 0;
+    const keyOf = (r: SqlValue[]) => {
+      env.row = r;
+      return fn.partition.map((p) => p(env));
+    };
+    const cmps = fn.partition.map((p) => valueComparator(p.columnType ?? p.type));
+    let current = ordered.length > 0 ? keyOf(ordered[0]!) : parts;
+    for (let i = 1; i <= ordered.length; i++) {
+      const next = i < ordered.length ? keyOf(ordered[i]!) : null;
+      if (next === null || cmps.some((c, j) => c(current[j]!, next[j]!) !== 0)) {
+        evaluatePartition(ordered, start, i, fn, slot + k, env);
+        start = i;
+        if (next) current = next;
+      }
+    }
+  });
+  return ordered;
+}
+
+function sortForWindow(rows: SqlValue[][], fn: WindowFunction, env: EvalEnv): SqlValue[][] {
+  if (fn.partition.length === 0 && fn.order.length === 0) return rows;
+  const keys: { row: SqlValue[]; key: SqlValue[] }[] = rows.map((row) => {
+    env.row = row;
+    return { row, key: [...fn.partition.map((p) => p(env)), ...fn.order.map((o) => o.expr(env))] };
+  });
+  const cmps = [
+    ...fn.partition.map((p) => ({ compare: valueComparator(p.columnType ?? p.type), desc: false })),
+    ...fn.order,
+  ];
+  keys.sort((a, b) => {
+    for (let i = 0; i < cmps.length; i++) {
+      const c = cmps[i]!.compare(a.key[i]!, b.key[i]!);
+      if (c !== 0) return cmps[i]!.desc ? -c : c;
+    }
+    return 0;
+  });
+  return keys.map((k) => k.row);
+}
+
+/** Evaluates one function over rows[start, end) (one partition, in window order) into column `at`. */
+function evaluatePartition(rows: SqlValue[][], start: number, end: number, fn: WindowFunction, at: number, env: EvalEnv): void {
+  const n = end - start;
+  const orderKeys = rows.slice(start, end).map((r) => {
+    env.row = r;
+    return fn.order.map((o) => o.expr(env));
+  });
+  const peer = (a: number, b: number) => fn.order.every((o, j) => o.compare(orderKeys[a]![j]!, orderKeys[b]![j]!) === 0);
+  // peerEnd[i]: one past the last row (partition-relative) that is a peer of row i.
+  const peerEnd = new Array<number>(n);
+  for (let i = n - 1; i >= 0; i--) peerEnd[i] = i + 1 < n && peer(i, i + 1) ? peerEnd[i + 1]! : i + 1;
+  const arg = (i: number, a: number): SqlValue => {
+    env.row = rows[start + i]!;
+    return fn.args[a]!(env);
+  };
+  const set = (i: number, v: SqlValue) => {
+    rows[start + i]![at] = v;
+  };
+  const constant = (a: number, fallback: bigint): bigint => {
+    if (fn.args.length <= a) return fallback;
+    env.row = rows[start]!;
+    const v = toBigInt(fn.args[a]!(env));
+    if (v === null || v < 0n || (fn.name !== 'LAG' && fn.name !== 'LEAD' && v === 0n)) {
+      throw sqlError(WRONG_ARGUMENTS, `Incorrect arguments to ${fn.name.toLowerCase()}`);
+    }
+    return v;
+  };
+  switch (fn.name) {
+    case 'ROW_NUMBER':
+      for (let i = 0; i < n; i++) set(i, BigInt(i + 1));
+      return;
+    case 'RANK': case 'DENSE_RANK': case 'PERCENT_RANK': case 'CUME_DIST': {
+      let rank = 1;
+      let dense = 1;
+      for (let i = 0; i < n; i = peerEnd[i]!) {
+        for (let j = i; j < peerEnd[i]!; j++) {
+          if (fn.name === 'RANK') set(j, BigInt(rank));
+          else if (fn.name === 'DENSE_RANK') set(j, BigInt(dense));
+          else if (fn.name === 'PERCENT_RANK') set(j, n > 1 ? (rank - 1) / (n - 1) : 0);
+          else set(j, peerEnd[i]! / n);
+        }
+        rank = peerEnd[i]! + 1;
+        dense++;
+      }
+      return;
+    }
+    case 'NTILE': {
+      const buckets = constant(0, 1n);
+      const b = buckets > BigInt(n) ? n : Number(buckets);
+      const size = Math.floor(n / b);
+      const extra = n % b;
+      let i = 0;
+      for (let bucket = 1; bucket <= b; bucket++) {
+        const len = size + (bucket <= extra ? 1 : 0);
+        for (let j = 0; j < len; j++) set(i++, BigInt(bucket));
+      }
+      return;
+    }
+    case 'LAG': case 'LEAD': {
+      const offset = Number(constant(1, 1n));
+      const sign = fn.name === 'LAG' ? -1 : 1;
+      const values = Array.from({ length: n }, (_, i) => arg(i, 0));
+      for (let i = 0; i < n; i++) {
+        const j = i + sign * offset;
+        set(i, j >= 0 && j < n ? values[j]! : fn.args.length > 2 ? arg(i, 2) : null);
+      }
+      return;
+    }
+  }
+  // Framed functions: first_value, last_value, nth_value and the aggregates.
+  const bounds = (i: number): [number, number] => {
+    if (!fn.frame) return fn.order.length === 0 ? [0, n] : [0, peerEnd[i]!];
+    const pos = (b: FrameBound, isEnd: boolean): number => {
+      switch (b.kind) {
+        case 'unbounded-preceding': return 0;
+        case 'unbounded-following': return n;
+        case 'current': return isEnd ? i + 1 : i;
+        case 'offset': return isEnd ? i + b.rows + 1 : i + b.rows;
+      }
+    };
+    return [Math.max(0, pos(fn.frame.start, false)), Math.min(n, pos(fn.frame.end, true))];
+  };
+  const values = fn.args.length > 0 ? Array.from({ length: n }, (_, i) => arg(i, 0)) : null;
+  if (fn.name === 'FIRST_VALUE' || fn.name === 'LAST_VALUE' || fn.name === 'NTH_VALUE') {
+    const nth = fn.name === 'NTH_VALUE' ? Number(constant(1, 1n)) : 1;
+    for (let i = 0; i < n; i++) {
+      const [lo, hi] = bounds(i);
+      const j = fn.name === 'LAST_VALUE' ? hi - 1 : lo + nth - 1;
+      set(i, lo < hi && j >= lo && j < hi ? values![j]! : null);
+    }
+    return;
+  }
+  const aggName = fn.name as AggregateName;
+  const opts = values ? { argType: fn.args[0]!.type } : { star: true };
+  const feed = (agg: ReturnType<typeof createAggregate>, j: number) => agg.add(values ? values[j]! : 1n);
+  const growing = !fn.frame || fn.frame.start.kind === 'unbounded-preceding';
+  if (growing) {
+    // Frames that all start at the partition's first row only grow: accumulate once.
+    const agg = createAggregate(aggName, opts);
+    let fed = 0;
+    for (let i = 0; i < n; i++) {
+      const [, hi] = bounds(i);
+      while (fed < hi) feed(agg, fed++);
+      set(i, agg.result());
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const [lo, hi] = bounds(i);
+    const agg = createAggregate(aggName, opts);
+    for (let j = lo; j < hi; j++) feed(agg, j);
+    set(i, agg.result());
+  }
+}

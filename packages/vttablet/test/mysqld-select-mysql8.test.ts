@@ -1,0 +1,120 @@
+// MySQL 8 SELECT features in the tablets' mysqld: window functions, WITH ROLLUP, UNION DISTINCT,
+// parenthesized UNION branches and GROUP_CONCAT's ORDER BY. Expected values were checked against
+// Debian's MariaDB server and MySQL 8's documented semantics (where they differ, MySQL 8's are used:
+// PERCENT_RANK/CUME_DIST are DOUBLE, LEAD/LAG take a default, MAX(x) OVER (PARTITION BY …) is the
+// partition's maximum on every row, which MariaDB gets wrong when the query has several windows).
+import { Type } from '@vtsim/proto';
+import { describe, expect, it } from 'vitest';
+import { expectError, newServer, rowsOf, run } from './mysqld-fixture.js';
+
+function setup() {
+  const s = newServer();
+  run(
+    s.session,
+    'create table sales (id int primary key, cat varchar(10), qty int, price decimal(8,2), name varchar(20))',
+    "insert into sales values (1,'a',3,1.50,'pear'),(2,'a',5,2.00,'apple'),(3,'b',2,10.00,'fig'),(4,'b',2,3.25,'kiwi'),(5,'b',7,1.00,'lime'),(6,'c',1,4.00,'date')",
+  );
+  return s;
+}
+
+describe('mysqld: window functions', () => {
+  it('computes an aggregate per partition on every row instead of collapsing the rows', () => {
+    const { session } = setup();
+    const r = session.execute('select id, sum(qty) over (partition by cat) s from sales order by id');
+    expect(r.rows).toEqual([[1n, '8'], [2n, '8'], [3n, '11'], [4n, '11'], [5n, '11'], [6n, '1']]);
+    expect(r.fields[1]).toMatchObject({ name: 's', type: Type.DECIMAL });
+    // Without ORDER BY the rows come out in the window's order (partitions in turn), as MySQL's window step sorts them.
+    expect(rowsOf(session, 'select cat, count(*) over (partition by cat) from sales')).toEqual([['a', '2'], ['a', '2'], ['b', '3'], ['b', '3'], ['b', '3'], ['c', '1']]);
+  });
+
+  it('ranks rows: row_number, rank, dense_rank, percent_rank, cume_dist, ntile, with a named window', () => {
+    const { session } = setup();
+    const r = session.execute(
+      'select id, row_number() over w, rank() over (order by qty), dense_rank() over (order by qty), percent_rank() over (order by qty), cume_dist() over (order by qty), ntile(4) over (order by id) from sales window w as (order by id desc) order by id',
+    );
+    expect(r.rows).toEqual([
+      [1n, 6n, 4n, 3n, 0.6, 4 / 6, 1n],
+      [2n, 5n, 5n, 4n, 0.8, 5 / 6, 1n],
+      [3n, 4n, 2n, 2n, 0.2, 0.5, 2n],
+      [4n, 3n, 2n, 2n, 0.2, 0.5, 2n],
+      [5n, 2n, 6n, 5n, 1, 1, 3n],
+      [6n, 1n, 1n, 1n, 0, 1 / 6, 4n],
+    ]);
+    expect(r.fields[4]!.type).toBe(Type.FLOAT64);
+  });
+
+  it('reads neighbours and frame edges: lag, lead, first_value, last_value, nth_value', () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'select id, lag(qty) over (order by id), lead(qty, 2) over (order by id), lead(qty, 2, -1) over (order by id), first_value(name) over (partition by cat order by id), last_value(name) over (partition by cat order by id), nth_value(name, 2) over (partition by cat order by id rows between unbounded preceding and unbounded following) from sales order by id')).toEqual([
+      ['1', null, '2', '2', 'pear', 'pear', 'apple'],
+      ['2', '3', '2', '2', 'pear', 'apple', 'apple'],
+      ['3', '5', '7', '7', 'fig', 'fig', 'kiwi'],
+      ['4', '2', '1', '1', 'fig', 'kiwi', 'kiwi'],
+      ['5', '2', null, '-1', 'fig', 'lime', 'kiwi'],
+      ['6', '7', null, '-1', 'date', 'date', null],
+    ]);
+  });
+
+  it('evaluates aggregates over ROWS frames and the default RANGE frame (peers included)', () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'select id, sum(qty) over (order by id rows between 1 preceding and 1 following), avg(qty) over (order by qty), count(*) over (), max(price) over (partition by cat), sum(qty) over (order by id rows 1 preceding) from sales order by id')).toEqual([
+      ['1', '8', '2.0000', '6', '2.00', '3'],
+      ['2', '10', '2.6000', '6', '2.00', '8'],
+      ['3', '9', '1.6667', '6', '10.00', '7'],
+      ['4', '11', '1.6667', '6', '10.00', '4'],
+      ['5', '10', '3.3333', '6', '10.00', '9'],
+      ['6', '8', '1.0000', '6', '4.00', '8'],
+    ]);
+  });
+
+  it('windows over grouped rows and orders by a window value', () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'select cat, sum(qty), rank() over (order by sum(qty) desc) r from sales group by cat order by cat')).toEqual([['a', '8', '2'], ['b', '11', '1'], ['c', '1', '3']]);
+    expect(rowsOf(session, 'select id, row_number() over (order by price) rn from sales order by rn desc limit 2')).toEqual([['3', '6'], ['6', '5']]);
+  });
+
+  it("refuses what MySQL refuses: an undefined window, DISTINCT in a window aggregate, a bad NTILE", () => {
+    const { session } = setup();
+    expectError(session, 'select row_number() over w from sales', 3579, "Window name 'w' is not defined.");
+    expectError(session, 'select count(distinct qty) over () from sales', 1235);
+    expectError(session, 'select ntile(0) over () from sales', 1210, 'Incorrect arguments to ntile');
+  });
+});
+
+describe('mysqld: WITH ROLLUP, UNION, GROUP_CONCAT', () => {
+  it('adds the super-aggregate rows of WITH ROLLUP and answers GROUPING()', () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'select cat, sum(qty), grouping(cat) from sales group by cat with rollup')).toEqual([['a', '8', '0'], ['b', '11', '0'], ['c', '1', '0'], [null, '20', '1']]);
+    expect(rowsOf(session, 'select cat, qty, count(*), grouping(cat, qty) from sales group by cat, qty with rollup')).toEqual([
+      ['a', '3', '1', '0'], ['a', '5', '1', '0'], ['a', null, '2', '1'],
+      ['b', '2', '2', '0'], ['b', '7', '1', '0'], ['b', null, '3', '1'],
+      ['c', '1', '1', '0'], ['c', null, '1', '1'],
+      [null, null, '6', '3'],
+    ]);
+    expect(rowsOf(session, 'select upper(cat) u, count(*) from sales group by upper(cat) with rollup')).toEqual([['A', '2'], ['B', '3'], ['C', '1'], [null, '6']]);
+    expect(rowsOf(session, 'select cat, count(*) from sales where id > 100 group by cat with rollup')).toEqual([]);
+    expectError(session, 'select grouping(cat) from sales group by cat', 3601);
+  });
+
+  it('removes duplicates for UNION and UNION DISTINCT, up to the last DISTINCT union', () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'select qty from sales union distinct select qty from sales')).toEqual([['3'], ['5'], ['2'], ['7'], ['1']]);
+    expect(rowsOf(session, 'select qty from sales union select qty from sales order by qty')).toEqual([['1'], ['2'], ['3'], ['5'], ['7']]);
+    expect(rowsOf(session, 'select 1 union all select 1 union select 2 union all select 2')).toEqual([['1'], ['2'], ['2']]);
+  });
+
+  it('keeps a parenthesized branch its own ORDER BY and LIMIT', () => {
+    const { session } = setup();
+    expect(rowsOf(session, '(select id from sales order by id limit 2) union all (select id from sales order by id desc limit 1)')).toEqual([['1'], ['2'], ['6']]);
+    expect(rowsOf(session, 'select id from sales where id < 2 union all (select id from sales order by id desc limit 1)')).toEqual([['1'], ['6']]);
+    expect(rowsOf(session, 'select id from sales union all (select id from sales order by id desc limit 1) order by id desc limit 3')).toEqual([['6'], ['6'], ['5']]);
+    expect(rowsOf(session, '(select id from sales order by id limit 1) union (select id from sales order by id desc limit 2) order by id desc')).toEqual([['6'], ['5'], ['1']]);
+  });
+
+  it('orders GROUP_CONCAT values and joins them with the separator', () => {
+    const { session } = setup();
+    expect(rowsOf(session, "select cat, group_concat(name order by name desc separator '|') from sales group by cat")).toEqual([['a', 'pear|apple'], ['b', 'lime|kiwi|fig'], ['c', 'date']]);
+    expect(rowsOf(session, 'select group_concat(distinct qty order by qty) from sales')).toEqual([['1,2,3,5,7']]);
+    expect(rowsOf(session, "select group_concat(name order by price, id separator '') from sales")).toEqual([['limepearapplekiwidatefig']]);
+  });
+});
