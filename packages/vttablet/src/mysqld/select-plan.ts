@@ -130,8 +130,8 @@ interface UnionParts {
 function unionParts(ast: Statement): UnionParts {
   const parts: { select: Statement; op: string }[] = [];
   let op = '';
-  let orderby: unknown = ast._orderby ?? null;
-  let limit: unknown = ast._limit ?? null;
+  let orderby: unknown = ast.window ? null : (ast._orderby ?? null);
+  let limit: unknown = ast.window ? null : (ast._limit ?? null);
   let lastOrderIsUnions = false;
   for (let p: Statement | undefined = ast; p; p = p._next) {
     const from = Array.isArray(p.from) ? (p.from as Record<string, any>[]) : [];
@@ -139,7 +139,7 @@ function unionParts(ast: Statement): UnionParts {
     const isLast = !p._next;
     if (cut < 0) {
       parts.push({ select: p, op });
-      if (isLast && !p.parentheses_symbol && parts.length > 1 && !ast._orderby && !ast._limit) {
+      if (isLast && !p.parentheses_symbol && parts.length > 1 && orderby === null && limit === null) {
         orderby = p.orderby;
         limit = p.limit;
         lastOrderIsUnions = true;
@@ -230,7 +230,10 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
       return { type: 'column_ref', table: null, column: `${SLOT}w${k}` };
     });
   };
-  const orderAsts = unionLast ? null : extractWindows(ast.orderby as { expr: Expr; type?: string }[] | null | undefined);
+  // node-sql-parser keeps an ORDER BY / LIMIT written after a WINDOW clause in `_orderby` / `_limit`.
+  const ownOrder = ast.orderby ?? (ast.window ? ast._orderby : null);
+  const ownLimit = ast.limit ?? (ast.window ? ast._limit : null);
+  const orderAsts = unionLast ? null : extractWindows(ownOrder as { expr: Expr; type?: string }[] | null | undefined);
   const astColumns = (ast.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : ast.columns) as { expr: Expr; as?: string | null }[];
   const texts = options.texts && options.texts.length === astColumns.length ? options.texts : undefined;
   astColumns.forEach((col, i) => {
@@ -437,7 +440,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
         }),
       })
     : undefined;
-  const limit = unionLast ? null : compileLimit(ast.limit);
+  const limit = unionLast ? null : compileLimit(ownLimit);
   const distinct = String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
   const needsExt = having !== null || order.some((o) => o.output < 0);
   const scanOrder = !aggregated && !distinct && K === 0 && steps.length === 1 ? orderFromScan(order, steps[0]!, items) : null;
