@@ -1,5 +1,6 @@
 /**
- * Aggregate functions (COUNT, SUM, MIN, MAX, AVG, GROUP_CONCAT, BIT_*) with MySQL semantics, and the
+ * Aggregate functions (COUNT, SUM, MIN, MAX, AVG, GROUP_CONCAT, BIT_*, the standard deviations and
+ * variances, JSON_ARRAYAGG, JSON_OBJECTAGG) with MySQL semantics, and the
  * merges vtgate applies to per-shard partial results of a scatter query.
  */
 import { ER, Type, isFloat, sqlError, type SqlValue } from '@vtsim/proto';
@@ -8,9 +9,13 @@ import { isBinaryType, isDynamicType, isNumericType } from './compiled-expr.js';
 import type { Expr } from './parse.js';
 import { textToDouble, toBytes, toDecimal, toDouble, toText, valueComparator, valueKey } from './values.js';
 import { castValue } from './cast.js';
+import { toJsonValue } from './functions.js';
+import { formatJson, type JsonObject, type JsonValue } from './json.js';
 
 /** The aggregate functions vtsim evaluates. */
-export type AggregateName = 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG' | 'GROUP_CONCAT' | 'BIT_AND' | 'BIT_OR' | 'BIT_XOR' | 'COUNT_DISTINCT';
+export type AggregateName =
+  | 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG' | 'GROUP_CONCAT' | 'BIT_AND' | 'BIT_OR' | 'BIT_XOR' | 'COUNT_DISTINCT'
+  | 'STDDEV_POP' | 'STDDEV_SAMP' | 'VAR_POP' | 'VAR_SAMP' | 'JSON_ARRAYAGG' | 'JSON_OBJECTAGG';
 
 /** Options of {@link createAggregate}. */
 export interface AggregateOptions {
@@ -24,6 +29,8 @@ export interface AggregateOptions {
   maxLength?: number;
   /** COUNT(*): count every row, NULL or not. */
   star?: boolean;
+  /** JSON_OBJECTAGG: static type of the value argument (the key's is `argType`). */
+  valueType?: Type;
 }
 
 /** One group's accumulator. */
@@ -50,7 +57,10 @@ export interface AggregateCall {
   orderBy: Expr[];
 }
 
-const SUPPORTED = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
+const SUPPORTED = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT', 'BIT_AND', 'BIT_OR', 'BIT_XOR', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP', 'JSON_ARRAYAGG', 'JSON_OBJECTAGG']);
+
+/** MySQL's synonyms of aggregate names. */
+const SYNONYMS: Record<string, string> = { STD: 'STDDEV_POP', STDDEV: 'STDDEV_POP', VARIANCE: 'VAR_POP' };
 
 /**
  * Decodes an aggregate call node (`aggr_func`, or a `function` named BIT_AND/BIT_OR/BIT_XOR); null when
@@ -74,6 +84,7 @@ export function aggregateCall(node: Expr): AggregateCall | null {
     name = String(node.name?.name?.[0]?.value ?? '').toUpperCase();
     args = node.args?.value ?? [];
   } else return null;
+  name = SYNONYMS[name] ?? name;
   if (!SUPPORTED.has(name)) return null;
   if (name === 'COUNT' && distinct) name = 'COUNT_DISTINCT';
   return { name: name as AggregateName, args, distinct, separator, orderBy };
@@ -84,7 +95,7 @@ export function isAggregateNode(node: Expr): boolean {
   if (node.type === 'aggr_func') return true;
   if (node.type !== 'function') return false;
   const name = String(node.name?.name?.[0]?.value ?? '').toUpperCase();
-  return SUPPORTED.has(name) || name === 'STD' || name === 'STDDEV' || name === 'VARIANCE' || name === 'JSON_ARRAYAGG' || name === 'JSON_OBJECTAGG';
+  return SUPPORTED.has(SYNONYMS[name] ?? name);
 }
 
 /** The result type of an aggregate over an argument of type `argType`. */
@@ -96,6 +107,8 @@ export function aggregateResultType(name: AggregateName, argType: Type): Type {
       return isFloat(argType) || !isNumericType(argType) ? Type.FLOAT64 : Type.DECIMAL;
     case 'MIN': case 'MAX': return argType;
     case 'GROUP_CONCAT': return isBinaryType(argType) ? Type.VARBINARY : Type.VARCHAR;
+    case 'STDDEV_POP': case 'STDDEV_SAMP': case 'VAR_POP': case 'VAR_SAMP': return Type.FLOAT64;
+    case 'JSON_ARRAYAGG': case 'JSON_OBJECTAGG': return Type.JSON;
     default: return Type.UINT64;
   }
 }
@@ -196,6 +209,55 @@ export function createAggregate(name: AggregateName, opts: AggregateOptions = {}
       }, () => best);
     }
     case 'GROUP_CONCAT': return groupConcat(type, opts.separator ?? ',', opts.maxLength ?? 1024, base);
+    case 'STDDEV_POP': case 'STDDEV_SAMP': case 'VAR_POP': case 'VAR_SAMP': {
+      // Welford's running mean and sum of squared deviations, in doubles as MySQL computes them.
+      let n = 0;
+      let mean = 0;
+      let m2 = 0;
+      const sample = name === 'STDDEV_SAMP' || name === 'VAR_SAMP';
+      const root = name === 'STDDEV_POP' || name === 'STDDEV_SAMP';
+      return base((v) => {
+        const x = typeof v === 'string' ? textToDouble(v) : toDouble(v)!;
+        n++;
+        const d = x - mean;
+        mean += d / n;
+        m2 += d * (x - mean);
+      }, () => {
+        if (n === 0 || (sample && n === 1)) return null;
+        const variance = m2 / (sample ? n - 1 : n);
+        return root ? Math.sqrt(variance) : variance;
+      });
+    }
+    case 'JSON_ARRAYAGG': {
+      const items: JsonValue[] = [];
+      return {
+        type,
+        add(v) {
+          items.push(toJsonValue(v, argType));
+        },
+        addValues(vs) {
+          for (const v of vs) this.add(v);
+        },
+        result: () => (items.length === 0 ? null : formatJson(items)),
+      };
+    }
+    case 'JSON_OBJECTAGG': {
+      const obj: JsonObject = {};
+      let seen = false;
+      const valueType = opts.valueType ?? Type.EXPRESSION;
+      return {
+        type,
+        add() {
+          throw sqlError([1582, '42000'], "Incorrect parameter count in the call to native function 'json_objectagg'");
+        },
+        addValues([k, v]) {
+          if (k === null || k === undefined) throw sqlError([3158, '22032'], 'JSON documents may not contain NULL member names.');
+          seen = true;
+          obj[toText(k)!] = toJsonValue(v ?? null, valueType);
+        },
+        result: () => (seen ? formatJson(obj) : null),
+      };
+    }
     case 'BIT_AND': case 'BIT_OR': case 'BIT_XOR': {
       let acc = name === 'BIT_AND' ? ALL_ONES : 0n;
       return base((v) => {
@@ -260,7 +322,7 @@ export function createMergeAggregate(name: AggregateName, opts: AggregateOptions
       const agg = createAggregate(name, { ...opts, distinct: false, star: false });
       return merger(agg.type, (v) => agg.add(v), () => agg.result());
     }
-    case 'AVG': case 'COUNT_DISTINCT':
+    case 'AVG': case 'COUNT_DISTINCT': case 'STDDEV_POP': case 'STDDEV_SAMP': case 'VAR_POP': case 'VAR_SAMP': case 'JSON_ARRAYAGG': case 'JSON_OBJECTAGG':
       throw sqlError(ER.NOT_SUPPORTED_YET, `${name} partials cannot be merged: rewrite the query per shard (see createMergeAggregate)`);
   }
 }

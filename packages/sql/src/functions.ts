@@ -897,7 +897,7 @@ function jsonArg(v: NonNull, t: Type, fn: string, argNo: number): JsonValue {
 }
 
 /** A SQL value as a JSON value inside JSON_OBJECT/JSON_ARRAY: JSON-typed text is embedded, other text is a string. */
-function toJsonValue(v: SqlValue, t: Type): JsonValue {
+export function toJsonValue(v: SqlValue, t: Type): JsonValue {
   if (v === null) return null;
   if (typeof v === 'bigint' || typeof v === 'number') return v;
   if (t === Type.JSON && typeof v === 'string') return parseJson(v);

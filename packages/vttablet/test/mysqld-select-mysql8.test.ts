@@ -117,4 +117,38 @@ describe('mysqld: WITH ROLLUP, UNION, GROUP_CONCAT', () => {
     expect(rowsOf(session, 'select group_concat(distinct qty order by qty) from sales')).toEqual([['1,2,3,5,7']]);
     expect(rowsOf(session, "select group_concat(name order by price, id separator '') from sales")).toEqual([['limepearapplekiwidatefig']]);
   });
+
+  it('computes standard deviations, variances, BIT_* and multi-column COUNT(DISTINCT) (MySQL 8 recurrence, DOUBLE results)', () => {
+    const { session } = setup();
+    run(session, "insert into sales values (7, null, 4, null, 'plum')");
+    const r = session.execute('select cat, stddev(qty), stddev_pop(qty), stddev_samp(qty), var_pop(qty), var_samp(qty) from sales group by cat order by cat');
+    expect(r.rows).toEqual([
+      [null, 0, 0, null, 0, null],
+      ['a', 1, 1, Math.SQRT2, 1, 2],
+      ['b', 2.357022603955158, 2.357022603955158, 2.8867513459481287, 5.5555555555555545, 8.333333333333332],
+      ['c', 0, 0, null, 0, null],
+    ]);
+    expect(r.fields.slice(1).map((f) => f.type)).toEqual([Type.FLOAT64, Type.FLOAT64, Type.FLOAT64, Type.FLOAT64, Type.FLOAT64]);
+    expect(rowsOf(session, 'select bit_and(qty), bit_or(qty), bit_xor(qty), count(distinct cat, qty), count(distinct qty) from sales')).toEqual([['0', '7', '4', '5', '6']]);
+    expect(rowsOf(session, 'select bit_and(qty) from sales where id > 100')).toEqual([['18446744073709551615']]);
+    expectError(session, 'select cat, bit_or(qty), qty from sales group by cat', 1055);
+  });
+
+  it('aggregates rows into JSON with JSON_ARRAYAGG and JSON_OBJECTAGG', () => {
+    const { session } = setup();
+    const r = session.execute('select cat, json_arrayagg(name), json_objectagg(name, qty) from sales group by cat order by cat');
+    expect(r.rows).toEqual([
+      ['a', '["pear", "apple"]', '{"pear": 3, "apple": 5}'],
+      ['b', '["fig", "kiwi", "lime"]', '{"fig": 2, "kiwi": 2, "lime": 7}'],
+      ['c', '["date"]', '{"date": 1}'],
+    ]);
+    expect(r.fields[1]!.type).toBe(Type.JSON);
+    expect(rowsOf(session, 'select json_arrayagg(qty) from sales where id > 100')).toEqual([[null]]);
+    expectError(session, 'select json_objectagg(null, qty) from sales', 3158);
+  });
+
+  it('concatenates several GROUP_CONCAT arguments per row', () => {
+    const { session } = setup();
+    expect(rowsOf(session, "select group_concat(cat, '-', qty order by id desc) from sales")).toEqual([['c-1,b-7,b-2,b-2,a-5,a-3']]);
+  });
 });

@@ -6,7 +6,7 @@
  * `col = constant` in WHERE and from join conditions; vtsim does not, and so refuses those queries.)
  */
 import { SqlError } from '@vtsim/proto';
-import type { Expr } from '@vtsim/sql';
+import { isAggregateNode, type Expr } from '@vtsim/sql';
 import { identName } from './ast-names.js';
 import { walkExpr } from './ast-walk.js';
 import type { ResolvedColumn, SourceLayout } from './source-scope.js';
@@ -59,7 +59,7 @@ export function fullGroupByError(input: GroupCheckInput): SqlError | undefined {
   const firstOffending = (ast: Expr): string | undefined => {
     let bad: string | undefined;
     walkExpr(ast, (node) => {
-      if (bad !== undefined || node.type === 'aggr_func' || groupedExprs.has(JSON.stringify(node))) return false;
+      if (bad !== undefined || isAggregateNode(node) || groupedExprs.has(JSON.stringify(node))) return false;
       if (node.type !== 'column_ref') return;
       const r = columnOf(layout, node);
       if (r && offending(r)) bad = nameOf(r);

@@ -3,9 +3,10 @@
  * GROUP BY with aggregates, HAVING, the select list, DISTINCT, ORDER BY, LIMIT, UNION, derived tables
  * and (correlated) subqueries. Plans hold no session state; they read tables through the ExecSession.
  */
-import { ER, sqlError, type BindVars, type Field, type SqlValue, type Type } from '@vtsim/proto';
+import { ER, Type, sqlError, type BindVars, type Field, type SqlValue } from '@vtsim/proto';
 import {
   compareValues,
+  aggregateCall,
   columnTypeOf,
   compileExpr,
   createAggregate,
@@ -13,6 +14,8 @@ import {
   resultField,
   toBigInt,
   valueComparator,
+  toText,
+  type Aggregate,
   type AggregateName,
   type ColumnType,
   type CompiledExpr,
@@ -61,7 +64,6 @@ type Outer = SelectOptions['outer'];
 const EMPTY_ROW: readonly SqlValue[] = [];
 /** Prefix of the synthetic column names through which expressions read window and ROLLUP slots. */
 const SLOT = '\u0000slot_';
-const AGGREGATES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
 
 /**
  * Compiles a SELECT statement (a `select` AST, possibly a UNION chain through `_next`).
@@ -175,7 +177,8 @@ interface Step {
 interface AggSpec {
   readonly node: Expr;
   readonly name: AggregateName;
-  readonly arg: CompiledExpr | null;
+  /** The argument expressions (none for COUNT(*)). */
+  readonly args: readonly CompiledExpr[];
   readonly distinct: boolean;
   readonly separator: string | undefined;
   /** GROUP_CONCAT's ORDER BY keys (compiled against the source row). */
@@ -266,7 +269,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
   const argScope = baseScope('field list');
   const registerAggregates = (root: unknown) =>
     walkExpr(root, (node) => {
-      if (isWindowNode(node) || node.type !== 'aggr_func' || !AGGREGATES.has(String(node.name).toUpperCase())) return;
+      if (isWindowNode(node) || !aggregateCall(node)) return;
       if (aggIndex.has(node)) return false;
       aggIndex.set(node, aggSpecs.length);
       aggSpecs.push(aggregateSpec(node, argScope));
@@ -508,28 +511,52 @@ function directExpr(index: number, type: ColumnType | null): CompiledExpr {
 }
 
 function aggregateSpec(node: Expr, scope: ExprScope): AggSpec {
-  const upper = String(node.name).toUpperCase();
-  const args = node.args ?? {};
-  const argAst = args.expr as Expr | undefined;
-  const star = !argAst || argAst.type === 'star';
-  const distinct = !!args.distinct;
-  let name = upper as AggregateName;
-  if (upper === 'COUNT' && distinct) name = 'COUNT_DISTINCT';
-  const sep = args.separator;
+  const call = aggregateCall(node)!;
+  const { name, distinct } = call;
+  const fn = name.toLowerCase();
+  if (name === 'JSON_OBJECTAGG' ? call.args.length !== 2 : call.args.length > 1 && name !== 'COUNT_DISTINCT' && name !== 'GROUP_CONCAT') {
+    throw sqlError([1582, '42000'], `Incorrect parameter count in the call to native function '${fn}'`);
+  }
+  if (distinct && (name === 'JSON_ARRAYAGG' || name === 'JSON_OBJECTAGG' || name.startsWith('STDDEV') || name.startsWith('VAR') || name.startsWith('BIT_'))) {
+    throw sqlError(ER.PARSE_ERROR, `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'distinct' in ${fn}()`);
+  }
+  const sep = node.args?.separator;
   const separator = sep === undefined || sep === null ? undefined : String(typeof sep === 'object' ? (sep.value?.value ?? sep.value) : sep);
-  const arg = star ? null : compileExpr(argAst!, scope);
-  const order = ((args.orderby ?? []) as { expr: Expr; type?: string | null }[]).map((o): OrderKey => {
-    const expr = o.expr.type === 'number' && arg ? arg : compileExpr(o.expr, scope);
+  const args = call.args.map((a) => compileExpr(a, scope));
+  const order = call.orderBy.map((o: Expr): OrderKey => {
+    const position = o.expr.type === 'number' ? args[Number(o.expr.value) - 1] : undefined;
+    const expr = position ?? compileExpr(o.expr, scope);
     return { output: -1, expr, desc: String(o.type ?? '').toUpperCase() === 'DESC', compare: valueComparator(expr.columnType ?? expr.type) };
   });
-  return { node, name, arg, distinct, separator, order };
+  return { node, name, args, distinct, separator, order };
+}
+
+/** Feeds one row's argument values to an aggregate (GROUP_CONCAT of several arguments concatenates them; a NULL skips the row). */
+function feedAggregate(spec: AggSpec, agg: Aggregate, env: EvalEnv): void {
+  const args = spec.args;
+  if (args.length === 0) agg.add(1n);
+  else if (args.length === 1) agg.add(args[0]!(env));
+  else if (spec.name === 'GROUP_CONCAT') agg.add(concatArgs(args, env));
+  else agg.addValues(args.map((a) => a(env)));
+}
+
+function concatArgs(args: readonly CompiledExpr[], env: EvalEnv): SqlValue {
+  let out = '';
+  for (const a of args) {
+    const v = a(env);
+    if (v === null) return null;
+    out += toText(v);
+  }
+  return out;
 }
 
 function aggOptions(spec: AggSpec): Parameters<typeof createAggregate>[1] {
+  const first = spec.args[0];
   return {
     distinct: spec.distinct,
-    star: spec.arg === null,
-    ...(spec.arg ? { argType: spec.arg.type } : {}),
+    star: first === undefined,
+    ...(first ? { argType: spec.args.length > 1 && spec.name === 'GROUP_CONCAT' ? Type.VARCHAR : first.type } : {}),
+    ...(spec.args[1] ? { valueType: spec.args[1].type } : {}),
     ...(spec.separator !== undefined ? { separator: spec.separator } : {}),
   };
 }
@@ -782,10 +809,9 @@ function* groupRows(
   const feed = (state: GroupState) => {
     for (let i = 0; i < specs.length; i++) {
       const s = specs[i]!;
-      const v = s.arg ? s.arg(env) : 1n;
       const pending = state.ordered[i];
-      if (pending) pending.push({ value: v, keys: s.order.map((o) => o.expr!(env)) });
-      else state.aggs[i]!.add(v);
+      if (!pending) feedAggregate(s, state.aggs[i]!, env);
+      else pending.push({ value: s.args.length === 1 ? s.args[0]!(env) : concatArgs(s.args, env), keys: s.order.map((o) => o.expr!(env)) });
     }
   };
   let single: GroupState | undefined;

@@ -5,11 +5,13 @@
  */
 import { ER, Type, sqlError, type SqlValue } from '@vtsim/proto';
 import {
+  aggregateCall,
   compileExpr,
   createAggregate,
   toBigInt,
   valueComparator,
   type AggregateName,
+  type AggregateOptions,
   type ColumnType,
   type CompiledExpr,
   type EvalEnv,
@@ -64,8 +66,8 @@ const WINDOW_ONLY: Record<string, [number, number]> = {
   NTH_VALUE: [2, 2],
 };
 
-/** Aggregates MySQL 8 evaluates as window functions. */
-const WINDOW_AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
+/** Aggregates MySQL 8 evaluates as window functions (all but GROUP_CONCAT and COUNT(DISTINCT …)). */
+const WINDOW_AGGREGATES = new Set<AggregateName>(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'BIT_AND', 'BIT_OR', 'BIT_XOR', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP', 'JSON_ARRAYAGG', 'JSON_OBJECTAGG']);
 
 /** True if the node is a window function call (an aggregate or function with OVER). */
 export function isWindowNode(node: Expr): boolean {
@@ -73,6 +75,8 @@ export function isWindowNode(node: Expr): boolean {
 }
 
 function functionName(node: Expr): string {
+  const call = aggregateCall(node);
+  if (call) return call.name === 'COUNT_DISTINCT' ? 'COUNT' : call.name;
   return (node.type === 'aggr_func' ? String(node.name) : identName(node.name)).toUpperCase();
 }
 
@@ -106,18 +110,19 @@ export function compileWindowFunction(node: Expr, named: ReadonlyMap<string, Exp
   const frame = spec?.window_frame_clause ? rowsFrame(spec.window_frame_clause as Expr) : null;
 
   let argAsts: Expr[];
-  if (node.type === 'aggr_func') {
-    if (!WINDOW_AGGREGATES.has(name)) throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${name.toLowerCase()} as window function'`);
-    if (node.args?.distinct) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support '<window function>(DISTINCT ..)'");
-    const e = node.args?.expr as Expr | undefined;
-    argAsts = !e || e.type === 'star' ? [] : [e];
+  const call = aggregateCall(node);
+  if (call) {
+    if (call.distinct) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support '<window function>(DISTINCT ..)'");
+    if (!WINDOW_AGGREGATES.has(call.name)) throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${name.toLowerCase()} as window function'`);
+    argAsts = call.args;
+    if (call.name === 'JSON_OBJECTAGG' ? argAsts.length !== 2 : argAsts.length > 1) {
+      throw sqlError([1582, '42000'], `Incorrect parameter count in the call to native function '${name.toLowerCase()}'`);
+    }
   } else {
     argAsts = (node.args?.value ?? []) as Expr[];
     const arity = WINDOW_ONLY[name];
-    if (!arity) {
-      if (WINDOW_AGGREGATES.has(name)) argAsts = argAsts.slice(0, 1);
-      else throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${name.toLowerCase()} as window function'`);
-    } else if (argAsts.length < arity[0] || argAsts.length > arity[1]) {
+    if (!arity) throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${name.toLowerCase()} as window function'`);
+    if (argAsts.length < arity[0] || argAsts.length > arity[1]) {
       throw sqlError([1582, '42000'], `Incorrect parameter count in the call to native function '${name.toLowerCase()}'`);
     }
   }
@@ -134,8 +139,13 @@ function resultType(name: string, args: readonly CompiledExpr[]): ColumnType | T
     case 'ROW_NUMBER': case 'RANK': case 'DENSE_RANK': case 'NTILE': return Type.UINT64;
     case 'PERCENT_RANK': case 'CUME_DIST': return Type.FLOAT64;
     case 'LAG': case 'LEAD': case 'FIRST_VALUE': case 'LAST_VALUE': case 'NTH_VALUE': return args[0]!.columnType ?? args[0]!.type;
-    default: return createAggregate(name as AggregateName, args[0] ? { argType: args[0].type } : { star: true }).type;
+    default: return createAggregate(name as AggregateName, aggregateOptions(args)).type;
   }
+}
+
+function aggregateOptions(args: readonly CompiledExpr[]): AggregateOptions {
+  if (args.length === 0) return { star: true };
+  return { argType: args[0]!.type, ...(args[1] ? { valueType: args[1].type } : {}) };
 }
 
 function rowsFrame(clause: Expr): RowsFrame {
@@ -304,8 +314,9 @@ function evaluatePartition(rows: SqlValue[][], start: number, end: number, fn: W
     return;
   }
   const aggName = fn.name as AggregateName;
-  const opts = values ? { argType: fn.args[0]!.type } : { star: true };
-  const feed = (agg: ReturnType<typeof createAggregate>, j: number) => agg.add(values ? values[j]! : 1n);
+  const opts = aggregateOptions(fn.args);
+  const pairs = fn.args.length > 1 ? Array.from({ length: n }, (_, i) => [values![i]!, arg(i, 1)]) : null;
+  const feed = (agg: ReturnType<typeof createAggregate>, j: number) => (pairs ? agg.addValues(pairs[j]!) : agg.add(values ? values[j]! : 1n));
   const growing = !fn.frame || fn.frame.start.kind === 'unbounded-preceding';
   if (growing) {
     // Frames that all start at the partition's first row only grow: accumulate once.
