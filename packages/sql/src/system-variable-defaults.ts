@@ -25,6 +25,7 @@ const STATIC_DEFAULTS: ReadonlyArray<readonly [string, SqlValue]> = [
   ['collation_connection', 'utf8mb4_0900_ai_ci'],
   ['collation_database', 'utf8mb4_0900_ai_ci'],
   ['collation_server', 'utf8mb4_0900_ai_ci'],
+  ['cte_max_recursion_depth', 1000n],
   ['default_storage_engine', 'InnoDB'],
   ['enforce_gtid_consistency', 'ON'],
   ['foreign_key_checks', 1n],

@@ -152,3 +152,30 @@ describe('mysqld: WITH ROLLUP, UNION, GROUP_CONCAT', () => {
     expect(rowsOf(session, "select group_concat(cat, '-', qty order by id desc) from sales")).toEqual([['c-1,b-7,b-2,b-2,a-5,a-3']]);
   });
 });
+
+describe('mysqld: common table expressions', () => {
+  it('reads CTEs as derived tables, later ones seeing earlier ones, in subqueries too', () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'with c as (select cat, sum(qty) s from sales group by cat) select * from c where s > 5 order by cat')).toEqual([['a', '8'], ['b', '11']]);
+    expect(rowsOf(session, 'with a as (select 1 x), b as (select x + 1 y from a) select * from a join b')).toEqual([['1', '2']]);
+    expect(rowsOf(session, 'with c as (select id from sales where qty > 2) select count(*) from sales where id in (select id from c)')).toEqual([['3']]);
+    expect(rowsOf(session, 'select (with c as (select max(qty) m from sales) select m from c) x')).toEqual([['7']]);
+    const r = session.execute('with c(k, total) as (select cat, sum(qty) from sales group by cat) select * from c order by k limit 1');
+    expect(r.fields.map((f) => f.name)).toEqual(['k', 'total']);
+    expectError(session, 'with c(a, b) as (select 1) select * from c', 1353);
+    expectError(session, 'with c as (select 1), c as (select 2) select * from c', 1066, "Not unique table/alias: 'c'");
+  });
+
+  it('iterates WITH RECURSIVE until a round adds no row, within cte_max_recursion_depth', () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'with recursive r(n) as (select 1 union all select n + 1 from r where n < 5) select n from r')).toEqual([['1'], ['2'], ['3'], ['4'], ['5']]);
+    expect(rowsOf(session, 'with recursive r(n, f) as (select 1, 1 union all select n + 1, f * (n + 1) from r where n < 10) select n, f from r order by n desc limit 2')).toEqual([['10', '3628800'], ['9', '362880']]);
+    expect(rowsOf(session, 'with recursive r as (select 1 n union select n from r) select * from r')).toEqual([['1']]);
+    expect(rowsOf(session, 'with recursive t(id, depth) as (select id, 0 from sales where id = 1 union all select s.id, t.depth + 1 from sales s join t on s.id = t.id + 2) select * from t')).toEqual([['1', '0'], ['3', '1'], ['5', '2']]);
+    expectError(session, 'with recursive r as (select 1 n union all select n + 1 from r) select count(*) from r', 3636, 'Recursive query aborted after 1001 iterations. Try increasing @@cte_max_recursion_depth to a larger value.');
+    run(session, 'set cte_max_recursion_depth = 10');
+    expectError(session, 'with recursive r as (select 1 n union all select n + 1 from r where n < 20) select count(*) from r', 3636, 'Recursive query aborted after 11 iterations. Try increasing @@cte_max_recursion_depth to a larger value.');
+    expect(rowsOf(session, 'with recursive r as (select 1 n union all select n + 1 from r where n < 10) select count(*) from r')).toEqual([['10']]);
+    expectError(session, 'with recursive r as (select n from r) select * from r', 3573);
+  });
+});

@@ -30,6 +30,7 @@ import { containsSubquery, conjuncts, exprText, rewriteExpr, walkExpr } from './
 import { BTree } from './btree.js';
 import type { Catalog } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
+import { compileWith } from './cte.js';
 import { fullGroupByError } from './full-group-by.js';
 import { compileWindowFunction, evaluateWindows, isWindowNode, namedWindows } from './window-functions.js';
 import { SourceLayout, type ResolvedColumn, type Source } from './source-scope.js';
@@ -39,6 +40,8 @@ import type { Key, Row } from './table-schema.js';
 export interface PlanContext {
   readonly catalog: Catalog;
   readonly database: string;
+  /** Common table expressions in scope (of this query's and enclosing queries' WITH clauses), by name. */
+  readonly ctes?: ReadonlyMap<string, SelectPlan>;
 }
 
 /** A compiled SELECT (or UNION): its result fields and a function producing its rows. */
@@ -71,6 +74,10 @@ const SLOT = '\u0000slot_';
  * misuse of aggregates (1111).
  */
 export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectOptions = {}): SelectPlan {
+  if (ast.with) {
+    const outer = ctx;
+    ctx = { ...ctx, ctes: compileWith(ast.with, ctx.ctes ?? new Map(), (cte, ctes) => compileSelect(cte, { ...outer, ctes }), dedupe) };
+  }
   const union = unionParts(ast);
   const parts = union.parts;
   if (parts.length === 1) return compileSimpleSelect(ast, ctx, options, false);
@@ -580,10 +587,11 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
     const join: Step['join'] = steps.length === 0 ? 'first' : joinText.includes('LEFT') ? 'left' : joinText.includes('RIGHT') ? 'right' : 'inner';
     let source: Source;
     let derived: SelectPlan | undefined;
-    if (isSubqueryNode(item.expr)) {
-      const alias = identName(item.as);
+    const cte = !item.db && typeof item.table === 'string' ? ctx.ctes?.get(item.table) : undefined;
+    if (isSubqueryNode(item.expr) || cte) {
+      const alias = cte ? identName(item.as) || String(item.table) : identName(item.as);
       if (!alias) throw sqlError([1248, '42000'], 'Every derived table must have its own alias');
-      derived = compileSelect(item.expr.ast, ctx);
+      derived = cte ?? compileSelect(item.expr.ast, ctx);
       const plan = derived;
       source = {
         alias,
