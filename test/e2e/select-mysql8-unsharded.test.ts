@@ -63,13 +63,15 @@ const SAME = [
   'select cat, count(distinct qty), count(distinct cat, qty) from sales group by cat order by cat',
   'select bit_and(qty), bit_or(qty), bit_xor(qty) from sales',
   'select cat, bit_or(qty) from sales group by cat order by cat',
+  'select sum(distinct qty), avg(distinct qty), sum(all qty), max(all qty), min(distinct qty) from sales',
+  'select cat, sum(distinct qty), avg(distinct price) from sales group by cat order by cat',
 ];
 
 /** Statements MariaDB answers differently from MySQL 8, with MySQL 8's answer and why. */
 const MYSQL8_ONLY: { sql: string; rows: (string | null)[][]; why: string }[] = [
   {
-    sql: 'select cat, stddev_pop(qty), stddev_samp(qty), var_pop(qty), var_samp(qty) from sales group by cat order by cat',
-    rows: [[null, '0', null, '0', null], ['a', '1', '1.4142135623730951', '1', '2'], ['b', '2.357022603955158', '2.8867513459481287', '5.5555555555555545', '8.333333333333332'], ['c', '0', null, '0', null]],
+    sql: 'select cat, stddev_pop(qty), stddev_samp(qty), var_pop(qty), var_samp(qty), std(qty), variance(qty) from sales group by cat order by cat',
+    rows: [[null, '0', null, '0', null, '0', '0'], ['a', '1', '1.4142135623730951', '1', '2', '1', '1'], ['b', '2.357022603955158', '2.8867513459481287', '5.5555555555555545', '8.333333333333332', '2.357022603955158', '5.5555555555555545'], ['c', '0', null, '0', null, '0', '0']],
     why: 'MySQL 8 returns DOUBLE (MariaDB rounds to 4 decimals: 2.3570, 1.4142, …)',
   },
   {

@@ -4,6 +4,7 @@
  */
 import pkg from 'node-sql-parser/build/mysql.js';
 import { ER, sqlError } from '@vtsim/proto';
+import { restoreAggregateSyntax, rewriteAggregateSyntax } from './aggregate-syntax.js';
 import { parseSimpleInsert } from './fast-insert.js';
 import { originalOffset, rewriteFloatLiterals, type FloatLiteralRewrite } from './float-literal.js';
 
@@ -48,9 +49,19 @@ export function parseStatements(sql: string): Statement[] {
   let ast: Statement | Statement[] | null = INSERT_PREFIX.test(sql) ? parseSimpleInsert(sql) : null;
   if (ast === null) {
     const rewrite = rewriteFloatLiterals(sql);
+    const text = rewrite?.text ?? sql;
+    const aggregates = rewriteAggregateSyntax(text);
     try {
-      ast = parser.astify(rewrite?.text ?? sql, PARSE_OPTIONS) as unknown as Statement | Statement[];
+      ast = parser.astify(aggregates ?? text, PARSE_OPTIONS) as unknown as Statement | Statement[];
+      if (aggregates !== null) ast = restoreAggregateSyntax(ast);
     } catch (e) {
+      if (aggregates === null) throw syntaxError(sql, e, rewrite);
+      // Report the error as the parser finds it in the text as written.
+      try {
+        parser.astify(text, PARSE_OPTIONS);
+      } catch (original) {
+        throw syntaxError(sql, original, rewrite);
+      }
       throw syntaxError(sql, e, rewrite);
     }
   }

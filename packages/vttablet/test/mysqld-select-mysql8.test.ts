@@ -131,6 +131,12 @@ describe('mysqld: WITH ROLLUP, UNION, GROUP_CONCAT', () => {
     expect(r.fields.slice(1).map((f) => f.type)).toEqual([Type.FLOAT64, Type.FLOAT64, Type.FLOAT64, Type.FLOAT64, Type.FLOAT64]);
     expect(rowsOf(session, 'select bit_and(qty), bit_or(qty), bit_xor(qty), count(distinct cat, qty), count(distinct qty) from sales')).toEqual([['0', '7', '4', '5', '6']]);
     expect(rowsOf(session, 'select bit_and(qty) from sales where id > 100')).toEqual([['18446744073709551615']]);
+    // Spellings node-sql-parser cannot read, respelt before parsing (packages/sql/src/aggregate-syntax.ts).
+    const d = session.execute('select sum(distinct qty), avg(distinct qty), sum(all qty), max(all qty), std(qty), variance(qty) from sales');
+    expect(d.rows).toEqual([['22', '3.6667', '24', 7n, 1.9166296949998196, 3.6734693877551017]]);
+    expect(d.fields.map((f) => f.name)).toEqual(['sum(distinct qty)', 'avg(distinct qty)', 'sum(all qty)', 'max(all qty)', 'std(qty)', 'variance(qty)']);
+    expectError(session, 'select sum(distinct qty) over () from sales', 1235);
+    expectError(session, 'select sum(distinct from sales', 1064, "syntax error at position 25 near 'from'");
     expectError(session, 'select cat, bit_or(qty), qty from sales group by cat', 1055);
   });
 

@@ -1,0 +1,59 @@
+/**
+ * Aggregate spellings MySQL accepts and node-sql-parser's grammar does not — `SUM|AVG|MIN|MAX(DISTINCT …)`,
+ * `SUM|AVG|MIN|MAX(ALL …)`, `STD(…)` and `VARIANCE(…)` — respelt before parsing as plain function calls
+ * with a marker name, and turned back after parsing into the aggregate nodes the rest of vtsim reads.
+ */
+import { SqlLexer, Tok } from './sql-lexer.js';
+import type { Expr } from './parse.js';
+
+const MARK = 'vtsim_aggregate_';
+const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b/i;
+const DISTINCT_CAPABLE = new Set(['SUM', 'AVG', 'MIN', 'MAX']);
+
+/** The respelt text, or null when `sql` holds none of these spellings. */
+export function rewriteAggregateSyntax(sql: string): string | null {
+  if (!HINT.test(sql)) return null;
+  const lex = new SqlLexer(sql);
+  let out = '';
+  let last = 0;
+  let prev: { start: number; end: number; upper: string } | null = null;
+  let open: { name: { start: number; end: number; upper: string } } | null = null;
+  while (lex.next() !== Tok.EOF) {
+    if (open) {
+      const name = open.name;
+      open = null;
+      if (lex.kind === Tok.WORD && DISTINCT_CAPABLE.has(name.upper) && (lex.isWord('DISTINCT') || lex.isWord('ALL'))) {
+        const suffix = lex.isWord('DISTINCT') ? '_distinct' : '';
+        out += sql.slice(last, name.start) + MARK + name.upper.toLowerCase() + suffix + sql.slice(name.end, lex.start);
+        last = lex.end;
+      }
+    } else if (lex.isPunct('(') && prev) {
+      if (prev.upper === 'STD' || prev.upper === 'VARIANCE') {
+        out += sql.slice(last, prev.start) + MARK + prev.upper.toLowerCase();
+        last = prev.end;
+      } else if (DISTINCT_CAPABLE.has(prev.upper)) open = { name: prev };
+    }
+    prev = lex.kind === Tok.WORD ? { start: lex.start, end: lex.end, upper: lex.upper() } : null;
+  }
+  return last === 0 ? null : out + sql.slice(last);
+}
+
+/** A copy of the parsed statement with the marker calls turned back into aggregate nodes. */
+export function restoreAggregateSyntax<T>(root: T): T {
+  const copy = (x: unknown): unknown => {
+    if (x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map(copy);
+    const node = x as Expr;
+    const out: Record<string, unknown> = {};
+    for (const k in node) out[k] = copy(node[k]);
+    const marker = node.type === 'function' ? String(node.name?.name?.[0]?.value ?? '') : '';
+    if (!marker.startsWith(MARK)) return out;
+    const [fn, distinct] = marker.slice(MARK.length).split('_');
+    if (fn === 'std' || fn === 'variance') return { ...out, name: { name: [{ type: 'default', value: fn }] } };
+    const args = ((out.args as Expr | undefined)?.value ?? []) as Expr[];
+    const aggregate: Expr = { type: 'aggr_func', name: fn!.toUpperCase(), args: { expr: args.length === 1 ? args[0] : { type: 'expr_list', value: args } }, over: out.over ?? null };
+    if (distinct) aggregate.args.distinct = 'DISTINCT';
+    return aggregate;
+  };
+  return copy(root) as T;
+}
