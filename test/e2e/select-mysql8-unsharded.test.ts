@@ -12,6 +12,12 @@ const SCHEMA = [
   "insert into sales values (1,'a',3,1.50,'pear'),(2,'a',5,2.00,'apple'),(3,'b',2,10.00,'fig'),(4,'b',2,3.25,'kiwi'),(5,'b',7,1.00,'lime'),(6,'c',1,4.00,'date'),(7,null,4,null,'plum')",
 ];
 
+/** Views created through each connection (vtgate passes the DDL to the keyspace's shard). */
+const VIEWS = [
+  'create view cat_totals as select cat, sum(qty) total from sales group by cat',
+  'create or replace view big (k, n) as select id, name from sales where qty > 4',
+];
+
 /** Statements both servers must answer the same (rows compared as text; numbers compared as numbers). */
 const SAME = [
   // Window functions.
@@ -65,6 +71,11 @@ const SAME = [
   'select cat, bit_or(qty) from sales group by cat order by cat',
   'select sum(distinct qty), avg(distinct qty), sum(all qty), max(all qty), min(distinct qty) from sales',
   'select cat, sum(distinct qty), avg(distinct price) from sales group by cat order by cat',
+  // Views.
+  'select * from cat_totals order by cat',
+  'select t.total, s.name from cat_totals t join sales s on s.cat = t.cat where s.id < 3 order by s.id',
+  'select * from big order by k',
+  'show full tables',
 ];
 
 /** Statements MariaDB answers differently from MySQL 8, with MySQL 8's answer and why. */
@@ -131,6 +142,10 @@ describeMariadb('MySQL 8 SELECT features on an unsharded keyspace through vtgate
     await ref.query('create database commerce');
     await ref.query('use commerce');
     for (const sql of SCHEMA) await ref.query(sql);
+    for (const sql of VIEWS) {
+      await ref.query(sql);
+      await vt.query(sql);
+    }
   }, 60_000);
   afterAll(async () => {
     await ref?.end();

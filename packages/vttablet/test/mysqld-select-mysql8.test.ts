@@ -185,3 +185,32 @@ describe('mysqld: common table expressions', () => {
     expectError(session, 'with recursive r as (select n from r) select * from r', 3573);
   });
 });
+
+describe('mysqld: views', () => {
+  it('creates, replaces, reads, lists and drops views', () => {
+    const { session } = setup();
+    run(session, 'create view v as select cat, sum(qty) total from sales group by cat');
+    expect(rowsOf(session, 'select * from v order by cat')).toEqual([['a', '8'], ['b', '11'], ['c', '1']]);
+    expect(rowsOf(session, 'select v.total, s.name from v join sales s on s.cat = v.cat where s.id < 3 order by s.id')).toEqual([['8', 'pear'], ['8', 'apple']]);
+    expectError(session, 'create view v as select 1', 1050, "Table 'v' already exists");
+    run(session, 'create or replace view v (k, n) as select id, name from sales where qty > 4');
+    const r = session.execute('select * from v');
+    expect(r.rows).toEqual([[2n, 'apple'], [5n, 'lime']]);
+    expect(r.fields.map((f) => [f.name, f.table, f.org_table])).toEqual([['k', 'v', 'v'], ['n', 'v', 'v']]);
+    expect(rowsOf(session, 'show full tables')).toEqual([['sales', 'BASE TABLE'], ['v', 'VIEW']]);
+    expect(rowsOf(session, 'show tables')).toEqual([['sales'], ['v']]);
+    expectError(session, 'create view w as select * from nosuch', 1146);
+    expectError(session, 'create view sales as select 1', 1050);
+    expectError(session, 'create view w (a, b) as select 1', 1353);
+    expectError(session, 'drop view sales', 1347, "'vt_commerce.sales' is not VIEW");
+    expectError(session, 'drop view nosuch', 1051, "Unknown table 'vt_commerce.nosuch'");
+    run(session, 'drop view if exists nosuch, v');
+    expect(rowsOf(session, 'show full tables')).toEqual([['sales', 'BASE TABLE']]);
+  });
+
+  it('answers 1356 once a table the view reads is gone', () => {
+    const { session } = setup();
+    run(session, 'create view v2 as select id from sales where qty > 4', 'drop table sales');
+    expectError(session, 'select * from v2', 1356, "View 'vt_commerce.v2' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them");
+  });
+});

@@ -3,6 +3,7 @@
  * invalidates cached plans. Table names are case-sensitive (lower_case_table_names=0, as on Linux).
  */
 import { ER, sqlError } from '@vtsim/proto';
+import type { Statement } from '@vtsim/sql';
 import type { TableData } from './table-data.js';
 import type { TableSchema } from './table-schema.js';
 
@@ -18,9 +19,19 @@ export class TableEntry {
   ) {}
 }
 
-/** A database: its tables by name. */
+/** A view: its database, name, defining query and optional column names (views.ts). */
+export interface ViewDefinition {
+  readonly database: string;
+  readonly name: string;
+  /** The parsed defining SELECT (shared, never mutated). */
+  readonly select: Statement;
+  readonly columns: readonly string[] | null;
+}
+
+/** A database: its tables and views by name. */
 export class Database {
   readonly tables = new Map<string, TableEntry>();
+  readonly views = new Map<string, ViewDefinition>();
   constructor(readonly name: string) {}
 }
 
@@ -46,6 +57,11 @@ export class Catalog {
   /** The named table, or undefined. */
   findTable(database: string, table: string): TableEntry | undefined {
     return this.databases.get(database)?.tables.get(table);
+  }
+
+  /** The named view, or undefined. */
+  findView(database: string, view: string): ViewDefinition | undefined {
+    return this.databases.get(database)?.views.get(view);
   }
 
   /** The named table; throws SqlError 1146 `Table 'db.t' doesn't exist`. */

@@ -46,13 +46,14 @@ export function compileWith(withClause: unknown, outer: ReadonlyMap<string, CteP
     const ast = item.stmt.ast;
     const plan = recursiveAllowed && readsTable(ast, name)
       ? compileRecursive(name, ast, columnNames, scope, compile, dedupe)
-      : renamed(compile(ast, scope), columnNames);
+      : renameColumns(compile(ast, scope), columnNames);
     scope.set(name, plan);
   }
   return scope;
 }
 
-function renamed(plan: CtePlan, columnNames: readonly string[] | null): CtePlan {
+/** The plan with its result columns renamed (a CTE's or a view's column list); 1353 when the counts differ. */
+export function renameColumns(plan: CtePlan, columnNames: readonly string[] | null): CtePlan {
   if (!columnNames) return plan;
   if (columnNames.length !== plan.fields.length) {
     throw sqlError([1353, 'HY000'], `In definition of view, derived table or common table expression, SELECT list and column names list have different column counts`);
@@ -76,7 +77,7 @@ function compileRecursive(name: string, ast: Statement, columnNames: readonly st
   }
   const distinct = branches.some((b) => b.distinct);
   const anchorPlans = anchors.map((b) => compile(b.ast, scope));
-  const first = renamed(anchorPlans[0]!, columnNames);
+  const first = renameColumns(anchorPlans[0]!, columnNames);
   // The recursive branches read the previous round's rows through this reference.
   let current: SqlValue[][] = [];
   const self: CtePlan = { fields: first.fields, columnTypes: first.columnTypes, execute: () => current };

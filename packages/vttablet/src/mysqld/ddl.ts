@@ -11,6 +11,7 @@ import type { MysqlSession } from './mysql-session.js';
 import { checkPartitioning, type PartitionChange, type PartitionSpec } from './partition-clause.js';
 import { TableData, type TableCounters } from './table-data.js';
 import { TableSchema, type ColumnDef, type ColumnDefault, type IndexDef } from './table-schema.js';
+import { createView, dropViews } from './views.js';
 
 /**
  * Runs one DDL statement (already parsed) in a session; `text` is the statement as received and
@@ -24,11 +25,19 @@ export function executeDdl(session: MysqlSession, ast: Statement, text: string, 
         if (kind === 'table') return createTable(session, ast, text, partition);
         if (kind === 'index') return alterTable(session, ast.table, [createIndexAction(ast)], text);
         if (kind === 'database' || kind === 'schema') return createDatabase(session, ast, text);
+        if (kind === 'view') {
+          createView(session, ast);
+          return logDdl(session, text);
+        }
         break;
       case 'drop':
         if (kind === 'table') return dropTables(session, ast, text);
         if (kind === 'index') return alterTable(session, ast.table, [{ action: 'drop', resource: 'index', index: identName(ast.name) }], text);
         if (kind === 'database' || kind === 'schema') return dropDatabase(session, ast, text);
+        if (kind === 'view') {
+          dropViews(session, ast);
+          return logDdl(session, text);
+        }
         break;
       case 'alter':
         return alterTable(session, ast.table[0], ast.expr as Record<string, any>[], text, partition);

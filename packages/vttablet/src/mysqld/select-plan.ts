@@ -28,10 +28,11 @@ import { accessRows, chooseAccessPath, type AccessPath } from './access-path.js'
 import { identName, isSubqueryNode, tableNameOf } from './ast-names.js';
 import { containsSubquery, conjuncts, exprText, rewriteExpr, walkExpr } from './ast-walk.js';
 import { BTree } from './btree.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, ViewDefinition } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
 import { compileWith } from './cte.js';
 import { fullGroupByError } from './full-group-by.js';
+import { compileView } from './views.js';
 import { compileWindowFunction, evaluateWindows, isWindowNode, namedWindows } from './window-functions.js';
 import { SourceLayout, type ResolvedColumn, type Source } from './source-scope.js';
 import type { Key, Row } from './table-schema.js';
@@ -587,6 +588,7 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
     const join: Step['join'] = steps.length === 0 ? 'first' : joinText.includes('LEFT') ? 'left' : joinText.includes('RIGHT') ? 'right' : 'inner';
     let source: Source;
     let derived: SelectPlan | undefined;
+    let view: ViewDefinition | undefined;
     const cte = !item.db && typeof item.table === 'string' ? ctx.ctes?.get(item.table) : undefined;
     if (isSubqueryNode(item.expr) || cte) {
       const alias = cte ? identName(item.as) || String(item.table) : identName(item.as);
@@ -597,6 +599,15 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
         alias,
         offset,
         columns: plan.fields.map((f, i) => ({ name: f.name, field: Object.freeze({ ...f, table: alias }), columnType: plan.columnTypes[i] ?? null })),
+      };
+    } else if ((view = viewOf(item, ctx))) {
+      const alias = identName(item.as) || view.name;
+      derived = compileView(view, ctx);
+      const plan = derived;
+      source = {
+        alias,
+        offset,
+        columns: plan.fields.map((f, i) => ({ name: f.name, field: Object.freeze({ ...f, table: alias, org_table: view!.name }), columnType: plan.columnTypes[i] ?? null })),
       };
     } else {
       const name = tableNameOf(item, ctx.database);
@@ -643,6 +654,13 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
     }
   });
   return { steps, layout };
+}
+
+/** The view a FROM item names (when no table has the name), or undefined. */
+function viewOf(item: Record<string, any>, ctx: PlanContext): ViewDefinition | undefined {
+  if (typeof item.table !== 'string') return undefined;
+  const name = tableNameOf(item, ctx.database);
+  return ctx.catalog.findTable(name.database, name.table) ? undefined : ctx.catalog.findView(name.database, name.table);
 }
 
 function planAccessPaths(steps: Step[], layout: SourceLayout, whereConjuncts: Expr[], scope: ExprScope): void {

@@ -76,10 +76,11 @@ export function planShow(statement: string): ShowRunner | undefined {
       if (!db) throw sqlError(ER.NO_DB_ERROR, 'No database selected');
       session.mysqld.catalog.database(db);
       const col = `Tables_in_${db}${like !== undefined ? ` (${like})` : ''}`;
-      const names = session.mysqld.tableNames(db).filter((n) => !filter || filter(n));
+      const views = session.mysqld.catalog.databases.get(db)?.views ?? new Map();
+      const names = [...session.mysqld.tableNames(db), ...views.keys()].sort().filter((n) => !filter || filter(n));
       return rowsResult(
         textFields(full ? [col, 'Table_type'] : [col]),
-        names.map((n) => (full ? [n, 'BASE TABLE'] : [n])),
+        names.map((n) => (full ? [n, views.has(n) ? 'VIEW' : 'BASE TABLE'] : [n])),
       );
     };
   }
