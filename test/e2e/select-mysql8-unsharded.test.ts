@@ -39,6 +39,9 @@ const SAME = [
   'select cat, sum(qty), rank() over (order by sum(qty) desc) from sales group by cat order by cat',
   'select id, qty - avg(qty) over () > 0 from sales order by id',
   'select id, row_number() over (order by price desc, id) rn from sales order by rn',
+  'select id, sum(qty) over (order by qty range between unbounded preceding and current row) from sales order by id',
+  'select id, last_value(name) over (partition by cat order by id range between unbounded preceding and unbounded following) from sales order by id',
+  'select id, count(*) over (order by qty range unbounded preceding) from sales order by id',
   // WITH ROLLUP and GROUPING().
   'select cat, sum(qty) from sales group by cat with rollup',
   'select cat, qty, count(*) from sales group by cat, qty with rollup',

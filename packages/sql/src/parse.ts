@@ -4,7 +4,7 @@
  */
 import pkg from 'node-sql-parser/build/mysql.js';
 import { ER, sqlError } from '@vtsim/proto';
-import { restoreAggregateSyntax, rewriteAggregateSyntax } from './aggregate-syntax.js';
+import { respellSyntax, restoreRespelled } from './syntax-respelling.js';
 import { parseSimpleInsert } from './fast-insert.js';
 import { originalOffset, rewriteFloatLiterals, type FloatLiteralRewrite } from './float-literal.js';
 
@@ -50,12 +50,12 @@ export function parseStatements(sql: string): Statement[] {
   if (ast === null) {
     const rewrite = rewriteFloatLiterals(sql);
     const text = rewrite?.text ?? sql;
-    const aggregates = rewriteAggregateSyntax(text);
+    const respelt = respellSyntax(text);
     try {
-      ast = parser.astify(aggregates ?? text, PARSE_OPTIONS) as unknown as Statement | Statement[];
-      if (aggregates !== null) ast = restoreAggregateSyntax(ast);
+      ast = parser.astify(respelt ?? text, PARSE_OPTIONS) as unknown as Statement | Statement[];
+      if (respelt !== null) ast = restoreRespelled(ast);
     } catch (e) {
-      if (aggregates === null) throw syntaxError(sql, e, rewrite);
+      if (respelt === null) throw syntaxError(sql, e, rewrite);
       // Report the error as the parser finds it in the text as written.
       try {
         parser.astify(text, PARSE_OPTIONS);

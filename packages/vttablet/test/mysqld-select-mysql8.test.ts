@@ -67,6 +67,16 @@ describe('mysqld: window functions', () => {
     ]);
   });
 
+  it('reads the RANGE frames that need no offset arithmetic (respelt for the parser)', () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'select id, sum(qty) over (order by qty range between unbounded preceding and current row), count(*) over (order by qty RANGE unbounded preceding) from sales order by id')).toEqual([
+      ['1', '8', '4'], ['2', '13', '5'], ['3', '5', '3'], ['4', '5', '3'], ['5', '20', '6'], ['6', '1', '1'],
+    ]);
+    expect(rowsOf(session, "select id, last_value(name) over (partition by cat order by id range between unbounded preceding and unbounded following), 'range unbounded preceding' from sales order by id")).toEqual([
+      ['1', 'apple', 'range unbounded preceding'], ['2', 'apple', 'range unbounded preceding'], ['3', 'lime', 'range unbounded preceding'], ['4', 'lime', 'range unbounded preceding'], ['5', 'lime', 'range unbounded preceding'], ['6', 'date', 'range unbounded preceding'],
+    ]);
+  });
+
   it('windows over grouped rows and orders by a window value', () => {
     const { session } = setup();
     expect(rowsOf(session, 'select cat, sum(qty), rank() over (order by sum(qty) desc) r from sales group by cat order by cat')).toEqual([['a', '8', '2'], ['b', '11', '1'], ['c', '1', '3']]);

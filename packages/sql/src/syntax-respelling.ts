@@ -1,17 +1,21 @@
 /**
- * Aggregate spellings MySQL accepts and node-sql-parser's grammar does not — `SUM|AVG|MIN|MAX(DISTINCT …)`,
- * `SUM|AVG|MIN|MAX(ALL …)`, `STD(…)` and `VARIANCE(…)` — respelt before parsing as plain function calls
- * with a marker name, and turned back after parsing into the aggregate nodes the rest of vtsim reads.
+ * MySQL spellings node-sql-parser's grammar does not read, respelt before parsing: the aggregates
+ * `SUM|AVG|MIN|MAX(DISTINCT …)`, `SUM|AVG|MIN|MAX(ALL …)`, `STD(…)` and `VARIANCE(…)` become plain
+ * function calls with a marker name, turned back after parsing into the aggregate nodes the rest of
+ * vtsim reads; the window frames `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW` and
+ * `RANGE UNBOUNDED PRECEDING` (MySQL's default frame) are dropped, and `RANGE BETWEEN UNBOUNDED
+ * PRECEDING AND UNBOUNDED FOLLOWING` becomes the equivalent ROWS frame.
  */
 import { SqlLexer, Tok } from './sql-lexer.js';
 import type { Expr } from './parse.js';
 
 const MARK = 'vtsim_aggregate_';
-const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b/i;
+const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b|\brange\s/i;
+const RANGE_FRAME = /range\s+(?:between\s+unbounded\s+preceding\s+and\s+(current\s+row|unbounded\s+following)|unbounded\s+preceding)\b/iy;
 const DISTINCT_CAPABLE = new Set(['SUM', 'AVG', 'MIN', 'MAX']);
 
 /** The respelt text, or null when `sql` holds none of these spellings. */
-export function rewriteAggregateSyntax(sql: string): string | null {
+export function respellSyntax(sql: string): string | null {
   if (!HINT.test(sql)) return null;
   const lex = new SqlLexer(sql);
   let out = '';
@@ -19,6 +23,17 @@ export function rewriteAggregateSyntax(sql: string): string | null {
   let prev: { start: number; end: number; upper: string } | null = null;
   let open: { name: { start: number; end: number; upper: string } } | null = null;
   while (lex.next() !== Tok.EOF) {
+    if (lex.isWord('RANGE')) {
+      RANGE_FRAME.lastIndex = lex.start;
+      const m = RANGE_FRAME.exec(sql);
+      if (m) {
+        out += sql.slice(last, lex.start) + (m[1] && /following/i.test(m[1]) ? 'ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING' : '');
+        last = RANGE_FRAME.lastIndex;
+        while (lex.end < last && lex.next() !== Tok.EOF);
+        prev = null;
+        continue;
+      }
+    }
     if (open) {
       const name = open.name;
       open = null;
@@ -39,7 +54,7 @@ export function rewriteAggregateSyntax(sql: string): string | null {
 }
 
 /** A copy of the parsed statement with the marker calls turned back into aggregate nodes. */
-export function restoreAggregateSyntax<T>(root: T): T {
+export function restoreRespelled<T>(root: T): T {
   const copy = (x: unknown): unknown => {
     if (x === null || typeof x !== 'object') return x;
     if (Array.isArray(x)) return x.map(copy);
