@@ -33,7 +33,7 @@ import type { ExecSession } from './exec-session.js';
 import { compileWith } from './cte.js';
 import { fullGroupByError } from './full-group-by.js';
 import { compileView } from './views.js';
-import { compileWindowFunction, evaluateWindows, isWindowNode, namedWindows } from './window-functions.js';
+import { compileWindowFunction, evaluateWindows, isWindowNode, namedWindows, windowFunctionName } from './window-functions.js';
 import { SourceLayout, type ResolvedColumn, type Source } from './source-scope.js';
 import type { Key, Row } from './table-schema.js';
 
@@ -68,6 +68,8 @@ type Outer = SelectOptions['outer'];
 const EMPTY_ROW: readonly SqlValue[] = [];
 /** Prefix of the synthetic column names through which expressions read window and ROLLUP slots. */
 const SLOT = '\u0000slot_';
+/** GROUPING()'s result type: a signed BIGINT (MySQL's Item_int_func). */
+const GROUPING_TYPE = columnTypeOf(Type.INT64);
 
 /**
  * Compiles a SELECT statement (a `select` AST, possibly a UNION chain through `_next`).
@@ -245,6 +247,10 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
   const ownOrder = ast.orderby ?? (ast.window ? ast._orderby : null);
   const ownLimit = ast.limit ?? (ast.window ? ast._limit : null);
   const orderAsts = unionLast ? null : extractWindows(ownOrder as { expr: Expr; type?: string }[] | null | undefined);
+  // MySQL evaluates windows after WHERE, GROUP BY and HAVING: a window function there is 3593.
+  walkExpr([ast.where, ast.having, groupByItems(ast.groupby)], (n) => {
+    if (isWindowNode(n)) throw sqlError([3593, 'HY000'], `You cannot use the window function '${windowFunctionName(n)}' in this context.'`);
+  });
   const astColumns = (ast.columns === '*' ? [{ expr: { type: 'column_ref', column: '*' } }] : ast.columns) as { expr: Expr; as?: string | null }[];
   const texts = options.texts && options.texts.length === astColumns.length ? options.texts : undefined;
   astColumns.forEach((col, i) => {
@@ -378,7 +384,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
   const havingAst = rewriteGrouping(ast.having as Expr | null | undefined);
   const orderbyAsts = rewriteGrouping(orderAsts);
   groupKeys.forEach((_, i) => slots.set(`${SLOT}k${i}`.toLowerCase(), { index: rollupSlot + i, type: groupExprs[i]!.columnType ?? null }));
-  groupingCalls.forEach((_, j) => slots.set(`${SLOT}g${j}`.toLowerCase(), { index: rollupSlot + groupKeys.length + j, type: null }));
+  groupingCalls.forEach((_, j) => slots.set(`${SLOT}g${j}`.toLowerCase(), { index: rollupSlot + groupKeys.length + j, type: GROUPING_TYPE }));
   const rowWidth = rollupSlot + (rollup ? groupKeys.length + groupingCalls.length : 0);
   const rollupSpec: RollupSpec | null = rollup ? { slot: rollupSlot, columns: rollupColumns, groupingCalls, width: rowWidth } : null;
 

@@ -74,6 +74,11 @@ export function isWindowNode(node: Expr): boolean {
   return (node.type === 'aggr_func' || node.type === 'function') && node.over !== null && node.over !== undefined;
 }
 
+/** The window function's name as MySQL prints it in errors (lower case). */
+export function windowFunctionName(node: Expr): string {
+  return functionName(node).toLowerCase();
+}
+
 function functionName(node: Expr): string {
   const call = aggregateCall(node);
   if (call) return call.name === 'COUNT_DISTINCT' ? 'COUNT' : call.name;
