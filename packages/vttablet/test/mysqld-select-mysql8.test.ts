@@ -80,6 +80,8 @@ describe('mysqld: window functions', () => {
   it('windows over grouped rows and orders by a window value', () => {
     const { session } = setup();
     expect(rowsOf(session, 'select cat, sum(qty), rank() over (order by sum(qty) desc) r from sales group by cat order by cat')).toEqual([['a', '8', '2'], ['b', '11', '1'], ['c', '1', '3']]);
+    expectError(session, 'select cat, sum(qty) over (order by id) from sales group by cat', 1055);
+    expect(rowsOf(session, 'select cat, sum(sum(qty)) over (order by cat) from sales group by cat')).toEqual([['a', '8'], ['b', '19'], ['c', '20']]);
     expect(rowsOf(session, 'select id, row_number() over (order by price) rn from sales order by rn desc limit 2')).toEqual([['3', '6'], ['6', '5']]);
   });
 

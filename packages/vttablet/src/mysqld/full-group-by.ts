@@ -59,7 +59,8 @@ export function fullGroupByError(input: GroupCheckInput): SqlError | undefined {
   const firstOffending = (ast: Expr): string | undefined => {
     let bad: string | undefined;
     walkExpr(ast, (node) => {
-      if (bad !== undefined || isAggregateNode(node) || groupedExprs.has(JSON.stringify(node))) return false;
+      // A window function's arguments are read from the grouped rows: they must be grouped too.
+      if (bad !== undefined || (isAggregateNode(node) && !node.over) || groupedExprs.has(JSON.stringify(node))) return false;
       if (node.type !== 'column_ref') return;
       const r = columnOf(layout, node);
       if (r && offending(r)) bad = nameOf(r);

@@ -221,6 +221,8 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     readonly name: string;
     readonly ast: Expr | null;
     readonly direct: ResolvedColumn | null;
+    /** The expression as written, window functions included (for ONLY_FULL_GROUP_BY). */
+    readonly written?: Expr;
   }
   const items: Item[] = [];
   // Window function calls become references to slots computed after grouping (see window-functions.ts).
@@ -270,7 +272,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     const name = alias || (e.type === 'column_ref' ? identName(e.column) : texts?.[i] ?? exprText(e));
     let direct: ResolvedColumn | null = null;
     if (e.type === 'column_ref') direct = layout.resolve(identName(e.table) || null, identName(e.column), 'field list');
-    items.push({ name, ast: extractWindows(e), direct });
+    items.push({ name, ast: extractWindows(e), direct, written: e });
   });
 
   // Aggregates, registered up front so row layouts are fixed before compiling.
@@ -448,7 +450,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
   const groupByError = aggregated
     ? fullGroupByError({
         layout,
-        items,
+        items: items.map((it) => ({ ast: it.written ?? it.ast, direct: it.direct })),
         groupBy: groupCheckAsts,
         orderBy: (orderAsts ?? []).map(({ expr: e }) => {
           if (e.type === 'number') return null;
