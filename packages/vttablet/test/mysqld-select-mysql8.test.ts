@@ -116,6 +116,7 @@ describe('mysqld: WITH ROLLUP, UNION, GROUP_CONCAT', () => {
     expect(rowsOf(session, 'select qty from sales union distinct select qty from sales')).toEqual([['3'], ['5'], ['2'], ['7'], ['1']]);
     expect(rowsOf(session, 'select qty from sales union select qty from sales order by qty')).toEqual([['1'], ['2'], ['3'], ['5'], ['7']]);
     expect(rowsOf(session, 'select 1 union all select 1 union select 2 union all select 2')).toEqual([['1'], ['2'], ['2']]);
+    expectError(session, 'select qty from sales intersect select qty from sales', 1064);
   });
 
   it('keeps a parenthesized branch its own ORDER BY and LIMIT', () => {

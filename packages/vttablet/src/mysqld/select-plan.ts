@@ -137,7 +137,7 @@ interface UnionParts {
  * Takes a UNION chain apart. A parenthesized branch keeps its own ORDER BY and LIMIT; the union's come
  * after the last parenthesized branch (`_orderby`) or are the last branch's when it is bare.
  * node-sql-parser reads `select … from t union all (select …)` as a FROM item joined with `union all`:
- * such items are branches too. INTERSECT and EXCEPT are refused (1235).
+ * such items are branches too. INTERSECT and EXCEPT are syntax errors (1064), as in MySQL 8.0.30.
  */
 function unionParts(ast: Statement): UnionParts {
   const parts: { select: Statement; op: string }[] = [];
@@ -170,7 +170,8 @@ function unionParts(ast: Statement): UnionParts {
     }
     op = String(p.set_op ?? 'union').toLowerCase().replace(/\s+/g, ' ');
     if (p._next && op !== 'union' && op !== 'union all' && op !== 'union distinct') {
-      throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support '${op.toUpperCase()}'`);
+      // MySQL 8.0.30 (the version vtsim reports) and Vitess's parser have no INTERSECT / EXCEPT.
+      throw sqlError(ER.PARSE_ERROR, `syntax error near '${op}'`);
     }
   }
   return { parts, orderby, limit, lastOrderIsUnions };
