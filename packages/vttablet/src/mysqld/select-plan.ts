@@ -160,7 +160,7 @@ function unionParts(ast: Statement): UnionParts {
       // The clauses after the FROM list belong to the last parenthesized branch's union.
       parts.push({ select: { ...p, from: from.slice(0, cut), orderby: null, limit: null, _next: undefined }, op });
       for (const f of from.slice(cut)) {
-        if (!/^union/i.test(String(f.join ?? '')) || !isSubqueryNode(f.expr)) throw sqlError(ER.PARSE_ERROR, `You have an error in your SQL syntax near '${String(f.join ?? '')}'`);
+        if (!/^union/i.test(String(f.join ?? '')) || !isSubqueryNode(f.expr)) throw sqlError(ER.PARSE_ERROR, `syntax error near '${String(f.join ?? '')}'`);
         parts.push({ select: { ...f.expr.ast, parentheses_symbol: true }, op: String(f.join).toLowerCase().replace(/\s+/g, ' ') });
       }
       if (isLast && (p.orderby || p.limit)) {
@@ -534,9 +534,6 @@ function aggregateSpec(node: Expr, scope: ExprScope): AggSpec {
   if (name === 'JSON_OBJECTAGG' ? call.args.length !== 2 : call.args.length > 1 && name !== 'COUNT_DISTINCT' && name !== 'GROUP_CONCAT') {
     throw sqlError([1582, '42000'], `Incorrect parameter count in the call to native function '${fn}'`);
   }
-  if (distinct && (name === 'JSON_ARRAYAGG' || name === 'JSON_OBJECTAGG' || name.startsWith('STDDEV') || name.startsWith('VAR') || name.startsWith('BIT_'))) {
-    throw sqlError(ER.PARSE_ERROR, `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'distinct' in ${fn}()`);
-  }
   const sep = node.args?.separator;
   const separator = sep === undefined || sep === null ? undefined : String(typeof sep === 'object' ? (sep.value?.value ?? sep.value) : sep);
   const args = call.args.map((a) => compileExpr(a, scope));
@@ -832,7 +829,9 @@ function* groupRows(
   rollup: RollupSpec | null,
 ): Generator<readonly SqlValue[]> {
   const G = groupExprs.length;
-  const cmp = tupleComparator(groupExprs.map((e) => e.columnType ?? e.type));
+  const types = groupExprs.map((e) => e.columnType ?? e.type);
+  const cmp = tupleComparator(types);
+  const columnCmps = types.map((t) => valueComparator(t));
   // levels[l] holds the groups of the first l GROUP BY values (l = G: the groups; l < G: ROLLUP's subtotals).
   const levels = Array.from({ length: rollup ? G + 1 : 1 }, () => new BTree<SqlValue[], GroupState>(undefined, cmp));
   const full = levels[levels.length - 1]!;
@@ -906,7 +905,7 @@ function* groupRows(
   for (const [key, st] of full.entries()) {
     if (rollup && prev) {
       let d = 0;
-      while (d < G && cmp([prev[d]!], [key[d]!]) === 0) d++;
+      while (d < G && columnCmps[d]!(prev[d]!, key[d]!) === 0) d++;
       for (let l = G - 1; l > d; l--) yield post(levels[l]!.get(prev.slice(0, l))!, prev, l);
     }
     yield post(st, key, G);
@@ -928,8 +927,10 @@ function isGroupingCall(node: Expr): boolean {
 
 function tupleComparator(types: readonly (ColumnType | Type)[]): (a: readonly SqlValue[], b: readonly SqlValue[]) => number {
   const cmps = types.map((t) => valueComparator(t));
+  // ROLLUP's subtotal levels key on prefixes of the group tuple.
   return (a, b) => {
-    for (let i = 0; i < cmps.length; i++) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
       const c = cmps[i]!(a[i]!, b[i]!);
       if (c !== 0) return c;
     }
