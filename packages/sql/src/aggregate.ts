@@ -63,8 +63,9 @@ const SUPPORTED = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT', 
 const SYNONYMS: Record<string, string> = { STD: 'STDDEV_POP', STDDEV: 'STDDEV_POP', VARIANCE: 'VAR_POP' };
 
 /**
- * Decodes an aggregate call node (`aggr_func`, or a `function` named BIT_AND/BIT_OR/BIT_XOR); null when
- * the node is not an aggregate vtsim supports. COUNT(DISTINCT …) decodes as COUNT_DISTINCT.
+ * Decodes an aggregate call node (`aggr_func`, or a `function` named BIT_*, STD*, VAR*, VARIANCE or
+ * JSON_*AGG); null when the node is not an aggregate vtsim supports. COUNT(DISTINCT …) decodes as
+ * COUNT_DISTINCT; STD and STDDEV as STDDEV_POP, VARIANCE as VAR_POP.
  */
 export function aggregateCall(node: Expr): AggregateCall | null {
   let name: string;
@@ -242,7 +243,7 @@ export function createAggregate(name: AggregateName, opts: AggregateOptions = {}
       };
     }
     case 'JSON_OBJECTAGG': {
-      const obj: JsonObject = {};
+      const obj: JsonObject = Object.create(null) as JsonObject;
       let seen = false;
       const valueType = opts.valueType ?? Type.EXPRESSION;
       return {

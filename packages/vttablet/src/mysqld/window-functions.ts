@@ -186,14 +186,14 @@ export function evaluateWindows(rows: SqlValue[][], fns: readonly WindowFunction
   let ordered = rows;
   fns.forEach((fn, k) => {
     ordered = sortForWindow(ordered, fn, env);
-    const parts = fn.partition.map(() => null as SqlValue);
+    if (ordered.length === 0) return;
     let start = 0;
     const keyOf = (r: SqlValue[]) => {
       env.row = r;
       return fn.partition.map((p) => p(env));
     };
     const cmps = fn.partition.map((p) => valueComparator(p.columnType ?? p.type));
-    let current = ordered.length > 0 ? keyOf(ordered[0]!) : parts;
+    let current = keyOf(ordered[0]!);
     for (let i = 1; i <= ordered.length; i++) {
       const next = i < ordered.length ? keyOf(ordered[i]!) : null;
       if (next === null || cmps.some((c, j) => c(current[j]!, next[j]!) !== 0)) {
