@@ -42,6 +42,13 @@ const SAME = [
   'select id, sum(qty) over (order by qty range between unbounded preceding and current row) from sales order by id',
   'select id, last_value(name) over (partition by cat order by id range between unbounded preceding and unbounded following) from sales order by id',
   'select id, count(*) over (order by qty range unbounded preceding) from sales order by id',
+  'select * from (select id, cat, row_number() over (partition by cat order by qty desc, id) rn from sales) d where rn <= 1 order by id',
+  'select cat, name from (select cat, name, rank() over (partition by cat order by price desc) r from sales) ranked where r = 1 order by cat',
+  'select distinct cat, count(*) over (partition by cat) from sales order by cat',
+  'select id, sum(qty) over (partition by cat order by id), (select count(*) from sales s2 where s2.cat = sales.cat) from sales order by id',
+  'select id from sales union all select row_number() over (order by id) from sales order by 1',
+  'select id, qty, sum(qty) over (order by id) running, qty * 100 / sum(qty) over () pct from sales order by id',
+  'with ranked as (select cat, name, row_number() over (partition by cat order by name) rn from sales) select cat, group_concat(name order by rn) from ranked group by cat order by cat',
   // WITH ROLLUP and GROUPING().
   'select cat, sum(qty) from sales group by cat with rollup',
   'select cat, qty, count(*) from sales group by cat, qty with rollup',
