@@ -36,6 +36,8 @@ const SAME = [
   'select id, sum(qty) over (order by qty) from sales order by id',
   'select id, row_number() over w, sum(qty) over w from sales window w as (partition by cat order by id) order by id',
   'select id, rank() over w from sales window w as (order by qty) order by id desc limit 3',
+  'select id, sum(qty) over (w order by id), count(*) over (w) from sales window w as (partition by cat) order by id',
+  'select id, sum(qty) over w2 from sales window w as (partition by cat), w2 as (w order by id rows 1 preceding) order by id',
   'select cat, sum(qty), rank() over (order by sum(qty) desc) from sales group by cat order by cat',
   'select id, qty - avg(qty) over () > 0 from sales order by id',
   'select id, row_number() over (order by price desc, id) rn from sales order by rn',

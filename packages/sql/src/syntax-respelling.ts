@@ -4,13 +4,18 @@
  * function calls with a marker name, turned back after parsing into the aggregate nodes the rest of
  * vtsim reads; the window frames `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW` and
  * `RANGE UNBOUNDED PRECEDING` (MySQL's default frame) are dropped, and `RANGE BETWEEN UNBOUNDED
- * PRECEDING AND UNBOUNDED FOLLOWING` becomes the equivalent ROWS frame.
+ * PRECEDING AND UNBOUNDED FOLLOWING` becomes the equivalent ROWS frame; a window specification that
+ * starts from a named window (`OVER (w ORDER BY x)`, `WINDOW w2 AS (w …)`) gets the name as a marker
+ * PARTITION BY column, turned back into the specification's `name` after parsing.
  */
 import { SqlLexer, Tok } from './sql-lexer.js';
 import type { Expr } from './parse.js';
 
 const MARK = 'vtsim_aggregate_';
-const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b|\brange\s/i;
+const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b|\brange\s|\bwindow\s|\bover\s*\(\s*(?!partition\b|order\b|rows\b|range\b)\w/i;
+const WINDOW_MARK = 'vtsim_window_';
+/** Words that may open a window specification; any other word there names a window. */
+const SPEC_WORDS = new Set(['PARTITION', 'ORDER', 'ROWS', 'RANGE']);
 const RANGE_FRAME = /range\s+(?:between\s+unbounded\s+preceding\s+and\s+(current\s+row|unbounded\s+following)|unbounded\s+preceding)\b/iy;
 const DISTINCT_CAPABLE = new Set(['SUM', 'AVG', 'MIN', 'MAX']);
 
@@ -21,7 +26,8 @@ export function respellSyntax(sql: string): string | null {
   let out = '';
   let last = 0;
   let prev: { start: number; end: number; upper: string } | null = null;
-  let open: { name: { start: number; end: number; upper: string } } | null = null;
+  let open: { name: { start: number; end: number; upper: string }; window: boolean } | null = null;
+  let inWindowClause = false;
   while (lex.next() !== Tok.EOF) {
     if (lex.isWord('RANGE')) {
       RANGE_FRAME.lastIndex = lex.start;
@@ -34,7 +40,15 @@ export function respellSyntax(sql: string): string | null {
         continue;
       }
     }
-    if (open) {
+    if (lex.isWord('WINDOW')) inWindowClause = true;
+    else if (lex.isWord('SELECT') || lex.isWord('UNION')) inWindowClause = false;
+    if (open?.window) {
+      open = null;
+      if (lex.kind === Tok.WORD && !SPEC_WORDS.has(lex.upper())) {
+        out += sql.slice(last, lex.start) + `PARTITION BY ${WINDOW_MARK}${lex.text()}`;
+        last = lex.end;
+      }
+    } else if (open) {
       const name = open.name;
       open = null;
       if (lex.kind === Tok.WORD && DISTINCT_CAPABLE.has(name.upper) && (lex.isWord('DISTINCT') || lex.isWord('ALL'))) {
@@ -46,7 +60,8 @@ export function respellSyntax(sql: string): string | null {
       if (prev.upper === 'STD' || prev.upper === 'VARIANCE') {
         out += sql.slice(last, prev.start) + MARK + prev.upper.toLowerCase();
         last = prev.end;
-      } else if (DISTINCT_CAPABLE.has(prev.upper)) open = { name: prev };
+      } else if (DISTINCT_CAPABLE.has(prev.upper)) open = { name: prev, window: false };
+      else if (prev.upper === 'OVER' || (inWindowClause && prev.upper === 'AS')) open = { name: prev, window: true };
     }
     prev = lex.kind === Tok.WORD ? { start: lex.start, end: lex.end, upper: lex.upper() } : null;
   }
@@ -61,6 +76,13 @@ export function restoreRespelled<T>(root: T): T {
     const node = x as Expr;
     const out: Record<string, unknown> = {};
     for (const k in node) out[k] = copy(node[k]);
+    const partition = out.partitionby as { expr?: Expr }[] | null | undefined;
+    const ref = Array.isArray(partition) ? partition[0]?.expr : undefined;
+    if (ref?.type === 'column_ref' && String(ref.column).startsWith(WINDOW_MARK)) {
+      out.name = String(ref.column).slice(WINDOW_MARK.length);
+      out.partitionby = partition!.length > 1 ? partition!.slice(1) : null;
+      return out;
+    }
     const marker = node.type === 'function' ? String(node.name?.name?.[0]?.value ?? '') : '';
     if (!marker.startsWith(MARK)) return out;
     const [fn, distinct] = marker.slice(MARK.length).split('_');

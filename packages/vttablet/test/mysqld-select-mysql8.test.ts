@@ -77,6 +77,22 @@ describe('mysqld: window functions', () => {
     ]);
   });
 
+  it("builds windows on named windows: OVER (w ORDER BY …), WINDOW w2 AS (w …), with MySQL 8's refusals", () => {
+    const { session } = setup();
+    expect(rowsOf(session, 'select id, sum(qty) over (w order by id), count(*) over (w) from sales window w as (partition by cat) order by id')).toEqual([
+      ['1', '3', '2'], ['2', '8', '2'], ['3', '2', '3'], ['4', '4', '3'], ['5', '11', '3'], ['6', '1', '1'],
+    ]);
+    expect(rowsOf(session, 'select id, sum(qty) over w2 from sales window w as (partition by cat), w2 as (w order by id rows 1 preceding) order by id')).toEqual([
+      ['1', '3'], ['2', '8'], ['3', '2'], ['4', '4'], ['5', '9'], ['6', '1'],
+    ]);
+    expect(rowsOf(session, "select 'over (w order by x)' from sales where id = 1")).toEqual([['over (w order by x)']]);
+    expectError(session, 'select sum(qty) over (w order by id) from sales window w as (order by qty)', 3582);
+    expectError(session, 'select sum(qty) over (w order by id) from sales window w as (order by qty rows 1 preceding)', 3582);
+    expectError(session, 'select sum(qty) over (w order by id) from sales window w as (partition by cat rows 1 preceding)', 3583);
+    expectError(session, 'select sum(qty) over (w) from sales window w as (w2), w2 as (w)', 3584, 'There is a circularity in the window dependency graph.');
+    expectError(session, 'select sum(qty) over (nope order by id) from sales', 3579, "Window name 'nope' is not defined.");
+  });
+
   it('windows over grouped rows and orders by a window value', () => {
     const { session } = setup();
     expect(rowsOf(session, 'select cat, sum(qty), rank() over (order by sum(qty) desc) r from sales group by cat order by cat')).toEqual([['a', '8', '2'], ['b', '11', '1'], ['c', '1', '3']]);

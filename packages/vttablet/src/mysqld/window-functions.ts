@@ -105,8 +105,7 @@ export function namedWindows(windowClause: unknown): Map<string, Expr> {
 export function compileWindowFunction(node: Expr, named: ReadonlyMap<string, Expr>, scope: ExprScope): WindowFunction {
   const name = functionName(node);
   const ref = node.over.as_window_specification;
-  const spec = (typeof ref === 'string' ? named.get(ref.toLowerCase()) : ref?.window_specification) as Expr | undefined;
-  if (typeof ref === 'string' && !spec) throw sqlError([3579, 'HY000'], `Window name '${ref}' is not defined.`);
+  const spec = resolveSpec(typeof ref === 'string' ? { type: 'window_specification', name: ref } : (ref?.window_specification as Expr | undefined), named, []);
   const partition = ((spec?.partitionby ?? []) as { expr: Expr }[]).map((p) => compileExpr(p.expr, scope));
   const order = ((spec?.orderby ?? []) as { expr: Expr; type?: string | null }[]).map((o) => {
     const expr = compileExpr(o.expr, scope);
@@ -137,6 +136,28 @@ export function compileWindowFunction(node: Expr, named: ReadonlyMap<string, Exp
     if (constant.type !== 'number' && constant.type !== 'param') throw sqlError(WRONG_ARGUMENTS, `Incorrect arguments to ${name.toLowerCase()}`);
   }
   return { name, args, partition, order, frame, type: resultType(name, args) };
+}
+
+/**
+ * A window specification with the named window it starts from merged in (`OVER w`, `OVER (w ORDER BY
+ * x)`, `WINDOW w2 AS (w …)`), by MySQL's rules: 3579 for an undefined name, 3581 when the referencing
+ * window adds PARTITION BY, 3582 when both define ORDER BY, 3583 when the referenced window has a
+ * frame, 3584 for a cycle.
+ */
+function resolveSpec(spec: Expr | undefined, named: ReadonlyMap<string, Expr>, seen: readonly string[]): Expr | undefined {
+  const baseName = spec?.name as string | null | undefined;
+  if (!spec || !baseName) return spec;
+  const key = baseName.toLowerCase();
+  if (seen.includes(key)) throw sqlError([3584, 'HY000'], 'There is a circularity in the window dependency graph.');
+  const own = named.get(key);
+  if (!own) throw sqlError([3579, 'HY000'], `Window name '${baseName}' is not defined.`);
+  const base = resolveSpec(own, named, [...seen, key])!;
+  const refersOnly = !spec.partitionby && !spec.orderby && !spec.window_frame_clause;
+  if (refersOnly) return base;
+  if (spec.partitionby) throw sqlError([3581, 'HY000'], 'A window which depends on another cannot define partitioning.');
+  if (spec.orderby && base.orderby) throw sqlError([3582, 'HY000'], `Window '<unnamed window>' cannot inherit '${baseName}' since both contain an ORDER BY clause.`);
+  if (base.window_frame_clause) throw sqlError([3583, 'HY000'], `Window '${baseName}' has a frame definition, so cannot be referenced by another window.`);
+  return { ...base, name: null, orderby: spec.orderby ?? base.orderby, window_frame_clause: spec.window_frame_clause ?? null };
 }
 
 function resultType(name: string, args: readonly CompiledExpr[]): ColumnType | Type {
