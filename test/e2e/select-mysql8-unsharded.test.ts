@@ -50,11 +50,16 @@ const SAME = [
   'select id, sum(qty) over (partition by cat order by id), (select count(*) from sales s2 where s2.cat = sales.cat) from sales order by id',
   'select id from sales union all select row_number() over (order by id) from sales order by 1',
   'select id, qty, sum(qty) over (order by id) running, qty * 100 / sum(qty) over () pct from sales order by id',
+  'select sum(qty), row_number() over () from sales',
+  'select id from sales order by row_number() over (order by qty desc, id) limit 3',
+  'select count(*) over () from sales where id > 100',
+  'select id, ntile(2) over (order by id), lag(name, 2) over (order by id) from sales where id in (2, 4, 6) order by id',
   'with ranked as (select cat, name, row_number() over (partition by cat order by name) rn from sales) select cat, group_concat(name order by rn) from ranked group by cat order by cat',
   // WITH ROLLUP and GROUPING().
   'select cat, sum(qty) from sales group by cat with rollup',
   'select cat, qty, count(*) from sales group by cat, qty with rollup',
   'select upper(cat), sum(price) from sales group by upper(cat) with rollup',
+  'select cat, sum(qty) from sales group by cat with rollup having sum(qty) > 5',
   // UNION DISTINCT / parenthesized branches.
   'select qty from sales union distinct select qty from sales order by qty',
   'select qty from sales union select qty from sales order by qty',
@@ -92,6 +97,11 @@ const SAME = [
 
 /** Statements MariaDB answers differently from MySQL 8, with MySQL 8's answer and why. */
 const MYSQL8_ONLY: { sql: string; rows: (string | null)[][]; why: string }[] = [
+  {
+    sql: 'select cat, qty, sum(price) from sales where cat is not null group by cat, qty with rollup order by cat desc, qty',
+    rows: [['c', null, '4.00'], ['c', '1', '4.00'], ['b', null, '14.25'], ['b', '2', '13.25'], ['b', '7', '1.00'], ['a', null, '3.50'], ['a', '3', '1.50'], ['a', '5', '2.00'], [null, null, '21.75']],
+    why: 'MySQL 8.0.12+ sorts ROLLUP results by ORDER BY (MariaDB: ERROR 1221 Incorrect usage of CUBE/ROLLUP and ORDER BY)',
+  },
   {
     sql: 'select cat, stddev_pop(qty), stddev_samp(qty), var_pop(qty), var_samp(qty), std(qty), variance(qty) from sales group by cat order by cat',
     rows: [[null, '0', null, '0', null, '0', '0'], ['a', '1', '1.4142135623730951', '1', '2', '1', '1'], ['b', '2.357022603955158', '2.8867513459481287', '5.5555555555555545', '8.333333333333332', '2.357022603955158', '5.5555555555555545'], ['c', '0', null, '0', null, '0', '0']],
