@@ -5,6 +5,8 @@
 // partition's maximum on every row, which MariaDB gets wrong when the query has several windows).
 import { Type } from '@vtsim/proto';
 import { describe, expect, it } from 'vitest';
+import { ManualClock, SeededRandom } from '@vtsim/binlog';
+import { dumpMysqldDatadir, loadMysqldDatadir } from '../src/mysqld/mysqld-datadir.js';
 import { expectError, newServer, rowsOf, run } from './mysqld-fixture.js';
 
 function setup() {
@@ -238,6 +240,15 @@ describe('mysqld: views', () => {
     expectError(session, 'drop view nosuch', 1051, "Unknown table 'vt_commerce.nosuch'");
     run(session, 'drop view if exists nosuch, v');
     expect(rowsOf(session, 'show full tables')).toEqual([['sales', 'BASE TABLE']]);
+  });
+
+  it('keeps views in a datadir dump across a restart', async () => {
+    const { session, mysqld } = setup();
+    run(session, 'create view big (k, n) as select id, name from sales where qty > 4', 'create view small as select id from sales where qty < 2');
+    const loaded = await loadMysqldDatadir([...dumpMysqldDatadir(mysqld)], { clock: new ManualClock(0), random: new SeededRandom('load') });
+    const s2 = loaded.createSession({ database: 'vt_commerce' });
+    expect(rowsOf(s2, 'select * from big order by k')).toEqual([['2', 'apple'], ['5', 'lime']]);
+    expect(rowsOf(s2, 'show full tables')).toEqual([['big', 'VIEW'], ['sales', 'BASE TABLE'], ['small', 'VIEW']]);
   });
 
   it('answers 1356 once a table the view reads is gone', () => {

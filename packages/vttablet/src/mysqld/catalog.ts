@@ -26,6 +26,8 @@ export interface ViewDefinition {
   /** The parsed defining SELECT (shared, never mutated). */
   readonly select: Statement;
   readonly columns: readonly string[] | null;
+  /** The CREATE VIEW statement as received (what a datadir keeps). */
+  readonly statement: string;
 }
 
 /** A database: its tables and views by name. */

@@ -26,7 +26,7 @@ export function executeDdl(session: MysqlSession, ast: Statement, text: string, 
         if (kind === 'index') return alterTable(session, ast.table, [createIndexAction(ast)], text);
         if (kind === 'database' || kind === 'schema') return createDatabase(session, ast, text);
         if (kind === 'view') {
-          createView(session, ast);
+          createView(session, ast, text);
           return logDdl(session, text);
         }
         break;

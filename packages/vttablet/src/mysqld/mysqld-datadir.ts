@@ -1,7 +1,7 @@
 /**
  * A mysqld's datadir as text lines, written by {@link dumpMysqldDatadir} and read back by
  * {@link loadMysqldDatadir}: what a server keeps across a restart (its databases, table
- * definitions, rows, AUTO_INCREMENT counters, server_uuid and gtid_executed; not what SET GLOBAL
+ * definitions, rows, AUTO_INCREMENT counters, views, server_uuid and gtid_executed; not what SET GLOBAL
  * changed, which a restart forgets). The binlog is not kept: the loaded server has purged
  * everything it executed (gtid_purged = gtid_executed), so positions stay valid, new transactions
  * continue the GTID sequence, and readers positioned before the dump get error 1236. Lines are
@@ -12,8 +12,10 @@ import { isBinary, isFloat, isIntegral, type SqlValue } from '@vtsim/proto';
 import { GtidSet } from '@vtsim/binlog';
 import { Database, TableEntry } from './catalog.js';
 import { Mysqld, type MysqldOptions } from './mysqld.js';
+import { parseStatement } from '@vtsim/sql';
 import { TableData } from './table-data.js';
 import { TableSchema, type ColumnDef, type ColumnDefault, type Row, type TableDefinition } from './table-schema.js';
+import { viewDefinition } from './views.js';
 
 /** The datadir format this code writes and reads; a file with another one is refused. */
 export const MYSQLD_DATADIR_FORMAT = 1;
@@ -29,6 +31,8 @@ interface DatadirHeader {
   serverUuid: string;
   gtidExecuted: string;
   databases: string[];
+  /** Each view's database and CREATE VIEW statement, in creation order (absent: none). */
+  views?: { database: string; statement: string }[];
 }
 
 /** A column as written: a literal default is tagged. */
@@ -139,6 +143,8 @@ export function dumpMysqldDatadir(mysqld: Mysqld): Iterable<string> {
     gtidExecuted: mysqld.gtidExecutedText(),
     databases: mysqld.databases(),
   };
+  const views = [...mysqld.catalog.databases.values()].flatMap((db) => [...db.views.values()].map((v) => ({ database: v.database, statement: v.statement })));
+  if (views.length > 0) header.views = views;
   const tables: TableData[] = [];
   for (const name of header.databases) {
     for (const entry of mysqld.catalog.databases.get(name)!.tables.values()) tables.push(entry.data);
@@ -209,6 +215,7 @@ class DatadirLoader {
   private table: LoadingTable | undefined;
   private tables = 0;
   private ended = false;
+  private views: { database: string; statement: string }[] = [];
 
   constructor(private readonly opts: Omit<MysqldOptions, 'serverUuid'>) {}
 
@@ -263,6 +270,10 @@ class DatadirLoader {
   /** The loaded server; throws Error for a file that ended early. */
   finish(): Mysqld {
     if (!this.mysqld || !this.ended) throw new Error('the file ends before its end line (truncated)');
+    for (const v of this.views) {
+      const def = viewDefinition(parseStatement(v.statement), v.database, v.statement);
+      this.mysqld.catalog.database(def.database).views.set(def.name, def);
+    }
     this.mysqld.catalog.schemaVersion++;
     return this.mysqld;
   }
@@ -274,6 +285,7 @@ class DatadirLoader {
     mysqld.superReadOnly = true;
     mysqld.binlog.setGtidPurged(GtidSet.parse(String(h.gtidExecuted)));
     for (const name of h.databases ?? []) mysqld.catalog.databases.set(name, new Database(name));
+    this.views = Array.isArray(h.views) ? h.views : [];
     this.mysqld = mysqld;
   }
 }

@@ -16,9 +16,9 @@ import { compileSelect, type PlanContext, type SelectPlan } from './select-plan.
  * table, 1353 when the column list does not match it) and stores it. Throws 1050 when a table or
  * (without OR REPLACE) a view has the name, 1347 for OR REPLACE over a table.
  */
-export function createView(session: MysqlSession, ast: Statement): void {
-  const view = ast.view as { db?: unknown; view?: unknown };
-  const { database, table: name } = tableNameOf({ db: view.db, table: view.view }, session.database);
+export function createView(session: MysqlSession, ast: Statement, statement: string): void {
+  const definition = viewDefinition(ast, session.database, statement);
+  const { database, name } = definition;
   const catalog = session.mysqld.catalog;
   const db = catalog.database(database);
   const replace = /replace/i.test(String(ast.replace ?? ''));
@@ -27,10 +27,16 @@ export function createView(session: MysqlSession, ast: Statement): void {
     throw sqlError(ER.TABLE_EXISTS_ERROR, `Table '${name}' already exists`);
   }
   if (db.views.has(name) && !replace) throw sqlError(ER.TABLE_EXISTS_ERROR, `Table '${name}' already exists`);
-  const columns = Array.isArray(ast.columns) ? (ast.columns as unknown[]).map((c) => identName(c)) : null;
-  const definition: ViewDefinition = { database, name, select: ast.select as Statement, columns };
   compileView(definition, { catalog, database });
   db.views.set(name, definition);
+}
+
+/** The view a parsed CREATE VIEW statement defines (`database`: the session's current one). */
+export function viewDefinition(ast: Statement, database: string, statement: string): ViewDefinition {
+  const view = ast.view as { db?: unknown; view?: unknown };
+  const name = tableNameOf({ db: view.db, table: view.view }, database);
+  const columns = Array.isArray(ast.columns) ? (ast.columns as unknown[]).map((c) => identName(c)) : null;
+  return { database: name.database, name: name.table, select: ast.select as Statement, columns, statement };
 }
 
 /** DROP VIEW [IF EXISTS]: 1051 for a missing view (unless IF EXISTS), 1347 for a table. */
