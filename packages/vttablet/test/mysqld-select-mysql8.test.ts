@@ -235,6 +235,7 @@ describe('mysqld: views', () => {
     expect(rowsOf(session, 'show tables')).toEqual([['sales'], ['v']]);
     expectError(session, 'create view w as select * from nosuch', 1146);
     expectError(session, 'create view sales as select 1', 1050);
+    expectError(session, 'create table v (id int primary key)', 1050, "Table 'v' already exists");
     expectError(session, 'create view w (a, b) as select 1', 1353);
     expectError(session, 'drop view sales', 1347, "'vt_commerce.sales' is not VIEW");
     expectError(session, 'drop view nosuch', 1051, "Unknown table 'vt_commerce.nosuch'");

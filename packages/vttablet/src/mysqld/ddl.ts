@@ -218,7 +218,7 @@ function createTable(session: MysqlSession, ast: Statement, text: string, partit
   const catalog = session.mysqld.catalog;
   const name = tableNameOf(ast.table[0], session.database);
   const db = catalog.database(name.database);
-  if (db.tables.has(name.table)) {
+  if (db.tables.has(name.table) || db.views.has(name.table)) {
     if (!ast.if_not_exists) throw sqlError(ER.TABLE_EXISTS_ERROR, `Table '${name.table}' already exists`);
     logDdl(session, text);
     return;
