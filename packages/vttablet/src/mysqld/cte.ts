@@ -94,7 +94,7 @@ function compileRecursive(name: string, ast: Statement, columnNames: readonly st
       const saved = current;
       try {
         let rows: SqlValue[][] = [];
-        for (const p of anchorPlans) rows.push(...p.execute(session, bindVars));
+        for (const p of anchorPlans) for (const r of p.execute(session, bindVars)) rows.push(r);
         if (distinct) rows = dedupe(rows);
         const max = maxRecursionDepth(session);
         let round = rows;
@@ -104,12 +104,12 @@ function compileRecursive(name: string, ast: Statement, columnNames: readonly st
           }
           current = round;
           let next: SqlValue[][] = [];
-          for (const p of stepPlans) next.push(...p.execute(session, bindVars));
+          for (const p of stepPlans) for (const r of p.execute(session, bindVars)) next.push(r);
           if (distinct) {
             const before = rows.length;
             rows = dedupe([...rows, ...next]);
             next = rows.slice(before);
-          } else rows.push(...next);
+          } else for (const r of next) rows.push(r);
           round = next;
         }
         return rows;

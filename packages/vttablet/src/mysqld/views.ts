@@ -63,6 +63,7 @@ export function compileView(view: ViewDefinition, ctx: PlanContext): SelectPlan 
   } catch (e) {
     const errno = (e as { errno?: number }).errno;
     if (errno === ER.NO_SUCH_TABLE[0] || errno === ER.BAD_FIELD_ERROR[0]) {
+      // While CREATE VIEW checks its query, the view is not stored yet: the missing table is the error.
       if (!ctx.catalog.findView(view.database, view.name)) throw e;
       throw sqlError([1356, 'HY000'], `View '${view.database}.${view.name}' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them`);
     }
