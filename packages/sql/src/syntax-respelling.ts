@@ -4,7 +4,9 @@
  * function calls with a marker name, turned back after parsing into the aggregate nodes the rest of
  * vtsim reads; the window frames `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW` and
  * `RANGE UNBOUNDED PRECEDING` (MySQL's default frame) are dropped, and `RANGE BETWEEN UNBOUNDED
- * PRECEDING AND UNBOUNDED FOLLOWING` becomes the equivalent ROWS frame; a window specification that
+ * PRECEDING AND UNBOUNDED FOLLOWING` becomes the equivalent ROWS frame, and other RANGE frames with
+ * numeric offsets become a marker ORDER BY item carrying their bounds, turned back into a
+ * `{type: 'range'}` frame after parsing; a window specification that
  * starts from a named window (`OVER (w ORDER BY x)`, `WINDOW w2 AS (w …)`) gets the name as a marker
  * PARTITION BY column, turned back into the specification's `name` after parsing.
  */
@@ -18,6 +20,9 @@ const WINDOW_MARK = 'vtsim_window_';
 const SPEC_WORDS = new Set(['PARTITION', 'ORDER', 'ROWS', 'RANGE']);
 const RANGE_FRAME = /range\s+(?:between\s+unbounded\s+preceding\s+and\s+(current\s+row|unbounded\s+following)|unbounded\s+preceding)\b/iy;
 const DISTINCT_CAPABLE = new Set(['SUM', 'AVG', 'MIN', 'MAX']);
+const BOUND = String.raw`unbounded\s+preceding|unbounded\s+following|current\s+row|(?:\d+(?:\.\d*)?|\.\d+)\s+(?:preceding|following)`;
+const RANGE_OFFSETS = new RegExp(String.raw`range\s+(?:between\s+(${BOUND})\s+and\s+(${BOUND})|(${BOUND}))\b`, 'iy');
+const RANGE_MARK = 'vtsim_range_frame';
 
 /** The respelt text, or null when `sql` holds none of these spellings. */
 export function respellSyntax(sql: string): string | null {
@@ -35,6 +40,16 @@ export function respellSyntax(sql: string): string | null {
       if (m) {
         out += sql.slice(last, lex.start) + (m[1] && /following/i.test(m[1]) ? 'ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING' : '');
         last = RANGE_FRAME.lastIndex;
+        while (lex.end < last && lex.next() !== Tok.EOF);
+        prev = null;
+        continue;
+      }
+      RANGE_OFFSETS.lastIndex = lex.start;
+      const r = RANGE_OFFSETS.exec(sql);
+      if (r) {
+        const [start, end] = r[3] ? [r[3], 'current row'] : [r[1]!, r[2]!];
+        out += sql.slice(last, lex.start) + `, ${RANGE_MARK}('${start.replace(/\s+/g, ' ')}', '${end.replace(/\s+/g, ' ')}')`;
+        last = RANGE_OFFSETS.lastIndex;
         while (lex.end < last && lex.next() !== Tok.EOF);
         prev = null;
         continue;
@@ -76,6 +91,15 @@ export function restoreRespelled<T>(root: T): T {
     const node = x as Expr;
     const out: Record<string, unknown> = {};
     for (const k in node) out[k] = copy(node[k]);
+    // The RANGE marker ends the ORDER BY list (or the PARTITION BY list of a window without ORDER BY).
+    for (const list of ['orderby', 'partitionby']) {
+      const items = out[list] as { expr?: Expr }[] | null | undefined;
+      const frame = Array.isArray(items) ? items[items.length - 1]?.expr : undefined;
+      if (frame?.type !== 'function' || String(frame.name?.name?.[0]?.value ?? '') !== RANGE_MARK) continue;
+      const [start, end] = (frame.args?.value ?? []) as Expr[];
+      out[list] = items!.length > 1 ? items!.slice(0, -1) : null;
+      out.window_frame_clause = { type: 'range', start: { type: 'origin', value: start?.value }, end: { type: 'origin', value: end?.value } };
+    }
     const partition = out.partitionby as { expr?: Expr }[] | null | undefined;
     const ref = Array.isArray(partition) ? partition[0]?.expr : undefined;
     if (ref?.type === 'column_ref' && String(ref.column).startsWith(WINDOW_MARK)) {

@@ -79,6 +79,25 @@ describe('mysqld: window functions', () => {
     ]);
   });
 
+  it('evaluates RANGE frames with numeric offsets by ORDER BY value (NULL keys: their NULL peers)', () => {
+    const { session } = setup();
+    run(session, "insert into sales values (7, null, 4, null, 'plum'), (8, 'c', null, 2.5, 'nut')");
+    expect(rowsOf(session, 'select id, sum(qty) over (order by qty range between 1 preceding and 1 following) from sales order by id')).toEqual([
+      ['1', '11'], ['2', '9'], ['3', '8'], ['4', '8'], ['5', '7'], ['6', '5'], ['7', '12'], ['8', null],
+    ]);
+    expect(rowsOf(session, 'select id, count(*) over (order by qty desc range between 2 preceding and current row) from sales order by id')).toEqual([
+      ['1', '3'], ['2', '2'], ['3', '4'], ['4', '4'], ['5', '1'], ['6', '4'], ['7', '2'], ['8', '1'],
+    ]);
+    expect(rowsOf(session, 'select id, sum(qty) over (partition by cat order by price range 1.5 preceding) from sales order by id')).toEqual([
+      ['1', '3'], ['2', '8'], ['3', '2'], ['4', '2'], ['5', '7'], ['6', '1'], ['7', '4'], ['8', null],
+    ]);
+    expect(rowsOf(session, 'select id, count(*) over (partition by cat range between current row and unbounded following) from sales order by id')).toEqual([
+      ['1', '2'], ['2', '2'], ['3', '3'], ['4', '3'], ['5', '3'], ['6', '2'], ['7', '1'], ['8', '2'],
+    ]);
+    expectError(session, 'select sum(qty) over (order by name range 1 preceding) from sales', 3587);
+    expectError(session, 'select sum(qty) over (order by qty, id range 1 preceding) from sales', 3587);
+  });
+
   it("builds windows on named windows: OVER (w ORDER BY …), WINDOW w2 AS (w …), with MySQL 8's refusals", () => {
     const { session } = setup();
     expect(rowsOf(session, 'select id, sum(qty) over (w order by id), count(*) over (w) from sales window w as (partition by cat) order by id')).toEqual([

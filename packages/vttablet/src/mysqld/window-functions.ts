@@ -7,6 +7,8 @@ import { ER, Type, sqlError, type SqlValue } from '@vtsim/proto';
 import {
   aggregateCall,
   compileExpr,
+  isNumericType,
+  toDouble,
   createAggregate,
   toBigInt,
   valueComparator,
@@ -23,11 +25,15 @@ import { identName } from './ast-names.js';
 /** MySQL's ER_WRONG_ARGUMENTS (`Incorrect arguments to ntile`). */
 const WRONG_ARGUMENTS: [number, string] = [1210, 'HY000'];
 
-/** One bound of a ROWS frame: an offset from the current row, or the partition's edge. */
+/**
+ * One bound of a frame: the partition's edge, the current row (its peers for RANGE), or an offset
+ * from it (rows for ROWS, an ORDER BY value difference for RANGE; negative: PRECEDING).
+ */
 type FrameBound = { kind: 'unbounded-preceding' | 'unbounded-following' | 'current' } | { kind: 'offset'; rows: number };
 
-/** An explicit `ROWS BETWEEN start AND end` frame. */
-interface RowsFrame {
+/** An explicit `ROWS|RANGE BETWEEN start AND end` frame. */
+interface Frame {
+  readonly unit: 'rows' | 'range';
   readonly start: FrameBound;
   readonly end: FrameBound;
 }
@@ -45,8 +51,8 @@ export interface WindowFunction {
   readonly args: readonly CompiledExpr[];
   readonly partition: readonly CompiledExpr[];
   readonly order: readonly WindowOrderKey[];
-  /** The explicit ROWS frame; null for the default frame. */
-  readonly frame: RowsFrame | null;
+  /** The explicit frame; null for the default frame. */
+  readonly frame: Frame | null;
   /** Result type (for field metadata). */
   readonly type: ColumnType | Type;
 }
@@ -111,7 +117,7 @@ export function compileWindowFunction(node: Expr, named: ReadonlyMap<string, Exp
     const expr = compileExpr(o.expr, scope);
     return { expr, desc: String(o.type ?? '').toUpperCase() === 'DESC', compare: valueComparator(expr.columnType ?? expr.type) };
   });
-  const frame = spec?.window_frame_clause ? rowsFrame(spec.window_frame_clause as Expr) : null;
+  const frame = spec?.window_frame_clause ? explicitFrame(spec.window_frame_clause as Expr) : null;
 
   let argAsts: Expr[];
   const call = aggregateCall(node);
@@ -174,25 +180,27 @@ function aggregateOptions(args: readonly CompiledExpr[]): AggregateOptions {
   return { argType: args[0]!.type, ...(args[1] ? { valueType: args[1].type } : {}) };
 }
 
-function rowsFrame(clause: Expr): RowsFrame {
-  if (clause.type === 'rows') return { start: frameBound(clause.expr), end: { kind: 'current' } };
-  if (clause.type === 'binary_expr' && String(clause.operator).toUpperCase() === 'BETWEEN') {
+/** The frame of a parsed frame clause (RANGE frames come from node-sql-parser's gap, see syntax-respelling.ts). */
+function explicitFrame(clause: Expr): Frame {
+  let frame: Frame;
+  if (clause.type === 'rows') frame = { unit: 'rows', start: frameBound(clause.expr, 'rows'), end: { kind: 'current' } };
+  else if (clause.type === 'range') frame = { unit: 'range', start: frameBound(clause.start, 'range'), end: frameBound(clause.end, 'range') };
+  else if (clause.type === 'binary_expr' && String(clause.operator).toUpperCase() === 'BETWEEN') {
     const [start, end] = clause.right.value as Expr[];
-    const frame = { start: frameBound(start!), end: frameBound(end!) };
-    if (frame.start.kind === 'unbounded-following' || frame.end.kind === 'unbounded-preceding') {
-      throw sqlError([3586, 'HY000'], 'Window <unnamed window>: frame start or end is negative, NULL or of non-integral type');
-    }
-    return frame;
+    frame = { unit: 'rows', start: frameBound(start!, 'rows'), end: frameBound(end!, 'rows') };
+  } else throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'this window frame'");
+  if (frame.start.kind === 'unbounded-following' || frame.end.kind === 'unbounded-preceding') {
+    throw sqlError([3586, 'HY000'], 'Window <unnamed window>: frame start or end is negative, NULL or of non-integral type');
   }
-  throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'this window frame'");
+  return frame;
 }
 
-function frameBound(e: Expr): FrameBound {
+function frameBound(e: Expr, unit: 'rows' | 'range'): FrameBound {
   const text = String(e.value ?? '').trim().toUpperCase().replace(/\s+/g, ' ');
   if (text === 'UNBOUNDED PRECEDING') return { kind: 'unbounded-preceding' };
   if (text === 'UNBOUNDED FOLLOWING') return { kind: 'unbounded-following' };
   if (text === 'CURRENT ROW') return { kind: 'current' };
-  const m = /^(\d+) (PRECEDING|FOLLOWING)$/.exec(text);
+  const m = (unit === 'rows' ? /^(\d+) (PRECEDING|FOLLOWING)$/ : /^(\d+(?:\.\d*)?|\.\d+) (PRECEDING|FOLLOWING)$/).exec(text);
   if (!m) throw sqlError([3586, 'HY000'], 'Window <unnamed window>: frame start or end is negative, NULL or of non-integral type');
   const n = Number(m[1]);
   return { kind: 'offset', rows: m[2] === 'PRECEDING' ? -n : n };
@@ -245,6 +253,55 @@ function sortForWindow(rows: SqlValue[][], fn: WindowFunction, env: EvalEnv): Sq
     return 0;
   });
   return keys.map((k) => k.row);
+}
+
+/**
+ * The frame of each row of a partition for a RANGE frame: rows whose ORDER BY value lies within the
+ * offsets of the current row's (peers for CURRENT ROW; a NULL value's frame is its NULL peers).
+ * Offsets need exactly one numeric ORDER BY key (3587).
+ */
+function rangeBounds(fn: WindowFunction, orderKeys: readonly SqlValue[][], peerEnd: readonly number[]): (i: number) => [number, number] {
+  const frame = fn.frame!;
+  const n = orderKeys.length;
+  const hasOffset = frame.start.kind === 'offset' || frame.end.kind === 'offset';
+  if (hasOffset && (fn.order.length !== 1 || !isNumericType(fn.order[0]!.expr.type))) {
+    throw sqlError([3587, 'HY000'], 'Window <unnamed window> with RANGE N PRECEDING/FOLLOWING frame requires exactly one ORDER BY expression, of numeric or temporal type');
+  }
+  // Keys as ascending numbers (negated for DESC), NULL where the key is NULL.
+  const sign = fn.order[0]?.desc ? -1 : 1;
+  const keys = orderKeys.map((k) => (k.length === 0 || k[0] === null ? null : sign * toDouble(k[0]!)!));
+  const peerStart = new Array<number>(n);
+  for (let i = 0; i < n; i++) peerStart[i] = i > 0 && peerEnd[i - 1] === peerEnd[i] ? peerStart[i - 1]! : i;
+  let lo = 0;
+  while (lo < n && keys[lo] === null) lo++;
+  let hi = n;
+  while (hi > lo && keys[hi - 1] === null) hi--;
+  /** First index in the non-NULL run whose key is >= x (or > x when `strict`). */
+  const search = (x: number, strict: boolean): number => {
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      const k = keys[m]!;
+      if (strict ? k <= x : k < x) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  return (i) => {
+    const v = keys[i];
+    const edge = (b: FrameBound, isEnd: boolean): number => {
+      switch (b.kind) {
+        case 'unbounded-preceding': return 0;
+        case 'unbounded-following': return n;
+        case 'current': return isEnd ? peerEnd[i]! : peerStart[i]!;
+        case 'offset':
+          if (v === null || v === undefined) return isEnd ? peerEnd[i]! : peerStart[i]!;
+          return search(v + b.rows, isEnd);
+      }
+    };
+    return [edge(frame.start, false), edge(frame.end, true)];
+  };
 }
 
 /** Evaluates one function over rows[start, end) (one partition, in window order) into column `at`. */
@@ -317,8 +374,10 @@ function evaluatePartition(rows: SqlValue[][], start: number, end: number, fn: W
     }
   }
   // Framed functions: first_value, last_value, nth_value and the aggregates.
+  const range = fn.frame?.unit === 'range' ? rangeBounds(fn, orderKeys, peerEnd) : null;
   const bounds = (i: number): [number, number] => {
     if (!fn.frame) return fn.order.length === 0 ? [0, n] : [0, peerEnd[i]!];
+    if (range) return range(i);
     const pos = (b: FrameBound, isEnd: boolean): number => {
       switch (b.kind) {
         case 'unbounded-preceding': return 0;
@@ -343,7 +402,7 @@ function evaluatePartition(rows: SqlValue[][], start: number, end: number, fn: W
   const opts = aggregateOptions(fn.args);
   const pairs = fn.args.length > 1 ? Array.from({ length: n }, (_, i) => [values![i]!, arg(i, 1)]) : null;
   const feed = (agg: ReturnType<typeof createAggregate>, j: number) => (pairs ? agg.addValues(pairs[j]!) : agg.add(values ? values[j]! : 1n));
-  const growing = !fn.frame || fn.frame.start.kind === 'unbounded-preceding';
+  const growing = !fn.frame || (fn.frame.start.kind === 'unbounded-preceding' && fn.frame.unit === 'rows');
   if (growing) {
     // Frames that all start at the partition's first row only grow: accumulate once.
     const agg = createAggregate(aggName, opts);
