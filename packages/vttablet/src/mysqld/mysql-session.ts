@@ -2,7 +2,7 @@
  * MysqlSession: one client connection to a simulated mysqld: current database, autocommit and the
  * open transaction, session and user variables. Statements run synchronously, one at a time.
  */
-import { ER, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
+import { ER, SqlError, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
 import { sqlModeOf, type CoercionContext, type SessionContext, type SqlMode } from '@vtsim/sql';
 import type { TableEntry } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
@@ -10,7 +10,7 @@ import type { Mysqld } from './mysqld.js';
 import { planStatement } from './statement-planner.js';
 import { systemVariableValue } from './system-variables.js';
 import type { TableData } from './table-data.js';
-import { Transaction } from './transaction.js';
+import { savepointDoesNotExist, Transaction } from './transaction.js';
 import { serverLostError } from './client-errors.js';
 
 /** Options of {@link Mysqld.createSession}. */
@@ -58,6 +58,10 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   readonly warnings: SessionWarning[] = [];
   private statementCounter = 0;
   private tx: Transaction | null = null;
+  /** The open transaction's access mode (START TRANSACTION READ ONLY). */
+  private txReadOnly = false;
+  /** SET TRANSACTION READ ONLY / READ WRITE (no scope): the next transaction's access mode only. */
+  private nextReadOnly: boolean | null = null;
   private closed = false;
 
   /** @internal Use {@link Mysqld.createSession}. */
@@ -88,6 +92,15 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   /** True while a transaction is open (after BEGIN, or after a statement with autocommit off). */
   get inTransaction(): boolean {
     return this.tx !== null;
+  }
+
+  /**
+   * `@@transaction_read_only`: the open transaction's access mode, else the next transaction's
+   * (SET TRANSACTION), else the session's (SET SESSION TRANSACTION / `transaction_read_only`).
+   */
+  get transactionReadOnly(): boolean {
+    if (this.tx !== null) return this.txReadOnly;
+    return this.nextReadOnly ?? this.sessionReadOnly();
   }
 
   /** Changes with every statement; per-statement caches key on it. */
@@ -159,6 +172,10 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
    */
   runWrite(body: (tx: Transaction) => Result): Result {
     this.checkWritable();
+    const readOnly = this.transactionReadOnly;
+    // An autocommit statement is a transaction of its own: it uses up SET TRANSACTION's one-shot mode.
+    if (this.tx === null && this.autocommit) this.nextReadOnly = null;
+    if (readOnly) throw readOnlyTransactionError();
     const statementTime = Math.floor(this.now() / 1000);
     if (this.tx === null && this.autocommit) {
       const tx = new Transaction(true);
@@ -182,13 +199,50 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   runDdl(body: () => void): void {
     this.checkWritable();
     this.commit();
+    if (this.transactionReadOnly) throw readOnlyTransactionError();
     body();
   }
 
-  /** BEGIN / START TRANSACTION: commits an open transaction, then opens a new one. */
-  begin(): void {
+  /**
+   * BEGIN / START TRANSACTION [READ ONLY | READ WRITE]: commits an open transaction, then opens a new
+   * one with the given access mode (default: the next transaction's or the session's).
+   */
+  begin(readOnly?: boolean): void {
     this.commit();
-    this.openTransaction();
+    this.openTransaction(readOnly);
+  }
+
+  /**
+   * SET [SESSION] TRANSACTION READ ONLY | READ WRITE. Without a scope it sets the next transaction's
+   * mode only, and fails with SqlError 1568 inside a transaction, as MySQL does.
+   */
+  setTransactionAccessMode(readOnly: boolean, scope: 'next' | 'session'): void {
+    if (scope === 'session') {
+      this.sessionVariables.set('transaction_read_only', readOnly ? 1n : 0n);
+      return;
+    }
+    if (this.tx !== null) {
+      throw new SqlError(1568, '25001', "Transaction characteristics can't be changed while a transaction is in progress");
+    }
+    this.nextReadOnly = readOnly;
+  }
+
+  /** SAVEPOINT name: sets a savepoint in the open transaction (opening one when autocommit is off; a no-op in autocommit mode). */
+  savepoint(name: string): void {
+    const tx = this.tx ?? (this.autocommit ? null : this.openTransaction());
+    tx?.setSavepoint(name);
+  }
+
+  /** ROLLBACK TO SAVEPOINT name. Throws SqlError 1305 when there is no such savepoint (none outside a transaction). */
+  rollbackToSavepoint(name: string): void {
+    if (this.tx === null) throw savepointDoesNotExist(name);
+    this.tx.rollbackToSavepoint(name);
+  }
+
+  /** RELEASE SAVEPOINT name. Throws SqlError 1305 when there is no such savepoint. */
+  releaseSavepoint(name: string): void {
+    if (this.tx === null) throw savepointDoesNotExist(name);
+    this.tx.releaseSavepoint(name);
   }
 
   /** COMMIT: publishes the open transaction (no-op without one). Throws 1213 when it conflicts (rolled back then). */
@@ -210,8 +264,20 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
     this.autocommit = on;
   }
 
-  private openTransaction(): Transaction {
+  private openTransaction(readOnly?: boolean): Transaction {
+    this.txReadOnly = readOnly ?? this.nextReadOnly ?? this.sessionReadOnly();
+    this.nextReadOnly = null;
     this.tx = new Transaction();
     return this.tx;
   }
+
+  private sessionReadOnly(): boolean {
+    const v = this.sessionVariables.get('transaction_read_only');
+    return v !== undefined && v !== null && v !== 0n && v !== 0 && v !== '0' && String(v).toUpperCase() !== 'OFF';
+  }
+}
+
+/** SqlError 1792 (25006), MySQL's ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION. */
+function readOnlyTransactionError(): SqlError {
+  return new SqlError(1792, '25006', 'Cannot execute statement in a READ ONLY transaction.');
 }

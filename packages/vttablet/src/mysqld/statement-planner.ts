@@ -16,6 +16,7 @@ import { compileSelect, type PlanContext } from './select-plan.js';
 import { planShow } from './show.js';
 import { selectListTexts, statementText } from './statement-text.js';
 import { isKnownVariable } from './system-variables.js';
+import { planTransactionStatement } from './transaction-statement.js';
 
 const EMPTY_ROW: readonly SqlValue[] = [];
 const ID = '(?:`((?:[^`]|``)+)`|([\\w$]+))';
@@ -34,10 +35,9 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
   if (next) return cached(nextValuesRunner(next, ctx));
   const show = planShow(text);
   if (show) return once((s) => show(s));
-  if (/^set\s+(?:names|character\s+set|charset)\b/is.test(text) || /^set\s+(?:global\s+|session\s+|local\s+)?transaction\b/is.test(text)) {
-    return once(() => emptyResult());
-  }
-  if (/^(?:begin(?:\s+work)?|start\s+transaction\b.*)$/is.test(text)) return once(control((s) => s.begin()));
+  if (/^set\s+(?:names|character\s+set|charset)\b/is.test(text)) return once(() => emptyResult());
+  const transactionStatement = planTransactionStatement(text);
+  if (transactionStatement) return once(transactionStatement);
   if (/^commit(?:\s+work)?$/is.test(text)) return once(control((s) => s.commit()));
   if (/^rollback(?:\s+work)?$/is.test(text)) return once(control((s) => s.rollback()));
   if (/^(?:lock\s+tables?|unlock\s+tables?)\b/is.test(text)) return once(() => emptyResult());

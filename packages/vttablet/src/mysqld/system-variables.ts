@@ -30,6 +30,8 @@ export interface VariableSession {
   readonly sessionVariables: Map<string, SqlValue>;
   /** The last statement's warnings (`@@warning_count`). */
   readonly warnings: readonly unknown[];
+  /** `@@transaction_read_only`: the open or next transaction's access mode. */
+  readonly transactionReadOnly: boolean;
 }
 
 /** True if `name` (lower-case) is a system variable this server knows. */
@@ -99,6 +101,9 @@ export function systemVariableValue(
         return session.lastInsertId;
       case 'warning_count':
         return BigInt(session.warnings.length);
+      case 'transaction_read_only':
+      case 'tx_read_only':
+        return session.transactionReadOnly ? 1n : 0n;
     }
     const v = session.sessionVariables.get(n);
     if (v !== undefined) return v;

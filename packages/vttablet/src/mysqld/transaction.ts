@@ -1,6 +1,6 @@
 /**
  * A transaction's private view of the tables it touched (repeatable read per table, from the first
- * touch), its row-change log, statement savepoints, and the commit that publishes its versions.
+ * touch), its row-change log, statement and named savepoints, and the commit that publishes its versions.
  */
 import { SqlError, type SqlValue } from '@vtsim/proto';
 import type { RowChange, RowsEvent } from '@vtsim/binlog';
@@ -31,9 +31,25 @@ interface ChangeRecord {
   readonly time: number;
 }
 
+/**
+ * A named savepoint (SAVEPOINT x): the working copies of the tables touched so far (O(1)
+ * copy-on-write clones) and the length of the change log when it was set.
+ */
+interface Savepoint {
+  /** The name as given (savepoint names compare case-insensitively). */
+  readonly name: string;
+  readonly tables: ReadonlyMap<TxTable, TableData>;
+  readonly changeCount: number;
+}
+
 /** SqlError 1213 (40001), raised when a commit cannot be applied over a concurrent one. */
 export function deadlockError(): SqlError {
   return new SqlError(1213, '40001', 'Deadlock found when trying to get lock; try restarting transaction');
+}
+
+/** SqlError 1305 (42000) `SAVEPOINT x does not exist`, MySQL's ER_SP_DOES_NOT_EXIST for savepoints. */
+export function savepointDoesNotExist(name: string): SqlError {
+  return new SqlError(1305, '42000', `SAVEPOINT ${name} does not exist`);
 }
 
 /** SqlError 1412, raised when a transaction touches a table whose definition changed since it first read it. */
@@ -50,6 +66,8 @@ export class Transaction {
   private readonly changes: ChangeRecord[] = [];
   private statementChangeStart = 0;
   private readonly statementSaved: TxTable[] = [];
+  /** Named savepoints, oldest first. */
+  private readonly savepoints: Savepoint[] = [];
   /**
    * Start time of the running statement, seconds since the epoch: the time its row changes are
    * binlogged with. Set by the session before each write statement (a replica sets its source's).
@@ -97,6 +115,48 @@ export class Transaction {
     }
     this.statementSaved.length = 0;
     this.changes.length = this.statementChangeStart;
+  }
+
+  /** SAVEPOINT name: records the transaction's current state; an older savepoint of the same name is replaced. */
+  setSavepoint(name: string): void {
+    const i = this.savepointIndex(name);
+    if (i >= 0) this.savepoints.splice(i, 1);
+    const tables = new Map<TxTable, TableData>();
+    for (const t of this.tables.values()) tables.set(t, t.data.clone());
+    this.savepoints.push({ name, tables, changeCount: this.changes.length });
+  }
+
+  /**
+   * ROLLBACK TO SAVEPOINT name: undoes every change made after it (those rows never reach a table or
+   * the binlog) and drops the savepoints set after it; the savepoint itself stays. Throws SqlError
+   * 1305 if no savepoint has that name.
+   */
+  rollbackToSavepoint(name: string): void {
+    const i = this.requireSavepoint(name);
+    const sp = this.savepoints[i]!;
+    this.savepoints.length = i + 1;
+    for (const t of this.tables.values()) {
+      const saved = sp.tables.get(t);
+      t.data = saved !== undefined ? saved.clone() : t.base.clone();
+    }
+    this.changes.length = sp.changeCount;
+    this.beginStatement();
+  }
+
+  /** RELEASE SAVEPOINT name: drops it and every savepoint set after it, keeping their changes. Throws SqlError 1305 if unknown. */
+  releaseSavepoint(name: string): void {
+    this.savepoints.length = this.requireSavepoint(name);
+  }
+
+  private savepointIndex(name: string): number {
+    const lower = name.toLowerCase();
+    return this.savepoints.findIndex((sp) => sp.name.toLowerCase() === lower);
+  }
+
+  private requireSavepoint(name: string): number {
+    const i = this.savepointIndex(name);
+    if (i < 0) throw savepointDoesNotExist(name);
+    return i;
   }
 
   /** Inserts a row (throws 1062 on a key collision) and logs it. */
