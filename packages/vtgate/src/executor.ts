@@ -32,7 +32,7 @@ import { executeShow, type ShowBackend } from './show.js';
 import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
 import { VSchemaAcl } from './vschema-acl.js';
 import { checkKeyspaceVSchema, VSchema, type TableModel } from './vschema.js';
-import { hasShardDestination, parseTarget, unknownDatabase, VtgateSession, type SessionTarget, type ShardSession } from './vtgate-session.js';
+import { beginAccessMode, hasShardDestination, parseTarget, unknownDatabase, VtgateSession, type SessionTarget, type ShardSession } from './vtgate-session.js';
 
 /** What an executor is built from. */
 export interface ExecutorOptions {
@@ -183,18 +183,18 @@ export class Executor {
         return executeShow(this.showBackend, session, sql, bindVars);
       case 'BEGIN':
       case 'START':
-        await this.begin(session);
+        await this.begin(session, beginAccessMode(sql));
         return emptyResult();
       case 'COMMIT':
         await this.commit(session);
         return emptyResult();
       case 'ROLLBACK':
-        if (/^\s*rollback\s+(work\s+)?to\b/i.test(stripLeadingComments(sql))) return this.forwardToShardSessions(session, sql);
+        if (/^\s*rollback\s+(work\s+)?to\b/i.test(stripLeadingComments(sql))) return this.executeSavepoint(session, sql, false);
         await this.rollback(session);
         return emptyResult();
       case 'SAVEPOINT':
       case 'RELEASE':
-        return this.forwardToShardSessions(session, sql);
+        return this.executeSavepoint(session, sql, kw === 'SAVEPOINT');
       case 'DESCRIBE':
       case 'DESC':
       case 'EXPLAIN':
@@ -522,17 +522,37 @@ export class Executor {
     }
   }
 
-  private async forwardToShardSessions(session: VtgateSession, sql: string): Promise<Result> {
+  /**
+   * SAVEPOINT, ROLLBACK TO SAVEPOINT and RELEASE SAVEPOINT, as Vitess's handleSavepoint: with no
+   * shard transaction open yet, a statement inside a transaction is only recorded (and replayed on
+   * each shard as it begins), while outside one SAVEPOINT is a no-op and the others fail with 1305
+   * (NOT_FOUND) `SAVEPOINT does not exist: <statement>`. Otherwise it runs on every open shard
+   * transaction (the first error is returned) and is recorded.
+   */
+  private async executeSavepoint(session: VtgateSession, sql: string, isSavepoint: boolean): Promise<Result> {
+    if (session.shardSessions.length === 0) {
+      if (session.inTransaction) {
+        session.savepoints.push(sql);
+        return emptyResult();
+      }
+      if (isSavepoint) return emptyResult();
+      throw new SqlError(ER.SP_DOES_NOT_EXIST[0], ER.SP_DOES_NOT_EXIST[1], `SAVEPOINT does not exist: ${sql}`, Code.NOT_FOUND);
+    }
     for (const ss of session.shardSessions) {
       await this.opts.gateway.execute(ss.target, sql, {}, ss.transactionId, ss.tabletAlias);
     }
+    session.savepoints.push(sql);
     return emptyResult();
   }
 
-  /** BEGIN: commits an open transaction first, as MySQL does. Shard transactions begin lazily. */
-  private async begin(session: VtgateSession): Promise<void> {
+  /**
+   * BEGIN / START TRANSACTION: commits an open transaction first, as MySQL does. Shard
+   * transactions begin lazily, with the access mode given here (`readOnly`).
+   */
+  private async begin(session: VtgateSession, readOnly: boolean | undefined): Promise<void> {
     if (session.inTransaction) await this.commit(session);
     session.inTransaction = true;
+    session.transactionReadOnly = readOnly;
   }
 
   /**
@@ -543,8 +563,7 @@ export class Executor {
    */
   private async commit(session: VtgateSession): Promise<void> {
     const shards = session.shardSessions;
-    session.shardSessions = [];
-    session.inTransaction = false;
+    session.endTransaction();
     const stopped = shards.find((ss) => this.stoppedServing(ss.target));
     if (stopped) {
       for (const ss of shards) await this.opts.gateway.rollback(ss.target, ss.transactionId, ss.tabletAlias).catch(() => undefined);
@@ -565,8 +584,7 @@ export class Executor {
   /** ROLLBACK: rolls back every shard transaction; errors are ignored (the transactions are gone either way). */
   private async rollback(session: VtgateSession): Promise<void> {
     const shards = session.shardSessions;
-    session.shardSessions = [];
-    session.inTransaction = false;
+    session.endTransaction();
     for (const ss of shards) await this.opts.gateway.rollback(ss.target, ss.transactionId, ss.tabletAlias).catch(() => undefined);
   }
 
@@ -785,10 +803,11 @@ class ExecutorVCursor implements VCursor {
       if (this.tabletType === TabletType.PRIMARY && (session.inTransaction || !session.autocommit)) {
         let ss = session.shardSession(target.keyspace, target.shard);
         if (!ss) {
-          const { transactionId, alias } = await gateway.begin(target, session.target.tabletAlias);
+          const { transactionId, alias } = await gateway.begin(target, session.target.tabletAlias, session.transactionReadOnly);
           ss = { target, transactionId, tabletAlias: alias };
           session.shardSessions.push(ss);
           session.inTransaction = true;
+          for (const sp of session.savepoints) await gateway.execute(target, sp, {}, transactionId, alias);
         }
         r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, this.executeOptions);
       } else {

@@ -53,11 +53,15 @@ export class TabletGateway {
     }
   }
 
-  /** Begins a transaction on the target's tablet (the one `alias` names, if given); returns its id and the tablet it is pinned to. */
-  async begin(target: Target, alias?: TabletAlias): Promise<{ transactionId: number; alias: TabletAlias }> {
+  /**
+   * Begins a transaction on the target's tablet (the one `alias` names, if given), READ ONLY or READ
+   * WRITE when `readOnly` says so (Vitess's ExecuteOptions.transaction_access_mode); returns its id
+   * and the tablet it is pinned to.
+   */
+  async begin(target: Target, alias?: TabletAlias, readOnly?: boolean): Promise<{ transactionId: number; alias: TabletAlias }> {
     const tablet = alias ? { alias, queryService: this.queryService(target, alias) } : await this.pickOrRefresh(target);
     try {
-      return { transactionId: await tablet.queryService.begin(target), alias: tablet.alias };
+      return { transactionId: await tablet.queryService.begin(target, readOnly === undefined ? undefined : { readOnly }), alias: tablet.alias };
     } catch (err) {
       throw wrapTabletError(target, err, '');
     }

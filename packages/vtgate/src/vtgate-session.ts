@@ -6,6 +6,7 @@
  */
 import { Code, ER, IncludedFields, SqlError, TabletType, parseTabletAlias, parseTabletType, sqlError, type KeyRange, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
 import { hexToBytes, parseShardingSpec } from '@vtsim/topo';
+import { stripLeadingComments } from '@vtsim/sql';
 
 /** A transaction open on one shard: its target, id and the tablet it is pinned to. */
 export interface ShardSession {
@@ -113,6 +114,24 @@ function invalidTarget(message: string): SqlError {
   return new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], message, Code.INVALID_ARGUMENT);
 }
 
+/**
+ * The access mode a BEGIN / START TRANSACTION statement names (Vitess's Begin.TxAccessModes):
+ * true for READ ONLY, false for READ WRITE, undefined for none. Throws SqlError 1064 when it names
+ * both or an unknown characteristic.
+ */
+export function beginAccessMode(sql: string): boolean | undefined {
+  const m = /^\s*start\s+transaction\b(.*?)[\s;]*$/is.exec(stripLeadingComments(sql));
+  if (!m || m[1]!.trim() === '') return undefined;
+  let readOnly: boolean | undefined;
+  for (const item of m[1]!.split(',')) {
+    const c = item.trim().replace(/\s+/g, ' ').toLowerCase();
+    if (c === 'with consistent snapshot') continue;
+    if ((c !== 'read only' && c !== 'read write') || readOnly !== undefined) throw sqlError(ER.PARSE_ERROR, `syntax error at position ${sql.length + 1}`);
+    readOnly = c === 'read only';
+  }
+  return readOnly;
+}
+
 /** One connection's session. Owned by the executor that created it; not shared between connections. */
 export class VtgateSession {
   /** The target as the client gave it (`customer/-80@replica`). */
@@ -123,6 +142,14 @@ export class VtgateSession {
   inTransaction = false;
   /** Open per-shard transactions, in the order they were begun (commit order). */
   shardSessions: ShardSession[] = [];
+  /**
+   * The open transaction's SAVEPOINT / ROLLBACK TO / RELEASE statements, in order (Vitess's
+   * Session.savepoints): replayed on each shard the transaction reaches later, right after its
+   * begin, so every shard knows every savepoint.
+   */
+  savepoints: string[] = [];
+  /** START TRANSACTION's access mode (true: READ ONLY), given to every shard's begin; undefined: the tablets' default. */
+  transactionReadOnly: boolean | undefined;
   readonly userVariables = new Map<string, SqlValue>();
   /** System variables set with SET (lower-cased names). */
   readonly systemVariables = new Map<string, SqlValue>();
@@ -141,6 +168,14 @@ export class VtgateSession {
     /** Who runs the statements: the MySQL login, or a gRPC call's immediate caller (set per call). */
     public user: string,
   ) {}
+
+  /** Forgets the open transaction (its shard sessions, savepoints and access mode) once it is committed or rolled back. */
+  endTransaction(): void {
+    this.shardSessions = [];
+    this.savepoints = [];
+    this.transactionReadOnly = undefined;
+    this.inTransaction = false;
+  }
 
   /** Sets the parsed target and its text. */
   setTarget(text: string, target: SessionTarget): void {

@@ -49,8 +49,11 @@ export interface QueryService {
    * does not match the tablet's keyspace, shard or type, or the tablet is not serving.
    */
   execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result>;
-  /** Starts a transaction and returns its id (never 0). */
-  begin(target: Target): Promise<number>;
+  /**
+   * Starts a transaction and returns its id (never 0); `options.readOnly` starts it READ ONLY (true)
+   * or READ WRITE (false), as ExecuteOptions.transaction_access_mode does.
+   */
+  begin(target: Target, options?: { readOnly?: boolean }): Promise<number>;
   /** Commits a transaction started with begin; the id is invalid afterwards. */
   commit(target: Target, transactionId: number): Promise<void>;
   /** Rolls a transaction back; unknown ids are ignored (a client may roll back twice). */

@@ -201,10 +201,11 @@ export class Tablet implements QueryService {
     }
   }
 
-  async begin(target: Target): Promise<number> {
+  async begin(target: Target, options?: { readOnly?: boolean }): Promise<number> {
     this.checkTarget(target);
     const session = this.mysqld.createSession({ database: this.dbName });
-    session.execute('begin');
+    const mode = options?.readOnly;
+    session.execute(mode === undefined ? 'begin' : `start transaction ${mode ? 'read only' : 'read write'}`);
     const id = ++this.nextTransactionId;
     this.transactions.set(id, session);
     return id;

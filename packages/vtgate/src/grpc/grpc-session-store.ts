@@ -142,6 +142,7 @@ export class GrpcSessionStore {
       if (!Array.isArray(v)) s.userVariables.set(name, v);
     }
     for (const [name, text] of Object.entries(wire.system_variables)) s.systemVariables.set(name, text);
+    s.savepoints = Array.isArray(wire.savepoints) ? (wire.savepoints as unknown[]).map(String) : [];
     s.lastInsertId = BigInt(wire.last_insert_id || '0');
     s.foundRows = BigInt(wire.found_rows || '0');
     return s;
@@ -181,6 +182,7 @@ function sessionToWire(s: VtgateSession, base: SessionWire | null, uuid: string)
       rows_affected: false,
     })),
     autocommit: s.autocommit,
+    savepoints: [...s.savepoints],
     target_string: s.targetString,
     warnings: [],
     last_insert_id: s.lastInsertId.toString(),
