@@ -10,7 +10,8 @@ import { Database, TableEntry, type Catalog } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
 import { checkPartitioning, type PartitionChange, type PartitionSpec } from './partition-clause.js';
 import { TableData, type TableCounters } from './table-data.js';
-import { TableSchema, type ColumnDef, type ColumnDefault, type IndexDef } from './table-schema.js';
+import { applyRowRules, rowRulesOf } from './row-rules.js';
+import { TableSchema, type CheckConstraint, type ColumnDef, type ColumnDefault, type IndexDef } from './table-schema.js';
 import { createView, dropViews } from './views.js';
 
 /**
@@ -73,11 +74,19 @@ interface DraftColumn {
   from: number;
 }
 
+/** A CHECK constraint being defined; an empty name is generated when the table is finished. */
+interface DraftCheck {
+  name: string;
+  expr: Expr;
+  enforced: boolean;
+}
+
 interface Draft {
   database: string;
   name: string;
   columns: DraftColumn[];
   indexes: DraftIndex[];
+  checks: DraftCheck[];
   comment: string;
   autoIncrement: bigint | undefined;
   partition: PartitionSpec | undefined;
@@ -85,7 +94,7 @@ interface Draft {
 
 const NOW_FUNCTIONS = new Set(['current_timestamp', 'now', 'localtime', 'localtimestamp']);
 
-function columnFromAst(session: MysqlSession, d: Record<string, any>, tableDefault?: CollationInfo): { def: ColumnDef; primary: boolean; unique: boolean } {
+function columnFromAst(session: MysqlSession, d: Record<string, any>, tableDefault?: CollationInfo): { def: ColumnDef; primary: boolean; unique: boolean; check?: DraftCheck } {
   const name = identName(d.column);
   const charset = identName(d.character_set?.value) || undefined;
   const collate = identName(d.collate?.collate?.name) || undefined;
@@ -106,7 +115,32 @@ function columnFromAst(session: MysqlSession, d: Record<string, any>, tableDefau
     }
   }
   const comment = d.comment ? identName(d.comment.value) : '';
-  return { def: { name, columnType, notNull, autoIncrement, default: dflt, onUpdateNow, comment }, primary, unique };
+  const generated = d.generated?.expr ? { expr: d.generated.expr as Expr, stored: String(d.generated.storage_type).toLowerCase() === 'stored' } : undefined;
+  const def: ColumnDef = { name, columnType, notNull, autoIncrement, default: dflt, onUpdateNow, comment, ...(generated ? { generated } : {}) };
+  return { def, primary, unique, ...(d.check ? { check: checkFromAst(d.check) } : {}) };
+}
+
+/** A CHECK constraint of a column or table definition (node-sql-parser's `constraint_type: 'check'` node). */
+function checkFromAst(d: Record<string, any>): DraftCheck {
+  const expr = (Array.isArray(d.definition) ? d.definition[0] : d.definition) as Expr;
+  return { name: identName(d.constraint), expr, enforced: !/^not\s+enforced$/i.test(String(d.enforced ?? '').trim()) };
+}
+
+/** Gives unnamed CHECK constraints MySQL's generated names `<table>_chk_<n>`, counting on from the highest such name. */
+function nameChecks(draft: Draft): CheckConstraint[] {
+  const prefix = `${draft.name.toLowerCase()}_chk_`;
+  let n = 0;
+  for (const k of draft.checks) {
+    const lower = k.name.toLowerCase();
+    if (lower.startsWith(prefix) && /^\d+$/.test(lower.slice(prefix.length))) n = Math.max(n, Number(lower.slice(prefix.length)));
+  }
+  const seen = new Set<string>();
+  return draft.checks.map((k) => {
+    const name = k.name || `${draft.name}_chk_${++n}`;
+    if (seen.has(name.toLowerCase())) throw new SqlError(3822, 'HY000', `Duplicate check constraint name '${name}'.`);
+    seen.add(name.toLowerCase());
+    return { name, expr: k.expr, enforced: k.enforced };
+  });
 }
 
 function isNowKeyword(node: Expr): boolean {
@@ -201,10 +235,13 @@ function finishDraft(session: MysqlSession, draft: Draft): TableSchema {
     const uniqueKeys = draft.indexes.filter((ix) => ix.unique).map((ix) => ({ columns: ix.columns, primary: ix.primary || ix === implicit }));
     checkPartitioning(draft.partition, cols.map((c) => c.name), uniqueKeys);
   }
-  return new TableSchema(
-    { database: draft.database, name: draft.name, columns: cols, indexes, comment: draft.comment, partition: draft.partition },
+  const checks = nameChecks(draft);
+  const schema = new TableSchema(
+    { database: draft.database, name: draft.name, columns: cols, indexes, comment: draft.comment, partition: draft.partition, ...(checks.length > 0 ? { checks } : {}) },
     session.mysqld.catalog.newTableMapId(),
   );
+  rowRulesOf(schema);
+  return schema;
 }
 
 function tableOptionText(v: unknown): string {
@@ -232,18 +269,21 @@ function createTable(session: MysqlSession, ast: Statement, text: string, partit
     draft.name = name.table;
     draft.columns = draft.columns.map((c) => ({ ...c, from: -1 }));
   } else {
-    draft = { database: name.database, name: name.table, columns: [], indexes: [], comment: '', autoIncrement: undefined, partition: undefined };
+    draft = { database: name.database, name: name.table, columns: [], indexes: [], checks: [], comment: '', autoIncrement: undefined, partition: undefined };
     const later: DraftIndex[] = [];
     const tableDefault = defaultCollationOf(ast.table_options);
     for (const d of (ast.create_definitions ?? []) as Record<string, any>[]) {
       if (d.resource === 'column') {
-        const { def, primary, unique } = columnFromAst(session, d, tableDefault);
+        const { def, primary, unique, check } = columnFromAst(session, d, tableDefault);
         if (draft.columns.some((c) => c.def.name.toLowerCase() === def.name.toLowerCase())) {
           throw sqlError(ER.DUP_FIELDNAME, `Duplicate column name '${def.name}'`);
         }
         draft.columns.push({ def, from: -1 });
+        if (check) draft.checks.push(check);
         if (primary) later.unshift({ name: 'PRIMARY', columns: [def.name], unique: true, primary: true });
         if (unique) later.push({ name: '', columns: [def.name], unique: true, primary: false });
+      } else if (String(d.constraint_type ?? '').toLowerCase() === 'check') {
+        draft.checks.push(checkFromAst(d));
       } else {
         const ix = indexFromAst(d);
         if (ix) later.push(ix);
@@ -291,6 +331,7 @@ function draftOf(schema: TableSchema): Draft {
       unique: ix.unique,
       primary: ix.primary,
     })),
+    checks: schema.checks.map((k) => ({ ...k })),
     comment: schema.comment,
     autoIncrement: undefined,
     partition: schema.partition,
@@ -347,9 +388,10 @@ function alterTable(
     const action = String(a.action ?? '').toLowerCase();
     const resource = String(a.resource ?? '').toLowerCase();
     if (resource === 'column' && action === 'add') {
-      const { def, primary, unique } = columnFromAst(session, a);
+      const { def, primary, unique, check } = columnFromAst(session, a);
       if (findColumn(draft, def.name) >= 0) throw sqlError(ER.DUP_FIELDNAME, `Duplicate column name '${def.name}'`);
       placeColumn(draft, { def, from: -1 }, a.suffix, draft.columns.length);
+      if (check) draft.checks.push(check);
       if (primary) addIndex(draft, { name: 'PRIMARY', columns: [def.name], unique: true, primary: true });
       if (unique) addIndex(draft, { name: '', columns: [def.name], unique: true, primary: false });
       changesRows = true;
@@ -384,6 +426,14 @@ function alterTable(
       if (findColumn(draft, to) >= 0) throw sqlError(ER.DUP_FIELDNAME, `Duplicate column name '${to}'`);
       draft.columns[i] = { ...draft.columns[i]!, def: { ...draft.columns[i]!.def, name: to } };
       for (const ix of draft.indexes) ix.columns = ix.columns.map((c) => (c.toLowerCase() === from.toLowerCase() ? to : c));
+    } else if (resource === 'constraint' && action === 'add' && String(a.create_definitions?.constraint_type ?? '').toLowerCase() === 'check') {
+      draft.checks.push(checkFromAst(a.create_definitions));
+      changesRows = true;
+    } else if (resource === 'constraint' && action === 'drop' && ['check', 'constraint'].includes(String(a.keyword ?? '').toLowerCase())) {
+      const checkName = identName(a.constraint);
+      const i = draft.checks.findIndex((k) => k.name.toLowerCase() === checkName.toLowerCase());
+      if (i < 0) throw new SqlError(3821, 'HY000', `Check constraint '${checkName}' is not found in the table.`);
+      draft.checks.splice(i, 1);
     } else if ((resource === 'index' || resource === 'constraint') && action === 'add') {
       const def = resource === 'constraint' ? (a.create_definitions as Record<string, any>) : a;
       const ix = a.unique
@@ -456,6 +506,7 @@ function convertRows(session: MysqlSession, old: TableData, schema: TableSchema,
         throw err;
       }
     });
+    applyRowRules(schema, next, session, (v, c) => (v === null ? null : coerceToColumn(v, c.columnType, c.name, session)));
     data.insert(next, data.newRowKey(next));
   }
   return data;

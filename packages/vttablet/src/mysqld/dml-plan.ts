@@ -11,6 +11,7 @@ import type { TableEntry } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
 import { compileJoinScan, compileSelect, type JoinScan, type PlanContext } from './select-plan.js';
 import { SourceLayout, type Source } from './source-scope.js';
+import { applyRowRules, generatedColumnValueError } from './row-rules.js';
 import { raiseAutoIncrement, rowsIdentical } from './table-data.js';
 import type { ColumnDef, Key, Row, TableSchema } from './table-schema.js';
 import type { Transaction, TxTable } from './transaction.js';
@@ -108,6 +109,7 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
     if (seen.has(t)) throw sqlError([1110, '42000'], `Column '${schema.columns[t]!.name}' specified twice`);
     seen.add(t);
   }
+  checkNotGenerated(schema, targets);
   const scope = valuesScope('field list');
   const compiledRows = valueRows?.map((r) => r.map((e) => compileExpr(e, scope)));
   if (select && select.fields.length !== targets.length) {
@@ -150,6 +152,7 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
             lastExplicit = toBigInt(v) ?? 0n;
           }
         }
+        applyRowRules(schema, row, session, (v, c) => storeValue(v, c, ri + 1, session));
         const key = t.data.newRowKey(row);
         let conflict = t.data.findConflict(row, key);
         if (!conflict) {
@@ -198,6 +201,14 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
   };
 }
 
+/** Throws SqlError 3105 if a statement assigns one of these columns and it is a generated column. */
+function checkNotGenerated(schema: TableSchema, columns: readonly number[]): void {
+  for (const ci of columns) {
+    const c = schema.columns[ci]!;
+    if (c.generated) throw generatedColumnValueError(schema, c);
+  }
+}
+
 function buildRow(schema: TableSchema, targets: readonly number[], values: readonly SqlValue[], rowNumber: number, now: number, session: CoercionContext): SqlValue[] {
   const C = schema.columns.length;
   const row = new Array<SqlValue>(C);
@@ -213,7 +224,7 @@ function buildRow(schema: TableSchema, targets: readonly number[], values: reado
     if (given[ci]) continue;
     const c = schema.columns[ci]!;
     const d = c.default;
-    if (c.autoIncrement) row[ci] = null;
+    if (c.autoIncrement || c.generated) row[ci] = null;
     else if (d.kind === 'value') row[ci] = d.value;
     else if (d.kind === 'now') row[ci] = nowValue(c, now);
     else if (c.notNull) throw sqlError(ER.NO_DEFAULT_FOR_FIELD, `Field '${c.name}' doesn't have a default value`);
@@ -247,13 +258,16 @@ function compileOnDuplicate(odku: unknown, entry: TableEntry): OnDuplicate | nul
     return { column: ci, expr: compileExpr(value, scope) };
   });
   const assigned = new Set(assignments.map((a) => a.column));
+  checkNotGenerated(schema, [...assigned]);
   return (existing, inserted, env, now) => {
     const row = existing.slice();
+    const session = env.session as MysqlSession;
     for (const a of assignments) {
       env.row = row.concat(inserted);
-      row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1, env.session as MysqlSession);
+      row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1, session);
     }
     touchOnUpdate(schema, row, existing, assigned, now);
+    applyRowRules(schema, row, session, (v, c) => storeValue(v, c, 1, session));
     return row;
   };
 }
@@ -364,6 +378,7 @@ export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
     return { column: ci, expr: compileExpr(s.value, scope) };
   });
   const assigned = new Set(assignments.map((a) => a.column));
+  checkNotGenerated(schema, [...assigned]);
   return (session, bindVars) =>
     session.runWrite((tx) => {
       const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
@@ -379,6 +394,7 @@ export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
           row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1, session);
         }
         touchOnUpdate(schema, row, current, assigned, now);
+        applyRowRules(schema, row, session, (v, c) => storeValue(v, c, 1, session));
         if (rowsIdentical(row, current)) continue;
         updateRow(tx, t, key, current, row);
         changed++;
@@ -450,6 +466,7 @@ function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
         const t = tx.write(target.entry);
         const schema = t.schema;
         const assigned = new Set(target.assignments.map((a) => a.column));
+        checkNotGenerated(schema, [...assigned]);
         const done = new Set<string>();
         const updates: [Key, Row, Row][] = [];
         for (const combined of combinedRows) {
@@ -463,6 +480,7 @@ function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
           const row = hit[1].slice();
           for (const a of target.assignments) row[a.column] = storeValue(a.expr(env), schema.columns[a.column]!, 1, session);
           touchOnUpdate(schema, row, hit[1], assigned, now);
+          applyRowRules(schema, row, session, (v, c) => storeValue(v, c, 1, session));
           if (!rowsIdentical(row, hit[1])) updates.push([hit[0], hit[1], row]);
         }
         for (const [key, before, after] of updates) {

@@ -4,7 +4,7 @@
  * [FULL] COLUMNS, INDEX, VARIABLES, WARNINGS/ERRORS, STATUS, MASTER/BINARY LOG STATUS.
  */
 import { Charset, ER, sqlError, Type, formatFloat, type Field, type Result, type SqlValue } from '@vtsim/proto';
-import { collationById, resultField, toText } from '@vtsim/sql';
+import { collationById, renderExpr, resultField, toText } from '@vtsim/sql';
 import type { MysqlSession } from './mysql-session.js';
 import { variableNames } from './system-variables.js';
 import type { ColumnDef, TableSchema } from './table-schema.js';
@@ -213,6 +213,7 @@ function valueText(v: SqlValue): string | null {
 function extraText(c: ColumnDef): string {
   const parts: string[] = [];
   if (c.autoIncrement) parts.push('auto_increment');
+  if (c.generated) parts.push(c.generated.stored ? 'STORED GENERATED' : 'VIRTUAL GENERATED');
   if (c.default.kind === 'now') parts.push('DEFAULT_GENERATED');
   if (c.onUpdateNow) parts.push('on update CURRENT_TIMESTAMP');
   return parts.join(' ');
@@ -279,6 +280,12 @@ const NO_NULL_DEFAULT = /^(tiny|medium|long)?(text|blob)$|^json$/;
 export function showCreateTable(session: MysqlSession, schema: TableSchema): string {
   const lines: string[] = schema.columns.map((c) => {
     let s = `  \`${c.name}\` ${c.columnType.columnType}${charsetClause(c)}`;
+    if (c.generated) {
+      s += ` GENERATED ALWAYS AS (${renderExpr(c.generated.expr)}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`;
+      if (c.notNull) s += ' NOT NULL';
+      if (c.comment) s += ` COMMENT ${quoteString(c.comment)}`;
+      return s;
+    }
     const isTimestamp = c.columnType.type === Type.TIMESTAMP;
     if (c.notNull) s += ' NOT NULL';
     else if (isTimestamp) s += ' NULL';
@@ -294,6 +301,9 @@ export function showCreateTable(session: MysqlSession, schema: TableSchema): str
     const cols = ix.columns.map((i) => `\`${schema.columns[i]!.name}\``).join(',');
     if (ix.primary) lines.push(`  PRIMARY KEY (${cols})`);
     else lines.push(`  ${ix.unique ? 'UNIQUE KEY' : 'KEY'} \`${ix.name}\` (${cols})`);
+  }
+  for (const k of [...schema.checks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    lines.push(`  CONSTRAINT \`${k.name}\` CHECK (${renderExpr(k.expr)})${k.enforced ? '' : ' /*!80016 NOT ENFORCED */'}`);
   }
   let options = ') ENGINE=InnoDB';
   const entry = session.mysqld.catalog.findTable(schema.database, schema.name);

@@ -4,7 +4,7 @@
  */
 import { Type, type Field, type SqlValue } from '@vtsim/proto';
 import type { TableMap } from '@vtsim/binlog';
-import { buildField, keyComparator, type ColumnType } from '@vtsim/sql';
+import { buildField, keyComparator, type ColumnType, type Expr } from '@vtsim/sql';
 import type { PartitionSpec } from './partition-clause.js';
 
 /** A column's default: none declared, a literal (already coerced to the column type), or CURRENT_TIMESTAMP. */
@@ -23,6 +23,21 @@ export interface ColumnDef {
   /** `ON UPDATE CURRENT_TIMESTAMP`. */
   readonly onUpdateNow: boolean;
   readonly comment: string;
+  /** `GENERATED ALWAYS AS (expr) VIRTUAL | STORED`: the column's value is computed from the row's others. */
+  readonly generated?: GeneratedColumn;
+}
+
+/** A generated column's expression (node-sql-parser AST, as declared) and storage kind. */
+export interface GeneratedColumn {
+  readonly expr: Expr;
+  readonly stored: boolean;
+}
+
+/** A CHECK constraint: its name (given, or `<table>_chk_<n>`), expression (AST) and whether it is ENFORCED. */
+export interface CheckConstraint {
+  readonly name: string;
+  readonly expr: Expr;
+  readonly enforced: boolean;
 }
 
 /** One index: the primary key (named `PRIMARY`) or a secondary index, over column positions in key order. */
@@ -51,6 +66,8 @@ export interface TableDefinition {
   readonly comment: string;
   /** `PARTITION BY …` as declared (the rows stay in one table); undefined when not partitioned. */
   readonly partition?: PartitionSpec;
+  /** CHECK constraints in declaration order (absent: none). */
+  readonly checks?: readonly CheckConstraint[];
 }
 
 /**
@@ -65,6 +82,7 @@ export class TableSchema implements TableDefinition {
   readonly indexes: readonly IndexDef[];
   readonly comment: string;
   readonly partition: PartitionSpec | undefined;
+  readonly checks: readonly CheckConstraint[];
   /** The primary key, if declared. */
   readonly primaryKey: IndexDef | undefined;
   /** Secondary indexes (everything but the primary key), in declaration order. */
@@ -88,6 +106,7 @@ export class TableSchema implements TableDefinition {
     this.indexes = def.indexes;
     this.comment = def.comment;
     this.partition = def.partition;
+    this.checks = def.checks ?? [];
     this.primaryKey = def.indexes.find((i) => i.primary);
     this.secondaryIndexes = def.indexes.filter((i) => !i.primary);
     this.autoIncrementColumn = def.columns.findIndex((c) => c.autoIncrement);
