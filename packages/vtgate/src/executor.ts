@@ -617,7 +617,7 @@ export class Executor {
   private async executeSet(session: VtgateSession, sql: string): Promise<Result> {
     for (const a of parseSetAssignments(sql)) {
       if (a.kind === 'ignored') continue;
-      const value = this.evaluateSetValue(session, a.valueText);
+      const value = this.evaluateSetValue(session, a.valueText, a.kind === 'user');
       if (a.kind === 'user') {
         session.userVariables.set(a.name.toLowerCase(), value);
         continue;
@@ -639,8 +639,13 @@ export class Executor {
     return emptyResult();
   }
 
-  private evaluateSetValue(session: VtgateSession, text: string): SqlValue {
-    if (/^[A-Za-z_][\w$]*$/.test(text)) return text;
+  /**
+   * The value of one SET assignment. A bare word names a system variable's value (`set autocommit =
+   * on`, `set sql_mode = traditional`) unless it is NULL, TRUE or FALSE; a user variable's value is
+   * always an expression.
+   */
+  private evaluateSetValue(session: VtgateSession, text: string, userVariable: boolean): SqlValue {
+    if (!userVariable && /^[A-Za-z_][\w$]*$/.test(text) && !/^(?:null|true|false)$/i.test(text)) return text;
     const ast = parseStatement(`select ${text}`);
     const expr = compileExpr((ast.columns as Expr[])[0]!.expr as Expr, NO_COLUMNS);
     return expr({ row: [], bindVars: {}, session: this.sessionContext(session) });
@@ -741,11 +746,15 @@ class ExecutorVCursor implements VCursor {
   /**
    * The session's execute options for the tablets: all field metadata (a gRPC session's own
    * included_fields applies at the gRPC edge, see included-fields.ts), and the system settings the
-   * tablets apply to its queries (Vitess's settings connections): sql_mode.
+   * tablets apply to its queries (Vitess's settings connections): sql_mode; and client_found_rows.
    */
   private get executeOptions(): ExecuteOptions {
     const sqlMode = this.session.systemVariables.get('sql_mode');
-    return { includedFields: IncludedFields.ALL, ...(typeof sqlMode === 'string' ? { sqlMode } : {}) };
+    return {
+      includedFields: IncludedFields.ALL,
+      ...(typeof sqlMode === 'string' ? { sqlMode } : {}),
+      ...(this.session.clientFoundRows ? { clientFoundRows: true } : {}),
+    };
   }
 
   get sessionContext(): SessionContext {

@@ -13,6 +13,7 @@ export class VtgateHandler implements MysqlSessionHandler {
 
   private constructor(private readonly executor: Executor, info: MysqlConnectionInfo) {
     this.session = executor.newSession({ user: info.user, connectionId: info.connectionId });
+    this.session.clientFoundRows = info.clientFoundRows ?? false;
   }
 
   /** Makes the handler of a new connection; a database named in the handshake becomes the target (1049 if unknown). */

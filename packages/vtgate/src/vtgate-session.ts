@@ -161,6 +161,11 @@ export class VtgateSession {
    * protocol connections, as vtgate's MySQL server sets it; a gRPC session's own setting otherwise.
    */
   includedFields = IncludedFields.ALL;
+  /**
+   * Session.options.client_found_rows: the MySQL client asked for CLIENT_FOUND_ROWS (or a gRPC
+   * session set it), so the tablets count an UPDATE's matched rows as affected.
+   */
+  clientFoundRows = false;
   closed = false;
 
   constructor(

@@ -3,7 +3,7 @@
  * `select database()`, `select 1`), as Vitess answers such queries without a tablet.
  */
 import type { BindVars, Result, SqlValue } from '@vtsim/proto';
-import { resultField, toBigInt, type CompiledExpr } from '@vtsim/sql';
+import { isDynamicType, resultField, toBigInt, typeOfValue, type CompiledExpr } from '@vtsim/sql';
 import type { Primitive, VCursor } from './primitive.js';
 import { evaluateValue, type ValueSource } from './value-source.js';
 
@@ -20,13 +20,18 @@ export class LocalSelect implements Primitive {
     readonly limit?: ValueSource,
   ) {}
 
+  /**
+   * Evaluates the row. A column whose type is known only per value (a user or system variable)
+   * takes its value's type, as MySQL types `select @x` by what `@x` holds.
+   */
   async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
-    const fields = this.columns.map((c) => resultField(c.name, c.expr.columnType ?? c.expr.type, { notNull: c.expr.nullable === false }));
+    const field = (c: LocalColumn, v?: SqlValue) =>
+      resultField(c.name, c.expr.columnType ?? (v !== undefined && isDynamicType(c.expr.type) ? typeOfValue(v) : c.expr.type), { notNull: c.expr.nullable === false });
     if (this.limit && (toBigInt(evaluateValue(this.limit, bindVars, vc.sessionContext)) ?? 0n) <= 0n) {
-      return { fields, rows: [], rowsAffected: 0, insertId: 0n };
+      return { fields: this.columns.map((c) => field(c)), rows: [], rowsAffected: 0, insertId: 0n };
     }
     const env = { row: [] as SqlValue[], bindVars, session: vc.sessionContext };
     const row = this.columns.map((c) => c.expr(env));
-    return { fields, rows: [row], rowsAffected: 0, insertId: 0n };
+    return { fields: this.columns.map((c, i) => field(c, row[i])), rows: [row], rowsAffected: 0, insertId: 0n };
   }
 }

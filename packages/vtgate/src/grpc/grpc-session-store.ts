@@ -89,6 +89,7 @@ export class GrpcSessionStore {
     const session = entry.session;
     session.user = user;
     session.includedFields = includedFieldsOf(wire);
+    session.clientFoundRows = (wire?.options as { client_found_rows?: boolean } | null | undefined)?.client_found_rows === true;
     try {
       if (wire) {
         session.autocommit = wire.autocommit;

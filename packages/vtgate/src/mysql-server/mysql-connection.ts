@@ -234,7 +234,7 @@ export class MysqlConnection {
         return;
       }
     }
-    this.info = { ...this.info, user: resp.user, database: resp.database };
+    this.info = { ...this.info, user: resp.user, database: resp.database, clientFoundRows: (this.capabilities & Capability.FOUND_ROWS) !== 0 };
     try {
       await this.openHandler();
     } catch (err) {

@@ -12,6 +12,8 @@ export interface MysqlConnectionInfo {
   /** Database named in the handshake (`mysql -D db` / `mysql db`), or '' for none. */
   database: string;
   remoteAddress: string;
+  /** The client set CLIENT_FOUND_ROWS in the handshake: UPDATE reports matched rows, not changed ones. */
+  clientFoundRows?: boolean;
 }
 
 /** Session state the server reports in OK/EOF packet status flags. */

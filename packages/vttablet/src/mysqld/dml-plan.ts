@@ -179,6 +179,8 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
             tx.update(t, conflict.key, existing, updated);
             raiseAutoIncrement(t.data.counters, ai, updated);
             affected += 2;
+          } else if (session.clientFoundRows) {
+            affected += 1;
           }
           return;
         }
@@ -399,7 +401,8 @@ export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
         updateRow(tx, t, key, current, row);
         changed++;
       }
-      return { fields: [], rows: [], rowsAffected: changed, insertId: 0n, info: `Rows matched: ${rows.length}  Changed: ${changed}  Warnings: ${session.warnings.length}` };
+      const rowsAffected = session.clientFoundRows ? rows.length : changed;
+      return { fields: [], rows: [], rowsAffected, insertId: 0n, info: `Rows matched: ${rows.length}  Changed: ${changed}  Warnings: ${session.warnings.length}` };
     });
 }
 
@@ -488,7 +491,7 @@ function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
           changed++;
         }
       }
-      return { fields: [], rows: [], rowsAffected: changed, insertId: 0n, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${session.warnings.length}` };
+      return { fields: [], rows: [], rowsAffected: session.clientFoundRows ? matched : changed, insertId: 0n, info: `Rows matched: ${matched}  Changed: ${changed}  Warnings: ${session.warnings.length}` };
     });
 }
 

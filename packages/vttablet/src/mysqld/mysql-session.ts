@@ -43,6 +43,8 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   lastInsertId = 0n;
   /** True while statements outside BEGIN commit one by one. */
   autocommit = true;
+  /** CLIENT_FOUND_ROWS: an UPDATE reports the rows it matched as affected, not only those it changed. */
+  clientFoundRows = false;
   /** Whether this session's changes are binlogged (`sql_log_bin`). */
   logBin: boolean;
   readonly bypassReadOnly: boolean;
