@@ -1,3 +1,10 @@
+/**
+ * Savepoints and transaction access modes in the simulated mysqld. Checked against Debian's MariaDB
+ * server: same errnos, SQLSTATEs and texts, except that MySQL 8 ends 1792's message with a period
+ * and knows `@@transaction_read_only` (MariaDB 10 only `@@tx_read_only`); SET TRANSACTION's one-shot
+ * mode outlives autocommit statements (even failing ones) until a transaction begins or COMMIT, as
+ * MariaDB shows.
+ */
 import { describe, expect, it } from 'vitest';
 import type { RowsEvent } from '@vtsim/binlog';
 import { expectError, newServer, rowsOf, run } from './mysqld-fixture.js';
@@ -106,7 +113,7 @@ describe('mysqld: transaction access mode', () => {
     expectError(session, 'start transaction read only, read write', 1064);
   });
 
-  it('SET TRANSACTION READ ONLY applies to the next transaction only and fails with 1568 inside one', () => {
+  it('SET TRANSACTION READ ONLY applies until the next transaction begins or COMMIT, and fails with 1568 inside one', () => {
     const { session } = setup();
     run(session, 'set transaction read only');
     expect(rowsOf(session, 'select @@transaction_read_only')).toEqual([['1']]);
@@ -115,9 +122,10 @@ describe('mysqld: transaction access mode', () => {
     const err = expectError(session, 'set transaction read write', 1568, "Transaction characteristics can't be changed while a transaction is in progress");
     expect(err.sqlState).toBe('25001');
     run(session, 'commit', 'begin', "insert into t values (2, 'b')", 'commit');
-    run(session, 'set transaction isolation level read committed, read only');
+    run(session, 'set transaction isolation level read committed, read only', 'select 1');
     expectError(session, "insert into t values (3, 'c')", 1792);
-    run(session, "insert into t values (3, 'c')");
+    expectError(session, "insert into t values (3, 'c')", 1792);
+    run(session, 'commit', "insert into t values (3, 'c')");
     expect(rowsOf(session, 'select id from t')).toEqual([['1'], ['2'], ['3']]);
   });
 

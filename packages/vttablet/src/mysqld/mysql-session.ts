@@ -62,7 +62,11 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   private tx: Transaction | null = null;
   /** The open transaction's access mode (START TRANSACTION READ ONLY). */
   private txReadOnly = false;
-  /** SET TRANSACTION READ ONLY / READ WRITE (no scope): the next transaction's access mode only. */
+  /**
+   * SET TRANSACTION READ ONLY / READ WRITE (no scope): the next transaction's access mode only. It
+   * lasts until a transaction begins, COMMIT or ROLLBACK (autocommit statements, even failing ones,
+   * keep it, as the MariaDB reference does).
+   */
   private nextReadOnly: boolean | null = null;
   private closed = false;
 
@@ -174,10 +178,7 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
    */
   runWrite(body: (tx: Transaction) => Result): Result {
     this.checkWritable();
-    const readOnly = this.transactionReadOnly;
-    // An autocommit statement is a transaction of its own: it uses up SET TRANSACTION's one-shot mode.
-    if (this.tx === null && this.autocommit) this.nextReadOnly = null;
-    if (readOnly) throw readOnlyTransactionError();
+    if (this.transactionReadOnly) throw readOnlyTransactionError();
     const statementTime = Math.floor(this.now() / 1000);
     if (this.tx === null && this.autocommit) {
       const tx = new Transaction(true);
@@ -210,8 +211,9 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
    * one with the given access mode (default: the next transaction's or the session's).
    */
   begin(readOnly?: boolean): void {
+    const mode = readOnly ?? this.nextReadOnly ?? undefined;
     this.commit();
-    this.openTransaction(readOnly);
+    this.openTransaction(mode);
   }
 
   /**
@@ -250,6 +252,7 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   /** COMMIT: publishes the open transaction (no-op without one). Throws 1213 when it conflicts (rolled back then). */
   commit(): void {
     const tx = this.tx;
+    this.nextReadOnly = null;
     if (tx === null) return;
     this.tx = null;
     this.mysqld.commitTransaction(tx, this.logBin);
@@ -258,6 +261,7 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   /** ROLLBACK: discards the open transaction (no-op without one). */
   rollback(): void {
     this.tx = null;
+    this.nextReadOnly = null;
   }
 
   /** SET autocommit: turning it on commits the open transaction. */
