@@ -10,8 +10,9 @@ import { Database, TableEntry, type Catalog } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
 import { checkPartitioning, type PartitionChange, type PartitionSpec } from './partition-clause.js';
 import { TableData, type TableCounters } from './table-data.js';
+import { checkDropReferenced } from './foreign-keys.js';
 import { applyRowRules, rowRulesOf } from './row-rules.js';
-import { TableSchema, type CheckConstraint, type ColumnDef, type ColumnDefault, type IndexDef } from './table-schema.js';
+import { type CheckConstraint, type ColumnDef, type ColumnDefault, type ForeignKey, type ForeignKeyAction, type IndexDef, TableSchema } from './table-schema.js';
 import { createView, dropViews } from './views.js';
 
 /**
@@ -87,6 +88,8 @@ interface Draft {
   columns: DraftColumn[];
   indexes: DraftIndex[];
   checks: DraftCheck[];
+  /** Foreign keys; an empty name is generated when the table is finished. */
+  foreignKeys: ForeignKey[];
   comment: string;
   autoIncrement: bigint | undefined;
   partition: PartitionSpec | undefined;
@@ -124,6 +127,68 @@ function columnFromAst(session: MysqlSession, d: Record<string, any>, tableDefau
 function checkFromAst(d: Record<string, any>): DraftCheck {
   const expr = (Array.isArray(d.definition) ? d.definition[0] : d.definition) as Expr;
   return { name: identName(d.constraint), expr, enforced: !/^not\s+enforced$/i.test(String(d.enforced ?? '').trim()) };
+}
+
+/** A FOREIGN KEY definition (node-sql-parser's `constraint_type: 'foreign key'` node); the name is '' when not given. */
+function foreignKeyFromAst(d: Record<string, any>, database: string): ForeignKey {
+  const ref = d.reference_definition as Record<string, any>;
+  const parent = tableNameOf(ref.table[0], database);
+  const actions: { onDelete?: ForeignKeyAction; onUpdate?: ForeignKeyAction } = {};
+  for (const a of (ref.on_action ?? []) as { type?: string; value?: { value?: string } }[]) {
+    const action = String(a.value?.value ?? '').toUpperCase().replace(/\s+/g, ' ') as ForeignKeyAction;
+    if (!['RESTRICT', 'CASCADE', 'SET NULL', 'NO ACTION'].includes(action)) {
+      throw sqlError(ER.NOT_SUPPORTED_YET, `This version of MySQL doesn't yet support 'ON ${action}'`);
+    }
+    if (String(a.type).toLowerCase() === 'on delete') actions.onDelete = action;
+    else actions.onUpdate = action;
+  }
+  return {
+    name: identName(d.constraint) || identName(d.index),
+    columns: indexColumns(d.definition),
+    refDatabase: parent.database,
+    refTable: parent.table,
+    refColumns: indexColumns(ref.definition),
+    ...actions,
+  };
+}
+
+/**
+ * Names unnamed foreign keys `<table>_ibfk_<n>` (counting on from the highest such name), checks the
+ * columns and the parent (1072, 1824, 1822 as MySQL; the parent checks are skipped with
+ * foreign_key_checks = 0) and adds the index InnoDB needs on the child columns when none leads with
+ * them, named after the constraint if it was named, else after its first column.
+ */
+function finishForeignKeys(session: MysqlSession, draft: Draft): void {
+  const prefix = `${draft.name.toLowerCase()}_ibfk_`;
+  let n = 0;
+  for (const fk of draft.foreignKeys) {
+    const lower = fk.name.toLowerCase();
+    if (lower.startsWith(prefix) && /^\d+$/.test(lower.slice(prefix.length))) n = Math.max(n, Number(lower.slice(prefix.length)));
+  }
+  const checks = session.systemVariable('foreign_key_checks', 'session');
+  const checking = checks !== 0n && String(checks).toUpperCase() !== 'OFF';
+  const leads = (ix: { columns: readonly string[] }, cols: readonly string[]) =>
+    cols.length <= ix.columns.length && cols.every((c, i) => ix.columns[i]!.toLowerCase() === c.toLowerCase());
+  draft.foreignKeys = draft.foreignKeys.map((fk) => {
+    const given = fk.name;
+    const named = given ? fk : { ...fk, name: `${draft.name}_ibfk_${++n}` };
+    for (const c of fk.columns) {
+      if (findColumn(draft, c) < 0) throw sqlError([1072, '42000'], `Key column '${c}' doesn't exist in table`);
+    }
+    if (checking) {
+      const self = fk.refDatabase === draft.database && fk.refTable === draft.name;
+      const parent = self ? undefined : session.mysqld.catalog.findTable(fk.refDatabase, fk.refTable)?.schema;
+      if (!self && !parent) throw new SqlError(1824, 'HY000', `Failed to open the referenced table '${fk.refTable}'`);
+      const parentIndexes = self ? draft.indexes : parent!.indexes.map((ix) => ({ columns: ix.columns.map((c) => parent!.columns[c]!.name) }));
+      if (!parentIndexes.some((ix) => leads(ix, fk.refColumns))) {
+        throw new SqlError(1822, 'HY000', `Failed to add the foreign key constraint. Missing index for constraint '${named.name}' in the referenced table '${fk.refTable}'`);
+      }
+    }
+    if (!draft.indexes.some((ix) => leads(ix, fk.columns))) {
+      addIndex(draft, { name: given || fk.columns[0]!, columns: [...fk.columns], unique: false, primary: false });
+    }
+    return named;
+  });
 }
 
 /** Gives unnamed CHECK constraints MySQL's generated names `<table>_chk_<n>`, counting on from the highest such name. */
@@ -236,8 +301,18 @@ function finishDraft(session: MysqlSession, draft: Draft): TableSchema {
     checkPartitioning(draft.partition, cols.map((c) => c.name), uniqueKeys);
   }
   const checks = nameChecks(draft);
+  const foreignKeys = draft.foreignKeys;
   const schema = new TableSchema(
-    { database: draft.database, name: draft.name, columns: cols, indexes, comment: draft.comment, partition: draft.partition, ...(checks.length > 0 ? { checks } : {}) },
+    {
+      database: draft.database,
+      name: draft.name,
+      columns: cols,
+      indexes,
+      comment: draft.comment,
+      partition: draft.partition,
+      ...(checks.length > 0 ? { checks } : {}),
+      ...(foreignKeys.length > 0 ? { foreignKeys } : {}),
+    },
     session.mysqld.catalog.newTableMapId(),
   );
   rowRulesOf(schema);
@@ -269,7 +344,7 @@ function createTable(session: MysqlSession, ast: Statement, text: string, partit
     draft.name = name.table;
     draft.columns = draft.columns.map((c) => ({ ...c, from: -1 }));
   } else {
-    draft = { database: name.database, name: name.table, columns: [], indexes: [], checks: [], comment: '', autoIncrement: undefined, partition: undefined };
+    draft = { database: name.database, name: name.table, columns: [], indexes: [], checks: [], foreignKeys: [], comment: '', autoIncrement: undefined, partition: undefined };
     const later: DraftIndex[] = [];
     const tableDefault = defaultCollationOf(ast.table_options);
     for (const d of (ast.create_definitions ?? []) as Record<string, any>[]) {
@@ -284,12 +359,15 @@ function createTable(session: MysqlSession, ast: Statement, text: string, partit
         if (unique) later.push({ name: '', columns: [def.name], unique: true, primary: false });
       } else if (String(d.constraint_type ?? '').toLowerCase() === 'check') {
         draft.checks.push(checkFromAst(d));
+      } else if (String(d.constraint_type ?? '').toLowerCase() === 'foreign key') {
+        draft.foreignKeys.push(foreignKeyFromAst(d, name.database));
       } else {
         const ix = indexFromAst(d);
         if (ix) later.push(ix);
       }
     }
     for (const ix of later) addIndex(draft, ix);
+    finishForeignKeys(session, draft);
     applyTableOptions(draft, ast.table_options);
   }
   if (partition?.kind === 'remove') throw sqlError(ER.PARSE_ERROR, "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'REMOVE PARTITIONING'");
@@ -332,6 +410,7 @@ function draftOf(schema: TableSchema): Draft {
       primary: ix.primary,
     })),
     checks: schema.checks.map((k) => ({ ...k })),
+    foreignKeys: [...schema.foreignKeys],
     comment: schema.comment,
     autoIncrement: undefined,
     partition: schema.partition,
@@ -384,6 +463,7 @@ function alterTable(
   const draft = draftOf(old);
   let renameTo: TableName | undefined;
   let changesRows = false;
+  let addsForeignKey = false;
   for (const a of actions) {
     const action = String(a.action ?? '').toLowerCase();
     const resource = String(a.resource ?? '').toLowerCase();
@@ -429,6 +509,9 @@ function alterTable(
     } else if (resource === 'constraint' && action === 'add' && String(a.create_definitions?.constraint_type ?? '').toLowerCase() === 'check') {
       draft.checks.push(checkFromAst(a.create_definitions));
       changesRows = true;
+    } else if (resource === 'constraint' && action === 'add' && String(a.create_definitions?.constraint_type ?? '').toLowerCase() === 'foreign key') {
+      draft.foreignKeys.push(foreignKeyFromAst(a.create_definitions, name.database));
+      addsForeignKey = true;
     } else if (resource === 'constraint' && action === 'drop' && ['check', 'constraint'].includes(String(a.keyword ?? '').toLowerCase())) {
       const checkName = identName(a.constraint);
       const i = draft.checks.findIndex((k) => k.name.toLowerCase() === checkName.toLowerCase());
@@ -443,7 +526,13 @@ function alterTable(
       changesRows = true;
     } else if ((resource === 'index' || resource === 'key') && action === 'drop') {
       const keyword = String(a.keyword ?? '').toLowerCase();
-      if (keyword === 'foreign key') continue;
+      if (keyword === 'foreign key') {
+        const fkName = identName(a.key ?? a.index);
+        const i = draft.foreignKeys.findIndex((fk) => fk.name.toLowerCase() === fkName.toLowerCase());
+        if (i < 0) throw cantDrop(fkName);
+        draft.foreignKeys.splice(i, 1);
+        continue;
+      }
       const ixName = keyword === 'primary key' ? 'PRIMARY' : identName(a.index ?? a.key);
       const i = draft.indexes.findIndex((ix) => ix.name.toLowerCase() === ixName.toLowerCase());
       if (i < 0) throw cantDrop(ixName);
@@ -469,6 +558,7 @@ function alterTable(
     draft.database = renameTo.database;
     draft.name = renameTo.table;
   }
+  if (addsForeignKey) finishForeignKeys(session, draft);
   const schema = finishDraft(session, draft);
   const counters = entry.data.counters;
   const data = changesRows ? convertRows(session, entry.data, schema, draft, counters) : entry.data.withSchema(schema);
@@ -532,6 +622,8 @@ function dropTables(session: MysqlSession, ast: Statement, text: string): void {
   if (missing.length > 0 && !/if exists/i.test(String(ast.prefix ?? ''))) {
     throw sqlError(ER.BAD_TABLE_ERROR, `Unknown table '${missing.map((n) => `${n.database}.${n.table}`).join(',')}'`);
   }
+  const dropping = new Set(names.map((n) => `${n.database}.${n.table}`));
+  for (const n of names) checkDropReferenced(session, n.database, n.table, dropping);
   for (const n of names) {
     const db = catalog.databases.get(n.database);
     const entry = db?.tables.get(n.table);

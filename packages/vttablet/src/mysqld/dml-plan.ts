@@ -11,6 +11,7 @@ import type { TableEntry } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
 import { compileJoinScan, compileSelect, type JoinScan, type PlanContext } from './select-plan.js';
 import { SourceLayout, type Source } from './source-scope.js';
+import { applyToChildren, checkParents } from './foreign-keys.js';
 import { applyRowRules, generatedColumnValueError } from './row-rules.js';
 import { raiseAutoIncrement, rowsIdentical } from './table-data.js';
 import type { ColumnDef, Key, Row, TableSchema } from './table-schema.js';
@@ -156,16 +157,18 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
         const key = t.data.newRowKey(row);
         let conflict = t.data.findConflict(row, key);
         if (!conflict) {
+          checkParents(session, tx, schema, row);
           tx.insert(t, row, key);
           affected++;
           return;
         }
         if (replace) {
           while (conflict) {
-            tx.delete(t, conflict.key);
+            deleteRow(session, tx, t, conflict.key);
             affected++;
             conflict = t.data.findConflict(row, key);
           }
+          checkParents(session, tx, schema, row);
           tx.insert(t, row, key);
           affected++;
           duplicates++;
@@ -176,8 +179,7 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
           const updated = odku(existing, row, env, now);
           duplicates++;
           if (!rowsIdentical(existing, updated)) {
-            tx.update(t, conflict.key, existing, updated);
-            raiseAutoIncrement(t.data.counters, ai, updated);
+            updateRow(session, tx, t, conflict.key, existing, updated);
             affected += 2;
           } else if (session.clientFoundRows) {
             affected += 1;
@@ -398,7 +400,7 @@ export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
         touchOnUpdate(schema, row, current, assigned, now);
         applyRowRules(schema, row, session, (v, c) => storeValue(v, c, 1, session));
         if (rowsIdentical(row, current)) continue;
-        updateRow(tx, t, key, current, row);
+        updateRow(session, tx, t, key, current, row);
         changed++;
       }
       const rowsAffected = session.clientFoundRows ? rows.length : changed;
@@ -406,7 +408,18 @@ export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
     });
 }
 
-function updateRow(tx: Transaction, t: TxTable, key: Key, before: Row, after: Row): void {
+/** Deletes a stored row after applying the foreign keys that reference it; false if it is already gone. */
+function deleteRow(session: MysqlSession, tx: Transaction, t: TxTable, key: Key): boolean {
+  const row = t.data.get(key);
+  if (row === undefined) return false;
+  applyToChildren(session, tx, t.schema, row);
+  return tx.delete(t, key) !== undefined;
+}
+
+/** Replaces a stored row, checking its foreign keys and applying those that reference it. */
+function updateRow(session: MysqlSession, tx: Transaction, t: TxTable, key: Key, before: Row, after: Row): void {
+  checkParents(session, tx, t.schema, after, before);
+  applyToChildren(session, tx, t.schema, before, after);
   tx.update(t, key, before, after);
   raiseAutoIncrement(t.data.counters, t.schema.autoIncrementColumn, after);
 }
@@ -422,7 +435,7 @@ export function compileDelete(ast: Statement, ctx: PlanContext): DmlRunner {
       const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
       const t = tx.write(target.entry);
       let deleted = 0;
-      for (const [key] of matchingRows(target, t, env)) if (tx.delete(t, key) !== undefined) deleted++;
+      for (const [key] of matchingRows(target, t, env)) if (deleteRow(session, tx, t, key)) deleted++;
       return { fields: [], rows: [], rowsAffected: deleted, insertId: 0n };
     });
 }
@@ -487,7 +500,7 @@ function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
           if (!rowsIdentical(row, hit[1])) updates.push([hit[0], hit[1], row]);
         }
         for (const [key, before, after] of updates) {
-          updateRow(tx, t, key, before, after);
+          updateRow(session, tx, t, key, before, after);
           changed++;
         }
       }
@@ -514,7 +527,7 @@ function compileMultiDelete(ast: Statement, ctx: PlanContext): DmlRunner {
           const hit = targetRow(t, combined, target.offset, target.width);
           if (hit) keys.push(hit[0]);
         }
-        for (const key of keys) if (tx.delete(t, key) !== undefined) deleted++;
+        for (const key of keys) if (deleteRow(session, tx, t, key)) deleted++;
       }
       return { fields: [], rows: [], rowsAffected: deleted, insertId: 0n };
     });

@@ -122,7 +122,7 @@ function decodeCell(x: unknown, kind: ColumnKind): SqlValue {
 
 function definitionJson(schema: TableSchema): TableDefinitionJson {
   const columns = schema.columns.map((c): ColumnJson => (c.default.kind === 'value' ? { ...c, default: { kind: 'value', value: tagValue(c.default.value) } } : { ...c, default: c.default }));
-  return { database: schema.database, name: schema.name, columns, indexes: schema.indexes, comment: schema.comment, partition: schema.partition, checks: schema.checks };
+  return { database: schema.database, name: schema.name, columns, indexes: schema.indexes, comment: schema.comment, partition: schema.partition, checks: schema.checks, foreignKeys: schema.foreignKeys };
 }
 
 function definitionFromJson(def: TableDefinitionJson): TableDefinition {

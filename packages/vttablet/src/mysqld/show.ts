@@ -6,6 +6,7 @@
 import { Charset, ER, sqlError, Type, formatFloat, type Field, type Result, type SqlValue } from '@vtsim/proto';
 import { collationById, renderExpr, resultField, toText } from '@vtsim/sql';
 import type { MysqlSession } from './mysql-session.js';
+import { foreignKeyText } from './foreign-keys.js';
 import { variableNames } from './system-variables.js';
 import type { ColumnDef, TableSchema } from './table-schema.js';
 
@@ -302,7 +303,9 @@ export function showCreateTable(session: MysqlSession, schema: TableSchema): str
     if (ix.primary) lines.push(`  PRIMARY KEY (${cols})`);
     else lines.push(`  ${ix.unique ? 'UNIQUE KEY' : 'KEY'} \`${ix.name}\` (${cols})`);
   }
-  for (const k of [...schema.checks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  for (const fk of [...schema.foreignKeys].sort(byName)) lines.push(`  ${foreignKeyText(fk, schema.database)}`);
+  for (const k of [...schema.checks].sort(byName)) {
     lines.push(`  CONSTRAINT \`${k.name}\` CHECK (${renderExpr(k.expr)})${k.enforced ? '' : ' /*!80016 NOT ENFORCED */'}`);
   }
   let options = ') ENGINE=InnoDB';

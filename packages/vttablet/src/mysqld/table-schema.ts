@@ -40,6 +40,22 @@ export interface CheckConstraint {
   readonly enforced: boolean;
 }
 
+/** What a foreign key does to child rows when their parent row is deleted or its key updated. */
+export type ForeignKeyAction = 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'NO ACTION';
+
+/** A FOREIGN KEY constraint: child columns (by name) referencing a parent table's columns. */
+export interface ForeignKey {
+  /** The name as given, or `<table>_ibfk_<n>`. */
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly refDatabase: string;
+  readonly refTable: string;
+  readonly refColumns: readonly string[];
+  /** ON DELETE / ON UPDATE as declared (absent: not declared, which acts as RESTRICT). */
+  readonly onDelete?: ForeignKeyAction;
+  readonly onUpdate?: ForeignKeyAction;
+}
+
 /** One index: the primary key (named `PRIMARY`) or a secondary index, over column positions in key order. */
 export interface IndexDef {
   readonly name: string;
@@ -68,6 +84,8 @@ export interface TableDefinition {
   readonly partition?: PartitionSpec;
   /** CHECK constraints in declaration order (absent: none). */
   readonly checks?: readonly CheckConstraint[];
+  /** FOREIGN KEY constraints in declaration order (absent: none). */
+  readonly foreignKeys?: readonly ForeignKey[];
 }
 
 /**
@@ -83,6 +101,7 @@ export class TableSchema implements TableDefinition {
   readonly comment: string;
   readonly partition: PartitionSpec | undefined;
   readonly checks: readonly CheckConstraint[];
+  readonly foreignKeys: readonly ForeignKey[];
   /** The primary key, if declared. */
   readonly primaryKey: IndexDef | undefined;
   /** Secondary indexes (everything but the primary key), in declaration order. */
@@ -107,6 +126,7 @@ export class TableSchema implements TableDefinition {
     this.comment = def.comment;
     this.partition = def.partition;
     this.checks = def.checks ?? [];
+    this.foreignKeys = def.foreignKeys ?? [];
     this.primaryKey = def.indexes.find((i) => i.primary);
     this.secondaryIndexes = def.indexes.filter((i) => !i.primary);
     this.autoIncrementColumn = def.columns.findIndex((c) => c.autoIncrement);
