@@ -70,6 +70,8 @@ describe('mysqld: CHECK constraints', () => {
       ].join('\n'),
     );
     expectError(session, 'insert into t1 values (20, 20, 1)', 3819, "Check constraint 't1_chk_1' is violated.");
+    run(session, 'create table t2 like t1');
+    expectError(session, 'insert into t2 values (20, 20, 1)', 3819, "Check constraint 't2_chk_1' is violated.");
   });
 });
 

@@ -88,6 +88,7 @@ describe('mysqld: foreign keys', () => {
       ].join('\n'),
     );
     expectError(session, 'alter table c drop foreign key nope', 1091, "Can't DROP 'nope'; check that column/key exists");
+    run(session, 'create table c2 like c', 'insert into c2 values (1, 99)');
     run(session, 'alter table c drop foreign key c_ibfk_1', 'alter table c drop foreign key fk_p', 'insert into c values (1, 99)');
     run(session, 'alter table r add constraint r_p foreign key (pid) references p (id) on update cascade');
     expect(rowsOf(session, 'show create table r')[0]![1]).toContain('CONSTRAINT `r_p` FOREIGN KEY (`pid`) REFERENCES `p` (`id`) ON UPDATE CASCADE');

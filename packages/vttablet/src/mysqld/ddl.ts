@@ -343,6 +343,10 @@ function createTable(session: MysqlSession, ast: Statement, text: string, partit
     draft.database = name.database;
     draft.name = name.table;
     draft.columns = draft.columns.map((c) => ({ ...c, from: -1 }));
+    // As MySQL: LIKE keeps CHECK constraints (generated names are generated anew) but not foreign keys.
+    const generatedCheck = new RegExp(`^${from.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_chk_\\d+$`, 'i');
+    draft.checks = draft.checks.map((k) => (generatedCheck.test(k.name) ? { ...k, name: '' } : k));
+    draft.foreignKeys = [];
   } else {
     draft = { database: name.database, name: name.table, columns: [], indexes: [], checks: [], foreignKeys: [], comment: '', autoIncrement: undefined, partition: undefined };
     const later: DraftIndex[] = [];
