@@ -51,6 +51,20 @@ describe('mysqld: CHECK constraints', () => {
     );
   });
 
+  it('accepts [NOT] ENFORCED after a table-level check, and the /*!80016 NOT ENFORCED */ SHOW CREATE TABLE prints (round trip)', () => {
+    const { session } = newServer();
+    run(session, "create table t (id int primary key, s varchar(20) default 'check (x) enforced', constraint a check (id < 10) not enforced, constraint b check (id > 0) enforced, check (id <> 5) NOT  ENFORCED)");
+    run(session, 'insert into t (id) values (50), (5)');
+    expectError(session, 'insert into t (id) values (0)', 3819, "Check constraint 'b' is violated.");
+    const text = rowsOf(session, 'show create table t')[0]![1]!;
+    expect(text).toContain('CONSTRAINT `a` CHECK ((`id` < 10)) /*!80016 NOT ENFORCED */,');
+    expect(text).toContain('CONSTRAINT `t_chk_1` CHECK ((`id` <> 5)) /*!80016 NOT ENFORCED */');
+    run(session, 'drop table t', text);
+    expect(rowsOf(session, 'show create table t')[0]![1]).toBe(text);
+    run(session, 'insert into t (id) values (51)', 'alter table t add constraint c check (id < 100) not enforced');
+    expect(rowsOf(session, 'show create table t')[0]![1]).toContain('CONSTRAINT `c` CHECK ((`id` < 100)) /*!80016 NOT ENFORCED */');
+  });
+
   it("numbers unnamed checks in statement order and lists them by name (the MySQL 8 manual's CHECK constraints example)", () => {
     const { session } = newServer();
     run(session, 'CREATE TABLE t1 (CHECK (c1 <> c2), c1 INT CHECK (c1 > 10), c2 INT CONSTRAINT c2_positive CHECK (c2 > 0), c3 INT CHECK (c3 < 100), CONSTRAINT c1_nonzero CHECK (c1 <> 0), CHECK (c1 > c3))');

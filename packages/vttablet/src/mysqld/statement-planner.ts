@@ -7,8 +7,8 @@ import { ER, SqlError, sqlError, emptyResult, Type, type BindVars, type Result, 
 import { compileExpr, type EvalEnv, type Expr, isTrue, normalizeSqlMode, parseStatement, resultField, type Statement, stripLeadingComments, toBigInt, toText } from '@vtsim/sql';
 import { lookupBindVar } from './access-path.js';
 import { identName } from './ast-names.js';
+import { parseTableDdlWithChecks } from './check-enforcement.js';
 import { executeDdl } from './ddl.js';
-import { parseTableDdl } from './partition-clause.js';
 import { compileDelete, compileInsert, compileUpdate, type DmlRunner } from './dml-plan.js';
 import type { MysqlSession } from './mysql-session.js';
 import type { Plan } from './plan.js';
@@ -42,7 +42,7 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
   if (/^rollback(?:\s+work)?$/is.test(text)) return once(control((s) => s.rollback()));
   if (/^(?:lock\s+tables?|unlock\s+tables?)\b/is.test(text)) return once(() => emptyResult());
 
-  const tableDdl = TABLE_DDL.test(text) ? parseTableDdl(sql) : undefined;
+  const tableDdl = TABLE_DDL.test(text) ? parseTableDdlWithChecks(sql) : undefined;
   const partition = tableDdl?.change;
   const ast = tableDdl?.ast ?? parse(/^set\s/i.test(text) ? quoteOnOff(sql) : sql);
   switch (ast.type) {
