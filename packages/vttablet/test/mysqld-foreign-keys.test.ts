@@ -65,6 +65,8 @@ describe('mysqld: foreign keys', () => {
   it('honours foreign_key_checks = 0 and refuses dropping a referenced parent (3730)', () => {
     const { session } = setup();
     expectError(session, 'drop table p', 3730, "Cannot drop table 'p' referenced by a foreign key constraint 'r_ibfk_1' on table 'r'.");
+    expectError(session, 'truncate table p', 1701, 'Cannot truncate a table referenced in a foreign key constraint (`vt_commerce`.`r`, CONSTRAINT `r_ibfk_1`)');
+    run(session, 'truncate table r');
     run(session, 'set foreign_key_checks = 0', 'insert into r values (3, 9)', 'create table x (a int, foreign key (a) references nope (id))');
     run(session, 'set foreign_key_checks = 1');
     expectError(session, 'create table y (a int, foreign key (a) references nope (id))', 1824, "Failed to open the referenced table 'nope'");

@@ -10,7 +10,7 @@ import { Database, TableEntry, type Catalog } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
 import { checkPartitioning, type PartitionChange, type PartitionSpec } from './partition-clause.js';
 import { TableData, type TableCounters } from './table-data.js';
-import { checkDropReferenced } from './foreign-keys.js';
+import { checkDropReferenced, checkTruncateReferenced } from './foreign-keys.js';
 import { applyRowRules, rowRulesOf } from './row-rules.js';
 import { type CheckConstraint, type ColumnDef, type ColumnDefault, type ForeignKey, type ForeignKeyAction, type IndexDef, TableSchema } from './table-schema.js';
 import { createView, dropViews } from './views.js';
@@ -641,6 +641,7 @@ function dropTables(session: MysqlSession, ast: Statement, text: string): void {
 function truncateTable(session: MysqlSession, ast: Statement, text: string): void {
   const name = tableNameOf((ast.name as { db?: unknown; table?: unknown }[])[0]!, session.database);
   const entry = session.mysqld.catalog.table(name.database, name.table);
+  checkTruncateReferenced(session, name.database, name.table);
   const counters = entry.data.counters;
   counters.autoIncrement = 1n;
   entry.data = TableData.create(entry.schema, counters);

@@ -149,6 +149,16 @@ export function applyToChildren(session: MysqlSession, tx: Transaction, parent: 
   }
 }
 
+/** SqlError 1701 when TRUNCATE TABLE would empty a table another table's foreign key references (foreign_key_checks on). */
+export function checkTruncateReferenced(session: MysqlSession, database: string, table: string): void {
+  if (!checking(session)) return;
+  for (const ref of referencesTo(session.mysqld.catalog, database, table)) {
+    const child = ref.child.schema;
+    if (child.database === database && child.name === table) continue;
+    throw new SqlError(1701, '42000', `Cannot truncate a table referenced in a foreign key constraint (\`${child.database}\`.\`${child.name}\`, CONSTRAINT \`${ref.fk.name}\`)`);
+  }
+}
+
 /** SqlError 3730 when DROP TABLE would leave another table's foreign key without its parent (foreign_key_checks on). */
 export function checkDropReferenced(session: MysqlSession, database: string, table: string, dropping: ReadonlySet<string>): void {
   if (!checking(session)) return;
