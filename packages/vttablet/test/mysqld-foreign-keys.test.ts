@@ -92,6 +92,9 @@ describe('mysqld: foreign keys', () => {
     expectError(session, 'alter table c drop foreign key nope', 1091, "Can't DROP 'nope'; check that column/key exists");
     run(session, 'create table c2 like c', 'insert into c2 values (1, 99)');
     run(session, 'alter table c drop foreign key c_ibfk_1', 'alter table c drop foreign key fk_p', 'insert into c values (1, 99)');
+    run(session, 'insert into c values (2, 77)');
+    expectError(session, 'alter table c add constraint c_p foreign key (pid) references p (id)', 1452, 'Cannot add or update a child row: a foreign key constraint fails (`vt_commerce`.`c`, CONSTRAINT `c_p` FOREIGN KEY (`pid`) REFERENCES `p` (`id`))');
+    expect(rowsOf(session, 'show create table c')[0]![1]).not.toContain('c_p');
     run(session, 'alter table r add constraint r_p foreign key (pid) references p (id) on update cascade');
     expect(rowsOf(session, 'show create table r')[0]![1]).toContain('CONSTRAINT `r_p` FOREIGN KEY (`pid`) REFERENCES `p` (`id`) ON UPDATE CASCADE');
   });

@@ -10,7 +10,7 @@ import { Database, TableEntry, type Catalog } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
 import { checkPartitioning, type PartitionChange, type PartitionSpec } from './partition-clause.js';
 import { TableData, type TableCounters } from './table-data.js';
-import { checkDropReferenced, checkTruncateReferenced } from './foreign-keys.js';
+import { checkDropReferenced, checkExistingRows, checkTruncateReferenced } from './foreign-keys.js';
 import { applyRowRules, rowRulesOf } from './row-rules.js';
 import { type CheckConstraint, type ColumnDef, type ColumnDefault, type ForeignKey, type ForeignKeyAction, type IndexDef, TableSchema } from './table-schema.js';
 import { createView, dropViews } from './views.js';
@@ -566,6 +566,7 @@ function alterTable(
   const schema = finishDraft(session, draft);
   const counters = entry.data.counters;
   const data = changesRows ? convertRows(session, entry.data, schema, draft, counters) : entry.data.withSchema(schema);
+  if (addsForeignKey) checkExistingRows(session, schema, data, schema.foreignKeys.filter((fk) => !old.foreignKeys.some((o) => o.name === fk.name)));
   if (draft.autoIncrement !== undefined && draft.autoIncrement > counters.autoIncrement) counters.autoIncrement = draft.autoIncrement;
   entry.schema = schema;
   entry.data = data;

@@ -149,6 +149,28 @@ export function applyToChildren(session: MysqlSession, tx: Transaction, parent: 
   }
 }
 
+/**
+ * Checks a table's rows against foreign keys ALTER TABLE adds (foreign_key_checks on): 1452 for the
+ * first row whose parent is missing in the parent's committed data, or in `data` itself for a
+ * self-reference (MySQL names its temporary copy of the table in the message; vtsim names the table).
+ */
+export function checkExistingRows(session: MysqlSession, schema: TableSchema, data: TableData, added: readonly ForeignKey[]): void {
+  if (added.length === 0 || !checking(session)) return;
+  const catalog = session.mysqld.catalog;
+  for (const fk of added) {
+    const self = fk.refDatabase === schema.database && fk.refTable === schema.name;
+    const parentSchema = self ? schema : catalog.table(fk.refDatabase, fk.refTable).schema;
+    const parentData = self ? data : catalog.table(fk.refDatabase, fk.refTable).data;
+    const cols = fk.columns.map((c) => schema.columnIndex(c));
+    const refCols = fk.refColumns.map((c) => parentSchema.columnIndex(c));
+    for (const [, row] of data.entries()) {
+      const values = cols.map((c) => row[c]!);
+      if (values.some((v) => v === null)) continue;
+      if (matching(parentSchema, parentData, refCols, values).next().done) throw constraintFails('child', schema, fk);
+    }
+  }
+}
+
 /** SqlError 1701 when TRUNCATE TABLE would empty a table another table's foreign key references (foreign_key_checks on). */
 export function checkTruncateReferenced(session: MysqlSession, database: string, table: string): void {
   if (!checking(session)) return;
