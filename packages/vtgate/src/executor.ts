@@ -632,6 +632,9 @@ export class Executor {
         // Validated as MySQL would; the tablets then run this session's queries under it.
         if (typeof value === 'string' && value.toUpperCase() === 'DEFAULT') throw sqlError(ER.UNKNOWN_ERROR, 'VT12001: unsupported: DEFAULT for @@sql_mode', Code.UNIMPLEMENTED);
         session.systemVariables.set(name, normalizeSqlMode(value));
+      } else if (name === 'foreign_key_checks') {
+        // A setting Vitess applies to the tablet connections of this session (UseReservedConn).
+        session.systemVariables.set(name, onOff(name, value) ? 1n : 0n);
       } else {
         session.systemVariables.set(name, value);
       }
@@ -746,13 +749,16 @@ class ExecutorVCursor implements VCursor {
   /**
    * The session's execute options for the tablets: all field metadata (a gRPC session's own
    * included_fields applies at the gRPC edge, see included-fields.ts), and the system settings the
-   * tablets apply to its queries (Vitess's settings connections): sql_mode; and client_found_rows.
+   * tablets apply to its queries (Vitess's settings connections): sql_mode and foreign_key_checks;
+   * and client_found_rows.
    */
   private get executeOptions(): ExecuteOptions {
     const sqlMode = this.session.systemVariables.get('sql_mode');
+    const foreignKeyChecks = this.session.systemVariables.get('foreign_key_checks');
     return {
       includedFields: IncludedFields.ALL,
       ...(typeof sqlMode === 'string' ? { sqlMode } : {}),
+      ...(foreignKeyChecks === 0n ? { foreignKeyChecks: false } : {}),
       ...(this.session.clientFoundRows ? { clientFoundRows: true } : {}),
     };
   }

@@ -1,7 +1,8 @@
 /**
  * CHECK constraints, generated columns and foreign keys through vtgate over the MySQL protocol on an
  * unsharded keyspace: the DDL reaches the tablet, and the tablet's MySQL errors reach the client
- * with their errno and SQLSTATE (Vitess's default foreign key mode leaves them to MySQL).
+ * with their errno and SQLSTATE (Vitess's default foreign key mode leaves them to MySQL); a
+ * session's foreign_key_checks reaches the tablets with its statements.
  */
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,5 +42,22 @@ describe('constraints and generated columns through vtgate', () => {
     await expect(conn.query('delete from parent where id = 2')).rejects.toMatchObject({ errno: 1451, sqlState: '23000' });
     await conn.query('delete from parent where id = 1');
     expect((await conn.query('select id from child'))[0]).toEqual([{ id: 2 }]);
+  });
+
+  it("applies a session's foreign_key_checks to its own statements on the tablets (Vitess's reserved-connection setting)", async () => {
+    const other = await mysql.createConnection({ host: '127.0.0.1', port: c.vtgate.mysqlAddress!.port, user: 'root', database: 'commerce' });
+    try {
+      await other.query('create table p2 (id int primary key)');
+      await other.query('create table c2 (id int primary key, pid int, foreign key (pid) references p2 (id))');
+      await other.query('set foreign_key_checks = off');
+      await other.query('insert into c2 values (1, 42)');
+      await expect(conn.query('insert into c2 values (2, 43)')).rejects.toMatchObject({ errno: 1452 });
+      await expect(conn.query('drop table p2')).rejects.toMatchObject({ errno: 3730 });
+      await other.query('drop table p2');
+      await other.query('set foreign_key_checks = 1');
+      await expect(other.query('insert into c2 values (3, 44)')).rejects.toMatchObject({ errno: 1452 });
+    } finally {
+      await other.end();
+    }
   });
 });

@@ -21,6 +21,8 @@ export interface ExecuteOptions {
    * as a setting (`set @@sql_mode = …`); omitted: the server's global sql_mode.
    */
   sqlMode?: string;
+  /** The session's foreign_key_checks, as Vitess applies it to the tablet connection; omitted: on. */
+  foreignKeyChecks?: boolean;
   /** query.ExecuteOptions.client_found_rows: an UPDATE's affected rows are the rows it matched, not those it changed. */
   clientFoundRows?: boolean;
 }

@@ -175,7 +175,7 @@ export class Tablet implements QueryService {
   async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result> {
     this.checkTarget(target);
     const appended = this.mysqld.binlog.appended;
-    const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName, options?.sqlMode ?? this.mysqld.globalSqlMode(), options?.clientFoundRows ?? false);
+    const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName, options?.sqlMode ?? this.mysqld.globalSqlMode(), options ?? {});
     if (!transactionId && this.mysqld.semiSync.enabled) await this.waitForSemiSyncAck(appended);
     const included = options?.includedFields;
     if (included === undefined || result.fields.length === 0) return result;
@@ -186,11 +186,13 @@ export class Tablet implements QueryService {
     return { ...result, fields };
   }
 
-  private executeInSession(sql: string, bindVars: BindVars, transactionId: number, database: string, sqlMode: string, clientFoundRows: boolean): Result {
+  private executeInSession(sql: string, bindVars: BindVars, transactionId: number, database: string, sqlMode: string, options: ExecuteOptions): Result {
     const session = transactionId ? this.transaction(transactionId) : this.autocommitSession;
     session.database = database;
     session.setSqlMode(sqlMode);
-    session.clientFoundRows = clientFoundRows;
+    session.clientFoundRows = options.clientFoundRows ?? false;
+    if (options.foreignKeyChecks === false) session.sessionVariables.set('foreign_key_checks', 0n);
+    else session.sessionVariables.delete('foreign_key_checks');
     if (transactionId) return session.execute(sql, bindVars);
     try {
       return session.execute(sql, bindVars);
