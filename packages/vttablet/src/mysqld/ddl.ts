@@ -10,7 +10,7 @@ import { Database, TableEntry, type Catalog } from './catalog.js';
 import type { MysqlSession } from './mysql-session.js';
 import { checkPartitioning, type PartitionChange, type PartitionSpec } from './partition-clause.js';
 import { TableData, type TableCounters } from './table-data.js';
-import { checkDropReferenced, checkExistingRows, checkTruncateReferenced } from './foreign-keys.js';
+import { checkDropReferenced, checkExistingRows, checkTruncateReferenced, foreignKeyChecks } from './foreign-keys.js';
 import { applyRowRules, rowRulesOf } from './row-rules.js';
 import { type CheckConstraint, type ColumnDef, type ColumnDefault, type ForeignKey, type ForeignKeyAction, type IndexDef, TableSchema } from './table-schema.js';
 import { createView, dropViews } from './views.js';
@@ -165,8 +165,7 @@ function finishForeignKeys(session: MysqlSession, draft: Draft): void {
     const lower = fk.name.toLowerCase();
     if (lower.startsWith(prefix) && /^\d+$/.test(lower.slice(prefix.length))) n = Math.max(n, Number(lower.slice(prefix.length)));
   }
-  const checks = session.systemVariable('foreign_key_checks', 'session');
-  const checking = checks !== 0n && String(checks).toUpperCase() !== 'OFF';
+  const checking = foreignKeyChecks(session);
   const leads = (ix: { columns: readonly string[] }, cols: readonly string[]) =>
     cols.length <= ix.columns.length && cols.every((c, i) => ix.columns[i]!.toLowerCase() === c.toLowerCase());
   draft.foreignKeys = draft.foreignKeys.map((fk) => {

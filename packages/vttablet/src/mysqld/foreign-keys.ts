@@ -44,8 +44,8 @@ function referencesTo(catalog: Catalog, database: string, table: string): readon
   return cache.byParent.get(`${database}.${table}`) ?? [];
 }
 
-/** True unless the session turned `foreign_key_checks` off. */
-function checking(session: MysqlSession): boolean {
+/** True unless the session (or the server) turned `foreign_key_checks` off. */
+export function foreignKeyChecks(session: MysqlSession): boolean {
   const v = session.sessionVariables.get('foreign_key_checks') ?? session.mysqld.globalVariables.get('foreign_key_checks');
   if (v === undefined) return true;
   const text = String(v).toLowerCase();
@@ -98,7 +98,7 @@ function* matching(schema: TableSchema, data: TableData, columns: readonly numbe
  * whose columns are all non-NULL (and changed, for an update) must find its parent row, else 1452.
  */
 export function checkParents(session: MysqlSession, tx: Transaction, child: TableSchema, row: Row, before?: Row): void {
-  if (child.foreignKeys.length === 0 || !checking(session)) return;
+  if (child.foreignKeys.length === 0 || !foreignKeyChecks(session)) return;
   const catalog = session.mysqld.catalog;
   for (const fk of child.foreignKeys) {
     const cols = fk.columns.map((c) => child.columnIndex(c));
@@ -119,7 +119,7 @@ export function checkParents(session: MysqlSession, tx: Transaction, child: Tabl
  */
 export function applyToChildren(session: MysqlSession, tx: Transaction, parent: TableSchema, before: Row, after?: Row): void {
   const references = referencesTo(session.mysqld.catalog, parent.database, parent.name);
-  if (references.length === 0 || !checking(session)) return;
+  if (references.length === 0 || !foreignKeyChecks(session)) return;
   for (const ref of references) {
     const refCols = ref.fk.refColumns.map((c) => parent.columnIndex(c));
     const oldValues = refCols.map((c) => before[c]!);
@@ -155,7 +155,7 @@ export function applyToChildren(session: MysqlSession, tx: Transaction, parent: 
  * self-reference (MySQL names its temporary copy of the table in the message; vtsim names the table).
  */
 export function checkExistingRows(session: MysqlSession, schema: TableSchema, data: TableData, added: readonly ForeignKey[]): void {
-  if (added.length === 0 || !checking(session)) return;
+  if (added.length === 0 || !foreignKeyChecks(session)) return;
   const catalog = session.mysqld.catalog;
   for (const fk of added) {
     const self = fk.refDatabase === schema.database && fk.refTable === schema.name;
@@ -173,7 +173,7 @@ export function checkExistingRows(session: MysqlSession, schema: TableSchema, da
 
 /** SqlError 1701 when TRUNCATE TABLE would empty a table another table's foreign key references (foreign_key_checks on). */
 export function checkTruncateReferenced(session: MysqlSession, database: string, table: string): void {
-  if (!checking(session)) return;
+  if (!foreignKeyChecks(session)) return;
   for (const ref of referencesTo(session.mysqld.catalog, database, table)) {
     const child = ref.child.schema;
     if (child.database === database && child.name === table) continue;
@@ -183,7 +183,7 @@ export function checkTruncateReferenced(session: MysqlSession, database: string,
 
 /** SqlError 3730 when DROP TABLE would leave another table's foreign key without its parent (foreign_key_checks on). */
 export function checkDropReferenced(session: MysqlSession, database: string, table: string, dropping: ReadonlySet<string>): void {
-  if (!checking(session)) return;
+  if (!foreignKeyChecks(session)) return;
   for (const ref of referencesTo(session.mysqld.catalog, database, table)) {
     const child = ref.child.schema;
     if (dropping.has(`${child.database}.${child.name}`)) continue;
