@@ -1,7 +1,9 @@
 /**
  * CHECK constraints and generated columns in the simulated mysqld, with MySQL 8's errors and SHOW
  * CREATE TABLE text (MariaDB differs: it names unnamed checks `CONSTRAINT_1` and prints one pair of
- * parentheses; MySQL 8 names them `<table>_chk_<n>` and prints `CHECK ((expr))`).
+ * parentheses; MySQL 8 names them `<table>_chk_<n>` and prints `CHECK ((expr))`; MariaDB reports a
+ * violation as 4025 "CONSTRAINT `t.b` failed for `d`.`t`", MySQL 8 as 3819 "Check constraint 'x' is
+ * violated."). INSERT IGNORE's Records count leaves out rows skipped by a check, as MariaDB does.
  */
 import { describe, expect, it } from 'vitest';
 import type { RowsEvent } from '@vtsim/binlog';
@@ -18,6 +20,10 @@ describe('mysqld: CHECK constraints', () => {
     expectError(session, 'insert into t values (-1, 1, 1)', 3819, "Check constraint 'pos' is violated.");
     expectError(session, 'update t set b = -5 where id = 1', 3819, "Check constraint 't_chk_1' is violated.");
     expectError(session, 'insert into t values (4, 1, 1), (5, -1, 1)', 3819);
+    const ignored = session.execute('insert ignore into t values (4, 1, 1), (5, -1, 1)');
+    expect([ignored.rowsAffected, ignored.info]).toEqual([1, 'Records: 1  Duplicates: 0  Warnings: 1']);
+    expect(rowsOf(session, 'show warnings')).toEqual([['Warning', '3819', "Check constraint 't_chk_1' is violated."]]);
+    run(session, 'delete from t where id = 4');
     expect(rowsOf(session, 'select id, b, c from t order by id')).toEqual([['1', '5', '50'], ['2', null, null]]);
   });
 

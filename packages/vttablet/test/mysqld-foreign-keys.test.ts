@@ -25,6 +25,9 @@ describe('mysqld: foreign keys', () => {
     const { session } = setup();
     const child = expectError(session, 'insert into r values (1, 3)', 1452, `Cannot add or update a child row: a foreign key constraint fails (\`vt_commerce\`.\`r\`, ${R_FK})`);
     expect(child.sqlState).toBe('23000');
+    const ignored = session.execute('insert ignore into r values (9, 3)');
+    expect(ignored.rowsAffected).toBe(0);
+    expect(rowsOf(session, 'show warnings')).toEqual([['Warning', '1452', `Cannot add or update a child row: a foreign key constraint fails (\`vt_commerce\`.\`r\`, ${R_FK})`]]);
     run(session, 'insert into r values (1, 1), (2, null)');
     expectError(session, 'update r set pid = 7 where id = 1', 1452);
     const parent = expectError(session, 'delete from p where id = 1', 1451, `Cannot delete or update a parent row: a foreign key constraint fails (\`vt_commerce\`.\`r\`, ${R_FK})`);

@@ -139,6 +139,15 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
       let duplicates = 0;
       let firstGenerated: bigint | null = null;
       let lastExplicit = 0n;
+      // INSERT IGNORE turns a CHECK or foreign key violation into a warning and skips the row,
+      // which then does not count among the Records (as the MariaDB reference reports).
+      let skippedRows = 0;
+      const skipped = (err: unknown): boolean => {
+        if (!ignore || !(err instanceof SqlError) || (err.errno !== 3819 && err.errno !== 1452)) return false;
+        session.warn(err.errno, err.message);
+        skippedRows++;
+        return true;
+      };
       sourceRows.forEach((values, ri) => {
         const row = buildRow(schema, targets, values, ri + 1, now, session);
         const ai = schema.autoIncrementColumn;
@@ -153,11 +162,21 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
             lastExplicit = toBigInt(v) ?? 0n;
           }
         }
-        applyRowRules(schema, row, session, (v, c) => storeValue(v, c, ri + 1, session));
+        try {
+          applyRowRules(schema, row, session, (v, c) => storeValue(v, c, ri + 1, session));
+        } catch (err) {
+          if (skipped(err)) return;
+          throw err;
+        }
         const key = t.data.newRowKey(row);
         let conflict = t.data.findConflict(row, key);
         if (!conflict) {
-          checkParents(session, tx, schema, row);
+          try {
+            checkParents(session, tx, schema, row);
+          } catch (err) {
+            if (skipped(err)) return;
+            throw err;
+          }
           tx.insert(t, row, key);
           affected++;
           return;
@@ -199,7 +218,7 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
         rowsAffected: affected,
         insertId: firstGenerated ?? lastExplicit,
       };
-      if (multiRow) result.info = `Records: ${sourceRows.length}  Duplicates: ${duplicates}  Warnings: ${session.warnings.length}`;
+      if (multiRow) result.info = `Records: ${sourceRows.length - skippedRows}  Duplicates: ${duplicates}  Warnings: ${session.warnings.length}`;
       return result;
     });
   };
