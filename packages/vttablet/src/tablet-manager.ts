@@ -88,8 +88,11 @@ export interface TabletManagerClient {
   getReplicationStatus(): Promise<TabletReplicationStatus | null>;
   /** The full status of the tablet's mysqld. */
   fullStatus(): Promise<TabletFullStatus>;
-  /** Runs one statement as the DBA user in `database` (default the keyspace's `vt_` database). */
-  executeFetchAsDba(sql: string, database?: string): Promise<Result>;
+  /**
+   * Runs one statement as the DBA user in `database` (default the keyspace's `vt_` database);
+   * `disableForeignKeyChecks` runs it with foreign_key_checks off (ExecuteFetchAsDbaRequest's field).
+   */
+  executeFetchAsDba(sql: string, database?: string, opts?: { disableForeignKeyChecks?: boolean }): Promise<Result>;
   /** Re-reads the tablet's topology record and adopts its type. */
   refreshState(): Promise<void>;
   /** Makes this replica the primary: stops replication, read-write, type PRIMARY; returns its position. */

@@ -732,10 +732,11 @@ export class Tablet implements QueryService {
     };
   }
 
-  /** Runs one statement as the DBA user in `database` (default `vt_<keyspace>`). */
-  async executeFetchAsDba(sql: string, database?: string): Promise<Result> {
+  /** Runs one statement as the DBA user in `database` (default `vt_<keyspace>`), with foreign_key_checks off if asked. */
+  async executeFetchAsDba(sql: string, database?: string, opts?: { disableForeignKeyChecks?: boolean }): Promise<Result> {
     this.requireMysqld();
     const session = this.mysqld.createSession({ database: database ?? this.dbName, user: 'vt_dba' });
+    if (opts?.disableForeignKeyChecks) session.sessionVariables.set('foreign_key_checks', 0n);
     try {
       return session.execute(sql);
     } finally {

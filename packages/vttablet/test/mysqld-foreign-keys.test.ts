@@ -5,7 +5,7 @@
  * parent index where MariaDB gives 1005 errno 150, the implicit index named after the constraint).
  */
 import { describe, expect, it } from 'vitest';
-import { expectError, newServer, rowsOf, run } from './mysqld-fixture.js';
+import { expectError, newServer, rowsOf, run, UUID_B } from './mysqld-fixture.js';
 
 function setup() {
   const s = newServer();
@@ -75,6 +75,16 @@ describe('mysqld: foreign keys', () => {
     expectError(session, 'create table y (a int, foreign key (a) references nope (id))', 1824, "Failed to open the referenced table 'nope'");
     expectError(session, 'create table z (a int, foreign key (a) references p (name))', 1822, "Failed to add the foreign key constraint. Missing index for constraint 'z_ibfk_1' in the referenced table 'p'");
     run(session, 'drop table r, p');
+  });
+
+  it('a replica applies DDL its source ran with foreign_key_checks = 0 (a child created before its parent)', () => {
+    const source = newServer();
+    const replica = newServer(UUID_B);
+    const start = source.mysqld.binlog.length;
+    run(source.session, 'set foreign_key_checks = 0', 'create table c (id int primary key, pid int, foreign key (pid) references p (id))', 'create table p (id int primary key)');
+    for (let i = start; i < source.mysqld.binlog.length; i++) replica.mysqld.applyTransaction(source.mysqld.binlog.transactionAt(i));
+    expect(replica.mysqld.tableNames('vt_commerce')).toEqual(['c', 'p']);
+    expectError(replica.session, 'insert into c values (1, 1)', 1452);
   });
 
   it('prints the constraints and their implicit index in SHOW CREATE TABLE, and drops them with ALTER TABLE', () => {

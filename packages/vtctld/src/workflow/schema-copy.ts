@@ -23,8 +23,9 @@ export async function showCreateTable(tm: TabletManagerClient, table: string): P
 }
 
 /**
- * Creates each of `tables` on every target primary that lacks it, with the source's definition;
- * tables a target already has are left alone. Errors from either side propagate.
+ * Creates each of `tables` on every target primary that lacks it, with the source's definition and
+ * foreign_key_checks off (as Vitess's materializer applies the schema, so a child table may come
+ * before its parent); tables a target already has are left alone. Errors from either side propagate.
  */
 export async function copySchema(source: TabletManagerClient, targets: readonly TabletManagerClient[], tables: readonly string[]): Promise<void> {
   const ddl = new Map<string, string>();
@@ -32,7 +33,7 @@ export async function copySchema(source: TabletManagerClient, targets: readonly 
   for (const target of targets) {
     const existing = new Set(await listTables(target));
     for (const [table, create] of ddl) {
-      if (!existing.has(table)) await target.executeFetchAsDba(create);
+      if (!existing.has(table)) await target.executeFetchAsDba(create, undefined, { disableForeignKeyChecks: true });
     }
   }
 }

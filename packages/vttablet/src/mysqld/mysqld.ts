@@ -203,6 +203,9 @@ export class Mysqld {
       for (const ev of statements) {
         const session = this.createSession({ database: ev.database, bypassReadOnly: true, logBin: false });
         session.setSqlMode(ev.sqlMode ?? DEFAULT_SQL_MODE);
+        // The source checked its foreign keys; the replica applies what it accepted (its binlog events
+        // carry no foreign_key_checks flag here, so a table created with checks off must apply too).
+        session.sessionVariables.set('foreign_key_checks', 0n);
         try {
           session.execute(ev.statement);
         } finally {
