@@ -96,6 +96,9 @@ export class VReplicator {
     private readonly signal: AbortSignal,
   ) {
     this.session = host.mysqld.createSession({ database: dbName });
+    // As Vitess's vreplicator (clearFKCheck): tables are copied and rows applied in an order that
+    // foreign keys would refuse, so the stream's writes run with foreign_key_checks off.
+    this.session.sessionVariables.set('foreign_key_checks', 0n);
     this.sidecarTable = `${ident(host.sidecar)}.vreplication`;
     this.copyStateTable = `${ident(host.sidecar)}.copy_state`;
     this.pos = row.pos;
