@@ -599,6 +599,11 @@ function compileUnary(node: Expr, c: ExprCompiler): CompiledExpr {
       }, Type.INT64);
     case '-': {
       const t = v.type;
+      if ((node.expr.type === 'bigint' || node.expr.type === 'number') && t === Type.UINT64) {
+        // MySQL's lexer-level negation: `-9223372036854775808` is BIGINT, anything further out is DECIMAL.
+        const magnitude = BigInt(String(node.expr.value));
+        return magnitude === -INT64_RANGE[0] ? constant(INT64_RANGE[0], Type.INT64) : constant(`-${magnitude}`, Type.DECIMAL);
+      }
       const text = () => renderExpr(node);
       const type = isIntType(t) ? Type.INT64 : t === Type.DECIMAL || t === Type.EXPRESSION ? t : Type.FLOAT64;
       return typed((env) => negate(v(env), t, text), type, undefined, v.nullable !== false);

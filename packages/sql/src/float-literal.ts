@@ -2,7 +2,8 @@
  * MySQL's approximate-value literals (`1e5`, `2E10`, `1e-7`, `1.5e3`, `.5e1`): found in statement
  * text by MySQL's lexer rules and, where node-sql-parser's grammar misreads them (it takes `1e5` for a
  * column, `1e-7` for `1e - 7` and cannot read `.5` at all), rewritten into a spelling it reads as the
- * same number (`1.e5`, `0.5e1`, `0.5`), each by inserting one character.
+ * same number (`1.e5`, `0.5e1`, `0.5`), each by inserting one character; `-9223372036854775808` is
+ * respelt `- 9223372036854775808`, which it reads without losing digits.
  */
 import { ER, sqlError } from '@vtsim/proto';
 import { skipSpan } from './sql-scanner.js';
@@ -97,8 +98,12 @@ export function rewriteFloatLiterals(sql: string): FloatLiteralRewrite | null {
         checkDoubleLiteral(sql.slice(i, e));
         insert(j, '.');
         i = e;
+      } else if (isIdentChar(sql.charCodeAt(j))) {
+        i = skipIdent(sql, j);
       } else {
-        i = isIdentChar(sql.charCodeAt(j)) ? skipIdent(sql, j) : j;
+        // The grammar reads `-<digits>` as one JS number, losing digits past 2^53: `- <digits>` keeps them exact.
+        if (j - i > 15 && i > 0 && sql.charCodeAt(i - 1) === MINUS) insert(i, ' ');
+        i = j;
       }
       continue;
     }

@@ -7,6 +7,7 @@ import { ER, sqlError } from '@vtsim/proto';
 import { respellSyntax, restoreRespelled } from './syntax-respelling.js';
 import { parseSimpleInsert } from './fast-insert.js';
 import { originalOffset, rewriteFloatLiterals, type FloatLiteralRewrite } from './float-literal.js';
+import { needsRepair, repairParsedTree, respellForParser } from './parser-respell.js';
 
 /** A node of node-sql-parser's AST (loosely typed: `type` names the node kind). */
 export type Expr = { type: string; [k: string]: any };
@@ -48,8 +49,10 @@ export function parseStatements(sql: string): Statement[] {
   }
   let ast: Statement | Statement[] | null = INSERT_PREFIX.test(sql) ? parseSimpleInsert(sql) : null;
   if (ast === null) {
-    const rewrite = rewriteFloatLiterals(sql);
-    const text = rewrite?.text ?? sql;
+    const respelling = respellForParser(sql);
+    const respelled = respelling?.text ?? sql;
+    const rewrite = rewriteFloatLiterals(respelled);
+    const text = rewrite?.text ?? respelled;
     const respelt = respellSyntax(text);
     try {
       ast = parser.astify(respelt ?? text, PARSE_OPTIONS) as unknown as Statement | Statement[];
@@ -64,6 +67,7 @@ export function parseStatements(sql: string): Statement[] {
       }
       throw syntaxError(sql, e, rewrite);
     }
+    if (needsRepair(sql, respelling)) for (const s of Array.isArray(ast) ? ast : [ast]) repairParsedTree(s, respelling?.nullSafe === true);
   }
   const list = Object.freeze(Array.isArray(ast) ? ast : [ast]) as Statement[];
   if (list.length === 0) throw sqlError(ER.EMPTY_QUERY, 'Query was empty');
