@@ -429,3 +429,183 @@ export function monthsBetween(a: DateTime, b: DateTime): number {
   else if (months < 0 && bRest > aRest) months++;
   return months;
 }
+
+/**
+ * MySQL's week number of a date for WEEK(date, mode) and YEARWEEK (mode 0–7 as in its docs: bit 0 Monday
+ * first, bit 1 weeks 1–53 rather than 0–53, bit 2 week 1 is the first with a Sunday/Monday rather than
+ * the first with 4+ days); with `yearWeek`, weeks belong to a week-year (YEARWEEK). Returns the week and
+ * its year (MySQL's calc_week).
+ */
+export function calcWeek(dt: DateTime, mode: number, yearWeek = false): { week: number; year: number } {
+  let behaviour = mode & 7;
+  if (!(behaviour & 1)) behaviour ^= 4;
+  if (yearWeek) behaviour |= 2;
+  const mondayFirst = (behaviour & 1) !== 0;
+  let weekYear = (behaviour & 2) !== 0;
+  const firstWeekday = (behaviour & 4) !== 0;
+  const dayNumber = daysFromCivil(dt.year, dt.month, dt.day);
+  let firstDay = daysFromCivil(dt.year, 1, 1);
+  // 0 = the week's first day (Monday, or Sunday when weeks start on Sunday); 1970-01-01 was a Thursday.
+  let wd = (((firstDay + (mondayFirst ? 3 : 4)) % 7) + 7) % 7;
+  let year = dt.year;
+  const startsLate = (w: number) => (firstWeekday && w !== 0) || (!firstWeekday && w >= 4);
+  if (dt.month === 1 && dt.day <= 7 - wd) {
+    if (!weekYear && startsLate(wd)) return { week: 0, year };
+    weekYear = true;
+    year--;
+    const days = isLeapYear(year) ? 366 : 365;
+    firstDay -= days;
+    wd = (wd + 53 * 7 - days) % 7;
+  }
+  const days = startsLate(wd) ? dayNumber - (firstDay + (7 - wd)) : dayNumber - (firstDay - wd);
+  if (weekYear && days >= 52 * 7) {
+    const next = (wd + (isLeapYear(year) ? 366 : 365)) % 7;
+    if (!startsLate(next)) return { week: 1, year: year + 1 };
+  }
+  return { week: Math.floor(days / 7) + 1, year };
+}
+
+/** What STR_TO_DATE read: the value, and whether the format had date and time parts. */
+export interface ParsedWithFormat {
+  value: DateTime;
+  hasDate: boolean;
+  hasTime: boolean;
+  hasFraction: boolean;
+}
+
+const ABBREVIATED = (names: string[]) => names.map((n) => n.slice(0, 3).toLowerCase());
+
+/**
+ * Which parts a STR_TO_DATE format sets: date parts, time parts, a fraction (MySQL picks the result type,
+ * DATE, TIME or DATETIME, from these when the format is a constant).
+ */
+export function formatParts(format: string): { hasDate: boolean; hasTime: boolean; hasFraction: boolean } {
+  let hasDate = false;
+  let hasTime = false;
+  let hasFraction = false;
+  for (let i = 0; i < format.length - 1; i++) {
+    if (format[i] !== '%') continue;
+    const f = format[++i]!;
+    if ('YyMmbcDdejaWUuVvXx'.includes(f)) hasDate = true;
+    if ('HkhIlipTrSsf'.includes(f)) hasTime = true;
+    if (f === 'f') hasFraction = true;
+  }
+  return { hasDate, hasTime, hasFraction };
+}
+
+/**
+ * Reads `text` by a DATE_FORMAT-style format as STR_TO_DATE does (MySQL's extract_date_time): spaces
+ * before each format element are skipped, literal characters must match, numbers take at most their
+ * width in digits, `%p` applies to a 12-hour hour; trailing text is ignored. Null when the text does not
+ * match, a part is out of range, or the format uses a week specifier (%U %u %V %v %X %x), which vtsim
+ * does not read.
+ */
+export function parseWithFormat(text: string, format: string): ParsedWithFormat | null {
+  const dt: DateTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micro: 0 };
+  let pm: boolean | null = null;
+  let hour12 = false;
+  let yearDay = 0;
+  let v = 0;
+  const skipSpaces = () => {
+    while (v < text.length && /\s/.test(text[v]!)) v++;
+  };
+  const num = (width: number): number | null => {
+    let j = v;
+    if (text[j] === '+' || text[j] === '-') return null;
+    while (j < text.length && j - v < width && text[j]! >= '0' && text[j]! <= '9') j++;
+    if (j === v) return null;
+    const n = Number(text.slice(v, j));
+    v = j;
+    return n;
+  };
+  const name = (names: string[]): number | null => {
+    const rest = text.slice(v).toLowerCase();
+    const i = names.findIndex((n) => rest.startsWith(n.toLowerCase()));
+    if (i < 0) return null;
+    v += names[i]!.length;
+    return i;
+  };
+  const fmtParts = formatParts(format);
+  for (let p = 0; p < format.length; p++) {
+    skipSpaces();
+    if (v >= text.length) break;
+    const c = format[p]!;
+    if (c !== '%' || p === format.length - 1) {
+      if (/\s/.test(c)) continue;
+      if (text[v] !== c) return null;
+      v++;
+      continue;
+    }
+    const f = format[++p]!;
+    let n: number | null = 0;
+    switch (f) {
+      case 'Y': {
+        const start = v;
+        n = num(4);
+        if (n !== null && v - start <= 2) n += n < 70 ? 2000 : 1900;
+        if (n !== null) dt.year = n;
+        break;
+      }
+      case 'y': n = num(2); if (n !== null) dt.year = n + (n < 70 ? 2000 : 1900); break;
+      case 'm': case 'c': n = num(2); if (n !== null) dt.month = n; break;
+      case 'M': n = name(MONTH_NAMES); if (n !== null) dt.month = n + 1; break;
+      case 'b': n = name(ABBREVIATED(MONTH_NAMES)); if (n !== null) dt.month = n + 1; break;
+      case 'd': case 'e': n = num(2); if (n !== null) dt.day = n; break;
+      case 'D': n = num(2); if (n !== null) { dt.day = n; v += Math.min(2, text.length - v); } break;
+      case 'H': case 'k': n = num(2); if (n !== null) dt.hour = n; break;
+      case 'h': case 'I': case 'l': n = num(2); if (n !== null) { dt.hour = n; hour12 = true; } break;
+      case 'i': n = num(2); if (n !== null) dt.minute = n; break;
+      case 's': case 'S': n = num(2); if (n !== null) dt.second = n; break;
+      case 'f': {
+        const start = v;
+        n = num(6);
+        if (n !== null) dt.micro = n * 10 ** (6 - (v - start));
+        break;
+      }
+      case 'p': {
+        const ap = text.slice(v, v + 2).toUpperCase();
+        if (ap !== 'AM' && ap !== 'PM') return null;
+        pm = ap === 'PM';
+        v += 2;
+        break;
+      }
+      case 'j': n = num(3); if (n !== null) yearDay = n; break;
+      case 'W': n = name(DAY_NAMES); break;
+      case 'a': n = name(ABBREVIATED(DAY_NAMES)); break;
+      case 'T': case 'r': {
+        const m = /^(\d{1,2}):(\d{1,2}):(\d{1,2})/.exec(text.slice(v));
+        if (!m) return null;
+        dt.hour = Number(m[1]);
+        dt.minute = Number(m[2]);
+        dt.second = Number(m[3]);
+        v += m[0].length;
+        if (f === 'r') {
+          hour12 = true;
+          skipSpaces();
+          const ap = text.slice(v, v + 2).toUpperCase();
+          if (ap === 'AM' || ap === 'PM') {
+            pm = ap === 'PM';
+            v += 2;
+          }
+        }
+        break;
+      }
+      case 'U': case 'u': case 'V': case 'v': case 'X': case 'x': return null;
+      case '%': if (text[v] !== '%') return null; v++; break;
+      default: if (text[v] !== f) return null; v++;
+    }
+    if (n === null) return null;
+  }
+  if (hour12) {
+    if (dt.hour < 1 || dt.hour > 12) return null;
+    if (pm !== null) dt.hour = (dt.hour % 12) + (pm ? 12 : 0);
+  } else if (pm !== null) return null;
+  if (yearDay > 0) {
+    if (yearDay > (isLeapYear(dt.year) ? 366 : 365)) return null;
+    const { month, day } = civilFromDays(daysFromCivil(dt.year, 1, 1) + yearDay - 1);
+    dt.month = month;
+    dt.day = day;
+  }
+  if (dt.month > 12 || dt.day > 31 || dt.hour > 23 || dt.minute > 59 || dt.second > 59) return null;
+  return { value: dt, ...fmtParts };
+}

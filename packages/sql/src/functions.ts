@@ -10,21 +10,25 @@ import { castResultType, castTargetOf, castValue, convertUsing } from './cast.js
 import { compareText, textKey } from './collation.js';
 import { makeComparator } from './comparison.js';
 import {
-  constant, isBinaryType, isDynamicType, isIntType, typed, unifyTypes, type CompiledExpr, type EvalEnv,
+  constant, isBinaryCollated, isBinaryType, isDynamicType, isIntType, typed, unifyTypes, type CompiledExpr, type EvalEnv,
 } from './compiled-expr.js';
 import {
   ceilDecimal, decimalFromBigInt, decimalFromDouble, floorDecimal, formatDecimal, roundDecimal, truncateDecimal, type Decimal,
 } from './decimal.js';
 import {
-  DAY_NAMES, MONTH_NAMES, addInterval, dateFormat, dateTimeFromMicros, dateTimeFromNumber, dateTimeToMicros, dayOfYear,
-  daysFromCivil, daysInMonth, formatDate, formatDateTime, formatTime, fractionDigits, isIntervalUnit, makeInterval,
-  monthsBetween, parseDateTime, parseTime, weekday, type DateTime, type IntervalUnit,
+  DAY_NAMES, MONTH_NAMES, addInterval, calcWeek, dateFormat, dateTimeFromMicros, dateTimeFromNumber, dateTimeToMicros, dayOfYear,
+  daysFromCivil, daysInMonth, formatDate, formatDateTime, formatParts, formatTime, fractionDigits, isIntervalUnit, makeInterval,
+  monthsBetween, parseDateTime, parseTime, parseWithFormat, timeFromMicros, timeToMicros, weekday, type DateTime, type IntervalUnit,
 } from './datetime.js';
 import type { ExprCompiler } from './expression.js';
 import { formatWkt, geometryTypeName, loadGeometry, parseWkb, parseWkt, storeGeometry, toWkb, type Geometry } from './geometry.js';
 import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, sortedKeys, type JsonPath, type JsonValue } from './json.js';
-import { identName, type Expr } from './parse.js';
-import { bytesToText, doubleToBigInt, isTrue, textToBytes, toBytes, toDouble, toText, toTextOfType } from './values.js';
+import { jsonContains, jsonModify, jsonRemove, jsonSearch } from './json-modify.js';
+import { likeMatcher, mysqlRegExp } from './like.js';
+import { identName, stringValue, type Expr } from './parse.js';
+import { INT64_RANGE, MAX_UINT64, bytesToText, doubleToBigInt, isTrue, textToBytes, toBytes, toDouble, toText, toTextOfType } from './values.js';
+
+const INT64_MAX = INT64_RANGE[1];
 
 type NonNull = Exclude<SqlValue, null>;
 
@@ -437,6 +441,161 @@ def('elt', 2, Infinity, (args) => {
   }, unifyTypes(rest.map((r) => r.type)));
 });
 
+def('find_in_set', 2, 2, ([a, b]) => {
+  const fold = isBinaryType(a!.type) || isBinaryType(b!.type) ? (x: string) => x : textKey;
+  return f2(a!, b!, Type.INT64, (x, y) => {
+    const needle = str(x);
+    if (needle.includes(',')) return 0n;
+    const i = str(y).split(',').findIndex((item) => fold(item) === fold(needle));
+    return BigInt(i + 1);
+  });
+});
+def('conv', 3, 3, (args) => fN(args, Type.VARCHAR, ([n, f, t]) => {
+  const from = intOf(f!, args[1]!.type);
+  const to = intOf(t!, args[2]!.type);
+  if (Math.abs(from) < 2 || Math.abs(from) > 36 || Math.abs(to) < 2 || Math.abs(to) > 36) return null;
+  return convertBase(str(n!), from, to);
+}));
+def('format', 2, 3, (args) => fN(args.slice(0, 2), Type.VARCHAR, ([x, d]) => {
+  const digits = Math.min(30, Math.max(0, intOf(d!, args[1]!.type)));
+  const n = numeric(x!, args[0]!.type);
+  const dec = n.k === 0 ? decimalFromBigInt(n.v) : n.k === 1 ? n.v : Number.isFinite(n.v) ? decimalFromDouble(n.v) : null;
+  if (dec === null) return null;
+  const text = formatDecimal(roundDecimal(dec, digits));
+  const neg = text.startsWith('-');
+  const [int, frac] = (neg ? text.slice(1) : text).split('.');
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return (neg ? '-' : '') + grouped + (digits > 0 ? '.' + (frac ?? '').padEnd(digits, '0') : '');
+}));
+
+/**
+ * CONV's base conversion: the longest prefix of digits valid in |from| read as an unsigned 64-bit number
+ * (saturating; a leading `-` negates it modulo 2^64, or reads a signed number for a negative `from`),
+ * written in |to| upper-case, as a signed number when `to` is negative.
+ */
+function convertBase(text: string, from: number, to: number): string {
+  const t = text.trim();
+  const neg = t.startsWith('-');
+  const digits = neg || t.startsWith('+') ? t.slice(1) : t;
+  const base = BigInt(Math.abs(from));
+  let v = 0n;
+  for (const ch of digits.toLowerCase()) {
+    const d = parseInt(ch, 36);
+    if (Number.isNaN(d) || d >= Math.abs(from)) break;
+    v = v * base + BigInt(d);
+    if (v > MAX_UINT64) {
+      v = MAX_UINT64;
+      break;
+    }
+  }
+  if (from < 0 && v > INT64_MAX) v = neg ? INT64_MAX + 1n : INT64_MAX;
+  if (neg) v = BigInt.asUintN(64, -v);
+  const signed = to < 0 && v > INT64_MAX;
+  const out = (signed ? (1n << 64n) - v : v).toString(Math.abs(to)).toUpperCase();
+  return signed ? '-' + out : out;
+}
+
+// ---- regular expressions (ICU semantics approximated with JavaScript's RegExp: see mysqlRegExp) ----
+
+/** The regular expression of a REGEXP_* call, cached while the pattern and match_type stay the same. */
+function regexpOf(args: CompiledExpr[], matchTypeAt: number, global: boolean): (vs: (SqlValue | undefined)[]) => RegExp {
+  const binary = isBinaryCollated(args[0]!.type) || isBinaryCollated(args[1]!.type);
+  let key: string | null = null;
+  let re: RegExp | null = null;
+  return (vs) => {
+    const pattern = str(vs[1]!);
+    const mt = vs[matchTypeAt] === undefined ? '' : str(vs[matchTypeAt]!);
+    if (key !== pattern + '\0' + mt) {
+      re = mysqlRegExp(pattern, binary, mt, global);
+      key = pattern + '\0' + mt;
+    }
+    re!.lastIndex = 0;
+    return re!;
+  };
+}
+
+/** The code-unit offset of 1-based character position `pos` in `s`; SqlError 3686 past the end + 1. */
+function charOffset(s: string, pos: number): number {
+  if (pos < 1 || pos > cpLength(s) + 1) throw sqlError([3686, 'HY000'], 'Index out of bounds in regular expression search.');
+  return cpSlice(s, 0, pos - 1).length;
+}
+
+/** The `occurrence`-th match of `re` (global) in `s` at or after code-unit offset `from`. */
+function nthMatch(re: RegExp, s: string, from: number, occurrence: number): RegExpExecArray | null {
+  re.lastIndex = from;
+  let m: RegExpExecArray | null = null;
+  for (let i = 0; i < Math.max(1, occurrence); i++) {
+    m = re.exec(s);
+    if (!m) return null;
+    if (m[0] === '') re.lastIndex++;
+  }
+  return m;
+}
+
+/** Expands an ICU replacement (`$n` a group, `\x` the character x) for one match. */
+function expandReplacement(repl: string, m: RegExpExecArray): string {
+  let out = '';
+  for (let i = 0; i < repl.length; i++) {
+    const c = repl[i]!;
+    if (c === '\\' && i + 1 < repl.length) out += repl[++i];
+    else if (c === '$' && /\d/.test(repl[i + 1] ?? '')) {
+      const g = Number(repl[++i]);
+      if (g >= m.length) throw sqlError([3687, 'HY000'], 'Index out of bounds in regular expression search.');
+      out += m[g] ?? '';
+    } else out += c;
+  }
+  return out;
+}
+
+def('regexp_like', 2, 3, (args) => {
+  const reOf = regexpOf(args, 2, false);
+  return fN(args, Type.INT64, (vs) => bool(reOf(vs).test(toTextOfType(vs[0]!, args[0]!.type)!)));
+});
+def('regexp_instr', 2, 6, (args) => {
+  const reOf = regexpOf(args, 5, true);
+  return fN(args, Type.INT64, (vs) => {
+    const s = toTextOfType(vs[0]!, args[0]!.type)!;
+    const from = charOffset(s, vs.length > 2 ? intOf(vs[2]!, args[2]!.type) : 1);
+    const m = nthMatch(reOf(vs), s, from, vs.length > 3 ? intOf(vs[3]!, args[3]!.type) : 1);
+    if (!m) return 0n;
+    const end = vs.length > 4 && intOf(vs[4]!, args[4]!.type) !== 0;
+    return BigInt(cpLength(s.slice(0, m.index + (end ? m[0].length : 0))) + 1);
+  });
+});
+def('regexp_substr', 2, 5, (args) => {
+  const reOf = regexpOf(args, 4, true);
+  return fN(args, Type.VARCHAR, (vs) => {
+    const s = toTextOfType(vs[0]!, args[0]!.type)!;
+    const from = charOffset(s, vs.length > 2 ? intOf(vs[2]!, args[2]!.type) : 1);
+    const m = nthMatch(reOf(vs), s, from, vs.length > 3 ? intOf(vs[3]!, args[3]!.type) : 1);
+    return m ? m[0] : null;
+  });
+});
+def('regexp_replace', 3, 6, (args) => {
+  const reOf = regexpOf(args, 5, true);
+  return fN(args, Type.VARCHAR, (vs) => {
+    const s = toTextOfType(vs[0]!, args[0]!.type)!;
+    const repl = str(vs[2]!);
+    const from = charOffset(s, vs.length > 3 ? intOf(vs[3]!, args[3]!.type) : 1);
+    const occurrence = vs.length > 4 ? intOf(vs[4]!, args[4]!.type) : 0;
+    const re = reOf(vs);
+    re.lastIndex = from;
+    let out = s.slice(0, from);
+    let at = from;
+    for (let n = 1; ; n++) {
+      const m = re.exec(s);
+      if (!m) break;
+      if (occurrence === 0 || n === occurrence) {
+        out += s.slice(at, m.index) + expandReplacement(repl, m);
+        at = m.index + m[0].length;
+        if (occurrence !== 0) break;
+      }
+      if (m[0] === '') re.lastIndex++;
+    }
+    return out + s.slice(at);
+  });
+});
+
 // ---- hashing -----------------------------------------------------------------------------------
 
 function digest(alg: string, v: NonNull): string {
@@ -771,6 +930,110 @@ def('datediff', 2, 2, ([a, b]) => f2(a!, b!, Type.INT64, (x, y) => {
   return BigInt(daysFromCivil(p.year, p.month, p.day) - daysFromCivil(q.year, q.month, q.day));
 }));
 
+const MAX_TIME_US = 3020399000000;
+
+/**
+ * A TIME or DATETIME argument as microseconds, with which it is (TIMEDIFF/ADDTIME read either); a
+ * fraction in either makes the result carry 6 digits, as MySQL's string arguments do.
+ */
+function temporalArg(v: NonNull, t: Type): { datetime: boolean; us: number; fsp: number } | null {
+  const text = typeof v === 'bigint' ? v.toString() : str(v);
+  const fsp = fractionDigits(text);
+  const isDate = t === Type.DATETIME || t === Type.TIMESTAMP || t === Type.DATE
+    || (t !== Type.TIME && (typeof v === 'bigint' ? v > 99999999n : /^\s*\d+[-/._]\d+[-/._]\d+(\s|T|$)/.test(text)));
+  if (isDate) {
+    const dt = typeof v === 'bigint' ? dateTimeFromNumber(v) : parseDateTime(text);
+    return dt ? { datetime: true, us: dateTimeToMicros(dt), fsp } : null;
+  }
+  const tm = parseTime(text);
+  return tm ? { datetime: false, us: timeToMicros(tm), fsp } : null;
+}
+
+/** A TIME result from microseconds, clamped to ±838:59:59 as MySQL does. */
+function timeResult(us: number, fsp: number): string {
+  const clamped = Math.max(-MAX_TIME_US, Math.min(MAX_TIME_US, us));
+  return formatTime(timeFromMicros(clamped), clamped === us ? fsp : 0);
+}
+
+def('timediff', 2, 2, ([a, b]) => f2(a!, b!, Type.TIME, (x, y) => {
+  const p = temporalArg(x, a!.type);
+  const q = temporalArg(y, b!.type);
+  if (!p || !q || p.datetime !== q.datetime) return null;
+  return timeResult(p.us - q.us, p.fsp || q.fsp ? 6 : 0);
+}));
+def('addtime,subtime', 2, 2, ([a, b], call) => {
+  const sign = call.written.toLowerCase() === 'addtime' ? 1 : -1;
+  const dateFirst = a!.type === Type.DATETIME || a!.type === Type.TIMESTAMP || a!.type === Type.DATE;
+  const type = dateFirst ? Type.DATETIME : a!.type === Type.TIME ? Type.TIME : Type.VARCHAR;
+  return f2(a!, b!, type, (x, y) => {
+    const p = temporalArg(x, a!.type);
+    const q = temporalArg(y, b!.type === Type.TIME ? Type.TIME : Type.VARCHAR);
+    if (!p || !q || q.datetime) return null;
+    const fsp = p.fsp || q.fsp ? 6 : 0;
+    if (!p.datetime) return timeResult(p.us + sign * q.us, fsp);
+    const dt = dateTimeFromMicros(p.us + sign * q.us);
+    return dt.year < 0 || dt.year > 9999 ? null : formatDateTime(dt, fsp);
+  });
+});
+def('week', 1, 2, (args) => fN(args, Type.INT64, (vs) => {
+  const dt = dateTimeArg(vs[0]!);
+  return dt ? BigInt(calcWeek(dt, vs.length > 1 ? intOf(vs[1]!, args[1]!.type) : 0).week) : null;
+}));
+def('weekofyear', 1, 1, datePart((d) => calcWeek(d, 3).week));
+def('yearweek', 1, 2, (args) => fN(args, Type.INT64, (vs) => {
+  const dt = dateTimeArg(vs[0]!);
+  if (!dt) return null;
+  const w = calcWeek(dt, vs.length > 1 ? intOf(vs[1]!, args[1]!.type) : 0, true);
+  return BigInt(w.year * 100 + w.week);
+}));
+def('str_to_date', 2, 2, ([a, f], call) => {
+  const formatNode: Expr = call.node.args.value[1];
+  const constantFormat = /string$/.test(String(formatNode.type)) ? stringValue(formatNode) : null;
+  const parts = constantFormat === null ? null : formatParts(constantFormat);
+  const type = parts === null || (parts.hasDate && parts.hasTime) ? Type.DATETIME : parts.hasDate ? Type.DATE : Type.TIME;
+  return f2(a!, f!, type, (x, y) => {
+    const r = parseWithFormat(str(x), str(y));
+    if (!r) return null;
+    const dt = r.value;
+    const fsp = r.hasFraction ? 6 : 0;
+    if (type === Type.TIME) return formatTime({ neg: false, hour: dt.hour, minute: dt.minute, second: dt.second, micro: dt.micro }, fsp);
+    if (dt.month === 0 || dt.day === 0 || dt.day > daysInMonth(dt.year, dt.month)) return null;
+    return type === Type.DATE ? formatDate(dt) : formatDateTime(dt, fsp);
+  });
+});
+
+/**
+ * A time zone as minutes east of UTC: an offset `[+-]HH:MM` (−13:59 to +14:00) or `SYSTEM` (vtsim runs
+ * in UTC); null for named zones, as in a MySQL without loaded time zone tables.
+ */
+function zoneOffset(zone: string): number | null {
+  if (/^\s*system\s*$/i.test(zone)) return 0;
+  const m = /^\s*([+-])(\d{1,2}):(\d{2})\s*$/.exec(zone);
+  if (!m) return null;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  if (Number(m[3]) > 59) return null;
+  const signed = m[1] === '-' ? -minutes : minutes;
+  return signed < -(13 * 60 + 59) || signed > 14 * 60 ? null : signed;
+}
+
+const TIMESTAMP_MIN_US = 1_000_000;
+const TIMESTAMP_MAX_US = 2_147_483_647_999_999;
+
+def('convert_tz', 3, 3, (args) => {
+  const colFsp = args[0]!.columnType?.precision ?? 0;
+  return fN(args, Type.DATETIME, ([d, from, to]) => {
+    const dt = dateTimeArg(d!);
+    const f = zoneOffset(str(from!));
+    const t = zoneOffset(str(to!));
+    if (!dt || f === null || t === null) return null;
+    const fsp = Math.max(colFsp, typeof d === 'string' ? fractionDigits(d) : 0);
+    const utc = dateTimeToMicros(dt) - f * 60_000_000;
+    // Outside TIMESTAMP's range MySQL leaves the value as it is.
+    if (utc < TIMESTAMP_MIN_US || utc > TIMESTAMP_MAX_US) return formatDateTime(dt, fsp);
+    return formatDateTime(dateTimeFromMicros(utc + t * 60_000_000), fsp);
+  });
+});
+
 const DATE_ONLY_UNITS = new Set(['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR', 'YEAR_MONTH']);
 
 /**
@@ -995,6 +1258,64 @@ def('json_keys', 1, 2, (args) => fN(args, Type.JSON, (vs) => {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return null;
   return formatJson(sortedKeys(doc));
 }));
+def('json_set,json_insert,json_replace', 3, Infinity, (args, call) => {
+  if (args.length % 2 === 0) throw paramCount(call.written);
+  const fn = call.written.toLowerCase();
+  const mode = fn === 'json_set' ? 'set' : fn === 'json_insert' ? 'insert' : 'replace';
+  return typed((env) => {
+    const d = args[0]!(env);
+    if (d === null) return null;
+    let doc = jsonArg(d, args[0]!.type, fn, 1);
+    for (let i = 1; i < args.length; i += 2) {
+      const p = args[i]!(env);
+      if (p === null) return null;
+      doc = jsonModify(doc, jsonPath(str(p)), toJsonValue(args[i + 1]!(env), args[i + 1]!.type), mode);
+    }
+    return formatJson(doc);
+  }, Type.JSON);
+});
+def('json_remove', 2, Infinity, (args) => fN(args, Type.JSON, (vs) => {
+  let doc = jsonArg(vs[0]!, args[0]!.type, 'json_remove', 1);
+  for (const p of vs.slice(1)) doc = jsonRemove(doc, jsonPath(str(p)));
+  return formatJson(doc);
+}));
+def('json_contains', 2, 3, (args) => fN(args, Type.INT64, (vs) => {
+  let target = jsonArg(vs[0]!, args[0]!.type, 'json_contains', 1);
+  const candidate = jsonArg(vs[1]!, args[1]!.type, 'json_contains', 2);
+  if (vs.length === 3) {
+    const path = jsonPath(str(vs[2]!));
+    if (path.multi) throw sqlError([3149, '42000'], 'In this situation, path expressions may not contain the * and ** tokens.');
+    const found = evalJsonPath(target, path);
+    if (found.length === 0) return null;
+    target = found[0]!;
+  }
+  return bool(jsonContains(target, candidate));
+}));
+def('json_contains_path', 3, Infinity, (args) => fN(args, Type.INT64, (vs) => {
+  const doc = jsonArg(vs[0]!, args[0]!.type, 'json_contains_path', 1);
+  const all = oneOrAll(vs[1]!, 'json_contains_path');
+  const hits = vs.slice(2).map((p) => evalJsonPath(doc, jsonPath(str(p))).length > 0);
+  return bool(all ? hits.every(Boolean) : hits.some(Boolean));
+}));
+def('json_search', 3, Infinity, (args) => typed((env) => {
+  const vs = args.map((a) => a(env));
+  if (vs[0] === null || vs[1] === null || vs[2] === null) return null;
+  const doc = jsonArg(vs[0]!, args[0]!.type, 'json_search', 1);
+  const all = oneOrAll(vs[1]!, 'json_search');
+  const escape = vs.length > 3 && vs[3] !== null ? str(vs[3]!) : '\\';
+  if (vs.slice(4).some((p) => p === null)) return null;
+  const paths = vs.slice(4).map((p) => jsonPath(str(p!)));
+  const found = jsonSearch(doc, paths, likeMatcher(str(vs[2]!), escape, false), !all);
+  if (found.length === 0) return null;
+  return formatJson(found.length === 1 ? found[0]! : found);
+}, Type.JSON));
+
+/** The one_or_all argument of JSON_SEARCH/JSON_CONTAINS_PATH: true for 'all'; SqlError 3154 otherwise. */
+function oneOrAll(v: NonNull, fn: string): boolean {
+  const s = str(v).toLowerCase();
+  if (s !== 'one' && s !== 'all') throw sqlError([3154, '42000'], `The oneOrAll argument to ${fn} may take these values: 'one' or 'all'.`);
+  return s === 'all';
+}
 def('json_quote', 1, 1, ([a]) => f1(a!, Type.JSON, (v) => formatJson(str(v))));
 
 // ---- spatial (values in MySQL's internal format: SRID + WKB) ----

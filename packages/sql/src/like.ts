@@ -50,23 +50,40 @@ const POSIX_CLASSES: Record<string, string> = {
 };
 
 /**
- * Compiles a MySQL (ICU) regular expression for REGEXP/RLIKE/REGEXP_LIKE: case-insensitive unless
- * `binary`; POSIX classes (`[[:alpha:]]`) and word boundaries (`[[:<:]]`) are translated.
- * Throws SqlError 3692 for a pattern JavaScript cannot compile.
+ * Compiles a MySQL (ICU) regular expression as a JavaScript RegExp: case-insensitive unless `binary`
+ * or match_type `c`; match_type `i` (insensitive), `m` (multi-line), `n` (`.` matches line ends) and
+ * `u` (Unix line ends: accepted, JavaScript's are close) as in REGEXP_LIKE; `global` for REPLACE/INSTR
+ * scans. POSIX classes (`[[:alpha:]]`) and word boundaries (`[[:<:]]`) are translated. Gaps against
+ * ICU: possessive quantifiers are refused (3692); `\Q…\E` quoting and ICU-only inline flags are not read.
+ * Throws SqlError 3692 for a pattern JavaScript cannot compile, 3695 for a bad match_type.
  */
-export function regexpMatcher(pattern: string, binary: boolean): Matcher {
+export function mysqlRegExp(pattern: string, binary: boolean, matchType = '', global = false): RegExp {
+  let insensitive = !binary;
+  let flags = global ? 'g' : '';
+  for (const m of matchType) {
+    if (m === 'c') insensitive = false;
+    else if (m === 'i') insensitive = true;
+    else if (m === 'm') flags += flags.includes('m') ? '' : 'm';
+    else if (m === 'n') flags += flags.includes('s') ? '' : 's';
+    else if (m !== 'u') throw sqlError([3695, 'HY000'], 'The regular expression contains an unknown match_type argument.');
+  }
+  if (insensitive) flags += 'i';
   const source = pattern
     .replace(/\[\[:<:\]\]|\[\[:>:\]\]/g, '\\b')
     .replace(/\[:(\w+):\]/g, (m, name: string) => POSIX_CLASSES[name] ?? m);
-  let re: RegExp;
   try {
-    re = new RegExp(source, binary ? 'u' : 'iu');
+    return new RegExp(source, flags + 'u');
   } catch {
     try {
-      re = new RegExp(source, binary ? '' : 'i');
+      return new RegExp(source, flags);
     } catch (e) {
       throw sqlError([3692, 'HY000'], `Incorrect regular expression: ${(e as Error).message}`);
     }
   }
+}
+
+/** Compiles a MySQL (ICU) regular expression for REGEXP/RLIKE: see {@link mysqlRegExp}. */
+export function regexpMatcher(pattern: string, binary: boolean): Matcher {
+  const re = mysqlRegExp(pattern, binary);
   return (s) => re.test(s);
 }
