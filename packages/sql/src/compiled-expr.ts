@@ -40,6 +40,26 @@ export interface SessionContext {
   userVariables: Map<string, SqlValue>;
   /** A system variable's value; throws SqlError 1193 if unknown. */
   systemVariable(name: string, scope: 'session' | 'global'): SqlValue;
+  /** Records a warning of the running statement (`SHOW WARNINGS`); absent where warnings are not kept. */
+  warn?(code: number, message: string): void;
+  /** ROW_COUNT(): rows the previous statement affected, -1 after one that returned rows. */
+  readonly rowCount?: bigint;
+  /** FOUND_ROWS(): rows the last SELECT returned. */
+  readonly foundRows?: bigint;
+  /** The server's named locks as this session takes them (GET_LOCK …); absent where there is no server. */
+  readonly namedLocks?: NamedLockSession;
+}
+
+/** User-level named locks (GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK, RELEASE_ALL_LOCKS) as one session sees them. */
+export interface NamedLockSession {
+  /** Takes (or re-takes: locks nest) the lock; false when another session holds it. */
+  get(name: string): boolean;
+  /** Releases one level of the lock: true if this session held it, false if another does, null if nobody. */
+  release(name: string): boolean | null;
+  /** The connection id holding the lock, or null. */
+  holder(name: string): number | null;
+  /** Releases every lock this session holds; returns how many levels were released. */
+  releaseAll(): number;
 }
 
 /** Everything a compiled expression reads when evaluated. */

@@ -19,7 +19,7 @@ import { identName, stringValue, type Expr, type Statement } from './parse.js';
 import { INT64_RANGE, MAX_UINT64, isTrue, toText, toTextOfType } from './values.js';
 import { aggregateCall, aggregateResultType, isAggregateNode } from './aggregate.js';
 
-export type { CompiledExpr, EvalEnv, ExprScope, SessionContext } from './compiled-expr.js';
+export type { CompiledExpr, EvalEnv, ExprScope, NamedLockSession, SessionContext } from './compiled-expr.js';
 
 const TRUE = 1n;
 const FALSE = 0n;
@@ -548,8 +548,21 @@ function compileArithmetic(op: string, node: Expr, c: ExprCompiler): CompiledExp
   const rt = r.type;
   const text = () => renderExpr(node);
   const nullable = aop === '/' || aop === 'DIV' || aop === '%' || l.nullable !== false || r.nullable !== false;
+  if (aop === '/' || aop === 'DIV' || aop === '%') {
+    // Division by zero is NULL with warning 1365 (an error only where sql_mode makes it one in DML).
+    return typed((env) => {
+      const a = l(env);
+      const b = r(env);
+      const v = arithmetic(aop, a, b, lt, rt, unsigned, text);
+      if (v === null && a !== null && b !== null) env.session.warn?.(DIVISION_BY_ZERO, 'Division by 0');
+      return v;
+    }, type, undefined, nullable);
+  }
   return typed((env) => arithmetic(aop, l(env), r(env), lt, rt, unsigned, text), type, undefined, nullable);
 }
+
+/** MySQL's ER_DIVISION_BY_ZERO. */
+const DIVISION_BY_ZERO = 1365;
 
 function compileIntervalArithmetic(node: Expr, c: ExprCompiler, op: string): CompiledExpr {
   const intervalOnLeft = node.left?.type === 'interval';

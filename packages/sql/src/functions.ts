@@ -11,6 +11,7 @@ import { compareText, textKey } from './collation.js';
 import { makeComparator } from './comparison.js';
 import {
   constant, isBinaryCollated, isBinaryType, isDynamicType, isIntType, typed, unifyTypes, type CompiledExpr, type EvalEnv,
+  type NamedLockSession,
 } from './compiled-expr.js';
 import {
   ceilDecimal, decimalFromBigInt, decimalFromDouble, floorDecimal, formatDecimal, roundDecimal, truncateDecimal, type Decimal,
@@ -1134,6 +1135,48 @@ def('last_insert_id', 0, 1, (args) => {
     return n;
   }, Type.UINT64);
 });
+def('row_count', 0, 0, () => typed((env) => env.session.rowCount ?? -1n, Type.INT64));
+def('found_rows', 0, 0, () => typed((env) => env.session.foundRows ?? 0n, Type.UINT64));
+
+/** The session's named locks; SqlError 1235 where no server keeps them (vtgate evaluating alone). */
+function namedLocks(env: EvalEnv): NamedLockSession {
+  const locks = env.session.namedLocks;
+  if (!locks) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'named locks outside a keyspace'");
+  return locks;
+}
+
+/** A lock name: MySQL refuses empty names and names over 64 characters (3057). */
+function lockName(v: NonNull): string {
+  const name = str(v);
+  if (name === '' || cpLength(name) > 64) throw sqlError([3057, '42000'], `Incorrect user-level lock name '${name}'.`);
+  return name;
+}
+
+def('get_lock', 2, 2, ([n, t]) => typed((env) => {
+  const v = n!(env);
+  if (v === null) throw sqlError([3057, '42000'], "Incorrect user-level lock name 'NULL'.");
+  t!(env);
+  // Statements run to completion one at a time, so a lock held elsewhere cannot be released while
+  // waiting: the wait times out at once (MySQL returns 0 after the timeout too).
+  return bool(namedLocks(env).get(lockName(v)));
+}, Type.INT64));
+def('release_lock', 1, 1, ([n]) => typed((env) => {
+  const v = n!(env);
+  if (v === null) return null;
+  const r = namedLocks(env).release(lockName(v));
+  return r === null ? null : bool(r);
+}, Type.INT64));
+def('is_free_lock', 1, 1, ([n]) => typed((env) => {
+  const v = n!(env);
+  return v === null ? null : bool(namedLocks(env).holder(lockName(v)) === null);
+}, Type.INT64));
+def('is_used_lock', 1, 1, ([n]) => typed((env) => {
+  const v = n!(env);
+  if (v === null) return null;
+  const holder = namedLocks(env).holder(lockName(v));
+  return holder === null ? null : BigInt(holder);
+}, Type.UINT64));
+def('release_all_locks', 0, 0, () => typed((env) => BigInt(namedLocks(env).releaseAll()), Type.INT64));
 def('uuid', 0, 0, () => typed((env) => {
   const hex = (n: number) => {
     let s = '';

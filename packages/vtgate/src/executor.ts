@@ -254,6 +254,12 @@ export class Executor {
         get lastInsertId() {
           return session.lastInsertId;
         },
+        get rowCount() {
+          return session.rowCount;
+        },
+        get foundRows() {
+          return session.foundRows;
+        },
         now: () => clock.now(),
         random: () => random.next(),
         userVariables: session.userVariables,
@@ -280,6 +286,7 @@ export class Executor {
     );
     if (type === 'insert' && result.insertId > 0n) session.lastInsertId = result.insertId;
     else if (type === 'select') session.foundRows = BigInt(result.rows.length);
+    session.rowCount = type === 'select' ? -1n : BigInt(result.rowsAffected);
     return result;
   }
 

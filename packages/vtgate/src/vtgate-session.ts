@@ -156,6 +156,8 @@ export class VtgateSession {
   lastInsertId = 0n;
   /** Rows the last SELECT returned (FOUND_ROWS()). */
   foundRows = 0n;
+  /** ROW_COUNT(): rows the last DML affected, -1 after a SELECT (Vitess's Session.RowCount). */
+  rowCount = -1n;
   /**
    * How much field metadata the tablets return (Session.options.included_fields): ALL for MySQL
    * protocol connections, as vtgate's MySQL server sets it; a gRPC session's own setting otherwise.

@@ -29,6 +29,7 @@ export interface SessionWire {
   warnings: unknown[];
   last_insert_id: string;
   found_rows: string;
+  row_count?: string;
   user_defined_variables: Record<string, BindVariableWire>;
   system_variables: Record<string, string>;
   SessionUUID: string;
@@ -146,6 +147,7 @@ export class GrpcSessionStore {
     s.savepoints = Array.isArray(wire.savepoints) ? (wire.savepoints as unknown[]).map(String) : [];
     s.lastInsertId = BigInt(wire.last_insert_id || '0');
     s.foundRows = BigInt(wire.found_rows || '0');
+    s.rowCount = BigInt(wire.row_count || '-1');
     return s;
   }
 
@@ -188,6 +190,7 @@ function sessionToWire(s: VtgateSession, base: SessionWire | null, uuid: string)
     warnings: [],
     last_insert_id: s.lastInsertId.toString(),
     found_rows: s.foundRows.toString(),
+    row_count: s.rowCount.toString(),
     user_defined_variables: userVariables,
     system_variables: systemVariables,
     SessionUUID: uuid,

@@ -2,8 +2,8 @@
  * MysqlSession: one client connection to a simulated mysqld: current database, autocommit and the
  * open transaction, session and user variables. Statements run synchronously, one at a time.
  */
-import { ER, SqlError, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { sqlModeOf, type CoercionContext, type SessionContext, type SqlMode } from '@vtsim/sql';
+import { type BindVars, ER, type Result, SqlError, sqlError, type SqlValue } from '@vtsim/proto';
+import { type CoercionContext, type NamedLockSession, type SessionContext, type SqlMode, sqlModeOf } from '@vtsim/sql';
 import type { TableEntry } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
 import type { Mysqld } from './mysqld.js';
@@ -58,6 +58,12 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   mode: SqlMode;
   /** The warnings of the last statement that produced a diagnostics area. */
   readonly warnings: SessionWarning[] = [];
+  /** ROW_COUNT(): rows the previous statement affected, -1 after one that returned rows. */
+  rowCount = -1n;
+  /** FOUND_ROWS(): rows the last statement with a result set returned. */
+  foundRows = 0n;
+  /** GET_LOCK and friends, as this connection holds the server's named locks. */
+  readonly namedLocks: NamedLockSession;
   private statementCounter = 0;
   private tx: Transaction | null = null;
   /** The open transaction's access mode (START TRANSACTION READ ONLY). */
@@ -81,6 +87,7 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
     this.bypassReadOnly = opts.bypassReadOnly ?? false;
     this.logBin = opts.logBin ?? true;
     this.mode = sqlModeOf(mysqld.globalSqlMode());
+    this.namedLocks = mysqld.namedLocks.forSession(this.connectionId);
     if (mysqld.globalVariables.has('sql_mode')) this.sessionVariables.set('sql_mode', this.mode.text);
   }
 
@@ -131,11 +138,17 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
       plan = planStatement(sql, this);
       if (plan.cacheable) mysqld.plans.set(this.database, sql, plan);
     }
-    return plan.run(this, bindVars);
+    const result = plan.run(this, bindVars);
+    if (result.fields.length > 0) {
+      this.rowCount = -1n;
+      this.foundRows = BigInt(result.rows.length);
+    } else this.rowCount = BigInt(result.rowsAffected);
+    return result;
   }
 
   /** Rolls back an open transaction and ends the session. Idempotent. */
   close(): void {
+    if (!this.closed) this.mysqld.namedLocks.releaseAll(this.connectionId);
     this.tx = null;
     this.closed = true;
   }

@@ -8,6 +8,7 @@ import { DEFAULT_SQL_MODE } from '@vtsim/sql';
 import { Binlog, type BinlogRetention, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type TableMap } from '@vtsim/binlog';
 import { Catalog, Database } from './catalog.js';
 import { MysqlSession, type SessionOptions } from './mysql-session.js';
+import { NamedLocks } from './named-locks.js';
 import { PlanCache } from './plan.js';
 import { SequenceCache } from './sequence-cache.js';
 import { takeSnapshot, type MysqldSnapshot } from './snapshot.js';
@@ -47,6 +48,8 @@ export class Mysqld {
   readonly plans = new PlanCache();
   /** @internal Tablet-side caches of sequence tables. */
   readonly sequences = new SequenceCache();
+  /** User-level named locks (GET_LOCK …), held by connections. */
+  readonly namedLocks = new NamedLocks();
   /** GLOBAL variables set with `SET GLOBAL`. */
   readonly globalVariables = new Map<string, SqlValue>();
   /** The semi-sync source plugin (`rpl_semi_sync_source_*`): commits wait for a replica's ack while enabled. */
