@@ -197,6 +197,10 @@ function compileSpecial(name: string, args: Expr[], call: FnCall): CompiledExpr 
   const { c } = call;
   switch (name) {
     case 'trim': return compileTrim(args, call);
+    case 'default':
+      // The DEFAULT keyword as a value: INSERT's planner reads it; anywhere else vtsim refuses it.
+      if (args.length === 0) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'DEFAULT outside INSERT … VALUES/SET'");
+      return null;
     case 'position': {
       const inExpr = args[0];
       if (args.length !== 1 || inExpr?.type !== 'binary_expr' || String(inExpr.operator).toUpperCase() !== 'IN') throw paramCount(call.written);

@@ -13,6 +13,7 @@ export { makeComparator, type Comparator } from './comparison.js';
 export { castTargetOf, castValue, type CastTarget } from './cast.js';
 export { collationById, compareBytes, compareText, isBinaryCollation, resolveCollation, textKey, type CollationInfo } from './collation.js';
 export { likeMatcher, type Matcher } from './like.js';
+export { isDefaultKeyword } from './parser-respell.js';
 export * as decimal from './decimal.js';
 export * as datetime from './datetime.js';
 export { formatJson, parseJson, type JsonValue } from './json.js';

@@ -67,7 +67,7 @@ export function parseStatements(sql: string): Statement[] {
       }
       throw syntaxError(sql, e, rewrite);
     }
-    if (needsRepair(sql, respelling)) for (const s of Array.isArray(ast) ? ast : [ast]) repairParsedTree(s, respelling?.nullSafe === true);
+    if (needsRepair(sql, respelling)) for (const s of Array.isArray(ast) ? ast : [ast]) repairParsedTree(s, respelling);
   }
   const list = Object.freeze(Array.isArray(ast) ? ast : [ast]) as Statement[];
   if (list.length === 0) throw sqlError(ER.EMPTY_QUERY, 'Query was empty');

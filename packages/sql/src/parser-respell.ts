@@ -6,7 +6,10 @@
  * - the NULL-safe equality `<=>`, which the grammar lacks, is respelt `=!!` (same length, so error
  *   offsets stay right) and turned back into a `<=>` node after parsing;
  * - `XOR` binds tighter than `OR` and looser than `AND` (the grammar gives it AND's level);
- * - `NOT (…)` is the NOT operator (the grammar reads a function named `not`).
+ * - `NOT (…)` is the NOT operator (the grammar reads a function named `not`);
+ * - the DEFAULT keyword as a value (`VALUES (1, DEFAULT)`, `SET a = DEFAULT`), which the grammar
+ *   lacks, is respelt `DEFLT()` (same length) and becomes a `default()` call without arguments
+ *   (see {@link isDefaultKeyword}).
  */
 import { ER, sqlError } from '@vtsim/proto';
 import { skipSpan } from './sql-scanner.js';
@@ -23,7 +26,11 @@ export interface Respelling {
   text: string;
   /** Whether `<=>` was respelt as `=!!`. */
   nullSafe: boolean;
+  /** Whether a DEFAULT value keyword was respelt as `DEFLT()`. */
+  defaultKeyword: boolean;
 }
+
+const DEFAULT_MARK = 'DEFLT()';
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -45,10 +52,12 @@ function wordBefore(sql: string, i: number): string {
  * statement holding both `<=>` and a written `!!` (the two would be indistinguishable).
  */
 export function respellForParser(sql: string): Respelling | null {
-  if (!sql.includes('<=>') && !/['"]\s*['"]/.test(sql)) return null;
+  const defaults = /\bdefault\b/i.test(sql);
+  if (!sql.includes('<=>') && !/['"]\s*['"]/.test(sql) && !defaults) return null;
   let out = '';
   let last = 0;
   let nullSafe = false;
+  let defaultKeyword = false;
   let doubleBang = false;
   let i = 0;
   const n = sql.length;
@@ -78,12 +87,45 @@ export function respellForParser(sql: string): Respelling | null {
       i = end;
       continue;
     }
+    if (isWordChar(c)) {
+      let j = i + 1;
+      while (j < n && isWordChar(sql.charCodeAt(j))) j++;
+      if (defaults && j - i === 7 && sql.slice(i, j).toLowerCase() === 'default' && isDefaultValue(sql, i, j)) {
+        out += sql.slice(last, i) + DEFAULT_MARK;
+        last = j;
+        defaultKeyword = true;
+      }
+      i = j;
+      continue;
+    }
     const end = skipSpan(sql, i);
     i = end < 0 ? i + 1 : end;
   }
   if (last === 0) return null;
   if (nullSafe && doubleBang) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support '<=> together with !!'");
-  return { text: out + sql.slice(last), nullSafe };
+  return { text: out + sql.slice(last), nullSafe, defaultKeyword };
+}
+
+/**
+ * Whether the word DEFAULT at [start, end) stands for a column's default value: right after `(`, `,`
+ * or `=` and before `,`, `)`, `;`, the end, or (after `=`) WHERE/ORDER/LIMIT/ON.
+ */
+function isDefaultValue(sql: string, start: number, end: number): boolean {
+  let p = start - 1;
+  while (p >= 0 && isSpace(sql.charCodeAt(p))) p--;
+  const before = sql[p];
+  if (before !== '(' && before !== ',' && before !== '=') return false;
+  let q = end;
+  while (q < sql.length && isSpace(sql.charCodeAt(q))) q++;
+  if (q >= sql.length || sql[q] === ',' || sql[q] === ')' || sql[q] === ';') return true;
+  return before === '=' && /^(where|order|limit|on)\b/i.test(sql.slice(q));
+}
+
+/** Whether a parsed node is the DEFAULT keyword used as a value (a `default()` call without arguments). */
+export function isDefaultKeyword(node: Expr | null | undefined): boolean {
+  if (node?.type !== 'function' || (node.args?.value?.length ?? 0) !== 0) return false;
+  const parts = node.name?.name;
+  return Array.isArray(parts) && parts.length === 1 && String(parts[0].value).toLowerCase() === 'default';
 }
 
 /**
@@ -117,12 +159,12 @@ function joinAdjacentLiterals(sql: string, start: number, end: number): { text: 
 
 /** Whether the tree of a statement may need {@link repairParsedTree} (a cheap test of its text). */
 export function needsRepair(sql: string, respelling: Respelling | null): boolean {
-  return respelling?.nullSafe === true || /\bxor\b|\bnot\s*\(/i.test(sql);
+  return respelling?.nullSafe === true || respelling?.defaultKeyword === true || /\bxor\b|\bnot\s*\(/i.test(sql);
 }
 
 /** Repairs, in place, the parts of a freshly parsed tree that node-sql-parser reads differently from MySQL (see the file comment). */
-export function repairParsedTree(stmt: Statement, nullSafe: boolean): void {
-  repair(stmt, nullSafe);
+export function repairParsedTree(stmt: Statement, respelling: Respelling | null): void {
+  repair(stmt, respelling?.nullSafe === true, respelling?.defaultKeyword === true);
 }
 
 const LOGICAL_RANK: Record<string, number> = { OR: 0, '||': 0, XOR: 1, AND: 2, '&&': 2 };
@@ -137,15 +179,18 @@ function isLogical(node: unknown): node is Expr {
   return isLogicalOperation(node) && !(node as Expr).parentheses;
 }
 
-function repair(node: any, nullSafe: boolean): any {
+function repair(node: any, nullSafe: boolean, defaults: boolean): any {
   if (node === null || typeof node !== 'object') return node;
   if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) node[i] = repair(node[i], nullSafe);
+    for (let i = 0; i < node.length; i++) node[i] = repair(node[i], nullSafe, defaults);
     return node;
   }
   for (const k of Object.keys(node)) {
     const v = node[k];
-    if (v !== null && typeof v === 'object') node[k] = repair(v, nullSafe);
+    if (v !== null && typeof v === 'object') node[k] = repair(v, nullSafe, defaults);
+  }
+  if (defaults && node.type === 'function' && (node.args?.value?.length ?? 0) === 0 && node.name?.name?.length === 1 && node.name.name[0].value === 'DEFLT') {
+    return { ...node, name: { name: [{ type: 'default', value: 'default' }] } };
   }
   if (node.type === 'function' && node.args?.value?.length === 1) {
     const parts = node.name?.name;

@@ -55,3 +55,17 @@ describe('syntax node-sql-parser misreads, read as MySQL reads it', () => {
     expect(() => ev('18446744073709551615 + 1')).toThrow("BIGINT UNSIGNED value is out of range in '(18446744073709551615 + 1)'");
   });
 });
+
+describe('DEFAULT as a value', () => {
+  it('parses as a default() call without arguments in VALUES and SET, and leaves DDL alone', async () => {
+    const { isDefaultKeyword } = await import('../src/index.js');
+    const ins = parseStatement('insert into t values (1, default, DEFAULT)');
+    expect(ins.values.values[0].value.map((e: { type: string }) => isDefaultKeyword(e as never))).toEqual([false, true, true]);
+    const set = parseStatement('insert into t set a = default, b = 2');
+    expect(set.set.map((s: { value: unknown }) => isDefaultKeyword(s.value as never))).toEqual([true, false]);
+    const ddl = parseStatement('create table t (a int default 1, b int default null)');
+    expect(ddl.create_definitions).toHaveLength(2);
+    expect(parseStatement("select 'default'").columns[0].expr.value).toBe('default');
+    expect(() => ev('default')).toThrow(/syntax error/);
+  });
+});

@@ -3,7 +3,7 @@
  * into plans that run inside the session's transaction, with MySQL's affected-row counts and info text.
  */
 import { ER, SqlError, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { coerceToColumn, compileExpr, isTrue, toBigInt, valueComparator, type CoercionContext, type CompiledExpr, type EvalEnv, type Expr, type ExprScope, type Statement } from '@vtsim/sql';
+import { coerceToColumn, compileExpr, isDefaultKeyword, isTrue, toBigInt, valueComparator, type CoercionContext, type CompiledExpr, type EvalEnv, type Expr, type ExprScope, type Statement } from '@vtsim/sql';
 import { accessRows, chooseAccessPath, type AccessPath } from './access-path.js';
 import { functionName, identName, tableNameOf } from './ast-names.js';
 import { conjuncts, containsSubquery, rewriteExpr, walkExpr } from './ast-walk.js';
@@ -112,7 +112,8 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
   }
   checkNotGenerated(schema, targets);
   const scope = valuesScope('field list');
-  const compiledRows = valueRows?.map((r) => r.map((e) => compileExpr(e, scope)));
+  // DEFAULT as a value is null here: the column is left to its default, as if not named.
+  const compiledRows = valueRows?.map((r) => r.map((e) => (isDefaultKeyword(e) ? null : compileExpr(e, scope))));
   if (select && select.fields.length !== targets.length) {
     throw sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row 1`);
   }
@@ -121,13 +122,13 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
 
   return (session, bindVars) => {
     const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
-    let sourceRows: SqlValue[][];
+    let sourceRows: (SqlValue | undefined)[][];
     if (compiledRows) {
       sourceRows = compiledRows.map((r, i) => {
         if (r.length !== targets.length) {
           throw sqlError(ER.WRONG_VALUE_COUNT_ON_ROW, `Column count doesn't match value count at row ${i + 1}`);
         }
-        return r.map((e) => e(env));
+        return r.map((e) => (e === null ? undefined : e(env)));
       });
     } else {
       sourceRows = select!.execute(session, bindVars);
@@ -232,14 +233,16 @@ function checkNotGenerated(schema: TableSchema, columns: readonly number[]): voi
   }
 }
 
-function buildRow(schema: TableSchema, targets: readonly number[], values: readonly SqlValue[], rowNumber: number, now: number, session: CoercionContext): SqlValue[] {
+/** The row to insert: `values` for `targets` (undefined: DEFAULT), column defaults elsewhere. */
+function buildRow(schema: TableSchema, targets: readonly number[], values: readonly (SqlValue | undefined)[], rowNumber: number, now: number, session: CoercionContext): SqlValue[] {
   const C = schema.columns.length;
   const row = new Array<SqlValue>(C);
   const given = new Array<boolean>(C).fill(false);
   for (let i = 0; i < targets.length; i++) {
     const ci = targets[i]!;
     const c = schema.columns[ci]!;
-    const v = values[i]!;
+    const v = values[i];
+    if (v === undefined) continue;
     given[ci] = true;
     row[ci] = v === null && c.autoIncrement ? null : storeValue(v, c, rowNumber, session);
   }
