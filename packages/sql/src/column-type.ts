@@ -186,8 +186,18 @@ export function integerRange(ct: ColumnType): [bigint, bigint] {
 /** The ColumnType an expression result of Vitess type `type` is described by when nothing is declared. */
 export function columnTypeOf(type: Type): ColumnType {
   switch (type) {
+    case Type.INT8: return numeric(type, 'tinyint', 0, 0, 0, false);
+    case Type.UINT8: return numeric(type, 'tinyint unsigned', 0, 0, 0, true);
+    case Type.INT16: return numeric(type, 'smallint', 0, 0, 0, false);
+    case Type.UINT16: return numeric(type, 'smallint unsigned', 0, 0, 0, true);
+    case Type.INT24: return numeric(type, 'mediumint', 0, 0, 0, false);
+    case Type.UINT24: return numeric(type, 'mediumint unsigned', 0, 0, 0, true);
+    case Type.INT32: return numeric(type, 'int', 0, 0, 0, false);
+    case Type.UINT32: return numeric(type, 'int unsigned', 0, 0, 0, true);
     case Type.INT64: return numeric(type, 'bigint', 0, 0, 0, false);
     case Type.UINT64: return numeric(type, 'bigint unsigned', 0, 0, 0, true);
+    case Type.YEAR: return numeric(type, 'year', 0, 0, 0, true);
+    case Type.TIMESTAMP: return temporal(type, 'timestamp', 0);
     case Type.FLOAT32: return numeric(type, 'float', 0, 0, 0, false);
     case Type.FLOAT64: return numeric(type, 'double', 0, 0, 0, false);
     case Type.DECIMAL: return numeric(type, 'decimal(65,30)', 0, 65, 30, false);

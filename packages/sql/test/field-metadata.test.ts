@@ -68,3 +68,13 @@ describe('resultField', () => {
     expect(resultField('d', colType('decimal(10,2)'))).toMatchObject({ type: Type.DECIMAL, decimals: 2, column_length: 12 });
   });
 });
+
+describe('computed results of narrower types (MIN/MAX of an INT column)', () => {
+  it('keep the type and its display length instead of falling back to VARCHAR', () => {
+    expect(resultField('min(id)', Type.INT32)).toMatchObject({ type: Type.INT32, column_length: 11 });
+    expect(resultField('max(u)', Type.UINT32)).toMatchObject({ type: Type.UINT32, column_length: 10 });
+    expect(resultField('max(t)', Type.INT8)).toMatchObject({ type: Type.INT8, column_length: 4 });
+    expect(resultField('max(y)', Type.YEAR)).toMatchObject({ type: Type.YEAR });
+    expect(resultField('max(ts)', Type.TIMESTAMP)).toMatchObject({ type: Type.TIMESTAMP });
+  });
+});
