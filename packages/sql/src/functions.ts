@@ -938,8 +938,9 @@ def('datediff', 2, 2, ([a, b]) => f2(a!, b!, Type.INT64, (x, y) => {
 const MAX_TIME_US = 3020399000000;
 
 /**
- * A TIME or DATETIME argument as microseconds, with which it is (TIMEDIFF/ADDTIME read either); a
- * fraction in either makes the result carry 6 digits, as MySQL's string arguments do.
+ * A TIME or DATETIME argument as microseconds, with which it is (TIMEDIFF/ADDTIME read either), and its
+ * fraction digits: the result carries as many as the longer argument (MySQL's time_precision of a
+ * constant string; a non-constant string column would give 6 in MySQL).
  */
 function temporalArg(v: NonNull, t: Type): { datetime: boolean; us: number; fsp: number } | null {
   const text = typeof v === 'bigint' ? v.toString() : str(v);
@@ -964,7 +965,7 @@ def('timediff', 2, 2, ([a, b]) => f2(a!, b!, Type.TIME, (x, y) => {
   const p = temporalArg(x, a!.type);
   const q = temporalArg(y, b!.type);
   if (!p || !q || p.datetime !== q.datetime) return null;
-  return timeResult(p.us - q.us, p.fsp || q.fsp ? 6 : 0);
+  return timeResult(p.us - q.us, Math.max(p.fsp, q.fsp));
 }));
 def('addtime,subtime', 2, 2, ([a, b], call) => {
   const sign = call.written.toLowerCase() === 'addtime' ? 1 : -1;
@@ -974,7 +975,7 @@ def('addtime,subtime', 2, 2, ([a, b], call) => {
     const p = temporalArg(x, a!.type);
     const q = temporalArg(y, b!.type === Type.TIME ? Type.TIME : Type.VARCHAR);
     if (!p || !q || q.datetime) return null;
-    const fsp = p.fsp || q.fsp ? 6 : 0;
+    const fsp = Math.max(p.fsp, q.fsp);
     if (!p.datetime) return timeResult(p.us + sign * q.us, fsp);
     const dt = dateTimeFromMicros(p.us + sign * q.us);
     return dt.year < 0 || dt.year > 9999 ? null : formatDateTime(dt, fsp);
