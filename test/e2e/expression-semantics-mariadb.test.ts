@@ -102,6 +102,18 @@ describeMariadb('expressions and functions: vtsim through vtgate against MariaDB
     }
   });
 
+  it('holds GET_LOCK per connection through vtgate, released by RELEASE_LOCK and when the connection closes', async () => {
+    const other = await mysql.createConnection({ host: '127.0.0.1', port: (vt.config.port as number), user: 'root', database: 'commerce' });
+    expect(await rowsOf(vt, "select get_lock('migrations', 10), is_free_lock('migrations')")).toEqual([['1', '0']]);
+    expect(await rowsOf(other, "select get_lock('migrations', 0), release_lock('migrations'), release_lock('nobody')")).toEqual([['0', '0', null]]);
+    expect(await rowsOf(vt, "select release_lock('migrations')")).toEqual([['1']]);
+    expect(await rowsOf(other, "select get_lock('migrations', 0)")).toEqual([['1']]);
+    await other.end();
+    // The server notices the closed connection asynchronously.
+    for (let i = 0; i < 50 && (await rowsOf(vt, "select is_free_lock('migrations')"))[0]![0] !== '1'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await rowsOf(vt, "select is_free_lock('migrations')")).toEqual([['1']]);
+  });
+
   it('stores DEFAULT and INSERT … SET values and reports ROW_COUNT() as MariaDB does', async () => {
     const setup = ['create table dflt (id int primary key, v int default 7, w varchar(10) default \'z\')'];
     await ref.query('create database if not exists commerce');

@@ -14,6 +14,7 @@ export { castTargetOf, castValue, type CastTarget } from './cast.js';
 export { collationById, compareBytes, compareText, isBinaryCollation, resolveCollation, textKey, type CollationInfo } from './collation.js';
 export { likeMatcher, type Matcher } from './like.js';
 export { isDefaultKeyword } from './parser-respell.js';
+export { NamedLocks } from './named-locks.js';
 export * as decimal from './decimal.js';
 export * as datetime from './datetime.js';
 export { formatJson, parseJson, type JsonValue } from './json.js';

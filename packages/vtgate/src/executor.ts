@@ -9,7 +9,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock, Random } from '@vtsim/binlog';
 import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type SrvVSchema, type Target } from '@vtsim/proto';
-import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, SqlLexer, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
+import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, NamedLocks, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, SqlLexer, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
 import { compareKeyRangeStarts, compareKeyspaceIds, isTopoError, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
 import type { ExecuteOptions } from '@vtsim/vttablet';
 import { Buffer, type BufferedRequest } from './buffer/buffer.js';
@@ -79,6 +79,11 @@ export class Executor {
   private readonly planCacheSize: number;
   private deniedTables = new Map<string, Set<string>>();
   private readonly contexts = new WeakMap<VtgateSession, SessionContext>();
+  /**
+   * GET_LOCK and friends in the tableless SELECTs vtgate answers itself. Vitess holds them on a
+   * reserved tablet connection; with one vtgate per cluster the locks behave the same for its clients.
+   */
+  private readonly namedLocks = new NamedLocks();
   private nextConnectionId = 1;
   private readonly showBackend: ShowBackend;
   private readonly vschemaAcl: VSchemaAcl;
@@ -235,6 +240,7 @@ export class Executor {
   async closeSession(session: VtgateSession): Promise<void> {
     if (session.closed) return;
     await this.rollback(session).catch(() => undefined);
+    this.namedLocks.releaseAll(session.connectionId);
     session.closed = true;
   }
 
@@ -260,6 +266,7 @@ export class Executor {
         get foundRows() {
           return session.foundRows;
         },
+        namedLocks: this.namedLocks.forSession(session.connectionId),
         now: () => clock.now(),
         random: () => random.next(),
         userVariables: session.userVariables,

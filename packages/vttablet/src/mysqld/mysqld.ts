@@ -4,11 +4,10 @@
  * Everything is synchronous; a statement runs start to end without interleaving.
  */
 import { ER, sqlError, type SqlValue } from '@vtsim/proto';
-import { DEFAULT_SQL_MODE } from '@vtsim/sql';
+import { DEFAULT_SQL_MODE, NamedLocks } from '@vtsim/sql';
 import { Binlog, type BinlogRetention, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type TableMap } from '@vtsim/binlog';
 import { Catalog, Database } from './catalog.js';
 import { MysqlSession, type SessionOptions } from './mysql-session.js';
-import { NamedLocks } from './named-locks.js';
 import { PlanCache } from './plan.js';
 import { SequenceCache } from './sequence-cache.js';
 import { takeSnapshot, type MysqldSnapshot } from './snapshot.js';

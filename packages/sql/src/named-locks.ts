@@ -1,16 +1,17 @@
 /**
- * The server's user-level named locks (GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK,
+ * A server's user-level named locks (GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK,
  * RELEASE_ALL_LOCKS): held by a connection, re-entrant (each GET_LOCK adds a level), released when the
- * connection ends. Names compare case-insensitively, as MySQL's do.
+ * connection ends. Names compare case-insensitively, as MySQL 8's do (MariaDB's are case-sensitive).
+ * A tablet's mysqld keeps one; so does vtgate, for the tableless SELECTs it answers itself.
  */
-import type { NamedLockSession } from '@vtsim/sql';
+import type { NamedLockSession } from './compiled-expr.js';
 
 interface Held {
   connectionId: number;
   levels: number;
 }
 
-/** All named locks of one mysqld. */
+/** All named locks of one server. */
 export class NamedLocks {
   private readonly held = new Map<string, Held>();
 
