@@ -9,7 +9,9 @@
  * - `NOT (…)` is the NOT operator (the grammar reads a function named `not`);
  * - the DEFAULT keyword as a value (`VALUES (1, DEFAULT)`, `SET a = DEFAULT`), which the grammar
  *   lacks, is respelt `DEFLT()` (same length) and becomes a `default()` call without arguments
- *   (see {@link isDefaultKeyword}).
+ *   (see {@link isDefaultKeyword});
+ * - a decimal literal with more than 15 digits (`1.23456789012345678`), which the grammar rounds
+ *   through a JS number, gets its exact text back after parsing.
  */
 import { ER, sqlError } from '@vtsim/proto';
 import { skipSpan } from './sql-scanner.js';
@@ -28,6 +30,8 @@ export interface Respelling {
   nullSafe: boolean;
   /** Whether a DEFAULT value keyword was respelt as `DEFLT()`. */
   defaultKeyword: boolean;
+  /** Long decimal literals: the text node-sql-parser will give each (rounded) → the exact text. */
+  decimals: Map<string, string> | null;
 }
 
 const DEFAULT_MARK = 'DEFLT()';
@@ -53,11 +57,13 @@ function wordBefore(sql: string, i: number): string {
  */
 export function respellForParser(sql: string): Respelling | null {
   const defaults = /\bdefault\b/i.test(sql);
-  if (!sql.includes('<=>') && !/['"]\s*['"]/.test(sql) && !defaults) return null;
+  const longNumbers = /\d[\d.]{15}/.test(sql);
+  if (!sql.includes('<=>') && !/['"]\s*['"]/.test(sql) && !defaults && !longNumbers) return null;
   let out = '';
   let last = 0;
   let nullSafe = false;
   let defaultKeyword = false;
+  let decimals: Map<string, string> | null = null;
   let doubleBang = false;
   let i = 0;
   const n = sql.length;
@@ -87,6 +93,16 @@ export function respellForParser(sql: string): Respelling | null {
       i = end;
       continue;
     }
+    if (longNumbers && c >= 0x30 && c <= 0x39 && (i === 0 || (!isWordChar(sql.charCodeAt(i - 1)) && sql[i - 1] !== '.'))) {
+      const m = /^(\d+)\.(\d+)(?![\w.])/.exec(sql.slice(i, i + 100));
+      if (m && m[1]!.length + m[2]!.length > 15) {
+        const exact = m[0];
+        (decimals ??= new Map()).set(parseFloat(exact).toFixed(m[2]!.length), exact);
+        decimals.set(parseFloat('-' + exact).toFixed(m[2]!.length), '-' + exact);
+        i += exact.length;
+        continue;
+      }
+    }
     if (isWordChar(c)) {
       let j = i + 1;
       while (j < n && isWordChar(sql.charCodeAt(j))) j++;
@@ -101,9 +117,9 @@ export function respellForParser(sql: string): Respelling | null {
     const end = skipSpan(sql, i);
     i = end < 0 ? i + 1 : end;
   }
-  if (last === 0) return null;
+  if (last === 0 && decimals === null) return null;
   if (nullSafe && doubleBang) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support '<=> together with !!'");
-  return { text: out + sql.slice(last), nullSafe, defaultKeyword };
+  return { text: out + sql.slice(last), nullSafe, defaultKeyword, decimals };
 }
 
 /**
@@ -159,12 +175,12 @@ function joinAdjacentLiterals(sql: string, start: number, end: number): { text: 
 
 /** Whether the tree of a statement may need {@link repairParsedTree} (a cheap test of its text). */
 export function needsRepair(sql: string, respelling: Respelling | null): boolean {
-  return respelling?.nullSafe === true || respelling?.defaultKeyword === true || /\bxor\b|\bnot\s*\(/i.test(sql);
+  return respelling?.nullSafe === true || respelling?.defaultKeyword === true || respelling?.decimals != null || /\bxor\b|\bnot\s*\(/i.test(sql);
 }
 
 /** Repairs, in place, the parts of a freshly parsed tree that node-sql-parser reads differently from MySQL (see the file comment). */
 export function repairParsedTree(stmt: Statement, respelling: Respelling | null): void {
-  repair(stmt, respelling?.nullSafe === true, respelling?.defaultKeyword === true);
+  repair(stmt, respelling?.nullSafe === true, respelling?.defaultKeyword === true, respelling?.decimals ?? null);
 }
 
 const LOGICAL_RANK: Record<string, number> = { OR: 0, '||': 0, XOR: 1, AND: 2, '&&': 2 };
@@ -179,15 +195,18 @@ function isLogical(node: unknown): node is Expr {
   return isLogicalOperation(node) && !(node as Expr).parentheses;
 }
 
-function repair(node: any, nullSafe: boolean, defaults: boolean): any {
+function repair(node: any, nullSafe: boolean, defaults: boolean, decimals: Map<string, string> | null): any {
   if (node === null || typeof node !== 'object') return node;
   if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) node[i] = repair(node[i], nullSafe, defaults);
+    for (let i = 0; i < node.length; i++) node[i] = repair(node[i], nullSafe, defaults, decimals);
     return node;
   }
   for (const k of Object.keys(node)) {
     const v = node[k];
-    if (v !== null && typeof v === 'object') node[k] = repair(v, nullSafe, defaults);
+    if (v !== null && typeof v === 'object') node[k] = repair(v, nullSafe, defaults, decimals);
+  }
+  if (decimals !== null && node.type === 'number' && typeof node.value === 'string' && decimals.has(node.value)) {
+    return { ...node, value: decimals.get(node.value) };
   }
   if (defaults && node.type === 'function' && (node.args?.value?.length ?? 0) === 0 && node.name?.name?.length === 1 && node.name.name[0].value === 'DEFLT') {
     return { ...node, name: { name: [{ type: 'default', value: 'default' }] } };

@@ -69,3 +69,14 @@ describe('DEFAULT as a value', () => {
     expect(() => ev('default')).toThrow(/syntax error/);
   });
 });
+
+describe('long decimal literals', () => {
+  it('keep every digit (the grammar would round them through a JS number)', () => {
+    expect(ev('1.23456789012345678')).toBe('1.23456789012345678');
+    expect(ev('-1.23456789012345678')).toBe('-1.23456789012345678');
+    expect(ev('12345678901234567.5')).toBe('12345678901234567.5');
+    expect(ev('0.1 + 1.00000000000000000001')).toBe('1.10000000000000000001');
+    expect(ev('3.14159265358979323846 * 2')).toBe('6.28318530717958647692');
+    expect(ev("'1.23456789012345678'")).toBe('1.23456789012345678');
+  });
+});
