@@ -59,6 +59,7 @@ const CASES: Case[] = [
   { sql: `select json_set('[1,2]', '$[5]', 3, '$[0]', null), json_set('1', '$[1]', 2), json_insert('{"a":1}', '$[0]', 2), json_remove('[1,2,3]', '$[1]')` },
   { sql: `select json_contains('[1,2]', '1'), json_contains('{"a":1,"b":[1,2]}', '{"b":[2]}'), json_contains('{"a":1}', '1', '$.a'), json_contains('[1,[2,3]]', '3')` },
   { sql: `select json_search('["a","b"]', 'one', 'b'), json_search('{"x":["abc","abd"],"y":"ab"}', 'all', 'ab%'), json_search('["a"]', 'one', 'z'), json_keys('{"a":1,"b":2}'), json_length('[1,2,3]')` },
+  { sql: `select json_array(true, 1=1, 1, not 0, 1 in (1), 'a' like 'a'), json_object('a', false), json_set('{}', '$.a', true)` },
   { sql: `select json_contains_path('{"a":1}', 'one', '$.a', '$.b'), json_contains_path('{"a":1}', 'all', '$.a', '$.b')` },
 ];
 

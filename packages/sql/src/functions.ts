@@ -1207,14 +1207,37 @@ function jsonArg(v: NonNull, t: Type, fn: string, argNo: number): JsonValue {
   }
 }
 
-/** A SQL value as a JSON value inside JSON_OBJECT/JSON_ARRAY: JSON-typed text is embedded, other text is a string. */
-export function toJsonValue(v: SqlValue, t: Type): JsonValue {
+/**
+ * A SQL value as a JSON value inside JSON_OBJECT/JSON_ARRAY/JSON_SET…: JSON-typed text is embedded,
+ * other text is a string, and the value of a boolean expression (`boolean`) is true/false.
+ */
+export function toJsonValue(v: SqlValue, t: Type, boolean = false): JsonValue {
   if (v === null) return null;
+  if (boolean && typeof v === 'bigint') return v !== 0n;
   if (typeof v === 'bigint' || typeof v === 'number') return v;
   if (t === Type.JSON && typeof v === 'string') return parseJson(v);
   if (t === Type.DECIMAL && typeof v === 'string') return Number(v);
   if (v instanceof Uint8Array) return `base64:type15:${Buffer.from(v).toString('base64')}`;
   return v;
+}
+
+const BOOLEAN_OPERATORS = new Set([
+  '=', '!=', '<>', '<', '<=', '>', '>=', '<=>', 'AND', '&&', 'OR', '||', 'XOR', 'IS', 'IS NOT', 'IN', 'NOT IN',
+  'LIKE', 'NOT LIKE', 'BETWEEN', 'NOT BETWEEN', 'REGEXP', 'RLIKE', 'NOT REGEXP', 'NOT RLIKE',
+]);
+
+/** Whether an argument is a boolean expression (TRUE/FALSE, a comparison, a logical operator): MySQL's is_bool_func, which JSON renders as true/false. */
+function isBooleanNode(node: Expr | undefined): boolean {
+  if (!node) return false;
+  if (node.type === 'bool') return true;
+  if (node.type === 'binary_expr') return BOOLEAN_OPERATORS.has(String(node.operator).toUpperCase());
+  if (node.type === 'unary_expr') return /^(NOT|!|EXISTS|NOT EXISTS)$/i.test(String(node.operator));
+  return false;
+}
+
+/** For each argument of a call, whether it is a boolean expression (see {@link isBooleanNode}). */
+function booleanArgs(call: FnCall): boolean[] {
+  return ((call.node.args?.value ?? []) as Expr[]).map(isBooleanNode);
 }
 
 const pathCache = new Map<string, JsonPath>();
@@ -1262,17 +1285,21 @@ def('json_extract', 2, Infinity, (args) => jsonExtract(args, 'json_extract'));
 def('json_unquote', 1, 1, ([a]) => jsonUnquote(a!));
 def('json_object', 0, Infinity, (args, call) => {
   if (args.length % 2) throw paramCount(call.written);
+  const booleans = booleanArgs(call);
   return typed((env) => {
     const obj: Record<string, JsonValue> = Object.create(null);
     for (let i = 0; i < args.length; i += 2) {
       const k = args[i]!(env);
       if (k === null) throw sqlError([3158, '22032'], 'JSON documents may not contain NULL member names.');
-      obj[str(k)] = toJsonValue(args[i + 1]!(env), args[i + 1]!.type);
+      obj[str(k)] = toJsonValue(args[i + 1]!(env), args[i + 1]!.type, booleans[i + 1]);
     }
     return formatJson(obj);
   }, Type.JSON);
 });
-def('json_array', 0, Infinity, (args) => typed((env) => formatJson(args.map((a) => toJsonValue(a(env), a.type))), Type.JSON));
+def('json_array', 0, Infinity, (args, call) => {
+  const booleans = booleanArgs(call);
+  return typed((env) => formatJson(args.map((a, i) => toJsonValue(a(env), a.type, booleans[i]))), Type.JSON);
+});
 def('json_valid', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
   if (a!.type === Type.JSON) return 1n;
   if (typeof v === 'bigint' || typeof v === 'number') return 0n;
@@ -1310,6 +1337,7 @@ def('json_set,json_insert,json_replace', 3, Infinity, (args, call) => {
   if (args.length % 2 === 0) throw paramCount(call.written);
   const fn = call.written.toLowerCase();
   const mode = fn === 'json_set' ? 'set' : fn === 'json_insert' ? 'insert' : 'replace';
+  const booleans = booleanArgs(call);
   return typed((env) => {
     const d = args[0]!(env);
     if (d === null) return null;
@@ -1317,7 +1345,7 @@ def('json_set,json_insert,json_replace', 3, Infinity, (args, call) => {
     for (let i = 1; i < args.length; i += 2) {
       const p = args[i]!(env);
       if (p === null) return null;
-      doc = jsonModify(doc, jsonPath(str(p)), toJsonValue(args[i + 1]!(env), args[i + 1]!.type), mode);
+      doc = jsonModify(doc, jsonPath(str(p)), toJsonValue(args[i + 1]!(env), args[i + 1]!.type, booleans[i + 1]), mode);
     }
     return formatJson(doc);
   }, Type.JSON);

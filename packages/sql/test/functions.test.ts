@@ -302,7 +302,7 @@ describe('JSON functions', () => {
   it('construct and inspect', () => {
     expect(ev("json_object('id', 87, 'name', 'carrot', 'j', cast('[1]' as json))")).toBe('{"j": [1], "id": 87, "name": "carrot"}');
     expect(errorOf(() => ev("json_object('a')")).errno).toBe(1582);
-    expect(ev("json_array(1, 'abc', null, true, 2.5e0)")).toBe('[1, "abc", null, 1, 2.5]');
+    expect(ev("json_array(1, 'abc', null, true, 2.5e0)")).toBe('[1, "abc", null, true, 2.5]');
     expect(ev('json_array()')).toBe('[]');
     expect(ev(`json_valid('{"a": 1}')`)).toBe(1n);
     expect(ev("json_valid('hello')")).toBe(0n);
@@ -449,6 +449,9 @@ describe('JSON modification and search', () => {
     expect(ev(`json_set('{"a":{"b":1}}', '$.a.c', '[1]')`)).toBe('{"a": {"b": 1, "c": "[1]"}}');
     expect(ev(`json_set('{"a":1}', '$.x.y', 1)`)).toBe('{"a": 1}');
     expect(ev(`json_set(null, '$.a', 1)`)).toBeNull();
+    expect(ev(`json_set('{}', '$.a', true, '$.b', 1 = 2, '$.c', 1)`)).toBe('{"a": true, "b": false, "c": 1}');
+    expect(ev(`json_array(true, 1=1, 1, not 0, 1 in (1), 'a' like 'a', (2 > 1))`)).toBe('[true, true, 1, true, true, true, true]');
+    expect(ev(`json_object('a', false, 'b', 0)`)).toBe('{"a": false, "b": 0}');
     expect(errorOf(() => ev(`json_set('{}', '$.*', 1)`)).errno).toBe(3149);
     expect(ev(`json_remove('{"a":1,"b":2}', '$.a')`)).toBe('{"b": 2}');
     expect(ev(`json_remove('[1,2,3]', '$[1]')`)).toBe('[1, 3]');
