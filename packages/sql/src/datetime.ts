@@ -3,6 +3,7 @@
  * calendar arithmetic (INTERVAL), DATE_FORMAT. All computations are on the proleptic Gregorian calendar
  * in UTC (vtsim's session time zone); no global clock is read here.
  */
+import { ER, sqlError } from '@vtsim/proto';
 
 /** A calendar date and time of day with microseconds. */
 export interface DateTime {
@@ -497,7 +498,7 @@ export function formatParts(format: string): { hasDate: boolean; hasTime: boolea
  * Reads `text` by a DATE_FORMAT-style format as STR_TO_DATE does (MySQL's extract_date_time): spaces
  * before each format element are skipped, literal characters must match, numbers take at most their
  * width in digits, `%p` applies to a 12-hour hour; trailing text is ignored. Null when the text does not
- * match, a part is out of range, or the format uses a week specifier (%U %u %V %v %X %x), which vtsim
+ * match or a part is out of range; SqlError 1235 for a week specifier (%U %u %V %v %X %x), which vtsim
  * does not read.
  */
 export function parseWithFormat(text: string, format: string): ParsedWithFormat | null {
@@ -590,7 +591,8 @@ export function parseWithFormat(text: string, format: string): ParsedWithFormat 
         }
         break;
       }
-      case 'U': case 'u': case 'V': case 'v': case 'X': case 'x': return null;
+      case 'U': case 'u': case 'V': case 'v': case 'X': case 'x':
+        throw sqlError(ER.NOT_SUPPORTED_YET, `This version of vtsim doesn't yet support 'STR_TO_DATE with %${f}'`);
       case '%': if (text[v] !== '%') return null; v++; break;
       default: if (text[v] !== f) return null; v++;
     }

@@ -461,7 +461,12 @@ def('conv', 3, 3, (args) => fN(args, Type.VARCHAR, ([n, f, t]) => {
   if (Math.abs(from) < 2 || Math.abs(from) > 36 || Math.abs(to) < 2 || Math.abs(to) > 36) return null;
   return convertBase(str(n!), from, to);
 }));
-def('format', 2, 3, (args) => fN(args.slice(0, 2), Type.VARCHAR, ([x, d]) => {
+// FORMAT(X, D[, locale]) with en_US separators; another locale is refused rather than misformatted.
+def('format', 2, 3, (args) => fN(args.slice(0, 2), Type.VARCHAR, ([x, d], env) => {
+  const locale = args[2]?.(env);
+  if (locale != null && str(locale).toLowerCase() !== 'en_us') {
+    throw sqlError(ER.NOT_SUPPORTED_YET, `This version of vtsim doesn't yet support 'FORMAT with locale ${str(locale)}'`);
+  }
   const digits = Math.min(30, Math.max(0, intOf(d!, args[1]!.type)));
   const n = numeric(x!, args[0]!.type);
   const dec = n.k === 0 ? decimalFromBigInt(n.v) : n.k === 1 ? n.v : Number.isFinite(n.v) ? decimalFromDouble(n.v) : null;

@@ -341,6 +341,8 @@ describe('CONV, FORMAT, FIND_IN_SET', () => {
     expect(ev('format(1e6, 1)')).toBe('1,000,000.0');
     expect(ev('format(123.456, -1)')).toBe('123');
     expect(typeOf('format(1, 2)')).toBe(Type.VARCHAR);
+    expect(ev("format(1234.5, 1, 'en_US')")).toBe('1,234.5');
+    expect(errorOf(() => ev("format(1234.5, 1, 'de_DE')")).errno).toBe(1235);
   });
 
   it('finds a string in a comma list by the collation', () => {
@@ -396,6 +398,7 @@ describe('STR_TO_DATE, TIMEDIFF, ADDTIME, WEEK, CONVERT_TZ', () => {
     expect(ev("str_to_date('2024-02-30', '%Y-%m-%d')")).toBeNull();
     expect(ev("str_to_date('2024', '%Y')")).toBeNull();
     expect(ev("str_to_date('abc', '%Y')")).toBeNull();
+    expect(errorOf(() => ev("str_to_date('2024 05', '%X %V')")).errno).toBe(1235);
   });
 
   it('TIMEDIFF and ADDTIME/SUBTIME on times and datetimes', () => {
