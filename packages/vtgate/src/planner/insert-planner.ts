@@ -4,7 +4,7 @@
  * from the VSchema sequence.
  */
 import { ER, Type, sqlError } from '@vtsim/proto';
-import { compileExpr, SqlLexer, Tok, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { compileExpr, isDefaultKeyword, SqlLexer, Tok, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { Insert, type InsertCell, type InsertMode } from '../engine/insert.js';
 import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
@@ -101,6 +101,8 @@ function insertCell(e: Expr, text: string): InsertCell {
   }
   const v = literalValue(e);
   if (v !== undefined) return { text, src: { kind: 'literal', value: v } };
+  // DEFAULT: the tablet stores the column default; for the auto-increment column it is NULL, so the sequence fills it (as in Vitess).
+  if (isDefaultKeyword(e)) return { text, src: { kind: 'literal', value: null } };
   const bindRefs = bindVariablesIn(text);
   let expr: CompiledExpr;
   try {
