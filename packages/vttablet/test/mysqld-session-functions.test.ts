@@ -15,6 +15,18 @@ describe('mysqld: warnings, ROW_COUNT/FOUND_ROWS and named locks (MySQL 8 semant
     expect(rowsOf(session, 'show warnings')).toEqual([['Warning', '1365', 'Division by 0']]);
   });
 
+  it('division by zero in INSERT/UPDATE is error 1365 under strict ERROR_FOR_DIVISION_BY_ZERO, a warning with IGNORE or without the mode', () => {
+    const { session } = newServer();
+    run(session, 'create table t (id int primary key, a int)', 'insert into t values (1, 1)');
+    const err = expectError(session, 'insert into t values (2, 1/0)', 1365, 'Division by 0');
+    expect(err.sqlState).toBe('22012');
+    expectError(session, 'update t set a = a % 0 where id = 1', 1365);
+    run(session, 'insert ignore into t values (3, 1 div 0)');
+    expect(rowsOf(session, 'show warnings')).toEqual([['Warning', '1365', 'Division by 0']]);
+    run(session, "set sql_mode = 'STRICT_TRANS_TABLES'", 'insert into t values (4, 1/0)');
+    expect(rowsOf(session, 'select id, a from t order by id')).toEqual([['1', '1'], ['3', null], ['4', null]]);
+  });
+
   it('ROW_COUNT() is the previous statement’s affected rows (-1 after a result set); FOUND_ROWS() the last result’s rows', () => {
     const { session } = newServer();
     run(session, 'create table t (id int primary key, v int)');

@@ -3,7 +3,7 @@
  * open transaction, session and user variables. Statements run synchronously, one at a time.
  */
 import { type BindVars, ER, type Result, SqlError, sqlError, type SqlValue } from '@vtsim/proto';
-import { type CoercionContext, type NamedLockSession, type SessionContext, type SqlMode, sqlModeOf } from '@vtsim/sql';
+import { type CoercionContext, firstKeyword, type NamedLockSession, type SessionContext, type SqlMode, sqlModeOf } from '@vtsim/sql';
 import type { TableEntry } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
 import type { Mysqld } from './mysqld.js';
@@ -29,6 +29,12 @@ export interface SessionWarning {
   readonly code: number;
   readonly message: string;
 }
+
+/** MySQL's ER_DIVISION_BY_ZERO. */
+const DIVISION_BY_ZERO = 1365;
+
+/** `INSERT IGNORE` / `UPDATE IGNORE` / `DELETE … IGNORE`: errors that strict mode raises stay warnings. */
+const IGNORE = /^\s*(?:insert|update|delete)(?:\s+(?:low_priority|quick|delayed|high_priority))*\s+ignore\b/i;
 
 /** Statements that read the diagnostics area and so leave the last statement's warnings in place. */
 const DIAGNOSTICS = /^\s*(?:show\s+(?:count\s*\(\s*\*\s*\)\s+)?(?:warnings|errors)\b|select\s+@@(?:session\.)?(?:warning|error)_count\b)/i;
@@ -64,6 +70,8 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   foundRows = 0n;
   /** GET_LOCK and friends, as this connection holds the server's named locks. */
   readonly namedLocks: NamedLockSession;
+  /** True while an INSERT/UPDATE/DELETE/REPLACE without IGNORE runs: strict sql_mode makes division by zero an error there. */
+  private changingData = false;
   private statementCounter = 0;
   private tx: Transaction | null = null;
   /** The open transaction's access mode (START TRANSACTION READ ONLY). */
@@ -97,8 +105,14 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
     this.sessionVariables.set('sql_mode', text);
   }
 
-  /** Records a warning of the running statement. */
+  /**
+   * Records a warning of the running statement. Division by zero (1365) is an error instead in a
+   * data-changing statement under strict sql_mode with ERROR_FOR_DIVISION_BY_ZERO (MySQL 8's default).
+   */
   warn(code: number, message: string): void {
+    if (code === DIVISION_BY_ZERO && this.changingData && this.mode.strict && this.mode.errorForDivisionByZero) {
+      throw sqlError([DIVISION_BY_ZERO, '22012'], message);
+    }
     this.warnings.push({ code, message });
   }
 
@@ -131,6 +145,8 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
     if (!this.mysqld.running) throw serverLostError();
     this.statementCounter++;
     if (this.warnings.length > 0 && !DIAGNOSTICS.test(sql)) this.warnings.length = 0;
+    const kw = firstKeyword(sql);
+    this.changingData = (kw === 'INSERT' || kw === 'UPDATE' || kw === 'DELETE' || kw === 'REPLACE') && !IGNORE.test(sql);
     const mysqld = this.mysqld;
     const version = mysqld.catalog.schemaVersion;
     let plan = mysqld.plans.get(this.database, sql, version);
