@@ -554,15 +554,12 @@ function compileArithmetic(op: string, node: Expr, c: ExprCompiler): CompiledExp
       const a = l(env);
       const b = r(env);
       const v = arithmetic(aop, a, b, lt, rt, unsigned, text);
-      if (v === null && a !== null && b !== null) env.session.warn?.(DIVISION_BY_ZERO, 'Division by 0');
+      if (v === null && a !== null && b !== null) env.session.warn?.(ER.DIVISION_BY_ZERO[0], 'Division by 0');
       return v;
     }, type, undefined, nullable);
   }
   return typed((env) => arithmetic(aop, l(env), r(env), lt, rt, unsigned, text), type, undefined, nullable);
 }
-
-/** MySQL's ER_DIVISION_BY_ZERO. */
-const DIVISION_BY_ZERO = 1365;
 
 function compileIntervalArithmetic(node: Expr, c: ExprCompiler, op: string): CompiledExpr {
   const intervalOnLeft = node.left?.type === 'interval';

@@ -30,9 +30,6 @@ export interface SessionWarning {
   readonly message: string;
 }
 
-/** MySQL's ER_DIVISION_BY_ZERO. */
-const DIVISION_BY_ZERO = 1365;
-
 /** `INSERT IGNORE` / `UPDATE IGNORE` / `DELETE … IGNORE`: errors that strict mode raises stay warnings. */
 const IGNORE = /^\s*(?:insert|update|delete)(?:\s+(?:low_priority|quick|delayed|high_priority))*\s+ignore\b/i;
 
@@ -110,8 +107,8 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
    * data-changing statement under strict sql_mode with ERROR_FOR_DIVISION_BY_ZERO (MySQL 8's default).
    */
   warn(code: number, message: string): void {
-    if (code === DIVISION_BY_ZERO && this.changingData && this.mode.strict && this.mode.errorForDivisionByZero) {
-      throw sqlError([DIVISION_BY_ZERO, '22012'], message);
+    if (code === ER.DIVISION_BY_ZERO[0] && this.changingData && this.mode.strict && this.mode.errorForDivisionByZero) {
+      throw sqlError(ER.DIVISION_BY_ZERO, message);
     }
     this.warnings.push({ code, message });
   }
