@@ -9,5 +9,5 @@ export const RATCHET = {
   /** Agreement on the unsharded keyspace, percent. */
   unsharded: 86.6,
   /** Agreement on the sharded (two shards, hash vindex) keyspace, percent. */
-  sharded: 74.2,
+  sharded: 74.6,
 } as const;

@@ -32,4 +32,15 @@ describe('vtgate: DEFAULT as a value on a sharded keyspace (-80, 80-, hash)', ()
     await c.exec(s, 'insert into customer(customer_id, email) values (7, default)');
     expect(await c.rows(s, 'select email from customer where customer_id = 7')).toEqual([['none']]);
   });
+
+  it('plans INSERT … SET as the VALUES form it means: routed by the vindex, the sequence filling a missing id, ON DUPLICATE KEY UPDATE kept', async () => {
+    const s = await c.session('customer');
+    // hash(4) = d2fd8867d50d2dfe lies in 80-; hash(1) = 166b40b44aba4bd6 in -80.
+    await c.exec(s, "insert into customer set customer_id = 4, email = concat('d', '@x')");
+    await c.exec(s, "insert into customer set email = 'seq@x'");
+    await c.exec(s, "insert into customer set customer_id = 4, email = 'dup' on duplicate key update email = 'updated'");
+    const high = await c.session('customer:80-');
+    expect(await c.rows(high, 'select customer_id, email from customer where customer_id = 4')).toEqual([['4', 'updated']]);
+    expect(await c.rows(s, "select count(*) from customer where email = 'seq@x'")).toEqual([['1']]);
+  });
 });

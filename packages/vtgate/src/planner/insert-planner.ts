@@ -4,14 +4,14 @@
  * from the VSchema sequence.
  */
 import { ER, Type, sqlError } from '@vtsim/proto';
-import { compileExpr, isDefaultKeyword, SqlLexer, Tok, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { compileExpr, isDefaultKeyword, parseStatements, SqlLexer, Tok, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { Insert, type InsertCell, type InsertMode } from '../engine/insert.js';
 import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
 import type { TableModel } from '../vschema.js';
 import { NO_COLUMNS, identName, literalValue, unsupported } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
-import { insertText, quoteIdent, stripQualifiers } from './query-text.js';
+import { insertSetAsValues, insertText, quoteIdent, stripQualifiers } from './query-text.js';
 
 /** Plans an INSERT or REPLACE. `sql` is the normalized text the AST was parsed from. */
 export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan {
@@ -24,6 +24,9 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const plan = (primitive: Route | Insert): Plan => ({ type: 'insert', primitive, write: true });
   const isValues = ast.values?.type === 'values' && Array.isArray(ast.columns);
   if (!ks.sharded && !table.autoIncrement) return plan(new Route({ keyspace: ks.name, opcode: 'unsharded', query: text, access }));
+  // INSERT … SET is planned as the VALUES form it means (Vitess's parser reads it so).
+  const asValues = Array.isArray(ast.set) ? insertSetAsValues(sql) : undefined;
+  if (asValues !== undefined) return planInsert(parseStatements(asValues)[0]!, asValues, ctx);
   if (!isValues) {
     if (ks.sharded && !ast.columns && ast.values?.type === 'values') {
       throw sqlError(ER.UNKNOWN_ERROR, 'VT09004: INSERT should contain column list or the table should have authoritative columns in vschema');

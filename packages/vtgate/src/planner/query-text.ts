@@ -147,6 +147,55 @@ export function insertText(sql: string): InsertText | undefined {
 }
 
 /**
+ * `INSERT … SET a = x, b = y [ON DUPLICATE KEY UPDATE …]` respelt as `INSERT … (a, b) VALUES (x, y)
+ * [ON DUPLICATE KEY UPDATE …]`, as Vitess's parser reads the SET form; undefined when `sql` is not
+ * that form.
+ */
+export function insertSetAsValues(sql: string): string | undefined {
+  const lx = new SqlLexer(sql);
+  let depth = 0;
+  let k = lx.next();
+  for (; k !== Tok.EOF; k = lx.next()) {
+    if (k === Tok.PUNCT && lx.isPunct('(')) depth++;
+    else if (k === Tok.PUNCT && lx.isPunct(')')) depth--;
+    else if (depth === 0 && k === Tok.WORD && (lx.isWord('VALUES') || lx.isWord('VALUE') || lx.isWord('SELECT'))) return undefined;
+    else if (depth === 0 && k === Tok.WORD && lx.isWord('SET')) break;
+  }
+  if (k === Tok.EOF) return undefined;
+  const head = sql.slice(0, lx.start);
+  const columns: string[] = [];
+  const values: string[] = [];
+  let tail = '';
+  let partStart = lx.end;
+  let equals = -1;
+  const endAssignment = (end: number) => {
+    if (equals < 0) return false;
+    columns.push(sql.slice(partStart, equals).trim());
+    values.push(sql.slice(equals + 1, end).trim());
+    equals = -1;
+    return true;
+  };
+  for (k = lx.next(); ; k = lx.next()) {
+    if (k === Tok.EOF) {
+      if (!endAssignment(sql.length)) return undefined;
+      break;
+    }
+    if (k === Tok.PUNCT && lx.isPunct('(')) depth++;
+    else if (k === Tok.PUNCT && lx.isPunct(')')) depth--;
+    else if (depth === 0 && equals < 0 && k === Tok.PUNCT && lx.isPunct('=')) equals = lx.start;
+    else if (depth === 0 && k === Tok.PUNCT && lx.isPunct(',')) {
+      if (!endAssignment(lx.start)) return undefined;
+      partStart = lx.end;
+    } else if (depth === 0 && k === Tok.WORD && lx.isWord('ON') && equals >= 0) {
+      if (!endAssignment(lx.start)) return undefined;
+      tail = ` ${sql.slice(lx.start)}`;
+      break;
+    }
+  }
+  return `${head}(${columns.join(', ')}) values (${values.join(', ')})${tail}`;
+}
+
+/**
  * Removes keyspace qualifiers (`commerce.customer` → `customer`, `` `commerce`.`customer`.id `` →
  * `` `customer`.id ``) for the given keyspace names. Only an identifier directly followed by `.`
  * and another identifier is removed; anything else is left untouched.
