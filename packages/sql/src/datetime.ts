@@ -611,3 +611,42 @@ export function parseWithFormat(text: string, format: string): ParsedWithFormat 
   if (dt.month > 12 || dt.day > 31 || dt.hour > 23 || dt.minute > 59 || dt.second > 59) return null;
   return { value: dt, ...fmtParts };
 }
+
+/**
+ * Formats a TIME with TIME_FORMAT's specifiers: the hour ones (%H %k may exceed 23; %h %I %l %p %r take
+ * it modulo 24), %i %s %S %f %T and %%; the date ones give zeros (%Y %y %m %c %d %e) or make the whole
+ * result NULL (names, ordinals, weeks, day of year), as MySQL does. A negative time starts with '-'.
+ */
+export function timeFormat(t: Time, format: string): string | null {
+  let out = t.neg && timeToMicros(t) !== 0 ? '-' : '';
+  const h24 = t.hour % 24;
+  const h12 = ((h24 + 11) % 12) + 1;
+  const ampm = h24 < 12 ? 'AM' : 'PM';
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c !== '%' || i === format.length - 1) {
+      out += c;
+      continue;
+    }
+    const f = format[++i]!;
+    switch (f) {
+      case 'H': out += pad2(t.hour); break;
+      case 'k': out += t.hour; break;
+      case 'h': case 'I': out += pad2(h12); break;
+      case 'l': out += h12; break;
+      case 'i': out += pad2(t.minute); break;
+      case 's': case 'S': out += pad2(t.second); break;
+      case 'f': out += String(t.micro).padStart(6, '0'); break;
+      case 'p': out += ampm; break;
+      case 'r': out += `${pad2(h12)}:${pad2(t.minute)}:${pad2(t.second)} ${ampm}`; break;
+      case 'T': out += `${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}`; break;
+      case 'Y': out += '0000'; break;
+      case 'y': case 'm': case 'd': out += '00'; break;
+      case 'c': case 'e': out += '0'; break;
+      case 'W': case 'a': case 'M': case 'b': case 'D': case 'j': case 'w': case 'U': case 'u': case 'V': case 'v': case 'X': case 'x':
+        return null;
+      default: out += f;
+    }
+  }
+  return out;
+}

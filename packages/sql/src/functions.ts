@@ -18,8 +18,8 @@ import {
 } from './decimal.js';
 import {
   DAY_NAMES, MONTH_NAMES, addInterval, calcWeek, dateFormat, dateTimeFromMicros, dateTimeFromNumber, dateTimeToMicros, dayOfYear,
-  daysFromCivil, daysInMonth, formatDate, formatDateTime, formatParts, formatTime, fractionDigits, isIntervalUnit, makeInterval,
-  monthsBetween, parseDateTime, parseTime, parseWithFormat, timeFromMicros, timeToMicros, weekday, type DateTime, type IntervalUnit,
+  civilFromDays, daysFromCivil, daysInMonth, formatDate, formatDateTime, formatParts, formatTime, fractionDigits, isIntervalUnit, makeInterval,
+  monthsBetween, parseDateTime, parseTime, parseWithFormat, timeFormat, timeFromMicros, timeToMicros, weekday, type DateTime, type IntervalUnit,
 } from './datetime.js';
 import type { ExprCompiler } from './expression.js';
 import { formatWkt, geometryTypeName, loadGeometry, parseWkb, parseWkt, storeGeometry, toWkb, type Geometry } from './geometry.js';
@@ -344,6 +344,46 @@ def('ascii', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
   const b = toBytes(v)!;
   return BigInt(b.length ? b[0]! : 0);
 }));
+// ORD: the leftmost character's bytes read as a big-endian number (its code for a one-byte character).
+def('ord', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
+  const s = typeof v === 'string' && !isBinaryType(a!.type) ? v : null;
+  const bytes = s === null ? toBytes(v)!.subarray(0, 1) : Buffer.from(s === '' ? '' : String.fromCodePoint(s.codePointAt(0)!));
+  let n = 0n;
+  for (const b of bytes) n = n * 256n + BigInt(b);
+  return n;
+}));
+// CHAR(N, …): each non-NULL N (as 32 bits) becomes its big-endian bytes without leading zero bytes.
+def('char', 1, Infinity, (args) => typed((env) => {
+  const out: number[] = [];
+  for (const a of args) {
+    const v = a(env);
+    if (v === null) continue;
+    const n = Number(BigInt.asUintN(32, castValue(v, a.type, { kind: 'SIGNED' }) as bigint));
+    for (let shift = n >= 0x1000000 ? 24 : n >= 0x10000 ? 16 : n >= 0x100 ? 8 : 0; shift >= 0; shift -= 8) out.push((n >>> shift) & 0xff);
+  }
+  return Buffer.from(out);
+}, Type.VARBINARY));
+// INSERT(str, pos, len, newstr): pos outside the string leaves it; len past the end replaces the rest.
+def('insert', 4, 4, (args) => fN(args, stringType(args[0]!.type, args[3]!.type), ([s, p, l, n]) => {
+  const total = lengthOf(s!);
+  const pos = intOf(p!, args[1]!.type);
+  if (pos < 1 || pos > total) return s!;
+  const len = intOf(l!, args[2]!.type);
+  const end = len < 0 || len > total - pos + 1 ? total : pos - 1 + len;
+  if (s instanceof Uint8Array || n instanceof Uint8Array) {
+    const b = toBytes(s!)!;
+    return Buffer.concat([b.subarray(0, pos - 1), toBytes(n!)!, b.subarray(end)]);
+  }
+  const text = str(s!);
+  return cpSlice(text, 0, pos - 1) + str(n!) + cpSlice(text, end);
+}));
+// QUOTE: a single-quoted SQL literal (\, ', NUL and Ctrl-Z escaped); NULL gives the word NULL.
+def('quote', 1, 1, ([a]) => typed((env) => {
+  const v = a!(env);
+  if (v === null) return 'NULL';
+  return `'${str(v).replace(/[\\'\0\x1a]/g, (c) => (c === '\0' ? '\\0' : c === '\x1a' ? '\\Z' : '\\' + c))}'`;
+}, Type.VARCHAR));
+def('soundex', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => soundex(str(v))));
 def('substring,substr,mid', 2, 3, (args) => {
   const [s, p, l] = args;
   return fN(args, stringType(s!.type), (vs) => {
@@ -477,6 +517,37 @@ def('format', 2, 3, (args) => fN(args.slice(0, 2), Type.VARCHAR, ([x, d], env) =
   const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return (neg ? '-' : '') + grouped + (digits > 0 ? '.' + (frac ?? '').padEnd(digits, '0') : '');
 }));
+
+def('bin,oct', 1, 1, ([a], call) => {
+  const to = call.written.toLowerCase() === 'bin' ? 2 : 8;
+  return f1(a!, Type.VARCHAR, (v) => convertBase(toTextOfType(v, a!.type)!, 10, to));
+});
+
+const SOUNDEX_CODES = '01230120022455012623010202';
+const LETTER = /\p{L}/u;
+
+/**
+ * MySQL's SOUNDEX: the first letter (upper-cased), then the codes of the following letters, skipping
+ * vowels (and H, W, Y and non-Latin letters) and a code equal to the last one written; padded to at
+ * least four characters with '0' but never cut. Non-letters are ignored; no letter gives ''.
+ */
+function soundex(text: string): string {
+  let out = '';
+  let last = '';
+  for (const ch of text) {
+    if (!LETTER.test(ch)) continue;
+    const upper = ch >= 'a' && ch <= 'z' ? ch.toUpperCase() : ch;
+    const code = upper >= 'A' && upper <= 'Z' ? SOUNDEX_CODES[upper.charCodeAt(0) - 65]! : '0';
+    if (out === '') {
+      out = upper;
+      last = code;
+    } else if (code !== '0' && code !== last) {
+      out += code;
+      last = code;
+    }
+  }
+  return out === '' ? '' : out.padEnd(4, '0');
+}
 
 /**
  * CONV's base conversion: the longest prefix of digits valid in |from| read as an unsigned 64-bit number
@@ -743,6 +814,32 @@ def('pow,power', 2, 2, ([a, b]) => f2(a!, b!, Type.FLOAT64, (x, y) => {
   if (!Number.isFinite(r)) throw sqlError([1690, '22003'], `DOUBLE value is out of range in 'pow(${str(x)},${str(y)})'`);
   return r;
 }));
+def('degrees', 1, 1, doubleFn((x) => x * (180 / Math.PI)));
+def('radians', 1, 1, doubleFn((x) => x * (Math.PI / 180)));
+def('sin', 1, 1, doubleFn(Math.sin));
+def('cos', 1, 1, doubleFn(Math.cos));
+def('tan', 1, 1, doubleFn(Math.tan));
+def('asin', 1, 1, doubleFn(Math.asin));
+def('acos', 1, 1, doubleFn(Math.acos));
+def('atan', 1, 2, (args, call) => (args.length === 1 ? doubleFn(Math.atan)(args, call) : atan2(args)));
+def('atan2', 2, 2, (args) => atan2(args));
+def('cot', 1, 1, ([a]) => f1(a!, Type.FLOAT64, (v) => {
+  const r = 1 / Math.tan(toDoubleTyped(v, a!.type));
+  if (!Number.isFinite(r)) throw sqlError([1690, '22003'], `DOUBLE value is out of range in 'cot(${str(v)})'`);
+  return r;
+}));
+// BIT_COUNT: the set bits of the argument as an unsigned 64-bit integer.
+def('bit_count', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
+  let n = castValue(v, a!.type, { kind: 'UNSIGNED' }) as bigint;
+  let count = 0n;
+  for (; n > 0n; n >>= 1n) count += n & 1n;
+  return count;
+}));
+
+function atan2([y, x]: CompiledExpr[]): CompiledExpr {
+  return f2(y!, x!, Type.FLOAT64, (a, b) => Math.atan2(toDoubleTyped(a, y!.type), toDoubleTyped(b, x!.type)));
+}
+
 def('pi', 0, 0, () => constant(Math.PI, Type.FLOAT64));
 def('rand', 0, 1, (args, call) => {
   if (args.length === 0) return typed((env) => env.session.random(), Type.FLOAT64);
@@ -827,6 +924,49 @@ def('greatest,least', 2, Infinity, (args, call) => {
     return best;
   });
 });
+
+// INET_ATON: dotted IPv4 text as a number; short forms ('127.1' is 127.0.0.1) as MySQL reads them, and NULL
+// for anything else (an empty string, an octet over 255, a trailing dot, any other character).
+def('inet_aton', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
+  const text = str(v);
+  if (text === '' || text.endsWith('.')) return null;
+  let result = 0n;
+  let octet = 0;
+  let dots = 0;
+  for (const ch of text) {
+    if (ch >= '0' && ch <= '9') {
+      octet = octet * 10 + (ch.charCodeAt(0) - 48);
+      if (octet > 255) return null;
+    } else if (ch === '.') {
+      dots++;
+      result = (result << 8n) + BigInt(octet);
+      octet = 0;
+    } else return null;
+  }
+  if (dots === 1) result <<= 16n;
+  else if (dots === 2) result <<= 8n;
+  return (result << 8n) + BigInt(octet);
+}));
+// INET_NTOA: a number 0–4294967295 (rounded as integer arguments are) as dotted IPv4 text, else NULL.
+def('inet_ntoa', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => {
+  const n = castValue(v, a!.type, { kind: 'SIGNED' }) as bigint;
+  if (n < 0n || n > 0xffffffffn) return null;
+  return [24n, 16n, 8n, 0n].map((shift) => String((n >> shift) & 0xffn)).join('.');
+}));
+
+// INTERVAL(N, N1, N2, …): how many of N1, N2, … (meant to be ascending) N reaches: the index of the first
+// one greater than N; -1 for a NULL N. A NULL bound is never greater.
+def('interval', 2, Infinity, ([n, ...bounds]) => typed((env) => {
+  const v = n!(env);
+  if (v === null) return -1n;
+  const x = toDoubleTyped(v, n!.type);
+  let i = 0;
+  for (; i < bounds.length; i++) {
+    const b = bounds[i]!(env);
+    if (b !== null && toDoubleTyped(b, bounds[i]!.type) > x) break;
+  }
+  return BigInt(i);
+}, Type.INT64));
 
 // ---- date and time -----------------------------------------------------------------------------
 
@@ -929,6 +1069,64 @@ def('dayname', 1, 1, datePart((d) => DAY_NAMES[weekday(d)]!, Type.VARCHAR));
 def('monthname', 1, 1, datePart((d) => MONTH_NAMES[d.month - 1]!, Type.VARCHAR));
 def('to_days', 1, 1, datePart((d) => daysFromCivil(d.year, d.month, d.day) + 719528));
 def('last_day', 1, 1, datePart((d) => formatDate({ ...d, day: daysInMonth(d.year, d.month) }), Type.DATE));
+// FROM_DAYS: the inverse of TO_DAYS; day numbers ≤ 365 or ≥ 3652500 give the zero date, those in year
+// 10000 NULL.
+def('from_days', 1, 1, ([a]) => f1(a!, Type.DATE, (v) => {
+  const n = intOf(v, a!.type);
+  if (n <= 365 || n >= 3652500) return '0000-00-00';
+  const date = civilFromDays(n - 719528);
+  return date.year > 9999 ? null : formatDate({ ...date, hour: 0, minute: 0, second: 0, micro: 0 });
+}));
+// MAKEDATE(year, dayofyear): NULL for a day ≤ 0 or a year outside 0–9999; years 0–69/70–99 are 20xx/19xx.
+def('makedate', 2, 2, (args) => fN(args, Type.DATE, ([y, d]) => {
+  let year = intOf(y!, args[0]!.type);
+  const day = intOf(d!, args[1]!.type);
+  if (day <= 0 || year < 0 || year > 9999) return null;
+  if (year < 70) year += 2000;
+  else if (year < 100) year += 1900;
+  const date = civilFromDays(daysFromCivil(year, 1, 1) + day - 1);
+  return date.year > 9999 ? null : formatDate({ ...date, hour: 0, minute: 0, second: 0, micro: 0 });
+}));
+// MAKETIME(hour, minute, second): NULL unless 0 ≤ minute ≤ 59 and 0 ≤ second < 60; clamped to ±838:59:59.
+def('maketime', 3, 3, (args) => fN(args, Type.TIME, ([h, m, s]) => {
+  const hour = intOf(h!, args[0]!.type);
+  const minute = intOf(m!, args[1]!.type);
+  const second = toDoubleTyped(s!, args[2]!.type);
+  if (minute < 0 || minute > 59 || second < 0 || second >= 60) return null;
+  const fsp = isIntType(args[2]!.type) ? 0 : args[2]!.type === Type.DECIMAL ? Math.min(6, fractionDigits(str(s!))) : 6;
+  const us = (Math.abs(hour) * 3600 + minute * 60) * 1e6 + Math.round(second * 1e6);
+  return timeResult(hour < 0 ? -us : us, fsp);
+}));
+// PERIOD_ADD / PERIOD_DIFF over YYMM or YYYYMM periods; a month outside 1–12 or a negative period is
+// refused with ER_WRONG_ARGUMENTS, as MySQL 8.0.28+ does.
+def('period_add', 2, 2, (args) => fN(args, Type.INT64, ([p, n]) => {
+  const period = validPeriod(intOf(p!, args[0]!.type), 'period_add');
+  if (period === 0) return 0n;
+  const months = periodMonths(period) + intOf(n!, args[1]!.type);
+  return BigInt(Math.floor(months / 12) * 100 + (months % 12) + 1);
+}));
+def('period_diff', 2, 2, (args) => fN(args, Type.INT64, ([a, b]) =>
+  BigInt(periodMonths(validPeriod(intOf(a!, args[0]!.type), 'period_diff')) - periodMonths(validPeriod(intOf(b!, args[1]!.type), 'period_diff')))));
+
+function validPeriod(period: number, fn: string): number {
+  const month = period % 100;
+  if (period < 0 || (month === 0 && period !== 0) || month > 12) throw sqlError([1210, 'HY000'], `Incorrect arguments to ${fn}`);
+  return period;
+}
+
+/** A period as months since year 0 (two-digit years 00–69 are 20xx, 70–99 are 19xx; period 0 is 0). */
+function periodMonths(period: number): number {
+  if (period === 0) return 0;
+  let year = Math.floor(period / 100);
+  if (year < 70) year += 2000;
+  else if (year < 100) year += 1900;
+  return year * 12 + (period % 100) - 1;
+}
+
+def('time_format', 2, 2, ([a, f]) => f2(a!, f!, Type.VARCHAR, (v, fmt) => {
+  const t = parseTime(typeof v === 'bigint' ? v.toString() : str(v));
+  return t ? timeFormat(t, str(fmt)) : null;
+}));
 def('hour', 1, 1, timePart((t) => t.hour));
 def('minute', 1, 1, timePart((t) => t.minute));
 def('second', 1, 1, timePart((t) => t.second));
