@@ -23,8 +23,8 @@ import {
 } from './datetime.js';
 import type { ExprCompiler } from './expression.js';
 import { formatWkt, geometryTypeName, loadGeometry, parseWkb, parseWkt, storeGeometry, toWkb, type Geometry } from './geometry.js';
-import { JsonSyntaxError, evalJsonPath, formatJson, jsonType, parseJson, parseJsonPath, sortedKeys, type JsonPath, type JsonValue } from './json.js';
-import { jsonContains, jsonModify, jsonRemove, jsonSearch } from './json-modify.js';
+import { JsonSyntaxError, evalJsonPath, formatJson, jsonDepth, jsonType, parseJson, parseJsonPath, sortedKeys, type JsonPath, type JsonValue } from './json.js';
+import { jsonArrayAppend, jsonArrayInsert, jsonContains, jsonMergePreserve, jsonModify, jsonRemove, jsonSearch } from './json-modify.js';
 import { likeMatcher, mysqlRegExp } from './like.js';
 import { identName, stringValue, type Expr } from './parse.js';
 import { INT64_RANGE, MAX_UINT64, bytesToText, doubleToBigInt, isTrue, textToBytes, toBytes, toDouble, toText, toTextOfType } from './values.js';
@@ -1525,6 +1525,7 @@ def('json_length', 1, 2, (args) => fN(args, Type.INT64, (vs) => {
   if (doc !== null && typeof doc === 'object') return BigInt(Object.keys(doc).length);
   return 1n;
 }));
+def('json_depth', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => BigInt(jsonDepth(jsonArg(v, a!.type, 'json_depth', 1)))));
 def('json_type', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => jsonType(jsonArg(v, a!.type, 'json_type', 1))));
 def('json_keys', 1, 2, (args) => fN(args, Type.JSON, (vs) => {
   let doc = jsonArg(vs[0]!, args[0]!.type, 'json_keys', 1);
@@ -1553,6 +1554,29 @@ def('json_set,json_insert,json_replace', 3, Infinity, (args, call) => {
     return formatJson(doc);
   }, Type.JSON);
 });
+def('json_array_append,json_array_insert', 3, Infinity, (args, call) => {
+  if (args.length % 2 === 0) throw paramCount(call.written);
+  const fn = call.written.toLowerCase();
+  const apply = fn === 'json_array_append' ? jsonArrayAppend : jsonArrayInsert;
+  const booleans = booleanArgs(call);
+  return typed((env) => {
+    const d = args[0]!(env);
+    if (d === null) return null;
+    let doc = jsonArg(d, args[0]!.type, fn, 1);
+    for (let i = 1; i < args.length; i += 2) {
+      const p = args[i]!(env);
+      if (p === null) return null;
+      doc = apply(doc, jsonPath(str(p)), toJsonValue(args[i + 1]!(env), args[i + 1]!.type, booleans[i + 1]));
+    }
+    return formatJson(doc);
+  }, Type.JSON);
+});
+def('json_merge_preserve,json_merge', 2, Infinity, (args, call) => fN(args, Type.JSON, (vs) => {
+  const fn = call.written.toLowerCase();
+  let doc = jsonArg(vs[0]!, args[0]!.type, fn, 1);
+  for (let i = 1; i < vs.length; i++) doc = jsonMergePreserve(doc, jsonArg(vs[i]!, args[i]!.type, fn, i + 1));
+  return formatJson(doc);
+}));
 def('json_remove', 2, Infinity, (args) => fN(args, Type.JSON, (vs) => {
   let doc = jsonArg(vs[0]!, args[0]!.type, 'json_remove', 1);
   for (const p of vs.slice(1)) doc = jsonRemove(doc, jsonPath(str(p)));

@@ -1,6 +1,7 @@
 /**
  * MySQL 8's JSON modification and search functions over parsed documents: JSON_SET / JSON_INSERT /
- * JSON_REPLACE, JSON_REMOVE, JSON_CONTAINS and JSON_SEARCH (MySQL's sql/item_json_func.cc semantics).
+ * JSON_REPLACE, JSON_REMOVE, JSON_ARRAY_APPEND / JSON_ARRAY_INSERT, JSON_MERGE_PRESERVE, JSON_CONTAINS and
+ * JSON_SEARCH (MySQL's sql/item_json_func.cc semantics).
  */
 import { sqlError } from '@vtsim/proto';
 import { evalJsonPath, quoteJsonString, sortedKeys, type JsonObject, type JsonPath, type JsonValue } from './json.js';
@@ -84,6 +85,49 @@ export function jsonRemove(doc: JsonValue, path: JsonPath): JsonValue {
     if (idx < parent.length) parent.splice(idx, 1);
   }
   return doc;
+}
+
+/**
+ * JSON_ARRAY_APPEND for one path: appends `value` to the array at `path`, or turns a non-array there into
+ * `[it, value]`; a missing path changes nothing. Throws SqlError 3149 for a wildcard path.
+ */
+export function jsonArrayAppend(doc: JsonValue, path: JsonPath, value: JsonValue): JsonValue {
+  noWildcards(path);
+  const target = evalJsonPath(doc, path)[0];
+  if (target === undefined) return doc;
+  if (Array.isArray(target)) {
+    target.push(value);
+    return doc;
+  }
+  return replaceValue(doc, path.legs, [target, value]);
+}
+
+/**
+ * JSON_ARRAY_INSERT for one path ending in an array cell: inserts `value` at that index of the array
+ * (appending past its end); a missing parent or one that is not an array changes nothing. Throws
+ * SqlError 3149 for a wildcard path and 3165 for a path not ending in `[N]`.
+ */
+export function jsonArrayInsert(doc: JsonValue, path: JsonPath, value: JsonValue): JsonValue {
+  noWildcards(path);
+  const leg = path.legs[path.legs.length - 1];
+  if (!leg || !('index' in leg)) throw sqlError([3165, '42000'], 'A path expression is not a path to a cell in an array.');
+  const parent = evalJsonPath(doc, { legs: path.legs.slice(0, -1), multi: false })[0];
+  if (!Array.isArray(parent)) return doc;
+  const idx = leg.index === 'last' ? Math.max(0, parent.length - 1) : leg.index;
+  parent.splice(Math.min(idx, parent.length), 0, value);
+  return doc;
+}
+
+/**
+ * JSON_MERGE_PRESERVE of two documents: objects merge member by member (a key in both merges its two
+ * values the same way); otherwise both sides, a non-array wrapped as an array of one, are concatenated.
+ */
+export function jsonMergePreserve(a: JsonValue, b: JsonValue): JsonValue {
+  if (isObject(a) && isObject(b)) {
+    for (const k of Object.keys(b)) a[k] = k in a ? jsonMergePreserve(a[k]!, b[k]!) : b[k]!;
+    return a;
+  }
+  return [...(Array.isArray(a) ? a : [a]), ...(Array.isArray(b) ? b : [b])];
 }
 
 function scalarEquals(a: JsonValue, b: JsonValue): boolean {

@@ -171,6 +171,14 @@ export function jsonType(v: JsonValue): string {
   return Array.isArray(v) ? 'ARRAY' : 'OBJECT';
 }
 
+/** JSON_DEPTH: 1 for a scalar or an empty array/object, else one more than its deepest member. */
+export function jsonDepth(v: JsonValue): number {
+  if (v === null || typeof v !== 'object') return 1;
+  let deepest = 0;
+  for (const member of Array.isArray(v) ? v : Object.values(v)) deepest = Math.max(deepest, jsonDepth(member));
+  return deepest + 1;
+}
+
 type PathLeg = { key: string } | { index: number | 'last' } | { wildcard: 'member' | 'cell' };
 
 /** A compiled JSON path (`$.a."b c"[0][*].*`). */

@@ -119,3 +119,39 @@ describe('date and time functions added for MySQL 8 parity', () => {
     expect(errorOf(() => ev('period_diff(202400, 202401)')).errno).toBe(1210);
   });
 });
+
+describe('JSON functions added for MySQL 8 parity', () => {
+  const j = `'["a", {"b": [1, 2]}, [3, 4]]'`;
+
+  it('JSON_DEPTH', () => {
+    expect(ev(`json_depth('{}')`)).toBe(1n);
+    expect(ev(`json_depth('true')`)).toBe(1n);
+    expect(ev(`json_depth('[10, {"a": 20}]')`)).toBe(3n);
+    expect(ev('json_depth(null)')).toBeNull();
+    expect(errorOf(() => ev(`json_depth('[')`)).errno).toBe(3141);
+  });
+
+  it('JSON_ARRAY_APPEND and JSON_ARRAY_INSERT', () => {
+    expect(ev(`json_array_append('["a", ["b", "c"], "d"]', '$[1][0]', 3)`)).toBe('["a", [["b", 3], "c"], "d"]');
+    expect(ev(`json_array_append('{"a": 1, "b": [2, 3], "c": 4}', '$.b', 'x', '$.c', 'y')`)).toBe('{"a": 1, "b": [2, 3, "x"], "c": [4, "y"]}');
+    expect(ev(`json_array_append('{"a": 1}', '$', 'z')`)).toBe('[{"a": 1}, "z"]');
+    expect(ev(`json_array_append('[1]', '$.x', 2)`)).toBe('[1]');
+    expect(ev(`json_array_append('[1]', null, 2)`)).toBeNull();
+    expect(errorOf(() => ev(`json_array_append('[1]', '$[*]', 2)`)).errno).toBe(3149);
+    expect(errorOf(() => ev(`json_array_append('[1]', '$')`)).errno).toBe(1582);
+    expect(ev(`json_array_insert(${j}, '$[1]', 'x')`)).toBe('["a", "x", {"b": [1, 2]}, [3, 4]]');
+    expect(ev(`json_array_insert(${j}, '$[100]', 'x')`)).toBe('["a", {"b": [1, 2]}, [3, 4], "x"]');
+    expect(ev(`json_array_insert(${j}, '$[1].b[0]', 'x')`)).toBe('["a", {"b": ["x", 1, 2]}, [3, 4]]');
+    expect(ev(`json_array_insert(${j}, '$[0]', 'x', '$[2][1]', 'y')`)).toBe('["x", "a", {"b": [1, 2]}, [3, 4]]');
+    expect(errorOf(() => ev(`json_array_insert('[1]', '$.a', 'x')`)).errno).toBe(3165);
+  });
+
+  it('JSON_MERGE_PRESERVE', () => {
+    expect(ev(`json_merge_preserve('[1, 2]', '[true, false]')`)).toBe('[1, 2, true, false]');
+    expect(ev(`json_merge_preserve('{"name": "x"}', '{"id": 47}')`)).toBe('{"id": 47, "name": "x"}');
+    expect(ev(`json_merge_preserve('1', 'true')`)).toBe('[1, true]');
+    expect(ev(`json_merge_preserve('[1, 2]', '{"id": 47}')`)).toBe('[1, 2, {"id": 47}]');
+    expect(ev(`json_merge_preserve('{"a": 1, "b": 2}', '{"a": 3, "c": 4}', '{"a": 5, "d": 6}')`)).toBe('{"a": [1, 3, 5], "b": 2, "c": 4, "d": 6}');
+    expect(ev(`json_merge_preserve('[1]', null)`)).toBeNull();
+  });
+});
