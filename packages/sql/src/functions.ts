@@ -1127,6 +1127,29 @@ def('time_format', 2, 2, ([a, f]) => f2(a!, f!, Type.VARCHAR, (v, fmt) => {
   const t = parseTime(typeof v === 'bigint' ? v.toString() : str(v));
   return t ? timeFormat(t, str(fmt)) : null;
 }));
+// TIME_TO_SEC: a time (or a datetime's time of day) as whole seconds, negative for a negative time.
+def('time_to_sec', 1, 1, ([a]) => f1(a!, Type.INT64, (v) => {
+  const t = parseTime(typeof v === 'bigint' ? v.toString() : str(v));
+  if (!t) return null;
+  const s = (t.hour * 60 + t.minute) * 60 + t.second;
+  return BigInt(t.neg ? -s : s);
+}));
+// SEC_TO_TIME: seconds as a TIME (keeping the argument's fraction digits), clamped to ±838:59:59.
+def('sec_to_time', 1, 1, ([a]) => f1(a!, Type.TIME, (v) => {
+  const t = a!.type;
+  const fsp = isIntType(t) ? 0 : t === Type.DECIMAL ? Math.min(6, fractionDigits(str(v))) : 6;
+  return timeResult(Math.round(toDoubleTyped(v, t) * 1e6), fsp);
+}));
+// TIMESTAMP(expr[, time]): the date or datetime as a DATETIME, plus the time when given.
+def('timestamp', 1, 2, (args) => fN(args, Type.DATETIME, (vs) => {
+  const p = temporalArg(vs[0]!, Type.DATETIME);
+  if (!p) return null;
+  if (vs.length === 1) return formatDateTime(dateTimeFromMicros(p.us), p.fsp);
+  const q = temporalArg(vs[1]!, Type.TIME);
+  if (!q) return null;
+  const dt = dateTimeFromMicros(p.us + q.us);
+  return dt.year < 0 || dt.year > 9999 ? null : formatDateTime(dt, Math.max(p.fsp, q.fsp));
+}));
 def('hour', 1, 1, timePart((t) => t.hour));
 def('minute', 1, 1, timePart((t) => t.minute));
 def('second', 1, 1, timePart((t) => t.second));
@@ -1619,7 +1642,8 @@ function oneOrAll(v: NonNull, fn: string): boolean {
   if (s !== 'one' && s !== 'all') throw sqlError([3154, '42000'], `The oneOrAll argument to ${fn} may take these values: 'one' or 'all'.`);
   return s === 'all';
 }
-def('json_quote', 1, 1, ([a]) => f1(a!, Type.JSON, (v) => formatJson(str(v))));
+// JSON_QUOTE returns a string (utf8mb4), not a JSON value, in MySQL 8.
+def('json_quote', 1, 1, ([a]) => f1(a!, Type.VARCHAR, (v) => formatJson(str(v))));
 
 // ---- spatial (values in MySQL's internal format: SRID + WKB) ----
 

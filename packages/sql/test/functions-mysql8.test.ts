@@ -108,6 +108,21 @@ describe('date and time functions added for MySQL 8 parity', () => {
     expect(ev('from_days(365)')).toBe('0000-00-00');
   });
 
+  it('TIME_TO_SEC, SEC_TO_TIME, TIMESTAMP', () => {
+    expect(ev("time_to_sec('22:23:00')")).toBe(80580n);
+    expect(ev("time_to_sec('-01:00:01')")).toBe(-3601n);
+    expect(ev("time_to_sec('2024-01-01 01:00:01')")).toBe(3601n);
+    expect(ev('sec_to_time(2378)')).toBe('00:39:38');
+    expect(ev('sec_to_time(-3661.5)')).toBe('-01:01:01.5');
+    expect(ev('sec_to_time(99999999)')).toBe('838:59:59');
+    expect(ev("timestamp('2003-12-31')")).toBe('2003-12-31 00:00:00');
+    expect(ev("timestamp('2024-01-01 10:00:00.123456')")).toBe('2024-01-01 10:00:00.123456');
+    expect(ev("timestamp('2003-12-31 12:00:00', '12:00:00')")).toBe('2004-01-01 00:00:00');
+    expect(ev("timestamp('2003-12-31', '-01:00:00.5')")).toBe('2003-12-30 22:59:59.5');
+    expect(ev("timestamp('nope')")).toBeNull();
+    expect(typeOf("timestamp('2003-12-31')")).toBe(Type.DATETIME);
+  });
+
   it('PERIOD_ADD and PERIOD_DIFF', () => {
     expect(ev('period_add(200801, 2)')).toBe(200803n);
     expect(ev('period_add(0801, 2)')).toBe(200803n);
