@@ -1560,27 +1560,18 @@ def('json_keys', 1, 2, (args) => fN(args, Type.JSON, (vs) => {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return null;
   return formatJson(sortedKeys(doc));
 }));
-def('json_set,json_insert,json_replace', 3, Infinity, (args, call) => {
+/** The JSON functions that change a document at (path, value) pairs, by name. */
+const JSON_PATH_VALUE_CHANGES: Record<string, (doc: JsonValue, path: JsonPath, value: JsonValue) => JsonValue> = {
+  json_set: (doc, path, value) => jsonModify(doc, path, value, 'set'),
+  json_insert: (doc, path, value) => jsonModify(doc, path, value, 'insert'),
+  json_replace: (doc, path, value) => jsonModify(doc, path, value, 'replace'),
+  json_array_append: jsonArrayAppend,
+  json_array_insert: jsonArrayInsert,
+};
+def(Object.keys(JSON_PATH_VALUE_CHANGES).join(','), 3, Infinity, (args, call) => {
   if (args.length % 2 === 0) throw paramCount(call.written);
   const fn = call.written.toLowerCase();
-  const mode = fn === 'json_set' ? 'set' : fn === 'json_insert' ? 'insert' : 'replace';
-  const booleans = booleanArgs(call);
-  return typed((env) => {
-    const d = args[0]!(env);
-    if (d === null) return null;
-    let doc = jsonArg(d, args[0]!.type, fn, 1);
-    for (let i = 1; i < args.length; i += 2) {
-      const p = args[i]!(env);
-      if (p === null) return null;
-      doc = jsonModify(doc, jsonPath(str(p)), toJsonValue(args[i + 1]!(env), args[i + 1]!.type, booleans[i + 1]), mode);
-    }
-    return formatJson(doc);
-  }, Type.JSON);
-});
-def('json_array_append,json_array_insert', 3, Infinity, (args, call) => {
-  if (args.length % 2 === 0) throw paramCount(call.written);
-  const fn = call.written.toLowerCase();
-  const apply = fn === 'json_array_append' ? jsonArrayAppend : jsonArrayInsert;
+  const apply = JSON_PATH_VALUE_CHANGES[fn]!;
   const booleans = booleanArgs(call);
   return typed((env) => {
     const d = args[0]!(env);
