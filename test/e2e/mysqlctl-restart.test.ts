@@ -9,11 +9,12 @@
 // lost or applied twice: the tables equal what the writers were told succeeded, and the VStream
 // picture equals the tables.
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { SeededRandom } from '@vtsim/binlog';
 import { SCHEMA, TABLES, Writer, cutoverErrorKind, modelOf, sorted, waitFor, type Rows, type TableName } from '../harness/customer-workload.js';
 import { PictureStream } from '../harness/vstream-picture.js';
-import { clusterPlace, ensureCliBuilt, runVtsim, type ClusterPlace } from '../harness/vtsim-cli.js';
+import { VTSIM_COMMAND_TIMEOUT_MS, clusterPlace, ensureCliBuilt, runVtsim, type ClusterPlace } from '../harness/vtsim-cli.js';
 
 interface StatusReply {
   tablets: { alias: string; type: string; serving: boolean; position: string }[];
@@ -29,8 +30,10 @@ describe('mysqlctl down/up and vttablet down/up under load keep every mysqld\'s 
     expect(r.code).toBe(0);
     return r.stdout;
   };
-  const vtctldclient = (...args: string[]) => runVtsim(['vtctldclient', '--server', `127.0.0.1:${place.vtctldPort}`, ...args], { env: place.env });
-  const status = async () => new Map((JSON.parse(await vtsim('status')) as StatusReply).tablets.map((t) => [t.alias, t]));
+  const vtctldclient = (...args: string[]) => runVtsim(['vtctldclient', '--server', `127.0.0.1:${place.vtctldPort}`, ...args], { env: place.env, timeoutMs: VTSIM_COMMAND_TIMEOUT_MS });
+  const tabletsOf = (reply: StatusReply) => new Map(reply.tablets.map((t) => [t.alias, t]));
+  /** The tablets `vtsim status` reports, read over HTTP (polled by the waits below). */
+  const status = async () => tabletsOf((await place.status()) as StatusReply);
   const connect = () => mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: 'customer' });
 
   beforeAll(async () => {
@@ -49,6 +52,12 @@ describe('mysqlctl down/up and vttablet down/up under load keep every mysqld\'s 
   afterAll(() => place?.stop());
 
   it('nothing lost or repeated: tables = what the writers were told, VStream picture = tables', async () => {
+    // The cluster's log outlives a failure: test-results/mysqlctl-restart/vtsim-<pid>.log.
+    onTestFailed(() => {
+      if (!existsSync(place.logFile)) return;
+      mkdirSync('test-results/mysqlctl-restart', { recursive: true });
+      copyFileSync(place.logFile, `test-results/mysqlctl-restart/vtsim-${process.pid}.log`);
+    });
     // A commit cut off by its mysqld stopping (2013) may or may not have happened: read it back.
     const classify = (err: { errno?: number; message: string }) => (err.errno === 2013 || /errno 2013|Lost connection/.test(err.message) ? 'ambiguous' : cutoverErrorKind(err));
     const writers: Writer[] = [];
@@ -81,7 +90,7 @@ describe('mysqlctl down/up and vttablet down/up under load keep every mysqld\'s 
       await meanwhile(50);
 
       // The primary's mysqld stops: the replicas' IO threads lose it and retry.
-      const before = (await status()).get('zone1-0000000200')!.position;
+      const before = tabletsOf(JSON.parse(await vtsim('status')) as StatusReply).get('zone1-0000000200')!.position;
       await vtsim('mysqlctl', 'down', '--uid', '200');
       await waitFor(async () => {
         const full = JSON.parse((await vtctldclient('GetFullStatus', 'zone1-0000000201')).stdout) as { replication_status: { io_state: number; last_io_error: string } };
@@ -107,7 +116,7 @@ describe('mysqlctl down/up and vttablet down/up under load keep every mysqld\'s 
 
     const conn = await connect();
     const tableRows = async (table: TableName): Promise<Rows> => {
-      const [rows] = await conn.query({ sql: `select * from ${table}`, rowsAsArray: true, typeCast: false });
+      const [rows] = await conn.query({ sql: `select * from ${table}`, rowsAsArray: true, typeCast: false, timeout: 30_000 });
       return new Map((rows as unknown as (Buffer | null)[][]).map((r) => r.map((v) => (v === null ? null : v.toString('utf8')))).map((r) => [r[0]!, r]));
     };
     try {

@@ -71,6 +71,13 @@ export function cutoverErrorKind(err: { errno?: number; message: string }): Writ
   return /UNAVAILABLE|CLUSTER_EVENT|NOT_SERVING|not serving|resharded|buffer|failover|retry/i.test(err.message) ? 'retriable' : 'failure';
 }
 
+/**
+ * How long one statement of a {@link Writer} may wait for its answer: past it mysql2 gives up on the
+ * connection (fatal, "Query inactivity timeout") and the writer records the statement as a failure,
+ * so a statement the cluster never answers fails the scenario by name instead of hanging it.
+ */
+export const WRITE_TIMEOUT_MS = 30_000;
+
 /** What a {@link Writer} needs. */
 export interface WriterOptions {
   /** Opens a connection to vtgate in {@link KEYSPACE}; called again after a connection is lost. */
@@ -128,7 +135,7 @@ export class Writer {
 
   private async write(sql: string, table: TableName, id: string, apply: () => void, signal: AbortSignal): Promise<void> {
     try {
-      await (await this.connection()).query(sql);
+      await (await this.connection()).query({ sql, timeout: WRITE_TIMEOUT_MS });
       this.ok++;
       apply();
     } catch (err) {
@@ -153,7 +160,7 @@ export class Writer {
     const key = table === 'customer' ? 'customer_id' : 'order_id';
     while (!signal.aborted) {
       try {
-        const [rows] = await (await this.connection()).query({ sql: `select * from ${table} where ${key} = ${id}`, rowsAsArray: true, typeCast: false });
+        const [rows] = await (await this.connection()).query({ sql: `select * from ${table} where ${key} = ${id}`, rowsAsArray: true, typeCast: false, timeout: WRITE_TIMEOUT_MS });
         const row = (rows as unknown as (Buffer | null)[][])[0];
         if (row) this.model[table].set(id, row.map((v) => (v === null ? null : v.toString('utf8'))));
         else this.model[table].delete(id);

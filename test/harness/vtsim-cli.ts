@@ -20,22 +20,38 @@ export interface ProcessRun {
   stderr: string;
 }
 
+/** How {@link runProcess} runs a command. */
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  cwd?: string;
+  /** Kills the process (SIGKILL) and rejects, naming the command and what it printed, when it has not exited by then. */
+  timeoutMs?: number;
+}
+
 /** Runs `command args` with `input` on stdin and resolves when it exits; never blocks the event loop. */
-export function runProcess(command: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<ProcessRun> {
+export function runProcess(command: string, args: readonly string[], opts: RunOptions = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: opts.env, cwd: opts.cwd ?? VTSIM_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    const deadline = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`'${[command, ...args].join(' ')}' did not exit within ${opts.timeoutMs} ms; it printed:\n${stdout}${stderr}`));
+    }, opts.timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
 
 /** Runs `node packages/cli/dist/main.js args` (see runProcess). */
-export function runVtsim(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<ProcessRun> {
+export function runVtsim(args: readonly string[], opts: RunOptions = {}): Promise<ProcessRun> {
   return runProcess(process.execPath, [vtsimMain, ...args], opts);
 }
 
@@ -77,9 +93,13 @@ export { processAlive };
 /** A private VTDATAROOT and free ports for one cluster process (see {@link clusterPlace}). */
 export type ClusterPlace = Awaited<ReturnType<typeof clusterPlace>>;
 
+/** How long a `vtsim` command against a running cluster may take before a test names it as hung. */
+export const VTSIM_COMMAND_TIMEOUT_MS = 120_000;
+
 /**
  * A private VTDATAROOT and free ports for one cluster process: `vtsim(…args)` runs the command with
- * them (control, gRPC and vtctld ports appended; pass `--mysql-port mysqlPort` to `up` yourself);
+ * them (control, gRPC and vtctld ports appended; pass `--mysql-port mysqlPort` to `up` yourself),
+ * failing with the command's name when it hangs past {@link VTSIM_COMMAND_TIMEOUT_MS};
  * stop() kills the process by pid if a test left it running, and removes the directory.
  */
 export async function clusterPlace() {
@@ -88,12 +108,22 @@ export async function clusterPlace() {
   const env = vtsimEnv(root);
   const pidFile = join(root, 'tmp', 'vtsim.pid');
   const ports = ['--port', String(web), '--grpc-port', String(grpcPort), '--vtctld-grpc-port', String(vtctldPort)];
-  const vtsim = (...args: string[]) => runVtsim([...args, ...ports], { env });
+  const vtsim = (...args: string[]) => runVtsim([...args, ...ports], { env, timeoutMs: VTSIM_COMMAND_TIMEOUT_MS });
   return {
     root, web, mysqlPort, grpcPort, vtctldPort, env, pidFile, vtsim,
     logFile: join(root, 'tmp', 'vtsim.log'),
-    vtsimWithInput: (input: string, ...args: string[]) => runVtsim([...args, ...ports], { env, input }),
+    vtsimWithInput: (input: string, ...args: string[]) => runVtsim([...args, ...ports], { env, input, timeoutMs: VTSIM_COMMAND_TIMEOUT_MS }),
     pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
+    /**
+     * The cluster's status, the JSON `vtsim status` prints, read from the control endpoint over HTTP
+     * as that command does: for polling in a wait, where a process a poll would cost seconds on a
+     * loaded machine (the command itself is tested as a process elsewhere).
+     */
+    status: async (): Promise<unknown> => {
+      const res = await fetch(`http://127.0.0.1:${web}/api/status`, { signal: AbortSignal.timeout(VTSIM_COMMAND_TIMEOUT_MS) });
+      if (!res.ok) throw new Error(`GET /api/status: HTTP ${res.status}`);
+      return res.json();
+    },
     stop: () => {
       if (existsSync(pidFile)) {
         const pid = Number(readFileSync(pidFile, 'utf8').trim());
