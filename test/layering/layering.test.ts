@@ -19,7 +19,8 @@ const allowed: Record<string, string[]> = {
   vtgate: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet'],
   vtctld: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet'],
   vtorc: ['proto', 'binlog', 'topo', 'vttablet', 'vtctld'],
-  cli: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet', 'vtgate', 'vtctld', 'vtorc'],
+  etcd2topo: ['proto', 'topo'],
+  cli: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'etcd2topo', 'vttablet', 'vtgate', 'vtctld', 'vtorc'],
 };
 
 /** Packages that must stay free of gRPC and sockets (pure cores). */

@@ -33,3 +33,9 @@ function topoErrorMessage(code: TopoErrorCode, node: string): string {
 export function isTopoError(err: unknown, code: TopoErrorCode): err is TopoError {
   return err instanceof TopoError && err.code === code;
 }
+
+/** The TopoError of a wait given up through `signal`: Timeout when the abort reason is a `TimeoutError` (as from `AbortSignal.timeout`), Interrupted otherwise. */
+export function abortTopoError(signal: AbortSignal, node: string): TopoError {
+  const reason = signal.reason as { name?: string } | undefined;
+  return new TopoError(reason?.name === 'TimeoutError' ? 'Timeout' : 'Interrupted', node);
+}

@@ -3,7 +3,7 @@
  * {@link MemoryConn}), the typed {@link TopoServer} on top of it, and key-range arithmetic.
  */
 export type { Conn, LockDescriptor, Version, WatchData } from './conn.js';
-export { TopoError, isTopoError, type TopoErrorCode } from './errors.js';
+export { TopoError, abortTopoError, isTopoError, type TopoErrorCode } from './errors.js';
 export { MemoryConn, MemoryTopoStore } from './memory-conn.js';
 export {
   bytesToHex,

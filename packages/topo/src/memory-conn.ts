@@ -4,7 +4,7 @@
  * cell's topology can share one store (`/vitess/global`, `/vitess/zone1`), as etcd does.
  */
 import type { Conn, LockDescriptor, Version, WatchData } from './conn.js';
-import { TopoError } from './errors.js';
+import { TopoError, abortTopoError } from './errors.js';
 
 interface Watcher {
   push(data: WatchData): void;
@@ -199,11 +199,11 @@ export class MemoryConn implements Conn {
     if (!this.store.find(segs)) throw new TopoError('NoNode', dirPath);
     const state = this.store.lockState(segs.join('/'));
     while (state.held) {
-      if (signal?.aborted) throw abortError(signal, dirPath);
+      if (signal?.aborted) throw abortTopoError(signal, dirPath);
       await new Promise<void>((resolve, reject) => {
         const onAbort = () => {
           cleanup();
-          reject(abortError(signal!, dirPath));
+          reject(abortTopoError(signal!, dirPath));
         };
         const onClose = () => {
           cleanup();
@@ -226,7 +226,7 @@ export class MemoryConn implements Conn {
     }
     if (signal?.aborted) {
       state.waiters[0]?.();
-      throw abortError(signal, dirPath);
+      throw abortTopoError(signal, dirPath);
     }
     state.held = true;
     let released = false;
@@ -249,9 +249,4 @@ export class MemoryConn implements Conn {
     for (const hook of [...this.closeHooks]) hook();
     this.closeHooks.clear();
   }
-}
-
-function abortError(signal: AbortSignal, node: string): TopoError {
-  const reason = signal.reason as { name?: string } | undefined;
-  return new TopoError(reason?.name === 'TimeoutError' ? 'Timeout' : 'Interrupted', node);
 }

@@ -1,7 +1,8 @@
 /**
  * The conformance suite of the topology {@link Conn} interface. Every Conn implementation runs it:
  * `runConnConformance('etcd', () => openEtcdConn(...))`. `makeConn` must return a Conn on an
- * empty tree; `makePair`, when given, returns two Conns on the same tree (for cross-Conn checks).
+ * empty tree; `makePair`, when given, returns two Conns on the same tree (for cross-Conn checks);
+ * `restartServer`, for a Conn on a server, stops the server and starts it again on the same data.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TopoError, type Conn, type WatchData } from '../src/index.js';
@@ -37,6 +38,7 @@ export function runConnConformance(
   name: string,
   makeConn: () => Conn | Promise<Conn>,
   makePair?: () => Promise<[Conn, Conn]> | [Conn, Conn],
+  restartServer?: () => Promise<void>,
 ): void {
   describe(`Conn conformance: ${name}`, () => {
     const opened: Conn[] = [];
@@ -268,6 +270,34 @@ export function runConnConformance(
         await (await pb).unlock();
         ac.abort();
       });
+    }
+
+    if (restartServer) {
+      it('a watch goes on across a restart of the server and sees the changes made after it', async () => {
+        const c = await open();
+        await c.create('r/f', enc('before'));
+        const ac = new AbortController();
+        const it = c.watch('r/f', ac.signal)[Symbol.asyncIterator]();
+        expect(dec(((await next(it)).value as { contents: Uint8Array }).contents)).toBe('before');
+        await restartServer();
+        // The first request after the restart may find the connection still down: retry it.
+        let v: number | undefined;
+        for (let i = 0; v === undefined; i++) {
+          v = await c.update('r/f', enc('after'), null).catch((e: unknown) => {
+            if (i >= 50 || !(e instanceof TopoError) || e.code !== 'Timeout') throw e;
+            return new Promise<undefined>((r) => setTimeout(() => r(undefined), 200));
+          });
+        }
+        const after = await next(it, 15_000);
+        expect(after.value.err).toBeUndefined();
+        if (!after.value.err) {
+          expect(dec(after.value.contents)).toBe('after');
+          expect(after.value.version).toBe(v);
+        }
+        await c.delete('r/f', null);
+        expect((await next(it, 5_000)).value.err?.code).toBe('NoNode');
+        ac.abort();
+      }, 40_000);
     }
   });
 }

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TopoError } from '@vtsim/topo';
+import { Etcd2Conn } from '../src/index.js';
+import { runConnConformance } from '../../topo/test/conn-conformance.js';
+import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../../../test/harness/etcd-server.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describeEtcd('Etcd2Conn on a real etcd', () => {
+  let etcd: EtcdServer;
+  let tree = 0;
+  beforeAll(async () => {
+    etcd = await startEtcd();
+  }, 30_000);
+  afterAll(async () => {
+    await etcd?.destroy();
+  });
+  // Every Conn of the suite gets a fresh root, so each test starts on an empty tree.
+  const freshRoot = () => `/vitess-test/${++tree}/global`;
+
+  runConnConformance(
+    'Etcd2Conn',
+    () => Etcd2Conn.open(etcd.address, freshRoot()),
+    () => {
+      const root = freshRoot();
+      return [Etcd2Conn.open(etcd.address, root), Etcd2Conn.open(etcd.address, `${root.slice(1)}/`)];
+    },
+    async () => {
+      await etcd.stop();
+      await etcd.start();
+    },
+  );
+
+  describe('Vitess key layout, leases', () => {
+    it('stores a file at <root>/<path>, its version the key\'s ModRevision', async () => {
+      const root = freshRoot();
+      const c = Etcd2Conn.open(etcd.address, root);
+      try {
+        const v = await c.create('keyspaces/ks/Keyspace', enc('{"a":1}'));
+        const out = etcdctl(etcd.address, ['get', '--prefix', root, '-w', 'json']);
+        const kvs = (JSON.parse(out) as { kvs: Array<{ key: string; value: string; mod_revision: number }> }).kvs;
+        expect(kvs.map((kv) => Buffer.from(kv.key, 'base64').toString())).toEqual([`${root}/keyspaces/ks/Keyspace`]);
+        expect(Buffer.from(kvs[0]!.value, 'base64').toString()).toBe('{"a":1}');
+        expect(kvs[0]!.mod_revision).toBe(v);
+      } finally {
+        c.close();
+      }
+    });
+
+    it('a lock held under <dir>/locks by a holder that stopped keeping its lease alive is freed when the lease expires', async () => {
+      const root = freshRoot();
+      const c = Etcd2Conn.open(etcd.address, root);
+      try {
+        await c.create('keyspaces/ks/Keyspace', enc('{}'));
+        // A dead holder: a lease of 2 s that nobody renews, bound to a lock key as Vitess writes it.
+        const lease = /lease ([0-9a-f]+) granted/.exec(etcdctl(etcd.address, ['lease', 'grant', '2']))![1]!;
+        etcdctl(etcd.address, ['put', '--lease', lease, `${root}/keyspaces/ks/locks/${BigInt(`0x${lease}`)}`, 'dead holder']);
+        const started = Date.now();
+        await expect(c.lock('keyspaces/ks', 'waiter', AbortSignal.timeout(500))).rejects.toMatchObject({ code: 'Timeout' });
+        const l = await c.lock('keyspaces/ks', 'waiter', AbortSignal.timeout(10_000));
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+        await l.check();
+        // Our own lock key is there, bound to a lease, until unlock revokes it.
+        expect(etcdctl(etcd.address, ['get', '--prefix', `${root}/keyspaces/ks/locks/`, '--print-value-only'])).toContain('waiter');
+        await l.unlock();
+        await expect(l.check()).rejects.toBeInstanceOf(TopoError);
+        expect(etcdctl(etcd.address, ['get', '--prefix', `${root}/keyspaces/ks/locks/`, '--keys-only']).trim()).toBe('');
+      } finally {
+        c.close();
+      }
+    }, 20_000);
+
+    it('closing a Conn releases the locks it holds', async () => {
+      const root = freshRoot();
+      const a = Etcd2Conn.open(etcd.address, root);
+      const b = Etcd2Conn.open(etcd.address, root);
+      try {
+        await a.create('d/f', enc(''));
+        await a.lock('d', 'a');
+        a.close();
+        const l = await b.lock('d', 'b', AbortSignal.timeout(5_000));
+        await l.unlock();
+      } finally {
+        b.close();
+      }
+    });
+  });
+});
+
+describe('Etcd2Conn without a server', () => {
+  it('fails with Timeout when nothing listens at the address', async () => {
+    const c = Etcd2Conn.open('127.0.0.1:1', '/vitess/global', { requestTimeoutMs: 2_000 });
+    try {
+      const err = await c.get('keyspaces/ks/Keyspace').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TopoError);
+      expect((err as TopoError).code).toBe('Timeout');
+    } finally {
+      c.close();
+    }
+  });
+});
