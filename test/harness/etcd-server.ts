@@ -13,8 +13,8 @@ import { describe, it } from 'vitest';
 const ETCD = '/usr/bin/etcd';
 const ETCDCTL = '/usr/bin/etcdctl';
 
-/** True when Debian's etcd server is installed. */
-export const etcdInstalled: boolean = existsSync(ETCD);
+/** True when Debian's etcd server and its etcdctl (etcd-server, etcd-client) are installed. */
+export const etcdInstalled: boolean = existsSync(ETCD) && existsSync(ETCDCTL);
 
 /** `describe` for suites that need etcd-server (see the module comment). */
 export function describeEtcd(name: string, body: () => void): void {
@@ -22,12 +22,12 @@ export function describeEtcd(name: string, body: () => void): void {
     describe(name, body);
   } else if (process.env.CI) {
     describe(name, () => {
-      it('needs etcd-server', () => {
-        throw new Error('etcd-server is not installed; .ci/run installs it');
+      it('needs etcd-server and etcd-client', () => {
+        throw new Error('etcd-server or etcd-client is not installed; .ci/run installs them');
       });
     });
   } else {
-    console.warn(`skipping '${name}': etcd-server is not installed (apt-get install etcd-server)`);
+    console.warn(`skipping '${name}': etcd-server or etcdctl is not installed (apt-get install etcd-server etcd-client)`);
     describe.skip(name, body);
   }
 }
