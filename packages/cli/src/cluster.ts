@@ -67,6 +67,11 @@ export interface ClusterOptions {
    * comma-separated list of users, '' or omitted nobody).
    */
   vschemaDdlAuthorizedUsers?: string;
+  /**
+   * The topology to run on, already holding a CellInfo for every cell (`vtsim up --topo-implementation
+   * etcd2`, see topo-flags.ts); the cluster closes it. Default: a fresh memory topology.
+   */
+  topo?: TopoServer;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -133,17 +138,22 @@ export class Cluster {
   }
 
   /**
-   * Starts an empty cluster: a memory topology with the cell registered and vtctld's gRPC service
-   * (when a port is given); no tablets, no vtgate.
+   * Starts an empty cluster: a memory topology with the cell registered (or `opts.topo`) and
+   * vtctld's gRPC service (when a port is given); no tablets, no vtgate.
    */
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const cell = opts.cell ?? 'zone1';
     const cells = [cell, ...(opts.cells ?? []).filter((c) => c !== cell)];
-    const cluster = new Cluster(opts, opts.clock ?? systemClock, await TopoServer.newMemory(...cells), cell);
-    if (opts.vtcomboGrpcPort !== undefined) {
-      const grpc = await startSharedGrpcServer(cluster.host, opts.vtcomboGrpcPort);
-      cluster.combined = { grpc, vtctld: cluster.addVtctldServices(grpc, opts.auth?.grpcAuth) };
-    } else if (opts.vtctldGrpcPort !== undefined) await cluster.startVtctldGrpc(opts.vtctldGrpcPort, opts.auth?.grpcAuth);
+    const cluster = new Cluster(opts, opts.clock ?? systemClock, opts.topo ?? (await TopoServer.newMemory(...cells)), cell);
+    try {
+      if (opts.vtcomboGrpcPort !== undefined) {
+        const grpc = await startSharedGrpcServer(cluster.host, opts.vtcomboGrpcPort);
+        cluster.combined = { grpc, vtctld: cluster.addVtctldServices(grpc, opts.auth?.grpcAuth) };
+      } else if (opts.vtctldGrpcPort !== undefined) await cluster.startVtctldGrpc(opts.vtctldGrpcPort, opts.auth?.grpcAuth);
+    } catch (err) {
+      await cluster.close();
+      throw err;
+    }
     return cluster;
   }
 
@@ -549,6 +559,8 @@ export class Cluster {
     this.tablets.clear();
     // Every mysqld stops too (ending replication channels and their retry timers).
     for (const mysqld of this.mysqlds.values()) mysqld.stop();
+    // Last, the topology (an etcd one holds connections open).
+    this.topo.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -24,6 +24,7 @@ import { runningPid, type ClusterState } from './process-state.js';
 import { initializeWithRandomData } from './random-data.js';
 import { dataRoot } from './vtdataroot.js';
 import { vttestserverJsonConfig } from './vttestserver-config.js';
+import { openTopoServer, type TopoFlags } from './topo-flags.js';
 import { parseUpFlags, type UpFlavor } from './vttestserver-flags.js';
 
 /** Options of `vtsim up` / `vttestserver` (parsed by vttestserver-flags.ts). */
@@ -68,6 +69,8 @@ export interface UpOptions {
   chaos?: { seed: string; everyMs: number };
   /** `--log-level --log-format`: the cluster's log lines on stderr (default info, text). */
   log?: LogSettings;
+  /** `--topo-implementation etcd2 --topo-global-server-address A --topo-global-root R` (default: memory). */
+  topo?: TopoFlags;
   /** The command line without `--detach`, for the detached process. */
   args: string[];
 }
@@ -147,6 +150,7 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
       binlogRetention: opts.binlogRetention,
       auth: opts.auth,
       logger,
+      topo: await openTopoServer(opts.topo ?? { implementation: 'memory' }, opts.cells),
     });
     // --persistent_mode: a saved state is loaded as it was; the topology, schema and random data
     // are created on the first start only (as vttest runs its migrations and seeding then).

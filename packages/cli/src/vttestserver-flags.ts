@@ -12,6 +12,7 @@ import { binlogRetentionFrom, binlogRetentionOptions } from './binlog-retention-
 import { heartbeatIntervalMs, heartbeatOptions } from './heartbeat-flags.js';
 import { keyspaceSchemaDir, shardNames, vtcomboCounts, type InitialTopology } from './initial-topology.js';
 import { LOG_FLAG_OPTIONS, logSettingsFrom } from './log-flags.js';
+import { topoFlagOptions, topoFlagsFrom } from './topo-flags.js';
 import type { UpOptions } from './up-command.js';
 import { parseProtoTopo } from './vttestserver-proto-topo.js';
 
@@ -93,7 +94,7 @@ function fromParseArgs(table: Record<string, { type: string }>): Record<string, 
   return specs;
 }
 
-const PARSE_ARGS_TABLES = [AUTH_FLAG_OPTIONS, heartbeatOptions, binlogRetentionOptions, LOG_FLAG_OPTIONS] as Record<string, { type: string }>[];
+const PARSE_ARGS_TABLES = [AUTH_FLAG_OPTIONS, heartbeatOptions, binlogRetentionOptions, LOG_FLAG_OPTIONS, topoFlagOptions] as Record<string, { type: string }>[];
 
 /** Every flag `up` takes, by its dashed name. */
 const UP_FLAG_SPECS: Record<string, FlagSpec> = {
@@ -175,6 +176,7 @@ export function parseUpFlags(argv: readonly string[], flavor: UpFlavor): UpComma
     binlogRetention: binlogRetentionFrom(values),
     chaos: chaosFrom(str('chaos-seed'), str('chaos-every')),
     log: logSettingsFrom(values),
+    topo: topoFlagsFrom(values),
     args: argv.filter((arg) => !/^--?detach(=.*)?$/.test(arg)),
   };
   return { options, notes, help: flags.help === true };

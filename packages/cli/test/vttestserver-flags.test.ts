@@ -33,6 +33,16 @@ describe('parseUpFlags', () => {
     expect([vtsim.webPort, vtsim.mysqlPort, vtsim.grpcPort, vtsim.vtctldGrpcPort, vtsim.vtcomboGrpcPort]).toEqual([15000, 15306, 15991, 15999, undefined]);
   });
 
+  it("reads Vitess's topology flags in both spellings; memory is the default", () => {
+    expect(parseUpFlags([], 'vtsim').options.topo).toEqual({ implementation: 'memory' });
+    const etcd = { implementation: 'etcd2', globalServerAddress: '127.0.0.1:2379', globalRoot: '/vitess/global' };
+    expect(parseUpFlags(['--topo-implementation', 'etcd2', '--topo-global-server-address', '127.0.0.1:2379', '--topo-global-root', '/vitess/global'], 'vtsim').options.topo).toEqual(etcd);
+    expect(parseUpFlags(['--topo_implementation=etcd2', '-topo_global_server_address', '127.0.0.1:2379', '--topo_global_root=/vitess/global'], 'vtsim').options.topo).toEqual(etcd);
+    const error = (argv: string[]) => (() => parseUpFlags(argv, 'vtsim')) as () => unknown;
+    expect(error(['--topo-global-server-address', '127.0.0.1:2379'])).toThrow('--topo_global_server_address and --topo_global_root need --topo_implementation etcd2');
+    expect(error(['--topo-implementation', 'etcd2', '--topo-global-root', '/vitess/global'])).toThrow('topo_global_server_address must be configured');
+  });
+
   it('lays out --port P as vttestserver does, and lets the port flags override it', () => {
     const base = parseUpFlags(['--port', '20000'], 'vtsim').options;
     expect([base.webPort, base.vtcomboGrpcPort, base.mysqlPort, base.grpcPort, base.vtctldGrpcPort]).toEqual([20000, 20001, 20003, undefined, undefined]);

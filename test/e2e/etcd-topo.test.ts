@@ -1,0 +1,101 @@
+// Issue 14, item 1: `vtsim up --topo-implementation etcd2 --topo-global-server-address A
+// --topo-global-root /vitess/global` keeps the cluster's topology in a real etcd (started by the
+// test on free ports), with Vitess's layout: the global records under /vitess/global, the cell's
+// (tablets, SrvKeyspace) under the root its CellInfo names (/vitess/zone1). A keyspace created
+// through vtctldclient is read back with etcdctl, and the cluster serves queries through vtgate.
+// An address where no etcd answers is a clear error, with no process left running.
+import { existsSync, readFileSync } from 'node:fs';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../harness/etcd-server.js';
+import { clusterPlace, ensureCliBuilt, freePort, processAlive, runVtsim, type ClusterPlace } from '../harness/vtsim-cli.js';
+
+beforeAll(ensureCliBuilt, 180_000);
+
+const keys = (address: string, prefix: string) =>
+  etcdctl(address, ['get', '--prefix', prefix, '--keys-only'])
+    .split('\n')
+    .filter((line) => line !== '');
+
+describeEtcd('vtsim up on an etcd2 topology', () => {
+  let etcd: EtcdServer;
+  let place: ClusterPlace;
+  const topoFlags = () => ['--topo-implementation', 'etcd2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global'];
+
+  beforeAll(async () => {
+    etcd = await startEtcd();
+    place = await clusterPlace();
+  }, 30_000);
+
+  afterAll(async () => {
+    place?.stop();
+    await etcd?.destroy();
+  });
+
+  it('keeps the topology in etcd with Vitess\'s layout and serves queries', async () => {
+    const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), ...topoFlags());
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    // The cell the cluster lives in, as etcd-up.sh's AddCellInfo writes it.
+    expect(keys(etcd.address, '/vitess/global')).toEqual(['/vitess/global/cells/zone1/CellInfo']);
+    const cellInfo = JSON.parse(etcdctl(etcd.address, ['get', '/vitess/global/cells/zone1/CellInfo', '--print-value-only'])) as Record<string, string>;
+    expect(cellInfo).toEqual({ server_address: etcd.address, root: '/vitess/zone1' });
+
+    const vtctld = `127.0.0.1:${place.vtctldPort}`;
+    const create = await runVtsim(['vtctldclient', '--server', vtctld, 'CreateKeyspace', 'commerce'], { env: place.env });
+    expect(create.code, create.stderr).toBe(0);
+    expect(keys(etcd.address, '/vitess/global/keyspaces')).toContain('/vitess/global/keyspaces/commerce/Keyspace');
+
+    for (const uid of ['100', '101']) {
+      const r = await place.vtsim('tablet', 'up', '--keyspace', 'commerce', '--shard', '0', '--uid', uid);
+      expect(r.stderr).toBe('');
+    }
+    expect(keys(etcd.address, '/vitess/zone1/tablets')).toEqual([
+      '/vitess/zone1/tablets/zone1-0000000100/Tablet',
+      '/vitess/zone1/tablets/zone1-0000000101/Tablet',
+    ]);
+    expect(keys(etcd.address, '/vitess/global/keyspaces/commerce/shards')).toContain('/vitess/global/keyspaces/commerce/shards/0/Shard');
+    // What vtctldclient reads comes from etcd: the shard's primary as the tablets recorded it.
+    const shard = JSON.parse(etcdctl(etcd.address, ['get', '/vitess/global/keyspaces/commerce/shards/0/Shard', '--print-value-only'])) as {
+      primary_alias?: { cell: string; uid: number };
+    };
+    expect(shard.primary_alias).toEqual({ cell: 'zone1', uid: 100 });
+
+    const conn = await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: 'commerce' });
+    try {
+      await conn.query('create table product(sku varbinary(128), price bigint, primary key(sku))');
+      await conn.query("insert into product(sku, price) values ('SKU-1001', 100), ('SKU-1002', 30)");
+      const [rows] = await conn.query('select sku, price from product order by sku');
+      expect((rows as { sku: Buffer; price: number }[]).map((r) => [r.sku.toString(), Number(r.price)])).toEqual([
+        ['SKU-1001', 100],
+        ['SKU-1002', 30],
+      ]);
+    } finally {
+      await conn.end();
+    }
+    const down = await place.vtsim('down');
+    expect(down.code, down.stderr).toBe(0);
+    // The topology outlives the cluster process, as etcd's does.
+    expect(keys(etcd.address, '/vitess/global/keyspaces')).toContain('/vitess/global/keyspaces/commerce/Keyspace');
+  }, 90_000);
+
+  it('an address where no etcd answers is a clear error, and no cluster process is left', async () => {
+    const nobody = `127.0.0.1:${await freePort()}`;
+    const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort),
+      '--topo-implementation', 'etcd2', '--topo-global-server-address', nobody, '--topo-global-root', '/vitess/global');
+    expect(up.code).toBe(1);
+    expect(up.stderr).toBe(`ERROR: cannot use the etcd2 topology at ${nobody} (root /vitess/global): no answer\n`);
+    expect(existsSync(place.pidFile) && processAlive(Number(readFileSync(place.pidFile, 'utf8')))).toBe(false);
+    // Nothing listens on the cluster's ports.
+    await expect(fetch(`http://127.0.0.1:${place.web}/debug/status`)).rejects.toThrow();
+  }, 30_000);
+
+  it('refuses incomplete or unknown topology flags before starting anything', async () => {
+    const noAddress = await place.vtsim('up', '--topo-implementation', 'etcd2', '--topo-global-root', '/vitess/global');
+    expect(noAddress).toMatchObject({ code: 1, stderr: 'ERROR: topo_global_server_address must be configured\n' });
+    const noRoot = await place.vtsim('up', '--topo_implementation', 'etcd2', '--topo_global_server_address', etcd.address);
+    expect(noRoot).toMatchObject({ code: 1, stderr: 'ERROR: topo_global_root must be non-empty\n' });
+    const zk = await place.vtsim('up', '--topo-implementation', 'zk2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global');
+    expect(zk).toMatchObject({ code: 1, stderr: 'ERROR: no such topology implementation: zk2 (vtsim has memory and etcd2)\n' });
+  }, 30_000);
+});
