@@ -3,12 +3,17 @@
 // test on free ports), with Vitess's layout: the global records under /vitess/global, the cell's
 // (tablets, SrvKeyspace) under the root its CellInfo names (/vitess/zone1). A keyspace created
 // through vtctldclient is read back with etcdctl, and the cluster serves queries through vtgate.
-// An address where no etcd answers is a clear error, with no process left running.
-import { existsSync, readFileSync } from 'node:fs';
+// An address where no etcd answers is a clear error, with no process left running. The scripts'
+// topo-up.sh with TOPO=etcd2 starts etcd (as the local example's etcd-up.sh) and the cluster on it;
+// topo-down.sh stops both.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../harness/etcd-server.js';
-import { clusterPlace, ensureCliBuilt, freePort, processAlive, runVtsim, type ClusterPlace } from '../harness/vtsim-cli.js';
+import { VTSIM_ROOT } from '@vtsim/proto';
+import { clusterPlace, ensureCliBuilt, freePort, processAlive, runProcess, runVtsim, vtsimEnv, type ClusterPlace } from '../harness/vtsim-cli.js';
 
 beforeAll(ensureCliBuilt, 180_000);
 
@@ -98,4 +103,44 @@ describeEtcd('vtsim up on an etcd2 topology', () => {
     const zk = await place.vtsim('up', '--topo-implementation', 'zk2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global');
     expect(zk).toMatchObject({ code: 1, stderr: 'ERROR: no such topology implementation: zk2 (vtsim has memory and etcd2)\n' });
   }, 30_000);
+});
+
+describeEtcd('scripts/lib/topo-up.sh with TOPO=etcd2', () => {
+  it('starts etcd and the cluster on it; topo-down.sh stops both', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vtsim-etcd-scripts-'));
+    const [web, mysqlPort, grpcPort, vtctldPort, etcdPort, peerPort] = await Promise.all([1, 2, 3, 4, 5, 6].map(() => freePort()));
+    const etcdServer = `127.0.0.1:${etcdPort}`;
+    const env = {
+      ...vtsimEnv(root), TOPO: 'etcd2', ETCD_SERVER: etcdServer, ETCD_PEER_PORT: String(peerPort),
+      VTSIM_WEB_PORT: String(web), VTSIM_MYSQL_PORT: String(mysqlPort), VTSIM_GRPC_PORT: String(grpcPort), VTSIM_VTCTLD_GRPC_PORT: String(vtctldPort),
+    };
+    const script = (name: string) => runProcess('bash', [join(VTSIM_ROOT, 'scripts', 'lib', name)], { env });
+    const etcdPidFile = join(root, 'tmp', 'etcd.pid');
+    try {
+      const up = await script('topo-up.sh');
+      expect(up.stderr).toBe('');
+      expect(up.stdout).toBe('Starting etcd...\nadd zone1 CellInfo\netcd is running!\n');
+      expect(keys(etcdServer, '/vitess/global')).toEqual(['/vitess/global/cells/zone1/CellInfo']);
+      const create = await runVtsim(['vtctldclient', '--server', `127.0.0.1:${vtctldPort}`, 'CreateKeyspace', 'commerce'], { env });
+      expect(create.code, create.stderr).toBe(0);
+      expect(keys(etcdServer, '/vitess/global/keyspaces')).toContain('/vitess/global/keyspaces/commerce/Keyspace');
+      const again = await script('topo-up.sh');
+      expect(again.stdout).toContain('The vtsim cluster process is already running');
+      const etcdPid = Number(readFileSync(etcdPidFile, 'utf8'));
+      const down = await script('topo-down.sh');
+      expect(down.stderr).toBe('');
+      expect(down.stdout).toBe('Stopping topo (the vtsim cluster process)...\nStopping etcd...\n');
+      expect(processAlive(etcdPid)).toBe(false);
+      expect(existsSync(etcdPidFile)).toBe(false);
+      await expect(fetch(`http://${etcdServer}/health`)).rejects.toThrow();
+    } finally {
+      if (existsSync(etcdPidFile)) {
+        const pid = Number(readFileSync(etcdPidFile, 'utf8'));
+        if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      const clusterPid = join(root, 'tmp', 'vtsim.pid');
+      if (existsSync(clusterPid) && processAlive(Number(readFileSync(clusterPid, 'utf8')))) process.kill(Number(readFileSync(clusterPid, 'utf8')), 'SIGTERM');
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
