@@ -70,6 +70,28 @@ describeEtcd('Etcd2Conn on a real etcd', () => {
       }
     }, 20_000);
 
+    it('check() reports NoNode once the lock\'s lease is gone, and another holder can take the lock', async () => {
+      const root = freshRoot();
+      const a = Etcd2Conn.open(etcd.address, root);
+      const b = Etcd2Conn.open(etcd.address, root);
+      try {
+        await a.create('d/f', enc(''));
+        const held = await a.lock('d', 'a');
+        await held.check();
+        // The lock key is named after its lease (decimal), as Vitess names it; revoke that lease.
+        const [lockKey] = etcdctl(etcd.address, ['get', '--prefix', `${root}/d/locks/`, '--keys-only']).split('\n');
+        const leaseId = BigInt(lockKey!.slice(lockKey!.lastIndexOf('/') + 1)).toString(16);
+        etcdctl(etcd.address, ['lease', 'revoke', leaseId]);
+        await expect(held.check()).rejects.toMatchObject({ code: 'NoNode' });
+        const l = await b.lock('d', 'b', AbortSignal.timeout(5_000));
+        await l.unlock();
+        await held.unlock();
+      } finally {
+        a.close();
+        b.close();
+      }
+    });
+
     it('closing a Conn releases the locks it holds', async () => {
       const root = freshRoot();
       const a = Etcd2Conn.open(etcd.address, root);
