@@ -9,7 +9,7 @@
 // every @vtsim/* package inlined. `npm pack` then writes the tarball (to dist/, or `--out DIR`).
 // Each run stages in its own directory, so two runs at once (parallel tests) do not collide.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateDtsBundle } from 'dts-bundle-generator';
@@ -40,8 +40,13 @@ await build({
   target: 'node20',
   conditions: ['vtsim-source'],
   define: { VTSIM_BUNDLED: 'true' },
-  // CommonJS dependencies (grpc-js, protobufjs, mysql2) call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __vtsimCreateRequire } from 'node:module'; const require = __vtsimCreateRequire(import.meta.url);" },
+  // CommonJS dependencies (grpc-js, protobufjs, mysql2) call require() for Node's built-ins; etcd3
+  // loads its .proto files from __dirname/../proto (staged below).
+  banner: {
+    js: "import { createRequire as __vtsimCreateRequire } from 'node:module'; const require = __vtsimCreateRequire(import.meta.url); " +
+      "import { dirname as __vtsimDirname } from 'node:path'; import { fileURLToPath as __vtsimFileURLToPath } from 'node:url'; " +
+      'const __dirname = __vtsimDirname(__vtsimFileURLToPath(import.meta.url));',
+  },
   // Chunks sit next to the entries: modules find main.js and ../proto/ relative to themselves.
   chunkNames: '[name]-[hash]',
   legalComments: 'linked',
@@ -66,6 +71,12 @@ if (/from ['"]@vtsim\//.test(types)) throw new Error('the bundled declarations s
 writeFileSync(join(stage, 'dist', 'index.d.ts'), types);
 
 cpSync(join(root, 'proto'), join(stage, 'proto'), { recursive: true, filter: (src) => !/[/\\](src|dist|test|node_modules)$/.test(src) && !/\.(json|tsbuildinfo)$/.test(src) });
+// The etcd client's own .proto files (etcd's rpc, kv and auth), next to ours.
+const etcd3Protos = join(root, 'packages', 'etcd2topo', 'node_modules', 'etcd3', 'proto');
+for (const f of readdirSync(etcd3Protos)) {
+  if (existsSync(join(stage, 'proto', f))) throw new Error(`etcd3's ${f} would replace vtsim's proto/${f}`);
+  cpSync(join(etcd3Protos, f), join(stage, 'proto', f));
+}
 cpSync(join(root, 'scripts'), join(stage, 'scripts'), { recursive: true });
 cpSync(join(root, 'README.md'), join(stage, 'README.md'));
 

@@ -43,7 +43,10 @@ commands:
      [--vtctld-grpc-port 15999] [vttestserver's flags] [auth flags]
      [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 20000|64MB|20000,64MB]
      [--chaos-seed S --chaos-every MS] [--log-level debug|info|warn|error] [--log-format text|json]
-                           run the cluster process (memory topology, vtctld, vtgate). Without
+     [--topo-implementation etcd2 --topo-global-server-address 127.0.0.1:2379 --topo-global-root /vitess/global]
+                           run the cluster process (memory topology, vtctld, vtgate; with the
+                           topo flags, the topology in that etcd, each cell at its CellInfo's
+                           server and root, a missing one added as /vitess/<cell>). Without
                            --port: the local example's ports (control/web 15000, MySQL 15306,
                            vtgate gRPC 15991, vtctld gRPC 15999). With --port P: vttestserver's
                            layout (web P, one gRPC port P+1 serving vtgate and vtctld, MySQL
