@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TopoError } from '@vtsim/topo';
+import { TopoError, TopoServer } from '@vtsim/topo';
 import { Etcd2Conn } from '../src/index.js';
 import { runConnConformance } from '../../topo/test/conn-conformance.js';
 import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../../../test/harness/etcd-server.js';
@@ -91,6 +91,42 @@ describeEtcd('Etcd2Conn on a real etcd', () => {
         b.close();
       }
     });
+
+    it('a TopoServer watch outlives an etcd outage: it sees the records written once etcd is back', async () => {
+      const root = freshRoot().replace(/\/global$/, '');
+      const ts = new TopoServer(Etcd2Conn.open(etcd.address, `${root}/global`, { requestTimeoutMs: 1_000 }), {
+        cellConn: (_cell, info) => Etcd2Conn.open(info.server_address, info.root, { requestTimeoutMs: 1_000 }),
+      });
+      const ac = new AbortController();
+      try {
+        await ts.createCellInfo('zone1', { server_address: etcd.address, root: `${root}/zone1` });
+        await ts.createKeyspace('commerce');
+        const it = ts.watchSrvVSchema('zone1', ac.signal)[Symbol.asyncIterator]();
+        expect((await it.next()).value).toBeNull();
+        // The watch looks for the record all along; while etcd is down (longer than a request's
+        // deadline and the client's retries) it cannot even read it, and keeps trying.
+        const pending = it.next();
+        await etcd.stop();
+        await new Promise((r) => setTimeout(r, 2_500));
+        await etcd.start();
+        const retry = async <T>(op: () => Promise<T>): Promise<T> => {
+          for (let i = 0; ; i++) {
+            try {
+              return await op();
+            } catch (err) {
+              if (i >= 50 || !(err instanceof TopoError) || err.code !== 'Timeout') throw err;
+              await new Promise((r) => setTimeout(r, 200));
+            }
+          }
+        };
+        await retry(() => ts.rebuildSrvVSchema(['zone1']));
+        const next = await Promise.race([pending, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no SrvVSchema in time')), 15_000))]);
+        expect(Object.keys((next.value as { keyspaces: Record<string, unknown> }).keyspaces)).toEqual(['commerce']);
+      } finally {
+        ac.abort();
+        ts.close();
+      }
+    }, 40_000);
 
     it('closing a Conn releases the locks it holds', async () => {
       const root = freshRoot();

@@ -153,27 +153,41 @@ export class TopoServer {
   /**
    * Watches one record: yields it now and on every change, null while it does not exist (once per
    * absence, looking again every watchRetryMs), and ends when `signal` aborts or the Conn closes.
+   * A watch the server ends otherwise (etcd unreachable, a canceled or compacted etcd watch) is
+   * started again every watchRetryMs, as Vitess's resilient watchers do; a value already yielded
+   * is not yielded again.
    */
   private async *watchRecord<T>(conn: Conn, path: string, signal: AbortSignal): AsyncIterable<T | null> {
     let lastWasNull = false;
+    let lastVersion: Version | undefined;
     while (!signal.aborted) {
       let missing = false;
+      let failed = false;
       for await (const d of conn.watch(path, signal)) {
         if (d.err) {
-          if (d.err.code !== 'NoNode') return;
-          missing = true;
+          if (d.err.code === 'NoNode') missing = true;
+          else failed = true;
           break;
         }
+        if (d.version === lastVersion) continue;
         lastWasNull = false;
+        lastVersion = d.version;
         yield decodeRecord<T>(d.contents);
       }
-      if (!missing) return;
-      if (!lastWasNull) {
+      if (failed && (this.closed || !this.owns(conn))) return;
+      if (!missing && !failed) return;
+      if (missing && !lastWasNull) {
         lastWasNull = true;
+        lastVersion = undefined;
         yield null;
       }
       await sleep(this.watchRetryMs, signal);
     }
+  }
+
+  /** True while `conn` is one of this server's open Conns (a deleted cell's is closed). */
+  private owns(conn: Conn): boolean {
+    return conn === this.global || [...this.cellConns.values()].includes(conn);
   }
 
   // --- cells ------------------------------------------------------------------------------
