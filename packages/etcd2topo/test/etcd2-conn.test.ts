@@ -1,3 +1,4 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TopoError, TopoServer } from '@vtsim/topo';
 import { Etcd2Conn } from '../src/index.js';
@@ -5,6 +6,41 @@ import { runConnConformance } from '../../topo/test/conn-conformance.js';
 import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../../../test/harness/etcd-server.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** A TCP proxy on a free port to `target`: cut() drops every connection and refuses new ones until resume(). */
+async function tcpProxy(target: number) {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(target, '127.0.0.1');
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  await listen();
+  return {
+    address: () => `127.0.0.1:${port}`,
+    cut: async () => {
+      await new Promise<void>((resolve) => {
+        server!.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+    resume: listen,
+  };
+}
 
 describeEtcd('Etcd2Conn on a real etcd', () => {
   let etcd: EtcdServer;
@@ -127,6 +163,60 @@ describeEtcd('Etcd2Conn on a real etcd', () => {
         ts.close();
       }
     }, 40_000);
+
+    it('a watch cut off from etcd resumes from its last revision: it sees every change made meanwhile, in order', async () => {
+      const root = freshRoot();
+      const proxy = await tcpProxy(Number(etcd.address.split(':')[1]));
+      const c = Etcd2Conn.open(proxy.address(), root, { requestTimeoutMs: 1_000 });
+      const ac = new AbortController();
+      try {
+        await c.create('k', enc('0'));
+        const it = c.watch('k', ac.signal)[Symbol.asyncIterator]();
+        expect(dec(((await it.next()).value as { contents: Uint8Array }).contents)).toBe('0');
+        await proxy.cut();
+        etcdctl(etcd.address, ['put', `${root}/k`, '1']);
+        etcdctl(etcd.address, ['put', `${root}/k`, '2']);
+        await proxy.resume();
+        const seen: string[] = [];
+        for (let i = 0; i < 2; i++) {
+          const d = await Promise.race([it.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change in time')), 15_000))]);
+          seen.push(d.value?.err ? d.value.err.code : dec((d.value as { contents: Uint8Array }).contents));
+        }
+        expect(seen).toEqual(['1', '2']);
+      } finally {
+        ac.abort();
+        c.close();
+        await proxy.cut();
+      }
+    }, 30_000);
+
+    it('a watch whose revision was compacted while it was cut off from etcd ends with Interrupted', async () => {
+      const root = freshRoot();
+      const proxy = await tcpProxy(Number(etcd.address.split(':')[1]));
+      const c = Etcd2Conn.open(proxy.address(), root, { requestTimeoutMs: 1_000 });
+      const ac = new AbortController();
+      try {
+        await c.create('k', enc('0'));
+        const it = c.watch('k', ac.signal)[Symbol.asyncIterator]();
+        expect(dec(((await it.next()).value as { contents: Uint8Array }).contents)).toBe('0');
+        await proxy.cut();
+        etcdctl(etcd.address, ['put', `${root}/k`, '1']);
+        etcdctl(etcd.address, ['put', `${root}/k`, '2']);
+        const revision = (JSON.parse(etcdctl(etcd.address, ['get', `${root}/k`, '-w', 'json'])) as { header: { revision: number } }).header.revision;
+        etcdctl(etcd.address, ['compact', String(revision)]);
+        await proxy.resume();
+        const end = await Promise.race([it.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the watch did not end')), 15_000))]);
+        expect(end.value?.err?.code).toBe('Interrupted');
+        expect((await it.next()).done).toBe(true);
+        // A new watch starts from the current value.
+        const again = c.watch('k', ac.signal)[Symbol.asyncIterator]();
+        expect(dec(((await again.next()).value as { contents: Uint8Array }).contents)).toBe('2');
+      } finally {
+        ac.abort();
+        c.close();
+        await proxy.cut();
+      }
+    }, 30_000);
 
     it('closing a Conn releases the locks it holds', async () => {
       const root = freshRoot();
