@@ -2,7 +2,8 @@
 // --topo-global-root /vitess/global` keeps the cluster's topology in a real etcd (started by the
 // test on free ports), with Vitess's layout: the global records under /vitess/global, the cell's
 // (tablets, SrvKeyspace) under the root its CellInfo names (/vitess/zone1). A keyspace created
-// through vtctldclient is read back with etcdctl, and the cluster serves queries through vtgate.
+// through vtctldclient is read back with etcdctl, and the cluster serves queries through vtgate,
+// also after etcd restarts under it.
 // An address where no etcd answers is a clear error, with no process left running. The scripts'
 // topo-up.sh with TOPO=etcd2 starts etcd (as the local example's etcd-up.sh) and the cluster on it;
 // topo-down.sh stops both.
@@ -37,7 +38,7 @@ describeEtcd('vtsim up on an etcd2 topology', () => {
     await etcd?.destroy();
   });
 
-  it('keeps the topology in etcd with Vitess\'s layout and serves queries', async () => {
+  it('keeps the topology in etcd with Vitess\'s layout and serves queries, also after etcd restarts', async () => {
     const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), ...topoFlags());
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
@@ -78,6 +79,29 @@ describeEtcd('vtsim up on an etcd2 topology', () => {
     } finally {
       await conn.end();
     }
+    // etcd restarts under the running cluster: its watches resume, and what is created after
+    // (a keyspace, its tablet, its serving graph) reaches vtgate.
+    await etcd.stop();
+    await etcd.start();
+    let created = await runVtsim(['vtctldclient', '--server', vtctld, 'CreateKeyspace', 'customer'], { env: place.env });
+    for (let i = 0; created.code !== 0 && i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      created = await runVtsim(['vtctldclient', '--server', vtctld, 'CreateKeyspace', 'customer'], { env: place.env });
+    }
+    expect(created.code, created.stderr).toBe(0);
+    const tablet = await place.vtsim('tablet', 'up', '--keyspace', 'customer', '--shard', '0', '--uid', '200');
+    expect(tablet.stderr).toBe('');
+    const customer = await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: 'customer' });
+    try {
+      await customer.query('create table customer(customer_id bigint, email varbinary(128), primary key(customer_id))');
+      await customer.query("insert into customer(customer_id, email) values (1, 'alice@domain.com')");
+      const [rows] = await customer.query('select customer_id, email from customer');
+      expect((rows as { customer_id: number; email: Buffer }[]).map((r) => [Number(r.customer_id), r.email.toString()])).toEqual([[1, 'alice@domain.com']]);
+    } finally {
+      await customer.end();
+    }
+    expect(keys(etcd.address, '/vitess/zone1/tablets')).toContain('/vitess/zone1/tablets/zone1-0000000200/Tablet');
+
     const down = await place.vtsim('down');
     expect(down.code, down.stderr).toBe(0);
     // The topology outlives the cluster process, as etcd's does.
