@@ -43,7 +43,8 @@ commands:
      [--vtctld-grpc-port 15999] [vttestserver's flags] [auth flags]
      [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 20000|64MB|20000,64MB]
      [--chaos-seed S --chaos-every MS] [--log-level debug|info|warn|error] [--log-format text|json]
-     [--topo-implementation etcd2 --topo-global-server-address 127.0.0.1:2379 --topo-global-root /vitess/global]
+     [--topo-implementation etcd2 --topo-global-server-address 127.0.0.1:2379 --topo-global-root /vitess/global
+      [--topo-etcd-lease-ttl 30]]
                            run the cluster process (memory topology, vtctld, vtgate; with the
                            topo flags, the topology in that etcd, each cell at its CellInfo's
                            server and root, a missing one added as /vitess/<cell>). Without

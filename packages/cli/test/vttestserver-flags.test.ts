@@ -39,8 +39,13 @@ describe('parseUpFlags', () => {
     expect(parseUpFlags(['--topo-implementation', 'etcd2', '--topo-global-server-address', '127.0.0.1:2379', '--topo-global-root', '/vitess/global'], 'vtsim').options.topo).toEqual(etcd);
     expect(parseUpFlags(['--topo_implementation=etcd2', '-topo_global_server_address', '127.0.0.1:2379', '--topo_global_root=/vitess/global'], 'vtsim').options.topo).toEqual(etcd);
     const error = (argv: string[]) => (() => parseUpFlags(argv, 'vtsim')) as () => unknown;
-    expect(error(['--topo-global-server-address', '127.0.0.1:2379'])).toThrow('--topo_global_server_address and --topo_global_root need --topo_implementation etcd2');
+    expect(error(['--topo-global-server-address', '127.0.0.1:2379'])).toThrow('--topo_global_server_address, --topo_global_root and --topo_etcd_lease_ttl need --topo_implementation etcd2');
     expect(error(['--topo-implementation', 'etcd2', '--topo-global-root', '/vitess/global'])).toThrow('topo_global_server_address must be configured');
+    const withTtl = parseUpFlags(['--topo-implementation', 'etcd2', '--topo-global-server-address', '127.0.0.1:2379', '--topo-global-root', '/vitess/global', '--topo_etcd_lease_ttl', '5'], 'vtsim');
+    expect(withTtl.options.topo).toEqual({ ...etcd, leaseTtlSeconds: 5 });
+    expect(error(['--topo-implementation', 'etcd2', '--topo-global-server-address', 'a:1', '--topo-global-root', '/r', '--topo-etcd-lease-ttl', '0'])).toThrow(
+      'invalid argument "0" for "--topo_etcd_lease_ttl" flag',
+    );
   });
 
   it('lays out --port P as vttestserver does, and lets the port flags override it', () => {
