@@ -2,10 +2,11 @@
  * Vitess's topology flags as `vtsim up` takes them: `--topo-implementation` (`memory`, the default:
  * the topology lives in the cluster process; or `etcd2`), `--topo-global-server-address` (the etcd
  * client address, `host:port[,host:port…]`), `--topo-global-root` (e.g. `/vitess/global`) and
- * `--topo-etcd-lease-ttl` (seconds; the leases holding locks, default 30). Dashes and underscores are interchangeable, as in Vitess's flag parsing. With etcd2 each cell
- * is read from its CellInfo (its own server address and root, as `vtctldclient AddCellInfo` writes
- * it); a cell the cluster needs and the topology lacks is added with the global server address and
- * the root `/vitess/<cell>`, as the local example's etcd-up.sh does.
+ * `--topo-etcd-lease-ttl` (seconds; the leases holding locks, default 30). Dashes and underscores
+ * are interchangeable, as in Vitess's flag parsing. With etcd2 each cell is read from its CellInfo
+ * (its own server address and root, as `vtctldclient AddCellInfo` writes it); a cell the cluster
+ * needs and the topology lacks is added with the global server address and the root
+ * `/vitess/<cell>`, as the local example's etcd-up.sh does.
  */
 import { TopoServer, isTopoError } from '@vtsim/topo';
 

@@ -4,4 +4,3 @@
  * must not import.
  */
 export { DEFAULT_LEASE_TTL_SECONDS, Etcd2Conn, type Etcd2ConnOptions } from './etcd2-conn.js';
-export { convertEtcdError } from './etcd2-errors.js';

@@ -1,6 +1,6 @@
 /**
  * The conformance suite of the topology {@link Conn} interface. Every Conn implementation runs it:
- * `runConnConformance('etcd', () => openEtcdConn(...))`. `makeConn` must return a Conn on an
+ * `runConnConformance('Etcd2Conn', () => Etcd2Conn.open(...))`. `makeConn` must return a Conn on an
  * empty tree; `makePair`, when given, returns two Conns on the same tree (for cross-Conn checks);
  * `restartServer`, for a Conn on a server, stops the server and starts it again on the same data.
  */
