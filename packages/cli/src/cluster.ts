@@ -486,6 +486,7 @@ export class Cluster {
       mysqlAuth: auth.mysqlAuth ?? this.opts.auth?.mysqlAuth,
       grpcAuth: auth.grpcAuth ?? this.opts.auth?.grpcAuth,
       log: (line) => vtgateLogger.warn(line),
+      logger: vtgateLogger,
       vschemaDdlAuthorizedUsers: this.opts.vschemaDdlAuthorizedUsers,
       // As vtcombo: CREATE/DROP DATABASE create and remove keyspaces with their tablets.
       dbDdlPlugin: new ClusterDbDdlPlugin(this),

@@ -3,7 +3,7 @@
  * resolver, executor, VStream manager — and its servers: the MySQL protocol and the gRPC
  * `vtgateservice.Vitess` service.
  */
-import { SeededRandom, type Clock, type Random } from '@vtsim/binlog';
+import { SeededRandom, type Clock, type Logger, type Random } from '@vtsim/binlog';
 import { Code } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { StaticAuthPlugin, type GrpcAuthFlags, type TabletDialer } from '@vtsim/vttablet';
@@ -59,6 +59,8 @@ export interface VtgateOptions {
   grpcAuth?: GrpcAuthFlags;
   /** Receives the static auth server's log lines (a reload that failed); default: dropped. */
   log?: (line: string) => void;
+  /** Where vtgate logs state changes (a VStream moving to new shards at a journal); default nothing. */
+  logger?: Logger;
   /**
    * Who may run ALTER VSCHEMA (`--vschema_ddl_authorized_users`): `%` for every user, a
    * comma-separated list of users (MySQL logins; over gRPC the static-auth user, else
@@ -120,7 +122,7 @@ export class Vtgate {
       onDeniedTables: (d) => executor.setDeniedTables(d),
       onServingGraphChange: (ks) => buffer.servingGraphChanged(ks),
     });
-    const vstreamManager = new VStreamManager({ topo: opts.topo, cell: opts.cell, dialer: opts.dialer, clock: opts.clock });
+    const vstreamManager = new VStreamManager({ topo: opts.topo, cell: opts.cell, dialer: opts.dialer, clock: opts.clock, logger: opts.logger });
     const vtgate = new Vtgate(executor, healthCheck, vstreamManager, watcher);
     try {
       const grpcAuth = StaticAuthPlugin.fromFlags(opts.grpcAuth ?? {});

@@ -3,7 +3,7 @@
 // writes it, moves a stream from the journal's participants to its target shards. The cases of
 // Vitess's vstream_manager_test.go (OneToMany, ManyToOne, NoMatch, PartialMatch), the two flags
 // (stop_on_reshard, include_reshard_journal_events) and resume across a reshard, on real tablets.
-import { decodePosition } from '@vtsim/binlog';
+import { decodePosition, noopLogger, type LogFields, type Logger } from '@vtsim/binlog';
 import { Code, MigrationType, VEventType, type Journal, type ShardGtid, type VGtid, type VStreamResponse } from '@vtsim/proto';
 import { formatJournal, type Tablet } from '@vtsim/vttablet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,9 @@ function expectGtidsGrow(responses: readonly VStreamResponse[]): void {
 describe('VStream journals on real tablets', () => {
   let c: TestCluster;
   let manager: VStreamManager;
+  /** The `vstream moved …` lines the streams log. */
+  const moved: LogFields[] = [];
+  const moves: Logger = { ...noopLogger, info: (msg, fields) => void (msg.startsWith('vstream moved') && moved.push(fields!)) };
   const readers: StreamReader[] = [];
   const open = (...args: Parameters<typeof vstreamRequest>): StreamReader => {
     const reader = new StreamReader((signal) => manager.vstream(vstreamRequest(...args), signal));
@@ -107,7 +110,7 @@ describe('VStream journals on real tablets', () => {
 
   beforeAll(async () => {
     c = await customerCluster();
-    manager = new VStreamManager({ topo: c.topo, cell: 'zone1', dialer: c.dialer, clock: c.clock, tabletPicker: { retryMs: 20, timeoutMs: 5000 } });
+    manager = new VStreamManager({ topo: c.topo, cell: 'zone1', dialer: c.dialer, clock: c.clock, tabletPicker: { retryMs: 20, timeoutMs: 5000 }, logger: moves });
   });
   afterAll(async () => {
     for (const r of readers) await r.close();
@@ -149,6 +152,14 @@ describe('VStream journals on real tablets', () => {
     const firstSource = sourceOf(all[0]!).split('/')[1];
     const other = firstSource === '-80' ? '80-' : '-80';
     expect(first.shard_gtids.find((s) => s.shard === other)!.gtid).toBe(targets.find((t) => t.shard === other)!.gtid);
+
+    // vtgate's registry shows the stream on its new shards, at the positions its client last got.
+    const [status] = manager.streamStatus();
+    const last = lastVGtid(all)!;
+    expect(status!.shards.map((s) => [s.shard, s.gtid])).toEqual(last.shard_gtids.map((s) => [s.shard, s.gtid]));
+    expect(status!.eventsSent).toBe(reader.received.reduce((n, r) => n + r.events.length, 0));
+    expect(status!.filter.rules).toEqual(RULES);
+    expect(moved).toEqual([{ vstream: status!.id, journal_id: '1', from: ['customer/0'], to: ['customer/80-', 'customer/-80'] }]);
   });
 
   it('ManyToOne: -80 and 80- both reach the journal, then 0 streams from its journal position', async () => {

@@ -3,13 +3,14 @@
  * against the cell's serving graph and runs a {@link VStream} over the shards' tablets, reached only
  * through their QueryService.
  */
-import { SeededRandom, type Clock, type Random } from '@vtsim/binlog';
+import { SeededRandom, noopLogger, type Clock, type Logger, type Random } from '@vtsim/binlog';
 import { Code, VtError, type VStreamRequest, type VStreamResponse } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import type { TabletDialer } from '@vtsim/vttablet';
 import { resolveVStreamParams } from './resolve-params.js';
 import { TabletPicker, type TabletPickerTiming } from './tablet-picker.js';
 import { VStream } from './vstream.js';
+import type { VStreamStatus } from './vstream-status.js';
 
 /** What the manager is built from. */
 export interface VStreamManagerDeps {
@@ -25,6 +26,8 @@ export interface VStreamManagerDeps {
   tabletPicker?: TabletPickerTiming;
   /** How long minimize_skew lets a stream wait for the laggard; default 600 000 ms. */
   skewTimeoutMs?: number;
+  /** Where a stream logs its move to new shards at a reshard's journal; default nothing. */
+  logger?: Logger;
 }
 
 /** Serves VStream requests; any number of streams run at once. */
@@ -32,6 +35,7 @@ export class VStreamManager {
   private readonly picker: TabletPicker;
   /** The streams running now. */
   private readonly streams = new Set<VStream>();
+  private started = 0;
 
   constructor(private readonly deps: VStreamManagerDeps) {
     this.picker = new TabletPicker(deps.topo, deps.cell, deps.dialer, deps.random ?? new SeededRandom('vstream'), deps.tabletPicker);
@@ -48,7 +52,10 @@ export class VStreamManager {
    */
   async *vstream(request: VStreamRequest, signal: AbortSignal): AsyncGenerator<VStreamResponse> {
     const params = await resolveVStreamParams(request, this.deps);
+    const id = ++this.started;
     const stream = new VStream(params, {
+      id,
+      logger: this.deps.logger ?? noopLogger,
       topo: this.deps.topo,
       cell: this.deps.cell,
       picker: this.picker,
@@ -66,6 +73,16 @@ export class VStreamManager {
   /** How many VStreams are running now. */
   get openStreams(): number {
     return this.streams.size;
+  }
+
+  /** How many VStreams were started since vtgate started (running or ended). */
+  get streamsStarted(): number {
+    return this.started;
+  }
+
+  /** Every running VStream as a snapshot (request, VGtid now, counters), oldest first. */
+  streamStatus(): VStreamStatus[] {
+    return [...this.streams].map((stream) => stream.status());
   }
 
   /**

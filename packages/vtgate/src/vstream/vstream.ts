@@ -5,7 +5,7 @@
  * `heartbeat_interval` seconds, and ends with the first shard stream's error. When a reshard's
  * journal reaches it, it moves from the old shards to the new ones (see {@link VStream.joinJournal}).
  */
-import type { Clock } from '@vtsim/binlog';
+import type { Clock, Logger } from '@vtsim/binlog';
 import {
   MigrationType,
   VEventType,
@@ -26,9 +26,14 @@ import { ShardStream, type ShardStreamHost } from './shard-stream.js';
 import { SkewAligner } from './skew-aligner.js';
 import type { TabletPicker } from './tablet-picker.js';
 import { shardGtidText, wrapVtError } from './vstream-error.js';
+import type { VStreamStatus } from './vstream-status.js';
 
 /** The shared machinery a VStream uses. */
 export interface VStreamDeps {
+  /** vtgate's number for the stream (VStreamStatus.id). */
+  id: number;
+  /** Where the stream logs its move to new shards at a reshard's journal. */
+  logger: Logger;
   topo: TopoServer;
   cell: string;
   picker: TabletPicker;
@@ -55,6 +60,11 @@ export class VStream implements ShardStreamHost {
   private readonly journals = new Map<string, JournalEvent>();
   private running = 0;
   private failure: Error | undefined;
+  private readonly id: number;
+  private readonly log: Logger;
+  private readonly startedAtMs: number;
+  private eventsSent = 0;
+  private lastEvent: { atMs: number; type: VEventType } | undefined;
 
   constructor(params: ResolvedVStreamParams, deps: VStreamDeps) {
     this.tabletType = params.tabletType;
@@ -66,6 +76,23 @@ export class VStream implements ShardStreamHost {
     this.picker = deps.picker;
     this.clock = deps.clock;
     this.skew = params.flags.minimize_skew ? new SkewAligner(deps.clock, deps.skewTimeoutMs) : undefined;
+    this.id = deps.id;
+    this.log = deps.logger;
+    this.startedAtMs = deps.clock.now();
+  }
+
+  /** The stream as a snapshot: its request, its VGtid now and its counters. */
+  status(): VStreamStatus {
+    return {
+      id: this.id,
+      tabletType: this.tabletType,
+      filter: this.filter,
+      shards: this.vgtid.shardGtids.map((s) => ({ keyspace: s.keyspace, shard: s.shard, gtid: s.gtid, copying: s.table_p_ks.map((t) => t.table_name) })),
+      startedAtMs: this.startedAtMs,
+      eventsSent: this.eventsSent,
+      lastEventAtMs: this.lastEvent?.atMs,
+      lastEventType: this.lastEvent?.type,
+    };
   }
 
   /**
@@ -84,11 +111,16 @@ export class VStream implements ShardStreamHost {
         if (this.failure) throw this.failure;
         const batch = this.queue.shift();
         if (batch) {
+          this.eventsSent += batch.length;
+          this.lastEvent = { atMs: this.clock.now(), type: batch[batch.length - 1]!.type };
           yield { events: batch };
           continue;
         }
         if (this.stop.signal.aborted || this.running === 0) return;
-        if ((await this.queue.wait(this.stop.signal, heartbeatMs)) === 'idle') yield { events: [this.heartbeat()] };
+        if ((await this.queue.wait(this.stop.signal, heartbeatMs)) === 'idle') {
+          this.eventsSent++;
+          yield { events: [this.heartbeat()] };
+        }
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -160,7 +192,10 @@ export class VStream implements ShardStreamHost {
       // Forgotten once done: a later reshard may reuse the id (it hashes the target streams).
       this.journals.delete(journal.id);
       if (!this.flags.stop_on_reshard) {
-        for (const added of this.vgtid.migrate(je.participants, journal.shard_gtids)) this.startShardStream(added);
+        const from = [...je.participants].map((s) => `${s.keyspace}/${s.shard}`);
+        const added = this.vgtid.migrate(je.participants, journal.shard_gtids);
+        for (const s of added) this.startShardStream(s);
+        this.log.info('vstream moved to new shards at the journal', { vstream: this.id, journal_id: journal.id, from, to: added.map((s) => `${s.keyspace}/${s.shard}`) });
       }
       je.finish();
     }
