@@ -1,8 +1,8 @@
 // `npm run package`: builds the installable `vtsim` package, dist/vtsim-<version>.tgz. The
 // workspace's TypeScript sources (read through each package's `vtsim-source` export condition)
 // and every npm dependency are bundled by esbuild into a fresh stage, build/package-*/dist/ (one ES module per
-// executable, shared code split into chunks), next to the `.proto` files (proto/) and the local
-// example (scripts/); the package.json written there has no dependencies at all, so installing the
+// executable, shared code split into chunks), next to the `.proto` files (proto/), the live
+// view's page (web/, from packages/web/assets) and the local example (scripts/); the package.json written there has no dependencies at all, so installing the
 // tarball needs nothing from the registry. The package's ES module entry (dist/index.js, the TS
 // API: startCluster and the rest of @vtsim/cli's exports) comes with one bundled declaration file,
 // dist/index.d.ts, made by dts-bundle-generator from the workspace's declarations (`tsc -b`) with
@@ -78,6 +78,7 @@ for (const f of readdirSync(etcd3Protos)) {
   cpSync(join(etcd3Protos, f), join(stage, 'proto', f));
 }
 cpSync(join(root, 'scripts'), join(stage, 'scripts'), { recursive: true });
+cpSync(join(root, 'packages', 'web', 'assets'), join(stage, 'web'), { recursive: true });
 cpSync(join(root, 'README.md'), join(stage, 'README.md'));
 
 const pkg = {
@@ -89,11 +90,12 @@ const pkg = {
   exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './package.json': './package.json' },
   types: 'dist/index.d.ts',
   bin: { vtsim: 'dist/main.js', vttestserver: 'dist/vttestserver.js', vtctldclient: 'dist/vtctldclient.js' },
-  files: ['dist', 'proto', 'scripts', 'README.md'],
+  files: ['dist', 'proto', 'scripts', 'web', 'README.md'],
 };
 writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 
 const protos = readdirSync(join(stage, 'proto')).filter((f) => f.endsWith('.proto')).length;
 if (protos === 0) throw new Error('no .proto files were staged');
+if (!readdirSync(join(stage, 'web')).includes('index.html')) throw new Error("the live view's page was not staged");
 const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: stage, encoding: 'utf8' }).trim().split('\n').pop();
 console.log(join(out, tarball));

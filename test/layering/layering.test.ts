@@ -20,7 +20,8 @@ const allowed: Record<string, string[]> = {
   vtctld: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'vttablet'],
   vtorc: ['proto', 'binlog', 'topo', 'vttablet', 'vtctld'],
   etcd2topo: ['proto', 'topo'],
-  cli: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'etcd2topo', 'vttablet', 'vtgate', 'vtctld', 'vtorc'],
+  web: ['proto', 'binlog', 'topo', 'vttablet', 'vtgate', 'vtctld'],
+  cli: ['proto', 'sql', 'vindexes', 'binlog', 'topo', 'etcd2topo', 'vttablet', 'vtgate', 'vtctld', 'vtorc', 'web'],
 };
 
 /** Packages that must stay free of gRPC and sockets (pure cores). */

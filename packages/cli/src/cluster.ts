@@ -13,6 +13,7 @@ import { Vtctld, addVtctldServices, startVtctldGrpcServer, type VtctldGrpcServer
 import { Vtgate, startSharedGrpcServer, type SharedGrpcServer } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
+import { ClusterTimeline } from './cluster-timeline.js';
 import { ClusterDbDdlPlugin } from './dbddl-plugin.js';
 import { FaultInjector } from './fault-injector.js';
 import type { FaultTimeouts } from './fault-network.js';
@@ -123,14 +124,17 @@ export class Cluster {
   private readonly copyPhase = new CopyPhaseControl();
   /** The fault verbs (see fault-verbs.ts); vtgate, vtctld and VReplication reach tablets through it. */
   readonly faults: FaultInjector;
-  /** The logger every component of this cluster writes to (see ClusterOptions.logger). */
+  /** The logger every component of this cluster writes to (see ClusterOptions.logger); it feeds the timeline. */
   readonly logger: Logger;
+  /** What happened in the cluster, one line each, recorded from the components' log lines (the live view shows it). */
+  readonly timeline: ClusterTimeline;
 
   private constructor(private readonly opts: ClusterOptions, readonly clock: Clock, topo: TopoServer, cell: string) {
     this.cell = cell;
     this.host = opts.host ?? '127.0.0.1';
     this.topo = topo;
-    this.logger = opts.logger ?? noopLogger;
+    this.timeline = new ClusterTimeline(clock);
+    this.logger = this.timeline.logger(opts.logger ?? noopLogger);
     const faultLogger = this.logger.child({ component: 'fault' });
     this.faults = new FaultInjector(this, this.copyPhase, { timeouts: opts.faultTimeouts, log: opts.faultLog ?? ((line) => faultLogger.info(line)) });
     const dial = (alias: TabletAlias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtctld');

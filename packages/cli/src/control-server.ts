@@ -1,5 +1,6 @@
 /**
- * The cluster process's control endpoint, on vtctld's web port (15000): the status page the
+ * The cluster process's control endpoint, on vtctld's web port (15000): the live cluster view at
+ * `/` (@vtsim/web: the page, `/api/view` and its server-sent events `/api/events`), the status page the
  * local example's scripts poll (`/debug/status`) and a small JSON API through which `vtsim tablet
  * up|down|delete`, `vtsim vtgate up|down` and `vtsim vtorc up|down` add and remove components from
  * other processes (`GET /api/vtorc` returns VTOrc's analysis and recent recoveries), and
@@ -12,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { TabletType, tabletAliasString } from '@vtsim/proto';
 import { listenHttp, type HttpListener } from '@vtsim/vttablet';
 import { parseVtorcFlags } from '@vtsim/vtorc';
+import { WebView } from '@vtsim/web';
 import type { AuthFlags } from './auth-flags.js';
 import { isBinlogRetention } from './binlog-retention-flag.js';
 import type { Cluster } from './cluster.js';
@@ -24,10 +26,31 @@ export type ControlServer = HttpListener;
 
 /** Serves the control API for a cluster on host:port; `onShutdown` runs when a client asks the process to stop. */
 export async function startControlServer(cluster: Cluster, host: string, port: number, onShutdown: () => void): Promise<ControlServer> {
-  const server: Server = createServer((req, res) => {
-    handle(cluster, req, res, onShutdown).catch((err: unknown) => reply(res, 500, { error: errorText(err) }));
+  const view = new WebView({
+    cell: cluster.cell,
+    topo: cluster.topo,
+    vtctld: cluster.vtctld,
+    tablets: () => cluster.tabletMap().values(),
+    vtgate: () => cluster.vtgate,
+    timeline: cluster.timeline,
   });
-  return listenHttp(server, host, port);
+  const server: Server = createServer((req, res) => {
+    (async () => {
+      if (!(await view.handle(req, res))) await handle(cluster, req, res, onShutdown);
+    })().catch((err: unknown) => {
+      if (!res.headersSent) reply(res, 500, { error: errorText(err) });
+      else res.end();
+    });
+  });
+  const listener = await listenHttp(server, host, port);
+  return {
+    ...listener,
+    // The view stops reading the cluster and ends its event streams with the server.
+    close: () => {
+      view.close();
+      return listener.close();
+    },
+  };
 }
 
 async function handle(cluster: Cluster, req: IncomingMessage, res: ServerResponse, onShutdown: () => void): Promise<void> {
