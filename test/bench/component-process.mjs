@@ -18,11 +18,12 @@ const benchmarks = {
   'memory-soak': async () => (await import('./memory-bench.mjs')).benchMemorySoak(),
   'memory-rows': async () => (await import('./memory-bench.mjs')).benchRowMemory(),
   failover: async () => (await import('./failover-bench.mjs')).benchFailover(),
+  'web-view': async (opts) => (await import('./web-view-bench.mjs')).benchWebViewCopy(opts),
 };
 
 /**
  * Runs component benchmark `name` (mysqld, executor, mysql-server, reshard, vstream-types, memory-soak,
- * memory-rows or failover) in a child process started with `--expose-gc` (the memory benchmarks force full GCs
+ * memory-rows, failover or web-view) in a child process started with `--expose-gc` (the memory benchmarks force full GCs
  * before sampling), and resolves with its figures; rejects with the child's error, or if it exits without answering.
  * @param {string} name
  * @param {object} opts the benchmark's options

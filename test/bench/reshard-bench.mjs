@@ -124,9 +124,16 @@ async function reshard(cluster, workflow, from, to, firstUid, onSwitch, beforeCo
   for (const t of [...cluster.tabletMap().values()]) if (t.keyspace === KEYSPACE && from.includes(t.shard)) await cluster.removeTablet(t.alias.uid);
 }
 
-/** Reshard copy rate: 1,000,000 customers on 0, then create `0 → -80,80-` and time it until both streams run. */
-async function measureCopy() {
+/**
+ * Reshard copy rate: 1,000,000 customers on 0, then create `0 → -80,80-` and time it until both
+ * streams run. `watch`, if given, starts watching the cluster once it is loaded, before the timing
+ * (the web view's benchmark opens the live view in a browser); what it returns is closed at the end.
+ * @param {{ watch?: (cluster: Cluster) => Promise<{ close(): Promise<void> }> }} [opts]
+ * @returns {Promise<{ seconds: number }>}
+ */
+export async function measureCopy(opts = {}) {
   const cluster = await customerCluster('bench-reshard-copy');
+  let watcher;
   try {
     const primary = cluster.tablet(200);
     for (let first = 1; first <= COPY_ROWS; first += 1000) {
@@ -136,11 +143,13 @@ async function measureCopy() {
     }
     await cluster.addTablet({ keyspace: KEYSPACE, shard: '-80', uid: 300 });
     await cluster.addTablet({ keyspace: KEYSPACE, shard: '80-', uid: 400 });
+    watcher = await opts.watch?.(cluster);
     const started = performance.now();
     await cluster.vtctld.reshardCreate({ workflow: 'copy', keyspace: KEYSPACE, source_shards: ['0'], target_shards: ['-80', '80-'] });
     await waitFor(() => copied(cluster, 'copy'), 'the copy', 600_000, 50);
     return { seconds: (performance.now() - started) / 1000 };
   } finally {
+    await watcher?.close();
     await cluster.close();
   }
 }

@@ -2,11 +2,13 @@
  * `pnpm bench`: vtsim's benchmarks, run against the build in each package's dist/. Prints progress
  * on stderr, then on stdout a table (what, figure, target, met?) and one JSON line per figure.
  *
- *   node test/bench/run.mjs [--only cluster|components|references] [--quick] [--seconds N] [--warmup N]
+ *   node test/bench/run.mjs [--only cluster|components|references|web] [--quick] [--seconds N] [--warmup N]
  *                           [--connections N] [--processes N] [--profile DIR] [--strict]
  *
  * --only references: only the figures measured next to a reference (the cluster pass with the
  * default tablets next to MariaDB, VStream next to a bare gRPC server) and their ratios;
+ * --only web: only the live view's cost, the 1,000,000-row Reshard copy rate with the view open in
+ * Chromium next to the rate without it (skipped with a note when /usr/bin/chromium is missing);
  * --quick: small data (1000 keys for the point selects, 2000 rows per VStream table, 10,000 rows
  * instead of 1,000,000 held by the large tablet, one stream per figure), for the smoke test
  * (test/e2e/bench-smoke.test.ts): it checks the code runs, not speed;
@@ -23,6 +25,7 @@ import { benchCli } from './cli-bench.mjs';
 import { benchCluster } from './cluster-bench.mjs';
 import { runComponent } from './component-process.mjs';
 import { BENCH_ROOT_ENV, describeLoadSample, startLoadMeter } from './machine-load.mjs';
+import { webViewRatio, webViewSkip } from './web-view-bench.mjs';
 import { findMariadbd } from './mariadb-reference.mjs';
 import { formatTable, jsonLine, met } from './report.mjs';
 
@@ -47,8 +50,8 @@ async function main() {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && only !== 'cluster' && only !== 'components' && only !== 'references') {
-    throw new Error(`--only takes 'cluster', 'components' or 'references', not '${only}'`);
+  if (only !== undefined && only !== 'cluster' && only !== 'components' && only !== 'references' && only !== 'web') {
+    throw new Error(`--only takes 'cluster', 'components', 'references' or 'web', not '${only}'`);
   }
   const quick = values.quick;
   const time = { warmupMs: numberFlag('warmup', 0) * 1000, durationMs: numberFlag('seconds', 0.1) * 1000 };
@@ -63,13 +66,21 @@ async function main() {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), node ${process.version}; ` +
     `before the run: ${describeLoadSample(before)} (over 1 s)`;
   log(machine);
-  const mariadbd = only === 'components' ? undefined : findMariadbd();
-  const mariadbSkip = only === 'components' || mariadbd ? undefined
+  const mariadbd = only === 'components' || only === 'web' ? undefined : findMariadbd();
+  const mariadbSkip = only === 'components' || only === 'web' || mariadbd ? undefined
     : 'MariaDB reference skipped: mariadbd is not installed (apt-get install mariadb-server), so no ratios to MariaDB.';
   if (mariadbSkip) log(mariadbSkip);
 
   const figures = [];
-  if (only !== 'components') {
+  const webSkip = only === 'web' ? webViewSkip() : undefined;
+  if (only === 'web' && webSkip) log(webSkip);
+  else if (only === 'web') {
+    log('web: the Reshard copy rate without a browser, then with the live view open in Chromium');
+    const [without] = await runComponent('web-view', { withView: false });
+    const [withView] = await runComponent('web-view', { withView: true });
+    figures.push(without, withView, webViewRatio(without, withView));
+  }
+  if (only !== 'components' && only !== 'web') {
     const keyCount = quick ? 1000 : undefined;
     figures.push(...(await benchCluster({ id: 'cluster', targets: true, replicaCount: 2, rdonlyCount: 1, nodeArgs, keyCount, mariadbd, ...time, ...load }, log)));
   }
@@ -106,6 +117,7 @@ async function main() {
     console.log('The machine was busy before the run: other processes took CPU from it, so the figures are low.');
   }
   if (mariadbSkip) console.log(mariadbSkip);
+  if (webSkip) console.log(webSkip);
   console.log(`\n${formatTable(figures)}\n`);
   console.log(missed.length === 0 ? 'Every target met.\n' : `Targets MISSED: ${missed.map((f) => f.what).join('; ')}\n`);
   for (const f of figures) console.log(jsonLine(f));

@@ -60,11 +60,16 @@ export interface StreamView {
   message: string;
 }
 
-/** A table being copied. */
-export interface TableCopyView {
-  table: string;
+/**
+ * A workflow's copy in progress: the rows its streams have copied (`rows_copied`, live) out of the
+ * rows to copy (the source tables' rows, counted once when the view first sees the copy).
+ */
+export interface CopyProgressView {
+  /** The tables still being copied. */
+  tables: string[];
   rowsCopied: number;
   rowsTotal: number;
+  /** 0–100, whole. */
   percentage: number;
 }
 
@@ -80,8 +85,8 @@ export interface WorkflowView {
   /** `Copying` while a stream still copies, else the streams' common state (`Running`, `Stopped`, `Error`, …). */
   state: string;
   streams: StreamView[];
-  /** The tables still being copied (empty once the copy is done). */
-  copy: TableCopyView[];
+  /** The copy's progress while it copies; undefined once the copy is done. */
+  copy: CopyProgressView | undefined;
   /** Rows copied by all streams so far. */
   rowsCopied: number;
   /** The largest replication lag of its streams, in seconds. */
@@ -125,6 +130,12 @@ export const SAMPLED_SECTIONS: readonly SampledSection[] = ['keyspaces', 'routin
  */
 export class ClusterViewReader {
   private lastCounts = new Map<number, { events: number; atMs: number }>();
+  /**
+   * Each copying workflow's WorkflowStatus when the view first saw it copy, and the rows it has to
+   * copy, by `keyspace.workflow`: WorkflowStatus counts every row of the source and target tables
+   * while a copy runs, too costly to repeat each second.
+   */
+  private copies = new Map<string, { status: workflowdata.WorkflowStatusResponse; rowsTotal: number }>();
 
   constructor(private readonly source: ClusterViewSource, private readonly now: () => number) {}
 
@@ -202,20 +213,36 @@ export class ClusterViewReader {
     return { groups: [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([table, list]) => ({ table, rules: list })) };
   }
 
-  /** Every keyspace's workflows, with WorkflowStatus's copy progress and traffic state. */
+  /**
+   * Every keyspace's workflows with their copy progress and traffic state (WorkflowStatus; while a
+   * workflow copies, the one taken when its copy was first seen, as traffic cannot switch then).
+   */
   async workflows(): Promise<WorkflowView[]> {
     const vtctld = this.source.vtctld;
     const out: WorkflowView[] = [];
+    const copies = new Map<string, { status: workflowdata.WorkflowStatusResponse; rowsTotal: number }>();
     for (const keyspace of (await this.source.topo.getKeyspaces()).sort()) {
       const { workflows } = await vtctld.getWorkflows({ keyspace });
       for (const wf of workflows) {
+        const key = `${keyspace}.${wf.name}`;
         const streams = Object.values(wf.shard_streams).flatMap((s) => s.streams);
+        const rowsCopied = streams.reduce((n, s) => n + s.rows_copied, 0);
+        const copying = streams.some((s) => s.copy_states.length > 0);
+        let copy = copying ? this.copies.get(key) : undefined;
         // A workflow whose streams vanished meanwhile (Complete, Cancel) is left out.
-        const status = await vtctld.workflowStatus({ keyspace, workflow: wf.name }).catch(() => undefined);
+        const status = copy?.status ?? (await vtctld.workflowStatus({ keyspace, workflow: wf.name }).catch(() => undefined));
         if (!status) continue;
-        out.push(workflowView(keyspace, wf, streams, status));
+        if (copying && !copy) {
+          // Rows of tables already copied (seen mid-copy) are in rows_copied but no longer in the status.
+          const tables = Object.values(status.table_copy_state);
+          const done = Math.max(0, rowsCopied - tables.reduce((n, t) => n + t.rows_copied, 0));
+          copy = { status, rowsTotal: done + tables.reduce((n, t) => n + t.rows_total, 0) };
+        }
+        if (copy) copies.set(key, copy);
+        out.push(workflowView(keyspace, wf, streams, status, copy?.rowsTotal));
       }
     }
+    this.copies = copies;
     return out;
   }
 
@@ -262,11 +289,19 @@ async function servedTypesByShard(topo: TopoServer, cell: string, keyspace: stri
   return served;
 }
 
-/** One workflow's view from GetWorkflows' streams and WorkflowStatus. */
-function workflowView(keyspace: string, wf: workflowdata.Workflow, streams: workflowdata.WorkflowStream[], status: workflowdata.WorkflowStatusResponse): WorkflowView {
-  const copy = Object.entries(status.table_copy_state).map(([table, c]) => ({ table, rowsCopied: c.rows_copied, rowsTotal: c.rows_total, percentage: Math.floor(c.rows_percentage) }));
+/** One workflow's view from GetWorkflows' streams and WorkflowStatus; `rowsTotal` is given while it copies. */
+function workflowView(keyspace: string, wf: workflowdata.Workflow, streams: workflowdata.WorkflowStream[], status: workflowdata.WorkflowStatusResponse, rowsTotal: number | undefined): WorkflowView {
   const states = new Set(streams.map((s) => s.state));
-  const copying = streams.some((s) => s.copy_states.length > 0);
+  const copying = rowsTotal !== undefined;
+  const rowsCopied = streams.reduce((n, s) => n + s.rows_copied, 0);
+  const copy = copying
+    ? {
+        tables: [...new Set(streams.flatMap((s) => s.copy_states.map((c) => c.table)))].sort(),
+        rowsCopied,
+        rowsTotal,
+        percentage: rowsTotal > 0 ? Math.min(100, Math.floor((100 * rowsCopied) / rowsTotal)) : 0,
+      }
+    : undefined;
   return {
     name: wf.name,
     keyspace,
@@ -279,7 +314,7 @@ function workflowView(keyspace: string, wf: workflowdata.Workflow, streams: work
       .map((s) => ({ id: s.id, shard: s.shard, source: `${s.binlog_source.keyspace}/${s.binlog_source.shard}`, state: s.state, position: s.position, rowsCopied: s.rows_copied, message: s.message }))
       .sort((a, b) => (a.shard === b.shard ? a.id - b.id : a.shard < b.shard ? -1 : 1)),
     copy,
-    rowsCopied: streams.reduce((n, s) => n + s.rows_copied, 0),
+    rowsCopied,
     lagSeconds: wf.max_v_replication_lag,
     trafficState: status.traffic_state,
   };
