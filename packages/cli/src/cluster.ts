@@ -10,7 +10,7 @@ import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
 import { TopoError, TopoServer } from '@vtsim/topo';
 import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags, type MysqldOptions } from '@vtsim/vttablet';
 import { Vtctld, addVtctldServices, startVtctldGrpcServer, type VtctldGrpcServer, type VtctldServices } from '@vtsim/vtctld';
-import { Vtgate, startSharedGrpcServer, type SharedGrpcServer } from '@vtsim/vtgate';
+import { Vtgate, startSharedGrpcServer, startVtgateHttpServer, type SharedGrpcServer, type VtgateHttpServer } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
 import type { AuthFlags } from './auth-flags.js';
 import { ClusterTimeline } from './cluster-timeline.js';
@@ -29,6 +29,8 @@ export interface ClusterOptions {
   mysqlPort?: number;
   /** vtgate's gRPC port (`vtsim up` uses 15991; 0 = any free port; omitted = no gRPC server). */
   grpcPort?: number;
+  /** vtgate's web port, `/debug/status` and `/debug/vars` (the local example's 15001; 0 = any free port; omitted = none). */
+  vtgateWebPort?: number;
   /** vtctld's gRPC port (`vtsim up` uses 15999; 0 = any free port; omitted = no vtctld server). */
   vtctldGrpcPort?: number;
   /**
@@ -111,6 +113,8 @@ export class Cluster {
   /** Mysqlds startMysqld created that no vttablet has used yet (the first `tablet up` may set their binlog retention). */
   private readonly unclaimed = new Set<string>();
   private vtgateInstance: Vtgate | undefined;
+  /** vtgate's web port server (ClusterOptions.vtgateWebPort), while vtgate runs. */
+  private vtgateHttp: VtgateHttpServer | undefined;
   /** The auth flags vtgate was last started with (restartVtgate keeps them). */
   private vtgateAuth: Partial<AuthFlags> = {};
   private vtctldServer: VtctldGrpcServer | undefined;
@@ -467,11 +471,17 @@ export class Cluster {
     if (!running) throw new Error('vtgate is not running');
     const mysqlPort = running.mysqlAddress?.port ?? this.opts.mysqlPort ?? 15306;
     const grpcPort = running.grpcAddress?.port ?? this.opts.grpcPort;
+    const webPort = this.vtgateHttp?.port ?? this.opts.vtgateWebPort;
     await this.stopVtgate();
-    await this.launchVtgate(this.vtgateAuth, mysqlPort, grpcPort);
+    await this.launchVtgate(this.vtgateAuth, mysqlPort, grpcPort, webPort);
   }
 
-  private async launchVtgate(auth: Partial<AuthFlags>, mysqlPort: number, grpcPort: number | undefined): Promise<Vtgate> {
+  /** Where vtgate's web port (`/debug/status`, `/debug/vars`) listens, while vtgate runs with one. */
+  get vtgateWebAddress(): { host: string; port: number } | undefined {
+    return this.vtgateHttp ? { host: this.host, port: this.vtgateHttp.port } : undefined;
+  }
+
+  private async launchVtgate(auth: Partial<AuthFlags>, mysqlPort: number, grpcPort: number | undefined, webPort = this.opts.vtgateWebPort): Promise<Vtgate> {
     if (this.vtgateInstance) throw new Error('vtgate is already running');
     this.vtgateAuth = auth;
     const vtgateLogger = this.logger.child({ component: 'vtgate' });
@@ -495,14 +505,27 @@ export class Cluster {
       // As vtcombo: CREATE/DROP DATABASE create and remove keyspaces with their tablets.
       dbDdlPlugin: new ClusterDbDdlPlugin(this),
     });
-    vtgateLogger.info('vtgate up', { mysql_port: this.vtgateInstance.mysqlAddress?.port, grpc_port: this.vtgateInstance.grpcAddress?.port });
+    if (webPort !== undefined) {
+      try {
+        this.vtgateHttp = await startVtgateHttpServer(this.vtgateInstance, this.host, webPort);
+      } catch (err) {
+        const vtgate = this.vtgateInstance;
+        this.vtgateInstance = undefined;
+        await vtgate.close();
+        throw err;
+      }
+    }
+    vtgateLogger.info('vtgate up', { mysql_port: this.vtgateInstance.mysqlAddress?.port, grpc_port: this.vtgateInstance.grpcAddress?.port, web_port: this.vtgateHttp?.port });
     return this.vtgateInstance;
   }
 
   /** Stops vtgate; a no-op when it is not running. */
   async stopVtgate(): Promise<void> {
     const vtgate = this.vtgateInstance;
+    const http = this.vtgateHttp;
     this.vtgateInstance = undefined;
+    this.vtgateHttp = undefined;
+    await http?.close();
     await vtgate?.close();
     if (vtgate) this.logger.info('vtgate down', { component: 'vtgate' });
   }

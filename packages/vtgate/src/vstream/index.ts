@@ -1,6 +1,7 @@
 /** vtgate's VStream API: the manager, and the pure pieces it is built from. */
 export { VStreamManager, type VStreamManagerDeps } from './vstream-manager.js';
 export type { VStreamShardPosition, VStreamStatus } from './vstream-status.js';
+export { VStreamCounters } from './vstream-counters.js';
 export { resolveVStreamParams, type ResolvedVStreamParams, type ResolveSource } from './resolve-params.js';
 export { MergedVGtid, applyLastPK } from './merged-vgtid.js';
 export { JournalEvent, journalParticipants } from './journal-event.js';

@@ -10,6 +10,7 @@ import type { TabletDialer } from '@vtsim/vttablet';
 import { resolveVStreamParams } from './resolve-params.js';
 import { TabletPicker, type TabletPickerTiming } from './tablet-picker.js';
 import { VStream } from './vstream.js';
+import { VStreamCounters } from './vstream-counters.js';
 import type { VStreamStatus } from './vstream-status.js';
 
 /** What the manager is built from. */
@@ -36,6 +37,8 @@ export class VStreamManager {
   /** The streams running now. */
   private readonly streams = new Set<VStream>();
   private started = 0;
+  /** The VStream variables of `/debug/vars` (VStreamsCreated, VStreamsCount, VStreamsEndedWithErrors). */
+  readonly counters = new VStreamCounters();
 
   constructor(private readonly deps: VStreamManagerDeps) {
     this.picker = new TabletPicker(deps.topo, deps.cell, deps.dialer, deps.random ?? new SeededRandom('vstream'), deps.tabletPicker);
@@ -56,6 +59,7 @@ export class VStreamManager {
     const stream = new VStream(params, {
       id,
       logger: this.deps.logger ?? noopLogger,
+      counters: this.counters,
       topo: this.deps.topo,
       cell: this.deps.cell,
       picker: this.picker,

@@ -26,6 +26,7 @@ import { ShardStream, type ShardStreamHost } from './shard-stream.js';
 import { SkewAligner } from './skew-aligner.js';
 import type { TabletPicker } from './tablet-picker.js';
 import { shardGtidText, wrapVtError } from './vstream-error.js';
+import type { VStreamCounters } from './vstream-counters.js';
 import type { VStreamStatus } from './vstream-status.js';
 
 /** The shared machinery a VStream uses. */
@@ -34,6 +35,8 @@ export interface VStreamDeps {
   id: number;
   /** Where the stream logs its move to new shards at a reshard's journal. */
   logger: Logger;
+  /** vtgate's VStream counters, which each shard stream adds to. */
+  counters: VStreamCounters;
   topo: TopoServer;
   cell: string;
   picker: TabletPicker;
@@ -62,6 +65,7 @@ export class VStream implements ShardStreamHost {
   private failure: Error | undefined;
   private readonly id: number;
   private readonly log: Logger;
+  private readonly counters: VStreamCounters;
   private readonly startedAtMs: number;
   private eventsSent = 0;
   private lastEvent: { atMs: number; type: VEventType } | undefined;
@@ -78,6 +82,7 @@ export class VStream implements ShardStreamHost {
     this.skew = params.flags.minimize_skew ? new SkewAligner(deps.clock, deps.skewTimeoutMs) : undefined;
     this.id = deps.id;
     this.log = deps.logger;
+    this.counters = deps.counters;
     this.startedAtMs = deps.clock.now();
   }
 
@@ -132,9 +137,16 @@ export class VStream implements ShardStreamHost {
   /** Starts streaming one shard (its ShardGtid must be an entry of the merged VGtid). */
   private startShardStream(sgtid: ShardGtid): void {
     this.running++;
+    const counted = this.counters.started(sgtid, this.tabletType);
     new ShardStream(this, sgtid)
       .run(this.stop.signal)
-      .catch((err: unknown) => this.fail(wrapVtError(err, `error starting stream from shard GTID ${shardGtidText(sgtid)}`)))
+      .then(
+        () => this.counters.ended(counted, false),
+        (err: unknown) => {
+          this.counters.ended(counted, !this.stop.signal.aborted);
+          this.fail(wrapVtError(err, `error starting stream from shard GTID ${shardGtidText(sgtid)}`));
+        },
+      )
       .finally(() => {
         this.running--;
         this.queue.notify();
