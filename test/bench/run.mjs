@@ -25,7 +25,6 @@ import { benchCli } from './cli-bench.mjs';
 import { benchCluster } from './cluster-bench.mjs';
 import { runComponent } from './component-process.mjs';
 import { BENCH_ROOT_ENV, describeLoadSample, startLoadMeter } from './machine-load.mjs';
-import { webViewRatio, webViewSkip } from './web-view-bench.mjs';
 import { findMariadbd } from './mariadb-reference.mjs';
 import { formatTable, jsonLine, met } from './report.mjs';
 
@@ -72,13 +71,15 @@ async function main() {
   if (mariadbSkip) log(mariadbSkip);
 
   const figures = [];
-  const webSkip = only === 'web' ? webViewSkip() : undefined;
-  if (only === 'web' && webSkip) log(webSkip);
-  else if (only === 'web') {
+  // Loaded only for --only web: it imports the whole cluster.
+  const web = only === 'web' ? await import('./web-view-bench.mjs') : undefined;
+  const webSkip = web?.webViewSkip();
+  if (webSkip) log(webSkip);
+  else if (web) {
     log('web: the Reshard copy rate without a browser, then with the live view open in Chromium');
     const [without] = await runComponent('web-view', { withView: false });
     const [withView] = await runComponent('web-view', { withView: true });
-    figures.push(without, withView, webViewRatio(without, withView));
+    figures.push(without, withView, web.webViewRatio(without, withView));
   }
   if (only !== 'components' && only !== 'web') {
     const keyCount = quick ? 1000 : undefined;

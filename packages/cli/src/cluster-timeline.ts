@@ -70,7 +70,7 @@ const STEPS: Record<string, (f: Record<string, unknown>) => { kind: string; text
 };
 
 /** The timeline line of an info line, or undefined when it names no step. */
-export function timelineLine(msg: string, fields: LogFields): { kind: string; text: string } | undefined {
+function timelineLine(msg: string, fields: LogFields): { kind: string; text: string } | undefined {
   return Object.hasOwn(STEPS, msg) ? STEPS[msg]!(fields as Record<string, unknown>) : undefined;
 }
 

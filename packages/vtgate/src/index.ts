@@ -1,6 +1,6 @@
 /** @vtsim/vtgate: SQL routing through the VSchema, the MySQL protocol server, the VStream manager and the gRPC service. */
 export { Vtgate, VTGATE_SERVER_VERSION, type VtgateOptions } from './vtgate.js';
-export { debugVars, startVtgateHttpServer, type VtgateHttpServer } from './vtgate-http.js';
+export { startVtgateHttpServer, type VtgateHttpServer } from './vtgate-http.js';
 export { Executor, type ExecutorOptions } from './executor.js';
 export { FAIL_DB_DDL_PLUGIN, parseDbDdl, type DbDdl, type DbDdlPlugin } from './db-ddl.js';
 export { VSchemaAcl } from './vschema-acl.js';

@@ -32,7 +32,7 @@ function handle(vtgate: Vtgate, req: IncomingMessage, res: ServerResponse): void
 }
 
 /** The `/debug/vars` object: multi-label counters keyed `<Keyspace>.<ShardName>.<TabletType>`, as Vitess exports them. */
-export function debugVars(vtgate: Vtgate): Record<string, unknown> {
+function debugVars(vtgate: Vtgate): Record<string, unknown> {
   const connections: Record<string, number> = {};
   for (const t of vtgate.healthCheck.allTablets()) {
     const key = `${t.target.keyspace}.${t.target.shard}.${TabletType[t.target.tablet_type]}`;

@@ -7,7 +7,6 @@ export { WebView } from './web-view.js';
 export { ClusterViewHub, type ClusterViewHubOptions, type ViewMessage } from './cluster-view-hub.js';
 export {
   ClusterViewReader,
-  SAMPLED_SECTIONS,
   type ClusterView,
   type CopyProgressView,
   type KeyspaceView,
@@ -20,4 +19,3 @@ export {
   type WorkflowView,
 } from './cluster-view.js';
 export type { ClusterViewSource, TimelineEntry, TimelineSource } from './view-source.js';
-export { WEB_ASSETS_DIR, webAsset } from './web-assets.js';

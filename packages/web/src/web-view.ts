@@ -19,11 +19,6 @@ export class WebView {
     this.hub = new ClusterViewHub(source, opts);
   }
 
-  /** How many browsers watch the view now. */
-  get watching(): number {
-    return this.hub.watching;
-  }
-
   /**
    * Answers `req` if it is one of the view's routes (GET or HEAD of `/`, `/view.js`, `/view.css`,
    * `/api/view`, `/api/events`) and returns true; returns false, writing nothing, for any other.

@@ -36,6 +36,7 @@ export class VStreamManager {
   private readonly picker: TabletPicker;
   /** The streams running now. */
   private readonly streams = new Set<VStream>();
+  /** How many VStreams were started: the last one's id. */
   private started = 0;
   /** The VStream variables of `/debug/vars` (VStreamsCreated, VStreamsCount, VStreamsEndedWithErrors). */
   readonly counters = new VStreamCounters();
@@ -77,11 +78,6 @@ export class VStreamManager {
   /** How many VStreams are running now. */
   get openStreams(): number {
     return this.streams.size;
-  }
-
-  /** How many VStreams were started since vtgate started (running or ended). */
-  get streamsStarted(): number {
-    return this.started;
   }
 
   /** Every running VStream as a snapshot (request, VGtid now, counters), oldest first. */
