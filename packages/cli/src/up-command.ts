@@ -45,6 +45,8 @@ export interface UpOptions {
   grpcPort?: number;
   /** vtctld's own gRPC port (the local example's layout); unset with vtcomboGrpcPort. */
   vtctldGrpcPort?: number;
+  /** `--vtgate-web-port`: vtgate's own web port, `/debug/status` and `/debug/vars` (the local example's 15001); none when unset. */
+  vtgateWebPort?: number;
   /** vtcombo's one gRPC port (base+1), serving vtgate's and vtctld's services. */
   vtcomboGrpcPort?: number;
   /** The cells (`--cells`); the first is the cluster's (vtgate's, vtctld's). */
@@ -143,6 +145,7 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
       mysqlPort: ports.mysqlPort,
       grpcPort: ports.grpcPort,
       vtctldGrpcPort: ports.vtctldGrpcPort,
+      vtgateWebPort: ports.vtgateWebPort,
       vtcomboGrpcPort: ports.vtcomboGrpcPort,
       mysqlServerVersion: opts.mysqlServerVersion,
       vschemaDdlAuthorizedUsers: opts.vschemaDdlAuthorizedUsers,
@@ -183,7 +186,7 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
   } else {
     ownLog.warn(`another vtsim cluster is recorded in ${paths.root}; stop this one with SIGTERM or 'vtsim down --port ${state.webPort}'`);
   }
-  ownLog.info('vtsim cluster is up', { control: `http://${ports.host}:${state.webPort}/debug/status`, vtctld_grpc: `${ports.host}:${state.vtctldGrpcPort}`,
+  ownLog.info('vtsim cluster is up', { view: `http://${ports.host}:${state.webPort}/`, control: `http://${ports.host}:${state.webPort}/debug/status`, vtctld_grpc: `${ports.host}:${state.vtctldGrpcPort}`,
     ...(cluster.vtgate ? { vtgate_mysql: `${ports.mysqlHost}:${mysqlPort}`, vtgate_grpc: `${cluster.vtgate.grpcAddress?.host}:${grpcPort}` } : {}) });
   output.out(JSON.stringify(vttestserverJsonConfig({ host: ports.host, webPort: state.webPort, grpcPort, mysqlPort })));
   if (opts.chaos) chaos = startChaos(cluster, opts.chaos.seed, opts.chaos.everyMs, (line) => logger.info(line, { component: 'chaos' }));
@@ -215,6 +218,7 @@ function portsToBind(opts: UpOptions): { host: string; port: number; what: strin
   if (opts.vtctldGrpcPort !== undefined) ports.push({ host: opts.host, port: opts.vtctldGrpcPort, what: 'vtctld gRPC' });
   // vtgate's own gRPC port listens on its MySQL address (Vtgate's mysqlHost).
   if (opts.vtgate && opts.grpcPort !== undefined) ports.push({ host: opts.mysqlHost, port: opts.grpcPort, what: 'vtgate gRPC' });
+  if (opts.vtgate && opts.vtgateWebPort !== undefined) ports.push({ host: opts.host, port: opts.vtgateWebPort, what: 'vtgate web' });
   if (opts.vtgate) ports.push({ host: opts.mysqlHost, port: opts.mysqlPort, what: 'vtgate MySQL' });
   return ports;
 }

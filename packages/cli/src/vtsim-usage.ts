@@ -40,7 +40,7 @@ export const VTSIM_USAGE = `usage: vtsim <command> [flags]
 
 commands:
   up [--detach] [--no-vtgate] [--seed S] [--host H] [--port P] [--mysql-port 15306] [--grpc-port 15991]
-     [--vtctld-grpc-port 15999] [vttestserver's flags] [auth flags]
+     [--vtctld-grpc-port 15999] [--vtgate-web-port 15001] [vttestserver's flags] [auth flags]
      [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 20000|64MB|20000,64MB]
      [--chaos-seed S --chaos-every MS] [--log-level debug|info|warn|error] [--log-format text|json]
      [--topo-implementation etcd2 --topo-global-server-address 127.0.0.1:2379 --topo-global-root /vitess/global
@@ -52,6 +52,8 @@ commands:
                            vtgate gRPC 15991, vtctld gRPC 15999). With --port P: vttestserver's
                            layout (web P, one gRPC port P+1 serving vtgate and vtctld, MySQL
                            P+3); --mysql-port, --grpc-port and --vtctld-grpc-port override it.
+                           The live cluster view is at http://HOST:<web>/; --vtgate-web-port
+                           gives vtgate its own /debug/status and /debug/vars (none without it).
                            In the foreground it prints vttestserver's JSON config on stdout and
                            serves until SIGINT/SIGTERM; the heartbeat and retention flags apply
                            to every tablet it starts; with --chaos-seed, a random self-healing

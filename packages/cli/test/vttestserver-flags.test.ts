@@ -53,6 +53,9 @@ describe('parseUpFlags', () => {
     expect([base.webPort, base.vtcomboGrpcPort, base.mysqlPort, base.grpcPort, base.vtctldGrpcPort]).toEqual([20000, 20001, 20003, undefined, undefined]);
     const split = parseUpFlags(['--port', '20000', '--mysql-port', '3306', '--grpc-port', '20010', '--vtctld-grpc-port', '20020'], 'vtsim').options;
     expect([split.webPort, split.vtcomboGrpcPort, split.mysqlPort, split.grpcPort, split.vtctldGrpcPort]).toEqual([20000, undefined, 3306, 20010, 20020]);
+    // vtgate's own web port (/debug/status, /debug/vars) only when asked for.
+    expect(base.vtgateWebPort).toBeUndefined();
+    expect(parseUpFlags(['--vtgate-web-port', '15001'], 'vtsim').options.vtgateWebPort).toBe(15001);
   });
 
   it('refuses bad ports, counts and modes with the flag named', () => {
@@ -66,6 +69,7 @@ describe('parseUpFlags', () => {
     };
     expect(error(['--port', 'abc'])).toMatch(/^invalid argument "abc" for "--port" flag/);
     expect(error(['--port', '65533'])).toMatch(/^invalid argument "65533" for "--port" flag/);
+    expect(error(['--vtgate-web-port', 'x'])).toMatch(/^invalid argument "x" for "--vtgate-web-port" flag/);
     expect(error(['--keyspaces', 'a,b'])).toBe('--keyspaces must be same length as --num_shards: 2 keyspace(s), 1 shard count(s)');
     expect(error(['--num_shards', '0'])).toBe("invalid --num_shards value '0': a keyspace has 1 to 256 shards");
     expect(error(['--rdonly_count', '-1'])).toBe('invalid --rdonly_count -1: tablets per shard must be from 0 to 100');
