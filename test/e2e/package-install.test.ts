@@ -151,6 +151,13 @@ describe('the installable vtsim package', () => {
       expect((JSON.parse(keyspaces.stdout) as { name: string }[]).map((k) => k.name).sort()).toEqual(['a', 'b']);
       // …and vtgate's VStream (the installed `vtsim vstream`), which copies a.t's row.
       expect(await firstVStreamRow(bin('vtsim'), base + 1, env)).toContain('"type":"ROW"');
+      // The live view's page and script come from the package itself (web/), and its data with them.
+      const page = await fetch(`http://127.0.0.1:${base}/`);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toContain('<script src="/view.js"></script>');
+      expect((await fetch(`http://127.0.0.1:${base}/view.js`)).status).toBe(200);
+      const view = (await (await fetch(`http://127.0.0.1:${base}/api/view`)).json()) as { keyspaces: { name: string; shards: { name: string }[] }[] };
+      expect(view.keyspaces.map((k) => `${k.name}:${k.shards.map((sh) => sh.name).join(',')}`)).toEqual(['a:0', 'b:-80,80-']);
 
       if (stopWith === 'SIGTERM') server.kill('SIGTERM');
       else {
