@@ -19,10 +19,12 @@ export class ClusterTimeline implements TimelineSource {
 
   constructor(private readonly clock: Clock, private readonly limit = DEFAULT_LIMIT) {}
 
+  /** The entries kept, oldest first (at most the limit given at construction, default 1000). */
   entries(): readonly TimelineEntry[] {
     return this.kept;
   }
 
+  /** Calls `listener` with each new entry until the returned function is called. */
   subscribe(listener: (entry: TimelineEntry) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
