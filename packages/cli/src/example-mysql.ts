@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { runMysqlScript } from './mysql-client.js';
+import { MAX_LINE } from './vstream-line-format.js';
 
 /** Runs SQL through vtgate's MySQL port and hands the client's output to `log`. */
 export class ExampleMysql {
@@ -55,6 +56,23 @@ export class ExampleMysql {
     if (out) this.log(out.trimEnd());
     if (status === 0) return;
     if (!opts.expectError) throw new Error(`mysql failed: ${err.trim()}`);
-    this.log(err.trimEnd());
+    // The tour's lines are at most MAX_LINE long; Vitess's error texts are longer.
+    for (const line of err.trimEnd().split('\n')) this.log(wrap(line, MAX_LINE));
   }
+}
+
+/** `line` broken at spaces into lines of at most `width` characters (a longer word stays whole), the later ones indented by two spaces. */
+function wrap(line: string, width: number): string {
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.split(' ')) {
+    const next = current === '' ? word : `${current} ${word}`;
+    if (next.length <= width - (out.length > 0 ? 2 : 0) || current === '') current = next;
+    else {
+      out.push(current);
+      current = word;
+    }
+  }
+  out.push(current);
+  return out.map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n');
 }

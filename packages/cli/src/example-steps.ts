@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { TabletType, tabletAliasString } from '@vtsim/proto';
 import type { Cluster } from './cluster.js';
 import type { ExampleMysql } from './example-mysql.js';
+import type { WatchedResponse } from './example-vstream-watcher.js';
+import type { ProgressListener } from './workflow-runner.js';
 
 /** What a step works with. */
 export interface ExampleContext {
@@ -15,6 +17,8 @@ export interface ExampleContext {
   /** The local example's directory (`scripts/`). */
   readonly scripts: string;
   log(line: string): void;
+  /** Receives a workflow's copy progress while the steps wait for its copy; undefined: not shown. */
+  readonly progress?: ProgressListener;
   /** The MySQL client; set by the step that starts vtgate. */
   mysql?: ExampleMysql;
   /** Starts vtgate and the tour's MySQL client (101 calls it). */
@@ -28,6 +32,11 @@ export interface ExampleStep {
   /** What happens, for a learner (may span lines). */
   readonly explain: string;
   run(ctx: ExampleContext): Promise<void>;
+  /**
+   * What the tour's VStream client must receive after this step (the tour waits for it, then for
+   * quiet); undefined: whatever arrives until the stream goes quiet.
+   */
+  readonly streams?: (r: WatchedResponse) => boolean;
 }
 
 /** A file of the local example, as text. */

@@ -1,10 +1,12 @@
 /**
  * The tour's VStream client: a gRPC client of vtgate built from the `.proto` files (as the seed
  * document's Go client is), reading in the background. The tour collects what it received after
- * each step and prints every response in the document's text form, with a note saying what it is.
+ * each step and prints every response as one short line, or in the document's text form with a
+ * note saying what it is.
  */
 import { VtgateClient, type DecodedMessage } from '@vtsim/vtgate';
 import { noteVStreamResponse, type VStreamNoteState } from './example-vstream-notes.js';
+import { formatVStreamResponseLine, MAX_LINE, newVStreamLineState } from './vstream-line-format.js';
 import { formatVStreamResponseText } from './vstream-text-format.js';
 
 /** One response as the tour prints it. */
@@ -13,6 +15,8 @@ export interface WatchedResponse {
   text: string;
   /** What the response is, for a learner. */
   note: string;
+  /** The response as one line of at most MAX_LINE characters with the tour's two-space indent. */
+  line: string;
   /** The response's event types, in order. */
   types: string[];
   /** The shards the stream is on after the response (from the last VGTID received). */
@@ -27,11 +31,15 @@ export class ExampleVStreamWatcher {
   private readonly reading: Promise<void>;
   private lastArrival = performance.now();
   private state: VStreamNoteState = { shards: [], copying: false };
+  private readonly lineState = newVStreamLineState();
   private failure: Error | undefined;
   private ended = false;
 
-  /** Connects to vtgate's gRPC `address` and starts the `vtgate.VStreamRequest` (proto field names). */
-  constructor(address: string, request: object) {
+  /**
+   * Connects to vtgate's gRPC `address` and starts the `vtgate.VStreamRequest` (proto field names);
+   * `color` colours the responses' lines.
+   */
+  constructor(address: string, request: object, private readonly color = false) {
     this.client = VtgateClient.connect(address, { enums: 'names' });
     this.reading = this.read(request);
   }
@@ -50,7 +58,13 @@ export class ExampleVStreamWatcher {
     const events = (response.events ?? []) as DecodedMessage[];
     const note = noteVStreamResponse(events, this.state);
     this.state = note.state;
-    this.pending.push({ text: formatVStreamResponseText(this.client.schema, response), note: note.text, types: events.map((e) => String(e.type)), shards: note.state.shards });
+    this.pending.push({
+      text: formatVStreamResponseText(this.client.schema, response),
+      note: note.text,
+      line: formatVStreamResponseLine(response, this.lineState, this.color, MAX_LINE - 2),
+      types: events.map((e) => String(e.type)),
+      shards: note.state.shards,
+    });
     this.lastArrival = performance.now();
   }
 
@@ -65,12 +79,18 @@ export class ExampleVStreamWatcher {
   }
 
   /**
-   * Waits until nothing has arrived for `quietMs` since the call or the last arrival (or `maxMs`
-   * passed, or the stream ended), then returns what arrived since the last call.
+   * Waits until a response satisfying `until` (if given) has arrived since the last call and
+   * nothing more has arrived for `quietMs`, or `maxMs` passed, or the stream ended; then returns
+   * what arrived since the last call.
    */
-  async settle(quietMs = 250, maxMs = 5000): Promise<WatchedResponse[]> {
+  async settle(opts: { until?: (r: WatchedResponse) => boolean; quietMs?: number; maxMs?: number } = {}): Promise<WatchedResponse[]> {
+    const { until, quietMs = 250, maxMs = until ? 30_000 : 5000 } = opts;
     const started = performance.now();
     while (!this.ended && performance.now() - started < maxMs) {
+      if (until && !this.pending.some(until)) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       const quietFor = performance.now() - Math.max(started, this.lastArrival);
       if (quietFor >= quietMs) break;
       await new Promise((r) => setTimeout(r, Math.max(10, quietMs - quietFor)));

@@ -9,7 +9,7 @@ import { applySchemaFile, applyVSchemaFile, exampleFile, mysql, startTablets, ty
 
 /** Waits until every stream of the workflow runs with nothing left to copy (`wait_for_workflow_running`) and lists them. */
 async function waitForWorkflowRunning(ctx: ExampleContext, keyspace: string, workflow: string): Promise<void> {
-  const streams = await waitUntilRunning(ctx.cluster, keyspace, workflow, 60_000);
+  const streams = await waitUntilRunning(ctx.cluster, keyspace, workflow, 600_000, ctx.progress);
   for (const s of streams) ctx.log(`  id=${s.id} on ${keyspace}/${s.shard}: Status: ${s.state}; ${s.rows_copied} rows copied`);
 }
 
@@ -25,10 +25,19 @@ async function switchTraffic(ctx: ExampleContext, keyspace: string, workflow: st
   ctx.log(`  Current State: ${res.current_state}`);
 }
 
+/** `GetRoutingRules`, one rule a line, grouped by table (`customer`, `commerce.customer@replica` → customer). */
 async function routingRules(ctx: ExampleContext): Promise<void> {
   const { routing_rules } = await ctx.cluster.vtctld.getRoutingRules();
-  const rules = routing_rules.rules.map((r) => `${r.from_table} → ${r.to_tables.join(', ')}`);
-  ctx.log(`  routing rules (${rules.length}): ${rules.length ? rules.join('; ') : 'none'}`);
+  const rules = routing_rules.rules;
+  ctx.log(`  routing rules (${rules.length})${rules.length ? ':' : ': none'}`);
+  const table = (from: string) => from.replace(/@.*$/, '').replace(/^.*\./, '');
+  const width = Math.max(0, ...rules.map((r) => r.from_table.length));
+  let group: string | undefined;
+  for (const r of [...rules].sort((a, b) => table(a.from_table).localeCompare(table(b.from_table)))) {
+    if (group !== undefined && table(r.from_table) !== group) ctx.log('');
+    group = table(r.from_table);
+    ctx.log(`    ${r.from_table.padEnd(width)} → ${r.to_tables.join(', ')}`);
+  }
 }
 
 /** 202–205: MoveTables commerce → customer for `customer` and `corder`. */
@@ -92,6 +101,7 @@ export const reshardSteps: readonly ExampleStep[] = [
       await applyVSchemaFile(ctx, 'customer', 'vschema_customer_sharded.json');
       await applySchemaFile(ctx, 'customer', 'create_customer_sharded.sql');
     },
+    streams: (r) => r.types.includes('OTHER'),
   },
   {
     script: '302_new_shards.sh',
@@ -130,6 +140,7 @@ export const reshardSteps: readonly ExampleStep[] = [
       await mysql(ctx).run(exampleFile(ctx, 'select_customer-80_data.sql'), { table: true });
       await mysql(ctx).run(exampleFile(ctx, 'select_customer80-_data.sql'), { table: true });
     },
+    streams: (r) => r.shards.includes('-80'),
   },
   {
     script: "mysql -e \"insert into customer(customer_id, email) values(6,'rohit@planetscale.com'), (7,'mlord@planetscale.com')\"",
@@ -137,6 +148,7 @@ export const reshardSteps: readonly ExampleStep[] = [
     async run(ctx) {
       await mysql(ctx).run("insert into customer(customer_id, email) values(6,'rohit@planetscale.com'), (7,'mlord@planetscale.com')", { database: 'customer' });
     },
+    streams: (r) => r.types.includes('ROW'),
   },
   {
     script: '306_down_shard_0.sh',

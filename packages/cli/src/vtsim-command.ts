@@ -104,6 +104,8 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'up') return (await import('./up-command.js')).upMain(argv.slice(1), 'vtsim', { out: stdout, log: stderr });
   // vstream parses its own flags (shard names such as -80 follow --shard unquoted).
   if (argv[0] === 'vstream') return (await import('./vstream-command.js')).vstreamMain(argv.slice(1));
+  // example parses its own flags (example-args.ts).
+  if (argv[0] === 'example') return (await import('./example-command.js')).exampleMain(argv.slice(1));
   // vtorc takes Vitess's vtorc flags (vtorc-command.ts).
   if (argv[0] === 'vtorc') return (await import('./vtorc-command.js')).vtorcMain(argv.slice(1), log);
   // fault takes each verb's own flags (fault-verbs.ts).
@@ -174,9 +176,6 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
       return 0;
     case 'vtgate down':
       await controlCall(control(), 'DELETE', '/api/vtgate');
-      return 0;
-    case 'example':
-      await (await import('./example-command.js')).example(log, Number(values['mysql-port'] ?? 15306));
       return 0;
     case 'status':
       log(JSON.stringify(await controlCall(control(), 'GET', '/api/status'), null, 2));

@@ -35,6 +35,24 @@ Also 'vtsim up' flags: --seed, --mysql-port, --grpc-port, --vtctld-grpc-port, au
 
 ${VTTESTSERVER_FLAGS_USAGE}`;
 
+/** What `vtsim example --help` prints. */
+export const EXAMPLE_USAGE = `usage: vtsim example [flags]   (npm run example -- [flags])
+
+The guided tour: Vitess's local example, 101 to 306, in this process, with what happens at each
+step, and a VStream client on customer/0 that follows the reshard to -80 and 80-. The live view of
+the cluster is at http://127.0.0.1:15000/ meanwhile.
+
+  --raw                VStream responses in the seed document's proto text form (Go's %v), each
+                       with a note, instead of one short line each
+  --pause              wait for Enter before each step (stdin must be a terminal)
+  --copy-rate N        VReplication copies at most N rows per second per stream (the fault
+                       copy-rate's throttle), so that the copies can be watched
+  --step-delay MS      wait MS milliseconds before each step
+  --port P             the live view's (vtctld's web) port (default 15000; a free one when busy)
+  --mysql-port P       vtgate's MySQL port (default 15306; a free one when busy)
+
+Colours on a terminal; NO_COLOR turns them off, FORCE_COLOR on.`;
+
 /** What `vtsim --help` prints. */
 export const VTSIM_USAGE = `usage: vtsim <command> [flags]
 
@@ -107,7 +125,8 @@ commands:
   mysql [--table] [-e SQL] [-u USER -pPASSWORD] [-h H -P PORT] [database]
                            a minimal mysql client (batch mode) for machines without one; without
                            -P, the running cluster's vtgate
-  example                  the guided tour (npm run example)
+  example [--raw] [--pause] [--copy-rate N] [--step-delay MS] [--port 15000] [--mysql-port 15306]
+                           the guided tour (npm run example; vtsim example --help)
 
 ${VTTESTSERVER_FLAGS_USAGE}
 auth flags (Vitess's; off by default, as in vttestserver):
