@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '@vtsim/binlog';
 import { CopyPhaseControl } from '../src/vreplication/index.js';
 
 describe('CopyPhaseControl', () => {
@@ -17,25 +18,64 @@ describe('CopyPhaseControl', () => {
     expect(hits).toEqual(['a1', 'a2', 'a2']);
   });
 
-  it('throttles only while a rate is set, and refuses a rate that is not positive', async () => {
+  it('paces a stream to the rate, counting the time spent copying, on a manual clock', async () => {
+    const clock = new ManualClock(0);
+    const slept: number[] = [];
+    const control = new CopyPhaseControl({
+      now: () => clock.now(),
+      sleep: async (ms) => {
+        slept.push(ms);
+        clock.advance(ms);
+      },
+    });
+    const signal = new AbortController().signal;
+    const pacer = control.pacer();
+    // No throttle: no wait, however many rows.
+    await pacer.take(1_000_000, signal);
+    expect(slept).toEqual([]);
+
+    control.setRowsPerSecond(100);
+    await pacer.take(20, signal); // 20 rows at 100/s: due at 200 ms
+    expect(slept).toEqual([200]);
+    clock.advance(50); // applying the next 20 rows took 50 ms: 150 ms left to wait
+    await pacer.take(20, signal);
+    expect(slept).toEqual([200, 150]);
+    expect(clock.now()).toBe(400);
+    clock.advance(1000); // idle time is not saved up for a burst: only 100 ms of it counts
+    await pacer.take(10, signal); // 10 rows = 100 ms: covered
+    expect(slept).toEqual([200, 150]);
+    await pacer.take(20, signal);
+    expect(slept).toEqual([200, 150, 200]);
+    // 70 rows from 0 to 1600 ms: never ahead of rate × (elapsed + 100 ms).
+    expect(clock.now()).toBe(1600);
+
+    // A second stream has its own pace; a lower rate applies from the next rows on.
+    const other = control.pacer();
+    control.setRowsPerSecond(10);
+    await other.take(5, signal);
+    expect(slept.at(-1)).toBe(500);
+    control.setRowsPerSecond(undefined);
+    await other.take(5, signal);
+    expect(slept).toHaveLength(4);
+  });
+
+  it('waits on real timers by default, returns early when aborted, and refuses a rate that is not positive', async () => {
     const control = new CopyPhaseControl();
     const signal = new AbortController().signal;
     expect(control.rowsPerSecond).toBeUndefined();
-    const unthrottled = Date.now();
-    await control.throttle(1_000_000, signal);
-    expect(Date.now() - unthrottled).toBeLessThan(50);
     control.setRowsPerSecond(100);
-    const throttled = Date.now();
-    await control.throttle(20, signal);
-    expect(Date.now() - throttled).toBeGreaterThanOrEqual(190);
+    const throttled = performance.now();
+    await control.pacer().take(20, signal);
+    expect(performance.now() - throttled).toBeGreaterThanOrEqual(190);
     expect(() => control.setRowsPerSecond(0)).toThrow(RangeError);
     expect(() => control.setRowsPerSecond(Number.NaN)).toThrow(RangeError);
+    expect(() => control.setRowsPerSecond(Infinity)).toThrow(RangeError);
     expect(control.rowsPerSecond).toBe(100);
     const aborted = new AbortController();
-    const waiting = control.throttle(1_000_000, aborted.signal);
+    const started = performance.now();
+    const waiting = control.pacer().take(1_000_000, aborted.signal);
     aborted.abort();
     await waiting;
-    control.setRowsPerSecond(undefined);
-    expect(control.rowsPerSecond).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -6,11 +6,55 @@
  * last PKs it committed, and copies on from those last PKs (after catching up with the source).
  */
 
+/** The time the copy throttle reads and waits on: real timers by default, a manual clock in tests. */
+export interface CopyTimers {
+  /** Milliseconds, on any fixed origin. */
+  now(): number;
+  /** Resolves after `ms` milliseconds, or as soon as `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** How much of the time between two takes a pacer credits to the rows of the second (their applying). */
+const CREDIT_MS = 100;
+
+/** setTimeout and performance.now(). */
+const realTimers: CopyTimers = {
+  now: () => performance.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    }),
+};
+
+/**
+ * One copying stream's share of the copy throttle: it paces the rows the stream copies so that,
+ * from its first rows on, it has copied at most `rate × (elapsed time + 100 ms)` rows plus the last
+ * chunk (up to 100 ms spent applying rows between two takes counts towards the wait, so that the
+ * stream copies at the rate, not below it).
+ */
+export interface CopyPacer {
+  /**
+   * Accounts for `rows` rows just copied and waits until the rate allows them (at once when there
+   * is no throttle); returns early when `signal` aborts.
+   */
+  take(rows: number, signal: AbortSignal): Promise<void>;
+}
+
 /** See the module comment. One per cluster; engines read it on every copy batch. */
 export class CopyPhaseControl {
   private limit: number | undefined;
   /** Interrupt callbacks of the streams copying now, by workflow. */
   private readonly copying = new Map<string, Set<() => void>>();
+
+  /** `timers`: what the throttle waits with (real timers by default). */
+  constructor(private readonly timers: CopyTimers = realTimers) {}
 
   /** The copy throttle in rows per second per stream; undefined when copies are not throttled. */
   get rowsPerSecond(): number | undefined {
@@ -23,22 +67,24 @@ export class CopyPhaseControl {
     this.limit = rows;
   }
 
-  /**
-   * Waits as long as copying `rows` rows takes under the throttle (at once when there is none or
-   * `rows` is 0); returns early when the signal aborts.
-   */
-  async throttle(rows: number, signal: AbortSignal): Promise<void> {
-    const limit = this.limit;
-    if (limit === undefined || rows <= 0 || signal.aborted) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, (rows / limit) * 1000);
-      function done(): void {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+  /** A pacer for one copying stream (see {@link CopyPacer}); the throttle's rate is read at each take. */
+  pacer(): CopyPacer {
+    // When the stream may next copy: rows taken push it on by rows/rate. Up to CREDIT_MS of the
+    // time since the last take counts (the rows were being applied then); longer idle time is not
+    // saved up for a burst.
+    let due: number | undefined;
+    return {
+      take: async (rows, signal) => {
+        const limit = this.limit;
+        if (limit === undefined || rows <= 0 || signal.aborted) {
+          due = undefined;
+          return;
+        }
+        const now = this.timers.now();
+        due = Math.max(due ?? now, now - CREDIT_MS) + (rows / limit) * 1000;
+        if (due > now) await this.timers.sleep(due - now, signal);
+      },
+    };
   }
 
   /** Registers a stream of `workflow` that is copying; `interrupt` ends its copy cycle. Returns the unregister function. */

@@ -3,4 +3,4 @@ export { formatBinlogSource, parseBinlogSource, OnDDLAction } from './binlog-sou
 export { formatLastPk, parseLastPk } from './lastpk-text.js';
 export { VReplicationEngine, type VReplicationEngineOptions } from './engine.js';
 export { DEFAULT_TABLET_TYPES, parseTabletTypes } from './tablet-picker.js';
-export { CopyPhaseControl } from './copy-phase-control.js';
+export { CopyPhaseControl, type CopyPacer, type CopyTimers } from './copy-phase-control.js';

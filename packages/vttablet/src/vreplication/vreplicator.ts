@@ -32,7 +32,7 @@ import {
 import type { Mysqld, MysqlSession } from '../mysqld/mysqld.js';
 import { compileRules, findRule, EXCLUDE_FILTER } from '../vstreamer/plan-builder.js';
 import { OnDDLAction } from './binlog-source-text.js';
-import type { CopyPhaseControl } from './copy-phase-control.js';
+import type { CopyPacer, CopyPhaseControl } from './copy-phase-control.js';
 import { formatLastPk, parseLastPk } from './lastpk-text.js';
 import { StreamState, ident, isRunnable, readStreamRow, text, type StreamRow } from './stream-row.js';
 import { TableApplier } from './table-applier.js';
@@ -83,6 +83,8 @@ export class VReplicator {
   private wake: (() => void) | undefined;
   /** True until the copy phase of this run completes (the stop position does not apply meanwhile). */
   private copying = false;
+  /** This run's share of the copy throttle, from its first throttled batch. */
+  private pacer: CopyPacer | undefined;
   /** The stream's logger (its lines name the workflow and the stream id). */
   private readonly log: Logger;
   /** The tables whose copy this run logged as started. */
@@ -247,14 +249,15 @@ export class VReplicator {
 
   /**
    * Applies one batch as {@link apply} does, copying at most the copy throttle's rows per second:
-   * copied rows go in chunks of a tenth of a second's worth, with a wait after each (the target
-   * transaction stays open meanwhile). Returns early, leaving the transaction open, when `signal`
+   * copied rows go in chunks of a tenth of a second's worth, each paced by the run's CopyPacer (the
+   * target transaction stays open meanwhile). Returns early, leaving the transaction open, when `signal`
    * aborts (the run's end or an interrupted copy cycle, whose caller rolls it back).
    */
   private async applyThrottled(batch: VEvent[], signal: AbortSignal): Promise<'stop' | undefined> {
     const control = this.host.copyPhase;
     const rate = control?.rowsPerSecond;
     if (!control || rate === undefined) return this.apply(batch);
+    this.pacer ??= control.pacer();
     const chunk = Math.max(1, Math.floor(rate / 10));
     for (const ev of batch) {
       if (ev.type !== VEventType.ROW || ev.timestamp) {
@@ -265,7 +268,7 @@ export class VReplicator {
       for (let i = 0; i < changes.length; i += chunk) {
         const part = changes.slice(i, i + chunk);
         if (this.apply([{ ...ev, row_event: { ...ev.row_event!, row_changes: part } }]) === 'stop') return 'stop';
-        await control.throttle(part.length, signal);
+        await this.pacer.take(part.length, signal);
         if (signal.aborted) return undefined;
       }
     }
