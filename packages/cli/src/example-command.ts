@@ -18,6 +18,7 @@ import { initialSteps, type ExampleContext, type ExampleStep } from './example-s
 import { ExampleVStreamWatcher, type WatchedResponse } from './example-vstream-watcher.js';
 import { moveTablesSteps, reshardSteps } from './example-workflow-steps.js';
 import { progressLine } from './workflow-runner.js';
+import { wantsColor } from './vstream-line-format.js';
 import { EXAMPLE_USAGE } from './vtsim-usage.js';
 import { VTSIM_ROOT } from '@vtsim/proto';
 
@@ -145,14 +146,6 @@ function enterPressed(): Promise<void> {
     });
     rl.once('close', () => resolve());
   });
-}
-
-/** Whether to colour `stream`: FORCE_COLOR (not 0/false) forces colours, NO_COLOR turns them off, else only on a colour terminal. */
-export function wantsColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
-  const force = env.FORCE_COLOR;
-  if (force !== undefined) return force !== '0' && force !== 'false';
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  return stream.isTTY === true && stream.hasColors();
 }
 
 /** Runs one step: its title and explanation, its output, then what the VStream client received meanwhile. */

@@ -15,7 +15,7 @@ export interface VStreamCommandOptions {
   request: { tablet_type: string; vgtid: DecodedMessage | null; filter: DecodedMessage | null; flags: DecodedMessage };
   /** True when the start position was given (`--vgtid` or `--gtid`), so a save file is not resumed from. */
   positionGiven: boolean;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'line';
   /** File the last VGTID is written to after each response (and resumed from). */
   saveVgtid?: string;
   /** `--grpc_auth_static_client_creds`: the file whose username and password go with the call. */
@@ -48,7 +48,9 @@ stream:
   --cells C1,C2  --cell-preference PreferLocalWithAlias|OnlySpecified  --tablet-order Any|InOrder
   --tables-to-copy T1,T2     copy only these tables (repeatable)
 output:
-  --format text|json         Go's %v of the events (default), or one protobuf JSON object a line
+  --format text|json|line    Go's %v of the events (default), one protobuf JSON object a line, or
+                             one short readable line a response (vtsim example's; colours on a
+                             terminal)
   --save-vgtid FILE          write the last VGTID after each response; resume from FILE when it
                              exists and no --vgtid/--gtid is given`;
 
@@ -86,7 +88,7 @@ export function parseVStreamArgs(argv: readonly string[], schema: ProtoSchema): 
   const many = (name: string): string[] => (strings.get(name) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 
   const format = one('format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new Error(`--format must be text or json, not '${format}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'line') throw new Error(`--format must be text, json or line, not '${format}'`);
   const tabletType = parseTabletType(one('tablet-type') ?? 'primary');
   if (tabletType !== TabletType.PRIMARY && tabletType !== TabletType.REPLICA && tabletType !== TabletType.RDONLY) {
     throw new Error(`--tablet-type must be primary, replica or rdonly, not '${one('tablet-type')}'`);

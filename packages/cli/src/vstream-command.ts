@@ -1,7 +1,7 @@
 /**
  * `vtsim vstream`: a VStream client of vtgate's gRPC API, built only from the `.proto` files. It
- * prints one line per VStreamResponse (Go's `%v` text form, or protobuf JSON) and can keep the
- * last VGTID in a file so that a restart resumes where it stopped.
+ * prints one line per VStreamResponse (Go's `%v` text form, protobuf JSON, or the tour's short
+ * readable line) and can keep the last VGTID in a file so that a restart resumes where it stopped.
  */
 import { readFileSync } from 'node:fs';
 import { Code, VtError } from '@vtsim/proto';
@@ -9,6 +9,7 @@ import { loadVitessProtos, VtgateClient, type DecodedMessage, type ProtoSchema }
 import { staticClientCreds } from './static-client-creds.js';
 import { parseVStreamArgs, VSTREAM_USAGE, type VStreamCommandOptions } from './vstream-args.js';
 import { formatVStreamResponseJson } from './vstream-json-format.js';
+import { formatVStreamResponseLine, newVStreamLineState, wantsColor } from './vstream-line-format.js';
 import { formatVStreamResponseText } from './vstream-text-format.js';
 import { lastVgtid, loadVgtid, saveVgtid } from './vstream-vgtid-file.js';
 
@@ -18,7 +19,9 @@ export interface VStreamClientOptions {
   server: string;
   /** A `vtgate.VStreamRequest` with proto field names (enums by name or number). */
   request: object;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'line';
+  /** Colour the `line` format's lines. */
+  color?: boolean;
   /** Write the last VGTID to this file after each response that carries one. */
   saveVgtid?: string;
   /** Call metadata, e.g. the `username`/`password` of a vtgate with `--grpc_auth_mode static`. */
@@ -33,7 +36,9 @@ export interface VStreamClientOptions {
 export async function runVStreamClient(opts: VStreamClientOptions, onLine: (line: string) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
   const client = VtgateClient.connect(opts.server, { enums: 'names', metadata: opts.metadata });
   const schema = client.schema;
-  const format = opts.format === 'json' ? formatVStreamResponseJson : formatVStreamResponseText;
+  const lines = newVStreamLineState();
+  const format =
+    opts.format === 'json' ? formatVStreamResponseJson : opts.format === 'line' ? (_: ProtoSchema, r: DecodedMessage) => formatVStreamResponseLine(r, lines, opts.color) : formatVStreamResponseText;
   try {
     for await (const response of client.vstream(opts.request, signal)) {
       if (opts.saveVgtid) {
@@ -81,7 +86,8 @@ export async function vstreamCommand(argv: readonly string[], io: VStreamCommand
     if (!io.stdout.write(`${line}\n`)) return new Promise((resolve) => io.stdout.once('drain', () => resolve()));
   };
   try {
-    await runVStreamClient({ server: opts.server, request, format: opts.format, saveVgtid: opts.saveVgtid, metadata }, write, io.signal);
+    const color = opts.format === 'line' && wantsColor(io.stdout as NodeJS.WriteStream);
+    await runVStreamClient({ server: opts.server, request, format: opts.format, color, saveVgtid: opts.saveVgtid, metadata }, write, io.signal);
     return 0;
   } catch (err) {
     const e = err instanceof VtError ? err : new VtError(Code.UNKNOWN, err instanceof Error ? err.message : String(err));

@@ -16,6 +16,17 @@ export const MAX_LINE = 160;
 /** Row changes of one run shown before `(+N more)`, at most. */
 const ROWS_SHOWN = 3;
 
+/**
+ * Whether to colour what goes to `stream`: FORCE_COLOR (other than 0 or false) forces colours,
+ * NO_COLOR (non-empty) turns them off, else only a colour terminal gets them.
+ */
+export function wantsColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true && stream.hasColors();
+}
+
 /** What the formatter remembers between responses of one stream. */
 export interface VStreamLineState {
   /** Column names of each table (`keyspace.table`), from its last FIELD event. */
@@ -53,22 +64,35 @@ interface Part {
  */
 export function formatVStreamResponseLine(response: DecodedMessage, state: VStreamLineState, color = false, width = MAX_LINE): string {
   const events = (response.events ?? []) as DecodedMessage[];
-  const from = events.find((e) => e.keyspace);
-  const source: Part = { text: from ? `${from.keyspace}/${from.shard}` : 'vtgate', style: 'source' };
+  const source: Part = { text: sourceOf(events, state), style: 'source' };
   const moved = movedLine(events, state);
-  if (!moved) {
-    // Fewer rows rather than a cut line: the row lists shrink until the line fits (or to one row);
-    // a position at the end may be cut, as long as `VGTID…` shows.
-    for (let rows = ROWS_SHOWN; ; rows--) {
-      const parts = [source, { text: '  ', style: 'plain' as Style }, ...joined(bodyParts(events, state, rows))];
-      const last = parts.at(-1)!;
-      const before = parts.reduce((n, p) => n + [...p.text].length, 0) - (last.style === 'position' ? [...last.text].length - 'VGTID…'.length : 0);
-      if (rows === 1 || before <= width) return render(parts, color, width);
-    }
+  // The move's own transaction carries only its VGTID, which the move line shows; anything else follows it.
+  const head = moved ?? [source, { text: '  ', style: 'plain' as Style }];
+  const shown = moved ? events.filter((e) => e.type !== 'VGTID') : events;
+  // Fewer rows rather than a cut line: the row lists shrink until the line fits (or to one row);
+  // a position at the end may be cut, as long as `VGTID…` shows.
+  for (let rows = ROWS_SHOWN; ; rows--) {
+    const body = bodyParts(shown, state, rows);
+    const parts = [...head, ...(moved ? body.flatMap((p) => [SEPARATOR, p]) : joined(body))];
+    const last = parts.at(-1)!;
+    const needed = parts.reduce((n, p) => n + [...p.text].length, 0) - (last.style === 'position' && !moved ? [...last.text].length - 'VGTID…'.length : 0);
+    if (rows === 1 || needed <= width) return render(parts, color, width);
   }
-  // The move's own transaction carries only its VGTID; anything else it holds follows the move.
-  const rest = bodyParts(events.filter((e) => e.type !== 'VGTID'), state, ROWS_SHOWN);
-  return render([...moved, ...rest.flatMap((p) => [{ text: '; ', style: 'plain' as Style }, p])], color, width);
+}
+
+/**
+ * Where a response came from: its events' keyspace/shard (vtgate sets them), vtgate for its own
+ * heartbeats, else the one shard its VGTID or the stream's last one names, else their keyspaces.
+ */
+function sourceOf(events: readonly DecodedMessage[], state: VStreamLineState): string {
+  const from = events.find((e) => e.keyspace);
+  if (from) return `${from.keyspace}/${from.shard}`;
+  if (events.length > 0 && events.every((e) => e.type === 'HEARTBEAT')) return 'vtgate';
+  const vgtid = events.filter((e) => e.type === 'VGTID').at(-1)?.vgtid as DecodedMessage | undefined;
+  const named = vgtid ? ((vgtid.shard_gtids ?? []) as DecodedMessage[]).map((g) => [String(g.keyspace), String(g.shard)] as const) : [...state.shards].flatMap(([ks, shards]) => shards.map((sh) => [ks, sh] as const));
+  if (named.length === 1) return `${named[0]![0]}/${named[0]![1]}`;
+  const keyspaces = [...new Set(named.map(([ks]) => ks))];
+  return keyspaces.length > 0 ? keyspaces.join(', ') : 'vtgate';
 }
 
 /** The move line when the response's VGTID replaces a keyspace's shards (and remembers the new ones). */
@@ -240,9 +264,11 @@ function tableName(name: unknown): string {
   return s.slice(s.indexOf('.') + 1);
 }
 
+const SEPARATOR: Part = { text: '; ', style: 'plain' };
+
 /** Parts separated by `; `. */
 function joined(parts: readonly Part[]): Part[] {
-  return parts.flatMap((p, i) => (i === 0 ? [p] : [{ text: '; ', style: 'plain' as Style }, p]));
+  return parts.flatMap((p, i) => (i === 0 ? [p] : [SEPARATOR, p]));
 }
 
 /** The parts as text, cut to `width` characters with `…`, coloured when `color`. */
@@ -254,7 +280,7 @@ function render(parts: readonly Part[], color: boolean, width: number): string {
     const cut = chars.length > room || (chars.length === room && p !== parts.at(-1));
     const text = cut ? `${chars.slice(0, Math.max(0, room - 1)).join('')}…` : p.text;
     const style = STYLES[p.style];
-    out += color && style ? styleText(style, text) : text;
+    out += color && style ? styleText(style, text, { validateStream: false }) : text;
     room -= [...text].length;
     if (cut) break;
   }

@@ -117,7 +117,7 @@ commands:
                            shards' tablets, copy, catch-up, then optionally SwitchTraffic and
                            Complete, with its progress (vtsim reshard --help)
   status                   print the running cluster's components as JSON
-  vstream [--keyspace K --shard S --gtid G | --vgtid JSON] [--filter T:SQL] [--format text|json]
+  vstream [--keyspace K --shard S --gtid G | --vgtid JSON] [--filter T:SQL] [--format text|json|line]
           [--save-vgtid FILE] [--server 127.0.0.1:15991] …
                            stream change events from vtgate's VStream API (vtsim vstream --help)
   vtctldclient [--server localhost:15999] <Command> …

@@ -211,6 +211,24 @@ describe('vtsim vstream', () => {
     expect(vg.vgtid.shard_gtids.map((s: { shard: string }) => s.shard)).toEqual(['80-', '-80']);
   });
 
+  it('prints one short readable line per response with --format line (the tour\'s), without colours on a pipe', async () => {
+    vtgate = await ScriptedVtgate.start(() => replay([...copyPhase(), ddlResponse(), insertResponse()]));
+    const r = await run(['--server', vtgate.address, '--keyspace', 'customer', '--shard', '0', '--format', 'line']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'vtgate  fields customer (customer_id INT64, email VARBINARY)',
+      'customer/0  VGTID 0@060a409d…:1-45',
+      'customer/0  insert customer {customer_id: 1, email: alice@domain.com}, {customer_id: 2, email: bob@domain.com} (+3 more); VGTID 0@060a409d…:1-45 (copying custo…',
+      'customer/0  VGTID 0@060a409d…:1-45',
+      'customer/0  VGTID 0@060a409d…:1-46; DDL alter table customer change customer_id customer_id bigint not null',
+      // The move and the rows in one response (the scripted stream skips the cutover's own
+      // transactions): the move first, then as much of the rest as fits.
+      'customer  moved 0 → -80, 80- at the journal (-80@629442b7…:1-76, 80-@6a60d315…:1-77); fields customer; insert customer {customer_id: 6, email: sougou@planetsca…',
+      '',
+    ]);
+  });
+
   it('builds the request from the flags', async () => {
     vtgate = await ScriptedVtgate.start(() => replay([]));
     const r = await run([
@@ -335,7 +353,7 @@ describe('vtsim vstream', () => {
     [['--keyspace', 'ks', '--vgtid', '{}'], 'ERROR: --vgtid replaces --keyspace, --shard and --gtid; give one or the other'],
     [['--vgtid', '{"shard_gtids":[{"keyspace":"ks","shrad":"0"}]}'], 'ERROR: binlogdata.VGtid.shard_gtids[0]: unknown field "shrad"'],
     [['--keyspace', 'ks', '--tablet-type', 'spare'], "ERROR: --tablet-type must be primary, replica or rdonly, not 'spare'"],
-    [['--keyspace', 'ks', '--format', 'yaml'], "ERROR: --format must be text or json, not 'yaml'"],
+    [['--keyspace', 'ks', '--format', 'yaml'], "ERROR: --format must be text, json or line, not 'yaml'"],
     [['--keyspace', 'ks', '--heartbeat-interval', 'soon'], "ERROR: --heartbeat-interval must be a number of seconds, not 'soon'"],
   ])('rejects bad flags %j', async (argv, message) => {
     const r = await run(argv);
