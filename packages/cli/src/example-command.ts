@@ -152,7 +152,7 @@ function enterPressed(): Promise<void> {
 async function runStep(ctx: ExampleContext, step: ExampleStep, watcher: ExampleVStreamWatcher | undefined, raw: boolean): Promise<void> {
   ctx.log(`\n=== ${step.script}\n${step.explain}`);
   await step.run(ctx);
-  if (watcher) await printReceived(ctx, watcher, raw, step.streams);
+  if (watcher) await printReceived(ctx, watcher, raw, step.received);
 }
 
 /**

@@ -33,10 +33,10 @@ export interface ExampleStep {
   readonly explain: string;
   run(ctx: ExampleContext): Promise<void>;
   /**
-   * What the tour's VStream client must receive after this step (the tour waits for it, then for
-   * quiet); undefined: whatever arrives until the stream goes quiet.
+   * A response the tour's VStream client must receive after this step (the tour waits for it,
+   * then for quiet); undefined: whatever arrives until the stream goes quiet.
    */
-  readonly streams?: (r: WatchedResponse) => boolean;
+  readonly received?: (r: WatchedResponse) => boolean;
 }
 
 /** A file of the local example, as text. */

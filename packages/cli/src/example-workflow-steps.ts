@@ -101,7 +101,7 @@ export const reshardSteps: readonly ExampleStep[] = [
       await applyVSchemaFile(ctx, 'customer', 'vschema_customer_sharded.json');
       await applySchemaFile(ctx, 'customer', 'create_customer_sharded.sql');
     },
-    streams: (r) => r.types.includes('OTHER'),
+    received: (r) => r.types.includes('OTHER'),
   },
   {
     script: '302_new_shards.sh',
@@ -140,7 +140,7 @@ export const reshardSteps: readonly ExampleStep[] = [
       await mysql(ctx).run(exampleFile(ctx, 'select_customer-80_data.sql'), { table: true });
       await mysql(ctx).run(exampleFile(ctx, 'select_customer80-_data.sql'), { table: true });
     },
-    streams: (r) => r.shards.includes('-80'),
+    received: (r) => r.shards.includes('-80'),
   },
   {
     script: "mysql -e \"insert into customer(customer_id, email) values(6,'rohit@planetscale.com'), (7,'mlord@planetscale.com')\"",
@@ -148,7 +148,7 @@ export const reshardSteps: readonly ExampleStep[] = [
     async run(ctx) {
       await mysql(ctx).run("insert into customer(customer_id, email) values(6,'rohit@planetscale.com'), (7,'mlord@planetscale.com')", { database: 'customer' });
     },
-    streams: (r) => r.types.includes('ROW'),
+    received: (r) => r.types.includes('ROW'),
   },
   {
     script: '306_down_shard_0.sh',

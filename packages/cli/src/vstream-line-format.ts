@@ -60,7 +60,8 @@ interface Part {
 
 /**
  * One response (decoded with enums by name) as one line of at most `width` characters, updating
- * `state`; `color` adds ANSI colours. Never throws: an event it does not describe shows as its type.
+ * `state`; `color` adds ANSI colours. An event it does not describe shows as its type, a response
+ * with nothing to show (no events, or BEGIN and COMMIT only) as `(empty)`.
  */
 export function formatVStreamResponseLine(response: DecodedMessage, state: VStreamLineState, color = false, width = MAX_LINE): string {
   const events = (response.events ?? []) as DecodedMessage[];
@@ -73,6 +74,7 @@ export function formatVStreamResponseLine(response: DecodedMessage, state: VStre
   // a position at the end may be cut, as long as `VGTID…` shows.
   for (let rows = ROWS_SHOWN; ; rows--) {
     const body = bodyParts(shown, state, rows);
+    if (body.length === 0 && !moved) body.push({ text: '(empty)', style: 'plain' });
     const parts = [...head, ...(moved ? body.flatMap((p) => [SEPARATOR, p]) : joined(body))];
     const last = parts.at(-1)!;
     const needed = parts.reduce((n, p) => n + [...p.text].length, 0) - (last.style === 'position' && !moved ? [...last.text].length - 'VGTID…'.length : 0);
@@ -134,7 +136,8 @@ function eventParts(e: DecodedMessage, state: VStreamLineState, withRows: boolea
     case 'VGTID':
       return [{ text: vgtidText(e.vgtid as DecodedMessage), style: 'position' }];
     case 'DDL':
-      return [{ text: `DDL ${e.statement}`, style: 'ddl' }];
+      // A statement's own line breaks would break the line.
+      return [{ text: `DDL ${String(e.statement).replace(/\s+/g, ' ')}`, style: 'ddl' }];
     case 'OTHER':
       return [{ text: 'OTHER (a statement that changes no streamed table)', style: 'plain' }];
     case 'JOURNAL': {
@@ -207,7 +210,7 @@ function rowText(row: DecodedMessage, columns: readonly string[]): string {
 }
 
 /** A `query.Row`'s values as text: NULL, printable UTF-8 as is, other bytes as 0x… hex. */
-export function rowValues(row: DecodedMessage): string[] {
+function rowValues(row: DecodedMessage): string[] {
   const bytes = row.values as Buffer;
   const out: string[] = [];
   let at = 0;

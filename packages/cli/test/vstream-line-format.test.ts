@@ -39,6 +39,8 @@ describe('formatVStreamResponseLine', () => {
       from('0', rows({ before: row('2', Buffer.from([0, 255])), after: null })),
       from('0', { type: 'COMMIT' }),
     ])).toBe('customer/0  update customer {customer_id: 1, email: a@x} → {customer_id: 1, email: NULL}; delete customer {customer_id: 2, email: 0x00ff}');
+    // A value with a line break is not text for the line: hex.
+    expect(line([from('0', rows({ before: row('3', 'two\nlines'), after: null }))])).toBe('customer/0  delete customer {customer_id: 3, email: 0x74776f0a6c696e6573}');
     // Five inserts across five ROW events: one run, the first three rows shown when they fit.
     const five = [1, 2, 3, 4, 5].map((i) => from('0', rows(insert(i, `u${i}@x`))));
     expect(line(five)).toBe('customer/0  insert customer {customer_id: 1, email: u1@x}, {customer_id: 2, email: u2@x}, {customer_id: 3, email: u3@x} (+2 more)');
@@ -49,10 +51,11 @@ describe('formatVStreamResponseLine', () => {
     const line = (events: DecodedMessage[]) => formatVStreamResponseLine({ events }, state);
     const lastpk = { table_name: 'customer', lastpk: { fields: [{ name: 'customer_id' }], rows: [row('5')] } };
     expect(line([from('0', vgtid(shardGtid('0', `MySQL56/${U0}:1-45`, [lastpk])))])).toBe('customer/0  VGTID 0@060a409d…:1-45 (copying customer after {customer_id: 5})');
-    expect(line([from('0', { type: 'DDL', statement: 'alter table customer add column x int' })])).toBe('customer/0  DDL alter table customer add column x int');
+    expect(line([from('0', { type: 'DDL', statement: 'alter table customer\n  add column x int' })])).toBe('customer/0  DDL alter table customer add column x int');
     expect(line([from('0', { type: 'OTHER' })])).toBe('customer/0  OTHER (a statement that changes no streamed table)');
     expect(line([from('0', { type: 'COPY_COMPLETED' }), { type: 'COPY_COMPLETED', keyspace: '', shard: '' }])).toBe('customer/0  copy of customer/0 completed; copy completed on every shard');
     expect(line([{ type: 'HEARTBEAT', keyspace: '', shard: '' }])).toBe('vtgate  heartbeat');
+    expect(line([from('0', { type: 'BEGIN' }), from('0', { type: 'COMMIT' })])).toBe('customer/0  (empty)');
   });
 
   it('states a move to new shards in one line, once, with the new shards in key-range order', () => {

@@ -46,7 +46,7 @@ describe('CopyPhaseControl', () => {
     expect(slept).toEqual([200, 150]);
     await pacer.take(20, signal);
     expect(slept).toEqual([200, 150, 200]);
-    // 70 rows from 0 to 1600 ms: never ahead of rate × (elapsed + 100 ms).
+    // 70 rows (the first 20 taken at 0 ms) by 1600 ms: never ahead of rate × time since the first take.
     expect(clock.now()).toBe(1600);
 
     // A second stream has its own pace; a lower rate applies from the next rows on.
@@ -57,6 +57,31 @@ describe('CopyPhaseControl', () => {
     control.setRowsPerSecond(undefined);
     await other.take(5, signal);
     expect(slept).toHaveLength(4);
+  });
+
+  it('never lets a stream run ahead of the rate: over any stretch of takes, rows ≤ rate × (time + 100 ms)', async () => {
+    const clock = new ManualClock(0);
+    const control = new CopyPhaseControl({ now: () => clock.now(), sleep: async (ms) => clock.advance(ms) });
+    const rate = 250;
+    control.setRowsPerSecond(rate);
+    const pacer = control.pacer();
+    const signal = new AbortController().signal;
+    // After each take: when it returned, and the rows taken so far.
+    const done: { at: number; rows: number }[] = [{ at: 0, rows: 0 }];
+    for (let i = 0; i < 400; i++) {
+      // Applying a chunk or waiting for the source: 0–179 ms, and now and then a long idle.
+      clock.advance(i % 50 === 49 ? 3000 : (i * 37) % 180);
+      const chunk = 1 + ((i * 13) % 25);
+      await pacer.take(chunk, signal);
+      done.push({ at: clock.now(), rows: done.at(-1)!.rows + chunk });
+    }
+    let worst = -Infinity;
+    for (let i = 0; i < done.length; i++) {
+      for (let j = i + 1; j < done.length; j++) {
+        worst = Math.max(worst, done[j]!.rows - done[i]!.rows - (rate * (done[j]!.at - done[i]!.at + 100)) / 1000);
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1e-9);
   });
 
   it('waits on real timers by default, returns early when aborted, and refuses a rate that is not positive', async () => {

@@ -35,9 +35,10 @@ const realTimers: CopyTimers = {
 
 /**
  * One copying stream's share of the copy throttle: it paces the rows the stream copies so that,
- * from its first rows on, it has copied at most `rate × (elapsed time + 100 ms)` rows plus the last
- * chunk (up to 100 ms spent applying rows between two takes counts towards the wait, so that the
- * stream copies at the rate, not below it).
+ * once a take returns, the stream has copied at most `rate × the time since its first take` rows,
+ * and over any stretch of takes at most `rate × (its duration + 100 ms)`. Up to 100 ms spent
+ * applying rows between two takes counts towards the wait, so that the stream copies at the rate,
+ * not below it; longer idle time is not saved up for a burst.
  */
 export interface CopyPacer {
   /**
