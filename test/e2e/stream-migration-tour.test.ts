@@ -4,7 +4,7 @@
 // the seed document's text form as before; routing rules one a line; the live view's address;
 // `--pause` without a terminal; `--copy-rate` slowing the copies down. Runs the built command as
 // a process.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, freePort, runVtsim, vtsimMain, type ProcessRun } from '../harness/vtsim-cli.js';
 
@@ -227,4 +227,41 @@ describe('vtsim example: bad flags', () => {
       expect(run.stderr).toContain('usage: vtsim example [flags]');
     }
   });
+});
+
+// `script` (util-linux) gives the tour a terminal for stdin, as a learner's shell does.
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!hasScript) console.warn('vtsim example --pause on a terminal: skipped, no script(1) to give it one');
+
+describe.skipIf(!hasScript)('vtsim example --pause on a terminal', () => {
+  it('waits for Enter before each step', async () => {
+    await ensureCliBuilt();
+    const command = [process.execPath, vtsimMain, 'example', '--pause', '--mysql-port', String(await freePort()), '--port', String(await freePort())].join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: plainEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    let exited = false;
+    const closed = new Promise<number>((resolve) => child.on('close', (c) => ((exited = true), resolve(c ?? -1))));
+    const prompts = () => out.split('press Enter for the next step').length - 1;
+    const until = async (done: () => boolean) => {
+      while (!done()) {
+        if (exited) throw new Error(`the tour exited early:\n${out}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await until(() => prompts() === 1);
+    // Nothing happens while nobody presses Enter.
+    await new Promise((r) => setTimeout(r, 700));
+    expect(prompts()).toBe(1);
+    expect(out).not.toContain('=== mysql < insert_commerce_data.sql');
+    for (let pressed = 1; ; pressed++) {
+      child.stdin.write('\r');
+      await until(() => prompts() > pressed || out.includes('Done in '));
+      if (out.includes('Done in ')) break;
+    }
+    child.stdin.end();
+    expect(await closed).toBe(0);
+    // 15 steps, 14 waits between them.
+    expect(prompts()).toBe(14);
+  }, 120_000);
 });
