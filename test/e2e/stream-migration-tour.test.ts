@@ -2,8 +2,8 @@
 // 306 in one process with a VStream client attached to customer/0 after 205, its responses printed
 // next to the steps. Issue 12, items 2 and 3: by default one short line a response, with `--raw`
 // the seed document's text form as before; routing rules one a line; the live view's address;
-// `--pause` without a terminal; `--copy-rate` slowing the copies down. Runs the built command as
-// a process.
+// `--pause` with and without a terminal; `--copy-rate` slowing the copies down; bad flags. Runs the
+// built command as a process.
 import { spawn, spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, freePort, runVtsim, vtsimMain, type ProcessRun } from '../harness/vtsim-cli.js';
