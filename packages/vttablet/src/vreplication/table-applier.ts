@@ -4,8 +4,9 @@
  * located by the target table's primary key (every column when it has none).
  */
 import type { TableMap } from '@vtsim/binlog';
-import { Code, VtError, type BindVars, type Field, type RowChange } from '@vtsim/proto';
+import { Code, MySqlFlag, VtError, type BindVars, type Field, type QueryResultWire, type RowChange, type RowWire } from '@vtsim/proto';
 import type { MysqlSession } from '../mysqld/mysqld.js';
+import { lastPkResult } from '../vstreamer/last-pk.js';
 import { RowDecoder } from './row-values.js';
 import { ident } from './stream-row.js';
 
@@ -19,6 +20,8 @@ export class TableApplier {
   private readonly keyColumns: number[];
   private readonly valueNames: string[];
   private readonly keyNames: string[];
+  /** The source's primary-key fields when they are the target's key (a copied row's key is then the copy's last PK). */
+  private readonly copyKey: Field[] | undefined;
 
   /**
    * Plans a table whose source columns are `fields`, against the target table `target` in
@@ -39,6 +42,9 @@ export class TableApplier {
           return i;
         })
       : names.map((_, i) => i);
+    const sourcePk = fields.flatMap((f, i) => ((f.flags & MySqlFlag.PRI_KEY_FLAG) !== 0 ? [i] : []));
+    const sameKey = hasPk && sourcePk.length === this.keyColumns.length && this.keyColumns.every((c) => sourcePk.includes(c));
+    this.copyKey = sameKey ? this.keyColumns.map((c) => fields[c]!) : undefined;
     this.valueNames = names.map((_, i) => `a${i}`);
     this.keyNames = this.keyColumns.map((_, i) => `k${i}`);
     const eq = hasPk ? '=' : '<=>';
@@ -46,6 +52,16 @@ export class TableApplier {
     this.insertSql = `insert into ${table} (${names.map(ident).join(', ')}) values (${this.valueNames.map((n) => ':' + n).join(', ')})`;
     this.updateSql = `update ${table} set ${names.map((n, i) => `${ident(n)} = :a${i}`).join(', ')} where ${where}`;
     this.deleteSql = `delete from ${table} where ${where}`;
+  }
+
+  /**
+   * The copy's last PK once `row` (a copied row) is applied, as the source's LASTPK event carries
+   * it; undefined when the source's primary key is not the target's (or there is none).
+   */
+  lastPk(row: RowWire): QueryResultWire | undefined {
+    if (!this.copyKey) return undefined;
+    const values = this.decoder.decode(row);
+    return lastPkResult(this.copyKey, this.keyColumns.map((c) => values[c]!));
   }
 
   /** Applies one row change in the session's open transaction (insert, update or delete by key). */

@@ -26,6 +26,7 @@ import {
   type BinlogSource,
   type Journal,
   type QueryResultWire,
+  type RowWire,
   type TableLastPK,
   type VEvent,
 } from '@vtsim/proto';
@@ -249,30 +250,56 @@ export class VReplicator {
 
   /**
    * Applies one batch as {@link apply} does, copying at most the copy throttle's rows per second:
-   * copied rows go in chunks of a tenth of a second's worth, each paced by the run's CopyPacer (the
-   * target transaction stays open meanwhile). Returns early, leaving the transaction open, when `signal`
-   * aborts (the run's end or an interrupted copy cycle, whose caller rolls it back).
+   * copied rows go in chunks of a tenth of a second's worth, each paced by the run's CopyPacer.
+   * Each chunk is committed with its last PK before the wait (as a smaller vstream packet would
+   * be), so that the copy's progress shows while it is slowed down; when the source's primary key
+   * is not the target's, the rows wait in the batch's transaction for its own LASTPK. Returns
+   * early, leaving the transaction open, when `signal` aborts (the run's end or an interrupted copy
+   * cycle, whose caller rolls it back).
    */
   private async applyThrottled(batch: VEvent[], signal: AbortSignal): Promise<'stop' | undefined> {
     const control = this.host.copyPhase;
     const rate = control?.rowsPerSecond;
     if (!control || rate === undefined) return this.apply(batch);
-    this.pacer ??= control.pacer();
+    const pacer = (this.pacer ??= control.pacer());
     const chunk = Math.max(1, Math.floor(rate / 10));
+    // Rows applied and not yet paced.
+    let pending = 0;
     for (const ev of batch) {
       if (ev.type !== VEventType.ROW || ev.timestamp) {
+        if (pending > 0) await pacer.take(pending, signal);
+        pending = 0;
+        if (signal.aborted) return undefined;
         if (this.apply([ev]) === 'stop') return 'stop';
         continue;
       }
-      const changes = ev.row_event!.row_changes;
-      for (let i = 0; i < changes.length; i += chunk) {
-        const part = changes.slice(i, i + chunk);
-        if (this.apply([{ ...ev, row_event: { ...ev.row_event!, row_changes: part } }]) === 'stop') return 'stop';
-        await this.pacer.take(part.length, signal);
+      const re = ev.row_event!;
+      for (let i = 0; i < re.row_changes.length; ) {
+        const part = re.row_changes.slice(i, i + chunk - pending);
+        i += part.length;
+        if (this.apply([{ ...ev, row_event: { ...re, row_changes: part } }]) === 'stop') return 'stop';
+        pending += part.length;
+        if (pending < chunk) continue;
+        this.commitCopied(re.table_name, part.at(-1)!.after);
+        await pacer.take(pending, signal);
+        pending = 0;
         if (signal.aborted) return undefined;
       }
     }
+    if (pending > 0) await pacer.take(pending, signal);
     return undefined;
+  }
+
+  /**
+   * Commits the copied rows of the open transaction with `row`'s key as the table's last PK (when
+   * the source's primary key is the target's; otherwise leaves the transaction open).
+   */
+  private commitCopied(table: string, row: RowWire | null | undefined): void {
+    const lastpk = this.copying && row ? this.tables.get(table)?.lastPk(row) : undefined;
+    if (!lastpk || !this.inTx) return;
+    this.session.execute(`update ${this.copyStateTable} set lastpk = :pk where vrepl_id = :id and table_name = :t`, { pk: formatLastPk(lastpk), id: BigInt(this.row.id), t: table });
+    this.updatePos(0);
+    this.commit();
   }
 
   /** Applies one batch; 'stop' when the stream must end. */
