@@ -297,9 +297,14 @@ export class VReplicator {
   private commitCopied(table: string, row: RowWire | null | undefined): void {
     const lastpk = this.copying && row ? this.tables.get(table)?.lastPk(row) : undefined;
     if (!lastpk || !this.inTx) return;
-    this.session.execute(`update ${this.copyStateTable} set lastpk = :pk where vrepl_id = :id and table_name = :t`, { pk: formatLastPk(lastpk), id: BigInt(this.row.id), t: table });
+    this.saveLastPk(table, lastpk);
     this.updatePos(0);
     this.commit();
+  }
+
+  /** Writes `table`'s last copied PK into `copy_state`, in the open transaction. */
+  private saveLastPk(table: string, lastpk: QueryResultWire): void {
+    this.session.execute(`update ${this.copyStateTable} set lastpk = :pk where vrepl_id = :id and table_name = :t`, { pk: formatLastPk(lastpk), id: BigInt(this.row.id), t: table });
   }
 
   /** Applies one batch; 'stop' when the stream must end. */
@@ -339,8 +344,7 @@ export class VReplicator {
             this.log.info('vreplication table copy done', { table, rows_copied: this.rowsCopied });
             this.session.execute(`delete from ${this.copyStateTable} where vrepl_id = :id and table_name = :t`, { id: BigInt(this.row.id), t: table });
           } else {
-            const lastpk = formatLastPk(lp.table_last_p_k!.lastpk as QueryResultWire);
-            this.session.execute(`update ${this.copyStateTable} set lastpk = :pk where vrepl_id = :id and table_name = :t`, { pk: lastpk, id: BigInt(this.row.id), t: table });
+            this.saveLastPk(table, lp.table_last_p_k!.lastpk as QueryResultWire);
           }
           break;
         }
