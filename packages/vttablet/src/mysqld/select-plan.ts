@@ -33,6 +33,7 @@ import type { ExecSession } from './exec-session.js';
 import { compileWith } from './cte.js';
 import { fullGroupByError } from './full-group-by.js';
 import { compileView } from './views.js';
+import { INFORMATION_SCHEMA, informationSchemaTable, isInformationSchema } from './information-schema.js';
 import { compileWindowFunction, evaluateWindows, isWindowNode, namedWindows, windowFunctionName } from './window-functions.js';
 import { SourceLayout, type ResolvedColumn, type Source } from './source-scope.js';
 import type { Key, Row } from './table-schema.js';
@@ -270,9 +271,10 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
       return;
     }
     const alias = col.as ? identName(col.as) : '';
-    const name = alias || (e.type === 'column_ref' ? identName(e.column) : texts?.[i] ?? exprText(e));
+    let name = alias || (e.type === 'column_ref' ? identName(e.column) : texts?.[i] ?? exprText(e));
     let direct: ResolvedColumn | null = null;
     if (e.type === 'column_ref') direct = layout.resolve(identName(e.table) || null, identName(e.column), 'field list');
+    if (!alias && direct && layout.sources[direct.source]!.declaredNames) name = layout.sources[direct.source]!.columns[direct.column]!.name;
     items.push({ name, ast: extractWindows(e), direct, written: e });
   });
 
@@ -606,6 +608,15 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
         offset,
         columns: plan.fields.map((f, i) => ({ name: f.name, field: Object.freeze({ ...f, table: alias }), columnType: plan.columnTypes[i] ?? null })),
       };
+    } else if ((derived = systemView(item, ctx))) {
+      const plan = derived;
+      const alias = identName(item.as) || identName(item.table);
+      source = {
+        alias,
+        offset,
+        columns: plan.fields.map((f, i) => ({ name: f.name, field: Object.freeze({ ...f, table: alias }), columnType: plan.columnTypes[i] ?? null })),
+        declaredNames: true,
+      };
     } else if ((view = viewOf(item, ctx))) {
       const alias = identName(item.as) || view.name;
       derived = compileView(view, ctx);
@@ -660,6 +671,14 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
     }
   });
   return { steps, layout };
+}
+
+/** The information_schema table a FROM item names, or undefined; 1146 for one vtsim does not provide. */
+function systemView(item: Record<string, any>, ctx: PlanContext): SelectPlan | undefined {
+  if (typeof item.table !== 'string' || !isInformationSchema(tableNameOf(item, ctx.database).database)) return undefined;
+  const plan = informationSchemaTable(item.table, ctx.catalog);
+  if (!plan) throw sqlError(ER.NO_SUCH_TABLE, `Table '${INFORMATION_SCHEMA}.${item.table}' doesn't exist`);
+  return plan;
 }
 
 /** The view a FROM item names (when no table has the name), or undefined. */

@@ -61,7 +61,8 @@ function nameFilter(like: string | undefined, where: string | undefined): ((name
   return undefined;
 }
 
-const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
+/** The schemas every MySQL 8 server has besides the user's, as SHOW DATABASES lists them. */
+export const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
 
 /** Recognizes a SHOW / DESCRIBE statement (comments stripped, no trailing `;`); undefined if it is not one. */
 export function planShow(statement: string): ShowRunner | undefined {
@@ -188,7 +189,8 @@ function tableSchema(session: MysqlSession, db: string | undefined, table: strin
   return session.mysqld.catalog.table(database, table).schema;
 }
 
-function keyFlag(schema: TableSchema, i: number): string {
+/** A column's COLUMN_KEY / SHOW COLUMNS `Key`: PRI, UNI (single-column unique), MUL (first of a non-unique index) or ''. */
+export function columnKeyFlag(schema: TableSchema, i: number): string {
   let key = '';
   for (const ix of schema.indexes) {
     const at = ix.columns.indexOf(i);
@@ -200,7 +202,8 @@ function keyFlag(schema: TableSchema, i: number): string {
   return key;
 }
 
-function defaultText(c: ColumnDef): SqlValue {
+/** A column's COLUMN_DEFAULT / SHOW COLUMNS `Default` as MySQL 8 prints it (null when none). */
+export function columnDefaultText(c: ColumnDef): SqlValue {
   if (c.default.kind === 'now') return c.columnType.precision > 0 ? `CURRENT_TIMESTAMP(${c.columnType.precision})` : 'CURRENT_TIMESTAMP';
   if (c.default.kind === 'value') return valueText(c.default.value);
   return null;
@@ -211,7 +214,8 @@ function valueText(v: SqlValue): string | null {
   return toText(v);
 }
 
-function extraText(c: ColumnDef): string {
+/** A column's EXTRA / SHOW COLUMNS `Extra` (auto_increment, DEFAULT_GENERATED, generated kind, on update). */
+export function columnExtraText(c: ColumnDef): string {
   const parts: string[] = [];
   if (c.autoIncrement) parts.push('auto_increment');
   if (c.generated) parts.push(c.generated.stored ? 'STORED GENERATED' : 'VIRTUAL GENERATED');
@@ -245,7 +249,7 @@ function describeTable(schema: TableSchema, full: boolean, filter: ((name: strin
     if (filter && !filter(c.name)) return;
     const base: SqlValue[] = [c.name, c.columnType.columnType];
     if (full) base.push(collationOf(c));
-    base.push(c.notNull ? 'NO' : 'YES', keyFlag(schema, i), defaultText(c), extraText(c));
+    base.push(c.notNull ? 'NO' : 'YES', columnKeyFlag(schema, i), columnDefaultText(c), columnExtraText(c));
     if (full) base.push('select,insert,update,references', c.comment);
     rows.push(base);
   });
@@ -264,7 +268,8 @@ function showIndex(schema: TableSchema): Result {
   return rowsResult(textFields(names, ['Non_unique', 'Seq_in_index', 'Cardinality', 'Sub_part']), rows);
 }
 
-function orderedIndexes(schema: TableSchema) {
+/** A table's indexes as MySQL 8 lists them: the primary key, then unique, then other indexes. */
+export function orderedIndexes(schema: TableSchema) {
   return [...schema.indexes].sort((a, b) => rank(a) - rank(b));
   function rank(ix: { primary: boolean; unique: boolean }): number {
     return ix.primary ? 0 : ix.unique ? 1 : 2;
@@ -290,7 +295,7 @@ export function showCreateTable(session: MysqlSession, schema: TableSchema): str
     const isTimestamp = c.columnType.type === Type.TIMESTAMP;
     if (c.notNull) s += ' NOT NULL';
     else if (isTimestamp) s += ' NULL';
-    if (c.default.kind === 'now') s += ` DEFAULT ${defaultText(c)!}`;
+    if (c.default.kind === 'now') s += ` DEFAULT ${columnDefaultText(c)!}`;
     else if (c.default.kind === 'value') s += c.default.value === null ? ' DEFAULT NULL' : ` DEFAULT ${quoteString(valueText(c.default.value) ?? '')}`;
     else if (!c.notNull && !c.autoIncrement && !NO_NULL_DEFAULT.test(c.columnType.columnType)) s += ' DEFAULT NULL';
     if (c.autoIncrement) s += ' AUTO_INCREMENT';

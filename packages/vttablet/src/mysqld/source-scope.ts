@@ -21,6 +21,8 @@ export interface Source {
   readonly columns: readonly SourceColumn[];
   /** The base table (undefined for derived tables). */
   readonly entry?: TableEntry;
+  /** An unaliased select item naming one of these columns is named as the column is declared (MySQL 8's information_schema). */
+  readonly declaredNames?: boolean;
 }
 
 /** A column reference resolved to a source column and its index in the combined row. */
