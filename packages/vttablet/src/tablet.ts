@@ -175,6 +175,8 @@ export class Tablet implements QueryService {
   async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result> {
     this.checkTarget(target);
     const appended = this.mysqld.binlog.appended;
+    // vtgate's information_schema routing asks for this tablet's database in `:__vtschemaname` (Vitess's BvReplaceSchemaName).
+    if (bindVars.__replacevtschemaname !== undefined) bindVars = { ...bindVars, __vtschemaname: this.dbName };
     const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName, options?.sqlMode ?? this.mysqld.globalSqlMode(), options ?? {});
     if (!transactionId && this.mysqld.semiSync.enabled) await this.waitForSemiSyncAck(appended);
     const included = options?.includedFields;

@@ -16,6 +16,7 @@ import type { ValueSource } from '../engine/value-source.js';
 import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported, windowPartitions } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
 import { selectText, stripQualifiers, unionText, type SelectClause, type SelectText } from './query-text.js';
+import { planInformationSchema } from './info-schema-planning.js';
 import { collectTables, resolveTables, SYSTEM_SCHEMAS, type TableRef } from './table-refs.js';
 import { colocated, findVindexRoute, valueSource, type ScopedTable } from './vindex-predicates.js';
 
@@ -23,7 +24,7 @@ import { colocated, findVindexRoute, valueSource, type ScopedTable } from './vin
 export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan {
   const refs = collectTables(ast);
   if (refs.length === 0) return planTableless(ast, sql, ctx);
-  if (refs.some((r) => r.db !== null && SYSTEM_SCHEMAS.has(r.db.toLowerCase()))) return anyShardPlan(sql, ctx);
+  if (refs.some((r) => r.db !== null && SYSTEM_SCHEMAS.has(r.db.toLowerCase()))) return planInformationSchema(ast, sql, ctx);
   const text = stripQualifiers(sql, qualifiers(refs, ctx));
   const resolved = resolveTables(refs, ctx.vschema, ctx.keyspace, ctx.tabletType);
   const ks = resolved[0]!.table.keyspace;
