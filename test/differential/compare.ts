@@ -3,11 +3,14 @@
  * reference's (MariaDB's, with the statement's MySQL 8 corrections applied)?
  */
 import type { Outcome } from './outcome.js';
-import { isOrdered, type Statement } from './statements.js';
+import { isOrdered, type Mysql8Answer, type Statement } from './statements.js';
 
-/** The reference's outcome with the statement's `@mysql8` answer laid over it. */
-export function expectedOutcome(stmt: Statement, reference: Outcome): Outcome {
-  const m = stmt.mysql8;
+/**
+ * The reference's outcome with the statement's `@mysql8` answer laid over it; `{keyspace}` in the
+ * answer's column names and values stands for the keyspace's name (`database`).
+ */
+export function expectedOutcome(stmt: Statement, reference: Outcome, database = ''): Outcome {
+  const m = stmt.mysql8 && withKeyspace(stmt.mysql8, database);
   if (!m) return reference;
   if (m.error !== undefined) return { kind: 'error', errno: m.error, message: `MySQL 8: ${m.why}` };
   if (m.affected !== undefined) return { kind: 'ok', affected: m.affected };
@@ -39,4 +42,13 @@ export function disagreement(stmt: Statement, sharded: boolean, actual: Outcome,
   if (key(actual.rows) !== key(expected.rows)) return actual.rows.length === expected.rows.length ? 'row values' : `row count ${actual.rows.length}, expected ${expected.rows.length}`;
   if (actual.types.join(',') !== expected.types.join(',')) return `column types ${actual.types.join(',')}, expected ${expected.types.join(',')}`;
   return undefined;
+}
+
+function withKeyspace(m: Mysql8Answer, database: string): Mysql8Answer {
+  const sub = (v: string | null) => (v === null ? null : v.replaceAll('{keyspace}', database));
+  return {
+    ...m,
+    ...(m.columns ? { columns: m.columns.map((c) => sub(c)!) } : {}),
+    ...(m.rows ? { rows: m.rows.map((r) => r.map(sub)) } : {}),
+  };
 }

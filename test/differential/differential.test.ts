@@ -107,8 +107,8 @@ describeMariadb('differential suite: vtsim vs MariaDB (MySQL 8 semantics)', () =
       const sqls = category.statements.map((s) => s.sql);
       const [vu, vs, mu, ms] = await Promise.all([t.vtsimUnsharded, t.vtsimSharded, t.mariaUnsharded, t.mariaSharded].map((open) => runAll(open, sqls)));
       category.statements.forEach((stmt, i) => {
-        for (const [keyspace, actual, reference] of [['unsharded', vu[i], mu[i]], ['sharded', vs[i], ms[i]]] as const) {
-          const expected = expectedOutcome(stmt, reference);
+        for (const [keyspace, actual, reference, database] of [['unsharded', vu[i], mu[i], UNSHARDED], ['sharded', vs[i], ms[i], SHARDED]] as const) {
+          const expected = expectedOutcome(stmt, reference, database);
           verdicts.push({ stmt, keyspace, actual, expected, differs: disagreement(stmt, keyspace === 'sharded', actual, expected) });
         }
       });

@@ -3,7 +3,9 @@
  * one statement per line, with annotations in `-- @` comment lines that apply to the next statement:
  *
  * - `-- @mysql8 {json} why` — MariaDB differs from MySQL 8 here; the JSON gives MySQL 8's answer
- *   (any of `rows`, `columns`, `types`, `error`, `affected`), which replaces the reference's parts.
+ *   (any of `rows`, `columns`, `types`, `error`, `affected`), which replaces the reference's parts;
+ *   `{keyspace}` in its column names and values stands for the keyspace's name. It also states where
+ *   Vitess's answer is not MySQL's (a tablet's `vt_<keyspace>` database, vtgate's own SHOW columns).
  * - `-- @vitess sharded|both VTxxxxx <Vitess source reference> why` — Vitess refuses this statement
  *   (on the sharded keyspace, or on both): an error carrying that code counts as agreement. Where
  *   Vitess's error has no VT code, a quoted fragment of its message stands for it.

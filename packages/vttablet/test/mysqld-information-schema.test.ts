@@ -94,3 +94,28 @@ describe('mysqld: information_schema', () => {
     expect(rowsOf(session, "select COLUMN_NAME from information_schema.columns where table_schema = database() and table_name = 'n' order by ordinal_position")).toEqual([['x'], ['y']]);
   });
 });
+
+describe('mysqld: SHOW filters and status', () => {
+  it('applies SHOW … WHERE over the result columns and LIKE over the first one', () => {
+    const { session } = setup();
+    expect(rowsOf(session, "show index from p where Key_name = 'ix_price'").map((r) => [r[2], r[4]])).toEqual([['ix_price', 'price'], ['ix_price', 'id']]);
+    expect(rowsOf(session, "show keys from p where Column_name = 'nosuch'")).toEqual([]);
+    expect(rowsOf(session, "show columns from p where `Null` = 'NO'").map((r) => r[0])).toEqual(['id', 'name']);
+    expect(rowsOf(session, "show full tables where Table_type = 'VIEW'")).toEqual([['pv', 'VIEW']]);
+    expect(session.execute("show tables like 'p%'").fields[0]!.name).toBe('Tables_in_vt_commerce (p%)');
+    expectError(session, "show index from p where nosuch = 1", 1054);
+  });
+
+  it('answers SHOW TABLE STATUS, SHOW COLLATION and SHOW VARIABLES as MySQL 8 prints them', () => {
+    const { session } = setup();
+    const status = session.execute("show table status like 'p'");
+    expect(status.fields.map((f) => f.name).slice(0, 5)).toEqual(['Name', 'Engine', 'Version', 'Row_format', 'Rows']);
+    expect(rowsOf(session, "show table status like 'p'").map((r) => [r[0], r[1], r[10], r[14]])).toEqual([['p', 'InnoDB', '3', 'utf8mb4_0900_ai_ci']]);
+    expect(rowsOf(session, "show table status where Name = 'pv'").map((r) => [r[0], r[17]])).toEqual([['pv', 'VIEW']]);
+    expect(rowsOf(session, "show collation like 'utf8mb4_bin'")).toEqual([['utf8mb4_bin', 'utf8mb4', '46', '', 'Yes', '1', 'PAD SPACE']]);
+    expect(rowsOf(session, "show collation where Collation = 'utf8mb4_0900_ai_ci'")).toEqual([['utf8mb4_0900_ai_ci', 'utf8mb4', '255', 'Yes', 'Yes', '0', 'NO PAD']]);
+    expect(rowsOf(session, "show session variables like 'autocommit'")).toEqual([['autocommit', 'ON']]);
+    expect(rowsOf(session, "show variables where Variable_name = 'auto_increment_increment'")).toEqual([['auto_increment_increment', '1']]);
+    expect(rowsOf(session, 'show count(*) errors')).toEqual([['0']]);
+  });
+});

@@ -11,11 +11,14 @@ import { Type, type SqlValue } from '@vtsim/proto';
 import { buildField, collationById, columnTypeOf, parseColumnType, renderExpr, type ColumnType } from '@vtsim/sql';
 import type { Catalog, Database } from './catalog.js';
 import type { SelectPlan } from './select-plan.js';
-import { columnDefaultText, columnExtraText, columnKeyFlag, orderedIndexes, SYSTEM_DATABASES } from './show.js';
+import { columnDefaultText, columnExtraText, columnKeyFlag, orderedIndexes } from './column-metadata.js';
 import type { ColumnDef, TableSchema } from './table-schema.js';
 
 /** The name of the schema, lower-case. */
 export const INFORMATION_SCHEMA = 'information_schema';
+
+/** The schemas every MySQL 8 server has besides the user's, as SHOW DATABASES lists them. */
+export const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
 
 const META = 33; // utf8mb3_general_ci
 const NAME = 83; // utf8mb3_bin: schema and table names (lower_case_table_names=0)

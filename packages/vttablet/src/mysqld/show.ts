@@ -3,10 +3,12 @@
  * them), with MySQL 8's column names and text: SHOW [FULL] TABLES, DATABASES, CREATE TABLE/DATABASE,
  * [FULL] COLUMNS, INDEX, VARIABLES, WARNINGS/ERRORS, STATUS, MASTER/BINARY LOG STATUS.
  */
-import { Charset, ER, sqlError, Type, formatFloat, type Field, type Result, type SqlValue } from '@vtsim/proto';
-import { collationById, renderExpr, resultField, toText } from '@vtsim/sql';
+import { Charset, ER, sqlError, Type, type Field, type Result, type SqlValue } from '@vtsim/proto';
+import { collationById, compileExpr, resolveCollation, isTrue, parseStatement, renderExpr, resultField, toText, type Expr, type ExprScope } from '@vtsim/sql';
 import type { MysqlSession } from './mysql-session.js';
+import { columnDefaultText, columnExtraText, columnKeyFlag, orderedIndexes, valueText } from './column-metadata.js';
 import { foreignKeyText } from './foreign-keys.js';
+import { informationSchemaTable, SYSTEM_DATABASES } from './information-schema.js';
 import { variableNames } from './system-variables.js';
 import type { ColumnDef, TableSchema } from './table-schema.js';
 
@@ -45,24 +47,28 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A filter from `LIKE 'pat'` or the simple `WHERE <col> = 'x'` / `WHERE <col> LIKE 'x'` forms. */
-function nameFilter(like: string | undefined, where: string | undefined): ((name: string) => boolean) | undefined {
+/**
+ * The rows of a SHOW result its filter keeps: `LIKE 'pattern'` matches the first column
+ * (case-insensitive), `WHERE expression` is evaluated over the result's columns by name, as MySQL does.
+ */
+function applyFilter(session: MysqlSession, result: Result, like: string | undefined, where: string | undefined): Result {
   if (like !== undefined) {
     const re = likeRegex(like.replace(/''/g, "'"));
-    return (n) => re.test(n);
+    return { ...result, rows: result.rows.filter((r) => re.test(toText(r[0]!) ?? '')) };
   }
-  if (where !== undefined) {
-    const m = /^\s*[\w$`]+\s*(=|like)\s*'((?:[^']|'')*)'\s*$/i.exec(where);
-    if (!m) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of MySQL doesn't yet support 'this SHOW ... WHERE'");
-    const v = m[2]!.replace(/''/g, "'");
-    if (m[1]!.toLowerCase() === 'like') return nameFilter(v, undefined);
-    return (n) => n.toLowerCase() === v.toLowerCase();
-  }
-  return undefined;
+  if (where === undefined) return result;
+  const ast = parseStatement(`select 1 from dual where ${where}`).where as Expr;
+  const scope: ExprScope = {
+    column(_table, name) {
+      const index = result.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+      if (index < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${name}' in 'where clause'`);
+      return { index, type: null };
+    },
+  };
+  const predicate = compileExpr(ast, scope);
+  return { ...result, rows: result.rows.filter((row) => isTrue(predicate({ row, bindVars: {}, session })) === true) };
 }
 
-/** The schemas every MySQL 8 server has besides the user's, as SHOW DATABASES lists them. */
-export const SYSTEM_DATABASES = ['information_schema', 'mysql', 'performance_schema', 'sys'];
 
 /** Recognizes a SHOW / DESCRIBE statement (comments stripped, no trailing `;`); undefined if it is not one. */
 export function planShow(statement: string): ShowRunner | undefined {
@@ -71,26 +77,36 @@ export function planShow(statement: string): ShowRunner | undefined {
   if ((m = new RegExp(`^show\\s+(full\\s+)?tables(?:\\s+(?:from|in)\\s+${ID})?${LIKE}$`, 'is').exec(text))) {
     const full = !!m[1];
     const dbArg = m[2] !== undefined || m[3] !== undefined ? ident(m[2], m[3]) : undefined;
-    const like = m[4];
-    const filter = nameFilter(like, m[5]);
+    const [like, where] = [m[4], m[5]];
     return (session) => {
       const db = dbArg ?? session.database;
       if (!db) throw sqlError(ER.NO_DB_ERROR, 'No database selected');
       session.mysqld.catalog.database(db);
       const col = `Tables_in_${db}${like !== undefined ? ` (${like})` : ''}`;
       const views = session.mysqld.catalog.databases.get(db)?.views ?? new Map();
-      const names = [...session.mysqld.tableNames(db), ...views.keys()].sort().filter((n) => !filter || filter(n));
-      return rowsResult(
+      const names = [...session.mysqld.tableNames(db), ...views.keys()].sort();
+      const result = rowsResult(
         textFields(full ? [col, 'Table_type'] : [col]),
         names.map((n) => (full ? [n, views.has(n) ? 'VIEW' : 'BASE TABLE'] : [n])),
       );
+      return applyFilter(session, result, like, where);
     };
   }
   if ((m = new RegExp(`^show\\s+(?:databases|schemas)${LIKE}$`, 'is').exec(text))) {
-    const filter = nameFilter(m[1], m[2]);
+    const [like, where] = [m[1], m[2]];
     return (session) => {
-      const names = [...new Set([...SYSTEM_DATABASES, ...session.mysqld.databases()])].sort().filter((n) => !filter || filter(n));
-      return rowsResult(textFields(['Database']), names.map((n) => [n]));
+      const names = [...new Set([...SYSTEM_DATABASES, ...session.mysqld.databases()])].sort();
+      return applyFilter(session, rowsResult(textFields([`Database${like !== undefined ? ` (${like})` : ''}`]), names.map((n) => [n])), like, where);
+    };
+  }
+  if ((m = new RegExp(`^show\\s+table\\s+status(?:\\s+(?:from|in)\\s+${ID})?${LIKE}$`, 'is').exec(text))) {
+    const dbArg = m[1] !== undefined || m[2] !== undefined ? ident(m[1], m[2]) : undefined;
+    const [like, where] = [m[3], m[4]];
+    return (session) => {
+      const db = dbArg ?? session.database;
+      if (!db) throw sqlError(ER.NO_DB_ERROR, 'No database selected');
+      session.mysqld.catalog.database(db);
+      return applyFilter(session, tableStatus(session, db), like, where);
     };
   }
   if ((m = new RegExp(`^show\\s+create\\s+table\\s+${ID}(?:\\s*\\.\\s*${ID})?$`, 'is').exec(text))) {
@@ -123,42 +139,39 @@ export function planShow(statement: string): ShowRunner | undefined {
     } else {
       [db, table] = qualified(m[10], m[11], m[12], m[13]);
     }
-    const filter = nameFilter(m[8], m[9]);
-    return (session) => describeTable(tableSchema(session, db, table), full, filter);
+    const [like, where] = [m[8], m[9]];
+    return (session) => applyFilter(session, describeTable(tableSchema(session, db, table), full), like, where);
   }
-  if ((m = new RegExp(`^show\\s+(?:index|indexes|keys)\\s+(?:from|in)\\s+${ID}(?:\\s*\\.\\s*${ID})?(?:\\s+(?:from|in)\\s+${ID})?$`, 'is').exec(text))) {
+  if ((m = new RegExp(`^show\\s+(?:index|indexes|keys)\\s+(?:from|in)\\s+${ID}(?:\\s*\\.\\s*${ID})?(?:\\s+(?:from|in)\\s+${ID})?(?:\\s+where\\s+(.+))?$`, 'is').exec(text))) {
     let [db, table] = qualified(m[1], m[2], m[3], m[4]);
     if (m[5] !== undefined || m[6] !== undefined) db = ident(m[5], m[6]);
-    return (session) => showIndex(tableSchema(session, db, table));
+    const where = m[7];
+    return (session) => applyFilter(session, showIndex(tableSchema(session, db, table)), undefined, where);
   }
   if ((m = new RegExp(`^show\\s+(global\\s+|session\\s+|local\\s+)?variables${LIKE}$`, 'is').exec(text))) {
     const scope = m[1]?.trim().toLowerCase() === 'global' ? 'global' : 'session';
-    const filter = nameFilter(m[2], m[3]);
+    const [like, where] = [m[2], m[3]];
     return (session) =>
-      rowsResult(
-        textFields(['Variable_name', 'Value']),
-        variableNames()
-          .filter((n) => !filter || filter(n))
-          .map((n) => [n, toText(session.systemVariable(n, scope)) ?? '']),
-      );
+      applyFilter(session, rowsResult(textFields(['Variable_name', 'Value']), variableNames().map((n) => [n, variableText(n, session.systemVariable(n, scope))])), like, where);
   }
   if ((m = new RegExp(`^show\\s+(global\\s+|session\\s+|local\\s+)?status${LIKE}$`, 'is').exec(text))) {
     // The status variables vtsim keeps: the semi-sync source plugin's.
-    const filter = nameFilter(m[2], m[3]);
+    const [like, where] = [m[2], m[3]];
     return (session) =>
-      rowsResult(
-        textFields(['Variable_name', 'Value']),
-        session.mysqld.semiSync
-          .statusVariables()
-          .filter(([n]) => !filter || filter(n))
-          .map(([n, v]) => [n, String(v)]),
-      );
+      applyFilter(session, rowsResult(textFields(['Variable_name', 'Value']), session.mysqld.semiSync.statusVariables().map(([n, v]) => [n, String(v)])), like, where);
+  }
+  if ((m = new RegExp(`^show\\s+collation${LIKE}$`, 'is').exec(text))) {
+    const [like, where] = [m[1], m[2]];
+    return (session) => applyFilter(session, showCollation(), like, where);
   }
   if (/^show\s+errors(?:\s+limit\s+[\d\s,]+)?$/is.test(text)) {
     return () => rowsResult(textFields(['Level', 'Code', 'Message'], ['Code']), []);
   }
   if (/^show\s+warnings(?:\s+limit\s+[\d\s,]+)?$/is.test(text)) {
     return (session) => rowsResult(textFields(['Level', 'Code', 'Message'], ['Code']), session.warnings.map((w) => ['Warning', BigInt(w.code), w.message]));
+  }
+  if (/^show\s+count\s*\(\s*\*\s*\)\s+errors$/is.test(text)) {
+    return () => rowsResult(textFields(['@@session.error_count'], ['@@session.error_count']), [[0n]]);
   }
   if (/^show\s+count\s*\(\s*\*\s*\)\s+warnings$/is.test(text)) {
     return (session) => rowsResult(textFields(['@@session.warning_count'], ['@@session.warning_count']), [[BigInt(session.warnings.length)]]);
@@ -177,6 +190,45 @@ export function planShow(statement: string): ShowRunner | undefined {
   return undefined;
 }
 
+/** SHOW TABLE STATUS: information_schema.TABLES of one database, under SHOW's column names. */
+function tableStatus(session: MysqlSession, db: string): Result {
+  const plan = informationSchemaTable('TABLES', session.mysqld.catalog)!;
+  const names = ['Name', 'Engine', 'Version', 'Row_format', 'Rows', 'Avg_row_length', 'Data_length', 'Max_data_length', 'Index_length', 'Data_free', 'Auto_increment', 'Create_time', 'Update_time', 'Check_time', 'Collation', 'Checksum', 'Create_options', 'Comment'];
+  // TABLE_NAME, then ENGINE … TABLE_COMMENT (TABLE_TYPE is not shown).
+  const at = [2, ...names.slice(1).map((_, i) => 4 + i)];
+  const fields = names.map((name, i) => ({ ...plan.fields[at[i]!]!, name, org_name: name, table: '', org_table: '' }));
+  const rows = plan.execute(session, {}).filter((r) => r[1] === db).map((r) => at.map((i) => r[i]!));
+  return rowsResult(fields, rows);
+}
+
+/** SHOW COLLATION: every collation vtsim knows, in name order, with MySQL 8's Default, Sortlen and Pad_attribute. */
+function showCollation(): Result {
+  const rows: SqlValue[][] = [];
+  for (let id = 1; id < 512; id++) {
+    const c = collationById(id);
+    if (!c || c.name === 'binary') continue;
+    const nopad = c.name.includes('_0900_');
+    const isDefault = resolveCollation(c.charset, undefined).id === id;
+    rows.push([c.name, c.charset, BigInt(id), isDefault ? 'Yes' : '', 'Yes', nopad ? 0n : c.name.includes('unicode') ? 8n : 1n, nopad ? 'NO PAD' : 'PAD SPACE']);
+  }
+  rows.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1));
+  return rowsResult(textFields(['Collation', 'Charset', 'Id', 'Default', 'Compiled', 'Sortlen', 'Pad_attribute'], ['Id', 'Sortlen']), rows);
+}
+
+/** The variables MySQL 8 shows as ON/OFF in SHOW VARIABLES (their `@@` value is 1/0). */
+const BOOLEAN_VARIABLES = new Set([
+  'autocommit', 'foreign_key_checks', 'unique_checks', 'sql_safe_updates', 'read_only', 'super_read_only', 'sql_log_bin',
+  'transaction_read_only', 'tx_read_only', 'rpl_semi_sync_source_enabled', 'rpl_semi_sync_replica_enabled', 'sql_auto_is_null',
+  'sql_big_selects', 'sql_buffer_result', 'sql_quote_show_create', 'sql_notes', 'sql_warnings', 'log_bin', 'local_infile',
+  'explicit_defaults_for_timestamp', 'skip_name_resolve', 'log_replica_updates', 'log_slave_updates', 'binlog_rows_query_log_events',
+]);
+
+/** A variable's value as SHOW VARIABLES prints it. */
+function variableText(name: string, v: SqlValue): string {
+  if (BOOLEAN_VARIABLES.has(name) && (v === 0n || v === 1n)) return v === 1n ? 'ON' : 'OFF';
+  return toText(v) ?? '';
+}
+
 function qualified(q1: string | undefined, b1: string | undefined, q2: string | undefined, b2: string | undefined): [string | undefined, string] {
   const first = ident(q1, b1);
   if (q2 !== undefined || b2 !== undefined) return [first, ident(q2, b2)];
@@ -187,41 +239,6 @@ function tableSchema(session: MysqlSession, db: string | undefined, table: strin
   const database = db ?? session.database;
   if (!database) throw sqlError(ER.NO_DB_ERROR, 'No database selected');
   return session.mysqld.catalog.table(database, table).schema;
-}
-
-/** A column's COLUMN_KEY / SHOW COLUMNS `Key`: PRI, UNI (single-column unique), MUL (first of a non-unique index) or ''. */
-export function columnKeyFlag(schema: TableSchema, i: number): string {
-  let key = '';
-  for (const ix of schema.indexes) {
-    const at = ix.columns.indexOf(i);
-    if (ix.primary && at >= 0) return 'PRI';
-    if (at !== 0) continue;
-    if (ix.unique && ix.columns.length === 1) key = 'UNI';
-    else if (!key) key = 'MUL';
-  }
-  return key;
-}
-
-/** A column's COLUMN_DEFAULT / SHOW COLUMNS `Default` as MySQL 8 prints it (null when none). */
-export function columnDefaultText(c: ColumnDef): SqlValue {
-  if (c.default.kind === 'now') return c.columnType.precision > 0 ? `CURRENT_TIMESTAMP(${c.columnType.precision})` : 'CURRENT_TIMESTAMP';
-  if (c.default.kind === 'value') return valueText(c.default.value);
-  return null;
-}
-
-function valueText(v: SqlValue): string | null {
-  if (typeof v === 'number') return formatFloat(v);
-  return toText(v);
-}
-
-/** A column's EXTRA / SHOW COLUMNS `Extra` (auto_increment, DEFAULT_GENERATED, generated kind, on update). */
-export function columnExtraText(c: ColumnDef): string {
-  const parts: string[] = [];
-  if (c.autoIncrement) parts.push('auto_increment');
-  if (c.generated) parts.push(c.generated.stored ? 'STORED GENERATED' : 'VIRTUAL GENERATED');
-  if (c.default.kind === 'now') parts.push('DEFAULT_GENERATED');
-  if (c.onUpdateNow) parts.push('on update CURRENT_TIMESTAMP');
-  return parts.join(' ');
 }
 
 function collationOf(c: ColumnDef): string | null {
@@ -240,13 +257,12 @@ function charsetClause(c: ColumnDef): string {
   return info.charset === 'utf8mb4' ? ` COLLATE ${info.name}` : ` CHARACTER SET ${info.charset} COLLATE ${info.name}`;
 }
 
-function describeTable(schema: TableSchema, full: boolean, filter: ((name: string) => boolean) | undefined): Result {
+function describeTable(schema: TableSchema, full: boolean): Result {
   const names = full
     ? ['Field', 'Type', 'Collation', 'Null', 'Key', 'Default', 'Extra', 'Privileges', 'Comment']
     : ['Field', 'Type', 'Null', 'Key', 'Default', 'Extra'];
   const rows: SqlValue[][] = [];
   schema.columns.forEach((c, i) => {
-    if (filter && !filter(c.name)) return;
     const base: SqlValue[] = [c.name, c.columnType.columnType];
     if (full) base.push(collationOf(c));
     base.push(c.notNull ? 'NO' : 'YES', columnKeyFlag(schema, i), columnDefaultText(c), columnExtraText(c));
@@ -266,14 +282,6 @@ function showIndex(schema: TableSchema): Result {
     });
   }
   return rowsResult(textFields(names, ['Non_unique', 'Seq_in_index', 'Cardinality', 'Sub_part']), rows);
-}
-
-/** A table's indexes as MySQL 8 lists them: the primary key, then unique, then other indexes. */
-export function orderedIndexes(schema: TableSchema) {
-  return [...schema.indexes].sort((a, b) => rank(a) - rank(b));
-  function rank(ix: { primary: boolean; unique: boolean }): number {
-    return ix.primary ? 0 : ix.unique ? 1 : 2;
-  }
 }
 
 function quoteString(s: string): string {
