@@ -986,12 +986,19 @@ function parseSetAssignments(sql: string): SetAssignment[] {
   };
   for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
     let scope: 'session' | 'global' = 'session';
+    let scoped = false;
     if (k === Tok.WORD && /^(GLOBAL|SESSION|LOCAL|PERSIST|PERSIST_ONLY)$/.test(lx.upper())) {
       scope = lx.upper() === 'GLOBAL' || lx.upper().startsWith('PERSIST') ? 'global' : 'session';
+      scoped = true;
       k = lx.next();
     }
+    // SET SESSION TRANSACTION ISOLATION LEVEL x is @@session.transaction_isolation (as Vitess's parser rewrites it).
+    const isolation = scoped && k === Tok.WORD && lx.isWord('TRANSACTION') ? /^\s*isolation\s+level\s+(read\s+uncommitted|read\s+committed|repeatable\s+read|serializable)\s*(?:$|[,;])/i.exec(sql.slice(lx.end)) : null;
+    if (isolation) {
+      out.push({ kind: 'system', name: 'transaction_isolation', scope, valueText: `'${isolation[1]!.toUpperCase().replace(/\s+/, '-')}'` });
+    }
     if (k === Tok.WORD && /^(NAMES|CHARSET|CHARACTER|TRANSACTION)$/.test(lx.upper())) {
-      out.push({ kind: 'ignored' });
+      if (!isolation) out.push({ kind: 'ignored' });
       skipToComma();
       if (lx.kind === Tok.EOF) break;
       continue;

@@ -10,6 +10,7 @@
  * | SHOW VITESS_TABLETS                | every tablet the health check follows       | the Hostname | ignored   |
  * | SHOW VSCHEMA TABLES / VINDEXES     | the VSchema's tables / vindexes             | —            | —         |
  * | SHOW [FULL] TABLES [FROM ks]       | a shard's answer, column 0 `Tables_in_<ks>` | sent on      | sent on   |
+ * | SHOW CHARACTER SET / CHARSET       | MySQL 8's character sets                    | the name     | charset = / like only |
  *
  * LIKE is case-sensitive (Vitess compiles it to a Go regexp) with `%`, `_` and the `\%`, `\_`
  * escapes; an empty pattern matches everything, as `sqlparser.LikeToRegexp("")` does. WHERE must
@@ -19,6 +20,7 @@
  * its shards unchanged (`buildByPassPlan`).
  */
 import { Charset, Code, ER, MySqlFlag, TabletType, Type, sqlError, type BindVars, type Field, type Result, type SrvVSchema, type VindexDef } from '@vtsim/proto';
+import { identName } from './planner/ast.js';
 import { likeMatcher, parseStatement, SqlLexer, Tok, unquoteIdent, unquoteString } from '@vtsim/sql';
 import type { HealthCheck, TabletHealth } from './health-check.js';
 import { noDatabase } from './planner/select-planner.js';
@@ -90,11 +92,11 @@ export async function executeShow(be: ShowBackend, session: VtgateSession, sql: 
       break;
     case 'TABLES':
       return showTables(be, session, lx, 'show tables');
-    case 'COUNT':
-      if (/^\s*\(\s*\*\s*\)\s*(warnings|errors)\s*$/i.test(lx.sql.slice(lx.end))) return varcharResult(['Level', 'Code', 'Message'], []);
+    case 'CHARSET':
+      return showCharset(parseFilter(lx));
+    case 'CHARACTER':
+      if (lx.next() === Tok.WORD && lx.isWord('SET')) return showCharset(parseFilter(lx));
       break;
-    case 'ERRORS':
-      return varcharResult(['Level', 'Code', 'Message'], []);
   }
   return be.sendToAnyShard(session, sql, bindVars);
 }
@@ -123,6 +125,54 @@ function parseFilter(lx: SqlLexer): ShowFilter {
 function filterMatcher(filter: ShowFilter): (s: string) => boolean {
   if (!filter || !('like' in filter) || filter.like === '') return () => true;
   return likeMatcher(filter.like, '\\', true);
+}
+
+/** MySQL 8's character sets: name, description, default collation, maximum bytes per character (SHOW CHARACTER SET). */
+const CHARSETS: readonly (readonly [string, string, string, number])[] = [
+  ['armscii8', 'ARMSCII-8 Armenian', 'armscii8_general_ci', 1], ['ascii', 'US ASCII', 'ascii_general_ci', 1],
+  ['big5', 'Big5 Traditional Chinese', 'big5_chinese_ci', 2], ['binary', 'Binary pseudo charset', 'binary', 1],
+  ['cp1250', 'Windows Central European', 'cp1250_general_ci', 1], ['cp1251', 'Windows Cyrillic', 'cp1251_general_ci', 1],
+  ['cp1256', 'Windows Arabic', 'cp1256_general_ci', 1], ['cp1257', 'Windows Baltic', 'cp1257_general_ci', 1],
+  ['cp850', 'DOS West European', 'cp850_general_ci', 1], ['cp852', 'DOS Central European', 'cp852_general_ci', 1],
+  ['cp866', 'DOS Russian', 'cp866_general_ci', 1], ['cp932', 'SJIS for Windows Japanese', 'cp932_japanese_ci', 2],
+  ['dec8', 'DEC West European', 'dec8_swedish_ci', 1], ['eucjpms', 'UJIS for Windows Japanese', 'eucjpms_japanese_ci', 3],
+  ['euckr', 'EUC-KR Korean', 'euckr_korean_ci', 2], ['gb18030', 'China National Standard GB18030', 'gb18030_chinese_ci', 4],
+  ['gb2312', 'GB2312 Simplified Chinese', 'gb2312_chinese_ci', 2], ['gbk', 'GBK Simplified Chinese', 'gbk_chinese_ci', 2],
+  ['geostd8', 'GEOSTD8 Georgian', 'geostd8_general_ci', 1], ['greek', 'ISO 8859-7 Greek', 'greek_general_ci', 1],
+  ['hebrew', 'ISO 8859-8 Hebrew', 'hebrew_general_ci', 1], ['hp8', 'HP West European', 'hp8_english_ci', 1],
+  ['keybcs2', 'DOS Kamenicky Czech-Slovak', 'keybcs2_general_ci', 1], ['koi8r', 'KOI8-R Relcom Russian', 'koi8r_general_ci', 1],
+  ['koi8u', 'KOI8-U Ukrainian', 'koi8u_general_ci', 1], ['latin1', 'cp1252 West European', 'latin1_swedish_ci', 1],
+  ['latin2', 'ISO 8859-2 Central European', 'latin2_general_ci', 1], ['latin5', 'ISO 8859-9 Turkish', 'latin5_turkish_ci', 1],
+  ['latin7', 'ISO 8859-13 Baltic', 'latin7_general_ci', 1], ['macce', 'Mac Central European', 'macce_general_ci', 1],
+  ['macroman', 'Mac West European', 'macroman_general_ci', 1], ['sjis', 'Shift-JIS Japanese', 'sjis_japanese_ci', 2],
+  ['swe7', '7bit Swedish', 'swe7_swedish_ci', 1], ['tis620', 'TIS620 Thai', 'tis620_thai_ci', 1],
+  ['ucs2', 'UCS-2 Unicode', 'ucs2_general_ci', 2], ['ujis', 'EUC-JP Japanese', 'ujis_japanese_ci', 3],
+  ['utf16', 'UTF-16 Unicode', 'utf16_general_ci', 4], ['utf16le', 'UTF-16LE Unicode', 'utf16le_general_ci', 4],
+  ['utf32', 'UTF-32 Unicode', 'utf32_general_ci', 4], ['utf8mb3', 'UTF-8 Unicode', 'utf8mb3_general_ci', 3],
+  ['utf8mb4', 'UTF-8 Unicode', 'utf8mb4_0900_ai_ci', 4],
+];
+
+/**
+ * SHOW CHARACTER SET / SHOW CHARSET, answered by vtgate as Vitess's `buildCharsetPlan` does: LIKE
+ * matches the name; WHERE accepts only `charset = 'x'` or `charset like 'x'` (VT12001 otherwise,
+ * 1054 for another column). Maxlen is an unsigned INT.
+ */
+function showCharset(filter: ShowFilter): Result {
+  let match = filterMatcher(filter);
+  if (filter && 'where' in filter) {
+    const where = parseStatement(`select 1 from dual where ${filter.where}`).where as { type?: string; operator?: string; left?: { type?: string; column?: unknown }; right?: { type?: string; value?: unknown } };
+    if (where.type !== 'binary_expr' || (where.operator !== '=' && where.operator !== 'LIKE')) throw sqlError(ER.NOT_SUPPORTED_YET, "VT12001: unsupported: expect a 'LIKE' or '=' expression", Code.UNIMPLEMENTED);
+    const column = where.left?.type === 'column_ref' ? String(identName(where.left.column)) : '';
+    if (!column) throw sqlError(ER.NOT_SUPPORTED_YET, "VT12001: unsupported: expect left side to be 'charset'", Code.UNIMPLEMENTED);
+    if (column.toLowerCase() !== 'charset') throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${column}' in 'where clause'`, Code.INVALID_ARGUMENT);
+    if (typeof where.right?.value !== 'string') throw sqlError(ER.NOT_SUPPORTED_YET, 'VT12001: unsupported: we expect the right side to be a string', Code.UNIMPLEMENTED);
+    const value = where.right.value;
+    match = where.operator === '=' ? (name) => name === value : filterMatcher({ like: value });
+  }
+  const fields = varcharFields(['Charset', 'Description', 'Default collation']);
+  fields.push({ ...fields[0]!, name: 'Maxlen', type: Type.UINT32, charset: Charset.BINARY, flags: MySqlFlag.NUM_FLAG | MySqlFlag.NOT_NULL_FLAG | MySqlFlag.UNSIGNED_FLAG | MySqlFlag.NO_DEFAULT_VALUE_FLAG });
+  const rows = CHARSETS.filter(([name]) => match(name)).map(([name, description, collation, maxLen]) => [name, description, collation, BigInt(maxLen)]);
+  return { fields, rows, rowsAffected: 0, insertId: 0n };
 }
 
 /** VARCHAR columns as Vitess's `buildVarCharFields` declares them. */

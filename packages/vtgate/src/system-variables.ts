@@ -2,7 +2,7 @@
  * System variables as vtgate answers them (`select @@version`, `@@autocommit`, …): the session's
  * own values, vtgate's identity, and MySQL 8 defaults for what clients commonly read at connect.
  */
-import { ER, sqlError, type SqlValue } from '@vtsim/proto';
+import { ER, sqlError, TabletType, type SqlValue } from '@vtsim/proto';
 import { mysqlSystemVariableDefaults } from '@vtsim/sql';
 import type { VtgateSession } from './vtgate-session.js';
 
@@ -25,7 +25,7 @@ const VTGATE_DEFAULTS: Record<string, SqlValue> = {
 
 /**
  * Reads a system variable for a session: values SET in the session first, then vtgate's own
- * (`version`, `version_comment`, `autocommit`, `last_insert_id`), then defaults. Throws SqlError
+ * (`version`, `version_comment`, `autocommit`, `last_insert_id`, `read_only` of the target's tablet type), then defaults. Throws SqlError
  * 1193 `Unknown system variable 'x'` otherwise.
  */
 export function systemVariable(session: VtgateSession, name: string, serverVersion: string): SqlValue {
@@ -40,6 +40,10 @@ export function systemVariable(session: VtgateSession, name: string, serverVersi
     case 'last_insert_id':
     case 'identity':
       return session.lastInsertId;
+    case 'read_only':
+    case 'super_read_only':
+      // As the targeted tablets' mysqld reports it: writable on a primary, read-only on replicas.
+      return session.target.tabletType === TabletType.PRIMARY ? 0n : 1n;
   }
   const set = session.systemVariables.get(n);
   if (set !== undefined) return set;

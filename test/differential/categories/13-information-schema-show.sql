@@ -3,6 +3,7 @@ select count(*) from information_schema.tables where table_schema = database() a
 select count(*) from information_schema.tables where table_schema = database() and table_name = 'nosuch'
 select TABLE_NAME from information_schema.tables where table_schema = database() and table_name in ('product', 'orders', 'customer') order by TABLE_NAME
 select TABLE_NAME, TABLE_TYPE from information_schema.tables where table_schema = database() and table_name like 'p%'
+-- @mysql8 {"rows":[["vt_{keyspace}","customer"]]} through Vitess database() in a query on information_schema runs on the tablet (InfoSchemaRouting leaves it unrewritten), whose database is vt_<keyspace>
 select TABLE_SCHEMA, TABLE_NAME from information_schema.TABLES where TABLE_SCHEMA = database() and TABLE_NAME = 'customer'
 select COLUMN_NAME, DATA_TYPE, IS_NULLABLE from information_schema.columns where table_schema = database() and table_name = 'product' order by ORDINAL_POSITION
 -- @mysql8 {"rows":[["id","1",null,"NO","bigint",null,"19","0"],["name","2",null,"YES","varchar","40",null,null],["email","3",null,"YES","varchar","60",null,null],["country","4",null,"YES","varchar","20",null,null],["score","5",null,"YES","double",null,"22",null],["born","6",null,"YES","datetime",null,null,null]]} MariaDB reports a nullable column's missing default as the string 'NULL'; MySQL 8 as NULL
@@ -19,6 +20,7 @@ select CONSTRAINT_NAME, COLUMN_NAME from information_schema.key_column_usage whe
 select CONSTRAINT_NAME, CONSTRAINT_TYPE from information_schema.table_constraints where table_schema = database() and table_name = 'customer'
 select count(*) from information_schema.referential_constraints where constraint_schema = database()
 select count(*) from information_schema.key_column_usage where table_schema = database() and referenced_table_name is not null
+-- @mysql8 {"rows":[["vt_{keyspace}"]]} through Vitess database() in a query on information_schema runs on the tablet (InfoSchemaRouting leaves it unrewritten), whose database is vt_<keyspace>
 select SCHEMA_NAME from information_schema.schemata where schema_name = database()
 select count(*) from information_schema.schemata where schema_name = 'nosuch_db'
 select count(*) from information_schema.views where table_schema = database()
@@ -30,8 +32,11 @@ select TABLE_NAME from information_schema.tables where table_schema = database()
 select table_name as name from information_schema.tables where table_schema = database() and table_name = 'tx'
 select t.TABLE_NAME, c.COLUMN_NAME from information_schema.tables t join information_schema.columns c on c.table_schema = t.table_schema and c.table_name = t.table_name where t.table_schema = database() and t.table_name = 'tx' order by c.ORDINAL_POSITION
 show tables
+-- @mysql8 {"columns":["Tables_in_{keyspace}"]} vtgate renames SHOW TABLES's first column Tables_in_<keyspace> (buildPlanWithDB's RenameField), without MySQL's ' (pattern)'
 show tables like 'p%'
+-- @mysql8 {"columns":["Tables_in_{keyspace}"]} vtgate renames SHOW TABLES's first column Tables_in_<keyspace> (buildPlanWithDB's RenameField), without MySQL's ' (pattern)'
 show tables like 'nosuch%'
+-- @mysql8 {"columns":["Tables_in_{keyspace}","Table_type"]} vtgate renames SHOW TABLES's first column Tables_in_<keyspace> (buildPlanWithDB's RenameField), without MySQL's ' (pattern)'
 show full tables like 'dml%'
 -- @mysql8 {"rows":[["id","int","NO","PRI",null,""],["name","varchar(40)","NO","",null,""],["cat","varchar(20)","YES","",null,""],["price","decimal(10,2)","YES","",null,""],["qty","int","YES","",null,""],["created","date","YES","",null,""]]} MySQL 8 types int without display width; MariaDB shows int(11)
 show columns from product
@@ -44,7 +49,9 @@ show index from nosuch
 show index from product where Key_name = 'nosuch'
 -- @mysql8 {"columns":["Table","Non_unique","Key_name","Seq_in_index","Column_name","Collation","Cardinality","Sub_part","Packed","Null","Index_type","Comment","Index_comment","Visible","Expression"],"types":["string","integer","string","integer","string","string","integer","integer","string","string","string","string","string","string","string"],"rows":[]} MySQL 8 has Visible and Expression columns; MariaDB has Ignored (Cardinality, which InnoDB estimates, is left out by the filter)
 show keys from orders where Column_name = 'nosuch'
+-- @mysql8 {"columns":["Database"]} vtgate answers SHOW DATABASES itself under one Database column (buildDBPlan)
 show databases like 'diff%'
+-- @mysql8 {"columns":["Database"]} vtgate answers SHOW DATABASES itself under one Database column (buildDBPlan)
 show schemas like 'nosuch%'
 -- @mysql8 {"columns":["Name","Engine","Version","Row_format","Rows","Avg_row_length","Data_length","Max_data_length","Index_length","Data_free","Auto_increment","Create_time","Update_time","Check_time","Collation","Checksum","Create_options","Comment"],"types":["string","string","integer","string","integer","integer","integer","integer","integer","integer","integer","datetime","datetime","datetime","string","integer","string","string"],"rows":[]} MariaDB adds Max_index_length and Temporary columns
 show table status like 'nosuch'
@@ -57,6 +64,7 @@ show session variables like 'autocommit'
 show global variables like 'max_allowed_packet'
 show warnings
 show errors
+-- @mysql8 {"columns":["Tables_in_{keyspace}"]} vtgate renames SHOW TABLES's first column Tables_in_<keyspace> (buildPlanWithDB's RenameField), without MySQL's ' (pattern)'
 show tables like 'tx'
 -- @mysql8 {"columns":["Collation","Charset","Id","Default","Compiled","Sortlen","Pad_attribute"],"types":["string","string","integer","string","string","integer","string"],"rows":[["utf8mb4_bin","utf8mb4","46","","Yes","1","PAD SPACE"]]} MySQL 8 adds the Pad_attribute column
 show collation like 'utf8mb4_bin'

@@ -196,7 +196,8 @@ function tableStatus(session: MysqlSession, db: string): Result {
   const names = ['Name', 'Engine', 'Version', 'Row_format', 'Rows', 'Avg_row_length', 'Data_length', 'Max_data_length', 'Index_length', 'Data_free', 'Auto_increment', 'Create_time', 'Update_time', 'Check_time', 'Collation', 'Checksum', 'Create_options', 'Comment'];
   // TABLE_NAME, then ENGINE … TABLE_COMMENT (TABLE_TYPE is not shown).
   const at = [2, ...names.slice(1).map((_, i) => 4 + i)];
-  const fields = names.map((name, i) => ({ ...plan.fields[at[i]!]!, name, org_name: name, table: '', org_table: '' }));
+  // SHOW TABLE STATUS types Create_time DATETIME where information_schema has TIMESTAMP.
+  const fields = names.map((name, i) => (name === 'Create_time' ? resultField(name, Type.DATETIME) : { ...plan.fields[at[i]!]!, name, org_name: name, table: '', org_table: '' }));
   const rows = plan.execute(session, {}).filter((r) => r[1] === db).map((r) => at.map((i) => r[i]!));
   return rowsResult(fields, rows);
 }
