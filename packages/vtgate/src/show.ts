@@ -10,6 +10,7 @@
  * | SHOW VITESS_TABLETS                | every tablet the health check follows       | the Hostname | ignored   |
  * | SHOW VSCHEMA TABLES / VINDEXES     | the VSchema's tables / vindexes             | —            | —         |
  * | SHOW [FULL] TABLES [FROM ks]       | a shard's answer, column 0 `Tables_in_<ks>` | sent on      | sent on   |
+ * | SHOW TABLE STATUS [FROM ks]        | a shard's answer                            | sent on      | sent on   |
  * | SHOW CHARACTER SET / CHARSET       | MySQL 8's character sets                    | the name     | charset = / like only |
  *
  * LIKE is case-sensitive (Vitess compiles it to a Go regexp) with `%`, `_` and the `\%`, `\_`
@@ -92,6 +93,9 @@ export async function executeShow(be: ShowBackend, session: VtgateSession, sql: 
       break;
     case 'TABLES':
       return showTables(be, session, lx, 'show tables');
+    case 'TABLE':
+      if (lx.next() === Tok.WORD && lx.isWord('STATUS')) return showTables(be, session, lx, 'show table status');
+      break;
     case 'CHARSET':
       return showCharset(parseFilter(lx));
     case 'CHARACTER':
@@ -254,8 +258,9 @@ function showTablets(tablets: TabletHealth[], filter: ShowFilter): Result {
 }
 
 /**
- * SHOW [FULL] TABLES [FROM|IN db] [LIKE|WHERE]: sent without the database to one shard of the
- * keyspace (a system schema is kept and sent to any keyspace), column 0 renamed `Tables_in_<db>`.
+ * SHOW [FULL] TABLES / SHOW TABLE STATUS [FROM|IN db] [LIKE|WHERE]: sent without the database to one
+ * shard of the keyspace (a system schema is kept and sent to any keyspace), as Vitess's
+ * buildPlanWithDB; SHOW TABLES's column 0 is renamed `Tables_in_<db>`.
  */
 async function showTables(be: ShowBackend, session: VtgateSession, lx: SqlLexer, head: string): Promise<Result> {
   let db = '';
@@ -277,6 +282,7 @@ async function showTables(be: ShowBackend, session: VtgateSession, lx: SqlLexer,
   if (!shard) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${keyspace} has no shards`);
   const query = system ? `${head} from ${db}${tail}` : `${head}${tail}`;
   const r = await be.sendToShard(session, shard, query, {});
+  if (head === 'show table status') return r;
   const header = `Tables_in_${db || keyspace}`;
   return { ...r, fields: r.fields.map((f, i) => (i === 0 ? { ...f, name: header } : f)) };
 }

@@ -23,6 +23,8 @@ const SYSTEM_SCHEMAS = new Set(['information_schema', 'mysql', 'performance_sche
 export interface SystemTableRouteOptions {
   /** The keyspace answering when the predicates name none (the session's, else any). */
   defaultKeyspace: string;
+  /** The session's keyspace ('' for none): where a table_name without table_schema is looked up. */
+  sessionKeyspace: string;
   /** The query, its routing values replaced by `:__vtschemaname` and the table-name bind variables. */
   query: string;
   /** The values compared with a schema-name column (`table_schema = …`). */
@@ -62,7 +64,7 @@ export class SystemTableRoute implements Primitive {
     for (const [name, table] of tables) {
       let routed;
       try {
-        routed = o.vschema.findRoutedTable(specified || o.defaultKeyspace, table, vc.tabletType);
+        routed = o.vschema.findRoutedTable(specified || o.sessionKeyspace, table, vc.tabletType);
       } catch (e) {
         // An unknown keyspace (e.g. `vt_ks` given as table_schema) falls back to the default keyspace.
         if ((e as { errno?: number }).errno === ER.BAD_DB_ERROR[0]) return o.defaultKeyspace;

@@ -51,7 +51,7 @@ export function planInformationSchema(ast: Statement, sql: string, ctx: PlanCont
     }
   }
   const query = renameParams(stripQualifiers(sql, ctx.keyspaceNames), renames);
-  return { type: 'select', write: false, primitive: new SystemTableRoute({ defaultKeyspace, query, schemaValues, tableValues, vschema: ctx.vschema }) };
+  return { type: 'select', write: false, primitive: new SystemTableRoute({ defaultKeyspace, sessionKeyspace: ctx.keyspace, query, schemaValues, tableValues, vschema: ctx.vschema }) };
 }
 
 /** The text with each `:old` bind variable in `renames` spelled `:new`. */
