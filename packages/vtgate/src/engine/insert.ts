@@ -104,7 +104,9 @@ export class Insert implements Primitive {
   private groupByShard(vc: VCursor, bindVars: BindVars, generated: Map<number, bigint> | undefined): Map<ServingShard, number[]> {
     const o = this.opts;
     const col = o.vindexColumn!;
-    const values: SqlValue[] = o.rows.map((row, i) => generated?.get(i) ?? evaluateValue(row[col]!.src, bindVars, vc.sessionContext));
+    // A generated id is the vindex value only when the vindex column is the auto-increment one.
+    const fromSequence = col === o.autoIncrement?.column ? generated : undefined;
+    const values: SqlValue[] = o.rows.map((row, i) => fromSequence?.get(i) ?? evaluateValue(row[col]!.src, bindVars, vc.sessionContext));
     const ksids = o.vindex!.map(values);
     const groups = new Map<ServingShard, number[]>();
     for (let i = 0; i < ksids.length; i++) {
