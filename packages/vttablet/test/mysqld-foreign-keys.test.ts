@@ -111,4 +111,19 @@ describe('mysqld: foreign keys', () => {
     run(session, 'alter table r add constraint r_p foreign key (pid) references p (id) on update cascade');
     expect(rowsOf(session, 'show create table r')[0]![1]).toContain('CONSTRAINT `r_p` FOREIGN KEY (`pid`) REFERENCES `p` (`id`) ON UPDATE CASCADE');
   });
+
+  it('builds the index a foreign key added by ALTER TABLE brings, so rows can be written and found through it', () => {
+    const { session } = newServer();
+    run(
+      session,
+      'create table w (id int primary key)',
+      'create table e (id int primary key, wid int not null)',
+      'alter table e add constraint fk_w foreign key (wid) references w (id)',
+      'insert into w values (1)',
+      'insert into e values (10, 1)',
+    );
+    expect(rowsOf(session, 'show create table e')[0]![1]).toContain('KEY `fk_w` (`wid`)');
+    expect(rowsOf(session, 'select id from e where wid = 1')).toEqual([['10']]);
+    expectError(session, 'delete from w where id = 1', 1451);
+  });
 });

@@ -564,6 +564,8 @@ function alterTable(
   if (addsForeignKey) finishForeignKeys(session, draft);
   const schema = finishDraft(session, draft);
   const counters = entry.data.counters;
+  // A foreign key added without a usable index brings its own index, whose entries must be built.
+  if (schema.indexes.length !== old.indexes.length) changesRows = true;
   const data = changesRows ? convertRows(session, entry.data, schema, draft, counters) : entry.data.withSchema(schema);
   if (addsForeignKey) checkExistingRows(session, schema, data, schema.foreignKeys.filter((fk) => !old.foreignKeys.some((o) => o.name === fk.name)));
   if (draft.autoIncrement !== undefined && draft.autoIncrement > counters.autoIncrement) counters.autoIncrement = draft.autoIncrement;
