@@ -5,6 +5,8 @@
  * table-name column (`table_name`, `referenced_table_name`) has its value replaced by a routing bind
  * variable (`:__vtschemaname`, `:table_name`, …) that the SystemTableRoute fills when it runs.
  * `database()` / `schema()` values stay as written: the tablet evaluates them against its own database.
+ * The branches of a UNION are routed together (Vitess merges their routes when their schemas agree;
+ * vtsim refuses branches naming different schemas at run time rather than running them apart).
  */
 import { SqlLexer, Tok, type Expr, type Statement } from '@vtsim/sql';
 import { SCHEMA_NAME_BIND_VAR, SystemTableRoute } from '../engine/system-table-route.js';
@@ -29,8 +31,12 @@ export function planInformationSchema(ast: Statement, sql: string, ctx: PlanCont
   const renames = new Map<string, string>();
   const schemaValues: ValueSource[] = [];
   const tableValues: [string, ValueSource][] = [];
-  const predicates = ast._next ? [] : conjuncts(ast.where as Expr);
-  if (!ast._next) for (const f of (ast.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, predicates);
+  // A UNION's branches are merged into one route, as Vitess merges information_schema routes.
+  const predicates: Expr[] = [];
+  for (let branch: Statement | undefined = ast; branch; branch = branch._next as Statement | undefined) {
+    conjuncts(branch.where as Expr, predicates);
+    for (const f of (branch.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, predicates);
+  }
   for (const p of predicates) {
     if (p.type !== 'binary_expr' || p.operator !== '=') continue;
     let col = p.left as Expr;
