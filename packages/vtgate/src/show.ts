@@ -21,8 +21,8 @@
  * its shards unchanged (`buildByPassPlan`).
  */
 import { Charset, Code, ER, MySqlFlag, TabletType, Type, sqlError, type BindVars, type Field, type Result, type SrvVSchema, type VindexDef } from '@vtsim/proto';
-import { identName } from './planner/ast.js';
 import { likeMatcher, parseStatement, SqlLexer, Tok, unquoteIdent, unquoteString } from '@vtsim/sql';
+import { identName } from './planner/ast.js';
 import type { HealthCheck, TabletHealth } from './health-check.js';
 import { noDatabase } from './planner/select-planner.js';
 import type { Resolver, ServingShard } from './resolver.js';

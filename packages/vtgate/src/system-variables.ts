@@ -25,8 +25,8 @@ const VTGATE_DEFAULTS: Record<string, SqlValue> = {
 
 /**
  * Reads a system variable for a session: values SET in the session first, then vtgate's own
- * (`version`, `version_comment`, `autocommit`, `last_insert_id`, `read_only` of the target's tablet type), then defaults. Throws SqlError
- * 1193 `Unknown system variable 'x'` otherwise.
+ * (`version`, `version_comment`, `autocommit`, `last_insert_id`, `read_only` of the targeted tablet
+ * type), then defaults. Throws SqlError 1193 `Unknown system variable 'x'` otherwise.
  */
 export function systemVariable(session: VtgateSession, name: string, serverVersion: string): SqlValue {
   const n = name.toLowerCase();

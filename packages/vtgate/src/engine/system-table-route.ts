@@ -7,17 +7,14 @@
  */
 import { Code, ER, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
 import { toText } from '@vtsim/sql';
-import type { VSchema } from '../vschema.js';
+import type { TableModel, VSchema } from '../vschema.js';
 import type { Primitive, VCursor } from './primitive.js';
 import { evaluateValue, type ValueSource } from './value-source.js';
 
 /** The bind variable carrying the `table_schema` value (Vitess's sqltypes.BvSchemaName). */
 export const SCHEMA_NAME_BIND_VAR = '__vtschemaname';
 /** Set by vtgate to make the tablet put its own database name in {@link SCHEMA_NAME_BIND_VAR} (sqltypes.BvReplaceSchemaName). */
-export const REPLACE_SCHEMA_NAME_BIND_VAR = '__replacevtschemaname';
-
-/** The schemas every tablet has (sqlparser.SystemSchema). */
-const SYSTEM_SCHEMAS = new Set(['information_schema', 'mysql', 'performance_schema', 'sys']);
+const REPLACE_SCHEMA_NAME_BIND_VAR = '__replacevtschemaname';
 
 /** What a system-table route needs; see {@link SystemTableRoute}. */
 export interface SystemTableRouteOptions {
@@ -33,6 +30,8 @@ export interface SystemTableRouteOptions {
   tableValues: [string, ValueSource][];
   /** The routing model the plan was built with (plans are dropped when it changes). */
   vschema: VSchema;
+  /** The schemas every tablet has (lower-case): a table_schema naming one goes to the default keyspace. */
+  systemSchemas: ReadonlySet<string>;
 }
 
 /** A routed system-table query. */
@@ -59,10 +58,10 @@ export class SystemTableRoute implements Primitive {
     if (specified !== '') bv[SCHEMA_NAME_BIND_VAR] = specified;
     const tables: [string, string][] = o.tableValues.map(([name, src]) => [name, text(evaluateValue(src, bv, vc.sessionContext))]);
     for (const [name, table] of tables) bv[name] = table;
-    if (SYSTEM_SCHEMAS.has(specified.toLowerCase())) return o.defaultKeyspace;
+    if (o.systemSchemas.has(specified.toLowerCase())) return o.defaultKeyspace;
     let routedKeyspace: string | undefined;
     for (const [name, table] of tables) {
-      let routed;
+      let routed: TableModel;
       try {
         routed = o.vschema.findRoutedTable(specified || o.sessionKeyspace, table, vc.tabletType);
       } catch (e) {

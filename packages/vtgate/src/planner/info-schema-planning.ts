@@ -14,6 +14,7 @@ import type { ValueSource } from '../engine/value-source.js';
 import { conjuncts, identName } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
 import { stripQualifiers } from './query-text.js';
+import { SYSTEM_SCHEMAS } from './table-refs.js';
 import { noDatabase } from './select-planner.js';
 import { valueSource } from './vindex-predicates.js';
 
@@ -57,7 +58,7 @@ export function planInformationSchema(ast: Statement, sql: string, ctx: PlanCont
     }
   }
   const query = renameParams(stripQualifiers(sql, ctx.keyspaceNames), renames);
-  return { type: 'select', write: false, primitive: new SystemTableRoute({ defaultKeyspace, sessionKeyspace: ctx.keyspace, query, schemaValues, tableValues, vschema: ctx.vschema }) };
+  return { type: 'select', write: false, primitive: new SystemTableRoute({ defaultKeyspace, sessionKeyspace: ctx.keyspace, query, schemaValues, tableValues, vschema: ctx.vschema, systemSchemas: SYSTEM_SCHEMAS }) };
 }
 
 /** The text with each `:old` bind variable in `renames` spelled `:new`. */

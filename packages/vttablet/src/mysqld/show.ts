@@ -1,7 +1,9 @@
 /**
  * SHOW statements and DESCRIBE, recognized from the statement text (node-sql-parser covers few of
- * them), with MySQL 8's column names and text: SHOW [FULL] TABLES, DATABASES, CREATE TABLE/DATABASE,
- * [FULL] COLUMNS, INDEX, VARIABLES, WARNINGS/ERRORS, STATUS, MASTER/BINARY LOG STATUS.
+ * them), with MySQL 8's column names and text: SHOW [FULL] TABLES, DATABASES, TABLE STATUS, CREATE
+ * TABLE/DATABASE, [FULL] COLUMNS, INDEX, VARIABLES, COLLATION, WARNINGS/ERRORS, COUNT(*)
+ * WARNINGS/ERRORS, STATUS, MASTER/BINARY LOG STATUS. `LIKE` matches the first column and `WHERE`
+ * is an expression over the result's columns, as in MySQL.
  */
 import { Charset, ER, sqlError, Type, type Field, type Result, type SqlValue } from '@vtsim/proto';
 import { collationById, compileExpr, resolveCollation, isTrue, parseStatement, renderExpr, resultField, toText, type Expr, type ExprScope } from '@vtsim/sql';
@@ -68,7 +70,6 @@ function applyFilter(session: MysqlSession, result: Result, like: string | undef
   const predicate = compileExpr(ast, scope);
   return { ...result, rows: result.rows.filter((row) => isTrue(predicate({ row, bindVars: {}, session })) === true) };
 }
-
 
 /** Recognizes a SHOW / DESCRIBE statement (comments stripped, no trailing `;`); undefined if it is not one. */
 export function planShow(statement: string): ShowRunner | undefined {
