@@ -2,7 +2,8 @@
  * information_schema through vtgate as Vitess routes it (mysql2 from npm): a `table_schema = 'ks'`
  * predicate sends the query to that keyspace with the value replaced by the tablet's database
  * (`vt_ks`), a `table_name` naming a VSchema table sends it to that table's keyspace, `database()`
- * is the tablet's own database, and other values go to the session's keyspace unchanged.
+ * is the tablet's own database, and other values go to the session's keyspace unchanged. Also the
+ * SHOW forms and `@@` variables ORMs read at connect, and which variables vtgate lets a session SET.
  */
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,5 +68,13 @@ describe('information_schema through vtgate', () => {
     expect(await rows('select @@global.read_only, @@transaction_isolation')).toEqual([[0, 'REPEATABLE-READ']]);
     await conn.query('set session transaction isolation level read committed');
     expect(await rows('select @@transaction_isolation')).toEqual([['READ-COMMITTED']]);
+  });
+
+  it('SETs only the system variables Vitess knows: 1193 for others, 1238 for read-only ones, and nothing of the statement applies', async () => {
+    await expect(conn.query('set nosuch_variable = 1')).rejects.toMatchObject({ errno: 1193, message: "VT05006: unknown system variable '@@nosuch_variable'" });
+    await expect(conn.query('set version = 1')).rejects.toMatchObject({ errno: 1238 });
+    await expect(conn.query("set sql_mode = '', nosuch = 2")).rejects.toMatchObject({ errno: 1193 });
+    expect(await rows('select @@sql_mode')).not.toEqual([['']]);
+    await conn.query("set session wait_timeout = 10, @@max_execution_time = 1000, time_zone = '+00:00'");
   });
 });

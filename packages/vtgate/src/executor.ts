@@ -27,7 +27,7 @@ import { noDatabase } from './planner/select-planner.js';
 import { collectTables } from './planner/table-refs.js';
 import { deniedKey, type Resolver, type ServingShard } from './resolver.js';
 import { expandListBindVariables } from './list-bind-variables.js';
-import { systemVariable } from './system-variables.js';
+import { checkSettable, systemVariable } from './system-variables.js';
 import { executeShow, type ShowBackend } from './show.js';
 import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
 import { VSchemaAcl } from './vschema-acl.js';
@@ -629,7 +629,10 @@ export class Executor {
   }
 
   private async executeSet(session: VtgateSession, sql: string): Promise<Result> {
-    for (const a of parseSetAssignments(sql)) {
+    const assignments = parseSetAssignments(sql);
+    // Vitess plans the whole statement first: one unknown or read-only variable sets nothing.
+    for (const a of assignments) if (a.kind === 'system' && a.scope === 'session') checkSettable(a.name);
+    for (const a of assignments) {
       if (a.kind === 'ignored') continue;
       const value = this.evaluateSetValue(session, a.valueText, a.kind === 'user');
       if (a.kind === 'user') {
