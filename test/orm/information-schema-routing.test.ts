@@ -37,6 +37,8 @@ describe('information_schema through vtgate', () => {
       ['id', 'bigint'], ['customer_id', 'bigint'], ['total', 'decimal'],
     ]);
     expect(await rows("select INDEX_NAME from information_schema.statistics where table_schema = 'shop' and table_name = 'orders' order by index_name")).toEqual([['ix_customer'], ['PRIMARY']]);
+    // Parentheses do not hide the predicates, and the branches of a UNION are routed together.
+    expect(await rows(`select TABLE_NAME from information_schema.tables where (table_schema = '${SHARDED}' and table_name = 'orders') union select TABLE_NAME from information_schema.tables where table_schema = '${SHARDED}' and table_name = 'nosuch'`)).toEqual([['orders']]);
   });
 
   it("looks a table_name up in the session's keyspace (any keyspace without one); database() is the tablet's database", async () => {

@@ -11,7 +11,7 @@
 import { SqlLexer, Tok, type Expr, type Statement } from '@vtsim/sql';
 import { SCHEMA_NAME_BIND_VAR, SystemTableRoute } from '../engine/system-table-route.js';
 import type { ValueSource } from '../engine/value-source.js';
-import { conjuncts, identName } from './ast.js';
+import { identName } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
 import { stripQualifiers } from './query-text.js';
 import { SYSTEM_SCHEMAS } from './table-refs.js';
@@ -35,8 +35,8 @@ export function planInformationSchema(ast: Statement, sql: string, ctx: PlanCont
   // A UNION's branches are merged into one route, as Vitess merges information_schema routes.
   const predicates: Expr[] = [];
   for (let branch: Statement | undefined = ast; branch; branch = branch._next as Statement | undefined) {
-    conjuncts(branch.where as Expr, predicates);
-    for (const f of (branch.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, predicates);
+    andTerms(branch.where as Expr, predicates);
+    for (const f of (branch.from ?? []) as Expr[]) if (f.on) andTerms(f.on as Expr, predicates);
   }
   for (const p of predicates) {
     if (p.type !== 'binary_expr' || p.operator !== '=') continue;
@@ -59,6 +59,15 @@ export function planInformationSchema(ast: Statement, sql: string, ctx: PlanCont
   }
   const query = renameParams(stripQualifiers(sql, ctx.keyspaceNames), renames);
   return { type: 'select', write: false, primitive: new SystemTableRoute({ defaultKeyspace, sessionKeyspace: ctx.keyspace, query, schemaValues, tableValues, vschema: ctx.vschema, systemSchemas: SYSTEM_SCHEMAS }) };
+}
+
+/** The terms of an AND chain, parenthesized or not (Vitess's AST keeps no parentheses). */
+function andTerms(e: Expr | null | undefined, out: Expr[]): void {
+  if (!e) return;
+  if (e.type === 'binary_expr' && String(e.operator).toUpperCase() === 'AND') {
+    andTerms(e.left as Expr, out);
+    andTerms(e.right as Expr, out);
+  } else out.push(e);
 }
 
 /** The text with each `:old` bind variable in `renames` spelled `:new`. */
