@@ -66,6 +66,9 @@ describe('information_schema through vtgate', () => {
   it('answers SHOW as vtgate does: TABLE STATUS and INDEX … WHERE from a tablet, CHARACTER SET itself', async () => {
     expect((await rows(`show table status from ${SHARDED} like 'orders'`)).map((r) => [r[0], r[1]])).toEqual([['orders', 'InnoDB']]);
     expect((await rows(`show index from ${SHARDED}.orders where Key_name = 'ix_customer'`)).map((r) => r[4])).toEqual(['customer_id']);
+    expect((await rows(`show full columns from orders from ${SHARDED} like 'total'`)).map((r) => [r[0], r[1]])).toEqual([['total', 'decimal(10,2)']]);
+    await expect(rows(`show columns from ${SHARDED}.nosuch`)).rejects.toMatchObject({ errno: 1109, message: "VT05004: table 'nosuch' does not exist" });
+    await expect(rows('show index from app_settings from nosuch_ks')).rejects.toMatchObject({ errno: 1049 });
     expect(await rows("show character set where charset = 'utf8mb4'")).toEqual([['utf8mb4', 'UTF-8 Unicode', 'utf8mb4_0900_ai_ci', 4]]);
     expect(await rows('select @@global.read_only, @@transaction_isolation')).toEqual([[0, 'REPEATABLE-READ']]);
     await conn.query('set session transaction isolation level read committed');

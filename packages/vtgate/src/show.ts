@@ -11,6 +11,7 @@
  * | SHOW VSCHEMA TABLES / VINDEXES     | the VSchema's tables / vindexes             | —            | —         |
  * | SHOW [FULL] TABLES [FROM ks]       | a shard's answer, column 0 `Tables_in_<ks>` | sent on      | sent on   |
  * | SHOW TABLE STATUS [FROM ks]        | a shard's answer                            | sent on      | sent on   |
+ * | SHOW [FULL] COLUMNS / INDEX FROM t | the routed table's shard's answer           | sent on      | sent on   |
  * | SHOW CHARACTER SET / CHARSET       | MySQL 8's character sets                    | the name     | charset = / like only |
  *
  * LIKE is case-sensitive (Vitess compiles it to a Go regexp) with `%`, `_` and the `\%`, `\_`
@@ -23,6 +24,7 @@
 import { Charset, Code, ER, MySqlFlag, TabletType, Type, sqlError, type BindVars, type Field, type Result, type SrvVSchema, type VindexDef } from '@vtsim/proto';
 import { likeMatcher, parseStatement, SqlLexer, Tok, unquoteIdent, unquoteString } from '@vtsim/sql';
 import { identName } from './planner/ast.js';
+import { quoteIdent } from './planner/query-text.js';
 import type { HealthCheck, TabletHealth } from './health-check.js';
 import { noDatabase } from './planner/select-planner.js';
 import type { Resolver, ServingShard } from './resolver.js';
@@ -90,7 +92,15 @@ export async function executeShow(be: ShowBackend, session: VtgateSession, sql: 
       break;
     case 'FULL':
       if (lx.next() === Tok.WORD && lx.isWord('TABLES')) return showTables(be, session, lx, 'show full tables');
+      if (lx.kind === Tok.WORD && (lx.isWord('COLUMNS') || lx.isWord('FIELDS'))) return showTableInfo(be, session, lx, 'show full columns');
       break;
+    case 'COLUMNS':
+    case 'FIELDS':
+      return showTableInfo(be, session, lx, 'show columns');
+    case 'INDEX':
+    case 'INDEXES':
+    case 'KEYS':
+      return showTableInfo(be, session, lx, 'show index');
     case 'TABLES':
       return showTables(be, session, lx, 'show tables');
     case 'TABLE':
@@ -285,6 +295,60 @@ async function showTables(be: ShowBackend, session: VtgateSession, lx: SqlLexer,
   if (head === 'show table status') return r;
   const header = `Tables_in_${db || keyspace}`;
   return { ...r, fields: r.fields.map((f, i) => (i === 0 ? { ...f, name: header } : f)) };
+}
+
+/**
+ * SHOW [FULL] COLUMNS / SHOW INDEX FROM [db.]t [FROM db] [LIKE|WHERE], as Vitess's buildShowTblPlan:
+ * the table is found through the VSchema and its routing rules (a sharded keyspace's table must be
+ * in it: VT05004 otherwise) and the statement, naming the routed table without its database, goes
+ * to one shard of the table's keyspace; a system schema's table goes to any keyspace as written.
+ */
+async function showTableInfo(be: ShowBackend, session: VtgateSession, lx: SqlLexer, head: string): Promise<Result> {
+  if (!(lx.next() === Tok.WORD && (lx.isWord('FROM') || lx.isWord('IN')))) throw lx.syntaxError();
+  let table = nameToken(lx);
+  let qualifier = '';
+  let tailStart = lx.end;
+  let k = lx.next();
+  if (k === Tok.PUNCT && lx.isPunct('.')) {
+    qualifier = table;
+    table = nameToken(lx);
+    tailStart = lx.end;
+    k = lx.next();
+  }
+  if (k === Tok.WORD && (lx.isWord('FROM') || lx.isWord('IN'))) {
+    qualifier = nameToken(lx);
+    tailStart = lx.end;
+  }
+  const tail = lx.sql.slice(tailStart);
+  parseFilter(new SqlLexer(tail));
+  let keyspace: string;
+  let query: string;
+  if (qualifier && SYSTEM_SCHEMAS.includes(qualifier.toLowerCase())) {
+    keyspace = session.target.keyspace || (await be.keyspaceNames())[0] || '';
+    if (!keyspace) throw noDatabase();
+    query = `${head} from ${quoteIdent(qualifier)}.${quoteIdent(table)}${tail}`;
+  } else {
+    const routed = await routedTable(be, session, qualifier || session.target.keyspace, table);
+    keyspace = routed.keyspace;
+    query = `${head} from ${quoteIdent(routed.table)}${tail}`;
+  }
+  const shard = be.resolver.shards(keyspace, session.target.tabletType)[0];
+  if (!shard) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${keyspace} has no shards`);
+  return be.sendToShard(session, shard, query, {});
+}
+
+/** The keyspace and name a SHOW statement's table routes to (VT05003 for an unknown keyspace, VT05004 for a table a sharded keyspace lacks). */
+async function routedTable(be: ShowBackend, session: VtgateSession, keyspace: string, table: string): Promise<{ keyspace: string; table: string }> {
+  try {
+    const t = be.vschema().findRoutedTable(keyspace, table, session.target.tabletType);
+    return { keyspace: t.keyspace.name, table: t.name };
+  } catch (e) {
+    const errno = (e as { errno?: number }).errno;
+    if (errno === ER.BAD_DB_ERROR[0] && keyspace && (await be.keyspaceExists(keyspace))) return { keyspace, table };
+    if (errno === ER.BAD_DB_ERROR[0]) throw sqlError(ER.BAD_DB_ERROR, `VT05003: unknown database '${keyspace}' in vschema`, Code.NOT_FOUND);
+    if (errno === ER.NO_SUCH_TABLE[0]) throw sqlError([1109, '42S02'], `VT05004: table '${table}' does not exist`, Code.NOT_FOUND);
+    throw e;
+  }
 }
 
 function vschemaTables(be: ShowBackend, session: VtgateSession): Result {

@@ -43,7 +43,9 @@ show columns from product
 -- @mysql8 {"rows":[["id","int",null,"NO","PRI",null,"","select,insert,update,references",""],["v","varchar(20)","utf8mb4_0900_ai_ci","YES","",null,"","select,insert,update,references",""]]} MySQL 8 types int without display width; MariaDB shows int(11) and MySQL 8's default collation is utf8mb4_0900_ai_ci
 show full columns from tx
 show columns from product like 'p%'
+-- @vitess sharded VT05004 go/vt/vtgate/planbuilder/show.go buildShowTblPlan: a table the sharded keyspace's VSchema lacks is VT05004 before any tablet is asked
 show columns from nosuch
+-- @vitess sharded VT05004 go/vt/vtgate/planbuilder/show.go buildShowTblPlan: a table the sharded keyspace's VSchema lacks is VT05004 before any tablet is asked
 show index from nosuch
 -- @mysql8 {"columns":["Table","Non_unique","Key_name","Seq_in_index","Column_name","Collation","Cardinality","Sub_part","Packed","Null","Index_type","Comment","Index_comment","Visible","Expression"],"types":["string","integer","string","integer","string","string","integer","integer","string","string","string","string","string","string","string"],"rows":[]} MySQL 8 has Visible and Expression columns; MariaDB has Ignored
 show index from product where Key_name = 'nosuch'
