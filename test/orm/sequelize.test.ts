@@ -4,6 +4,7 @@
  * (SHOW FULL COLUMNS, SHOW INDEX, information_schema.KEY_COLUMN_USAGE) and adding a column, CRUD
  * with eager loading (a join on the shard key), and managed transactions.
  */
+import mysql from 'mysql2/promise';
 import { DataTypes, Sequelize, type ModelStatic, type Model } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VtsimCluster } from '@vtsim/cli';
@@ -80,6 +81,7 @@ describe.each([UNSHARDED, SHARDED])('Sequelize on keyspace %s', (keyspace) => {
       { title: 'One', price: '9.50', authorId: annId },
       { title: 'Two', price: '100.00', authorId: annId },
       { title: 'Three', authorId: ben.get('id') },
+      { title: 'Four', authorId: ben.get('id') },
     ]);
     const found = await Author.findOne({ where: { id: annId }, include: [Book] });
     expect(found!.get('name')).toBe('Ann');
@@ -90,7 +92,19 @@ describe.each([UNSHARDED, SHARDED])('Sequelize on keyspace %s', (keyspace) => {
     expect(updated).toBe(1);
     expect(await Book.count({ where: { authorId: annId } })).toBe(2);
     await expect(Author.create({ name: 'Dup', email: 'ann@x' })).rejects.toThrow(/Validation error|Duplicate entry/);
-    expect(await Book.destroy({ where: { authorId: ben.get('id') } })).toBe(1);
+    if (keyspace === SHARDED) {
+      // Each book lives on its author's shard (books are sharded by authorId, their ids come from a sequence).
+      for (const shard of ['-80', '80-']) {
+        const conn = await mysql.createConnection({ ...cluster.mysqlConfig, database: `${SHARDED}:${shard}` });
+        try {
+          const [rows] = await conn.query('select count(*) as n from books b left join authors a on a.id = b.authorId where a.id is null');
+          expect(rows).toEqual([{ n: 0 }]);
+        } finally {
+          await conn.end();
+        }
+      }
+    }
+    expect(await Book.destroy({ where: { authorId: ben.get('id') } })).toBe(2);
   });
 
   it('commits and rolls back managed transactions', async () => {
