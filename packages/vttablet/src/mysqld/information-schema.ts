@@ -269,9 +269,16 @@ const VIEWS: VirtualTable = {
   },
 };
 
+/** The non-VARCHAR columns of ROUTINES and TRIGGERS. */
+const EMPTY_TABLE_TYPES: Record<string, ColumnType> = {
+  CHARACTER_MAXIMUM_LENGTH: T.int, CHARACTER_OCTET_LENGTH: T.int, NUMERIC_PRECISION: T.intU, NUMERIC_SCALE: T.intU,
+  DATETIME_PRECISION: T.intU, DTD_IDENTIFIER: T.text, ROUTINE_DEFINITION: T.text, ROUTINE_COMMENT: T.text, CREATED: T.timestamp,
+  LAST_ALTERED: T.timestamp, ACTION_ORDER: T.intU, ACTION_CONDITION: T.text, ACTION_STATEMENT: T.text,
+};
+
 /** A table vtsim has no rows for (no stored routines or triggers): its columns only. */
 function empty(names: readonly string[]): VirtualTable {
-  return { columns: names.map((n) => [n, n.endsWith('_DEFINITION') || n === 'ACTION_STATEMENT' ? T.text : T.meta] as const), rows: () => [] };
+  return { columns: names.map((n) => [n, EMPTY_TABLE_TYPES[n] ?? T.meta] as const), rows: () => [] };
 }
 
 const ROUTINES = empty([
