@@ -25,12 +25,14 @@ export VTDATAROOT
 
 # The cluster's ports: the local example's by default, or these environment variables' (vtsim's
 # names; Vitess's examples have none): VTSIM_WEB_PORT (vtctld's web port, the cluster's control
-# endpoint), VTSIM_MYSQL_PORT (vtgate's MySQL port), VTSIM_GRPC_PORT (vtgate's gRPC port) and
-# VTSIM_VTCTLD_GRPC_PORT (vtctld's gRPC port).
+# endpoint), VTSIM_MYSQL_PORT (vtgate's MySQL port), VTSIM_GRPC_PORT (vtgate's gRPC port),
+# VTSIM_VTCTLD_GRPC_PORT (vtctld's gRPC port) and VTSIM_VTGATE_WEB_PORT (vtgate's web port, its
+# /debug/status and /debug/vars).
 export VTSIM_WEB_PORT="${VTSIM_WEB_PORT:-15000}"
 export VTSIM_MYSQL_PORT="${VTSIM_MYSQL_PORT:-15306}"
 export VTSIM_GRPC_PORT="${VTSIM_GRPC_PORT:-15991}"
 export VTSIM_VTCTLD_GRPC_PORT="${VTSIM_VTCTLD_GRPC_PORT:-15999}"
+export VTSIM_VTGATE_WEB_PORT="${VTSIM_VTGATE_WEB_PORT:-15001}"
 vtctld_web_port="${VTSIM_WEB_PORT}"
 
 # Runs the vtsim command with the given arguments.

@@ -56,7 +56,8 @@ else
     echo "Starting topo (the vtsim cluster process)..."
   fi
   if ! vtsim up --detach --no-vtgate --port "${VTSIM_WEB_PORT}" --mysql-port "${VTSIM_MYSQL_PORT}" \
-    --grpc-port "${VTSIM_GRPC_PORT}" --vtctld-grpc-port "${VTSIM_VTCTLD_GRPC_PORT}" "${topo_flags[@]}" >/dev/null; then
+    --grpc-port "${VTSIM_GRPC_PORT}" --vtctld-grpc-port "${VTSIM_VTCTLD_GRPC_PORT}" --vtgate-web-port "${VTSIM_VTGATE_WEB_PORT}" \
+    "${topo_flags[@]}" >/dev/null; then
     if [[ "${topo}" == etcd2 ]]; then
       stop_process etcd "${etcd_pidfile}" >/dev/null
       rm -f "${etcd_pidfile}"

@@ -13,7 +13,7 @@ import { mysqlCliInstalled } from '../harness/mysql-cli.js';
 import { ensureCliBuilt, runProcess, runVtsim, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
 const scriptsDir = join(VTSIM_ROOT, 'scripts');
-const contractPorts = [15000, 15306, 15999, 16000];
+const contractPorts = [15000, 15001, 15306, 15999, 16000];
 
 /** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
@@ -195,6 +195,10 @@ stop_process ghost ${join(vtdataroot, 'ghost.pid')}`);
     expect(out.indexOf('vtorc is running!')).toBeGreaterThan(out.indexOf('vttablet for zone1-0000000102 is running!'));
     expect(out).toContain('New VSchema object:');
     expect(out.slice(-2)).toEqual(['Starting vtgate...', 'vtgate is up!']);
+    // vtgate's own pages on the local example's vtgate web port, 15001.
+    const vars = (await (await fetch('http://127.0.0.1:15001/debug/vars')).json()) as Record<string, unknown>;
+    expect(vars).toHaveProperty('HealthcheckConnections');
+    expect(await (await fetch('http://127.0.0.1:15001/debug/status')).text()).toContain('commerce');
 
     const insert = await withEnv(`mysql < ${join(scriptsDir, 'insert_commerce_data.sql')}`);
     expect(insert).toEqual({ code: 0, stdout: '', stderr: '' });

@@ -70,8 +70,9 @@ commands:
                            vtgate gRPC 15991, vtctld gRPC 15999). With --port P: vttestserver's
                            layout (web P, one gRPC port P+1 serving vtgate and vtctld, MySQL
                            P+3); --mysql-port, --grpc-port and --vtctld-grpc-port override it.
-                           The live cluster view is at http://HOST:<web>/; --vtgate-web-port
-                           gives vtgate its own /debug/status and /debug/vars (none without it).
+                           The live cluster view is at http://HOST:<web>/; vtgate serves its
+                           /debug/status and /debug/vars on --vtgate-web-port (15001 without
+                           --port, as the local example's vtgate; none with --port unless given).
                            In the foreground it prints vttestserver's JSON config on stdout and
                            serves until SIGINT/SIGTERM; the heartbeat and retention flags apply
                            to every tablet it starts; with --chaos-seed, a random self-healing

@@ -20,7 +20,7 @@ import { parseProtoTopo } from './vttestserver-proto-topo.js';
 export type UpFlavor = 'vtsim' | 'vttestserver';
 
 /** The local example's ports: `vtsim up` without `--port`. */
-const LOCAL_EXAMPLE_PORTS = { web: 15000, mysql: 15306, grpc: 15991, vtctldGrpc: 15999 } as const;
+const LOCAL_EXAMPLE_PORTS = { web: 15000, mysql: 15306, grpc: 15991, vtctldGrpc: 15999, vtgateWeb: 15001 } as const;
 
 /** vtsim's own flags of `up`. */
 const VTSIM_UP_FLAGS: Record<string, FlagSpec> = {
@@ -165,7 +165,9 @@ export function parseUpFlags(argv: readonly string[], flavor: UpFlavor): UpComma
     mysqlPort,
     grpcPort,
     vtctldGrpcPort,
-    vtgateWebPort: str('vtgate-web-port') === undefined ? undefined : parsePort(str('vtgate-web-port')!, 'vtgate-web-port'),
+    // The local example's vtgate serves its pages on 15001; with --port (vttestserver's layout, or a
+    // test's free ports) only when asked.
+    vtgateWebPort: str('vtgate-web-port') !== undefined ? parsePort(str('vtgate-web-port')!, 'vtgate-web-port') : base === undefined ? LOCAL_EXAMPLE_PORTS.vtgateWeb : undefined,
     vtcomboGrpcPort: separate ? undefined : base && base + 1,
     cells: topology.cells,
     topology: topology.keyspaces.length > 0 ? topology : undefined,

@@ -53,9 +53,12 @@ describe('parseUpFlags', () => {
     expect([base.webPort, base.vtcomboGrpcPort, base.mysqlPort, base.grpcPort, base.vtctldGrpcPort]).toEqual([20000, 20001, 20003, undefined, undefined]);
     const split = parseUpFlags(['--port', '20000', '--mysql-port', '3306', '--grpc-port', '20010', '--vtctld-grpc-port', '20020'], 'vtsim').options;
     expect([split.webPort, split.vtcomboGrpcPort, split.mysqlPort, split.grpcPort, split.vtctldGrpcPort]).toEqual([20000, undefined, 3306, 20010, 20020]);
-    // vtgate's own web port (/debug/status, /debug/vars) only when asked for.
+    // vtgate's own web port (/debug/status, /debug/vars): the local example's 15001 without --port,
+    // only when asked for with it, never by default for vttestserver.
     expect(base.vtgateWebPort).toBeUndefined();
-    expect(parseUpFlags(['--vtgate-web-port', '15001'], 'vtsim').options.vtgateWebPort).toBe(15001);
+    expect(parseUpFlags(['--port', '20000', '--vtgate-web-port', '20005'], 'vtsim').options.vtgateWebPort).toBe(20005);
+    expect(parseUpFlags([], 'vtsim').options.vtgateWebPort).toBe(15001);
+    expect(parseUpFlags([], 'vttestserver').options.vtgateWebPort).toBeUndefined();
   });
 
   it('refuses bad ports, counts and modes with the flag named', () => {
