@@ -258,6 +258,8 @@ function testOf(op: string): (d: number) => boolean {
 }
 
 function compileComparison(op: string, node: Expr, c: ExprCompiler): CompiledExpr {
+  const quantifier = quantifierOf(node.right);
+  if (quantifier !== null) return compileQuantified(op, node.left, quantifier, node.right.args.value[0], c);
   if (isRow(node.left) || isRow(node.right)) return compileRowComparison(op, node, c);
   const l = c.compile(node.left);
   const r = c.compile(node.right);
@@ -287,6 +289,50 @@ function compileComparison(op: string, node: Expr, c: ExprCompiler): CompiledExp
     const b = r(env);
     if (b === null) return null;
     return test(cmp(a, b)) ? TRUE : FALSE;
+  }, Type.INT64);
+}
+
+/**
+ * The quantifier of a comparison's right side written `ALL (…)`, `ANY (…)` or `SOME (…)` (which
+ * node-sql-parser reads as a call), or null for any other operand. Throws SqlError 1064 when the
+ * quantifier is not followed by a subquery, as MySQL's grammar allows nothing else there.
+ */
+function quantifierOf(right: Expr): 'ALL' | 'ANY' | null {
+  if (right?.type !== 'function' || right.name?.name?.length !== 1) return null;
+  const word = String(right.name.name[0].value).toUpperCase();
+  if (word !== 'ALL' && word !== 'ANY' && word !== 'SOME') return null;
+  const args: Expr[] = right.args?.value ?? [];
+  if (args.length !== 1 || !args[0]!.ast || args[0]!.type) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${word.toLowerCase()}'`);
+  return word === 'ALL' ? 'ALL' : 'ANY';
+}
+
+/**
+ * `x op ALL (subquery)` and `x op ANY|SOME (subquery)` with MySQL's three-valued logic: ALL over no
+ * rows is TRUE and ANY over no rows is FALSE (whatever x is); otherwise a row deciding the answer
+ * (a false comparison for ALL, a true one for ANY) wins, and a NULL on either side without such a row
+ * makes the result NULL. The subquery must return one column (SqlError 1241).
+ */
+function compileQuantified(op: string, leftNode: Expr, quantifier: 'ALL' | 'ANY', sub: Expr, c: ExprCompiler): CompiledExpr {
+  if (isRow(leftNode)) throw sqlError(ER.OPERAND_COLUMNS, 'Operand should contain 1 column(s)');
+  const run = subqueryRunner(sub.ast, c);
+  const left = c.compile(leftNode);
+  const cmp = makeComparator(left.type, Type.EXPRESSION);
+  const test = testOf(op);
+  const all = quantifier === 'ALL';
+  return typed((env) => {
+    const a = left(env);
+    const rows = run(env);
+    let sawNull = false;
+    for (const row of rows) {
+      if (row.length !== 1) throw sqlError(ER.OPERAND_COLUMNS, 'Operand should contain 1 column(s)');
+      const b = row[0]!;
+      let holds: boolean | null;
+      if (a === null || b === null) holds = op === '<=>' ? a === b : null;
+      else holds = test(cmp(a, b));
+      if (holds === null) sawNull = true;
+      else if (holds !== all) return all ? FALSE : TRUE;
+    }
+    return sawNull ? null : all ? TRUE : FALSE;
   }, Type.INT64);
 }
 
