@@ -22,6 +22,11 @@ export interface ExprScope {
    * the value the row would have inserted; absent → VALUES() is SqlError 1235.
    */
   insertValue?(column: string): { index: number; type: ColumnType | null };
+  /**
+   * Resolves `DEFAULT(col)` to a function giving the column's default value (SqlError 1364 when it
+   * has none) and the column's type; absent → DEFAULT(col) is SqlError 1235.
+   */
+  columnDefault?(table: string | null, name: string): { value: (env: EvalEnv) => SqlValue; type: ColumnType };
   /** The session's current database at compile time, for error messages (`FUNCTION db.f does not exist`). */
   database?: string;
 }

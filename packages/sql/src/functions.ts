@@ -192,15 +192,25 @@ function paramCount(written: string): SqlError {
   return sqlError(ER.WRONG_PARAMCOUNT_TO_NATIVE_FCT, `Incorrect parameter count in the call to native function '${written}'`);
 }
 
+/** `DEFAULT(col)`: the default value of a column of a base table in scope, typed as the column. */
+function compileColumnDefault(args: Expr[], call: FnCall): CompiledExpr {
+  const col = args[0];
+  if (args.length !== 1 || col?.type !== 'column_ref') throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near 'default'`);
+  const { scope } = call.c;
+  if (!scope.columnDefault) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'DEFAULT(col) here'");
+  const { value, type } = scope.columnDefault(col.table == null ? null : identName(col.table), identName(col.column));
+  return typed(value, type.type, type);
+}
+
 /** Functions whose arguments are not plain expressions (keywords, INTERVAL, types, subqueries). */
 function compileSpecial(name: string, args: Expr[], call: FnCall): CompiledExpr | null {
   const { c } = call;
   switch (name) {
     case 'trim': return compileTrim(args, call);
     case 'default':
-      // The DEFAULT keyword as a value: INSERT's planner reads it; anywhere else vtsim refuses it.
-      if (args.length === 0) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'DEFAULT outside INSERT … VALUES/SET'");
-      return null;
+      // The DEFAULT keyword as a value: INSERT's and UPDATE's planners read it; anywhere else vtsim refuses it.
+      if (args.length === 0) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'DEFAULT outside INSERT … VALUES/SET and UPDATE … SET'");
+      return compileColumnDefault(args, call);
     case 'position': {
       const inExpr = args[0];
       if (args.length !== 1 || inExpr?.type !== 'binary_expr' || String(inExpr.operator).toUpperCase() !== 'IN') throw paramCount(call.written);

@@ -12,6 +12,7 @@ import type { MysqlSession } from './mysql-session.js';
 import { compileJoinScan, compileSelect, type JoinScan, type PlanContext } from './select-plan.js';
 import { SourceLayout, type Source } from './source-scope.js';
 import { applyToChildren, checkParents } from './foreign-keys.js';
+import { columnDefaultValue, nowValue } from './column-default.js';
 import { applyRowRules, generatedColumnValueError } from './row-rules.js';
 import { raiseAutoIncrement, rowsIdentical } from './table-data.js';
 import type { ColumnDef, Key, Row, TableSchema } from './table-schema.js';
@@ -22,19 +23,6 @@ export type DmlRunner = (session: MysqlSession, bindVars: BindVars) => Result;
 
 const NEW_VALUES = '\u0000values';
 const EMPTY_ROW: readonly SqlValue[] = [];
-
-/** The current time as MySQL DATETIME text with `fsp` fractional digits (UTC). */
-export function formatDatetime(ms: number, fsp: number): string {
-  const iso = new Date(ms).toISOString();
-  const base = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
-  if (fsp <= 0) return base;
-  return `${base}.${(iso.slice(20, 23) + '000').slice(0, fsp)}`;
-}
-
-/** The value CURRENT_TIMESTAMP gives a column. */
-export function nowValue(c: ColumnDef, ms: number): SqlValue {
-  return coerceToColumn(formatDatetime(ms, c.columnType.precision), c.columnType, c.name);
-}
 
 function tableSource(entry: TableEntry, alias: string, offset = 0): Source {
   const schema = entry.schema;
@@ -110,7 +98,9 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
     if (seen.has(t)) throw sqlError([1110, '42000'], `Column '${schema.columns[t]!.name}' specified twice`);
     seen.add(t);
   }
-  checkNotGenerated(schema, targets);
+  // A generated column takes no value but DEFAULT (MySQL 8 accepts DEFAULT there and computes it).
+  if (select) checkNotGenerated(schema, targets);
+  for (const r of valueRows ?? []) checkNotGenerated(schema, targets.filter((_, i) => r[i] !== undefined && !isDefaultKeyword(r[i])));
   const scope = valuesScope('field list');
   // DEFAULT as a value is null here: the column is left to its default, as if not named.
   const compiledRows = valueRows?.map((r) => r.map((e) => (isDefaultKeyword(e) ? null : compileExpr(e, scope))));
@@ -225,6 +215,19 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
   };
 }
 
+/**
+ * The value an UPDATE or ON DUPLICATE KEY UPDATE assigns to column `ci`: the expression compiled, or
+ * for the DEFAULT keyword the column's default (see {@link columnDefaultValue}); null for DEFAULT
+ * given to a generated column, which the row rules compute anyway. Throws SqlError 3105 for any
+ * other value given to a generated column.
+ */
+function assignedValue(schema: TableSchema, ci: number, value: Expr, scope: ExprScope): ((env: EvalEnv) => SqlValue) | null {
+  const c = schema.columns[ci]!;
+  if (isDefaultKeyword(value)) return c.generated ? null : (env) => columnDefaultValue(c, env.session.now());
+  checkNotGenerated(schema, [ci]);
+  return compileExpr(value, scope);
+}
+
 /** Throws SqlError 3105 if a statement assigns one of these columns and it is a generated column. */
 function checkNotGenerated(schema: TableSchema, columns: readonly number[]): void {
   for (const ci of columns) {
@@ -249,12 +252,7 @@ function buildRow(schema: TableSchema, targets: readonly number[], values: reado
   for (let ci = 0; ci < C; ci++) {
     if (given[ci]) continue;
     const c = schema.columns[ci]!;
-    const d = c.default;
-    if (c.autoIncrement || c.generated) row[ci] = null;
-    else if (d.kind === 'value') row[ci] = d.value;
-    else if (d.kind === 'now') row[ci] = nowValue(c, now);
-    else if (c.notNull) throw sqlError(ER.NO_DEFAULT_FOR_FIELD, `Field '${c.name}' doesn't have a default value`);
-    else row[ci] = null;
+    row[ci] = c.autoIncrement || c.generated ? null : columnDefaultValue(c, now);
   }
   return row;
 }
@@ -270,7 +268,7 @@ function compileOnDuplicate(odku: unknown, entry: TableEntry): OnDuplicate | nul
   const values = tableSource(entry, NEW_VALUES, C);
   const layout = new SourceLayout([target, values], new Set(schema.columns.map((c) => c.name.toLowerCase())));
   const scope = layout.scope({ clause: 'field list' });
-  const assignments = set.map((s) => {
+  const assignments = set.flatMap((s) => {
     const n = identName(s.column);
     const ci = schema.columnIndex(n);
     if (ci < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${n}' in 'field list'`);
@@ -281,10 +279,10 @@ function compileOnDuplicate(odku: unknown, entry: TableEntry): OnDuplicate | nul
       }
       return undefined;
     });
-    return { column: ci, expr: compileExpr(value, scope) };
+    const expr = assignedValue(schema, ci, value, scope);
+    return expr ? [{ column: ci, expr }] : [];
   });
   const assigned = new Set(assignments.map((a) => a.column));
-  checkNotGenerated(schema, [...assigned]);
   return (existing, inserted, env, now) => {
     const row = existing.slice();
     const session = env.session as MysqlSession;
@@ -397,14 +395,14 @@ export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
   const target = compileTarget(tables[0]!, ast, ctx);
   const schema = target.entry.schema;
   const scope = target.layout.scope({ clause: 'field list' });
-  const assignments = (ast.set as { column: unknown; value: Expr; table?: unknown }[]).map((s) => {
+  const assignments = (ast.set as { column: unknown; value: Expr; table?: unknown }[]).flatMap((s) => {
     const n = identName(s.column);
     const ci = schema.columnIndex(n);
     if (ci < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${n}' in 'field list'`);
-    return { column: ci, expr: compileExpr(s.value, scope) };
+    const expr = assignedValue(schema, ci, s.value, scope);
+    return expr ? [{ column: ci, expr }] : [];
   });
   const assigned = new Set(assignments.map((a) => a.column));
-  checkNotGenerated(schema, [...assigned]);
   return (session, bindVars) =>
     session.runWrite((tx) => {
       const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
@@ -481,12 +479,14 @@ function targetRow(t: TxTable, combined: readonly SqlValue[], offset: number, wi
 function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
   const scan = compileJoinScan(ast.table, ast.where as Expr | null | undefined, ctx);
   const scope = scan.scope('field list');
-  const assignments = (ast.set as { column: unknown; value: Expr; table?: unknown }[]).map((a) => {
+  const assignments = (ast.set as { column: unknown; value: Expr; table?: unknown }[]).flatMap((a) => {
     const table = identName(a.table) || null;
     const name = identName(a.column);
     const r = scan.layout.resolve(table, name, 'field list');
     if (!r) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in 'field list'`);
-    return { source: r.source, column: r.column, expr: compileExpr(a.value, scope) };
+    const entry = scan.layout.sources[r.source]!.entry;
+    const expr = entry ? assignedValue(entry.schema, r.column, a.value, scope) : compileExpr(a.value, scope);
+    return expr ? [{ source: r.source, column: r.column, expr }] : [];
   });
   const targets = [...new Set(assignments.map((a) => a.source))].map((source) => ({
     source,
@@ -504,7 +504,6 @@ function compileMultiUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
         const t = tx.write(target.entry);
         const schema = t.schema;
         const assigned = new Set(target.assignments.map((a) => a.column));
-        checkNotGenerated(schema, [...assigned]);
         const done = new Set<string>();
         const updates: [Key, Row, Row][] = [];
         for (const combined of combinedRows) {

@@ -5,6 +5,7 @@
 import { ER, sqlError, type Field, type SqlValue } from '@vtsim/proto';
 import type { ColumnType, EvalEnv, Expr, ExprScope, Statement } from '@vtsim/sql';
 import type { TableEntry } from './catalog.js';
+import { columnDefaultValue } from './column-default.js';
 
 /** One column a source provides. */
 export interface SourceColumn {
@@ -120,6 +121,14 @@ export class SourceLayout {
         if (o) return o;
         throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in '${options.clause}'`);
       },
+    };
+    scope.columnDefault = (table, name) => {
+      const r = layout.resolve(table, name, options.clause);
+      // Not a column of these sources: 1054 for an unknown name, else (an outer query's column) refused below.
+      if (!r) scope.column(table, name);
+      const c = r ? layout.sources[r.source]!.entry?.schema.columns[r.column] : undefined;
+      if (!c || c.generated || c.autoIncrement) throw sqlError(ER.NOT_SUPPORTED_YET, "This version of vtsim doesn't yet support 'DEFAULT() of a derived, outer, generated or AUTO_INCREMENT column'");
+      return { value: (env) => columnDefaultValue(c, env.session.now()), type: c.columnType };
     };
     if (options.aggregate) scope.aggregate = options.aggregate;
     if (options.subquery) scope.subquery = options.subquery;
