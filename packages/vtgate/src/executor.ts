@@ -67,6 +67,8 @@ const PREPARE_NO_FIELDS = new Set([
 ]);
 const SELECT_NEXT = /^\s*select\s+next\s/i;
 /** How long CREATE/DROP DATABASE wait for vtgate to serve (forget) the keyspace, and how often they look. */
+/** CREATE / DROP TEMPORARY TABLE. */
+const TEMPORARY_TABLE_DDL = /^\s*(?:\/\*.*?\*\/\s*)*(?:create|drop)\s+temporary\s/is;
 const DB_DDL_TIMEOUT_MS = 30_000;
 const DB_DDL_POLL_MS = 2;
 const NOT_SERVING = 'operation not allowed in state NOT_SERVING';
@@ -420,6 +422,10 @@ export class Executor {
     const keyspace = qualifyingKeyspace(sql, names) || t.keyspace;
     if (!keyspace) throw noDatabase();
     if (!(await this.keyspaceExists(keyspace))) throw unknownDatabase(keyspace);
+    // As Vitess's DDL planner: temporary tables live on unsharded keyspaces only.
+    if (TEMPORARY_TABLE_DDL.test(sql) && this.vschema.keyspace(keyspace)?.sharded) {
+      throw sqlError(ER.NOT_SUPPORTED_YET, `Temporary table not supported in sharded database ${keyspace}`);
+    }
     const text = stripQualifiers(sql, names);
     const shards = this.opts.resolver.shards(keyspace, TabletType.PRIMARY);
     const vc = new ExecutorVCursor(this, session, TabletType.PRIMARY);

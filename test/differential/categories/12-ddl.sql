@@ -75,6 +75,7 @@ insert into tmp_x (id, v) values (1, 10), (2, 20)
 select sum(v) from tmp_x
 show tables like 'tmp%'
 select count(*) from information_schema.tables where table_schema = database() and table_name = 'tmp_x'
+-- @vitess sharded "Temporary table not supported in sharded database" go/vt/vtgate/planbuilder/ddl.go DROP TEMPORARY TABLE is refused on sharded keyspaces as CREATE TEMPORARY TABLE is
 drop temporary table tmp_x
 select * from tmp_x
 truncate table ddl_misc

@@ -16,6 +16,8 @@ export class TableEntry {
   constructor(
     public schema: TableSchema,
     public data: TableData,
+    /** A session's TEMPORARY table (temporary-tables.ts): its changes never reach the binlog. */
+    readonly temporary = false,
   ) {}
 }
 

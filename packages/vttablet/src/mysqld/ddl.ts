@@ -17,11 +17,18 @@ import { createView, dropViews } from './views.js';
 
 /**
  * Runs one DDL statement (already parsed) in a session; `text` is the statement as received and
- * `partition` the partitioning clause cut from it before parsing (partition-clause.ts).
+ * `partition` the partitioning clause cut from it before parsing (partition-clause.ts). CREATE
+ * TEMPORARY TABLE and DROP TEMPORARY TABLE (`temporary` set on a DROP's AST) change only the
+ * session's temporary tables: no implicit commit, no binlog, as MySQL 8 with binlog_format=ROW.
  */
 export function executeDdl(session: MysqlSession, ast: Statement, text: string, partition?: PartitionChange): void {
+  const kind = String(ast.keyword ?? '').toLowerCase();
+  if (kind === 'table' && ast.temporary) {
+    if (ast.type === 'create') return createTable(session, ast, text, partition, true);
+    if (ast.type === 'drop') return dropTemporaryTables(session, ast);
+  }
+  refuseTemporaryTarget(session, ast);
   session.runDdl(() => {
-    const kind = String(ast.keyword ?? '').toLowerCase();
     switch (ast.type) {
       case 'create':
         if (kind === 'table') return createTable(session, ast, text, partition);
@@ -325,13 +332,13 @@ function tableOptionText(v: unknown): string {
 
 // ---- CREATE TABLE ----
 
-function createTable(session: MysqlSession, ast: Statement, text: string, partition: PartitionChange | undefined): void {
+function createTable(session: MysqlSession, ast: Statement, text: string, partition: PartitionChange | undefined, temporary = false): void {
   const catalog = session.mysqld.catalog;
   const name = tableNameOf(ast.table[0], session.database);
   const db = catalog.database(name.database);
-  if (db.tables.has(name.table) || db.views.has(name.table)) {
+  if (temporary ? session.temporaryTables.find(name.database, name.table) : db.tables.has(name.table) || db.views.has(name.table)) {
     if (!ast.if_not_exists) throw sqlError(ER.TABLE_EXISTS_ERROR, `Table '${name.table}' already exists`);
-    logDdl(session, text);
+    if (!temporary) logDdl(session, text);
     return;
   }
   let draft: Draft;
@@ -375,9 +382,16 @@ function createTable(session: MysqlSession, ast: Statement, text: string, partit
   }
   if (partition?.kind === 'remove') throw sqlError(ER.PARSE_ERROR, "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'REMOVE PARTITIONING'");
   if (partition) draft.partition = partition.spec;
+  // InnoDB keeps no foreign keys on temporary tables.
+  if (temporary && draft.foreignKeys.length > 0) throw new SqlError(1215, 'HY000', 'Cannot add foreign key constraint');
   const schema = finishDraft(session, draft);
   const counters: TableCounters = { autoIncrement: draft.autoIncrement ?? 1n, nextRowId: 1n };
-  db.tables.set(name.table, new TableEntry(schema, TableData.create(schema, counters)));
+  const entry = new TableEntry(schema, TableData.create(schema, counters), temporary);
+  if (temporary) {
+    session.temporaryTables.add(name.database, name.table, entry);
+    return;
+  }
+  db.tables.set(name.table, entry);
   logDdl(session, text);
 }
 
@@ -621,23 +635,63 @@ function implicitDefault(ct: ColumnType, name: string): SqlValue {
 
 // ---- DROP / TRUNCATE / RENAME ----
 
-function dropTables(session: MysqlSession, ast: Statement, text: string): void {
-  const catalog = session.mysqld.catalog;
+/** The tables a DROP TABLE names; SqlError 1051 for those `exists` rejects, unless IF EXISTS. */
+function droppedNames(session: MysqlSession, ast: Statement, exists: (n: TableName) => boolean): TableName[] {
   const names = (ast.name as { db?: unknown; table?: unknown }[]).map((n) => tableNameOf(n, session.database));
-  const missing = names.filter((n) => !catalog.findTable(n.database, n.table));
+  const missing = names.filter((n) => !exists(n));
   if (missing.length > 0 && !/if exists/i.test(String(ast.prefix ?? ''))) {
     throw sqlError(ER.BAD_TABLE_ERROR, `Unknown table '${missing.map((n) => `${n.database}.${n.table}`).join(',')}'`);
   }
-  const dropping = new Set(names.map((n) => `${n.database}.${n.table}`));
-  for (const n of names) checkDropReferenced(session, n.database, n.table, dropping);
-  for (const n of names) {
+  return names;
+}
+
+/** DROP TEMPORARY TABLE: drops only the session's temporary tables (1051 for any other name). */
+function dropTemporaryTables(session: MysqlSession, ast: Statement): void {
+  const temporary = session.temporaryTables;
+  for (const n of droppedNames(session, ast, (n) => !!temporary.find(n.database, n.table))) temporary.drop(n.database, n.table);
+}
+
+/**
+ * DROP TABLE: a name the session has a temporary table of drops that one (as in MySQL); the binlog
+ * gets the statement, or when it also dropped temporary tables, a DROP TABLE of the base tables alone
+ * (nothing when there are none).
+ */
+function dropTables(session: MysqlSession, ast: Statement, text: string): void {
+  const catalog = session.mysqld.catalog;
+  const temporary = session.temporaryTables;
+  const names = droppedNames(session, ast, (n) => !!temporary.find(n.database, n.table) || !!catalog.findTable(n.database, n.table));
+  const base = names.filter((n) => !temporary.drop(n.database, n.table));
+  const dropping = new Set(base.map((n) => `${n.database}.${n.table}`));
+  for (const n of base) checkDropReferenced(session, n.database, n.table, dropping);
+  for (const n of base) {
     const db = catalog.databases.get(n.database);
     const entry = db?.tables.get(n.table);
     if (!entry) continue;
     entry.dropped = true;
     db!.tables.delete(n.table);
   }
-  logDdl(session, text);
+  if (base.length === names.length) return logDdl(session, text);
+  if (base.length > 0) logDdl(session, `DROP TABLE ${base.map((n) => `\`${n.database}\`.\`${n.table}\``).join(',')} /* generated by server */`);
+}
+
+/**
+ * Refuses (SqlError 1235) ALTER, RENAME, TRUNCATE, CREATE INDEX and DROP INDEX of a name the session
+ * has a temporary table of, rather than changing the base table it shadows.
+ */
+function refuseTemporaryTarget(session: MysqlSession, ast: Statement): void {
+  if (session.temporaryTables.size === 0) return;
+  const kind = String(ast.keyword ?? '').toLowerCase();
+  let targets: unknown[] = [];
+  if (ast.type === 'alter') targets = [ast.table[0]];
+  else if ((ast.type === 'create' || ast.type === 'drop') && kind === 'index') targets = [ast.table];
+  else if (ast.type === 'truncate') targets = ast.name as unknown[];
+  else if (ast.type === 'rename') targets = (ast.table as unknown[][]).map((pair) => pair[0]);
+  for (const t of targets) {
+    const n = tableNameOf(t as { db?: unknown; table?: unknown }, session.database);
+    if (session.temporaryTables.find(n.database, n.table)) {
+      throw sqlError(ER.NOT_SUPPORTED_YET, `This version of vtsim doesn't yet support '${ast.type.toUpperCase()} of a temporary table'`);
+    }
+  }
 }
 
 function truncateTable(session: MysqlSession, ast: Statement, text: string): void {

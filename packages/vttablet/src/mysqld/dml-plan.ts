@@ -15,6 +15,7 @@ import { applyToChildren, checkParents } from './foreign-keys.js';
 import { columnDefaultValue, nowValue } from './column-default.js';
 import { applyRowRules, generatedColumnValueError } from './row-rules.js';
 import { raiseAutoIncrement, rowsIdentical } from './table-data.js';
+import { resolveTable } from './temporary-tables.js';
 import type { ColumnDef, Key, Row, TableSchema } from './table-schema.js';
 import type { Transaction, TxTable } from './transaction.js';
 
@@ -68,7 +69,7 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
   const replace = ast.type === 'replace';
   const ignore = /ignore/i.test(String(ast.prefix ?? ''));
   const name = tableNameOf(ast.table[0], ctx.database);
-  const entry = ctx.catalog.table(name.database, name.table);
+  const entry = resolveTable(ctx.catalog, ctx.temporaryTables, name.database, name.table);
   const schema = entry.schema;
   let columnAsts: unknown[] | null = Array.isArray(ast.columns) ? ast.columns : null;
   let valueRows: Expr[][] | null = null;
@@ -315,7 +316,7 @@ interface SingleTableTarget {
 
 function compileTarget(tableAst: { db?: unknown; table?: unknown; as?: unknown }, ast: Statement, ctx: PlanContext): SingleTableTarget {
   const name = tableNameOf(tableAst, ctx.database);
-  const entry = ctx.catalog.table(name.database, name.table);
+  const entry = resolveTable(ctx.catalog, ctx.temporaryTables, name.database, name.table);
   const alias = identName(tableAst.as) || name.table;
   const layout = new SourceLayout([tableSource(entry, alias)]);
   const subquery = (sub: Statement) => {

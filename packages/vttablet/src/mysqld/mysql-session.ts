@@ -12,6 +12,7 @@ import { systemVariableValue } from './system-variables.js';
 import type { TableData } from './table-data.js';
 import { savepointDoesNotExist, Transaction } from './transaction.js';
 import { serverLostError } from './client-errors.js';
+import { TemporaryTables } from './temporary-tables.js';
 
 /** Options of {@link Mysqld.createSession}. */
 export interface SessionOptions {
@@ -65,6 +66,8 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   rowCount = -1n;
   /** FOUND_ROWS(): rows the last statement with a result set returned. */
   foundRows = 0n;
+  /** CREATE TEMPORARY TABLE's tables, this connection's only; dropped when it closes. */
+  readonly temporaryTables = new TemporaryTables();
   /** GET_LOCK and friends, as this connection holds the server's named locks. */
   readonly namedLocks: NamedLockSession;
   /** True while an INSERT/UPDATE/DELETE/REPLACE without IGNORE runs: strict sql_mode makes division by zero an error there. */
@@ -145,11 +148,12 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
     const kw = firstKeyword(sql);
     this.changingData = (kw === 'INSERT' || kw === 'UPDATE' || kw === 'DELETE' || kw === 'REPLACE') && !IGNORE.test(sql);
     const mysqld = this.mysqld;
-    const version = mysqld.catalog.schemaVersion;
-    let plan = mysqld.plans.get(this.database, sql, version);
+    // The shared plan cache knows no temporary tables: a session having some plans every statement.
+    const shared = this.temporaryTables.size === 0;
+    let plan = shared ? mysqld.plans.get(this.database, sql, mysqld.catalog.schemaVersion) : undefined;
     if (plan === undefined) {
       plan = planStatement(sql, this);
-      if (plan.cacheable) mysqld.plans.set(this.database, sql, plan);
+      if (plan.cacheable && shared && this.temporaryTables.size === 0) mysqld.plans.set(this.database, sql, plan);
     }
     const result = plan.run(this, bindVars);
     if (result.fields.length > 0) {
@@ -159,10 +163,11 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
     return result;
   }
 
-  /** Rolls back an open transaction and ends the session. Idempotent. */
+  /** Rolls back an open transaction, drops the session's temporary tables and ends the session. Idempotent. */
   close(): void {
     if (!this.closed) this.mysqld.namedLocks.releaseAll(this.connectionId);
     this.tx = null;
+    this.temporaryTables.dropAll();
     this.closed = true;
   }
 

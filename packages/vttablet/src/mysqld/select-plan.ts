@@ -29,6 +29,7 @@ import { identName, isSubqueryNode, tableNameOf } from './ast-names.js';
 import { containsSubquery, conjuncts, exprText, rewriteExpr, walkExpr } from './ast-walk.js';
 import { BTree } from './btree.js';
 import type { Catalog, ViewDefinition } from './catalog.js';
+import { resolveTable, type TemporaryTables } from './temporary-tables.js';
 import type { ExecSession } from './exec-session.js';
 import { compileWith } from './cte.js';
 import { fullGroupByError } from './full-group-by.js';
@@ -42,6 +43,8 @@ import type { Key, Row } from './table-schema.js';
 export interface PlanContext {
   readonly catalog: Catalog;
   readonly database: string;
+  /** The planning session's temporary tables, which shadow the catalog's tables and views. */
+  readonly temporaryTables?: TemporaryTables;
   /** Common table expressions in scope (of this query's and enclosing queries' WITH clauses), by name. */
   readonly ctes?: ReadonlyMap<string, SelectPlan>;
 }
@@ -628,7 +631,7 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
       };
     } else {
       const name = tableNameOf(item, ctx.database);
-      const entry = ctx.catalog.table(name.database, name.table);
+      const entry = resolveTable(ctx.catalog, ctx.temporaryTables, name.database, name.table);
       const alias = identName(item.as) || name.table;
       const schema = entry.schema;
       source = {
@@ -685,7 +688,8 @@ function systemView(item: Record<string, any>, ctx: PlanContext): SelectPlan | u
 function viewOf(item: Record<string, any>, ctx: PlanContext): ViewDefinition | undefined {
   if (typeof item.table !== 'string') return undefined;
   const name = tableNameOf(item, ctx.database);
-  return ctx.catalog.findTable(name.database, name.table) ? undefined : ctx.catalog.findView(name.database, name.table);
+  if (ctx.temporaryTables?.find(name.database, name.table) || ctx.catalog.findTable(name.database, name.table)) return undefined;
+  return ctx.catalog.findView(name.database, name.table);
 }
 
 function planAccessPaths(steps: Step[], layout: SourceLayout, whereConjuncts: Expr[], scope: ExprScope): void {

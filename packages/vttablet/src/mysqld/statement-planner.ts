@@ -21,12 +21,14 @@ import { planTransactionStatement } from './transaction-statement.js';
 const EMPTY_ROW: readonly SqlValue[] = [];
 const ID = '(?:`((?:[^`]|``)+)`|([\\w$]+))';
 const TABLE_DDL = /^(?:create\s+(?:temporary\s+)?table|alter\s+table)\b/i;
+/** node-sql-parser lacks DROP TEMPORARY TABLE: the keyword is cut before parsing and set on the AST. */
+const DROP_TEMPORARY = /^(\s*(?:\/\*.*?\*\/\s*)*drop\s+)temporary\s+(?=tables?\b)/is;
 const NEXT_VALUES = new RegExp(`^select\\s+next\\s+(?::(\\w+)|(\\d+))\\s+values?\\s+from\\s+${ID}(?:\\s*\\.\\s*${ID})?$`, 'is');
 
 /** Plans one statement for a session (reading its current database). Throws SqlError (1064 for syntax errors). */
 export function planStatement(sql: string, session: MysqlSession): Plan {
   const schemaVersion = session.mysqld.catalog.schemaVersion;
-  const ctx: PlanContext = { catalog: session.mysqld.catalog, database: session.database };
+  const ctx: PlanContext = { catalog: session.mysqld.catalog, database: session.database, temporaryTables: session.temporaryTables };
   const text = stripLeadingComments(statementText(sql));
   const once = (run: (s: MysqlSession, bv: BindVars) => Result): Plan => ({ schemaVersion, cacheable: false, run });
   const cached = (run: (s: MysqlSession, bv: BindVars) => Result): Plan => ({ schemaVersion, cacheable: true, run });
@@ -44,7 +46,9 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
 
   const tableDdl = TABLE_DDL.test(text) ? parseTableDdlWithChecks(sql) : undefined;
   const partition = tableDdl?.change;
-  const ast = tableDdl?.ast ?? parse(/^set\s/i.test(text) ? quoteOnOff(sql) : sql);
+  const dropTemporary = DROP_TEMPORARY.test(sql);
+  const parsed = tableDdl?.ast ?? parse(/^set\s/i.test(text) ? quoteOnOff(sql) : dropTemporary ? sql.replace(DROP_TEMPORARY, '$1') : sql);
+  const ast = dropTemporary && parsed.type === 'drop' ? { ...parsed, temporary: 'temporary' } : parsed;
   switch (ast.type) {
     case 'select': {
       const texts = selectListTexts(sql);

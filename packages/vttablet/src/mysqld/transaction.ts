@@ -194,6 +194,8 @@ export class Transaction {
     const publish: [TableEntry, TableData][] = [];
     for (const t of changed) {
       const entry = t.entry;
+      // A temporary table dropped meanwhile (DROP TEMPORARY TABLE commits nothing) takes its changes with it.
+      if (entry.temporary && entry.dropped) continue;
       if (entry.dropped || entry.schema !== t.schema) throw deadlockError();
       publish.push([entry, entry.data === t.base ? t.data : this.rebase(t)]);
     }
@@ -238,6 +240,7 @@ export class Transaction {
     let currentTable: TxTable | undefined;
     let currentTime = 0;
     for (const c of this.changes) {
+      if (c.table.entry.temporary) continue;
       if (c.table !== currentTable || c.time !== currentTime) {
         currentTable = c.table;
         currentTime = c.time;

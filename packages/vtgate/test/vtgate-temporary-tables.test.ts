@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestCluster } from './vtgate-fixture.js';
+
+describe('vtgate: temporary tables', () => {
+  let c: TestCluster;
+  beforeAll(async () => {
+    c = await TestCluster.create();
+    await c.addShard('commerce', '0', [100]);
+    await c.addShard('customer', '-80', [300]);
+    await c.addShard('customer', '80-', [400]);
+    await c.startVtgate();
+    await c.applyVSchema('customer', JSON.stringify({ sharded: true, vindexes: { hash: { type: 'hash' } }, tables: { t: { column_vindexes: [{ column: 'id', name: 'hash' }] } } }));
+  });
+  afterAll(async () => {
+    await c.close();
+  });
+
+  it('are created, used and dropped on an unsharded keyspace, invisible to SHOW TABLES', async () => {
+    const s = await c.session('commerce');
+    await c.exec(s, 'create temporary table tmp (id int primary key, v int)');
+    await c.exec(s, 'insert into tmp (id, v) values (1, 10), (2, 20)');
+    expect(await c.rows(s, 'select sum(v) from tmp')).toEqual([['30']]);
+    expect(await c.rows(s, 'show tables')).toEqual([]);
+    await c.exec(s, 'drop temporary table tmp');
+    await expect(c.exec(s, 'select * from tmp')).rejects.toMatchObject({ errno: 1146 });
+  });
+
+  it('are refused on a sharded keyspace, as Vitess refuses them', async () => {
+    const s = await c.session('customer');
+    for (const sql of ['create temporary table tmp (id int primary key)', 'drop temporary table tmp']) {
+      await expect(c.exec(s, sql)).rejects.toMatchObject({ errno: 1235, message: expect.stringContaining('Temporary table not supported in sharded database customer') });
+    }
+  });
+});
