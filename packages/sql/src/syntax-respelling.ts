@@ -5,7 +5,7 @@
  * vtsim reads; the window frames `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW` and
  * `RANGE UNBOUNDED PRECEDING` (MySQL's default frame) are dropped, and `RANGE BETWEEN UNBOUNDED
  * PRECEDING AND UNBOUNDED FOLLOWING` becomes the equivalent ROWS frame, and other RANGE frames with
- * numeric offsets become a marker ORDER BY item carrying their bounds, turned back into a
+ * numeric or INTERVAL offsets become a marker ORDER BY item carrying their bounds, turned back into a
  * `{type: 'range'}` frame after parsing; a window specification that
  * starts from a named window (`OVER (w ORDER BY x)`, `WINDOW w2 AS (w …)`) gets the name as a marker
  * PARTITION BY column, turned back into the specification's `name` after parsing.
@@ -20,7 +20,7 @@ const WINDOW_MARK = 'vtsim_window_';
 const SPEC_WORDS = new Set(['PARTITION', 'ORDER', 'ROWS', 'RANGE']);
 const RANGE_FRAME = /range\s+(?:between\s+unbounded\s+preceding\s+and\s+(current\s+row|unbounded\s+following)|unbounded\s+preceding)\b/iy;
 const DISTINCT_CAPABLE = new Set(['SUM', 'AVG', 'MIN', 'MAX']);
-const BOUND = String.raw`unbounded\s+preceding|unbounded\s+following|current\s+row|(?:\d+(?:\.\d*)?|\.\d+)\s+(?:preceding|following)`;
+const BOUND = String.raw`unbounded\s+preceding|unbounded\s+following|current\s+row|(?:\d+(?:\.\d*)?|\.\d+|interval\s+(?:'(?:[^'\\]|\\.|'')*'|[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s+[a-z_]+)\s+(?:preceding|following)`;
 const RANGE_OFFSETS = new RegExp(String.raw`range\s+(?:between\s+(${BOUND})\s+and\s+(${BOUND})|(${BOUND}))\b`, 'iy');
 const RANGE_MARK = 'vtsim_range_frame';
 
@@ -48,7 +48,7 @@ export function respellSyntax(sql: string): string | null {
       const r = RANGE_OFFSETS.exec(sql);
       if (r) {
         const [start, end] = r[3] ? [r[3], 'current row'] : [r[1]!, r[2]!];
-        out += sql.slice(last, lex.start) + `, ${RANGE_MARK}('${start.replace(/\s+/g, ' ')}', '${end.replace(/\s+/g, ' ')}')`;
+        out += sql.slice(last, lex.start) + `, ${RANGE_MARK}(${boundLiteral(start)}, ${boundLiteral(end)})`;
         last = RANGE_OFFSETS.lastIndex;
         while (lex.end < last && lex.next() !== Tok.EOF);
         prev = null;
@@ -83,6 +83,11 @@ export function respellSyntax(sql: string): string | null {
   return last === 0 ? null : out + sql.slice(last);
 }
 
+/** A RANGE frame bound as a string literal of the marker call (spaces collapsed, quotes doubled). */
+function boundLiteral(bound: string): string {
+  return `'${bound.replace(/\s+/g, ' ').replace(/'/g, "''")}'`;
+}
+
 /** A copy of the parsed statement with the marker calls turned back into aggregate nodes. */
 export function restoreRespelled<T>(root: T): T {
   const copy = (x: unknown): unknown => {
@@ -98,7 +103,9 @@ export function restoreRespelled<T>(root: T): T {
       if (frame?.type !== 'function' || String(frame.name?.name?.[0]?.value ?? '') !== RANGE_MARK) continue;
       const [start, end] = (frame.args?.value ?? []) as Expr[];
       out[list] = items!.length > 1 ? items!.slice(0, -1) : null;
-      out.window_frame_clause = { type: 'range', start: { type: 'origin', value: start?.value }, end: { type: 'origin', value: end?.value } };
+      // The parser keeps a string literal's doubled quotes (an INTERVAL amount's): undouble them.
+      const bound = (e: Expr | undefined) => ({ type: 'origin', value: String(e?.value ?? '').replace(/''/g, "'") });
+      out.window_frame_clause = { type: 'range', start: bound(start), end: bound(end) };
     }
     const partition = out.partitionby as { expr?: Expr }[] | null | undefined;
     const ref = Array.isArray(partition) ? partition[0]?.expr : undefined;

@@ -17,6 +17,17 @@ describe('parseStatements', () => {
     expect(s.where.right).toEqual({ type: 'param', value: 'id' });
   });
 
+  it('reads RANGE frames with INTERVAL bounds (which the grammar lacks) as range frame clauses', () => {
+    const frame = (sql: string) => parseStatement(sql).columns[0].expr.over.as_window_specification.window_specification.window_frame_clause;
+    expect(frame('select sum(a) over (order by d range between interval 1 day preceding and current row) from t')).toEqual({
+      type: 'range', start: { type: 'origin', value: 'interval 1 day preceding' }, end: { type: 'origin', value: 'current row' },
+    });
+    expect(frame("select sum(a) over (partition by k order by d desc range between interval '1  2' day_hour preceding and interval 3 month following) from t")).toEqual({
+      type: 'range', start: { type: 'origin', value: "interval '1 2' day_hour preceding" }, end: { type: 'origin', value: 'interval 3 month following' },
+    });
+    expect(frame('select count(*) over (order by d range interval 2 week preceding) from t').start.value).toBe('interval 2 week preceding');
+  });
+
   it('reports syntax errors in Vitess shape', () => {
     const e = errorOf(() => parseStatement('select $ from t'));
     expect(e.errno).toBe(1064);

@@ -98,6 +98,28 @@ describe('mysqld: window functions', () => {
     expectError(session, 'select sum(qty) over (order by qty, id range 1 preceding) from sales', 3587);
   });
 
+  it('evaluates RANGE frames with INTERVAL offsets over DATE, DATETIME and TIME keys, in either order', () => {
+    const { session } = newServer();
+    run(
+      session,
+      'create table ev (id int primary key, d date, dt datetime, t time, v int)',
+      "insert into ev values (1, '2024-01-01', '2024-01-01 10:00:00', '10:00:00', 1), (2, '2024-01-02', '2024-01-01 11:30:00', '11:30:00', 2), " +
+        "(3, '2024-01-04', '2024-01-01 12:00:00', '12:00:00', 4), (4, '2024-01-05', '2024-01-02 10:00:00', '09:00:00', 8), (5, null, null, null, 16), " +
+        "(6, '2024-02-01', '2024-01-01 10:00:00', '10:00:00', 32)",
+    );
+    const column = (sql: string) => rowsOf(session, `select ${sql} from ev order by id`).map((r) => r[0]);
+    expect(column('sum(v) over (order by d range between interval 1 day preceding and current row)')).toEqual(['1', '3', '4', '12', '16', '32']);
+    expect(column('sum(v) over (order by d desc range between interval 1 day preceding and current row)')).toEqual(['3', '2', '12', '8', '16', '32']);
+    expect(column('sum(v) over (order by d range between current row and interval 1 month following)')).toEqual(['47', '46', '44', '40', '16', '32']);
+    expect(column('sum(v) over (order by dt range between interval 1 hour preceding and interval 30 minute following)')).toEqual(['33', '6', '6', '8', '16', '33']);
+    expect(column("count(*) over (order by dt range between interval '1:30' hour_minute preceding and current row)")).toEqual(['2', '3', '2', '1', '1', '2']);
+    expect(column('count(*) over (order by t range interval 1 hour preceding)')).toEqual(['3', '1', '2', '1', '1', '3']);
+    expectError(session, 'select sum(v) over (order by v range between interval 1 day preceding and current row) from ev', 3589);
+    expectError(session, 'select sum(v) over (order by d range between 1 preceding and current row) from ev', 3590);
+    expectError(session, 'select sum(v) over (order by d, id range interval 1 day preceding) from ev', 3587);
+    expectError(session, 'select sum(v) over (order by d range interval -1 day preceding) from ev', 3586);
+  });
+
   it("builds windows on named windows: OVER (w ORDER BY …), WINDOW w2 AS (w …), with MySQL 8's refusals", () => {
     const { session } = setup();
     expect(rowsOf(session, 'select id, sum(qty) over (w order by id), count(*) over (w) from sales window w as (partition by cat) order by id')).toEqual([

@@ -7,6 +7,8 @@ import { ER, Type, sqlError, type SqlValue } from '@vtsim/proto';
 import {
   aggregateCall,
   compileExpr,
+  datetime,
+  toText,
   isNumericType,
   toDouble,
   createAggregate,
@@ -27,9 +29,13 @@ const WRONG_ARGUMENTS: [number, string] = [1210, 'HY000'];
 
 /**
  * One bound of a frame: the partition's edge, the current row (its peers for RANGE), or an offset
- * from it (rows for ROWS, an ORDER BY value difference for RANGE; negative: PRECEDING).
+ * from it (rows for ROWS, an ORDER BY value difference for RANGE; negative: PRECEDING), or for RANGE
+ * over a temporal ORDER BY value an INTERVAL before or after it.
  */
-type FrameBound = { kind: 'unbounded-preceding' | 'unbounded-following' | 'current' } | { kind: 'offset'; rows: number };
+type FrameBound =
+  | { kind: 'unbounded-preceding' | 'unbounded-following' | 'current' }
+  | { kind: 'offset'; rows: number }
+  | { kind: 'interval'; interval: datetime.Interval; preceding: boolean };
 
 /** An explicit `ROWS|RANGE BETWEEN start AND end` frame. */
 interface Frame {
@@ -200,6 +206,15 @@ function frameBound(e: Expr, unit: 'rows' | 'range'): FrameBound {
   if (text === 'UNBOUNDED PRECEDING') return { kind: 'unbounded-preceding' };
   if (text === 'UNBOUNDED FOLLOWING') return { kind: 'unbounded-following' };
   if (text === 'CURRENT ROW') return { kind: 'current' };
+  const iv = unit === 'range' ? /^INTERVAL (?:'((?:[^'\\]|\\.)*)'|(\S+)) (\w+) (PRECEDING|FOLLOWING)$/.exec(text) : null;
+  if (iv) {
+    const amount = iv[1] ?? iv[2]!;
+    const intervalUnit = iv[3]!;
+    if (!datetime.isIntervalUnit(intervalUnit)) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${iv[3]!.toLowerCase()}'`);
+    const interval = /^\s*-/.test(amount) ? null : datetime.makeInterval(iv[2] !== undefined ? Number(amount) : amount, intervalUnit);
+    if (interval === null) throw sqlError([3586, 'HY000'], 'Window <unnamed window>: frame start or end is negative, NULL or of non-integral type');
+    return { kind: 'interval', interval, preceding: iv[4] === 'PRECEDING' };
+  }
   const m = (unit === 'rows' ? /^(\d+) (PRECEDING|FOLLOWING)$/ : /^(\d+(?:\.\d*)?|\.\d+) (PRECEDING|FOLLOWING)$/).exec(text);
   if (!m) throw sqlError([3586, 'HY000'], 'Window <unnamed window>: frame start or end is negative, NULL or of non-integral type');
   const n = Number(m[1]);
@@ -258,18 +273,32 @@ function sortForWindow(rows: SqlValue[][], fn: WindowFunction, env: EvalEnv): Sq
 /**
  * The frame of each row of a partition for a RANGE frame: rows whose ORDER BY value lies within the
  * offsets of the current row's (peers for CURRENT ROW; a NULL value's frame is its NULL peers).
- * Offsets need exactly one numeric ORDER BY key (3587).
+ * Offsets need exactly one ORDER BY key (3587): numeric for a number (3590 for a temporal key),
+ * temporal for an INTERVAL (3589 for a numeric key).
  */
 function rangeBounds(fn: WindowFunction, orderKeys: readonly SqlValue[][], peerEnd: readonly number[]): (i: number) => [number, number] {
   const frame = fn.frame!;
   const n = orderKeys.length;
-  const hasOffset = frame.start.kind === 'offset' || frame.end.kind === 'offset';
-  if (hasOffset && (fn.order.length !== 1 || !isNumericType(fn.order[0]!.expr.type))) {
-    throw sqlError([3587, 'HY000'], 'Window <unnamed window> with RANGE N PRECEDING/FOLLOWING frame requires exactly one ORDER BY expression, of numeric or temporal type');
+  const bounds = [frame.start.kind, frame.end.kind];
+  const keyType = fn.order[0]?.expr.columnType?.type ?? fn.order[0]?.expr.type;
+  const temporal = keyType === Type.DATE || keyType === Type.DATETIME || keyType === Type.TIMESTAMP || keyType === Type.TIME;
+  if (bounds.includes('offset') || bounds.includes('interval')) {
+    if (fn.order.length !== 1 || (!temporal && !isNumericType(keyType!))) {
+      throw sqlError([3587, 'HY000'], "Window '<unnamed window>' with RANGE N PRECEDING/FOLLOWING frame requires exactly one ORDER BY expression, of numeric or temporal type");
+    }
+    if (temporal && bounds.includes('offset')) {
+      throw sqlError([3590, 'HY000'], "Window '<unnamed window>' with RANGE frame has ORDER BY expression of datetime type. Only INTERVAL bound value allowed.");
+    }
+    if (!temporal && bounds.includes('interval')) {
+      throw sqlError([3589, 'HY000'], "Window '<unnamed window>' with RANGE frame has ORDER BY expression of numeric type. INTERVAL bound value not allowed.");
+    }
   }
-  // Keys as ascending numbers (negated for DESC), NULL where the key is NULL.
+  // Keys as ascending numbers (negated for DESC; temporal values as microseconds), NULL where the key is NULL.
   const sign = fn.order[0]?.desc ? -1 : 1;
-  const keys = orderKeys.map((k) => (k.length === 0 || k[0] === null ? null : sign * toDouble(k[0]!)!));
+  const instants = temporal ? orderKeys.map((k) => (k[0] === null || k[0] === undefined ? null : temporalInstant(k[0], keyType!))) : null;
+  const keys = instants
+    ? instants.map((dt) => (dt === null ? null : sign * datetime.dateTimeToMicros(dt)))
+    : orderKeys.map((k) => (k.length === 0 || k[0] === null ? null : sign * toDouble(k[0]!)!));
   const peerStart = new Array<number>(n);
   for (let i = 0; i < n; i++) peerStart[i] = i > 0 && peerEnd[i - 1] === peerEnd[i] ? peerStart[i - 1]! : i;
   let lo = 0;
@@ -298,10 +327,29 @@ function rangeBounds(fn: WindowFunction, orderKeys: readonly SqlValue[][], peerE
         case 'offset':
           if (v === null || v === undefined) return isEnd ? peerEnd[i]! : peerStart[i]!;
           return search(v + b.rows, isEnd);
+        case 'interval': {
+          const dt = instants![i];
+          if (v === null || v === undefined || !dt) return isEnd ? peerEnd[i]! : peerStart[i]!;
+          // PRECEDING moves against the window order: back in time ascending, forward descending.
+          const toward = b.preceding === (sign === 1) ? -1 : 1;
+          const moved = datetime.addInterval(dt, { months: toward * b.interval.months, micros: toward * b.interval.micros });
+          if (moved === null) return toward * sign < 0 ? lo : hi;
+          return search(sign * datetime.dateTimeToMicros(moved), isEnd);
+        }
       }
     };
     return [edge(frame.start, false), edge(frame.end, true)];
   };
+}
+
+/** A DATE, DATETIME, TIMESTAMP or TIME value as a point in time (a TIME as that long after the epoch). */
+function temporalInstant(v: SqlValue, type: Type): datetime.DateTime | null {
+  const text = toText(v)!;
+  if (type === Type.TIME) {
+    const t = datetime.parseTime(text);
+    return t === null ? null : datetime.dateTimeFromMicros(datetime.timeToMicros(t));
+  }
+  return datetime.parseDateTime(text);
 }
 
 /** Evaluates one function over rows[start, end) (one partition, in window order) into column `at`. */
@@ -384,6 +432,7 @@ function evaluatePartition(rows: SqlValue[][], start: number, end: number, fn: W
         case 'unbounded-following': return n;
         case 'current': return isEnd ? i + 1 : i;
         case 'offset': return isEnd ? i + b.rows + 1 : i + b.rows;
+        case 'interval': throw new Error('an INTERVAL bound is read for RANGE frames only');
       }
     };
     return [Math.max(0, pos(fn.frame.start, false)), Math.min(n, pos(fn.frame.end, true))];
