@@ -25,6 +25,21 @@ describe('vtgate: temporary tables', () => {
     await expect(c.exec(s, 'select * from tmp')).rejects.toMatchObject({ errno: 1146 });
   });
 
+  it('stay usable in the transactions of the session that created them', async () => {
+    const s = await c.session('commerce');
+    await c.exec(s, 'create temporary table tx_tmp (id int primary key)');
+    await c.exec(s, 'begin');
+    await c.exec(s, 'insert into tx_tmp (id) values (1)');
+    expect(await c.rows(s, 'select id from tx_tmp')).toEqual([['1']]);
+    await c.exec(s, 'rollback');
+    expect(await c.rows(s, 'select id from tx_tmp')).toEqual([]);
+    await c.exec(s, 'begin');
+    await c.exec(s, 'insert into tx_tmp (id) values (2)');
+    await c.exec(s, 'commit');
+    expect(await c.rows(s, 'select id from tx_tmp')).toEqual([['2']]);
+    await c.exec(s, 'drop temporary table tx_tmp');
+  });
+
   it('are refused on a sharded keyspace, as Vitess refuses them', async () => {
     const s = await c.session('customer');
     for (const sql of ['create temporary table tmp (id int primary key)', 'drop temporary table tmp']) {

@@ -208,7 +208,8 @@ export class Tablet implements QueryService {
 
   async begin(target: Target, options?: { readOnly?: boolean }): Promise<number> {
     this.checkTarget(target);
-    const session = this.mysqld.createSession({ database: this.dbName });
+    // Temporary tables created through vtgate outlive its transactions (see SessionOptions.temporaryTables).
+    const session = this.mysqld.createSession({ database: this.dbName, temporaryTables: this.autocommitSession.temporaryTables });
     const mode = options?.readOnly;
     session.execute(mode === undefined ? 'begin' : `start transaction ${mode ? 'read only' : 'read write'}`);
     const id = ++this.nextTransactionId;
