@@ -43,6 +43,8 @@ export interface SessionContext {
   /** A number in [0, 1) from the seeded random source. */
   random(): number;
   userVariables: Map<string, SqlValue>;
+  /** The types of the user variables (see user-variables.ts); absent where only values are kept. */
+  userVariableTypes?: Map<string, Type>;
   /** A system variable's value; throws SqlError 1193 if unknown. */
   systemVariable(name: string, scope: 'session' | 'global'): SqlValue;
   /** Records a warning of the running statement (`SHOW WARNINGS`); absent where warnings are not kept. */
@@ -88,6 +90,11 @@ export interface CompiledExpr {
    * the result column then carries MySQL's NOT_NULL flag. True or absent: it may be NULL.
    */
   readonly nullable?: boolean;
+  /**
+   * For an expression of type {@link Type.EXPRESSION} whose type the environment knows (a user
+   * variable's recorded type), that type; absent: the type of its value (`typeOfValue`).
+   */
+  readonly valueType?: (env: EvalEnv) => Type;
 }
 
 /** The body of a compiled expression. */

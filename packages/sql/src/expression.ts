@@ -18,6 +18,8 @@ import { likeMatcher, regexpMatcher, type Matcher } from './like.js';
 import { identName, stringValue, type Expr, type Statement } from './parse.js';
 import { INT64_RANGE, MAX_UINT64, isTrue, toText, toTextOfType } from './values.js';
 import { aggregateCall, aggregateResultType, isAggregateNode } from './aggregate.js';
+import { systemVariableType } from './system-variable-defaults.js';
+import { setUserVariable, userVariableType } from './user-variables.js';
 
 export type { CompiledExpr, EvalEnv, ExprScope, NamedLockSession, SessionContext } from './compiled-expr.js';
 
@@ -160,13 +162,29 @@ function systemVariableName(node: Expr): { name: string; scope: 'session' | 'glo
   return { name: [head, ...members].join('.').toLowerCase(), scope: 'session' };
 }
 
+/**
+ * `@@name` typed as MySQL types the variable (an integer variable SET to ON/OFF or a numeric string
+ * reads as the number), `@name` typed by what it holds (see user-variables.ts).
+ */
 function compileVariable(node: Expr): CompiledExpr {
   if (node.prefix === '@@') {
     const { name, scope } = systemVariableName(node);
-    return typed((env) => env.session.systemVariable(name, scope), Type.EXPRESSION);
+    const type = systemVariableType(name);
+    if (type !== Type.INT64 && type !== Type.UINT64) return typed((env) => env.session.systemVariable(name, scope), type);
+    return typed((env) => integerSetting(env.session.systemVariable(name, scope)), type);
   }
   const name = [String(node.name), ...(node.members ?? [])].join('.').toLowerCase();
-  return typed((env) => env.session.userVariables.get(name) ?? null, Type.EXPRESSION);
+  const read = typed((env) => env.session.userVariables.get(name) ?? null, Type.EXPRESSION);
+  return Object.assign(read, { valueType: (env: EvalEnv) => userVariableType(env.session, name) });
+}
+
+/** An integer system variable's value held as text (`ON`, `OFF`, `'5'`) as its number; other values unchanged. */
+function integerSetting(v: SqlValue): SqlValue {
+  if (typeof v !== 'string') return v;
+  const t = v.trim().toUpperCase();
+  if (t === 'ON' || t === 'TRUE') return TRUE;
+  if (t === 'OFF' || t === 'FALSE') return FALSE;
+  return /^[-+]?\d+$/.test(t) ? BigInt(t) : v;
 }
 
 function compileAssign(node: Expr, c: ExprCompiler): CompiledExpr {
@@ -176,7 +194,7 @@ function compileAssign(node: Expr, c: ExprCompiler): CompiledExpr {
   const value = c.compile(node.right);
   return typed((env) => {
     const v = value(env);
-    env.session.userVariables.set(name, v);
+    setUserVariable(env.session, name, v, value.valueType?.(env) ?? value.type);
     return v;
   }, value.type);
 }

@@ -3,7 +3,7 @@
  * `@@name` report unless a session or `SET GLOBAL` changed them. Shared by the simulated mysqld
  * and by vtgate, which answers the same names the way a MySQL server would.
  */
-import type { SqlValue } from '@vtsim/proto';
+import { Type, type SqlValue } from '@vtsim/proto';
 
 /** The server version string. */
 export const MYSQL_VERSION = '8.0.30';
@@ -67,3 +67,29 @@ const STATIC_DEFAULTS: ReadonlyArray<readonly [string, SqlValue]> = [
 
 /** Default values by lower-case variable name. */
 export const mysqlSystemVariableDefaults: ReadonlyMap<string, SqlValue> = new Map(STATIC_DEFAULTS);
+
+/** The types of the variables a server computes from its state rather than keeps a default for. */
+const COMPUTED_TYPES: ReadonlyMap<string, Type> = new Map([
+  ...['warning_count', 'error_count', 'last_insert_id', 'identity', 'autocommit', 'sql_log_bin', 'read_only', 'super_read_only',
+    'rpl_semi_sync_source_enabled', 'rpl_semi_sync_replica_enabled', 'rpl_semi_sync_source_timeout',
+    'rpl_semi_sync_source_wait_for_replica_count', 'rpl_semi_sync_source_wait_no_replica'].map((n) => [n, Type.INT64] as const),
+  ...['server_uuid', 'gtid_executed', 'hostname', 'rpl_semi_sync_source_wait_point'].map((n) => [n, Type.VARCHAR] as const),
+]);
+
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * The type MySQL 8 reports for `@@name` (lower-case) in a select list, fixed by the variable whatever
+ * it holds: BIGINT for integer and boolean variables (UNSIGNED past BIGINT's range), DOUBLE for
+ * fractional ones, VARCHAR for the rest; EXPRESSION (typed per value) for a name it does not know.
+ */
+export function systemVariableType(name: string): Type {
+  const d = mysqlSystemVariableDefaults.get(name);
+  if (d === undefined || d === null) return COMPUTED_TYPES.get(name) ?? Type.EXPRESSION;
+  switch (typeof d) {
+    case 'bigint': return d > INT64_MAX ? Type.UINT64 : Type.INT64;
+    case 'number': return Type.FLOAT64;
+    case 'string': return Type.VARCHAR;
+    default: return Type.VARBINARY;
+  }
+}

@@ -9,7 +9,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock, Random } from '@vtsim/binlog';
 import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type SrvVSchema, type Target } from '@vtsim/proto';
-import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, NamedLocks, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, SqlLexer, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
+import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, NamedLocks, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, setUserVariable, SqlLexer, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
 import { compareKeyRangeStarts, compareKeyspaceIds, isTopoError, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
 import type { ExecuteOptions } from '@vtsim/vttablet';
 import { Buffer, type BufferedRequest } from './buffer/buffer.js';
@@ -272,6 +272,7 @@ export class Executor {
         now: () => clock.now(),
         random: () => random.next(),
         userVariables: session.userVariables,
+        userVariableTypes: session.userVariableTypes,
         systemVariable: (name) => systemVariable(session, name, serverVersion),
       };
       this.contexts.set(session, ctx);
@@ -640,9 +641,9 @@ export class Executor {
     for (const a of assignments) if (a.kind === 'system' && a.scope === 'session') checkSettable(a.name);
     for (const a of assignments) {
       if (a.kind === 'ignored') continue;
-      const value = this.evaluateSetValue(session, a.valueText, a.kind === 'user');
+      const { value, type } = this.evaluateSetValue(session, a.valueText, a.kind === 'user');
       if (a.kind === 'user') {
-        session.userVariables.set(a.name.toLowerCase(), value);
+        setUserVariable(this.sessionContext(session), a.name.toLowerCase(), value, type);
         continue;
       }
       const name = a.name.toLowerCase();
@@ -670,11 +671,13 @@ export class Executor {
    * on`, `set sql_mode = traditional`) unless it is NULL, TRUE or FALSE; a user variable's value is
    * always an expression.
    */
-  private evaluateSetValue(session: VtgateSession, text: string, userVariable: boolean): SqlValue {
-    if (!userVariable && /^[A-Za-z_][\w$]*$/.test(text) && !/^(?:null|true|false)$/i.test(text)) return text;
+  private evaluateSetValue(session: VtgateSession, text: string, userVariable: boolean): { value: SqlValue; type: Type } {
+    if (!userVariable && /^[A-Za-z_][\w$]*$/.test(text) && !/^(?:null|true|false)$/i.test(text)) return { value: text, type: Type.VARCHAR };
     const ast = parseStatement(`select ${text}`);
     const expr = compileExpr((ast.columns as Expr[])[0]!.expr as Expr, NO_COLUMNS);
-    return expr({ row: [], bindVars: {}, session: this.sessionContext(session) });
+    const env = { row: [], bindVars: {}, session: this.sessionContext(session) };
+    const value = expr(env);
+    return { value, type: expr.valueType?.(env) ?? expr.type };
   }
 
   private async keyspaceNames(): Promise<string[]> {

@@ -4,7 +4,7 @@
  * autocommit, the open transaction's shard sessions, user and system variables, and the last
  * insert id.
  */
-import { Code, ER, IncludedFields, SqlError, TabletType, parseTabletAlias, parseTabletType, sqlError, type KeyRange, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
+import { Code, ER, IncludedFields, SqlError, TabletType, parseTabletAlias, parseTabletType, sqlError, type KeyRange, type SqlValue, type TabletAlias, type Target, type Type } from '@vtsim/proto';
 import { hexToBytes, parseShardingSpec } from '@vtsim/topo';
 import { stripLeadingComments } from '@vtsim/sql';
 
@@ -151,6 +151,8 @@ export class VtgateSession {
   /** START TRANSACTION's access mode (true: READ ONLY), given to every shard's begin; undefined: the tablets' default. */
   transactionReadOnly: boolean | undefined;
   readonly userVariables = new Map<string, SqlValue>();
+  /** The user variables' types (DECIMAL, BIGINT, …), as `select @x` reports them. */
+  readonly userVariableTypes = new Map<string, Type>();
   /** System variables set with SET (lower-cased names). */
   readonly systemVariables = new Map<string, SqlValue>();
   lastInsertId = 0n;

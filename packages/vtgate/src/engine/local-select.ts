@@ -21,16 +21,17 @@ export class LocalSelect implements Primitive {
   ) {}
 
   /**
-   * Evaluates the row. A column whose type is known only per value (a user or system variable)
-   * takes its value's type, as MySQL types `select @x` by what `@x` holds.
+   * Evaluates the row. A column whose type is known only per value takes the type the session
+   * records (a user variable's, see `userVariableType`) or its value's, as MySQL types `select @x`
+   * by what `@x` holds.
    */
   async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
+    const env = { row: [] as SqlValue[], bindVars, session: vc.sessionContext };
     const field = (c: LocalColumn, v?: SqlValue) =>
-      resultField(c.name, c.expr.columnType ?? (v !== undefined && isDynamicType(c.expr.type) ? typeOfValue(v) : c.expr.type), { notNull: c.expr.nullable === false });
+      resultField(c.name, c.expr.columnType ?? (v !== undefined && isDynamicType(c.expr.type) ? c.expr.valueType?.(env) ?? typeOfValue(v) : c.expr.type), { notNull: c.expr.nullable === false });
     if (this.limit && (toBigInt(evaluateValue(this.limit, bindVars, vc.sessionContext)) ?? 0n) <= 0n) {
       return { fields: this.columns.map((c) => field(c)), rows: [], rowsAffected: 0, insertId: 0n };
     }
-    const env = { row: [] as SqlValue[], bindVars, session: vc.sessionContext };
     const row = this.columns.map((c) => c.expr(env));
     return { fields: this.columns.map((c, i) => field(c, row[i])), rows: [row], rowsAffected: 0, insertId: 0n };
   }

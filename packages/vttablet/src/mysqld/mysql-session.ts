@@ -2,7 +2,7 @@
  * MysqlSession: one client connection to a simulated mysqld: current database, autocommit and the
  * open transaction, session and user variables. Statements run synchronously, one at a time.
  */
-import { type BindVars, ER, type Result, SqlError, sqlError, type SqlValue } from '@vtsim/proto';
+import { type BindVars, ER, type Result, SqlError, sqlError, type SqlValue, type Type } from '@vtsim/proto';
 import { type CoercionContext, firstKeyword, type NamedLockSession, type SessionContext, type SqlMode, sqlModeOf } from '@vtsim/sql';
 import type { TableEntry } from './catalog.js';
 import type { ExecSession } from './exec-session.js';
@@ -59,6 +59,8 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   logBin: boolean;
   readonly bypassReadOnly: boolean;
   readonly userVariables = new Map<string, SqlValue>();
+  /** The user variables' types (see `setUserVariable`). */
+  readonly userVariableTypes = new Map<string, Type>();
   /** SESSION values set with SET, by lower-case name. */
   readonly sessionVariables = new Map<string, SqlValue>();
   /**

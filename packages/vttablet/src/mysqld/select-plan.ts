@@ -57,6 +57,11 @@ export interface SelectPlan {
   readonly columnTypes: readonly (ColumnType | null)[];
   /** Runs the query in a session. */
   execute(session: ExecSession, bindVars: BindVars): SqlValue[][];
+  /**
+   * The result metadata as a session sees it, where a column's type is the session's (`select @x`:
+   * the type of what `@x` holds); absent when {@link fields} serve every session.
+   */
+  resultFields?(session: ExecSession): Field[];
 }
 
 /** Options of {@link compileSelect}. */
@@ -472,9 +477,20 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
   const sortNeeded = order.length > 0 && scanOrder === null;
   const streaming = !aggregated && !distinct && !sortNeeded && K === 0;
 
+  const sessionTyped = projections.flatMap((p, i) => (p.expr?.valueType && !p.expr.columnType ? [{ i, valueType: p.expr.valueType }] : []));
   return {
     fields,
     columnTypes,
+    ...(sessionTyped.length > 0
+      ? {
+          resultFields(session: ExecSession): Field[] {
+            const env: EvalEnv = { row: EMPTY_ROW, bindVars: {}, session };
+            const out = fields.slice();
+            for (const { i, valueType } of sessionTyped) out[i] = Object.freeze(resultField(fields[i]!.name, valueType(env)));
+            return out;
+          },
+        }
+      : {}),
     execute(session, bindVars) {
       if (groupByError && session.mode.onlyFullGroupBy) throw groupByError;
       const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };

@@ -4,7 +4,7 @@
  * everything else is parsed with `@vtsim/sql` and dispatched on the AST's type.
  */
 import { ER, SqlError, sqlError, emptyResult, Type, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { compileExpr, type EvalEnv, type Expr, isTrue, normalizeSqlMode, parseStatement, resultField, type Statement, stripLeadingComments, toBigInt, toText } from '@vtsim/sql';
+import { compileExpr, constant, type EvalEnv, type Expr, isTrue, normalizeSqlMode, parseStatement, resultField, setUserVariable, type Statement, stripLeadingComments, toBigInt, toText } from '@vtsim/sql';
 import { lookupBindVar } from './access-path.js';
 import { identName } from './ast-names.js';
 import { parseTableDdlWithChecks } from './check-enforcement.js';
@@ -53,7 +53,7 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
     case 'select': {
       const texts = selectListTexts(sql);
       const plan = compileSelect(ast, ctx, texts ? { texts } : {});
-      return cached((s, bv) => ({ fields: plan.fields, rows: plan.execute(s, bv), rowsAffected: 0, insertId: 0n }));
+      return cached((s, bv) => ({ fields: plan.resultFields?.(s) ?? plan.fields, rows: plan.execute(s, bv), rowsAffected: 0, insertId: 0n }));
     }
     case 'insert':
     case 'replace':
@@ -161,10 +161,7 @@ function compileSet(ast: Statement): (s: MysqlSession, bv: BindVars) => Result {
       name = identName(members[0]);
     }
     const right = a.right;
-    const value =
-      right.type === 'column_ref'
-        ? () => identName(right.column) as SqlValue
-        : compileExpr(right, NO_COLUMNS);
+    const value = right.type === 'column_ref' ? constant(identName(right.column), Type.VARCHAR) : compileExpr(right, NO_COLUMNS);
     return { user: prefix === '@', name: name.toLowerCase(), scope, value };
   });
   for (const a of assigns) {
@@ -175,7 +172,7 @@ function compileSet(ast: Statement): (s: MysqlSession, bv: BindVars) => Result {
     for (const a of assigns) {
       const v = a.value(env);
       if (a.user) {
-        session.userVariables.set(a.name, v);
+        setUserVariable(session, a.name, v, a.value.valueType?.(env) ?? a.value.type);
         continue;
       }
       switch (a.name) {

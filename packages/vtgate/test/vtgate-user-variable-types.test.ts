@@ -1,0 +1,23 @@
+import { Type } from '@vtsim/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestCluster } from './vtgate-fixture.js';
+
+describe('vtgate: user variable types', () => {
+  let c: TestCluster;
+  beforeAll(async () => {
+    c = await TestCluster.create();
+    await c.addShard('commerce', '0', [100]);
+    await c.startVtgate();
+  });
+  afterAll(async () => {
+    await c.close();
+  });
+
+  it('reports what SET assigned: DECIMAL stays DECIMAL, NULL reads as a string', async () => {
+    const s = await c.session('commerce');
+    await c.exec(s, "set @d = 1.50, @i = 7, @s = 'x', @n = null");
+    const r = await c.exec(s, 'select @d, @i, @s, @n, @never');
+    expect(r.fields.map((f) => f.type)).toEqual([Type.DECIMAL, Type.INT64, Type.VARCHAR, Type.VARCHAR, Type.VARCHAR]);
+    expect(r.rows[0]![0]).toBe('1.50');
+  });
+});
