@@ -16,7 +16,7 @@ export interface ExprScope {
    */
   aggregate?(node: Expr): number;
   /** Compiles a subquery into a function returning its rows; absent → subqueries are SqlError 1235. */
-  subquery?(ast: Statement): (env: EvalEnv) => SqlValue[][];
+  subquery?(ast: Statement): SubqueryRunner;
   /**
    * Resolves `VALUES(col)` inside `ON DUPLICATE KEY UPDATE` to the index in {@link EvalEnv.row} holding
    * the value the row would have inserted; absent → VALUES() is SqlError 1235.
@@ -30,6 +30,12 @@ export interface ExprScope {
   /** The session's current database at compile time, for error messages (`FUNCTION db.f does not exist`). */
   database?: string;
 }
+
+/**
+ * A compiled subquery: returns its rows; `columnTypes` are its result columns' types where the
+ * planner knows them (null or absent: known only per value).
+ */
+export type SubqueryRunner = ((env: EvalEnv) => SqlValue[][]) & { readonly columnTypes?: readonly (ColumnType | null)[] };
 
 /** Per-connection state that expressions may read (DATABASE(), NOW(), @vars, @@vars, LAST_INSERT_ID()). */
 export interface SessionContext {

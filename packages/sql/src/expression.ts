@@ -9,7 +9,7 @@ import { castResultType, castTargetOf, castValue } from './cast.js';
 import { fixedRealComparator, makeComparator, type Comparator } from './comparison.js';
 import {
   arithmeticType, constant, isBinaryCollated, isIntType, isUnsignedType, typed, unifyTypes,
-  type CompiledExpr, type EvalEnv, type ExprScope,
+  type CompiledExpr, type EvalEnv, type ExprScope, type SubqueryRunner,
 } from './compiled-expr.js';
 import { formatDecimal, parseDecimal } from './decimal.js';
 import { formatDate, formatDateTime, formatTime, parseDateTime, parseTime } from './datetime.js';
@@ -21,7 +21,7 @@ import { aggregateCall, aggregateResultType, isAggregateNode } from './aggregate
 import { systemVariableType } from './system-variable-defaults.js';
 import { setUserVariable, userVariableType } from './user-variables.js';
 
-export type { CompiledExpr, EvalEnv, ExprScope, NamedLockSession, SessionContext } from './compiled-expr.js';
+export type { CompiledExpr, EvalEnv, ExprScope, NamedLockSession, SessionContext, SubqueryRunner } from './compiled-expr.js';
 
 const TRUE = 1n;
 const FALSE = 0n;
@@ -486,7 +486,7 @@ function compileRowIn(leftNode: Expr, items: Expr[], c: ExprCompiler, not: boole
   }, Type.INT64);
 }
 
-function subqueryRunner(ast: Statement, c: ExprCompiler): (env: EvalEnv) => SqlValue[][] {
+function subqueryRunner(ast: Statement, c: ExprCompiler): SubqueryRunner {
   if (!c.scope.subquery) throw unsupported('subqueries here');
   return c.scope.subquery(ast);
 }
@@ -515,15 +515,17 @@ function compileInSubquery(leftNode: Expr, ast: Statement, c: ExprCompiler, not:
   }, Type.INT64);
 }
 
+/** A scalar subquery: typed as its one column where the planner knows that column's type. */
 function compileScalarSubquery(ast: Statement, c: ExprCompiler): CompiledExpr {
   const run = subqueryRunner(ast, c);
+  const column = run.columnTypes?.length === 1 ? run.columnTypes[0] : null;
   return typed((env) => {
     const rows = run(env);
     if (rows.length === 0) return null;
     if (rows.length > 1) throw sqlError(ER.SUBQUERY_NO_1_ROW, 'Subquery returns more than 1 row');
     if (rows[0]!.length !== 1) throw sqlError(ER.OPERAND_COLUMNS, 'Operand should contain 1 column(s)');
     return rows[0]![0]!;
-  }, Type.EXPRESSION);
+  }, column ? column.type : Type.EXPRESSION, column ?? undefined);
 }
 
 function isExistsCall(node: Expr): boolean {

@@ -321,7 +321,7 @@ function compileTarget(tableAst: { db?: unknown; table?: unknown; as?: unknown }
   const layout = new SourceLayout([tableSource(entry, alias)]);
   const subquery = (sub: Statement) => {
     const plan = compileSelect(sub, ctx);
-    return (env: EvalEnv) => plan.execute(env.session as MysqlSession, env.bindVars);
+    return Object.assign((env: EvalEnv) => plan.execute(env.session as MysqlSession, env.bindVars), { columnTypes: plan.columnTypes });
   };
   const whereScope = layout.scope({ clause: 'where clause', subquery });
   const whereAst = ast.where as Expr | null | undefined;

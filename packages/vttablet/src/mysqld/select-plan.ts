@@ -10,6 +10,7 @@ import {
   columnTypeOf,
   compileExpr,
   createAggregate,
+  isDynamicType,
   isTrue,
   resultField,
   toBigInt,
@@ -23,6 +24,7 @@ import {
   type Expr,
   type ExprScope,
   type Statement,
+  type SubqueryRunner,
 } from '@vtsim/sql';
 import { accessRows, chooseAccessPath, type AccessPath } from './access-path.js';
 import { identName, isSubqueryNode, tableNameOf } from './ast-names.js';
@@ -118,7 +120,8 @@ export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectO
   const limit = compileLimit(union.limit);
   return {
     fields: first.fields,
-    columnTypes: first.columnTypes,
+    // A column whose branches differ in type is typed per value.
+    columnTypes: first.columnTypes.map((t, i) => (plans.every((p) => p.columnTypes[i]?.type === t?.type) ? t : null)),
     execute(session, bindVars) {
       let rows: SqlValue[][] = [];
       plans.forEach((p, i) => {
@@ -434,7 +437,8 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
         ? createAggregate(aggSpecs[agg]!.name, aggOptions(aggSpecs[agg]!)).type
         : window !== undefined ? windows[window]!.type : expr.columnType ?? expr.type;
       fields.push(Object.freeze(resultField(it.name, type, { notNull: expr.nullable === false })));
-      columnTypes.push(expr.columnType ?? null);
+      // A computed column's type is its expression's (null where only its values tell).
+      columnTypes.push(expr.columnType ?? (typeof type !== 'number' ? type : isDynamicType(type) ? null : columnTypeOf(type)));
     }
   });
   const P = projections.length;
@@ -1096,7 +1100,7 @@ function applyLimit(rows: SqlValue[][], limit: LimitSpec | null, env: EvalEnv): 
  * query become bind variables of the subquery, bound per evaluation; an uncorrelated subquery runs
  * once per statement.
  */
-function compileSubquery(sub: Statement, ctx: PlanContext, scopeFor: () => ExprScope): (env: EvalEnv) => SqlValue[][] {
+function compileSubquery(sub: Statement, ctx: PlanContext, scopeFor: () => ExprScope): SubqueryRunner {
   const refs = new Map<string, { param: string; table: string | null; name: string }>();
   const probe = (table: string | null, name: string) => {
     let type: ColumnType | null;
@@ -1113,7 +1117,7 @@ function compileSubquery(sub: Statement, ctx: PlanContext, scopeFor: () => ExprS
   if (refs.size === 0) {
     let cachedFor: { session: unknown; id: number } | null = null;
     let cached: SqlValue[][] = [];
-    return (env) => {
+    const once = (env: EvalEnv) => {
       const s = env.session as ExecSession;
       if (!cachedFor || cachedFor.session !== s || cachedFor.id !== s.statementId) {
         cached = probePlan.execute(s, env.bindVars);
@@ -1121,6 +1125,7 @@ function compileSubquery(sub: Statement, ctx: PlanContext, scopeFor: () => ExprS
       }
       return cached;
     };
+    return Object.assign(once, { columnTypes: probePlan.columnTypes });
   }
   const byKey = new Map<string, string>();
   for (const [k, r] of refs) byKey.set(k, r.param);
@@ -1136,11 +1141,12 @@ function compileSubquery(sub: Statement, ctx: PlanContext, scopeFor: () => ExprS
     param: r.param,
     expr: compileExpr({ type: 'column_ref', table: r.table, column: r.name }, scopeFor()),
   }));
-  return (env) => {
+  const correlated = (env: EvalEnv) => {
     const bv: BindVars = { ...env.bindVars };
     for (const o of outerValues) bv[o.param] = o.expr(env);
     return plan.execute(env.session as ExecSession, bv);
   };
+  return Object.assign(correlated, { columnTypes: plan.columnTypes });
 }
 
 /** A compiled FROM (with joins) and WHERE, for multi-table UPDATE and DELETE. */
