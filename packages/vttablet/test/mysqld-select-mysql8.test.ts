@@ -259,6 +259,13 @@ describe('mysqld: common table expressions', () => {
     expect(rowsOf(session, 'with recursive r as (select 1 n union all select n + 1 from r where n < 10) select count(*) from r')).toEqual([['10']]);
     expectError(session, 'with recursive r as (select n from r) select * from r', 3573);
   });
+
+  it('names the main SELECT\'s columns after their text and runs subqueries correlated with a CTE', () => {
+    const { session } = setup();
+    const r = session.execute("with recursive r (n) as (select 1 union all select n + 1 from r where n < 3) select n, (select count(*) from sales where id <= r.n), n + 1 from r order by n");
+    expect(r.fields.map((f) => f.name)).toEqual(['n', '(select count(*) from sales where id <= r.n)', 'n + 1']);
+    expect(r.rows.map((row) => row.map(String))).toEqual([['1', '1', '2'], ['2', '2', '3'], ['3', '3', '4']]);
+  });
 });
 
 describe('mysqld: views', () => {

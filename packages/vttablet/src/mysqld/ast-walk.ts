@@ -75,7 +75,8 @@ export function exprText(node: Expr): string {
     case 'unary_expr':
       return `${String(node.operator)}${exprText(node.expr)}`;
     default:
-      return node.type;
+      // A subquery node has no type: named by the select-list text where there is one (statement-text.ts).
+      return isSubqueryNode(node) ? '(subquery)' : String(node.type);
   }
 }
 

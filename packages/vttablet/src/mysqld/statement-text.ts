@@ -20,11 +20,13 @@ const SELECT_LIST_END = new Set([
 
 /**
  * The raw text of each top-level select-list item of the statement's first SELECT (aliases included),
- * or undefined when the text does not start with SELECT.
+ * the one after the WITH clause in a statement with common table expressions, or undefined when the
+ * text starts with neither SELECT nor WITH.
  */
 export function selectListTexts(sql: string): string[] | undefined {
-  const s = stripLeadingComments(sql);
-  if (!/^select\b/i.test(s)) return undefined;
+  const stripped = stripLeadingComments(sql);
+  const s = /^with\b/i.test(stripped) ? afterWithClause(stripped) : stripped;
+  if (s === undefined || !/^select\b/i.test(s)) return undefined;
   let i = 6;
   const items: string[] = [];
   let depth = 0;
@@ -77,6 +79,24 @@ export function selectListTexts(sql: string): string[] | undefined {
   }
   if (start >= 0) items.push(s.slice(start, i).trim());
   return items;
+}
+
+/** The text from the main SELECT of `WITH … SELECT …` on: the first SELECT outside the parenthesized CTE bodies. */
+function afterWithClause(s: string): string | undefined {
+  let depth = 0;
+  let i = 4;
+  while (i < s.length) {
+    const ch = s[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') {
+      i = skipQuoted(s, i);
+      continue;
+    }
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /[sS]/.test(ch) && /^select\b/i.test(s.slice(i, i + 7)) && !/[\w$]/.test(s[i - 1]!)) return s.slice(i);
+    i++;
+  }
+  return undefined;
 }
 
 function skipQuoted(s: string, i: number): number {
