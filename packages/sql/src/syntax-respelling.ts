@@ -8,13 +8,20 @@
  * numeric or INTERVAL offsets become a marker ORDER BY item carrying their bounds, turned back into a
  * `{type: 'range'}` frame after parsing; a window specification that
  * starts from a named window (`OVER (w ORDER BY x)`, `WINDOW w2 AS (w …)`) gets the name as a marker
- * PARTITION BY column, turned back into the specification's `name` after parsing.
+ * PARTITION BY column, turned back into the specification's `name` after parsing;
+ * `SUBSTRING(s FROM n FOR m)` becomes `SUBSTRING(s, n, m)`; the BINARY operator (`BINARY x`)
+ * becomes `CAST(x AS BINARY)`; a bind variable after REGEXP / RLIKE becomes a marker column,
+ * turned back into the bind variable after parsing.
  */
-import { SqlLexer, Tok } from './sql-lexer.js';
+import { SqlLexer, Tok, firstKeyword } from './sql-lexer.js';
 import type { Expr } from './parse.js';
 
 const MARK = 'vtsim_aggregate_';
-const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b|\brange\s|\bwindow\s|\bover\s*\(\s*(?!partition\b|order\b|rows\b|range\b)\w/i;
+const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b|\brange\s|\bwindow\s|\bover\s*\(\s*(?!partition\b|order\b|rows\b|range\b)\w|\b(?:regexp|rlike)\s*:|\bbinary\s*[\w`(@:]|\bsubstr(?:ing)?\s*\(/i;
+/** A bind variable on the right of REGEXP / RLIKE (which the grammar reads only as a column or call there) becomes a column of this prefix. */
+const PARAM_MARK = 'vtsim_param_';
+/** Words after which BINARY is a type or character set name, not the BINARY operator. */
+const NOT_BINARY_OPERATOR = new Set(['AS', 'SET', 'CHARSET', 'COLLATE', 'USING', 'CHARACTER']);
 const WINDOW_MARK = 'vtsim_window_';
 /** Words that may open a window specification; any other word there names a window. */
 const SPEC_WORDS = new Set(['PARTITION', 'ORDER', 'ROWS', 'RANGE']);
@@ -33,7 +40,45 @@ export function respellSyntax(sql: string): string | null {
   let prev: { start: number; end: number; upper: string } | null = null;
   let open: { name: { start: number; end: number; upper: string }; window: boolean } | null = null;
   let inWindowClause = false;
+  const pendingCasts: number[] = [];
+  // SUBSTRING(s FROM n [FOR m]): the parenthesis depths of the open SUBSTRING/SUBSTR calls.
+  let depth = 0;
+  const substringCalls: number[] = [];
+  const binaryOperator = /\bbinary\b/i.test(sql) && !['CREATE', 'ALTER'].includes(firstKeyword(sql));
   while (lex.next() !== Tok.EOF) {
+    if (lex.kind === Tok.PARAM && (prev?.upper === 'REGEXP' || prev?.upper === 'RLIKE') && sql[lex.start + 1] !== ':') {
+      out += sql.slice(last, lex.start) + PARAM_MARK + sql.slice(lex.start + 1, lex.end);
+      last = lex.end;
+      prev = null;
+      continue;
+    }
+    if (binaryOperator && lex.isWord('BINARY') && !NOT_BINARY_OPERATOR.has(prev?.upper ?? '')) {
+      const end = binaryOperandEnd(sql, lex.end);
+      if (end > 0) {
+        // BINARY x is CAST(x AS BINARY); the operand is copied as written (respelt on later passes of this loop).
+        out += sql.slice(last, lex.start) + 'CAST(';
+        last = lex.end;
+        pendingCasts.push(end);
+        prev = null;
+        continue;
+      }
+    }
+    while (pendingCasts.length > 0 && lex.start >= pendingCasts[pendingCasts.length - 1]!) {
+      out += sql.slice(last, pendingCasts[pendingCasts.length - 1]!) + ' AS BINARY)';
+      last = pendingCasts.pop()!;
+    }
+    if (lex.isPunct('(')) {
+      depth++;
+      if (prev?.upper === 'SUBSTRING' || prev?.upper === 'SUBSTR') substringCalls.push(depth);
+    } else if (lex.isPunct(')')) {
+      if (substringCalls[substringCalls.length - 1] === depth) substringCalls.pop();
+      depth--;
+    } else if (substringCalls[substringCalls.length - 1] === depth && (lex.isWord('FROM') || lex.isWord('FOR'))) {
+      out += sql.slice(last, lex.start) + ',';
+      last = lex.end;
+      prev = null;
+      continue;
+    }
     if (lex.isWord('RANGE')) {
       RANGE_FRAME.lastIndex = lex.start;
       const m = RANGE_FRAME.exec(sql);
@@ -80,7 +125,50 @@ export function respellSyntax(sql: string): string | null {
     }
     prev = lex.kind === Tok.WORD ? { start: lex.start, end: lex.end, upper: lex.upper() } : null;
   }
+  while (pendingCasts.length > 0) {
+    out += sql.slice(last, pendingCasts[pendingCasts.length - 1]!) + ' AS BINARY)';
+    last = pendingCasts.pop()!;
+  }
   return last === 0 ? null : out + sql.slice(last);
+}
+
+/**
+ * Where the operand of a prefix BINARY starting after `from` ends: a number, variable, bind
+ * variable, parenthesized expression, or a (qualified) name with its call arguments; -1 for none
+ * (a string literal, which the grammar reads with BINARY as its introducer, or anything else).
+ */
+function binaryOperandEnd(sql: string, from: number): number {
+  const lex = new SqlLexer(sql.slice(from));
+  const kind = lex.next();
+  if (kind === Tok.INTEGER || kind === Tok.DECIMAL || kind === Tok.HEX_OR_BIT || kind === Tok.VARIABLE || kind === Tok.PARAM) return from + lex.end;
+  const closing = (): number => {
+    for (let depth = 1; depth > 0;) {
+      if (lex.next() === Tok.EOF) return -1;
+      if (lex.isPunct('(')) depth++;
+      else if (lex.isPunct(')')) depth--;
+    }
+    return lex.end;
+  };
+  if (lex.isPunct('(')) {
+    const end = closing();
+    return end < 0 ? -1 : from + end;
+  }
+  if (kind !== Tok.WORD && kind !== Tok.QUOTED_IDENT) return -1;
+  let end = lex.end;
+  for (;;) {
+    lex.next();
+    if (lex.isPunct('.')) {
+      const k = lex.next();
+      if (k !== Tok.WORD && k !== Tok.QUOTED_IDENT) return -1;
+      end = lex.end;
+      continue;
+    }
+    if (lex.isPunct('(') && lex.start === end) {
+      end = closing();
+      if (end < 0) return -1;
+    }
+    return from + end;
+  }
 }
 
 /** A RANGE frame bound as a string literal of the marker call (spaces collapsed, quotes doubled). */
@@ -113,6 +201,9 @@ export function restoreRespelled<T>(root: T): T {
       out.name = String(ref.column).slice(WINDOW_MARK.length);
       out.partitionby = partition!.length > 1 ? partition!.slice(1) : null;
       return out;
+    }
+    if (node.type === 'column_ref' && typeof node.column === 'string' && node.column.startsWith(PARAM_MARK)) {
+      return { type: 'param', value: node.column.slice(PARAM_MARK.length) };
     }
     const marker = node.type === 'function' ? String(node.name?.name?.[0]?.value ?? '') : '';
     if (!marker.startsWith(MARK)) return out;

@@ -28,6 +28,20 @@ describe('parseStatements', () => {
     expect(frame('select count(*) over (order by d range interval 2 week preceding) from t').start.value).toBe('interval 2 week preceding');
   });
 
+  it('reads SUBSTRING … FROM … FOR, the BINARY operator and a bind variable after REGEXP, which the grammar lacks', () => {
+    const args = (sql: string) => parseStatement(sql).columns[0].expr.args.value.map((a: { value?: unknown; type: string }) => a.value ?? a.type);
+    expect(args("select substring('abcdef' from 2 for 3)")).toEqual(['abcdef', 2, 3]);
+    expect(args("select substr(name from (select max(n) from t where m = 1)) from u")).toEqual(['column_ref', undefined]);
+    const order = parseStatement('select id from p order by binary name').orderby[0].expr;
+    expect(order).toMatchObject({ type: 'cast', expr: { type: 'column_ref', column: 'name' }, target: [{ dataType: 'BINARY' }] });
+    expect(parseStatement('select binary p.name, binary(x) from p').columns.map((c: { expr: { type: string } }) => c.expr.type)).toEqual(['cast', 'cast']);
+    // BINARY as a type or character set and before a string literal keeps its meaning.
+    expect(parseStatement("select cast(a as binary), convert(a using binary), binary 'x' from t").columns.map((c: { expr: { type: string } }) => c.expr.type)).toEqual(['cast', 'function', 'single_quote_string']);
+    expect(parseStatement('create table t (a binary(16))').create_definitions[0].definition.dataType).toBe('BINARY');
+    const where = parseStatement('select 1 from t where a regexp :re or a not rlike :re2').where;
+    expect([where.left.right, where.right.right]).toEqual([{ type: 'param', value: 're' }, { type: 'param', value: 're2' }]);
+  });
+
   it('reports syntax errors in Vitess shape', () => {
     const e = errorOf(() => parseStatement('select $ from t'));
     expect(e.errno).toBe(1064);
