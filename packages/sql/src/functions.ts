@@ -151,10 +151,14 @@ export function convertToType(e: CompiledExpr, to: Type): CompiledExpr {
 
 // ---- dispatch ----------------------------------------------------------------------------------
 
+/** Functions that exist only as window functions (`… OVER (…)`). */
+const WINDOW_ONLY = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
+
 /**
  * Compiles a `function` AST node. Throws SqlError 1305 `FUNCTION <db>.<name> does not exist` for unknown
- * functions (the database is the scope's, or the session's at evaluation time when the scope has none)
- * and 1582 `Incorrect parameter count in the call to native function '<name>'` for a wrong arity.
+ * functions (the database is the scope's, or the session's at evaluation time when the scope has none),
+ * 1064 for a window function without OVER and 1582 `Incorrect parameter count in the call to native
+ * function '<name>'` for a wrong arity.
  */
 export function compileFunction(node: Expr, c: ExprCompiler): CompiledExpr {
   const parts: string[] = (node.name?.name ?? []).map((p: { value: unknown }) => identName(p));
@@ -165,6 +169,8 @@ export function compileFunction(node: Expr, c: ExprCompiler): CompiledExpr {
   const special = compileSpecial(name, argNodes, call);
   if (special) return special;
   const fn = parts.length === 1 ? FUNCTIONS.get(name) : undefined;
+  // A window function without OVER is not in MySQL's grammar (window-functions.ts compiles those with it).
+  if (parts.length === 1 && WINDOW_ONLY.has(name)) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${written}'`);
   if (!fn) {
     const db = c.scope.database;
     if (db !== undefined) throw sqlError(ER.SP_DOES_NOT_EXIST, `FUNCTION ${db}.${written} does not exist`);

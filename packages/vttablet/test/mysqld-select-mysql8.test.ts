@@ -146,6 +146,10 @@ describe('mysqld: window functions', () => {
 
   it("refuses what MySQL refuses: an undefined window, DISTINCT in a window aggregate, a bad NTILE", () => {
     const { session } = setup();
+    expectError(session, 'select id, rank() from sales', 1064);
+    expectError(session, 'select id, row_number() from sales', 1064);
+    expectError(session, 'select id from sales limit -1', 1064);
+    expectError(session, 'select id from sales limit 1, -1', 1064);
     expectError(session, 'select row_number() over w from sales', 3579, "Window name 'w' is not defined.");
     expectError(session, 'select count(distinct qty) over () from sales', 1235);
     expectError(session, 'select ntile(0) over () from sales', 1210, 'Incorrect arguments to ntile');

@@ -1077,6 +1077,9 @@ function compileLimit(limit: unknown): LimitSpec | null {
   const l = limit as { seperator?: string; value?: Expr[] } | null | undefined;
   const v = l?.value;
   if (!v || v.length === 0) return null;
+  // LIMIT takes unsigned integers only (the grammar lets a negative number through).
+  const negative = v.find((e) => e.type === 'number' && Number(e.value) < 0);
+  if (negative) throw sqlError(ER.PARSE_ERROR, `syntax error at position 0 near '${String(negative.value)}'`);
   if (v.length === 1) return { count: compileExpr(v[0]!, NO_COLUMNS), offset: null };
   if (l!.seperator === ',') return { count: compileExpr(v[1]!, NO_COLUMNS), offset: compileExpr(v[0]!, NO_COLUMNS) };
   return { count: compileExpr(v[0]!, NO_COLUMNS), offset: compileExpr(v[1]!, NO_COLUMNS) };
