@@ -157,5 +157,21 @@ describe('mysqld: SELECT', () => {
     expect(q('select g = 1.5, g < 1.50004, g > 1.49996 from fl where id = 3')).toEqual([['1', '1', '1']]);
     expect(q('select id from fl where g = 999.0001')).toEqual([['4']]);
   });
-});
 
+  it('shows the columns USING joins once and first in SELECT *, as MySQL coalesces them', () => {
+    const { session } = newServer();
+    run(
+      session,
+      "create table tx (id int primary key, v varchar(5))", 'create table tn (id int primary key, a int)', 'create table t3 (id int, x int)',
+      "insert into tx values (1, 'one'), (2, 'two'), (3, 'three')", 'insert into tn values (1, 10), (2, 20), (4, 40)', 'insert into t3 values (1, 7)',
+    );
+    const r = session.execute('select * from tx join tn using (id) order by id');
+    expect(r.fields.map((f) => f.name)).toEqual(['id', 'v', 'a']);
+    expect(rowsOf(session, 'select * from tx left join tn using (id) order by id')).toEqual([['1', 'one', '10'], ['2', 'two', '20'], ['3', 'three', null]]);
+    expect(rowsOf(session, 'select * from tx right join tn using (id) order by id').map((row) => row[0])).toEqual(['1', '2', '4']);
+    // Qualified stars and ON joins keep every column.
+    expect(session.execute('select tn.*, tx.* from tx join tn using (id)').fields.map((f) => f.name)).toEqual(['id', 'a', 'id', 'v']);
+    expect(session.execute('select * from tx join tn using (id) join t3 on t3.id = tx.id').fields.map((f) => f.name)).toEqual(['id', 'v', 'a', 'id', 'x']);
+    expect(rowsOf(session, 'select * from tx join tn using (id) join t3 using (id)')).toEqual([['1', 'one', '10', '7']]);
+  });
+});

@@ -275,10 +275,17 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
       const sources = t ? [layout.sourceIndex(t)] : layout.sources.map((_, si) => si);
       if (t && sources[0]! < 0) throw sqlError(ER.BAD_TABLE_ERROR, `Unknown table '${t}'`);
       if (layout.sources.length === 0) throw sqlError([1096, 'HY000'], 'No tables used');
-      for (const si of sources) {
+      const push = (si: number, ci: number) => {
         const s = layout.sources[si]!;
-        s.columns.forEach((c, ci) => items.push({ name: c.name, ast: null, direct: { source: si, column: ci, index: s.offset + ci, type: c.columnType } }));
-      }
+        const c = s.columns[ci]!;
+        items.push({ name: c.name, ast: null, direct: { source: si, column: ci, index: s.offset + ci, type: c.columnType } });
+      };
+      // Unqualified, the columns USING joins come first, once each (MySQL's coalesced columns).
+      const pairs = t ? [] : layout.coalesced;
+      const skip = new Set(pairs.flatMap((p) => [p.kept.join(), p.hidden.join()]));
+      const kept = [...new Map(pairs.map((p) => [p.kept.join(), p.kept])).values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      for (const [si, ci] of kept) push(si, ci);
+      for (const si of sources) layout.sources[si]!.columns.forEach((_, ci) => (skip.has(`${si},${ci}`) ? undefined : push(si, ci)));
       return;
     }
     const alias = col.as ? identName(col.as) : '';
@@ -673,7 +680,21 @@ function compileFrom(from: unknown, ctx: PlanContext, outer: Outer): { steps: St
     for (const u of usingCols) using.add(u.toLowerCase());
     pendingOn.push({ step, ast: (item.on as Expr | undefined) ?? null, using: usingCols });
   }
-  const layout = new SourceLayout(sources, using);
+  // USING pairs a column of an earlier source with the joined one's; SELECT * shows the pair once (the
+  // right one for a RIGHT JOIN, whose value that is).
+  const coalesced: { kept: [number, number]; hidden: [number, number] }[] = [];
+  const columnIndex = (si: number, col: string) => sources[si]!.columns.findIndex((c) => c.name.toLowerCase() === col.toLowerCase());
+  pendingOn.forEach(({ step, using: usingCols }, si) => {
+    for (const col of usingCols) {
+      const li = sources.findIndex((_, i) => i < si && columnIndex(i, col) >= 0);
+      const ri = columnIndex(si, col);
+      if (li < 0 || ri < 0) continue;
+      const left: [number, number] = [li, columnIndex(li, col)];
+      const right: [number, number] = [si, ri];
+      coalesced.push(step.join === 'right' ? { kept: right, hidden: left } : { kept: left, hidden: right });
+    }
+  });
+  const layout = new SourceLayout(sources, using, coalesced);
   pendingOn.forEach(({ step, ast, using: usingCols }, si) => {
     let onAst = ast;
     for (const col of usingCols) {

@@ -56,6 +56,11 @@ export class SourceLayout {
     readonly sources: readonly Source[],
     /** Lower-case names joined with USING: an unqualified reference picks the first source. */
     readonly usingColumns: ReadonlySet<string> = new Set(),
+    /**
+     * The column pairs USING joins (`kept` is the one `SELECT *` shows, once and first; `hidden` the
+     * other), as source and column positions.
+     */
+    readonly coalesced: readonly { readonly kept: readonly [number, number]; readonly hidden: readonly [number, number] }[] = [],
   ) {
     let width = 0;
     this.byName = new Map();
