@@ -55,7 +55,7 @@ export function respellSyntax(sql: string): string | null {
     if (binaryOperator && lex.isWord('BINARY') && !NOT_BINARY_OPERATOR.has(prev?.upper ?? '')) {
       const end = binaryOperandEnd(sql, lex.end);
       if (end > 0) {
-        // BINARY x is CAST(x AS BINARY); the operand is copied as written (respelt on later passes of this loop).
+        // BINARY x is CAST(x AS BINARY); the operand is copied as written (and respelt by the loop's next iterations).
         out += sql.slice(last, lex.start) + 'CAST(';
         last = lex.end;
         pendingCasts.push(end);
