@@ -67,6 +67,19 @@ describe('mysqld: temporary tables', () => {
     expect(rowsOf(session, 'select * from base')).toEqual([]);
   });
 
+  it('takes writes under super-read-only and in a READ ONLY transaction, where base tables refuse them', () => {
+    const { mysqld, session } = newServer();
+    run(session, 'create table base (id int primary key)', 'create temporary table tmp (id int primary key)');
+    run(session, 'start transaction read only', 'insert into tmp values (1)', 'update tmp set id = 2', 'commit');
+    run(session, 'start transaction read only');
+    expectError(session, 'insert into base values (1)', 1792);
+    run(session, 'rollback');
+    mysqld.superReadOnly = true;
+    run(session, 'insert into tmp values (3)', 'delete from tmp where id = 2');
+    expectError(session, 'insert into base values (1)', 1290);
+    expect(rowsOf(session, 'select id from tmp')).toEqual([['3']]);
+  });
+
   it('is dropped when its session closes', () => {
     const { mysqld, session } = newServer();
     run(session, 'create temporary table tmp (id int primary key)', 'insert into tmp values (1)');

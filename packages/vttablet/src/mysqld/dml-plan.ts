@@ -212,7 +212,7 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
       };
       if (multiRow) result.info = `Records: ${sourceRows.length - skippedRows}  Duplicates: ${duplicates}  Warnings: ${session.warnings.length}`;
       return result;
-    });
+    }, entry.temporary);
   };
 }
 
@@ -426,7 +426,7 @@ export function compileUpdate(ast: Statement, ctx: PlanContext): DmlRunner {
       }
       const rowsAffected = session.clientFoundRows ? rows.length : changed;
       return { fields: [], rows: [], rowsAffected, insertId: 0n, info: `Rows matched: ${rows.length}  Changed: ${changed}  Warnings: ${session.warnings.length}` };
-    });
+    }, target.entry.temporary);
 }
 
 /** Deletes a stored row after applying the foreign keys that reference it; false if it is already gone. */
@@ -458,7 +458,7 @@ export function compileDelete(ast: Statement, ctx: PlanContext): DmlRunner {
       let deleted = 0;
       for (const [key] of matchingRows(target, t, env)) if (deleteRow(session, tx, t, key)) deleted++;
       return { fields: [], rows: [], rowsAffected: deleted, insertId: 0n };
-    });
+    }, target.entry.temporary);
 }
 
 /** A multi-table statement's target: a base table of the join, by source position. */

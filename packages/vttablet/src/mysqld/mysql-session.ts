@@ -216,11 +216,15 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
 
   /**
    * Runs a data-changing statement: inside the open transaction (undoing only this statement on
-   * failure), in a new transaction when autocommit is off, or as its own committed transaction.
+   * failure), in a new transaction when autocommit is off, or as its own committed transaction. One
+   * that changes only temporary tables (`temporaryOnly`) runs under super-read-only and in a READ
+   * ONLY transaction too, as MySQL allows.
    */
-  runWrite(body: (tx: Transaction) => Result): Result {
-    this.checkWritable();
-    if (this.transactionReadOnly) throw readOnlyTransactionError();
+  runWrite(body: (tx: Transaction) => Result, temporaryOnly = false): Result {
+    if (!temporaryOnly) {
+      this.checkWritable();
+      if (this.transactionReadOnly) throw readOnlyTransactionError();
+    }
     const statementTime = Math.floor(this.now() / 1000);
     if (this.tx === null && this.autocommit) {
       const tx = new Transaction(true);
