@@ -97,8 +97,9 @@ export interface CompiledExpr {
    */
   readonly nullable?: boolean;
   /**
-   * For an expression of type {@link Type.EXPRESSION} whose type the environment knows (a user
-   * variable's recorded type), that type; absent: the type of its value (`typeOfValue`).
+   * For an expression of type {@link Type.EXPRESSION} whose type the environment may know (a user
+   * variable's recorded type, arithmetic on one), that type; absent or EXPRESSION: the type of its
+   * value (`typeOfValue`).
    */
   readonly valueType?: (env: EvalEnv) => Type;
 }

@@ -602,18 +602,39 @@ function cachedMatcher(build: (pattern: string) => Matcher): (pattern: string) =
   };
 }
 
+/** The result type of `l aop r` for operand types `lt` and `rt` (DECIMAL for `/` of exact numbers, an integer for DIV). */
+function arithmeticResultType(aop: ArithOp, lt: Type, rt: Type): Type {
+  if (aop === 'DIV') return isUnsignedType(lt) || isUnsignedType(rt) ? Type.UINT64 : Type.INT64;
+  const type = arithmeticType(lt, rt);
+  return aop === '/' && type !== Type.FLOAT64 && type !== Type.EXPRESSION ? Type.DECIMAL : type;
+}
+
 function compileArithmetic(op: string, node: Expr, c: ExprCompiler): CompiledExpr {
   const l = c.compile(node.left);
   const r = c.compile(node.right);
   const aop = (op === 'MOD' ? '%' : op) as ArithOp;
-  let type = arithmeticType(l.type, r.type);
-  if (aop === '/' && type !== Type.FLOAT64 && type !== Type.EXPRESSION) type = Type.DECIMAL;
-  if (aop === 'DIV') type = isUnsignedType(l.type) || isUnsignedType(r.type) ? Type.UINT64 : Type.INT64;
+  const type = arithmeticResultType(aop, l.type, r.type);
   const unsigned = isUnsignedType(l.type) || isUnsignedType(r.type);
   const lt = l.type;
   const rt = r.type;
   const text = () => renderExpr(node);
   const nullable = aop === '/' || aop === 'DIV' || aop === '%' || l.nullable !== false || r.nullable !== false;
+  if (type === Type.EXPRESSION && (l.valueType || r.valueType)) {
+    // An operand whose type the session knows (a user variable: a DECIMAL held as text) is computed,
+    // and types the result, as that type in that session.
+    const lIn = (env: EvalEnv) => l.valueType?.(env) ?? lt;
+    const rIn = (env: EvalEnv) => r.valueType?.(env) ?? rt;
+    const compiled = typed((env) => {
+      const a = l(env);
+      const b = r(env);
+      const at = lIn(env);
+      const bt = rIn(env);
+      const v = arithmetic(aop, a, b, at, bt, isUnsignedType(at) || isUnsignedType(bt), text);
+      if (v === null && a !== null && b !== null && (aop === '/' || aop === 'DIV' || aop === '%')) env.session.warn?.(ER.DIVISION_BY_ZERO[0], 'Division by 0');
+      return v;
+    }, type, undefined, nullable);
+    return Object.assign(compiled, { valueType: (env: EvalEnv) => arithmeticResultType(aop, lIn(env), rIn(env)) });
+  }
   if (aop === '/' || aop === 'DIV' || aop === '%') {
     // Division by zero is NULL with warning 1365 (an error only where sql_mode makes it one in DML).
     return typed((env) => {

@@ -19,5 +19,7 @@ describe('vtgate: user variable types', () => {
     const r = await c.exec(s, 'select @d, @i, @s, @n, @never');
     expect(r.fields.map((f) => f.type)).toEqual([Type.DECIMAL, Type.INT64, Type.VARCHAR, Type.VARCHAR, Type.VARCHAR]);
     expect(r.rows[0]![0]).toBe('1.50');
+    const sums = await c.exec(s, 'select @i + 1, @i * 2.5');
+    expect(sums.fields.map((f) => f.type)).toEqual([Type.INT64, Type.DECIMAL]);
   });
 });

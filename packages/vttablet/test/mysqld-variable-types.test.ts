@@ -25,4 +25,15 @@ describe('mysqld: variable types in select lists', () => {
     expect(session.execute('select @d, @d := 2.5 from t').fields.map((f) => f.type)).toEqual([Type.INT64, Type.DECIMAL]);
     expect(session.execute('select @d').fields[0]!.type).toBe(Type.DECIMAL);
   });
+
+  it('types arithmetic on user variables by the variables\' types', () => {
+    const { session } = newServer();
+    run(session, 'set @x = 5, @d = 1.5');
+    const r = session.execute('select @x + 1, @x * 2.5, @x / 2, @d * @x, @x div 2, @never + 1');
+    expect(r.fields.map((f) => f.type)).toEqual([Type.INT64, Type.DECIMAL, Type.DECIMAL, Type.DECIMAL, Type.INT64, Type.FLOAT64]);
+    expect(r.rows).toEqual([[6n, '12.5', '2.5000', '7.5', 2n, null]]);
+    // DECIMAL variables add exactly (as DECIMAL, not through DOUBLE).
+    run(session, 'set @a = 0.1, @b = 0.2');
+    expect(session.execute('select @a + @b').rows).toEqual([['0.3']]);
+  });
 });

@@ -27,8 +27,12 @@ export class LocalSelect implements Primitive {
    */
   async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
     const env = { row: [] as SqlValue[], bindVars, session: vc.sessionContext };
+    const sessionType = (c: LocalColumn, v: SqlValue) => {
+      const t = c.expr.valueType?.(env);
+      return t === undefined || isDynamicType(t) ? typeOfValue(v) : t;
+    };
     const field = (c: LocalColumn, v?: SqlValue) =>
-      resultField(c.name, c.expr.columnType ?? (v !== undefined && isDynamicType(c.expr.type) ? c.expr.valueType?.(env) ?? typeOfValue(v) : c.expr.type), { notNull: c.expr.nullable === false });
+      resultField(c.name, c.expr.columnType ?? (v !== undefined && isDynamicType(c.expr.type) ? sessionType(c, v) : c.expr.type), { notNull: c.expr.nullable === false });
     if (this.limit && (toBigInt(evaluateValue(this.limit, bindVars, vc.sessionContext)) ?? 0n) <= 0n) {
       return { fields: this.columns.map((c) => field(c)), rows: [], rowsAffected: 0, insertId: 0n };
     }

@@ -497,7 +497,10 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
           resultFields(session: ExecSession): Field[] {
             const env: EvalEnv = { row: EMPTY_ROW, bindVars: {}, session };
             const out = fields.slice();
-            for (const { i, valueType } of sessionTyped) out[i] = Object.freeze(resultField(fields[i]!.name, valueType(env)));
+            for (const { i, valueType } of sessionTyped) {
+              const type = valueType(env);
+              if (!isDynamicType(type)) out[i] = Object.freeze(resultField(fields[i]!.name, type));
+            }
             return out;
           },
         }
