@@ -9,7 +9,8 @@
  * `{type: 'range'}` frame after parsing; a window specification that
  * starts from a named window (`OVER (w ORDER BY x)`, `WINDOW w2 AS (w …)`) gets the name as a marker
  * PARTITION BY column, turned back into the specification's `name` after parsing;
- * `SUBSTRING(s FROM n FOR m)` becomes `SUBSTRING(s, n, m)`; the BINARY operator (`BINARY x`)
+ * `SUBSTRING(s FROM n FOR m)` becomes `SUBSTRING(s, n, m)`; a text literal's character set
+ * introducer (`_utf8mb4'x'`) is dropped; the BINARY operator (`BINARY x`)
  * becomes `CAST(x AS BINARY)`; a bind variable after REGEXP / RLIKE becomes a marker column,
  * turned back into the bind variable after parsing.
  */
@@ -17,7 +18,9 @@ import { SqlLexer, Tok, firstKeyword } from './sql-lexer.js';
 import type { Expr } from './parse.js';
 
 const MARK = 'vtsim_aggregate_';
-const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b|\brange\s|\bwindow\s|\bover\s*\(\s*(?!partition\b|order\b|rows\b|range\b)\w|\b(?:regexp|rlike)\s*:|\bbinary\s*[\w`(@:]|\bsubstr(?:ing)?\s*\(/i;
+const HINT = /\b(?:std|variance)\s*\(|\(\s*(?:distinct|all)\b|\brange\s|\bwindow\s|\bover\s*\(\s*(?!partition\b|order\b|rows\b|range\b)\w|\b(?:regexp|rlike)\s*:|\bbinary\s*[\w`(@:]|\bsubstr(?:ing)?\s*\(|\b_(?:utf8mb4|utf8mb3|utf8|latin1|ascii)\s*['"]/i;
+/** Character set introducers of text literals (`_utf8mb4'x'`) the grammar reads as a column aliased by the literal; vtsim's text is UTF-8 whatever the introducer. */
+const TEXT_INTRODUCERS = new Set(['_UTF8MB4', '_UTF8MB3', '_UTF8', '_LATIN1', '_ASCII']);
 /** A bind variable on the right of REGEXP / RLIKE (which the grammar reads only as a column or call there) becomes a column of this prefix. */
 const PARAM_MARK = 'vtsim_param_';
 /** Words after which BINARY is a type or character set name, not the BINARY operator. */
@@ -48,6 +51,12 @@ export function respellSyntax(sql: string): string | null {
   while (lex.next() !== Tok.EOF) {
     if (lex.kind === Tok.PARAM && (prev?.upper === 'REGEXP' || prev?.upper === 'RLIKE') && sql[lex.start + 1] !== ':') {
       out += sql.slice(last, lex.start) + PARAM_MARK + sql.slice(lex.start + 1, lex.end);
+      last = lex.end;
+      prev = null;
+      continue;
+    }
+    if (lex.kind === Tok.WORD && TEXT_INTRODUCERS.has(lex.upper()) && /^\s*['"]/.test(sql.slice(lex.end, lex.end + 64))) {
+      out += sql.slice(last, lex.start);
       last = lex.end;
       prev = null;
       continue;

@@ -28,7 +28,7 @@ describe('parseStatements', () => {
     expect(frame('select count(*) over (order by d range interval 2 week preceding) from t').start.value).toBe('interval 2 week preceding');
   });
 
-  it('reads SUBSTRING … FROM … FOR, the BINARY operator and a bind variable after REGEXP, which the grammar lacks', () => {
+  it('reads SUBSTRING … FROM … FOR, the BINARY operator, text introducers and a bind variable after REGEXP, which the grammar lacks', () => {
     const args = (sql: string) => parseStatement(sql).columns[0].expr.args.value.map((a: { value?: unknown; type: string }) => a.value ?? a.type);
     expect(args("select substring('abcdef' from 2 for 3)")).toEqual(['abcdef', 2, 3]);
     expect(args("select substr(name from (select max(n) from t where m = 1)) from u")).toEqual(['column_ref', undefined]);
@@ -38,6 +38,9 @@ describe('parseStatements', () => {
     // BINARY as a type or character set and before a string literal keeps its meaning.
     expect(parseStatement("select cast(a as binary), convert(a using binary), binary 'x' from t").columns.map((c: { expr: { type: string } }) => c.expr.type)).toEqual(['cast', 'function', 'single_quote_string']);
     expect(parseStatement('create table t (a binary(16))').create_definitions[0].definition.dataType).toBe('BINARY');
+    expect(parseStatement("select _utf8mb4'hello', _latin1 'x', _binary'y'").columns.map((c: { expr: { type: string; value: string }; as: unknown }) => [c.expr.type, c.expr.value, c.as])).toEqual([
+      ['single_quote_string', 'hello', null], ['single_quote_string', 'x', null], ['single_quote_string', 'y', null],
+    ]);
     const where = parseStatement('select 1 from t where a regexp :re or a not rlike :re2').where;
     expect([where.left.right, where.right.right]).toEqual([{ type: 'param', value: 're' }, { type: 'param', value: 're2' }]);
   });

@@ -174,4 +174,11 @@ describe('mysqld: SELECT', () => {
     expect(session.execute('select * from tx join tn using (id) join t3 on t3.id = tx.id').fields.map((f) => f.name)).toEqual(['id', 'v', 'a', 'id', 'x']);
     expect(rowsOf(session, 'select * from tx join tn using (id) join t3 using (id)')).toEqual([['1', 'one', '10', '7']]);
   });
+
+  it('names a text literal column after its value, introducers and escapes read', () => {
+    const { session } = newServer();
+    const r = session.execute("select 'abc', 'it''s', 'back\\\\slash', \"dq\", _utf8mb4'hello', N'z', 1 + 1");
+    expect(r.fields.map((f) => f.name)).toEqual(['abc', "it's", 'back\\slash', 'dq', 'hello', 'z', '1 + 1']);
+    expect(r.rows[0]!.slice(0, 5)).toEqual(['abc', "it's", 'back\\slash', 'dq', 'hello']);
+  });
 });

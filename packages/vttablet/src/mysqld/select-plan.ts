@@ -13,6 +13,7 @@ import {
   isDynamicType,
   isTrue,
   resultField,
+  stringValue,
   toBigInt,
   valueComparator,
   toText,
@@ -289,7 +290,8 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
       return;
     }
     const alias = col.as ? identName(col.as) : '';
-    let name = alias || (e.type === 'column_ref' ? identName(e.column) : texts?.[i] ?? exprText(e));
+    // MySQL names a column by its alias, a column's name, a text literal's value, else the expression as written.
+    let name = alias || (e.type === 'column_ref' ? identName(e.column) : isTextLiteral(e) ? stringValue(e) : texts?.[i] ?? exprText(e));
     let direct: ResolvedColumn | null = null;
     if (e.type === 'column_ref') direct = layout.resolve(identName(e.table) || null, identName(e.column), 'field list');
     if (!alias && direct && layout.sources[direct.source]!.declaredNames) name = layout.sources[direct.source]!.columns[direct.column]!.name;
@@ -726,6 +728,11 @@ function systemView(item: Record<string, any>, ctx: PlanContext): SelectPlan | u
   const plan = informationSchemaTable(item.table, ctx.catalog);
   if (!plan) throw sqlError(ER.NO_SUCH_TABLE, `Table '${INFORMATION_SCHEMA}.${item.table}' doesn't exist`);
   return plan;
+}
+
+/** A text literal (`'x'`, `"x"`, `N'x'`, `_binary'x'`), which MySQL names a result column after by its value. */
+function isTextLiteral(e: Expr): boolean {
+  return e.type === 'single_quote_string' || e.type === 'double_quote_string' || e.type === 'natural_string' || e.type === 'string';
 }
 
 /** The view a FROM item names (when no table has the name), or undefined. */
