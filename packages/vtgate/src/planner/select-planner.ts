@@ -14,6 +14,7 @@ import { Route } from '../engine/route.js';
 import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine/scatter-merge.js';
 import type { ValueSource } from '../engine/value-source.js';
 import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported, windowPartitions } from './ast.js';
+import { planJoin } from './join-planner.js';
 import type { Plan, PlanContext } from './plan.js';
 import { selectText, stripQualifiers, unionText, type SelectClause, type SelectText } from './query-text.js';
 import { planInformationSchema } from './info-schema-planning.js';
@@ -32,7 +33,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
     const union = planUnion(sql, ctx);
     if (union) return union;
   }
-  if (resolved.some((r) => r.table.keyspace !== ks)) throw unsupported('cross-keyspace query');
+  if (resolved.some((r) => r.table.keyspace !== ks)) return planJoin(ast, text, resolved) ?? throwError(unsupported('cross-keyspace query'));
   const access: QueryAccess = { tables: [...new Set(resolved.map((r) => r.table.name))], write: false };
   const plan = (route: Route): Plan => ({ type: 'select', primitive: route, write: false });
   if (!ks.sharded) return plan(new Route({ keyspace: ks.name, opcode: 'unsharded', query: text, access }));
@@ -50,7 +51,11 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   if (ast._next) multiShardError ??= 'cross-shard union';
   const joinPredicates = conjuncts(ast.where as Expr);
   for (const f of (ast.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, joinPredicates);
-  if (!colocated(scoped, joinPredicates)) multiShardError ??= 'cross-shard join';
+  if (!colocated(scoped, joinPredicates)) {
+    const join = multiShardError ? undefined : planJoin(ast, text, resolved);
+    if (join) return join;
+    multiShardError ??= 'cross-shard join';
+  }
 
   const route = multiShardError ? undefined : findVindexRoute(ast.where as Expr, scoped);
   if (route?.opcode === 'equal') {
@@ -110,6 +115,10 @@ function planUnion(sql: string, ctx: PlanContext): Plan | undefined {
   return { type: 'select', write: false, primitive: new Concatenate(branches, u.distinct, merge) };
 }
 
+function throwError(err: Error): never {
+  throw err;
+}
+
 /** The keyspace qualifiers to strip: every qualifier that names a keyspace. */
 function qualifiers(refs: TableRef[], ctx: PlanContext): Set<string> {
   const out = new Set<string>();
@@ -165,7 +174,7 @@ function isStar(item: Expr): boolean {
 }
 
 /** LIMIT's count and offset as value sources. */
-function limitOf(limit: Expr | null | undefined): { count: ValueSource; offset?: ValueSource } | undefined {
+export function limitOf(limit: Expr | null | undefined): { count: ValueSource; offset?: ValueSource } | undefined {
   const values = (limit?.value ?? []) as Expr[];
   if (values.length === 0) return undefined;
   const src = (e: Expr): ValueSource => {

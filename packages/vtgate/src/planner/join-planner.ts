@@ -1,0 +1,312 @@
+/**
+ * Planning a SELECT whose tables cannot all go to one route (Vitess's Gen4 join planning): the
+ * FROM list's tables are grouped into routes, a table joining a route on its primary vindex with
+ * the same vindex type (or being a reference table or in the same unsharded keyspace) merging
+ * into it; the routes are joined left to right by nested-loop {@link Join}s that pass the
+ * columns later routes need as bind variables; each WHERE/ON predicate goes to the last route it
+ * reads (routing it by vindex when it can), or above the joins when a left join's NULL rows must
+ * see it. Grouping, aggregates, HAVING, the select list, DISTINCT, ORDER BY and LIMIT then run in
+ * vtgate over the joined rows.
+ */
+import { Code, ER, sqlError } from '@vtsim/proto';
+import type { Expr, Statement } from '@vtsim/sql';
+import { Filter } from '../engine/filter.js';
+import { Join } from '../engine/join.js';
+import { OrderedAggregate } from '../engine/ordered-aggregate.js';
+import type { Primitive } from '../engine/primitive.js';
+import { Projection, type ProjectedColumn } from '../engine/projection.js';
+import { Route, type RouteOpcode } from '../engine/route.js';
+import { RowExpr, type LayoutColumn, type RowLayout } from '../engine/row-layout.js';
+import type { OrderKey } from '../engine/scatter-merge.js';
+import type { KeyspaceModel, TableModel } from '../vschema.js';
+import { aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, unsupported } from './ast.js';
+import type { Plan } from './plan.js';
+import { quoteIdent, selectText } from './query-text.js';
+import { limitOf } from './select-planner.js';
+import type { ResolvedTable } from './table-refs.js';
+import { colocated, findVindexRoute, type ScopedTable } from './vindex-predicates.js';
+
+/** A table of the FROM list: how the query names it, its model and how it joins the tables before it. */
+interface Leaf {
+  alias: string;
+  table: TableModel;
+  join: 'inner' | 'left';
+  on: Expr[];
+}
+
+/** A route of the plan: tables merged into one query. */
+interface RouteGroup {
+  leaves: Leaf[];
+  keyspace: KeyspaceModel;
+  /** The FROM text of the group's query. */
+  from: string;
+  /** A left join's right side: its rows are NULL-extended, so WHERE predicates reading it run above the joins. */
+  outer: boolean;
+  /** Predicates pushed to this route (column references of earlier routes become bind variables). */
+  predicates: Expr[];
+  /** Columns the query selects, in order. */
+  columns: LayoutColumn[];
+}
+
+/**
+ * Plans a SELECT over several tables that do not merge into one route. Returns undefined for
+ * shapes this planner does not take (derived tables, subqueries, unions, window functions), which
+ * the caller refuses as before.
+ */
+export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[]): Plan | undefined {
+  if (ast._next || resolved.some((r) => r.ref.nested) || ast.with) return undefined;
+  const from = (ast.from ?? []) as Expr[];
+  if (from.length < 2 || from.some((f) => f.expr || !identName(f.table))) return undefined;
+  if (hasWindow(ast)) return undefined;
+  const leaves = fromLeaves(from, resolved);
+  const aliasOf = (table: string | null): Leaf | undefined => (table === null ? undefined : leaves.find((l) => l.alias === table) ?? leaves.find((l) => l.table.name === table && l.alias === l.table.name));
+
+  const items = (ast.columns ?? []) as Expr[];
+  if (items.some((i) => (i.expr as Expr)?.type === 'column_ref' && (i.expr as Expr).column === '*')) throw schemaTrackingRequired();
+  const where = conjuncts(ast.where as Expr);
+  const innerOn = leaves.filter((l) => l.join === 'inner').flatMap((l) => l.on);
+
+  // Routes: each table merges into the first route it can share, else starts its own.
+  const groups: RouteGroup[] = [];
+  const groupOf = new Map<Leaf, RouteGroup>();
+  for (const leaf of leaves) {
+    const candidates = leaf.join === 'left' ? (groups.length === 1 ? groups : []) : groups.filter((g) => !g.outer);
+    const preds = leaf.join === 'left' ? leaf.on : [...where, ...innerOn];
+    const target = candidates.find((g) => canMerge(g, leaf, preds));
+    const ref = `${quoteIdent(leaf.table.name)} as ${quoteIdent(leaf.alias)}`;
+    if (target) {
+      target.leaves.push(leaf);
+      target.from += leaf.join === 'left' ? ` left join ${ref} on ${leaf.on.map(formatExpr).join(' and ')}` : ` join ${ref}`;
+      groupOf.set(leaf, target);
+    } else {
+      const g: RouteGroup = { leaves: [leaf], keyspace: leaf.table.keyspace, from: ref, outer: leaf.join === 'left', predicates: [], columns: [] };
+      groups.push(g);
+      groupOf.set(leaf, g);
+    }
+  }
+  if (groups.length < 2) return undefined;
+  const indexOf = (leaf: Leaf) => groups.indexOf(groupOf.get(leaf)!);
+  const leafOf = (col: Expr): Leaf => {
+    const name = String(identName(col.column));
+    const table = identName(col.table);
+    if (table === null) throw schemaTrackingRequired();
+    const leaf = aliasOf(table);
+    if (!leaf) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table}.${name}' in 'field list'`);
+    return leaf;
+  };
+
+  // Predicates: each to the last route it reads, unless that route is a left join's right side.
+  const above: Expr[] = [];
+  const needed = (leaf: Leaf, column: string): void => {
+    const g = groupOf.get(leaf)!;
+    if (!g.columns.some((c) => c.table === leaf.alias && c.name.toLowerCase() === column.toLowerCase())) g.columns.push({ table: leaf.alias, name: column });
+  };
+  const push = (pred: Expr, outerOn: number | undefined): void => {
+    const refs = columnRefs(pred);
+    const last = Math.max(outerOn ?? 0, ...refs.map((c) => indexOf(leafOf(c))));
+    const g = groups[last]!;
+    if (outerOn === undefined && g.outer && refs.length > 0) {
+      above.push(pred);
+      return;
+    }
+    for (const c of refs) if (indexOf(leafOf(c)) < last) needed(leafOf(c), String(identName(c.column)));
+    g.predicates.push(bindOuterColumns(pred, (c) => indexOf(leafOf(c)) < last));
+  };
+  for (const p of [...where, ...innerOn]) push(p, undefined);
+  for (const leaf of leaves) if (leaf.join === 'left' && groupOf.get(leaf)!.leaves[0] === leaf && indexOf(leaf) > 0) for (const p of leaf.on) push(p, indexOf(leaf));
+
+  // The columns vtgate evaluates: select list, GROUP BY, HAVING, ORDER BY and the predicates above the joins.
+  const aliases = new Map<string, Expr>();
+  for (const item of items) {
+    const a = identName(item.as);
+    if (a) aliases.set(a.toLowerCase(), item.expr as Expr);
+  }
+  const byAlias = (e: Expr): Expr => substituteAliases(e, aliases);
+  const groupBy = ((ast.groupby?.columns ?? []) as Expr[]).filter(Boolean).map((g) => (g.type === 'number' ? itemAt(items, g, 'group statement') : byAlias(g)));
+  const having = ast.having ? byAlias(ast.having as Expr) : undefined;
+  const orderTerms = ((ast.orderby ?? []) as Expr[]).map((o) => ({ expr: o.expr as Expr, desc: String(o.type ?? '').toUpperCase() === 'DESC' }));
+  const vtgateExprs: Expr[] = [...items.map((i) => i.expr as Expr), ...groupBy, ...above, ...orderTerms.map((o) => byAlias(o.expr))];
+  if (having) vtgateExprs.push(having);
+  for (const e of vtgateExprs) for (const c of columnRefs(e)) needed(leafOf(c), String(identName(c.column)));
+
+  // The routes and the joins between them.
+  let layout: LayoutColumn[] = [...groups[0]!.columns];
+  let plan: Primitive = groupRoute(groups[0]!);
+  for (let i = 1; i < groups.length; i++) {
+    const g = groups[i]!;
+    const vars: Record<string, number> = {};
+    for (const p of g.predicates) for (const name of bindNames(p)) vars[name] = layout.findIndex((c) => bindName(c.table, c.name) === name);
+    const cols = [...layout.map((_, k) => -k - 1), ...g.columns.map((_, k) => k + 1)];
+    plan = new Join({ opcode: g.outer ? 'left' : 'inner', left: plan, right: groupRoute(g), cols, vars });
+    layout = [...layout, ...g.columns];
+  }
+  let rows: RowLayout = { columns: layout };
+  if (above.length > 0) plan = new Filter(plan, new RowExpr(andAll(above), rows));
+
+  const aggregated = groupBy.length > 0 || vtgateExprs.some(containsAggregate);
+  if (aggregated) {
+    const calls: Expr[] = [];
+    for (const e of vtgateExprs) for (const a of aggregatesIn(e)) if (!calls.some((c) => exprKey(c) === exprKey(a))) calls.push(a);
+    plan = new OrderedAggregate(plan, rows, groupBy, calls);
+    rows = { columns: layout, aggregates: calls.map(exprKey), aggregateKey: exprKey };
+    if (having) plan = new Filter(plan, new RowExpr(having, rows));
+  }
+
+  const st = selectText(sql);
+  const columns: ProjectedColumn[] = items.map((item, i) => {
+    const e = item.expr as Expr;
+    const text = st && st.items.length === items.length ? sql.slice(st.items[i]!.start, st.items[i]!.end) : formatExpr(e);
+    const name = identName(item.as) ?? (e.type === 'column_ref' ? String(identName(e.column)) : text);
+    const column = e.type === 'column_ref' ? layout.findIndex((c) => c.table === leafOf(e).alias && c.name.toLowerCase() === String(identName(e.column)).toLowerCase()) : undefined;
+    return { name, expr: new RowExpr(e, rows), column };
+  });
+  const visible = columns.length;
+  const orderBy: OrderKey[] = orderTerms.map((o) => {
+    if (o.expr.type === 'number') {
+      itemAt(items, o.expr, 'order clause');
+      return { column: { index: Number(o.expr.value) - 1 }, desc: o.desc };
+    }
+    const name = o.expr.type === 'column_ref' && identName(o.expr.table) === null ? String(identName(o.expr.column)).toLowerCase() : undefined;
+    let index = items.findIndex((i) => exprKey(i.expr as Expr) === exprKey(o.expr));
+    if (name !== undefined) {
+      const named = (i: Expr) => (identName(i.as) ?? ((i.expr as Expr).type === 'column_ref' ? identName((i.expr as Expr).column) : null))?.toLowerCase() === name;
+      index = items.findIndex(named);
+    }
+    if (index < 0) {
+      columns.push({ name: formatExpr(o.expr), expr: new RowExpr(byAlias(o.expr), rows) });
+      index = columns.length - 1;
+    }
+    return { column: { index }, desc: o.desc };
+  });
+  const distinct = String(ast.distinct ?? '').toUpperCase() === 'DISTINCT';
+  plan = new Projection(plan, columns, { distinct, orderBy, limit: limitOf(ast.limit as Expr), hidden: columns.length - visible });
+  return { type: 'select', write: false, primitive: plan };
+}
+
+/** The route of one group: its columns from its tables under its predicates, routed by vindex when a predicate allows. */
+function groupRoute(g: RouteGroup): Route {
+  const cols = g.columns.length > 0 ? g.columns.map((c) => `${quoteIdent(c.table)}.${quoteIdent(c.name)}`).join(', ') : '1';
+  const where = g.predicates.length > 0 ? ` where ${g.predicates.map(formatExpr).join(' and ')}` : '';
+  const query = `select ${cols} from ${g.from}${where}`;
+  const access = { tables: [...new Set(g.leaves.map((l) => l.table.name))], write: false };
+  const ks = g.keyspace;
+  const sharded = g.leaves.filter((l) => l.table.type !== 'reference' && l.table.columnVindexes.length > 0);
+  let opcode: RouteOpcode = !ks.sharded ? 'unsharded' : sharded.length === 0 ? 'reference' : 'scatter';
+  if (opcode !== 'scatter') return new Route({ keyspace: ks.name, opcode, query, access });
+  const scoped: ScopedTable[] = g.leaves.map((l) => ({ alias: l.alias, table: l.table }));
+  const route = g.predicates.length > 0 ? findVindexRoute(andAll(g.predicates), scoped) : undefined;
+  if (route) opcode = route.opcode;
+  return new Route({ keyspace: ks.name, opcode, query, vindex: route?.vindex, values: route?.values, access });
+}
+
+/** True if a table can join a route's query: same keyspace, and unsharded, a reference table, or joined on the primary vindex. */
+function canMerge(g: RouteGroup, leaf: Leaf, preds: Expr[]): boolean {
+  if (g.keyspace !== leaf.table.keyspace) return false;
+  if (!g.keyspace.sharded || leaf.table.type === 'reference') return true;
+  const tables: ScopedTable[] = [...g.leaves, leaf].map((l) => ({ alias: l.alias, table: l.table }));
+  if (g.leaves.every((l) => l.table.type === 'reference')) return true;
+  return colocated(tables, preds.filter((p) => columnRefs(p).every((c) => identName(c.table) !== null)));
+}
+
+/** The FROM list as leaves: RIGHT JOIN of two tables becomes the LEFT JOIN it means, USING becomes ON equalities. */
+function fromLeaves(from: Expr[], resolved: ResolvedTable[]): Leaf[] {
+  const leaves: Leaf[] = from.map((f, i) => {
+    const join = String(f.join ?? '').toUpperCase();
+    if (join.startsWith('NATURAL')) throw unsupported('natural join across shards');
+    const alias = identName(f.as) ?? String(identName(f.table));
+    const r = resolved.find((x) => !x.ref.nested && x.ref.alias === alias)!;
+    let on = conjuncts(f.on as Expr);
+    if (Array.isArray(f.using) && i > 0) {
+      const prev = identName(from[i - 1]!.as) ?? String(identName(from[i - 1]!.table));
+      on = (f.using as Expr[]).map((u) => {
+        const column = String(identName(u.value) ?? identName(u));
+        return { type: 'binary_expr', operator: '=', left: { type: 'column_ref', table: prev, column }, right: { type: 'column_ref', table: alias, column } } as Expr;
+      });
+    }
+    return { alias, table: r.table, join: join.startsWith('LEFT') || join.startsWith('RIGHT') ? 'left' : 'inner', on };
+  });
+  if (String(from[1]?.join ?? '').toUpperCase().startsWith('RIGHT')) {
+    if (leaves.length !== 2) throw unsupported('RIGHT JOIN of more than two tables across shards');
+    const [a, b] = leaves as [Leaf, Leaf];
+    return [{ ...b, join: 'inner', on: [] }, { ...a, join: 'left', on: b.on }];
+  }
+  return leaves;
+}
+
+/** True if the SELECT uses a window function (refused across routes as before). */
+function hasWindow(ast: Statement): boolean {
+  return JSON.stringify(ast.columns ?? []).includes('"over":{');
+}
+
+/** Every column reference of an expression outside subqueries. */
+function columnRefs(e: unknown, out: Expr[] = []): Expr[] {
+  if (!e || typeof e !== 'object') return out;
+  if (Array.isArray(e)) {
+    for (const x of e) columnRefs(x, out);
+    return out;
+  }
+  const node = e as Expr;
+  if (node.type === 'column_ref') {
+    out.push(node);
+    return out;
+  }
+  if (node.type === 'select' || 'ast' in node) throw unsupported('subquery in a join across shards');
+  for (const k in node) if (k !== 'type') columnRefs(node[k], out);
+  return out;
+}
+
+/** A copy of the expression with `replace` applied to every node it returns a value for. */
+function rewrite(e: Expr, replace: (node: Expr) => Expr | undefined): Expr {
+  const visit = (v: unknown): unknown => {
+    if (!v || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map(visit);
+    const r = replace(v as Expr);
+    if (r) return r;
+    const out: Record<string, unknown> = {};
+    for (const k in v as object) out[k] = visit((v as Record<string, unknown>)[k]);
+    return out;
+  };
+  return visit(e) as Expr;
+}
+
+/** The name of the bind variable carrying a column to a later route (`<table>_<column>`, as Vitess names them). */
+function bindName(table: string, column: string): string {
+  return `${table}_${column}`.toLowerCase();
+}
+
+/** The predicate with the columns of earlier routes replaced by their bind variables. */
+function bindOuterColumns(pred: Expr, isOuter: (col: Expr) => boolean): Expr {
+  return rewrite(pred, (n) => (n.type === 'column_ref' && isOuter(n) ? { type: 'param', value: bindName(String(identName(n.table)), String(identName(n.column))) } : undefined));
+}
+
+/** The join bind variables a pushed predicate names. */
+function bindNames(pred: Expr): string[] {
+  const out: string[] = [];
+  rewrite(pred, (n) => {
+    if (n.type === 'param' && !/^vtg\d+$/.test(String(n.value))) out.push(String(n.value));
+    return undefined;
+  });
+  return out;
+}
+
+/** Unqualified names of select aliases replaced by the aliased expressions (HAVING, ORDER BY and GROUP BY may name them). */
+function substituteAliases(e: Expr, aliases: Map<string, Expr>): Expr {
+  if (aliases.size === 0) return e;
+  return rewrite(e, (n) => (n.type === 'column_ref' && identName(n.table) === null ? aliases.get(String(identName(n.column)).toLowerCase()) : undefined));
+}
+
+/** The select item a position (`order by 2`) names; SqlError 1054 when out of range. */
+function itemAt(items: Expr[], pos: Expr, clause: string): Expr {
+  const n = Number(pos.value);
+  if (!Number.isInteger(n) || n < 1 || n > items.length) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${n}' in '${clause}'`);
+  return items[n - 1]!.expr as Expr;
+}
+
+function andAll(preds: Expr[]): Expr {
+  return preds.reduce((a, b) => ({ type: 'binary_expr', operator: 'AND', left: a, right: b }) as Expr);
+}
+
+/** VT09015: a column vtgate cannot place without the tables' schemas (`*`, unqualified names in a join across routes). */
+function schemaTrackingRequired() {
+  return sqlError(ER.UNKNOWN_ERROR, 'VT09015: schema tracking required', Code.FAILED_PRECONDITION);
+}
