@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TabletType, Type, parseKeyspaceVSchema, type Result, type SqlValue } from '@vtsim/proto';
 import { resultField } from '@vtsim/sql';
 import { binaryChunks, Insert } from '../src/engine/insert.js';
+import { Join } from '../src/engine/join.js';
+import { Projection } from '../src/engine/projection.js';
 import { Route } from '../src/engine/route.js';
 import { divideDecimal, mergeResults, type MergeSpec } from '../src/engine/scatter-merge.js';
 import { normalize } from '../src/normalizer.js';
@@ -46,8 +48,23 @@ describe('routing decisions', () => {
     expect(route('select * from zip').opcode).toBe('reference');
     const join = route('select * from customer c join corder o on c.customer_id = o.customer_id where o.customer_id = 3');
     expect([join.opcode, join.multiShardError]).toEqual(['equal', undefined]);
-    expect(route('select * from customer c join corder o on c.email = o.sku').multiShardError).toBe('cross-shard join');
     expect(route('select * from customer where customer_id in (select customer_id from corder)').multiShardError).toBe('cross-shard subquery');
+  });
+
+  it('joins routes that do not merge with nested loops, routing the inner side by the outer row (Vitess ApplyJoin)', () => {
+    const plan = (sql: string) => buildPlan(normalize(sql).sql, ctx('customer')).primitive;
+    const top = plan('select c.email, o.sku from corder o join customer c on c.customer_id = o.sku where o.customer_id = 3');
+    expect(top).toBeInstanceOf(Projection);
+    const join = (top as Projection).input as Join;
+    expect(join).toBeInstanceOf(Join);
+    const left = (join.opts.left as Route).opts;
+    const right = (join.opts.right as Route).opts;
+    expect(left).toMatchObject({ opcode: 'equal', query: 'select `o`.`sku` from `corder` as `o` where `o`.`customer_id` = :vtg1' });
+    expect(right).toMatchObject({ opcode: 'equal', values: [{ kind: 'bind', name: 'o_sku' }], query: 'select `c`.`email` from `customer` as `c` where `c`.`customer_id` = :o_sku' });
+    expect(join.opts).toMatchObject({ opcode: 'inner', cols: [-1, 1], vars: { o_sku: 0 } });
+    const left2 = (plan('select c.email, o.sku from customer c left join corder o on c.email = o.sku') as Projection).input as Join;
+    expect(left2.opts.opcode).toBe('left');
+    expect((left2.opts.right as Route).opts).toMatchObject({ opcode: 'scatter', query: 'select `o`.`sku` from `corder` as `o` where :c_email = `o`.`sku`' });
   });
 
   it('rewrites scatter queries for the merge', () => {
