@@ -456,6 +456,8 @@ function compileIn(node: Expr, c: ExprCompiler, not: boolean): CompiledExpr {
 }
 
 function inResult(a: SqlValue, list: readonly SqlValue[], cmp: Comparator, not: boolean): SqlValue {
+  // Only a list bind variable is empty (vtgate's pulled-out `IN (subquery)` without rows): NULL IN () is false, as over an empty subquery.
+  if (list.length === 0) return not ? TRUE : FALSE;
   if (a === null) return null;
   let sawNull = false;
   for (const b of list) {

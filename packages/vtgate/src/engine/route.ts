@@ -86,7 +86,11 @@ export class Route implements Primitive {
         return all;
       case 'equal':
       case 'in': {
-        const values: SqlValue[] = o.values!.map((v) => evaluateValue(v, bindVars, vc.sessionContext));
+        // A list bind variable (a pulled-out `IN (subquery)`) routes by each of its values.
+        const values: SqlValue[] = o.values!.flatMap((v) => {
+          const list = v.kind === 'bind' ? bindVars[v.name] : undefined;
+          return Array.isArray(list) ? list : [evaluateValue(v, bindVars, vc.sessionContext)];
+        });
         const ksids = o.vindex!.map(values);
         const picked: ServingShard[] = [];
         for (const ksid of ksids) {

@@ -9,7 +9,7 @@
  * vtgate over the joined rows.
  */
 import { Code, ER, sqlError } from '@vtsim/proto';
-import type { Expr, Statement } from '@vtsim/sql';
+import { parseStatement, SqlLexer, Tok, type Expr, type Statement } from '@vtsim/sql';
 import { Filter } from '../engine/filter.js';
 import { Join } from '../engine/join.js';
 import { OrderedAggregate } from '../engine/ordered-aggregate.js';
@@ -23,13 +23,20 @@ import { aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identN
 import type { Plan } from './plan.js';
 import { quoteIdent, selectText } from './query-text.js';
 import { limitOf } from './select-planner.js';
-import type { ResolvedTable } from './table-refs.js';
+import { collectTables, type ResolvedTable } from './table-refs.js';
 import { colocated, findVindexRoute, type ScopedTable } from './vindex-predicates.js';
 
-/** A table of the FROM list: how the query names it, its model and how it joins the tables before it. */
+/** A derived table (`(select …) as t`, or a common table expression inlined as one): its plan and its column names. */
+export interface DerivedSource {
+  primitive: Primitive;
+  columns: string[];
+}
+
+/** A table of the FROM list: how the query names it, its model (or its plan, for a derived table) and how it joins the tables before it. */
 interface Leaf {
   alias: string;
-  table: TableModel;
+  table?: TableModel;
+  derived?: DerivedSource;
   join: 'inner' | 'left';
   on: Expr[];
 }
@@ -37,7 +44,8 @@ interface Leaf {
 /** A route of the plan: tables merged into one query. */
 interface RouteGroup {
   leaves: Leaf[];
-  keyspace: KeyspaceModel;
+  /** The keyspace of a route; undefined for a derived table, which runs its own plan. */
+  keyspace?: KeyspaceModel;
   /** The FROM text of the group's query. */
   from: string;
   /** A left join's right side: its rows are NULL-extended, so WHERE predicates reading it run above the joins. */
@@ -49,20 +57,32 @@ interface RouteGroup {
 }
 
 /**
- * Plans a SELECT over several tables that do not merge into one route. Returns undefined for
- * shapes this planner does not take (derived tables, subqueries, unions, window functions), which
+ * Plans a SELECT over several tables that do not merge into one route, or over derived tables
+ * (each planned on its own with `planText`, the caller's SELECT planner). Returns undefined for
+ * shapes this planner does not take (subqueries outside FROM, unions, window functions), which
  * the caller refuses as before.
  */
-export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[]): Plan | undefined {
-  if (ast._next || resolved.some((r) => r.ref.nested) || ast.with) return undefined;
+export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[], planText: (sql: string) => Plan): Plan | undefined {
+  if (ast._next || ast.with) return undefined;
   const from = (ast.from ?? []) as Expr[];
-  if (from.length < 2 || from.some((f) => f.expr || !identName(f.table))) return undefined;
-  if (hasWindow(ast)) return undefined;
-  const leaves = fromLeaves(from, resolved);
-  const aliasOf = (table: string | null): Leaf | undefined => (table === null ? undefined : leaves.find((l) => l.alias === table) ?? leaves.find((l) => l.table.name === table && l.alias === l.table.name));
+  if (from.some((f) => !f.expr && !identName(f.table))) return undefined;
+  if (from.length < 2 && !from.some((f) => f.expr)) return undefined;
+  if (hasWindow(ast) || collectTables({ ...ast, from: from.filter((f) => !f.expr) } as Statement).some((r) => r.nested)) return undefined;
+  const derivedTexts = derivedTableTexts(sql);
+  const derivedItems = from.flatMap((f, i) => (f.expr ? [i] : []));
+  if (derivedTexts.length !== derivedItems.length) return undefined;
+  const derive = (index: number): DerivedSource => {
+    const text = derivedTexts[derivedItems.indexOf(index)]!;
+    const inner = parseStatement(text);
+    return { primitive: planText(text).primitive, columns: derivedColumns(inner, text) };
+  };
+  let leaves = fromLeaves(from, resolved, derive);
+  // Inner joins commute: derived tables run first, once, rather than once per row of a join's left side.
+  if (leaves.every((l) => l.join === 'inner')) leaves = [...leaves.filter((l) => l.derived), ...leaves.filter((l) => !l.derived)];
+  const aliasOf = (table: string | null): Leaf | undefined =>
+    table === null ? undefined : leaves.find((l) => l.alias === table) ?? leaves.find((l) => l.table?.name === table && l.alias === l.table.name);
 
-  const items = (ast.columns ?? []) as Expr[];
-  if (items.some((i) => (i.expr as Expr)?.type === 'column_ref' && (i.expr as Expr).column === '*')) throw schemaTrackingRequired();
+  const items = expandStars((ast.columns ?? []) as Expr[], leaves);
   const where = conjuncts(ast.where as Expr);
   const innerOn = leaves.filter((l) => l.join === 'inner').flatMap((l) => l.on);
 
@@ -72,24 +92,33 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[])
   for (const leaf of leaves) {
     const candidates = leaf.join === 'left' ? (groups.length === 1 ? groups : []) : groups.filter((g) => !g.outer);
     const preds = leaf.join === 'left' ? leaf.on : [...where, ...innerOn];
-    const target = candidates.find((g) => canMerge(g, leaf, preds));
-    const ref = `${quoteIdent(leaf.table.name)} as ${quoteIdent(leaf.alias)}`;
+    const target = leaf.table ? candidates.find((g) => canMerge(g, leaf, leaf.table!, preds)) : undefined;
+    const ref = leaf.table ? `${quoteIdent(leaf.table.name)} as ${quoteIdent(leaf.alias)}` : '';
     if (target) {
       target.leaves.push(leaf);
       target.from += leaf.join === 'left' ? ` left join ${ref} on ${leaf.on.map(formatExpr).join(' and ')}` : ` join ${ref}`;
       groupOf.set(leaf, target);
     } else {
-      const g: RouteGroup = { leaves: [leaf], keyspace: leaf.table.keyspace, from: ref, outer: leaf.join === 'left', predicates: [], columns: [] };
+      const columns = leaf.derived ? leaf.derived.columns.map((name) => ({ table: leaf.alias, name })) : [];
+      const g: RouteGroup = { leaves: [leaf], keyspace: leaf.table?.keyspace, from: ref, outer: leaf.join === 'left', predicates: [], columns };
       groups.push(g);
       groupOf.set(leaf, g);
     }
   }
-  if (groups.length < 2) return undefined;
+  if (groups.length < 2 && !leaves.some((l) => l.derived)) return undefined;
   const indexOf = (leaf: Leaf) => groups.indexOf(groupOf.get(leaf)!);
   const leafOf = (col: Expr): Leaf => {
     const name = String(identName(col.column));
     const table = identName(col.table);
-    if (table === null) throw schemaTrackingRequired();
+    if (table === null) {
+      // Unqualified: the only table, or the one derived table having it when every table is derived (their columns are known).
+      if (leaves.length === 1) return leaves[0]!;
+      const having = leaves.filter((l) => l.derived?.columns.some((c) => c.toLowerCase() === name.toLowerCase()));
+      if (having.length === 1 && leaves.every((l) => l.derived)) return having[0]!;
+      if (having.length > 1) throw sqlError(ER.NON_UNIQ_ERROR, `Column '${name}' in field list is ambiguous`);
+      if (leaves.every((l) => l.derived)) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${name}' in 'field list'`);
+      throw schemaTrackingRequired();
+    }
     const leaf = aliasOf(table);
     if (!leaf) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table}.${name}' in 'field list'`);
     return leaf;
@@ -99,13 +128,17 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[])
   const above: Expr[] = [];
   const needed = (leaf: Leaf, column: string): void => {
     const g = groupOf.get(leaf)!;
+    if (leaf.derived) {
+      if (!leaf.derived.columns.some((c) => c.toLowerCase() === column.toLowerCase())) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${leaf.alias}.${column}' in 'field list'`);
+      return;
+    }
     if (!g.columns.some((c) => c.table === leaf.alias && c.name.toLowerCase() === column.toLowerCase())) g.columns.push({ table: leaf.alias, name: column });
   };
   const push = (pred: Expr, outerOn: number | undefined): void => {
     const refs = columnRefs(pred);
     const last = Math.max(outerOn ?? 0, ...refs.map((c) => indexOf(leafOf(c))));
     const g = groups[last]!;
-    if (outerOn === undefined && g.outer && refs.length > 0) {
+    if (g.leaves[0]!.derived || (outerOn === undefined && g.outer && refs.length > 0)) {
       above.push(pred);
       return;
     }
@@ -183,38 +216,41 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[])
   return { type: 'select', write: false, primitive: plan };
 }
 
-/** The route of one group: its columns from its tables under its predicates, routed by vindex when a predicate allows. */
-function groupRoute(g: RouteGroup): Route {
+/** The route of one group: its columns from its tables under its predicates, routed by vindex when a predicate allows (a derived table: its plan). */
+function groupRoute(g: RouteGroup): Primitive {
+  if (g.leaves[0]!.derived) return g.leaves[0]!.derived.primitive;
   const cols = g.columns.length > 0 ? g.columns.map((c) => `${quoteIdent(c.table)}.${quoteIdent(c.name)}`).join(', ') : '1';
   const where = g.predicates.length > 0 ? ` where ${g.predicates.map(formatExpr).join(' and ')}` : '';
   const query = `select ${cols} from ${g.from}${where}`;
-  const access = { tables: [...new Set(g.leaves.map((l) => l.table.name))], write: false };
-  const ks = g.keyspace;
-  const sharded = g.leaves.filter((l) => l.table.type !== 'reference' && l.table.columnVindexes.length > 0);
+  const tables = g.leaves.map((l) => l.table!);
+  const access = { tables: [...new Set(tables.map((t) => t.name))], write: false };
+  const ks = g.keyspace!;
+  const sharded = tables.filter((t) => t.type !== 'reference' && t.columnVindexes.length > 0);
   let opcode: RouteOpcode = !ks.sharded ? 'unsharded' : sharded.length === 0 ? 'reference' : 'scatter';
   if (opcode !== 'scatter') return new Route({ keyspace: ks.name, opcode, query, access });
-  const scoped: ScopedTable[] = g.leaves.map((l) => ({ alias: l.alias, table: l.table }));
+  const scoped: ScopedTable[] = g.leaves.map((l) => ({ alias: l.alias, table: l.table! }));
   const route = g.predicates.length > 0 ? findVindexRoute(andAll(g.predicates), scoped) : undefined;
   if (route) opcode = route.opcode;
   return new Route({ keyspace: ks.name, opcode, query, vindex: route?.vindex, values: route?.values, access });
 }
 
 /** True if a table can join a route's query: same keyspace, and unsharded, a reference table, or joined on the primary vindex. */
-function canMerge(g: RouteGroup, leaf: Leaf, preds: Expr[]): boolean {
-  if (g.keyspace !== leaf.table.keyspace) return false;
-  if (!g.keyspace.sharded || leaf.table.type === 'reference') return true;
-  const tables: ScopedTable[] = [...g.leaves, leaf].map((l) => ({ alias: l.alias, table: l.table }));
-  if (g.leaves.every((l) => l.table.type === 'reference')) return true;
+function canMerge(g: RouteGroup, leaf: Leaf, table: TableModel, preds: Expr[]): boolean {
+  if (!g.keyspace || g.keyspace !== table.keyspace) return false;
+  if (!g.keyspace.sharded || table.type === 'reference') return true;
+  const tables: ScopedTable[] = [...g.leaves.map((l) => ({ alias: l.alias, table: l.table! })), { alias: leaf.alias, table }];
+  if (g.leaves.every((l) => l.table!.type === 'reference')) return true;
   return colocated(tables, preds.filter((p) => columnRefs(p).every((c) => identName(c.table) !== null)));
 }
 
 /** The FROM list as leaves: RIGHT JOIN of two tables becomes the LEFT JOIN it means, USING becomes ON equalities. */
-function fromLeaves(from: Expr[], resolved: ResolvedTable[]): Leaf[] {
+function fromLeaves(from: Expr[], resolved: ResolvedTable[], derive: (index: number) => DerivedSource): Leaf[] {
   const leaves: Leaf[] = from.map((f, i) => {
     const join = String(f.join ?? '').toUpperCase();
     if (join.startsWith('NATURAL')) throw unsupported('natural join across shards');
     const alias = identName(f.as) ?? String(identName(f.table));
-    const r = resolved.find((x) => !x.ref.nested && x.ref.alias === alias)!;
+    if (f.expr && !identName(f.as)) throw sqlError([1248, '42000'], 'Every derived table must have its own alias');
+    const source = f.expr ? { derived: derive(i) } : { table: resolved.find((x) => !x.ref.nested && x.ref.alias === alias)!.table };
     let on = conjuncts(f.on as Expr);
     if (Array.isArray(f.using) && i > 0) {
       const prev = identName(from[i - 1]!.as) ?? String(identName(from[i - 1]!.table));
@@ -223,7 +259,7 @@ function fromLeaves(from: Expr[], resolved: ResolvedTable[]): Leaf[] {
         return { type: 'binary_expr', operator: '=', left: { type: 'column_ref', table: prev, column }, right: { type: 'column_ref', table: alias, column } } as Expr;
       });
     }
-    return { alias, table: r.table, join: join.startsWith('LEFT') || join.startsWith('RIGHT') ? 'left' : 'inner', on };
+    return { alias, ...source, join: join.startsWith('LEFT') || join.startsWith('RIGHT') ? 'left' : 'inner', on };
   });
   if (String(from[1]?.join ?? '').toUpperCase().startsWith('RIGHT')) {
     if (leaves.length !== 2) throw unsupported('RIGHT JOIN of more than two tables across shards');
@@ -231,6 +267,68 @@ function fromLeaves(from: Expr[], resolved: ResolvedTable[]): Leaf[] {
     return [{ ...b, join: 'inner', on: [] }, { ...a, join: 'left', on: b.on }];
   }
   return leaves;
+}
+
+/** The texts of the FROM list's derived tables (`(select …) as t`), in order, inside their parentheses. */
+function derivedTableTexts(sql: string): string[] {
+  const st = selectText(sql);
+  const from = st?.clauses.from;
+  if (!from) return [];
+  const lx = new SqlLexer(sql.slice(0, from.end));
+  const out: string[] = [];
+  let depth = 0;
+  let open = -1;
+  let prevWasOpen = false;
+  for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
+    if (lx.start < from.start) continue;
+    const isOpen = k === Tok.PUNCT && lx.isPunct('(');
+    if (isOpen) {
+      if (depth === 0) open = lx.end;
+      depth++;
+    } else if (k === Tok.PUNCT && lx.isPunct(')')) {
+      depth--;
+      if (depth === 0 && open >= 0) {
+        out.push(sql.slice(open, lx.start).trim());
+        open = -1;
+      }
+    } else if (prevWasOpen && depth === 1 && !(k === Tok.WORD && (lx.isWord('SELECT') || lx.isWord('WITH')))) open = -1;
+    prevWasOpen = isOpen;
+  }
+  return out;
+}
+
+/** The column names of a derived table's SELECT: aliases, column names, else the items' text; `*` over a derived table expands to its columns. */
+function derivedColumns(ast: Statement, text: string): string[] {
+  const items = (ast.columns ?? []) as Expr[];
+  const st = selectText(text);
+  return items.flatMap((item, i) => {
+    const e = item.expr as Expr;
+    const alias = identName(item.as);
+    if (alias) return [alias];
+    if (e.type === 'column_ref' && e.column === '*') {
+      const from = (ast.from ?? []) as Expr[];
+      const inner = derivedTableTexts(text);
+      if (from.length === 1 && from[0]!.expr && inner.length === 1) return derivedColumns(parseStatement(inner[0]!), inner[0]!);
+      throw schemaTrackingRequired();
+    }
+    if (e.type === 'column_ref') return [String(identName(e.column))];
+    return [st && st.items.length === items.length ? text.slice(st.items[i]!.start, st.items[i]!.end) : formatExpr(e)];
+  });
+}
+
+/** The select list with `*` and `t.*` expanded to the columns of derived tables (VT09015 where a table's columns are unknown). */
+function expandStars(items: Expr[], leaves: Leaf[]): Expr[] {
+  return items.flatMap((item) => {
+    const e = item.expr as Expr;
+    if (e?.type !== 'column_ref' || e.column !== '*') return [item];
+    const table = identName(e.table);
+    const over = table === null ? leaves : leaves.filter((l) => l.alias === table);
+    if (over.length === 0) throw sqlError(ER.BAD_TABLE_ERROR, `Unknown table '${table}'`);
+    return over.flatMap((l) => {
+      if (!l.derived) throw schemaTrackingRequired();
+      return l.derived.columns.map((column) => ({ expr: { type: 'column_ref', table: l.alias, column }, as: null }) as unknown as Expr);
+    });
+  });
 }
 
 /** True if the SELECT uses a window function (refused across routes as before). */

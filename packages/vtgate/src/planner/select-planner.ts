@@ -15,6 +15,7 @@ import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine
 import type { ValueSource } from '../engine/value-source.js';
 import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported, windowPartitions } from './ast.js';
 import { planJoin } from './join-planner.js';
+import { planSubqueries } from './subquery-planner.js';
 import type { Plan, PlanContext } from './plan.js';
 import { selectText, stripQualifiers, unionText, type SelectClause, type SelectText } from './query-text.js';
 import { planInformationSchema } from './info-schema-planning.js';
@@ -29,11 +30,18 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const text = stripQualifiers(sql, qualifiers(refs, ctx));
   const resolved = resolveTables(refs, ctx.vschema, ctx.keyspace, ctx.tabletType);
   const ks = resolved[0]!.table.keyspace;
+  let subqueriesMerged = false;
+  if (resolved.some((r) => r.ref.nested) && resolved.some((r) => r.table.keyspace !== ks || ks.sharded)) {
+    const top = resolved.filter((r) => !r.ref.nested);
+    const sq = planSubqueries(ast, text, ctx, top, (s) => planSelect(parseStatement(s), s, ctx));
+    if (sq.kind === 'pulled') return sq.plan;
+    subqueriesMerged = sq.kind === 'merged';
+  }
   if (ast._next && (ks.sharded || resolved.some((r) => r.table.keyspace !== ks))) {
     const union = planUnion(sql, ctx);
     if (union) return union;
   }
-  if (resolved.some((r) => r.table.keyspace !== ks)) return planJoin(ast, text, resolved) ?? throwError(unsupported('cross-keyspace query'));
+  if (resolved.some((r) => r.table.keyspace !== ks)) return planJoin(ast, text, resolved, (s) => planSelect(parseStatement(s), s, ctx)) ?? throwError(unsupported('cross-keyspace query'));
   const access: QueryAccess = { tables: [...new Set(resolved.map((r) => r.table.name))], write: false };
   const plan = (route: Route): Plan => ({ type: 'select', primitive: route, write: false });
   if (!ks.sharded) return plan(new Route({ keyspace: ks.name, opcode: 'unsharded', query: text, access }));
@@ -47,12 +55,16 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
     return plan(new Route({ keyspace: ks.name, opcode: 'reference', query: text, access }));
   }
   let multiShardError: string | Error | undefined;
-  if (nestedSharded) multiShardError = 'cross-shard subquery';
+  if (nestedSharded && !subqueriesMerged) {
+    const derived = ((ast.from ?? []) as Expr[]).some((f) => f.expr) ? planJoin(ast, text, resolved, (s) => planSelect(parseStatement(s), s, ctx)) : undefined;
+    if (derived) return derived;
+    multiShardError = 'cross-shard subquery';
+  }
   if (ast._next) multiShardError ??= 'cross-shard union';
   const joinPredicates = conjuncts(ast.where as Expr);
   for (const f of (ast.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, joinPredicates);
   if (!colocated(scoped, joinPredicates)) {
-    const join = multiShardError ? undefined : planJoin(ast, text, resolved);
+    const join = multiShardError ? undefined : planJoin(ast, text, resolved, (s) => planSelect(parseStatement(s), s, ctx));
     if (join) return join;
     multiShardError ??= 'cross-shard join';
   }
