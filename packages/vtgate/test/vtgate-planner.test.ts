@@ -5,6 +5,7 @@ import { binaryChunks, Insert } from '../src/engine/insert.js';
 import { Join } from '../src/engine/join.js';
 import { Projection } from '../src/engine/projection.js';
 import { Route } from '../src/engine/route.js';
+import { UncorrelatedSubquery } from '../src/engine/uncorrelated-subquery.js';
 import { divideDecimal, mergeResults, type MergeSpec } from '../src/engine/scatter-merge.js';
 import { normalize } from '../src/normalizer.js';
 import type { PlanContext } from '../src/planner/plan.js';
@@ -48,7 +49,6 @@ describe('routing decisions', () => {
     expect(route('select * from zip').opcode).toBe('reference');
     const join = route('select * from customer c join corder o on c.customer_id = o.customer_id where o.customer_id = 3');
     expect([join.opcode, join.multiShardError]).toEqual(['equal', undefined]);
-    expect(route('select * from customer where customer_id in (select customer_id from corder)').multiShardError).toBe('cross-shard subquery');
   });
 
   it('joins routes that do not merge with nested loops, routing the inner side by the outer row (Vitess ApplyJoin)', () => {
@@ -65,6 +65,21 @@ describe('routing decisions', () => {
     const left2 = (plan('select c.email, o.sku from customer c left join corder o on c.email = o.sku') as Projection).input as Join;
     expect(left2.opts.opcode).toBe('left');
     expect((left2.opts.right as Route).opts).toMatchObject({ opcode: 'scatter', query: 'select `o`.`sku` from `corder` as `o` where :c_email = `o`.`sku`' });
+  });
+
+  it('pulls uncorrelated subqueries out and routes the outer query by their values (Vitess UncorrelatedSubquery)', () => {
+    const top = buildPlan(normalize('select * from customer where customer_id in (select customer_id from corder where sku = 1)').sql, ctx('customer')).primitive;
+    expect(top).toBeInstanceOf(UncorrelatedSubquery);
+    const sq = (top as UncorrelatedSubquery).opts;
+    expect(sq).toMatchObject({ opcode: 'in', subqueryName: '__sq1', hasValuesName: '__sq_has_values1' });
+    expect((sq.subquery as Route).opts).toMatchObject({ opcode: 'scatter', query: 'select customer_id from corder where sku = :vtg1' });
+    expect((sq.outer as Route).opts).toMatchObject({ opcode: 'in', values: [{ kind: 'bind', name: '__sq1' }], query: 'select * from customer where customer_id in (:__sq1)' });
+    // Correlated on the vindex: every shard holds the rows the subquery needs, so it stays in the route.
+    const merged = route('select * from customer c where exists (select 1 from corder o where o.customer_id = c.customer_id)');
+    expect([merged.opcode, merged.multiShardError]).toEqual(['scatter', undefined]);
+    expect(() => buildPlan(normalize('select * from customer c where exists (select 1 from corder o where o.sku = c.email)').sql, ctx('customer'))).toThrow(
+      'VT12001: unsupported: cross-shard correlated subquery',
+    );
   });
 
   it('rewrites scatter queries for the merge', () => {
