@@ -4,7 +4,7 @@
  * pullout opcodes): a scalar subquery's value, an IN subquery's values as a list with a
  * has-values flag, an EXISTS subquery's has-values flag.
  */
-import { ER, sqlError, type BindVars, type Result } from '@vtsim/proto';
+import { ER, Type, sqlError, type BindVars, type Result } from '@vtsim/proto';
 import type { Primitive, VCursor } from './primitive.js';
 
 /** How the subquery's rows become bind variables. */
@@ -25,10 +25,21 @@ export interface UncorrelatedSubqueryOptions {
   hasValuesName: string;
   subquery: Primitive;
   outer: Primitive;
+  /**
+   * For a scalar subquery: the outer query with the value written into its text as a literal,
+   * used when the value is a DECIMAL, whose type a bind variable cannot carry (as Vitess's typed
+   * bind variables reach MySQL as literals).
+   */
+  outerWithLiteral?: (literal: string) => Primitive;
 }
+
+/** How many literal-specialised outer plans a pullout keeps. */
+const LITERAL_PLANS = 64;
 
 /** A pulled-out subquery, run before the outer query. */
 export class UncorrelatedSubquery implements Primitive {
+  private readonly literalPlans = new Map<string, Primitive>();
+
   constructor(readonly opts: UncorrelatedSubqueryOptions) {}
 
   async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
@@ -38,10 +49,22 @@ export class UncorrelatedSubquery implements Primitive {
     if (o.opcode !== 'exists' && r.fields.length !== 1) throw sqlError(ER.OPERAND_COLUMNS, 'Operand should contain 1 column(s)');
     if (o.opcode === 'value') {
       if (r.rows.length > 1) throw sqlError(ER.SUBQUERY_NO_1_ROW, 'Subquery returns more than 1 row');
-      vars[o.subqueryName] = r.rows[0]?.[0] ?? null;
+      const value = r.rows[0]?.[0] ?? null;
+      vars[o.subqueryName] = value;
+      if (o.outerWithLiteral && typeof value === 'string' && r.fields[0]!.type === Type.DECIMAL) return this.literalPlan(value).execute(vc, vars);
     } else if (o.opcode === 'in') {
       vars[o.subqueryName] = r.rows.map((row) => row[0]!);
     }
     return o.outer.execute(vc, vars);
+  }
+
+  private literalPlan(decimal: string): Primitive {
+    let plan = this.literalPlans.get(decimal);
+    if (!plan) {
+      plan = this.opts.outerWithLiteral!(decimal);
+      if (this.literalPlans.size >= LITERAL_PLANS) this.literalPlans.delete(this.literalPlans.keys().next().value!);
+      this.literalPlans.set(decimal, plan);
+    }
+    return plan;
   }
 }

@@ -117,6 +117,9 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
       if (having.length === 1 && leaves.every((l) => l.derived)) return having[0]!;
       if (having.length > 1) throw sqlError(ER.NON_UNIQ_ERROR, `Column '${name}' in field list is ambiguous`);
       if (leaves.every((l) => l.derived)) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${name}' in 'field list'`);
+      // No derived table has it: the one table whose columns are unknown must.
+      const tables = leaves.filter((l) => !l.derived);
+      if (having.length === 0 && tables.length === 1) return tables[0]!;
       throw schemaTrackingRequired();
     }
     const leaf = aliasOf(table);

@@ -14,6 +14,7 @@ import { Route } from '../engine/route.js';
 import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine/scatter-merge.js';
 import type { ValueSource } from '../engine/value-source.js';
 import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported, windowPartitions } from './ast.js';
+import { planWith } from './cte-planner.js';
 import { planJoin } from './join-planner.js';
 import { planSubqueries } from './subquery-planner.js';
 import type { Plan, PlanContext } from './plan.js';
@@ -24,6 +25,7 @@ import { colocated, findVindexRoute, valueSource, type ScopedTable } from './vin
 
 /** Plans a SELECT (or UNION). `sql` is the normalized text the AST was parsed from. */
 export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan {
+  if (ast.with) return planWith(ast, sql, ctx, (s) => planSelect(parseStatement(s), s, ctx), (s) => anyShardPlan(s, ctx));
   const refs = collectTables(ast);
   if (refs.length === 0) return planTableless(ast, sql, ctx);
   if (refs.some((r) => r.db !== null && SYSTEM_SCHEMAS.has(r.db.toLowerCase()))) return planInformationSchema(ast, sql, ctx);

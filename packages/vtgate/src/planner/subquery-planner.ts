@@ -29,7 +29,7 @@ interface SubquerySpan {
 export type SubqueryPlanning =
   /** Some were pulled out: the plan runs them first. */
   | { kind: 'pulled'; plan: Plan }
-  /** Every subquery can stay in the outer query's text. */
+  /** Every subquery can stay in the outer query's text (and there is no derived table). */
   | { kind: 'merged' }
   /** Shapes not handled here (derived tables, CTEs, ANY/ALL): the caller decides. */
   | { kind: 'none' };
@@ -41,7 +41,7 @@ export type SubqueryPlanning =
  * whose rows may live on other shards.
  */
 export function planSubqueries(ast: Statement, text: string, ctx: PlanContext, top: ResolvedTable[], plan: (sql: string) => Plan): SubqueryPlanning {
-  if (ast._next || ast.with || ((ast.from ?? []) as Expr[]).some((f) => f.expr)) return { kind: 'none' };
+  if (ast._next || ast.with) return { kind: 'none' };
   const spans = subquerySpans(text);
   if (!spans) return { kind: 'none' };
   const outerKs = top[0]?.table.keyspace;
@@ -64,7 +64,8 @@ export function planSubqueries(ast: Statement, text: string, ctx: PlanContext, t
     }
     pulled.push(span);
   }
-  if (pulled.length === 0) return { kind: 'merged' };
+  // Derived tables are planned with the FROM list: only expression subqueries can merge here.
+  if (pulled.length === 0) return ((ast.from ?? []) as Expr[]).some((f) => f.expr) ? { kind: 'none' } : { kind: 'merged' };
 
   // The outer text with each pulled-out subquery replaced by its bind variable; select items
   // that contained one keep their name as written.
@@ -86,11 +87,22 @@ export function planSubqueries(ast: Statement, text: string, ctx: PlanContext, t
   }
   outer += text.slice(copied);
 
-  let primitive: Primitive = plan(outer).primitive;
-  for (let i = pulled.length - 1; i >= 0; i--) {
-    const p = pulled[i]!;
-    primitive = new UncorrelatedSubquery({ opcode: p.opcode, subqueryName: names[i]!.value, hasValuesName: names[i]!.hasValues, subquery: plan(p.inner).primitive, outer: primitive });
-  }
+  // The first pullout runs first; a DECIMAL scalar's value is written into the text of everything after it.
+  const build = (from: number, outerText: string): Primitive => {
+    if (from === pulled.length) return plan(outerText).primitive;
+    const p = pulled[from]!;
+    const name = names[from]!;
+    const placeholder = new RegExp(`:${name.value}(?![A-Za-z0-9_])`, 'g');
+    return new UncorrelatedSubquery({
+      opcode: p.opcode,
+      subqueryName: name.value,
+      hasValuesName: name.hasValues,
+      subquery: plan(p.inner).primitive,
+      outer: build(from + 1, outerText),
+      outerWithLiteral: p.opcode === 'value' ? (literal) => build(from + 1, outerText.replace(placeholder, literal)) : undefined,
+    });
+  };
+  const primitive = build(0, outer);
   return { kind: 'pulled', plan: { type: 'select', write: false, primitive } };
 }
 
@@ -112,6 +124,7 @@ function replacement(opcode: PulloutOpcode, names: { value: string; hasValues: s
  * comparison).
  */
 function subquerySpans(text: string): SubquerySpan[] | undefined {
+  const from = selectText(text)?.clauses.from;
   const lx = new SqlLexer(text);
   const toks: { kind: Tok; start: number; end: number; upper: string }[] = [];
   for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) toks.push({ kind: k, start: lx.start, end: lx.end, upper: lx.upper() });
@@ -132,7 +145,13 @@ function subquerySpans(text: string): SubquerySpan[] | undefined {
     const prev = toks[i - 1]!;
     const inner = text.slice(next.start, toks[j]!.start);
     const end = toks[j]!.end;
-    if (prev.kind === Tok.WORD && ['ANY', 'SOME', 'ALL', 'FROM', 'JOIN'].includes(prev.upper)) return undefined;
+    if (prev.kind === Tok.WORD && ['ANY', 'SOME', 'ALL'].includes(prev.upper)) return undefined;
+    // A derived table (planned with the FROM list), not an expression.
+    const derived = (prev.kind === Tok.WORD && (prev.upper === 'FROM' || prev.upper.endsWith('JOIN'))) || (prev.upper === ',' && from && t.start >= from.start && t.start < from.end);
+    if (derived) {
+      i = j;
+      continue;
+    }
     if (prev.kind === Tok.WORD && prev.upper === 'EXISTS') spans.push({ start: prev.start, end, inner, opcode: 'exists' });
     else if (prev.kind === Tok.WORD && prev.upper === 'IN') spans.push({ start: t.start, end, inner, opcode: 'in' });
     else spans.push({ start: t.start, end, inner, opcode: 'value' });

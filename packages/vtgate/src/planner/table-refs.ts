@@ -22,9 +22,13 @@ export const SYSTEM_SCHEMAS = new Set(['information_schema', 'mysql', 'performan
 
 const STATEMENT_TYPES = new Set(['select', 'update', 'delete', 'insert', 'replace']);
 
-/** Collects the tables of a statement, its unions and all its subqueries (`dual` excluded). */
+/**
+ * Collects the tables of a statement, its unions and all its subqueries (`dual` and the names of
+ * common table expressions in scope excluded).
+ */
 export function collectTables(stmt: Statement): TableRef[] {
   const out: TableRef[] = [];
+  const ctes: string[] = [];
   const visit = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) {
@@ -43,13 +47,15 @@ export function collectTables(stmt: Statement): TableRef[] {
     for (const item of items as Expr[]) {
       if (item.expr) visit(item.expr);
       const table = identName(item.table);
-      if (table && table.toLowerCase() !== 'dual') {
+      if (table && table.toLowerCase() !== 'dual' && !(identName(item.db) === null && ctes.includes(table.toLowerCase()))) {
         out.push({ db: identName(item.db), table, alias: identName(item.as) ?? table, nested });
       }
       if (item.on) visit(item.on);
     }
   };
   const visitStatement = (s: Expr, nested: boolean): void => {
+    const scope = ctes.length;
+    for (const w of (Array.isArray(s.with) ? s.with : []) as Expr[]) ctes.push(String(identName(w.name)).toLowerCase());
     if (s.type === 'select') addFrom(s.from, nested);
     else if (s.type === 'update') addFrom(s.table, nested);
     else if (s.type === 'delete') addFrom(s.from, nested);
@@ -59,6 +65,7 @@ export function collectTables(stmt: Statement): TableRef[] {
       if (k === '_next') visitStatement(s[k] as Expr, nested);
       else visit(s[k]);
     }
+    ctes.length = scope;
   };
   visitStatement(stmt, false);
   return out;
