@@ -4,14 +4,17 @@
  * from the VSchema sequence.
  */
 import { ER, Type, sqlError } from '@vtsim/proto';
-import { compileExpr, isDefaultKeyword, parseStatements, SqlLexer, Tok, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { compileExpr, isDefaultKeyword, parseStatement, parseStatements, SqlLexer, Tok, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { Insert, type InsertCell, type InsertMode } from '../engine/insert.js';
+import { InsertSelect } from '../engine/insert-select.js';
 import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
 import type { TableModel } from '../vschema.js';
 import { NO_COLUMNS, identName, literalValue, unsupported } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
 import { insertSetAsValues, insertText, quoteIdent, stripQualifiers } from './query-text.js';
+import { planSelect } from './select-planner.js';
+import { collectTables, resolveTables } from './table-refs.js';
 
 /** Plans an INSERT or REPLACE. `sql` is the normalized text the AST was parsed from. */
 export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan {
@@ -21,8 +24,12 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const ks = table.keyspace;
   const text = stripQualifiers(sql, db && ctx.keyspaceNames.has(db) ? new Set([db]) : new Set());
   const access: QueryAccess = { tables: [table.name], write: true };
-  const plan = (primitive: Route | Insert): Plan => ({ type: 'insert', primitive, write: true });
+  const plan = (primitive: Route | Insert | InsertSelect): Plan => ({ type: 'insert', primitive, write: true });
   const isValues = ast.values?.type === 'values' && Array.isArray(ast.columns);
+  if (ast.values?.type === 'select') {
+    const insertSelect = planInsertSelect(ast, text, table, ctx);
+    if (insertSelect) return plan(insertSelect);
+  }
   if (!ks.sharded && !table.autoIncrement) return plan(new Route({ keyspace: ks.name, opcode: 'unsharded', query: text, access }));
   // INSERT … SET is planned as the VALUES form it means (Vitess's parser reads it so).
   const asValues = Array.isArray(ast.set) ? insertSetAsValues(sql) : undefined;
@@ -95,6 +102,76 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
       access,
     }),
   );
+}
+
+/**
+ * Plans `INSERT … SELECT` as Vitess's InsertSelect when the SELECT cannot run where the rows are
+ * written (the target is sharded, or the SELECT reads another keyspace). Undefined when the whole
+ * statement can go to the target's one shard as written.
+ */
+function planInsertSelect(ast: Statement, text: string, table: TableModel, ctx: PlanContext): InsertSelect | undefined {
+  const ks = table.keyspace;
+  const selectSql = insertSelectText(text);
+  if (!selectSql) throw unsupported('INSERT … SELECT text vtgate cannot split');
+  const selectAst = parseStatement(selectSql);
+  const reads = resolveTables(collectTables(selectAst), ctx.vschema, ctx.keyspace, ctx.tabletType);
+  if (!ks.sharded && !table.autoIncrement && reads.every((r) => r.table.keyspace === ks)) return undefined;
+  if (!Array.isArray(ast.columns)) {
+    if (ks.sharded) throw sqlError(ER.UNKNOWN_ERROR, 'VT09004: INSERT should contain column list or the table should have authoritative columns in vschema');
+    throw unsupported('INSERT … SELECT without a column list across keyspaces');
+  }
+  if (ast.on_duplicate_update) throw unsupported('ON DUPLICATE KEY UPDATE with INSERT … SELECT across shards');
+  const columns = (ast.columns as unknown[]).map((c) => String(identName(c)));
+  const selected = columns.length;
+  const lower = columns.map((c) => c.toLowerCase());
+  let autoIncrement: { column: number; sequence: TableModel } | undefined;
+  if (table.autoIncrement) {
+    const ai = table.autoIncrement;
+    if (ai.error || !ai.sequence) throw sqlError(ER.UNKNOWN_ERROR, ai.error ?? `sequence for ${table.name} not found`);
+    let col = lower.indexOf(ai.column);
+    if (col < 0) {
+      columns.push(ai.column);
+      col = columns.length - 1;
+    }
+    autoIncrement = { column: col, sequence: ai.sequence };
+  }
+  const primary = table.columnVindexes[0];
+  const mode: InsertMode = !ks.sharded ? 'unsharded' : table.type === 'reference' ? 'reference' : 'sharded';
+  let vindexColumn: number | undefined;
+  if (mode === 'sharded') {
+    if (!primary) throw sqlError(ER.UNKNOWN_ERROR, `table ${table.name} has no primary vindex`);
+    vindexColumn = columns.map((c) => c.toLowerCase()).indexOf(primary.column);
+    if (vindexColumn < 0) throw sqlError(ER.UNKNOWN_ERROR, 'could not map [NULL] to a keyspace id');
+  }
+  const verb = /^\s*(insert|replace)\s+(ignore\s+)?/i.exec(text);
+  const head = `${verb?.[1]?.toLowerCase() ?? 'insert'} ${verb?.[2] ? 'ignore ' : ''}into ${quoteIdent(table.name)} (${columns.map(quoteIdent).join(', ')}) values `;
+  return new InsertSelect({
+    select: planSelect(selectAst, selectSql, ctx).primitive,
+    columns: selected,
+    insert: { keyspace: ks.name, mode, head, tail: '', vindex: primary?.vindex, vindexColumn, autoIncrement, access: { tables: [table.name], write: true } },
+  });
+}
+
+/** The SELECT of an `INSERT … [(columns)] SELECT …` text (parentheses around it dropped). */
+function insertSelectText(text: string): string | undefined {
+  const lx = new SqlLexer(text);
+  let depth = 0;
+  let afterColumns = false;
+  for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) {
+    if (k === Tok.PUNCT && lx.isPunct('(')) {
+      if (depth === 0 && afterColumns) {
+        const inner = text.slice(lx.end).trim();
+        return inner.endsWith(')') && /^(select|with)\b/i.test(inner) ? inner.slice(0, -1) : undefined;
+      }
+      depth++;
+    } else if (k === Tok.PUNCT && lx.isPunct(')')) {
+      depth--;
+      if (depth === 0) afterColumns = true;
+    } else if (depth === 0 && k === Tok.WORD && (lx.isWord('SELECT') || lx.isWord('WITH'))) return text.slice(lx.start);
+    else if (depth === 0 && k === Tok.WORD && !afterColumns && lx.isWord('VALUES')) return undefined;
+    else if (depth === 0 && k !== Tok.WORD && k !== Tok.QUOTED_IDENT && !(k === Tok.PUNCT && lx.isPunct('.'))) afterColumns = true;
+  }
+  return undefined;
 }
 
 function insertCell(e: Expr, text: string): InsertCell {
