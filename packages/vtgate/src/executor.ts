@@ -202,9 +202,12 @@ export class Executor {
       case 'SAVEPOINT':
       case 'RELEASE':
         return this.executeSavepoint(session, sql, kw === 'SAVEPOINT');
+      case 'VEXPLAIN':
+        return this.vexplain(session, sql, bindVars);
       case 'DESCRIBE':
       case 'DESC':
       case 'EXPLAIN':
+        if (EXPLAIN_VITESS.test(stripLeadingComments(sql))) return this.vexplain(session, sql, bindVars);
         return hasShardDestination(session.target) ? this.executeOnTargetShard(session, sql, bindVars, false) : this.executeOnAnyShard(session, sql, bindVars);
     }
     if (DDL_KEYWORDS.has(kw)) {
@@ -298,6 +301,22 @@ export class Executor {
     else if (type === 'select') session.foundRows = BigInt(result.rows.length);
     session.rowCount = type === 'select' ? -1n : BigInt(result.rowsAffected);
     return result;
+  }
+
+  /**
+   * `VEXPLAIN [PLAN] <statement>` and `EXPLAIN FORMAT=VITESS <statement>`: the statement's plan as
+   * one `JSON` column holding Vitess's PrimitiveDescription, tab-indented as Vitess marshals it.
+   * The statement is planned, not run. VEXPLAIN QUERIES/ALL/KEYS/TRACE are refused (VT12001).
+   */
+  private vexplain(session: VtgateSession, sql: string, bindVars: BindVars): Result {
+    const text = stripLeadingComments(sql).replace(/;\s*$/, '');
+    const m = /^\s*vexplain(?:\s+(plan|queries|all|keys|trace)\b)?\s+/i.exec(text) ?? EXPLAIN_VITESS.exec(text);
+    if (!m) throw sqlError(ER.PARSE_ERROR, 'syntax error at position 9');
+    const kind = (m[1] ?? 'plan').toLowerCase();
+    if (kind !== 'plan') throw sqlError(ER.NOT_SUPPORTED_YET, `VT12001: unsupported: vexplain ${kind}`, Code.UNIMPLEMENTED);
+    const n = normalize(text.slice(m[0].length), bindVars);
+    const plan = buildPlan(n.sql, this.planContext(session));
+    return { fields: [resultField('JSON', Type.VARCHAR)], rows: [[JSON.stringify(plan.primitive.describe(), null, '\t')]], rowsAffected: 0, insertId: 0n };
   }
 
   /** The plan of a normalized statement, from the cache or built now (the cache is emptied by VSchema changes). */
@@ -925,6 +944,9 @@ class ExecutorVCursor implements VCursor {
     return first;
   }
 }
+
+/** `EXPLAIN FORMAT=VITESS` (the older spelling of VEXPLAIN PLAN). */
+const EXPLAIN_VITESS = /^\s*explain\s+format\s*=\s*vitess\s+/i;
 
 /** True when a shard query failed before reaching any tablet because its shard has no serving primary. */
 function reachedNoPrimary(err: unknown): err is SqlError {

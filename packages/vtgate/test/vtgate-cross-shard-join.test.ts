@@ -1,7 +1,8 @@
-// vtgate's joins across shards through mysql2: each join runs on a keyspace of two shards (where
-// the tables cannot all go to one route, so vtgate joins them with nested loops) and on an
+// vtgate's joins, subqueries, derived tables and CTEs across shards through mysql2: each statement
+// runs on a keyspace of two shards (where the tables cannot all go to one route, so vtgate joins
+// them with nested loops, pulls subqueries out, evaluates derived tables itself) and on an
 // unsharded keyspace holding the same rows, and must give the same answer (values and MySQL
-// column types).
+// column types). Also INSERT … SELECT across shards and VEXPLAIN PLAN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCrossShardCluster, type CrossShardCluster } from './cross-shard-fixture.js';
 
@@ -63,6 +64,93 @@ describe('joins across shards equal the unsharded keyspace', () => {
       expect(await answer(c.sharded, sql)).toEqual(expected);
     });
   }
+});
+
+describe('subqueries, derived tables and CTEs across shards equal the unsharded keyspace', () => {
+  const statements = [
+    'select id from item where id in (select item_id from ord) order by id',
+    'select id from item where id not in (select item_id from ord where item_id is not null) order by id',
+    "select id from item where id in (select item_id from ord where cust = 'nobody') order by id",
+    "select id from item where id not in (select item_id from ord where cust = 'nobody') order by id",
+    'select id from item where exists (select 1 from ord where qty > 4) order by id',
+    'select id from item where not exists (select 1 from ord where qty > 4) order by id',
+    'select id from item where price > (select avg(price) from item) order by id',
+    'select i.id from item i where exists (select 1 from item j where j.id = i.id and j.qty > 5) order by i.id',
+    'select cat, n from (select cat, count(*) n from item group by cat) d where n >= 2 order by cat',
+    'select * from (select id, name from item where cat = \'veg\') v order by id',
+    'select d.cat, d.n, i.name from (select cat, count(*) n from item group by cat) d join item i on i.cat = d.cat order by i.id',
+    'with t as (select cust, sum(qty) s from ord group by cust) select t.cust, t.s from t order by t.cust',
+    'with a as (select id from item where qty > 5), b as (select item_id from ord) select count(*) from a join b on a.id = b.item_id',
+    'with t (k, v) as (select id, price from item where id < 4) select k, v from t order by k',
+    'with recursive r (n) as (select 1 union all select n + 1 from r where n < 5) select sum(n) from r',
+  ];
+  for (const sql of statements) {
+    it(sql, async () => {
+      const expected = await answer(c.unsharded, sql);
+      expect('rows' in expected, JSON.stringify(expected)).toBe(true);
+      expect(await answer(c.sharded, sql)).toEqual(expected);
+    });
+  }
+
+  it('keeps the types of pulled-out and derived values as MySQL 8 does (DECIMAL arithmetic, BIGINT counts)', async () => {
+    expect(await answer(c.sharded, 'select id, price - (select min(price) from item) from item where id in (3, 8) order by id')).toEqual({
+      rows: [
+        ['3', '4.50'],
+        ['8', '0.00'],
+      ],
+      types: [8, 246],
+    });
+    expect(await answer(c.sharded, 'select (select max(price) from item), (select count(*) from ord)')).toEqual({ rows: [['250.00', '7']], types: [246, 8] });
+    expect(await answer(c.sharded, 'select max(s) from (select cust, sum(qty) s from ord group by cust) t')).toEqual({ rows: [['7']], types: [246] });
+  });
+
+  it('refuses a correlated subquery whose rows may be on other shards, and a recursive CTE over sharded tables', async () => {
+    for (const sql of [
+      'select i.id from item i where exists (select 1 from ord o where o.item_id = i.id)',
+      'with recursive r (n) as (select 1 union all select n + 1 from r where n < 3) select n, (select count(*) from item where id <= r.n) from r',
+    ]) {
+      expect(await answer(c.sharded, sql)).toMatchObject({ errno: 1235, message: expect.stringContaining('VT12001: unsupported:') });
+    }
+  });
+});
+
+describe('INSERT … SELECT across shards', () => {
+  it('inserts the selected rows on the shards of their vindex values', async () => {
+    for (const conn of [c.unsharded, c.sharded]) {
+      await conn.query('create table ord2 (id bigint not null, item_id bigint, cust varchar(16), qty int, primary key (id))');
+    }
+    await c.cluster.applyVSchema('sks', {
+      sharded: true,
+      vindexes: { hash: { type: 'hash' } },
+      tables: Object.fromEntries(['item', 'ord', 'ord2'].map((t) => [t, { column_vindexes: [{ column: 'id', name: 'hash' }] }])),
+    });
+    const [res] = await c.sharded.query('insert into ord2 (id, item_id, cust, qty) select o.id + 100, i.id, o.cust, o.qty * 2 from ord o join item i on i.id = o.item_id');
+    expect((res as { affectedRows: number }).affectedRows).toBe(6);
+    // Each row is found by its vindex value (an equal route reaches only its shard).
+    for (const id of [101, 102, 103, 104, 105, 107]) {
+      const [rows] = await c.sharded.query({ sql: `select id from ord2 where id = ${id}`, rowsAsArray: true });
+      expect(rows).toEqual([[String(id)]]);
+    }
+    const [sum] = await c.sharded.query({ sql: 'select count(*), sum(qty) from ord2', rowsAsArray: true });
+    expect(sum).toEqual([['6', '28']]);
+  });
+});
+
+describe('VEXPLAIN PLAN', () => {
+  it("shows a join's plan in Vitess's PrimitiveDescription shape", async () => {
+    for (const prefix of ['vexplain plan', 'vexplain', 'explain format=vitess']) {
+      const [rows, fields] = await c.sharded.query({ sql: `${prefix} select i.name, o.id from item i join ord o on o.item_id = i.id where i.id = 3`, rowsAsArray: true });
+      expect(fields!.map((f) => f.name)).toEqual(['JSON']);
+      const plan = JSON.parse((rows as string[][])[0]![0]!);
+      const join = plan.Inputs[0];
+      expect(join).toMatchObject({ OperatorType: 'Join', Variant: 'Join', JoinColumnIndexes: 'L:0,L:1,R:0', JoinVars: { i_id: 0 } });
+      expect(join.Inputs[0]).toMatchObject({ OperatorType: 'Route', Variant: 'EqualUnique', Keyspace: { Name: 'sks', Sharded: true }, Vindex: 'hash', Values: [':vtg1'] });
+      expect(join.Inputs[1]).toMatchObject({ OperatorType: 'Route', Variant: 'Scatter', Query: 'select `o`.`id` from `ord` as `o` where `o`.`item_id` = :i_id' });
+    }
+  });
+  it('refuses the kinds it does not show', async () => {
+    await expect(c.sharded.query('vexplain queries select 1')).rejects.toMatchObject({ errno: 1235 });
+  });
 });
 
 describe('joins vtgate refuses across shards', () => {

@@ -6,6 +6,7 @@
  */
 import { MySqlFlag, sqlError, type BindVars, type Field, type Result, type SqlValue } from '@vtsim/proto';
 import { isTextType, toText, unifyTypes } from '@vtsim/sql';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 import { columnComparators, distinct, mergeResults, type MergeSpec } from './scatter-merge.js';
 
@@ -46,6 +47,12 @@ export class Concatenate implements Primitive {
     }
     const union: Result = { fields, rows, rowsAffected: 0, insertId: 0n };
     return this.merge ? mergeResults(this.merge, [union], bindVars, vc.sessionContext) : union;
+  }
+
+  describe(): PrimitiveDescription {
+    const concat: PrimitiveDescription = { OperatorType: 'Concatenate', Inputs: this.branches.map((b) => b.describe()) };
+    const d = this.distinct.some(Boolean) ? { OperatorType: 'Distinct', Inputs: [concat] } : concat;
+    return this.merge ? { OperatorType: this.merge.limit ? 'Limit' : 'Sort', Inputs: [d] } : d;
   }
 }
 

@@ -2,8 +2,9 @@
  * Filter: keeps the rows of its input for which a predicate is true (Vitess's engine.Filter), for
  * the predicates of a join that no route can evaluate and for HAVING above a vtgate aggregation.
  */
-import { isTrue } from '@vtsim/sql';
+import { isTrue, renderExpr } from '@vtsim/sql';
 import type { BindVars, Result } from '@vtsim/proto';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 import type { RowExpr } from './row-layout.js';
 
@@ -20,5 +21,9 @@ export class Filter implements Primitive {
     const session = vc.sessionContext;
     const rows = r.rows.filter((row) => isTrue(pred({ row, bindVars, session })) === true);
     return { ...r, rows };
+  }
+
+  describe(): PrimitiveDescription {
+    return { OperatorType: 'Filter', Predicate: renderExpr(this.predicate.expr), Inputs: [this.input.describe()] };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { ER, emptyResult, sqlError, type BindVars, type Result } from '@vtsim/proto';
 import { Insert, type InsertCell, type InsertOptions } from './insert.js';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 
 /** What an INSERT … SELECT needs: the SELECT's plan and the insert, without its rows. */
@@ -38,5 +39,17 @@ export class InsertSelect implements Primitive {
     const values = rows.map((cells) => `(${cells.map((c) => c.text || 'null').join(', ')})`).join(', ');
     const insert = new Insert({ ...o.insert, rows, passthroughQuery: o.insert.head + values + o.insert.tail });
     return insert.execute(vc, vars);
+  }
+
+  describe(): PrimitiveDescription {
+    const i = this.opts.insert;
+    return {
+      OperatorType: 'Insert',
+      Variant: 'Select',
+      Keyspace: { Name: i.keyspace, Sharded: i.mode !== 'unsharded' },
+      TargetTabletType: 'PRIMARY',
+      TableName: i.access.tables.join(', '),
+      Inputs: [this.opts.select.describe()],
+    };
   }
 }

@@ -7,6 +7,7 @@ import { ER, sqlError, valueToText, type BindVars, type Result, type SqlValue } 
 import type { ServingShard } from '../resolver.js';
 import type { Vindex } from '@vtsim/vindexes';
 import type { TableModel } from '../vschema.js';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, QueryAccess, ShardQueries, ShardQuery, VCursor } from './primitive.js';
 import { evaluateValue, type ValueSource } from './value-source.js';
 
@@ -85,6 +86,18 @@ export class Insert implements Primitive {
       perShard.push({ shard, queries: binaryChunks(rows).map((chunk) => this.shardQuery(shard, chunk, bindVars, generated)) });
     }
     return this.combine(await vc.executeShardsAtomically(perShard, o.access), generated, o.mode === 'reference');
+  }
+
+  describe(): PrimitiveDescription {
+    const o = this.opts;
+    return {
+      OperatorType: 'Insert',
+      Variant: o.mode === 'unsharded' ? 'Unsharded' : 'Sharded',
+      Keyspace: { Name: o.keyspace, Sharded: o.mode !== 'unsharded' },
+      TargetTabletType: 'PRIMARY',
+      Query: o.passthroughQuery,
+      TableName: o.access.tables.join(', '),
+    };
   }
 
   /** Fills missing/NULL auto-increment values from the sequence; returns row → id for the generated ones. */

@@ -5,6 +5,7 @@
  * right side returned nothing, with NULLs in the right columns.
  */
 import type { BindVars, Field, Result, SqlValue } from '@vtsim/proto';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 
 /** Inner or left outer join. */
@@ -50,6 +51,17 @@ export class Join implements Primitive {
     rightFields ??= (await o.right.execute(vc, this.bind(bindVars, undefined))).fields;
     const fields = o.cols.map((c) => (c < 0 ? lr.fields[-c - 1]! : rightFields![c - 1]!));
     return { fields, rows, rowsAffected: 0, insertId: 0n };
+  }
+
+  describe(): PrimitiveDescription {
+    const o = this.opts;
+    return {
+      OperatorType: 'Join',
+      Variant: o.opcode === 'left' ? 'LeftJoin' : 'Join',
+      JoinColumnIndexes: o.cols.map((c) => (c < 0 ? `L:${-c - 1}` : `R:${c - 1}`)).join(','),
+      JoinVars: o.vars,
+      Inputs: [o.left.describe(), o.right.describe()],
+    };
   }
 
   private bind(bindVars: BindVars, lrow: SqlValue[] | undefined): BindVars {

@@ -4,6 +4,7 @@
  */
 import type { BindVars, Result, SqlValue } from '@vtsim/proto';
 import { isDynamicType, resultField, toBigInt, typeOfValue, type CompiledExpr } from '@vtsim/sql';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 import { evaluateValue, type ValueSource } from './value-source.js';
 
@@ -38,5 +39,9 @@ export class LocalSelect implements Primitive {
     }
     const row = this.columns.map((c) => c.expr(env));
     return { fields: this.columns.map((c, i) => field(c, row[i])), rows: [row], rowsAffected: 0, insertId: 0n };
+  }
+
+  describe(): PrimitiveDescription {
+    return { OperatorType: 'Projection', Expressions: this.columns.map((c) => c.name), Inputs: [{ OperatorType: 'SingleRow' }] };
   }
 }

@@ -7,7 +7,8 @@
  * aggregates' values, the shape a {@link RowLayout} with `aggregates` describes.
  */
 import { Type, type BindVars, type Field, type Result, type SqlValue } from '@vtsim/proto';
-import { aggregateCall, columnTypeOf, createAggregate, keyComparator, resultField, valueComparator, type Aggregate, type AggregateCall, type CompiledExpr, type Expr } from '@vtsim/sql';
+import { aggregateCall, columnTypeOf, createAggregate, keyComparator, renderExpr, resultField, valueComparator, type Aggregate, type AggregateCall, type CompiledExpr, type Expr } from '@vtsim/sql';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 import { RowExpr, type RowLayout } from './row-layout.js';
 
@@ -74,6 +75,16 @@ export class OrderedAggregate implements Primitive {
       ...compiled.map((c, i) => resultField(`agg${i}`, newAggregate(c.spec.call, c.args).type)),
     ];
     return { fields, rows, rowsAffected: 0, insertId: 0n };
+  }
+
+  describe(): PrimitiveDescription {
+    return {
+      OperatorType: 'Aggregate',
+      Variant: this.groupBy.length > 0 ? 'Ordered' : 'Scalar',
+      Aggregates: this.aggregates.map((a) => renderExpr(a)).join(', '),
+      GroupBy: this.groupBy.map((g) => renderExpr(g.expr)).join(', '),
+      Inputs: [this.input.describe()],
+    };
   }
 }
 

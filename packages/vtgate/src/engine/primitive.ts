@@ -7,6 +7,7 @@ import type { BindVars, Result, TabletType } from '@vtsim/proto';
 import type { SessionContext } from '@vtsim/sql';
 import type { Resolver, ServingShard } from '../resolver.js';
 import type { TableModel } from '../vschema.js';
+import type { PrimitiveDescription } from './plan-description.js';
 
 /** What a query touches, for the checks made before it reaches a tablet (denied tables, writes on replicas). */
 export interface QueryAccess {
@@ -60,4 +61,6 @@ export interface VCursor {
 export interface Primitive {
   /** Runs the plan with one execution's bind variables. Errors are SqlErrors. */
   execute(vc: VCursor, bindVars: BindVars): Promise<Result>;
+  /** The primitive and its inputs as `VEXPLAIN PLAN` shows them. */
+  describe(): PrimitiveDescription;
 }

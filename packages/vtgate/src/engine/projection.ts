@@ -5,7 +5,8 @@
  * hidden ORDER BY columns dropped.
  */
 import type { BindVars, Field, Result, SqlValue } from '@vtsim/proto';
-import { isDynamicType, resultField, typeOfValue } from '@vtsim/sql';
+import { isDynamicType, renderExpr, resultField, typeOfValue } from '@vtsim/sql';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 import type { RowExpr } from './row-layout.js';
 import { mergeResults, type MergeSpec } from './scatter-merge.js';
@@ -42,5 +43,14 @@ export class Projection implements Primitive {
     });
     const result: Result = { fields, rows, rowsAffected: 0, insertId: 0n };
     return this.merge ? mergeResults(this.merge, [result], bindVars, vc.sessionContext) : result;
+  }
+
+  describe(): PrimitiveDescription {
+    const d: PrimitiveDescription = { OperatorType: 'Projection', Expressions: this.columns.map((c) => `${renderExpr(c.expr.expr)} as ${c.name}`), Inputs: [this.input.describe()] };
+    const m = this.merge;
+    if (m && (m.distinct || m.orderBy.length > 0 || m.limit)) {
+      return { OperatorType: m.limit ? 'Limit' : m.orderBy.length > 0 ? 'Sort' : 'Distinct', Inputs: [d] };
+    }
+    return d;
   }
 }

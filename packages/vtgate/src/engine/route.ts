@@ -8,6 +8,7 @@ import type { ServingShard } from '../resolver.js';
 import type { Vindex } from '@vtsim/vindexes';
 import type { Primitive, QueryAccess, ShardQuery, VCursor } from './primitive.js';
 import { mergeResults, type MergeSpec } from './scatter-merge.js';
+import { describeValue, type PrimitiveDescription } from './plan-description.js';
 import { evaluateValue, type ValueSource } from './value-source.js';
 
 /** How a route picks its shards. */
@@ -75,6 +76,20 @@ export class Route implements Primitive {
     return concatResults(results);
   }
 
+  describe(): PrimitiveDescription {
+    const o = this.opts;
+    const d: PrimitiveDescription = {
+      OperatorType: 'Route',
+      Variant: ROUTE_VARIANTS[o.opcode],
+      Keyspace: { Name: o.keyspace, Sharded: o.opcode !== 'unsharded' },
+      Query: o.opcode === 'scatter' || o.opcode === 'in' ? (o.scatterQuery ?? o.query) : o.query,
+      Table: o.access.tables.join(', '),
+    };
+    if (o.vindex) d.Vindex = o.vindex.type;
+    if (o.values) d.Values = o.values.map(describeValue);
+    return d;
+  }
+
   private pickShards(vc: VCursor, bindVars: BindVars): ServingShard[] {
     const o = this.opts;
     const all = vc.resolver.shards(o.keyspace, vc.tabletType);
@@ -104,6 +119,9 @@ export class Route implements Primitive {
     }
   }
 }
+
+/** Vitess's names of the route opcodes. */
+const ROUTE_VARIANTS: Record<RouteOpcode, string> = { unsharded: 'Unsharded', equal: 'EqualUnique', in: 'IN', reference: 'Reference', scatter: 'Scatter' };
 
 /** Concatenates shard results (same fields), as a scatter without ORDER BY returns them. */
 export function concatResults(results: Result[]): Result {

@@ -5,6 +5,7 @@
  * has-values flag, an EXISTS subquery's has-values flag.
  */
 import { ER, Type, sqlError, type BindVars, type Result } from '@vtsim/proto';
+import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 
 /** How the subquery's rows become bind variables. */
@@ -33,6 +34,9 @@ export interface UncorrelatedSubqueryOptions {
   outerWithLiteral?: (literal: string) => Primitive;
 }
 
+/** Vitess's names of the pullout opcodes. */
+const PULLOUT_VARIANTS: Record<PulloutOpcode, string> = { value: 'PulloutValue', in: 'PulloutIn', exists: 'PulloutExists' };
+
 /** How many literal-specialised outer plans a pullout keeps. */
 const LITERAL_PLANS = 64;
 
@@ -56,6 +60,16 @@ export class UncorrelatedSubquery implements Primitive {
       vars[o.subqueryName] = r.rows.map((row) => row[0]!);
     }
     return o.outer.execute(vc, vars);
+  }
+
+  describe(): PrimitiveDescription {
+    const o = this.opts;
+    return {
+      OperatorType: 'UncorrelatedSubquery',
+      Variant: PULLOUT_VARIANTS[o.opcode],
+      PulloutVars: o.opcode === 'value' ? [o.subqueryName] : o.opcode === 'in' ? [o.hasValuesName, o.subqueryName] : [o.hasValuesName],
+      Inputs: [{ InputName: 'SubQuery', ...o.subquery.describe() }, { InputName: 'Outer', ...o.outer.describe() }],
+    };
   }
 
   private literalPlan(decimal: string): Primitive {
