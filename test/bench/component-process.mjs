@@ -12,6 +12,7 @@ const SELF = fileURLToPath(import.meta.url);
 const benchmarks = {
   mysqld: async (opts) => (await import('./mysqld-bench.mjs')).benchMysqld(opts),
   executor: async (opts) => (await import('./executor-bench.mjs')).benchExecutor(opts),
+  planner: async (opts) => (await import('./planner-bench.mjs')).benchPlanner(opts),
   'mysql-server': async (opts) => (await import('./mysql-server-bench.mjs')).benchMysqlServer(opts),
   reshard: async () => (await import('./reshard-bench.mjs')).benchReshard(),
   'vstream-types': async (opts) => (await import('./vstream-types-bench.mjs')).benchVStreamTypes(opts),
@@ -22,7 +23,7 @@ const benchmarks = {
 };
 
 /**
- * Runs component benchmark `name` (mysqld, executor, mysql-server, reshard, vstream-types, memory-soak,
+ * Runs component benchmark `name` (mysqld, executor, planner, mysql-server, reshard, vstream-types, memory-soak,
  * memory-rows, failover or web-view) in a child process started with `--expose-gc` (the memory benchmarks force full GCs
  * before sampling), and resolves with its figures; rejects with the child's error, or if it exits without answering.
  * @param {string} name

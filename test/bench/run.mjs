@@ -98,6 +98,8 @@ async function main() {
     figures.push(...(await runComponent('mysqld', time)));
     log('components: vtgate executor');
     figures.push(...(await runComponent('executor', time)));
+    log('components: vtgate planner across shards (a join not pushed down, count(distinct))');
+    figures.push(...(await runComponent('planner', time)));
     log('components: MySQL protocol server with a trivial handler');
     figures.push(...(await runComponent('mysql-server', { ...time, ...load })));
     log('components: Reshard (copy, SwitchTraffic under writes) and VStream cut-over pauses');
