@@ -4,7 +4,7 @@
  */
 import pkg from 'node-sql-parser/build/mysql.js';
 import { Code, ER, sqlError, type SqlValue } from '@vtsim/proto';
-import type { Expr, ExprScope } from '@vtsim/sql';
+import { isAggregateNode, type Expr, type ExprScope } from '@vtsim/sql';
 
 const formatter = new pkg.Parser();
 const FORMAT_OPTIONS = { database: 'MySQL' };
@@ -62,12 +62,12 @@ export function conjuncts(e: Expr | null | undefined, out: Expr[] = []): Expr[] 
   return out;
 }
 
-/** True if the expression contains an aggregate call (not a window function) outside any subquery. */
+/** True if the expression contains an aggregate call (not a window function) outside any subquery; BIT_AND, STD, JSON_ARRAYAGG … parse as function calls and count too. */
 export function containsAggregate(e: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   if (Array.isArray(e)) return e.some(containsAggregate);
   const node = e as Expr;
-  if (node.type === 'aggr_func' && !node.over) return true;
+  if (isAggregateNode(node) && !node.over) return true;
   if (node.type === 'select' || 'ast' in node) return false;
   for (const k in node) if (k !== 'type' && containsAggregate(node[k])) return true;
   return false;
@@ -81,7 +81,7 @@ export function aggregatesIn(e: unknown, out: Expr[] = []): Expr[] {
     return out;
   }
   const node = e as Expr;
-  if (node.type === 'aggr_func' && !node.over) {
+  if (isAggregateNode(node) && !node.over) {
     out.push(node);
     return out;
   }

@@ -5,7 +5,7 @@
  * reaching a sharded keyspace (or several keyspaces) runs its branches apart and concatenates them.
  */
 import { Code, ER, sqlError } from '@vtsim/proto';
-import { aggregateCall, compileExpr, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { aggregateCall, compileExpr, isAggregateNode, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { Concatenate } from '../engine/concatenate.js';
 import { LocalSelect } from '../engine/local-select.js';
 import { MergedProjection } from '../engine/merged-projection.js';
@@ -348,7 +348,7 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
   const projections: { index: number; expr: Expr }[] = [];
   items.forEach((item, i) => {
     const e = item.expr as Expr;
-    if (e.type === 'aggr_func') {
+    if (isAggregateNode(e)) {
       if (String(e.name).toUpperCase() === 'AVG' && !e.args?.distinct) {
         texts[i] = itemTexts[i]!.replace(/^avg\s*\(/i, 'sum(');
         const countIdx = addHidden({ ...e, name: 'COUNT' }, { kind: 'agg', name: 'COUNT' });
@@ -444,7 +444,8 @@ const DISTINCT_AGGREGATES: Partial<Record<AggregateName, 'COUNT_DISTINCT' | 'SUM
 
 /** The role of an aggregate merged from its per-shard partials (DISTINCT forms are handled before). */
 function aggregateRole(e: Expr): OutputColumnRole {
-  const name = String(e.name).toUpperCase();
+  // COUNT(DISTINCT vindex column) merges as COUNT (see roleOf); BIT_AND … parse as function calls.
+  const name = e.type === 'aggr_func' ? String(e.name).toUpperCase() : (aggregateCall(e)?.name ?? '');
   const merged = MERGEABLE[name];
   if (!merged) throw unsupported(`aggregate ${name.toLowerCase()} in a scatter query`);
   return { kind: 'agg', name: merged };
