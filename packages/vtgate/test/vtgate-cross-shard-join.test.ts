@@ -153,6 +153,16 @@ describe('VEXPLAIN PLAN', () => {
   });
 });
 
+describe('aggregates written as function calls across shards', () => {
+  it('merges BIT_AND/OR/XOR and refuses the ones it cannot merge rather than answering per shard', async () => {
+    const sql = 'select bit_and(qty), bit_or(qty), bit_xor(qty) from item where qty > 0';
+    expect(await answer(c.sharded, sql)).toEqual(await answer(c.unsharded, sql));
+    for (const bad of ['select std(qty) from item', 'select json_arrayagg(id) from item']) {
+      expect(await answer(c.sharded, bad)).toMatchObject({ errno: 1235, message: expect.stringContaining('VT12001: unsupported: aggregate') });
+    }
+  });
+});
+
 describe('joins vtgate refuses across shards', () => {
   it('refuses * and unqualified columns, which need the tables\' schemas (VT09015)', async () => {
     for (const sql of ['select * from item i join ord o on o.item_id = i.id', 'select name from item i join ord o on o.item_id = i.id']) {
