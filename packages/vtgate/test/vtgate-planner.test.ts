@@ -5,6 +5,7 @@ import { binaryChunks, Insert } from '../src/engine/insert.js';
 import { Join } from '../src/engine/join.js';
 import { Projection } from '../src/engine/projection.js';
 import { Route } from '../src/engine/route.js';
+import { SemiJoin } from '../src/engine/semi-join.js';
 import { UncorrelatedSubquery } from '../src/engine/uncorrelated-subquery.js';
 import { divideDecimal, mergeResults, type MergeSpec } from '../src/engine/scatter-merge.js';
 import { normalize } from '../src/normalizer.js';
@@ -77,8 +78,13 @@ describe('routing decisions', () => {
     // Correlated on the vindex: every shard holds the rows the subquery needs, so it stays in the route.
     const merged = route('select * from customer c where exists (select 1 from corder o where o.customer_id = c.customer_id)');
     expect([merged.opcode, merged.multiShardError]).toEqual(['scatter', undefined]);
-    expect(() => buildPlan(normalize('select * from customer c where exists (select 1 from corder o where o.sku = c.email)').sql, ctx('customer'))).toThrow(
-      'VT12001: unsupported: cross-shard correlated subquery',
+    // Correlated elsewhere: EXISTS becomes a SemiJoin fed by the outer rows; other forms are refused as in Vitess.
+    const semi = (buildPlan(normalize('select c.email from customer c where exists (select 1 from corder o where o.sku = c.email)').sql, ctx('customer')).primitive as Projection).input;
+    expect(semi).toBeInstanceOf(SemiJoin);
+    expect((semi as SemiJoin).opts).toMatchObject({ anti: false, vars: { c_email: 0 } });
+    expect(((semi as SemiJoin).opts.right as Route).opts.query).toBe('select 1 from corder o where o.sku = :c_email');
+    expect(() => buildPlan(normalize('select c.email from customer c where 1 < (select count(*) from corder o where o.sku = c.email)').sql, ctx('customer'))).toThrow(
+      'VT12001: unsupported: correlated subquery is only supported for EXISTS',
     );
   });
 

@@ -11,6 +11,7 @@ select id from customer c where exists (select 1 from orders o where o.customer_
 select id from customer c where not exists (select 1 from orders o where o.customer_id = c.id) order by id
 select id, (select count(*) from orders o where o.customer_id = c.id) from customer c order by id
 select id, (select max(amount) from orders o where o.customer_id = c.id) m from customer c order by id
+-- @vitess sharded VT12001 go/vt/vtgate/planbuilder/operators/subquery.go correlated subquery is only supported for EXISTS (the inner rows are not on the outer row's shard)
 select id from product p where price > (select avg(price) from product p2 where p2.cat = p.cat) order by id
 select name from product where qty > all (select qty from orders) order by name
 select name from product where qty < any (select qty from orders) order by name
@@ -38,7 +39,9 @@ select id from product where id in (1, (select 2), 3) order by id
 select id from product where id = (select 3) order by id
 select name from product where price in (select max(price) from product group by cat) order by name
 select id from product where cat in (select cat from product group by cat having count(*) > 3) order by id
+-- @vitess sharded VT12001 go/vt/vtgate/planbuilder/operators/subquery.go correlated subquery is only supported for EXISTS (the inner rows are not on the outer row's shard)
 select p.id from product p where 2 <= (select count(*) from orders o where o.product_id = p.id) order by p.id
+-- @vitess sharded VT12001 go/vt/vtgate/planbuilder/operators/subquery.go correlated subquery is only supported for EXISTS (the inner rows are not on the outer row's shard)
 select id from customer c where score > (select avg(score) from customer where country = c.country) order by id
 select sum(x) from (select qty * 2 as x from product) d
 select * from (select * from (select id from tx) a) b order by id

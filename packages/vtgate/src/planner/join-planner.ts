@@ -16,6 +16,7 @@ import { OrderedAggregate } from '../engine/ordered-aggregate.js';
 import type { Primitive } from '../engine/primitive.js';
 import { Projection, type ProjectedColumn } from '../engine/projection.js';
 import { Route, type RouteOpcode } from '../engine/route.js';
+import { SemiJoin } from '../engine/semi-join.js';
 import { RowExpr, type LayoutColumn, type RowLayout } from '../engine/row-layout.js';
 import type { OrderKey } from '../engine/scatter-merge.js';
 import type { KeyspaceModel, TableModel } from '../vschema.js';
@@ -23,6 +24,7 @@ import { aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identN
 import type { Plan } from './plan.js';
 import { quoteIdent, selectText } from './query-text.js';
 import { limitOf } from './select-planner.js';
+import { subquerySpans } from './subquery-planner.js';
 import { collectTables, type ResolvedTable } from './table-refs.js';
 import { colocated, findVindexRoute, type ScopedTable } from './vindex-predicates.js';
 
@@ -66,8 +68,17 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   if (ast._next || ast.with) return undefined;
   const from = (ast.from ?? []) as Expr[];
   if (from.some((f) => !f.expr && !identName(f.table))) return undefined;
-  if (from.length < 2 && !from.some((f) => f.expr)) return undefined;
-  if (hasWindow(ast) || collectTables({ ...ast, from: from.filter((f) => !f.expr) } as Statement).some((r) => r.nested)) return undefined;
+  // `[NOT] EXISTS (correlated subquery)` conjuncts become SemiJoins over the joined rows.
+  const semis: { anti: boolean; sub: Statement }[] = [];
+  const where: Expr[] = [];
+  for (const c of conjuncts(ast.where as Expr)) {
+    const sub = existsSubquery(c);
+    if (sub) semis.push(sub);
+    else where.push(c);
+  }
+  if (from.length < 2 && !from.some((f) => f.expr) && semis.length === 0) return undefined;
+  const rest = { ...ast, from: from.filter((f) => !f.expr), where: where.length > 0 ? andAll(where) : null } as Statement;
+  if (hasWindow(ast) || collectTables(rest).some((r) => r.nested)) return undefined;
   const derivedTexts = derivedTableTexts(sql);
   const derivedItems = from.flatMap((f, i) => (f.expr ? [i] : []));
   if (derivedTexts.length !== derivedItems.length) return undefined;
@@ -83,7 +94,6 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
     table === null ? undefined : leaves.find((l) => l.alias === table) ?? leaves.find((l) => l.table?.name === table && l.alias === l.table.name);
 
   const items = expandStars((ast.columns ?? []) as Expr[], leaves);
-  const where = conjuncts(ast.where as Expr);
   const innerOn = leaves.filter((l) => l.join === 'inner').flatMap((l) => l.on);
 
   // Routes: each table merges into the first route it can share, else starts its own.
@@ -105,7 +115,7 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
       groupOf.set(leaf, g);
     }
   }
-  if (groups.length < 2 && !leaves.some((l) => l.derived)) return undefined;
+  if (groups.length < 2 && !leaves.some((l) => l.derived) && semis.length === 0) return undefined;
   const indexOf = (leaf: Leaf) => groups.indexOf(groupOf.get(leaf)!);
   const leafOf = (col: Expr): Leaf => {
     const name = String(identName(col.column));
@@ -151,6 +161,21 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   for (const p of [...where, ...innerOn]) push(p, undefined);
   for (const leaf of leaves) if (leaf.join === 'left' && groupOf.get(leaf)!.leaves[0] === leaf && indexOf(leaf) > 0) for (const p of leaf.on) push(p, indexOf(leaf));
 
+  // Each semi-join's subquery, with the outer columns it reads as bind variables.
+  const existsTexts = (subquerySpans(sql) ?? []).filter((span) => span.opcode === 'exists');
+  const semiPlans = semis.map((semi) => {
+    const span = existsTexts.find((t) => exprKey(parseStatement(t.inner)) === exprKey(semi.sub));
+    if (!span) throw unsupported('unmergable subquery can not be inside complex expression');
+    const innerAliases = new Set(collectTables(semi.sub).map((r) => r.alias));
+    const outer = (table: string) => !innerAliases.has(table) && aliasOf(table) !== undefined;
+    const vars: string[] = [];
+    const text = bindOuterText(span.inner, outer, (table, column) => {
+      needed(aliasOf(table)!, column);
+      vars.push(bindName(table, column));
+    });
+    return { anti: semi.anti, primitive: planText(text).primitive, vars };
+  });
+
   // The columns vtgate evaluates: select list, GROUP BY, HAVING, ORDER BY and the predicates above the joins.
   const aliases = new Map<string, Expr>();
   for (const item of items) {
@@ -175,6 +200,10 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
     const cols = [...layout.map((_, k) => -k - 1), ...g.columns.map((_, k) => k + 1)];
     plan = new Join({ opcode: g.outer ? 'left' : 'inner', left: plan, right: groupRoute(g), cols, vars });
     layout = [...layout, ...g.columns];
+  }
+  for (const s of semiPlans) {
+    const vars = Object.fromEntries(s.vars.map((name) => [name, layout.findIndex((c) => bindName(c.table, c.name) === name)]));
+    plan = new SemiJoin({ anti: s.anti, left: plan, right: s.primitive, vars });
   }
   let rows: RowLayout = { columns: layout };
   if (above.length > 0) plan = new Filter(plan, new RowExpr(andAll(above), rows));
@@ -332,6 +361,37 @@ function expandStars(items: Expr[], leaves: Leaf[]): Expr[] {
       return l.derived.columns.map((column) => ({ expr: { type: 'column_ref', table: l.alias, column }, as: null }) as unknown as Expr);
     });
   });
+}
+
+/** The subquery of an `EXISTS (…)` or `NOT EXISTS (…)` conjunct. */
+function existsSubquery(c: Expr): { anti: boolean; sub: Statement } | undefined {
+  if (c.type === 'unary_expr' && String(c.operator).toUpperCase() === 'NOT EXISTS' && c.expr?.ast) return { anti: true, sub: c.expr.ast as Statement };
+  if (c.type === 'function' && String(c.name?.name?.[0]?.value ?? '').toUpperCase() === 'EXISTS') {
+    const sub = (c.args?.value as Expr[] | undefined)?.[0]?.ast;
+    if (sub) return { anti: false, sub: sub as Statement };
+  }
+  return undefined;
+}
+
+/** A subquery's text with every `outer.column` reference (`outer(table)` true) replaced by its bind variable; `seen` hears each one. */
+function bindOuterText(text: string, outer: (table: string) => boolean, seen: (table: string, column: string) => void): string {
+  const lx = new SqlLexer(text);
+  const toks: { kind: Tok; start: number; end: number; text: string }[] = [];
+  for (let k = lx.next(); k !== Tok.EOF; k = lx.next()) toks.push({ kind: k, start: lx.start, end: lx.end, text: lx.text() });
+  const name = (t: { kind: Tok; text: string }) => (t.kind === Tok.QUOTED_IDENT ? t.text.slice(1, -1).replace(/``/g, '`') : t.kind === Tok.WORD ? t.text : undefined);
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i + 2 < toks.length; i++) {
+    const [t, dot, c] = [toks[i]!, toks[i + 1]!, toks[i + 2]!];
+    const table = name(t);
+    const column = name(c);
+    if (table === undefined || column === undefined || dot.text !== '.' || toks[i - 1]?.text === '.' || !outer(table)) continue;
+    seen(table, column);
+    out += text.slice(copied, t.start) + `:${bindName(table, column)}`;
+    copied = c.end;
+    i += 2;
+  }
+  return out + text.slice(copied);
 }
 
 /** True if the SELECT uses a window function (refused across routes as before). */

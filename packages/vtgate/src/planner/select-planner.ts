@@ -37,6 +37,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
     const top = resolved.filter((r) => !r.ref.nested);
     const sq = planSubqueries(ast, text, ctx, top, (s) => planSelect(parseStatement(s), s, ctx));
     if (sq.kind === 'pulled') return sq.plan;
+    if (sq.kind === 'semi') return planJoin(ast, text, resolved, (s) => planSelect(parseStatement(s), s, ctx)) ?? throwError(unsupported('unmergable subquery can not be inside complex expression'));
     subqueriesMerged = sq.kind === 'merged';
   }
   if (ast._next && (ks.sharded || resolved.some((r) => r.table.keyspace !== ks))) {

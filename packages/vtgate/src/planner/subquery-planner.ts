@@ -16,7 +16,7 @@ import { collectTables, resolveTables, type ResolvedTable } from './table-refs.j
 import { colocated, type ScopedTable } from './vindex-predicates.js';
 
 /** A subquery in an expression of the statement's text. */
-interface SubquerySpan {
+export interface SubquerySpan {
   /** Where the replaced text starts (the `(`, or the EXISTS keyword) and ends (after the `)`). */
   start: number;
   end: number;
@@ -31,14 +31,17 @@ export type SubqueryPlanning =
   | { kind: 'pulled'; plan: Plan }
   /** Every subquery can stay in the outer query's text (and there is no derived table). */
   | { kind: 'merged' }
+  /** A correlated EXISTS that cannot merge remains: the outer query needs a SemiJoin (see planJoin). */
+  | { kind: 'semi' }
   /** Shapes not handled here (derived tables, CTEs, ANY/ALL): the caller decides. */
   | { kind: 'none' };
 
 /**
  * Plans the expression subqueries of a SELECT whose outer tables are `top` (resolved). `plan`
  * plans a SELECT text (the caller's planner, for the outer query and the pulled-out ones).
- * Throws 1235 `VT12001: unsupported: cross-shard correlated subquery` for a correlated subquery
- * whose rows may live on other shards.
+ * A correlated subquery whose rows may live on other shards is left for a SemiJoin when it is an
+ * EXISTS, else refused as Vitess refuses it (1235 `VT12001: unsupported: correlated subquery is
+ * only supported for EXISTS`).
  */
 export function planSubqueries(ast: Statement, text: string, ctx: PlanContext, top: ResolvedTable[], plan: (sql: string) => Plan): SubqueryPlanning {
   if (ast._next || ast.with) return { kind: 'none' };
@@ -49,6 +52,7 @@ export function planSubqueries(ast: Statement, text: string, ctx: PlanContext, t
   const outerPreds = conjuncts(ast.where as Expr);
   for (const f of (ast.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, outerPreds);
   const pulled: SubquerySpan[] = [];
+  let semi = false;
   for (const span of spans) {
     const inner = parseStatement(span.inner);
     const refs = collectTables(inner);
@@ -59,12 +63,14 @@ export function planSubqueries(ast: Statement, text: string, ctx: PlanContext, t
       const innerTop = resolved.filter((r) => !r.ref.nested);
       const scoped = [...outerScoped, ...innerTop.map((r) => ({ alias: r.ref.alias, table: r.table }))];
       const merges = resolved.every((r) => r.table.keyspace === outerKs) && resolved.every((r) => !r.ref.nested || r.table.type === 'reference') && colocated(scoped, [...outerPreds, ...conjuncts(inner.where as Expr)]);
-      if (!merges) throw unsupported('cross-shard correlated subquery');
+      if (!merges && span.opcode !== 'exists') throw unsupported('correlated subquery is only supported for EXISTS');
+      semi ||= !merges;
       continue;
     }
     pulled.push(span);
   }
   // Derived tables are planned with the FROM list: only expression subqueries can merge here.
+  if (pulled.length === 0 && semi) return { kind: 'semi' };
   if (pulled.length === 0) return ((ast.from ?? []) as Expr[]).some((f) => f.expr) ? { kind: 'none' } : { kind: 'merged' };
 
   // The outer text with each pulled-out subquery replaced by its bind variable; select items
@@ -119,11 +125,11 @@ function replacement(opcode: PulloutOpcode, names: { value: string; hasValues: s
 }
 
 /**
- * The subqueries at depth 0 of the text's expressions (not nested in another subquery), with how
+ * The subqueries at depth 0 of the text's expressions (derived tables skipped) (not nested in another subquery), with how
  * each is used; undefined when one is used in a way not pulled out here (ANY/ALL/SOME, a row
  * comparison).
  */
-function subquerySpans(text: string): SubquerySpan[] | undefined {
+export function subquerySpans(text: string): SubquerySpan[] | undefined {
   const from = selectText(text)?.clauses.from;
   const lx = new SqlLexer(text);
   const toks: { kind: Tok; start: number; end: number; upper: string }[] = [];
