@@ -27,7 +27,7 @@ export interface RowLayout {
  * The index of a column in a layout. An unqualified name found in several tables is SqlError
  * 1052, an unknown one 1054 (`clause` names the clause in the message).
  */
-export function layoutColumn(layout: RowLayout, table: string | null, name: string, clause = 'field list'): number {
+function layoutColumn(layout: RowLayout, table: string | null, name: string, clause = 'field list'): number {
   const lower = name.toLowerCase();
   let found = -1;
   layout.columns.forEach((c, i) => {

@@ -20,7 +20,7 @@ import { SemiJoin } from '../engine/semi-join.js';
 import { RowExpr, type LayoutColumn, type RowLayout } from '../engine/row-layout.js';
 import type { OrderKey } from '../engine/scatter-merge.js';
 import type { KeyspaceModel, TableModel } from '../vschema.js';
-import { aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, unsupported } from './ast.js';
+import { aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, unsupported, windowPartitions } from './ast.js';
 import type { Plan } from './plan.js';
 import { quoteIdent, selectText } from './query-text.js';
 import { limitOf } from './select-planner.js';
@@ -78,7 +78,7 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   }
   if (from.length < 2 && !from.some((f) => f.expr) && semis.length === 0) return undefined;
   const rest = { ...ast, from: from.filter((f) => !f.expr), where: where.length > 0 ? andAll(where) : null } as Statement;
-  if (hasWindow(ast) || collectTables(rest).some((r) => r.nested)) return undefined;
+  if (windowPartitions(ast as Expr).length > 0 || collectTables(rest).some((r) => r.nested)) return undefined;
   const derivedTexts = derivedTableTexts(sql);
   const derivedItems = from.flatMap((f, i) => (f.expr ? [i] : []));
   if (derivedTexts.length !== derivedItems.length) return undefined;
@@ -392,11 +392,6 @@ function bindOuterText(text: string, outer: (table: string) => boolean, seen: (t
     i += 2;
   }
   return out + text.slice(copied);
-}
-
-/** True if the SELECT uses a window function (refused across routes as before). */
-function hasWindow(ast: Statement): boolean {
-  return JSON.stringify(ast.columns ?? []).includes('"over":{');
 }
 
 /** Every column reference of an expression outside subqueries. */

@@ -25,26 +25,27 @@ import { colocated, findVindexRoute, valueSource, type ScopedTable } from './vin
 
 /** Plans a SELECT (or UNION). `sql` is the normalized text the AST was parsed from. */
 export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan {
-  if (ast.with) return planWith(ast, sql, ctx, (s) => planSelect(parseStatement(s), s, ctx), (s) => anyShardPlan(s, ctx));
+  const planText = (s: string): Plan => planSelect(parseStatement(s), s, ctx);
   const refs = collectTables(ast);
-  if (refs.length === 0) return planTableless(ast, sql, ctx);
   if (refs.some((r) => r.db !== null && SYSTEM_SCHEMAS.has(r.db.toLowerCase()))) return planInformationSchema(ast, sql, ctx);
+  if (ast.with) return planWith(ast, sql, ctx, planText, (s) => anyShardPlan(s, ctx));
+  if (refs.length === 0) return planTableless(ast, sql, ctx);
   const text = stripQualifiers(sql, qualifiers(refs, ctx));
   const resolved = resolveTables(refs, ctx.vschema, ctx.keyspace, ctx.tabletType);
   const ks = resolved[0]!.table.keyspace;
   let subqueriesMerged = false;
   if (resolved.some((r) => r.ref.nested) && resolved.some((r) => r.table.keyspace !== ks || ks.sharded)) {
     const top = resolved.filter((r) => !r.ref.nested);
-    const sq = planSubqueries(ast, text, ctx, top, (s) => planSelect(parseStatement(s), s, ctx));
+    const sq = planSubqueries(ast, text, ctx, top, planText);
     if (sq.kind === 'pulled') return sq.plan;
-    if (sq.kind === 'semi') return planJoin(ast, text, resolved, (s) => planSelect(parseStatement(s), s, ctx)) ?? throwError(unsupported('unmergable subquery can not be inside complex expression'));
+    if (sq.kind === 'semi') return planJoin(ast, text, resolved, planText) ?? throwError(unsupported('unmergable subquery can not be inside complex expression'));
     subqueriesMerged = sq.kind === 'merged';
   }
   if (ast._next && (ks.sharded || resolved.some((r) => r.table.keyspace !== ks))) {
     const union = planUnion(sql, ctx);
     if (union) return union;
   }
-  if (resolved.some((r) => r.table.keyspace !== ks)) return planJoin(ast, text, resolved, (s) => planSelect(parseStatement(s), s, ctx)) ?? throwError(unsupported('cross-keyspace query'));
+  if (resolved.some((r) => r.table.keyspace !== ks)) return planJoin(ast, text, resolved, planText) ?? throwError(unsupported('cross-keyspace query'));
   const access: QueryAccess = { tables: [...new Set(resolved.map((r) => r.table.name))], write: false };
   const plan = (route: Route): Plan => ({ type: 'select', primitive: route, write: false });
   if (!ks.sharded) return plan(new Route({ keyspace: ks.name, opcode: 'unsharded', query: text, access }));
@@ -59,7 +60,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   }
   let multiShardError: string | Error | undefined;
   if (nestedSharded && !subqueriesMerged) {
-    const derived = ((ast.from ?? []) as Expr[]).some((f) => f.expr) ? planJoin(ast, text, resolved, (s) => planSelect(parseStatement(s), s, ctx)) : undefined;
+    const derived = ((ast.from ?? []) as Expr[]).some((f) => f.expr) ? planJoin(ast, text, resolved, planText) : undefined;
     if (derived) return derived;
     multiShardError = 'cross-shard subquery';
   }
@@ -67,7 +68,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const joinPredicates = conjuncts(ast.where as Expr);
   for (const f of (ast.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, joinPredicates);
   if (!colocated(scoped, joinPredicates)) {
-    const join = multiShardError ? undefined : planJoin(ast, text, resolved, (s) => planSelect(parseStatement(s), s, ctx));
+    const join = multiShardError ? undefined : planJoin(ast, text, resolved, planText);
     if (join) return join;
     multiShardError ??= 'cross-shard join';
   }
