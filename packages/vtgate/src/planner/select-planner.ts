@@ -20,7 +20,7 @@ import { planSubqueries } from './subquery-planner.js';
 import type { Plan, PlanContext } from './plan.js';
 import { selectText, stripQualifiers, unionText, type SelectClause, type SelectText } from './query-text.js';
 import { planInformationSchema } from './info-schema-planning.js';
-import { collectTables, resolveTables, SYSTEM_SCHEMAS, type TableRef } from './table-refs.js';
+import { collectTables, type ResolvedTable, resolveTables, SYSTEM_SCHEMAS, type TableRef } from './table-refs.js';
 import { colocated, findVindexRoute, valueSource, type ScopedTable } from './vindex-predicates.js';
 
 /** Plans a SELECT (or UNION). `sql` is the normalized text the AST was parsed from. */
@@ -59,7 +59,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
     return plan(new Route({ keyspace: ks.name, opcode: 'reference', query: text, access }));
   }
   let multiShardError: string | Error | undefined;
-  if (nestedSharded && !subqueriesMerged) {
+  if (nestedSharded && !subqueriesMerged && !rowwiseDerived(ast, nested, ks)) {
     const derived = ((ast.from ?? []) as Expr[]).some((f) => f.expr) ? planJoin(ast, text, resolved, planText) : undefined;
     if (derived) return derived;
     multiShardError = 'cross-shard subquery';
@@ -129,6 +129,22 @@ function planUnion(sql: string, ctx: PlanContext): Plan | undefined {
     merge = { distinct: false, orderBy, limit: limitOf(tail.limit as Expr), hidden: 0 };
   }
   return { type: 'select', write: false, primitive: new Concatenate(branches, u.distinct, merge) };
+}
+
+/**
+ * True when the FROM list is one derived table that each shard can compute for its own rows (no
+ * grouping, aggregate, DISTINCT, LIMIT, window or union, no subquery, tables of this keyspace
+ * only): the statement then runs on the shards as written, as Vitess merges such a derived table
+ * into the outer route, and the shards' results merge like any scatter's.
+ */
+function rowwiseDerived(ast: Statement, nested: ResolvedTable[], ks: ResolvedTable['table']['keyspace']): boolean {
+  const from = (ast.from ?? []) as Expr[];
+  const inner = from.length === 1 ? (from[0]!.expr?.ast as Statement | undefined) : undefined;
+  if (!inner || inner.type !== 'select' || inner._next || inner.with || inner.groupby || inner.having || inner.limit || inner.distinct) return false;
+  if (((inner.columns ?? []) as Expr[]).some((c) => containsAggregate(c.expr)) || windowPartitions(inner as Expr).length > 0) return false;
+  if (collectTables(inner).some((r) => r.nested)) return false;
+  const outside = collectTables({ ...ast, from: [] } as Statement);
+  return outside.length === 0 && nested.every((r) => r.table.keyspace === ks);
 }
 
 function throwError(err: Error): never {
