@@ -88,6 +88,13 @@ describe('routing decisions', () => {
     );
   });
 
+  it('merges a row-wise derived table into the outer scatter, and plans a grouped one in vtgate', () => {
+    const merged = route('select sku, count(*) from (select * from corder where price > 1) t group by sku');
+    expect([merged.opcode, merged.multiShardError, merged.merge?.aggregation?.roles]).toEqual(['scatter', undefined, [{ kind: 'key' }, { kind: 'agg', name: 'COUNT' }]]);
+    const grouped = buildPlan(normalize('select max(n) from (select sku, count(*) n from corder group by sku) t').sql, ctx('customer')).primitive;
+    expect(grouped).toBeInstanceOf(Projection);
+  });
+
   it('rewrites scatter queries for the merge', () => {
     const avg = route('select sku, avg(price) from corder group by sku having count(*) > 1 order by sku limit 3');
     expect(avg.scatterQuery).toBe('select sku, sum(price), COUNT(`price`), COUNT(*) from corder group by sku');
