@@ -126,16 +126,15 @@ function inlineCtes(text: string, ctes: CteText[]): string {
   return out + text.slice(copied);
 }
 
-/** A CTE body whose select items are renamed by the CTE's column list (`t (a, b) as (select …)`); a UNION's first branch names the columns. */
+/** A CTE body whose select items are renamed by the CTE's column list (`t (a, b) as (select …)`); a UNION body with a column list is refused. */
 function renameColumns(body: string, columns: string[]): string {
   if (columns.length === 0) return body;
   const ast = parseStatement(body);
+  if (ast._next) throw unsupported('column list of a common table expression over a union across shards');
   const st = selectText(body);
   const items = (ast.columns ?? []) as Expr[];
-  if (!st || items.length !== columns.length) {
-    if (st && items.length !== columns.length) throw sqlError([1353, 'HY000'], 'In definition of view, derived table or common table expression, SELECT list and column names list have different column counts');
-    throw unsupported('column list of a common table expression over a union across shards');
-  }
+  if (items.length !== columns.length) throw sqlError([1353, 'HY000'], 'In definition of view, derived table or common table expression, SELECT list and column names list have different column counts');
+  if (!st) throw unsupported('column list of a common table expression vtgate cannot rename');
   let out = body.slice(0, st.itemsStart);
   items.forEach((item, i) => {
     const text = identName(item.as) ? formatExpr(item.expr as Expr) : body.slice(st.items[i]!.start, st.items[i]!.end);
