@@ -141,6 +141,29 @@ describe('INSERT … SELECT across shards', () => {
   });
 });
 
+describe('joins with reference tables', () => {
+  it('outer-joins a sharded table to a reference table in vtgate, not on every shard', async () => {
+    await c.cluster.applyVSchema('uks', { sharded: false, tables: { item: {}, ord: {}, ord2: {}, cats: {} } });
+    await c.cluster.applyVSchema('sks', {
+      sharded: true,
+      vindexes: { hash: { type: 'hash' } },
+      tables: { ...Object.fromEntries(['item', 'ord', 'ord2'].map((t) => [t, { column_vindexes: [{ column: 'id', name: 'hash' }] }])), cats: { type: 'reference' } },
+    });
+    for (const conn of [c.unsharded, c.sharded]) {
+      await conn.query('create table cats (cat varchar(16) not null, label varchar(16), primary key (cat))');
+      await conn.query("insert into cats (cat, label) values ('fruit', 'Fruit'), ('veg', 'Vegetables'), ('nuts', 'Nuts')");
+    }
+    for (const sql of [
+      'select c.cat, i.id from cats c left join item i on i.cat = c.cat order by c.cat, i.id',
+      'select c.cat, count(i.id) from cats c left join item i on i.cat = c.cat group by c.cat order by c.cat',
+      'select i.id, c.label from item i left join cats c on c.cat = i.cat order by i.id',
+      'select i.id, c.label from item i join cats c on c.cat = i.cat order by i.id',
+    ]) {
+      expect(await answer(c.sharded, sql), sql).toEqual(await answer(c.unsharded, sql));
+    }
+  });
+});
+
 describe('VEXPLAIN PLAN', () => {
   it("shows a join's plan in Vitess's PrimitiveDescription shape", async () => {
     for (const prefix of ['vexplain plan', 'vexplain', 'explain format=vitess']) {

@@ -100,7 +100,9 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   const groups: RouteGroup[] = [];
   const groupOf = new Map<Leaf, RouteGroup>();
   for (const leaf of leaves) {
-    const candidates = leaf.join === 'left' ? (groups.length === 1 ? groups : []) : groups.filter((g) => !g.outer);
+    // A left join merges only into the one route before it, and not a sharded table under reference tables (every shard would add its own NULL rows).
+    const candidates =
+      leaf.join === 'left' ? (groups.length === 1 && !(isSharded(leaf.table) && groups[0]!.leaves.every((l) => !isSharded(l.table))) ? groups : []) : groups.filter((g) => !g.outer);
     const preds = leaf.join === 'left' ? leaf.on : [...where, ...innerOn];
     const target = leaf.table ? candidates.find((g) => canMerge(g, leaf, leaf.table!, preds)) : undefined;
     const ref = leaf.table ? `${quoteIdent(leaf.table.name)} as ${quoteIdent(leaf.alias)}` : '';
@@ -264,6 +266,27 @@ function groupRoute(g: RouteGroup): Primitive {
   const route = g.predicates.length > 0 ? findVindexRoute(andAll(g.predicates), scoped) : undefined;
   if (route) opcode = route.opcode;
   return new Route({ keyspace: ks.name, opcode, query, vindex: route?.vindex, values: route?.values, access });
+}
+
+/** True for a table whose rows are spread over shards (not a reference table, not in an unsharded keyspace). */
+function isSharded(table: TableModel | undefined): boolean {
+  return !!table && table.keyspace.sharded && table.type !== 'reference' && table.columnVindexes.length > 0;
+}
+
+/**
+ * True if the FROM list outer-joins a sharded table to reference tables only (`ref r left join t`):
+ * one route would have every shard add its own NULL-extended rows, so vtgate must join them.
+ */
+export function outerJoinsShardedToReference(from: Expr[], resolved: ResolvedTable[]): boolean {
+  const tableAt = (f: Expr) => resolved.find((r) => !r.ref.nested && r.ref.alias === (identName(f.as) ?? identName(f.table)))?.table;
+  return from.some((f, i) => {
+    const join = String(f.join ?? '').toUpperCase();
+    if (i === 0 || f.expr) return false;
+    const before = from.slice(0, i).map(tableAt);
+    if (join.startsWith('LEFT')) return isSharded(tableAt(f)) && before.every((t) => !isSharded(t));
+    if (join.startsWith('RIGHT')) return !isSharded(tableAt(f)) && before.some((t) => isSharded(t));
+    return false;
+  });
 }
 
 /** True if a table can join a route's query: same keyspace, and unsharded, a reference table, or joined on the primary vindex. */

@@ -15,7 +15,7 @@ import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine
 import type { ValueSource } from '../engine/value-source.js';
 import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported, windowPartitions } from './ast.js';
 import { planWith } from './cte-planner.js';
-import { planJoin } from './join-planner.js';
+import { outerJoinsShardedToReference, planJoin } from './join-planner.js';
 import { planSubqueries } from './subquery-planner.js';
 import type { Plan, PlanContext } from './plan.js';
 import { selectText, stripQualifiers, unionText, type SelectClause, type SelectText } from './query-text.js';
@@ -67,7 +67,7 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   if (ast._next) multiShardError ??= 'cross-shard union';
   const joinPredicates = conjuncts(ast.where as Expr);
   for (const f of (ast.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, joinPredicates);
-  if (!colocated(scoped, joinPredicates)) {
+  if (!colocated(scoped, joinPredicates) || outerJoinsShardedToReference((ast.from ?? []) as Expr[], resolved)) {
     const join = multiShardError ? undefined : planJoin(ast, text, resolved, planText);
     if (join) return join;
     multiShardError ??= 'cross-shard join';
