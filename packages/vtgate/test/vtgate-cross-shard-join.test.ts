@@ -56,6 +56,7 @@ describe('joins across shards equal the unsharded keyspace', () => {
     'select a.id, b.id from item a join item b on a.cat = b.cat and a.id < b.id order by a.id, b.id',
     'select o.id, i.name from ord o join item i on i.id = o.item_id where i.id = 1 order by o.id',
     'select o.id, i.name from ord o join uks.item i on i.id = o.item_id order by o.id',
+    'select i.name, o.id from item i join ord o on o.item_id = i.id where i.id = 1 order by o.id for update',
   ];
   for (const sql of statements) {
     it(sql, async () => {
@@ -198,6 +199,12 @@ describe('joins vtgate refuses across shards', () => {
       expect(a).toMatchObject({ errno: 1105 });
       expect((a as { message: string }).message).toContain('VT09015: schema tracking required');
     }
+  });
+  it('refuses clauses it cannot apply above the join rather than dropping them', async () => {
+    expect(await answer(c.sharded, 'select i.cat, count(*) from item i join ord o on o.item_id = i.id group by i.cat with rollup')).toMatchObject({
+      errno: 1235,
+      message: 'VT12001: unsupported: GROUP BY WITH ROLLUP across shards',
+    });
   });
   it('keeps one route when both tables join on their vindex', async () => {
     expect(await answer(c.sharded, 'select a.id, b.name from item a join item b on a.id = b.id where a.id = 4')).toMatchObject({ rows: [['4', 'Date']] });

@@ -79,6 +79,12 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   if (from.length < 2 && !from.some((f) => f.expr) && semis.length === 0) return undefined;
   const rest = { ...ast, from: from.filter((f) => !f.expr), where: where.length > 0 ? andAll(where) : null } as Statement;
   if (windowPartitions(ast as Expr).length > 0 || collectTables(rest).some((r) => r.nested)) return undefined;
+  // Clauses vtgate cannot apply above its joins are refused, never dropped; a locking clause goes to every route.
+  const st = selectText(sql);
+  const groupText = st?.clauses.groupBy ? sql.slice(st.clauses.groupBy.start, st.clauses.groupBy.end) : '';
+  if (/\bwith\s+rollup\b/i.test(groupText)) throw unsupported('GROUP BY WITH ROLLUP across shards');
+  const tail = st?.clauses.tail ? sql.slice(st.clauses.tail.start, st.clauses.tail.end).trim() : '';
+  if (/^into\b/i.test(tail)) throw unsupported('SELECT … INTO across shards');
   const derivedTexts = derivedTableTexts(sql);
   const derivedItems = from.flatMap((f, i) => (f.expr ? [i] : []));
   if (derivedTexts.length !== derivedItems.length) return undefined;
@@ -194,13 +200,13 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
 
   // The routes and the joins between them.
   let layout: LayoutColumn[] = [...groups[0]!.columns];
-  let plan: Primitive = groupRoute(groups[0]!);
+  let plan: Primitive = groupRoute(groups[0]!, tail);
   for (let i = 1; i < groups.length; i++) {
     const g = groups[i]!;
     const vars: Record<string, number> = {};
     for (const p of g.predicates) for (const name of bindNames(p)) vars[name] = layout.findIndex((c) => bindName(c.table, c.name) === name);
     const cols = [...layout.map((_, k) => -k - 1), ...g.columns.map((_, k) => k + 1)];
-    plan = new Join({ opcode: g.outer ? 'left' : 'inner', left: plan, right: groupRoute(g), cols, vars });
+    plan = new Join({ opcode: g.outer ? 'left' : 'inner', left: plan, right: groupRoute(g, tail), cols, vars });
     layout = [...layout, ...g.columns];
   }
   for (const s of semiPlans) {
@@ -219,7 +225,6 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
     if (having) plan = new Filter(plan, new RowExpr(having, rows));
   }
 
-  const st = selectText(sql);
   const columns: ProjectedColumn[] = items.map((item, i) => {
     const e = item.expr as Expr;
     const text = st && st.items.length === items.length ? sql.slice(st.items[i]!.start, st.items[i]!.end) : formatExpr(e);
@@ -250,12 +255,12 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   return { type: 'select', write: false, primitive: plan };
 }
 
-/** The route of one group: its columns from its tables under its predicates, routed by vindex when a predicate allows (a derived table: its plan). */
-function groupRoute(g: RouteGroup): Primitive {
+/** The route of one group: its columns from its tables under its predicates (and the statement's locking clause), routed by vindex when a predicate allows (a derived table: its plan). */
+function groupRoute(g: RouteGroup, locking: string): Primitive {
   if (g.leaves[0]!.derived) return g.leaves[0]!.derived.primitive;
   const cols = g.columns.length > 0 ? g.columns.map((c) => `${quoteIdent(c.table)}.${quoteIdent(c.name)}`).join(', ') : '1';
   const where = g.predicates.length > 0 ? ` where ${g.predicates.map(formatExpr).join(' and ')}` : '';
-  const query = `select ${cols} from ${g.from}${where}`;
+  const query = `select ${cols} from ${g.from}${where}${locking ? ` ${locking}` : ''}`;
   const tables = g.leaves.map((l) => l.table!);
   const access = { tables: [...new Set(tables.map((t) => t.name))], write: false };
   const ks = g.keyspace!;
