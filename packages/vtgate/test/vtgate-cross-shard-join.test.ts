@@ -73,6 +73,7 @@ describe('subqueries, derived tables and CTEs across shards equal the unsharded 
     'select id from item where id not in (select item_id from ord where item_id is not null) order by id',
     "select id from item where id in (select item_id from ord where cust = 'nobody') order by id",
     "select id from item where id not in (select item_id from ord where cust = 'nobody') order by id",
+    "select id, w not in (select item_id from ord where cust = 'nobody'), w in (select item_id from ord where cust = 'nobody') from item order by id",
     'select id from item where exists (select 1 from ord where qty > 4) order by id',
     'select id from item where not exists (select 1 from ord where qty > 4) order by id',
     'select id from item where price > (select avg(price) from item) order by id',
