@@ -178,6 +178,18 @@ describe('VEXPLAIN PLAN', () => {
       expect(join.Inputs[1]).toMatchObject({ OperatorType: 'Route', Variant: 'Scatter', Query: 'select `o`.`id` from `ord` as `o` where `o`.`item_id` = :i_id' });
     }
   });
+  it('shows the merge above a scatter (aggregation, LIMIT) and a pulled-out subquery', async () => {
+    const [rows] = await c.sharded.query({ sql: 'vexplain plan select cat, count(*) from item group by cat limit 2', rowsAsArray: true });
+    const plan = JSON.parse((rows as string[][])[0]![0]!);
+    expect(plan).toMatchObject({ OperatorType: 'Limit', Count: '2', Inputs: [{ OperatorType: 'Aggregate', Variant: 'Ordered', Inputs: [{ OperatorType: 'Route', Variant: 'Scatter' }] }] });
+    const [rows2] = await c.sharded.query({ sql: 'vexplain plan select id from item where id in (select item_id from ord)', rowsAsArray: true });
+    expect(JSON.parse((rows2 as string[][])[0]![0]!)).toMatchObject({
+      OperatorType: 'UncorrelatedSubquery',
+      Variant: 'PulloutIn',
+      PulloutVars: ['__sq_has_values1', '__sq1'],
+      Inputs: [{ InputName: 'SubQuery', OperatorType: 'Route' }, { InputName: 'Outer', OperatorType: 'Route', Variant: 'IN', Values: [':__sq1'] }],
+    });
+  });
   it('refuses the kinds it does not show', async () => {
     await expect(c.sharded.query('vexplain queries select 1')).rejects.toMatchObject({ errno: 1235 });
   });

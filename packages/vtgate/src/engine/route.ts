@@ -87,7 +87,15 @@ export class Route implements Primitive {
     };
     if (o.vindex) d.Vindex = o.vindex.type;
     if (o.values) d.Values = o.values.map(describeValue);
-    return d;
+    const m = o.opcode === 'scatter' || o.opcode === 'in' ? o.merge : undefined;
+    if (!m) return d;
+    // The merge as the primitives Vitess puts above a scatter: its ORDER BY inside the route (a merge sort), then aggregation, DISTINCT, LIMIT.
+    if (m.orderBy.length > 0 && !m.aggregation) d.OrderBy = m.orderBy.map((k) => `${'index' in k.column ? k.column.index : 'name' in k.column ? k.column.name : `-${k.column.fromEnd}`} ${k.desc ? 'DESC' : 'ASC'}`).join(', ');
+    let top = d;
+    if (m.aggregation) top = { OperatorType: 'Aggregate', Variant: m.aggregation.groupKeys.length > 0 ? 'Ordered' : 'Scalar', GroupBy: m.aggregation.groupKeys.join(', '), Inputs: [top] };
+    if (m.distinct) top = { OperatorType: 'Distinct', Inputs: [top] };
+    if (m.limit) top = { OperatorType: 'Limit', Count: describeValue(m.limit.count), ...(m.limit.offset ? { Offset: describeValue(m.limit.offset) } : {}), Inputs: [top] };
+    return top;
   }
 
   private pickShards(vc: VCursor, bindVars: BindVars): ServingShard[] {
