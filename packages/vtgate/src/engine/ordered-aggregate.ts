@@ -6,7 +6,7 @@
  * group's values first. Each output row is the group's first input row followed by the
  * aggregates' values, the shape a {@link RowLayout} with `aggregates` describes.
  */
-import { Type, type BindVars, type Field, type Result, type SqlValue } from '@vtsim/proto';
+import { Code, ER, Type, sqlError, type BindVars, type Field, type Result, type SqlValue } from '@vtsim/proto';
 import { aggregateCall, columnTypeOf, createAggregate, keyComparator, renderExpr, resultField, valueComparator, type Aggregate, type AggregateCall, type CompiledExpr, type Expr } from '@vtsim/sql';
 import type { PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
@@ -24,7 +24,7 @@ export class OrderedAggregate implements Primitive {
   private readonly groupBy: RowExpr[];
   private readonly specs: AggregateSpec[];
 
-  /** `aggregates` are the aggregate call nodes, in the order the output layout holds them. */
+  /** `aggregates` are the aggregate call nodes, in the order the output layout holds them; one vtsim cannot evaluate is SqlError 1235 (VT12001). */
   constructor(
     readonly input: Primitive,
     layout: RowLayout,
@@ -33,7 +33,8 @@ export class OrderedAggregate implements Primitive {
   ) {
     this.groupBy = groupBy.map((e) => new RowExpr(e, layout));
     this.specs = aggregates.map((node) => {
-      const call = aggregateCall(node)!;
+      const call = aggregateCall(node);
+      if (!call) throw sqlError(ER.NOT_SUPPORTED_YET, `VT12001: unsupported: aggregate ${renderExpr(node)}`, Code.UNIMPLEMENTED);
       return {
         call,
         args: call.args.map((a) => new RowExpr(a, layout)),
