@@ -57,6 +57,10 @@ describe('joins across shards equal the unsharded keyspace', () => {
     'select o.id, i.name from ord o join item i on i.id = o.item_id where i.id = 1 order by o.id',
     'select o.id, i.name from ord o join uks.item i on i.id = o.item_id order by o.id',
     'select i.name, o.id from item i join ord o on o.item_id = i.id where i.id = 1 order by o.id for update',
+    // The shapes ORMs send: Sequelize's include (and with a LIMIT, its derived table), TypeORM's paginated DISTINCT.
+    'SELECT `Item`.`id`, `Item`.`name`, `Ords`.`id` AS `Ords.id`, `Ords`.`cust` AS `Ords.cust` FROM `item` AS `Item` LEFT OUTER JOIN `ord` AS `Ords` ON `Item`.`id` = `Ords`.`item_id` ORDER BY `Item`.`id`, `Ords`.`id`',
+    'SELECT `Item`.*, `Ords`.`id` AS `Ords.id` FROM (SELECT `Item`.`id`, `Item`.`name` FROM `item` AS `Item` ORDER BY `Item`.`id` LIMIT 3) AS `Item` LEFT OUTER JOIN `ord` AS `Ords` ON `Item`.`id` = `Ords`.`item_id` ORDER BY `Item`.`id`, `Ords`.`id`',
+    'SELECT DISTINCT `distinctAlias`.`Item_id` AS `ids_Item_id` FROM (SELECT `Item`.`id` AS `Item_id`, `o`.`id` AS `o_id` FROM `item` `Item` LEFT JOIN `ord` `o` ON `o`.`item_id`=`Item`.`id`) `distinctAlias` ORDER BY `distinctAlias`.`Item_id` ASC LIMIT 4',
   ];
   for (const sql of statements) {
     it(sql, async () => {
