@@ -6,7 +6,9 @@
  * columns later routes need as bind variables; each WHERE/ON predicate goes to the last route it
  * reads (routing it by vindex when it can), or above the joins when a left join's NULL rows must
  * see it. Grouping, aggregates, HAVING, the select list, DISTINCT, ORDER BY and LIMIT then run in
- * vtgate over the joined rows.
+ * vtgate over the joined rows. A table's `*` is selected by its route and expanded from the rows'
+ * fields (vtgate has no schema); derived tables and `[NOT] EXISTS` subqueries that cannot merge
+ * join the same way (SemiJoin).
  */
 import { Code, ER, sqlError } from '@vtsim/proto';
 import { parseStatement, SqlLexer, Tok, type Expr, type Statement } from '@vtsim/sql';
@@ -56,7 +58,12 @@ interface RouteGroup {
   predicates: Expr[];
   /** Columns the query selects, in order. */
   columns: LayoutColumn[];
+  /** Tables (aliases) whose `*` the query selects after its columns; their columns are known only from the fields. */
+  stars: string[];
 }
+
+/** A select item standing for a table's `*`, expanded when the rows come back. */
+const STAR_OF = 'vtgate_star_of';
 
 /**
  * Plans a SELECT over several tables that do not merge into one route, or over derived tables
@@ -94,12 +101,16 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
     return { primitive: planText(text).primitive, columns: derivedColumns(inner, text) };
   };
   let leaves = fromLeaves(from, resolved, derive);
+  const fromOrder = leaves;
   // Inner joins commute: derived tables run first, once, rather than once per row of a join's left side.
   if (leaves.every((l) => l.join === 'inner')) leaves = [...leaves.filter((l) => l.derived), ...leaves.filter((l) => !l.derived)];
   const aliasOf = (table: string | null): Leaf | undefined =>
     table === null ? undefined : leaves.find((l) => l.alias === table) ?? leaves.find((l) => l.table?.name === table && l.alias === l.table.name);
 
-  const items = expandStars((ast.columns ?? []) as Expr[], leaves);
+  const items = expandStars((ast.columns ?? []) as Expr[], fromOrder);
+  const starred = items.filter((i) => (i.expr as Expr).type === STAR_OF).map((i) => String((i.expr as Expr).table));
+  // MySQL merges a USING/NATURAL join's columns in `*`: without the tables' schemas that cannot be done.
+  if (starred.length > 0 && from.some((f) => Array.isArray(f.using))) throw schemaTrackingRequired();
   const innerOn = leaves.filter((l) => l.join === 'inner').flatMap((l) => l.on);
 
   // Routes: each table merges into the first route it can share, else starts its own.
@@ -118,7 +129,7 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
       groupOf.set(leaf, target);
     } else {
       const columns = leaf.derived ? leaf.derived.columns.map((name) => ({ table: leaf.alias, name })) : [];
-      const g: RouteGroup = { leaves: [leaf], keyspace: leaf.table?.keyspace, from: ref, outer: leaf.join === 'left', predicates: [], columns };
+      const g: RouteGroup = { leaves: [leaf], keyspace: leaf.table?.keyspace, from: ref, outer: leaf.join === 'left', predicates: [], columns, stars: [] };
       groups.push(g);
       groupOf.set(leaf, g);
     }
@@ -198,7 +209,9 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   if (having) vtgateExprs.push(having);
   for (const e of vtgateExprs) for (const c of columnRefs(e)) needed(leafOf(c), String(identName(c.column)));
 
-  // The routes and the joins between them.
+  // The routes and the joins between them. A route with nothing to select selects a constant, counted as its column.
+  for (const alias of starred) groupOf.get(aliasOf(alias)!)!.stars.push(alias);
+  for (const g of groups) if (!g.leaves[0]!.derived && g.columns.length === 0 && g.stars.length === 0) g.columns.push(CONSTANT_COLUMN);
   let layout: LayoutColumn[] = [...groups[0]!.columns];
   let plan: Primitive = groupRoute(groups[0]!, tail);
   for (let i = 1; i < groups.length; i++) {
@@ -217,6 +230,7 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   if (above.length > 0) plan = new Filter(plan, new RowExpr(andAll(above), rows));
 
   const aggregated = groupBy.length > 0 || vtgateExprs.some(containsAggregate);
+  if (aggregated && starred.length > 0) throw schemaTrackingRequired();
   if (aggregated) {
     const calls: Expr[] = [];
     for (const e of vtgateExprs) for (const a of aggregatesIn(e)) if (!calls.some((c) => exprKey(c) === exprKey(a))) calls.push(a);
@@ -227,13 +241,21 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
 
   const columns: ProjectedColumn[] = items.map((item, i) => {
     const e = item.expr as Expr;
+    if (e.type === STAR_OF) return { star: String(e.table), planned: layout.length };
     const text = st && st.items.length === items.length ? sql.slice(st.items[i]!.start, st.items[i]!.end) : formatExpr(e);
     const name = identName(item.as) ?? (e.type === 'column_ref' ? String(identName(e.column)) : text);
     const column = e.type === 'column_ref' ? layout.findIndex((c) => c.table === leafOf(e).alias && c.name.toLowerCase() === String(identName(e.column)).toLowerCase()) : undefined;
     return { name, expr: new RowExpr(e, rows), column };
   });
   const visible = columns.length;
+  // With a `*` expanded only at run time, item positions are unknown: ORDER BY terms are hidden columns counted from the end.
+  const hiddenOrder = starred.length > 0;
   const orderBy: OrderKey[] = orderTerms.map((o) => {
+    if (hiddenOrder) {
+      if (o.expr.type === 'number') throw unsupported('ORDER BY position with * in a join across shards');
+      columns.push({ name: formatExpr(o.expr), expr: new RowExpr(byAlias(o.expr), rows) });
+      return { column: { fromEnd: columns.length }, desc: o.desc };
+    }
     if (o.expr.type === 'number') {
       itemAt(items, o.expr, 'order clause');
       return { column: { index: Number(o.expr.value) - 1 }, desc: o.desc };
@@ -250,6 +272,7 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
     }
     return { column: { index }, desc: o.desc };
   });
+  if (hiddenOrder) for (const k of orderBy) if ('fromEnd' in k.column) k.column = { fromEnd: columns.length - k.column.fromEnd + 1 };
   const distinct = String(ast.distinct ?? '').toUpperCase() === 'DISTINCT';
   plan = new Projection(plan, columns, { distinct, orderBy, limit: limitOf(ast.limit as Expr), hidden: columns.length - visible });
   return { type: 'select', write: false, primitive: plan };
@@ -258,7 +281,7 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
 /** The route of one group: its columns from its tables under its predicates (and the statement's locking clause), routed by vindex when a predicate allows (a derived table: its plan). */
 function groupRoute(g: RouteGroup, locking: string): Primitive {
   if (g.leaves[0]!.derived) return g.leaves[0]!.derived.primitive;
-  const cols = g.columns.length > 0 ? g.columns.map((c) => `${quoteIdent(c.table)}.${quoteIdent(c.name)}`).join(', ') : '1';
+  const cols = [...g.columns.map((c) => (c === CONSTANT_COLUMN ? '1' : `${quoteIdent(c.table)}.${quoteIdent(c.name)}`)), ...g.stars.map((t) => `${quoteIdent(t)}.*`)].join(', ');
   const where = g.predicates.length > 0 ? ` where ${g.predicates.map(formatExpr).join(' and ')}` : '';
   const query = `select ${cols} from ${g.from}${where}${locking ? ` ${locking}` : ''}`;
   const tables = g.leaves.map((l) => l.table!);
@@ -376,7 +399,14 @@ function derivedColumns(ast: Statement, text: string): string[] {
   });
 }
 
-/** The select list with `*` and `t.*` expanded to the columns of derived tables (VT09015 where a table's columns are unknown). */
+/** The column a route with nothing else to select selects (`1`). */
+const CONSTANT_COLUMN: LayoutColumn = { table: '', name: '' };
+
+/**
+ * The select list with `*` and `t.*` expanded in FROM order: to the columns of a derived table,
+ * and for a table (whose columns vtgate does not know) to a {@link STAR_OF} item expanded from the
+ * rows' fields.
+ */
 function expandStars(items: Expr[], leaves: Leaf[]): Expr[] {
   return items.flatMap((item) => {
     const e = item.expr as Expr;
@@ -385,7 +415,7 @@ function expandStars(items: Expr[], leaves: Leaf[]): Expr[] {
     const over = table === null ? leaves : leaves.filter((l) => l.alias === table);
     if (over.length === 0) throw sqlError(ER.BAD_TABLE_ERROR, `Unknown table '${table}'`);
     return over.flatMap((l) => {
-      if (!l.derived) throw schemaTrackingRequired();
+      if (!l.derived) return [{ expr: { type: STAR_OF, table: l.alias }, as: null } as unknown as Expr];
       return l.derived.columns.map((column) => ({ expr: { type: 'column_ref', table: l.alias, column }, as: null }) as unknown as Expr);
     });
   });
