@@ -23,19 +23,16 @@ export interface RowLayout {
   aggregateKey?: (node: Expr) => string;
 }
 
-/**
- * The index of a column in a layout. An unqualified name found in several tables is SqlError
- * 1052, an unknown one 1054 (`clause` names the clause in the message).
- */
-function layoutColumn(layout: RowLayout, table: string | null, name: string, clause = 'field list'): number {
+/** The index of a column in a layout. An unqualified name found in several tables is SqlError 1052, an unknown one 1054. */
+function layoutColumn(layout: RowLayout, table: string | null, name: string): number {
   const lower = name.toLowerCase();
   let found = -1;
   layout.columns.forEach((c, i) => {
     if (c.name.toLowerCase() !== lower || (table !== null && c.table !== table)) return;
-    if (found >= 0 && layout.columns[found]!.table !== c.table) throw sqlError(ER.NON_UNIQ_ERROR, `Column '${name}' in ${clause} is ambiguous`);
+    if (found >= 0 && layout.columns[found]!.table !== c.table) throw sqlError(ER.NON_UNIQ_ERROR, `Column '${name}' in field list is ambiguous`);
     if (found < 0) found = i;
   });
-  if (found < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in '${clause}'`);
+  if (found < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in 'field list'`);
   return found;
 }
 

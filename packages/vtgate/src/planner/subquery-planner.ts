@@ -125,9 +125,9 @@ function replacement(opcode: PulloutOpcode, names: { value: string; hasValues: s
 }
 
 /**
- * The subqueries at depth 0 of the text's expressions (derived tables skipped) (not nested in another subquery), with how
- * each is used; undefined when one is used in a way not pulled out here (ANY/ALL/SOME, a row
- * comparison).
+ * The subqueries of the text's expressions that are not nested in another subquery (derived
+ * tables skipped), with how each is used; undefined when one is used in a way not pulled out
+ * here (ANY/ALL/SOME).
  */
 export function subquerySpans(text: string): SubquerySpan[] | undefined {
   const from = selectText(text)?.clauses.from;
