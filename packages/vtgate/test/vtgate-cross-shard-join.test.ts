@@ -62,6 +62,9 @@ describe('joins across shards equal the unsharded keyspace', () => {
     'select o.*, i.name from item i left join ord o on o.item_id = i.id order by i.id, o.id',
     'select distinct i.* from item i join ord o on o.item_id = i.id where o.qty > 1 order by i.name desc limit 2',
     'select * from (select cat, count(*) n from item group by cat) d join item i on i.cat = d.cat order by i.id',
+    // Unqualified columns of tables whose columns vtgate learns from the rows' fields.
+    'select name, cust from item i join ord o on o.item_id = i.id order by o.id',
+    "select name, count(*) from item join ord on item_id = item.id where cust <> 'bob' group by name order by name",
     // The shapes ORMs send: Sequelize's include (and with a LIMIT, its derived table), TypeORM's paginated DISTINCT.
     'SELECT `Item`.`id`, `Item`.`name`, `Ords`.`id` AS `Ords.id`, `Ords`.`cust` AS `Ords.cust` FROM `item` AS `Item` LEFT OUTER JOIN `ord` AS `Ords` ON `Item`.`id` = `Ords`.`item_id` ORDER BY `Item`.`id`, `Ords`.`id`',
     'SELECT `Item`.*, `Ords`.`id` AS `Ords.id` FROM (SELECT `Item`.`id`, `Item`.`name` FROM `item` AS `Item` ORDER BY `Item`.`id` LIMIT 3) AS `Item` LEFT OUTER JOIN `ord` AS `Ords` ON `Item`.`id` = `Ords`.`item_id` ORDER BY `Item`.`id`, `Ords`.`id`',
@@ -215,12 +218,17 @@ describe('aggregates written as function calls across shards', () => {
 });
 
 describe('joins vtgate refuses across shards', () => {
-  it('refuses what needs the tables\' schemas (VT09015): unqualified columns of several tables, * over USING', async () => {
-    for (const sql of ['select name from item i join ord o on o.item_id = i.id', 'select * from item i join ord o using (id)']) {
+  it('refuses what needs the tables\' schemas (VT09015): * over USING, an unqualified column in a left join\'s ON', async () => {
+    for (const sql of ['select * from item i join ord o using (id)', 'select i.id from item i left join ord o on item_id = i.id']) {
       const a = await answer(c.sharded, sql);
       expect(a).toMatchObject({ errno: 1105 });
       expect((a as { message: string }).message).toContain('VT09015: schema tracking required');
     }
+  });
+  it('reports an unqualified column several tables have as ambiguous, as MySQL does', async () => {
+    const sql = 'select id from item join ord on item_id = item.id';
+    expect(await answer(c.unsharded, sql)).toMatchObject({ errno: 1052 });
+    expect(await answer(c.sharded, sql)).toMatchObject({ errno: 1052, message: "Column 'id' in field list is ambiguous" });
   });
   it('refuses clauses it cannot apply above the join rather than dropping them', async () => {
     expect(await answer(c.sharded, 'select i.cat, count(*) from item i join ord o on o.item_id = i.id group by i.cat with rollup')).toMatchObject({

@@ -23,15 +23,23 @@ export interface RowLayout {
   aggregateKey?: (node: Expr) => string;
 }
 
-/** The index of a column in a layout. An unqualified name found in several tables is SqlError 1052, an unknown one 1054. */
-function layoutColumn(layout: RowLayout, table: string | null, name: string): number {
+/**
+ * The index of a column: among the layout's columns, then among the columns past them (a table's
+ * `*`, before any aggregates), found by their fields' table and name. An unqualified name of
+ * several tables is SqlError 1052, an unknown one 1054.
+ */
+function layoutColumn(layout: RowLayout, fields: readonly Field[], table: string | null, name: string): number {
   const lower = name.toLowerCase();
   let found = -1;
-  layout.columns.forEach((c, i) => {
-    if (c.name.toLowerCase() !== lower || (table !== null && c.table !== table)) return;
-    if (found >= 0 && layout.columns[found]!.table !== c.table) throw sqlError(ER.NON_UNIQ_ERROR, `Column '${name}' in field list is ambiguous`);
-    if (found < 0) found = i;
-  });
+  let foundTable = '';
+  const consider = (i: number, t: string, n: string): void => {
+    if (n.toLowerCase() !== lower || (table !== null && t !== table)) return;
+    if (found >= 0 && foundTable !== t) throw sqlError(ER.NON_UNIQ_ERROR, `Column '${name}' in field list is ambiguous`);
+    if (found < 0) [found, foundTable] = [i, t];
+  };
+  layout.columns.forEach((c, i) => consider(i, c.table, c.name));
+  const end = fields.length - (layout.aggregates?.length ?? 0);
+  for (let i = layout.columns.length; i < end; i++) consider(i, fields[i]!.table, fields[i]!.name);
   if (found < 0) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table ? `${table}.` : ''}${name}' in 'field list'`);
   return found;
 }
@@ -53,13 +61,13 @@ export class RowExpr {
       const layout = this.layout;
       compiled = compileExpr(this.expr, {
         column: (table, name) => {
-          const index = layoutColumn(layout, table, name);
+          const index = layoutColumn(layout, fields, table, name);
           return { index, type: fieldColumnType(fields[index]!) };
         },
         aggregate: (node) => {
           const k = layout.aggregates && layout.aggregateKey ? layout.aggregates.indexOf(layout.aggregateKey(node)) : -1;
           if (k < 0) throw sqlError(ER.INVALID_GROUP_FUNC_USE, 'Invalid use of group function');
-          return layout.columns.length + k;
+          return fields.length - layout.aggregates!.length + k;
         },
       });
       this.cache.set(shape, compiled);

@@ -136,11 +136,16 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   }
   if (groups.length < 2 && !leaves.some((l) => l.derived) && semis.length === 0) return undefined;
   const indexOf = (leaf: Leaf) => groups.indexOf(groupOf.get(leaf)!);
-  const leafOf = (col: Expr): Leaf => {
+  let unresolved = false;
+  /**
+   * The table a column belongs to; undefined for an unqualified name that several tables whose
+   * columns vtgate does not know may have: their routes then select their `*`, and the name is
+   * resolved from the rows' fields (1052 if several have it, as MySQL says).
+   */
+  const leafOf = (col: Expr): Leaf | undefined => {
     const name = String(identName(col.column));
     const table = identName(col.table);
     if (table === null) {
-      // Unqualified: the only table, or the one derived table having it when every table is derived (their columns are known).
       if (leaves.length === 1) return leaves[0]!;
       const having = leaves.filter((l) => l.derived?.columns.some((c) => c.toLowerCase() === name.toLowerCase()));
       if (having.length === 1 && leaves.every((l) => l.derived)) return having[0]!;
@@ -149,16 +154,19 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
       // No derived table has it: the one table whose columns are unknown must.
       const tables = leaves.filter((l) => !l.derived);
       if (having.length === 0 && tables.length === 1) return tables[0]!;
-      throw schemaTrackingRequired();
+      unresolved = true;
+      return undefined;
     }
     const leaf = aliasOf(table);
     if (!leaf) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${table}.${name}' in 'field list'`);
     return leaf;
   };
 
-  // Predicates: each to the last route it reads, unless that route is a left join's right side.
+  // Predicates: each to the last route it reads, unless that route is a left join's right side
+  // (or a column's table is known only at run time).
   const above: Expr[] = [];
-  const needed = (leaf: Leaf, column: string): void => {
+  const needed = (leaf: Leaf | undefined, column: string): void => {
+    if (!leaf) return;
     const g = groupOf.get(leaf)!;
     if (leaf.derived) {
       if (!leaf.derived.columns.some((c) => c.toLowerCase() === column.toLowerCase())) throw sqlError(ER.BAD_FIELD_ERROR, `Unknown column '${leaf.alias}.${column}' in 'field list'`);
@@ -168,14 +176,20 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   };
   const push = (pred: Expr, outerOn: number | undefined): void => {
     const refs = columnRefs(pred);
-    const last = Math.max(outerOn ?? 0, ...refs.map((c) => indexOf(leafOf(c))));
+    if (refs.some((c) => !leafOf(c))) {
+      // A left join's ON condition must be evaluated by its route: without the column's table, refused.
+      if (outerOn !== undefined) throw schemaTrackingRequired();
+      above.push(pred);
+      return;
+    }
+    const last = Math.max(outerOn ?? 0, ...refs.map((c) => indexOf(leafOf(c)!)));
     const g = groups[last]!;
     if (g.leaves[0]!.derived || (outerOn === undefined && g.outer && refs.length > 0)) {
       above.push(pred);
       return;
     }
-    for (const c of refs) if (indexOf(leafOf(c)) < last) needed(leafOf(c), String(identName(c.column)));
-    g.predicates.push(bindOuterColumns(pred, (c) => indexOf(leafOf(c)) < last));
+    for (const c of refs) if (indexOf(leafOf(c)!) < last) needed(leafOf(c), String(identName(c.column)));
+    g.predicates.push(bindOuterColumns(pred, (c) => indexOf(leafOf(c)!) < last));
   };
   for (const p of [...where, ...innerOn]) push(p, undefined);
   for (const leaf of leaves) if (leaf.join === 'left' && groupOf.get(leaf)!.leaves[0] === leaf && indexOf(leaf) > 0) for (const p of leaf.on) push(p, indexOf(leaf));
@@ -210,7 +224,8 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   for (const e of vtgateExprs) for (const c of columnRefs(e)) needed(leafOf(c), String(identName(c.column)));
 
   // The routes and the joins between them. A route with nothing to select selects a constant, counted as its column.
-  for (const alias of starred) groupOf.get(aliasOf(alias)!)!.stars.push(alias);
+  const starredTables = unresolved ? leaves.filter((l) => !l.derived).map((l) => l.alias) : starred;
+  for (const alias of new Set([...starred, ...starredTables])) groupOf.get(aliasOf(alias)!)!.stars.push(alias);
   for (const g of groups) if (!g.leaves[0]!.derived && g.columns.length === 0 && g.stars.length === 0) g.columns.push(CONSTANT_COLUMN);
   let layout: LayoutColumn[] = [...groups[0]!.columns];
   let plan: Primitive = groupRoute(groups[0]!, tail);
@@ -244,7 +259,9 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
     if (e.type === STAR_OF) return { star: String(e.table), planned: layout.length };
     const text = st && st.items.length === items.length ? sql.slice(st.items[i]!.start, st.items[i]!.end) : formatExpr(e);
     const name = identName(item.as) ?? (e.type === 'column_ref' ? String(identName(e.column)) : text);
-    const column = e.type === 'column_ref' ? layout.findIndex((c) => c.table === leafOf(e).alias && c.name.toLowerCase() === String(identName(e.column)).toLowerCase()) : undefined;
+    const leaf = e.type === 'column_ref' ? leafOf(e) : undefined;
+    const found = leaf ? layout.findIndex((c) => c.table === leaf.alias && c.name.toLowerCase() === String(identName(e.column)).toLowerCase()) : -1;
+    const column = found >= 0 ? found : undefined;
     return { name, expr: new RowExpr(e, rows), column };
   });
   const visible = columns.length;
