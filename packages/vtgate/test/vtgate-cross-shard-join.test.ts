@@ -202,6 +202,10 @@ describe('VEXPLAIN PLAN', () => {
       Inputs: [{ InputName: 'SubQuery', OperatorType: 'Route' }, { InputName: 'Outer', OperatorType: 'Route', Variant: 'IN', Values: [':__sq1'] }],
     });
   });
+  it('shows an information_schema query as a DBA route with its routing values', async () => {
+    const [rows] = await c.sharded.query({ sql: "vexplain plan select table_name from information_schema.tables where table_schema = 'x' and table_name = 'item'", rowsAsArray: true });
+    expect(JSON.parse((rows as string[][])[0]![0]!)).toMatchObject({ OperatorType: 'Route', Variant: 'DBA', SysTableTableSchema: expect.stringMatching(/^\[.+\]$/), SysTableTableName: expect.stringMatching(/^\[.+\]$/) });
+  });
   it('refuses the kinds it does not show', async () => {
     await expect(c.sharded.query('vexplain queries select 1')).rejects.toMatchObject({ errno: 1235 });
   });

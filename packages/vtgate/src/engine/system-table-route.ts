@@ -8,6 +8,7 @@
 import { Code, ER, sqlError, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
 import { toText } from '@vtsim/sql';
 import type { TableModel, VSchema } from '../vschema.js';
+import { describeValue, type PrimitiveDescription } from './plan-description.js';
 import type { Primitive, VCursor } from './primitive.js';
 import { evaluateValue, type ValueSource } from './value-source.js';
 
@@ -44,6 +45,15 @@ export class SystemTableRoute implements Primitive {
     const shard = vc.resolver.shards(keyspace, vc.tabletType)[0];
     if (!shard) throw sqlError(ER.UNKNOWN_ERROR, `keyspace ${keyspace} has no shards`);
     return vc.executeShard({ shard, sql: this.opts.query, bindVars: bv }, { tables: [], write: false });
+  }
+
+  /** A Route with Vitess's DBA variant, its routing values as `SysTableTableSchema` / `SysTableTableName`. */
+  describe(): PrimitiveDescription {
+    const o = this.opts;
+    const d: PrimitiveDescription = { OperatorType: 'Route', Variant: 'DBA', Keyspace: { Name: o.defaultKeyspace, Sharded: false }, Query: o.query };
+    if (o.schemaValues.length > 0) d.SysTableTableSchema = `[${o.schemaValues.map(describeValue).join(', ')}]`;
+    if (o.tableValues.length > 0) d.SysTableTableName = `[${o.tableValues.map(([name, v]) => `${name}:${describeValue(v)}`).join(', ')}]`;
+    return d;
   }
 
   /** The keyspace the query goes to; sets the routing bind variables in `bv`. */
