@@ -200,7 +200,8 @@ describe('persistent mode: save on stop, load on start', () => {
     expect(JSON.parse(await readFile(topologyPath, 'utf8'))).toMatchObject({ format: PERSISTENT_STATE_FORMAT, generation: 1 });
     const load = async () => {
       await using c = await Cluster.start({ seed: 'load' });
-      return loadPersistentState(c, dir);
+      // Awaited inside the scope: the cluster (and its topology) closes when the scope ends.
+      return await loadPersistentState(c, dir);
     };
     expect(await load()).toBe(true);
 

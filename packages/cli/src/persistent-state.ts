@@ -72,6 +72,8 @@ interface SavedState {
  * previous state stays) and for a cluster whose mysqlds are all stopped (one already closed).
  */
 export async function savePersistentState(cluster: Cluster, dataDir: string): Promise<void> {
+  // Checked first: a closed cluster has also closed its topology.
+  requireRunningMysqlds(cluster.keptMysqlds());
   await mkdir(dataDir, { recursive: true });
   const generation = (await previousGeneration(dataDir)) + 1;
   await waitForStreams(cluster, CATCH_UP_MS);
@@ -80,7 +82,7 @@ export async function savePersistentState(cluster: Cluster, dataDir: string): Pr
   for (const cell of await cluster.topo.getCellInfoNames()) cells[cell] = await readConnFiles(await cluster.topo.connForCell(cell));
   // Every datadir is captured in this one synchronous pass: the servers are saved at the same instant.
   const kept = cluster.keptMysqlds();
-  if (kept.length > 0 && kept.every((k) => !k.mysqld.running)) throw new Error('every mysqld of the cluster is stopped: save the state before Cluster.close');
+  requireRunningMysqlds(kept);
   const dumps = kept.map((k) => dumpMysqldDatadir(k.mysqld));
   const incarnations = cluster.datadirIncarnations();
   const servers: SavedServer[] = kept.map((k) => {
@@ -289,4 +291,9 @@ async function* readLines(path: string): AsyncGenerator<string> {
     lines.close();
     input.destroy();
   }
+}
+
+/** Refuses to save a cluster whose mysqlds are all stopped (one already closed). */
+function requireRunningMysqlds(kept: ReturnType<Cluster['keptMysqlds']>): void {
+  if (kept.length > 0 && kept.every((k) => !k.mysqld.running)) throw new Error('every mysqld of the cluster is stopped: save the state before Cluster.close');
 }
