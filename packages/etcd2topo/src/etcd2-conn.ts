@@ -8,7 +8,7 @@
  */
 import { ExponentialBackoff, noop } from 'cockatiel';
 import { Etcd3, type IKeyValue, type Lease, type Watcher } from 'etcd3';
-import { TopoError, abortTopoError, type Conn, type LockDescriptor, type Version, type WatchData } from '@vtsim/topo';
+import { TopoError, WatchChannel, abortTopoError, type Conn, type LockDescriptor, type Version, type WatchData } from '@vtsim/topo';
 import { convertEtcdError } from './etcd2-errors.js';
 
 /** Vitess's default --topo_etcd_lease_ttl, in seconds. */
@@ -177,12 +177,8 @@ export class Etcd2Conn implements Conn {
           yield { err: err instanceof TopoError ? err : new TopoError('Interrupted', path) };
           return;
         }
-        const queue: WatchData[] = [{ contents: first.contents, version: first.version }];
-        let wake: (() => void) | null = null;
-        const push = (d: WatchData) => {
-          queue.push(d);
-          wake?.();
-        };
+        const channel = new WatchChannel({ contents: first.contents, version: first.version });
+        const push = (d: WatchData) => channel.push(d);
         const interrupt = () => push({ err: new TopoError('Interrupted', path) });
         signal.addEventListener('abort', interrupt, { once: true });
         conn.closeHooks.add(interrupt);
@@ -207,13 +203,7 @@ export class Etcd2Conn implements Conn {
             () => push({ err: new TopoError('Interrupted', path) }),
           );
         try {
-          for (;;) {
-            while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-            wake = null;
-            const d = queue.shift()!;
-            yield d;
-            if (d.err) return;
-          }
+          yield* channel.drain();
         } finally {
           done = true;
           signal.removeEventListener('abort', interrupt);

@@ -5,6 +5,7 @@
 export type { Conn, LockDescriptor, Version, WatchData } from './conn.js';
 export { TopoError, abortTopoError, isTopoError, type TopoErrorCode } from './errors.js';
 export { MemoryConn, MemoryTopoStore } from './memory-conn.js';
+export { WatchChannel } from './watch-channel.js';
 export {
   bytesToHex,
   compareKeyRangeStarts,

@@ -5,6 +5,7 @@
  */
 import type { Conn, LockDescriptor, Version, WatchData } from './conn.js';
 import { TopoError, abortTopoError } from './errors.js';
+import { WatchChannel } from './watch-channel.js';
 
 interface Watcher {
   push(data: WatchData): void;
@@ -162,14 +163,7 @@ export class MemoryConn implements Conn {
           yield { err: new TopoError('NoNode', path) };
           return;
         }
-        const queue: WatchData[] = [{ contents: node.contents!.slice(), version: node.version }];
-        let wake: (() => void) | null = null;
-        const watcher: Watcher = {
-          push(d) {
-            queue.push(d);
-            wake?.();
-          },
-        };
+        const watcher = new WatchChannel({ contents: node.contents!.slice(), version: node.version });
         const interrupt = () => {
           node.watchers.delete(watcher);
           watcher.push({ err: new TopoError('Interrupted', path) });
@@ -178,13 +172,7 @@ export class MemoryConn implements Conn {
         signal.addEventListener('abort', interrupt, { once: true });
         conn.closeHooks.add(interrupt);
         try {
-          for (;;) {
-            while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-            wake = null;
-            const d = queue.shift()!;
-            yield d;
-            if (d.err) return;
-          }
+          yield* watcher.drain();
         } finally {
           node.watchers.delete(watcher);
           signal.removeEventListener('abort', interrupt);
