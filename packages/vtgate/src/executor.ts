@@ -8,7 +8,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock, Random } from '@vtsim/binlog';
-import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type SrvVSchema, type Target } from '@vtsim/proto';
+import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type SrvVSchema, type TabletAlias, type Target } from '@vtsim/proto';
 import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, NamedLocks, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, setUserVariable, SqlLexer, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
 import { compareKeyRangeStarts, compareKeyspaceIds, isTopoError, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
 import type { ExecuteOptions } from '@vtsim/vttablet';
@@ -241,10 +241,18 @@ export class Executor {
     session.setTarget(text, target);
   }
 
-  /** Ends a session: rolls back its open transaction (errors ignored) and marks it closed. Idempotent. */
+  /**
+   * Ends a session (the client quit or its connection closed): rolls back its open transaction and
+   * releases its reserved connections, dropping their temporary tables (Vitess's CloseSession);
+   * errors are ignored. Marks it closed. Idempotent.
+   */
   async closeSession(session: VtgateSession): Promise<void> {
     if (session.closed) return;
     await this.rollback(session).catch(() => undefined);
+    const reserved = session.shardSessions;
+    session.shardSessions = [];
+    session.inReservedConn = false;
+    for (const ss of reserved) await this.opts.gateway.release(ss.target, 0, ss.reservedId, ss.tabletAlias).catch(() => undefined);
     this.namedLocks.releaseAll(session.connectionId);
     session.closed = true;
   }
@@ -443,8 +451,10 @@ export class Executor {
     if (!keyspace) throw noDatabase();
     if (!(await this.keyspaceExists(keyspace))) throw unknownDatabase(keyspace);
     // As Vitess's DDL planner: temporary tables live on unsharded keyspaces only.
-    if (TEMPORARY_TABLE_DDL.test(sql) && this.vschema.keyspace(keyspace)?.sharded) {
-      throw sqlError(ER.NOT_SUPPORTED_YET, `Temporary table not supported in sharded database ${keyspace}`);
+    if (TEMPORARY_TABLE_DDL.test(sql)) {
+      if (this.vschema.keyspace(keyspace)?.sharded) throw sqlError(ER.NOT_SUPPORTED_YET, `Temporary table not supported in sharded database ${keyspace}`);
+      // A temporary table is its client's own: Vitess's planner asks for a reserved connection.
+      session.inReservedConn = true;
     }
     const text = stripQualifiers(sql, names);
     const shards = this.opts.resolver.shards(keyspace, TabletType.PRIMARY);
@@ -570,7 +580,8 @@ export class Executor {
    * transaction (the first error is returned) and is recorded.
    */
   private async executeSavepoint(session: VtgateSession, sql: string, isSavepoint: boolean): Promise<Result> {
-    if (session.shardSessions.length === 0) {
+    const open = session.transactionShardSessions();
+    if (open.length === 0) {
       if (session.inTransaction) {
         session.savepoints.push(sql);
         return emptyResult();
@@ -578,8 +589,8 @@ export class Executor {
       if (isSavepoint) return emptyResult();
       throw new SqlError(ER.SP_DOES_NOT_EXIST[0], ER.SP_DOES_NOT_EXIST[1], `SAVEPOINT does not exist: ${sql}`, Code.NOT_FOUND);
     }
-    for (const ss of session.shardSessions) {
-      await this.opts.gateway.execute(ss.target, sql, {}, ss.transactionId, ss.tabletAlias);
+    for (const ss of open) {
+      await this.opts.gateway.execute(ss.target, sql, {}, ss.transactionId, ss.tabletAlias, undefined, ss.reservedId);
     }
     session.savepoints.push(sql);
     return emptyResult();
@@ -596,13 +607,14 @@ export class Executor {
   }
 
   /**
-   * COMMIT: commits every shard transaction in the order they began (best effort, like Vitess's
+   * COMMIT: commits every shard transaction in the order they began (reserved connections stay, as
+   * the tablets keep them; best effort, like Vitess's
    * MULTI mode). If a shard's primary stopped serving meanwhile (a cutover disabled its query
    * service or moved its partition), everything is rolled back and the in-transaction failover
    * error is raised: committing there would write behind the cutover's back.
    */
   private async commit(session: VtgateSession): Promise<void> {
-    const shards = session.shardSessions;
+    const shards = session.transactionShardSessions();
     session.endTransaction();
     const stopped = shards.find((ss) => this.stoppedServing(ss.target));
     if (stopped) {
@@ -621,9 +633,9 @@ export class Executor {
     }
   }
 
-  /** ROLLBACK: rolls back every shard transaction; errors are ignored (the transactions are gone either way). */
+  /** ROLLBACK: rolls back every shard transaction (reserved connections stay); errors are ignored (the transactions are gone either way). */
   private async rollback(session: VtgateSession): Promise<void> {
-    const shards = session.shardSessions;
+    const shards = session.transactionShardSessions();
     session.endTransaction();
     for (const ss of shards) await this.opts.gateway.rollback(ss.target, ss.transactionId, ss.tabletAlias).catch(() => undefined);
   }
@@ -777,7 +789,7 @@ class ExecutorVCursor implements VCursor {
       let ss = this.implicit.find((s) => s.target.keyspace === target.keyspace && s.target.shard === target.shard);
       if (!ss) {
         const { transactionId, alias } = await gateway.begin(target, this.session.target.tabletAlias);
-        ss = { target, transactionId, tabletAlias: alias };
+        ss = { target, transactionId, reservedId: 0, tabletAlias: alias };
         this.implicit.push(ss);
       }
       return await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, this.executeOptions);
@@ -857,19 +869,11 @@ class ExecutorVCursor implements VCursor {
 
   private async dispatch(target: Target, q: ShardQuery, access: QueryAccess): Promise<Result> {
     const session = this.session;
-    const gateway = this.ex.opts.gateway;
     try {
       let r: Result;
-      if (this.tabletType === TabletType.PRIMARY && (session.inTransaction || !session.autocommit)) {
-        let ss = session.shardSession(target.keyspace, target.shard);
-        if (!ss) {
-          const { transactionId, alias } = await gateway.begin(target, session.target.tabletAlias, session.transactionReadOnly);
-          ss = { target, transactionId, tabletAlias: alias };
-          session.shardSessions.push(ss);
-          session.inTransaction = true;
-          for (const sp of session.savepoints) await gateway.execute(target, sp, {}, transactionId, alias);
-        }
-        r = await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, this.executeOptions);
+      const transactional = this.tabletType === TabletType.PRIMARY && (session.inTransaction || !session.autocommit);
+      if (transactional || session.inReservedConn) {
+        r = await this.executeInShardSession(target, q, transactional);
       } else {
         r = await this.executeBuffered(target, q);
       }
@@ -879,6 +883,71 @@ class ExecutorVCursor implements VCursor {
       this.noteError(q.shard, err, access.write);
       throw err;
     }
+  }
+
+  /**
+   * Sends a shard query in the session's shard session on that shard, as Vitess's scatter conn does
+   * (actionInfo): beginning the transaction there first when `transactional` and none is open,
+   * reserving a connection first when the session is in reserved connections and has none there
+   * (both at once on a new connection, or the transaction on the reserved one). A reserved
+   * connection outside a transaction that was lost (the tablet restarted or went away) is forgotten
+   * and reserved anew on a serving tablet, and the query runs there (checkAndResetShardSession):
+   * what lived on the lost connection, such as temporary tables, is gone.
+   */
+  private async executeInShardSession(target: Target, q: ShardQuery, transactional: boolean): Promise<Result> {
+    const session = this.session;
+    const gateway = this.ex.opts.gateway;
+    const ss = session.shardSession(target);
+    const begin = transactional && !ss?.transactionId;
+    const reserve = session.inReservedConn && !ss?.reservedId;
+    if (reserve) return this.reserveExecute(target, q, ss, begin);
+    if (begin) {
+      const alias = ss?.tabletAlias ?? session.target.tabletAlias;
+      const { transactionId, alias: pinned } = await gateway.begin(target, alias, session.transactionReadOnly, ss?.reservedId ?? 0);
+      session.inTransaction = true;
+      const opened = this.recordShardSession(target, ss, transactionId, ss?.reservedId ?? 0, pinned);
+      for (const sp of session.savepoints) await gateway.execute(target, sp, {}, transactionId, pinned, undefined, opened.reservedId);
+      return gateway.execute(target, q.sql, q.bindVars, transactionId, pinned, this.executeOptions, opened.reservedId);
+    }
+    const open = ss!;
+    try {
+      return await gateway.execute(target, q.sql, q.bindVars, open.transactionId, open.tabletAlias, this.executeOptions, open.reservedId);
+    } catch (err) {
+      if (!open.reservedId || open.transactionId || !reservedConnectionLost(err)) throw err;
+      session.resetShard(open);
+      return this.reserveExecute(target, q, undefined, false);
+    }
+  }
+
+  /** Reserves a connection on the target's shard (on the tablet of an open transaction there), beginning a transaction on a new one when `begin`, and runs the query on it. */
+  private async reserveExecute(target: Target, q: ShardQuery, ss: ShardSession | undefined, begin: boolean): Promise<Result> {
+    const session = this.session;
+    const alias = ss?.tabletAlias ?? session.target.tabletAlias;
+    const state = await this.ex.opts.gateway.reserveExecute(
+      target,
+      alias,
+      q.sql,
+      q.bindVars,
+      ss?.transactionId ?? 0,
+      this.executeOptions,
+      begin ? { readOnly: session.transactionReadOnly, savepoints: session.savepoints } : undefined,
+    );
+    if (begin) session.inTransaction = true;
+    this.recordShardSession(target, ss, state.transactionId, state.reservedId, state.alias);
+    if (state.error !== undefined) throw state.error;
+    return state.result!;
+  }
+
+  /** Records the ids of the session's transaction / reserved connection on a target (updating its shard session or adding one). */
+  private recordShardSession(target: Target, ss: ShardSession | undefined, transactionId: number, reservedId: number, alias: TabletAlias): ShardSession {
+    if (ss) {
+      ss.transactionId = transactionId;
+      ss.reservedId = reservedId;
+      return ss;
+    }
+    const added: ShardSession = { target, transactionId, reservedId, tabletAlias: alias };
+    this.session.shardSessions.push(added);
+    return added;
   }
 
   /**
@@ -947,6 +1016,18 @@ class ExecutorVCursor implements VCursor {
 
 /** `EXPLAIN FORMAT=VITESS` (the older spelling of VEXPLAIN PLAN). */
 const EXPLAIN_VITESS = /^\s*explain\s+format\s*=\s*vitess\s+/i;
+
+/**
+ * True when a reserved connection's query failed because the connection is gone (Vitess's
+ * wasConnectionClosed and requireNewQS): the tablet no longer knows it (`transaction <id>: not
+ * found`, as after a restart), is unavailable or gone, or serves another tablet type now.
+ */
+function reservedConnectionLost(err: unknown): boolean {
+  if (!(err instanceof SqlError)) return false;
+  if (err.code === Code.UNAVAILABLE) return true;
+  if (err.code === Code.ABORTED) return /transaction \S+ (?:ended|not found)/.test(err.message);
+  return err.code === Code.FAILED_PRECONDITION && /wrong tablet type/.test(err.message);
+}
 
 /** True when a shard query failed before reaching any tablet because its shard has no serving primary. */
 function reachedNoPrimary(err: unknown): err is SqlError {

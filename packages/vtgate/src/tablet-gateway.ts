@@ -4,7 +4,7 @@
  * error: code = … desc = …`), keeping the tablet's errno and SQLSTATE.
  */
 import { Code, ER, SqlError, TabletType, Type, sqlError, type BindVars, type Result, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
-import type { ExecuteOptions, QueryService } from '@vtsim/vttablet';
+import type { ExecuteOptions, QueryService, ReservedState } from '@vtsim/vttablet';
 import type { HealthCheck, TabletHealth } from './health-check.js';
 import { markTabletFields } from './included-fields.js';
 
@@ -42,10 +42,10 @@ export class TabletGateway {
    * Errors are SqlErrors wrapped with the target, the tablet's message, errno and SQLSTATE, and the
    * query with its bind variables.
    */
-  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, alias?: TabletAlias, options?: ExecuteOptions): Promise<Result> {
+  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, alias?: TabletAlias, options?: ExecuteOptions, reservedId = 0): Promise<Result> {
     const qs = alias ? this.queryService(target, alias) : (await this.pickOrRefresh(target)).queryService;
     try {
-      const result = await qs.execute(target, sql, bindVars, transactionId, options);
+      const result = await qs.execute(target, sql, bindVars, transactionId, options, reservedId);
       markTabletFields(result.fields);
       return result;
     } catch (err) {
@@ -58,19 +58,20 @@ export class TabletGateway {
    * WRITE when `readOnly` says so (Vitess's ExecuteOptions.transaction_access_mode); returns its id
    * and the tablet it is pinned to.
    */
-  async begin(target: Target, alias?: TabletAlias, readOnly?: boolean): Promise<{ transactionId: number; alias: TabletAlias }> {
+  async begin(target: Target, alias?: TabletAlias, readOnly?: boolean, reservedId = 0): Promise<{ transactionId: number; alias: TabletAlias }> {
     const tablet = alias ? { alias, queryService: this.queryService(target, alias) } : await this.pickOrRefresh(target);
+    const options = { ...(readOnly === undefined ? {} : { readOnly }), ...(reservedId ? { reservedId } : {}) };
     try {
-      return { transactionId: await tablet.queryService.begin(target, readOnly === undefined ? undefined : { readOnly }), alias: tablet.alias };
+      return { transactionId: await tablet.queryService.begin(target, options), alias: tablet.alias };
     } catch (err) {
       throw wrapTabletError(target, err, '');
     }
   }
 
-  /** Commits a transaction on the tablet it is pinned to. */
-  async commit(target: Target, transactionId: number, alias: TabletAlias): Promise<void> {
+  /** Commits a transaction on the tablet it is pinned to; returns the reserved connection it ran on (which stays), or 0. */
+  async commit(target: Target, transactionId: number, alias: TabletAlias): Promise<number> {
     try {
-      await this.queryService(target, alias).commit(target, transactionId);
+      return await this.queryService(target, alias).commit(target, transactionId);
     } catch (err) {
       throw wrapTabletError(target, err, '');
     }
@@ -82,6 +83,47 @@ export class TabletGateway {
     if (!tablet) return;
     try {
       await tablet.queryService.rollback(target, transactionId);
+    } catch (err) {
+      throw wrapTabletError(target, err, '');
+    }
+  }
+
+  /**
+   * Reserves a connection on the target's tablet (the one `alias` names, else a healthy one) and runs
+   * `sql` on it (QueryService.reserveExecute, or reserveBeginExecute when `begin` is given: the
+   * transaction begins there with its access mode and savepoints). Returns the ids and the tablet
+   * even when the statement failed (`error`, wrapped as {@link execute} wraps it): the reservation
+   * stays for the session to record. A failure before anything was reserved throws.
+   */
+  async reserveExecute(
+    target: Target,
+    alias: TabletAlias | undefined,
+    sql: string,
+    bindVars: BindVars,
+    transactionId: number,
+    options: ExecuteOptions,
+    begin?: { readOnly?: boolean; savepoints: string[] },
+  ): Promise<ReservedState & { alias: TabletAlias }> {
+    const tablet = alias ? { alias, queryService: this.queryService(target, alias) } : await this.pickOrRefresh(target);
+    const suffix = `: Sql: "${sql}", BindVars: {${formatBindVars(bindVars)}}`;
+    let state: ReservedState;
+    try {
+      state = begin
+        ? await tablet.queryService.reserveBeginExecute(target, [], begin.savepoints, sql, bindVars, { ...options, ...(begin.readOnly === undefined ? {} : { readOnly: begin.readOnly }) })
+        : await tablet.queryService.reserveExecute(target, [], sql, bindVars, transactionId, options);
+    } catch (err) {
+      throw wrapTabletError(target, err, suffix);
+    }
+    if (state.result) markTabletFields(state.result.fields);
+    return { ...state, alias: tablet.alias, ...(state.error === undefined ? {} : { error: wrapTabletError(target, state.error, suffix) }) };
+  }
+
+  /** Ends a reserved connection (and its transaction) on the tablet it is pinned to; a vanished tablet is ignored. */
+  async release(target: Target, transactionId: number, reservedId: number, alias: TabletAlias): Promise<void> {
+    const tablet = this.healthCheck.tablet(alias);
+    if (!tablet) return;
+    try {
+      await tablet.queryService.release(target, transactionId, reservedId);
     } catch (err) {
       throw wrapTabletError(target, err, '');
     }

@@ -8,10 +8,16 @@ import { Code, ER, IncludedFields, SqlError, TabletType, parseTabletAlias, parse
 import { hexToBytes, parseShardingSpec } from '@vtsim/topo';
 import { stripLeadingComments } from '@vtsim/sql';
 
-/** A transaction open on one shard: its target, id and the tablet it is pinned to. */
+/**
+ * A transaction or reserved connection open on one shard (vtgatepb.Session.ShardSession): its
+ * target, the tablet it is pinned to, and its ids (0: none). With both, the transaction runs on the
+ * reserved connection (the ids are equal).
+ */
 export interface ShardSession {
   target: Target;
   transactionId: number;
+  /** The reserved connection on that tablet (Session.ShardSession.reserved_id); 0 for none. */
+  reservedId: number;
   tabletAlias: TabletAlias;
 }
 
@@ -140,8 +146,17 @@ export class VtgateSession {
   autocommit = true;
   /** True after BEGIN, or once a statement ran with autocommit off, until COMMIT/ROLLBACK. */
   inTransaction = false;
-  /** Open per-shard transactions, in the order they were begun (commit order). */
+  /**
+   * Open per-shard transactions and reserved connections, in the order they were begun (commit
+   * order); a reserved connection stays here after its transaction ends, with transactionId 0.
+   */
   shardSessions: ShardSession[] = [];
+  /**
+   * Session.in_reserved_conn: a statement needed the session's own tablet connections (CREATE
+   * TEMPORARY TABLE, as Vitess's planner asks for one), so from now on every shard the session
+   * reaches gets a reserved connection, released when the session ends.
+   */
+  inReservedConn = false;
   /**
    * The open transaction's SAVEPOINT / ROLLBACK TO / RELEASE statements, in order (Vitess's
    * Session.savepoints): replayed on each shard the transaction reaches later, right after its
@@ -178,9 +193,12 @@ export class VtgateSession {
     public user: string,
   ) {}
 
-  /** Forgets the open transaction (its shard sessions, savepoints and access mode) once it is committed or rolled back. */
+  /**
+   * Forgets the open transaction (its shard transactions, savepoints and access mode) once it is
+   * committed or rolled back; reserved connections stay, without a transaction.
+   */
   endTransaction(): void {
-    this.shardSessions = [];
+    this.shardSessions = this.shardSessions.filter((s) => s.reservedId !== 0).map((s) => ({ ...s, transactionId: 0 }));
     this.savepoints = [];
     this.transactionReadOnly = undefined;
     this.inTransaction = false;
@@ -192,10 +210,22 @@ export class VtgateSession {
     this.target = target;
   }
 
-  /** The open transaction on a shard, if any. */
-  shardSession(keyspace: string, shard: string): ShardSession | undefined {
-    for (const s of this.shardSessions) if (s.target.keyspace === keyspace && s.target.shard === shard) return s;
+  /** The shard session (transaction or reserved connection) open on a target's keyspace, shard and tablet type, if any. */
+  shardSession(target: Target): ShardSession | undefined {
+    for (const s of this.shardSessions) {
+      if (s.target.keyspace === target.keyspace && s.target.shard === target.shard && s.target.tablet_type === target.tablet_type) return s;
+    }
     return undefined;
+  }
+
+  /** The shard sessions with an open transaction. */
+  transactionShardSessions(): ShardSession[] {
+    return this.shardSessions.filter((s) => s.transactionId !== 0);
+  }
+
+  /** Forgets a shard session (its reserved connection was lost: Vitess's SafeSession.ResetShard). */
+  resetShard(ss: ShardSession): void {
+    this.shardSessions = this.shardSessions.filter((s) => s !== ss);
   }
 }
 

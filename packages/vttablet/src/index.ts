@@ -3,7 +3,7 @@
  * the QueryService interface and the Tablet's lifecycle; the mysqld is exported for tests and
  * tooling that inspect a server directly.
  */
-export type { ExecuteOptions, QueryService, RealtimeStats, StreamHealthResponse, TabletDialer } from './query-service.js';
+export type { ExecuteOptions, QueryService, RealtimeStats, ReservedState, StreamHealthResponse, TabletDialer } from './query-service.js';
 export { Tablet, type TabletOptions } from './tablet.js';
 export { DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat-writer.js';
 export type { TabletFullStatus, TabletManagerClient, TabletManagerDialer, TabletReplicationStatus } from './tablet-manager.js';

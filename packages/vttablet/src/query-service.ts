@@ -45,23 +45,71 @@ export interface StreamHealthResponse {
   tablet_alias: TabletAlias;
 }
 
+/**
+ * What ReserveExecute / ReserveBeginExecute answer (query.ReserveExecuteResponse,
+ * ReserveBeginExecuteResponse): the ids of the connection they reserved (and began a transaction on)
+ * and the statement's result, or its error. The ids are valid even when the statement failed: the
+ * connection stays reserved (and its transaction open) until Release, as in Vitess.
+ */
+export interface ReservedState {
+  /** The reserved connection's id, to pass as `reservedId` to later calls. */
+  reservedId: number;
+  /** The transaction open on it (ReserveBeginExecute, or the one ReserveExecute was given); 0 for none. */
+  transactionId: number;
+  result?: Result;
+  /** The statement's error (SqlError), when it failed after the connection was reserved. */
+  error?: unknown;
+}
+
 /** The tablet-side query API used by vtgate. Errors are SqlError (with errno, SQLSTATE and vtrpc code). */
 export interface QueryService {
   /**
    * Runs one SQL statement (with `:name` bind variables) in the target's database. A
-   * transactionId of 0 runs it in autocommit mode. Fails with FAILED_PRECONDITION if the target
-   * does not match the tablet's keyspace, shard or type, or the tablet is not serving.
+   * transactionId of 0 runs it in autocommit mode, on the reserved connection `reservedId` when
+   * that is given (query.ExecuteRequest.reserved_id), else on the tablet's shared connection. Fails
+   * with FAILED_PRECONDITION if the target does not match the tablet's keyspace, shard or type, or
+   * the tablet is not serving; with ABORTED `transaction <id>: not found` for an id the tablet
+   * does not have (ended, or lost when the tablet restarted).
    */
-  execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result>;
+  execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions, reservedId?: number): Promise<Result>;
   /**
    * Starts a transaction and returns its id (never 0); `options.readOnly` starts it READ ONLY (true)
-   * or READ WRITE (false), as ExecuteOptions.transaction_access_mode does.
+   * or READ WRITE (false), as ExecuteOptions.transaction_access_mode does. With
+   * `options.reservedId` (BeginExecuteRequest.reserved_id) it begins on that reserved connection,
+   * and the transaction's id is the reserved id.
    */
-  begin(target: Target, options?: { readOnly?: boolean }): Promise<number>;
-  /** Commits a transaction started with begin; the id is invalid afterwards. */
-  commit(target: Target, transactionId: number): Promise<void>;
-  /** Rolls a transaction back; unknown ids are ignored (a client may roll back twice). */
-  rollback(target: Target, transactionId: number): Promise<void>;
+  begin(target: Target, options?: { readOnly?: boolean; reservedId?: number }): Promise<number>;
+  /**
+   * Commits a transaction started with begin; the transaction id is invalid afterwards. Returns the
+   * id of the reserved connection the transaction ran on, which stays reserved, or 0
+   * (query.CommitResponse.reserved_id).
+   */
+  commit(target: Target, transactionId: number): Promise<number>;
+  /**
+   * Rolls a transaction back; unknown ids are ignored (a client may roll back twice). Returns the
+   * reserved connection's id as commit does.
+   */
+  rollback(target: Target, transactionId: number): Promise<number>;
+  /**
+   * query.ReserveExecute: reserves a connection of its own for one client (its own MySQL session,
+   * with its own temporary tables and session variables), runs `preQueries` (the client's
+   * settings, `set @@x = …`) and then `sql` on it. With a `transactionId` it reserves that
+   * transaction's connection instead (the reserved id is then the transaction id). A failure of
+   * `preQueries` or of the target check throws and reserves nothing.
+   */
+  reserveExecute(target: Target, preQueries: string[], sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<ReservedState>;
+  /**
+   * query.ReserveBeginExecute: reserves a new connection as reserveExecute does, begins a transaction
+   * on it (`options.readOnly` as for begin), runs `postBeginQueries` (the client's savepoints) and
+   * then `sql` in it; transaction id and reserved id are the same.
+   */
+  reserveBeginExecute(target: Target, preQueries: string[], postBeginQueries: string[], sql: string, bindVars: BindVars, options?: ExecuteOptions & { readOnly?: boolean }): Promise<ReservedState>;
+  /**
+   * query.Release: ends a reserved connection (its transaction, if any, rolled back; its
+   * temporary tables dropped), or only a transaction when `reservedId` is 0. Unknown ids are
+   * ignored (the tablet may already have dropped the connection).
+   */
+  release(target: Target, transactionId: number, reservedId: number): Promise<void>;
   /**
    * Streams the tablet's health: one report at once, then one on every change (type, serving
    * state, position) until the signal aborts. Ends when the tablet shuts down.

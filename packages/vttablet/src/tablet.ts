@@ -16,7 +16,7 @@ import type { TabletFullStatus, TabletReplicationStatus } from './tablet-manager
 import type { LocalMysqlNetwork } from './mysql-network.js';
 import type { MysqlSession } from './mysqld/mysqld.js';
 import { Mysqld } from './mysqld/mysqld.js';
-import type { ExecuteOptions, QueryService, StreamHealthResponse, TabletDialer } from './query-service.js';
+import type { ExecuteOptions, QueryService, ReservedState, StreamHealthResponse, TabletDialer } from './query-service.js';
 import { HeartbeatWriter } from './heartbeat-writer.js';
 import { Replication } from './replication.js';
 import { primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-policy.js';
@@ -89,6 +89,17 @@ export interface TabletAttachedMysqldOptions {
 /** What a tablet needs to start. */
 export type TabletOptions = TabletCommonOptions & (TabletOwnMysqldOptions | TabletAttachedMysqldOptions);
 
+/**
+ * One of a tablet's own MySQL connections (Vitess's StatefulConnection): a transaction's, a
+ * reserved one, or a reserved one with a transaction open (then the transaction id is the reserved
+ * id). A reserved connection keeps its session state (temporary tables, variables) until released.
+ */
+interface StatefulConnection {
+  session: MysqlSession;
+  reserved: boolean;
+  inTransaction: boolean;
+}
+
 /** A running tablet; close() stops it. */
 export class Tablet implements QueryService {
   readonly alias: TabletAlias;
@@ -110,7 +121,8 @@ export class Tablet implements QueryService {
   private durabilityTimer: ReturnType<typeof setInterval> | undefined;
   /** The sidecar and `vt_` databases exist on the mysqld (created on the first connect). */
   private databasesCreated = false;
-  private readonly transactions = new Map<number, MysqlSession>();
+  /** Transactions and reserved connections by id (Vitess's stateful connections). */
+  private readonly connections = new Map<number, StatefulConnection>();
   private nextTransactionId: number;
   private readonly health: LatestValue<StreamHealthResponse>;
   private readonly heartbeatWriter: HeartbeatWriter | undefined;
@@ -172,13 +184,19 @@ export class Tablet implements QueryService {
     return encodePosition({ flavor: 'MySQL56', gtidSet: this.mysqld.gtidExecuted() });
   }
 
-  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result> {
+  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions, reservedId = 0): Promise<Result> {
     this.checkTarget(target);
     const appended = this.mysqld.binlog.appended;
     // vtgate's information_schema routing asks for this tablet's database in `:__vtschemaname` (Vitess's BvReplaceSchemaName).
     if (bindVars.__replacevtschemaname !== undefined) bindVars = { ...bindVars, __vtschemaname: this.dbName };
-    const result = this.executeInSession(sql, bindVars, transactionId, options?.database ?? this.dbName, options?.sqlMode ?? this.mysqld.globalSqlMode(), options ?? {});
+    const id = transactionId || reservedId;
+    const result = this.executeInSession(id ? this.connection(id) : undefined, sql, bindVars, options ?? {});
     if (!transactionId && this.mysqld.semiSync.enabled) await this.waitForSemiSyncAck(appended);
+    return this.tabletResult(result, options);
+  }
+
+  /** A result as vtgate gets it: fields stripped to `included_fields`, `vt_<keyspace>` read as the keyspace with ALL. */
+  private tabletResult(result: Result, options: ExecuteOptions | undefined): Result {
     const included = options?.includedFields;
     if (included === undefined || result.fields.length === 0) return result;
     const fields = stripFieldMetadata(result.fields, included);
@@ -188,14 +206,19 @@ export class Tablet implements QueryService {
     return { ...result, fields };
   }
 
-  private executeInSession(sql: string, bindVars: BindVars, transactionId: number, database: string, sqlMode: string, options: ExecuteOptions): Result {
-    const session = transactionId ? this.transaction(transactionId) : this.autocommitSession;
-    session.database = database;
-    session.setSqlMode(sqlMode);
+  /**
+   * Runs a statement on a transaction's or reserved connection (`conn`), else on the shared
+   * autocommit connection, with the execute options' database and settings applied first. Outside
+   * a transaction, a statement that opens one is rolled back and refused.
+   */
+  private executeInSession(conn: StatefulConnection | undefined, sql: string, bindVars: BindVars, options: ExecuteOptions): Result {
+    const session = conn?.session ?? this.autocommitSession;
+    session.database = options.database ?? this.dbName;
+    session.setSqlMode(options.sqlMode ?? this.mysqld.globalSqlMode());
     session.clientFoundRows = options.clientFoundRows ?? false;
     if (options.foreignKeyChecks === false) session.sessionVariables.set('foreign_key_checks', 0n);
     else session.sessionVariables.delete('foreign_key_checks');
-    if (transactionId) return session.execute(sql, bindVars);
+    if (conn?.inTransaction) return session.execute(sql, bindVars);
     try {
       return session.execute(sql, bindVars);
     } finally {
@@ -206,28 +229,115 @@ export class Tablet implements QueryService {
     }
   }
 
-  async begin(target: Target, options?: { readOnly?: boolean }): Promise<number> {
+  async begin(target: Target, options?: { readOnly?: boolean; reservedId?: number }): Promise<number> {
     this.checkTarget(target);
-    // Temporary tables created through vtgate outlive its transactions (see SessionOptions.temporaryTables).
-    const session = this.mysqld.createSession({ database: this.dbName, temporaryTables: this.autocommitSession.temporaryTables });
-    const mode = options?.readOnly;
-    session.execute(mode === undefined ? 'begin' : `start transaction ${mode ? 'read only' : 'read write'}`);
-    const id = ++this.nextTransactionId;
-    this.transactions.set(id, session);
-    return id;
+    if (options?.reservedId) {
+      const conn = this.connection(options.reservedId);
+      if (conn.inTransaction) throw new SqlError(1105, 'HY000', `transaction ${options.reservedId}: already in a transaction`, Code.FAILED_PRECONDITION);
+      this.beginOn(conn, options.readOnly);
+      return options.reservedId;
+    }
+    const conn = this.newConnection(false);
+    this.beginOn(conn.conn, options?.readOnly);
+    return conn.id;
   }
 
-  async commit(target: Target, transactionId: number): Promise<void> {
+  /** Opens a transaction on a connection, READ ONLY / READ WRITE as asked. */
+  private beginOn(conn: StatefulConnection, readOnly: boolean | undefined): void {
+    conn.session.execute(readOnly === undefined ? 'begin' : `start transaction ${readOnly ? 'read only' : 'read write'}`);
+    conn.inTransaction = true;
+  }
+
+  /** A new connection of the tablet's own (a transaction's or a reserved one) under a new id. */
+  private newConnection(reserved: boolean): { id: number; conn: StatefulConnection } {
+    const conn: StatefulConnection = { session: this.mysqld.createSession({ database: this.dbName }), reserved, inTransaction: false };
+    const id = ++this.nextTransactionId;
+    this.connections.set(id, conn);
+    return { id, conn };
+  }
+
+  async commit(target: Target, transactionId: number): Promise<number> {
     this.checkTarget(target);
-    const session = this.transaction(transactionId);
-    this.transactions.delete(transactionId);
+    const conn = this.transaction(transactionId);
     const appended = this.mysqld.binlog.appended;
     try {
-      session.execute('commit');
+      conn.session.execute('commit');
     } finally {
-      session.close();
+      this.endTransaction(transactionId, conn);
     }
     if (this.mysqld.semiSync.enabled) await this.waitForSemiSyncAck(appended);
+    return conn.reserved ? transactionId : 0;
+  }
+
+  /** Marks a connection's transaction ended: a reserved connection stays, any other one is closed and forgotten. */
+  private endTransaction(id: number, conn: StatefulConnection): void {
+    conn.inTransaction = false;
+    if (conn.reserved) return;
+    this.connections.delete(id);
+    conn.session.close();
+  }
+
+  async reserveExecute(target: Target, preQueries: string[], sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<ReservedState> {
+    this.checkTarget(target);
+    let id = transactionId;
+    if (id) {
+      this.transaction(id).reserved = true;
+    } else {
+      const fresh = this.newConnection(true);
+      id = fresh.id;
+      this.runPreQueries(id, fresh.conn, preQueries);
+    }
+    return this.executeReserved(target, { reservedId: id, transactionId }, sql, bindVars, options);
+  }
+
+  async reserveBeginExecute(target: Target, preQueries: string[], postBeginQueries: string[], sql: string, bindVars: BindVars, options?: ExecuteOptions & { readOnly?: boolean }): Promise<ReservedState> {
+    this.checkTarget(target);
+    const { id, conn } = this.newConnection(true);
+    this.runPreQueries(id, conn, preQueries);
+    try {
+      this.beginOn(conn, options?.readOnly);
+      for (const q of postBeginQueries) conn.session.execute(q);
+    } catch (err) {
+      this.releaseConnection(id);
+      throw err;
+    }
+    return this.executeReserved(target, { reservedId: id, transactionId: id }, sql, bindVars, options);
+  }
+
+  /** Runs a reserved connection's settings; on failure the connection is released and the error thrown. */
+  private runPreQueries(id: number, conn: StatefulConnection, preQueries: string[]): void {
+    try {
+      for (const q of preQueries) conn.session.execute(q);
+    } catch (err) {
+      this.releaseConnection(id);
+      throw err;
+    }
+  }
+
+  /** Runs the first statement of a reserve call; its error is answered in the state, the reservation stays. */
+  private async executeReserved(target: Target, ids: { reservedId: number; transactionId: number }, sql: string, bindVars: BindVars, options: ExecuteOptions | undefined): Promise<ReservedState> {
+    try {
+      return { ...ids, result: await this.execute(target, sql, bindVars, ids.transactionId, options, ids.reservedId) };
+    } catch (error) {
+      return { ...ids, error };
+    }
+  }
+
+  async release(_target: Target, transactionId: number, reservedId: number): Promise<void> {
+    const id = reservedId || transactionId;
+    const conn = this.connections.get(id);
+    if (!conn) return;
+    if (!reservedId) {
+      if (conn.inTransaction) this.endTransaction(id, conn);
+      return;
+    }
+    this.releaseConnection(id);
+  }
+
+  /** Closes a connection (rolling back its transaction, dropping its temporary tables) and forgets it. */
+  private releaseConnection(id: number): void {
+    this.connections.get(id)?.session.close();
+    this.connections.delete(id);
   }
 
   /**
@@ -242,11 +352,12 @@ export class Tablet implements QueryService {
     await semiSync.waitForAck(binlog.transactionAt(binlog.length - 1).gtid);
   }
 
-  async rollback(_target: Target, transactionId: number): Promise<void> {
-    const session = this.transactions.get(transactionId);
-    if (!session) return;
-    this.transactions.delete(transactionId);
-    session.close();
+  async rollback(_target: Target, transactionId: number): Promise<number> {
+    const conn = this.connections.get(transactionId);
+    if (!conn?.inTransaction) return conn?.reserved ? transactionId : 0;
+    if (conn.reserved) conn.session.execute('rollback');
+    this.endTransaction(transactionId, conn);
+    return conn.reserved ? transactionId : 0;
   }
 
   streamHealth(signal: AbortSignal): AsyncIterable<StreamHealthResponse> {
@@ -315,7 +426,7 @@ export class Tablet implements QueryService {
     this.publishHealth();
     this.health.close();
     await this.vreplicationEngine?.close();
-    this.dropTransactions();
+    this.dropConnections();
     this.autocommitSession.close();
     if (this.ownsMysqld) {
       await this.replication?.stop();
@@ -331,9 +442,10 @@ export class Tablet implements QueryService {
   }
 
   /** Rolls back and forgets every open transaction. */
-  private dropTransactions(): void {
-    for (const session of this.transactions.values()) session.close();
-    this.transactions.clear();
+  /** Ends every transaction and reserved connection (the tablet closes, or its mysqld went away). */
+  private dropConnections(): void {
+    for (const conn of this.connections.values()) conn.session.close();
+    this.connections.clear();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -453,7 +565,7 @@ export class Tablet implements QueryService {
   /** The mysqld stopped under this tablet: stop serving; open transactions are lost. */
   private mysqldLost(): void {
     this.serving = false;
-    this.dropTransactions();
+    this.dropConnections();
     this.publishHealth();
   }
 
@@ -548,10 +660,18 @@ export class Tablet implements QueryService {
     }
   }
 
-  private transaction(id: number): MysqlSession {
-    const session = this.transactions.get(id);
-    if (!session) throw new SqlError(1105, 'HY000', `transaction ${id}: not found`, Code.ABORTED);
-    return session;
+  /** The transaction or reserved connection `id`; ABORTED `transaction <id>: not found` when the tablet has none. */
+  private connection(id: number): StatefulConnection {
+    const conn = this.connections.get(id);
+    if (!conn) throw new SqlError(1105, 'HY000', `transaction ${id}: not found`, Code.ABORTED);
+    return conn;
+  }
+
+  /** The connection of the open transaction `id`; ABORTED `transaction <id>: not found` when none is open under it. */
+  private transaction(id: number): StatefulConnection {
+    const conn = this.connection(id);
+    if (!conn.inTransaction) throw new SqlError(1105, 'HY000', `transaction ${id}: not found`, Code.ABORTED);
+    return conn;
   }
 
   /**

@@ -134,9 +134,10 @@ export class GrpcSessionStore {
     const s = this.executor.newSession();
     if (!wire) return s;
     s.inTransaction = wire.in_transaction;
+    s.inReservedConn = wire.in_reserved_conn === true;
     for (const ss of wire.shard_sessions) {
-      if (ss.target && ss.tablet_alias && ss.transaction_id !== '0') {
-        s.shardSessions.push({ target: ss.target, transactionId: Number(ss.transaction_id), tabletAlias: ss.tablet_alias });
+      if (ss.target && ss.tablet_alias && (ss.transaction_id !== '0' || ss.reserved_id !== '0')) {
+        s.shardSessions.push({ target: ss.target, transactionId: Number(ss.transaction_id), reservedId: Number(ss.reserved_id), tabletAlias: ss.tablet_alias });
       }
     }
     for (const [name, bv] of Object.entries(wire.user_defined_variables)) {
@@ -176,11 +177,12 @@ function sessionToWire(s: VtgateSession, base: SessionWire | null, uuid: string)
   return {
     ...base,
     in_transaction: s.inTransaction,
+    in_reserved_conn: s.inReservedConn,
     shard_sessions: s.shardSessions.map((ss) => ({
       target: ss.target,
       transaction_id: String(ss.transactionId),
       tablet_alias: ss.tabletAlias,
-      reserved_id: '0',
+      reserved_id: String(ss.reservedId),
       read_only: false,
       rows_affected: false,
     })),

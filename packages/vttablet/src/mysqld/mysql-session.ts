@@ -23,12 +23,6 @@ export interface SessionOptions {
   bypassReadOnly?: boolean;
   /** false = `sql_log_bin=0`: this session's commits and DDL do not reach the binlog. */
   logBin?: boolean;
-  /**
-   * Another session's temporary tables, to share instead of owning its own (a tablet's transaction
-   * connections share its autocommit connection's: vtsim's vtgate has no reserved connections yet).
-   * Closing this session leaves them to their owner.
-   */
-  temporaryTables?: TemporaryTables;
 }
 
 /** One warning of the last statement (`SHOW WARNINGS`). */
@@ -74,9 +68,8 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   rowCount = -1n;
   /** FOUND_ROWS(): rows the last statement with a result set returned. */
   foundRows = 0n;
-  /** CREATE TEMPORARY TABLE's tables, this connection's (unless shared, see SessionOptions); dropped when it closes. */
-  readonly temporaryTables: TemporaryTables;
-  private readonly ownsTemporaryTables: boolean;
+  /** CREATE TEMPORARY TABLE's tables, this connection's only; dropped when it closes. */
+  readonly temporaryTables = new TemporaryTables();
   /** GET_LOCK and friends, as this connection holds the server's named locks. */
   readonly namedLocks: NamedLockSession;
   /** True while an INSERT/UPDATE/DELETE/REPLACE without IGNORE runs: strict sql_mode makes division by zero an error there. */
@@ -103,8 +96,6 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
     this.connectionId = opts.connectionId;
     this.bypassReadOnly = opts.bypassReadOnly ?? false;
     this.logBin = opts.logBin ?? true;
-    this.temporaryTables = opts.temporaryTables ?? new TemporaryTables();
-    this.ownsTemporaryTables = opts.temporaryTables === undefined;
     this.mode = sqlModeOf(mysqld.globalSqlMode());
     this.namedLocks = mysqld.namedLocks.forSession(this.connectionId);
     if (mysqld.globalVariables.has('sql_mode')) this.sessionVariables.set('sql_mode', this.mode.text);
@@ -178,7 +169,7 @@ export class MysqlSession implements SessionContext, ExecSession, CoercionContex
   close(): void {
     if (!this.closed) this.mysqld.namedLocks.releaseAll(this.connectionId);
     this.tx = null;
-    if (this.ownsTemporaryTables) this.temporaryTables.dropAll();
+    this.temporaryTables.dropAll();
     this.closed = true;
   }
 
