@@ -179,6 +179,20 @@ export class Tablet implements QueryService {
     return this.serving;
   }
 
+  /**
+   * How many of the tablet's own connections are open (vttablet's transaction pool figures): those
+   * with a transaction, and those reserved for a client (with or without one).
+   */
+  statefulConnections(): { transactions: number; reserved: number } {
+    let transactions = 0;
+    let reserved = 0;
+    for (const conn of this.connections.values()) {
+      if (conn.inTransaction) transactions++;
+      if (conn.reserved) reserved++;
+    }
+    return { transactions, reserved };
+  }
+
   /** The mysqld's current position, `MySQL56/<gtid set>`. */
   position(): string {
     return encodePosition({ flavor: 'MySQL56', gtidSet: this.mysqld.gtidExecuted() });
