@@ -1,8 +1,8 @@
 /**
  * VtgateSession: one client connection's state in vtgate (Vitess's vtgatepb.Session): the target
  * (`ks`, `ks/shard`, `ks:shard@primary`, `ks[40-80]`, `ks@replica`, …) and how it parses,
- * autocommit, the open transaction's shard sessions, user and system variables, and the last
- * insert id.
+ * autocommit, the shard sessions of its open transaction and of its reserved connections, user and
+ * system variables, and the last insert id.
  */
 import { Code, ER, IncludedFields, SqlError, TabletType, parseTabletAlias, parseTabletType, sqlError, type KeyRange, type SqlValue, type TabletAlias, type Target, type Type } from '@vtsim/proto';
 import { hexToBytes, parseShardingSpec } from '@vtsim/topo';
