@@ -131,3 +131,19 @@ describe('reserved connections through vtgate', () => {
     await b.end();
   }, 30_000);
 });
+
+describe('reserved connections across a reparent', () => {
+  it('moves a client to a new reserved connection on the new primary, releasing the old one', async () => {
+    await using s = await startScenario({ seed: 'reserved-prs', keyspaces: { commerce: { shards: { '0': [100, 101] }, schema: SCHEMA, vschema: VSCHEMA } } });
+    const a = await s.connect('commerce');
+    await a.query('create temporary table tmp (id int primary key)');
+    expect(s.tablet(100).statefulConnections().reserved).toBe(1);
+    await s.cluster.vtctld.plannedReparentShard({ keyspace: 'commerce', shard: '0', new_primary: { cell: 'zone1', uid: 101 } });
+    await waitFor(async () => (await s.mysql("insert into t (id, v) values (20, 'new')", 'commerce').then(() => true, () => false)), 'vtgate to write to the new primary');
+    // The old primary answers the reserved connection's target no more: vtgate reserves on the new primary.
+    await expect(a.query('select id from tmp')).rejects.toMatchObject({ errno: 1146 });
+    expect(s.tablet(100).statefulConnections().reserved).toBe(0);
+    expect(s.tablet(101).statefulConnections().reserved).toBe(1);
+    await a.end();
+  }, 30_000);
+});

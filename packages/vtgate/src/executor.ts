@@ -891,8 +891,9 @@ class ExecutorVCursor implements VCursor {
    * reserving a connection first when the session is in reserved connections and has none there
    * (both at once on a new connection, or the transaction on the reserved one). A reserved
    * connection outside a transaction that was lost (the tablet restarted or went away) is forgotten
-   * and reserved anew on a serving tablet, and the query runs there (checkAndResetShardSession):
-   * what lived on the lost connection, such as temporary tables, is gone.
+   * (released where it may still live) and reserved anew on a serving tablet, and the query runs
+   * there (checkAndResetShardSession): what lived on the lost connection, such as temporary tables,
+   * is gone.
    */
   private async executeInShardSession(target: Target, q: ShardQuery, transactional: boolean): Promise<Result> {
     const session = this.session;
@@ -915,6 +916,8 @@ class ExecutorVCursor implements VCursor {
     } catch (err) {
       if (!open.reservedId || open.transactionId || !reservedConnectionLost(err)) throw err;
       session.resetShard(open);
+      // A tablet that only changed type still holds the connection: end it there.
+      await gateway.release(target, 0, open.reservedId, open.tabletAlias).catch(() => undefined);
       return this.reserveExecute(target, q, undefined, false);
     }
   }
