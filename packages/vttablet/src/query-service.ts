@@ -105,9 +105,9 @@ export interface QueryService {
    */
   reserveBeginExecute(target: Target, preQueries: string[], postBeginQueries: string[], sql: string, bindVars: BindVars, options?: ExecuteOptions & { readOnly?: boolean }): Promise<ReservedState>;
   /**
-   * query.Release: ends a reserved connection (its transaction, if any, rolled back; its
-   * temporary tables dropped), or only a transaction when `reservedId` is 0. Unknown ids are
-   * ignored (the tablet may already have dropped the connection).
+   * query.Release: ends the connection `reservedId` (or, when that is 0, the transaction
+   * `transactionId`'s): its transaction, if any, is rolled back and its temporary tables dropped.
+   * Unknown ids are ignored (the tablet may already have dropped the connection).
    */
   release(target: Target, transactionId: number, reservedId: number): Promise<void>;
   /**

@@ -251,9 +251,14 @@ export class Tablet implements QueryService {
       this.beginOn(conn, options.readOnly);
       return options.reservedId;
     }
-    const conn = this.newConnection(false);
-    this.beginOn(conn.conn, options?.readOnly);
-    return conn.id;
+    const { id, conn } = this.newConnection(false);
+    try {
+      this.beginOn(conn, options?.readOnly);
+    } catch (err) {
+      this.releaseConnection(id);
+      throw err;
+    }
+    return id;
   }
 
   /** Opens a transaction on a connection, READ ONLY / READ WRITE as asked. */
@@ -338,14 +343,7 @@ export class Tablet implements QueryService {
   }
 
   async release(_target: Target, transactionId: number, reservedId: number): Promise<void> {
-    const id = reservedId || transactionId;
-    const conn = this.connections.get(id);
-    if (!conn) return;
-    if (!reservedId) {
-      if (conn.inTransaction) this.endTransaction(id, conn);
-      return;
-    }
-    this.releaseConnection(id);
+    this.releaseConnection(reservedId || transactionId);
   }
 
   /** Closes a connection (rolling back its transaction, dropping its temporary tables) and forgets it. */
@@ -455,7 +453,6 @@ export class Tablet implements QueryService {
     return this.mysqld.replicationChannel;
   }
 
-  /** Rolls back and forgets every open transaction. */
   /** Ends every transaction and reserved connection (the tablet closes, or its mysqld went away). */
   private dropConnections(): void {
     for (const conn of this.connections.values()) conn.session.close();
