@@ -107,6 +107,22 @@ describe('reserved connections through vtgate', () => {
     await plain.end();
   });
 
+  it('reserves for a SET of a variable Vitess cannot pass as a SET_VAR hint (time_zone), and sets up each reserved connection with it', async () => {
+    await waitFor(() => reserved() === 0, 'earlier clients to be released');
+    const a = await s.connect('commerce');
+    await a.query("set time_zone = 'SYSTEM'");
+    expect(reserved()).toBe(0);
+    await a.query("set time_zone = '+05:00'");
+    expect(await rows(a, 'select @@time_zone, count(*) from t where id = 10')).toEqual([['+05:00', '1']]);
+    expect(reserved()).toBe(1);
+    // Other clients keep the tablets' time zone.
+    expect(await s.mysql('select @@time_zone from t where id = 10', 'commerce')).toEqual([['SYSTEM']]);
+    await a.query("set time_zone = '-03:00'");
+    expect(await rows(a, 'select @@time_zone from t where id = 10')).toEqual([['-03:00']]);
+    await a.end();
+    await waitFor(() => reserved() === 0, 'the client to be released');
+  });
+
   it('loses the temporary table when the tablet restarts: the next statement gets a new reserved connection, or the lost transaction’s error', async () => {
     const a = await s.connect('commerce');
     const b = await s.connect('commerce');

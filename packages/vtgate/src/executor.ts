@@ -9,7 +9,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock, Random } from '@vtsim/binlog';
 import { Code, ER, IncludedFields, SqlError, TabletType, Type, emptyResult, sqlError, type BindVars, type Field, type KeyRange, type Result, type SqlValue, type SrvVSchema, type TabletAlias, type Target } from '@vtsim/proto';
-import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, NamedLocks, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, setUserVariable, SqlLexer, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
+import { applyAlterVschema, compileExpr, firstKeyword, isAlterVschema, NamedLocks, parseAlterVschema, type Expr, normalizeSqlMode, parseStatement, resultField, type SessionContext, setUserVariable, SqlLexer, sqlLiteral, stripLeadingComments, Tok, toBigInt, unquoteIdent } from '@vtsim/sql';
 import { compareKeyRangeStarts, compareKeyspaceIds, isTopoError, keyRangeIntersect, keyRangeString, type TopoServer } from '@vtsim/topo';
 import type { ExecuteOptions } from '@vtsim/vttablet';
 import { Buffer, type BufferedRequest } from './buffer/buffer.js';
@@ -27,7 +27,7 @@ import { noDatabase } from './planner/select-planner.js';
 import { collectTables } from './planner/table-refs.js';
 import { deniedKey, type Resolver, type ServingShard } from './resolver.js';
 import { expandListBindVariables } from './list-bind-variables.js';
-import { checkSettable, systemVariable } from './system-variables.js';
+import { appliedToReservedConnections, checkSettable, setReservesConnection, systemVariable } from './system-variables.js';
 import { executeShow, type ShowBackend } from './show.js';
 import { formatBindVars, wrapTabletError, type TabletGateway } from './tablet-gateway.js';
 import { VSchemaAcl } from './vschema-acl.js';
@@ -692,9 +692,23 @@ export class Executor {
         session.systemVariables.set(name, onOff(name, value) ? 1n : 0n);
       } else {
         session.systemVariables.set(name, value);
+        if (appliedToReservedConnections(name)) await this.applyReservedSetting(session, name, value);
       }
     }
     return emptyResult();
+  }
+
+  /**
+   * A SET of a variable Vitess applies through reserved connections (SysVarReservedConn): a value
+   * other than the tablets' puts the session in reserved connections (each new one is set up with
+   * the session's settings, see setPreQueries), and the connections already reserved get it now.
+   */
+  private async applyReservedSetting(session: VtgateSession, name: string, value: SqlValue): Promise<void> {
+    if (setReservesConnection(name, value)) session.inReservedConn = true;
+    const sql = `set @@${name} = ${sqlLiteral(value)}`;
+    for (const ss of session.shardSessions) {
+      if (ss.reservedId) await this.opts.gateway.execute(ss.target, sql, {}, ss.transactionId, ss.tabletAlias, undefined, ss.reservedId);
+    }
   }
 
   /**
@@ -929,6 +943,7 @@ class ExecutorVCursor implements VCursor {
     const state = await this.ex.opts.gateway.reserveExecute(
       target,
       alias,
+      setPreQueries(session),
       q.sql,
       q.bindVars,
       ss?.transactionId ?? 0,
@@ -1030,6 +1045,15 @@ function reservedConnectionLost(err: unknown): boolean {
   if (err.code === Code.UNAVAILABLE) return true;
   if (err.code === Code.ABORTED) return /transaction \S+ (?:ended|not found)/.test(err.message);
   return err.code === Code.FAILED_PRECONDITION && /wrong tablet type/.test(err.message);
+}
+
+/** The statement that sets up a new reserved connection with the session's settings (Vitess's SetPreQueries); none without settings. */
+function setPreQueries(session: VtgateSession): string[] {
+  const assignments: string[] = [];
+  for (const [name, value] of session.systemVariables) {
+    if (appliedToReservedConnections(name)) assignments.push(`@@${name} = ${sqlLiteral(value)}`);
+  }
+  return assignments.length === 0 ? [] : [`set ${assignments.join(', ')}`];
 }
 
 /** True when a shard query failed before reaching any tablet because its shard has no serving primary. */

@@ -97,6 +97,35 @@ const SETTABLE_VARIABLES = new Set([
   'version_tokens_session',
 ]);
 
+/**
+ * Vitess's go/vt/sysvars UseReservedConn variables that have no SET_VAR hint: a session that sets
+ * one of them to a value other than the tablets' gets reserved connections, each set up with it.
+ */
+const RESERVED_CONN_VARIABLES = new Set([
+  'default_week_format', 'explicit_defaults_for_timestamp', 'information_schema_stats_expiry', 'innodb_lock_wait_timeout',
+  'max_tmp_tables', 'min_examined_row_limit', 'old_passwords', 'optimizer_trace', 'optimizer_trace_features', 'optimizer_trace_limit',
+  'optimizer_trace_max_mem_size', 'optimizer_trace_offset', 'parser_max_mem_size', 'profiling', 'profiling_history_size',
+  'query_alloc_block_size', 'show_create_table_verbosity', 'show_old_temporals', 'sql_notes', 'sql_quote_show_create', 'sql_warnings',
+  'time_zone', 'transaction_prealloc_size',
+]);
+
+/**
+ * True when SETting this session variable (lower-case name) to `value` makes vtgate reserve the
+ * session's tablet connections, as Vitess's SysVarReservedConn does for a variable it cannot pass as
+ * a SET_VAR hint and whose value differs from the tablets' (here: their mysqld's default). Only the
+ * variables the tablets' mysqld knows qualify (the others are kept by vtgate alone, as before).
+ */
+export function setReservesConnection(name: string, value: SqlValue): boolean {
+  const current = mysqlSystemVariableDefaults.get(name);
+  if (!RESERVED_CONN_VARIABLES.has(name) || current === undefined) return false;
+  return String(value).toLowerCase() !== String(current).toLowerCase();
+}
+
+/** True for a session variable vtgate applies to the session's reserved connections (`set @@x = …` when each is reserved). */
+export function appliedToReservedConnections(name: string): boolean {
+  return RESERVED_CONN_VARIABLES.has(name) && mysqlSystemVariableDefaults.has(name);
+}
+
 /** The variables Vitess reports but refuses to SET. */
 const READ_ONLY_VARIABLES = new Set(['socket', 'version', 'version_comment']);
 

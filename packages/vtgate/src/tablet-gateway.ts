@@ -89,8 +89,8 @@ export class TabletGateway {
   }
 
   /**
-   * Reserves a connection on the target's tablet (the one `alias` names, else a healthy one) and runs
-   * `sql` on it (QueryService.reserveExecute, or reserveBeginExecute when `begin` is given: the
+   * Reserves a connection on the target's tablet (the one `alias` names, else a healthy one), sets it
+   * up with `preQueries` (the session's settings) and runs `sql` on it (QueryService.reserveExecute, or reserveBeginExecute when `begin` is given: the
    * transaction begins there with its access mode and savepoints). Returns the ids and the tablet
    * even when the statement failed (`error`, wrapped as {@link execute} wraps it): the reservation
    * stays for the session to record. A failure before anything was reserved throws.
@@ -98,6 +98,7 @@ export class TabletGateway {
   async reserveExecute(
     target: Target,
     alias: TabletAlias | undefined,
+    preQueries: string[],
     sql: string,
     bindVars: BindVars,
     transactionId: number,
@@ -109,8 +110,8 @@ export class TabletGateway {
     let state: ReservedState;
     try {
       state = begin
-        ? await tablet.queryService.reserveBeginExecute(target, [], begin.savepoints, sql, bindVars, { ...options, ...(begin.readOnly === undefined ? {} : { readOnly: begin.readOnly }) })
-        : await tablet.queryService.reserveExecute(target, [], sql, bindVars, transactionId, options);
+        ? await tablet.queryService.reserveBeginExecute(target, preQueries, begin.savepoints, sql, bindVars, { ...options, ...(begin.readOnly === undefined ? {} : { readOnly: begin.readOnly }) })
+        : await tablet.queryService.reserveExecute(target, preQueries, sql, bindVars, transactionId, options);
     } catch (err) {
       throw wrapTabletError(target, err, suffix);
     }
