@@ -800,17 +800,36 @@ class ExecutorVCursor implements VCursor {
   private async dispatchImplicit(target: Target, q: ShardQuery): Promise<Result> {
     const gateway = this.ex.opts.gateway;
     try {
-      let ss = this.implicit.find((s) => s.target.keyspace === target.keyspace && s.target.shard === target.shard);
-      if (!ss) {
-        const { transactionId, alias } = await gateway.begin(target, this.session.target.tabletAlias);
-        ss = { target, transactionId, reservedId: 0, tabletAlias: alias };
-        this.implicit.push(ss);
-      }
-      return await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, this.executeOptions);
+      const ss = this.implicit.find((s) => s.target.keyspace === target.keyspace && s.target.shard === target.shard);
+      if (!ss) return await this.beginImplicit(target, q, (opened) => this.implicit.push(opened));
+      return await gateway.execute(target, q.sql, q.bindVars, ss.transactionId, ss.tabletAlias, this.executeOptions, ss.reservedId);
     } catch (err) {
       this.noteError(q.shard, err, false);
       throw err;
     }
+  }
+
+  /**
+   * Begins a transaction of this attempt's own on a shard and runs its first query in it; `opened`
+   * receives the transaction (before the query's error, if any, is thrown). In a session in reserved
+   * connections it runs on the session's reserved connection there (reserved now, with the
+   * session's settings, when there is none yet), which stays after the transaction ends.
+   */
+  private async beginImplicit(target: Target, q: ShardQuery, opened: (ss: ShardSession) => void): Promise<Result> {
+    const gateway = this.ex.opts.gateway;
+    const session = this.session;
+    const reserved = session.inReservedConn ? session.shardSession(target) : undefined;
+    if (session.inReservedConn && !reserved) {
+      const state = await gateway.reserveExecute(target, session.target.tabletAlias, setPreQueries(session), q.sql, q.bindVars, 0, this.executeOptions, { savepoints: [] });
+      session.shardSessions.push({ target, transactionId: 0, reservedId: state.reservedId, tabletAlias: state.alias });
+      opened({ target, transactionId: state.transactionId, reservedId: state.reservedId, tabletAlias: state.alias });
+      if (state.error !== undefined) throw state.error;
+      return state.result!;
+    }
+    const reservedId = reserved?.reservedId ?? 0;
+    const { transactionId, alias } = await gateway.begin(target, reserved?.tabletAlias ?? session.target.tabletAlias, undefined, reservedId);
+    opened({ target, transactionId, reservedId, tabletAlias: alias });
+    return gateway.execute(target, q.sql, q.bindVars, transactionId, alias, this.executeOptions, reservedId);
   }
 
   get resolver(): Resolver {
@@ -997,14 +1016,16 @@ class ExecutorVCursor implements VCursor {
     const gateway = this.ex.opts.gateway;
     const shard = queries[0]!.shard;
     let committing = false;
+    let tx: ShardSession | undefined;
     try {
-      const { transactionId, alias } = await gateway.begin(target);
       try {
-        for (const q of queries) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, alias, this.executeOptions));
+        results.push(await this.beginImplicit(target, queries[0]!, (opened) => (tx = opened)));
+        const { transactionId, tabletAlias, reservedId } = tx!;
+        for (const q of queries.slice(1)) results.push(await gateway.execute(target, q.sql, q.bindVars, transactionId, tabletAlias, this.executeOptions, reservedId));
         committing = true;
-        await gateway.commit(target, transactionId, alias);
+        await gateway.commit(target, transactionId, tabletAlias);
       } catch (err) {
-        if (!committing) await gateway.rollback(target, transactionId, alias).catch(() => undefined);
+        if (!committing && tx) await gateway.rollback(target, tx.transactionId, tx.tabletAlias).catch(() => undefined);
         throw err;
       }
     } catch (err) {

@@ -36,7 +36,8 @@ export class TabletGateway {
   }
 
   /**
-   * Runs one statement on a tablet of the target (on `alias` when a transaction or the session's target names one),
+   * Runs one statement on a tablet of the target (on `alias` when a transaction or the session's target names one;
+   * on the reserved connection `reservedId` when given),
    * with the session's execute `options` (which fields come back, its settings). The result's
    * fields are marked as a tablet's (see included-fields.ts).
    * Errors are SqlErrors wrapped with the target, the tablet's message, errno and SQLSTATE, and the
@@ -89,11 +90,12 @@ export class TabletGateway {
   }
 
   /**
-   * Reserves a connection on the target's tablet (the one `alias` names, else a healthy one), sets it
-   * up with `preQueries` (the session's settings) and runs `sql` on it (QueryService.reserveExecute, or reserveBeginExecute when `begin` is given: the
-   * transaction begins there with its access mode and savepoints). Returns the ids and the tablet
-   * even when the statement failed (`error`, wrapped as {@link execute} wraps it): the reservation
-   * stays for the session to record. A failure before anything was reserved throws.
+   * Reserves a connection on the target's tablet (the one `alias` names, else a healthy one), sets
+   * it up with `preQueries` (the session's settings) and runs `sql` on it (QueryService's
+   * reserveExecute; reserveBeginExecute when `begin` is given: the transaction begins there with its
+   * access mode and savepoints). Returns the ids and the tablet even when the statement failed
+   * (`error`, wrapped as {@link execute} wraps it): the reservation stays for the session to record.
+   * A failure before anything was reserved throws.
    */
   async reserveExecute(
     target: Target,
