@@ -445,15 +445,19 @@ export class Executor {
   private async executeDdl(session: VtgateSession, sql: string): Promise<Result> {
     if (session.inTransaction) await this.commit(session);
     const t = session.target;
-    if (hasShardDestination(t)) return this.executeOnTargetShard(session, sql, {}, true);
+    // A temporary table is its client's own: it lives on the session's reserved connection.
+    const temporary = TEMPORARY_TABLE_DDL.test(sql);
+    if (hasShardDestination(t)) {
+      if (temporary) session.inReservedConn = true;
+      return this.executeOnTargetShard(session, sql, {}, true);
+    }
     const names = this.planContext(session).keyspaceNames;
     const keyspace = qualifyingKeyspace(sql, names) || t.keyspace;
     if (!keyspace) throw noDatabase();
     if (!(await this.keyspaceExists(keyspace))) throw unknownDatabase(keyspace);
-    // As Vitess's DDL planner: temporary tables live on unsharded keyspaces only.
-    if (TEMPORARY_TABLE_DDL.test(sql)) {
+    if (temporary) {
+      // As Vitess's DDL planner: temporary tables live on unsharded keyspaces only.
       if (this.vschema.keyspace(keyspace)?.sharded) throw sqlError(ER.NOT_SUPPORTED_YET, `Temporary table not supported in sharded database ${keyspace}`);
-      // A temporary table is its client's own: Vitess's planner asks for a reserved connection.
       session.inReservedConn = true;
     }
     const text = stripQualifiers(sql, names);

@@ -40,6 +40,16 @@ describe('vtgate: temporary tables', () => {
     await c.exec(s, 'drop temporary table tx_tmp');
   });
 
+  it("are the creating session's own under a shard target too", async () => {
+    const owner = await c.session('commerce/0');
+    const other = await c.session('commerce/0');
+    await c.exec(owner, 'create temporary table shard_tmp (id int primary key)');
+    await c.exec(owner, 'insert into shard_tmp (id) values (1)');
+    expect(await c.rows(owner, 'select id from shard_tmp')).toEqual([['1']]);
+    await expect(c.exec(other, 'select id from shard_tmp')).rejects.toMatchObject({ errno: 1146 });
+    await c.vtgate.executor.closeSession(owner);
+  });
+
   it('are refused on a sharded keyspace, as Vitess refuses them', async () => {
     const s = await c.session('customer');
     for (const sql of ['create temporary table tmp (id int primary key)', 'drop temporary table tmp']) {
