@@ -116,9 +116,7 @@ const RESERVED_CONN_VARIABLES = new Set([
  * variables the tablets' mysqld knows qualify (the others are kept by vtgate alone, as before).
  */
 export function setReservesConnection(name: string, value: SqlValue): boolean {
-  const current = mysqlSystemVariableDefaults.get(name);
-  if (!RESERVED_CONN_VARIABLES.has(name) || current === undefined) return false;
-  return String(value).toLowerCase() !== String(current).toLowerCase();
+  return appliedToReservedConnections(name) && String(value).toLowerCase() !== String(mysqlSystemVariableDefaults.get(name)).toLowerCase();
 }
 
 /** True for a session variable vtgate applies to the session's reserved connections (`set @@x = …` when each is reserved). */
