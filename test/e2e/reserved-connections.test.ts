@@ -126,6 +126,8 @@ describe('reserved connections through vtgate', () => {
   it('loses the temporary table when the tablet restarts: the next statement gets a new reserved connection, or the lost transaction’s error', async () => {
     const a = await s.connect('commerce');
     const b = await s.connect('commerce');
+    const c = await s.connect('commerce');
+    await c.query('create temporary table lost_begin (id int primary key)');
     await a.query('create temporary table lost (id int primary key)');
     await a.query('insert into lost (id) values (1)');
     await b.query('create temporary table lost_tx (id int primary key)');
@@ -140,11 +142,17 @@ describe('reserved connections through vtgate', () => {
     await expect(a.query('select id from lost')).rejects.toMatchObject({ errno: 1146, message: expect.stringContaining("Table 'vt_commerce.lost' doesn't exist") });
     await a.query('create temporary table lost (id int primary key)');
     expect(await rows(a, 'select id from lost')).toEqual([]);
+    // A transaction begun on the lost connection begins on a new one instead.
+    await c.query('begin');
+    expect(await rows(c, 'select v from t where id = 10')).toEqual([['base']]);
+    await expect(c.query('select id from lost_begin')).rejects.toMatchObject({ errno: 1146 });
+    await c.query('commit');
     // Inside one the transaction is lost with its connection.
     await expect(b.query('insert into lost_tx (id) values (2)')).rejects.toThrow(/transaction \d+: not found/);
     await b.query('rollback');
     await a.end();
     await b.end();
+    await c.end();
   }, 30_000);
 });
 

@@ -934,29 +934,30 @@ class ExecutorVCursor implements VCursor {
    */
   private async executeInShardSession(target: Target, q: ShardQuery, transactional: boolean): Promise<Result> {
     const session = this.session;
-    const gateway = this.ex.opts.gateway;
     const ss = session.shardSession(target);
     const begin = transactional && !ss?.transactionId;
-    const reserve = session.inReservedConn && !ss?.reservedId;
-    if (reserve) return this.reserveExecute(target, q, ss, begin);
-    if (begin) {
-      const alias = ss?.tabletAlias ?? session.target.tabletAlias;
-      const { transactionId, alias: pinned } = await gateway.begin(target, alias, session.transactionReadOnly, ss?.reservedId ?? 0);
-      session.inTransaction = true;
-      const opened = this.recordShardSession(target, ss, transactionId, ss?.reservedId ?? 0, pinned);
-      for (const sp of session.savepoints) await gateway.execute(target, sp, {}, transactionId, pinned, undefined, opened.reservedId);
-      return gateway.execute(target, q.sql, q.bindVars, transactionId, pinned, this.executeOptions, opened.reservedId);
-    }
-    const open = ss!;
+    if (session.inReservedConn && !ss?.reservedId) return this.reserveExecute(target, q, ss, begin);
     try {
-      return await gateway.execute(target, q.sql, q.bindVars, open.transactionId, open.tabletAlias, this.executeOptions, open.reservedId);
+      return await (begin ? this.beginExecute(target, q, ss) : this.ex.opts.gateway.execute(target, q.sql, q.bindVars, ss!.transactionId, ss!.tabletAlias, this.executeOptions, ss!.reservedId));
     } catch (err) {
-      if (!open.reservedId || open.transactionId || !reservedConnectionLost(err)) throw err;
-      session.resetShard(open);
+      if (!ss?.reservedId || ss.transactionId || !reservedConnectionLost(err)) throw err;
+      session.resetShard(ss);
       // A tablet that only changed type still holds the connection: end it there.
-      await gateway.release(target, 0, open.reservedId, open.tabletAlias).catch(() => undefined);
-      return this.reserveExecute(target, q, undefined, false);
+      await this.ex.opts.gateway.release(target, 0, ss.reservedId, ss.tabletAlias).catch(() => undefined);
+      return this.reserveExecute(target, q, undefined, begin);
     }
+  }
+
+  /** Begins the session's transaction on a shard (on its reserved connection there, if any), replays the savepoints and runs the query in it. */
+  private async beginExecute(target: Target, q: ShardQuery, ss: ShardSession | undefined): Promise<Result> {
+    const session = this.session;
+    const gateway = this.ex.opts.gateway;
+    const reservedId = ss?.reservedId ?? 0;
+    const { transactionId, alias } = await gateway.begin(target, ss?.tabletAlias ?? session.target.tabletAlias, session.transactionReadOnly, reservedId);
+    session.inTransaction = true;
+    this.recordShardSession(target, ss, transactionId, reservedId, alias);
+    for (const sp of session.savepoints) await gateway.execute(target, sp, {}, transactionId, alias, undefined, reservedId);
+    return gateway.execute(target, q.sql, q.bindVars, transactionId, alias, this.executeOptions, reservedId);
   }
 
   /** Reserves a connection on the target's shard (on the tablet of an open transaction there), beginning a transaction on a new one when `begin`, and runs the query on it. */
