@@ -981,15 +981,13 @@ class ExecutorVCursor implements VCursor {
   }
 
   /** Records the ids of the session's transaction / reserved connection on a target (updating its shard session or adding one). */
-  private recordShardSession(target: Target, ss: ShardSession | undefined, transactionId: number, reservedId: number, alias: TabletAlias): ShardSession {
-    if (ss) {
-      ss.transactionId = transactionId;
-      ss.reservedId = reservedId;
-      return ss;
+  private recordShardSession(target: Target, ss: ShardSession | undefined, transactionId: number, reservedId: number, alias: TabletAlias): void {
+    if (!ss) {
+      this.session.shardSessions.push({ target, transactionId, reservedId, tabletAlias: alias });
+      return;
     }
-    const added: ShardSession = { target, transactionId, reservedId, tabletAlias: alias };
-    this.session.shardSessions.push(added);
-    return added;
+    ss.transactionId = transactionId;
+    ss.reservedId = reservedId;
   }
 
   /**
