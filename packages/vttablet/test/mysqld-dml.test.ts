@@ -136,6 +136,25 @@ describe('mysqld: INSERT / REPLACE / UPDATE / DELETE', () => {
     expect(row[5]).toBe('y');
   });
 
+  it('leaves no row behind when a new primary key collides in a unique index (IGNORE, ON DUPLICATE KEY UPDATE, REPLACE)', () => {
+    const { session } = setup();
+    run(session, "insert into t(id, name) values (1, 'a'), (2, 'b')");
+    // Row 3 is new by its primary key but takes name 'a': skipped, and its primary key stays free.
+    let r = session.execute("insert ignore into t(id, name) values (3, 'a'), (4, 'd')");
+    expect(r).toMatchObject({ rowsAffected: 1, info: 'Records: 2  Duplicates: 1  Warnings: 0' });
+    expect(rowsOf(session, 'select id, name from t order by id')).toEqual([['1', 'a'], ['2', 'b'], ['4', 'd']]);
+    r = session.execute("insert into t(id, name) values (5, 'b') on duplicate key update qty = qty + 7");
+    expect(r.rowsAffected).toBe(2);
+    r = session.execute("replace into t(id, name) values (6, 'd')");
+    expect(r.rowsAffected).toBe(2);
+    expect(rowsOf(session, 'select id, name, qty from t order by id')).toEqual([['1', 'a', '0'], ['2', 'b', '7'], ['6', 'd', '0']]);
+    run(session, 'begin');
+    expectError(session, "insert into t(id, name) values (3, 'a')", 1062, "Duplicate entry 'a' for key 't.name_u'");
+    run(session, "insert into t(id, name) values (3, 'c')");
+    run(session, 'commit');
+    expect(rowsOf(session, 'select id, name from t order by id')).toEqual([['1', 'a'], ['2', 'b'], ['3', 'c'], ['6', 'd']]);
+  });
+
   it('reports DML errors with MySQL codes and messages, leaving no trace', () => {
     const { session, mysqld } = setup();
     run(session, "insert into t(name) values ('a')");

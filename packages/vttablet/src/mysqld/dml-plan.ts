@@ -14,7 +14,7 @@ import { SourceLayout, type Source } from './source-scope.js';
 import { applyToChildren, checkParents } from './foreign-keys.js';
 import { columnDefaultValue, nowValue } from './column-default.js';
 import { applyRowRules, generatedColumnValueError } from './row-rules.js';
-import { raiseAutoIncrement, rowsIdentical } from './table-data.js';
+import { raiseAutoIncrement, rowsIdentical, type KeyConflict } from './table-data.js';
 import { resolveTable } from './temporary-tables.js';
 import type { ColumnDef, Key, Row, TableSchema } from './table-schema.js';
 import type { Transaction, TxTable } from './transaction.js';
@@ -161,17 +161,27 @@ export function compileInsert(ast: Statement, ctx: PlanContext): DmlRunner {
           throw err;
         }
         const key = t.data.newRowKey(row);
-        let conflict = t.data.findConflict(row, key);
-        if (!conflict) {
-          try {
-            checkParents(session, tx, schema, row);
-          } catch (err) {
-            if (skipped(err)) return;
-            throw err;
+        let conflict: KeyConflict | undefined;
+        if (schema.foreignKeys.length === 0) {
+          // No parent rows to check between the key check and the insert: one step does both.
+          conflict = tx.tryInsert(t, row, key);
+          if (!conflict) {
+            affected++;
+            return;
           }
-          tx.insert(t, row, key);
-          affected++;
-          return;
+        } else {
+          conflict = t.data.findConflict(row, key);
+          if (!conflict) {
+            try {
+              checkParents(session, tx, schema, row);
+            } catch (err) {
+              if (skipped(err)) return;
+              throw err;
+            }
+            tx.insert(t, row, key);
+            affected++;
+            return;
+          }
         }
         if (replace) {
           while (conflict) {

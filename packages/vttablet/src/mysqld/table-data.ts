@@ -144,6 +144,12 @@ export class TableData {
     if (schema.primaryKey && (!self || schema.compareKeys(self, rowKey) !== 0) && this.rows.get(rowKey) !== undefined) {
       return { index: schema.primaryKey, key: rowKey };
     }
+    return this.findUniqueConflict(row, self);
+  }
+
+  /** The first existing row (other than the one under `self`) that `row` collides with in a unique secondary index. */
+  private findUniqueConflict(row: Row, self?: Key): KeyConflict | undefined {
+    const schema = this.schema;
     const secondary = schema.secondaryIndexes;
     for (let i = 0; i < secondary.length; i++) {
       const ix = secondary[i]!;
@@ -165,11 +171,33 @@ export class TableData {
 
   /** Stores a new row under `rowKey`. Throws SqlError 1062 on a primary or unique key collision (nothing changed then). */
   insert(row: Row, rowKey: Key): void {
-    const conflict = this.findConflict(row, rowKey);
+    const conflict = this.tryInsert(row, rowKey);
     if (conflict) throw this.duplicateError(row, conflict);
-    this.rows.set(rowKey, row);
-    const secondary = this.schema.secondaryIndexes;
+  }
+
+  /**
+   * Stores a new row under `rowKey` unless it collides in the primary key or a unique index: then
+   * nothing changes and the conflict (as {@link findConflict} gives it) is returned.
+   */
+  tryInsert(row: Row, rowKey: Key): KeyConflict | undefined {
+    const schema = this.schema;
+    // One descent both checks the primary key and stores the row (set without overwrite leaves an
+    // existing row alone and says so); a unique secondary key conflict then takes the row out again.
+    if (schema.primaryKey) {
+      if (!this.rows.set(rowKey, row, false)) return { index: schema.primaryKey, key: rowKey };
+      const conflict = this.findUniqueConflict(row);
+      if (conflict) {
+        this.rows.delete(rowKey);
+        return conflict;
+      }
+    } else {
+      const conflict = this.findUniqueConflict(row);
+      if (conflict) return conflict;
+      this.rows.set(rowKey, row);
+    }
+    const secondary = schema.secondaryIndexes;
     for (let i = 0; i < secondary.length; i++) this.indexes[i]!.set(indexEntry(secondary[i]!, row, rowKey), undefined);
+    return undefined;
   }
 
   /** Removes the row under `rowKey`; returns it, or undefined if there was none. */

@@ -5,7 +5,7 @@
 import { SqlError, type SqlValue } from '@vtsim/proto';
 import type { RowChange, RowsEvent } from '@vtsim/binlog';
 import type { TableEntry } from './catalog.js';
-import { rowsIdentical, type TableData } from './table-data.js';
+import { rowsIdentical, type KeyConflict, type TableData } from './table-data.js';
 import type { Key, Row, TableSchema } from './table-schema.js';
 
 /** A table as one transaction sees it: the committed version it started from and its own working copy. */
@@ -163,6 +163,13 @@ export class Transaction {
   insert(t: TxTable, row: Row, rowKey: Key): void {
     t.data.insert(row, rowKey);
     this.changes.push({ table: t, afterKey: rowKey, after: row, time: this.statementTime });
+  }
+
+  /** Inserts a row and logs it, unless it collides on a key: then nothing changes and the conflict is returned. */
+  tryInsert(t: TxTable, row: Row, rowKey: Key): KeyConflict | undefined {
+    const conflict = t.data.tryInsert(row, rowKey);
+    if (!conflict) this.changes.push({ table: t, afterKey: rowKey, after: row, time: this.statementTime });
+    return conflict;
   }
 
   /** Deletes the row under `rowKey` and logs it; returns it (undefined if absent, nothing logged). */
