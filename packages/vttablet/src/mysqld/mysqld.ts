@@ -3,17 +3,18 @@
  * repeatable-read snapshots, and a GTID binlog that receives every committed write transaction and DDL.
  * Everything is synchronous; a statement runs start to end without interleaving.
  */
-import { ER, sqlError, type SqlValue } from '@vtsim/proto';
+import { sqlError, type SqlValue } from '@vtsim/proto';
 import { DEFAULT_SQL_MODE, NamedLocks } from '@vtsim/sql';
-import { Binlog, type BinlogRetention, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type TableMap } from '@vtsim/binlog';
-import { Catalog, Database } from './catalog.js';
+import { Binlog, type BinlogRetention, type BinlogTransaction, type Clock, type Gtid, type GtidSet, type Random, type RowsEvent, type TableMap } from '@vtsim/binlog';
+import { Catalog, Database, type TableEntry } from './catalog.js';
 import { MysqlSession, type SessionOptions } from './mysql-session.js';
 import { PlanCache } from './plan.js';
 import { SequenceCache } from './sequence-cache.js';
 import { takeSnapshot, type MysqldSnapshot } from './snapshot.js';
-import { raiseAutoIncrement } from './table-data.js';
+import { continuesFrom, recordShare, shareOf, type VersionShare } from './shared-versions.js';
+import { raiseAutoIncrement, TableData } from './table-data.js';
 import type { Row } from './table-schema.js';
-import { Transaction } from './transaction.js';
+import { Transaction, type TxTable } from './transaction.js';
 import { serverLostError } from './client-errors.js';
 import { SemiSyncSource } from './semi-sync.js';
 import type { Replication } from '../replication.js';
@@ -217,11 +218,18 @@ export class Mysqld {
       this.binlog.append(tx.events, stamp);
       return;
     }
+    if (this.adoptTransaction(tx, stamp)) return;
     const local = new Transaction(true);
+    /** Per table, the share it continues from (null: none): such a table ends at the source's version and takes its token. */
+    const continuing = new Map<TxTable, VersionShare | null>();
     for (const ev of tx.events) {
       if (ev.kind !== 'rows') continue;
       const entry = this.catalog.table(ev.table.database, ev.table.name);
       const t = local.write(entry);
+      const share = shareOf(ev) ?? null;
+      const seen = continuing.get(t);
+      if (seen === undefined) continuing.set(t, share !== null && continuesFrom(entry, share) ? share : null);
+      else if (seen !== share) continuing.set(t, null);
       local.statementTime = ev.timestamp;
       const schema = entry.schema;
       for (const ch of ev.changes) {
@@ -229,7 +237,8 @@ export class Mysqld {
           const key = t.data.keyOfStoredRow(ch.before as Row);
           const current = key && t.data.get(key);
           if (!key || current === undefined) {
-            throw sqlError(ER.KEY_DOES_NOT_EXIST, `Can't find record in '${schema.name}'`);
+            // MySQL's applier: ER_KEY_NOT_FOUND (HA_ERR_KEY_NOT_FOUND).
+            throw sqlError([1032, 'HY000'], `Can't find record in '${schema.name}'`);
           }
           if (ch.after) {
             local.update(t, key, current, ch.after as Row);
@@ -241,7 +250,51 @@ export class Mysqld {
         }
       }
     }
+    for (const [t, share] of continuing) if (share) t.data.content = share.after;
     this.commitTransaction(local, true, stamp);
+  }
+
+  /**
+   * Applies a transaction of rows events by adopting its source's table versions (see
+   * shared-versions.ts) when every table it changed starts here from the version its source started
+   * from and that source's result is still at hand; returns false, having changed nothing, otherwise.
+   */
+  private adoptTransaction(tx: BinlogTransaction, stamp: { gtid: Gtid; timestamp: number }): boolean {
+    const adopted = new Map<TableEntry, VersionShare>();
+    const entries: TableEntry[] = [];
+    for (const ev of tx.events) {
+      if (ev.kind !== 'rows') return false;
+      const share = shareOf(ev);
+      if (share?.data === undefined) return false;
+      const entry = this.catalog.findTable(ev.table.database, ev.table.name);
+      if (entry === undefined || entry.temporary) return false;
+      const seen = adopted.get(entry);
+      if (seen === undefined) {
+        if (!continuesFrom(entry, share)) return false;
+        adopted.set(entry, share);
+      } else if (seen !== share) {
+        return false;
+      }
+      entries.push(entry);
+    }
+    // The replica's own events: the same changes under its own table maps.
+    const events = tx.events.map((ev, i): RowsEvent => {
+      const rows = ev as RowsEvent;
+      return { kind: 'rows', table: entries[i]!.schema.tableMap, changes: rows.changes, timestamp: rows.timestamp };
+    });
+    for (let i = 0; i < events.length; i++) {
+      const schema = entries[i]!.schema;
+      if (schema.autoIncrementColumn < 0) continue;
+      for (const ch of events[i]!.changes) if (ch.after) raiseAutoIncrement(entries[i]!.data.counters, schema.autoIncrementColumn, ch.after);
+    }
+    for (const [entry, share] of adopted) {
+      const before = entry.data;
+      const data = TableData.adopt(share.data!, entry.schema, before.counters);
+      entry.data = data;
+      recordShare(entry, before, data, events.filter((e) => e.table === entry.schema.tableMap));
+    }
+    this.binlog.append(events, stamp);
+    return true;
   }
 
   /** An O(1)-per-table consistent snapshot of all committed data and the executed GTID set. */

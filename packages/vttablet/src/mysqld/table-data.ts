@@ -26,12 +26,30 @@ export interface KeyConflict {
 
 /** The rows of one table version; see the module comment for the ownership rule. */
 export class TableData {
+  /**
+   * Content token: two committed versions with the same token hold the same rows (see
+   * shared-versions.ts). Every new version gets a fresh one; only a replica that reaches its
+   * source's version takes over its token.
+   */
+  content: object = {};
+
   private constructor(
     readonly schema: TableSchema,
     private readonly rows: BTree<Key, Row>,
     private readonly indexes: readonly BTree<Key, undefined>[],
     readonly counters: TableCounters,
   ) {}
+
+  /**
+   * The committed version `source` (another server's, of a table of the same layout) as a version
+   * of this server's table under `schema` and `counters`: an O(1) copy sharing every node, with
+   * `source`'s content token.
+   */
+  static adopt(source: TableData, schema: TableSchema, counters: TableCounters): TableData {
+    const data = new TableData(schema, source.rows.clone(), source.indexes.map((ix) => ix.clone()), counters);
+    data.content = source.content;
+    return data;
+  }
 
   /** An empty table. */
   static create(schema: TableSchema, counters: TableCounters): TableData {

@@ -5,6 +5,7 @@
 import { SqlError, type SqlValue } from '@vtsim/proto';
 import type { RowChange, RowsEvent } from '@vtsim/binlog';
 import type { TableEntry } from './catalog.js';
+import { recordShare } from './shared-versions.js';
 import { rowsIdentical, type KeyConflict, type TableData } from './table-data.js';
 import type { Key, Row, TableSchema } from './table-schema.js';
 
@@ -192,7 +193,8 @@ export class Transaction {
    * nothing changed). A table whose committed version moved on since
    * this transaction cloned it gets this transaction's changes re-applied onto the newer version,
    * checking before-images and keys; any mismatch, a dropped table or a changed definition aborts the
-   * whole commit with SqlError 1213, publishing nothing.
+   * whole commit with SqlError 1213, publishing nothing. Each table's events are linked to the
+   * version they replaced and the one published (shared-versions.ts), for in-process replicas.
    */
   commit(): RowsEvent[] {
     if (this.changes.length === 0) return [];
@@ -206,8 +208,15 @@ export class Transaction {
       if (entry.dropped || entry.schema !== t.schema) throw deadlockError();
       publish.push([entry, entry.data === t.base ? t.data : this.rebase(t)]);
     }
+    const replaced = publish.map(([entry]) => entry.data);
     for (const [entry, data] of publish) entry.data = data;
-    return this.rowsEvents();
+    const events = this.rowsEvents();
+    for (let i = 0; i < publish.length; i++) {
+      const [entry, data] = publish[i]!;
+      const tableMap = entry.schema.tableMap;
+      recordShare(entry, replaced[i]!, data, events.filter((e) => e.table === tableMap));
+    }
+    return events;
   }
 
   private touch(entry: TableEntry): TxTable {
