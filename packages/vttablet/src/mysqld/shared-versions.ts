@@ -31,8 +31,12 @@ export interface VersionShare {
   data: TableData | undefined;
 }
 
-/** The share of each logged rows event of a primary-key table. */
-const shares = new WeakMap<RowsEvent, VersionShare>();
+/**
+ * The key of a rows event's share: a non-enumerable property of the event itself (a WeakMap of every
+ * event the binlogs hold cost more than the rest of a single-row commit), invisible to the event's
+ * readers, copies and comparisons.
+ */
+const SHARE = Symbol('versionShare');
 /** Each table's newest share, whose `data` the next commit of the table clears. */
 const newest = new WeakMap<TableEntry, VersionShare>();
 /** A signature of what the rows and their trees depend on, per schema (see {@link sameLayout}). */
@@ -52,12 +56,12 @@ export function recordShare(entry: TableEntry, before: TableData, after: TableDa
   }
   const share: VersionShare = { before: before.content, beforeEmpty: before.size === 0, after: after.content, schema: after.schema, data: after };
   newest.set(entry, share);
-  for (const ev of events) shares.set(ev, share);
+  for (const ev of events) Object.defineProperty(ev, SHARE, { value: share });
 }
 
 /** The share of a rows event, if its commit recorded one. */
 export function shareOf(ev: RowsEvent): VersionShare | undefined {
-  return shares.get(ev);
+  return (ev as unknown as { [SHARE]?: VersionShare })[SHARE];
 }
 
 /**
