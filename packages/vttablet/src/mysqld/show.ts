@@ -71,8 +71,13 @@ function applyFilter(session: MysqlSession, result: Result, like: string | undef
   return { ...result, rows: result.rows.filter((row) => isTrue(predicate({ row, bindVars: {}, session })) === true) };
 }
 
+/** The words a statement {@link planShow} recognizes starts with. */
+const SHOW_START = /^(?:show|describe|desc|explain)\b/i;
+
 /** Recognizes a SHOW / DESCRIBE statement (comments stripped, no trailing `;`); undefined if it is not one. */
 export function planShow(statement: string): ShowRunner | undefined {
+  // Every form below starts so; the rest (BEGIN and COMMIT of every transaction among them) skip the patterns.
+  if (!SHOW_START.test(statement)) return undefined;
   const text = statement.replace(/(\slike\s+)"((?:[^"]|"")*)"$/is, (_, kw: string, p: string) => `${kw}'${p.replace(/""/g, '"').replace(/'/g, "''")}'`);
   let m: RegExpExecArray | null;
   if ((m = new RegExp(`^show\\s+(full\\s+)?tables(?:\\s+(?:from|in)\\s+${ID})?${LIKE}$`, 'is').exec(text))) {
