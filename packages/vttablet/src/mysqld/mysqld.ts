@@ -220,7 +220,7 @@ export class Mysqld {
     }
     if (this.adoptTransaction(tx, stamp)) return;
     const local = new Transaction(true);
-    /** Per table, the share it continues from (null: none): such a table ends at the source's version and takes its token. */
+    // Per table, the share it continues from (null: none): such a table ends at the source's version and takes its token.
     const continuing = new Map<TxTable, VersionShare | null>();
     for (const ev of tx.events) {
       if (ev.kind !== 'rows') continue;
