@@ -20,6 +20,7 @@ export * as datetime from './datetime.js';
 export { formatJson, parseJson, type JsonValue } from './json.js';
 export { placeholderOffsets, splitStatements, stripLeadingComments } from './sql-scanner.js';
 export { firstKeyword, SqlLexer, Tok, unquoteIdent, unquoteString } from './sql-lexer.js';
+export { bindVarsIntoText, hasBindVarToken, literalItemName } from './select-item-name.js';
 export { DEFAULT_SQL_MODE, MYSQL_VERSION, mysqlSystemVariableDefaults, systemVariableType } from './system-variable-defaults.js';
 export { setUserVariable, userVariableType, userVariableTypeOf } from './user-variables.js';
 export { normalizeSqlMode, sqlModeOf, type SqlMode } from './sql-mode.js';

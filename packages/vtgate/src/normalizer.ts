@@ -35,6 +35,8 @@ const UNARY_AFTER = new Set([
 interface Level {
   selectList: boolean;
   structure: boolean;
+  /** Inside parentheses opened in a select list: every literal names the item's column, so none is replaced. */
+  inSelectItem?: boolean;
 }
 
 /**
@@ -42,7 +44,8 @@ interface Level {
  * text; any other statement is returned unchanged. Integer, float (`1e5`, `1.5e-3`) and quoted-string
  * literals become `:vtgN` bind variables (integers as bigint, floats as a FLOAT64 number, as Vitess
  * types a FloatVal literal's bind variable, strings as their unescaped text). Literals stay as
- * text in select lists (they name result columns), ORDER BY, GROUP BY, LIMIT and OFFSET, INTERVAL
+ * text in select lists, at any depth of their items (they name result columns, as Vitess's
+ * normalizer keeps an item's text as its alias when it rewrites inside it), ORDER BY, GROUP BY, LIMIT and OFFSET, INTERVAL
  * and typed literals, CAST types, after charset introducers and JSON path operators, and inside
  * comments and identifiers. Decimal, hex and bit literals, and floats outside DOUBLE's range (which
  * the parser refuses), stay as text. Names already used by the caller's bind variables are skipped.
@@ -99,7 +102,7 @@ export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery
       case Tok.PUNCT: {
         if (lx.isPunct('(')) {
           stack.push(cur);
-          cur = { selectList: cur.selectList, structure: cur.structure || castTypePending };
+          cur = { selectList: cur.selectList, structure: cur.structure || castTypePending, inSelectItem: cur.inSelectItem || cur.selectList };
         } else if (lx.isPunct(')')) {
           cur = stack.pop() ?? { selectList: false, structure: false };
         } else if (lx.isPunct('-') && isUnaryPosition(prevKind, prevWord, sql, lx.start)) {
@@ -112,7 +115,7 @@ export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery
       case Tok.INTEGER:
       case Tok.DECIMAL:
       case Tok.STRING: {
-        if (!cur.selectList && !cur.structure && !keepsLiteral(prevKind, prevWord)) {
+        if (!cur.selectList && !cur.structure && !cur.inSelectItem && !keepsLiteral(prevKind, prevWord)) {
           const tokenStart = minusStart >= 0 ? minusStart : lx.start;
           const value = literalValue(lx, kind, minusStart >= 0);
           if (value !== undefined) {

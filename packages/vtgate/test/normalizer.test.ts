@@ -45,6 +45,14 @@ describe('normalize', () => {
     });
   });
 
+  it('keeps every literal of a select item as text, FROM inside functions and subqueries included (they name the column)', () => {
+    const sql = "select substring('abc' from 2), trim(leading '0' from '007'), (select name from c where id = 1), exists (select 1 from p where x > 5) from t where id = 7";
+    expect(normalize(sql)).toEqual({
+      sql: "select substring('abc' from 2), trim(leading '0' from '007'), (select name from c where id = 1), exists (select 1 from p where x > 5) from t where id = :vtg1",
+      bindVars: { vtg1: 7n },
+    });
+  });
+
   it('turns float literals into FLOAT64 bind variables, as Vitess does for a FloatVal', () => {
     expect(normalize('update t set f = 1e-7 where id = 1 and g > -2E10 and h < 1.5e3 and k = .5e1')).toEqual({
       sql: 'update t set f = :vtg1 where id = :vtg2 and g > :vtg3 and h < :vtg4 and k = :vtg5',

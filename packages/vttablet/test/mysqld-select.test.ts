@@ -182,3 +182,22 @@ describe('mysqld: SELECT', () => {
     expect(r.rows[0]!.slice(0, 5)).toEqual(['abc', "it's", 'back\\slash', 'dq', 'hello']);
   });
 });
+
+describe('mysqld: result column names of literals and bound expressions', () => {
+  it('names TRUE, FALSE and NULL in capitals and a string by its unescaped value (adjacent strings by the first)', () => {
+    const { session } = newServer();
+    const r = session.execute("select true, False, null, 'it''s', 'back\\\\slash', 'a' 'b', _utf8mb4'x', N'y'");
+    expect(r.fields.map((f) => f.name)).toEqual(['TRUE', 'FALSE', 'NULL', "it's", 'back\\slash', 'a', 'x', 'y']);
+    expect(r.rows[0]![5]).toBe('ab');
+  });
+
+  it('writes bind variables back into a name as vttablet binds them into the text MySQL names columns from', () => {
+    const { session } = newServer();
+    run(session, 'create table t (id int primary key, name varchar(10))', "insert into t values (1, 'a')");
+    const sql = 'select substring(name from :vtg1), (select name from t where id = :vtg2), :vtg3 = name as same from t';
+    const r = session.execute(sql, { vtg1: 1n, vtg2: 1n, vtg3: "it's" });
+    expect(r.fields.map((f) => f.name)).toEqual(['substring(name from 1)', '(select name from t where id = 1)', 'same']);
+    // The plan is cached by its text: another execution names the columns after its own values.
+    expect(session.execute(sql, { vtg1: 2n, vtg2: 1n, vtg3: 'x' }).fields[0]!.name).toBe('substring(name from 2)');
+  });
+});

@@ -4,7 +4,7 @@
  */
 import pkg from 'node-sql-parser/build/mysql.js';
 import { Code, ER, sqlError, type SqlValue } from '@vtsim/proto';
-import { isAggregateNode, type Expr, type ExprScope } from '@vtsim/sql';
+import { isAggregateNode, stringValue, type Expr, type ExprScope } from '@vtsim/sql';
 
 const formatter = new pkg.Parser();
 const FORMAT_OPTIONS = { database: 'MySQL' };
@@ -31,7 +31,7 @@ export function literalValue(e: Expr): SqlValue | undefined {
     case 'double_quote_string':
     case 'string':
     case 'natural_string':
-      return String(e.value);
+      return stringValue(e);
     case 'null':
       return null;
     case 'bool':

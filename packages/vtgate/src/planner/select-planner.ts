@@ -5,7 +5,7 @@
  * reaching a sharded keyspace (or several keyspaces) runs its branches apart and concatenates them.
  */
 import { Code, ER, sqlError } from '@vtsim/proto';
-import { aggregateCall, compileExpr, isAggregateNode, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
+import { aggregateCall, compileExpr, isAggregateNode, literalItemName, parseStatement, type AggregateName, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
 import { Concatenate } from '../engine/concatenate.js';
 import { LocalSelect } from '../engine/local-select.js';
 import { MergedProjection } from '../engine/merged-projection.js';
@@ -13,7 +13,7 @@ import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
 import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine/scatter-merge.js';
 import type { ValueSource } from '../engine/value-source.js';
-import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, literalValue, unsupported, windowPartitions } from './ast.js';
+import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, unsupported, windowPartitions } from './ast.js';
 import { planWith } from './cte-planner.js';
 import { outerJoinsShardedToReference, planJoin } from './join-planner.js';
 import { planSubqueries } from './subquery-planner.js';
@@ -190,14 +190,11 @@ function planTableless(ast: Statement, sql: string, ctx: PlanContext): Plan {
   }
 }
 
-/** The name MySQL gives a select item: its alias, a string literal's value, else its text as written. */
+/** The name MySQL gives a select item: its alias, a literal's name (see literalItemName), else its text as written. */
 function columnName(item: Expr, text: string): string {
   const alias = identName(item.as);
   if (alias) return alias;
-  const e = item.expr as Expr;
-  const v = literalValue(e);
-  if (typeof v === 'string' && e.type !== 'number') return v;
-  return text;
+  return literalItemName(item.expr as Expr, text) ?? text;
 }
 
 function isStar(item: Expr): boolean {

@@ -13,7 +13,7 @@ import {
   isDynamicType,
   isTrue,
   resultField,
-  stringValue,
+  literalItemName,
   toBigInt,
   valueComparator,
   toText,
@@ -291,7 +291,7 @@ function compileSimpleSelect(ast: Statement, ctx: PlanContext, options: SelectOp
     }
     const alias = col.as ? identName(col.as) : '';
     // MySQL names a column by its alias, a column's name, a text literal's value, else the expression as written.
-    let name = alias || (e.type === 'column_ref' ? identName(e.column) : isTextLiteral(e) ? stringValue(e) : texts?.[i] ?? exprText(e));
+    let name = alias || (e.type === 'column_ref' ? identName(e.column) : literalItemName(e, texts?.[i]) ?? texts?.[i] ?? exprText(e));
     let direct: ResolvedColumn | null = null;
     if (e.type === 'column_ref') direct = layout.resolve(identName(e.table) || null, identName(e.column), 'field list');
     if (!alias && direct && layout.sources[direct.source]!.declaredNames) name = layout.sources[direct.source]!.columns[direct.column]!.name;
@@ -731,10 +731,6 @@ function systemView(item: Record<string, any>, ctx: PlanContext): SelectPlan | u
 }
 
 /** A text literal (`'x'`, `"x"`, `N'x'`, `_binary'x'`), which MySQL names a result column after by its value. */
-function isTextLiteral(e: Expr): boolean {
-  return e.type === 'single_quote_string' || e.type === 'double_quote_string' || e.type === 'natural_string' || e.type === 'string';
-}
-
 /** The view a FROM item names (when no table has the name), or undefined. */
 function viewOf(item: Record<string, any>, ctx: PlanContext): ViewDefinition | undefined {
   if (typeof item.table !== 'string') return undefined;

@@ -4,7 +4,7 @@
  * everything else is parsed with `@vtsim/sql` and dispatched on the AST's type.
  */
 import { ER, SqlError, sqlError, emptyResult, Type, type BindVars, type Result, type SqlValue } from '@vtsim/proto';
-import { compileExpr, constant, type EvalEnv, type Expr, isTrue, normalizeSqlMode, parseStatement, resultField, setUserVariable, type Statement, stripLeadingComments, toBigInt, toText } from '@vtsim/sql';
+import { bindVarsIntoText, compileExpr, constant, type EvalEnv, type Expr, isTrue, normalizeSqlMode, parseStatement, resultField, setUserVariable, type Statement, stripLeadingComments, toBigInt, toText, hasBindVarToken } from '@vtsim/sql';
 import { lookupBindVar } from './access-path.js';
 import { identName } from './ast-names.js';
 import { parseTableDdlWithChecks } from './check-enforcement.js';
@@ -53,7 +53,13 @@ export function planStatement(sql: string, session: MysqlSession): Plan {
     case 'select': {
       const texts = selectListTexts(sql);
       const plan = compileSelect(ast, ctx, texts ? { texts } : {});
-      return cached((s, bv) => ({ fields: plan.resultFields?.(s) ?? plan.fields, rows: plan.execute(s, bv), rowsAffected: 0, insertId: 0n }));
+      // vttablet sends MySQL the bound query: a name written with bind variables shows their values.
+      const bound = plan.fields.some((f) => hasBindVarToken(f.name));
+      return cached((s, bv) => {
+        const fields = plan.resultFields?.(s) ?? plan.fields;
+        const rows = plan.execute(s, bv);
+        return { fields: bound ? fields.map((f) => (hasBindVarToken(f.name) ? { ...f, name: bindVarsIntoText(f.name, bv) } : f)) : fields, rows, rowsAffected: 0, insertId: 0n };
+      });
     }
     case 'insert':
     case 'replace':
