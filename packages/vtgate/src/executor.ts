@@ -22,6 +22,7 @@ import { normalize } from './normalizer.js';
 import { NO_COLUMNS } from './planner/ast.js';
 import type { Plan, PlanContext } from './planner/plan.js';
 import { buildPlan } from './planner/planner.js';
+import { SchemaTracker, SchemaTrackingNeeded, TRACKED_COLUMNS_QUERY } from './schema-tracker.js';
 import { stripQualifiers } from './planner/query-text.js';
 import { noDatabase } from './planner/select-planner.js';
 import { collectTables } from './planner/table-refs.js';
@@ -86,6 +87,8 @@ export class Executor {
    * reserved tablet connection; with one vtgate per cluster the locks behave the same for its clients.
    */
   private readonly namedLocks = new NamedLocks();
+  /** The tables' columns as the tablets report them (Vitess's schema tracking). */
+  private readonly schema = new SchemaTracker();
   private nextConnectionId = 1;
   private readonly showBackend: ShowBackend;
   private readonly vschemaAcl: VSchemaAcl;
@@ -298,8 +301,8 @@ export class Executor {
     let type = 'select' as Plan['type'];
     const result = await this.runStatement(
       session,
-      (vc) => {
-        const plan = this.cachedPlan(session, key, n.sql);
+      async (vc) => {
+        const plan = await this.trackedPlan(session, key, n.sql);
         type = plan.type;
         return plan.primitive.execute(vc, n.bindVars);
       },
@@ -325,6 +328,23 @@ export class Executor {
     const n = normalize(text.slice(m[0].length), bindVars);
     const plan = buildPlan(n.sql, this.planContext(session));
     return { fields: [resultField('JSON', Type.VARCHAR)], rows: [[JSON.stringify(plan.primitive.describe(), null, '\t')]], rowsAffected: 0, insertId: 0n };
+  }
+
+  /**
+   * {@link cachedPlan}, after loading the tracked columns of a keyspace whose planning needs them
+   * (from one of its primaries, as Vitess's schema tracker reads them).
+   */
+  private async trackedPlan(session: VtgateSession, key: string, sql: string): Promise<Plan> {
+    try {
+      return this.cachedPlan(session, key, sql);
+    } catch (err) {
+      if (!(err instanceof SchemaTrackingNeeded)) throw err;
+      const shard = this.opts.resolver.shards(err.keyspace, TabletType.PRIMARY)[0];
+      if (!shard) throw err.fallback;
+      const vc = new ExecutorVCursor(this, session, TabletType.PRIMARY);
+      this.schema.load(err.keyspace, await vc.executeShard({ shard, sql: TRACKED_COLUMNS_QUERY, bindVars: {} }, { tables: [], write: false }));
+      return this.cachedPlan(session, key, sql);
+    }
   }
 
   /** The plan of a normalized statement, from the cache or built now (the cache is emptied by VSchema changes). */
@@ -379,7 +399,7 @@ export class Executor {
   private planContext(session: VtgateSession): PlanContext {
     const names = new Set(this.vschema.keyspaceNames());
     for (const k of this.opts.resolver.keyspaceNames()) names.add(k);
-    return { vschema: this.vschema, keyspace: session.target.keyspace, tabletType: session.target.tabletType, keyspaceNames: names };
+    return { vschema: this.vschema, keyspace: session.target.keyspace, tabletType: session.target.tabletType, keyspaceNames: names, schema: this.schema };
   }
 
   /**
@@ -467,6 +487,8 @@ export class Executor {
       shards.map((shard) => ({ shard, sql: text, bindVars: {} })),
       { tables: [], write: true },
     );
+    // The tracked columns are stale now: plans built on them go, and the next that needs them reloads.
+    if (this.schema.forget(keyspace)) this.planCache.clear();
     return results[0] ?? emptyResult();
   }
 

@@ -120,6 +120,23 @@ describe('vtgate on a sharded customer keyspace (-80, 80-, hash)', () => {
     expect(await c.rows(s, 'select count(*) from customer c join corder o on c.customer_id = o.customer_id')).toEqual([['5']]);
   });
 
+  it('inserts without a column list by the columns it tracks from the tablets, and tracks them again after DDL', async () => {
+    const s = await c.session('customer');
+    await c.exec(s, 'create table tracked (id bigint not null, name varchar(20), primary key (id))');
+    const vschema = JSON.parse(exampleFile('vschema_customer_sharded.json'));
+    vschema.tables.tracked = { column_vindexes: [{ column: 'id', name: 'hash' }] };
+    await c.applyVSchema('customer', JSON.stringify(vschema));
+    expect((await c.exec(s, "insert into tracked values (1, 'one'), (4, 'four')")).rowsAffected).toBe(2);
+    expect(await c.rows(await c.session('customer:80-'), 'select id, name from tracked')).toEqual([['4', 'four']]);
+    expect((await c.exec(s, "insert into tracked select id + 10, concat(name, '!') from tracked where id = 1")).rowsAffected).toBe(1);
+    // An ALTER through vtgate drops what it tracked: the next insert sees the new column.
+    await c.exec(s, 'alter table tracked add column n int');
+    await c.exec(s, "insert into tracked values (2, 'two', 7)");
+    expect(await c.rows(s, 'select id, name, n from tracked order by id')).toEqual([['1', 'one', null], ['2', 'two', '7'], ['4', 'four', null], ['11', 'one!', null]]);
+    await expect(c.exec(s, "insert into tracked values (3, 'x')")).rejects.toMatchObject({ errno: 1136 });
+    await c.exec(s, 'drop table tracked');
+  });
+
   it('reaches sequences and unsharded tables across keyspaces', async () => {
     const s = await c.session();
     expect(await c.rows(s, 'select count(*) from customer')).toEqual([['5']]);

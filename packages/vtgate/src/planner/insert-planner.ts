@@ -9,10 +9,11 @@ import { Insert, type InsertCell, type InsertMode } from '../engine/insert.js';
 import { InsertSelect } from '../engine/insert-select.js';
 import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
+import { SchemaTrackingNeeded } from '../schema-tracker.js';
 import type { TableModel } from '../vschema.js';
 import { NO_COLUMNS, identName, literalValue, unsupported } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
-import { insertSetAsValues, insertText, quoteIdent, stripQualifiers } from './query-text.js';
+import { insertSetAsValues, insertText, insertWithColumnList, quoteIdent, stripQualifiers } from './query-text.js';
 import { planSelect } from './select-planner.js';
 import { collectTables, resolveTables } from './table-refs.js';
 
@@ -26,6 +27,12 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const access: QueryAccess = { tables: [table.name], write: true };
   const plan = (primitive: Route | Insert | InsertSelect): Plan => ({ type: 'insert', primitive, write: true });
   const isValues = ast.values?.type === 'values' && Array.isArray(ast.columns);
+  if (ks.sharded && !Array.isArray(ast.columns) && !Array.isArray(ast.set)) {
+    // Vitess needs the column list to route: the tracked columns stand in for a missing one.
+    const withColumns = insertWithColumnList(text, trackedColumns(ctx, table));
+    if (!withColumns) throw noColumnList();
+    return planInsert(parseStatements(withColumns)[0]!, withColumns, ctx);
+  }
   if (ast.values?.type === 'select') {
     const insertSelect = planInsertSelect(ast, text, table, ctx);
     if (insertSelect) return plan(insertSelect);
@@ -35,9 +42,6 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
   const asValues = Array.isArray(ast.set) ? insertSetAsValues(sql) : undefined;
   if (asValues !== undefined) return planInsert(parseStatements(asValues)[0]!, asValues, ctx);
   if (!isValues) {
-    if (ks.sharded && !ast.columns && ast.values?.type === 'values') {
-      throw sqlError(ER.UNKNOWN_ERROR, 'VT09004: INSERT should contain column list or the table should have authoritative columns in vschema');
-    }
     if (!ks.sharded) return plan(new Route({ keyspace: ks.name, opcode: 'unsharded', query: text, access }));
     return plan(new Route({ keyspace: ks.name, opcode: 'scatter', query: text, access, multiShardError: 'insert into a sharded table without VALUES' }));
   }
@@ -117,7 +121,6 @@ function planInsertSelect(ast: Statement, text: string, table: TableModel, ctx: 
   const reads = resolveTables(collectTables(selectAst), ctx.vschema, ctx.keyspace, ctx.tabletType);
   if (!ks.sharded && !table.autoIncrement && reads.every((r) => r.table.keyspace === ks)) return undefined;
   if (!Array.isArray(ast.columns)) {
-    if (ks.sharded) throw sqlError(ER.UNKNOWN_ERROR, 'VT09004: INSERT should contain column list or the table should have authoritative columns in vschema');
     throw unsupported('INSERT … SELECT without a column list across keyspaces');
   }
   if (ast.on_duplicate_update) throw unsupported('ON DUPLICATE KEY UPDATE with INSERT … SELECT across shards');
@@ -206,4 +209,22 @@ function bindVariablesIn(text: string): string[] {
     if (k === Tok.PARAM) names.push(lx.text().replace(/^::?/, ''));
   }
   return names;
+}
+
+/** Vitess's VT09004 for an INSERT without a column list into a sharded table whose columns vtgate does not know. */
+function noColumnList() {
+  return sqlError(ER.UNKNOWN_ERROR, 'VT09004: INSERT should contain column list or the table should have authoritative columns in vschema');
+}
+
+/**
+ * The table's columns as vtgate's schema tracker knows them; SchemaTrackingNeeded when its keyspace
+ * is not loaded yet (the executor loads it and plans again), VT09004 when the table is not tracked.
+ */
+function trackedColumns(ctx: PlanContext, table: TableModel): readonly string[] {
+  const schema = ctx.schema;
+  if (!schema) throw noColumnList();
+  if (!schema.loaded(table.keyspace.name)) throw new SchemaTrackingNeeded(table.keyspace.name, noColumnList());
+  const columns = schema.columns(table.keyspace.name, table.name);
+  if (!columns || columns.length === 0) throw noColumnList();
+  return columns;
 }

@@ -1,6 +1,7 @@
 /** A cached execution plan and what planning needs to know about the session. */
 import type { TabletType } from '@vtsim/proto';
 import type { Primitive } from '../engine/primitive.js';
+import type { SchemaTracker } from '../schema-tracker.js';
 import type { VSchema } from '../vschema.js';
 
 /** The statement kinds plans are built for. */
@@ -22,4 +23,6 @@ export interface PlanContext {
   tabletType: TabletType;
   /** Every keyspace name known to vtgate (VSchema and serving graph), for stripping qualifiers. */
   keyspaceNames: ReadonlySet<string>;
+  /** The tables' columns as the tablets report them (Vitess's schema tracking), when vtgate tracks them. */
+  schema?: SchemaTracker;
 }

@@ -147,6 +147,28 @@ export function insertText(sql: string): InsertText | undefined {
 }
 
 /**
+ * `INSERT [modifiers] [INTO] table VALUES|SELECT …` with `(col, …)` written after the table name (as
+ * Vitess adds a tracked table's columns to an INSERT without a column list); undefined when the
+ * text has a column list, a PARTITION clause or another form.
+ */
+export function insertWithColumnList(sql: string, columns: readonly string[]): string | undefined {
+  const lx = new SqlLexer(sql);
+  let k = lx.next();
+  while (k === Tok.WORD && /^(INSERT|REPLACE|IGNORE|INTO|LOW_PRIORITY|DELAYED|HIGH_PRIORITY)$/.test(lx.upper())) k = lx.next();
+  if (k !== Tok.WORD && k !== Tok.QUOTED_IDENT) return undefined;
+  let end = lx.end;
+  k = lx.next();
+  if (k === Tok.PUNCT && lx.isPunct('.')) {
+    k = lx.next();
+    if (k !== Tok.WORD && k !== Tok.QUOTED_IDENT) return undefined;
+    end = lx.end;
+    k = lx.next();
+  }
+  if (k !== Tok.WORD || !(lx.isWord('VALUES') || lx.isWord('VALUE') || lx.isWord('SELECT'))) return undefined;
+  return `${sql.slice(0, end)} (${columns.map(quoteIdent).join(', ')})${sql.slice(end)}`;
+}
+
+/**
  * `INSERT … SET a = x, b = y [ON DUPLICATE KEY UPDATE …]` respelt as `INSERT … (a, b) VALUES (x, y)
  * [ON DUPLICATE KEY UPDATE …]`, as Vitess's parser reads the SET form; undefined when `sql` is not
  * that form.
