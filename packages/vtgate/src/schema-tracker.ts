@@ -6,9 +6,9 @@
  */
 import { SqlError, type Result } from '@vtsim/proto';
 
-/** The query that reads a keyspace's columns from one of its tablets, in table and ordinal order. */
+/** The query that reads a keyspace's columns (and which are in the primary key) from one of its tablets, in table and ordinal order. */
 export const TRACKED_COLUMNS_QUERY =
-  'select table_name, column_name from information_schema.columns where table_schema = database() order by table_name, ordinal_position';
+  'select table_name, column_name, column_key from information_schema.columns where table_schema = database() order by table_name, ordinal_position';
 
 /**
  * Thrown by a planner that needs a keyspace's tracked columns before they are loaded: the executor
@@ -23,9 +23,15 @@ export class SchemaTrackingNeeded extends SqlError {
   }
 }
 
+/** One tracked table: its columns in order and its primary key's columns. */
+interface TrackedTable {
+  columns: string[];
+  primaryKey: string[];
+}
+
 /** The tracked columns of the keyspaces loaded so far. */
 export class SchemaTracker {
-  private readonly keyspaces = new Map<string, Map<string, string[]>>();
+  private readonly keyspaces = new Map<string, Map<string, TrackedTable>>();
 
   /** True once `keyspace`'s columns are loaded (and not forgotten since). */
   loaded(keyspace: string): boolean {
@@ -34,20 +40,30 @@ export class SchemaTracker {
 
   /** The columns of `keyspace.table` in their order, or undefined when the table is not tracked. */
   columns(keyspace: string, table: string): readonly string[] | undefined {
+    return this.table(keyspace, table)?.columns;
+  }
+
+  /** The primary key columns of `keyspace.table` (empty without one), or undefined when the table is not tracked. */
+  primaryKey(keyspace: string, table: string): readonly string[] | undefined {
+    return this.table(keyspace, table)?.primaryKey;
+  }
+
+  private table(keyspace: string, table: string): TrackedTable | undefined {
     const tables = this.keyspaces.get(keyspace);
     return tables?.get(table) ?? tables?.get(table.toLowerCase());
   }
 
   /** Records `keyspace`'s columns from the rows of {@link TRACKED_COLUMNS_QUERY}. */
   load(keyspace: string, result: Result): void {
-    const tables = new Map<string, string[]>();
+    const tables = new Map<string, TrackedTable>();
     for (const row of result.rows) {
       const table = text(row[0]);
       const column = text(row[1]);
       if (table === null || column === null) continue;
-      let cols = tables.get(table);
-      if (!cols) tables.set(table, (cols = []));
-      cols.push(column);
+      let t = tables.get(table);
+      if (!t) tables.set(table, (t = { columns: [], primaryKey: [] }));
+      t.columns.push(column);
+      if (text(row[2]) === 'PRI') t.primaryKey.push(column);
     }
     this.keyspaces.set(keyspace, tables);
   }

@@ -134,6 +134,15 @@ describe('vtgate on a sharded customer keyspace (-80, 80-, hash)', () => {
     await c.exec(s, "insert into tracked values (2, 'two', 7)");
     expect(await c.rows(s, 'select id, name, n from tracked order by id')).toEqual([['1', 'one', null], ['2', 'two', '7'], ['4', 'four', null], ['11', 'one!', null]]);
     await expect(c.exec(s, "insert into tracked values (3, 'x')")).rejects.toMatchObject({ errno: 1136 });
+
+    // UPDATE/DELETE … ORDER BY … LIMIT across shards: the keys first, then the DML on them (Vitess's DMLWithInput).
+    expect((await c.exec(s, 'update tracked set n = 0 order by id desc limit 2')).rowsAffected).toBe(2);
+    expect(await c.rows(s, 'select id from tracked where n = 0 order by id')).toEqual([['4'], ['11']]);
+    expect((await c.exec(s, 'delete from tracked where n is null order by name limit 1')).rowsAffected).toBe(1);
+    expect(await c.rows(s, 'select id from tracked order by id')).toEqual([['2'], ['4'], ['11']]);
+    expect((await c.exec(s, 'delete from tracked where id > 100 order by id limit 1')).rowsAffected).toBe(0);
+    const plan = JSON.parse(String((await c.exec(s, 'vexplain plan delete from tracked order by id limit 1')).rows[0]![0]));
+    expect(plan).toMatchObject({ OperatorType: 'DMLWithInput', BindVars: ['dml_vals'] });
     await c.exec(s, 'drop table tracked');
   });
 
