@@ -176,7 +176,7 @@ export function arithmeticType(a: Type, b: Type): Type {
 
 /**
  * The type of a value chosen among branches (CASE, IF, COALESCE, GREATEST…): identical types stay;
- * numbers widen (int → DECIMAL → DOUBLE); temporal types merge to DATETIME; any string makes VARCHAR
+ * numbers widen (int → DECIMAL → DOUBLE; BIGINT UNSIGNED with a signed integer → DECIMAL); temporal types merge to DATETIME; any string makes VARCHAR
  * (VARBINARY if any branch is binary); NULL branches are ignored.
  */
 export function unifyTypes(types: Type[]): Type {
@@ -188,7 +188,9 @@ export function unifyTypes(types: Type[]): Type {
   if (ts.every(isNumericType)) {
     if (ts.some((t) => isFloat(t))) return Type.FLOAT64;
     if (ts.some((t) => t === Type.DECIMAL)) return Type.DECIMAL;
-    return ts.every(isUnsignedType) ? Type.UINT64 : Type.INT64;
+    if (ts.every(isUnsignedType)) return Type.UINT64;
+    // BIGINT UNSIGNED with a signed integer: no 64-bit integer holds both ranges, so DECIMAL, as MySQL merges them.
+    return ts.some((t) => t === Type.UINT64) ? Type.DECIMAL : Type.INT64;
   }
   if (ts.every(isTemporalType)) return ts.every((t) => t === Type.DATE || t === Type.DATETIME || t === Type.TIMESTAMP) ? Type.DATETIME : Type.VARCHAR;
   if (ts.some(isBinaryType)) return Type.VARBINARY;

@@ -611,9 +611,22 @@ function arithmeticResultType(aop: ArithOp, lt: Type, rt: Type): Type {
   return aop === '/' && type !== Type.FLOAT64 && type !== Type.EXPRESSION ? Type.DECIMAL : type;
 }
 
+/**
+ * An arithmetic operand as MySQL reads it in a numeric context: a hex literal (`0x41`, `x'41'`) of
+ * at most 8 bytes is the unsigned integer of its bytes, the NULL literal is typed as the string it
+ * is (so the result is DOUBLE, as MySQL types `1 + NULL`), anything else is compiled as usual.
+ */
+function numericOperand(node: Expr, c: ExprCompiler): CompiledExpr {
+  if ((node.type === 'full_hex_string' || node.type === 'hex_string') && typeof node.value === 'string' && /^[0-9a-f]{1,16}$/i.test(node.value)) {
+    return constant(BigInt(`0x${node.value}`), Type.UINT64);
+  }
+  if (node.type === 'null') return constant(null, Type.VARBINARY);
+  return c.compile(node);
+}
+
 function compileArithmetic(op: string, node: Expr, c: ExprCompiler): CompiledExpr {
-  const l = c.compile(node.left);
-  const r = c.compile(node.right);
+  const l = numericOperand(node.left, c);
+  const r = numericOperand(node.right, c);
   const aop = (op === 'MOD' ? '%' : op) as ArithOp;
   const type = arithmeticResultType(aop, l.type, r.type);
   const unsigned = isUnsignedType(l.type) || isUnsignedType(r.type);
@@ -698,6 +711,11 @@ function compileUnary(node: Expr, c: ExprCompiler): CompiledExpr {
       }, Type.INT64);
     case '-': {
       const t = v.type;
+      const inner = node.expr as Expr;
+      if (inner.type === 'unary_expr' && inner.operator === '-' && (inner.expr.type === 'bigint' || inner.expr.type === 'number') && BigInt(String(inner.expr.value)) === -INT64_RANGE[0]) {
+        // `-(-9223372036854775808)`: negating the BIGINT literal LLONG_MIN gives a DECIMAL (MySQL's Item_int::neg).
+        return constant((-INT64_RANGE[0]).toString(), Type.DECIMAL);
+      }
       if ((node.expr.type === 'bigint' || node.expr.type === 'number') && t === Type.UINT64) {
         // MySQL's lexer-level negation: `-9223372036854775808` is BIGINT, anything further out is DECIMAL.
         const magnitude = BigInt(String(node.expr.value));

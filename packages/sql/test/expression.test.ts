@@ -33,6 +33,32 @@ describe('literals', () => {
   });
 });
 
+describe('MySQL 8 numeric contexts', () => {
+  it('reads a hex literal as an unsigned integer and NULL as a string (DOUBLE result) in arithmetic', () => {
+    expect(ev('0x41 + 0')).toBe(65n);
+    expect(ev("x'0101' * 2")).toBe(514n);
+    expect(typeOf('0x41 + 0')).toBe(Type.UINT64);
+    expect(ev('1 + null')).toBeNull();
+    expect(typeOf('1 + null')).toBe(Type.FLOAT64);
+    expect(typeOf('null * 0')).toBe(Type.FLOAT64);
+    expect(typeOf('1 div null')).toBe(Type.INT64);
+  });
+
+  it('negates the BIGINT literal -9223372036854775808 into a DECIMAL, and still overflows a BIGINT column value', () => {
+    expect(ev('-(-9223372036854775808)')).toBe('9223372036854775808');
+    expect(typeOf('-(-9223372036854775808)')).toBe(Type.DECIMAL);
+    expect(ev('-(-9223372036854775807)')).toBe(9223372036854775807n);
+    expect(errorOf(() => ev('-(-9223372036854775808 + 0)')).errno).toBe(1690);
+  });
+
+  it('merges BIGINT UNSIGNED with a signed integer as DECIMAL (LEAST, GREATEST, COALESCE)', () => {
+    expect(typeOf('least(9223372036854775807, 18446744073709551615)')).toBe(Type.DECIMAL);
+    expect(typeOf('greatest(-1, cast(1 as unsigned))')).toBe(Type.DECIMAL);
+    expect(typeOf('greatest(cast(1 as unsigned), cast(2 as unsigned))')).toBe(Type.UINT64);
+    expect(typeOf('greatest(1, 2)')).toBe(Type.INT64);
+  });
+});
+
 describe('names and variables', () => {
   const columns = [{ name: 'id', type: 'bigint' }, { name: 'name', type: 'varchar(20)' }];
 

@@ -24,6 +24,7 @@ select (with t as (select 7 as v) select v from t)
 with t as (select id from product where cat = 'fruit') select name from product where id in (select id from t) order by name
 with t as (select * from orders where status = 'paid') select customer_id, count(*) from t group by customer_id order by customer_id
 with t as (select 1 x) select * from t, t as u
+-- @mysql8 {"error":1066} MySQL 8 rejects a repeated WITH name while parsing (PT_with_list::push_back raises ER_NONUNIQ_TABLE, "Not unique table/alias"); MariaDB has its own 4004
 with t as (select 1 x), t as (select 2 x) select * from t
 with t as (select id from product) select * from t where id = 3
 with recursive cnt (n) as (select 1 union all select n + 1 from cnt where n < 10) select n from cnt where n % 3 = 0 order by n

@@ -73,6 +73,7 @@ select * from v_fruit
 create temporary table tmp_x (id int primary key, v int)
 insert into tmp_x (id, v) values (1, 10), (2, 20)
 select sum(v) from tmp_x
+-- @mysql8 {"columns":["Tables_in_{keyspace}"]} through vtgate: Vitess renames SHOW TABLES's column to Tables_in_<keyspace> (planbuilder/show.go buildPlanWithDB), without MySQL's " (pattern)"
 show tables like 'tmp%'
 select count(*) from information_schema.tables where table_schema = database() and table_name = 'tmp_x'
 -- @vitess sharded "Temporary table not supported in sharded database" go/vt/vtgate/planbuilder/ddl.go DROP TEMPORARY TABLE is refused on sharded keyspaces as CREATE TEMPORARY TABLE is

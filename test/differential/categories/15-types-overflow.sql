@@ -69,6 +69,7 @@ insert into nums (id, i) values (106, '12abc')
 insert into nums (id, b) values (107, 128)
 insert into nums (id, i) values (108, 1.5)
 select i from nums where id = 108
+-- @mysql8 {"error":1265} d is DOUBLE: MySQL 8's Field_double::store reports a string that is no number as WARN_DATA_TRUNCATED (1265, an error in strict mode); MariaDB says 1366
 insert into nums (id, d) values (109, 'nan')
 update nums set i = i + 1 where id = 4
 update nums set u = u - 1 where id = 1
