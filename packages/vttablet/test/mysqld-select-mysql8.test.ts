@@ -182,6 +182,20 @@ describe('mysqld: WITH ROLLUP, UNION, GROUP_CONCAT', () => {
     expectError(session, 'select qty from sales intersect select qty from sales', 1064);
   });
 
+  it('types a UNION column by merging its branches: VARCHAR over numbers, DECIMAL at the widest scale, BIGINT over NULL', () => {
+    const { session } = setup();
+    const typesOf = (sql: string) => session.execute(sql).fields.map((f) => f.type);
+    expect(rowsOf(session, "select 1 union select 'a'")).toEqual([['1'], ['a']]);
+    expect(typesOf("select 1 union select 'a'")).toEqual([Type.VARCHAR]);
+    expect(rowsOf(session, 'select 1 union select 2.5')).toEqual([['1.0'], ['2.5']]);
+    expect(rowsOf(session, 'select price from sales where id = 1 union select 3 union select 1.125')).toEqual([['1.500'], ['3.000'], ['1.125']]);
+    expect(typesOf('select 1 union select 2.5')).toEqual([Type.DECIMAL]);
+    expect(typesOf('select null union select 1')).toEqual([Type.INT64]);
+    expect(typesOf('select 1 union select 1e0')).toEqual([Type.FLOAT64]);
+    // Values equal once converted are duplicates: 1 and '1' are one row of a VARCHAR column.
+    expect(rowsOf(session, "select 1 union select '1'")).toEqual([['1']]);
+  });
+
   it('keeps a parenthesized branch its own ORDER BY and LIMIT', () => {
     const { session } = setup();
     expect(rowsOf(session, '(select id from sales order by id limit 2) union all (select id from sales order by id desc limit 1)')).toEqual([['1'], ['2'], ['6']]);

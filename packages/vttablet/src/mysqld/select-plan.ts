@@ -10,13 +10,17 @@ import {
   columnTypeOf,
   compileExpr,
   createAggregate,
+  decimal,
   isDynamicType,
   isTrue,
   resultField,
   literalItemName,
   toBigInt,
   valueComparator,
+  toDecimal,
+  toDouble,
   toText,
+  unifyTypes,
   type Aggregate,
   type AggregateName,
   type ColumnType,
@@ -119,14 +123,17 @@ export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectO
   };
   const order = compileOrderBy(union.orderby, first, outScope, () => -1);
   const limit = compileLimit(union.limit);
+  const merged = unionColumns(plans);
   return {
-    fields: first.fields,
+    fields: merged.fields,
     // A column whose branches differ in type is typed per value.
     columnTypes: first.columnTypes.map((t, i) => (plans.every((p) => p.columnTypes[i]?.type === t?.type) ? t : null)),
     execute(session, bindVars) {
+      const results = plans.map((p) => p.execute(session, bindVars));
+      const convert = merged.converter?.(results);
       let rows: SqlValue[][] = [];
-      plans.forEach((p, i) => {
-        for (const r of p.execute(session, bindVars)) rows.push(r);
+      results.forEach((rs, i) => {
+        for (const r of rs) rows.push(convert ? convert(r) : r);
         if (i === lastDistinct) rows = dedupe(rows);
       });
       const env: EvalEnv = { row: EMPTY_ROW, bindVars, session };
@@ -134,6 +141,56 @@ export function compileSelect(ast: Statement, ctx: PlanContext, options: SelectO
       return applyLimit(rows, limit, env);
     },
   };
+}
+
+/**
+ * A UNION's result columns as MySQL types them: each column's type merges its branches' types
+ * (`select 1 union select 'a'` is VARCHAR, `select 1 union select 2.5` DECIMAL, `select null union
+ * select 1` BIGINT), named after the first branch. `converter` gives, for one execution's branch
+ * results, the function that brings a row's values to those types (a DECIMAL column to its widest
+ * scale: a branch's declared one, or for a computed DECIMAL the widest its values show); it is
+ * absent when every column keeps the first branch's type.
+ */
+function unionColumns(plans: readonly SelectPlan[]): { fields: Field[]; converter?: (results: readonly SqlValue[][][]) => (row: SqlValue[]) => SqlValue[] } {
+  const first = plans[0]!;
+  type Convert = (results: readonly SqlValue[][][]) => (v: SqlValue) => SqlValue;
+  const converters: (Convert | undefined)[] = [];
+  const fields = first.fields.map((f, i) => {
+    const types = plans.map((p) => p.fields[i]!.type);
+    if (types.some(isDynamicType)) return f;
+    const type = unifyTypes(types.map((t) => (t === Type.BINARY ? Type.VARBINARY : t === Type.CHAR ? Type.VARCHAR : t)));
+    if (type === Type.DECIMAL) {
+      converters[i] = (results) => {
+        const scale = Math.max(0, ...plans.map((p, b) => decimalScale(p.fields[i]!, results[b]!, i)));
+        return (v) => (v === null ? null : decimal.formatDecimal(decimal.roundDecimal(toDecimal(v)!, scale)));
+      };
+      return f.type === Type.DECIMAL ? f : Object.freeze(resultField(f.name, Type.DECIMAL));
+    }
+    if (type === f.type || type === Type.NULL_TYPE || (type === Type.VARCHAR && f.type === Type.CHAR) || (type === Type.VARBINARY && f.type === Type.BINARY)) return f;
+    if (type === Type.VARCHAR) converters[i] = () => (v) => (v === null || typeof v === 'string' || v instanceof Uint8Array ? v : toText(v));
+    else if (type === Type.FLOAT64) converters[i] = () => (v) => (v === null ? null : toDouble(v));
+    return Object.freeze(resultField(f.name, type));
+  });
+  if (converters.length === 0) return { fields };
+  return {
+    fields,
+    converter: (results) => {
+      const conv = converters.map((c) => c?.(results));
+      return (row) => row.map((v, i) => (conv[i] ? conv[i]!(v) : v));
+    },
+  };
+}
+
+/** The scale a branch's column brings to a DECIMAL union column: 0 for integers, else the declared scale, else the widest its values show. */
+function decimalScale(field: Field, rows: readonly SqlValue[][], column: number): number {
+  if (field.type !== Type.DECIMAL) return 0;
+  if (field.decimals < 30) return field.decimals;
+  let scale = 0;
+  for (const r of rows) {
+    const v = r[column];
+    if (typeof v === 'string') scale = Math.max(scale, v.includes('.') ? v.length - v.indexOf('.') - 1 : 0);
+  }
+  return scale;
 }
 
 /** A UNION chain taken apart: its branches and the ORDER BY / LIMIT that apply to the whole union. */
