@@ -698,7 +698,7 @@ export class Executor {
     for (const a of assignments) if (a.kind === 'system' && a.scope === 'session') checkSettable(a.name);
     for (const a of assignments) {
       if (a.kind === 'ignored') continue;
-      const { value, type } = this.evaluateSetValue(session, a.valueText, a.kind === 'user');
+      const { value, type } = await this.evaluateSetValue(session, a.valueText, a.kind === 'user');
       if (a.kind === 'user') {
         setUserVariable(this.sessionContext(session), a.name.toLowerCase(), value, type);
         continue;
@@ -742,10 +742,22 @@ export class Executor {
    * on`, `set sql_mode = traditional`) unless it is NULL, TRUE or FALSE; a user variable's value is
    * always an expression.
    */
-  private evaluateSetValue(session: VtgateSession, text: string, userVariable: boolean): { value: SqlValue; type: Type } {
+  /**
+   * A SET value: evaluated in vtgate, or, when vtgate cannot evaluate it (a subquery), sent as
+   * `select <value> from dual` to one shard of the session's keyspace, as Vitess's
+   * expressionConverter does with the expressions its evalengine does not support.
+   */
+  private async evaluateSetValue(session: VtgateSession, text: string, userVariable: boolean): Promise<{ value: SqlValue; type: Type }> {
     if (!userVariable && /^[A-Za-z_][\w$]*$/.test(text) && !/^(?:null|true|false)$/i.test(text)) return { value: text, type: Type.VARCHAR };
     const ast = parseStatement(`select ${text}`);
-    const expr = compileExpr((ast.columns as Expr[])[0]!.expr as Expr, NO_COLUMNS);
+    let expr;
+    try {
+      expr = compileExpr((ast.columns as Expr[])[0]!.expr as Expr, NO_COLUMNS);
+    } catch (err) {
+      if (!(err instanceof SqlError) || err.errno !== ER.NOT_SUPPORTED_YET[0]) throw err;
+      const r = await this.executeOnAnyShard(session, `select ${text} from dual`, {});
+      return { value: r.rows[0]?.[0] ?? null, type: r.fields[0]?.type ?? Type.NULL_TYPE };
+    }
     const env = { row: [], bindVars: {}, session: this.sessionContext(session) };
     const value = expr(env);
     return { value, type: expr.valueType?.(env) ?? expr.type };
