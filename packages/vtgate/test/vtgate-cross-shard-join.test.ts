@@ -215,8 +215,8 @@ describe('aggregates written as function calls across shards', () => {
   it('merges BIT_AND/OR/XOR and refuses the ones it cannot merge rather than answering per shard', async () => {
     const sql = 'select bit_and(qty), bit_or(qty), bit_xor(qty) from item where qty > 0';
     expect(await answer(c.sharded, sql)).toEqual(await answer(c.unsharded, sql));
-    for (const bad of ['select std(qty) from item', 'select json_arrayagg(id) from item']) {
-      expect(await answer(c.sharded, bad)).toMatchObject({ errno: 1235, message: expect.stringContaining('VT12001: unsupported: aggregate') });
+    for (const [bad, aggregate] of [['select std(qty) from item', 'std(qty)'], ['select json_arrayagg(id) from item', 'json_arrayagg(id)']]) {
+      expect(await answer(c.sharded, bad)).toMatchObject({ errno: 1235, message: `VT12001: unsupported: in scatter query: aggregation function '${aggregate}'` });
     }
   });
 });
@@ -237,7 +237,7 @@ describe('joins vtgate refuses across shards', () => {
   it('refuses clauses it cannot apply above the join rather than dropping them', async () => {
     expect(await answer(c.sharded, 'select i.cat, count(*) from item i join ord o on o.item_id = i.id group by i.cat with rollup')).toMatchObject({
       errno: 1235,
-      message: 'VT12001: unsupported: GROUP BY WITH ROLLUP across shards',
+      message: 'VT12001: unsupported: GROUP BY WITH ROLLUP not supported for sharded queries',
     });
   });
   it('keeps one route when both tables join on their vindex', async () => {

@@ -89,7 +89,7 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   // Clauses vtgate cannot apply above its joins are refused, never dropped; a locking clause goes to every route.
   const st = selectText(sql);
   const groupText = st?.clauses.groupBy ? sql.slice(st.clauses.groupBy.start, st.clauses.groupBy.end) : '';
-  if (/\bwith\s+rollup\b/i.test(groupText)) throw unsupported('GROUP BY WITH ROLLUP across shards');
+  if (/\bwith\s+rollup\b/i.test(groupText)) throw unsupported('GROUP BY WITH ROLLUP not supported for sharded queries');
   const tail = st?.clauses.tail ? sql.slice(st.clauses.tail.start, st.clauses.tail.end).trim() : '';
   if (/^into\b/i.test(tail)) throw unsupported('SELECT … INTO across shards');
   const derivedTexts = derivedTableTexts(sql);

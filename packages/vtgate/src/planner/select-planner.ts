@@ -308,7 +308,7 @@ function buildScatter(ast: Statement, text: string, st: SelectText, scoped: Scop
 
   if (hasStar) throw unsupported('aggregation with * in a scatter query');
   // The shards' super-aggregate rows would merge as ordinary NULL groups: refused rather than wrong.
-  if (st.clauses.groupBy && WITH_ROLLUP.test(text.slice(st.clauses.groupBy.start, st.clauses.groupBy.end))) throw unsupported('GROUP BY WITH ROLLUP across shards');
+  if (st.clauses.groupBy && WITH_ROLLUP.test(text.slice(st.clauses.groupBy.start, st.clauses.groupBy.end))) throw unsupported('GROUP BY WITH ROLLUP not supported for sharded queries');
   let distinctArg: Expr | undefined;
   let countStar: number | undefined;
   /** Expressions added to the shards' GROUP BY (COUNT(DISTINCT x), GROUP_CONCAT … ORDER BY): finer shard groups merge the same. */
@@ -462,7 +462,8 @@ function aggregateRole(e: Expr): OutputColumnRole {
   // COUNT(DISTINCT vindex column) merges as COUNT (see roleOf); BIT_AND … parse as function calls.
   const name = e.type === 'aggr_func' ? String(e.name).toUpperCase() : (aggregateCall(e)?.name ?? '');
   const merged = MERGEABLE[name];
-  if (!merged) throw unsupported(`aggregate ${name.toLowerCase()} in a scatter query`);
+  // Vitess's words for an aggregate it has no opcode for (std, variance, json_arrayagg …).
+  if (!merged) throw unsupported(`in scatter query: aggregation function '${formatExpr(e).replace(/`/g, '')}'`);
   return { kind: 'agg', name: merged };
 }
 
