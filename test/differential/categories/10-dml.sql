@@ -60,7 +60,9 @@ insert into dml (id, a) values (21, 99999999999)
 insert into dml (id, c) values (22, 123456789.99)
 insert into dml (id, d) values (23, '2024-13-01 00:00:00')
 insert into dml (id, a) values (24, 'x')
+-- @vitess sharded "could not map [NULL] to a keyspace id" go/vt/vtgate/engine/insert.go the hash vindex maps a NULL primary vindex value to DestinationNone, refused before MySQL sees the row
 insert into dml (id) values (null)
+-- @vitess sharded "could not map [NULL] to a keyspace id" go/vt/vtgate/engine/insert.go the missing primary vindex column is NULL to the vindex, refused before MySQL sees the row
 insert into dml (a) values (1)
 insert into dml (id, a, b) values (25, 1)
 insert into nosuch (id) values (1)

@@ -21,6 +21,7 @@ import { Route, type RouteOpcode } from '../engine/route.js';
 import { SemiJoin } from '../engine/semi-join.js';
 import { RowExpr, type LayoutColumn, type RowLayout } from '../engine/row-layout.js';
 import type { OrderKey } from '../engine/scatter-merge.js';
+import { SchemaTrackingNeeded, type SchemaTracker } from '../schema-tracker.js';
 import type { KeyspaceModel, TableModel } from '../vschema.js';
 import { aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, unsupported, windowPartitions } from './ast.js';
 import type { Plan } from './plan.js';
@@ -69,9 +70,9 @@ const STAR_OF = 'vtgate_star_of';
  * Plans a SELECT over several tables that do not merge into one route, or over derived tables
  * (each planned on its own with `planText`, the caller's SELECT planner). Returns undefined for
  * shapes this planner does not take (subqueries outside FROM, unions, window functions), which
- * the caller refuses as before.
+ * the caller refuses as before. `schema` (vtgate's tracked columns) expands `*` over a USING join.
  */
-export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[], planText: (sql: string) => Plan): Plan | undefined {
+export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[], planText: (sql: string) => Plan, schema?: SchemaTracker): Plan | undefined {
   if (ast._next || ast.with) return undefined;
   const from = (ast.from ?? []) as Expr[];
   if (from.some((f) => !f.expr && !identName(f.table))) return undefined;
@@ -110,7 +111,11 @@ export function planJoin(ast: Statement, sql: string, resolved: ResolvedTable[],
   const items = expandStars((ast.columns ?? []) as Expr[], fromOrder);
   const starred = items.filter((i) => (i.expr as Expr).type === STAR_OF).map((i) => String((i.expr as Expr).table));
   // MySQL merges a USING/NATURAL join's columns in `*`: without the tables' schemas that cannot be done.
-  if (starred.length > 0 && from.some((f) => Array.isArray(f.using))) throw schemaTrackingRequired();
+  if (starred.length > 0 && from.some((f) => Array.isArray(f.using))) {
+    const expanded = schema ? starOverUsing(sql, from, resolved, schema) : undefined;
+    if (!expanded) throw schemaTrackingRequired();
+    return planText(expanded);
+  }
   const innerOn = leaves.filter((l) => l.join === 'inner').flatMap((l) => l.on);
 
   // Routes: each table merges into the first route it can share, else starts its own.
@@ -351,14 +356,7 @@ function fromLeaves(from: Expr[], resolved: ResolvedTable[], derive: (index: num
     const alias = identName(f.as) ?? String(identName(f.table));
     if (f.expr && !identName(f.as)) throw sqlError([1248, '42000'], 'Every derived table must have its own alias');
     const source = f.expr ? { derived: derive(i) } : { table: resolved.find((x) => !x.ref.nested && x.ref.alias === alias)!.table };
-    let on = conjuncts(f.on as Expr);
-    if (Array.isArray(f.using) && i > 0) {
-      const prev = identName(from[i - 1]!.as) ?? String(identName(from[i - 1]!.table));
-      on = (f.using as Expr[]).map((u) => {
-        const column = String(identName(u.value) ?? identName(u));
-        return { type: 'binary_expr', operator: '=', left: { type: 'column_ref', table: prev, column }, right: { type: 'column_ref', table: alias, column } } as Expr;
-      });
-    }
+    const on = Array.isArray(f.using) && i > 0 ? usingPredicates(from, i) : conjuncts(f.on as Expr);
     return { alias, ...source, join: join.startsWith('LEFT') || join.startsWith('RIGHT') ? 'left' : 'inner', on };
   });
   if (String(from[1]?.join ?? '').toUpperCase().startsWith('RIGHT')) {
@@ -367,6 +365,18 @@ function fromLeaves(from: Expr[], resolved: ResolvedTable[], derive: (index: num
     return [{ ...b, join: 'inner', on: [] }, { ...a, join: 'left', on: b.on }];
   }
   return leaves;
+}
+
+/** The equalities a FROM item's `USING (c, …)` stands for: `prev.c = item.c` with the item before it. */
+export function usingPredicates(from: Expr[], i: number): Expr[] {
+  const f = from[i]!;
+  if (!Array.isArray(f.using) || i === 0) return [];
+  const alias = identName(f.as) ?? String(identName(f.table));
+  const prev = identName(from[i - 1]!.as) ?? String(identName(from[i - 1]!.table));
+  return (f.using as Expr[]).map((u) => {
+    const column = String(identName(u.value) ?? identName(u));
+    return { type: 'binary_expr', operator: '=', left: { type: 'column_ref', table: prev, column }, right: { type: 'column_ref', table: alias, column } } as Expr;
+  });
 }
 
 /** The texts of the FROM list's derived tables (`(select …) as t`), in order, inside their parentheses. */
@@ -535,6 +545,43 @@ function itemAt(items: Expr[], pos: Expr, clause: string): Expr {
 
 function andAll(preds: Expr[]): Expr {
   return preds.reduce((a, b) => ({ type: 'binary_expr', operator: 'AND', left: a, right: b }) as Expr);
+}
+
+/**
+ * `select * from a [left|right] join b using (c, …)` with `*` written out from the tracked columns
+ * in MySQL's order: the USING columns once (from the table whose rows the join keeps: b for a
+ * RIGHT JOIN, else a), then the other columns of that table, then the other table's. Undefined for
+ * other shapes (more tables, a derived table, a qualified or second `*`); SchemaTrackingNeeded
+ * while a table's keyspace is not tracked yet.
+ */
+function starOverUsing(sql: string, from: Expr[], resolved: ResolvedTable[], schema: SchemaTracker): string | undefined {
+  const st = selectText(sql);
+  if (!st || from.length !== 2 || from.some((f) => f.expr) || !Array.isArray(from[1]!.using)) return undefined;
+  const stars = st.items.filter((r) => sql.slice(r.start, r.end).trim() === '*');
+  if (stars.length !== 1) return undefined;
+  const sides = from.map((f) => {
+    const alias = identName(f.as) ?? String(identName(f.table));
+    const table = resolved.find((r) => !r.ref.nested && r.ref.alias === alias)?.table;
+    if (!table) return undefined;
+    const ks = table.keyspace.name;
+    if (!schema.loaded(ks)) throw new SchemaTrackingNeeded(ks, schemaTrackingRequired());
+    const columns = schema.columns(ks, table.name);
+    return columns ? { alias, columns } : undefined;
+  });
+  if (!sides[0] || !sides[1]) return undefined;
+  const using = (from[1]!.using as Expr[]).map((u) => String(identName(u.value) ?? identName(u)).toLowerCase());
+  const [kept, other] = String(from[1]!.join ?? '').toUpperCase().startsWith('RIGHT') ? [sides[1], sides[0]] : [sides[0], sides[1]];
+  const name = (c: string) => c.toLowerCase();
+  const find = (side: { columns: readonly string[] }, c: string) => side.columns.find((x) => name(x) === c);
+  if (using.some((c) => !find(kept, c) || !find(other, c))) return undefined;
+  const ref = (alias: string, c: string) => `${quoteIdent(alias)}.${quoteIdent(c)}`;
+  const list = [
+    ...using.map((c) => ref(kept.alias, find(kept, c)!)),
+    ...kept.columns.filter((c) => !using.includes(name(c))).map((c) => ref(kept.alias, c)),
+    ...other.columns.filter((c) => !using.includes(name(c))).map((c) => ref(other.alias, c)),
+  ];
+  const star = stars[0]!;
+  return `${sql.slice(0, star.start)}${list.join(', ')}${sql.slice(star.end)}`;
 }
 
 /** VT09015: a column vtgate cannot place without the tables' schemas (`*`, unqualified names in a join across routes). */

@@ -15,7 +15,7 @@ import type { ColumnPos, MergeSpec, OrderKey, OutputColumnRole } from '../engine
 import type { ValueSource } from '../engine/value-source.js';
 import { NO_COLUMNS, aggregatesIn, conjuncts, containsAggregate, exprKey, formatExpr, identName, unsupported, windowPartitions } from './ast.js';
 import { planWith } from './cte-planner.js';
-import { outerJoinsShardedToReference, planJoin } from './join-planner.js';
+import { outerJoinsShardedToReference, planJoin, usingPredicates } from './join-planner.js';
 import { planSubqueries } from './subquery-planner.js';
 import type { Plan, PlanContext } from './plan.js';
 import { selectText, stripQualifiers, unionText, type SelectClause, type SelectText } from './query-text.js';
@@ -38,14 +38,14 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
     const top = resolved.filter((r) => !r.ref.nested);
     const sq = planSubqueries(ast, text, ctx, top, planText);
     if (sq.kind === 'pulled') return sq.plan;
-    if (sq.kind === 'semi') return planJoin(ast, text, resolved, planText) ?? throwError(unsupported('unmergable subquery can not be inside complex expression'));
+    if (sq.kind === 'semi') return planJoin(ast, text, resolved, planText, ctx.schema) ?? throwError(unsupported('unmergable subquery can not be inside complex expression'));
     subqueriesMerged = sq.kind === 'merged';
   }
   if (ast._next && (ks.sharded || resolved.some((r) => r.table.keyspace !== ks))) {
     const union = planUnion(sql, ctx);
     if (union) return union;
   }
-  if (resolved.some((r) => r.table.keyspace !== ks)) return planJoin(ast, text, resolved, planText) ?? throwError(unsupported('cross-keyspace query'));
+  if (resolved.some((r) => r.table.keyspace !== ks)) return planJoin(ast, text, resolved, planText, ctx.schema) ?? throwError(unsupported('cross-keyspace query'));
   const access: QueryAccess = { tables: [...new Set(resolved.map((r) => r.table.name))], write: false };
   const plan = (route: Route): Plan => ({ type: 'select', primitive: route, write: false });
   if (!ks.sharded) return plan(new Route({ keyspace: ks.name, opcode: 'unsharded', query: text, access }));
@@ -60,15 +60,15 @@ export function planSelect(ast: Statement, sql: string, ctx: PlanContext): Plan 
   }
   let multiShardError: string | Error | undefined;
   if (nestedSharded && !subqueriesMerged && !rowwiseDerived(ast, nested, ks)) {
-    const derived = ((ast.from ?? []) as Expr[]).some((f) => f.expr) ? planJoin(ast, text, resolved, planText) : undefined;
+    const derived = ((ast.from ?? []) as Expr[]).some((f) => f.expr) ? planJoin(ast, text, resolved, planText, ctx.schema) : undefined;
     if (derived) return derived;
     multiShardError = 'cross-shard subquery';
   }
   if (ast._next) multiShardError ??= 'cross-shard union';
   const joinPredicates = conjuncts(ast.where as Expr);
-  for (const f of (ast.from ?? []) as Expr[]) if (f.on) conjuncts(f.on as Expr, joinPredicates);
+  ((ast.from ?? []) as Expr[]).forEach((f, i, from) => (f.on ? conjuncts(f.on as Expr, joinPredicates) : joinPredicates.push(...usingPredicates(from, i))));
   if (!colocated(scoped, joinPredicates) || outerJoinsShardedToReference((ast.from ?? []) as Expr[], resolved)) {
-    const join = multiShardError ? undefined : planJoin(ast, text, resolved, planText);
+    const join = multiShardError ? undefined : planJoin(ast, text, resolved, planText, ctx.schema);
     if (join) return join;
     multiShardError ??= 'cross-shard join';
   }
