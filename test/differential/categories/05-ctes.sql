@@ -30,6 +30,7 @@ with t as (select id from product) select * from t where id = 3
 with recursive cnt (n) as (select 1 union all select n + 1 from cnt where n < 10) select n from cnt where n % 3 = 0 order by n
 with recursive r (n) as (select 1 union all select n * 2 from r where n < 1000) select max(n) from r
 with t as (select cat, max(price) mp from product group by cat) select p.name from product p join t on p.cat = t.cat and p.price = t.mp order by p.name
+-- @vitess sharded VT12001 go/vt/vtgate/planbuilder the CTE is a derived table whose window spans shards (no PARTITION BY on the vindex): window functions are only supported for single-shard queries
 with t as (select id, row_number() over (order by price desc) rn from product) select id from t where rn <= 3 order by id
 with t as (select customer_id, amount from orders) select customer_id, max(amount) from t group by customer_id having max(amount) > 6 order by customer_id
 with a as (select id from customer where country = 'FR'), b as (select customer_id from orders) select count(*) from a join b on a.id = b.customer_id
