@@ -22,10 +22,10 @@ import { normalize } from './normalizer.js';
 import { NO_COLUMNS } from './planner/ast.js';
 import type { Plan, PlanContext } from './planner/plan.js';
 import { buildPlan } from './planner/planner.js';
-import { SchemaTracker, SchemaTrackingNeeded, TRACKED_COLUMNS_QUERY } from './schema-tracker.js';
 import { stripQualifiers } from './planner/query-text.js';
 import { noDatabase } from './planner/select-planner.js';
 import { collectTables } from './planner/table-refs.js';
+import { SchemaTracker, SchemaTrackingNeeded, TRACKED_COLUMNS_QUERY } from './schema-tracker.js';
 import { deniedKey, type Resolver, type ServingShard } from './resolver.js';
 import { expandListBindVariables } from './list-bind-variables.js';
 import { appliedToReservedConnections, checkSettable, setReservesConnection, systemVariable } from './system-variables.js';
@@ -740,11 +740,8 @@ export class Executor {
   /**
    * The value of one SET assignment. A bare word names a system variable's value (`set autocommit =
    * on`, `set sql_mode = traditional`) unless it is NULL, TRUE or FALSE; a user variable's value is
-   * always an expression.
-   */
-  /**
-   * A SET value: evaluated in vtgate, or, when vtgate cannot evaluate it (a subquery), sent as
-   * `select <value> from dual` to one shard of the session's keyspace, as Vitess's
+   * always an expression, evaluated in vtgate or, when vtgate cannot evaluate it (a subquery), sent
+   * as `select <value> from dual` to one shard of the session's keyspace, as Vitess's
    * expressionConverter does with the expressions its evalengine does not support.
    */
   private async evaluateSetValue(session: VtgateSession, text: string, userVariable: boolean): Promise<{ value: SqlValue; type: Type }> {

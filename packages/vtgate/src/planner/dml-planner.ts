@@ -1,18 +1,18 @@
 /**
  * Planning UPDATE and DELETE: unsharded keyspaces get the statement as written; sharded tables are
- * routed by a vindex predicate or scattered (rows affected summed); changing a vindex column is
- * refused as Vitess refuses it.
+ * routed by a vindex predicate or scattered (rows affected summed), a multi-shard one with LIMIT
+ * as a DMLWithInput; changing a vindex column is refused as Vitess refuses it.
  */
 import { parseStatement, SqlLexer, Tok, type Expr, type Statement } from '@vtsim/sql';
 import { DML_VALS, DmlWithInput } from '../engine/dml-with-input.js';
 import type { QueryAccess } from '../engine/primitive.js';
 import { Route } from '../engine/route.js';
+import { SchemaTrackingNeeded } from '../schema-tracker.js';
+import type { TableModel } from '../vschema.js';
 import { identName, unsupported } from './ast.js';
 import type { Plan, PlanContext } from './plan.js';
 import { quoteIdent, stripQualifiers } from './query-text.js';
-import { SchemaTrackingNeeded } from '../schema-tracker.js';
 import { planSelect } from './select-planner.js';
-import type { TableModel } from '../vschema.js';
 import { collectTables, resolveTables } from './table-refs.js';
 import { findVindexRoute, type ScopedTable } from './vindex-predicates.js';
 

@@ -1,7 +1,7 @@
 /**
  * Planning INSERT/REPLACE: unsharded inserts go to the keyspace's shard as written; sharded ones
- * are routed row by row on the primary vindex; auto-increment columns missing or NULL are filled
- * from the VSchema sequence.
+ * are routed row by row on the primary vindex (a missing column list is filled from the tracked
+ * columns); auto-increment columns missing or NULL are filled from the VSchema sequence.
  */
 import { ER, Type, sqlError } from '@vtsim/proto';
 import { compileExpr, isDefaultKeyword, parseStatement, parseStatements, SqlLexer, Tok, type CompiledExpr, type Expr, type Statement } from '@vtsim/sql';
