@@ -39,12 +39,22 @@ function bit64(hi: number, lo: number, k: number): number {
   return k <= 32 ? (hi >>> (32 - k)) & 1 : (lo >>> (64 - k)) & 1;
 }
 
-/** Per-byte lookup tables of a 64-bit permutation: entry [j * 256 + v] is the image of byte j = v. */
+/**
+ * Per-byte lookup tables of a 64-bit permutation: entry [j * 256 + v] is the image of byte j = v.
+ * A permutation maps an OR of bits to the OR of their images, so each entry is the entry of `v`
+ * without its lowest set bit ORed with the image of that bit alone (2048 steps, not 2048 × 64).
+ */
 function byteTables(table: readonly number[]): [Uint32Array, Uint32Array] {
   const hiT = new Uint32Array(8 * 256);
   const loT = new Uint32Array(8 * 256);
   for (let j = 0; j < 8; j++) {
-    for (let v = 0; v < 256; v++) {
+    for (let v = 1; v < 256; v++) {
+      const rest = v & (v - 1);
+      if (rest !== 0) {
+        hiT[j * 256 + v] = hiT[j * 256 + rest]! | hiT[j * 256 + (v ^ rest)]!;
+        loT[j * 256 + v] = loT[j * 256 + rest]! | loT[j * 256 + (v ^ rest)]!;
+        continue;
+      }
       const inHi = j < 4 ? v << (24 - 8 * j) : 0;
       const inLo = j >= 4 ? v << (24 - 8 * (j - 4)) : 0;
       let hi = 0;
