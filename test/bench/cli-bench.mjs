@@ -5,11 +5,12 @@
  * spawn to exit (medians of several runs), and the local example's scripts 101 → 401 run one after
  * another as a learner runs them (one wall time; it binds the example's fixed ports).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packagedVtsim } from './packaged-vtsim.mjs';
 
 const VTSIM = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const VTTESTSERVER = fileURLToPath(new URL('../../packages/cli/dist/vttestserver-main.js', import.meta.url));
@@ -61,13 +62,8 @@ export async function benchCli(log, runs = 5) {
     log('cli: vttestserver spawn → JSON config (repository build and package), vtsim --help');
     const serve = [];
     for (let i = 0; i < runs; i++) serve.push(await timeUntil(VTTESTSERVER, [], env, (out) => out.includes('\n')));
-    const packaged = join(dir, 'package');
-    mkdirSync(packaged);
-    execFileSync(process.execPath, [join(ROOT, 'tools/package.mjs'), '--out', packaged], { stdio: 'ignore' });
-    const tarball = readdirSync(packaged).find((f) => f.endsWith('.tgz'));
-    execFileSync('tar', ['-xzf', join(packaged, tarball), '-C', packaged]);
     const serveBundle = [];
-    for (let i = 0; i < runs; i++) serveBundle.push(await timeUntil(join(packaged, 'package/dist/vttestserver.js'), [], env, (out) => out.includes('\n')));
+    for (let i = 0; i < runs; i++) serveBundle.push(await timeUntil(packagedVtsim().vttestserver, [], env, (out) => out.includes('\n')));
     const help = [];
     for (let i = 0; i < runs * 2; i++) help.push(await timeUntil(VTSIM, ['--help'], env, (_out, exited) => exited === true));
     log('cli: the local example, scripts 101 → 401');

@@ -7,12 +7,16 @@ import { startClusterProcess } from './cluster-process.mjs';
 import { benchCreateDatabase } from './create-database-bench.mjs';
 import { describeLoad, runLoad } from './load.mjs';
 import { describeLoadSample, measurePair } from './machine-load.mjs';
+import { packagedVtsim } from './packaged-vtsim.mjs';
 import { startMariadbReference } from './mariadb-reference.mjs';
 import { processCpuMicros, waitForIdle } from './process-cpu.mjs';
 import { ratioFigure } from './report.mjs';
 
 /** Where a rerun's inserts start above the first run's: past every connection's id range (workloads.mjs). */
 const RERUN_ID_OFFSET = 100_000_000_000;
+
+/** Starts of the packaged `vtsim up` whose median is its time to serve. */
+const PACKAGED_STARTS = 3;
 
 /** Rows the point selects read by default (ids 1..keyCount, loaded before they run). */
 const KEY_COUNT = 100_000;
@@ -30,6 +34,8 @@ const KEY_COUNT = 100_000;
  * @property {number} connections connections per load run
  * @property {string[]} [nodeArgs] Node flags for the cluster process (e.g. `--cpu-prof`)
  * @property {number} [keyCount] rows the point selects read (default KEY_COUNT)
+ * @property {boolean} [packaged] also time the installable package's `vtsim up` (packaged-vtsim.mjs) to
+ *   its first query: `<id>.time_to_serve_package`, the median of PACKAGED_STARTS starts
  * @property {string} [mariadbd] with this mariadbd binary, every figure is also measured on a
  *   MariaDB reference (mariadb-reference.mjs) in pairs under the same load, and their ratios added
  */
@@ -89,6 +95,7 @@ export async function benchCluster(opts, log) {
     }
   };
   try {
+    if (opts.packaged) figures.push(await timePackagedStart(opts, tablets, label, log));
     /** @type {import('./machine-load.mjs').Pair<any> | undefined} */
     let startPair;
     if (mariadbd) {
@@ -113,13 +120,14 @@ export async function benchCluster(opts, log) {
       value: vtsim.startupMs,
       unit: 'ms',
       target: target({ op: '<', value: 1000 }),
-      detail: `${tablets} (${3 * (opts.replicaCount + opts.rdonlyCount)} tablets); first successful 'select count(*) from customer' through vtgate`,
+      detail: `the repository's build (packages/cli/dist, unbundled ES modules); ${tablets} (${3 * (opts.replicaCount + opts.rdonlyCount)} tablets); ` +
+        `first successful 'select count(*) from customer' through vtgate; ${describeCpu(vtsim.startupCpuMs)}`,
     }, startPair, () => ({
       id: 'mariadb.time_to_serve',
       what: 'MariaDB: spawn to first query',
       value: /** @type {import('./mariadb-reference.mjs').MariadbReference} */ (maria).startupMs,
       unit: 'ms',
-      detail: `${maria?.where}; the schema created (create database, create table) on the first connection, then 'select count(*) from customer'`,
+      detail: `${maria?.where}; the schema created (create database, create table) on the first connection, then 'select count(*) from customer'; ${describeCpu(maria?.startupCpuMs)}`,
     }), { name: 'time_to_serve', op: '<=', value: 0.5 });
 
     /** Runs a workload against a server: waits for it to go idle, then drives it. */
@@ -223,4 +231,39 @@ async function loadCustomers(port, keyCount) {
   } finally {
     await conn.end();
   }
+}
+
+/** The server's CPU time when it first served, as a detail. */
+function describeCpu(cpuMs) {
+  return cpuMs === undefined ? 'server CPU unknown (no /proc)' : `server CPU ${Math.round(cpuMs)} ms by then`;
+}
+
+/**
+ * `<id>.time_to_serve_package`: the installable package's `vtsim up` (one esbuild bundle), started
+ * PACKAGED_STARTS times (each stopped before the next): the median start, with its CPU time.
+ * @param {ClusterBenchOptions} opts
+ * @param {string} tablets
+ * @param {string} label
+ * @param {(line: string) => void} log
+ * @returns {Promise<import('./report.mjs').Figure>}
+ */
+async function timePackagedStart(opts, tablets, label, log) {
+  log('cluster: packing vtsim (npm run package) to time its vtsim up');
+  const { vtsim } = packagedVtsim();
+  const starts = [];
+  for (let i = 0; i < PACKAGED_STARTS; i++) {
+    const cluster = await startClusterProcess({ replicaCount: opts.replicaCount, rdonlyCount: opts.rdonlyCount, nodeArgs: opts.nodeArgs, main: vtsim });
+    await cluster.stop();
+    starts.push(cluster);
+  }
+  starts.sort((a, b) => a.startupMs - b.startupMs);
+  const median = starts[Math.floor(starts.length / 2)];
+  return {
+    id: `${opts.id}.time_to_serve_package`,
+    what: `vtsim up from the package: spawn to first query${label}`,
+    value: median.startupMs,
+    unit: 'ms',
+    detail: `the installable package (npm run package, unpacked: each executable one esbuild bundle); median of ${PACKAGED_STARTS} starts ` +
+      `(${starts.map((c) => Math.round(c.startupMs)).join(', ')} ms); ${tablets}; ${describeCpu(median.startupCpuMs)}`,
+  };
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { BENCH_KEYSPACES, writeBenchSchema } from './bench-schema.mjs';
 import { freePort } from './free-port.mjs';
+import { processCpuMicros } from './process-cpu.mjs';
 
 const VTSIM = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 
@@ -23,6 +24,8 @@ const READY_QUERY = 'select count(*) from customer';
  * @property {number} pid
  * @property {number} mysqlPort vtgate's MySQL port on 127.0.0.1
  * @property {number} startupMs from spawning `vtsim up` to the first successful query
+ * @property {number | undefined} startupCpuMs the process's CPU time (user + system, all its threads)
+ *   when that query was answered; undefined without /proc
  * @property {() => Promise<void>} stop SIGTERM, wait for the exit (SIGKILL after 10 s), remove the
  *   temporary directory; rejects if the process did not exit cleanly. Safe to call twice.
  */
@@ -30,16 +33,17 @@ const READY_QUERY = 'select count(*) from customer';
 /**
  * Spawns `vtsim up --keyspaces commerce,customer --num-shards 1,2` with the given tablet counts per
  * shard (and `nodeArgs` before the script, e.g. `--cpu-prof`), and polls vtgate's MySQL port until
- * READY_QUERY succeeds. Rejects (the process killed) if the process exits first or does not serve
- * within `timeoutMs`; the error carries its output.
- * @param {{ replicaCount: number, rdonlyCount: number, nodeArgs?: string[], timeoutMs?: number }} opts
+ * READY_QUERY succeeds. `main` is the `vtsim` executable: the repository's build by default, or the
+ * installable package's bundle (packaged-vtsim.mjs). Rejects (the process killed) if the process
+ * exits first or does not serve within `timeoutMs`; the error carries its output.
+ * @param {{ replicaCount: number, rdonlyCount: number, nodeArgs?: string[], timeoutMs?: number, main?: string }} opts
  * @returns {Promise<ClusterProcess>}
  */
 export async function startClusterProcess(opts) {
   const dir = mkdtempSync(join(tmpdir(), 'vtsim-bench-'));
   writeBenchSchema(join(dir, 'schema'));
   const [webPort, mysqlPort, grpcPort, vtctldPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const args = [...(opts.nodeArgs ?? []), VTSIM, 'up',
+  const args = [...(opts.nodeArgs ?? []), opts.main ?? VTSIM, 'up',
     '--keyspaces', BENCH_KEYSPACES.map((k) => k.name).join(','),
     '--num-shards', BENCH_KEYSPACES.map((k) => k.shards).join(','),
     '--replica-count', String(opts.replicaCount), '--rdonly-count', String(opts.rdonlyCount),
@@ -82,7 +86,12 @@ export async function startClusterProcess(opts) {
     }
     await new Promise((r) => setTimeout(r, 5));
   }
-  return { pid: child.pid, mysqlPort, startupMs: servedAt - t0, stop };
+  return { pid: child.pid, mysqlPort, startupMs: servedAt - t0, startupCpuMs: cpuMs(processCpuMicros(child.pid)), stop };
+}
+
+/** Microseconds to milliseconds, undefined kept. */
+function cpuMs(micros) {
+  return micros === undefined ? undefined : micros / 1000;
 }
 
 /** When READY_QUERY succeeded on the customer keyspace through vtgate at `port` (performance.now()), or undefined if it failed. */

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
 import { benchSchema } from './bench-schema.mjs';
 import { freePort } from './free-port.mjs';
+import { processCpuMicros } from './process-cpu.mjs';
 
 /** MySQL 8.0's default sql_mode (MariaDB's differs). */
 const MYSQL8_SQL_MODE = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
@@ -32,6 +33,7 @@ export function findMariadbd() {
  * @property {number} pid
  * @property {number} port its MySQL port on 127.0.0.1
  * @property {number} startupMs from spawning mariadbd to the answer of `select count(*) from customer`, the schema created in between
+ * @property {number | undefined} startupCpuMs mariadbd's CPU time (user + system, all its threads) at that answer; undefined without /proc
  * @property {string} version e.g. `10.11.19-MariaDB-0+deb12u1-log`
  * @property {string} where how it was started, in words (for the figures' details)
  * @property {() => Promise<void>} stop SIGTERM, wait for the exit (SIGKILL after 10 s), remove the datadir. Safe to call twice.
@@ -89,11 +91,13 @@ export async function startMariadbReference(mariadbd, opts = {}) {
     }
     await conn.query('select count(*) from customer');
     const startupMs = performance.now() - t0;
+    const cpuMicros = processCpuMicros(/** @type {number} */ (child.pid));
     const [[{ version }]] = /** @type {any} */ (await conn.query('select version() as version'));
     return {
       pid: /** @type {number} */ (child.pid),
       port,
       startupMs,
+      startupCpuMs: cpuMicros === undefined ? undefined : cpuMicros / 1000,
       version,
       where: `MariaDB ${version}, datadir on ${base}, MySQL 8's default sql_mode, utf8mb4, row-format binlog`,
       stop,

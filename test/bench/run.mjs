@@ -83,7 +83,7 @@ async function main() {
   }
   if (only !== 'components' && only !== 'web') {
     const keyCount = quick ? 1000 : undefined;
-    figures.push(...(await benchCluster({ id: 'cluster', targets: true, replicaCount: 2, rdonlyCount: 1, nodeArgs, keyCount, mariadbd, ...time, ...load }, log)));
+    figures.push(...(await benchCluster({ id: 'cluster', targets: true, replicaCount: 2, rdonlyCount: 1, nodeArgs, keyCount, packaged: !quick, mariadbd, ...time, ...load }, log)));
   }
   if (only === undefined || only === 'cluster') {
     figures.push(...(await benchCluster({ id: 'cluster_primaries_only', targets: false, replicaCount: 1, rdonlyCount: 0, nodeArgs, ...time, ...load }, log)));
