@@ -19,6 +19,7 @@ export { formatBinlogSource, parseBinlogSource, OnDDLAction, CopyPhaseControl } 
 // --- static gRPC auth (issue 8): servenv's `--grpc_auth_mode static`, shared by vtgate's and vtctld's servers ---
 export { listenHttp, type HttpListener } from './servenv/http-listener.js';
 export { StaticAuthPlugin, parseStaticAuthConfig, withGrpcAuth, type GrpcAuthFailure, type GrpcAuthFlags, type StaticAuthConfigEntry } from './servenv/grpc-server-auth-static.js';
+export { loadGrpcServiceDefinitions, type GrpcMethodDefinition, type GrpcServiceDefinition, type ProtoConversionOptions } from './servenv/grpc-service-definitions.js';
 // --- process semantics and durability (issue 9): mysqld stop/start, semi-sync, durability policies ---
 export { DURABILITY_POLICIES, isDurabilityPolicy, canEstablishSemiSync, isPromotable, primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-policy.js';
 export { DEFAULT_REPLICATION_CONNECT_RETRY_MS, type ReplicationIoState, type ReplicationOptions } from './replication.js';

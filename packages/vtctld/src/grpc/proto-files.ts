@@ -7,6 +7,7 @@
 import { loadPackageDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import { PROTO_DIR } from '@vtsim/proto';
+import { loadGrpcServiceDefinitions } from '@vtsim/vttablet';
 
 
 /** How a side of the connection decodes messages: `server` for vtctld, `client` for printing clients. */
@@ -43,4 +44,19 @@ export function loadVtctlProtos(decoding: ProtoDecoding): VtctlProtos {
     loaded.set(decoding, protos);
   }
   return protos;
+}
+
+let serverServices: { service: ServiceDefinition; vtctlService: ServiceDefinition } | undefined;
+
+/**
+ * `vtctlservice.Vtctld` and `vtctlservice.Vtctl` for vtctld's server, loaded once: the same methods
+ * and encodings as `loadVtctlProtos('server')`'s, without building the package definition (every
+ * message's descriptor) only clients and protojson ordering need.
+ */
+export function vtctlServerServices(): { service: ServiceDefinition; vtctlService: ServiceDefinition } {
+  if (!serverServices) {
+    const defs = loadGrpcServiceDefinitions(['vtctlservice.proto'], PROTO_DIR, ['vtctlservice.Vtctld', 'vtctlservice.Vtctl'], vtctlProtoOptions('server'));
+    serverServices = { service: defs['vtctlservice.Vtctld'] as ServiceDefinition, vtctlService: defs['vtctlservice.Vtctl'] as ServiceDefinition };
+  }
+  return serverServices;
 }

@@ -10,7 +10,7 @@ import { Code } from '@vtsim/proto';
 import { withGrpcAuth, type StaticAuthPlugin } from '@vtsim/vttablet';
 import type { Vtctld } from '../vtctld.js';
 import { toVtError } from '../vtctld-error.js';
-import { loadVtctlProtos } from './proto-files.js';
+import { vtctlServerServices } from './proto-files.js';
 import { vtctlServiceImplementation } from './vtctl-service.js';
 
 /** Where and what to serve. */
@@ -79,7 +79,7 @@ export interface VtctldServices {
  * vtcombo's one gRPC port serves them next to vtgate's service. Throws if the server already has them.
  */
 export function addVtctldServices(server: Pick<Server, 'addService' | 'removeService'>, opts: Pick<VtctldGrpcServerOptions, 'vtctld' | 'auth'>): VtctldServices {
-  const { service, vtctlService } = loadVtctlProtos('server');
+  const { service, vtctlService } = vtctlServerServices();
   server.addService(service, withGrpcAuth(implementation(opts.vtctld, Object.keys(service)), opts.auth));
   server.addService(vtctlService, withGrpcAuth(vtctlServiceImplementation(opts.vtctld), opts.auth));
   return {

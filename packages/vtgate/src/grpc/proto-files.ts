@@ -6,6 +6,7 @@
 import { loadPackageDefinition, type ServiceClientConstructor, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import { PROTO_DIR } from '@vtsim/proto';
+import { loadGrpcServiceDefinitions } from '@vtsim/vttablet';
 import { ProtoSchema } from './proto-schema.js';
 
 
@@ -46,4 +47,16 @@ export function loadVitessProtos(enums: EnumDecoding = 'names'): VitessProtos {
     loaded.set(enums, protos);
   }
   return protos;
+}
+
+let serverService: ServiceDefinition | undefined;
+
+/**
+ * `vtgateservice.Vitess` for vtgate's server (enums decoded as numbers), loaded once: the same
+ * methods and encodings as `loadVitessProtos('numbers').vitessService`, without building the
+ * package definition and reflection schema only clients need.
+ */
+export function vitessServerService(): ServiceDefinition {
+  serverService ??= loadGrpcServiceDefinitions(PROTO_FILES, PROTO_DIR, ['vtgateservice.Vitess'], protoLoaderOptions('numbers'))['vtgateservice.Vitess'] as ServiceDefinition;
+  return serverService;
 }

@@ -9,7 +9,7 @@ import { withGrpcAuth, type StaticAuthPlugin } from '@vtsim/vttablet';
 import type { Executor } from '../executor.js';
 import { executeCalls } from './execute-calls.js';
 import { GrpcSessionStore } from './grpc-session-store.js';
-import { loadVitessProtos } from './proto-files.js';
+import { vitessServerService } from './proto-files.js';
 import { serveVStream, type VStreamFunction } from './vstream-call.js';
 
 /** vtgate's gRPC port in the local example. */
@@ -83,7 +83,7 @@ function addServices(server: GrpcServiceHost, opts: VtgateServiceOptions): { ser
       void serveVStream(call, opts.vstream, shutdown.signal);
     },
   };
-  const service = loadVitessProtos('numbers').vitessService;
+  const service = vitessServerService();
   server.addService(service, withGrpcAuth(handlers, opts.auth));
   let ending: Promise<void> | undefined;
   const end = (): Promise<void> => (ending ??= (async () => {
