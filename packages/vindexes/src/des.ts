@@ -34,38 +34,27 @@ const S = [
     7, 11, 4, 1, 9, 12, 14, 2, 0, 6, 10, 13, 15, 3, 5, 8, 2, 1, 14, 7, 4, 10, 8, 13, 15, 12, 9, 0, 3, 5, 6, 11],
 ];
 
-/** Bit k (1-based, MSB first) of the 64-bit block (hi, lo). */
-function bit64(hi: number, lo: number, k: number): number {
-  return k <= 32 ? (hi >>> (32 - k)) & 1 : (lo >>> (64 - k)) & 1;
-}
-
 /**
  * Per-byte lookup tables of a 64-bit permutation: entry [j * 256 + v] is the image of byte j = v.
- * A permutation maps an OR of bits to the OR of their images, so each entry is the entry of `v`
- * without its lowest set bit ORed with the image of that bit alone (2048 steps, not 2048 × 64).
+ * Output bit i is input bit table[i], so a one-bit byte's image is read off the table; a
+ * permutation maps an OR of bits to the OR of their images, so every other entry is its lowest
+ * bit's entry ORed with the entry of the rest (2048 steps in all).
  */
 function byteTables(table: readonly number[]): [Uint32Array, Uint32Array] {
   const hiT = new Uint32Array(8 * 256);
   const loT = new Uint32Array(8 * 256);
+  for (let i = 0; i < 64; i++) {
+    const k = table[i]! - 1;
+    const entry = (k >> 3) * 256 + (0x80 >> (k & 7));
+    if (i < 32) hiT[entry] |= 1 << (31 - i);
+    else loT[entry] |= 1 << (63 - i);
+  }
   for (let j = 0; j < 8; j++) {
-    for (let v = 1; v < 256; v++) {
+    for (let v = 3; v < 256; v++) {
       const rest = v & (v - 1);
-      if (rest !== 0) {
-        hiT[j * 256 + v] = hiT[j * 256 + rest]! | hiT[j * 256 + (v ^ rest)]!;
-        loT[j * 256 + v] = loT[j * 256 + rest]! | loT[j * 256 + (v ^ rest)]!;
-        continue;
-      }
-      const inHi = j < 4 ? v << (24 - 8 * j) : 0;
-      const inLo = j >= 4 ? v << (24 - 8 * (j - 4)) : 0;
-      let hi = 0;
-      let lo = 0;
-      for (let i = 0; i < 64; i++) {
-        const b = bit64(inHi >>> 0, inLo >>> 0, table[i]!);
-        if (i < 32) hi |= b << (31 - i);
-        else lo |= b << (63 - i);
-      }
-      hiT[j * 256 + v] = hi >>> 0;
-      loT[j * 256 + v] = lo >>> 0;
+      if (rest === 0) continue;
+      hiT[j * 256 + v] = hiT[j * 256 + rest]! | hiT[j * 256 + (v ^ rest)]!;
+      loT[j * 256 + v] = loT[j * 256 + rest]! | loT[j * 256 + (v ^ rest)]!;
     }
   }
   return [hiT, loT];
