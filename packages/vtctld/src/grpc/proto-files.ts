@@ -50,12 +50,12 @@ let serverServices: { service: ServiceDefinition; vtctlService: ServiceDefinitio
 
 /**
  * `vtctlservice.Vtctld` and `vtctlservice.Vtctl` for vtctld's server, loaded once: the same methods
- * and encodings as `loadVtctlProtos('server')`'s, without building the package definition (every
- * message's descriptor) only clients and protojson ordering need.
+ * and encodings as `loadVtctlProtos('server')`'s, without the package definition (every message's
+ * descriptor) only clients and protojson ordering need, its message types parsed on the first call.
  */
 export function vtctlServerServices(): { service: ServiceDefinition; vtctlService: ServiceDefinition } {
   if (!serverServices) {
-    const defs = loadGrpcServiceDefinitions(['vtctlservice.proto'], PROTO_DIR, ['vtctlservice.Vtctld', 'vtctlservice.Vtctl'], vtctlProtoOptions('server'));
+    const defs = loadGrpcServiceDefinitions('vtctlservice.proto', PROTO_DIR, ['vtctlservice.Vtctld', 'vtctlservice.Vtctl'], vtctlProtoOptions('server'));
     serverServices = { service: defs['vtctlservice.Vtctld'] as ServiceDefinition, vtctlService: defs['vtctlservice.Vtctl'] as ServiceDefinition };
   }
   return serverServices;

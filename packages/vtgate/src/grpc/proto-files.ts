@@ -53,10 +53,10 @@ let serverService: ServiceDefinition | undefined;
 
 /**
  * `vtgateservice.Vitess` for vtgate's server (enums decoded as numbers), loaded once: the same
- * methods and encodings as `loadVitessProtos('numbers').vitessService`, without building the
- * package definition and reflection schema only clients need.
+ * methods and encodings as `loadVitessProtos('numbers').vitessService`, without the package
+ * definition and reflection schema only clients need, its message types parsed on the first call.
  */
 export function vitessServerService(): ServiceDefinition {
-  serverService ??= loadGrpcServiceDefinitions(PROTO_FILES, PROTO_DIR, ['vtgateservice.Vitess'], protoLoaderOptions('numbers'))['vtgateservice.Vitess'] as ServiceDefinition;
+  serverService ??= loadGrpcServiceDefinitions('vtgateservice.proto', PROTO_DIR, ['vtgateservice.Vitess'], protoLoaderOptions('numbers'))['vtgateservice.Vitess'] as ServiceDefinition;
   return serverService;
 }

@@ -2,9 +2,11 @@
  * gRPC service definitions for a server, read from `.proto` files with protobufjs: exactly the
  * methods, paths and message encodings @grpc/proto-loader's `loadSync` + grpc-js's
  * `loadPackageDefinition` give (same parser, same `toObject` conversion options), without the
- * descriptor of every message type proto-loader also builds for reflection and clients, which
- * costs a cluster process more start-up CPU than parsing the files (vtctlservice's ~200 types).
+ * descriptor of every message type proto-loader also builds for reflection and clients, and with
+ * the message types parsed on first use: together most of a cluster process's gRPC start-up CPU
+ * (vtctlservice's ~200 types).
  */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
 
@@ -36,35 +38,51 @@ export interface GrpcMethodDefinition {
 export type GrpcServiceDefinition = Record<string, GrpcMethodDefinition>;
 
 /**
- * Parses `files` (and what they import) from `includeDir` and returns the definition of each
- * service in `services` (fully qualified, `vtctlservice.Vtctld`). Throws if a file is missing or
- * invalid, or a service is not declared.
+ * The definition of each service in `services` (fully qualified, `vtctlservice.Vtctld`), declared
+ * in `serviceFile` under `includeDir`. Only that file is parsed now (its RPCs: names, paths,
+ * streaming kinds); the file with everything it imports is loaded on the first message a method
+ * encodes or decodes, so a server starts without parsing every message type it may never see.
+ * Throws if the service file is missing or invalid, or declares no such service; a missing or
+ * invalid import fails that first call.
  */
 export function loadGrpcServiceDefinitions(
-  files: readonly string[],
+  serviceFile: string,
   includeDir: string,
   services: readonly string[],
   options: ProtoConversionOptions,
 ): Record<string, GrpcServiceDefinition> {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(includeDir, target));
-  root.loadSync([...files], { keepCase: options.keepCase ?? false });
-  root.resolveAll();
+  const declared = protobuf.parse(readFileSync(join(includeDir, serviceFile), 'utf8'), { keepCase: options.keepCase ?? false }).root;
+  let loaded: protobuf.Root | undefined;
+  const load = (): protobuf.Root => {
+    if (!loaded) {
+      const root = new protobuf.Root();
+      root.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(includeDir, target));
+      root.loadSync(serviceFile, { keepCase: options.keepCase ?? false });
+      root.resolveAll();
+      loaded = root;
+    }
+    return loaded;
+  };
   const definitions: Record<string, GrpcServiceDefinition> = {};
   for (const name of services) {
-    const service = root.lookupService(name);
     const definition: GrpcServiceDefinition = {};
-    for (const method of service.methodsArray) {
-      const request = method.resolvedRequestType!;
-      const response = method.resolvedResponseType!;
+    for (const method of declared.lookupService(name).methodsArray) {
+      let types: { request: protobuf.Type; response: protobuf.Type } | undefined;
+      const resolved = () => {
+        if (!types) {
+          const m = load().lookupService(name).methods[method.name]!;
+          types = { request: m.resolvedRequestType!, response: m.resolvedResponseType! };
+        }
+        return types;
+      };
       definition[method.name] = {
         path: `/${name}/${method.name}`,
         requestStream: !!method.requestStream,
         responseStream: !!method.responseStream,
-        requestSerialize: serializer(request),
-        requestDeserialize: (bytes) => request.toObject(request.decode(bytes), options),
-        responseSerialize: serializer(response),
-        responseDeserialize: (bytes) => response.toObject(response.decode(bytes), options),
+        requestSerialize: (value) => serialize(resolved().request, value),
+        requestDeserialize: (bytes) => resolved().request.toObject(resolved().request.decode(bytes), options),
+        responseSerialize: (value) => serialize(resolved().response, value),
+        responseDeserialize: (bytes) => resolved().response.toObject(resolved().response.decode(bytes), options),
       };
     }
     definitions[name] = definition;
@@ -73,9 +91,7 @@ export function loadGrpcServiceDefinitions(
 }
 
 /** Encodes a plain object as `type` (converted with fromObject first), refusing arrays as proto-loader does. */
-function serializer(type: protobuf.Type): (value: unknown) => Buffer {
-  return (value) => {
-    if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
-    return type.encode(type.fromObject(value as Record<string, unknown>)).finish() as Buffer;
-  };
+function serialize(type: protobuf.Type, value: unknown): Buffer {
+  if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
+  return type.encode(type.fromObject(value as Record<string, unknown>)).finish() as Buffer;
 }
