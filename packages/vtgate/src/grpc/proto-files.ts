@@ -55,8 +55,10 @@ let serverService: ServiceDefinition | undefined;
  * `vtgateservice.Vitess` for vtgate's server (enums decoded as numbers), loaded once: the same
  * methods and encodings as `loadVitessProtos('numbers').vitessService`, without the package
  * definition and reflection schema only clients need, its message types parsed on the first call.
+ * VStream's responses (vtgate's own VStreamResponse objects, typed as the wire wants them) are
+ * encoded without protobufjs's converting copy: the hot path of every VStream.
  */
 export function vitessServerService(): ServiceDefinition {
-  serverService ??= loadGrpcServiceDefinitions('vtgateservice.proto', PROTO_DIR, ['vtgateservice.Vitess'], protoLoaderOptions('numbers'))['vtgateservice.Vitess'] as ServiceDefinition;
+  serverService ??= loadGrpcServiceDefinitions('vtgateservice.proto', PROTO_DIR, ['vtgateservice.Vitess'], protoLoaderOptions('numbers'), ['vtgateservice.Vitess/VStream'])['vtgateservice.Vitess'] as ServiceDefinition;
   return serverService;
 }

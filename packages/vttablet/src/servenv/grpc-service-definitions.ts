@@ -44,12 +44,19 @@ export type GrpcServiceDefinition = Record<string, GrpcMethodDefinition>;
  * encodes or decodes, so a server starts without parsing every message type it may never see.
  * Throws if the service file is missing or invalid, or declares no such service; a missing or
  * invalid import fails that first call.
+ *
+ * `typedResponses` names methods (`vtgateservice.Vitess/VStream`) whose responses the server builds
+ * with each field's wire type already (enums as numbers, 64-bit integers as numbers or decimal
+ * strings, bytes as Uint8Array, nested messages as objects): they are encoded as they are, without
+ * protobufjs's fromObject first making a converted copy of every message (for a VStream, a
+ * Long per row length), which is most of the encoding's allocations.
  */
 export function loadGrpcServiceDefinitions(
   serviceFile: string,
   includeDir: string,
   services: readonly string[],
   options: ProtoConversionOptions,
+  typedResponses: readonly string[] = [],
 ): Record<string, GrpcServiceDefinition> {
   const declared = protobuf.parse(readFileSync(join(includeDir, serviceFile), 'utf8'), { keepCase: options.keepCase ?? false }).root;
   let loaded: protobuf.Root | undefined;
@@ -81,7 +88,9 @@ export function loadGrpcServiceDefinitions(
         responseStream: !!method.responseStream,
         requestSerialize: (value) => serialize(resolved().request, value),
         requestDeserialize: (bytes) => resolved().request.toObject(resolved().request.decode(bytes), options),
-        responseSerialize: (value) => serialize(resolved().response, value),
+        responseSerialize: typedResponses.includes(`${name}/${method.name}`)
+          ? (value) => resolved().response.encode(value as Record<string, unknown>).finish() as Buffer
+          : (value) => serialize(resolved().response, value),
         responseDeserialize: (bytes) => resolved().response.toObject(resolved().response.decode(bytes), options),
       };
     }
