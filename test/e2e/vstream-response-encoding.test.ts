@@ -32,7 +32,7 @@ beforeAll(async () => {
   const abort = new AbortController();
   let sawCopyCompleted = false;
   const stream = (async () => {
-    for await (const r of cluster.vstream({ vgtid: { shard_gtids: [{ keyspace: 'enc', shard: '0', gtid: '' }] }, filter: { rules: [{ match: '/.*/', filter: '' }] } }, abort.signal)) {
+    for await (const r of cluster.vstream({ vgtid: { shard_gtids: [{ keyspace: 'enc', shard: '0', gtid: '', table_p_ks: [] }] }, filter: { rules: [{ match: '/.*/', filter: '' }] } }, abort.signal)) {
       responses.push(r);
       if (r.events.some((e) => e.type === VEventType.COPY_COMPLETED)) sawCopyCompleted = true;
       if (r.events.some((e) => e.type === VEventType.ROW && e.row_event?.table_name === 'enc.other' && e.row_event.row_changes.some((c) => !c.after))) abort.abort();
