@@ -86,23 +86,39 @@ export function textEncoders(fields: readonly Field[]): ValueEncoder[] {
   return fields.map(textEncoder);
 }
 
+/** Strings up to this many UTF-16 units are measured and copied in JS; longer ones by Buffer's native code. */
+const SHORT_STRING = 64;
+
+/** encodeRow's per-value parts, reused from call to call (cleared after each) to spare an array per row. */
+const scratch: (string | Uint8Array | undefined)[] = [];
+
+/** The UTF-8 byte length of `s`: its length when it is short and ASCII, else Buffer.byteLength's answer. */
+function utf8Length(s: string): number {
+  if (s.length > SHORT_STRING) return Buffer.byteLength(s, 'utf8');
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 0x7f) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
 /**
  * Encodes one row of values into a query.Row, each value with its column's encoder ({@link encodeValue}
- * when none is given), into one buffer.
+ * when none is given), into one buffer. The row-encoding hot path (VStream, query results): one
+ * lengths array and one buffer per row; short ASCII text (numbers, most keys) is copied byte by
+ * byte rather than through Buffer.write.
  */
 export function encodeRow(values: readonly SqlValue[], encoders?: readonly ValueEncoder[]): RowWire {
   const n = values.length;
   const lengths = new Array<number>(n);
-  const parts = new Array<string | Uint8Array | undefined>(n);
+  const parts = scratch;
   let total = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (v === null) {
       lengths[i] = -1;
+      parts[i] = undefined;
       continue;
     }
     const p = encoders ? encoders[i]!(v) : encodeValue(v);
-    const len = typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.byteLength;
+    const len = typeof p === 'string' ? utf8Length(p) : p.byteLength;
     parts[i] = p;
     lengths[i] = len;
     total += len;
@@ -112,9 +128,12 @@ export function encodeRow(values: readonly SqlValue[], encoders?: readonly Value
   for (let i = 0; i < n; i++) {
     const p = parts[i];
     if (p === undefined) continue;
-    if (typeof p === 'string') out.write(p, offset, 'utf8');
-    else out.set(p, offset);
-    offset += lengths[i]!;
+    parts[i] = undefined;
+    const len = lengths[i]!;
+    if (typeof p !== 'string') out.set(p, offset);
+    else if (len === p.length && len <= SHORT_STRING) for (let k = 0; k < len; k++) out[offset + k] = p.charCodeAt(k);
+    else out.write(p, offset, 'utf8');
+    offset += len;
   }
   return { lengths, values: out };
 }

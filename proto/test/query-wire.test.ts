@@ -36,3 +36,20 @@ describe('text-protocol encoding of values (what MySQL sends in text result sets
     expect(decodeRowBytes(wire.rows[0]!).map((b) => b!.toString())).toEqual(['3.14159', '1.5000', '12.345', '3.1415927']);
   });
 });
+
+describe('encodeRow text', () => {
+  it('encodes short and long, ASCII and non-ASCII text as UTF-8, NULLs in between, call after call', () => {
+    const cases: (string | null)[][] = [
+      ['id-1', 'é', '€', '𝄞', '\ud800x', 'x'.repeat(64), 'y'.repeat(65), 'ü'.repeat(40), ''],
+      [null, 'abc', null],
+      [null, null, null],
+      ['z', null, '12345678901234567890'],
+    ];
+    for (const values of cases) {
+      const row = encodeRow(values);
+      const parts = values.map((v) => (v === null ? null : Buffer.from(v, 'utf8')));
+      expect(row.lengths).toEqual(parts.map((p) => (p === null ? -1 : p.length)));
+      expect(Buffer.from(row.values)).toEqual(Buffer.concat(parts.filter((p): p is Buffer => p !== null)));
+    }
+  });
+});
