@@ -37,6 +37,34 @@ const vstreamResponse = {
   ],
 };
 
+/** Rows events with every field this server writes by hand, next to events it leaves to protobufjs. */
+const edgeResponse = {
+  events: [
+    { type: VEventType.HEARTBEAT, timestamp: -5, current_time: 0, keyspace: '', shard: 'ß', throttled: false, throttled_reason: 'lag ✓' },
+    { type: VEventType.FIELD, timestamp: 1, field_event: { table_name: 't', fields: [{ name: 'id', type: 265, table: 't' }], keyspace: 'ks', shard: '0' } },
+    {
+      type: VEventType.ROW,
+      timestamp: 2 ** 40,
+      row_event: {
+        table_name: 'ks.t',
+        row_changes: [
+          { before: { lengths: [], values: Buffer.alloc(0) } },
+          { after: { lengths: [0, -1, 300, 70000], values: Buffer.alloc(70300, 7) } },
+          { before: { lengths: ['2'], values: Buffer.from('ab') }, after: null },
+        ],
+        keyspace: 'ks',
+        shard: '80-',
+        flags: 0,
+        is_internal_table: true,
+      },
+      dml: 'update t set x = 1',
+      throttled: true,
+    },
+    { type: VEventType.VGTID, vgtid: { shard_gtids: [{ keyspace: 'ks', shard: '80-', gtid: 'MySQL56/x:1', table_p_ks: [] }] } },
+    { type: VEventType.DDL, statement: 'alter table t add column y int', gtid: '', timestamp: '1700000000' },
+  ],
+};
+
 describe("vtgate's server service", () => {
   it('has the same RPCs, paths and streaming kinds as proto-loader gives', () => {
     expect(Object.keys(light).sort()).toEqual(Object.keys(full).sort());
@@ -59,6 +87,12 @@ describe("vtgate's server service", () => {
     const back = method.light.responseDeserialize(out) as { events: { current_time: unknown }[] };
     expect(back).toEqual(method.full.responseDeserialize(out));
     expect(back.events[0]!.current_time).toBe('1700000000123456789');
+  });
+
+  it('writes rows events by hand as protobufjs writes them, next to the events it leaves to protobufjs', () => {
+    const own = light.VStream!.responseSerialize(edgeResponse);
+    expect(Buffer.from(own)).toEqual(Buffer.from(full.VStream!.responseSerialize(edgeResponse)));
+    expect(Buffer.from(light.VStream!.responseSerialize({ events: [] }))).toEqual(Buffer.from(full.VStream!.responseSerialize({ events: [] })));
   });
 
   it('encodes every RPC’s empty messages alike, and refuses an array as proto-loader does', () => {

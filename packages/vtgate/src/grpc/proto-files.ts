@@ -8,6 +8,7 @@ import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-load
 import { PROTO_DIR } from '@vtsim/proto';
 import { loadGrpcServiceDefinitions } from '@vtsim/vttablet';
 import { ProtoSchema } from './proto-schema.js';
+import { vstreamResponseEncoder } from './vstream-response-encoder.js';
 
 
 /** Every `.proto` file of the vtgate service and what it imports. */
@@ -56,9 +57,14 @@ let serverService: ServiceDefinition | undefined;
  * methods and encodings as `loadVitessProtos('numbers').vitessService`, without the package
  * definition and reflection schema only clients need, its message types parsed on the first call.
  * VStream's responses (vtgate's own VStreamResponse objects, typed as the wire wants them) are
- * encoded without protobufjs's converting copy: the hot path of every VStream.
+ * encoded without protobufjs's converting copy, their rows events by vstream-response-encoder.ts:
+ * the hot path of every VStream.
  */
 export function vitessServerService(): ServiceDefinition {
-  serverService ??= loadGrpcServiceDefinitions('vtgateservice.proto', PROTO_DIR, ['vtgateservice.Vitess'], protoLoaderOptions('numbers'), ['vtgateservice.Vitess/VStream'])['vtgateservice.Vitess'] as ServiceDefinition;
+  if (!serverService) {
+    const service = loadGrpcServiceDefinitions('vtgateservice.proto', PROTO_DIR, ['vtgateservice.Vitess'], protoLoaderOptions('numbers'), ['vtgateservice.Vitess/VStream'])['vtgateservice.Vitess']!;
+    const vstream = service.VStream!;
+    serverService = { ...service, VStream: { ...vstream, responseSerialize: vstreamResponseEncoder(vstream.responseSerialize) } } as ServiceDefinition;
+  }
   return serverService;
 }
