@@ -32,6 +32,9 @@ const TAG = {
   throttledReason: [0xca, 0x01],
 } as const;
 
+/** RowChange's two images and their tags (1 and 2, length-delimited), hoisted out of the per-row loops. */
+const IMAGES = [['before', 0x0a], ['after', 0x12]] as const;
+
 /** VEvent's message-typed fields other than row_event: an event with one set goes the generic way. */
 const OTHER_MESSAGES = ['field_event', 'vgtid', 'journal', 'last_p_k_event'] as const;
 
@@ -112,11 +115,11 @@ function eventSize(e: EventLike, sizes: number[]): number | undefined {
     if (s === undefined) return restore(sizes, mark);
     n += 1 + s;
   }
-  for (const [field, tagBytes] of [['gtid', 1], ['statement', 1]] as const) {
+  for (const field of ['gtid', 'statement'] as const) {
     const v = e[field];
     if (v == null) continue;
     if (typeof v !== 'string') return restore(sizes, mark);
-    n += tagBytes + stringSize(v);
+    n += 1 + stringSize(v);
   }
   if (e.row_event != null) {
     const slot = sizes.length;
@@ -191,7 +194,7 @@ function rowEventSize(r: EventLike, sizes: number[]): number | undefined {
 function rowChangeSize(ch: EventLike, sizes: number[]): number | undefined {
   if (ch === null || typeof ch !== 'object' || ch.data_columns != null || ch.json_partial_values != null) return undefined;
   let n = 0;
-  for (const field of ['before', 'after'] as const) {
+  for (const [field] of IMAGES) {
     const row = ch[field] as EventLike | null | undefined;
     if (row == null) continue;
     const slot = sizes.length;
@@ -266,7 +269,7 @@ function writeRowEvent(w: Writer, r: EventLike): void {
     for (const ch of r.row_changes as EventLike[]) {
       w.buf[w.pos++] = 0x12;
       writeVarint(w, w.sizes[w.next++]!);
-      for (const [field, tag] of [['before', 0x0a], ['after', 0x12]] as const) {
+      for (const [field, tag] of IMAGES) {
         const row = ch[field] as EventLike | null | undefined;
         if (row == null) continue;
         const size = w.sizes[w.next]!;
