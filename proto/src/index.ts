@@ -11,3 +11,4 @@ export * from './query-wire.js';
 export * from './binlogdata.js';
 export * from './vtgate.js';
 export * from './install-layout.js';
+export * from './bind-variables.js';

@@ -73,6 +73,19 @@ const MESSAGES: Record<string, string[]> = {
     'repeated query.Field fields = 1', 'uint64 rows_affected = 2', 'uint64 insert_id = 3', 'repeated query.Row rows = 4',
     'string info = 6', 'string session_state_changes = 7', 'bool insert_id_changed = 8',
   ],
+  'query.BeginRequest': ['vtrpc.CallerID effective_caller_id = 1', 'query.VTGateCallerID immediate_caller_id = 2', 'query.Target target = 3', 'query.ExecuteOptions options = 4'],
+  'query.BeginResponse': ['int64 transaction_id = 1', 'topodata.TabletAlias tablet_alias = 2', 'string session_state_changes = 3'],
+  'query.CommitRequest': ['vtrpc.CallerID effective_caller_id = 1', 'query.VTGateCallerID immediate_caller_id = 2', 'query.Target target = 3', 'int64 transaction_id = 4'],
+  'query.StreamHealthResponse': [
+    'query.Target target = 1', 'bool serving = 2', 'int64 primary_term_start_timestamp = 3', 'query.RealtimeStats realtime_stats = 4', 'topodata.TabletAlias tablet_alias = 5',
+  ],
+  'tabletmanagerdata.ExecuteFetchAsDbaRequest': [
+    'bytes query = 1', 'string db_name = 2', 'uint64 max_rows = 3', 'bool disable_binlogs = 4', 'bool reload_schema = 5', 'bool disable_foreign_key_checks = 6',
+  ],
+  'tabletmanagerdata.SetReplicationSourceRequest': [
+    'topodata.TabletAlias parent = 1', 'int64 time_created_ns = 2', 'bool force_start_replication = 3', 'string wait_position = 4', 'bool semiSync = 5', 'double heartbeat_interval = 6',
+  ],
+  'tabletmanagerdata.VReplicationWaitForPosRequest': ['int32 id = 1', 'string position = 2'],
   'query.QueryWarning': ['uint32 code = 1', 'string message = 2'],
   'query.ResultWithError': ['vtrpc.RPCError error = 1', 'query.QueryResult result = 2'],
   'query.ExecuteOptions': [
@@ -277,6 +290,24 @@ const ENUMS: Record<string, Record<string, number>> = {
 
 /** Service methods: `request -> response`, with `stream ` before a streamed side. */
 const SERVICES: Record<string, Record<string, string>> = {
+  'queryservice.Query': {
+    Execute: 'query.ExecuteRequest -> query.ExecuteResponse',
+    Begin: 'query.BeginRequest -> query.BeginResponse',
+    Commit: 'query.CommitRequest -> query.CommitResponse',
+    Rollback: 'query.RollbackRequest -> query.RollbackResponse',
+    StreamHealth: 'query.StreamHealthRequest -> stream query.StreamHealthResponse',
+    VStream: 'binlogdata.VStreamRequest -> stream binlogdata.VStreamResponse',
+  },
+  'tabletmanagerservice.TabletManager': {
+    ChangeType: 'tabletmanagerdata.ChangeTypeRequest -> tabletmanagerdata.ChangeTypeResponse',
+    ExecuteFetchAsDba: 'tabletmanagerdata.ExecuteFetchAsDbaRequest -> tabletmanagerdata.ExecuteFetchAsDbaResponse',
+    FullStatus: 'tabletmanagerdata.FullStatusRequest -> tabletmanagerdata.FullStatusResponse',
+    SetReplicationSource: 'tabletmanagerdata.SetReplicationSourceRequest -> tabletmanagerdata.SetReplicationSourceResponse',
+    PromoteReplica: 'tabletmanagerdata.PromoteReplicaRequest -> tabletmanagerdata.PromoteReplicaResponse',
+    DemotePrimary: 'tabletmanagerdata.DemotePrimaryRequest -> tabletmanagerdata.DemotePrimaryResponse',
+    VReplicationExec: 'tabletmanagerdata.VReplicationExecRequest -> tabletmanagerdata.VReplicationExecResponse',
+    VReplicationWaitForPos: 'tabletmanagerdata.VReplicationWaitForPosRequest -> tabletmanagerdata.VReplicationWaitForPosResponse',
+  },
   'vtgateservice.Vitess': {
     Execute: 'vtgate.ExecuteRequest -> vtgate.ExecuteResponse',
     ExecuteBatch: 'vtgate.ExecuteBatchRequest -> vtgate.ExecuteBatchResponse',
@@ -304,7 +335,8 @@ const SERVICES: Record<string, Record<string, string>> = {
 };
 
 /** Field names that are not snake_case in Vitess's own files; any other such name is a typo of ours. */
-const VITESS_CAMEL_CASE_FIELDS = new Set(['vtgate.Session.DDLStrategy', 'vtgate.Session.SessionUUID', 'query.ExecuteOptions.WorkloadName', 'vtctldata.VDiffCreateResponse.UUID']);
+const VITESS_CAMEL_CASE_FIELDS = new Set(['vtgate.Session.DDLStrategy', 'vtgate.Session.SessionUUID', 'query.ExecuteOptions.WorkloadName', 'vtctldata.VDiffCreateResponse.UUID',
+  'tabletmanagerdata.ChangeTypeRequest.semiSync', 'tabletmanagerdata.StartReplicationRequest.semiSync', 'tabletmanagerdata.SetReplicationSourceRequest.semiSync', 'tabletmanagerdata.PromoteReplicaRequest.semiSync']);
 
 interface MethodDef {
   path: string;

@@ -6,6 +6,7 @@
 export type { ExecuteOptions, QueryService, RealtimeStats, ReservedState, StreamHealthResponse, TabletDialer } from './query-service.js';
 export { Tablet, type TabletOptions } from './tablet.js';
 export { DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat-writer.js';
+export * from './grpc/index.js';
 export type { TabletFullStatus, TabletManagerClient, TabletManagerDialer, TabletReplicationStatus } from './tablet-manager.js';
 export { LocalMysqlNetwork, type MysqlNetwork } from './mysql-network.js';
 export { LatestValue } from './latest-value.js';

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalMysqlNetwork } from '../src/mysql-network.js';
 import { Mysqld } from '../src/mysqld/mysqld.js';
 import { Tablet } from '../src/tablet.js';
+import { TRANSPORTS, closeFronts, reach } from './tablet-transport.js';
 
 const tablets: Tablet[] = [];
 afterEach(async () => {
@@ -52,74 +53,6 @@ describe('Tablet', () => {
     expect((await topo.getTablet({ cell: 'zone1', uid: 100 })).tablet.type).toBe(TabletType.PRIMARY);
     const srv = await topo.getSrvKeyspace('zone1', 'commerce');
     expect(srv.partitions.map((p) => p.served_type).sort()).toEqual([TabletType.PRIMARY, TabletType.REPLICA, TabletType.RDONLY]);
-  });
-
-  it("fills in a result's fields as options.included_fields asks, naming the database by the keyspace with ALL", async () => {
-    const topo = await TopoServer.newMemory('zone1');
-    const [p] = await startShard(topo, new LocalMysqlNetwork(), 'commerce', '0', [100]);
-    const target = primaryTarget('commerce', '0');
-    await p!.execute(target, 'create table t (id bigint not null primary key)', {}, 0);
-    const sql = 'select id from t';
-    const whole = (await p!.execute(target, sql, {}, 0)).fields[0]!;
-    expect(whole).toMatchObject({ name: 'id', database: 'vt_commerce', table: 't', column_length: 20, charset: 63 });
-    expect((await p!.execute(target, sql, {}, 0, { includedFields: IncludedFields.ALL })).fields[0]).toEqual({ ...whole, database: 'commerce' });
-    const bare = { ...whole, table: '', org_table: '', database: '', org_name: '', column_length: 0, charset: 0, decimals: 0, flags: 0, column_type: '' };
-    expect((await p!.execute(target, sql, {}, 0, { includedFields: IncludedFields.TYPE_AND_NAME })).fields[0]).toEqual(bare);
-    expect((await p!.execute(target, sql, {}, 0, { includedFields: IncludedFields.TYPE_ONLY })).fields[0]).toEqual({ ...bare, name: '' });
-  });
-
-  it('replicates every write: after a burst, each replica has the primary\'s GTID set and rows', async () => {
-    const topo = await TopoServer.newMemory('zone1');
-    const [p, r, ro] = await startShard(topo, new LocalMysqlNetwork(), 'customer', '0', [200, 201, 202]);
-    const target = primaryTarget('customer', '0');
-    await p!.execute(target, 'create table t (id bigint not null auto_increment, v varchar(20), primary key (id))', {}, 0);
-    for (let i = 0; i < 200; i++) await p!.execute(target, 'insert into t (v) values (:v)', { v: `row${i}` }, 0);
-    const tx = await p!.begin(target);
-    await p!.execute(target, "update t set v = 'changed' where id <= 10", {}, tx);
-    await p!.execute(target, 'delete from t where id > 190', {}, tx);
-    await p!.commit(target, tx);
-
-    const primarySet = p!.mysqld.gtidExecuted();
-    await waitFor(() => r!.mysqld.gtidExecuted().equals(primarySet) && ro!.mysqld.gtidExecuted().equals(primarySet));
-    // One server UUID, one contiguous interval: 1 DDL + 200 inserts + 1 transaction.
-    expect(primarySet.toString()).toBe(`${p!.mysqld.serverUuid}:1-202`);
-    for (const replica of [r!, ro!]) {
-      const rows = await replica.execute({ ...target, tablet_type: replica.type }, 'select count(*), sum(v = \'changed\') from t', {}, 0);
-      expect(rows.rows).toEqual([[190n, '10']]);
-    }
-  });
-
-  it('rejects writes on replicas, wrong targets, and unknown transactions; keeps serving', async () => {
-    const topo = await TopoServer.newMemory('zone1');
-    const [p, r] = await startShard(topo, new LocalMysqlNetwork(), 'ks', '0', [300, 301]);
-    await p!.execute(primaryTarget('ks', '0'), 'create table a (id int primary key)', {}, 0);
-    await waitFor(() => r!.mysqld.gtidExecuted().equals(p!.mysqld.gtidExecuted()));
-    const replicaTarget = { ...primaryTarget('ks', '0'), tablet_type: TabletType.REPLICA };
-    await expect(r!.execute(replicaTarget, 'insert into a values (1)', {}, 0)).rejects.toMatchObject({ errno: 1290 });
-    await expect(r!.execute(primaryTarget('ks', '0'), 'select 1', {}, 0)).rejects.toThrow(/wrong tablet type: PRIMARY, want: REPLICA/);
-    await expect(p!.execute({ ...primaryTarget('other', '0') }, 'select 1', {}, 0)).rejects.toThrow(/invalid keyspace other/);
-    await expect(p!.commit(primaryTarget('ks', '0'), 42)).rejects.toThrow(/transaction 42: not found/);
-    await expect(p!.execute(primaryTarget('ks', '0'), 'begin', {}, 0)).rejects.toThrow(/begin\/commit\/rollback/);
-    const res = await p!.execute(primaryTarget('ks', '0'), 'select count(*) from a', {}, 0);
-    expect(res.rows).toEqual([[0n]]);
-  });
-
-  it('streams health: the current state first, then NOT_SERVING on close', async () => {
-    const topo = await TopoServer.newMemory('zone1');
-    const [p] = await startShard(topo, new LocalMysqlNetwork(), 'ks', '0', [400]);
-    const ac = new AbortController();
-    const seen: boolean[] = [];
-    const done = (async () => {
-      for await (const h of p!.streamHealth(ac.signal)) {
-        seen.push(h.serving);
-        expect(h.target).toMatchObject({ keyspace: 'ks', shard: '0', tablet_type: TabletType.PRIMARY });
-        if (!h.serving) break;
-      }
-    })();
-    await waitFor(() => seen.length === 1);
-    await p!.close();
-    await done;
-    expect(seen).toEqual([true, false]);
   });
 
   it('restarts in front of the same mysqld: a primary stays PRIMARY with its data, a replica resumes from its own position', async () => {
@@ -173,5 +106,81 @@ describe('Tablet', () => {
     await expect(startShard(topo, network, 'ks', '-80', [500])).rejects.toThrow(
       'initTablet failed because existing tablet keyspace and shard ks/0 differ from the provided ones ks/-80',
     );
+  });
+});
+
+describe.each(TRANSPORTS)('Tablet reached %s', (transport) => {
+  afterEach(closeFronts);
+
+  it("fills in a result's fields as options.included_fields asks, naming the database by the keyspace with ALL", async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [tablet] = await startShard(topo, new LocalMysqlNetwork(), 'commerce', '0', [100]);
+    const p = await reach(tablet!, transport, topo);
+    const target = primaryTarget('commerce', '0');
+    await p.execute(target, 'create table t (id bigint not null primary key)', {}, 0);
+    const sql = 'select id from t';
+    const whole = (await p.execute(target, sql, {}, 0)).fields[0]!;
+    expect(whole).toMatchObject({ name: 'id', database: 'vt_commerce', table: 't', column_length: 20, charset: 63 });
+    expect((await p.execute(target, sql, {}, 0, { includedFields: IncludedFields.ALL })).fields[0]).toEqual({ ...whole, database: 'commerce' });
+    const bare = { ...whole, table: '', org_table: '', database: '', org_name: '', column_length: 0, charset: 0, decimals: 0, flags: 0, column_type: '' };
+    expect((await p.execute(target, sql, {}, 0, { includedFields: IncludedFields.TYPE_AND_NAME })).fields[0]).toEqual(bare);
+    expect((await p.execute(target, sql, {}, 0, { includedFields: IncludedFields.TYPE_ONLY })).fields[0]).toEqual({ ...bare, name: '' });
+  });
+
+  it('replicates every write: after a burst, each replica has the primary\'s GTID set and rows', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p, r, ro] = await startShard(topo, new LocalMysqlNetwork(), 'customer', '0', [200, 201, 202]);
+    const [qp, qr, qro] = await Promise.all([p!, r!, ro!].map((t) => reach(t, transport, topo)));
+    const target = primaryTarget('customer', '0');
+    await qp.execute(target, 'create table t (id bigint not null auto_increment, v varchar(20), primary key (id))', {}, 0);
+    for (let i = 0; i < 200; i++) await qp.execute(target, 'insert into t (v) values (:v)', { v: `row${i}` }, 0);
+    const tx = await qp!.begin(target);
+    await qp.execute(target, "update t set v = 'changed' where id <= 10", {}, tx);
+    await qp.execute(target, 'delete from t where id > 190', {}, tx);
+    await qp!.commit(target, tx);
+
+    const primarySet = p!.mysqld.gtidExecuted();
+    await waitFor(() => r!.mysqld.gtidExecuted().equals(primarySet) && ro!.mysqld.gtidExecuted().equals(primarySet));
+    // One server UUID, one contiguous interval: 1 DDL + 200 inserts + 1 transaction.
+    expect(primarySet.toString()).toBe(`${p!.mysqld.serverUuid}:1-202`);
+    for (const [replica, q] of [[r!, qr!], [ro!, qro!]] as const) {
+      const rows = await q.execute({ ...target, tablet_type: replica.type }, 'select count(*), sum(v = \'changed\') from t', {}, 0);
+      expect(rows.rows).toEqual([[190n, '10']]);
+    }
+  });
+
+  it('rejects writes on replicas, wrong targets, and unknown transactions; keeps serving', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p, r] = await startShard(topo, new LocalMysqlNetwork(), 'ks', '0', [300, 301]);
+    const [qp, qr] = await Promise.all([reach(p!, transport, topo), reach(r!, transport, topo)]);
+    await qp.execute(primaryTarget('ks', '0'), 'create table a (id int primary key)', {}, 0);
+    await waitFor(() => r!.mysqld.gtidExecuted().equals(p!.mysqld.gtidExecuted()));
+    const replicaTarget = { ...primaryTarget('ks', '0'), tablet_type: TabletType.REPLICA };
+    await expect(qr!.execute(replicaTarget, 'insert into a values (1)', {}, 0)).rejects.toMatchObject({ errno: 1290 });
+    await expect(qr!.execute(primaryTarget('ks', '0'), 'select 1', {}, 0)).rejects.toThrow(/wrong tablet type: PRIMARY, want: REPLICA/);
+    await expect(qp.execute({ ...primaryTarget('other', '0') }, 'select 1', {}, 0)).rejects.toThrow(/invalid keyspace other/);
+    await expect(qp!.commit(primaryTarget('ks', '0'), 42)).rejects.toThrow(/transaction 42: not found/);
+    await expect(qp.execute(primaryTarget('ks', '0'), 'begin', {}, 0)).rejects.toThrow(/begin\/commit\/rollback/);
+    const res = await qp.execute(primaryTarget('ks', '0'), 'select count(*) from a', {}, 0);
+    expect(res.rows).toEqual([[0n]]);
+  });
+
+  it('streams health: the current state first, then NOT_SERVING on close', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [p] = await startShard(topo, new LocalMysqlNetwork(), 'ks', '0', [400]);
+    const q = await reach(p!, transport, topo);
+    const ac = new AbortController();
+    const seen: boolean[] = [];
+    const done = (async () => {
+      for await (const h of q.streamHealth(ac.signal)) {
+        seen.push(h.serving);
+        expect(h.target).toMatchObject({ keyspace: 'ks', shard: '0', tablet_type: TabletType.PRIMARY });
+        if (!h.serving) break;
+      }
+    })();
+    await waitFor(() => seen.length === 1);
+    await p!.close();
+    await done;
+    expect(seen).toEqual([true, false]);
   });
 });

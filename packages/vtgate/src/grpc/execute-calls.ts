@@ -12,10 +12,10 @@ import { encodeRow, resultToWire, textEncoders, type IncludedFields, type QueryR
 import type { Executor } from '../executor.js';
 import { fieldsForClient } from '../included-fields.js';
 import type { VtgateSession } from '../vtgate-session.js';
-import { bindVarsFromWire, type BindVariableWire } from './bind-variables.js';
+import { bindVarsFromWire, type BindVariableWire } from '@vtsim/proto';
 import { UNSECURE_GRPC_CLIENT, type GrpcSessionStore, type SessionWire } from './grpc-session-store.js';
-import { toGrpcStatus, toRPCError, type RPCErrorWire } from './rpc-error.js';
-import { writeWithBackpressure } from './write-with-backpressure.js';
+import { toGrpcStatus, toRPCError, type RPCErrorWire } from '@vtsim/vttablet';
+import { writeWithBackpressure } from '@vtsim/vttablet';
 
 /** query.BoundQuery as decoded. */
 interface BoundQueryWire {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { IncludedFields, valueToText, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
 import type { Executor } from '../executor.js';
 import type { VtgateSession } from '../vtgate-session.js';
-import { bindVariableFromWire, bindVariableToWire, type BindVariableWire } from './bind-variables.js';
+import { bindVariableFromWire, bindVariableToWire, type BindVariableWire } from '@vtsim/proto';
 
 /** vtgate.Session.ShardSession as decoded. */
 export interface ShardSessionWire {

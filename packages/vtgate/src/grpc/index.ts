@@ -4,6 +4,6 @@ export { ProtoSchema, is64Bit, type FieldKind, type ProtoEnum, type ProtoField, 
 export { addVtgateServices, startSharedGrpcServer, startVtgateGrpcServer, type GrpcServiceHost, type SharedGrpcServer, VTGATE_GRPC_PORT, type VtgateGrpcServer, type VtgateGrpcServerOptions, type VtgateServiceOptions, type VtgateServices } from './vtgate-grpc-server.js';
 export type { VStreamFunction } from './vstream-call.js';
 export { VtgateClient, type DecodedMessage, type VtgateClientOptions } from './vtgate-client.js';
-export { toGrpcStatus, toRPCError, rpcErrorMessage, type RPCErrorWire } from './rpc-error.js';
-export { bindVariableToWire, bindVariableFromWire, bindVarsFromWire, type BindVariableWire, type ValueWire } from './bind-variables.js';
+export { toGrpcStatus, toRPCError, rpcErrorMessage, type RPCErrorWire } from '@vtsim/vttablet';
+export { bindVariableToWire, bindVariableFromWire, bindVarsFromWire, type BindVariableWire, type ValueWire } from '@vtsim/proto';
 export type { SessionWire, ShardSessionWire } from './grpc-session-store.js';

@@ -5,8 +5,8 @@
  */
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { Filter, TableLastPK, VGtid, VStreamFlags, VStreamRequest, VStreamResponse } from '@vtsim/proto';
-import { toGrpcStatus } from './rpc-error.js';
-import { writeWithBackpressure } from './write-with-backpressure.js';
+import { toGrpcStatus } from '@vtsim/vttablet';
+import { writeWithBackpressure } from '@vtsim/vttablet';
 
 /** Produces a VStream's responses; aborting `signal` means the client is gone. */
 export type VStreamFunction = (request: VStreamRequest, signal: AbortSignal) => AsyncIterable<VStreamResponse>;

@@ -1,5 +1,5 @@
 /**
- * How failures cross vtgate's gRPC API: as a gRPC status ending a call (streams), or as a
+ * How failures cross vtgate's and vttablet's gRPC APIs: as a gRPC status ending a call (streams), or as a
  * `vtrpc.RPCError` inside a response (Execute), each carrying the vtrpc code.
  */
 import { Code, ER, SqlError, errorCode } from '@vtsim/proto';
@@ -40,4 +40,18 @@ export function toRPCError(err: unknown): RPCErrorWire {
 export function toGrpcStatus(err: unknown): GrpcStatusError {
   const message = rpcErrorMessage(err);
   return { code: errorCode(err), details: message, message };
+}
+
+const MYSQL_SUFFIX = / \(errno (\d+)\) \(sqlstate ([0-9A-Z]{5})\)$/;
+
+/**
+ * The error a gRPC status from a tablet stands for, as the in-process tablet would have thrown it:
+ * a SqlError with the status's vtrpc code, the MySQL errno and SQLSTATE of its `(errno N) (sqlstate
+ * S)` suffix (the suffix removed from the message), or 1105/HY000 without one.
+ */
+export function errorFromGrpcStatus(status: { code: number; details: string }): SqlError {
+  const m = MYSQL_SUFFIX.exec(status.details);
+  const code = status.code in Code ? (status.code as Code) : Code.UNKNOWN;
+  if (!m) return new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], status.details, code);
+  return new SqlError(Number(m[1]), m[2]!, status.details.slice(0, m.index), code);
 }

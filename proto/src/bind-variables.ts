@@ -3,7 +3,8 @@
  * typed value's bytes are its text for numbers and strings (Vitess's sqltypes encoding) and its
  * raw bytes for binary types.
  */
-import { Type, isBinary, isFloat, isIntegral, valueToBytes, type BindVars, type SqlValue } from '@vtsim/proto';
+import { Type, isBinary, isFloat, isIntegral } from './query.js';
+import { valueToBytes, type BindVars, type SqlValue } from './sqltypes.js';
 
 /** query.Value as decoded (enums as numbers). */
 export interface ValueWire {

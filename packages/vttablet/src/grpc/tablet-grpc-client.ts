@@ -1,0 +1,284 @@
+/**
+ * TabletGrpcClient: a tablet in another process, reached over its gRPC port. It implements the
+ * same QueryService and TabletManagerClient the in-process Tablet does, so vtgate, vtctld, VTOrc
+ * and VReplication call it unchanged: answers decode into the same values, and failures come back
+ * as the SqlError the tablet threw (its vtrpc code, MySQL errno and SQLSTATE; see rpc-error.ts).
+ * A tablet that cannot be reached fails calls with UNAVAILABLE.
+ */
+import { Metadata, credentials, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  Code,
+  Type,
+  SqlError,
+  bindVariableToWire,
+  tabletAliasString,
+  type BindVars,
+  type Result,
+  type TabletAlias,
+  type TabletType,
+  type TabletVStreamRequest,
+  type Target,
+  type Tablet as TopoTablet,
+  type VEvent,
+} from '@vtsim/proto';
+import type { TopoServer } from '@vtsim/topo';
+import type { ExecuteOptions, QueryService, StreamHealthResponse } from '../query-service.js';
+import type { TabletFullStatus, TabletManagerClient, TabletReplicationStatus } from '../tablet-manager.js';
+import { resultFromWire, type QueryResultDecoded } from './query-result-wire.js';
+import { fullStatusFromWire, replicationStatusFromWire, type FullStatusWire, type ReplicationStatusWire } from './replication-status-wire.js';
+import { errorFromGrpcStatus } from './rpc-error.js';
+import { settingsToWire } from './tablet-grpc-server.js';
+import { loadTabletProtos } from './tablet-protos.js';
+
+type Stub = Client & Record<string, (...args: unknown[]) => unknown>;
+
+/** ExecuteOptions.TransactionAccessMode. */
+const READ_WRITE = 1;
+const READ_ONLY = 2;
+
+/** How to reach a tablet. */
+export interface TabletGrpcClientOptions {
+  /** `host:port` of the tablet's gRPC server (its record's hostname and `port_map.grpc`). */
+  address: string;
+  alias: TabletAlias;
+  /** Where `tablet()` reads the tablet's record (as Vitess's vtctld reads it from the topology). */
+  topo: TopoServer;
+}
+
+/** See the module comment. close() closes the channel; it is safe twice. */
+export class TabletGrpcClient implements QueryService, TabletManagerClient {
+  readonly alias: TabletAlias;
+  private readonly query: Stub;
+  private readonly tm: Stub;
+  private readonly topo: TopoServer;
+
+  constructor(opts: TabletGrpcClientOptions) {
+    const protos = loadTabletProtos();
+    this.alias = opts.alias;
+    this.topo = opts.topo;
+    const creds = credentials.createInsecure();
+    this.query = new protos.Query(opts.address, creds) as unknown as Stub;
+    // The second stub shares the first one's channel.
+    this.tm = new protos.TabletManager(opts.address, creds, { channelOverride: this.query.getChannel() }) as unknown as Stub;
+  }
+
+  /** Closes the connection; calls after it fail. */
+  close(): void {
+    this.query.close();
+  }
+
+  private unary<T>(stub: Stub, method: string, request: object, timeoutMs?: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const options = timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs };
+      stub[method]!.call(stub, request, new Metadata(), options, (err: ServiceError | null, response: T) => (err ? reject(this.error(err)) : resolve(response)));
+    });
+  }
+
+  private error(err: ServiceError): SqlError {
+    return errorFromGrpcStatus({ code: err.code, details: err.details || err.message });
+  }
+
+  /** Yields a server stream's messages as the consumer pulls them; cancels the call when `signal` aborts. */
+  private async *stream<T>(stub: Stub, method: string, request: object, signal: AbortSignal): AsyncGenerator<T> {
+    if (signal.aborted) return;
+    const call = stub[method]!.call(stub, request, new Metadata()) as ClientReadableStream<T>;
+    const cancel = (): void => call.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      for await (const message of call) yield message as T;
+    } catch (err) {
+      if (signal.aborted) return;
+      throw this.error(err as ServiceError);
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      call.cancel();
+    }
+  }
+
+  // --- QueryService ------------------------------------------------------------------------
+
+  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result> {
+    const bind_variables: Record<string, object> = {};
+    for (const [name, v] of Object.entries(bindVars)) {
+      bind_variables[name] = Array.isArray(v) ? { type: Type.TUPLE, value: Buffer.alloc(0), values: v.map(bindVariableToWire) } : bindVariableToWire(v);
+    }
+    const wantsOptions = options?.includedFields !== undefined || options?.clientFoundRows;
+    const response = await this.unary<{ result: QueryResultDecoded }>(this.query, 'Execute', {
+      target,
+      query: { sql, bind_variables },
+      transaction_id: String(transactionId),
+      options: wantsOptions ? { included_fields: options?.includedFields ?? 0, client_found_rows: !!options?.clientFoundRows } : null,
+      vtsim_settings: settingsToWire(options),
+      vtsim_database: options?.database ?? '',
+    });
+    return resultFromWire(response.result);
+  }
+
+  async begin(target: Target, options?: { readOnly?: boolean }): Promise<number> {
+    const modes = options?.readOnly === undefined ? [] : [options.readOnly ? READ_ONLY : READ_WRITE];
+    const response = await this.unary<{ transaction_id: string }>(this.query, 'Begin', { target, options: modes.length ? { transaction_access_mode: modes } : null });
+    return Number(response.transaction_id);
+  }
+
+  async commit(target: Target, transactionId: number): Promise<void> {
+    await this.unary(this.query, 'Commit', { target, transaction_id: String(transactionId) });
+  }
+
+  async rollback(target: Target, transactionId: number): Promise<void> {
+    await this.unary(this.query, 'Rollback', { target, transaction_id: String(transactionId) });
+  }
+
+  async *streamHealth(signal: AbortSignal): AsyncIterable<StreamHealthResponse> {
+    for await (const h of this.stream<HealthWire>(this.query, 'StreamHealth', {}, signal)) {
+      yield {
+        target: h.target,
+        serving: h.serving,
+        primary_term_start_timestamp: Number(h.primary_term_start_timestamp),
+        realtime_stats: { health_error: h.realtime_stats.health_error, replication_lag_seconds: h.realtime_stats.replication_lag_seconds, position: h.realtime_stats.vtsim_position },
+        tablet_alias: h.tablet_alias,
+      };
+    }
+  }
+
+  async *vstream(request: TabletVStreamRequest, signal: AbortSignal): AsyncIterable<VEvent[]> {
+    for await (const batch of this.stream<{ events: Record<string, unknown>[] }>(this.query, 'VStream', request, signal)) {
+      yield batch.events.map(veventFromWire);
+    }
+  }
+
+  // --- TabletManagerClient -------------------------------------------------------------------
+
+  async tablet(): Promise<TopoTablet> {
+    return (await this.topo.getTablet(this.alias)).tablet;
+  }
+
+  async changeType(type: TabletType): Promise<void> {
+    await this.unary(this.tm, 'ChangeType', { tablet_type: type });
+  }
+
+  async setReadOnly(): Promise<void> {
+    await this.unary(this.tm, 'SetReadOnly', {});
+  }
+
+  async setReadWrite(): Promise<void> {
+    await this.unary(this.tm, 'SetReadWrite', {});
+  }
+
+  async primaryPosition(): Promise<string> {
+    return (await this.unary<{ position: string }>(this.tm, 'PrimaryPosition', {})).position;
+  }
+
+  async waitForPosition(position: string, timeoutMs: number): Promise<void> {
+    await this.deadlined(this.unary(this.tm, 'WaitForPosition', { position }, timeoutMs));
+  }
+
+  async setReplicationSource(source: TabletAlias | null): Promise<void> {
+    if (source) await this.unary(this.tm, 'SetReplicationSource', { parent: source, force_start_replication: true });
+    else await this.unary(this.tm, 'ResetReplicationParameters', {});
+  }
+
+  async stopReplication(): Promise<void> {
+    await this.unary(this.tm, 'StopReplication', {});
+  }
+
+  async startReplication(): Promise<void> {
+    await this.unary(this.tm, 'StartReplication', {});
+  }
+
+  async getReplicationStatus(): Promise<TabletReplicationStatus | null> {
+    const { status, vtsim_last_io_errno } = await this.unary<{ status: ReplicationStatusWire | null; vtsim_last_io_errno: number }>(this.tm, 'ReplicationStatus', {});
+    return status && replicationStatusFromWire(status, this.alias.cell, vtsim_last_io_errno);
+  }
+
+  async fullStatus(): Promise<TabletFullStatus> {
+    const response = await this.unary<{ status: FullStatusWire; vtsim_position: string; vtsim_last_io_errno: number }>(this.tm, 'FullStatus', {});
+    return fullStatusFromWire(response.status, response.vtsim_position, this.alias.cell, response.vtsim_last_io_errno);
+  }
+
+  async executeFetchAsDba(sql: string, database?: string, opts?: { disableForeignKeyChecks?: boolean }): Promise<Result> {
+    const request = { query: Buffer.from(sql, 'utf8'), db_name: database ?? '', disable_foreign_key_checks: !!opts?.disableForeignKeyChecks };
+    return resultFromWire((await this.unary<{ result: QueryResultDecoded }>(this.tm, 'ExecuteFetchAsDba', request)).result);
+  }
+
+  async refreshState(): Promise<void> {
+    await this.unary(this.tm, 'RefreshState', {});
+  }
+
+  async promoteReplica(): Promise<string> {
+    return (await this.unary<{ position: string }>(this.tm, 'PromoteReplica', {})).position;
+  }
+
+  async demotePrimary(): Promise<string> {
+    return (await this.unary<{ primary_status: { position: string } }>(this.tm, 'DemotePrimary', {})).primary_status.position;
+  }
+
+  async vreplicationExec(query: string): Promise<Result> {
+    return resultFromWire((await this.unary<{ result: QueryResultDecoded }>(this.tm, 'VReplicationExec', { query })).result);
+  }
+
+  async vreplicationWaitForPos(id: number, position: string, timeoutMs: number): Promise<void> {
+    await this.deadlined(this.unary(this.tm, 'VReplicationWaitForPos', { id, position }, timeoutMs));
+  }
+
+  /**
+   * A wait whose deadline passed on the way fails as the tablet's own timeout does
+   * (DEADLINE_EXCEEDED), not with gRPC's bare `Deadline exceeded`.
+   */
+  private async deadlined(call: Promise<unknown>): Promise<void> {
+    try {
+      await call;
+    } catch (err) {
+      if (err instanceof SqlError && err.code === Code.DEADLINE_EXCEEDED && /^Deadline exceeded/.test(err.message)) {
+        throw new SqlError(err.errno, err.sqlState, `tablet ${tabletAliasString(this.alias)}: context deadline exceeded`, Code.DEADLINE_EXCEEDED);
+      }
+      throw err;
+    }
+  }
+}
+
+/** query.StreamHealthResponse as decoded. */
+interface HealthWire {
+  target: Target;
+  serving: boolean;
+  primary_term_start_timestamp: string;
+  realtime_stats: { health_error: string; replication_lag_seconds: number; vtsim_position: string };
+  tablet_alias: TabletAlias;
+}
+
+type RowWireDecoded = { lengths: (number | string)[]; values: Uint8Array };
+
+function rowFromWire<R extends RowWireDecoded | null>(row: R): R {
+  return (row && { lengths: row.lengths.map(Number), values: row.values }) as R;
+}
+
+/** A RowChange with numeric lengths and without the bitmaps proto3 filled in as null. */
+function rowChangeFromWire(c: { before: RowWireDecoded | null; after: RowWireDecoded | null; data_columns?: unknown; json_partial_values?: unknown }): object {
+  const { data_columns, json_partial_values, ...rest } = c;
+  return { ...rest, before: rowFromWire(c.before), after: rowFromWire(c.after), ...(data_columns ? { data_columns } : {}), ...(json_partial_values ? { json_partial_values } : {}) };
+}
+
+function lastPkFromWire<T extends { lastpk: { rows: RowWireDecoded[] } | null } | null>(t: T): T {
+  if (!t?.lastpk) return t;
+  return { ...t, lastpk: { ...t.lastpk, rows: t.lastpk.rows.map(rowFromWire) } };
+}
+
+/**
+ * A binlogdata.VEvent as the in-process tablet yields it: fields left at their proto3 default are
+ * omitted, the timestamp is a number and row lengths are numbers.
+ */
+function veventFromWire(w: Record<string, unknown>): VEvent {
+  const ev: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(w)) {
+    if (value === null || value === '' || value === false || (key === 'timestamp' && value === '0')) continue;
+    ev[key] = value;
+  }
+  ev.type = w.type;
+  if (ev.timestamp !== undefined) ev.timestamp = Number(ev.timestamp);
+  const rowEvent = ev.row_event as { row_changes: { before: RowWireDecoded | null; after: RowWireDecoded | null }[] } | undefined;
+  if (rowEvent) ev.row_event = { ...rowEvent, row_changes: rowEvent.row_changes.map(rowChangeFromWire) };
+  const vgtid = ev.vgtid as { shard_gtids: { table_p_ks: { lastpk: { rows: RowWireDecoded[] } | null }[] }[] } | undefined;
+  if (vgtid) ev.vgtid = { shard_gtids: vgtid.shard_gtids.map((sg) => ({ ...sg, table_p_ks: sg.table_p_ks.map(lastPkFromWire) })) };
+  const lastPk = ev.last_p_k_event as { table_last_p_k: { lastpk: { rows: RowWireDecoded[] } | null } | null } | undefined;
+  if (lastPk) ev.last_p_k_event = { ...lastPk, table_last_p_k: lastPkFromWire(lastPk.table_last_p_k) };
+  return ev as unknown as VEvent;
+}

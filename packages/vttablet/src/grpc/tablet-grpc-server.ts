@@ -1,0 +1,226 @@
+/**
+ * The gRPC server of a tablet in its own process: `queryservice.Query` (what vtgate and
+ * VReplication call) and `tabletmanagerservice.TabletManager` (what vtctld and VTOrc call), both
+ * answering from one in-process tablet. Failures end a call with the error's vtrpc code as the
+ * status and its message, MySQL errors carrying `(errno N) (sqlstate S)`, as Vitess's vttablet
+ * sends them; streams follow gRPC backpressure and stop when the client cancels.
+ */
+import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
+import type { ExecuteOptions, QueryService, StreamHealthResponse } from '../query-service.js';
+import type { TabletManagerClient } from '../tablet-manager.js';
+import { fullStatusToWire, replicationStatusToWire } from './replication-status-wire.js';
+import { toGrpcStatus } from './rpc-error.js';
+import { loadTabletProtos } from './tablet-protos.js';
+import { writeWithBackpressure } from './write-with-backpressure.js';
+
+/** The tablet a server fronts: its query service and tablet-manager API. */
+export type ServedTablet = QueryService & TabletManagerClient & { readonly alias: TabletAlias };
+
+/** Where and what to serve. */
+export interface TabletGrpcServerOptions {
+  tablet: ServedTablet;
+  /** Address to bind (vttablet's `--bind-address`; default 127.0.0.1). */
+  host?: string;
+  /** vttablet's `--grpc_port` (0 = any free port). */
+  port: number;
+}
+
+/** A running tablet gRPC server; close() stops it (ending open streams) and is safe twice. */
+export interface TabletGrpcServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** query.ExecuteRequest as decoded (the fields vtsim reads). */
+interface ExecuteRequestWire {
+  target: Target;
+  query: { sql: string; bind_variables: Record<string, BindVariableWire> } | null;
+  transaction_id: string;
+  options: { included_fields: number; client_found_rows: boolean; transaction_access_mode: number[] } | null;
+  vtsim_settings: string[];
+  vtsim_database: string;
+}
+
+/** ExecuteOptions.TransactionAccessMode. */
+const READ_WRITE = 1;
+const READ_ONLY = 2;
+
+/** The settings Execute carries as pre-query text (see query.proto's ExecuteRequest.vtsim_settings). */
+const SQL_MODE_SETTING = /^set @@sql_mode = '((?:[^'\\]|\\.)*)'$/;
+const FOREIGN_KEY_CHECKS_SETTING = /^set @@foreign_key_checks = (on|off)$/;
+
+/**
+ * The pre-query text of the connection settings in `options` (what Vitess sends ahead of a query on
+ * a reserved connection): `set @@sql_mode = '…'`, `set @@foreign_key_checks = on|off`.
+ */
+export function settingsToWire(options: ExecuteOptions | undefined): string[] {
+  const out: string[] = [];
+  if (options?.sqlMode !== undefined) out.push(`set @@sql_mode = '${options.sqlMode.replace(/[\\']/g, (c) => `\\${c}`)}'`);
+  if (options?.foreignKeyChecks !== undefined) out.push(`set @@foreign_key_checks = ${options.foreignKeyChecks ? 'on' : 'off'}`);
+  return out;
+}
+
+function executeOptionsFromWire(req: ExecuteRequestWire): ExecuteOptions | undefined {
+  const opts: ExecuteOptions = {};
+  if (req.options) {
+    opts.includedFields = req.options.included_fields;
+    if (req.options.client_found_rows) opts.clientFoundRows = true;
+  }
+  if (req.vtsim_database) opts.database = req.vtsim_database;
+  for (const setting of req.vtsim_settings) {
+    const mode = SQL_MODE_SETTING.exec(setting);
+    const fk = FOREIGN_KEY_CHECKS_SETTING.exec(setting);
+    if (mode) opts.sqlMode = mode[1]!.replace(/\\(.)/g, '$1');
+    else if (fk) opts.foreignKeyChecks = fk[1] === 'on';
+    else throw new Error(`unsupported setting: ${setting}`);
+  }
+  return Object.keys(opts).length ? opts : undefined;
+}
+
+/** query.StreamHealthResponse as it goes on the wire. */
+function healthToWire(h: StreamHealthResponse): object {
+  return {
+    target: h.target,
+    serving: h.serving,
+    primary_term_start_timestamp: String(h.primary_term_start_timestamp),
+    realtime_stats: { health_error: h.realtime_stats.health_error, replication_lag_seconds: h.realtime_stats.replication_lag_seconds, vtsim_position: h.realtime_stats.position },
+    tablet_alias: h.tablet_alias,
+  };
+}
+
+/** binlogdata.VStreamRequest as decoded, in @vtsim/proto's types (row lengths back to numbers). */
+function vstreamRequestFromWire(w: TabletVStreamRequest & { options: TabletVStreamRequest['options'] | null }): TabletVStreamRequest {
+  return {
+    target: w.target,
+    position: w.position,
+    filter: w.filter ?? { rules: [] },
+    table_last_p_ks: w.table_last_p_ks.map((t) => (t.lastpk ? { ...t, lastpk: { ...t.lastpk, rows: t.lastpk.rows.map((r) => ({ lengths: r.lengths.map(Number), values: r.values })) } } : t)),
+    ...(w.options ? { options: w.options } : {}),
+  };
+}
+
+/** Milliseconds left before the call's deadline (Infinity without one). */
+function msLeft(call: ServerUnaryCall<unknown, unknown>): number {
+  const deadline = call.getDeadline();
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : Number.MAX_SAFE_INTEGER;
+}
+
+type Handler = (call: ServerUnaryCall<any, unknown>) => Promise<object>;
+
+/** A unary handler answering with what `run` resolves to, or the error's status. */
+function unary(run: Handler) {
+  return (call: ServerUnaryCall<any, unknown>, callback: sendUnaryData<object>): void => {
+    run(call).then(
+      (response) => callback(null, response),
+      (err: unknown) => callback(toGrpcStatus(err)),
+    );
+  };
+}
+
+/** A server-streaming handler writing what `produce` yields (transformed by `toWire`) until it ends or the client cancels. */
+function streaming<T>(produce: (call: ServerWritableStream<any, unknown>, signal: AbortSignal) => AsyncIterable<T>, toWire: (item: T) => object, shutdown: AbortSignal) {
+  return async (call: ServerWritableStream<any, unknown>): Promise<void> => {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    call.once('cancelled', abort);
+    shutdown.addEventListener('abort', abort);
+    try {
+      for await (const item of produce(call, controller.signal)) {
+        if (controller.signal.aborted) break;
+        await writeWithBackpressure(call, toWire(item), controller.signal);
+      }
+      if (!controller.signal.aborted) call.end();
+    } catch (err) {
+      if (!controller.signal.aborted) call.emit('error', toGrpcStatus(err));
+    } finally {
+      call.off('cancelled', abort);
+      shutdown.removeEventListener('abort', abort);
+      // A shutdown ends the stream as gRPC ends calls on a closing server: UNAVAILABLE.
+      if (shutdown.aborted && !call.destroyed) call.emit('error', { code: Code.UNAVAILABLE, details: 'transport is closing', message: 'transport is closing' });
+    }
+  };
+}
+
+/** Starts serving `opts.tablet` on `opts.host:opts.port`. Fails if the port is taken. */
+export async function startTabletGrpcServer(opts: TabletGrpcServerOptions): Promise<TabletGrpcServer> {
+  const { tablet } = opts;
+  const protos = loadTabletProtos();
+  const shutdown = new AbortController();
+  const server = new Server();
+  const query: UntypedServiceImplementation = {
+    Execute: unary(async (call) => {
+      const req = call.request as ExecuteRequestWire;
+      const result = await tablet.execute(req.target, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables), Number(req.transaction_id), executeOptionsFromWire(req));
+      return { result: resultToWire(result) };
+    }),
+    Begin: unary(async (call) => {
+      const modes: number[] = call.request.options?.transaction_access_mode ?? [];
+      const readOnly = modes.includes(READ_ONLY) ? true : modes.includes(READ_WRITE) ? false : undefined;
+      const id = await tablet.begin(call.request.target, readOnly === undefined ? undefined : { readOnly });
+      return { transaction_id: String(id), tablet_alias: tablet.alias };
+    }),
+    Commit: unary(async (call) => {
+      await tablet.commit(call.request.target, Number(call.request.transaction_id));
+      return {};
+    }),
+    Rollback: unary(async (call) => {
+      await tablet.rollback(call.request.target, Number(call.request.transaction_id));
+      return {};
+    }),
+    StreamHealth: streaming((_call, signal) => tablet.streamHealth(signal), healthToWire, shutdown.signal),
+    VStream: streaming((call, signal) => tablet.vstream(vstreamRequestFromWire(call.request), signal), (events) => ({ events }), shutdown.signal),
+  };
+  const tm: UntypedServiceImplementation = {
+    SetReadOnly: unary(async () => (await tablet.setReadOnly(), {})),
+    SetReadWrite: unary(async () => (await tablet.setReadWrite(), {})),
+    ChangeType: unary(async (call) => (await tablet.changeType(call.request.tablet_type), {})),
+    RefreshState: unary(async () => (await tablet.refreshState(), {})),
+    ExecuteFetchAsDba: unary(async (call) => {
+      const req = call.request as { query: Buffer; db_name: string; disable_foreign_key_checks: boolean };
+      const opts = req.disable_foreign_key_checks ? { disableForeignKeyChecks: true } : undefined;
+      return { result: resultToWire(await tablet.executeFetchAsDba(req.query.toString('utf8'), req.db_name || undefined, opts)) };
+    }),
+    ReplicationStatus: unary(async () => {
+      const status = await tablet.getReplicationStatus();
+      return { status: status && replicationStatusToWire(status), vtsim_last_io_errno: status?.last_io_errno ?? 0 };
+    }),
+    FullStatus: unary(async () => {
+      const status = await tablet.fullStatus();
+      return { status: fullStatusToWire(status), vtsim_position: status.position, vtsim_last_io_errno: status.replication_status?.last_io_errno ?? 0 };
+    }),
+    PrimaryPosition: unary(async () => ({ position: await tablet.primaryPosition() })),
+    WaitForPosition: unary(async (call) => (await tablet.waitForPosition(call.request.position, msLeft(call)), {})),
+    StopReplication: unary(async () => (await tablet.stopReplication(), {})),
+    StartReplication: unary(async () => (await tablet.startReplication(), {})),
+    ResetReplicationParameters: unary(async () => (await tablet.setReplicationSource(null), {})),
+    SetReplicationSource: unary(async (call) => (await tablet.setReplicationSource(call.request.parent), {})),
+    PromoteReplica: unary(async () => ({ position: await tablet.promoteReplica() })),
+    DemotePrimary: unary(async () => {
+      const position = await tablet.demotePrimary();
+      return { primary_status: { position, file_position: '', server_uuid: '' } };
+    }),
+    VReplicationExec: unary(async (call) => ({ result: resultToWire(await tablet.vreplicationExec(call.request.query)) })),
+    VReplicationWaitForPos: unary(async (call) => (await tablet.vreplicationWaitForPos(call.request.id, call.request.position, msLeft(call)), {})),
+  };
+  server.addService(protos.Query.service, query);
+  server.addService(protos.TabletManager.service, tm);
+  const host = opts.host ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        shutdown.abort();
+        server.tryShutdown(() => resolve());
+        // Calls still open after a moment (a client that never reads) are cut.
+        setTimeout(() => server.forceShutdown(), 1000).unref();
+      });
+      return closing;
+    },
+  };
+}
