@@ -8,7 +8,7 @@ import { SeededRandom, noopLogger, randomUuid, systemClock } from '@vtsim/binlog
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
 import { TopoError, TopoServer } from '@vtsim/topo';
-import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, type GrpcAuthFlags, type MysqldOptions } from '@vtsim/vttablet';
+import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, TabletGrpcDialer, type GrpcAuthFlags, type MysqldOptions, type QueryService, type TabletManagerClient } from '@vtsim/vttablet';
 import { Vtctld, addVtctldServices, startVtctldGrpcServer, type VtctldGrpcServer, type VtctldServices } from '@vtsim/vtctld';
 import { Vtgate, startSharedGrpcServer, startVtgateHttpServer, type SharedGrpcServer, type VtgateHttpServer } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
@@ -16,7 +16,7 @@ import type { AuthFlags } from './auth-flags.js';
 import { ClusterTimeline } from './cluster-timeline.js';
 import { ClusterDbDdlPlugin } from './dbddl-plugin.js';
 import { FaultInjector } from './fault-injector.js';
-import type { FaultTimeouts } from './fault-network.js';
+import type { FaultCaller, FaultTimeouts } from './fault-network.js';
 
 /** How to start a cluster. */
 export interface ClusterOptions {
@@ -75,6 +75,12 @@ export interface ClusterOptions {
    * etcd2`, see topo-flags.ts); the cluster closes it. Default: a fresh memory topology.
    */
   topo?: TopoServer;
+  /**
+   * Reach tablets that other processes registered in the topology (`vtsim vttablet`) over gRPC, at
+   * their record's hostname and `port_map.grpc`; `vtsim up` sets it with an etcd2 topology. Tablets
+   * this cluster started are always reached in process.
+   */
+  remoteTablets?: boolean;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -132,6 +138,8 @@ export class Cluster {
   readonly logger: Logger;
   /** What happened in the cluster, one line each, recorded from the components' log lines (the live view shows it). */
   readonly timeline: ClusterTimeline;
+  /** Tablets in other processes, over gRPC (ClusterOptions.remoteTablets). */
+  private readonly remoteTablets: TabletGrpcDialer | undefined;
 
   private constructor(private readonly opts: ClusterOptions, readonly clock: Clock, topo: TopoServer, cell: string) {
     this.cell = cell;
@@ -141,8 +149,21 @@ export class Cluster {
     this.logger = this.timeline.logger(opts.logger ?? noopLogger);
     const faultLogger = this.logger.child({ component: 'fault' });
     this.faults = new FaultInjector(this, this.copyPhase, { timeouts: opts.faultTimeouts, log: opts.faultLog ?? ((line) => faultLogger.info(line)) });
-    const dial = (alias: TabletAlias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtctld');
+    this.remoteTablets = opts.remoteTablets ? new TabletGrpcDialer(topo) : undefined;
+    const dial = (alias: TabletAlias) => this.dialTablet(alias, 'vtctld');
     this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock, logger: this.logger.child({ component: 'vtctld' }) });
+  }
+
+  /**
+   * How vtgate, vtctld, VTOrc and VReplication reach tablet `alias`: a tablet of this process
+   * through the fault network (undefined while it is down), any other over gRPC when
+   * ClusterOptions.remoteTablets is set (undefined otherwise).
+   */
+  private dialTablet(alias: TabletAlias, caller: FaultCaller, from?: string): (QueryService & TabletManagerClient) | undefined {
+    const key = tabletAliasString(alias);
+    const local = this.tablets.get(key);
+    if (local || this.mysqlds.has(key) || !this.remoteTablets) return this.faults.network.reach(local, caller, from);
+    return this.remoteTablets.dial(alias);
   }
 
   /**
@@ -250,7 +271,7 @@ export class Cluster {
         network: this.network,
         clock: this.clock,
         mysqld,
-        dialer: (a) => this.faults.network.reach(this.tablets.get(tabletAliasString(a)), 'vreplication', `${spec.keyspace}/${spec.shard}`),
+        dialer: (a) => this.dialTablet(a, 'vreplication', `${spec.keyspace}/${spec.shard}`),
         copyPhase: this.copyPhase,
         heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
         logger: this.logger,
@@ -489,7 +510,7 @@ export class Cluster {
       topo: this.topo,
       cell: this.cell,
       clock: this.clock,
-      dialer: (alias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtgate'),
+      dialer: (alias) => this.dialTablet(alias, 'vtgate'),
       mysqlPort,
       mysqlHost: this.opts.mysqlHost ?? this.host,
       grpcPort,
@@ -545,7 +566,7 @@ export class Cluster {
     const vtorcLogger = this.logger.child({ component: 'vtorc' });
     const vtorc = await Vtorc.start({
       topo: this.topo,
-      tabletManagerDialer: (alias) => this.faults.network.reach(this.tablets.get(tabletAliasString(alias)), 'vtorc'),
+      tabletManagerDialer: (alias) => this.dialTablet(alias, 'vtorc'),
       vtctld: this.vtctld,
       clock: this.clock,
       config,
@@ -587,6 +608,7 @@ export class Cluster {
     this.tablets.clear();
     // Every mysqld stops too (ending replication channels and their retry timers).
     for (const mysqld of this.mysqlds.values()) mysqld.stop();
+    this.remoteTablets?.close();
     // Last, the topology (an etcd one holds connections open).
     this.topo.close();
   }

@@ -154,6 +154,8 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
       auth: opts.auth,
       logger,
       topo: await openTopoServer(opts.topo ?? { implementation: 'memory' }, opts.cells),
+      // Tablets `vtsim vttablet` runs in their own processes register in etcd; vtgate and vtctld dial them.
+      remoteTablets: opts.topo?.implementation === 'etcd2',
     });
     // --persistent_mode: a saved state is loaded as it was; the topology, schema and random data
     // are created on the first start only (as vttest runs its migrations and seeding then).

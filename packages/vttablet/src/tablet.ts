@@ -41,7 +41,13 @@ export interface TabletCommonOptions {
   /** Where this tablet's mysqld becomes reachable for replication, and where it finds its primary's. */
   network: LocalMysqlNetwork;
   clock: Clock;
+  /** The hostname the tablet record advertises (vttablet's `--tablet_hostname`; default `localhost`). */
   hostname?: string;
+  /**
+   * The ports the tablet record advertises: `vt` (web), `grpc` (where its gRPC server listens, see
+   * grpc/tablet-grpc-server.ts) and `mysql`; default the local example's 15000/16000/17000 + uid.
+   */
+  ports?: { vt?: number; grpc?: number; mysql?: number };
   /** Sidecar database name (the keyspace's `sidecar_db_name`), default `_vt`. */
   sidecarDbName?: string;
   /** How this tablet's VReplication streams reach their source tablets (without one they cannot run). */
@@ -496,14 +502,14 @@ export class Tablet implements QueryService {
     const record = {
       alias: this.alias,
       hostname: this.opts.hostname ?? 'localhost',
-      port_map: { vt: 15000 + this.alias.uid, grpc: 16000 + this.alias.uid },
+      port_map: { vt: this.opts.ports?.vt ?? 15000 + this.alias.uid, grpc: this.opts.ports?.grpc ?? 16000 + this.alias.uid },
       keyspace,
       shard,
       key_range: si.shard.key_range,
       type: this.tabletType,
       db_name_override: '',
       mysql_hostname: this.opts.hostname ?? 'localhost',
-      mysql_port: 17000 + this.alias.uid,
+      mysql_port: this.opts.ports?.mysql ?? 17000 + this.alias.uid,
       primary_term_start_time: primaryTerm === undefined ? null : { seconds: primaryTerm, nanoseconds: 0 },
       default_conn_collation: 255,
     };

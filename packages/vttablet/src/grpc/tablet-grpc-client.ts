@@ -32,14 +32,23 @@ import { loadTabletProtos } from './tablet-protos.js';
 
 type Stub = Client & Record<string, (...args: unknown[]) => unknown>;
 
+/** The stubs of `queryservice.Query` and `tabletmanagerservice.TabletManager`, sharing one channel. */
+interface Stubs {
+  query: Stub;
+  tm: Stub;
+}
+
 /** ExecuteOptions.TransactionAccessMode. */
 const READ_WRITE = 1;
 const READ_ONLY = 2;
 
 /** How to reach a tablet. */
 export interface TabletGrpcClientOptions {
-  /** `host:port` of the tablet's gRPC server (its record's hostname and `port_map.grpc`). */
-  address: string;
+  /**
+   * `host:port` of the tablet's gRPC server, or how to find it (the tablet record's hostname and
+   * `port_map.grpc`, read on the first call and again after the tablet was unreachable).
+   */
+  address: string | (() => Promise<string>);
   alias: TabletAlias;
   /** Where `tablet()` reads the tablet's record (as Vitess's vtctld reads it from the topology). */
   topo: TopoServer;
@@ -48,44 +57,91 @@ export interface TabletGrpcClientOptions {
 /** See the module comment. close() closes the channel; it is safe twice. */
 export class TabletGrpcClient implements QueryService, TabletManagerClient {
   readonly alias: TabletAlias;
-  private readonly query: Stub;
-  private readonly tm: Stub;
   private readonly topo: TopoServer;
+  private readonly address: () => Promise<string>;
+  private stubs: Promise<Stubs> | undefined;
+  private closed = false;
+  /** Date.now() when a call last found the tablet unreachable (UNAVAILABLE from gRPC); 0 after a success. */
+  private unreachableAt = 0;
 
   constructor(opts: TabletGrpcClientOptions) {
-    const protos = loadTabletProtos();
     this.alias = opts.alias;
     this.topo = opts.topo;
-    const creds = credentials.createInsecure();
-    this.query = new protos.Query(opts.address, creds) as unknown as Stub;
-    // The second stub shares the first one's channel.
-    this.tm = new protos.TabletManager(opts.address, creds, { channelOverride: this.query.getChannel() }) as unknown as Stub;
+    const { address } = opts;
+    this.address = typeof address === 'string' ? async () => address : address;
   }
 
-  /** Closes the connection; calls after it fail. */
+  /** True when a call to the tablet failed as unreachable within the last `withinMs` (and none succeeded since). */
+  unreachableWithin(withinMs: number, now = Date.now()): boolean {
+    return this.unreachableAt !== 0 && now - this.unreachableAt < withinMs;
+  }
+
+  /** Closes the connection; calls after it fail with UNAVAILABLE. Safe twice. */
   close(): void {
-    this.query.close();
+    this.closed = true;
+    this.disconnect();
   }
 
-  private unary<T>(stub: Stub, method: string, request: object, timeoutMs?: number): Promise<T> {
+  private disconnect(): void {
+    const stubs = this.stubs;
+    this.stubs = undefined;
+    void stubs?.then((s) => s.query.close(), () => undefined);
+  }
+
+  /** The stubs of the tablet's two services on one channel, connecting (lazily) on first use. */
+  private connect(): Promise<Stubs> {
+    if (this.closed) return Promise.reject(new SqlError(1105, 'HY000', `tablet ${tabletAliasString(this.alias)}: connection closed`, Code.UNAVAILABLE));
+    this.stubs ??= this.address().then(
+      (address) => {
+        const protos = loadTabletProtos();
+        const creds = credentials.createInsecure();
+        const query = new protos.Query(address, creds) as unknown as Stub;
+        // The second stub shares the first one's channel.
+        const tm = new protos.TabletManager(address, creds, { channelOverride: query.getChannel() }) as unknown as Stub;
+        return { query, tm };
+      },
+      (err: unknown) => {
+        this.stubs = undefined;
+        const why = err instanceof Error ? err.message : String(err);
+        throw new SqlError(1105, 'HY000', `tablet ${tabletAliasString(this.alias)} has no gRPC address: ${why}`, Code.UNAVAILABLE);
+      },
+    );
+    return this.stubs;
+  }
+
+  private async unary<T>(service: keyof Stubs, method: string, request: object, timeoutMs?: number): Promise<T> {
+    const stub = (await this.connect())[service];
     return new Promise<T>((resolve, reject) => {
       const options = timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs };
-      stub[method]!.call(stub, request, new Metadata(), options, (err: ServiceError | null, response: T) => (err ? reject(this.error(err)) : resolve(response)));
+      stub[method]!.call(stub, request, new Metadata(), options, (err: ServiceError | null, response: T) => {
+        if (err) return reject(this.error(err));
+        this.unreachableAt = 0;
+        resolve(response);
+      });
     });
   }
 
+  /** The error a failed call stands for; an unreachable tablet's address is read again on the next call. */
   private error(err: ServiceError): SqlError {
+    if (err.code === (Code.UNAVAILABLE as number)) {
+      this.unreachableAt = Date.now();
+      this.disconnect();
+    }
     return errorFromGrpcStatus({ code: err.code, details: err.details || err.message });
   }
 
   /** Yields a server stream's messages as the consumer pulls them; cancels the call when `signal` aborts. */
-  private async *stream<T>(stub: Stub, method: string, request: object, signal: AbortSignal): AsyncGenerator<T> {
+  private async *stream<T>(service: keyof Stubs, method: string, request: object, signal: AbortSignal): AsyncGenerator<T> {
     if (signal.aborted) return;
+    const stub = (await this.connect())[service];
     const call = stub[method]!.call(stub, request, new Metadata()) as ClientReadableStream<T>;
     const cancel = (): void => call.cancel();
     signal.addEventListener('abort', cancel, { once: true });
     try {
-      for await (const message of call) yield message as T;
+      for await (const message of call) {
+        this.unreachableAt = 0;
+        yield message as T;
+      }
     } catch (err) {
       if (signal.aborted) return;
       throw this.error(err as ServiceError);
@@ -103,7 +159,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
       bind_variables[name] = Array.isArray(v) ? { type: Type.TUPLE, value: Buffer.alloc(0), values: v.map(bindVariableToWire) } : bindVariableToWire(v);
     }
     const wantsOptions = options?.includedFields !== undefined || options?.clientFoundRows;
-    const response = await this.unary<{ result: QueryResultDecoded }>(this.query, 'Execute', {
+    const response = await this.unary<{ result: QueryResultDecoded }>('query', 'Execute', {
       target,
       query: { sql, bind_variables },
       transaction_id: String(transactionId),
@@ -116,20 +172,20 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
 
   async begin(target: Target, options?: { readOnly?: boolean }): Promise<number> {
     const modes = options?.readOnly === undefined ? [] : [options.readOnly ? READ_ONLY : READ_WRITE];
-    const response = await this.unary<{ transaction_id: string }>(this.query, 'Begin', { target, options: modes.length ? { transaction_access_mode: modes } : null });
+    const response = await this.unary<{ transaction_id: string }>('query', 'Begin', { target, options: modes.length ? { transaction_access_mode: modes } : null });
     return Number(response.transaction_id);
   }
 
   async commit(target: Target, transactionId: number): Promise<void> {
-    await this.unary(this.query, 'Commit', { target, transaction_id: String(transactionId) });
+    await this.unary('query', 'Commit', { target, transaction_id: String(transactionId) });
   }
 
   async rollback(target: Target, transactionId: number): Promise<void> {
-    await this.unary(this.query, 'Rollback', { target, transaction_id: String(transactionId) });
+    await this.unary('query', 'Rollback', { target, transaction_id: String(transactionId) });
   }
 
   async *streamHealth(signal: AbortSignal): AsyncIterable<StreamHealthResponse> {
-    for await (const h of this.stream<HealthWire>(this.query, 'StreamHealth', {}, signal)) {
+    for await (const h of this.stream<HealthWire>('query', 'StreamHealth', {}, signal)) {
       yield {
         target: h.target,
         serving: h.serving,
@@ -141,7 +197,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
   }
 
   async *vstream(request: TabletVStreamRequest, signal: AbortSignal): AsyncIterable<VEvent[]> {
-    for await (const batch of this.stream<{ events: Record<string, unknown>[] }>(this.query, 'VStream', request, signal)) {
+    for await (const batch of this.stream<{ events: Record<string, unknown>[] }>('query', 'VStream', request, signal)) {
       yield batch.events.map(veventFromWire);
     }
   }
@@ -153,71 +209,71 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
   }
 
   async changeType(type: TabletType): Promise<void> {
-    await this.unary(this.tm, 'ChangeType', { tablet_type: type });
+    await this.unary('tm', 'ChangeType', { tablet_type: type });
   }
 
   async setReadOnly(): Promise<void> {
-    await this.unary(this.tm, 'SetReadOnly', {});
+    await this.unary('tm', 'SetReadOnly', {});
   }
 
   async setReadWrite(): Promise<void> {
-    await this.unary(this.tm, 'SetReadWrite', {});
+    await this.unary('tm', 'SetReadWrite', {});
   }
 
   async primaryPosition(): Promise<string> {
-    return (await this.unary<{ position: string }>(this.tm, 'PrimaryPosition', {})).position;
+    return (await this.unary<{ position: string }>('tm', 'PrimaryPosition', {})).position;
   }
 
   async waitForPosition(position: string, timeoutMs: number): Promise<void> {
-    await this.deadlined(this.unary(this.tm, 'WaitForPosition', { position }, timeoutMs));
+    await this.deadlined(this.unary('tm', 'WaitForPosition', { position }, timeoutMs));
   }
 
   async setReplicationSource(source: TabletAlias | null): Promise<void> {
-    if (source) await this.unary(this.tm, 'SetReplicationSource', { parent: source, force_start_replication: true });
-    else await this.unary(this.tm, 'ResetReplicationParameters', {});
+    if (source) await this.unary('tm', 'SetReplicationSource', { parent: source, force_start_replication: true });
+    else await this.unary('tm', 'ResetReplicationParameters', {});
   }
 
   async stopReplication(): Promise<void> {
-    await this.unary(this.tm, 'StopReplication', {});
+    await this.unary('tm', 'StopReplication', {});
   }
 
   async startReplication(): Promise<void> {
-    await this.unary(this.tm, 'StartReplication', {});
+    await this.unary('tm', 'StartReplication', {});
   }
 
   async getReplicationStatus(): Promise<TabletReplicationStatus | null> {
-    const { status, vtsim_last_io_errno } = await this.unary<{ status: ReplicationStatusWire | null; vtsim_last_io_errno: number }>(this.tm, 'ReplicationStatus', {});
+    const { status, vtsim_last_io_errno } = await this.unary<{ status: ReplicationStatusWire | null; vtsim_last_io_errno: number }>('tm', 'ReplicationStatus', {});
     return status && replicationStatusFromWire(status, this.alias.cell, vtsim_last_io_errno);
   }
 
   async fullStatus(): Promise<TabletFullStatus> {
-    const response = await this.unary<{ status: FullStatusWire; vtsim_position: string; vtsim_last_io_errno: number }>(this.tm, 'FullStatus', {});
+    const response = await this.unary<{ status: FullStatusWire; vtsim_position: string; vtsim_last_io_errno: number }>('tm', 'FullStatus', {});
     return fullStatusFromWire(response.status, response.vtsim_position, this.alias.cell, response.vtsim_last_io_errno);
   }
 
   async executeFetchAsDba(sql: string, database?: string, opts?: { disableForeignKeyChecks?: boolean }): Promise<Result> {
     const request = { query: Buffer.from(sql, 'utf8'), db_name: database ?? '', disable_foreign_key_checks: !!opts?.disableForeignKeyChecks };
-    return resultFromWire((await this.unary<{ result: QueryResultDecoded }>(this.tm, 'ExecuteFetchAsDba', request)).result);
+    return resultFromWire((await this.unary<{ result: QueryResultDecoded }>('tm', 'ExecuteFetchAsDba', request)).result);
   }
 
   async refreshState(): Promise<void> {
-    await this.unary(this.tm, 'RefreshState', {});
+    await this.unary('tm', 'RefreshState', {});
   }
 
   async promoteReplica(): Promise<string> {
-    return (await this.unary<{ position: string }>(this.tm, 'PromoteReplica', {})).position;
+    return (await this.unary<{ position: string }>('tm', 'PromoteReplica', {})).position;
   }
 
   async demotePrimary(): Promise<string> {
-    return (await this.unary<{ primary_status: { position: string } }>(this.tm, 'DemotePrimary', {})).primary_status.position;
+    return (await this.unary<{ primary_status: { position: string } }>('tm', 'DemotePrimary', {})).primary_status.position;
   }
 
   async vreplicationExec(query: string): Promise<Result> {
-    return resultFromWire((await this.unary<{ result: QueryResultDecoded }>(this.tm, 'VReplicationExec', { query })).result);
+    return resultFromWire((await this.unary<{ result: QueryResultDecoded }>('tm', 'VReplicationExec', { query })).result);
   }
 
   async vreplicationWaitForPos(id: number, position: string, timeoutMs: number): Promise<void> {
-    await this.deadlined(this.unary(this.tm, 'VReplicationWaitForPos', { id, position }, timeoutMs));
+    await this.deadlined(this.unary('tm', 'VReplicationWaitForPos', { id, position }, timeoutMs));
   }
 
   /**
