@@ -2,7 +2,8 @@
  * The `vtsim` command: `up` / `down` run and stop the cluster process; `tablet up|down|delete`,
  * `mysqlctl up|down`, `vtgate up|down` and `vtorc up|down` add and remove components of the running
  * cluster, as the local example's vttablet-up.sh, mysqlctl-up.sh, vtgate-up.sh and vtorc-up.sh start
- * processes; `fault <verb>` breaks it on purpose. (main.ts loads this module only to run a command.)
+ * processes; `vttablet` runs one tablet in its own process; `fault <verb>` breaks it on purpose.
+ * (main.ts loads this module only to run a command.)
  * Each command loads only its own modules: `up` the whole cluster, `tablet up` or `status` little
  * more than an HTTP client, so that the local example's scripts, which run many, stay quick.
  */
@@ -106,6 +107,8 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'vstream') return (await import('./vstream-command.js')).vstreamMain(argv.slice(1));
   // example parses its own flags (example-args.ts).
   if (argv[0] === 'example') return (await import('./example-command.js')).exampleMain(argv.slice(1));
+  // vttablet runs one tablet in this process, with Vitess's vttablet flags (vttablet-command.ts).
+  if (argv[0] === 'vttablet') return (await import('./vttablet-command.js')).vttabletMain(argv.slice(1), log);
   // vtorc takes Vitess's vtorc flags (vtorc-command.ts).
   if (argv[0] === 'vtorc') return (await import('./vtorc-command.js')).vtorcMain(argv.slice(1), log);
   // fault takes each verb's own flags (fault-verbs.ts).

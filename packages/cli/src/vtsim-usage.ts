@@ -105,6 +105,12 @@ commands:
                            start or stop VTOrc in the running cluster (vtsim vtorc --help); it
                            replaces dead primaries and repairs replication ('vtsim up' does not
                            start it: run 'vtsim vtorc up' after it, as 101 does)
+  vttablet --tablet-path zone1-0000000100 --keyspace K --shard S [--port P --grpc-port G]
+           --topo-implementation etcd2 --topo-global-server-address A --topo-global-root R
+                           run one tablet and its mysqld in this process, registered in etcd and
+                           served over gRPC to a 'vtsim up --topo-implementation etcd2' cluster
+                           (vtsim vttablet --help); replicas of a primary in another process are
+                           refused (replication between processes is not built yet)
   vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
                            restart vtctld's gRPC service with other auth flags
   fault <verb> [flags] | fault list
