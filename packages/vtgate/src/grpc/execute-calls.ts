@@ -8,14 +8,12 @@
  * `options.included_fields` asks (see included-fields.ts).
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { encodeRow, resultToWire, textEncoders, type IncludedFields, type QueryResultWire, type Result, type RowWire } from '@vtsim/proto';
+import { bindVarsFromWire, encodeRow, resultToWire, textEncoders, type BindVariableWire, type IncludedFields, type QueryResultWire, type Result, type RowWire } from '@vtsim/proto';
+import { toGrpcStatus, toRPCError, writeWithBackpressure, type RPCErrorWire } from '@vtsim/vttablet';
 import type { Executor } from '../executor.js';
 import { fieldsForClient } from '../included-fields.js';
 import type { VtgateSession } from '../vtgate-session.js';
-import { bindVarsFromWire, type BindVariableWire } from '@vtsim/proto';
 import { UNSECURE_GRPC_CLIENT, type GrpcSessionStore, type SessionWire } from './grpc-session-store.js';
-import { toGrpcStatus, toRPCError, type RPCErrorWire } from '@vtsim/vttablet';
-import { writeWithBackpressure } from '@vtsim/vttablet';
 
 /** query.BoundQuery as decoded. */
 interface BoundQueryWire {

@@ -5,10 +5,9 @@
  * and rebuilds it from the wire fields when the UUID is unknown (a new client, or one evicted).
  */
 import { randomUUID } from 'node:crypto';
-import { IncludedFields, valueToText, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
+import { IncludedFields, bindVariableFromWire, bindVariableToWire, valueToText, type BindVariableWire, type SqlValue, type TabletAlias, type Target } from '@vtsim/proto';
 import type { Executor } from '../executor.js';
 import type { VtgateSession } from '../vtgate-session.js';
-import { bindVariableFromWire, bindVariableToWire, type BindVariableWire } from '@vtsim/proto';
 
 /** vtgate.Session.ShardSession as decoded. */
 export interface ShardSessionWire {

@@ -5,8 +5,7 @@
  */
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { Filter, TableLastPK, VGtid, VStreamFlags, VStreamRequest, VStreamResponse } from '@vtsim/proto';
-import { toGrpcStatus } from '@vtsim/vttablet';
-import { writeWithBackpressure } from '@vtsim/vttablet';
+import { toGrpcStatus, writeWithBackpressure } from '@vtsim/vttablet';
 
 /** Produces a VStream's responses; aborting `signal` means the client is gone. */
 export type VStreamFunction = (request: VStreamRequest, signal: AbortSignal) => AsyncIterable<VStreamResponse>;

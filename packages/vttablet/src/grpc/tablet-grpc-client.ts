@@ -5,7 +5,7 @@
  * as the SqlError the tablet threw (its vtrpc code, MySQL errno and SQLSTATE; see rpc-error.ts).
  * A tablet that cannot be reached fails calls with UNAVAILABLE.
  */
-import { Metadata, credentials, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, connectivityState, credentials, type Client, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import {
   Code,
   Type,
@@ -114,16 +114,20 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
     return new Promise<T>((resolve, reject) => {
       const options = timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs };
       stub[method]!.call(stub, request, new Metadata(), options, (err: ServiceError | null, response: T) => {
-        if (err) return reject(this.error(err));
+        if (err) return reject(this.error(err, stub));
         this.unreachableAt = 0;
         resolve(response);
       });
     });
   }
 
-  /** The error a failed call stands for; an unreachable tablet's address is read again on the next call. */
-  private error(err: ServiceError): SqlError {
-    if (err.code === (Code.UNAVAILABLE as number)) {
+  /**
+   * The error a failed call stands for. A call that failed because the channel is down (not an
+   * UNAVAILABLE the tablet itself answered) marks the tablet unreachable, and its address is read
+   * again on the next call.
+   */
+  private error(err: ServiceError, stub: Stub): SqlError {
+    if (err.code === (Code.UNAVAILABLE as number) && stub.getChannel().getConnectivityState(false) !== connectivityState.READY) {
       this.unreachableAt = Date.now();
       this.disconnect();
     }
@@ -144,7 +148,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
       }
     } catch (err) {
       if (signal.aborted) return;
-      throw this.error(err as ServiceError);
+      throw this.error(err as ServiceError, stub);
     } finally {
       signal.removeEventListener('abort', cancel);
       call.cancel();

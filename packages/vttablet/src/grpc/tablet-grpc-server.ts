@@ -6,7 +6,7 @@
  * sends them; streams follow gRPC backpressure and stop when the client cancels.
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
+import { Code, VtError, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
 import type { ExecuteOptions, QueryService, StreamHealthResponse } from '../query-service.js';
 import type { TabletManagerClient } from '../tablet-manager.js';
 import { fullStatusToWire, replicationStatusToWire } from './replication-status-wire.js';
@@ -73,7 +73,7 @@ function executeOptionsFromWire(req: ExecuteRequestWire): ExecuteOptions | undef
     const fk = FOREIGN_KEY_CHECKS_SETTING.exec(setting);
     if (mode) opts.sqlMode = mode[1]!.replace(/\\(.)/g, '$1');
     else if (fk) opts.foreignKeyChecks = fk[1] === 'on';
-    else throw new Error(`unsupported setting: ${setting}`);
+    else throw new VtError(Code.INVALID_ARGUMENT, `unsupported setting: ${setting}`);
   }
   return Object.keys(opts).length ? opts : undefined;
 }
