@@ -5,7 +5,7 @@
 // MySQL port, a VStream through vtgate's gRPC; after `kill -9` of the tablet process vtgate answers
 // with Vitess's unavailable error (once its buffer window ends), not a hang. A replica whose primary
 // runs in another process is refused with a clear error (replication between processes is not
-// built yet).
+// built yet), and so is a restart under the killed tablet's record (its data died with it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
@@ -118,11 +118,18 @@ describeEtcd('vtsim vttablet: a tablet in its own process', () => {
       tablet.child.kill('SIGKILL');
       await tablet.exited;
       const started = Date.now();
+      // Vitess's unavailable error: the tablet's own (the query reached the dead address) or, when the
+      // health check saw it die first, the buffer's once its window ends.
       await expect(conn.query('select sku from product')).rejects.toMatchObject({
         errno: 1105,
-        message: expect.stringMatching(/^upstream shard is not available: commerce\/0 did not finish its failover .*no healthy tablet available for 'keyspace:"commerce" shard:"0" tablet_type:PRIMARY'/),
+        message: expect.stringMatching(/^(upstream shard is not available: commerce\/0 did not finish its failover .*no healthy tablet available for 'keyspace:"commerce" shard:"0" tablet_type:PRIMARY'|target: commerce\.0\.primary: vttablet: rpc error: code = Unavailable desc = )/),
       });
       expect(Date.now() - started).toBeLessThan(30_000);
+      // Its data died with it: starting it again under its old record is refused.
+      const again = startVttablet(['--tablet-path', 'zone1-0000000100', '--keyspace', 'commerce', '--shard', '0', '--port', String(await freePort()), '--grpc-port', String(await freePort()), ...topoFlags()], place.env);
+      tablets.push(again);
+      expect(await again.exited).toBe(1);
+      expect(again.output()).toContain('ERROR: tablet zone1-0000000100 is already in the topology');
     } finally {
       grpcClient.close();
       await conn.end();

@@ -7,7 +7,9 @@
  *
  * Not built yet: replication between processes (the binlog dump over the wire). A tablet whose
  * shard already has a primary elsewhere is refused with an error saying so; the first tablet of a
- * shard becomes its primary, as in the cluster process.
+ * shard becomes its primary, as in the cluster process. Its data lives in this process's memory, so
+ * a tablet whose record is still in the topology (its process was killed) is refused until the
+ * record is deleted.
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -96,6 +98,24 @@ function parseFlags(values: Record<string, string | boolean | undefined>): Vttab
 }
 
 /**
+ * Fails when the tablet already has a record: its mysqld's data lived in the memory of the process
+ * that registered it, so starting it again would serve an empty server under the old record.
+ */
+async function refuseExistingRecord(topo: TopoServer, alias: TabletAlias): Promise<void> {
+  try {
+    await topo.getTablet(alias);
+  } catch (err) {
+    if (err instanceof TopoError && err.code === 'NoNode') return;
+    throw err;
+  }
+  const key = tabletAliasString(alias);
+  throw new Error(
+    `tablet ${key} is already in the topology: its mysqld's data lived in the process that registered it (vtsim keeps a tablet's data in memory); ` +
+      `remove it first (vtctldclient DeleteTablets --allow-primary ${key}) to start it again on an empty mysqld`,
+  );
+}
+
+/**
  * Fails when the tablet would replicate from a primary in another process: the shard names a
  * primary that is not this tablet.
  */
@@ -133,6 +153,7 @@ export async function vttabletMain(args: readonly string[], out: (line: string) 
     for (const close of stack.splice(0).reverse()) await close();
   };
   try {
+    await refuseExistingRecord(topo, f.alias);
     await refuseRemotePrimary(topo, f);
     const mysqld = new Mysqld({
       serverUuid: randomUuid(new SeededRandom(`${f.seed}/server_uuid/${key}`)),
