@@ -4,7 +4,7 @@
  * the same Tablet, on a free port). Answers and errors must be the same through both.
  */
 import type { TabletAlias } from '@vtsim/proto';
-import type { TopoServer } from '@vtsim/topo';
+import { TopoServer } from '@vtsim/topo';
 import { startTabletGrpcServer, TabletGrpcClient, type TabletGrpcServer } from '../src/grpc/index.js';
 import type { QueryService } from '../src/query-service.js';
 import type { Tablet } from '../src/tablet.js';
@@ -23,14 +23,16 @@ const fronts = new Map<Tablet, { server: TabletGrpcServer; client: TabletGrpcCli
 
 /**
  * The tablet reached through `transport`: itself, or a gRPC client of a server started in front of
- * it (whose `tablet()` reads the record from `topo`).
+ * it (whose `tablet()` reads the record from `topo`; default an empty topology, for tests that
+ * never ask).
  */
-export async function reach(t: Tablet, transport: Transport, topo: TopoServer): Promise<TabletApi> {
+export async function reach(t: Tablet, transport: Transport, topo?: TopoServer): Promise<TabletApi> {
   if (transport === 'in-process') return t;
   let front = fronts.get(t);
   if (!front) {
     const server = await startTabletGrpcServer({ tablet: t, port: 0 });
-    front = { server, client: new TabletGrpcClient({ address: `127.0.0.1:${server.port}`, alias: t.alias, topo }) };
+    const records = topo ?? (await TopoServer.newMemory(t.alias.cell));
+    front = { server, client: new TabletGrpcClient({ address: `127.0.0.1:${server.port}`, alias: t.alias, topo: records }) };
     fronts.set(t, front);
   }
   return front.client;

@@ -6,6 +6,7 @@ import { LocalVSchema } from '../src/vstreamer/local-vschema.js';
 import type { Tablet } from '../src/tablet.js';
 import {
   StreamReader,
+  streamThrough,
   closeCluster,
   endsWith,
   exec,
@@ -18,6 +19,7 @@ import {
   types,
   type Cluster,
 } from './vstreamer-fixture.js';
+import { TRANSPORTS } from './tablet-transport.js';
 
 let c: Cluster;
 let t: Tablet;
@@ -31,7 +33,9 @@ afterEach(async () => {
   await closeCluster(c);
 });
 
-describe('binlog streaming', () => {
+describe.each(TRANSPORTS)('binlog streaming, reached %s', (transport) => {
+  beforeEach(() => streamThrough(transport));
+
   it('"current" sends [GTID, OTHER] at once, then the transactions that follow', async () => {
     const r = new StreamReader(t, 'current', filterOf('customer'));
     const first = await r.next();

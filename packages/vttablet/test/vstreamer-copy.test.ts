@@ -8,6 +8,7 @@ import {
   CUSTOMER_EMAILS,
   CUSTOMER_SCHEMA,
   StreamReader,
+  streamThrough,
   closeCluster,
   endsWith,
   exec,
@@ -21,6 +22,7 @@ import {
   types,
   type Cluster,
 } from './vstreamer-fixture.js';
+import { TRANSPORTS } from './tablet-transport.js';
 
 let c: Cluster;
 beforeEach(async () => {
@@ -36,7 +38,9 @@ const CUSTOMER_VSCHEMA = parseKeyspaceVSchema({
   tables: { customer: { column_vindexes: [{ column: 'customer_id', name: 'hash' }] }, corder: { type: 'reference' } },
 });
 
-describe('copy phase', () => {
+describe.each(TRANSPORTS)('copy phase, reached %s', (transport) => {
+  beforeEach(() => streamThrough(transport));
+
   it("streams the local example's customer/0 exactly as the seed document shows", async () => {
     const t = await startTablet(c, 'customer', '0', 200);
     await loadCustomers(t);
@@ -90,7 +94,9 @@ describe('copy phase', () => {
     expect(b[2]!.current_time).toBe(c.clock.nowNanos().toString());
   });
 
-  it('copies tables in name order, streaming the writes made between two tables as transactions', async () => {
+  // In process only: the writes must land while the stream waits between two batches, which holds
+  // when the tablet makes each batch as the reader asks; a gRPC stream's buffers let it run ahead.
+  it.skipIf(transport === 'grpc')('copies tables in name order, streaming the writes made between two tables as transactions', async () => {
     const t = await startTablet(c, 'commerce', '0', 100);
     await exec(t, 'create table b (id bigint primary key, v varchar(10))', 'create table a (id bigint primary key, v varchar(10))');
     await exec(t, "insert into a values (1, 'a1')", "insert into b values (1, 'b1')");

@@ -14,6 +14,7 @@ import {
 import { TopoServer } from '@vtsim/topo';
 import { LocalMysqlNetwork } from '../src/mysql-network.js';
 import { Tablet, type TabletOptions } from '../src/tablet.js';
+import { closeFronts, reach, type Transport } from './tablet-transport.js';
 
 export const CUSTOMER_SCHEMA = 'create table customer(customer_id bigint not null auto_increment, email varbinary(128), primary key(customer_id)) ENGINE=InnoDB';
 export const CUSTOMER_EMAILS = ['alice@domain.com', 'bob@domain.com', 'charlie@domain.com', 'dan@domain.com', 'eve@domain.com'];
@@ -31,8 +32,18 @@ export async function newCluster(): Promise<Cluster> {
   return { topo: await TopoServer.newMemory('zone1'), network: new LocalMysqlNetwork(), clock: new ManualClock(1_616_748_600_000), tablets: [] };
 }
 
-/** Closes every tablet of a cluster. */
+/** How {@link StreamReader} reaches tablets; {@link closeCluster} sets it back to in-process. */
+let transport: Transport = 'in-process';
+
+/** Makes the next StreamReaders stream through `t` (see tablet-transport.ts). */
+export function streamThrough(t: Transport): void {
+  transport = t;
+}
+
+/** Closes every tablet of a cluster (and the gRPC fronts of the test), and streams in process again. */
 export async function closeCluster(c: Cluster): Promise<void> {
+  transport = 'in-process';
+  await closeFronts();
   await Promise.all(c.tablets.splice(0).map((t) => t.close()));
 }
 
@@ -82,9 +93,12 @@ export class StreamReader {
   private readonly iterator: AsyncIterator<VEvent[]>;
 
   constructor(t: Tablet, position: string, filter: Filter, tableLastPKs: TableLastPK[] = [], options?: VStreamOptions) {
-    this.iterator = t
-      .vstream({ target: targetOf(t), position, filter, table_last_p_ks: tableLastPKs, ...(options ? { options } : {}) }, this.controller.signal)
-      [Symbol.asyncIterator]();
+    const request = { target: targetOf(t), position, filter, table_last_p_ks: tableLastPKs, ...(options ? { options } : {}) };
+    const { signal } = this.controller;
+    const through = transport;
+    this.iterator = (async function* () {
+      yield* (await reach(t, through)).vstream(request, signal);
+    })();
   }
 
   /** The next batch (fails after `ms`). */
