@@ -7,6 +7,7 @@
 import { Code, SqlError, TabletType, VtError, type BindVars, type Target, type VEvent } from '@vtsim/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTabletGrpcServer, TabletGrpcClient } from '../src/grpc/index.js';
+import type { ExecuteOptions } from '../src/query-service.js';
 import { closeFronts, reach, type TabletApi } from './tablet-transport.js';
 import { CUSTOMER_EMAILS, closeCluster, exec, filterOf, loadCustomers, newCluster, startTablet, targetOf, type Cluster } from './vstreamer-fixture.js';
 
@@ -94,6 +95,24 @@ describe('a tablet over gRPC', () => {
     }
     const update = 'update t set txt = :v where id = 2';
     expect(await remote.execute(target, update, { v: 'x' }, 0)).toEqual(await p.execute(target, update, { v: 'y' }, 0));
+    // The session's settings reach the tablet's connection: a too-long value is an error under the
+    // default (strict) sql_mode and a truncation with a warning without it; foreign_key_checks off
+    // lets a child row in without its parent.
+    await exec(p, 'create table s (v varchar(2))', 'create table parent (id bigint primary key)', 'create table child (id bigint primary key, pid bigint, foreign key (pid) references parent (id))');
+    for (const [sql, options] of [
+      ["insert into s values ('abc')", {}],
+      ["insert into s values ('abc')", { sqlMode: '' }],
+      ["insert into s values ('it''s')", { sqlMode: "NO_ENGINE_SUBSTITUTION" }],
+      ['select @@sql_mode', { sqlMode: 'ANSI_QUOTES', foreignKeyChecks: false }],
+      ['insert into child values (1, 42)', {}],
+      ['insert into child values (1, 42)', { foreignKeyChecks: false }],
+    ] as [string, ExecuteOptions][]) {
+      const outcome = (q: TabletApi) => q.execute(target, sql, {}, 0, options).then((r) => r, (e: SqlError) => ({ errno: e.errno, message: e.message }));
+      const local = await outcome(p);
+      if (sql.startsWith('insert')) await exec(p, 'delete from s', 'delete from child');
+      expect(await outcome(remote), `${sql} ${JSON.stringify(options)}`).toEqual(local);
+      if (sql.startsWith('insert')) await exec(p, 'delete from s', 'delete from child');
+    }
     const dba = 'select table_name from information_schema.tables where table_schema = database()';
     expect(await remote.executeFetchAsDba(dba)).toEqual(await p.executeFetchAsDba(dba));
   });

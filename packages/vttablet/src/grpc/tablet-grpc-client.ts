@@ -27,7 +27,7 @@ import type { TabletFullStatus, TabletManagerClient, TabletReplicationStatus } f
 import { resultFromWire, type QueryResultDecoded } from './query-result-wire.js';
 import { fullStatusFromWire, replicationStatusFromWire, type FullStatusWire, type ReplicationStatusWire } from './replication-status-wire.js';
 import { errorFromGrpcStatus } from './rpc-error.js';
-import { settingsToWire } from './tablet-grpc-server.js';
+import { TransactionAccessMode, settingsToWire } from './execute-request-wire.js';
 import { loadTabletProtos } from './tablet-protos.js';
 
 type Stub = Client & Record<string, (...args: unknown[]) => unknown>;
@@ -37,10 +37,6 @@ interface Stubs {
   query: Stub;
   tm: Stub;
 }
-
-/** ExecuteOptions.TransactionAccessMode. */
-const READ_WRITE = 1;
-const READ_ONLY = 2;
 
 /** How to reach a tablet. */
 export interface TabletGrpcClientOptions {
@@ -175,7 +171,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
   }
 
   async begin(target: Target, options?: { readOnly?: boolean }): Promise<number> {
-    const modes = options?.readOnly === undefined ? [] : [options.readOnly ? READ_ONLY : READ_WRITE];
+    const modes = options?.readOnly === undefined ? [] : [options.readOnly ? TransactionAccessMode.READ_ONLY : TransactionAccessMode.READ_WRITE];
     const response = await this.unary<{ transaction_id: string }>('query', 'Begin', { target, options: modes.length ? { transaction_access_mode: modes } : null });
     return Number(response.transaction_id);
   }

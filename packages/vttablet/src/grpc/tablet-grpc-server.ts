@@ -6,9 +6,10 @@
  * sends them; streams follow gRPC backpressure and stop when the client cancels.
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { Code, VtError, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
+import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
 import type { ExecuteOptions, QueryService, StreamHealthResponse } from '../query-service.js';
 import type { TabletManagerClient } from '../tablet-manager.js';
+import { TransactionAccessMode, settingsFromWire } from './execute-request-wire.js';
 import { fullStatusToWire, replicationStatusToWire } from './replication-status-wire.js';
 import { toGrpcStatus } from './rpc-error.js';
 import { loadTabletProtos } from './tablet-protos.js';
@@ -42,39 +43,13 @@ interface ExecuteRequestWire {
   vtsim_database: string;
 }
 
-/** ExecuteOptions.TransactionAccessMode. */
-const READ_WRITE = 1;
-const READ_ONLY = 2;
-
-/** The settings Execute carries as pre-query text (see query.proto's ExecuteRequest.vtsim_settings). */
-const SQL_MODE_SETTING = /^set @@sql_mode = '((?:[^'\\]|\\.)*)'$/;
-const FOREIGN_KEY_CHECKS_SETTING = /^set @@foreign_key_checks = (on|off)$/;
-
-/**
- * The pre-query text of the connection settings in `options` (what Vitess sends ahead of a query on
- * a reserved connection): `set @@sql_mode = '…'`, `set @@foreign_key_checks = on|off`.
- */
-export function settingsToWire(options: ExecuteOptions | undefined): string[] {
-  const out: string[] = [];
-  if (options?.sqlMode !== undefined) out.push(`set @@sql_mode = '${options.sqlMode.replace(/[\\']/g, (c) => `\\${c}`)}'`);
-  if (options?.foreignKeyChecks !== undefined) out.push(`set @@foreign_key_checks = ${options.foreignKeyChecks ? 'on' : 'off'}`);
-  return out;
-}
-
 function executeOptionsFromWire(req: ExecuteRequestWire): ExecuteOptions | undefined {
-  const opts: ExecuteOptions = {};
+  const opts: ExecuteOptions = settingsFromWire(req.vtsim_settings);
   if (req.options) {
     opts.includedFields = req.options.included_fields;
     if (req.options.client_found_rows) opts.clientFoundRows = true;
   }
   if (req.vtsim_database) opts.database = req.vtsim_database;
-  for (const setting of req.vtsim_settings) {
-    const mode = SQL_MODE_SETTING.exec(setting);
-    const fk = FOREIGN_KEY_CHECKS_SETTING.exec(setting);
-    if (mode) opts.sqlMode = mode[1]!.replace(/\\(.)/g, '$1');
-    else if (fk) opts.foreignKeyChecks = fk[1] === 'on';
-    else throw new VtError(Code.INVALID_ARGUMENT, `unsupported setting: ${setting}`);
-  }
   return Object.keys(opts).length ? opts : undefined;
 }
 
@@ -157,7 +132,7 @@ export async function startTabletGrpcServer(opts: TabletGrpcServerOptions): Prom
     }),
     Begin: unary(async (call) => {
       const modes: number[] = call.request.options?.transaction_access_mode ?? [];
-      const readOnly = modes.includes(READ_ONLY) ? true : modes.includes(READ_WRITE) ? false : undefined;
+      const readOnly = modes.includes(TransactionAccessMode.READ_ONLY) ? true : modes.includes(TransactionAccessMode.READ_WRITE) ? false : undefined;
       const id = await tablet.begin(call.request.target, readOnly === undefined ? undefined : { readOnly });
       return { transaction_id: String(id), tablet_alias: tablet.alias };
     }),
