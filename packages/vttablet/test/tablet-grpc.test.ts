@@ -117,6 +117,18 @@ describe('a tablet over gRPC', () => {
     expect(await remote.executeFetchAsDba(dba)).toEqual(await p.executeFetchAsDba(dba));
   });
 
+  it("carries answers larger than gRPC's default 4 MiB, up to Vitess's 16 MiB message size", async () => {
+    cluster = await newCluster();
+    const p = await startTablet(cluster, 'commerce', '0', 100);
+    const remote = await reach(p, 'grpc', cluster.topo);
+    const target = targetOf(p);
+    await exec(p, 'create table big (id bigint primary key, v longtext)');
+    for (let i = 1; i <= 6; i++) await remote.execute(target, 'insert into big values (:id, :v)', { id: BigInt(i), v: 'x'.repeat(1_000_000) }, 0);
+    const all = await remote.execute(target, 'select id, length(v), v from big order by id', {}, 0);
+    expect(all.rows.map((r) => [r[0], r[1]])).toEqual([1n, 2n, 3n, 4n, 5n, 6n].map((id) => [id, 1_000_000n]));
+    expect(all).toEqual(await p.execute(target, 'select id, length(v), v from big order by id', {}, 0));
+  });
+
   it('streams the same VStream events: copy phase, then the binlog', async () => {
     cluster = await newCluster();
     const p = await startTablet(cluster, 'commerce', '0', 100);

@@ -28,7 +28,7 @@ import { resultFromWire, type QueryResultDecoded } from './query-result-wire.js'
 import { fullStatusFromWire, replicationStatusFromWire, type FullStatusWire, type ReplicationStatusWire } from './replication-status-wire.js';
 import { errorFromGrpcStatus } from './rpc-error.js';
 import { TransactionAccessMode, settingsToWire } from './execute-request-wire.js';
-import { loadTabletProtos } from './tablet-protos.js';
+import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from './tablet-protos.js';
 
 type Stub = Client & Record<string, (...args: unknown[]) => unknown>;
 
@@ -91,7 +91,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
       (address) => {
         const protos = loadTabletProtos();
         const creds = credentials.createInsecure();
-        const query = new protos.Query(address, creds) as unknown as Stub;
+        const query = new protos.Query(address, creds, GRPC_MESSAGE_SIZE_OPTIONS) as unknown as Stub;
         // The second stub shares the first one's channel.
         const tm = new protos.TabletManager(address, creds, { channelOverride: query.getChannel() }) as unknown as Stub;
         return { query, tm };
@@ -158,6 +158,8 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
     for (const [name, v] of Object.entries(bindVars)) {
       bind_variables[name] = Array.isArray(v) ? { type: Type.TUPLE, value: Buffer.alloc(0), values: v.map(bindVariableToWire) } : bindVariableToWire(v);
     }
+    // ExecuteOptions goes when the caller set one (vtgate always does); client_found_rows alone
+    // sends included_fields TYPE_AND_NAME, as a Vitess client that leaves it unset does.
     const wantsOptions = options?.includedFields !== undefined || options?.clientFoundRows;
     const response = await this.unary<{ result: QueryResultDecoded }>('query', 'Execute', {
       target,

@@ -12,7 +12,7 @@ import type { TabletManagerClient } from '../tablet-manager.js';
 import { TransactionAccessMode, settingsFromWire } from './execute-request-wire.js';
 import { fullStatusToWire, replicationStatusToWire } from './replication-status-wire.js';
 import { toGrpcStatus } from './rpc-error.js';
-import { loadTabletProtos } from './tablet-protos.js';
+import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from './tablet-protos.js';
 import { writeWithBackpressure } from './write-with-backpressure.js';
 
 /** The tablet a server fronts: its query service and tablet-manager API. */
@@ -123,7 +123,7 @@ export async function startTabletGrpcServer(opts: TabletGrpcServerOptions): Prom
   const { tablet } = opts;
   const protos = loadTabletProtos();
   const shutdown = new AbortController();
-  const server = new Server();
+  const server = new Server(GRPC_MESSAGE_SIZE_OPTIONS);
   const query: UntypedServiceImplementation = {
     Execute: unary(async (call) => {
       const req = call.request as ExecuteRequestWire;

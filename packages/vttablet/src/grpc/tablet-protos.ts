@@ -13,6 +13,12 @@ export interface TabletProtos {
   readonly TabletManager: ServiceClientConstructor;
 }
 
+/**
+ * The largest message either side accepts, as Vitess's `--grpc_max_message_size` (16 MiB) sets it
+ * for vttablet and its clients (grpc-js would otherwise refuse answers over 4 MiB).
+ */
+export const GRPC_MESSAGE_SIZE_OPTIONS = { 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.max_send_message_length': 16 * 1024 * 1024 };
+
 let loaded: TabletProtos | undefined;
 
 /** Loads (once) the tablet's services. Throws if a `.proto` file is missing or does not parse. */
