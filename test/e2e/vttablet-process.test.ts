@@ -7,6 +7,7 @@
 // runs in another process is refused with a clear error (replication between processes is not
 // built yet), and so is a restart under the killed tablet's record (its data died with it).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -54,6 +55,22 @@ describeEtcd('vtsim vttablet: a tablet in its own process', () => {
     for (const t of tablets) if (t.child.exitCode === null) t.child.kill('SIGKILL');
     place?.stop();
     await etcd?.destroy();
+  });
+
+  it('refuses a taken port before registering anything, and a memory topology', async () => {
+    const holder = createServer();
+    const taken = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)));
+    try {
+      const r = await runVtsim(['vttablet', '--tablet-path', 'zone1-0000000300', '--keyspace', 'ks', '--shard', '0', '--port', String(await freePort()), '--grpc-port', String(taken), ...topoFlags()], { env: place.env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`ERROR: port ${taken} (vttablet gRPC) is already in use on 127.0.0.1\n`);
+      expect(etcdctl(etcd.address, ['get', '/vitess/zone1/tablets/zone1-0000000300/Tablet', '--print-value-only'])).toBe('');
+    } finally {
+      holder.close();
+    }
+    const memory = await runVtsim(['vttablet', '--tablet-path', 'zone1-0000000300', '--keyspace', 'ks', '--shard', '0'], { env: place.env });
+    expect(memory.code).toBe(1);
+    expect(memory.stderr).toContain('ERROR: vtsim vttablet needs --topo-implementation etcd2');
   });
 
   it('serves as the primary of an unsharded keyspace: schema, writes, reads and a VStream through the cluster; kill -9 gives unavailable', async () => {

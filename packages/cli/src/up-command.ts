@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { BinlogRetention } from '@vtsim/binlog';
 import type { AuthFlags } from './auth-flags.js';
@@ -24,6 +23,7 @@ import { runningPid, type ClusterState } from './process-state.js';
 import { initializeWithRandomData } from './random-data.js';
 import { dataRoot } from './vtdataroot.js';
 import { vttestserverJsonConfig } from './vttestserver-config.js';
+import { checkPortFree } from './port-probe.js';
 import { openTopoServer, type TopoFlags } from './topo-flags.js';
 import { parseUpFlags, type UpFlavor } from './vttestserver-flags.js';
 
@@ -233,13 +233,7 @@ async function checkPortsFree(opts: UpOptions): Promise<void> {
     const other = seen.get(port);
     if (other) throw new Error(`port ${port} is given twice: for ${other} and for ${what}`);
     seen.set(port, what);
-    await new Promise<void>((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', (err: NodeJS.ErrnoException) => {
-        reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} (${what}) is already in use on ${host}` : `cannot listen on ${host}:${port} (${what}): ${err.message}`));
-      });
-      probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
-    });
+    await checkPortFree(host, port, what);
   }
 }
 

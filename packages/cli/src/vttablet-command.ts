@@ -17,7 +17,9 @@ import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import { TabletType, parseTabletAlias, parseTabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import { TopoError, type TopoServer } from '@vtsim/topo';
 import { LocalMysqlNetwork, Mysqld, Tablet, TabletGrpcDialer, listenHttp, startTabletGrpcServer } from '@vtsim/vttablet';
+import { checkPortFree } from './port-probe.js';
 import { openTopoServer, topoFlagOptions, topoFlagsFrom } from './topo-flags.js';
+
 
 const USAGE = `usage: vtsim vttablet --tablet-path zone1-0000000100 --keyspace K --shard S
                      [--port 15100] [--grpc-port 16100] [--tablet-hostname 127.0.0.1] [--bind-address 127.0.0.1]
@@ -146,6 +148,10 @@ export async function vttabletMain(args: readonly string[], out: (line: string) 
   if (topoFlags.implementation !== 'etcd2') {
     throw new Error('vtsim vttablet needs --topo-implementation etcd2: a memory topology lives in one process, where no other component would find this tablet');
   }
+  if (f.webPort === f.grpcPort) throw new Error(`port ${f.grpcPort} is given twice: for the web port and for the gRPC port`);
+  // Both ports are checked before the tablet registers, so that a taken port leaves no record behind.
+  await checkPortFree(f.bindAddress, f.webPort, 'vttablet web');
+  await checkPortFree(f.bindAddress, f.grpcPort, 'vttablet gRPC');
   const topo = await openTopoServer(topoFlags, [f.alias.cell]);
   const key = tabletAliasString(f.alias);
   const stack: (() => Promise<void> | void)[] = [() => topo.close()];
