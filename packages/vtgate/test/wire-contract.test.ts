@@ -44,7 +44,8 @@ function typeText(f: ProtoField): string {
 /** A message's fields as `.proto` lines without the semicolon, in declaration order. */
 function fieldsOf(fullName: string): string[] {
   const synthetic = new Set(rawMessage(fullName).oneofDecl.map((o) => o.name));
-  return schema.message(fullName).fields.map((f) => {
+  // vtsim's own additions (vtsim_*, numbered from 1000, which Vitess leaves unused) are not Vitess's contract.
+  return schema.message(fullName).fields.filter((f) => !(f.name.startsWith('vtsim_') && f.number >= 1000)).map((f) => {
     const label = f.map ? '' : f.repeated ? 'repeated ' : synthetic.has(`_${f.name}`) ? 'optional ' : '';
     return `${label}${typeText(f)} ${f.name} = ${f.number}`;
   });
@@ -76,6 +77,26 @@ const MESSAGES: Record<string, string[]> = {
   'query.BeginRequest': ['vtrpc.CallerID effective_caller_id = 1', 'query.VTGateCallerID immediate_caller_id = 2', 'query.Target target = 3', 'query.ExecuteOptions options = 4'],
   'query.BeginResponse': ['int64 transaction_id = 1', 'topodata.TabletAlias tablet_alias = 2', 'string session_state_changes = 3'],
   'query.CommitRequest': ['vtrpc.CallerID effective_caller_id = 1', 'query.VTGateCallerID immediate_caller_id = 2', 'query.Target target = 3', 'int64 transaction_id = 4'],
+  'query.CommitResponse': ['int64 reserved_id = 1'],
+  'query.RollbackResponse': ['int64 reserved_id = 1'],
+  'query.ExecuteRequest': [
+    'vtrpc.CallerID effective_caller_id = 1', 'query.VTGateCallerID immediate_caller_id = 2', 'query.Target target = 3', 'query.BoundQuery query = 4',
+    'int64 transaction_id = 5', 'query.ExecuteOptions options = 6', 'int64 reserved_id = 7',
+  ],
+  'query.ReserveExecuteRequest': [
+    'vtrpc.CallerID effective_caller_id = 1', 'query.VTGateCallerID immediate_caller_id = 2', 'query.Target target = 3', 'query.BoundQuery query = 4',
+    'int64 transaction_id = 5', 'query.ExecuteOptions options = 6', 'repeated string pre_queries = 7',
+  ],
+  'query.ReserveExecuteResponse': ['vtrpc.RPCError error = 1', 'query.QueryResult result = 2', 'int64 reserved_id = 3', 'topodata.TabletAlias tablet_alias = 4'],
+  'query.ReserveBeginExecuteRequest': [
+    'vtrpc.CallerID effective_caller_id = 1', 'query.VTGateCallerID immediate_caller_id = 2', 'query.Target target = 3', 'query.BoundQuery query = 4',
+    'query.ExecuteOptions options = 5', 'repeated string pre_queries = 6', 'repeated string post_begin_queries = 7',
+  ],
+  'query.ReserveBeginExecuteResponse': [
+    'vtrpc.RPCError error = 1', 'query.QueryResult result = 2', 'int64 transaction_id = 3', 'int64 reserved_id = 4', 'topodata.TabletAlias tablet_alias = 5',
+    'string session_state_changes = 6',
+  ],
+  'query.ReleaseRequest': ['vtrpc.CallerID effective_caller_id = 1', 'query.VTGateCallerID immediate_caller_id = 2', 'query.Target target = 3', 'int64 transaction_id = 4', 'int64 reserved_id = 5'],
   'query.StreamHealthResponse': [
     'query.Target target = 1', 'bool serving = 2', 'int64 primary_term_start_timestamp = 3', 'query.RealtimeStats realtime_stats = 4', 'topodata.TabletAlias tablet_alias = 5',
   ],
@@ -295,6 +316,9 @@ const SERVICES: Record<string, Record<string, string>> = {
     Begin: 'query.BeginRequest -> query.BeginResponse',
     Commit: 'query.CommitRequest -> query.CommitResponse',
     Rollback: 'query.RollbackRequest -> query.RollbackResponse',
+    ReserveExecute: 'query.ReserveExecuteRequest -> query.ReserveExecuteResponse',
+    ReserveBeginExecute: 'query.ReserveBeginExecuteRequest -> query.ReserveBeginExecuteResponse',
+    Release: 'query.ReleaseRequest -> query.ReleaseResponse',
     StreamHealth: 'query.StreamHealthRequest -> stream query.StreamHealthResponse',
     VStream: 'binlogdata.VStreamRequest -> stream binlogdata.VStreamResponse',
   },

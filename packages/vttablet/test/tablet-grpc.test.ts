@@ -58,6 +58,21 @@ describe('a tablet over gRPC', () => {
       (_p, r) => r.execute({ ...target, tablet_type: TabletType.REPLICA }, "insert into customer(email) values ('y')", {}, 0),
       (_p, r) => r.execute(target, 'select 1', {}, 0),
       (p) => p.commit(target, 12345),
+      (p) => p.execute(target, 'select 1', {}, 0, undefined, 12345),
+      (p) => p.reserveExecute(target, ['set @@nosuch_variable = 1'], 'select 1', {}, 0),
+      (p) => p.reserveExecute(target, [], 'select 1', {}, 12345),
+      (p) => p.reserveBeginExecute({ ...target, keyspace: 'nosuch' }, [], [], 'select 1', {}),
+      // Failures after reserving come back in the answer (vtrpc.RPCError in the response), not as the call's.
+      async (p) => {
+        const state = await p.reserveExecute(target, [], 'select * from nosuch', {}, 0);
+        await p.release(target, 0, state.reservedId);
+        throw state.error;
+      },
+      async (p) => {
+        const state = await p.reserveBeginExecute(target, [], ['savepoint s1'], "insert into customer(customer_id, email) values (1, 'x')", {}, { readOnly: true });
+        await p.release(target, state.transactionId, state.reservedId);
+        throw state.error;
+      },
       (p) => p.executeFetchAsDba('select * from nosuch'),
       (p) => p.vreplicationWaitForPos(99, 'MySQL56/00000000-0000-0000-0000-000000000001:1', 100),
       (p) => p.waitForPosition('MySQL56/11111111-1111-1111-1111-111111111111:1-5', 50),

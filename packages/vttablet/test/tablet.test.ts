@@ -1,5 +1,5 @@
 import { ManualClock, SeededRandom, randomUuid } from '@vtsim/binlog';
-import { IncludedFields, TabletType, type Target } from '@vtsim/proto';
+import { Code, IncludedFields, TabletType, type Target } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalMysqlNetwork } from '../src/mysql-network.js';
@@ -163,6 +163,41 @@ describe.each(TRANSPORTS)('Tablet reached %s', (transport) => {
     await expect(qp.execute(primaryTarget('ks', '0'), 'begin', {}, 0)).rejects.toThrow(/begin\/commit\/rollback/);
     const res = await qp.execute(primaryTarget('ks', '0'), 'select count(*) from a', {}, 0);
     expect(res.rows).toEqual([[0n]]);
+  });
+
+  it('keeps a reserved connection of its own across a transaction until it is released', async () => {
+    const topo = await TopoServer.newMemory('zone1');
+    const [tablet] = await startShard(topo, new LocalMysqlNetwork(), 'commerce', '0', [110]);
+    const q = await reach(tablet!, transport, topo);
+    const target = primaryTarget('commerce', '0');
+    const reserved = await q.reserveExecute(target, ['set @who = 7'], 'create temporary table tmp (id int primary key)', {}, 0);
+    expect(reserved.error).toBeUndefined();
+    expect(reserved.transactionId).toBe(0);
+    const { reservedId } = reserved;
+    expect(reservedId).toBeGreaterThan(0);
+    // The temporary table and the pre-query's variable live on the reserved connection only.
+    await q.execute(target, 'insert into tmp (id) values (1)', {}, 0, undefined, reservedId);
+    expect((await q.execute(target, 'select @who', {}, 0, undefined, reservedId)).rows).toEqual([[7n]]);
+    await expect(q.execute(target, 'select id from tmp', {}, 0)).rejects.toMatchObject({ errno: 1146, sqlState: '42S02' });
+    // A transaction on it: commit ends the transaction and keeps the reservation (and its table).
+    expect(await q.begin(target, { reservedId })).toBe(reservedId);
+    await q.execute(target, 'insert into tmp (id) values (2)', {}, reservedId, undefined, reservedId);
+    expect(await q.commit(target, reservedId)).toBe(reservedId);
+    expect((await q.execute(target, 'select id from tmp order by id', {}, 0, undefined, reservedId)).rows).toEqual([[1n], [2n]]);
+    expect(await q.commit(target, await q.begin(target))).toBe(0);
+    // A failure after reserving comes back in the state; the connection stays reserved.
+    const failed = await q.reserveBeginExecute(target, [], ['savepoint s1'], 'insert into nosuch values (1)', {});
+    expect(failed.reservedId).toBe(failed.transactionId);
+    expect(failed.error).toMatchObject({ errno: 1146, sqlState: '42S02', message: "Table 'vt_commerce.nosuch' doesn't exist" });
+    expect(await q.rollback(target, failed.transactionId)).toBe(failed.reservedId);
+    // A failing pre-query reserves nothing and fails the call itself.
+    await expect(q.reserveExecute(target, ['set @@nosuch_variable = 1'], 'select 1', {}, 0)).rejects.toMatchObject({ errno: 1193 });
+    expect(tablet!.statefulConnections()).toEqual({ transactions: 0, reserved: 2 });
+    // Release drops the connection: its id is unknown afterwards, and with it the temporary table.
+    await q.release(target, 0, reservedId);
+    await q.release(target, 0, failed.reservedId);
+    await expect(q.execute(target, 'select id from tmp', {}, 0, undefined, reservedId)).rejects.toMatchObject({ message: `transaction ${reservedId}: not found`, code: Code.ABORTED });
+    expect(tablet!.statefulConnections()).toEqual({ transactions: 0, reserved: 0 });
   });
 
   it('streams health: the current state first, then NOT_SERVING on close', async () => {

@@ -22,12 +22,12 @@ import {
   type VEvent,
 } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
-import type { ExecuteOptions, QueryService, StreamHealthResponse } from '../query-service.js';
+import type { ExecuteOptions, QueryService, ReservedState, StreamHealthResponse } from '../query-service.js';
 import type { TabletFullStatus, TabletManagerClient, TabletReplicationStatus } from '../tablet-manager.js';
 import { resultFromWire, type QueryResultDecoded } from './query-result-wire.js';
 import { fullStatusFromWire, replicationStatusFromWire, type FullStatusWire, type ReplicationStatusWire } from './replication-status-wire.js';
-import { errorFromGrpcStatus } from './rpc-error.js';
-import { TransactionAccessMode, settingsToWire } from './execute-request-wire.js';
+import { errorFromGrpcStatus, type RPCErrorWire } from './rpc-error.js';
+import { executeOptionsToWire } from './execute-request-wire.js';
 import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from './tablet-protos.js';
 
 type Stub = Client & Record<string, (...args: unknown[]) => unknown>;
@@ -153,37 +153,58 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
 
   // --- QueryService ------------------------------------------------------------------------
 
-  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<Result> {
-    const bind_variables: Record<string, object> = {};
-    for (const [name, v] of Object.entries(bindVars)) {
-      bind_variables[name] = Array.isArray(v) ? { type: Type.TUPLE, value: Buffer.alloc(0), values: v.map(bindVariableToWire) } : bindVariableToWire(v);
-    }
-    // ExecuteOptions goes when the caller set one (vtgate always does); client_found_rows alone
-    // sends included_fields TYPE_AND_NAME, as a Vitess client that leaves it unset does.
-    const wantsOptions = options?.includedFields !== undefined || options?.clientFoundRows;
+  async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions, reservedId = 0): Promise<Result> {
     const response = await this.unary<{ result: QueryResultDecoded }>('query', 'Execute', {
       target,
-      query: { sql, bind_variables },
+      query: boundQueryToWire(sql, bindVars),
       transaction_id: String(transactionId),
-      options: wantsOptions ? { included_fields: options?.includedFields ?? 0, client_found_rows: !!options?.clientFoundRows } : null,
-      vtsim_settings: settingsToWire(options),
-      vtsim_database: options?.database ?? '',
+      reserved_id: String(reservedId),
+      ...executeOptionsToWire(options),
     });
     return resultFromWire(response.result);
   }
 
-  async begin(target: Target, options?: { readOnly?: boolean }): Promise<number> {
-    const modes = options?.readOnly === undefined ? [] : [options.readOnly ? TransactionAccessMode.READ_ONLY : TransactionAccessMode.READ_WRITE];
-    const response = await this.unary<{ transaction_id: string }>('query', 'Begin', { target, options: modes.length ? { transaction_access_mode: modes } : null });
+  async begin(target: Target, options?: { readOnly?: boolean; reservedId?: number }): Promise<number> {
+    const response = await this.unary<{ transaction_id: string }>('query', 'Begin', {
+      target,
+      options: executeOptionsToWire(undefined, options?.readOnly).options,
+      vtsim_reserved_id: String(options?.reservedId ?? 0),
+    });
     return Number(response.transaction_id);
   }
 
-  async commit(target: Target, transactionId: number): Promise<void> {
-    await this.unary('query', 'Commit', { target, transaction_id: String(transactionId) });
+  async commit(target: Target, transactionId: number): Promise<number> {
+    return Number((await this.unary<{ reserved_id: string }>('query', 'Commit', { target, transaction_id: String(transactionId) })).reserved_id);
   }
 
-  async rollback(target: Target, transactionId: number): Promise<void> {
-    await this.unary('query', 'Rollback', { target, transaction_id: String(transactionId) });
+  async rollback(target: Target, transactionId: number): Promise<number> {
+    return Number((await this.unary<{ reserved_id: string }>('query', 'Rollback', { target, transaction_id: String(transactionId) })).reserved_id);
+  }
+
+  async reserveExecute(target: Target, preQueries: string[], sql: string, bindVars: BindVars, transactionId: number, options?: ExecuteOptions): Promise<ReservedState> {
+    const response = await this.unary<ReservedResponseWire>('query', 'ReserveExecute', {
+      target,
+      query: boundQueryToWire(sql, bindVars),
+      transaction_id: String(transactionId),
+      pre_queries: preQueries,
+      ...executeOptionsToWire(options),
+    });
+    return reservedStateFromWire(response, transactionId);
+  }
+
+  async reserveBeginExecute(target: Target, preQueries: string[], postBeginQueries: string[], sql: string, bindVars: BindVars, options?: ExecuteOptions & { readOnly?: boolean }): Promise<ReservedState> {
+    const response = await this.unary<ReservedResponseWire & { transaction_id: string }>('query', 'ReserveBeginExecute', {
+      target,
+      query: boundQueryToWire(sql, bindVars),
+      pre_queries: preQueries,
+      post_begin_queries: postBeginQueries,
+      ...executeOptionsToWire(options, options?.readOnly),
+    });
+    return reservedStateFromWire(response, Number(response.transaction_id));
+  }
+
+  async release(target: Target, transactionId: number, reservedId: number): Promise<void> {
+    await this.unary('query', 'Release', { target, transaction_id: String(transactionId), reserved_id: String(reservedId) });
   }
 
   async *streamHealth(signal: AbortSignal): AsyncIterable<StreamHealthResponse> {
@@ -292,6 +313,29 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
       throw err;
     }
   }
+}
+
+/** query.BoundQuery of a statement and its bind variables (a list goes as a TUPLE). */
+function boundQueryToWire(sql: string, bindVars: BindVars): object {
+  const bind_variables: Record<string, object> = {};
+  for (const [name, v] of Object.entries(bindVars)) {
+    bind_variables[name] = Array.isArray(v) ? { type: Type.TUPLE, value: Buffer.alloc(0), values: v.map(bindVariableToWire) } : bindVariableToWire(v);
+  }
+  return { sql, bind_variables };
+}
+
+/** query.ReserveExecuteResponse / ReserveBeginExecuteResponse as decoded (the fields vtsim reads). */
+interface ReservedResponseWire {
+  error: RPCErrorWire | null;
+  result: QueryResultDecoded | null;
+  reserved_id: string;
+}
+
+/** A reservation's outcome: the statement's failure (in the response's error) as the in-process tablet's error, or its result. */
+function reservedStateFromWire(w: ReservedResponseWire, transactionId: number): ReservedState {
+  const ids = { reservedId: Number(w.reserved_id), transactionId };
+  if (w.error) return { ...ids, error: errorFromGrpcStatus({ code: w.error.code, details: w.error.message }) };
+  return { ...ids, result: resultFromWire(w.result!) };
 }
 
 /** query.StreamHealthResponse as decoded. */

@@ -7,11 +7,11 @@
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
-import type { ExecuteOptions, QueryService, StreamHealthResponse } from '../query-service.js';
+import type { QueryService, ReservedState, StreamHealthResponse } from '../query-service.js';
 import type { TabletManagerClient } from '../tablet-manager.js';
-import { TransactionAccessMode, settingsFromWire } from './execute-request-wire.js';
+import { executeOptionsFromWire, readOnlyFromWire, type ExecuteOptionsWire } from './execute-request-wire.js';
 import { fullStatusToWire, replicationStatusToWire } from './replication-status-wire.js';
-import { toGrpcStatus } from './rpc-error.js';
+import { toGrpcStatus, toRPCError } from './rpc-error.js';
 import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from './tablet-protos.js';
 import { writeWithBackpressure } from './write-with-backpressure.js';
 
@@ -33,24 +33,38 @@ export interface TabletGrpcServer {
   close(): Promise<void>;
 }
 
+/** A query as decoded (query.BoundQuery). */
+type BoundQueryWire = { sql: string; bind_variables: Record<string, BindVariableWire> } | null;
+
 /** query.ExecuteRequest as decoded (the fields vtsim reads). */
-interface ExecuteRequestWire {
+interface ExecuteRequestWire extends ExecuteOptionsWire {
   target: Target;
-  query: { sql: string; bind_variables: Record<string, BindVariableWire> } | null;
+  query: BoundQueryWire;
   transaction_id: string;
-  options: { included_fields: number; client_found_rows: boolean; transaction_access_mode: number[] } | null;
-  vtsim_settings: string[];
-  vtsim_database: string;
+  reserved_id: string;
 }
 
-function executeOptionsFromWire(req: ExecuteRequestWire): ExecuteOptions | undefined {
-  const opts: ExecuteOptions = settingsFromWire(req.vtsim_settings);
-  if (req.options) {
-    opts.includedFields = req.options.included_fields;
-    if (req.options.client_found_rows) opts.clientFoundRows = true;
-  }
-  if (req.vtsim_database) opts.database = req.vtsim_database;
-  return Object.keys(opts).length ? opts : undefined;
+/** query.ReserveExecuteRequest / ReserveBeginExecuteRequest as decoded (the fields vtsim reads). */
+interface ReserveRequestWire extends ExecuteOptionsWire {
+  target: Target;
+  query: BoundQueryWire;
+  pre_queries: string[];
+  /** ReserveExecute only. */
+  transaction_id?: string;
+  /** ReserveBeginExecute only. */
+  post_begin_queries?: string[];
+}
+
+/**
+ * The wire form of a reservation's outcome: the ids, and the statement's result or its failure as
+ * a vtrpc.RPCError in the response (the connection stays reserved), as Vitess's vttablet answers.
+ */
+function reservedStateToWire(state: ReservedState, alias: TabletAlias): Record<string, unknown> {
+  return {
+    ...(state.error === undefined ? { result: resultToWire(state.result!) } : { error: toRPCError(state.error) }),
+    reserved_id: String(state.reservedId),
+    tablet_alias: alias,
+  };
 }
 
 /** query.StreamHealthResponse as it goes on the wire. */
@@ -127,23 +141,35 @@ export async function startTabletGrpcServer(opts: TabletGrpcServerOptions): Prom
   const query: UntypedServiceImplementation = {
     Execute: unary(async (call) => {
       const req = call.request as ExecuteRequestWire;
-      const result = await tablet.execute(req.target, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables), Number(req.transaction_id), executeOptionsFromWire(req));
+      const result = await tablet.execute(req.target, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables), Number(req.transaction_id), executeOptionsFromWire(req), Number(req.reserved_id));
       return { result: resultToWire(result) };
     }),
     Begin: unary(async (call) => {
-      const modes: number[] = call.request.options?.transaction_access_mode ?? [];
-      const readOnly = modes.includes(TransactionAccessMode.READ_ONLY) ? true : modes.includes(TransactionAccessMode.READ_WRITE) ? false : undefined;
-      const id = await tablet.begin(call.request.target, readOnly === undefined ? undefined : { readOnly });
+      const readOnly = readOnlyFromWire(call.request.options);
+      const reservedId = Number(call.request.vtsim_reserved_id);
+      const options = { ...(readOnly === undefined ? {} : { readOnly }), ...(reservedId ? { reservedId } : {}) };
+      const id = await tablet.begin(call.request.target, Object.keys(options).length ? options : undefined);
       return { transaction_id: String(id), tablet_alias: tablet.alias };
     }),
-    Commit: unary(async (call) => {
-      await tablet.commit(call.request.target, Number(call.request.transaction_id));
-      return {};
+    Commit: unary(async (call) => ({ reserved_id: String(await tablet.commit(call.request.target, Number(call.request.transaction_id))) })),
+    Rollback: unary(async (call) => ({ reserved_id: String(await tablet.rollback(call.request.target, Number(call.request.transaction_id))) })),
+    // A failure before anything was reserved ends the call with its status; one after comes back
+    // in the response's error, with the ids to release.
+    ReserveExecute: unary(async (call) => {
+      const req = call.request as ReserveRequestWire;
+      const q = req.query;
+      const state = await tablet.reserveExecute(req.target, req.pre_queries, q?.sql ?? '', bindVarsFromWire(q?.bind_variables), Number(req.transaction_id), executeOptionsFromWire(req));
+      return reservedStateToWire(state, tablet.alias);
     }),
-    Rollback: unary(async (call) => {
-      await tablet.rollback(call.request.target, Number(call.request.transaction_id));
-      return {};
+    ReserveBeginExecute: unary(async (call) => {
+      const req = call.request as ReserveRequestWire;
+      const q = req.query;
+      const readOnly = readOnlyFromWire(req.options);
+      const options = { ...executeOptionsFromWire(req), ...(readOnly === undefined ? {} : { readOnly }) };
+      const state = await tablet.reserveBeginExecute(req.target, req.pre_queries, req.post_begin_queries ?? [], q?.sql ?? '', bindVarsFromWire(q?.bind_variables), Object.keys(options).length ? options : undefined);
+      return { ...reservedStateToWire(state, tablet.alias), transaction_id: String(state.transactionId) };
     }),
+    Release: unary(async (call) => (await tablet.release(call.request.target, Number(call.request.transaction_id), Number(call.request.reserved_id)), {})),
     StreamHealth: streaming((_call, signal) => tablet.streamHealth(signal), healthToWire, shutdown.signal),
     VStream: streaming((call, signal) => tablet.vstream(vstreamRequestFromWire(call.request), signal), (events) => ({ events }), shutdown.signal),
   };
