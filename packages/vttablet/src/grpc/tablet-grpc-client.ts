@@ -59,6 +59,8 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
   private closed = false;
   /** Date.now() when a call last found the tablet unreachable (UNAVAILABLE from gRPC); 0 after a success. */
   private unreachableAt = 0;
+  /** True once a call reached the tablet. */
+  private reached = false;
 
   constructor(opts: TabletGrpcClientOptions) {
     this.alias = opts.alias;
@@ -67,7 +69,11 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
     this.address = typeof address === 'string' ? async () => address : address;
   }
 
-  /** True when a call to the tablet failed as unreachable within the last `withinMs` (and none succeeded since). */
+  /**
+   * True when a call to the tablet failed as unreachable within the last `withinMs` (and none
+   * succeeded since). A tablet never reached yet does not count: a starting tablet's record is
+   * written before its gRPC port listens, and it must not count as down once it does.
+   */
   unreachableWithin(withinMs: number, now = Date.now()): boolean {
     return this.unreachableAt !== 0 && now - this.unreachableAt < withinMs;
   }
@@ -112,6 +118,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
       stub[method]!.call(stub, request, new Metadata(), options, (err: ServiceError | null, response: T) => {
         if (err) return reject(this.error(err, stub));
         this.unreachableAt = 0;
+        this.reached = true;
         resolve(response);
       });
     });
@@ -119,12 +126,12 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
 
   /**
    * The error a failed call stands for. A call that failed because the channel is down (not an
-   * UNAVAILABLE the tablet itself answered) marks the tablet unreachable, and its address is read
-   * again on the next call.
+   * UNAVAILABLE the tablet itself answered) marks a tablet reached before unreachable, and its
+   * address is read again on the next call.
    */
   private error(err: ServiceError, stub: Stub): SqlError {
     if (err.code === (Code.UNAVAILABLE as number) && stub.getChannel().getConnectivityState(false) !== connectivityState.READY) {
-      this.unreachableAt = Date.now();
+      if (this.reached) this.unreachableAt = Date.now();
       this.disconnect();
     }
     return errorFromGrpcStatus({ code: err.code, details: err.details || err.message });
@@ -140,6 +147,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
     try {
       for await (const message of call) {
         this.unreachableAt = 0;
+        this.reached = true;
         yield message as T;
       }
     } catch (err) {
