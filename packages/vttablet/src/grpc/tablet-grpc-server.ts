@@ -3,7 +3,9 @@
  * VReplication call) and `tabletmanagerservice.TabletManager` (what vtctld and VTOrc call), both
  * answering from one in-process tablet. Failures end a call with the error's vtrpc code as the
  * status and its message, MySQL errors carrying `(errno N) (sqlstate S)`, as Vitess's vttablet
- * sends them; streams follow gRPC backpressure and stop when the client cancels.
+ * sends them (except a reserve call's statement failing once its connection is reserved: that
+ * failure comes back in the response's `error`, with the ids to release, as in Vitess); streams
+ * follow gRPC backpressure and stop when the client cancels.
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
