@@ -61,18 +61,9 @@ export function planInsert(ast: Statement, sql: string, ctx: PlanContext): Plan 
     }),
   );
 
-  let autoIncrement: { column: number; sequence: TableModel } | undefined;
-  if (table.autoIncrement) {
-    const ai = table.autoIncrement;
-    if (ai.error || !ai.sequence) throw sqlError(ER.UNKNOWN_ERROR, ai.error ?? `sequence for ${table.name} not found`);
-    let col = lower.indexOf(ai.column);
-    if (col < 0) {
-      columns.push(ai.column);
-      lower.push(ai.column);
-      col = columns.length - 1;
-      for (const row of rows) row.push({ text: '', src: { kind: 'literal', value: null } });
-    }
-    autoIncrement = { column: col, sequence: ai.sequence };
+  const autoIncrement = autoIncrementColumn(table, columns, lower);
+  if (autoIncrement?.added) {
+    for (const row of rows) row.push({ text: '', src: { kind: 'literal', value: null } });
   }
 
   let mode: InsertMode = 'unsharded';
@@ -126,18 +117,7 @@ function planInsertSelect(ast: Statement, text: string, table: TableModel, ctx: 
   if (ast.on_duplicate_update) throw unsupported('ON DUPLICATE KEY UPDATE with INSERT … SELECT across shards');
   const columns = (ast.columns as unknown[]).map((c) => String(identName(c)));
   const selected = columns.length;
-  const lower = columns.map((c) => c.toLowerCase());
-  let autoIncrement: { column: number; sequence: TableModel } | undefined;
-  if (table.autoIncrement) {
-    const ai = table.autoIncrement;
-    if (ai.error || !ai.sequence) throw sqlError(ER.UNKNOWN_ERROR, ai.error ?? `sequence for ${table.name} not found`);
-    let col = lower.indexOf(ai.column);
-    if (col < 0) {
-      columns.push(ai.column);
-      col = columns.length - 1;
-    }
-    autoIncrement = { column: col, sequence: ai.sequence };
-  }
+  const autoIncrement = autoIncrementColumn(table, columns, columns.map((c) => c.toLowerCase()));
   const primary = table.columnVindexes[0];
   const mode: InsertMode = !ks.sharded ? 'unsharded' : table.type === 'reference' ? 'reference' : 'sharded';
   let vindexColumn: number | undefined;
@@ -227,4 +207,20 @@ function trackedColumns(ctx: PlanContext, table: TableModel): readonly string[] 
   const columns = schema.columns(table.keyspace.name, table.name);
   if (!columns || columns.length === 0) throw noColumnList();
   return columns;
+}
+
+/**
+ * The column a table's sequence fills (its VSchema auto_increment) among the INSERT's `columns`
+ * (`lower`: the same names lower-cased), appended to both when the INSERT does not name it
+ * (`added`); undefined for a table without one, VT errors for a sequence that cannot be used.
+ */
+function autoIncrementColumn(table: TableModel, columns: string[], lower: string[]): { column: number; sequence: TableModel; added: boolean } | undefined {
+  const ai = table.autoIncrement;
+  if (!ai) return undefined;
+  if (ai.error || !ai.sequence) throw sqlError(ER.UNKNOWN_ERROR, ai.error ?? `sequence for ${table.name} not found`);
+  const col = lower.indexOf(ai.column);
+  if (col >= 0) return { column: col, sequence: ai.sequence, added: false };
+  columns.push(ai.column);
+  lower.push(ai.column);
+  return { column: columns.length - 1, sequence: ai.sequence, added: true };
 }

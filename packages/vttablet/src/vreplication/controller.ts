@@ -9,6 +9,7 @@
 import { SqlError, tabletAliasString } from '@vtsim/proto';
 import type { Mysqld } from '../mysqld/mysqld.js';
 import { parseBinlogSource } from './binlog-source-text.js';
+import { delay } from './copy-phase-control.js';
 import { StreamState, ident, isRunnable, readStreamRow } from './stream-row.js';
 import { parseTabletTypes, pickSourceTablet, type SourceTablet } from './tablet-picker.js';
 import { VReplicator, truncateMessage, type VReplicatorHost } from './vreplicator.js';
@@ -114,17 +115,4 @@ export class Controller {
       // The row could not be written (e.g. the server went read-only); the next attempt retries.
     }
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

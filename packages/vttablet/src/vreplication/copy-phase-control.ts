@@ -17,20 +17,27 @@ export interface CopyTimers {
 /** How much of the time between two takes a pacer credits to the rows of the second (their applying). */
 const CREDIT_MS = 100;
 
+/**
+ * Resolves after `ms`, or at once when `signal` aborts (never rejects): the wait between a stream's
+ * retries, and the copy pacer's real sleep.
+ */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** setTimeout and performance.now(). */
 const realTimers: CopyTimers = {
   now: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    }),
+  sleep: delay,
 };
 
 /**
