@@ -44,6 +44,13 @@ describe('mysqlctl down/up and vttablet down/up under load keep every mysqld\'s 
       await vtsim('tablet', 'up', '--keyspace', 'customer', '--shard', '0', '--uid', uid);
     }
     expect((await vtctldclient('SetKeyspaceDurabilityPolicy', '--durability-policy=semi_sync', 'customer')).code).toBe(0);
+    // The tablets apply a policy change on their next durability check (as vttablet does when VTOrc
+    // fixes semi-sync): the test's stall below needs the primary waiting for its replica's acks.
+    const fullStatus = async (alias: string) => JSON.parse((await vtctldclient('GetFullStatus', alias)).stdout) as { semi_sync_primary_enabled?: boolean; semi_sync_replica_enabled?: boolean };
+    await waitFor(
+      async () => (await fullStatus('zone1-0000000200')).semi_sync_primary_enabled === true && (await fullStatus('zone1-0000000201')).semi_sync_replica_enabled === true,
+      'the primary to wait for semi-sync acks and its replica to send them',
+    );
     const conn = await connect();
     for (const ddl of SCHEMA.split(';').map((q) => q.trim()).filter(Boolean)) await conn.query(ddl);
     await conn.end();

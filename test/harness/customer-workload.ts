@@ -78,6 +78,9 @@ export function cutoverErrorKind(err: { errno?: number; message: string }): Writ
  */
 export const WRITE_TIMEOUT_MS = 30_000;
 
+/** How long a Writer's connection may take to close when the writer stops. */
+const END_TIMEOUT_MS = 5_000;
+
 /** What a {@link Writer} needs. */
 export interface WriterOptions {
   /** Opens a connection to vtgate in {@link KEYSPACE}; called again after a connection is lost. */
@@ -123,8 +126,14 @@ export class Writer {
         else await this.remove(live[Math.floor(this.opts.random.next() * live.length)]!, signal);
       }
     } finally {
-      await this.conn?.end().catch(() => undefined);
+      // A connection whose last statement timed out still waits for that answer: end() would queue
+      // behind it forever, so it is destroyed; others get END_TIMEOUT_MS to close cleanly.
+      const conn = this.conn;
       this.conn = undefined;
+      if (conn) {
+        const ended = conn.end().then(() => true, () => true);
+        if (!(await Promise.race([ended, new Promise<boolean>((r) => setTimeout(() => r(false), END_TIMEOUT_MS))]))) conn.destroy();
+      }
     }
   }
 
@@ -141,7 +150,8 @@ export class Writer {
     } catch (err) {
       const e = err as { errno?: number; code?: string; message: string; fatal?: boolean };
       this.errors.push(e.message);
-      if (e.fatal) {
+      // mysql2 leaves a timed-out statement's connection waiting for its answer: it is unusable.
+      if (e.fatal || e.code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
         this.conn?.destroy();
         this.conn = undefined;
       }
@@ -166,7 +176,7 @@ export class Writer {
         else this.model[table].delete(id);
         return;
       } catch (err) {
-        if ((err as { fatal?: boolean }).fatal) {
+        if ((err as { fatal?: boolean }).fatal || (err as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
           this.conn?.destroy();
           this.conn = undefined;
         }
