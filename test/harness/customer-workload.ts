@@ -72,9 +72,9 @@ export function cutoverErrorKind(err: { errno?: number; message: string }): Writ
 }
 
 /**
- * How long one statement of a {@link Writer} may wait for its answer: past it mysql2 gives up on the
- * connection (fatal, "Query inactivity timeout") and the writer records the statement as a failure,
- * so a statement the cluster never answers fails the scenario by name instead of hanging it.
+ * How long one statement of a {@link Writer} may wait for its answer: past it mysql2 rejects it with
+ * "Query inactivity timeout", the writer drops that connection and records the statement as a
+ * failure, so a statement the cluster never answers fails the scenario by name instead of hanging it.
  */
 export const WRITE_TIMEOUT_MS = 30_000;
 
