@@ -62,6 +62,19 @@ function up(...args: string[]) {
   return runVtsim(['up', ...args], { env: place.env });
 }
 
+/**
+ * `up --port <a free base> …args` for a test about something other than ports: another test running
+ * meanwhile may take one of the base's ports after freeBase() saw it free, so a start refused for a
+ * busy port is tried again on a new base (a few times). Returns the run and the base it used.
+ */
+async function upOnFreeBase(...args: string[]): Promise<{ run: Awaited<ReturnType<typeof up>>; base: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const base = await freeBase();
+    const run = await up('--port', String(base), ...args);
+    if (attempt === 3 || !/^ERROR: port \d+ \(.*\) is already in use/.test(run.stderr)) return { run, base };
+  }
+}
+
 describe('vtsim up refuses bad input before starting anything', () => {
   it.each([
     [['--port', 'abc'], 'invalid argument "abc" for "--port" flag'],
@@ -111,12 +124,11 @@ describe('a busy port', () => {
 describe('a start that fails at its schema', () => {
   it('stops everything it started and exits 1; --detach reports the error', async () => {
     place = await clusterPlace();
-    const base = await freeBase();
     const schema = join(place.root, 'schema', 'a');
     mkdirSync(schema, { recursive: true });
     writeFileSync(join(schema, '1.sql'), 'create tabel broken (id int);\n');
     for (const detach of [[], ['--detach']]) {
-      const run = await up('--port', String(base), '--keyspaces', 'a', '--num-shards', '1', '--schema-dir', join(place.root, 'schema'), ...detach);
+      const { run, base } = await upOnFreeBase('--keyspaces', 'a', '--num-shards', '1', '--schema-dir', join(place.root, 'schema'), ...detach);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^ERROR: .*syntax error.*tabel/m);
       for (const port of [base, base + 1, base + 3]) expect(await listening(port)).toBe(false);
