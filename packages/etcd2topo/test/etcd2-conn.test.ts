@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TopoError, TopoServer } from '@vtsim/topo';
+import { TopoError, TopoServer, type WatchData } from '@vtsim/topo';
 import { Etcd2Conn } from '../src/index.js';
 import { runConnConformance } from '../../topo/test/conn-conformance.js';
 import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../../../test/harness/etcd-server.js';
@@ -164,7 +164,11 @@ describeEtcd('Etcd2Conn on a real etcd', () => {
       }
     }, 40_000);
 
-    it('a watch cut off from etcd resumes from its last revision: it sees every change made meanwhile, in order', async () => {
+    /**
+     * A watch of `k` (first value '0') through a TCP proxy that is then cut off from etcd while `k` is
+     * put to '1' and '2' behind it; `body` goes on from there (the proxy still cut).
+     */
+    const cutOffWatch = async (body: (w: { root: string; it: AsyncIterator<WatchData>; c: Etcd2Conn; signal: AbortSignal; proxy: Awaited<ReturnType<typeof tcpProxy>> }) => Promise<void>) => {
       const root = freshRoot();
       const proxy = await tcpProxy(Number(etcd.address.split(':')[1]));
       const c = Etcd2Conn.open(proxy.address(), root, { requestTimeoutMs: 1_000 });
@@ -176,46 +180,40 @@ describeEtcd('Etcd2Conn on a real etcd', () => {
         await proxy.cut();
         etcdctl(etcd.address, ['put', `${root}/k`, '1']);
         etcdctl(etcd.address, ['put', `${root}/k`, '2']);
+        await body({ root, it, c, signal: ac.signal, proxy });
+      } finally {
+        ac.abort();
+        c.close();
+        await proxy.cut();
+      }
+    };
+    /** `promise`, or a rejection naming `what` after 15 s. */
+    const within = <T>(promise: Promise<T>, what: string) => Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(what)), 15_000))]);
+
+    it('a watch cut off from etcd resumes from its last revision: it sees every change made meanwhile, in order', async () => {
+      await cutOffWatch(async ({ it, proxy }) => {
         await proxy.resume();
         const seen: string[] = [];
         for (let i = 0; i < 2; i++) {
-          const d = await Promise.race([it.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no change in time')), 15_000))]);
+          const d = await within(it.next(), 'no change in time');
           seen.push(d.value?.err ? d.value.err.code : dec((d.value as { contents: Uint8Array }).contents));
         }
         expect(seen).toEqual(['1', '2']);
-      } finally {
-        ac.abort();
-        c.close();
-        await proxy.cut();
-      }
+      });
     }, 30_000);
 
     it('a watch whose revision was compacted while it was cut off from etcd ends with Interrupted', async () => {
-      const root = freshRoot();
-      const proxy = await tcpProxy(Number(etcd.address.split(':')[1]));
-      const c = Etcd2Conn.open(proxy.address(), root, { requestTimeoutMs: 1_000 });
-      const ac = new AbortController();
-      try {
-        await c.create('k', enc('0'));
-        const it = c.watch('k', ac.signal)[Symbol.asyncIterator]();
-        expect(dec(((await it.next()).value as { contents: Uint8Array }).contents)).toBe('0');
-        await proxy.cut();
-        etcdctl(etcd.address, ['put', `${root}/k`, '1']);
-        etcdctl(etcd.address, ['put', `${root}/k`, '2']);
+      await cutOffWatch(async ({ root, it, c, signal, proxy }) => {
         const revision = (JSON.parse(etcdctl(etcd.address, ['get', `${root}/k`, '-w', 'json'])) as { header: { revision: number } }).header.revision;
         etcdctl(etcd.address, ['compact', String(revision)]);
         await proxy.resume();
-        const end = await Promise.race([it.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the watch did not end')), 15_000))]);
+        const end = await within(it.next(), 'the watch did not end');
         expect(end.value?.err?.code).toBe('Interrupted');
         expect((await it.next()).done).toBe(true);
         // A new watch starts from the current value.
-        const again = c.watch('k', ac.signal)[Symbol.asyncIterator]();
+        const again = c.watch('k', signal)[Symbol.asyncIterator]();
         expect(dec(((await again.next()).value as { contents: Uint8Array }).contents)).toBe('2');
-      } finally {
-        ac.abort();
-        c.close();
-        await proxy.cut();
-      }
+      });
     }, 30_000);
 
     it('closing a Conn releases the locks it holds', async () => {
