@@ -9,6 +9,7 @@ import { describeLoad, runLoad } from './load.mjs';
 import { describeLoadSample, measurePair } from './machine-load.mjs';
 import { packagedVtsim } from './packaged-vtsim.mjs';
 import { startMariadbReference } from './mariadb-reference.mjs';
+import { timeNodeFloor } from './node-floor.mjs';
 import { processCpuMicros, waitForIdle } from './process-cpu.mjs';
 import { ratioFigure } from './report.mjs';
 
@@ -129,6 +130,7 @@ export async function benchCluster(opts, log) {
       unit: 'ms',
       detail: `${maria?.where}; the schema created (create database, create table) on the first connection, then 'select count(*) from customer'; ${describeCpu(maria?.startupCpuMs)}`,
     }), { name: 'time_to_serve', op: '<=', value: 0.5 });
+    if (maria) figures.push(await nodeFloorFigure(maria.startupMs));
 
     /** Runs a workload against a server: waits for it to go idle, then drives it. */
     const load = async (/** @type {{ pid: number, port: number }} */ server, workload, params) => {
@@ -236,6 +238,26 @@ async function loadCustomers(port, keyCount) {
 /** The server's CPU time when it first served, as a detail. */
 function describeCpu(cpuMs) {
   return cpuMs === undefined ? 'server CPU unknown (no /proc)' : `server CPU ${Math.round(cpuMs)} ms by then`;
+}
+
+/**
+ * `node.time_to_serve_floor`: an empty Node server's spawn to first answer (node-floor.mjs), with
+ * its ratio to MariaDB's time to serve in the detail: the lowest `ratio.time_to_serve_vs_mariadb`
+ * any Node program could reach on this machine.
+ * @param {number} mariadbMs MariaDB's time to serve, measured in the same run
+ * @returns {Promise<import('./report.mjs').Figure>}
+ */
+async function nodeFloorFigure(mariadbMs) {
+  const floor = await timeNodeFloor();
+  return {
+    id: 'node.time_to_serve_floor',
+    what: 'an empty Node server: spawn to first answer',
+    value: floor.medianMs,
+    unit: 'ms',
+    detail: `node -e with only a TCP listener greeting each client; median of ${floor.startsMs.length} starts ` +
+      `(${floor.startsMs.map((ms) => Math.round(ms)).join(', ')} ms); ${(floor.medianMs / mariadbMs).toFixed(2)}× MariaDB's time to serve: ` +
+      'no Node program serves sooner here',
+  };
 }
 
 /**

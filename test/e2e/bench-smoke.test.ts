@@ -31,7 +31,7 @@ const CLUSTER_IDS = ['time_to_serve', 'create_database_to_insert', 'point_select
 const VSTREAM_IDS = ['copy_changes_plain', 'copy_changes_types', 'copy_types_ratio', 'streaming_changes_plain', 'streaming_changes_types', 'streaming_types_ratio',
   'streaming_changes_1k_rows_held', 'streaming_changes_1m_rows_held'].map((f) => `vstream.${f}`);
 const REFERENCE_IDS = ['bare_grpc.copy_changes', 'bare_grpc.streaming_changes', 'ratio.vstream_copy_vs_bare_grpc', 'ratio.vstream_streaming_vs_bare_grpc', 'ratio.streaming_1m_vs_1k_rows'];
-const MARIADB_IDS = ['time_to_serve', 'point_selects', 'single_row_inserts', 'multi_row_insert_rows'].flatMap((f) => [`mariadb.${f}`, `ratio.${f}_vs_mariadb`]);
+const MARIADB_IDS = [...['time_to_serve', 'point_selects', 'single_row_inserts', 'multi_row_insert_rows'].flatMap((f) => [`mariadb.${f}`, `ratio.${f}_vs_mariadb`]), 'node.time_to_serve_floor'];
 /** The ratio targets of issue 13. */
 const RATIO_TARGETS: Record<string, { op: string; value: number }> = {
   'ratio.point_selects_vs_mariadb': { op: '>=', value: 1 },
@@ -102,6 +102,8 @@ describe('pnpm bench (smoke: short windows, small data)', () => {
       expect(f!.value, id).toBeGreaterThan(0);
     }
     expect(figures.get('mariadb.point_selects')!.detail).toContain("MySQL 8's default sql_mode");
+    const floor = figures.get('node.time_to_serve_floor')!;
+    expect(floor.detail).toContain(`${(floor.value / figures.get('mariadb.time_to_serve')!.value).toFixed(2)}× MariaDB's time to serve`);
     const selects = figures.get('ratio.point_selects_vs_mariadb')!;
     expect(selects.value).toBeCloseTo(figures.get('cluster.point_selects')!.value / figures.get('mariadb.point_selects')!.value, 1);
   });
