@@ -1,14 +1,16 @@
 /**
  * MysqlNetwork: how one simulated mysqld reaches another to replicate from it, as real MySQL
- * servers reach each other over the network. In one process it is a registry by tablet alias.
+ * servers reach each other over the network. In one process it is a registry by tablet alias;
+ * across processes (grpc/remote-mysql-network.ts) it also reaches tablets from their records.
  */
 import type { TabletAlias } from '@vtsim/proto';
 import { tabletAliasString } from '@vtsim/proto';
 import type { Mysqld } from './mysqld/mysqld.js';
+import { LocalReplicationSource, type ReplicationSource } from './replication-source.js';
 
-/** Looks up the mysqld behind a tablet alias; undefined when that server is stopped or unknown. */
+/** Looks up the replication source behind a tablet alias; undefined when that server is stopped or unknown. */
 export interface MysqlNetwork {
-  resolve(alias: TabletAlias): Mysqld | undefined;
+  resolve(alias: TabletAlias): ReplicationSource | undefined;
 }
 
 /**
@@ -28,8 +30,8 @@ export class LocalMysqlNetwork implements MysqlNetwork {
     this.servers.delete(tabletAliasString(alias));
   }
 
-  resolve(alias: TabletAlias): Mysqld | undefined {
+  resolve(alias: TabletAlias): ReplicationSource | undefined {
     const mysqld = this.servers.get(tabletAliasString(alias));
-    return mysqld?.running ? mysqld : undefined;
+    return mysqld?.running ? new LocalReplicationSource(mysqld) : undefined;
   }
 }
