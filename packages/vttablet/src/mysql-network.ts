@@ -18,7 +18,7 @@ export interface MysqlNetwork {
  * exists, and reachable while it runs (a stopped mysqld refuses connections).
  */
 export class LocalMysqlNetwork implements MysqlNetwork {
-  private readonly servers = new Map<string, Mysqld>();
+  protected readonly servers = new Map<string, Mysqld>();
 
   /** Makes a server reachable under an alias (replacing any previous one). */
   register(alias: TabletAlias, mysqld: Mysqld): void {
