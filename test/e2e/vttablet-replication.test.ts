@@ -27,7 +27,7 @@ const RUNNING = 3;
 /** What the test reads of `vtctldclient GetFullStatus`. */
 interface FullStatus {
   server_uuid: string;
-  position: string;
+  primary_status: { position: string } | null;
   replication_status: { io_state: number; sql_state: number; source_uuid: string; last_io_error: string; position: string } | null;
 }
 
@@ -104,7 +104,7 @@ describeEtcd('vtsim vttablet: replication between tablet processes', () => {
     const products = async (target: string): Promise<string[]> => {
       let c = readers.get(target);
       if (!c) {
-        c = await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: target });
+        c = await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: target, supportBigNumbers: true, bigNumberStrings: true });
         readers.set(target, c);
       }
       const [rows] = await c.query('select sku, price from product order by sku');
@@ -122,21 +122,22 @@ describeEtcd('vtsim vttablet: replication between tablet processes', () => {
       // Both show replication running from the primary, at its position.
       const p = await fullStatus(100);
       expect(p.replication_status).toBeNull();
+      const position = p.primary_status!.position;
+      expect(position).toMatch(new RegExp(`^MySQL56/${p.server_uuid}:1-\\d+$`));
       for (const uid of [101, 102]) {
-        await waitFor(`tablet ${uid} at the primary's position`, async () => (await fullStatus(uid)).position === p.position);
-        expect((await fullStatus(uid)).replication_status).toMatchObject({ io_state: RUNNING, sql_state: RUNNING, source_uuid: p.server_uuid, last_io_error: '' });
+        expect((await fullStatus(uid)).replication_status).toMatchObject({ io_state: RUNNING, sql_state: RUNNING, source_uuid: p.server_uuid, last_io_error: '', position });
       }
       const positions = await vtctldclient('ShardReplicationPositions', 'commerce/0');
       expect(positions.code, positions.stderr).toBe(0);
       const lines = positions.stdout.trim().split('\n');
       expect(lines.map((l) => l.split(' ').slice(0, 4).join(' '))).toEqual(['zone1-0000000100 commerce 0 primary', 'zone1-0000000101 commerce 0 replica', 'zone1-0000000102 commerce 0 rdonly']);
-      for (const l of lines) expect(l).toContain(` ${p.position} `);
+      for (const l of lines) expect(l).toContain(` ${position} `);
 
       // PlannedReparentShard to the replica, through the tablet processes' TabletManager gRPC.
       const prs = await vtctldclient('PlannedReparentShard', 'commerce/0', '--new-primary', 'zone1-0000000101');
       expect(prs.code, prs.stderr).toBe(0);
       const newPrimary = await fullStatus(101);
-      expect(newPrimary.replication_status).toBeNull();
+      expect(newPrimary).toMatchObject({ replication_status: null, primary_status: { position: expect.stringContaining(p.server_uuid) } });
       await waitFor('writes through the new primary', async () =>
         conn.query("insert into product(sku, price) values ('SKU-3', 3)").then(
           () => true,
