@@ -1,10 +1,12 @@
-// Issue 14, item 2: replication between tablet processes. Three `vtsim vttablet` processes of one
-// shard (primary, replica, rdonly) against a real etcd and a `vtsim up --topo-implementation etcd2`
-// cluster (vtctld + vtgate, no tablets of its own): writes through vtgate reach the replica and the
-// rdonly (read through @replica / @rdonly), GetFullStatus and ShardReplicationPositions show them
-// replicating, PlannedReparentShard to the replica works across processes and writes continue;
-// `kill -9` of the replica's process leaves the primary serving, and `kill -9` of the primary's
-// leaves the remaining replica's IO thread Connecting with MySQL's 2013 / 2003.
+// Issue 14, item 2: replication between tablet processes. `vtsim vttablet` processes of one shard
+// (primary, replica, rdonly) against a real etcd and a `vtsim up --topo-implementation etcd2`
+// cluster (vtctld + vtgate, no tablets of its own), under the semi_sync durability policy: writes
+// through vtgate reach the replica and the rdonly (read through @replica / @rdonly), acknowledged
+// by the replica across processes; GetFullStatus and ShardReplicationPositions show them
+// replicating; PlannedReparentShard to the replica works across processes and writes continue;
+// `kill -9` of a replica's process leaves the primary serving (another replica acknowledges), and
+// `kill -9` of the primary's leaves the others' IO threads Connecting with MySQL's 2013 / 2003,
+// until EmergencyReparentShard promotes a replica and writes continue on it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -29,6 +31,9 @@ interface FullStatus {
   server_uuid: string;
   primary_status: { position: string } | null;
   replication_status: { io_state: number; sql_state: number; source_uuid: string; last_io_error: string; position: string } | null;
+  semi_sync_primary_enabled: boolean;
+  semi_sync_replica_enabled: boolean;
+  semi_sync_primary_clients: number;
 }
 
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
@@ -46,8 +51,8 @@ describeEtcd('vtsim vttablet: replication between tablet processes', () => {
   const topoFlags = () => ['--topo-implementation', 'etcd2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global'];
   const vtctldclient = (...args: string[]) => runVtsim(['vtctldclient', '--server', `127.0.0.1:${place.vtctldPort}`, ...args], { env: place.env });
 
-  async function startTablet(uid: number): Promise<TabletProcess> {
-    const args = ['--tablet-path', `zone1-0000000${uid}`, '--keyspace', 'commerce', '--shard', '0', '--port', String(await freePort()), '--grpc-port', String(await freePort()), ...topoFlags()];
+  async function startTablet(uid: number, ...flags: string[]): Promise<TabletProcess> {
+    const args = ['--tablet-path', `zone1-0000000${uid}`, '--keyspace', 'commerce', '--shard', '0', '--port', String(await freePort()), '--grpc-port', String(await freePort()), ...flags, ...topoFlags()];
     const child = spawn(process.execPath, [vtsimMain, 'vttablet', ...args], { env: place.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -77,7 +82,7 @@ describeEtcd('vtsim vttablet: replication between tablet processes', () => {
     place = await clusterPlace();
     const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), ...topoFlags());
     expect(up.code, up.stderr).toBe(0);
-    const create = await vtctldclient('CreateKeyspace', 'commerce');
+    const create = await vtctldclient('CreateKeyspace', '--durability-policy', 'semi_sync', 'commerce');
     expect(create.code, create.stderr).toBe(0);
   }, 60_000);
 
@@ -89,7 +94,7 @@ describeEtcd('vtsim vttablet: replication between tablet processes', () => {
     await etcd?.destroy();
   }, 60_000);
 
-  it('replicates to a replica and an rdonly process, reparents across processes, and survives kill -9', async () => {
+  it('replicates to replica and rdonly processes with semi-sync acks, reparents across processes (PRS, ERS), and survives kill -9', async () => {
     const primary = await startTablet(100);
     expect(primary.output()).toContain('serving commerce/0 as PRIMARY');
     expect((await startTablet(101)).output()).toContain('serving commerce/0 as REPLICA');
@@ -127,6 +132,10 @@ describeEtcd('vtsim vttablet: replication between tablet processes', () => {
       for (const uid of [101, 102]) {
         expect((await fullStatus(uid)).replication_status).toMatchObject({ io_state: RUNNING, sql_state: RUNNING, source_uuid: p.server_uuid, last_io_error: '', position });
       }
+      // semi_sync: the primary waits for acks, which only the REPLICA sends (from its own process).
+      expect(p).toMatchObject({ semi_sync_primary_enabled: true, semi_sync_primary_clients: 1 });
+      expect(await fullStatus(101)).toMatchObject({ semi_sync_replica_enabled: true });
+      expect(await fullStatus(102)).toMatchObject({ semi_sync_replica_enabled: false });
       const positions = await vtctldclient('ShardReplicationPositions', 'commerce/0');
       expect(positions.code, positions.stderr).toBe(0);
       const lines = positions.stdout.trim().split('\n');
@@ -150,21 +159,47 @@ describeEtcd('vtsim vttablet: replication between tablet processes', () => {
       await reaches('commerce@rdonly', second);
       for (const uid of [100, 102]) expect((await fullStatus(uid)).replication_status).toMatchObject({ io_state: RUNNING, source_uuid: newPrimary.server_uuid });
 
-      // kill -9 of the replica's process (the old primary): the primary keeps serving.
+      // A second replica joins, replicating from the new primary in its process.
+      expect((await startTablet(103, '--init-tablet-type', 'replica')).output()).toContain('serving commerce/0 as REPLICA');
+      await waitFor('two semi-sync replicas', async () => (await fullStatus(101)).semi_sync_primary_clients === 2);
+
+      // kill -9 of a replica's process (the old primary): the primary keeps serving, acknowledged by the other.
       await kill(100);
       await conn.query("insert into product(sku, price) values ('SKU-4', 4)");
       const third = [...second, 'SKU-4=4'];
       expect(await products('commerce@primary')).toEqual(third);
+      await reaches('commerce@replica', third);
       await reaches('commerce@rdonly', third);
 
-      // kill -9 of the primary's process: the rdonly's IO thread loses it and keeps trying.
+      // kill -9 of the primary's process: the others' IO threads lose it and keep trying.
       await kill(101);
-      await waitFor('the rdonly to report its lost source', async () => {
-        const s = (await fullStatus(102)).replication_status;
-        return s?.io_state === CONNECTING && /Lost connection to MySQL server during query|Can't connect to MySQL server on /.test(s.last_io_error);
-      });
-      expect((await fullStatus(102)).replication_status).toMatchObject({ sql_state: RUNNING, source_uuid: newPrimary.server_uuid });
+      for (const uid of [102, 103]) {
+        await waitFor(`tablet ${uid} to report its lost source`, async () => {
+          const s = (await fullStatus(uid)).replication_status;
+          return s?.io_state === CONNECTING && /Lost connection to MySQL server during query|Can't connect to MySQL server on /.test(s.last_io_error);
+        });
+        expect((await fullStatus(uid)).replication_status).toMatchObject({ sql_state: RUNNING, source_uuid: newPrimary.server_uuid });
+      }
       expect(await products('commerce@rdonly')).toEqual(third);
+
+      // EmergencyReparentShard promotes the surviving replica; the rdonly follows it. With no replica
+      // left to acknowledge, the keyspace first goes back to asynchronous replication.
+      const policy = await vtctldclient('SetKeyspaceDurabilityPolicy', '--durability-policy', 'none', 'commerce');
+      expect(policy.code, policy.stderr).toBe(0);
+      const ers = await vtctldclient('EmergencyReparentShard', 'commerce/0', '--new-primary', 'zone1-0000000103');
+      expect(ers.code, ers.stderr).toBe(0);
+      const last = await fullStatus(103);
+      expect(last.replication_status).toBeNull();
+      await waitFor('writes through the promoted replica', async () =>
+        conn.query("insert into product(sku, price) values ('SKU-5', 5)").then(
+          () => true,
+          () => false,
+        ),
+      );
+      const fourth = [...third, 'SKU-5=5'];
+      expect(await products('commerce@primary')).toEqual(fourth);
+      await reaches('commerce@rdonly', fourth);
+      expect((await fullStatus(102)).replication_status).toMatchObject({ io_state: RUNNING, sql_state: RUNNING, source_uuid: last.server_uuid });
     } finally {
       await conn.end();
       for (const c of readers.values()) await c.end().catch(() => undefined);
