@@ -13,16 +13,24 @@
 import type { BinlogTransaction, Gtid, GtidSet } from '@vtsim/binlog';
 import type { Mysqld } from './mysqld/mysqld.js';
 
+/** How a replica connects. */
+export interface ConnectOptions {
+  /** The replica acknowledges what it receives (rpl_semi_sync_replica_enabled). */
+  semiSyncReplica: boolean;
+  /** Aborts a connect in progress (STOP REPLICA). */
+  signal?: AbortSignal;
+}
+
 /** A source server a replica can connect to; see the module comment. */
 export interface ReplicationSource {
   /**
    * Connects as a replica's IO thread does; `semiSyncReplica` says whether this replica
    * acknowledges (rpl_semi_sync_replica_enabled), which counts it as a semi-sync client while
-   * connected. Fails with SqlError 2003 when the source cannot be reached. An in-process source
-   * answers synchronously (no event-loop turn between resolving and connecting, as before sources
-   * could be remote).
+   * connected. Fails with SqlError 2003 when the source cannot be reached, or does not answer
+   * before `signal` aborts (the channel stops). An in-process source answers synchronously (no
+   * event-loop turn between resolving and connecting, as before sources could be remote).
    */
-  connect(opts: { semiSyncReplica: boolean }): SourceConnection | Promise<SourceConnection>;
+  connect(opts: ConnectOptions): SourceConnection | Promise<SourceConnection>;
 }
 
 /** One open connection of a replica to its source. */
@@ -48,7 +56,7 @@ export interface SourceConnection {
 export class LocalReplicationSource implements ReplicationSource {
   constructor(private readonly mysqld: Mysqld) {}
 
-  connect(opts: { semiSyncReplica: boolean }): SourceConnection {
+  connect(opts: ConnectOptions): SourceConnection {
     const mysqld = this.mysqld;
     if (opts.semiSyncReplica) mysqld.semiSync.clientConnected(1);
     let open = true;

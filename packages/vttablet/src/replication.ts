@@ -232,7 +232,7 @@ export class Replication {
       try {
         const source = network.resolve(this.opts.source);
         if (!source) throw connHostError(this.opts.sourceHost, this.opts.sourcePort);
-        const pending = source.connect({ semiSyncReplica: acks });
+        const pending = source.connect({ semiSyncReplica: acks, signal: this.abort.signal });
         connection = pending instanceof Promise ? await pending : pending;
       } catch (err) {
         if (this.stopped || !replica.running) break;

@@ -141,6 +141,19 @@ describe('replication from a source in another process (vtsimbinlog.BinlogDump)'
     await until('refused while stopped', () => r.status(), (s) => s.lastIoErrno === 2003);
   });
 
+  it('stops while connecting to a source that does not answer (STOP REPLICA ends the attempt)', async () => {
+    const clock = newServer(UUID_A).clock;
+    const server = new Server();
+    server.addService(loadTabletProtos().BinlogDump.service, { Dump: () => undefined });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    cleanups.push(() => server.forceShutdown());
+    const r = channel(await topoWith(port), replicaServer(clock), clock);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(r.status()).toMatchObject({ ioState: 'Connecting', sourceUuid: '' });
+    await r.stop();
+    expect(r.status()).toMatchObject({ ioState: 'Stopped', running: false });
+  });
+
   it('stops for good with 1236 when the source purged what the replica lacks', async () => {
     const { mysqld: primary, session, clock } = newServer(UUID_A);
     run(session, 'create table t (id int primary key)', 'insert into t values (1)', 'insert into t values (2)');

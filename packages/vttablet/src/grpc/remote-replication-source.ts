@@ -11,7 +11,7 @@ import { GtidSet, type BinlogTransaction, type Gtid } from '@vtsim/binlog';
 import { ER, SqlError, type TabletAlias } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { connHostError, serverLostError } from '../mysqld/client-errors.js';
-import type { ReplicationSource, SourceConnection } from '../replication-source.js';
+import type { ConnectOptions, ReplicationSource, SourceConnection } from '../replication-source.js';
 import { TransactionDecoder, gtidToWire, type TransactionWire } from './binlog-dump-wire.js';
 import { errorFromGrpcStatus } from './rpc-error.js';
 import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from './tablet-protos.js';
@@ -23,6 +23,12 @@ interface DumpResponseWire {
 }
 
 type DumpStream = ClientDuplexStream<object, DumpResponseWire>;
+
+/**
+ * How long a connect waits for the source's handshake: MySQL's replica uses `replica_net_timeout`
+ * (default 60 s) as its connect timeout.
+ */
+export const REPLICA_NET_TIMEOUT_MS = 60_000;
 
 /** `host:port` with an IPv6 host in brackets. */
 function hostPort(host: string, port: number): string {
@@ -36,7 +42,7 @@ export class RemoteReplicationSource implements ReplicationSource {
     private readonly topo: TopoServer,
   ) {}
 
-  async connect(opts: { semiSyncReplica: boolean }): Promise<SourceConnection> {
+  async connect(opts: ConnectOptions): Promise<SourceConnection> {
     // Until the record is read, errors name the local example's mysql port of the source.
     let refused = connHostError('localhost', 17000 + this.alias.uid);
     let address: string;
@@ -61,13 +67,20 @@ export class RemoteReplicationSource implements ReplicationSource {
     };
     call.on('error', () => undefined); // read through the iterator below
     const responses = (call as AsyncIterable<DumpResponseWire>)[Symbol.asyncIterator]();
+    // A source that does not answer in time, or a STOP REPLICA meanwhile, ends the attempt.
+    const timer = setTimeout(close, REPLICA_NET_TIMEOUT_MS);
+    opts.signal?.addEventListener('abort', close);
     let handshake: DumpResponseWire['handshake'];
     try {
+      if (opts.signal?.aborted) throw refused;
       call.write({ connect: { semi_sync_replica: opts.semiSyncReplica } });
       const first = await responses.next();
       handshake = first.done ? undefined : first.value.handshake;
     } catch {
       handshake = undefined;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', close);
     }
     if (!handshake) {
       close();
