@@ -63,7 +63,7 @@ async function serveDump(call: DumpCall, mysqld: Mysqld, shutdown: AbortSignal):
     const encoder = new TransactionEncoder();
     for await (const tx of connection.dump(from, controller.signal)) {
       if (controller.signal.aborted) break;
-      await writeWithBackpressure(call, { transaction: encoder.encode(tx) }, controller.signal);
+      await writeWithBackpressure(call, { transaction: encoder.encode(tx), ack_requested: mysqld.semiSync.enabled }, controller.signal);
     }
     if (!controller.signal.aborted) call.end();
   } catch (err) {

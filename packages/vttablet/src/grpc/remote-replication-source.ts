@@ -20,6 +20,7 @@ import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from './tablet-protos.js'
 interface DumpResponseWire {
   handshake?: { server_uuid: string; gtid_executed: string };
   transaction?: TransactionWire;
+  ack_requested: boolean;
 }
 
 type DumpStream = ClientDuplexStream<object, DumpResponseWire>;
@@ -93,6 +94,8 @@ export class RemoteReplicationSource implements ReplicationSource {
 /** One open dump call. */
 class RemoteConnection implements SourceConnection {
   private closed = false;
+  /** Whether the source asked for an ack of the last transaction (true until one arrived: an ack at connect goes out). */
+  private ackRequested = true;
 
   constructor(
     private readonly call: DumpStream,
@@ -127,6 +130,7 @@ class RemoteConnection implements SourceConnection {
         const wire = next.value.transaction;
         if (!wire) continue;
         const tx = decoder.decode(wire);
+        this.ackRequested = next.value.ack_requested;
         this.executed = this.executed.add(tx.gtid);
         yield tx;
       }
@@ -136,7 +140,7 @@ class RemoteConnection implements SourceConnection {
   }
 
   ack(gtid: Gtid): void {
-    if (!this.closed && this.call.writable) this.call.write({ ack: gtidToWire(gtid) });
+    if (!this.closed && this.ackRequested && this.call.writable) this.call.write({ ack: gtidToWire(gtid) });
   }
 
   close(): void {
