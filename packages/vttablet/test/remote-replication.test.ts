@@ -9,7 +9,7 @@ import { SeededRandom, type Clock } from '@vtsim/binlog';
 import { TabletType, type TabletAlias } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { afterEach, describe, expect, it } from 'vitest';
-import { binlogDumpService } from '../src/grpc/binlog-dump-server.js';
+import { addBinlogDumpService } from '../src/grpc/binlog-dump-server.js';
 import { RemoteMysqlNetwork } from '../src/grpc/remote-mysql-network.js';
 import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from '../src/grpc/tablet-protos.js';
 import { Mysqld } from '../src/mysqld/mysqld.js';
@@ -26,7 +26,7 @@ afterEach(async () => {
 async function serve(mysqld: Mysqld): Promise<{ port: number; close: () => void }> {
   const shutdown = new AbortController();
   const server = new Server(GRPC_MESSAGE_SIZE_OPTIONS);
-  server.addService(loadTabletProtos().BinlogDump.service, binlogDumpService(mysqld, shutdown.signal));
+  addBinlogDumpService(server, mysqld, shutdown.signal);
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
   const close = (): void => {
     shutdown.abort();
@@ -94,6 +94,24 @@ describe('replication from a source in another process (vtsimbinlog.BinlogDump)'
     const rs = replica.createSession({ database: 'vt_commerce' });
     expect(rowsOf(rs, 'select * from t')).toEqual(rowsOf(session, 'select * from t'));
     expect(r.status()).toMatchObject({ running: true, ioState: 'Running', lastIoErrno: 0, sourceUuid: UUID_A, lagSeconds: 0 });
+  });
+
+  it('feeds several replicas, the late one getting the table maps the others had already', async () => {
+    const { mysqld: primary, session, clock } = newServer(UUID_A);
+    const { port } = await serve(primary);
+    const topo = await topoWith(port);
+    const early = [replicaServer(clock), replicaServer(clock)];
+    for (const r of early) channel(topo, r, clock);
+    run(session, 'create table t (id int primary key, v varchar(10))');
+    for (let i = 1; i <= 20; i++) run(session, `insert into t values (${i}, 'v${i}')`);
+    for (const r of early) await until('early replica caught up', () => r.gtidExecutedText(), (t) => t === primary.gtidExecutedText());
+    const late = replicaServer(clock);
+    channel(topo, late, clock);
+    run(session, "update t set v = 'late' where id <= 10");
+    for (const r of [...early, late]) {
+      await until('caught up', () => r.gtidExecutedText(), (t) => t === primary.gtidExecutedText());
+      expect(rowsOf(r.createSession({ database: 'vt_commerce' }), 'select * from t order by id')).toEqual(rowsOf(session, 'select * from t order by id'));
+    }
   });
 
   it('acknowledges to a semi-sync source over the stream, counted as its client while connected', async () => {

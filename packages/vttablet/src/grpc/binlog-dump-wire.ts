@@ -110,6 +110,11 @@ function statementToWire(ev: { database: string; statement: string; sqlMode?: st
 export class TransactionEncoder {
   private readonly sent = new Set<number>();
 
+  /** True when the stream has carried every table map `tx` uses (its wire form carries none). */
+  hasTableMaps(tx: BinlogTransaction): boolean {
+    return tx.events.every((ev) => ev.kind !== 'rows' || this.sent.has(ev.table.id));
+  }
+
   /** The wire form of `tx`, with the table maps the stream has not carried yet. */
   encode(tx: BinlogTransaction): TransactionWire {
     const tableMaps: TableMapWire[] = [];

@@ -12,7 +12,7 @@ import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type Table
 import type { QueryService, ReservedState, StreamHealthResponse } from '../query-service.js';
 import type { TabletManagerClient } from '../tablet-manager.js';
 import type { Mysqld } from '../mysqld/mysqld.js';
-import { binlogDumpService } from './binlog-dump-server.js';
+import { addBinlogDumpService } from './binlog-dump-server.js';
 import { executeOptionsFromWire, readOnlyFromWire, type ExecuteOptionsWire } from './execute-request-wire.js';
 import { fullStatusToWire, replicationStatusToWire } from './replication-status-wire.js';
 import { toGrpcStatus, toRPCError } from './rpc-error.js';
@@ -216,7 +216,7 @@ export async function startTabletGrpcServer(opts: TabletGrpcServerOptions): Prom
   };
   server.addService(protos.Query.service, query);
   server.addService(protos.TabletManager.service, tm);
-  if (opts.mysqld) server.addService(protos.BinlogDump.service, binlogDumpService(opts.mysqld, shutdown.signal));
+  if (opts.mysqld) addBinlogDumpService(server, opts.mysqld, shutdown.signal);
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
