@@ -170,6 +170,8 @@ describeEtcd('vtsim vttablet: replication between tablet processes', () => {
       expect(await products('commerce@primary')).toEqual(third);
       await reaches('commerce@replica', third);
       await reaches('commerce@rdonly', third);
+      // Its dump connection died with it: one semi-sync client left.
+      await waitFor('the dead replica to leave the semi-sync clients', async () => (await fullStatus(101)).semi_sync_primary_clients === 1);
 
       // kill -9 of the primary's process: the others' IO threads lose it and keep trying.
       await kill(101);
