@@ -113,6 +113,11 @@ commands:
                            refused (replication between processes is not built yet)
   vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
                            restart vtctld's gRPC service with other auth flags
+  vtctld [--port 15000 --grpc_port 15999] | vtgate [--port 15001 --grpc_port 15991 --mysql_server_port 15306]
+  | vtorc [--port 16000]   with --topo_implementation etcd2 --topo_global_server_address A --topo_global_root R
+                           run that one component in this process on the etcd topology, reaching
+                           'vtsim vttablet' processes over gRPC, until SIGINT/SIGTERM, with Vitess's
+                           flags (vtsim vtctld|vtgate|vtorc --help)
   fault <verb> [flags] | fault list
                            inject a fault into the running cluster (kill-tablet, restart-tablet,
                            stall-shard, replication-delay, partition-tablet, drop-vstreams,
