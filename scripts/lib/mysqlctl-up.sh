@@ -1,11 +1,5 @@
 #!/usr/bin/env bash
-# Starts the mysqld of tablet TABLET_UID (in cell CELL, default zone1) with `if vtsim_processes; then
-  printf -v tablet_dir 'vt_%010d' "${TABLET_UID}"
-  mkdir -p "${VTDATAROOT}/${tablet_dir}"
-  echo "MySQL for tablet ${alias} is running!"
-  exit 0
-fi
-vtsim mysqlctl up`:
+# Starts the mysqld of tablet TABLET_UID (in cell CELL, default zone1) with `vtsim mysqlctl up`:
 # a new, empty one when the tablet has none, or the one mysqlctl-down.sh stopped, on its data,
 # GTID state and server_uuid (a vttablet running on it serves again). Fails when TABLET_UID is not
 # set or no cluster is running. With VTSIM_PROCESSES=1 the mysqld runs inside the tablet's own
