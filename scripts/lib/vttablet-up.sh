@@ -33,7 +33,7 @@ if vtsim_processes; then
   ((TABLET_UID % 10 <= 1)) || tablet_type=rdonly
   start_component "vttablet for ${alias}" "${VTDATAROOT}/${tablet_dir}/vttablet.pid" "${VTDATAROOT}/${tablet_dir}/vttablet.out" \
     "http://127.0.0.1:${port}/debug/status" vttablet "${TOPOLOGY_FLAGS[@]}" --tablet-path "${alias}" --tablet_hostname 127.0.0.1 \
-    --init_keyspace "${keyspace}" --init_shard "${shard}" --init_tablet_type "${tablet_type}" \
+    --init_keyspace "${keyspace}" --init_shard="${shard}" --init_tablet_type "${tablet_type}" \
     --port "${port}" --grpc_port "${grpc_port}" "$@" || fail "vttablet for ${alias} could not be started!"
   echo "vttablet for ${alias} is running!"
   exit 0
