@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts VTOrc in the running cluster (`vtsim vtorc up`), with the local example's configuration
 # (--instance-poll-time 1s, --recovery-poll-duration 1s, --allow-emergency-reparent true,
-# --wait-replicas-timeout 30s) and its status pages on port 16000. Takes vtorc's flags, which
+# --wait-replicas-timeout 30s) and its status pages on port VTSIM_VTORC_PORT (16000). Takes vtorc's flags, which
 # override those. Fails when no cluster is running, VTOrc already runs, a flag is invalid or the
 # port is taken. With VTSIM_PROCESSES=1 it starts VTOrc as its own process on etcd (`vtsim vtorc`,
 # the same configuration, pages on VTSIM_VTORC_PORT, the arguments passed on; pid in
@@ -20,5 +20,5 @@ if vtsim_processes; then
   echo "  - PID: $(<"${pidfile}")"
   exit 0
 fi
-vtsim vtorc up "$@" || fail "vtorc could not be started!"
+vtsim vtorc up --vtorc-port "${VTSIM_VTORC_PORT}" "$@" || fail "vtorc could not be started!"
 echo "  - Logs: ${VTDATAROOT}/tmp/vtsim.log"
