@@ -3,9 +3,9 @@
 // --topo-implementation etcd2` cluster (vtctld + vtgate) reaches it over gRPC as the PRIMARY of an
 // unsharded keyspace: schema applied through vtctldclient, rows written and read through vtgate's
 // MySQL port, a VStream through vtgate's gRPC; after `kill -9` of the tablet process vtgate answers
-// with Vitess's unavailable error (once its buffer window ends), not a hang. A replica whose primary
-// runs in another process is refused with a clear error (replication between processes is not
-// built yet), and so is a restart under the killed tablet's record (its data died with it).
+// with Vitess's unavailable error (once its buffer window ends), not a hang. A restart under the
+// killed tablet's record is refused with a clear error (its data died with it). Replicas in other
+// processes: vttablet-replication.test.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { VtgateClient } from '@vtsim/vtgate';
@@ -125,12 +125,6 @@ describeEtcd('vtsim vttablet: a tablet in its own process', () => {
       expect(seen).toEqual(['commerce.product:2']);
       ac.abort();
       await streaming;
-
-      // A replica of this primary would need the binlog over the wire: refused, clearly.
-      const replica = startVttablet(['--tablet-path', 'zone1-0000000101', '--keyspace', 'commerce', '--shard', '0', '--port', String(await freePort()), '--grpc-port', String(await freePort()), ...topoFlags()], place.env);
-      tablets.push(replica);
-      expect(await replica.exited).toBe(1);
-      expect(replica.output()).toContain("tablet zone1-0000000101 would replicate from commerce/0's primary zone1-0000000100, which runs in another process");
 
       tablet.child.kill('SIGKILL');
       await tablet.exited;

@@ -5,18 +5,20 @@
  * `/debug/health` on its web port, until SIGINT/SIGTERM. A `vtsim up --topo-implementation etcd2`
  * cluster on the same topology reaches it over gRPC (ClusterOptions.remoteTablets).
  *
- * Not built yet: replication between processes (the binlog dump over the wire). A tablet whose
- * shard already has a primary elsewhere is refused with an error saying so; the first tablet of a
- * shard becomes its primary, as in the cluster process. Its data lives in this process's memory, so
- * a tablet whose record is still in the topology (its process was killed) is refused until the
- * record is deleted.
+ * The first tablet of a shard becomes its primary, as in the cluster process; the others replicate
+ * from the shard's primary wherever it runs: a replica reads the binlog of a primary in another
+ * process over that process's gRPC port (`vtsimbinlog.BinlogDump`, standing in for MySQL's
+ * replication protocol), found from the primary's tablet record, and serves its own binlog the same
+ * way, so reparents across processes work. Its data lives in this process's memory, so a tablet
+ * whose record is still in the topology (its process was killed) is refused until the record is
+ * deleted.
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import { TabletType, parseTabletAlias, parseTabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import { TopoError, type TopoServer } from '@vtsim/topo';
-import { LocalMysqlNetwork, Mysqld, Tablet, TabletGrpcDialer, listenHttp, startTabletGrpcServer } from '@vtsim/vttablet';
+import { Mysqld, RemoteMysqlNetwork, Tablet, TabletGrpcDialer, listenHttp, startTabletGrpcServer } from '@vtsim/vttablet';
 import { checkPortFree } from './port-probe.js';
 import { openTopoServer, topoFlagOptions, topoFlagsFrom } from './topo-flags.js';
 
@@ -30,8 +32,8 @@ Runs one tablet and its mysqld in this process until SIGINT/SIGTERM, registered 
 topology (the record advertises --tablet-hostname, the web --port and the --grpc-port), serving
 queryservice.Query and tabletmanagerservice.TabletManager over gRPC. Defaults as the local example's
 vttablet-up.sh: web port 15000+uid, gRPC port 16000+uid, type replica (rdonly for uids ending 2-9).
-The first tablet of a shard becomes its primary; a replica of a primary in another process is
-refused (replication between processes is not built yet). _ and - are alike in flag names.`;
+The first tablet of a shard becomes its primary; the others replicate from the shard's primary,
+in whichever process it runs. _ and - are alike in flag names.`;
 
 const options = {
   'tablet-path': { type: 'string' },
@@ -117,25 +119,6 @@ async function refuseExistingRecord(topo: TopoServer, alias: TabletAlias): Promi
   );
 }
 
-/**
- * Fails when the tablet would replicate from a primary in another process: the shard names a
- * primary that is not this tablet.
- */
-async function refuseRemotePrimary(topo: TopoServer, f: VttabletFlags): Promise<void> {
-  let primary: TabletAlias | null | undefined;
-  try {
-    primary = (await topo.getShard(f.keyspace, f.shard)).shard.primary_alias;
-  } catch (err) {
-    if (err instanceof TopoError && err.code === 'NoNode') return;
-    throw err;
-  }
-  if (!primary || (primary.cell === f.alias.cell && primary.uid === f.alias.uid)) return;
-  throw new Error(
-    `tablet ${tabletAliasString(f.alias)} would replicate from ${f.keyspace}/${f.shard}'s primary ${tabletAliasString(primary)}, which runs in another process: ` +
-      'replication between processes (the binlog over the wire) is not built yet; add replicas in the cluster process (vtsim tablet up)',
-  );
-}
-
 /** Runs `vtsim vttablet …` with `args` (after `vttablet`); resolves with the exit code once the tablet stops. */
 export async function vttabletMain(args: readonly string[], out: (line: string) => void): Promise<number> {
   const { values } = parseArgs({ args: [...args], options, allowPositionals: false });
@@ -160,7 +143,6 @@ export async function vttabletMain(args: readonly string[], out: (line: string) 
   };
   try {
     await refuseExistingRecord(topo, f.alias);
-    await refuseRemotePrimary(topo, f);
     const mysqld = new Mysqld({
       serverUuid: randomUuid(new SeededRandom(`${f.seed}/server_uuid/${key}`)),
       clock: systemClock,
@@ -176,7 +158,8 @@ export async function vttabletMain(args: readonly string[], out: (line: string) 
       shard: f.shard,
       type: f.type,
       topo,
-      network: new LocalMysqlNetwork(),
+      // Replicas read their primary's binlog in its process (vtsimbinlog.BinlogDump on its gRPC port).
+      network: new RemoteMysqlNetwork(topo),
       clock: systemClock,
       mysqld,
       hostname: f.hostname,
@@ -186,7 +169,7 @@ export async function vttabletMain(args: readonly string[], out: (line: string) 
     });
     self = tablet;
     stack.push(() => tablet.close());
-    const grpc = await startTabletGrpcServer({ tablet, host: f.bindAddress, port: f.grpcPort });
+    const grpc = await startTabletGrpcServer({ tablet, host: f.bindAddress, port: f.grpcPort, mysqld });
     stack.push(() => grpc.close());
     const web = await listenHttp(
       createServer((req, res) => {

@@ -9,6 +9,7 @@ export { DEFAULT_HEARTBEAT_INTERVAL_MS } from './heartbeat-writer.js';
 export * from './grpc/index.js';
 export type { TabletFullStatus, TabletManagerClient, TabletManagerDialer, TabletReplicationStatus } from './tablet-manager.js';
 export { LocalMysqlNetwork, type MysqlNetwork } from './mysql-network.js';
+export { LocalReplicationSource, type ReplicationSource, type SourceConnection } from './replication-source.js';
 export { LatestValue } from './latest-value.js';
 export { Replication, type ReplicationStatus } from './replication.js';
 export { createSidecarDatabase } from './sidecar.js';

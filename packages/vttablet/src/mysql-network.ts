@@ -1,14 +1,16 @@
 /**
  * MysqlNetwork: how one simulated mysqld reaches another to replicate from it, as real MySQL
- * servers reach each other over the network. In one process it is a registry by tablet alias.
+ * servers reach each other over the network. In one process it is a registry by tablet alias;
+ * across processes (grpc/remote-mysql-network.ts) it also reaches tablets from their records.
  */
 import type { TabletAlias } from '@vtsim/proto';
 import { tabletAliasString } from '@vtsim/proto';
 import type { Mysqld } from './mysqld/mysqld.js';
+import { LocalReplicationSource, type ReplicationSource } from './replication-source.js';
 
-/** Looks up the mysqld behind a tablet alias; undefined when that server is stopped or unknown. */
+/** Looks up the replication source behind a tablet alias; undefined when that server is stopped or unknown. */
 export interface MysqlNetwork {
-  resolve(alias: TabletAlias): Mysqld | undefined;
+  resolve(alias: TabletAlias): ReplicationSource | undefined;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface MysqlNetwork {
  * exists, and reachable while it runs (a stopped mysqld refuses connections).
  */
 export class LocalMysqlNetwork implements MysqlNetwork {
-  private readonly servers = new Map<string, Mysqld>();
+  protected readonly servers = new Map<string, Mysqld>();
 
   /** Makes a server reachable under an alias (replacing any previous one). */
   register(alias: TabletAlias, mysqld: Mysqld): void {
@@ -28,8 +30,8 @@ export class LocalMysqlNetwork implements MysqlNetwork {
     this.servers.delete(tabletAliasString(alias));
   }
 
-  resolve(alias: TabletAlias): Mysqld | undefined {
+  resolve(alias: TabletAlias): ReplicationSource | undefined {
     const mysqld = this.servers.get(tabletAliasString(alias));
-    return mysqld?.running ? mysqld : undefined;
+    return mysqld?.running ? new LocalReplicationSource(mysqld) : undefined;
   }
 }

@@ -15,6 +15,7 @@ import { ER, SqlError } from '@vtsim/proto';
 import type { MysqlNetwork } from './mysql-network.js';
 import { connHostError } from './mysqld/client-errors.js';
 import type { Mysqld } from './mysqld/mysqld.js';
+import type { SourceConnection } from './replication-source.js';
 
 /**
  * vttablet's `--replication_connect_retry` default (10s), which it passes to CHANGE REPLICATION
@@ -103,8 +104,8 @@ export class Replication {
   /** The relay log: received, not yet applied; `relay[relayHead]` is next. */
   private relay: RelayedTransaction[] = [];
   private relayHead = 0;
-  /** The source mysqld of the current connection. */
-  private connected: Mysqld | undefined;
+  /** The current connection to the source. */
+  private connected: SourceConnection | undefined;
   /** Source_UUID (see ReplicationStatus.sourceUuid). */
   private sourceUuid = '';
   /** Wakes the SQL thread (new relay entry, delay change, stop). */
@@ -161,10 +162,10 @@ export class Replication {
    */
   acknowledgeReceived(): void {
     const source = this.connected;
-    if (!source || !this.opts.replica.semiSyncReplicaEnabled || !source.semiSync.enabled) return;
-    const sid = source.binlog.serverUuid;
+    if (!source || !this.opts.replica.semiSyncReplicaEnabled) return;
+    const sid = source.serverUuid;
     const gno = this.requestedSet().lastGno(sid);
-    if (gno > 0) source.semiSync.ack({ sid, gno });
+    if (gno > 0) source.ack({ sid, gno });
   }
 
   /** The received transactions not applied yet, oldest first (for the next channel from the same source). */
@@ -226,32 +227,41 @@ export class Replication {
   private async runIo(): Promise<void> {
     const { network, replica } = this.opts;
     while (!this.stopped && replica.running) {
-      const source = network.resolve(this.opts.source);
-      if (!source) {
+      const acks = replica.semiSyncReplicaEnabled;
+      let connection: SourceConnection;
+      try {
+        const source = network.resolve(this.opts.source);
+        if (!source) throw connHostError(this.opts.sourceHost, this.opts.sourcePort);
+        const pending = source.connect({ semiSyncReplica: acks });
+        connection = pending instanceof Promise ? await pending : pending;
+      } catch (err) {
+        if (this.stopped || !replica.running) break;
         this.ioState = 'Connecting';
         this.connectRetries++;
-        const refused = connHostError(this.opts.sourceHost, this.opts.sourcePort);
+        const refused = err instanceof SqlError ? err : connHostError(this.opts.sourceHost, this.opts.sourcePort);
         this.setIoError(refused.errno, refused.message, true);
         this.changed();
         await this.sleepIo(this.connectRetryMs);
         continue;
       }
-      this.connected = source;
-      this.sourceUuid = source.serverUuid;
+      if (this.stopped || !replica.running) {
+        connection.close();
+        break;
+      }
+      this.connected = connection;
+      this.sourceUuid = connection.serverUuid;
       this.wasConnected = true;
       this.ioState = 'Running';
       this.lastIoErrno = 0;
       this.lastIoError = '';
       this.connectRetries = 0;
-      const acks = replica.semiSyncReplicaEnabled;
-      if (acks) source.semiSync.clientConnected(1);
       this.acknowledgeReceived();
       this.changed();
       try {
-        for await (const tx of source.dumpBinlog(this.requestedSet(), this.abort.signal)) {
+        for await (const tx of connection.dump(this.requestedSet(), this.abort.signal)) {
           if (!replica.running) break;
           this.relay.push({ tx, receivedAt: this.opts.clock.now() });
-          if (replica.semiSyncReplicaEnabled && source.semiSync.enabled) source.semiSync.ack(tx.gtid);
+          if (replica.semiSyncReplicaEnabled) connection.ack(tx.gtid);
           this.wakeSql?.();
         }
         if (this.stopped || !replica.running) break;
@@ -269,7 +279,7 @@ export class Replication {
         this.connectRetries = 1;
         this.setIoError(errno, message, true);
       } finally {
-        if (acks) source.semiSync.clientConnected(-1);
+        connection.close();
         this.connected = undefined;
       }
       if (this.stopped || !replica.running) break;

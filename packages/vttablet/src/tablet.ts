@@ -830,7 +830,7 @@ export class Tablet implements QueryService {
       source_alias: source,
       source_host: this.opts.hostname ?? 'localhost',
       source_port: 17000 + source.uid,
-      source_uuid: this.opts.network.resolve(source)?.serverUuid ?? status.sourceUuid,
+      source_uuid: status.sourceUuid,
       io_running: status.ioState === 'Running',
       sql_running: status.sqlRunning,
       io_state: status.ioState,

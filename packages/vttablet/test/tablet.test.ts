@@ -4,6 +4,7 @@ import { TopoServer } from '@vtsim/topo';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalMysqlNetwork } from '../src/mysql-network.js';
 import { Mysqld } from '../src/mysqld/mysqld.js';
+import { LocalReplicationSource } from '../src/replication-source.js';
 import { Tablet } from '../src/tablet.js';
 import { TRANSPORTS, closeFronts, reach } from './tablet-transport.js';
 
@@ -79,7 +80,7 @@ describe('Tablet', () => {
 
     await p.close();
     // The mysqld outlives its vttablet: still reachable on the network with its GTID state.
-    expect(network.resolve(p.alias)).toBe(mysqlds.get(100));
+    expect(network.resolve(p.alias)).toEqual(new LocalReplicationSource(mysqlds.get(100)!));
     p = await start(100);
     expect(p.type).toBe(TabletType.PRIMARY);
     expect(p.position()).toBe(before);

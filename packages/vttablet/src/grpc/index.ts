@@ -4,3 +4,6 @@ export { TabletGrpcClient, type TabletGrpcClientOptions } from './tablet-grpc-cl
 export { TabletGrpcDialer } from './tablet-grpc-dialer.js';
 export { errorFromGrpcStatus, rpcErrorMessage, toGrpcStatus, toRPCError, type GrpcStatusError, type RPCErrorWire } from './rpc-error.js';
 export { writeWithBackpressure } from './write-with-backpressure.js';
+export { RemoteMysqlNetwork } from './remote-mysql-network.js';
+export { RemoteReplicationSource } from './remote-replication-source.js';
+export { TransactionDecoder, TransactionEncoder } from './binlog-dump-wire.js';

@@ -11,6 +11,8 @@ import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStr
 import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
 import type { QueryService, ReservedState, StreamHealthResponse } from '../query-service.js';
 import type { TabletManagerClient } from '../tablet-manager.js';
+import type { Mysqld } from '../mysqld/mysqld.js';
+import { binlogDumpService } from './binlog-dump-server.js';
 import { executeOptionsFromWire, readOnlyFromWire, type ExecuteOptionsWire } from './execute-request-wire.js';
 import { fullStatusToWire, replicationStatusToWire } from './replication-status-wire.js';
 import { toGrpcStatus, toRPCError } from './rpc-error.js';
@@ -27,6 +29,11 @@ export interface TabletGrpcServerOptions {
   host?: string;
   /** vttablet's `--grpc_port` (0 = any free port). */
   port: number;
+  /**
+   * The tablet's mysqld, when replicas in other processes read its binlog here
+   * (`vtsimbinlog.BinlogDump`, see binlog-dump-server.ts).
+   */
+  mysqld?: Mysqld;
 }
 
 /** A running tablet gRPC server; close() stops it (ending open streams) and is safe twice. */
@@ -209,6 +216,7 @@ export async function startTabletGrpcServer(opts: TabletGrpcServerOptions): Prom
   };
   server.addService(protos.Query.service, query);
   server.addService(protos.TabletManager.service, tm);
+  if (opts.mysqld) server.addService(protos.BinlogDump.service, binlogDumpService(opts.mysqld, shutdown.signal));
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));

@@ -1,5 +1,6 @@
 /**
  * The tablet's gRPC contract on disk: `queryservice.Query` and `tabletmanagerservice.TabletManager`
+ * (and vtsim's own `vtsimbinlog.BinlogDump`, the replication stream between tablet processes)
  * loaded from the repository's `.proto` files with vtsim's proto-loader options (proto field names,
  * 64-bit integers as decimal strings, enums as numbers, defaults filled).
  */
@@ -7,10 +8,11 @@ import { loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc
 import { loadSync } from '@grpc/proto-loader';
 import { PROTO_DIR } from '@vtsim/proto';
 
-/** The generated client classes of the tablet's two services (their `.service` is what a server adds). */
+/** The generated client classes of the tablet's services (their `.service` is what a server adds). */
 export interface TabletProtos {
   readonly Query: ServiceClientConstructor;
   readonly TabletManager: ServiceClientConstructor;
+  readonly BinlogDump: ServiceClientConstructor;
 }
 
 /**
@@ -24,7 +26,7 @@ let loaded: TabletProtos | undefined;
 /** Loads (once) the tablet's services. Throws if a `.proto` file is missing or does not parse. */
 export function loadTabletProtos(): TabletProtos {
   if (!loaded) {
-    const definition = loadSync(['queryservice.proto', 'tabletmanagerservice.proto'], {
+    const definition = loadSync(['queryservice.proto', 'tabletmanagerservice.proto', 'vtsimbinlog.proto'], {
       keepCase: true,
       longs: String,
       enums: Number,
@@ -33,7 +35,7 @@ export function loadTabletProtos(): TabletProtos {
       includeDirs: [PROTO_DIR],
     });
     const grpc = loadPackageDefinition(definition) as Record<string, Record<string, ServiceClientConstructor>>;
-    loaded = { Query: grpc.queryservice!.Query!, TabletManager: grpc.tabletmanagerservice!.TabletManager! };
+    loaded = { Query: grpc.queryservice!.Query!, TabletManager: grpc.tabletmanagerservice!.TabletManager!, BinlogDump: grpc.vtsimbinlog!.BinlogDump! };
   }
   return loaded;
 }

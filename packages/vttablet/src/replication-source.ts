@@ -1,0 +1,68 @@
+/**
+ * ReplicationSource: what a replica's IO thread needs of the server it replicates from, as MySQL's
+ * replication protocol gives it to the replica: a connection (refused with CR_CONN_HOST_ERROR 2003
+ * when the server cannot be reached), the source's server_uuid, a binlog dump from the replica's
+ * GTID set (ending with CR_SERVER_LOST 2013 when the source goes away, or
+ * ER_SOURCE_FATAL_ERROR_READING_BINLOG 1236 when it lacks transactions the replica needs), and the
+ * semi-sync side channel (a semi-sync replica is counted in `Rpl_semi_sync_source_clients` while
+ * connected and acknowledges what it receives).
+ *
+ * {@link LocalReplicationSource} is the source in the same process (a {@link Mysqld}); the remote
+ * one (grpc/remote-replication-source.ts) reaches a tablet process over gRPC.
+ */
+import type { BinlogTransaction, Gtid, GtidSet } from '@vtsim/binlog';
+import type { Mysqld } from './mysqld/mysqld.js';
+
+/** A source server a replica can connect to; see the module comment. */
+export interface ReplicationSource {
+  /**
+   * Connects as a replica's IO thread does; `semiSyncReplica` says whether this replica
+   * acknowledges (rpl_semi_sync_replica_enabled), which counts it as a semi-sync client while
+   * connected. Fails with SqlError 2003 when the source cannot be reached. An in-process source
+   * answers synchronously (no event-loop turn between resolving and connecting, as before sources
+   * could be remote).
+   */
+  connect(opts: { semiSyncReplica: boolean }): SourceConnection | Promise<SourceConnection>;
+}
+
+/** One open connection of a replica to its source. */
+export interface SourceConnection {
+  /** The source's server_uuid (SHOW REPLICA STATUS's Source_UUID). */
+  readonly serverUuid: string;
+  /** The source's `@@gtid_executed` as far as this connection knows it (for the replica's lag). */
+  gtidExecuted(): GtidSet;
+  /**
+   * The binlog dump: every transaction the source has that `from` lacks, then live ones as they
+   * commit, until `signal` aborts (the generator then returns). Throws SqlError 2013 when the
+   * connection is lost and 1236 when the source purged transactions the replica needs. Called at
+   * most once per connection.
+   */
+  dump(from: GtidSet, signal: AbortSignal): AsyncIterable<BinlogTransaction>;
+  /** A semi-sync acknowledgement: this replica received every transaction of `gtid.sid` up to `gtid.gno`. */
+  ack(gtid: Gtid): void;
+  /** Ends the connection (a semi-sync replica stops counting as a client). Idempotent. */
+  close(): void;
+}
+
+/** The source in this process: a {@link Mysqld}, reached without a wire. */
+export class LocalReplicationSource implements ReplicationSource {
+  constructor(private readonly mysqld: Mysqld) {}
+
+  connect(opts: { semiSyncReplica: boolean }): SourceConnection {
+    const mysqld = this.mysqld;
+    if (opts.semiSyncReplica) mysqld.semiSync.clientConnected(1);
+    let open = true;
+    return {
+      serverUuid: mysqld.serverUuid,
+      gtidExecuted: () => mysqld.gtidExecuted(),
+      dump: (from, signal) => mysqld.dumpBinlog(from, signal),
+      ack: (gtid) => {
+        if (open && mysqld.semiSync.enabled) mysqld.semiSync.ack(gtid);
+      },
+      close: () => {
+        if (open && opts.semiSyncReplica) mysqld.semiSync.clientConnected(-1);
+        open = false;
+      },
+    };
+  }
+}
