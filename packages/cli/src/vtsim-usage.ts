@@ -109,8 +109,8 @@ commands:
            --topo-implementation etcd2 --topo-global-server-address A --topo-global-root R
                            run one tablet and its mysqld in this process, registered in etcd and
                            served over gRPC to a 'vtsim up --topo-implementation etcd2' cluster
-                           (vtsim vttablet --help); replicas of a primary in another process are
-                           refused (replication between processes is not built yet)
+                           (vtsim vttablet --help); replicas replicate from their shard's primary
+                           wherever it runs
   vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
                            restart vtctld's gRPC service with other auth flags
   vtctld [--port 15000 --grpc_port 15999] | vtgate [--port 15001 --grpc_port 15991 --mysql_server_port 15306]
