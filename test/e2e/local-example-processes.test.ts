@@ -20,7 +20,7 @@ import { KEYSPACE, TABLES, Writer, cutoverErrorKind, modelOf, sorted, waitFor, t
 import { describeEtcd } from '../harness/etcd-server.js';
 import { SELECT_COMMERCE_OUTPUT, selectCustomerOutput } from '../harness/local-example-output.js';
 import { mysqlCliInstalled } from '../harness/mysql-cli.js';
-import { ensureCliBuilt, freePort, processAlive, runProcess, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
+import { ensureCliBuilt, processAlive, runProcess, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
 const scriptsDir = join(VTSIM_ROOT, 'scripts');
 
@@ -34,6 +34,34 @@ function listening(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Every tablet the test starts. */
+const TABLET_UIDS = [100, 101, 102, 200, 201, 202, 300, 301, 302, 311, 400, 401, 402];
+
+/** Resolves true when 127.0.0.1:port can be bound now. */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The test's ports, below the OS's ephemeral range (where an outgoing connection may take a port
+ * between the test choosing it and a process binding it), every one free now: eight for etcd and
+ * the components at `base + 1…8`, and each tablet's web and gRPC ports at `base + uid` and
+ * `grpcBase + uid`, as the local example's 15000 + uid and 16000 + uid.
+ */
+async function choosePorts(): Promise<{ base: number; grpcBase: number; all: number[] }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + 500 * Math.floor(Math.random() * 20);
+    const grpcBase = base + 1000 * (1 + Math.floor(Math.random() * 2));
+    const all = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => base + n).concat(TABLET_UIDS.flatMap((uid) => [base + uid, grpcBase + uid]));
+    if ((await Promise.all(all.map(bindable))).every(Boolean)) return { base, grpcBase, all };
+  }
+  throw new Error('no free ports for the test below 32768');
 }
 
 /** The lines a run printed on stdout. */
@@ -79,12 +107,9 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
   const select = (file: string) => withEnv(`mysql ${unbuffered}--table < ${join(scriptsDir, file)}`);
 
   beforeAll(async () => {
-    const [web, mysqlPort, grpc, vtctldGrpc, vtgateWeb, vtorc, etcd, etcdPeer] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
-    // The tablets' ports are a base plus the uid, as the local example's (bases below a free port; the uids' ports are checked by each tablet).
-    const tabletBase = (await freePort()) - 1500;
-    const tabletGrpcBase = tabletBase + 1000;
-    ports = [web!, mysqlPort!, grpc!, vtctldGrpc!, vtgateWeb!, vtorc!];
-    for (const uid of [100, 101, 102, 200, 201, 202, 300, 301, 302, 311, 400, 401, 402]) ports.push(tabletBase + uid, tabletGrpcBase + uid);
+    const { base, grpcBase, all } = await choosePorts();
+    const [web, mysqlPort, grpc, vtctldGrpc, vtgateWeb, vtorc, etcd, etcdPeer] = all;
+    ports = all;
     env = {
       ...vtsimEnv(vtdataroot),
       TOPO: 'etcd2',
@@ -97,8 +122,8 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
       VTSIM_VTCTLD_GRPC_PORT: String(vtctldGrpc),
       VTSIM_VTGATE_WEB_PORT: String(vtgateWeb),
       VTSIM_VTORC_PORT: String(vtorc),
-      VTSIM_VTTABLET_PORT_BASE: String(tabletBase),
-      VTSIM_VTTABLET_GRPC_PORT_BASE: String(tabletGrpcBase),
+      VTSIM_VTTABLET_PORT_BASE: String(base),
+      VTSIM_VTTABLET_GRPC_PORT_BASE: String(grpcBase),
     };
   });
 
