@@ -5,21 +5,22 @@
 // contract ports, which local-example-scripts.test.ts owns). The documented outputs are those of
 // the in-memory run (local-example-output.ts): 101 → 306, MoveTables and Reshard running from the
 // vtctld process through the tablets' TabletManager gRPC service, their VReplication inside the
-// target tablets' processes; then `kill -9` of a primary's process under writers, which the VTOrc
-// process repairs (EmergencyReparentShard) with no acknowledged write lost; 401 stops every process
-// and frees every port.
+// target tablets' processes; then `kill -9` of a primary's process under writers and a VStream
+// client, which the VTOrc process repairs (EmergencyReparentShard) with no acknowledged write lost
+// and the client's picture equal to the tables; 401 stops every process and frees every port.
 import { readFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SeededRandom } from '@vtsim/binlog';
-import { VTSIM_ROOT } from '@vtsim/proto';
+import { Code, VTSIM_ROOT, errorCode } from '@vtsim/proto';
 import mysql from 'mysql2/promise';
 import { KEYSPACE, TABLES, Writer, cutoverErrorKind, modelOf, sorted, waitFor, type Rows, type WriteErrorKind } from '../harness/customer-workload.js';
 import { describeEtcd } from '../harness/etcd-server.js';
 import { SELECT_COMMERCE_OUTPUT, selectCustomerOutput } from '../harness/local-example-output.js';
 import { mysqlCliInstalled } from '../harness/mysql-cli.js';
+import { PictureStream } from '../harness/vstream-picture.js';
 import { ensureCliBuilt, processAlive, runProcess, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
 const scriptsDir = join(VTSIM_ROOT, 'scripts');
@@ -92,6 +93,8 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
   const elsewhere = mkdtempSync(join(tmpdir(), 'vtsim-cwd-'));
   let env: NodeJS.ProcessEnv;
   let ports: number[];
+  /** The VStream client of the failover (closed in afterAll when a failure left it running). */
+  let stream: PictureStream | undefined;
   const pidFiles = () => [
     ...['etcd', 'vtctld', 'vtgate', 'vtorc'].map((n) => join(vtdataroot, 'tmp', `${n}.pid`)),
     ...(existsSync(vtdataroot) ? readdirSync(vtdataroot).filter((d) => d.startsWith('vt_')).map((d) => join(vtdataroot, d, 'vttablet.pid')) : []),
@@ -127,7 +130,8 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
     };
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await stream?.close();
     // A failed test may leave processes running: stop each by the pid its pid file names.
     for (const file of pidFiles()) {
       const pid = pidIn(file);
@@ -157,7 +161,7 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
 
   // The NEWEST sequence of Vitess's local-example check, as local-example-scripts.test.ts runs it
   // in memory, then a kill -9 of a primary's process with the VTOrc process running.
-  it('101 → 306 with one process per component, the documented selects at each step; kill -9 of a primary: VTOrc promotes a replica, nothing acknowledged lost; 401 stops them all', async () => {
+  it('101 → 306 with one process per component, the documented selects at each step; kill -9 of a primary: VTOrc promotes a replica, nothing acknowledged lost, the VStream picture equals the tables; 401 stops them all', async () => {
     const run = async (name: string) => {
       const r = await script(name);
       expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 0, stderr: '' });
@@ -218,6 +222,10 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
     const writers = [1, 2].map(
       (n) => new Writer(n, { connect: () => mysql.createConnection({ host: '127.0.0.1', port: Number(env.VTSIM_MYSQL_PORT), user: 'root', database: KEYSPACE }), random: new SeededRandom(`procs-writer-${n}`), classify }),
     );
+    // The example's rows carry no version for the VStream client's order checks: they go, once shown.
+    expect((await withEnv('mysql customer -e "delete from corder; delete from customer"')).code).toBe(0);
+    // A VStream client through the vtgate process, from the start of both shards, across the failover.
+    stream = new PictureStream({ address: `127.0.0.1:${env.VTSIM_GRPC_PORT}`, shards: ['-80', '80-'], resumable: (err) => errorCode(err) === Code.UNAVAILABLE });
     const stop = new AbortController();
     const writing = Promise.all(writers.map((w) => w.run(stop.signal)));
     const total = () => writers.reduce((n, w) => n + w.ok, 0);
@@ -240,18 +248,24 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
     for (const w of writers) expect(w.failures, 'writes that failed with an error neither retriable nor of unknown outcome').toEqual([]);
     const recoveries = (await (await fetch(`http://127.0.0.1:${env.VTSIM_VTORC_PORT}/api/recent-recoveries`)).json()) as { RecoveryName: string; SuccessorAlias: string; IsSuccessful: boolean }[];
     expect(recoveries).toContainEqual(expect.objectContaining({ RecoveryName: 'RecoverDeadPrimary', SuccessorAlias: 'zone1-0000000301', IsSuccessful: true }));
-    // Every acknowledged write, and nothing else, is in the tables (the example's own rows have ids below the writers').
+    // Every acknowledged write, and nothing else, is in the tables; the VStream client's picture equals them.
     const conn = await mysql.createConnection({ host: '127.0.0.1', port: Number(env.VTSIM_MYSQL_PORT), user: 'root', database: KEYSPACE });
+    const tables = { customer: new Map(), corder: new Map() } as Record<(typeof TABLES)[number], Rows>;
     try {
       for (const table of TABLES) {
-        const key = table === 'customer' ? 'customer_id' : 'order_id';
-        const [rows] = await conn.query({ sql: `select * from ${table} where ${key} >= 1000000`, rowsAsArray: true, typeCast: false });
-        const found: Rows = new Map((rows as unknown as (Buffer | null)[][]).map((r) => [r[0]!.toString(), r.map((v) => (v === null ? null : v.toString()))]));
-        expect(sorted(found), `${table}: every acknowledged write and nothing else`).toEqual(sorted(modelOf(writers, table)));
+        const [rows] = await conn.query({ sql: `select * from ${table}`, rowsAsArray: true, typeCast: false });
+        tables[table] = new Map((rows as unknown as (Buffer | null)[][]).map((r) => [r[0]!.toString(), r.map((v) => (v === null ? null : v.toString()))]));
+        expect(sorted(tables[table]), `${table}: every acknowledged write and nothing else`).toEqual(sorted(modelOf(writers, table)));
       }
     } finally {
       await conn.end();
     }
+    const client = stream;
+    const same = () => TABLES.every((t) => JSON.stringify(sorted(client.picture[t])) === JSON.stringify(sorted(tables[t])));
+    await waitFor(same, 'the VStream picture to equal the tables', 30_000).catch(() => undefined);
+    await client.close();
+    expect(client.problems).toEqual([]);
+    for (const table of TABLES) expect(sorted(client.picture[table]), `${table}: the VStream picture`).toEqual(sorted(tables[table]));
 
     const pids = pidFiles().map(pidIn);
     const teardown = await run('401_teardown.sh');
