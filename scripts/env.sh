@@ -34,6 +34,15 @@ export VTSIM_GRPC_PORT="${VTSIM_GRPC_PORT:-15991}"
 export VTSIM_VTCTLD_GRPC_PORT="${VTSIM_VTCTLD_GRPC_PORT:-15999}"
 export VTSIM_VTGATE_WEB_PORT="${VTSIM_VTGATE_WEB_PORT:-15001}"
 vtctld_web_port="${VTSIM_WEB_PORT}"
+# With VTSIM_PROCESSES=1 (and TOPO=etcd2) every component runs as its own process, as in Vitess's
+# local example: VTOrc's web port VTSIM_VTORC_PORT (16000), and each tablet's web and gRPC ports
+# VTSIM_VTTABLET_PORT_BASE + uid and VTSIM_VTTABLET_GRPC_PORT_BASE + uid (15000 + uid, 16000 + uid).
+export VTSIM_VTORC_PORT="${VTSIM_VTORC_PORT:-16000}"
+export VTSIM_VTTABLET_PORT_BASE="${VTSIM_VTTABLET_PORT_BASE:-15000}"
+export VTSIM_VTTABLET_GRPC_PORT_BASE="${VTSIM_VTTABLET_GRPC_PORT_BASE:-16000}"
+# The etcd topology's client address (TOPO=etcd2), and the flags that name the topology, as Vitess's env.sh.
+ETCD_SERVER="${ETCD_SERVER:-localhost:2379}"
+TOPOLOGY_FLAGS=(--topo_implementation etcd2 --topo_global_server_address "${ETCD_SERVER}" --topo_global_root /vitess/global)
 
 # Runs the vtsim command with the given arguments.
 vtsim() {

@@ -8,7 +8,10 @@
 # --topo-global-root /vitess/global`), which adds the cell's CellInfo (root /vitess/<cell>).
 # The cell (CELL, default zone1) is the cluster's own. Fails when the web port (VTSIM_WEB_PORT,
 # default 15000) answers for some other process, when etcd already runs at ETCD_SERVER, or when
-# etcd or the cluster does not come up (etcd is stopped again then).
+# etcd or the cluster does not come up (etcd is stopped again then). With VTSIM_PROCESSES=1 (which
+# needs TOPO=etcd2) it starts etcd only, as Vitess's etcd-up.sh: vtctld, vtgate, VTOrc and every
+# tablet then run as processes of their own (vtctld-up.sh, …), each adding the cell's CellInfo
+# to etcd when it is missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../env.sh"
 
@@ -17,16 +20,19 @@ cell="${CELL:-zone1}"
 topo="${TOPO:-memory}"
 [[ "${topo}" == memory || "${topo}" == etcd2 ]] || fail "TOPO=${topo} is not supported: vtsim's topology is memory (the default) or etcd2"
 
+processes=0
+if vtsim_processes; then processes=1; fi
+
 pidfile="${VTDATAROOT}/tmp/vtsim.pid"
-if [[ -s "${pidfile}" ]] && kill -0 "$(<"${pidfile}")" 2>/dev/null; then
+if ((!processes)) && [[ -s "${pidfile}" ]] && kill -0 "$(<"${pidfile}")" 2>/dev/null; then
   echo "The vtsim cluster process is already running (pid $(<"${pidfile}"))."
 else
-  if curl -s -o /dev/null "http://127.0.0.1:${vtctld_web_port}/debug/status"; then
+  if ((!processes)) && curl -s -o /dev/null "http://127.0.0.1:${vtctld_web_port}/debug/status"; then
     fail "port ${vtctld_web_port} already answers, but not for a cluster of VTDATAROOT=${VTDATAROOT} (another vtsim cluster?)"
   fi
   topo_flags=()
   if [[ "${topo}" == etcd2 ]]; then
-    etcd_server="${ETCD_SERVER:-localhost:2379}"
+    etcd_server="${ETCD_SERVER}"
     etcd_host="${etcd_server%:*}"
     etcd_peer="http://${etcd_host}:${ETCD_PEER_PORT:-2380}"
     etcd_pidfile="${VTDATAROOT}/tmp/etcd.pid"
@@ -51,11 +57,11 @@ else
       rm -f "${etcd_pidfile}"
       fail "etcd did not come up at ${etcd_server}; see ${VTDATAROOT}/tmp/etcd.out"
     fi
-    topo_flags=(--topo-implementation etcd2 --topo-global-server-address "${etcd_server}" --topo-global-root /vitess/global)
+    topo_flags=("${TOPOLOGY_FLAGS[@]}")
   else
     echo "Starting topo (the vtsim cluster process)..."
   fi
-  if ! vtsim up --detach --no-vtgate --port "${VTSIM_WEB_PORT}" --mysql-port "${VTSIM_MYSQL_PORT}" \
+  if ((!processes)) && ! vtsim up --detach --no-vtgate --port "${VTSIM_WEB_PORT}" --mysql-port "${VTSIM_MYSQL_PORT}" \
     --grpc-port "${VTSIM_GRPC_PORT}" --vtctld-grpc-port "${VTSIM_VTCTLD_GRPC_PORT}" --vtgate-web-port "${VTSIM_VTGATE_WEB_PORT}" \
     "${topo_flags[@]}" >/dev/null; then
     if [[ "${topo}" == etcd2 ]]; then

@@ -132,3 +132,45 @@ stop_process() {
     sleep 0.1
   done
 }
+
+# Returns 0 when every component runs as its own process (VTSIM_PROCESSES=1), 1 when they run in
+# the one cluster process (the default); fails unless the topology is etcd (TOPO=etcd2), the only
+# one separate processes share.
+# Usage: if vtsim_processes; then ...; fi
+vtsim_processes() {
+  [[ "${VTSIM_PROCESSES:-0}" == 1 ]] || return 1
+  [[ "${TOPO:-memory}" == etcd2 ]] || fail "VTSIM_PROCESSES=1 needs TOPO=etcd2: separate processes share the topology in etcd"
+}
+
+# Starts `vtsim ARGS...` in the background as component NAME (VTSIM_PROCESSES=1): its output in
+# LOGFILE, its pid in PIDFILE, and waits until URL answers (60 s). Returns 1 with the process's
+# `ERROR: ...` line on stderr when it exits first, when it does not answer in time (it is stopped
+# then), or when PIDFILE names a process that still runs.
+# Usage: start_component NAME PIDFILE LOGFILE URL ARGS...
+start_component() {
+  local name="${1}" pidfile="${2}" logfile="${3}" url="${4}" pid error
+  shift 4
+  if [[ -s "${pidfile}" ]] && kill -0 "$(<"${pidfile}")" 2>/dev/null; then
+    echo "ERROR: ${name} is already running (pid $(<"${pidfile}"))" >&2
+    return 1
+  fi
+  mkdir -p "$(dirname "${pidfile}")" "$(dirname "${logfile}")"
+  node "${VTSIM_MAIN}" "$@" </dev/null >"${logfile}" 2>&1 &
+  pid=$!
+  echo "${pid}" >"${pidfile}"
+  for _ in $(seq 1 600); do
+    curl -s -o /dev/null "${url}" && return 0
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "${pid}" 2>/dev/null; then
+    kill "${pid}"
+    error="ERROR: ${name} did not answer on ${url} within 60 seconds and was stopped; see ${logfile}"
+  else
+    wait "${pid}" 2>/dev/null || true
+    error="$(grep -m 1 '^ERROR: ' "${logfile}" || echo "ERROR: ${name} exited; see ${logfile}")"
+  fi
+  rm -f "${pidfile}"
+  echo "${error}" >&2
+  return 1
+}

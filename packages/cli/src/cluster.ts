@@ -31,6 +31,8 @@ export interface ClusterOptions {
   grpcPort?: number;
   /** vtgate's web port, `/debug/status` and `/debug/vars` (the local example's 15001; 0 = any free port; omitted = none). */
   vtgateWebPort?: number;
+  /** vtgate's `--enable_buffer`: writes wait out a primary's failover or a cutover (default true, as the local example's vtgate runs). */
+  vtgateBuffer?: boolean;
   /** vtctld's gRPC port (`vtsim up` uses 15999; 0 = any free port; omitted = no vtctld server). */
   vtctldGrpcPort?: number;
   /**
@@ -81,6 +83,13 @@ export interface ClusterOptions {
    * this cluster started are always reached in process.
    */
   remoteTablets?: boolean;
+  /**
+   * False for a process that runs one component and no tablet (`vtsim vtctld`, `vtsim vtgate`,
+   * `vtsim vtorc`): every tablet is reached over gRPC (needs `remoteTablets`), addTablet and
+   * startMysqld fail, and vtgate's CREATE/DROP DATABASE fails as with Vitess's default `fail` DBDDL
+   * plugin (there are no tablets here to create). Default true.
+   */
+  tabletsInProcess?: boolean;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -173,6 +182,10 @@ export class Cluster {
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const cell = opts.cell ?? 'zone1';
     const cells = [cell, ...(opts.cells ?? []).filter((c) => c !== cell)];
+    if (opts.tabletsInProcess === false && !opts.remoteTablets) {
+      opts.topo?.close();
+      throw new Error('a cluster without tablets in process reaches them over gRPC: set remoteTablets');
+    }
     const cluster = new Cluster(opts, opts.clock ?? systemClock, opts.topo ?? (await TopoServer.newMemory(...cells)), cell);
     try {
       if (opts.vtcomboGrpcPort !== undefined) {
@@ -250,6 +263,7 @@ export class Cluster {
   async addTablet(spec: TabletSpec): Promise<Tablet> {
     const alias: TabletAlias = { cell: spec.cell ?? this.cell, uid: spec.uid };
     const key = tabletAliasString(alias);
+    this.checkTabletsInProcess();
     if (this.tablets.has(key)) throw new Error(`tablet ${key} is already running`);
     await this.forgetDeletedMysqlds();
     let mysqld = this.mysqlds.get(key);
@@ -285,6 +299,11 @@ export class Cluster {
     this.tablets.set(key, tablet);
     this.specs.set(key, { ...spec, cell: alias.cell });
     return tablet;
+  }
+
+  /** Throws when this process runs no tablets (ClusterOptions.tabletsInProcess false). */
+  private checkTabletsInProcess(): void {
+    if (this.opts.tabletsInProcess === false) throw new Error('this process runs no tablets: start one with vtsim vttablet');
   }
 
   /**
@@ -363,6 +382,7 @@ export class Cluster {
   async startMysqld(uid: number, cell = this.cell): Promise<void> {
     const alias: TabletAlias = { cell, uid };
     const key = tabletAliasString(alias);
+    this.checkTabletsInProcess();
     await this.forgetDeletedMysqlds();
     const mysqld = this.mysqlds.get(key);
     if (mysqld) mysqld.start();
@@ -516,15 +536,16 @@ export class Cluster {
       grpcPort,
       grpcServer: this.combined?.grpc,
       serverVersion: this.opts.mysqlServerVersion,
-      // As the local example's vtgate runs with --enable-buffer: writes wait out a cutover.
-      buffer: { enabled: true },
+      // By default as the local example's vtgate runs, with --enable_buffer: writes wait out a cutover.
+      buffer: { enabled: this.opts.vtgateBuffer ?? true },
       mysqlAuth: auth.mysqlAuth ?? this.opts.auth?.mysqlAuth,
       grpcAuth: auth.grpcAuth ?? this.opts.auth?.grpcAuth,
       log: (line) => vtgateLogger.warn(line),
       logger: vtgateLogger,
       vschemaDdlAuthorizedUsers: this.opts.vschemaDdlAuthorizedUsers,
-      // As vtcombo: CREATE/DROP DATABASE create and remove keyspaces with their tablets.
-      dbDdlPlugin: new ClusterDbDdlPlugin(this),
+      // As vtcombo: CREATE/DROP DATABASE create and remove keyspaces with their tablets (a vtgate
+      // process has Vitess's default `fail` plugin instead).
+      dbDdlPlugin: this.opts.tabletsInProcess === false ? undefined : new ClusterDbDdlPlugin(this),
     });
     if (webPort !== undefined) {
       try {

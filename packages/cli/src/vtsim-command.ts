@@ -2,7 +2,8 @@
  * The `vtsim` command: `up` / `down` run and stop the cluster process; `tablet up|down|delete`,
  * `mysqlctl up|down`, `vtgate up|down` and `vtorc up|down` add and remove components of the running
  * cluster, as the local example's vttablet-up.sh, mysqlctl-up.sh, vtgate-up.sh and vtorc-up.sh start
- * processes; `vttablet` runs one tablet in its own process; `fault <verb>` breaks it on purpose.
+ * processes; `vttablet`, `vtctld`, `vtgate` and `vtorc` (without up/down) run one component in its
+ * own process on the etcd topology; `fault <verb>` breaks it on purpose.
  * (main.ts loads this module only to run a command.)
  * Each command loads only its own modules: `up` the whole cluster, `tablet up` or `status` little
  * more than an HTTP client, so that the local example's scripts, which run many, stay quick.
@@ -109,8 +110,12 @@ export async function vtsimCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'example') return (await import('./example-command.js')).exampleMain(argv.slice(1));
   // vttablet runs one tablet in this process, with Vitess's vttablet flags (vttablet-command.ts).
   if (argv[0] === 'vttablet') return (await import('./vttablet-command.js')).vttabletMain(argv.slice(1), log);
-  // vtorc takes Vitess's vtorc flags (vtorc-command.ts).
-  if (argv[0] === 'vtorc') return (await import('./vtorc-command.js')).vtorcMain(argv.slice(1), log);
+  // vtorc up|down start and stop VTOrc in the running cluster, with Vitess's vtorc flags (vtorc-command.ts).
+  if (argv[0] === 'vtorc' && (argv[1] === 'up' || argv[1] === 'down')) return (await import('./vtorc-command.js')).vtorcMain(argv.slice(1), log);
+  // vtorc, vtctld and vtgate with their own flags (no up/down) run that component in this process on etcd.
+  if (argv[0] === 'vtorc') return (await import('./vtorc-process-command.js')).vtorcProcessMain(argv.slice(1), log);
+  if (argv[0] === 'vtctld' && argv[1] !== 'up') return (await import('./vtctld-command.js')).vtctldMain(argv.slice(1), log);
+  if (argv[0] === 'vtgate' && argv[1] !== 'up' && argv[1] !== 'down') return (await import('./vtgate-command.js')).vtgateMain(argv.slice(1), log);
   // fault takes each verb's own flags (fault-verbs.ts).
   if (argv[0] === 'fault') return (await import('./fault-command.js')).faultMain(argv.slice(1), { out: log, err: stderr });
   // vtctldclient takes Vitess's own flag syntax, untouched.

@@ -109,10 +109,15 @@ commands:
            --topo-implementation etcd2 --topo-global-server-address A --topo-global-root R
                            run one tablet and its mysqld in this process, registered in etcd and
                            served over gRPC to a 'vtsim up --topo-implementation etcd2' cluster
-                           (vtsim vttablet --help); replicas replicate from their shard's
-                           primary in its own process
+                           (vtsim vttablet --help); replicas replicate from their shard's primary
+                           in another tablet process
   vtctld up [--grpc_auth_mode static --grpc_auth_static_password_file F]
                            restart vtctld's gRPC service with other auth flags
+  vtctld [--port 15000 --grpc_port 15999] | vtgate [--port 15001 --grpc_port 15991 --mysql_server_port 15306]
+  | vtorc [--port 16000]   with --topo_implementation etcd2 --topo_global_server_address A --topo_global_root R
+                           run that one component in this process on the etcd topology, reaching
+                           'vtsim vttablet' processes over gRPC, until SIGINT/SIGTERM, with Vitess's
+                           flags (vtsim vtctld|vtgate|vtorc --help)
   fault <verb> [flags] | fault list
                            inject a fault into the running cluster (kill-tablet, restart-tablet,
                            stall-shard, replication-delay, partition-tablet, drop-vstreams,
