@@ -58,8 +58,11 @@ function makeNetwork() {
   const subnet = freeSubnet();
   const bridge = `vtbr${pid}`;
   const hosts = [1, 2, 3].map((i) => ({ ns: `vtsim${pid}-${i}`, address: `${subnet}.${10 + i}`, link: `vth${pid}${i}`, peer: `vtp${pid}${i}` }));
-  const made = { bridge: false, ns: [] as string[] };
+  const made = { bridge: false, ns: [] as string[], links: [] as string[] };
   const remove = () => {
+    // A veth goes with its peer; removed here rather than with its namespace, which the kernel
+    // frees only once the last socket of it is gone (a connection cut by the partition lingers).
+    for (const link of made.links.splice(0)) spawnSync('ip', ['link', 'del', link]);
     for (const ns of made.ns.splice(0)) {
       // Whatever still runs in it (a process the test started that outlived its kill) goes first.
       const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
@@ -78,6 +81,7 @@ function makeNetwork() {
       ip('netns', 'add', h.ns);
       made.ns.push(h.ns);
       ip('link', 'add', h.link, 'type', 'veth', 'peer', 'name', h.peer);
+      made.links.push(h.link);
       ip('link', 'set', h.peer, 'netns', h.ns);
       ip('link', 'set', h.link, 'master', bridge, 'up');
       ip('-n', h.ns, 'link', 'set', 'lo', 'up');
@@ -89,6 +93,8 @@ function makeNetwork() {
     remove();
     throw err;
   }
+  // Also when the test process ends without its afterAll (remove() is synchronous, and idempotent).
+  process.once('exit', remove);
   return { hosts, remove };
 }
 
@@ -246,6 +252,8 @@ describeEtcd('network namespaces: tablets on two machines, vtgate on a third', (
         }, 60_000);
         expect(failure).toMatchObject({ errno: 1105, message: expect.stringMatching(SHARD_UNAVAILABLE) });
         expect(await ids('select id from customer where id = 4')).toEqual([4]);
+        // A scatter needs every shard: it fails, naming the unreachable one.
+        await expect(conn.query('select count(*) from customer')).rejects.toMatchObject({ errno: 1105, message: expect.stringMatching(SHARD_UNAVAILABLE) });
 
         // Link up: the shard serves again.
         ip('link', 'set', ns1.link, 'up');
