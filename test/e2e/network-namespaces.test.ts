@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../harness/customer-workload.js';
 import { describeEtcd, startEtcd, type EtcdServer } from '../harness/etcd-server.js';
 import { ensureCliBuilt, runVtsim, vtsimEnv, vtsimMain } from '../harness/vtsim-cli.js';
 
@@ -30,11 +31,12 @@ function netnsUnavailable(): string | undefined {
   const probe = `vtsim-probe-${process.pid}`;
   try {
     ip('netns', 'add', probe);
+    return undefined;
   } catch (err) {
     return (err as Error).message;
+  } finally {
+    spawnSync('ip', ['netns', 'del', probe]);
   }
-  spawnSync('ip', ['netns', 'del', probe]);
-  return undefined;
 }
 
 /** A 10.231.N.0/24 no interface of this namespace is on, N tried from the pid on. */
@@ -47,6 +49,14 @@ function freeSubnet(): string {
   throw new Error('no free 10.231.N.0/24 for the test network');
 }
 
+/** One "machine": its namespace, its address, and its veth (`link` on the bridge, `peer` its eth0). */
+interface Host {
+  ns: string;
+  address: string;
+  link: string;
+  peer: string;
+}
+
 /**
  * Three namespaces `vtsim<pid>-1..3`, each with `eth0` at 10.231.N.(10+i)/24, its veth peer on
  * the bridge `vtbr<pid>` that holds 10.231.N.1 in the root namespace; every name holds the pid and
@@ -57,7 +67,8 @@ function makeNetwork() {
   const pid = process.pid;
   const subnet = freeSubnet();
   const bridge = `vtbr${pid}`;
-  const hosts = [1, 2, 3].map((i) => ({ ns: `vtsim${pid}-${i}`, address: `${subnet}.${10 + i}`, link: `vth${pid}${i}`, peer: `vtp${pid}${i}` }));
+  const host = (i: number): Host => ({ ns: `vtsim${pid}-${i}`, address: `${subnet}.${10 + i}`, link: `vth${pid}${i}`, peer: `vtp${pid}${i}` });
+  const hosts: [Host, Host, Host] = [host(1), host(2), host(3)];
   const made = { bridge: false, ns: [] as string[], links: [] as string[] };
   const remove = () => {
     // A veth goes with its peer; removed here rather than with its namespace, which the kernel
@@ -123,14 +134,6 @@ async function stopProcess({ child }: Started): Promise<void> {
   clearTimeout(killer);
 }
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms: number, detail = () => ''): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail() ? `; it printed:\n${detail()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const unavailable = process.platform === 'linux' ? netnsUnavailable() : 'network namespaces are Linux only';
 if (unavailable) console.warn(`skipping 'network namespaces': cannot create network namespaces here (${unavailable}); the test needs root (CAP_NET_ADMIN) and iproute2's ip`);
 
@@ -156,7 +159,7 @@ describeEtcd('network namespaces: tablets on two machines, vtgate on a third', (
 
     it('serves, streams and survives a partition of one shard', async () => {
       network = makeNetwork();
-      const [ns1, ns2, ns3] = network.hosts as [(typeof network.hosts)[0], (typeof network.hosts)[0], (typeof network.hosts)[0]];
+      const [ns1, ns2, ns3] = network.hosts;
       etcd = await startEtcd({ host: ns3.address, wrapper: ['ip', 'netns', 'exec', ns3.ns] });
       const topoFlags = ['--topo-implementation', 'etcd2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global'];
       // Short keepalive pings: the partition below is seen in seconds (Vitess's default is 10s + 10s).
@@ -165,7 +168,7 @@ describeEtcd('network namespaces: tablets on two machines, vtgate on a third', (
       const [web, grpc, vtctldGrpc, mysqlPort] = [25000, 25991, 25999, 25306];
       const up = vtsimIn(ns3.ns, ['up', '--bind-address', ns3.address, '--port', String(web), '--grpc-port', String(grpc), '--vtctld-grpc-port', String(vtctldGrpc), '--mysql-port', String(mysqlPort), ...topoFlags, ...keepalive], env);
       started.push(up);
-      await until('vtsim up to serve', () => up.output().includes('"bind_address"') || up.child.exitCode !== null, 60_000, up.output);
+      await waitFor(() => up.output().includes('"bind_address"') || up.child.exitCode !== null, 'vtsim up to serve', 60_000);
       expect(up.child.exitCode, up.output()).toBeNull();
       expect(JSON.parse(up.output().split('\n').find((l) => l.startsWith('{"bind_address"'))!)).toMatchObject({ bind_address: ns3.address, port: web });
 
@@ -187,7 +190,7 @@ describeEtcd('network namespaces: tablets on two machines, vtgate on a third', (
         return { ...t, shard, host, uid };
       });
       for (const t of tablets) {
-        await until(`the tablet of ${t.shard} to serve`, () => t.output().includes('as PRIMARY') || t.child.exitCode !== null, 60_000, t.output);
+        await waitFor(() => t.output().includes('as PRIMARY') || t.child.exitCode !== null, `the tablet of ${t.shard} to serve`, 60_000);
         expect(t.output()).toContain(`vttablet zone1-0000000${t.uid} serving ks/${t.shard} as PRIMARY: grpc ${t.host.address}:${16000 + t.uid}, web ${t.host.address}:${15000 + t.uid}`);
       }
       // The records advertise each machine's address, where vtgate and vtctld dial them.
@@ -220,7 +223,7 @@ describeEtcd('network namespaces: tablets on two machines, vtgate on a third', (
             if (!ac.signal.aborted) throw err;
           }
         })();
-        await until('the VStream to start', () => responses > 0, 30_000);
+        await waitFor(() => responses > 0, 'the VStream to start', 30_000);
 
         // hash(1) = 166b40b44aba4bd6 → -80, hash(4) = d2fd8867d50d2dfe → 80-.
         await conn.query("insert into customer(id, email) values (1, 'alice@domain.com'), (2, 'bob@domain.com'), (3, 'charlie@domain.com'), (4, 'dan@domain.com'), (5, 'eve@domain.com')");
@@ -238,7 +241,7 @@ describeEtcd('network namespaces: tablets on two machines, vtgate on a third', (
         // A scatter aggregate over both machines.
         expect((await conn.query('select count(*) as n from customer'))[0]).toEqual([{ n: 5 }]);
 
-        await until('the VStream to carry both shards\' rows', () => (rowsByShard.get('-80') ?? 0) + (rowsByShard.get('80-') ?? 0) === 5, 30_000, () => JSON.stringify([...rowsByShard]));
+        await waitFor(() => (rowsByShard.get('-80') ?? 0) + (rowsByShard.get('80-') ?? 0) === 5, "the VStream to carry both shards' rows", 30_000);
         expect(Object.fromEntries(rowsByShard)).toEqual({ '-80': low.length, '80-': high.length });
         ac.abort();
         await streaming;
@@ -246,10 +249,10 @@ describeEtcd('network namespaces: tablets on two machines, vtgate on a third', (
         // The first machine's link goes down: its shard becomes unavailable, the other keeps serving.
         ip('link', 'set', ns1.link, 'down');
         let failure: unknown;
-        await until('the query to -80 to fail', async () => {
+        await waitFor(async () => {
           failure = await conn.query('select id from customer where id = 1').then(() => undefined, (err: unknown) => err);
           return failure !== undefined;
-        }, 60_000);
+        }, 'the query to -80 to fail', 60_000);
         expect(failure).toMatchObject({ errno: 1105, message: expect.stringMatching(SHARD_UNAVAILABLE) });
         expect(await ids('select id from customer where id = 4')).toEqual([4]);
         // A scatter needs every shard: it fails, naming the unreachable one.
@@ -257,7 +260,7 @@ describeEtcd('network namespaces: tablets on two machines, vtgate on a third', (
 
         // Link up: the shard serves again.
         ip('link', 'set', ns1.link, 'up');
-        await until('the query to -80 to succeed again', () => conn.query('select id from customer where id = 1').then(() => true, () => false), 60_000);
+        await waitFor(() => conn.query('select id from customer where id = 1').then(() => true, () => false), 'the query to -80 to succeed again', 60_000);
         expect(await ids('select id from customer where id = 1')).toEqual([1]);
         expect(await ids('select id from customer order by id')).toEqual([1, 2, 3, 4, 5]);
       } finally {
