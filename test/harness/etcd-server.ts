@@ -32,9 +32,9 @@ export function describeEtcd(name: string, body: () => void): void {
   }
 }
 
-/** A running etcd on 127.0.0.1 with its data in a temporary directory. */
+/** A running etcd (on 127.0.0.1 unless {@link EtcdPlacement.host} says otherwise) with its data in a temporary directory. */
 export interface EtcdServer {
-  /** `127.0.0.1:<client port>`, the topo server address. */
+  /** `<host>:<client port>`, the topo server address. */
   readonly address: string;
   /** Stops the process (SIGTERM), keeping its data directory and ports for {@link start}. */
   stop(): Promise<void>;
@@ -44,13 +44,22 @@ export interface EtcdServer {
   destroy(): Promise<void>;
 }
 
+/** Where etcd runs: by default on 127.0.0.1 of this machine. */
+export interface EtcdPlacement {
+  /** The address its client and peer ports listen on (and its health is polled at from here). */
+  host?: string;
+  /** A command etcd runs under, e.g. `['ip', 'netns', 'exec', NAME]` for a network namespace; it must exec etcd (keep its pid). */
+  wrapper?: string[];
+}
+
 /** Starts etcd on free client and peer ports and waits until it is healthy. */
-export async function startEtcd(): Promise<EtcdServer> {
+export async function startEtcd(placement: EtcdPlacement = {}): Promise<EtcdServer> {
   const dir = mkdtempSync(join(tmpdir(), 'vtsim-etcd-'));
+  const host = placement.host ?? '127.0.0.1';
   const clientPort = await freePort();
   const peerPort = await freePort();
-  const clientUrl = `http://127.0.0.1:${clientPort}`;
-  const peerUrl = `http://127.0.0.1:${peerPort}`;
+  const clientUrl = `http://${host}:${clientPort}`;
+  const peerUrl = `http://${host}:${peerPort}`;
   const args = [
     '--name', 'vtsim-test',
     '--data-dir', join(dir, 'data'),
@@ -67,7 +76,8 @@ export async function startEtcd(): Promise<EtcdServer> {
 
   const start = async () => {
     output = '';
-    const proc = spawn(ETCD, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...rest] = [...(placement.wrapper ?? []), ETCD, ...args];
+    const proc = spawn(command!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     proc.stdout!.on('data', (d: Buffer) => (output += d.toString('utf8')));
     proc.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')));
@@ -100,7 +110,7 @@ export async function startEtcd(): Promise<EtcdServer> {
 
   await start();
   return {
-    address: `127.0.0.1:${clientPort}`,
+    address: `${host}:${clientPort}`,
     stop,
     start,
     async destroy() {

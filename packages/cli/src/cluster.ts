@@ -8,7 +8,7 @@ import { SeededRandom, noopLogger, randomUuid, systemClock } from '@vtsim/binlog
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
 import { TopoError, TopoServer } from '@vtsim/topo';
-import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, TabletGrpcDialer, type GrpcAuthFlags, type MysqldOptions, type QueryService, type TabletManagerClient } from '@vtsim/vttablet';
+import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, TabletGrpcDialer, type GrpcAuthFlags, type GrpcKeepalive, type MysqldOptions, type QueryService, type TabletManagerClient } from '@vtsim/vttablet';
 import { Vtctld, addVtctldServices, startVtctldGrpcServer, type VtctldGrpcServer, type VtctldServices } from '@vtsim/vtctld';
 import { Vtgate, startSharedGrpcServer, startVtgateHttpServer, type SharedGrpcServer, type VtgateHttpServer } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
@@ -90,6 +90,10 @@ export interface ClusterOptions {
    * plugin (there are no tablets here to create). Default true.
    */
   tabletsInProcess?: boolean;
+  /** The keepalive of the gRPC connections to remote tablets (default Vitess's; see GrpcKeepalive). */
+  grpcKeepalive?: GrpcKeepalive;
+  /** What the records of the tablets this cluster starts advertise (vttablet's `--tablet_hostname`; default `localhost`). */
+  tabletHostname?: string;
 }
 
 /** What to add when starting a tablet (the local example's vttablet-up.sh environment). */
@@ -158,7 +162,7 @@ export class Cluster {
     this.logger = this.timeline.logger(opts.logger ?? noopLogger);
     const faultLogger = this.logger.child({ component: 'fault' });
     this.faults = new FaultInjector(this, this.copyPhase, { timeouts: opts.faultTimeouts, log: opts.faultLog ?? ((line) => faultLogger.info(line)) });
-    this.remoteTablets = opts.remoteTablets ? new TabletGrpcDialer(topo) : undefined;
+    this.remoteTablets = opts.remoteTablets ? new TabletGrpcDialer(topo, opts.grpcKeepalive) : undefined;
     const dial = (alias: TabletAlias) => this.dialTablet(alias, 'vtctld');
     this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock, logger: this.logger.child({ component: 'vtctld' }) });
   }
@@ -285,6 +289,7 @@ export class Cluster {
         network: this.network,
         clock: this.clock,
         mysqld,
+        hostname: this.opts.tabletHostname,
         dialer: (a) => this.dialTablet(a, 'vreplication', `${spec.keyspace}/${spec.shard}`),
         copyPhase: this.copyPhase,
         heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,

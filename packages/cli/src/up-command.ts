@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BinlogRetention } from '@vtsim/binlog';
+import type { GrpcKeepalive } from '@vtsim/vttablet';
 import type { AuthFlags } from './auth-flags.js';
 import { Cluster } from './cluster.js';
 import { waitForControl } from './control-client.js';
@@ -34,7 +35,7 @@ export interface UpOptions {
   flavor: UpFlavor;
   vtgate: boolean;
   seed: string;
-  /** Bind address of the control/web port and the gRPC ports (vttestserver's `--vtcombo_bind_host`). */
+  /** Bind address of the control/web port and the gRPC ports (servenv's `--bind-address`, vttestserver's `--vtcombo_bind_host`). */
   host: string;
   /** Bind address of vtgate's MySQL port (`--mysql_bind_host`). */
   mysqlHost: string;
@@ -73,6 +74,10 @@ export interface UpOptions {
   log?: LogSettings;
   /** `--topo-implementation etcd2 --topo-global-server-address A --topo-global-root R` (default: memory). */
   topo?: TopoFlags;
+  /** `--tablet_hostname`: what the records of the tablets this cluster starts advertise (default `localhost`). */
+  tabletHostname?: string;
+  /** `--grpc_keepalive_time --grpc_keepalive_timeout`: the pings on connections to tablets in other processes. */
+  grpcKeepalive?: GrpcKeepalive;
   /** The command line without `--detach`, for the detached process. */
   args: string[];
 }
@@ -156,6 +161,8 @@ export async function up(opts: UpOptions, output: UpOutput): Promise<void> {
       topo: await openTopoServer(opts.topo ?? { implementation: 'memory' }, opts.cells),
       // Tablets `vtsim vttablet` runs in their own processes register in etcd; vtgate and vtctld dial them.
       remoteTablets: opts.topo?.implementation === 'etcd2',
+      tabletHostname: opts.tabletHostname,
+      grpcKeepalive: opts.grpcKeepalive,
     });
     // --persistent_mode: a saved state is loaded as it was; the topology, schema and random data
     // are created on the first start only (as vttest runs its migrations and seeding then).

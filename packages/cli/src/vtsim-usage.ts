@@ -18,7 +18,8 @@ const VTTESTSERVER_FLAGS_USAGE = `vttestserver's flags (also the 'vttestserver' 
     --max_table_shard_size 10000 --null_probability 0.1]
   --transaction_mode MULTI --foreign_key_mode allow --enable_online_ddl --enable_direct_ddl
                                      the only values vtsim serves (others are refused)
-  accepted and ignored, with a note: --extra_my_cnf --charset --planner_version --tablet_hostname
+  --tablet_hostname H                what the records of the tablets it starts advertise (default localhost)
+  accepted and ignored, with a note: --extra_my_cnf --charset --planner_version
     --enable_system_settings --queryserver-config-transaction-timeout --tablet_refresh_interval
     --initialize_with_vt_dba_tcp --migration_check_interval --per_shard_sidecar
     --gateway_initial_tablet_timeout --alsologtostderr --logtostderr
@@ -57,12 +58,12 @@ Colours on a terminal; NO_COLOR turns them off, FORCE_COLOR on.`;
 export const VTSIM_USAGE = `usage: vtsim <command> [flags]
 
 commands:
-  up [--detach] [--no-vtgate] [--seed S] [--host H] [--port P] [--mysql-port 15306] [--grpc-port 15991]
+  up [--detach] [--no-vtgate] [--seed S] [--bind-address H] [--port P] [--mysql-port 15306] [--grpc-port 15991]
      [--vtctld-grpc-port 15999] [--vtgate-web-port 15001] [vttestserver's flags] [auth flags]
      [--heartbeat_enable [--heartbeat_interval 1s]] [--binlog-retention 20000|64MB|20000,64MB]
      [--chaos-seed S --chaos-every MS] [--log-level debug|info|warn|error] [--log-format text|json]
      [--topo-implementation etcd2 --topo-global-server-address 127.0.0.1:2379 --topo-global-root /vitess/global
-      [--topo-etcd-lease-ttl 30]]
+      [--topo-etcd-lease-ttl 30] [--grpc_keepalive_time 10s --grpc_keepalive_timeout 10s]]
                            run the cluster process (memory topology, vtctld, vtgate; with the
                            topo flags, the topology in that etcd, each cell at its CellInfo's
                            server and root, a missing one added as /vitess/<cell>). Without
@@ -70,6 +71,10 @@ commands:
                            vtgate gRPC 15991, vtctld gRPC 15999). With --port P: vttestserver's
                            layout (web P, one gRPC port P+1 serving vtgate and vtctld, MySQL
                            P+3); --mysql-port, --grpc-port and --vtctld-grpc-port override it.
+                           Every listener binds --bind-address (servenv's flag; --host, vtsim's
+                           older name, is the same; default 127.0.0.1). Tablets of other
+                           processes are dialed at their record's hostname, with gRPC keepalive
+                           pings (Vitess's grpcclient flags).
                            The live cluster view is at http://HOST:<web>/; vtgate serves its
                            /debug/status and /debug/vars on --vtgate-web-port (15001 without
                            --port, as the local example's vtgate; none with --port unless given).

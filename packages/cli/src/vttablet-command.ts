@@ -19,13 +19,14 @@ import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import { TabletType, parseTabletAlias, parseTabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import { TopoError, type TopoServer } from '@vtsim/topo';
 import { Mysqld, RemoteMysqlNetwork, Tablet, TabletGrpcDialer, listenHttp, startTabletGrpcServer } from '@vtsim/vttablet';
+import { grpcClientFlagOptions, grpcKeepaliveFrom } from './grpc-client-flags.js';
 import { checkPortFree } from './port-probe.js';
 import { openTopoServer, topoFlagOptions, topoFlagsFrom } from './topo-flags.js';
 
 
 const USAGE = `usage: vtsim vttablet --tablet-path zone1-0000000100 --keyspace K --shard S
                      [--port 15100] [--grpc-port 16100] [--tablet-hostname 127.0.0.1] [--bind-address 127.0.0.1]
-                     [--init-tablet-type replica|rdonly] [--seed vtsim]
+                     [--init-tablet-type replica|rdonly] [--seed vtsim] [--grpc-keepalive-time 10s --grpc-keepalive-timeout 10s]
                      --topo-implementation etcd2 --topo-global-server-address HOST:PORT --topo-global-root /vitess/global
 
 Runs one tablet and its mysqld in this process until SIGINT/SIGTERM, registered in the etcd
@@ -56,6 +57,7 @@ const options = {
   seed: { type: 'string' },
   help: { type: 'boolean' },
   ...topoFlagOptions,
+  ...grpcClientFlagOptions,
 } as const;
 
 /** What `vtsim vttablet` runs, parsed from its flags. */
@@ -128,6 +130,7 @@ export async function vttabletMain(args: readonly string[], out: (line: string) 
   }
   const f = parseFlags(values);
   const topoFlags = topoFlagsFrom(values);
+  const keepalive = grpcKeepaliveFrom(values);
   if (topoFlags.implementation !== 'etcd2') {
     throw new Error('vtsim vttablet needs --topo-implementation etcd2: a memory topology lives in one process, where no other component would find this tablet');
   }
@@ -149,7 +152,7 @@ export async function vttabletMain(args: readonly string[], out: (line: string) 
       random: new SeededRandom(`${f.seed}/tablet/${key}`),
     });
     stack.push(() => mysqld.stop());
-    const remote = new TabletGrpcDialer(topo);
+    const remote = new TabletGrpcDialer(topo, keepalive);
     stack.push(() => remote.close());
     let self: Tablet | undefined;
     const tablet = await Tablet.start({

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { parseFlags, type FlagSpec, type FlagValues } from '@vtsim/vtctld';
 import { AUTH_FLAG_OPTIONS, authFlagsFrom } from './auth-flags.js';
 import { binlogRetentionFrom, binlogRetentionOptions } from './binlog-retention-flag.js';
+import { grpcClientFlagOptions, grpcKeepaliveFrom } from './grpc-client-flags.js';
 import { heartbeatIntervalMs, heartbeatOptions } from './heartbeat-flags.js';
 import { keyspaceSchemaDir, shardNames, vtcomboCounts, type InitialTopology } from './initial-topology.js';
 import { LOG_FLAG_OPTIONS, logSettingsFrom } from './log-flags.js';
@@ -28,6 +29,7 @@ const VTSIM_UP_FLAGS: Record<string, FlagSpec> = {
   'no-vtgate': { type: 'bool' },
   seed: { type: 'string' },
   host: { type: 'string' },
+  'bind-address': { type: 'string' },
   'mysql-port': { type: 'string' },
   'grpc-port': { type: 'string' },
   'vtctld-grpc-port': { type: 'string' },
@@ -52,6 +54,7 @@ const VTTESTSERVER_FLAGS: Record<string, FlagSpec> = {
   'null-probability': { type: 'string' },
   'mysql-bind-host': { type: 'string' },
   'vtcombo-bind-host': { type: 'string' },
+  'tablet-hostname': { type: 'string' },
   cells: { type: 'stringSlice' },
   keyspaces: { type: 'stringSlice' },
   'num-shards': { type: 'stringSlice' },
@@ -76,7 +79,6 @@ const NOTED_FLAGS: Record<string, { spec: FlagSpec; note: string }> = {
   'extra-my-cnf': { spec: { type: 'string' }, note: 'vtsim runs no mysqld, so there is no my.cnf' },
   charset: { spec: { type: 'string' }, note: "vtsim's tablets keep utf8mb4" },
   'planner-version': { spec: { type: 'string' }, note: "vtsim's vtgate has one planner" },
-  'tablet-hostname': { spec: { type: 'string' }, note: 'tablets live in this process' },
   'enable-system-settings': { spec: { type: 'bool' }, note: 'vtsim keeps session settings per connection' },
   'queryserver-config-transaction-timeout': { spec: { type: 'duration' }, note: 'vtsim does not kill long transactions' },
   'tablet-refresh-interval': { spec: { type: 'duration' }, note: "vtsim's vtgate watches the topology every second" },
@@ -95,7 +97,7 @@ function fromParseArgs(table: Record<string, { type: string }>): Record<string, 
   return specs;
 }
 
-const PARSE_ARGS_TABLES = [AUTH_FLAG_OPTIONS, heartbeatOptions, binlogRetentionOptions, LOG_FLAG_OPTIONS, topoFlagOptions] as Record<string, { type: string }>[];
+const PARSE_ARGS_TABLES = [AUTH_FLAG_OPTIONS, heartbeatOptions, binlogRetentionOptions, LOG_FLAG_OPTIONS, topoFlagOptions, grpcClientFlagOptions] as Record<string, { type: string }>[];
 
 /** Every flag `up` takes, by its dashed name. */
 const UP_FLAG_SPECS: Record<string, FlagSpec> = {
@@ -149,7 +151,8 @@ export function parseUpFlags(argv: readonly string[], flavor: UpFlavor): UpComma
   const mysqlPort = str('mysql-port') !== undefined ? parsePort(str('mysql-port')!, 'mysql-port') : base === undefined ? LOCAL_EXAMPLE_PORTS.mysql : base && base + 3;
   const grpcPort = separate ? parsePort(str('grpc-port') ?? String(LOCAL_EXAMPLE_PORTS.grpc), 'grpc-port') : undefined;
   const vtctldGrpcPort = separate ? parsePort(str('vtctld-grpc-port') ?? String(LOCAL_EXAMPLE_PORTS.vtctldGrpc), 'vtctld-grpc-port') : undefined;
-  const host = bindHost(str('vtcombo-bind-host') ?? str('host') ?? '127.0.0.1');
+  // servenv's --bind-address (every listener of the process); vttestserver's own flags win over it.
+  const host = bindHost(str('vtcombo-bind-host') ?? str('bind-address') ?? str('host') ?? '127.0.0.1');
   const mysqlHost = bindHost(str('mysql-bind-host') ?? host);
 
   const topology = initialTopology(flags, flavor);
@@ -181,6 +184,8 @@ export function parseUpFlags(argv: readonly string[], flavor: UpFlavor): UpComma
     chaos: chaosFrom(str('chaos-seed'), str('chaos-every')),
     log: logSettingsFrom(values),
     topo: topoFlagsFrom(values),
+    tabletHostname: nonEmpty(str('tablet-hostname'), 'tablet-hostname'),
+    grpcKeepalive: grpcKeepaliveFrom(values),
     args: argv.filter((arg) => !/^--?detach(=.*)?$/.test(arg)),
   };
   return { options, notes, help: flags.help === true };

@@ -33,6 +33,22 @@ describe('parseUpFlags', () => {
     expect([vtsim.webPort, vtsim.mysqlPort, vtsim.grpcPort, vtsim.vtctldGrpcPort, vtsim.vtcomboGrpcPort]).toEqual([15000, 15306, 15991, 15999, undefined]);
   });
 
+  it("binds --bind-address (vttestserver's per-listener flags win), advertises --tablet_hostname, and reads Vitess's gRPC keepalive flags", () => {
+    const defaults = parseUpFlags([], 'vtsim').options;
+    expect([defaults.host, defaults.mysqlHost, defaults.tabletHostname]).toEqual(['127.0.0.1', '127.0.0.1', undefined]);
+    expect(defaults.grpcKeepalive).toEqual({ timeMs: 10_000, timeoutMs: 10_000 });
+    const bound = parseUpFlags(['--bind-address', '10.0.0.3', '--tablet_hostname', 'db3.example'], 'vtsim').options;
+    expect([bound.host, bound.mysqlHost, bound.tabletHostname]).toEqual(['10.0.0.3', '10.0.0.3', 'db3.example']);
+    const split = parseUpFlags(['--bind_address=10.0.0.3', '--mysql_bind_host', '0.0.0.0', '--vtcombo_bind_host', '10.0.0.4'], 'vttestserver').options;
+    expect([split.host, split.mysqlHost]).toEqual(['10.0.0.4', '0.0.0.0']);
+    expect(parseUpFlags(['--grpc_keepalive_time', '1s', '--grpc-keepalive-timeout=500ms'], 'vtsim').options.grpcKeepalive).toEqual({ timeMs: 1000, timeoutMs: 500 });
+    // Both 0: no pings, as in Vitess; a timeout of 0 alone is gRPC's 20 s.
+    expect(parseUpFlags(['--grpc_keepalive_time', '0', '--grpc_keepalive_timeout', '0'], 'vtsim').options.grpcKeepalive).toEqual({ timeMs: 0, timeoutMs: 0 });
+    expect(parseUpFlags(['--grpc_keepalive_timeout', '0'], 'vtsim').options.grpcKeepalive).toEqual({ timeMs: 10_000, timeoutMs: 20_000 });
+    expect(() => parseUpFlags(['--grpc_keepalive_time', '10'], 'vtsim')).toThrow('invalid argument "10" for "--grpc_keepalive_time" flag: time: invalid duration "10"');
+    expect(() => parseUpFlags(['--tablet_hostname='], 'vtsim')).toThrow('--tablet-hostname must not be empty');
+  });
+
   it("reads Vitess's topology flags in both spellings; memory is the default", () => {
     expect(parseUpFlags([], 'vtsim').options.topo).toEqual({ implementation: 'memory' });
     const etcd = { implementation: 'etcd2', globalServerAddress: '127.0.0.1:2379', globalRoot: '/vitess/global' };

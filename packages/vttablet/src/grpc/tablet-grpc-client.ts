@@ -48,6 +48,29 @@ export interface TabletGrpcClientOptions {
   alias: TabletAlias;
   /** Where `tablet()` reads the tablet's record (as Vitess's vtctld reads it from the topology). */
   topo: TopoServer;
+  /** The channel's keepalive pings (default {@link DEFAULT_GRPC_KEEPALIVE}, Vitess's grpcclient defaults). */
+  keepalive?: GrpcKeepalive;
+}
+
+/**
+ * gRPC client keepalive, as Vitess's grpcclient flags `--grpc_keepalive_time` and
+ * `--grpc_keepalive_timeout` set it: after `timeMs` without activity the client pings, and a ping
+ * unanswered for `timeoutMs` closes the connection, failing its calls (a health stream included)
+ * with UNAVAILABLE. A network partition sends no RST: without the pings a stream to a tablet
+ * behind it would wait forever. `timeMs` 0: no pings.
+ */
+export interface GrpcKeepalive {
+  timeMs: number;
+  timeoutMs: number;
+}
+
+/** Vitess's grpcclient defaults: ping after 10 s without activity, give up 10 s later. */
+export const DEFAULT_GRPC_KEEPALIVE: GrpcKeepalive = { timeMs: 10_000, timeoutMs: 10_000 };
+
+/** grpc-js channel options for `keepalive` (pings also without calls in flight, as Vitess's PermitWithoutStream); none for `timeMs` 0. */
+function keepaliveChannelOptions({ timeMs, timeoutMs }: GrpcKeepalive): Record<string, number> {
+  if (timeMs === 0) return {};
+  return { 'grpc.keepalive_time_ms': timeMs, 'grpc.keepalive_timeout_ms': timeoutMs, 'grpc.keepalive_permit_without_calls': 1 };
 }
 
 /** See the module comment. close() closes the channel; it is safe twice. */
@@ -55,6 +78,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
   readonly alias: TabletAlias;
   private readonly topo: TopoServer;
   private readonly address: () => Promise<string>;
+  private readonly keepalive: GrpcKeepalive;
   private stubs: Promise<Stubs> | undefined;
   private closed = false;
   /** Date.now() when a call last found the tablet unreachable (UNAVAILABLE from gRPC); 0 after a success. */
@@ -67,6 +91,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
     this.topo = opts.topo;
     const { address } = opts;
     this.address = typeof address === 'string' ? async () => address : address;
+    this.keepalive = opts.keepalive ?? DEFAULT_GRPC_KEEPALIVE;
   }
 
   /**
@@ -97,7 +122,7 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
       (address) => {
         const protos = loadTabletProtos();
         const creds = credentials.createInsecure();
-        const query = new protos.Query(address, creds, GRPC_MESSAGE_SIZE_OPTIONS) as unknown as Stub;
+        const query = new protos.Query(address, creds, { ...GRPC_MESSAGE_SIZE_OPTIONS, ...keepaliveChannelOptions(this.keepalive) }) as unknown as Stub;
         // The second stub shares the first one's channel.
         const tm = new protos.TabletManager(address, creds, { channelOverride: query.getChannel() }) as unknown as Stub;
         return { query, tm };

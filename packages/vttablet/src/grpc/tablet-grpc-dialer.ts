@@ -5,7 +5,7 @@
  */
 import { tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
-import { TabletGrpcClient } from './tablet-grpc-client.js';
+import { TabletGrpcClient, type GrpcKeepalive } from './tablet-grpc-client.js';
 
 /**
  * How long a tablet found unreachable counts as down: the dialer answers undefined for it meanwhile
@@ -19,7 +19,11 @@ export class TabletGrpcDialer {
   private readonly clients = new Map<string, TabletGrpcClient>();
   private closed = false;
 
-  constructor(private readonly topo: TopoServer) {}
+  /** `keepalive`: every client's (default Vitess's, see TabletGrpcClientOptions.keepalive). */
+  constructor(
+    private readonly topo: TopoServer,
+    private readonly keepalive?: GrpcKeepalive,
+  ) {}
 
   /**
    * The tablet's client, or undefined while it counts as down ({@link TABLET_RETRY_DELAY_MS} after
@@ -31,7 +35,7 @@ export class TabletGrpcDialer {
     let client = this.clients.get(key);
     if (client?.unreachableWithin(TABLET_RETRY_DELAY_MS)) return undefined;
     if (!client) {
-      client = new TabletGrpcClient({ alias, topo: this.topo, address: () => this.address(alias) });
+      client = new TabletGrpcClient({ alias, topo: this.topo, address: () => this.address(alias), keepalive: this.keepalive });
       if (this.closed) client.close();
       else this.clients.set(key, client);
     }
