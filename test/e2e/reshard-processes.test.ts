@@ -1,0 +1,144 @@
+// Issue 14, acceptance "resharding under load with tablets as processes": etcd, a `vtsim up
+// --topo-implementation etcd2` cluster (vtctld + vtgate) and one `vtsim vttablet` process per shard
+// primary. The customer keyspace (shard 0, one primary process, sharded VSchema) is resharded
+// 0 → -80,80- onto two new primary processes with vtctldclient against the cluster's vtctld, while
+// writers insert, update and delete through vtgate's MySQL port: the new shards' VReplication copies
+// and streams from the source process over queryservice gRPC, vtctld drives the workflow over
+// tabletmanager gRPC, and SwitchTraffic starts the reverse streams on the old process, reading the
+// new ones. A VStream client on vtgate's gRPC, started on shard 0 before the reshard, is moved to
+// -80/80- at SwitchTraffic; at the end its picture equals the tables read through vtgate, and the
+// tables hold exactly the acknowledged writes. Then `kill -9` of the 80- primary process: queries
+// routed to 80- fail with Vitess's unavailable error while -80 serves.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { SeededRandom } from '@vtsim/binlog';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { KEYSPACE, SCHEMA, TABLES, VSCHEMA, Writer, modelOf, sorted, tableRows, waitFor, type Rows } from '../harness/customer-workload.js';
+import { describeEtcd, startEtcd, type EtcdServer } from '../harness/etcd-server.js';
+import { PictureStream } from '../harness/vstream-picture.js';
+import { clusterPlace, ensureCliBuilt, freePort, runVtsim, vtsimMain, type ClusterPlace } from '../harness/vtsim-cli.js';
+
+beforeAll(ensureCliBuilt, 180_000);
+
+/** A `vtsim vttablet` process and what it printed so far. */
+interface TabletProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+describeEtcd('Reshard with every tablet a process', () => {
+  let etcd: EtcdServer;
+  let place: ClusterPlace;
+  const tablets: TabletProcess[] = [];
+  const topoFlags = () => ['--topo-implementation', 'etcd2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global'];
+
+  /** Starts the primary process of `shard` as tablet `uid` and waits until it serves. */
+  async function startPrimary(shard: string, uid: number): Promise<TabletProcess> {
+    const alias = `zone1-${String(uid).padStart(10, '0')}`;
+    const args = ['vttablet', '--tablet-path', alias, '--keyspace', KEYSPACE, `--shard=${shard}`, '--port', String(await freePort()), '--grpc-port', String(await freePort()), ...topoFlags()];
+    const child = spawn(process.execPath, [vtsimMain, ...args], { env: place.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const tablet = { child, output: () => output, exited };
+    tablets.push(tablet);
+    await waitFor(() => output.includes(`serving ${KEYSPACE}/${shard} as PRIMARY`) || child.exitCode !== null, `tablet ${alias} to serve`, 60_000);
+    expect(child.exitCode, output).toBeNull();
+    return tablet;
+  }
+
+  /** Runs `vtctldclient --server <the cluster's vtctld> args`, failing with its stderr. */
+  async function vtctldclient(...args: string[]): Promise<string> {
+    const r = await runVtsim(['vtctldclient', '--server', `127.0.0.1:${place.vtctldPort}`, ...args], { env: place.env, timeoutMs: 120_000 });
+    expect(r.code, `vtctldclient ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  }
+
+  const connect = () => mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: KEYSPACE });
+
+  /** Runs one statement on a fresh connection to vtgate; rows as text. */
+  async function query(sql: string): Promise<(string | null)[][]> {
+    const conn = await connect();
+    try {
+      const [rows] = await conn.query({ sql, rowsAsArray: true, typeCast: false });
+      return (rows as unknown as (Buffer | null)[][]).map((row) => row.map((v) => (v === null ? null : v.toString('utf8'))));
+    } finally {
+      await conn.end();
+    }
+  }
+
+  beforeAll(async () => {
+    etcd = await startEtcd();
+    place = await clusterPlace();
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const t of tablets) if (t.child.exitCode === null) t.child.kill('SIGKILL');
+    if (place) await place.vtsim('down').catch(() => undefined);
+    place?.stop();
+    await etcd?.destroy();
+  });
+
+  it('0 → -80,80- under writes, the VStream moved to the new shards with the tables\' picture; kill -9 of a new primary leaves the other shard serving', async () => {
+    const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), ...topoFlags());
+    expect(up.code, up.stderr).toBe(0);
+    await vtctldclient('CreateKeyspace', KEYSPACE);
+    await startPrimary('0', 200);
+    await vtctldclient('ApplySchema', '--sql', SCHEMA, KEYSPACE);
+    await vtctldclient('ApplyVSchema', '--vschema', JSON.stringify(VSCHEMA), KEYSPACE);
+
+    const writers = [1, 2].map((n) => new Writer(n, { connect, random: new SeededRandom(`reshard-processes-${n}`) }));
+    const stopWriters = new AbortController();
+    const writing = Promise.all(writers.map((w) => w.run(stopWriters.signal)));
+    const total = () => writers.reduce((sum, w) => sum + w.ok, 0);
+    /** Lets the writers write `n` more rows, so that each step happens under load. */
+    const meanwhile = async (n: number) => {
+      const goal = total() + n;
+      await waitFor(() => total() >= goal || writers.some((w) => w.failures.length > 0), `${n} more writes`, 60_000);
+    };
+    const stream = new PictureStream({ address: `127.0.0.1:${place.grpcPort}` });
+    try {
+      await meanwhile(50);
+      await waitFor(() => stream.shards.join(',') === '0', 'the VStream to start on shard 0', 30_000);
+
+      await startPrimary('-80', 300);
+      await startPrimary('80-', 400);
+      await vtctldclient('Reshard', '--workflow', 'cust2cust', '--target-keyspace', KEYSPACE, 'create', '--source-shards', '0', '--target-shards', '-80,80-');
+      await meanwhile(30);
+      await waitFor(async () => /Copy phase completed/.test(await vtctldclient('Workflow', '--keyspace', KEYSPACE, 'show', '--workflow', 'cust2cust')), 'cust2cust to finish copying', 90_000);
+      await meanwhile(30);
+      await vtctldclient('Reshard', '--workflow', 'cust2cust', '--target-keyspace', KEYSPACE, 'switchtraffic', '--tablet-types', 'rdonly,replica');
+      await meanwhile(30);
+      await vtctldclient('Reshard', '--workflow', 'cust2cust', '--target-keyspace', KEYSPACE, 'switchtraffic', '--tablet-types', 'primary');
+      await waitFor(() => stream.shards.slice().sort().join(',') === '-80,80-', 'the VStream to move to -80,80-', 30_000);
+      await meanwhile(30);
+    } finally {
+      stopWriters.abort();
+      await writing;
+    }
+    for (const w of writers) expect(w.failures, 'writes that failed with an error that is not retriable').toEqual([]);
+    const s = { mysql: (sql: string) => query(sql) };
+    const tables: Record<(typeof TABLES)[number], Rows> = { customer: await tableRows(s, 'customer'), corder: await tableRows(s, 'corder') };
+    for (const table of TABLES) {
+      expect(sorted(tables[table]), `${table}: the table holds exactly the acknowledged writes`).toEqual(sorted(modelOf(writers, table)));
+    }
+    const same = () => TABLES.every((t) => JSON.stringify(sorted(stream.picture[t])) === JSON.stringify(sorted(tables[t])));
+    await waitFor(same, 'the VStream picture to equal the tables').catch(() => undefined);
+    await stream.close();
+    expect(stream.problems).toEqual([]);
+    for (const table of TABLES) expect(sorted(stream.picture[table]), `${table}: the VStream picture`).toEqual(sorted(tables[table]));
+    expect(stream.shards.slice().sort()).toEqual(['-80', '80-']);
+
+    // kill -9 of 80-'s primary: customer_id 4 hashes to 80- (d2fd8867…), 1 to -80 (166b40b4…).
+    const killed = tablets.find((t) => t.output().includes(`serving ${KEYSPACE}/80- as PRIMARY`))!;
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    await expect(query('select customer_id from customer where customer_id = 4')).rejects.toMatchObject({
+      errno: 1105,
+      message: expect.stringMatching(/^(upstream shard is not available: customer\/80- did not finish its failover .*no healthy tablet available for 'keyspace:"customer" shard:"80-" tablet_type:PRIMARY'|target: customer\.80-\.primary: vttablet: rpc error: code = Unavailable desc = )/),
+    });
+    expect(await query('select customer_id from customer where customer_id = 1')).toEqual([]);
+  }, 300_000);
+});
