@@ -4,3 +4,4 @@ export { TabletGrpcClient, type TabletGrpcClientOptions } from './tablet-grpc-cl
 export { TabletGrpcDialer } from './tablet-grpc-dialer.js';
 export { errorFromGrpcStatus, rpcErrorMessage, toGrpcStatus, toRPCError, type GrpcStatusError, type RPCErrorWire } from './rpc-error.js';
 export { writeWithBackpressure } from './write-with-backpressure.js';
+export { resultFromWire, type QueryResultDecoded } from './query-result-wire.js';
