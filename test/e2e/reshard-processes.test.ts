@@ -1,15 +1,15 @@
 // Issue 14, acceptance "resharding under load with tablets as processes": etcd, a `vtsim up
 // --topo-implementation etcd2` cluster (vtctld + vtgate) and one `vtsim vttablet` process per shard
-// primary. The customer keyspace (shard 0, one primary process, sharded VSchema) is resharded
-// 0 → -80,80- onto two new primary processes with vtctldclient against the cluster's vtctld, while
-// writers insert, update and delete through vtgate's MySQL port: the new shards' VReplication copies
-// and streams from the source process over queryservice gRPC, vtctld drives the workflow over
-// tabletmanager gRPC, and SwitchTraffic starts the reverse streams on the old process, reading the
-// new ones. A VStream client on vtgate's gRPC, started on shard 0 before the reshard, is moved to
-// -80/80- at SwitchTraffic; at the end its picture equals the tables read through vtgate, and the
-// tables hold exactly the acknowledged writes. Then `kill -9` of the 80- primary process: queries
-// routed to 80- fail with Vitess's unavailable error while -80 serves.
-import { spawn, type ChildProcess } from 'node:child_process';
+// primary, every workflow step run with vtctldclient against the cluster's vtctld while writers
+// insert, update and delete through vtgate's MySQL port. The local example's path: MoveTables
+// commerce → customer (customer/0's VReplication copies and streams from commerce/0's process over
+// queryservice gRPC; VDiff, SwitchTraffic with its reverse stream, Complete), then Reshard
+// customer 0 → -80,80- onto two new primary processes (VDiff, SwitchTraffic for replica/rdonly and
+// then primary, whose reverse streams run on shard 0's process, reading the new ones). A VStream
+// client on vtgate's gRPC, started on shard 0 before the reshard, is moved to -80/80- at
+// SwitchTraffic; at the end the tables hold exactly the acknowledged writes, the client's picture
+// equals them, and the reverse streams kept shard 0 whole. Then `kill -9` of the 80- primary
+// process: queries routed to 80- fail with Vitess's unavailable error while -80 serves.
 import { SeededRandom } from '@vtsim/binlog';
 import { decodeRowBytes } from '@vtsim/proto';
 import mysql from 'mysql2/promise';
@@ -17,37 +17,25 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KEYSPACE, SCHEMA, TABLES, VSCHEMA, Writer, modelOf, sorted, tableRows, waitFor, type Rows } from '../harness/customer-workload.js';
 import { describeEtcd, startEtcd, type EtcdServer } from '../harness/etcd-server.js';
 import { PictureStream } from '../harness/vstream-picture.js';
-import { clusterPlace, ensureCliBuilt, freePort, runVtsim, vtsimMain, type ClusterPlace } from '../harness/vtsim-cli.js';
+import { clusterPlace, ensureCliBuilt, freePort, runVtsim, startVtsim, type ClusterPlace, type VtsimProcess } from '../harness/vtsim-cli.js';
 
 beforeAll(ensureCliBuilt, 180_000);
-
-/** A `vtsim vttablet` process and what it printed so far. */
-interface TabletProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
 
 describeEtcd('Reshard with every tablet a process', () => {
   let etcd: EtcdServer;
   let place: ClusterPlace;
-  const tablets: TabletProcess[] = [];
+  const tablets: VtsimProcess[] = [];
   let stream: PictureStream | undefined;
   const topoFlags = () => ['--topo-implementation', 'etcd2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global'];
 
-  /** Starts the primary process of `shard` as tablet `uid` and waits until it serves. */
-  async function startPrimary(keyspace: string, shard: string, uid: number): Promise<TabletProcess> {
+  /** Starts tablet `uid` as the primary process of `keyspace/shard` and waits until it serves. */
+  async function startPrimary(keyspace: string, shard: string, uid: number): Promise<VtsimProcess> {
     const alias = `zone1-${String(uid).padStart(10, '0')}`;
     const args = ['vttablet', '--tablet-path', alias, '--keyspace', keyspace, `--shard=${shard}`, '--port', String(await freePort()), '--grpc-port', String(await freePort()), ...topoFlags()];
-    const child = spawn(process.execPath, [vtsimMain, ...args], { env: place.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const tablet = { child, output: () => output, exited };
+    const tablet = startVtsim(args, place.env);
     tablets.push(tablet);
-    await waitFor(() => output.includes(`serving ${keyspace}/${shard} as PRIMARY`) || child.exitCode !== null, `tablet ${alias} to serve`, 60_000);
-    expect(child.exitCode, output).toBeNull();
+    await waitFor(() => tablet.output().includes(`serving ${keyspace}/${shard} as PRIMARY`) || tablet.child.exitCode !== null, `tablet ${alias} to serve`, 60_000);
+    expect(tablet.child.exitCode, tablet.output()).toBeNull();
     return tablet;
   }
 
