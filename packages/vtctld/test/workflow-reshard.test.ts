@@ -206,6 +206,13 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
     expect(report).toEqual({ ProcessedRows: 1, MatchingRows: 0, MismatchedRows: 1, ExtraRowsSource: 0, ExtraRowsTarget: 0 });
     expect(vdiffRows(await c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: UUID }), '80-').map((r) => r.has_mismatch)).toEqual(['0', '0']);
     await expect(c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: 'all' })).rejects.toMatchObject({ code: Code.UNIMPLEMENTED });
+
+    // VDiff stopped the streams, ran them to the sources' snapshot and stopped them there; they run
+    // again afterwards, with no stop position left behind, and carry the next write.
+    for (const uid of [300, 400]) expect(await c.rows(uid, 'select state, stop_pos, message from _vt.vreplication')).toEqual(['Running\t\t']);
+    await c.dba(200, "insert into customer(customer_id, email) values (6, 'frank@domain.com')");
+    const copies = async () => [...(await c.rows(300, 'select email from customer where customer_id = 6')), ...(await c.rows(400, 'select email from customer where customer_id = 6'))];
+    await c.waitFor('the insert to reach its new shard', async () => (await copies()).length === 1);
   });
 });
 
