@@ -6,8 +6,8 @@
  * the target's streams stop, each source's rows come from one snapshot with its position
  * (VStreamRows), the streams run on to exactly that position, the target is read, and the streams
  * run again; this needs no timing, so it holds when the tablets are processes reached over gRPC.
- * Without running streams (frozen after SwitchTraffic) both sides are read, again while a source
- * moved in between. A diff runs in the
+ * As in Vitess, a diff needs every stream running: a workflow whose writes were switched (frozen)
+ * or with a stream in another state is refused. A diff runs in the
  * background after create (as Vitess schedules it on the targets); show reports its state and
  * per-table results as each target shard's VDiffResponse rows.
  */
@@ -20,7 +20,6 @@ import { toVtError, vtctldError } from '../vtctld-error.js';
 import { listTables } from './schema-copy.js';
 import { sqlIdent, sqlString } from './sql-literal.js';
 import { buildTrafficSwitcher, type TrafficSwitcher, type WorkflowSource, type WorkflowTarget } from './traffic-switcher.js';
-import type { VReplicationStream } from './vreplication-stream.js';
 import { diffRows, hasMismatch, type DiffReport } from './vdiff-table-diff.js';
 import type { VDiffCreateRequest, VDiffCreateResponse, VDiffShowRequest, VDiffShowResponse, VDiffTabletResponse } from './workflow-messages.js';
 
@@ -43,9 +42,6 @@ interface VDiffRecord {
   shards: Map<string, { tables: TableResult[]; completedAt: number }>;
   done: Promise<void>;
 }
-
-/** How often a diff re-reads when the sources moved while it read them. */
-const DIFF_ATTEMPTS = 3;
 
 /** The default wait for target streams to reach the sources' position (Vitess's filtered_replication_wait_time). */
 const DEFAULT_WAIT_MS = 30_000;
@@ -81,26 +77,19 @@ function keyRangeFilter(vschema: KeyspaceVSchema | null, table: string, keyRange
   };
 }
 
-async function positions(tms: Iterable<{ tm: { primaryPosition(): Promise<string> } }>): Promise<string> {
-  const out: string[] = [];
-  for (const s of tms) out.push(await s.tm.primaryPosition());
-  return out.join('|');
-}
-
 /** Diffs every table of one target shard. */
 async function diffShard(ctx: VtctldContext, ts: TrafficSwitcher, target: WorkflowTarget, tables: readonly string[], vschema: KeyspaceVSchema | null, waitMs: number): Promise<TableResult[]> {
-  const sources = [...ts.sources.values()].filter((s) => target.streams.some((st) => st.source.shard === s.shard) || ts.frozen);
-  const running = ts.frozen ? [] : target.streams.filter((st) => st.state === 'Running');
+  const sources = [...ts.sources.values()].filter((s) => target.streams.some((st) => st.source.shard === s.shard));
   const results: TableResult[] = [];
   for (const table of tables) {
-    const { sourceRows, targetRows } = running.length > 0 ? await syncedRows(ctx, ts, target, sources, running, table, vschema, waitMs) : await quietRows(target, sources, table, vschema);
+    const { sourceRows, targetRows } = await syncedRows(ctx, ts, target, sources, table, vschema, waitMs);
     const report = diffRows(sourceRows, targetRows.rows, await primaryKeyColumns(target, table, targetRows.fields), textEncoders(targetRows.fields));
     results.push({ table, rows: report.ProcessedRows, report });
   }
   return results;
 }
 
-/** A table's source rows (those that belong to the target shard) and target rows, read at one point of the workflow. */
+/** A table's source rows (those that belong to the target shard) and target rows, at the same position of the workflow. */
 interface TableRows {
   sourceRows: SqlValue[][];
   targetRows: Result;
@@ -112,7 +101,7 @@ function streamStateSql(ids: readonly number[], state: string, stopPos: string, 
 }
 
 /**
- * A table's rows on both sides of running streams, as Vitess's VDiff reads them while the sources
+ * A table's rows on both sides of the target's streams, as Vitess's VDiff reads them while the sources
  * take writes: the target's streams stop; each source's rows come from one snapshot (VStreamRows,
  * with the snapshot's position); the target's streams from that source run on to exactly that
  * position and stop there; then the target is read, and the streams run again.
@@ -122,12 +111,11 @@ async function syncedRows(
   ts: TrafficSwitcher,
   target: WorkflowTarget,
   sources: readonly WorkflowSource[],
-  running: readonly VReplicationStream[],
   table: string,
   vschema: KeyspaceVSchema | null,
   waitMs: number,
 ): Promise<TableRows> {
-  const ids = running.map((st) => st.id);
+  const ids = target.streams.map((st) => st.id);
   await target.tm.vreplicationExec(streamStateSql(ids, 'Stopped', '', 'for vdiff'));
   try {
     const sourceRows: SqlValue[][] = [];
@@ -135,7 +123,7 @@ async function syncedRows(
       const { position, result } = await snapshotRows(ctx, ts, s, table);
       const keep = keyRangeFilter(vschema, table, target.si.shard.key_range, result.fields);
       for (const row of result.rows) if (keep(row)) sourceRows.push(row);
-      for (const st of running) {
+      for (const st of target.streams) {
         if (st.source.shard !== s.shard) continue;
         await target.tm.vreplicationExec(streamStateSql([st.id], 'Running', position, 'synchronizing for vdiff'));
         await target.tm.vreplicationWaitForPos(st.id, position, waitMs);
@@ -164,24 +152,6 @@ async function snapshotRows(ctx: VtctldContext, ts: TrafficSwitcher, source: Wor
     ac.abort();
   }
   return { position, result: resultFromWire(wire) };
-}
-
-/**
- * A table's rows on both sides of a workflow whose streams do not run (frozen after SwitchTraffic,
- * or stopped): the sources' rows, then the target's, read again while a source moved in between.
- */
-async function quietRows(target: WorkflowTarget, sources: readonly WorkflowSource[], table: string, vschema: KeyspaceVSchema | null): Promise<TableRows> {
-  for (let attempt = 1; ; attempt++) {
-    const before = await positions([...sources, target]);
-    const sourceRows: SqlValue[][] = [];
-    for (const s of sources) {
-      const r = await s.tm.executeFetchAsDba(`select * from ${sqlIdent(table)}`);
-      const keep = keyRangeFilter(vschema, table, target.si.shard.key_range, r.fields);
-      for (const row of r.rows) if (keep(row)) sourceRows.push(row);
-    }
-    const targetRows = await target.tm.executeFetchAsDba(`select * from ${sqlIdent(table)}`);
-    if ((await positions([...sources, target])) === before || attempt >= DIFF_ATTEMPTS) return { sourceRows, targetRows };
-  }
 }
 
 /** A version-1-shaped UUID from the clock's time and a sequence number (no randomness in core code). */
@@ -227,6 +197,10 @@ export class VDiffStore {
     const workflow = req.workflow ?? '';
     if (!keyspace || !workflow) throw vtctldError(Code.INVALID_ARGUMENT, 'workflow and target keyspace are required');
     const ts = await buildTrafficSwitcher(ctx, keyspace, workflow);
+    if (ts.frozen) throw vtctldError(Code.FAILED_PRECONDITION, `invalid VDiff run: writes have been already been switched for workflow ${keyspace}.${workflow}`);
+    if ([...ts.targets.values()].some((t) => t.streams.some((st) => st.state !== 'Running'))) {
+      throw vtctldError(Code.FAILED_PRECONDITION, `not all streams are running in workflow ${keyspace}.${workflow}`);
+    }
     const uuid = req.uuid || timeUuid(ctx.clock.now(), ++this.seq, `${keyspace}.${workflow}`);
     const record: VDiffRecord = { uuid, state: 'started', error: '', startedAt: Math.floor(ctx.clock.now() / 1000), completedAt: 0, shards: new Map(), done: Promise.resolve() };
     record.done = this.run(ctx, ts, record, req).catch((err: unknown) => {
