@@ -16,6 +16,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KEYSPACE, SCHEMA, TABLES, VSCHEMA, Writer, modelOf, sorted, tableRows, waitFor, type Rows } from '../harness/customer-workload.js';
 import { describeEtcd, startEtcd, type EtcdServer } from '../harness/etcd-server.js';
+import { textRows } from '../harness/scenario.js';
 import { PictureStream } from '../harness/vstream-picture.js';
 import { clusterPlace, ensureCliBuilt, freePort, runVtsim, startVtsim, type ClusterPlace, type VtsimProcess } from '../harness/vtsim-cli.js';
 
@@ -46,16 +47,8 @@ describeEtcd('Reshard with every tablet a process', () => {
     return r.stdout;
   }
 
-  /** Runs one statement on a fresh connection to vtgate; rows as text. */
-  async function query(sql: string): Promise<(string | null)[][]> {
-    const conn = await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: KEYSPACE });
-    try {
-      const [rows] = await conn.query({ sql, rowsAsArray: true, typeCast: false });
-      return (rows as unknown as (Buffer | null)[][]).map((row) => row.map((v) => (v === null ? null : v.toString('utf8'))));
-    } finally {
-      await conn.end();
-    }
-  }
+  /** Runs one statement on a fresh connection to vtgate in the customer keyspace; rows as text. */
+  const query = async (sql: string) => textRows(await mysql.createConnection({ host: '127.0.0.1', port: place.mysqlPort, user: 'root', database: KEYSPACE }), sql);
 
   beforeAll(async () => {
     etcd = await startEtcd();
