@@ -176,6 +176,28 @@ export interface TabletVStreamRequest {
   options?: VStreamOptions;
 }
 
+/** binlogdata.VStreamRowsRequest: a table's rows from a consistent snapshot (the fields vtsim reads). */
+export interface VStreamRowsRequest {
+  target: import('./query.js').Target;
+  /** `select <columns> from <table> [where in_keyrange(…)]`, as a VStream filter rule's. */
+  query: string;
+  /** Resume after this primary key (one row of the PK fields), or null to read from the start. */
+  lastpk: QueryResultWire | null;
+}
+
+/**
+ * binlogdata.VStreamRowsResponse: the first one carries the fields, the primary-key fields and the
+ * snapshot's GTID position (no rows); each later one a packet of rows and the last primary key read.
+ */
+export interface VStreamRowsResponse {
+  fields: Field[];
+  pkfields: Field[];
+  /** `MySQL56/<set>`: the position the rows are consistent with. */
+  gtid: string;
+  rows: RowWire[];
+  lastpk: RowWire | null;
+}
+
 /** binlogdata.BinlogSource: where a VReplication stream reads from (stored in `_vt.vreplication.source`). */
 export interface BinlogSource {
   keyspace: string;

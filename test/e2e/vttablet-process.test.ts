@@ -6,30 +6,20 @@
 // with Vitess's unavailable error (once its buffer window ends), not a hang. A restart under the
 // killed tablet's record is refused with a clear error (its data died with it). Replicas in other
 // processes: vttablet-replication.test.ts.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEtcd, etcdctl, startEtcd, type EtcdServer } from '../harness/etcd-server.js';
-import { clusterPlace, ensureCliBuilt, freePort, runVtsim, vtsimMain, type ClusterPlace } from '../harness/vtsim-cli.js';
+import { clusterPlace, ensureCliBuilt, freePort, runVtsim, startVtsim, type ClusterPlace, type VtsimProcess } from '../harness/vtsim-cli.js';
 
 beforeAll(ensureCliBuilt, 180_000);
 
-/** A `vtsim vttablet` process and what it printed so far. */
-interface TabletProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+/** A `vtsim vttablet` process. */
+type TabletProcess = VtsimProcess;
 
 function startVttablet(args: string[], env: NodeJS.ProcessEnv): TabletProcess {
-  const child = spawn(process.execPath, [vtsimMain, 'vttablet', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  return startVtsim(['vttablet', ...args], env);
 }
 
 async function until(what: string, cond: () => boolean, ms: number): Promise<void> {

@@ -48,8 +48,8 @@ export function versionOf(table: TableName, row: (string | null)[]): number {
 /** A table's rows in primary-key order. */
 export const sorted = (rows: Rows): (string | null)[][] => [...rows.values()].sort((a, b) => Number(a[0]) - Number(b[0]));
 
-/** Every row of a table through vtgate, by primary key. */
-export async function tableRows(s: Scenario, table: TableName): Promise<Rows> {
+/** Every row of a table through vtgate (a scenario's, or any vtgate `mysql` reaches), by primary key. */
+export async function tableRows(s: Pick<Scenario, 'mysql'>, table: TableName): Promise<Rows> {
   const rows = await s.mysql(`select * from ${table}`, KEYSPACE);
   return new Map(rows.map((r) => [r[0]!, r]));
 }

@@ -57,6 +57,17 @@ export function exampleFile(name: string): string {
   return readFileSync(join(VTSIM_ROOT, 'scripts', name), 'utf8');
 }
 
+/** Runs one statement on `conn`, then ends it; the rows as text ([] for statements without rows). */
+export async function textRows(conn: mysql.Connection, sql: string): Promise<TextRows> {
+  try {
+    const [rows] = await conn.query({ sql, rowsAsArray: true, typeCast: false });
+    if (!Array.isArray(rows)) return [];
+    return (rows as unknown as (Buffer | null)[][]).map((row) => row.map((v) => (v === null ? null : v.toString('utf8'))));
+  } finally {
+    await conn.end();
+  }
+}
+
 /**
  * Starts a scenario: the keyspaces' tablets, their schemas and VSchemas, then vtgate on a free
  * port. Everything started is stopped by `close()` (or `await using`), also when starting fails.
@@ -112,14 +123,7 @@ export class Scenario {
 
   /** Runs one statement on a fresh connection and returns its rows as text ([] for statements without rows). */
   async mysql(sql: string, database?: string): Promise<TextRows> {
-    const conn = await this.connect(database);
-    try {
-      const [rows] = await conn.query({ sql, rowsAsArray: true, typeCast: false });
-      if (!Array.isArray(rows)) return [];
-      return (rows as unknown as (Buffer | null)[][]).map((row) => row.map((v) => (v === null ? null : v.toString('utf8'))));
-    } finally {
-      await conn.end();
-    }
+    return textRows(await this.connect(database), sql);
   }
 
   /** The running tablet `uid`; throws if it is not running. */

@@ -2,7 +2,7 @@
  * The project's own `vtsim` command run as a process (`node packages/cli/dist/main.js …`), the way
  * a user runs it, with free ports and a private VTDATAROOT so such tests run in parallel.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,25 @@ export function runProcess(command: string, args: readonly string[], opts: RunOp
 /** Runs `node packages/cli/dist/main.js args` (see runProcess). */
 export function runVtsim(args: readonly string[], opts: RunOptions = {}): Promise<ProcessRun> {
   return runProcess(process.execPath, [vtsimMain, ...args], opts);
+}
+
+/** A long-running `vtsim` process (`vtsim vttablet …`, say) and what it printed so far. */
+export interface VtsimProcess {
+  child: ChildProcess;
+  /** Its stdout and stderr so far, interleaved. */
+  output: () => string;
+  /** Settles with its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+}
+
+/** Starts `node packages/cli/dist/main.js args` in the background; the caller kills it. */
+export function startVtsim(args: readonly string[], env: NodeJS.ProcessEnv): VtsimProcess {
+  const child = spawn(process.execPath, [vtsimMain, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
 }
 
 /**

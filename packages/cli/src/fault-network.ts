@@ -69,7 +69,7 @@ interface Hold {
  * method added to either interface must be classified here.) Other members pass through untouched.
  */
 const REMOTE_METHODS: Record<keyof QueryService | keyof TabletManagerClient, 'call' | 'stream'> = {
-  execute: 'call', begin: 'call', commit: 'call', rollback: 'call', streamHealth: 'stream', vstream: 'stream',
+  execute: 'call', begin: 'call', commit: 'call', rollback: 'call', streamHealth: 'stream', vstream: 'stream', vstreamRows: 'stream',
   reserveExecute: 'call', reserveBeginExecute: 'call', release: 'call',
   tablet: 'call', changeType: 'call', setReadOnly: 'call', setReadWrite: 'call', primaryPosition: 'call',
   waitForPosition: 'call', setReplicationSource: 'call', stopReplication: 'call', startReplication: 'call',

@@ -96,6 +96,11 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
     expect(Object.fromEntries(Object.entries(shards).map(([n, s]) => [n, s.shard.is_primary_serving]))).toEqual({ '-80': true, '80-': true, '0': false });
     const primary = (await c.vtctld.getSrvKeyspaces({ keyspace: 'customer' })).srv_keyspaces['zone1']!.partitions.find((p) => p.served_type === TabletType.PRIMARY)!;
     expect(primary.shard_tablet_controls).toEqual([{ name: '0', key_range: null, query_service_disabled: true }]);
+    // As in Vitess, a workflow whose writes were switched cannot be diffed.
+    await expect(c.vtctld.vDiffCreate({ workflow: WF, target_keyspace: 'customer' })).rejects.toMatchObject({
+      code: Code.FAILED_PRECONDITION,
+      message: 'invalid VDiff run: writes have been already been switched for workflow customer.cust2cust',
+    });
 
     // One journal on the source, naming both targets at their recorded positions.
     const [val] = await c.rows(200, 'select val from _vt.resharding_journal');
@@ -206,6 +211,20 @@ describe('Reshard cust2cust: customer/0 → -80,80- (the local example, 301–30
     expect(report).toEqual({ ProcessedRows: 1, MatchingRows: 0, MismatchedRows: 1, ExtraRowsSource: 0, ExtraRowsTarget: 0 });
     expect(vdiffRows(await c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: UUID }), '80-').map((r) => r.has_mismatch)).toEqual(['0', '0']);
     await expect(c.vtctld.vDiffShow({ workflow: WF, target_keyspace: 'customer', arg: 'all' })).rejects.toMatchObject({ code: Code.UNIMPLEMENTED });
+
+    // VDiff stopped the streams, ran them to the sources' snapshot and stopped them there; they run
+    // again afterwards, with no stop position left behind, and carry the next write.
+    for (const uid of [300, 400]) expect(await c.rows(uid, 'select state, stop_pos, message from _vt.vreplication')).toEqual(['Running\t\t']);
+    await c.dba(200, "insert into customer(customer_id, email) values (6, 'frank@domain.com')");
+    const copies = async () => [...(await c.rows(300, 'select email from customer where customer_id = 6')), ...(await c.rows(400, 'select email from customer where customer_id = 6'))];
+    await c.waitFor('the insert to reach its new shard', async () => (await copies()).length === 1);
+
+    // Nor one with a stream that does not run.
+    await c.tablet(400).vreplicationExec("update _vt.vreplication set state = 'Stopped' where workflow = 'cust2cust'");
+    await expect(c.vtctld.vDiffCreate({ workflow: WF, target_keyspace: 'customer' })).rejects.toMatchObject({
+      code: Code.FAILED_PRECONDITION,
+      message: 'not all streams are running in workflow customer.cust2cust',
+    });
   });
 });
 
@@ -261,6 +280,12 @@ describe('Reshard beyond the local example', () => {
     await c.waitForRunning('customer', 'merge');
     // 1009's keyspace id is 7719…: it belongs to 40-80, then to -80.
     await c.dba(510, "insert into customer(customer_id, email) values(1009, 'late@domain.com')");
+    // VDiff before the switch (Vitess refuses it after): each target's streams from two sources
+    // are run to each source's snapshot, so the late row is compared too.
+    const vdiff = await c.vtctld.vDiffCreate({ workflow: 'merge', target_keyspace: 'customer', wait: true });
+    const show = await c.vtctld.vDiffShow({ workflow: 'merge', target_keyspace: 'customer', arg: vdiff.UUID });
+    for (const shard of ['-80', '80-']) expect(vdiffRows(show, shard).every((r) => r.has_mismatch === '0' && r.vdiff_state === 'completed')).toBe(true);
+    expect(vdiffRows(show, '-80').concat(vdiffRows(show, '80-')).filter((r) => r.table_name === 'customer').reduce((n, r) => n + Number(r.rows_compared), 0)).toBe(41);
     await c.vtctld.workflowSwitchTraffic({ keyspace: 'customer', workflow: 'merge' });
     expect(await count([700, 800])).toBe(41);
     expect(await c.rows(700, 'select email from customer where customer_id = 1009')).toEqual(['late@domain.com']);
@@ -269,10 +294,6 @@ describe('Reshard beyond the local example', () => {
       expect(j.participants.map((p) => p.shard)).toEqual(['-40', '40-80', '80-c0', 'c0-']);
       expect(j.shard_gtids.map((g) => g.shard)).toEqual(['80-', '-80']);
     }
-    const vdiff = await c.vtctld.vDiffCreate({ workflow: 'merge', target_keyspace: 'customer', wait: true });
-    const show = await c.vtctld.vDiffShow({ workflow: 'merge', target_keyspace: 'customer', arg: vdiff.UUID });
-    for (const shard of ['-80', '80-']) expect(vdiffRows(show, shard).every((r) => r.has_mismatch === '0' && r.vdiff_state === 'completed')).toBe(true);
-    expect(vdiffRows(show, '-80').concat(vdiffRows(show, '80-')).filter((r) => r.table_name === 'customer').reduce((n, r) => n + Number(r.rows_compared), 0)).toBe(41);
   });
 
   it('a switch whose streams cannot catch up in time is undone: sources serve again, streams run, no reverse streams, no journal', async () => {

@@ -321,6 +321,7 @@ const SERVICES: Record<string, Record<string, string>> = {
     Release: 'query.ReleaseRequest -> query.ReleaseResponse',
     StreamHealth: 'query.StreamHealthRequest -> stream query.StreamHealthResponse',
     VStream: 'binlogdata.VStreamRequest -> stream binlogdata.VStreamResponse',
+    VStreamRows: 'binlogdata.VStreamRowsRequest -> stream binlogdata.VStreamRowsResponse',
   },
   'tabletmanagerservice.TabletManager': {
     ChangeType: 'tabletmanagerdata.ChangeTypeRequest -> tabletmanagerdata.ChangeTypeResponse',

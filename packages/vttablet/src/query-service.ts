@@ -4,7 +4,7 @@
  * implementation is a direct call on the Tablet; the interface is what lets tablets move into
  * their own processes later, so every method is asynchronous and takes plain data.
  */
-import type { BindVars, IncludedFields, Result, TabletAlias, TabletVStreamRequest, Target, VEvent } from '@vtsim/proto';
+import type { BindVars, IncludedFields, Result, TabletAlias, TabletVStreamRequest, Target, VEvent, VStreamRowsRequest, VStreamRowsResponse } from '@vtsim/proto';
 
 /** Options for one execute call. */
 export interface ExecuteOptions {
@@ -126,6 +126,13 @@ export interface QueryService {
    * "GTIDSet Mismatch", UNAVAILABLE when the tablet stops serving or changes type).
    */
   vstream(request: TabletVStreamRequest, signal: AbortSignal): AsyncIterable<VEvent[]>;
+  /**
+   * Streams one table's rows from a consistent snapshot (binlogdata.VStreamRowsRequest, Vitess's
+   * rowstreamer): first the fields, primary-key fields and the snapshot's GTID position, then packets
+   * of rows with the last primary key read. `request.query` is a filter select (`select * from t`,
+   * optionally `where in_keyrange(…)`); `lastpk` resumes after that key. Fails as vstream does.
+   */
+  vstreamRows(request: VStreamRowsRequest, signal: AbortSignal): AsyncIterable<VStreamRowsResponse>;
 }
 
 /** Finds the QueryService of a tablet by alias (in one process: the Tablet object itself). */

@@ -6,7 +6,7 @@
  */
 import type { BinlogRetention, Clock, Logger, Random } from '@vtsim/binlog';
 import { encodePosition, noopLogger } from '@vtsim/binlog';
-import type { BindVars, Result, Shard, TabletAlias, TabletVStreamRequest, Target, Tablet as TopoTablet, VEvent } from '@vtsim/proto';
+import type { BindVars, Result, Shard, TabletAlias, TabletVStreamRequest, Target, Tablet as TopoTablet, VEvent, VStreamRowsRequest, VStreamRowsResponse } from '@vtsim/proto';
 import { Code, ER, IncludedFields, SqlError, TabletType, VtError, sqlError, stripFieldMetadata, tabletAliasString } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import { TopoError } from '@vtsim/topo';
@@ -22,7 +22,7 @@ import { Replication } from './replication.js';
 import { primaryUsesSemiSync, replicaSendsSemiSyncAcks } from './durability-policy.js';
 import { connectionError } from './mysqld/client-errors.js';
 import { createSidecarDatabase } from './sidecar.js';
-import { streamVEvents, watchLocalVSchema, type VStreamerEnv } from './vstreamer/index.js';
+import { streamTableRows, streamVEvents, watchLocalVSchema, type VStreamerEnv } from './vstreamer/index.js';
 import { VReplicationEngine, type CopyPhaseControl } from './vreplication/index.js';
 
 /** What every tablet needs to start, whichever way it gets its mysqld. */
@@ -389,8 +389,21 @@ export class Tablet implements QueryService {
    * watched from the cell's SrvVSchema. Fails at once for a target this tablet does not serve, and
    * with UNAVAILABLE when the tablet stops serving, changes type or shuts down mid-stream.
    */
-  async *vstream(request: TabletVStreamRequest, signal: AbortSignal): AsyncIterable<VEvent[]> {
-    this.checkTarget(request.target);
+  vstream(request: TabletVStreamRequest, signal: AbortSignal): AsyncIterable<VEvent[]> {
+    return this.streamer(request.target, signal, (env, local) => streamVEvents(env, request, local));
+  }
+
+  /**
+   * Streams a table's rows from a consistent snapshot as vstreamer/vstream-rows.ts describes; fails
+   * as {@link vstream} does for the target and when the tablet stops serving or changes type.
+   */
+  vstreamRows(request: VStreamRowsRequest, signal: AbortSignal): AsyncIterable<VStreamRowsResponse> {
+    return this.streamer(request.target, signal, (env, local) => streamTableRows(env, request, local));
+  }
+
+  /** Runs one vstreamer stream, ending it with UNAVAILABLE when the tablet stops serving, changes type or shuts down. */
+  private async *streamer<T>(target: Target, signal: AbortSignal, produce: (env: VStreamerEnv, signal: AbortSignal) => AsyncIterable<T>): AsyncIterable<T> {
+    this.checkTarget(target);
     const startType = this.tabletType;
     const local = new AbortController();
     const onAbort = (): void => local.abort();
@@ -418,9 +431,9 @@ export class Tablet implements QueryService {
         clock: this.opts.clock,
         vschema,
       };
-      for await (const batch of streamVEvents(env, request, local.signal)) {
+      for await (const item of produce(env, local.signal)) {
         if (ended) break;
-        yield batch;
+        yield item;
       }
       if (ended) throw ended;
     } finally {

@@ -2,19 +2,24 @@
  * VDiff (create and show): compares a workflow's source and target rows, table by table and
  * target shard by target shard. Source rows are read from every source primary feeding the target
  * shard, kept only when their primary-vindex keyspace id falls in the target's key range (sharded
- * targets); they are read at a stable position, the target streams are waited on until they have
- * applied it, then the target rows are read, retrying while the sources move. A diff runs in the
+ * targets). While the workflow's streams run, each table is compared as Vitess does under writes:
+ * the target's streams stop, each source's rows come from one snapshot with its position
+ * (VStreamRows), the streams run on to exactly that position, the target is read, and the streams
+ * run again; this needs no timing, so it holds when the tablets are processes reached over gRPC.
+ * As in Vitess, a diff needs every stream running: a workflow whose writes were switched (frozen)
+ * or with a stream in another state is refused. A diff runs in the
  * background after create (as Vitess schedules it on the targets); show reports its state and
  * per-table results as each target shard's VDiffResponse rows.
  */
-import { Code, MigrationType, Type, resultToWire, textEncoders, valueToText, type Field, type KeyRange, type KeyspaceVSchema, type Result, type SqlValue } from '@vtsim/proto';
+import { Code, MigrationType, TabletType, Type, resultToWire, tabletAliasString, textEncoders, valueToText, type Field, type KeyRange, type KeyspaceVSchema, type Result, type SqlValue } from '@vtsim/proto';
 import { isTopoError, keyRangeContains, keyRangeIsComplete } from '@vtsim/topo';
 import { createVindex } from '@vtsim/vindexes';
+import { resultFromWire, type QueryResultDecoded } from '@vtsim/vttablet';
 import { durationMs, type VtctldContext } from '../vtctld-context.js';
 import { toVtError, vtctldError } from '../vtctld-error.js';
 import { listTables } from './schema-copy.js';
-import { sqlIdent } from './sql-literal.js';
-import { buildTrafficSwitcher, type TrafficSwitcher, type WorkflowTarget } from './traffic-switcher.js';
+import { sqlIdent, sqlString } from './sql-literal.js';
+import { buildTrafficSwitcher, type TrafficSwitcher, type WorkflowSource, type WorkflowTarget } from './traffic-switcher.js';
 import { diffRows, hasMismatch, type DiffReport } from './vdiff-table-diff.js';
 import type { VDiffCreateRequest, VDiffCreateResponse, VDiffShowRequest, VDiffShowResponse, VDiffTabletResponse } from './workflow-messages.js';
 
@@ -37,9 +42,6 @@ interface VDiffRecord {
   shards: Map<string, { tables: TableResult[]; completedAt: number }>;
   done: Promise<void>;
 }
-
-/** How often a diff re-reads when the sources moved while it read them. */
-const DIFF_ATTEMPTS = 3;
 
 /** The default wait for target streams to reach the sources' position (Vitess's filtered_replication_wait_time). */
 const DEFAULT_WAIT_MS = 30_000;
@@ -75,48 +77,81 @@ function keyRangeFilter(vschema: KeyspaceVSchema | null, table: string, keyRange
   };
 }
 
-async function positions(tms: Iterable<{ tm: { primaryPosition(): Promise<string> } }>): Promise<string> {
-  const out: string[] = [];
-  for (const s of tms) out.push(await s.tm.primaryPosition());
-  return out.join('|');
-}
-
 /** Diffs every table of one target shard. */
-async function diffShard(ts: TrafficSwitcher, target: WorkflowTarget, tables: readonly string[], vschema: KeyspaceVSchema | null, waitMs: number): Promise<TableResult[]> {
-  const sources = [...ts.sources.values()].filter((s) => target.streams.some((st) => st.source.shard === s.shard) || ts.frozen);
-  let sourceRows = new Map<string, SqlValue[][]>();
-  let targetRows = new Map<string, Result>();
-  for (let attempt = 1; ; attempt++) {
-    const before = await positions([...sources, target]);
-    sourceRows = new Map();
-    for (const table of tables) {
-      const rows: SqlValue[][] = [];
-      for (const s of sources) {
-        const r = await s.tm.executeFetchAsDba(`select * from ${sqlIdent(table)}`);
-        const keep = keyRangeFilter(vschema, table, target.si.shard.key_range, r.fields);
-        for (const row of r.rows) if (keep(row)) rows.push(row);
-      }
-      sourceRows.set(table, rows);
-    }
-    if (!ts.frozen) {
-      for (const st of target.streams) {
-        if (st.state !== 'Running') continue;
-        await target.tm.vreplicationWaitForPos(st.id, await ts.sources.get(st.source.shard)!.tm.primaryPosition(), waitMs);
-      }
-    }
-    targetRows = new Map();
-    for (const table of tables) targetRows.set(table, await target.tm.executeFetchAsDba(`select * from ${sqlIdent(table)}`));
-    const after = await positions(ts.frozen ? [...sources, target] : sources);
-    const stable = ts.frozen ? after === before : after === before.split('|').slice(0, sources.length).join('|');
-    if (stable || attempt >= DIFF_ATTEMPTS) break;
-  }
+async function diffShard(ctx: VtctldContext, ts: TrafficSwitcher, target: WorkflowTarget, tables: readonly string[], vschema: KeyspaceVSchema | null, waitMs: number): Promise<TableResult[]> {
+  const sources = [...ts.sources.values()].filter((s) => target.streams.some((st) => st.source.shard === s.shard));
   const results: TableResult[] = [];
   for (const table of tables) {
-    const t = targetRows.get(table)!;
-    const report = diffRows(sourceRows.get(table)!, t.rows, await primaryKeyColumns(target, table, t.fields), textEncoders(t.fields));
+    const { sourceRows, targetRows } = await syncedRows(ctx, ts, target, sources, table, vschema, waitMs);
+    const report = diffRows(sourceRows, targetRows.rows, await primaryKeyColumns(target, table, targetRows.fields), textEncoders(targetRows.fields));
     results.push({ table, rows: report.ProcessedRows, report });
   }
   return results;
+}
+
+/** A table's source rows (those that belong to the target shard) and target rows, at the same position of the workflow. */
+interface TableRows {
+  sourceRows: SqlValue[][];
+  targetRows: Result;
+}
+
+/** Sets the state (and stop position and message) of some streams of a target primary. */
+function streamStateSql(ids: readonly number[], state: string, stopPos: string, message: string): string {
+  return `update _vt.vreplication set state = ${sqlString(state)}, stop_pos = ${sqlString(stopPos)}, message = ${sqlString(message)} where id in (${ids.join(', ')})`;
+}
+
+/**
+ * A table's rows on both sides of the target's streams, as Vitess's VDiff reads them while the sources
+ * take writes: the target's streams stop; each source's rows come from one snapshot (VStreamRows,
+ * with the snapshot's position); the target's streams from that source run on to exactly that
+ * position and stop there; then the target is read, and the streams run again.
+ */
+async function syncedRows(
+  ctx: VtctldContext,
+  ts: TrafficSwitcher,
+  target: WorkflowTarget,
+  sources: readonly WorkflowSource[],
+  table: string,
+  vschema: KeyspaceVSchema | null,
+  waitMs: number,
+): Promise<TableRows> {
+  const ids = target.streams.map((st) => st.id);
+  await target.tm.vreplicationExec(streamStateSql(ids, 'Stopped', '', 'for vdiff'));
+  try {
+    const sourceRows: SqlValue[][] = [];
+    for (const s of sources) {
+      const { position, result } = await snapshotRows(ctx, ts, s, table);
+      const keep = keyRangeFilter(vschema, table, target.si.shard.key_range, result.fields);
+      for (const row of result.rows) if (keep(row)) sourceRows.push(row);
+      for (const st of target.streams) {
+        if (st.source.shard !== s.shard) continue;
+        await target.tm.vreplicationExec(streamStateSql([st.id], 'Running', position, 'synchronizing for vdiff'));
+        await target.tm.vreplicationWaitForPos(st.id, position, waitMs);
+      }
+    }
+    return { sourceRows, targetRows: await target.tm.executeFetchAsDba(`select * from ${sqlIdent(table)}`) };
+  } finally {
+    await target.tm.vreplicationExec(streamStateSql(ids, 'Running', '', ''));
+  }
+}
+
+/** A source primary's rows of `table` from one snapshot (VStreamRows, over gRPC for a tablet in another process) and the snapshot's position. */
+async function snapshotRows(ctx: VtctldContext, ts: TrafficSwitcher, source: WorkflowSource, table: string): Promise<{ position: string; result: Result }> {
+  const service = ctx.tabletDialer(source.primary);
+  if (!service) throw vtctldError(Code.UNAVAILABLE, `tablet ${tabletAliasString(source.primary)} is not reachable`);
+  const request = { target: { keyspace: ts.sourceKeyspace, shard: source.shard, tablet_type: TabletType.PRIMARY, cell: source.primary.cell }, query: `select * from ${sqlIdent(table)}`, lastpk: null };
+  const ac = new AbortController();
+  let position = '';
+  const wire: QueryResultDecoded = { fields: [], rows: [], rows_affected: 0, insert_id: 0, info: '' };
+  try {
+    for await (const r of service.vstreamRows(request, ac.signal)) {
+      if (r.gtid) [position, wire.fields] = [r.gtid, r.fields];
+      wire.rows.push(...r.rows);
+    }
+  } finally {
+    ac.abort();
+  }
+  return { position, result: resultFromWire(wire) };
 }
 
 /** A version-1-shaped UUID from the clock's time and a sequence number (no randomness in core code). */
@@ -162,6 +197,10 @@ export class VDiffStore {
     const workflow = req.workflow ?? '';
     if (!keyspace || !workflow) throw vtctldError(Code.INVALID_ARGUMENT, 'workflow and target keyspace are required');
     const ts = await buildTrafficSwitcher(ctx, keyspace, workflow);
+    if (ts.frozen) throw vtctldError(Code.FAILED_PRECONDITION, `invalid VDiff run: writes have been already been switched for workflow ${keyspace}.${workflow}`);
+    if ([...ts.targets.values()].some((t) => t.streams.some((st) => st.state !== 'Running'))) {
+      throw vtctldError(Code.FAILED_PRECONDITION, `not all streams are running in workflow ${keyspace}.${workflow}`);
+    }
     const uuid = req.uuid || timeUuid(ctx.clock.now(), ++this.seq, `${keyspace}.${workflow}`);
     const record: VDiffRecord = { uuid, state: 'started', error: '', startedAt: Math.floor(ctx.clock.now() / 1000), completedAt: 0, shards: new Map(), done: Promise.resolve() };
     record.done = this.run(ctx, ts, record, req).catch((err: unknown) => {
@@ -187,7 +226,7 @@ export class VDiffStore {
       const target = ts.targets.get(shard)!;
       let tables = ts.migrationType === MigrationType.TABLES ? [...ts.tables] : await listTables(target.tm);
       if (req.tables?.length) tables = tables.filter((t) => req.tables!.includes(t));
-      const results = await diffShard(ts, target, tables, vschema, waitMs);
+      const results = await diffShard(ctx, ts, target, tables, vschema, waitMs);
       record.shards.set(shard, { tables: results, completedAt: Math.floor(ctx.clock.now() / 1000) });
     }
     record.state = 'completed';

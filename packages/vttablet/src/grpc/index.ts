@@ -7,3 +7,4 @@ export { writeWithBackpressure } from './write-with-backpressure.js';
 export { RemoteMysqlNetwork } from './remote-mysql-network.js';
 export { RemoteReplicationSource } from './remote-replication-source.js';
 export { TransactionDecoder, TransactionEncoder } from './binlog-dump-wire.js';
+export { resultFromWire, type QueryResultDecoded } from './query-result-wire.js';

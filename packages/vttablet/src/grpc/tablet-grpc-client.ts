@@ -20,6 +20,9 @@ import {
   type Target,
   type Tablet as TopoTablet,
   type VEvent,
+  type RowWire,
+  type VStreamRowsRequest,
+  type VStreamRowsResponse,
 } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
 import type { ExecuteOptions, QueryService, ReservedState, StreamHealthResponse } from '../query-service.js';
@@ -258,6 +261,13 @@ export class TabletGrpcClient implements QueryService, TabletManagerClient {
     }
   }
 
+  async *vstreamRows(request: VStreamRowsRequest, signal: AbortSignal): AsyncIterable<VStreamRowsResponse> {
+    type Decoded = Omit<VStreamRowsResponse, 'rows' | 'lastpk'> & { rows: RowWireDecoded[]; lastpk: RowWireDecoded | null };
+    for await (const r of this.stream<Decoded>('query', 'VStreamRows', request, signal)) {
+      yield { fields: r.fields, pkfields: r.pkfields, gtid: r.gtid, rows: r.rows.map((row) => rowFromWire(row)), lastpk: rowFromWire(r.lastpk) };
+    }
+  }
+
   // --- TabletManagerClient -------------------------------------------------------------------
 
   async tablet(): Promise<TopoTablet> {
@@ -382,8 +392,11 @@ interface HealthWire {
 
 type RowWireDecoded = { lengths: (number | string)[]; values: Uint8Array };
 
-function rowFromWire<R extends RowWireDecoded | null>(row: R): R {
-  return (row && { lengths: row.lengths.map(Number), values: row.values }) as R;
+/** A query.Row with its lengths back to numbers. */
+function rowFromWire(row: RowWireDecoded): RowWire;
+function rowFromWire(row: RowWireDecoded | null): RowWire | null;
+function rowFromWire(row: RowWireDecoded | null): RowWire | null {
+  return row && { lengths: row.lengths.map(Number), values: row.values };
 }
 
 /** A RowChange with numeric lengths and without the bitmaps proto3 filled in as null. */

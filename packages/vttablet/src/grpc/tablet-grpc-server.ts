@@ -8,7 +8,7 @@
  * follow gRPC backpressure and stop when the client cancels.
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target } from '@vtsim/proto';
+import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target, type VStreamRowsRequest } from '@vtsim/proto';
 import type { QueryService, ReservedState, StreamHealthResponse } from '../query-service.js';
 import type { TabletManagerClient } from '../tablet-manager.js';
 import type { Mysqld } from '../mysqld/mysqld.js';
@@ -98,6 +98,12 @@ function vstreamRequestFromWire(w: TabletVStreamRequest & { options: TabletVStre
   };
 }
 
+/** binlogdata.VStreamRowsRequest as decoded, in @vtsim/proto's types (the last PK's lengths back to numbers). */
+function vstreamRowsRequestFromWire(w: VStreamRowsRequest): VStreamRowsRequest {
+  const lastpk = w.lastpk && { ...w.lastpk, rows: w.lastpk.rows.map((r) => ({ lengths: r.lengths.map(Number), values: r.values })) };
+  return { target: w.target, query: w.query, lastpk };
+}
+
 /** Milliseconds left before the call's deadline (Infinity without one). */
 function msLeft(call: ServerUnaryCall<unknown, unknown>): number {
   const deadline = call.getDeadline();
@@ -181,6 +187,7 @@ export async function startTabletGrpcServer(opts: TabletGrpcServerOptions): Prom
     Release: unary(async (call) => (await tablet.release(call.request.target, Number(call.request.transaction_id), Number(call.request.reserved_id)), {})),
     StreamHealth: streaming((_call, signal) => tablet.streamHealth(signal), healthToWire, shutdown.signal),
     VStream: streaming((call, signal) => tablet.vstream(vstreamRequestFromWire(call.request), signal), (events) => ({ events }), shutdown.signal),
+    VStreamRows: streaming((call, signal) => tablet.vstreamRows(vstreamRowsRequestFromWire(call.request), signal), (response) => response, shutdown.signal),
   };
   const tm: UntypedServiceImplementation = {
     SetReadOnly: unary(async () => (await tablet.setReadOnly(), {})),

@@ -97,6 +97,14 @@ export function buildTablePlan(table: TableMap, rule: Rule, vschema: LocalVSchem
   return builder.build(builder.selectExprs(sel.columns), isInternal);
 }
 
+/**
+ * The table a filter query (`select … from <table> …`) reads. Throws VtError INVALID_ARGUMENT for a
+ * query that is not such a select (`unsupported: <query>`) or does not parse.
+ */
+export function filterQueryTable(query: string): string {
+  return String((parseFilterQuery(query).from as Expr[])[0]!.table);
+}
+
 function parseFilterQuery(query: string): Statement {
   let sel: Statement;
   try {
