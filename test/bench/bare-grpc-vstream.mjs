@@ -1,32 +1,36 @@
 /**
  * The streaming reference of the VStream benchmarks: a bare grpc-js server serving
- * `vtgateservice.Vitess/VStream` from the same `.proto` files and with the same server options as
- * vtgate (its message size limits: the server comes from vtgate's own startSharedGrpcServer), that
- * replays VStreamResponse messages recorded from vtsim's own stream, from memory. What a client
- * gets from it per second is the cost of gRPC itself (serializing, HTTP/2, the client's decoding).
+ * `vtgateservice.Vitess/VStream` with vtgate's own service definition (the same `.proto` files and
+ * the same response serializer: rows events written by vstream-response-encoder.ts, the rest by
+ * protobufjs) and the same server options (its message size limits: the server comes from vtgate's
+ * own startSharedGrpcServer), that replays VStreamResponse messages recorded from vtsim's own
+ * stream, from memory. What a client gets from it per second is the cost of gRPC itself with
+ * vtgate's serializer (serializing, HTTP/2, the client's decoding): what vtgate could reach if
+ * producing the responses cost nothing.
  */
-import { loadVitessProtos, startSharedGrpcServer, VtgateClient } from '@vtsim/vtgate';
+import { defaultVStreamFlags, TabletType } from '@vtsim/proto';
+import { startSharedGrpcServer, vitessServerService } from '@vtsim/vtgate';
 
 /**
- * Records the responses of a VStream from vtgate at `address`, as vtgate's gRPC server would be
- * handed them again (enums as numbers): from the request's start until `done(response)` says the
- * last one arrived.
- * @param {string} address host:port
- * @param {object} request a `vtgate.VStreamRequest`
- * @param {(response: import('@vtsim/vtgate').DecodedMessage) => boolean} done
- * @returns {Promise<object[]>}
+ * Records the responses of a VStream exactly as vtgate's gRPC server is handed them (vtgate's own
+ * VStreamResponse objects, from its VStream manager, in this process): from the request's start
+ * until `done(response)` says the last one arrived.
+ * @param {import('@vtsim/vtgate').Vtgate} vtgate
+ * @param {{ vgtid: object, filter: object }} request a `vtgate.VStreamRequest`'s position and filter (the rest: a PRIMARY stream with the default flags)
+ * @param {(response: import('@vtsim/proto').VStreamResponse) => boolean} done
+ * @returns {Promise<import('@vtsim/proto').VStreamResponse[]>}
  */
-export async function recordVStream(address, request, done) {
-  const client = VtgateClient.connect(address, { enums: 'numbers' });
+export async function recordVStream(vtgate, request, done) {
   const abort = new AbortController();
   const responses = [];
+  const full = { tablet_type: TabletType.PRIMARY, vgtid: request.vgtid, filter: request.filter, flags: defaultVStreamFlags() };
   try {
-    for await (const response of client.vstream(request, abort.signal)) {
+    for await (const response of vtgate.vstreamManager.vstream(full, abort.signal)) {
       responses.push(response);
-      if (done(response)) abort.abort();
+      if (done(response)) break;
     }
   } finally {
-    client.close();
+    abort.abort();
   }
   return responses;
 }
@@ -47,7 +51,7 @@ export async function recordVStream(address, request, done) {
  */
 export async function startBareVStreamServer(pick) {
   const shared = await startSharedGrpcServer('127.0.0.1', 0);
-  shared.server.addService(loadVitessProtos('numbers').vitessService, {
+  shared.server.addService(vitessServerService(), {
     VStream(/** @type {any} */ call) {
       const responses = pick(call.request);
       let next = 0;

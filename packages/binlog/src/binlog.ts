@@ -3,7 +3,7 @@
  * the executed GTID set, and the readers (replicas, vstreamers) that catch up and follow it live.
  */
 import { ER, sqlError, type SqlError } from '@vtsim/proto';
-import type { BinlogEvent, BinlogTransaction } from './binlog-event.js';
+import type { BinlogEvent, BinlogTransaction, RowChange } from './binlog-event.js';
 import type { Clock } from './clock.js';
 import type { Gtid } from './gtid.js';
 import { formatGtid, parseSid } from './gtid.js';
@@ -81,12 +81,28 @@ export function estimateTransactionBytes(events: readonly BinlogEvent[]): number
       bytes += e.statement.length;
       continue;
     }
-    for (const change of e.changes) {
-      bytes += 32;
-      if (change.before) for (const v of change.before) bytes += valueBytes(v);
-      if (change.after) for (const v of change.after) bytes += valueBytes(v);
-    }
+    bytes += changesBytes(e.changes);
   }
+  return bytes;
+}
+
+/**
+ * The row images' share of the estimate, remembered per changes array: a replica that adopts its
+ * source's transaction logs the source's changes arrays again (under its own table maps), and
+ * counts them for free.
+ */
+const changesBytesCache = new WeakMap<readonly RowChange[], number>();
+
+function changesBytes(changes: readonly RowChange[]): number {
+  let bytes = changesBytesCache.get(changes);
+  if (bytes !== undefined) return bytes;
+  bytes = 0;
+  for (const change of changes) {
+    bytes += 32;
+    if (change.before) for (const v of change.before) bytes += valueBytes(v);
+    if (change.after) for (const v of change.after) bytes += valueBytes(v);
+  }
+  changesBytesCache.set(changes, bytes);
   return bytes;
 }
 

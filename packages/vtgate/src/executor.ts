@@ -304,7 +304,9 @@ export class Executor {
       async (vc) => {
         const plan = await this.trackedPlan(session, key, n.sql);
         type = plan.type;
-        return plan.primitive.execute(vc, n.bindVars);
+        const values = n.values;
+        const primitive = plan.primitive;
+        return values && primitive.executeValues ? primitive.executeValues(vc, values, () => n.bindVars) : primitive.execute(vc, n.bindVars);
       },
       true,
     );

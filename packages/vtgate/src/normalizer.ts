@@ -4,7 +4,7 @@
  * The normalized text is the plan-cache key; it is computed with the hand-written {@link SqlLexer}
  * (no parser), so a repeated statement never reaches node-sql-parser again.
  */
-import type { BindVars } from '@vtsim/proto';
+import type { BindVars, SqlValue } from '@vtsim/proto';
 import { SqlLexer, Tok, unquoteString } from '@vtsim/sql';
 
 /** A statement with its literals turned into bind variables. */
@@ -12,7 +12,14 @@ export interface NormalizedQuery {
   /** The text with `:vtgN` in place of each normalized literal (the input itself if nothing changed). */
   sql: string;
   /** The caller's bind variables plus one `vtgN` entry per replaced literal. */
-  bindVars: BindVars;
+  readonly bindVars: BindVars;
+  /**
+   * Set by the INSERT … VALUES fast path (no caller bind variables): the values of `vtg1`…`vtgN`
+   * in order. `bindVars` is then built from them on first read, so a plan that reads the values by
+   * position (engine/insert.ts) never builds an object with thousands of keys. Not enumerable:
+   * the query is still `{ sql, bindVars }` to whoever compares or copies it.
+   */
+  readonly values?: readonly SqlValue[];
 }
 
 const MAX_UINT64 = (1n << 64n) - 1n;
@@ -173,7 +180,7 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
   let out = '';
   let last = 0;
   let counter = 0;
-  const vars: BindVars = {};
+  const values: SqlValue[] = [];
   for (;;) {
     p = skipSpaces(sql, p);
     if (sql.charCodeAt(p) !== 40) return undefined; // '('
@@ -187,7 +194,7 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
         while (p < n && isDigitCode(sql.charCodeAt(p))) p++;
         const after = sql.charCodeAt(p);
         if (after === 46 || isWordCode(after)) return undefined;
-        value = p - start < 16 ? BigInt(digitsValue(sql, start, p)) : BigInt(sql.slice(start, p));
+        value = p - start < 16 ? smallBigInt(digitsValue(sql, start, p)) : BigInt(sql.slice(start, p));
         if (value > MAX_UINT64) return undefined;
       } else if (c === 39 || c === 34) {
         p = stringEnd(sql, p, c);
@@ -204,11 +211,10 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
       } else {
         return undefined;
       }
-      const name = vtgName(++counter);
-      vars[name] = value;
+      values.push(value);
       out += sql.slice(last, start);
       out += ':';
-      out += name;
+      out += vtgName(++counter);
       last = p;
       p = skipSpaces(sql, p);
       if (!nextIsSeparator(sql, p)) return undefined;
@@ -221,9 +227,37 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
   }
   while (p < n && (sql.charCodeAt(p) === 59 || isSpaceCode(sql.charCodeAt(p)))) p++;
   if (p < n) return undefined;
-  if (counter === 0) return { sql, bindVars: vars };
+  if (counter === 0) return { sql, bindVars: {} };
   out += sql.slice(last);
-  return { sql: out, bindVars: vars };
+  return positionalQuery(out, values);
+}
+
+/** A normalized query whose bind variables are `values` (see {@link NormalizedQuery.values}), the object made on first read. */
+function positionalQuery(sql: string, values: readonly SqlValue[]): NormalizedQuery {
+  let bindVars: BindVars | undefined;
+  const query = { sql } as NormalizedQuery;
+  Object.defineProperty(query, 'values', { value: values });
+  Object.defineProperty(query, 'bindVars', {
+    enumerable: true,
+    get(): BindVars {
+      if (!bindVars) {
+        bindVars = {};
+        for (let i = 0; i < values.length; i++) bindVars[vtgName(i + 1)] = values[i]!;
+      }
+      return bindVars;
+    },
+  });
+  return query;
+}
+
+/** Integers below this come from {@link SMALL_BIGINTS}. */
+const SMALL_BIGINT_LIMIT = 65536;
+/** `BigInt(n)` for small n, made on first use: a bigint is a heap object, and the tables keep the values they store. */
+const SMALL_BIGINTS: bigint[] = [];
+
+/** `BigInt(n)` for a non-negative safe integer, shared for small ones (bigints are immutable, so sharing is invisible). */
+function smallBigInt(n: number): bigint {
+  return n < SMALL_BIGINT_LIMIT ? (SMALL_BIGINTS[n] ??= BigInt(n)) : BigInt(n);
 }
 
 /** Words a row may hold that stay as text. */

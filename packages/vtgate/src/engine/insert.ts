@@ -55,27 +55,54 @@ export class Insert implements Primitive {
   private readonly uniform: boolean;
   /** The per-shard text by number of rows, when {@link uniform}. */
   private readonly texts = new Map<number, string>();
+  /** Cells per row. */
+  private readonly width: number;
+  /**
+   * Per cell (row-major), the index of its value among the normalizer's positional values (`vtgN`
+   * is index N-1), or -1 for a cell that names no bind variable (a literal or a constant
+   * expression); undefined when a cell names any other bind variable, so only {@link execute} applies.
+   */
+  private readonly positions: Int32Array | undefined;
 
   constructor(readonly opts: InsertOptions) {
     const ai = opts.autoIncrement?.column;
     this.uniform = opts.rows.every((row) =>
       row.every((cell, c) => cell.bindName !== undefined || (c === ai && cell.src.kind === 'literal' && cell.src.value === null)),
     );
+    this.width = opts.rows[0]?.length ?? 0;
+    this.positions = normalizerPositions(opts.rows, this.width);
   }
 
-  async execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
+  execute(vc: VCursor, bindVars: BindVars): Promise<Result> {
+    return this.run(vc, undefined, () => bindVars);
+  }
+
+  /**
+   * Runs with the normalizer's positional values, reading each cell's value from `values` without
+   * the bind-variable object (built by `bindVars()` only when a shard gets the statement as it was
+   * normalized); the same result, queries and errors as {@link execute} with that object.
+   */
+  executeValues(vc: VCursor, values: readonly SqlValue[], bindVars: () => BindVars): Promise<Result> {
+    return this.positions ? this.run(vc, values, bindVars) : this.execute(vc, bindVars());
+  }
+
+  private async run(vc: VCursor, values: readonly SqlValue[] | undefined, lazyBindVars: () => BindVars): Promise<Result> {
     const o = this.opts;
-    const generated = o.autoIncrement ? await this.generateIds(vc, bindVars) : undefined;
+    // With positional values, no cell names a bind variable outside them: none is read by name.
+    const bindVars = values ? NO_BIND_VARS : lazyBindVars();
+    const read: CellReader = { bindVars, values, session: vc.sessionContext };
+    const generated = o.autoIncrement ? await this.generateIds(vc, read) : undefined;
     const all = vc.resolver.shards(o.keyspace, vc.tabletType);
     let groups: Map<ServingShard, number[]>;
     if (o.mode === 'sharded') {
-      groups = this.groupByShard(vc, bindVars, generated);
+      groups = this.groupByShard(vc, read, generated);
     } else {
       const rowIdx = o.rows.map((_, i) => i);
       groups = new Map((o.mode === 'reference' ? all : all.slice(0, 1)).map((shard) => [shard, rowIdx]));
     }
     if (!generated && (groups.size === 1 || o.mode === 'reference')) {
-      const queries = [...groups.keys()].map((shard) => ({ shard, sql: o.passthroughQuery, bindVars }));
+      const passthroughVars = lazyBindVars();
+      const queries = [...groups.keys()].map((shard) => ({ shard, sql: o.passthroughQuery, bindVars: passthroughVars }));
       const results = queries.length === 1 ? [await vc.executeShard(queries[0]!, o.access)] : await vc.executeShards(queries, o.access);
       return this.combine(results.map((r) => [r]), undefined, o.mode === 'reference');
     }
@@ -83,7 +110,7 @@ export class Insert implements Primitive {
     for (const shard of all) {
       const rows = groups.get(shard);
       if (!rows) continue;
-      perShard.push({ shard, queries: binaryChunks(rows).map((chunk) => this.shardQuery(shard, chunk, bindVars, generated)) });
+      perShard.push({ shard, queries: binaryChunks(rows).map((chunk) => this.shardQuery(shard, chunk, read, generated)) });
     }
     return this.combine(await vc.executeShardsAtomically(perShard, o.access), generated, o.mode === 'reference');
   }
@@ -101,12 +128,12 @@ export class Insert implements Primitive {
   }
 
   /** Fills missing/NULL auto-increment values from the sequence; returns row → id for the generated ones. */
-  private async generateIds(vc: VCursor, bindVars: BindVars): Promise<Map<number, bigint> | undefined> {
+  private async generateIds(vc: VCursor, read: CellReader): Promise<Map<number, bigint> | undefined> {
     const ai = this.opts.autoIncrement!;
     const missing: number[] = [];
-    this.opts.rows.forEach((row, i) => {
-      if (evaluateValue(row[ai.column]!.src, bindVars, vc.sessionContext) === null) missing.push(i);
-    });
+    for (let i = 0; i < this.opts.rows.length; i++) {
+      if (this.value(i, ai.column, read) === null) missing.push(i);
+    }
     if (missing.length === 0) return undefined;
     const first = await vc.nextSequenceIds(ai.sequence, missing.length);
     const ids = new Map<number, bigint>();
@@ -114,12 +141,25 @@ export class Insert implements Primitive {
     return ids;
   }
 
-  private groupByShard(vc: VCursor, bindVars: BindVars, generated: Map<number, bigint> | undefined): Map<ServingShard, number[]> {
+  /** The value of row `i`'s cell `c` in this execution. */
+  private value(i: number, c: number, read: CellReader): SqlValue {
+    if (read.values) {
+      const p = this.positions![i * this.width + c]!;
+      if (p >= 0) {
+        const v = read.values[p];
+        if (v === undefined) throw sqlError(ER.UNKNOWN_ERROR, `missing bind var vtg${p + 1}`);
+        return v;
+      }
+    }
+    return evaluateValue(this.opts.rows[i]![c]!.src, read.bindVars, read.session);
+  }
+
+  private groupByShard(vc: VCursor, read: CellReader, generated: Map<number, bigint> | undefined): Map<ServingShard, number[]> {
     const o = this.opts;
     const col = o.vindexColumn!;
     // A generated id is the vindex value only when the vindex column is the auto-increment one.
     const fromSequence = col === o.autoIncrement?.column ? generated : undefined;
-    const values: SqlValue[] = o.rows.map((row, i) => fromSequence?.get(i) ?? evaluateValue(row[col]!.src, bindVars, vc.sessionContext));
+    const values: SqlValue[] = o.rows.map((_, i) => fromSequence?.get(i) ?? this.value(i, col, read));
     const ksids = o.vindex!.map(values);
     const groups = new Map<ServingShard, number[]>();
     for (let i = 0; i < ksids.length; i++) {
@@ -139,7 +179,7 @@ export class Insert implements Primitive {
    * and tablets reuse their plans; other cells keep their text, and the bind variables they name
    * come along. The statement carries only the bind variables its own rows use.
    */
-  private shardQuery(shard: ServingShard, rowIdx: number[], bindVars: BindVars, generated: Map<number, bigint> | undefined): ShardQuery {
+  private shardQuery(shard: ServingShard, rowIdx: number[], read: CellReader, generated: Map<number, bigint> | undefined): ShardQuery {
     const o = this.opts;
     const ai = o.autoIncrement?.column;
     const vars: BindVars = {};
@@ -154,7 +194,7 @@ export class Insert implements Primitive {
         const id = c === ai ? generated?.get(i) : undefined;
         if (id !== undefined || cell.bindName !== undefined) {
           const name = positionalName(c, r);
-          vars[name] = id ?? bindValue(bindVars, cell.bindName!);
+          vars[name] = id ?? (read.values ? this.value(i, c, read) : bindValue(read.bindVars, cell.bindName!));
           if (!uniform) sql += (c > 0 ? ', :' : ':') + name;
           continue;
         }
@@ -163,7 +203,7 @@ export class Insert implements Primitive {
         const refs = cell.bindRefs;
         if (refs) {
           for (const ref of refs) {
-            const v = bindVars[ref];
+            const v = read.bindVars[ref];
             if (v !== undefined) vars[ref] = v;
           }
         }
@@ -219,6 +259,40 @@ export function binaryChunks(rows: number[]): number[][] {
     left -= size;
   }
   return out;
+}
+
+/** How one execution reads its cells: by bind-variable name, or from the normalizer's positional values. */
+interface CellReader {
+  bindVars: BindVars;
+  values: readonly SqlValue[] | undefined;
+  session: VCursor['sessionContext'];
+}
+
+const NO_BIND_VARS: BindVars = Object.freeze({});
+
+/** The normalizer's bind-variable names, `vtg1`, `vtg2`, …: the number is the value's position plus one. */
+const NORMALIZER_NAME = /^vtg([1-9][0-9]*)$/;
+
+/**
+ * Each cell's position among the normalizer's values (see {@link Insert}'s `positions`), or
+ * undefined if a cell names a bind variable the normalizer did not make.
+ */
+function normalizerPositions(rows: readonly InsertCell[][], width: number): Int32Array | undefined {
+  const positions = new Int32Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) {
+    for (let c = 0; c < width; c++) {
+      const cell = rows[i]![c]!;
+      if (cell.bindRefs) return undefined;
+      let p = -1;
+      if (cell.src.kind === 'bind') {
+        const m = cell.bindName !== undefined ? NORMALIZER_NAME.exec(cell.bindName) : null;
+        if (!m) return undefined;
+        p = Number(m[1]) - 1;
+      }
+      positions[i * width + c] = p;
+    }
+  }
+  return positions;
 }
 
 /** The names `_<column>_<row>` of per-shard positional bind variables, made once. */

@@ -3,7 +3,7 @@
  * variables of one execution through a VCursor, which owns the session, transactions and tablet
  * access. Plans are cached and shared, so primitives hold no per-execution state.
  */
-import type { BindVars, Result, TabletType } from '@vtsim/proto';
+import type { BindVars, Result, SqlValue, TabletType } from '@vtsim/proto';
 import type { SessionContext } from '@vtsim/sql';
 import type { Resolver, ServingShard } from '../resolver.js';
 import type { TableModel } from '../vschema.js';
@@ -61,6 +61,13 @@ export interface VCursor {
 export interface Primitive {
   /** Runs the plan with one execution's bind variables. Errors are SqlErrors. */
   execute(vc: VCursor, bindVars: BindVars): Promise<Result>;
+  /**
+   * Optional: runs the plan of a statement whose only bind variables are the normalizer's `vtg1`…
+   * `vtgN`, given as their values in order (`NormalizedQuery.values`), so that a large
+   * statement needs no object with a key per value; `bindVars()` builds that object when the
+   * primitive needs it after all. Same outcome as `execute(vc, bindVars())`.
+   */
+  executeValues?(vc: VCursor, values: readonly SqlValue[], bindVars: () => BindVars): Promise<Result>;
   /** The primitive and its inputs as `VEXPLAIN PLAN` shows them. */
   describe(): PrimitiveDescription;
 }
