@@ -8,13 +8,16 @@
  */
 import { controlAddress, controlCall } from './control-client.js';
 
-const USAGE = `usage: vtsim vtorc up [--host 127.0.0.1 --port 15000] [--vtorc-port 16000] [vtorc flags] | vtsim vtorc down
-
-vtorc flags (Vitess's names; defaults as in the local example):
+/** vtorc's own flags with their defaults, for the usage of `vtsim vtorc up` and of `vtsim vtorc` as a process. */
+export const VTORC_FLAGS_USAGE = `vtorc flags (Vitess's names; defaults as in the local example):
   --instance-poll-time 1s  --recovery-poll-duration 1s  --topo-information-refresh-duration 15s
   --allow-emergency-reparent=true  --wait-replicas-timeout 30s  --prevent-cross-cell-failover=false
   --change-tablets-with-errant-gtid-to-drained=false  --remote-operation-timeout 15s
   --reasonable-replication-lag 10s`;
+
+const USAGE = `usage: vtsim vtorc up [--host 127.0.0.1 --port 15000] [--vtorc-port 16000] [vtorc flags] | vtsim vtorc down
+
+${VTORC_FLAGS_USAGE}`;
 
 /** Runs `vtsim vtorc …` with `args` (after `vtorc`); resolves with the exit code. */
 export async function vtorcMain(args: readonly string[], log: (line: string) => void): Promise<number> {

@@ -7,6 +7,7 @@
  */
 import { parseVtorcFlags } from '@vtsim/vtorc';
 import { COMPONENT_FLAGS_USAGE, extractComponentFlags, runComponent } from './component-process.js';
+import { VTORC_FLAGS_USAGE } from './vtorc-command.js';
 
 const USAGE = `usage: vtsim vtorc [--port 16000] [vtorc flags]
 ${COMPONENT_FLAGS_USAGE}
@@ -15,11 +16,7 @@ ${COMPONENT_FLAGS_USAGE}
 Runs VTOrc in this process until SIGINT/SIGTERM, its pages (/debug/status, /api/replication-analysis,
 /api/recent-recoveries) on --port; tablets are reached over gRPC, as their topology records advertise.
 
-vtorc flags (Vitess's names; defaults as in the local example):
-  --instance-poll-time 1s  --recovery-poll-duration 1s  --topo-information-refresh-duration 15s
-  --allow-emergency-reparent=true  --wait-replicas-timeout 30s  --prevent-cross-cell-failover=false
-  --change-tablets-with-errant-gtid-to-drained=false  --remote-operation-timeout 15s
-  --reasonable-replication-lag 10s`;
+${VTORC_FLAGS_USAGE}`;
 
 /** Runs `vtsim vtorc …` (the process form) with `args` (after `vtorc`); resolves with the exit code once it stops. */
 export async function vtorcProcessMain(args: readonly string[], out: (line: string) => void): Promise<number> {
