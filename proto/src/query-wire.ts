@@ -92,6 +92,25 @@ const SHORT_STRING = 64;
 /** encodeRow's per-value parts, reused from call to call (cleared after each) to spare an array per row. */
 const scratch: (string | Uint8Array | undefined)[] = [];
 
+/** encodeRow's lengths, filled per call and copied out with `slice` (see {@link EncodedRow}). */
+const scratchLengths: number[] = [];
+
+/**
+ * A query.Row built by {@link encodeRow}. A class, and its lengths a `slice` of a scratch array,
+ * because neither a constructor call nor `slice` is an allocation site: V8 decides per object or
+ * array literal (and per `new Array`) whether to allocate straight into the old generation, from
+ * how many of that site's objects survived one young-generation collection; a stream's first
+ * collection finds its first transaction's row images all alive (a 1000-row update is held whole
+ * until its COMMIT), so literals here were pretenured for good and every later row image became
+ * old-generation garbage, freed only by full collections that mark everything the tablet holds.
+ */
+class EncodedRow implements RowWire {
+  constructor(
+    public lengths: number[],
+    public values: Uint8Array,
+  ) {}
+}
+
 /** The UTF-8 byte length of `s`: its length when it is short and ASCII, else Buffer.byteLength's answer. */
 function utf8Length(s: string): number {
   if (s.length > SHORT_STRING) return Buffer.byteLength(s, 'utf8');
@@ -107,7 +126,8 @@ function utf8Length(s: string): number {
  */
 export function encodeRow(values: readonly SqlValue[], encoders?: readonly ValueEncoder[]): RowWire {
   const n = values.length;
-  const lengths = new Array<number>(n);
+  const lengths = scratchLengths;
+  lengths.length = n;
   const parts = scratch;
   let total = 0;
   for (let i = 0; i < n; i++) {
@@ -135,7 +155,7 @@ export function encodeRow(values: readonly SqlValue[], encoders?: readonly Value
     else out.write(p, offset, 'utf8');
     offset += len;
   }
-  return { lengths, values: out };
+  return new EncodedRow(lengths.slice(0, n), out);
 }
 
 /** Decodes a query.Row into its values' bytes (null for NULL). Lengths may arrive as strings (int64). */
