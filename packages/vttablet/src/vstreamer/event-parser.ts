@@ -22,6 +22,8 @@ import {
   type Filter,
   type Journal,
   type RowChange,
+  type RowEvent,
+  type RowWire,
   type SqlValue,
   type VEvent,
 } from '@vtsim/proto';
@@ -57,6 +59,8 @@ export interface ParserOptions {
  */
 export class EventParser {
   private readonly plans = new Map<number, TablePlan | null>();
+  /** The row changes of the ROW event being built. */
+  private readonly changes: RowChange[] = [];
   private readonly fieldSent = new Set<number>();
   private plannedWith: LocalVSchema | undefined;
   private readonly packetSize: number;
@@ -118,16 +122,16 @@ export class EventParser {
         });
       }
       const pass = gate ? (row: readonly SqlValue[]) => plan.matches(row) && gate(row) : plan.matches;
-      let changes: RowChange[] = [];
+      // Filled per ROW event and copied out with slice() (see RowVEvent); emptied before each yield.
+      const changes = this.changes;
       let size = 0;
-      const emitRows = (last: boolean): VEvent[] | undefined =>
-        buffer.pushRow(
-          {
-            ...event(VEventType.ROW, timestamp),
-            row_event: { table_name: plan.tableName, row_changes: changes, keyspace, shard, flags: last ? 1 : 0, is_internal_table: plan.isInternal },
-          },
-          size,
-        );
+      const emitRows = (last: boolean): VEvent[] | undefined => {
+        const rowEvent = new StreamedRowEvent(plan.tableName, changes.slice(), keyspace, shard, last ? 1 : 0, plan.isInternal);
+        const bytes = size;
+        changes.length = 0;
+        size = 0;
+        return buffer.pushRow(new RowVEvent(timestamp, current_time, keyspace, shard, rowEvent), bytes);
+      };
       for (const ch of ev.changes) {
         const before = ch.before !== undefined && pass(ch.before) ? encodeRow(plan.project(ch.before), plan.binlogEncoders) : null;
         const after = ch.after !== undefined && pass(ch.after) ? encodeRow(plan.project(ch.after), plan.binlogEncoders) : null;
@@ -136,10 +140,8 @@ export class EventParser {
         if (changes.length > 0 && size + bytes > ROW_EVENT_MAX_SIZE) {
           const ready = emitRows(false);
           if (ready) yield ready;
-          changes = [];
-          size = 0;
         }
-        changes.push({ before, after });
+        changes.push(new StreamedRowChange(before, after));
         size += bytes;
       }
       if (changes.length > 0) {
@@ -194,4 +196,46 @@ function text(v: SqlValue): string | null {
   if (v === null) return null;
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
   return String(v);
+}
+
+/*
+ * The objects a stream makes per row change and per ROW event come from constructors and slice(),
+ * never from object or array literals, for the reason given at encodeRow's EncodedRow in
+ * @vtsim/proto: V8 may decide at a stream's first young-generation collection, which finds the first
+ * transaction's events all alive, to allocate a literal's objects in the old generation from then on.
+ * A pretenured container that dies still holds its young rows alive through every young-generation
+ * collection until a full one: those rows are promoted, and full collections, which mark every row
+ * the tablet holds, come often.
+ */
+
+/** binlogdata.RowChange as the stream sends it. */
+class StreamedRowChange implements RowChange {
+  constructor(
+    public before: RowWire | null,
+    public after: RowWire | null,
+  ) {}
+}
+
+/** binlogdata.RowEvent as the stream sends it. */
+class StreamedRowEvent implements RowEvent {
+  constructor(
+    public table_name: string,
+    public row_changes: RowChange[],
+    public keyspace: string,
+    public shard: string,
+    public flags: number,
+    public is_internal_table: boolean,
+  ) {}
+}
+
+/** A ROW VEvent. */
+class RowVEvent implements VEvent {
+  type = VEventType.ROW;
+  constructor(
+    public timestamp: number,
+    public current_time: string,
+    public keyspace: string,
+    public shard: string,
+    public row_event: RowEvent,
+  ) {}
 }
