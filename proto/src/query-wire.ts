@@ -127,7 +127,6 @@ function utf8Length(s: string): number {
 export function encodeRow(values: readonly SqlValue[], encoders?: readonly ValueEncoder[]): RowWire {
   const n = values.length;
   const lengths = scratchLengths;
-  lengths.length = n;
   const parts = scratch;
   let total = 0;
   for (let i = 0; i < n; i++) {
