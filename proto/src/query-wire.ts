@@ -39,13 +39,26 @@ export function encodeValue(v: Exclude<SqlValue, null>): string | Uint8Array {
 export function bitBytes(v: bigint, bits: number): Buffer {
   let n = bits > 0 ? Math.ceil(bits / 8) : 1;
   while (bits <= 0 && n < 8 && v >> BigInt(8 * n) !== 0n) n++;
-  const out = Buffer.alloc(n);
+  // Every byte is written below, so the buffer may come from the pool uninitialized.
+  const out = Buffer.allocUnsafe(n);
+  if (v >= 0n && v <= MAX_SAFE_BIGINT) {
+    // Number arithmetic: a BigInt operation per byte costs several times more.
+    let x = Number(v);
+    for (let i = n - 1; i >= 0; i--) {
+      const rest = Math.floor(x / 256);
+      out[i] = x - rest * 256;
+      x = rest;
+    }
+    return out;
+  }
   for (let i = n - 1; i >= 0; i--) {
     out[i] = Number(v & 0xffn);
     v >>= 8n;
   }
   return out;
 }
+
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The value of a BIT column's big-endian bytes (the inverse of {@link bitBytes}). */
 export function bitValue(b: Uint8Array): bigint {

@@ -76,10 +76,9 @@ const DECIMAL_TYPE = /^decimal\((\d+),(\d+)\)/;
  */
 function goFormatE(exp: string, v: number): string {
   const e = exp.indexOf('e');
-  const mantissa = exp.slice(0, e);
-  const sign = exp[e + 1]!;
-  const digits = exp.slice(e + 2);
-  return (Object.is(v, -0) ? '-' : '') + mantissa + 'E' + sign + (digits.length < 2 ? '0' + digits : digits);
+  // One exponent digit (`e+3`) is padded to two (`E+03`).
+  const text = exp.length - e === 3 ? exp.slice(0, e) + 'E' + exp[e + 1]! + '0' + exp[e + 2]! : exp.slice(0, e) + 'E' + exp.slice(e + 1);
+  return v === 0 && Object.is(v, -0) ? '-' + text : text;
 }
 
 /** The smallest normal float32, 2^-126. */
@@ -123,6 +122,8 @@ function trimMantissaZeros(exp: string): string {
  */
 export function rbrDecimalText(canonical: string, precision: number, scale: number): string {
   const negative = canonical.startsWith('-');
+  // The common case: no integral zero to trim, so the text is unchanged.
+  if (scale > 0 && canonical.charCodeAt(negative ? 1 : 0) !== 48 && canonical.includes('.')) return canonical;
   const body = negative ? canonical.slice(1) : canonical;
   const dot = body.indexOf('.');
   const intPart = dot < 0 ? body : body.slice(0, dot);
