@@ -22,8 +22,6 @@ import {
   type Filter,
   type Journal,
   type RowChange,
-  type RowEvent,
-  type RowWire,
   type SqlValue,
   type VEvent,
 } from '@vtsim/proto';
@@ -32,6 +30,7 @@ import { parseJournal } from './journal-text.js';
 import type { LocalVSchema } from './local-vschema.js';
 import { PacketBuffer } from './packet-buffer.js';
 import { buildTablePlan, streamedRule, type TablePlan } from './plan-builder.js';
+import { RowVEvent, StreamedRowChange, StreamedRowEvent } from './row-events.js';
 import type { VStreamerEnv } from './vstreamer-env.js';
 
 /** Row data per ROW event at most, as MySQL's binlog_row_event_max_size splits rows events. */
@@ -122,7 +121,7 @@ export class EventParser {
         });
       }
       const pass = gate ? (row: readonly SqlValue[]) => plan.matches(row) && gate(row) : plan.matches;
-      // Filled per ROW event and copied out with slice() (see RowVEvent); emptied before each yield.
+      // Filled per ROW event and copied out with slice(), no allocation site (see row-events.ts); emptied before each yield.
       const changes = this.changes;
       let size = 0;
       const emitRows = (last: boolean): VEvent[] | undefined => {
@@ -198,44 +197,3 @@ function text(v: SqlValue): string | null {
   return String(v);
 }
 
-/*
- * The objects a stream makes per row change and per ROW event come from constructors and slice(),
- * never from object or array literals, for the reason given at encodeRow's EncodedRow in
- * @vtsim/proto: V8 may decide at a stream's first young-generation collection, which finds the first
- * transaction's events all alive, to allocate a literal's objects in the old generation from then on.
- * A pretenured container that dies still holds its young rows alive through every young-generation
- * collection until a full one: those rows are promoted, and full collections, which mark every row
- * the tablet holds, come often.
- */
-
-/** binlogdata.RowChange as the stream sends it. */
-class StreamedRowChange implements RowChange {
-  constructor(
-    public before: RowWire | null,
-    public after: RowWire | null,
-  ) {}
-}
-
-/** binlogdata.RowEvent as the stream sends it. */
-class StreamedRowEvent implements RowEvent {
-  constructor(
-    public table_name: string,
-    public row_changes: RowChange[],
-    public keyspace: string,
-    public shard: string,
-    public flags: number,
-    public is_internal_table: boolean,
-  ) {}
-}
-
-/** A ROW VEvent. */
-class RowVEvent implements VEvent {
-  type = VEventType.ROW;
-  constructor(
-    public timestamp: number,
-    public current_time: string,
-    public keyspace: string,
-    public shard: string,
-    public row_event: RowEvent,
-  ) {}
-}
