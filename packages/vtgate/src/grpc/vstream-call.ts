@@ -21,8 +21,8 @@ const MAX_UNWRITTEN_RESPONSES = 2;
 export type VStreamFunction = (request: VStreamRequest, signal: AbortSignal) => AsyncIterable<VStreamResponse>;
 
 /**
- * Serves one VStream call. The iterable is pulled only after the previous response was accepted by
- * the call's buffer; the call ends with OK when the iterable ends, with the error's vtrpc code and
+ * Serves one VStream call. The iterable is pulled only while fewer than MAX_UNWRITTEN_RESPONSES
+ * responses wait to be written to the HTTP/2 stream; the call ends with OK when the iterable ends, with the error's vtrpc code and
  * message when it throws, and `signal` is aborted (and nothing more is pulled) when the client
  * cancels or `shutdown` aborts. Never rejects.
  */
