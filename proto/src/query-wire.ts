@@ -39,13 +39,26 @@ export function encodeValue(v: Exclude<SqlValue, null>): string | Uint8Array {
 export function bitBytes(v: bigint, bits: number): Buffer {
   let n = bits > 0 ? Math.ceil(bits / 8) : 1;
   while (bits <= 0 && n < 8 && v >> BigInt(8 * n) !== 0n) n++;
-  const out = Buffer.alloc(n);
+  // Every byte is written below, so the buffer may come from the pool uninitialized.
+  const out = Buffer.allocUnsafe(n);
+  if (v >= 0n && v <= MAX_SAFE_BIGINT) {
+    // Number arithmetic: a BigInt operation per byte costs several times more.
+    let x = Number(v);
+    for (let i = n - 1; i >= 0; i--) {
+      const rest = Math.floor(x / 256);
+      out[i] = x - rest * 256;
+      x = rest;
+    }
+    return out;
+  }
   for (let i = n - 1; i >= 0; i--) {
     out[i] = Number(v & 0xffn);
     v >>= 8n;
   }
   return out;
 }
+
+const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The value of a BIT column's big-endian bytes (the inverse of {@link bitBytes}). */
 export function bitValue(b: Uint8Array): bigint {
@@ -86,56 +99,98 @@ export function textEncoders(fields: readonly Field[]): ValueEncoder[] {
   return fields.map(textEncoder);
 }
 
-/** Strings up to this many UTF-16 units are measured and copied in JS; longer ones by Buffer's native code. */
+/** Strings up to this many UTF-16 units are copied in JS when ASCII; longer ones by Buffer's native code. */
 const SHORT_STRING = 64;
 
-/** encodeRow's per-value parts, reused from call to call (cleared after each) to spare an array per row. */
-const scratch: (string | Uint8Array | undefined)[] = [];
+/** Rows up to this many bytes are copied out of the staging buffer in JS; longer ones by Buffer.copy. */
+const SHORT_ROW = 128;
 
-/** The UTF-8 byte length of `s`: its length when it is short and ASCII, else Buffer.byteLength's answer. */
-function utf8Length(s: string): number {
-  if (s.length > SHORT_STRING) return Buffer.byteLength(s, 'utf8');
-  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 0x7f) return Buffer.byteLength(s, 'utf8');
-  return s.length;
+/** The staging buffer's size between rows; a larger row grows it for that row only. */
+const STAGE_SIZE = 64 * 1024;
+
+/** Where encodeRow writes a row's bytes before copying them into the row's own buffer. */
+let stage = Buffer.allocUnsafeSlow(STAGE_SIZE);
+
+/** encodeRow's lengths, filled per call and copied out with `slice` (see {@link EncodedRow}). */
+const scratchLengths: number[] = [];
+
+/**
+ * A query.Row built by {@link encodeRow}. A class, and its lengths a `slice` of a scratch array,
+ * because neither a constructor call nor `slice` is an allocation site: V8 decides per object or
+ * array literal (and per `new Array`) whether to allocate straight into the old generation, from
+ * how many of that site's objects survived one young-generation collection; a stream's first
+ * collection finds its first transaction's row images all alive (a 1000-row update is held whole
+ * until its COMMIT), so literals here were pretenured for good and every later row image became
+ * old-generation garbage, freed only by full collections that mark everything the tablet holds.
+ */
+class EncodedRow implements RowWire {
+  constructor(
+    public lengths: number[],
+    public values: Uint8Array,
+  ) {}
+}
+
+/** Makes room in the staging buffer for `len` more bytes after the `used` ones (keeping them). */
+function stageRoom(used: number, len: number): void {
+  if (used + len <= stage.length) return;
+  const bigger = Buffer.allocUnsafeSlow(Math.max(2 * stage.length, used + len));
+  stage.copy(bigger, 0, 0, used);
+  stage = bigger;
 }
 
 /**
  * Encodes one row of values into a query.Row, each value with its column's encoder ({@link encodeValue}
  * when none is given), into one buffer. The row-encoding hot path (VStream, query results): one
- * lengths array and one buffer per row; short ASCII text (numbers, most keys) is copied byte by
- * byte rather than through Buffer.write.
+ * pass over the values into a staging buffer, short ASCII text (numbers, most keys) copied byte
+ * by byte as it is checked, then one copy into the row's buffer; one lengths array per row.
  */
 export function encodeRow(values: readonly SqlValue[], encoders?: readonly ValueEncoder[]): RowWire {
   const n = values.length;
-  const lengths = new Array<number>(n);
-  const parts = scratch;
-  let total = 0;
+  const lengths = scratchLengths;
+  let used = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     if (v === null) {
       lengths[i] = -1;
-      parts[i] = undefined;
       continue;
     }
     const p = encoders ? encoders[i]!(v) : encodeValue(v);
-    const len = typeof p === 'string' ? utf8Length(p) : p.byteLength;
-    parts[i] = p;
+    if (typeof p !== 'string') {
+      const len = p.byteLength;
+      stageRoom(used, len);
+      stage.set(p, used);
+      lengths[i] = len;
+      used += len;
+      continue;
+    }
+    const units = p.length;
+    if (units <= SHORT_STRING) {
+      stageRoom(used, units);
+      const st = stage;
+      let k = 0;
+      for (; k < units; k++) {
+        const c = p.charCodeAt(k);
+        if (c > 0x7f) break;
+        st[used + k] = c;
+      }
+      if (k === units) {
+        lengths[i] = units;
+        used += units;
+        continue;
+      }
+    }
+    // Long or not ASCII: Buffer's UTF-8 (the bytes copied above are overwritten).
+    const len = Buffer.byteLength(p, 'utf8');
+    stageRoom(used, len);
+    stage.write(p, used, 'utf8');
     lengths[i] = len;
-    total += len;
+    used += len;
   }
-  const out = Buffer.allocUnsafe(total);
-  let offset = 0;
-  for (let i = 0; i < n; i++) {
-    const p = parts[i];
-    if (p === undefined) continue;
-    parts[i] = undefined;
-    const len = lengths[i]!;
-    if (typeof p !== 'string') out.set(p, offset);
-    else if (len === p.length && len <= SHORT_STRING) for (let k = 0; k < len; k++) out[offset + k] = p.charCodeAt(k);
-    else out.write(p, offset, 'utf8');
-    offset += len;
-  }
-  return { lengths, values: out };
+  const out = Buffer.allocUnsafe(used);
+  if (used <= SHORT_ROW) for (let k = 0; k < used; k++) out[k] = stage[k]!;
+  else stage.copy(out, 0, 0, used);
+  if (stage.length > STAGE_SIZE) stage = Buffer.allocUnsafeSlow(STAGE_SIZE);
+  return new EncodedRow(lengths.slice(0, n), out);
 }
 
 /** Decodes a query.Row into its values' bytes (null for NULL). Lengths may arrive as strings (int64). */

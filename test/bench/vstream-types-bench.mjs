@@ -21,7 +21,7 @@
  * held rows) streamed from each; the ratio says what a large table costs the stream.
  */
 import { fork } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from '@vtsim/cli';
 import { VEventType } from '@vtsim/proto';
@@ -141,7 +141,8 @@ async function benchTableSize({ rows, runs, manyHeld }) {
     value: r.changes / r.seconds,
     unit: 'changes/s',
     detail: `${r.changes.toLocaleString('en-US')} row changes (1000-row updates of held rows, before and after images) in ${r.seconds.toFixed(2)} s (best of ${runs}); ` +
-      `server ${((r.serverCpuSeconds / r.changes) * 1e6).toFixed(1)} µs CPU per change, heap ${Math.round(r.heapUsed / 2 ** 20)} MB`,
+      `server ${((r.serverCpuSeconds / r.changes) * 1e6).toFixed(1)} µs CPU per change, heap ${Math.round(r.heapUsed / 2 ** 20)} MB; ` +
+      `server GC per 100,000 changes: ${gcText(r.gc, 100_000 / r.changes)}`,
   });
   const many = figure(pair.vtsim, manyHeld);
   const few = figure(pair.reference, FEW_HELD);
@@ -182,7 +183,7 @@ async function measureHeld({ held, changes, runs }) {
       await primary.executeFetchAsDba(`update held_row set n = n + 1 where id between ${first} and ${first + BATCH - 1}`);
     }
     const spec = { address: `${vtgate.grpcAddress.host}:${vtgate.grpcAddress.port}`, filter: { rules: [{ match: 'held_row', filter: '' }] }, gtid: before, until: changes };
-    const best = await bestOf(runs, () => streamInChild(spec));
+    const best = await bestOf(runs, () => withGcCounts(() => streamInChild(spec)));
     return { ...best, heapUsed: process.memoryUsage().heapUsed };
   } finally {
     await cluster.close();
@@ -251,6 +252,39 @@ async function measureTable(table, { rows, runs, bare }) {
   } finally {
     await cluster.close();
   }
+}
+
+/**
+ * Runs `run` and adds to its result this process's garbage collections meanwhile: `gc.minor` (scavenges)
+ * and `gc.major` (mark-compacts), each `{ count, ms }` (pause time).
+ * @param {() => Promise<Record<string, any>>} run
+ */
+async function withGcCounts(run) {
+  const gc = { minor: { count: 0, ms: 0 }, major: { count: 0, ms: 0 } };
+  const count = (/** @type {PerformanceEntry[]} */ entries) => {
+    for (const e of entries) {
+      const kind = /** @type {{ detail?: { kind?: number } }} */ (e).detail?.kind;
+      const slot = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? gc.major : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? gc.minor : undefined;
+      if (!slot) continue;
+      slot.count++;
+      slot.ms += e.duration;
+    }
+  };
+  const observer = new PerformanceObserver((list) => count(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    const result = await run();
+    count(observer.takeRecords());
+    return { ...result, gc };
+  } finally {
+    observer.disconnect();
+  }
+}
+
+/** `n scavenges (x ms), m mark-compacts (y ms)`, each count and time scaled by `scale`. */
+function gcText(gc, scale) {
+  const part = (/** @type {{ count: number, ms: number }} */ g, name) => `${(g.count * scale).toFixed(1)} ${name} (${(g.ms * scale).toFixed(0)} ms)`;
+  return `${part(gc.minor, 'scavenges')}, ${part(gc.major, 'mark-compacts')}`;
 }
 
 /** The fastest of `runs` runs of `run`. */

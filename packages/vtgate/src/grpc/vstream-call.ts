@@ -5,14 +5,24 @@
  */
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { Filter, TableLastPK, VGtid, VStreamFlags, VStreamRequest, VStreamResponse } from '@vtsim/proto';
-import { toGrpcStatus, writeWithBackpressure } from '@vtsim/vttablet';
+import { toGrpcStatus } from '@vtsim/vttablet';
+
+/**
+ * Responses handed to the call and not yet written to its HTTP/2 stream, at most. grpc-js's call
+ * would queue 16 before `write()` asks to wait, and a response may carry a whole transaction's row
+ * images (1000 rows is common): held that long, they outlive young-generation collections and are
+ * promoted, so a fast producer feeding a slower client fills the old generation with garbage that
+ * only a full collection (marking everything the tablets hold) frees. Two keep the HTTP/2 stream
+ * busy while the next response is built.
+ */
+const MAX_UNWRITTEN_RESPONSES = 2;
 
 /** Produces a VStream's responses; aborting `signal` means the client is gone. */
 export type VStreamFunction = (request: VStreamRequest, signal: AbortSignal) => AsyncIterable<VStreamResponse>;
 
 /**
- * Serves one VStream call. The iterable is pulled only after the previous response was accepted by
- * the call's buffer; the call ends with OK when the iterable ends, with the error's vtrpc code and
+ * Serves one VStream call. The iterable is pulled only while fewer than MAX_UNWRITTEN_RESPONSES
+ * responses wait to be written to the HTTP/2 stream; the call ends with OK when the iterable ends, with the error's vtrpc code and
  * message when it throws, and `signal` is aborted (and nothing more is pulled) when the client
  * cancels or `shutdown` aborts. Never rejects.
  */
@@ -22,13 +32,21 @@ export async function serveVStream(call: ServerWritableStream<unknown, VStreamRe
   const abort = (): void => controller.abort();
   call.once('cancelled', abort);
   shutdown.addEventListener('abort', abort);
+  // Resolves when the call can take no more writes (closed, cancelled or shut down): a write's
+  // callback may then never come.
+  let closed = (): void => undefined;
+  const gone = new Promise<void>((resolve) => (closed = resolve));
+  call.once('close', closed);
+  signal.addEventListener('abort', closed, { once: true });
+  const unwritten: Promise<void>[] = [];
   let iterator: AsyncIterator<VStreamResponse> | undefined;
   try {
     iterator = vstream(vstreamRequestFromWire(call.request as VStreamRequestWire), signal)[Symbol.asyncIterator]();
     for (;;) {
       const next = await iterator.next();
       if (next.done || signal.aborted) break;
-      await writeWithBackpressure(call, next.value, signal);
+      unwritten.push(new Promise<void>((written) => call.write(next.value, () => written())));
+      if (unwritten.length >= MAX_UNWRITTEN_RESPONSES) await Promise.race([unwritten.shift(), gone]);
       if (signal.aborted) break;
     }
     if (signal.aborted) void iterator.return?.()?.catch(() => undefined);
@@ -37,6 +55,8 @@ export async function serveVStream(call: ServerWritableStream<unknown, VStreamRe
     if (!signal.aborted) call.emit('error', toGrpcStatus(err));
   } finally {
     call.off('cancelled', abort);
+    call.off('close', closed);
+    signal.removeEventListener('abort', closed);
     shutdown.removeEventListener('abort', abort);
   }
 }

@@ -76,10 +76,9 @@ const DECIMAL_TYPE = /^decimal\((\d+),(\d+)\)/;
  */
 function goFormatE(exp: string, v: number): string {
   const e = exp.indexOf('e');
-  const mantissa = exp.slice(0, e);
-  const sign = exp[e + 1]!;
-  const digits = exp.slice(e + 2);
-  return (Object.is(v, -0) ? '-' : '') + mantissa + 'E' + sign + (digits.length < 2 ? '0' + digits : digits);
+  // One exponent digit (`e+3`) is padded to two (`E+03`).
+  const text = exp.length - e === 3 ? exp.slice(0, e) + 'E' + exp[e + 1]! + '0' + exp[e + 2]! : exp.slice(0, e) + 'E' + exp.slice(e + 1);
+  return v === 0 && Object.is(v, -0) ? '-' + text : text;
 }
 
 /** The smallest normal float32, 2^-126. */
@@ -94,6 +93,12 @@ const FLT_MIN_NORMAL = 1.1754943508222875e-38;
 export function goFormatFloat32E(v: number): string {
   const f = Math.fround(v);
   if (f === 0) return goFormatE('0e+0', f);
+  if (Number.isInteger(f * 64) && Math.abs(f) < 2 ** 24) {
+    // A short binary fraction (integers, halves, … sixty-fourths): when its shortest float64 digits
+    // are at most 6, they are its 6-digit rounding, trimmed, which the search below would return.
+    const shortest = f.toExponential();
+    if (mantissaDigits(shortest) <= 6) return goFormatE(shortest, f);
+  }
   // Subnormals have fewer significant bits: search from one digit.
   const subnormal = Math.abs(f) < FLT_MIN_NORMAL;
   let s = f.toExponential(5);
@@ -103,6 +108,12 @@ export function goFormatFloat32E(v: number): string {
     if (Math.fround(Number(s)) === f) return goFormatE(s, f);
   }
   return goFormatE(f.toExponential(8), f);
+}
+
+/** The significant digits of JS exponential text's mantissa (`-2.925e+1` → 4). */
+function mantissaDigits(exp: string): number {
+  const e = exp.indexOf('e');
+  return e - (exp.charCodeAt(0) === 45 ? 1 : 0) - (e > 1 && exp.includes('.') ? 1 : 0);
 }
 
 /** JS exponential text without the mantissa's trailing zeros (`1.50000e+0` → `1.5e+0`, `1.00000e+0` → `1e+0`). */
@@ -123,6 +134,8 @@ function trimMantissaZeros(exp: string): string {
  */
 export function rbrDecimalText(canonical: string, precision: number, scale: number): string {
   const negative = canonical.startsWith('-');
+  // The common case: no integral zero to trim, so the text is unchanged.
+  if (scale > 0 && canonical.charCodeAt(negative ? 1 : 0) !== 48 && canonical.includes('.')) return canonical;
   const body = negative ? canonical.slice(1) : canonical;
   const dot = body.indexOf('.');
   const intPart = dot < 0 ? body : body.slice(0, dot);

@@ -30,6 +30,7 @@ import { parseJournal } from './journal-text.js';
 import type { LocalVSchema } from './local-vschema.js';
 import { PacketBuffer } from './packet-buffer.js';
 import { buildTablePlan, streamedRule, type TablePlan } from './plan-builder.js';
+import { RowVEvent, StreamedRowChange, StreamedRowEvent } from './row-events.js';
 import type { VStreamerEnv } from './vstreamer-env.js';
 
 /** Row data per ROW event at most, as MySQL's binlog_row_event_max_size splits rows events. */
@@ -57,6 +58,8 @@ export interface ParserOptions {
  */
 export class EventParser {
   private readonly plans = new Map<number, TablePlan | null>();
+  /** The row changes of the ROW event being built. */
+  private readonly changes: RowChange[] = [];
   private readonly fieldSent = new Set<number>();
   private plannedWith: LocalVSchema | undefined;
   private readonly packetSize: number;
@@ -118,16 +121,16 @@ export class EventParser {
         });
       }
       const pass = gate ? (row: readonly SqlValue[]) => plan.matches(row) && gate(row) : plan.matches;
-      let changes: RowChange[] = [];
+      // Filled per ROW event and copied out with slice(), no allocation site (see row-events.ts); emptied before each yield.
+      const changes = this.changes;
       let size = 0;
-      const emitRows = (last: boolean): VEvent[] | undefined =>
-        buffer.pushRow(
-          {
-            ...event(VEventType.ROW, timestamp),
-            row_event: { table_name: plan.tableName, row_changes: changes, keyspace, shard, flags: last ? 1 : 0, is_internal_table: plan.isInternal },
-          },
-          size,
-        );
+      const emitRows = (last: boolean): VEvent[] | undefined => {
+        const rowEvent = new StreamedRowEvent(plan.tableName, changes.slice(), keyspace, shard, last ? 1 : 0, plan.isInternal);
+        const bytes = size;
+        changes.length = 0;
+        size = 0;
+        return buffer.pushRow(new RowVEvent(timestamp, current_time, keyspace, shard, rowEvent), bytes);
+      };
       for (const ch of ev.changes) {
         const before = ch.before !== undefined && pass(ch.before) ? encodeRow(plan.project(ch.before), plan.binlogEncoders) : null;
         const after = ch.after !== undefined && pass(ch.after) ? encodeRow(plan.project(ch.after), plan.binlogEncoders) : null;
@@ -136,10 +139,8 @@ export class EventParser {
         if (changes.length > 0 && size + bytes > ROW_EVENT_MAX_SIZE) {
           const ready = emitRows(false);
           if (ready) yield ready;
-          changes = [];
-          size = 0;
         }
-        changes.push({ before, after });
+        changes.push(new StreamedRowChange(before, after));
         size += bytes;
       }
       if (changes.length > 0) {
@@ -195,3 +196,4 @@ function text(v: SqlValue): string | null {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
   return String(v);
 }
+

@@ -37,6 +37,7 @@ import { EventParser, type CatchupGate, type ParserOptions } from './event-parse
 import { decodeLastPk, lastPkResult } from './last-pk.js';
 import { DEFAULT_PACKET_SIZE } from './packet-buffer.js';
 import { MATCH_ALL_FILTER, buildTablePlan, compileRules, streamedRule } from './plan-builder.js';
+import { CopiedRowVEvent } from './row-events.js';
 import { pkColumnsOf, pkFieldsOf, streamRows } from './row-streamer.js';
 import type { VStreamerEnv } from './vstreamer-env.js';
 
@@ -233,12 +234,7 @@ class UVStreamer {
         state.lastpk = packet.lastpk;
         const batch: VEvent[] = new Array(packet.rows.length + 2);
         for (let i = 0; i < packet.rows.length; i++) {
-          batch[i] = {
-            type: VEventType.ROW,
-            keyspace,
-            shard,
-            row_event: { table_name: name, row_changes: [{ before: null, after: packet.rows[i]! }], keyspace, shard, flags: 0, is_internal_table: false },
-          };
+          batch[i] = new CopiedRowVEvent(keyspace, shard, name, packet.rows[i]!);
         }
         batch[packet.rows.length] = {
           ...this.event(VEventType.LASTPK),
