@@ -538,11 +538,12 @@ export class Cluster {
   }
 
   /**
-   * Starts vtgate on the MySQL port; `auth` overrides the cluster's credential flags. Fails if it
-   * is already running or an auth flag is invalid.
+   * Starts vtgate on the MySQL port; `auth` overrides the cluster's credential flags;
+   * `beforeServing` is awaited before its ports open (the vtgate process's initial WaitForTablets).
+   * Fails if it is already running or an auth flag is invalid.
    */
-  async startVtgate(auth: Partial<AuthFlags> = {}): Promise<Vtgate> {
-    return this.launchVtgate(auth, this.opts.mysqlPort ?? 15306, this.opts.grpcPort);
+  async startVtgate(auth: Partial<AuthFlags> = {}, beforeServing?: (vtgate: Vtgate) => Promise<void>): Promise<Vtgate> {
+    return this.launchVtgate(auth, this.opts.mysqlPort ?? 15306, this.opts.grpcPort, this.opts.vtgateWebPort, beforeServing);
   }
 
   /**
@@ -565,7 +566,7 @@ export class Cluster {
     return this.vtgateHttp ? { host: this.host, port: this.vtgateHttp.port } : undefined;
   }
 
-  private async launchVtgate(auth: Partial<AuthFlags>, mysqlPort: number, grpcPort: number | undefined, webPort = this.opts.vtgateWebPort): Promise<Vtgate> {
+  private async launchVtgate(auth: Partial<AuthFlags>, mysqlPort: number, grpcPort: number | undefined, webPort = this.opts.vtgateWebPort, beforeServing?: (vtgate: Vtgate) => Promise<void>): Promise<Vtgate> {
     if (this.vtgateInstance) throw new Error('vtgate is already running');
     this.vtgateAuth = auth;
     const vtgateLogger = this.logger.child({ component: 'vtgate' });
@@ -589,6 +590,7 @@ export class Cluster {
       // As vtcombo: CREATE/DROP DATABASE create and remove keyspaces with their tablets (a vtgate
       // process has Vitess's default `fail` plugin instead).
       dbDdlPlugin: this.opts.tabletsInProcess === false ? undefined : new ClusterDbDdlPlugin(this),
+      beforeServing,
     });
     if (webPort !== undefined) {
       try {

@@ -4,7 +4,8 @@
  * `--grpc_port`, `/debug/status` and `/debug/vars` on `--port`, until SIGINT/SIGTERM; every tablet
  * is reached over gRPC at its record's address. As Vitess's vtgate, it first waits (up to
  * `--gateway_initial_tablet_timeout`) for a healthy tablet of each `--tablet_types_to_wait` type in
- * every shard the cell serves, then serves anyway, warning, when some have none.
+ * every shard the cell serves, then serves anyway, warning, when some have none: its ports open
+ * only after that wait.
  */
 import type { Logger } from '@vtsim/binlog';
 import { parseTabletType, TabletType } from '@vtsim/proto';
@@ -137,9 +138,9 @@ export async function vtgateMain(args: readonly string[], out: (line: string) =>
         mysqlServerVersion: str('mysql-server-version'),
       },
       async start(cluster, host, logger) {
-        const vtgate = await cluster.startVtgate();
-        await waitForTablets(vtgate, cluster.topo, cell, types, timeoutMs, logger);
-        // The web port answers last, as vtgate-up.sh waits for it: then the tablets were waited for.
+        // As Vitess's vtgate: the MySQL and gRPC ports open once the tablets were waited for.
+        const vtgate = await cluster.startVtgate({}, (starting) => waitForTablets(starting, cluster.topo, cell, types, timeoutMs, logger));
+        // The web port answers last, as vtgate-up.sh waits for it.
         const web = await startVtgateHttpServer(vtgate, host, webPort);
         return {
           ready: `vtgate serving: mysql ${vtgate.mysqlAddress?.host}:${vtgate.mysqlAddress?.port}, grpc ${vtgate.grpcAddress?.host}:${vtgate.grpcAddress?.port}, web ${host}:${web.port}`,

@@ -19,6 +19,7 @@ import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import { TabletType, parseTabletAlias, parseTabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import { TopoError, type TopoServer } from '@vtsim/topo';
 import { Mysqld, RemoteMysqlNetwork, Tablet, TabletGrpcDialer, listenHttp, startTabletGrpcServer } from '@vtsim/vttablet';
+import { attachDashValues } from './dash-values.js';
 import { grpcClientFlagOptions, grpcKeepaliveFrom } from './grpc-client-flags.js';
 import { checkPortFree } from './port-probe.js';
 import { openTopoServer, topoFlagOptions, topoFlagsFrom } from './topo-flags.js';
@@ -123,7 +124,7 @@ async function refuseExistingRecord(topo: TopoServer, alias: TabletAlias): Promi
 
 /** Runs `vtsim vttablet …` with `args` (after `vttablet`); resolves with the exit code once the tablet stops. */
 export async function vttabletMain(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({ args: [...args], options, allowPositionals: false });
+  const { values } = parseArgs({ args: attachDashValues(args, options), options, allowPositionals: false });
   if (values.help) {
     out(USAGE);
     return 0;

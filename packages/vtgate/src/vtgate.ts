@@ -69,6 +69,12 @@ export interface VtgateOptions {
   vschemaDdlAuthorizedUsers?: string;
   /** Creates and drops keyspaces for CREATE/DROP DATABASE (vtcombo's plugin); default: both refused (VT12001). */
   dbDdlPlugin?: DbDdlPlugin;
+  /**
+   * Awaited once the health check runs and before the MySQL and gRPC ports open, as Vitess's vtgate
+   * runs its gateway's initial WaitForTablets before it serves (the vtgate process's
+   * `--gateway_initial_tablet_timeout`).
+   */
+  beforeServing?: (vtgate: Vtgate) => Promise<void>;
 }
 
 /** A running vtgate. */
@@ -129,6 +135,7 @@ export class Vtgate {
       vtgate.mysqlAuth = AuthServerStatic.fromFlags(opts.mysqlAuth ?? {}, opts.log);
       await watcher.start();
       await healthCheck.refresh();
+      await opts.beforeServing?.(vtgate);
       if (opts.mysqlPort !== undefined) {
         vtgate.server = new MysqlServer({
           host: opts.mysqlHost ?? '127.0.0.1',
