@@ -5,7 +5,10 @@
 // PlannedReparentShard moves the primary into the process, the cluster's tablet replicates from
 // it; SIGSTOP of that process (a silent primary) makes the cluster's replica notice through the
 // source heartbeat: after its replica_net_timeout (2 s here) the IO thread is Connecting with
-// MySQL's 2013, and it replicates again once the process runs and replication restarts.
+// MySQL's 2013, and it replicates again once the process runs and replication restarts. Last, a
+// `vtsim vtgate` process (a third one) opens its MySQL port only once its initial WaitForTablets
+// is over (a keyspace's primary starting in the cluster ends it), then reads both tablets.
+import { connect } from 'node:net';
 import mysql from 'mysql2/promise';
 import { TabletType, VEventType, decodeRowBytes } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
@@ -23,7 +26,20 @@ const RUNNING = 3;
 /** What the test reads of `vtctldclient GetFullStatus`. */
 interface FullStatus {
   server_uuid: string;
+  primary_status: { position: string } | null;
   replication_status: { io_state: number; source_uuid: string; last_io_error: string } | null;
+}
+
+/** True when nothing accepts connections on 127.0.0.1:`port`. */
+function portRefuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
 }
 
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
@@ -38,6 +54,7 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
   let etcd: EtcdServer;
   let place: ClusterPlace;
   let process101: VtsimProcess | undefined;
+  let vtgateProcess: VtsimProcess | undefined;
   const topoFlags = () => ['--topo-implementation', 'etcd2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global'];
   const vtctldclient = (...args: string[]) => runVtsim(['vtctldclient', '--server', `127.0.0.1:${place.vtctldPort}`, ...args], { env: place.env });
   const ok = async (...args: string[]): Promise<string> => {
@@ -52,10 +69,15 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
     place = await clusterPlace();
     const up = await place.vtsim('up', '--detach', '--mysql-port', String(place.mysqlPort), ...topoFlags());
     expect(up.code, up.stderr).toBe(0);
-    await ok('CreateKeyspace', 'commerce');
+    // other/0 stays without a tablet until the vtgate process below waits for its primary.
+    await Promise.all([ok('CreateKeyspace', 'commerce'), ok('CreateKeyspace', 'other').then(() => ok('CreateShard', 'other/0')).then(() => ok('RebuildKeyspaceGraph', 'other'))]);
   }, 60_000);
 
   afterAll(async () => {
+    if (vtgateProcess && vtgateProcess.child.exitCode === null) {
+      vtgateProcess.child.kill('SIGKILL');
+      await vtgateProcess.exited;
+    }
     if (process101 && process101.child.exitCode === null) {
       process101.child.kill('SIGCONT');
       process101.child.kill('SIGKILL');
@@ -98,18 +120,19 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
       // The process replica reads the cluster primary's binlog; vtgate reaches it over gRPC.
       await waitFor('the process replica to have a, b', async () => (await replicaRows().catch(() => '')) === 'a=1,b=2');
 
-      // A client in another process VStreams from the cluster's tablet at its record's gRPC port.
+      // A client in another process VStreams from the cluster's tablet at its record's gRPC port,
+      // from the position before c.
+      const before = (await fullStatus(100)).primary_status!.position;
+      await conn.query("insert into product values ('c', 3)");
       const streamed: string[] = [];
       const filter = { rules: [{ match: 'product', filter: 'select * from product' }] };
       const stream = (async () => {
-        for await (const events of client.vstream({ target: { keyspace: 'commerce', shard: '0', tablet_type: TabletType.PRIMARY, cell: 'zone1' }, position: 'current', filter, table_last_p_ks: [] }, streaming.signal)) {
+        for await (const events of client.vstream({ target: { keyspace: 'commerce', shard: '0', tablet_type: TabletType.PRIMARY, cell: 'zone1' }, position: before, filter, table_last_p_ks: [] }, streaming.signal)) {
           for (const e of events) {
             if (e.type === VEventType.ROW) for (const c of e.row_event!.row_changes) streamed.push(decodeRowBytes(c.after!).map((v) => v!.toString()).join('='));
           }
         }
       })().catch((err: unknown) => (streaming.signal.aborted ? undefined : Promise.reject(err)));
-      await new Promise((r) => setTimeout(r, 300));
-      await conn.query("insert into product values ('c', 3)");
       await waitFor('the VStream to carry c', () => streamed.includes('c=3'));
       streaming.abort();
       await stream;
@@ -139,6 +162,28 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
       await conn.query("insert into product values ('e', 5)");
       await waitFor('the cluster replica to have a-e', async () => (await replicaRows().catch(() => '')) === 'a=1,b=2,c=3,d=4,e=5');
       expect((await fullStatus(100)).replication_status).toMatchObject({ io_state: RUNNING, last_io_error: '' });
+
+      // A vtgate process waits for a PRIMARY of every shard before it opens its ports: other/0 has none yet.
+      const vtgateMysqlPort = await freePort();
+      vtgateProcess = startVtsim(['vtgate', '--port', String(await freePort()), '--grpc_port', String(await freePort()), '--mysql_server_port', String(vtgateMysqlPort),
+        '--tablet_types_to_wait', 'PRIMARY', '--gateway_initial_tablet_timeout', '120s', ...topoFlags()], place.env);
+      const vtgate = vtgateProcess;
+      await waitFor('the vtgate process to wait for tablets', () => vtgate.output().includes('gateway waiting for serving tablets of types PRIMARY') || vtgate.child.exitCode !== null);
+      expect(await portRefuses(vtgateMysqlPort), vtgate.output()).toBe(true);
+      const otherUp = await place.vtsim('tablet', 'up', '--keyspace', 'other', '--shard', '0', '--uid', '200');
+      expect(otherUp.code, otherUp.stderr).toBe(0);
+      await waitFor('the vtgate process to serve', () => vtgate.output().includes('vtgate serving') || vtgate.child.exitCode !== null).catch((err: Error) => Promise.reject(new Error(`${err.message}:\n${vtgate.output()}`)));
+      expect(vtgate.output()).not.toContain('timeout waiting');
+      // It reads the process primary and the cluster's replica, each over its gRPC port.
+      for (const database of ['commerce', 'commerce@replica']) {
+        const c = await mysql.createConnection({ host: '127.0.0.1', port: vtgateMysqlPort, user: 'root', database });
+        try {
+          const [rows] = await c.query('select sku from product order by sku');
+          expect((rows as { sku: Buffer }[]).map((r) => r.sku.toString()).join(','), database).toBe('a,b,c,d,e');
+        } finally {
+          await c.end();
+        }
+      }
     } finally {
       streaming.abort();
       client.close();
@@ -146,5 +191,5 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
       await conn.end();
       await replicaReader.end();
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -67,6 +67,8 @@ function tabletTypesToWait(names: string[] | undefined): TabletType[] {
  */
 async function waitForTablets(vtgate: Vtgate, topo: TopoServer, cell: string, types: TabletType[], timeoutMs: number, logger: Logger): Promise<void> {
   if (types.length === 0) return;
+  const typeNames = types.map((t) => TabletType[t]).join(',');
+  logger.info(`gateway waiting for serving tablets of types ${typeNames}`, { component: 'vtgate' });
   const targets: { keyspace: string; shard: string; type: TabletType }[] = [];
   for (const keyspace of await topo.getSrvKeyspaceNames(cell)) {
     for (const partition of (await topo.getSrvKeyspace(cell, keyspace)).partitions) {
@@ -84,7 +86,7 @@ async function waitForTablets(vtgate: Vtgate, topo: TopoServer, cell: string, ty
     };
     const timer = setTimeout(() => {
       const names = missing().map((t) => `${t.keyspace}/${t.shard} ${TabletType[t.type]}`);
-      logger.warn(`timeout waiting for all keyspaces / shards to have healthy tablets of types ${types.map((t) => TabletType[t]).join(',')}, may be in degraded mode`, { component: 'vtgate', missing: names.join(', ') });
+      logger.warn(`timeout waiting for all keyspaces / shards to have healthy tablets of types ${typeNames}, may be in degraded mode`, { component: 'vtgate', missing: names.join(', ') });
       done();
     }, timeoutMs);
     const stop = vtgate.healthCheck.onChange(() => {

@@ -135,6 +135,9 @@ export class Vtgate {
       vtgate.mysqlAuth = AuthServerStatic.fromFlags(opts.mysqlAuth ?? {}, opts.log);
       await watcher.start();
       await healthCheck.refresh();
+      // The tablet list is re-read from here on, the initial wait (beforeServing) included.
+      vtgate.timer = setInterval(() => void vtgate.refresh().catch(() => undefined), opts.refreshIntervalMs ?? 1000);
+      vtgate.timer.unref();
       await opts.beforeServing?.(vtgate);
       if (opts.mysqlPort !== undefined) {
         vtgate.server = new MysqlServer({
@@ -161,8 +164,6 @@ export class Vtgate {
       await vtgate.close();
       throw err;
     }
-    vtgate.timer = setInterval(() => void vtgate.refresh().catch(() => undefined), opts.refreshIntervalMs ?? 1000);
-    vtgate.timer.unref();
     return vtgate;
   }
 
