@@ -22,11 +22,11 @@ export interface ConnectOptions {
   /**
    * The replica's `replica_net_timeout` in ms: how long a connect waits for the source's handshake,
    * and a dump for the source's next event or heartbeat, before it counts the source as lost
-   * (2013). Default {@link DEFAULT_REPLICA_NET_TIMEOUT_MS}.
+   * (2013); a source asked over a wire for heartbeats every half of it (SOURCE_HEARTBEAT_PERIOD's
+   * default, which vtsim's CHANGE REPLICATION SOURCE does not set). Default
+   * {@link DEFAULT_REPLICA_NET_TIMEOUT_MS}.
    */
   netTimeoutMs?: number;
-  /** SOURCE_HEARTBEAT_PERIOD in ms: an idle source sends a heartbeat this often (default half of netTimeoutMs; 0 = none). */
-  heartbeatPeriodMs?: number;
 }
 
 /** MySQL's default `replica_net_timeout` (60 s), which Vitess's my.cnf keeps. */

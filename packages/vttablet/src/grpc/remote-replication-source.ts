@@ -76,8 +76,8 @@ export class RemoteReplicationSource implements ReplicationSource {
     let handshake: DumpResponseWire['handshake'];
     try {
       if (opts.signal?.aborted) throw refused;
-      const heartbeatPeriodMs = opts.heartbeatPeriodMs ?? netTimeoutMs / 2;
-      call.write({ connect: { semi_sync_replica: opts.semiSyncReplica, heartbeat_period_ms: String(Math.round(heartbeatPeriodMs)) } });
+      // SOURCE_HEARTBEAT_PERIOD: MySQL's default, half of replica_net_timeout.
+      call.write({ connect: { semi_sync_replica: opts.semiSyncReplica, heartbeat_period_ms: String(Math.round(netTimeoutMs / 2)) } });
       const first = await responses.next();
       handshake = first.done ? undefined : first.value.handshake;
     } catch {
