@@ -29,7 +29,7 @@ export interface ConnectOptions {
   netTimeoutMs?: number;
 }
 
-/** MySQL's default `replica_net_timeout` (60 s), which Vitess's my.cnf keeps. */
+/** MySQL's default `replica_net_timeout` (60 s), which Vitess's default.cnf also sets (`slave_net_timeout = 60`). */
 export const DEFAULT_REPLICA_NET_TIMEOUT_MS = 60_000;
 
 /** A source server a replica can connect to; see the module comment. */

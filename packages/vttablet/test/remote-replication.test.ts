@@ -14,7 +14,7 @@ import { RemoteMysqlNetwork } from '../src/grpc/remote-mysql-network.js';
 import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from '../src/grpc/tablet-protos.js';
 import { Mysqld } from '../src/mysqld/mysqld.js';
 import { Replication, type ReplicationStatus } from '../src/replication.js';
-import { newServer, rowsOf, run, UUID_A, UUID_B } from './mysqld-fixture.js';
+import { expectError, newServer, rowsOf, run, UUID_A, UUID_B } from './mysqld-fixture.js';
 
 const SOURCE: TabletAlias = { cell: 'zone1', uid: 100 };
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -188,6 +188,12 @@ describe('replication from a source in another process (vtsimbinlog.BinlogDump)'
     cleanups.push(() => silent.forceShutdown());
     const replicas = [replicaServer(clock), replicaServer(clock)];
     for (const r of replicas) run(r.createSession({}), 'set global replica_net_timeout = 1');
+    // MySQL's variable: GLOBAL only, slave_net_timeout its old name, clamped to at least 1 s.
+    const s = replicas[0]!.createSession({});
+    expect(rowsOf(s, 'select @@replica_net_timeout, @@global.slave_net_timeout')).toEqual([['1', '1']]);
+    expectError(s, 'set replica_net_timeout = 5', 1229, "Variable 'replica_net_timeout' is a GLOBAL variable and should be set with SET GLOBAL");
+    run(s, 'set global slave_net_timeout = 0');
+    expect(rowsOf(s, 'select @@replica_net_timeout')).toEqual([['1']]);
     const idle = channel(await topoWith(port), replicas[0]!, clock);
     const stalled = channel(await topoWith(silentPort), replicas[1]!, clock);
     await until('connected', () => [idle.status().ioState, stalled.status().ioState], (s) => s.every((st) => st === 'Running'));
