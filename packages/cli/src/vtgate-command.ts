@@ -25,7 +25,9 @@ ${COMPONENT_FLAGS_USAGE}
 Runs vtgate in this process until SIGINT/SIGTERM: MySQL on --mysql_server_port, vtgateservice.Vitess on
 --grpc_port, /debug/status and /debug/vars on --port (web). Tablets are reached over gRPC, as their
 topology records advertise. It watches its own cell (--cells_to_watch may name only it); writes wait
-out a failover only with --enable_buffer, as in Vitess.`;
+out a failover only with --enable_buffer, as in Vitess. As Vitess's vtgate, it opens its MySQL and
+gRPC ports once every shard the cell serves has a healthy tablet of each --tablet_types_to_wait
+type, or after --gateway_initial_tablet_timeout with a warning.`;
 
 const FLAGS = {
   port: { type: 'int' },
