@@ -155,7 +155,8 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
       expect(status).toMatchObject({ io_state: CONNECTING, source_uuid: uuid101 });
       expect(status!.last_io_error).toMatch(/^error reconnecting to source 'vt_repl@.+' - retry-time: 10 retries: 1 message: Lost connection to MySQL server during query$/);
 
-      // Running again: replication restarted, it catches up.
+      // Running again: replication restarted (as VTOrc fixes a replica whose IO thread is not
+      // running; on its own the IO thread retries every 10 s), it catches up.
       p101.child.kill('SIGCONT');
       await ok('StopReplication', 'zone1-0000000100');
       await ok('StartReplication', 'zone1-0000000100');
