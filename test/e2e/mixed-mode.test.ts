@@ -7,7 +7,8 @@
 // source heartbeat: after its replica_net_timeout (2 s here) the IO thread is Connecting with
 // MySQL's 2013, and it replicates again once the process runs and replication restarts. Last, a
 // `vtsim vtgate` process (a third one) opens its MySQL port only once its initial WaitForTablets
-// is over (a keyspace's primary starting in the cluster ends it), then reads both tablets.
+// is over (a keyspace's primary starting in the cluster ends it), then reads both tablets; one
+// started while the primary is stopped serves anyway after its --gateway_initial_tablet_timeout.
 import { connect } from 'node:net';
 import mysql from 'mysql2/promise';
 import { TabletType, VEventType, decodeRowBytes } from '@vtsim/proto';
@@ -54,7 +55,7 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
   let etcd: EtcdServer;
   let place: ClusterPlace;
   let process101: VtsimProcess | undefined;
-  let vtgateProcess: VtsimProcess | undefined;
+  const vtgateProcesses: VtsimProcess[] = [];
   const topoFlags = () => ['--topo-implementation', 'etcd2', '--topo-global-server-address', etcd.address, '--topo-global-root', '/vitess/global'];
   const vtctldclient = (...args: string[]) => runVtsim(['vtctldclient', '--server', `127.0.0.1:${place.vtctldPort}`, ...args], { env: place.env });
   const ok = async (...args: string[]): Promise<string> => {
@@ -74,10 +75,8 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
   }, 60_000);
 
   afterAll(async () => {
-    if (vtgateProcess && vtgateProcess.child.exitCode === null) {
-      vtgateProcess.child.kill('SIGKILL');
-      await vtgateProcess.exited;
-    }
+    for (const p of vtgateProcesses) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    await Promise.all(vtgateProcesses.map((p) => p.exited));
     if (process101 && process101.child.exitCode === null) {
       process101.child.kill('SIGCONT');
       process101.child.kill('SIGKILL');
@@ -147,6 +146,12 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
       // A silent primary (SIGSTOP: its port still accepts, nothing answers): within
       // replica_net_timeout the replica's IO thread gives it up and is Connecting with 2013.
       p101.child.kill('SIGSTOP');
+      // A vtgate process started meanwhile waits for the silent primary no longer than its
+      // --gateway_initial_tablet_timeout (without keepalive pings nothing else would end the wait),
+      // then serves anyway, with Vitess's warning.
+      const degraded = startVtsim(['vtgate', '--port', String(await freePort()), '--grpc_port', String(await freePort()), '--mysql_server_port', String(await freePort()),
+        '--tablet_types_to_wait', 'PRIMARY', '--gateway_initial_tablet_timeout', '1s', '--grpc_keepalive_time', '0', '--grpc_keepalive_timeout', '0', ...topoFlags()], place.env);
+      vtgateProcesses.push(degraded);
       let status: FullStatus['replication_status'] = null;
       await waitFor('the cluster replica to notice the silent source', async () => {
         status = (await fullStatus(100)).replication_status;
@@ -154,6 +159,8 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
       }, 20_000);
       expect(status).toMatchObject({ io_state: CONNECTING, source_uuid: uuid101 });
       expect(status!.last_io_error).toMatch(/^error reconnecting to source 'vt_repl@.+' - retry-time: 10 retries: 1 message: Lost connection to MySQL server during query$/);
+      await waitFor('the vtgate process to serve in degraded mode', () => degraded.output().includes('vtgate serving') || degraded.child.exitCode !== null);
+      expect(degraded.output()).toMatch(/timeout waiting for all keyspaces \/ shards to have healthy tablets of types PRIMARY, may be in degraded mode.*commerce\/0 PRIMARY/);
 
       // Running again: replication restarted (as VTOrc fixes a replica whose IO thread is not
       // running; on its own the IO thread retries every 10 s), it catches up.
@@ -166,9 +173,9 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
 
       // A vtgate process waits for a PRIMARY of every shard before it opens its ports: other/0 has none yet.
       const vtgateMysqlPort = await freePort();
-      vtgateProcess = startVtsim(['vtgate', '--port', String(await freePort()), '--grpc_port', String(await freePort()), '--mysql_server_port', String(vtgateMysqlPort),
+      const vtgate = startVtsim(['vtgate', '--port', String(await freePort()), '--grpc_port', String(await freePort()), '--mysql_server_port', String(vtgateMysqlPort),
         '--tablet_types_to_wait', 'PRIMARY', '--gateway_initial_tablet_timeout', '120s', ...topoFlags()], place.env);
-      const vtgate = vtgateProcess;
+      vtgateProcesses.push(vtgate);
       await waitFor('the vtgate process to wait for tablets', () => vtgate.output().includes('gateway waiting for serving tablets of types PRIMARY') || vtgate.child.exitCode !== null);
       expect(await portRefuses(vtgateMysqlPort), vtgate.output()).toBe(true);
       const otherUp = await place.vtsim('tablet', 'up', '--keyspace', 'other', '--shard', '0', '--uid', '200');

@@ -134,7 +134,12 @@ export class Vtgate {
       const grpcAuth = StaticAuthPlugin.fromFlags(opts.grpcAuth ?? {});
       vtgate.mysqlAuth = AuthServerStatic.fromFlags(opts.mysqlAuth ?? {}, opts.log);
       await watcher.start();
-      await healthCheck.refresh();
+      // The first look at every tablet. With beforeServing (the vtgate process's initial wait,
+      // bounded by its timeout) it is not awaited: a tablet that never answers (a stopped process)
+      // must not hold the start past that timeout, as Vitess's healthcheck does not.
+      const firstRefresh = healthCheck.refresh();
+      if (opts.beforeServing) void firstRefresh.catch(() => undefined);
+      else await firstRefresh;
       // The tablet list is re-read from here on, the initial wait (beforeServing) included.
       vtgate.timer = setInterval(() => void vtgate.refresh().catch(() => undefined), opts.refreshIntervalMs ?? 1000);
       vtgate.timer.unref();
