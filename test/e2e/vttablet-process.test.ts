@@ -6,7 +6,9 @@
 // with Vitess's unavailable error (once its buffer window ends), not a hang. A restart under the
 // killed tablet's record is refused with a clear error (its data died with it). Replicas in other
 // processes: vttablet-replication.test.ts.
+import { lookup, lookupService } from 'node:dns/promises';
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
 import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -74,10 +76,12 @@ describeEtcd('vtsim vttablet: a tablet in its own process', () => {
     const tablet = startVttablet(['--tablet-path', 'zone1-0000000100', '--keyspace', 'commerce', '--shard', '0', '--port', String(web), '--grpc-port', String(grpc), ...topoFlags()], place.env);
     tablets.push(tablet);
     await until('the vttablet to serve', () => /serving commerce\/0 as PRIMARY/.test(tablet.output()) || tablet.child.exitCode !== null, 30_000);
-    expect(tablet.output()).toContain(`vttablet zone1-0000000100 serving commerce/0 as PRIMARY: grpc 127.0.0.1:${grpc}, web 127.0.0.1:${web}`);
+    // Without --tablet-hostname it advertises the machine's FQDN, as vttablet: the hostname's address's name.
+    const fqdn = (await lookupService((await lookup(hostname())).address, 0)).hostname;
+    expect(tablet.output()).toContain(`vttablet zone1-0000000100 serving commerce/0 as PRIMARY: grpc ${fqdn}:${grpc}, web ${fqdn}:${web}`);
     // Its record, in etcd, advertises where it runs.
     const record = JSON.parse(etcdctl(etcd.address, ['get', '/vitess/zone1/tablets/zone1-0000000100/Tablet', '--print-value-only'])) as { hostname: string; port_map: Record<string, number> };
-    expect(record).toMatchObject({ hostname: '127.0.0.1', port_map: { vt: web, grpc } });
+    expect(record).toMatchObject({ hostname: fqdn, port_map: { vt: web, grpc } });
     expect(await (await fetch(`http://127.0.0.1:${web}/debug/health`)).text()).toBe('ok');
 
     const schema = await runVtsim(['vtctldclient', '--server', vtctld, 'ApplySchema', '--sql', 'create table product(sku varbinary(128), price bigint, primary key(sku))', 'commerce'], { env: place.env });

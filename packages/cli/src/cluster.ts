@@ -8,7 +8,7 @@ import { SeededRandom, noopLogger, randomUuid, systemClock } from '@vtsim/binlog
 import type { TabletAlias } from '@vtsim/proto';
 import { TabletType, parseTabletAlias, tabletAliasString } from '@vtsim/proto';
 import { TopoError, TopoServer } from '@vtsim/topo';
-import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, StaticAuthPlugin, Tablet, TabletGrpcDialer, type GrpcAuthFlags, type GrpcKeepalive, type MysqldOptions, type QueryService, type TabletManagerClient } from '@vtsim/vttablet';
+import { CopyPhaseControl, LocalMysqlNetwork, Mysqld, RemoteMysqlNetwork, StaticAuthPlugin, Tablet, TabletGrpcDialer, startTabletGrpcServer, type GrpcAuthFlags, type GrpcKeepalive, type MysqldOptions, type QueryService, type TabletGrpcServer, type TabletManagerClient } from '@vtsim/vttablet';
 import { Vtctld, addVtctldServices, startVtctldGrpcServer, type VtctldGrpcServer, type VtctldServices } from '@vtsim/vtctld';
 import { Vtgate, startSharedGrpcServer, startVtgateHttpServer, type SharedGrpcServer, type VtgateHttpServer } from '@vtsim/vtgate';
 import { Vtorc, startVtorcHttpServer, type VtorcConfig, type VtorcHttpServer } from '@vtsim/vtorc';
@@ -78,9 +78,13 @@ export interface ClusterOptions {
    */
   topo?: TopoServer;
   /**
-   * Reach tablets that other processes registered in the topology (`vtsim vttablet`) over gRPC, at
-   * their record's hostname and `port_map.grpc`; `vtsim up` sets it with an etcd2 topology. Tablets
-   * this cluster started are always reached in process.
+   * Mixed mode, as Vitess's tablets are reached: tablets that other processes registered in the
+   * topology (`vtsim vttablet`) are reached over gRPC, at their record's hostname and
+   * `port_map.grpc`, and their mysqlds replicate from this cluster's and back; each tablet this
+   * cluster starts serves gRPC on a port of its own (any free one on `host`, in its record's
+   * `port_map.grpc`), with its binlog dump, for the components and replicas of other processes.
+   * `vtsim up` sets it with an etcd2 topology. Components of this process reach its own tablets in
+   * process. Off (the default): no tablet ports, every mysqld is reached in this process only.
    */
   remoteTablets?: boolean;
   /**
@@ -121,8 +125,15 @@ export class Cluster {
   readonly topo: TopoServer;
   readonly cell: string;
   readonly host: string;
-  private readonly network = new LocalMysqlNetwork();
+  /** Where replicas find their source's mysqld: this process's, or (remoteTablets) a tablet process's over gRPC. */
+  private readonly network: LocalMysqlNetwork;
   private readonly tablets = new Map<string, Tablet>();
+  /**
+   * The gRPC port of each kept mysqld's tablet, by alias string (ClusterOptions.remoteTablets only):
+   * bound at the vttablet's first start and kept with the mysqld (its binlog dump outlives a
+   * stopped vttablet, whose calls fail UNAVAILABLE meanwhile), so a restarted tablet keeps its port.
+   */
+  private readonly tabletGrpc = new Map<string, TabletGrpcServer>();
   /** Every tablet's mysqld, running or not, by alias string: it outlives the tablet's vttablet. */
   private readonly mysqlds = new Map<string, Mysqld>();
   /** How many mysqlds each alias has had (a deleted tablet's next one is a new server). */
@@ -163,6 +174,7 @@ export class Cluster {
     const faultLogger = this.logger.child({ component: 'fault' });
     this.faults = new FaultInjector(this, this.copyPhase, { timeouts: opts.faultTimeouts, log: opts.faultLog ?? ((line) => faultLogger.info(line)) });
     this.remoteTablets = opts.remoteTablets ? new TabletGrpcDialer(topo, opts.grpcKeepalive) : undefined;
+    this.network = opts.remoteTablets ? new RemoteMysqlNetwork(topo) : new LocalMysqlNetwork();
     const dial = (alias: TabletAlias) => this.dialTablet(alias, 'vtctld');
     this.vtctld = new Vtctld({ topo, tabletDialer: dial, tabletManagerDialer: dial, clock, logger: this.logger.child({ component: 'vtctld' }) });
   }
@@ -279,7 +291,9 @@ export class Cluster {
     const created = !mysqld;
     mysqld ??= this.createMysqld(alias, spec.binlogRetention);
     let tablet: Tablet;
+    let grpc: TabletGrpcServer | undefined;
     try {
+      grpc = await this.tabletGrpcServer(alias, mysqld);
       tablet = await Tablet.start({
         alias,
         keyspace: spec.keyspace,
@@ -290,13 +304,18 @@ export class Cluster {
         clock: this.clock,
         mysqld,
         hostname: this.opts.tabletHostname,
+        ...(grpc ? { ports: { grpc: grpc.port } } : {}),
         dialer: (a) => this.dialTablet(a, 'vreplication', `${spec.keyspace}/${spec.shard}`),
         copyPhase: this.copyPhase,
         heartbeatIntervalMs: spec.heartbeatIntervalMs ?? this.opts.heartbeatIntervalMs,
         logger: this.logger,
       });
     } catch (err) {
-      if (created) this.network.unregister(alias);
+      if (created) {
+        this.network.unregister(alias);
+        this.tabletGrpc.delete(key);
+        await grpc?.close();
+      }
       throw err;
     }
     this.mysqlds.set(key, mysqld);
@@ -304,6 +323,22 @@ export class Cluster {
     this.tablets.set(key, tablet);
     this.specs.set(key, { ...spec, cell: alias.cell });
     return tablet;
+  }
+
+  /**
+   * Mixed mode (ClusterOptions.remoteTablets): the gRPC server of the tablet `alias` on `mysqld`,
+   * started on a free port of `host` at its first start (Query and TabletManager answer from the
+   * running vttablet, the binlog dump from the mysqld). Undefined in memory mode.
+   */
+  private async tabletGrpcServer(alias: TabletAlias, mysqld: Mysqld): Promise<TabletGrpcServer | undefined> {
+    if (!this.remoteTablets) return undefined;
+    const key = tabletAliasString(alias);
+    let grpc = this.tabletGrpc.get(key);
+    if (!grpc) {
+      grpc = await startTabletGrpcServer({ tablet: () => this.tablets.get(key), host: this.host, port: 0, mysqld });
+      this.tabletGrpc.set(key, grpc);
+    }
+    return grpc;
   }
 
   /** Throws when this process runs no tablets (ClusterOptions.tabletsInProcess false). */
@@ -497,14 +532,18 @@ export class Cluster {
     this.specs.delete(key);
     this.unclaimed.delete(key);
     this.network.unregister(alias);
+    const grpc = this.tabletGrpc.get(key);
+    this.tabletGrpc.delete(key);
+    void grpc?.close();
   }
 
   /**
-   * Starts vtgate on the MySQL port; `auth` overrides the cluster's credential flags. Fails if it
-   * is already running or an auth flag is invalid.
+   * Starts vtgate on the MySQL port; `auth` overrides the cluster's credential flags;
+   * `beforeServing` is awaited before its ports open (the vtgate process's initial WaitForTablets).
+   * Fails if it is already running or an auth flag is invalid.
    */
-  async startVtgate(auth: Partial<AuthFlags> = {}): Promise<Vtgate> {
-    return this.launchVtgate(auth, this.opts.mysqlPort ?? 15306, this.opts.grpcPort);
+  async startVtgate(auth: Partial<AuthFlags> = {}, beforeServing?: (vtgate: Vtgate) => Promise<void>): Promise<Vtgate> {
+    return this.launchVtgate(auth, this.opts.mysqlPort ?? 15306, this.opts.grpcPort, this.opts.vtgateWebPort, beforeServing);
   }
 
   /**
@@ -527,7 +566,7 @@ export class Cluster {
     return this.vtgateHttp ? { host: this.host, port: this.vtgateHttp.port } : undefined;
   }
 
-  private async launchVtgate(auth: Partial<AuthFlags>, mysqlPort: number, grpcPort: number | undefined, webPort = this.opts.vtgateWebPort): Promise<Vtgate> {
+  private async launchVtgate(auth: Partial<AuthFlags>, mysqlPort: number, grpcPort: number | undefined, webPort = this.opts.vtgateWebPort, beforeServing?: (vtgate: Vtgate) => Promise<void>): Promise<Vtgate> {
     if (this.vtgateInstance) throw new Error('vtgate is already running');
     this.vtgateAuth = auth;
     const vtgateLogger = this.logger.child({ component: 'vtgate' });
@@ -551,6 +590,7 @@ export class Cluster {
       // As vtcombo: CREATE/DROP DATABASE create and remove keyspaces with their tablets (a vtgate
       // process has Vitess's default `fail` plugin instead).
       dbDdlPlugin: this.opts.tabletsInProcess === false ? undefined : new ClusterDbDdlPlugin(this),
+      beforeServing,
     });
     if (webPort !== undefined) {
       try {
@@ -634,6 +674,8 @@ export class Cluster {
     this.tablets.clear();
     // Every mysqld stops too (ending replication channels and their retry timers).
     for (const mysqld of this.mysqlds.values()) mysqld.stop();
+    await Promise.all([...this.tabletGrpc.values()].map((grpc) => grpc.close()));
+    this.tabletGrpc.clear();
     this.remoteTablets?.close();
     // Last, the topology (an etcd one holds connections open).
     this.topo.close();

@@ -11,6 +11,7 @@ import type { Logger } from '@vtsim/binlog';
 import { parseFlags, type FlagSpec, type FlagValues } from '@vtsim/vtctld';
 import { Cluster, type ClusterOptions } from './cluster.js';
 import { createClusterLogger } from './cluster-logger.js';
+import { grpcKeepaliveFrom } from './grpc-client-flags.js';
 import { logSettingsFrom } from './log-flags.js';
 import { checkPortFree } from './port-probe.js';
 import { openTopoServer, topoFlagsFrom } from './topo-flags.js';
@@ -24,6 +25,9 @@ export const COMPONENT_FLAGS: Record<string, FlagSpec> = {
   'bind-address': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
+  // Vitess's grpcclient flags, for the connections to the tablets (see grpc-client-flags.ts).
+  'grpc-keepalive-time': { type: 'string' },
+  'grpc-keepalive-timeout': { type: 'string' },
   // Vitess's glog switches: vtsim's components always log to stderr, so both are accepted as given.
   logtostderr: { type: 'bool' },
   alsologtostderr: { type: 'bool' },
@@ -34,6 +38,7 @@ export const COMPONENT_FLAGS: Record<string, FlagSpec> = {
 export const COMPONENT_FLAGS_USAGE = `  --topo_implementation etcd2 --topo_global_server_address HOST:PORT --topo_global_root /vitess/global
   [--topo_etcd_lease_ttl 30]   the topology (required: only etcd is shared between processes)
   [--bind-address 127.0.0.1]   the address every port listens on
+  [--grpc_keepalive_time 10s --grpc_keepalive_timeout 10s]   pings on the connections to tablets
   [--log-level info] [--log-format text|json]   log lines on stderr (--logtostderr, --alsologtostderr accepted)`;
 
 /**
@@ -117,6 +122,7 @@ export async function runComponent(run: ComponentRun, out: (line: string) => voi
   if (topoFlags.implementation !== 'etcd2') {
     throw new Error(`vtsim ${run.name} needs --topo_implementation etcd2: a memory topology lives in one process, where no other component would find this one`);
   }
+  const grpcKeepalive = grpcKeepaliveFrom(run.flags);
   const logger = createClusterLogger(logSettingsFrom(run.flags as Record<string, string | undefined>));
   const host = (run.flags['bind-address'] as string | undefined) ?? '127.0.0.1';
   const seen = new Map<number, string>();
@@ -128,7 +134,7 @@ export async function runComponent(run: ComponentRun, out: (line: string) => voi
   }
   const topo = await openTopoServer(topoFlags, run.cell === undefined ? [] : [run.cell]);
   // Cluster.start closes the topology when it fails.
-  const cluster = await Cluster.start({ ...run.cluster, topo, host, cell: run.cell, logger, remoteTablets: true, tabletsInProcess: false });
+  const cluster = await Cluster.start({ ...run.cluster, topo, host, cell: run.cell, logger, remoteTablets: true, tabletsInProcess: false, grpcKeepalive });
   let started: StartedComponent;
   try {
     started = await run.start(cluster, host, logger);

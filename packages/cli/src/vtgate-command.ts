@@ -4,7 +4,8 @@
  * `--grpc_port`, `/debug/status` and `/debug/vars` on `--port`, until SIGINT/SIGTERM; every tablet
  * is reached over gRPC at its record's address. As Vitess's vtgate, it first waits (up to
  * `--gateway_initial_tablet_timeout`) for a healthy tablet of each `--tablet_types_to_wait` type in
- * every shard the cell serves, then serves anyway, warning, when some have none.
+ * every shard the cell serves, then serves anyway, warning, when some have none: its ports open
+ * only after that wait.
  */
 import type { Logger } from '@vtsim/binlog';
 import { parseTabletType, TabletType } from '@vtsim/proto';
@@ -24,7 +25,9 @@ ${COMPONENT_FLAGS_USAGE}
 Runs vtgate in this process until SIGINT/SIGTERM: MySQL on --mysql_server_port, vtgateservice.Vitess on
 --grpc_port, /debug/status and /debug/vars on --port (web). Tablets are reached over gRPC, as their
 topology records advertise. It watches its own cell (--cells_to_watch may name only it); writes wait
-out a failover only with --enable_buffer, as in Vitess.`;
+out a failover only with --enable_buffer, as in Vitess. As Vitess's vtgate, it opens its MySQL and
+gRPC ports once every shard the cell serves has a healthy tablet of each --tablet_types_to_wait
+type, or after --gateway_initial_tablet_timeout with a warning.`;
 
 const FLAGS = {
   port: { type: 'int' },
@@ -66,6 +69,8 @@ function tabletTypesToWait(names: string[] | undefined): TabletType[] {
  */
 async function waitForTablets(vtgate: Vtgate, topo: TopoServer, cell: string, types: TabletType[], timeoutMs: number, logger: Logger): Promise<void> {
   if (types.length === 0) return;
+  const typeNames = types.map((t) => TabletType[t]).join(',');
+  logger.info(`gateway waiting for serving tablets of types ${typeNames}`, { component: 'vtgate' });
   const targets: { keyspace: string; shard: string; type: TabletType }[] = [];
   for (const keyspace of await topo.getSrvKeyspaceNames(cell)) {
     for (const partition of (await topo.getSrvKeyspace(cell, keyspace)).partitions) {
@@ -83,7 +88,7 @@ async function waitForTablets(vtgate: Vtgate, topo: TopoServer, cell: string, ty
     };
     const timer = setTimeout(() => {
       const names = missing().map((t) => `${t.keyspace}/${t.shard} ${TabletType[t.type]}`);
-      logger.warn(`timeout waiting for all keyspaces / shards to have healthy tablets of types ${types.map((t) => TabletType[t]).join(',')}, may be in degraded mode`, { component: 'vtgate', missing: names.join(', ') });
+      logger.warn(`timeout waiting for all keyspaces / shards to have healthy tablets of types ${typeNames}, may be in degraded mode`, { component: 'vtgate', missing: names.join(', ') });
       done();
     }, timeoutMs);
     const stop = vtgate.healthCheck.onChange(() => {
@@ -137,9 +142,9 @@ export async function vtgateMain(args: readonly string[], out: (line: string) =>
         mysqlServerVersion: str('mysql-server-version'),
       },
       async start(cluster, host, logger) {
-        const vtgate = await cluster.startVtgate();
-        await waitForTablets(vtgate, cluster.topo, cell, types, timeoutMs, logger);
-        // The web port answers last, as vtgate-up.sh waits for it: then the tablets were waited for.
+        // As Vitess's vtgate: the MySQL and gRPC ports open once the tablets were waited for.
+        const vtgate = await cluster.startVtgate({}, (starting) => waitForTablets(starting, cluster.topo, cell, types, timeoutMs, logger));
+        // The web port answers last, as vtgate-up.sh waits for it.
         const web = await startVtgateHttpServer(vtgate, host, webPort);
         return {
           ready: `vtgate serving: mysql ${vtgate.mysqlAddress?.host}:${vtgate.mysqlAddress?.port}, grpc ${vtgate.grpcAddress?.host}:${vtgate.grpcAddress?.port}, web ${host}:${web.port}`,

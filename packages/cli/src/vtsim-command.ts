@@ -9,6 +9,7 @@
  * more than an HTTP client, so that the local example's scripts, which run many, stay quick.
  */
 import { parseArgs } from 'node:util';
+import { attachDashValues } from './dash-values.js';
 import { controlAddress, controlCall } from './control-client.js';
 import { binlogRetentionFrom, binlogRetentionOptions } from './binlog-retention-flag.js';
 import { runningClusterState } from './process-state.js';
@@ -67,33 +68,6 @@ function hasHeartbeatFlag(argv: readonly string[]): boolean {
 
 function hasAuthFlag(argv: readonly string[]): boolean {
   return argv.some((arg) => /^--(mysql[-_]auth|grpc[-_]auth)/.test(arg));
-}
-
-/**
- * Joins a string option and a value that starts with a dash (`--shard -80`) into `--shard=-80`,
- * which node's parseArgs would otherwise refuse as ambiguous. Shard names like `-80` are common.
- * Also reads Go's `--flag=true` / `--flag=false` for boolean options, as Vitess's flags take them.
- */
-function attachDashValues(argv: string[], options: Record<string, { type: string }>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const bool = /^--([^=]+)=(true|false|t|f|1|0)$/i.exec(arg);
-    if (bool && options[bool[1]!]?.type === 'boolean') {
-      if (/^(true|t|1)$/i.test(bool[2]!)) out.push(`--${bool[1]}`);
-      continue;
-    }
-    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
-    const next = argv[i + 1];
-    const opt = name !== undefined && !name.includes('=') ? options[name] : undefined;
-    if (opt?.type === 'string' && next !== undefined && next.startsWith('-') && next !== '-') {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
 }
 
 /** Runs the `vtsim` command with `argv` (the arguments after `vtsim`); resolves with its exit code. */

@@ -74,7 +74,8 @@ commands:
                            Every listener binds --bind-address (servenv's flag; --host, vtsim's
                            older name, is the same; default 127.0.0.1). Tablets of other
                            processes are dialed at their record's hostname, with gRPC keepalive
-                           pings (Vitess's grpcclient flags).
+                           pings (Vitess's grpcclient flags); on etcd, each tablet it starts serves
+                           gRPC on a free port in its record, with its binlog, for those processes.
                            The live cluster view is at http://HOST:<web>/; vtgate serves its
                            /debug/status and /debug/vars on --vtgate-web-port (15001 without
                            --port, as the local example's vtgate; none with --port unless given).

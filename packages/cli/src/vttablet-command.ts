@@ -19,19 +19,23 @@ import { SeededRandom, randomUuid, systemClock } from '@vtsim/binlog';
 import { TabletType, parseTabletAlias, parseTabletType, tabletAliasString, type TabletAlias } from '@vtsim/proto';
 import { TopoError, type TopoServer } from '@vtsim/topo';
 import { Mysqld, RemoteMysqlNetwork, Tablet, TabletGrpcDialer, listenHttp, startTabletGrpcServer } from '@vtsim/vttablet';
+import { attachDashValues } from './dash-values.js';
 import { grpcClientFlagOptions, grpcKeepaliveFrom } from './grpc-client-flags.js';
+import { fullyQualifiedHostname } from './machine-hostname.js';
 import { checkPortFree } from './port-probe.js';
 import { openTopoServer, topoFlagOptions, topoFlagsFrom } from './topo-flags.js';
 
 
 const USAGE = `usage: vtsim vttablet --tablet-path zone1-0000000100 --keyspace K --shard S
-                     [--port 15100] [--grpc-port 16100] [--tablet-hostname 127.0.0.1] [--bind-address 127.0.0.1]
+                     [--port 15100] [--grpc-port 16100] [--tablet-hostname H] [--bind-address 127.0.0.1]
                      [--init-tablet-type replica|rdonly] [--seed vtsim] [--grpc-keepalive-time 10s --grpc-keepalive-timeout 10s]
                      --topo-implementation etcd2 --topo-global-server-address HOST:PORT --topo-global-root /vitess/global
 
 Runs one tablet and its mysqld in this process until SIGINT/SIGTERM, registered in the etcd
 topology (the record advertises --tablet-hostname, the web --port and the --grpc-port), serving
-queryservice.Query and tabletmanagerservice.TabletManager over gRPC. Defaults as the local example's
+queryservice.Query and tabletmanagerservice.TabletManager over gRPC. Without --tablet-hostname (or
+with it empty), the machine's fully qualified hostname, as vttablet resolves it (the hostname's
+address, then that address's name); make sure --bind-address serves it. Defaults as the local example's
 vttablet-up.sh: web port 15000+uid, gRPC port 16000+uid, type replica (rdonly for uids ending 2-9).
 The first tablet of a shard becomes its primary; the others replicate from the shard's primary,
 in whichever process it runs. _ and - are alike in flag names.`;
@@ -67,6 +71,7 @@ interface VttabletFlags {
   shard: string;
   webPort: number;
   grpcPort: number;
+  /** `--tablet-hostname`; '' when not given (the machine's FQDN then). */
   hostname: string;
   bindAddress: string;
   type: TabletType;
@@ -96,7 +101,7 @@ function parseFlags(values: Record<string, string | boolean | undefined>): Vttab
     shard,
     webPort: portFlag('port', get('port'), 15000 + alias.uid),
     grpcPort: portFlag('grpc-port', get('grpc-port', 'grpc_port'), 16000 + alias.uid),
-    hostname: get('tablet-hostname', 'tablet_hostname') ?? '127.0.0.1',
+    hostname: get('tablet-hostname', 'tablet_hostname') ?? '',
     bindAddress: get('bind-address', 'bind_address') ?? '127.0.0.1',
     type,
     seed: get('seed') ?? 'vtsim',
@@ -123,7 +128,7 @@ async function refuseExistingRecord(topo: TopoServer, alias: TabletAlias): Promi
 
 /** Runs `vtsim vttablet …` with `args` (after `vttablet`); resolves with the exit code once the tablet stops. */
 export async function vttabletMain(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({ args: [...args], options, allowPositionals: false });
+  const { values } = parseArgs({ args: attachDashValues(args, options), options, allowPositionals: false });
   if (values.help) {
     out(USAGE);
     return 0;
@@ -134,6 +139,7 @@ export async function vttabletMain(args: readonly string[], out: (line: string) 
   if (topoFlags.implementation !== 'etcd2') {
     throw new Error('vtsim vttablet needs --topo-implementation etcd2: a memory topology lives in one process, where no other component would find this tablet');
   }
+  f.hostname ||= await fullyQualifiedHostname();
   if (f.webPort === f.grpcPort) throw new Error(`port ${f.grpcPort} is given twice: for the web port and for the gRPC port`);
   // Both ports are checked before the tablet registers, so that a taken port leaves no record behind.
   await checkPortFree(f.bindAddress, f.webPort, 'vttablet web');

@@ -69,6 +69,12 @@ export interface VtgateOptions {
   vschemaDdlAuthorizedUsers?: string;
   /** Creates and drops keyspaces for CREATE/DROP DATABASE (vtcombo's plugin); default: both refused (VT12001). */
   dbDdlPlugin?: DbDdlPlugin;
+  /**
+   * Awaited once the health check runs and before the MySQL and gRPC ports open, as Vitess's vtgate
+   * runs its gateway's initial WaitForTablets before it serves (the vtgate process's
+   * `--gateway_initial_tablet_timeout`).
+   */
+  beforeServing?: (vtgate: Vtgate) => Promise<void>;
 }
 
 /** A running vtgate. */
@@ -128,7 +134,16 @@ export class Vtgate {
       const grpcAuth = StaticAuthPlugin.fromFlags(opts.grpcAuth ?? {});
       vtgate.mysqlAuth = AuthServerStatic.fromFlags(opts.mysqlAuth ?? {}, opts.log);
       await watcher.start();
-      await healthCheck.refresh();
+      // The first look at every tablet. With beforeServing (the vtgate process's initial wait,
+      // bounded by its timeout) it is not awaited: a tablet that never answers (a stopped process)
+      // must not hold the start past that timeout, as Vitess's healthcheck does not.
+      const firstRefresh = healthCheck.refresh();
+      if (opts.beforeServing) void firstRefresh.catch(() => undefined);
+      else await firstRefresh;
+      // The tablet list is re-read from here on, the initial wait (beforeServing) included.
+      vtgate.timer = setInterval(() => void vtgate.refresh().catch(() => undefined), opts.refreshIntervalMs ?? 1000);
+      vtgate.timer.unref();
+      await opts.beforeServing?.(vtgate);
       if (opts.mysqlPort !== undefined) {
         vtgate.server = new MysqlServer({
           host: opts.mysqlHost ?? '127.0.0.1',
@@ -154,8 +169,6 @@ export class Vtgate {
       await vtgate.close();
       throw err;
     }
-    vtgate.timer = setInterval(() => void vtgate.refresh().catch(() => undefined), opts.refreshIntervalMs ?? 1000);
-    vtgate.timer.unref();
     return vtgate;
   }
 

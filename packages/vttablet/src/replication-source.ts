@@ -19,7 +19,18 @@ export interface ConnectOptions {
   semiSyncReplica: boolean;
   /** Aborts a connect in progress (STOP REPLICA). */
   signal?: AbortSignal;
+  /**
+   * The replica's `replica_net_timeout` in ms: how long a connect waits for the source's handshake,
+   * and a dump for the source's next event or heartbeat, before it counts the source as lost
+   * (2013); a source asked over a wire for heartbeats every half of it (SOURCE_HEARTBEAT_PERIOD's
+   * default, which vtsim's CHANGE REPLICATION SOURCE does not set). Default
+   * {@link DEFAULT_REPLICA_NET_TIMEOUT_MS}.
+   */
+  netTimeoutMs?: number;
 }
+
+/** MySQL's default `replica_net_timeout` (60 s), which Vitess's default.cnf also sets (`slave_net_timeout = 60`). */
+export const DEFAULT_REPLICA_NET_TIMEOUT_MS = 60_000;
 
 /** A source server a replica can connect to; see the module comment. */
 export interface ReplicationSource {

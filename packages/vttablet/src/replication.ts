@@ -4,8 +4,10 @@
  * SOURCE (a tablet alias, resolved through the network on every connect), asks for everything the
  * replica has neither executed nor already received, and queues what it receives (the relay log),
  * acknowledging it to a semi-sync source when the replica has `rpl_semi_sync_replica_enabled`.
- * When the source cannot be reached or goes away, the IO thread reports MySQL's error (2003 / 2013)
- * and state Connecting, and retries every `connectRetryMs`. The SQL thread applies the queue in
+ * When the source cannot be reached or goes away, or falls silent for the replica's
+ * `replica_net_timeout` (an idle source sends heartbeats every SOURCE_HEARTBEAT_PERIOD, half of it),
+ * the IO thread reports MySQL's error (2003 / 2013) and state Connecting, and retries every
+ * `connectRetryMs`. The SQL thread applies the queue in
  * order, each transaction no earlier than its commit time plus SOURCE_DELAY; applied transactions
  * keep their GTID and land in the replica's own binlog too (log_replica_updates).
  */
@@ -15,13 +17,22 @@ import { ER, SqlError } from '@vtsim/proto';
 import type { MysqlNetwork } from './mysql-network.js';
 import { connHostError } from './mysqld/client-errors.js';
 import type { Mysqld } from './mysqld/mysqld.js';
-import type { SourceConnection } from './replication-source.js';
+import { DEFAULT_REPLICA_NET_TIMEOUT_MS, type SourceConnection } from './replication-source.js';
 
 /**
  * vttablet's `--replication_connect_retry` default (10s), which it passes to CHANGE REPLICATION
  * SOURCE as SOURCE_CONNECT_RETRY; VTOrc does not change it.
  */
 export const DEFAULT_REPLICATION_CONNECT_RETRY_MS = 10_000;
+
+/**
+ * The replica's `replica_net_timeout` (`SET GLOBAL replica_net_timeout`, seconds) in ms, read at
+ * each connect as MySQL's IO thread does; the source's heartbeat period defaults to half of it.
+ */
+export function replicaNetTimeoutMs(replica: Mysqld): number {
+  const seconds = Number(replica.globalVariables.get('replica_net_timeout') ?? DEFAULT_REPLICA_NET_TIMEOUT_MS / 1000);
+  return seconds * 1000;
+}
 
 /** The IO thread's state, as SHOW REPLICA STATUS's Replica_IO_Running says it. */
 export type ReplicationIoState = 'Running' | 'Connecting' | 'Stopped';
@@ -232,7 +243,7 @@ export class Replication {
       try {
         const source = network.resolve(this.opts.source);
         if (!source) throw connHostError(this.opts.sourceHost, this.opts.sourcePort);
-        const pending = source.connect({ semiSyncReplica: acks, signal: this.abort.signal });
+        const pending = source.connect({ semiSyncReplica: acks, signal: this.abort.signal, netTimeoutMs: replicaNetTimeoutMs(replica) });
         connection = pending instanceof Promise ? await pending : pending;
       } catch (err) {
         if (this.stopped || !replica.running) break;

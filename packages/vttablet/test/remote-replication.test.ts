@@ -14,7 +14,7 @@ import { RemoteMysqlNetwork } from '../src/grpc/remote-mysql-network.js';
 import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from '../src/grpc/tablet-protos.js';
 import { Mysqld } from '../src/mysqld/mysqld.js';
 import { Replication, type ReplicationStatus } from '../src/replication.js';
-import { newServer, rowsOf, run, UUID_A, UUID_B } from './mysqld-fixture.js';
+import { expectError, newServer, rowsOf, run, UUID_A, UUID_B } from './mysqld-fixture.js';
 
 const SOURCE: TabletAlias = { cell: 'zone1', uid: 100 };
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -170,6 +170,46 @@ describe('replication from a source in another process (vtsimbinlog.BinlogDump)'
     expect(r.status()).toMatchObject({ ioState: 'Connecting', sourceUuid: '' });
     await r.stop();
     expect(r.status()).toMatchObject({ ioState: 'Stopped', running: false });
+  });
+
+  it('keeps an idle source by its heartbeats, and loses a silent one after replica_net_timeout (2013), at the dump and at the handshake', async () => {
+    const { mysqld: primary, session, clock } = newServer(UUID_A);
+    run(session, 'create table t (id int primary key)');
+    const { port } = await serve(primary);
+    // A source that greets once, then falls silent, as a stopped (SIGSTOP) process does.
+    const silent = new Server();
+    let calls = 0;
+    silent.addService(loadTabletProtos().BinlogDump.service, {
+      Dump: (call: { write(m: object): void }) => {
+        if (calls++ === 0) call.write({ handshake: { server_uuid: UUID_A, gtid_executed: '' } });
+      },
+    });
+    const silentPort = await new Promise<number>((resolve, reject) => silent.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    cleanups.push(() => silent.forceShutdown());
+    const replicas = [replicaServer(clock), replicaServer(clock)];
+    for (const r of replicas) run(r.createSession({}), 'set global replica_net_timeout = 1');
+    // MySQL's variable: GLOBAL only, slave_net_timeout its old name, clamped to at least 1 s.
+    const s = replicas[0]!.createSession({});
+    expect(rowsOf(s, 'select @@replica_net_timeout, @@global.slave_net_timeout')).toEqual([['1', '1']]);
+    expectError(s, 'set replica_net_timeout = 5', 1229, "Variable 'replica_net_timeout' is a GLOBAL variable and should be set with SET GLOBAL");
+    run(s, 'set global slave_net_timeout = 0');
+    expect(rowsOf(s, 'select @@replica_net_timeout')).toEqual([['1']]);
+    const idle = channel(await topoWith(port), replicas[0]!, clock);
+    const stalled = channel(await topoWith(silentPort), replicas[1]!, clock);
+    await until('connected', () => [idle.status().ioState, stalled.status().ioState], (s) => s.every((st) => st === 'Running'));
+    const idleStates = new Set<string>();
+    const sampler = setInterval(() => idleStates.add(idle.status().ioState), 5);
+    cleanups.push(() => clearInterval(sampler));
+    const lost = await until('silent source lost', () => stalled.status(), (s) => s.lastIoErrno !== 0);
+    expect(lost).toMatchObject({ ioState: 'Connecting', lastIoErrno: 2013, lastIoError: expect.stringContaining('message: Lost connection to MySQL server during query') });
+    const unanswered = await until('handshake lost', () => stalled.status(), (s) => s.lastIoError.includes('initial'));
+    expect(unanswered).toMatchObject({ ioState: 'Connecting', lastIoErrno: 2013 });
+    expect(unanswered.lastIoError).toContain("Lost connection to MySQL server at 'reading initial communication packet', system error: 110");
+    // Meanwhile (over 2 s, twice the timeout) the idle source's heartbeats kept its replica connected.
+    expect(idle.status()).toMatchObject({ ioState: 'Running', lastIoErrno: 0 });
+    expect([...idleStates]).toEqual(['Running']);
+    run(session, 'insert into t values (1)');
+    await until('still replicating', () => replicas[0]!.gtidExecutedText(), (t) => t === primary.gtidExecutedText());
   });
 
   it('stops for good with 1236 when the source purged what the replica lacks', async () => {

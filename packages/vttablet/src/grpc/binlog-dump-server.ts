@@ -5,7 +5,9 @@
  * acknowledges, for semi-sync) and gets a handshake (server_uuid, gtid_executed), then asks for the
  * binlog from its GTID set and gets every transaction it lacks, live, until either side ends it.
  * A stopped mysqld refuses the call with UNAVAILABLE before any handshake; a mysqld that stops
- * during the dump ends it with CR_SERVER_LOST (2013); a purged binlog with 1236.
+ * during the dump ends it with CR_SERVER_LOST (2013); a purged binlog with 1236. While the dump
+ * has nothing to send, a heartbeat goes out every SOURCE_HEARTBEAT_PERIOD the replica asked for,
+ * as MySQL's dump thread sends HEARTBEAT_LOG_EVENTs.
  *
  * A recent transaction is serialized once for all the replicas that already have its table maps
  * (the serialization, not the reading, is what a dump costs the source).
@@ -22,7 +24,7 @@ import { writeWithBackpressure } from './write-with-backpressure.js';
 
 /** vtsimbinlog.DumpRequest as decoded (one member set). */
 interface DumpRequestWire {
-  connect?: { semi_sync_replica: boolean };
+  connect?: { semi_sync_replica: boolean; heartbeat_period_ms: string };
   dump_from?: string;
   ack?: GtidWire;
 }
@@ -56,6 +58,32 @@ class SharedResponses {
   }
 }
 
+/** A dump's heartbeats: sent() after each transaction written, stop() at the end. */
+interface Heartbeats {
+  sent(): void;
+  stop(): void;
+}
+
+/**
+ * Sends a heartbeat on `call` whenever nothing went out for `periodMs` (0 or less: never). The
+ * check runs four times a period, so a heartbeat leaves at most 1.25 periods after the last
+ * message (well within the replica's replica_net_timeout, twice the period by default); none is
+ * queued behind a write waiting for the replica to read.
+ */
+function startHeartbeats(call: DumpCall, periodMs: number): Heartbeats {
+  if (!(periodMs > 0)) return { sent: () => undefined, stop: () => undefined };
+  let last = Date.now();
+  const timer = setInterval(() => {
+    if (Date.now() - last < periodMs || call.writableNeedDrain || call.destroyed) return;
+    last = Date.now();
+    call.write({ heartbeat: {} });
+  }, Math.max(1, periodMs / 4));
+  return {
+    sent: () => (last = Date.now()),
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** Reads the call's messages in order; next() is undefined once the replica ended or cancelled the call. */
 function requestReader(call: DumpCall): () => Promise<DumpRequestWire | undefined> {
   const requests = (call as AsyncIterable<DumpRequestWire>)[Symbol.asyncIterator]();
@@ -82,24 +110,28 @@ async function serveDump(call: DumpCall, mysqld: Mysqld, shared: SharedResponses
   call.once('cancelled', abort);
   call.once('end', abort);
   shutdown.addEventListener('abort', abort);
+  let heartbeats: Heartbeats | undefined;
   try {
     await writeWithBackpressure(call, { handshake: { server_uuid: connection.serverUuid, gtid_executed: connection.gtidExecuted().toString() } }, controller.signal);
     const request = await nextRequest();
     if (!request || controller.signal.aborted) return;
     if (request.dump_from === undefined) return fail(call, Code.INVALID_ARGUMENT, 'binlog dump: the second message must be dump_from');
     const from = GtidSet.parse(request.dump_from);
+    heartbeats = startHeartbeats(call, Number(hello.connect.heartbeat_period_ms));
     void (async () => {
       for (let req = await nextRequest(); req; req = await nextRequest()) if (req.ack) connection.ack(gtidFromWire(req.ack));
     })();
     const encoder = new TransactionEncoder();
     for await (const tx of connection.dump(from, controller.signal)) {
       if (controller.signal.aborted) break;
+      heartbeats.sent();
       await writeWithBackpressure(call, shared.response(tx, encoder, mysqld.semiSync.enabled), controller.signal);
     }
     if (!controller.signal.aborted) call.end();
   } catch (err) {
     if (!controller.signal.aborted) call.emit('error', toGrpcStatus(err));
   } finally {
+    heartbeats?.stop();
     connection.close();
     call.off('cancelled', abort);
     call.off('end', abort);

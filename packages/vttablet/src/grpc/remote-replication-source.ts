@@ -3,15 +3,17 @@
  * another tablet process, found from its tablet record on every connect (hostname and
  * `port_map.grpc`, as the replica's CHANGE REPLICATION SOURCE names the source tablet). Failures
  * are the ones MySQL's IO thread sees: CR_CONN_HOST_ERROR (2003) when the source cannot be reached
- * (no record, nothing listening, its mysqld stopped), CR_SERVER_LOST (2013) when the dump breaks,
- * and the source's own errors (1236) as it sent them.
+ * (no record, nothing listening, its mysqld stopped), CR_SERVER_LOST (2013) when the dump breaks or
+ * the source falls silent (no handshake, event or heartbeat within the replica's
+ * `replica_net_timeout`: a stopped or hung process), and the source's own errors (1236) as it sent
+ * them.
  */
 import { credentials, type ClientDuplexStream } from '@grpc/grpc-js';
 import { GtidSet, type BinlogTransaction, type Gtid } from '@vtsim/binlog';
 import { ER, SqlError, type TabletAlias } from '@vtsim/proto';
 import type { TopoServer } from '@vtsim/topo';
-import { connHostError, serverLostError } from '../mysqld/client-errors.js';
-import type { ConnectOptions, ReplicationSource, SourceConnection } from '../replication-source.js';
+import { connHostError, handshakeLostError, serverLostError } from '../mysqld/client-errors.js';
+import { DEFAULT_REPLICA_NET_TIMEOUT_MS, type ConnectOptions, type ReplicationSource, type SourceConnection } from '../replication-source.js';
 import { TransactionDecoder, gtidToWire, type TransactionWire } from './binlog-dump-wire.js';
 import { errorFromGrpcStatus } from './rpc-error.js';
 import { GRPC_MESSAGE_SIZE_OPTIONS, loadTabletProtos } from './tablet-protos.js';
@@ -24,12 +26,6 @@ interface DumpResponseWire {
 }
 
 type DumpStream = ClientDuplexStream<object, DumpResponseWire>;
-
-/**
- * How long a connect waits for the source's handshake: MySQL's replica uses `replica_net_timeout`
- * (default 60 s) as its connect timeout.
- */
-export const REPLICA_NET_TIMEOUT_MS = 60_000;
 
 /** `host:port` with an IPv6 host in brackets. */
 function hostPort(host: string, port: number): string {
@@ -68,13 +64,20 @@ export class RemoteReplicationSource implements ReplicationSource {
     };
     call.on('error', () => undefined); // read through the iterator below
     const responses = (call as AsyncIterable<DumpResponseWire>)[Symbol.asyncIterator]();
-    // A source that does not answer in time, or a STOP REPLICA meanwhile, ends the attempt.
-    const timer = setTimeout(close, REPLICA_NET_TIMEOUT_MS);
+    // A source that does not answer within replica_net_timeout (MySQL's replica uses it as its
+    // connect timeout), or a STOP REPLICA meanwhile, ends the attempt.
+    const netTimeoutMs = opts.netTimeoutMs ?? DEFAULT_REPLICA_NET_TIMEOUT_MS;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      close();
+    }, netTimeoutMs);
     opts.signal?.addEventListener('abort', close);
     let handshake: DumpResponseWire['handshake'];
     try {
       if (opts.signal?.aborted) throw refused;
-      call.write({ connect: { semi_sync_replica: opts.semiSyncReplica } });
+      // SOURCE_HEARTBEAT_PERIOD: MySQL's default, half of replica_net_timeout.
+      call.write({ connect: { semi_sync_replica: opts.semiSyncReplica, heartbeat_period_ms: String(Math.round(netTimeoutMs / 2)) } });
       const first = await responses.next();
       handshake = first.done ? undefined : first.value.handshake;
     } catch {
@@ -85,9 +88,10 @@ export class RemoteReplicationSource implements ReplicationSource {
     }
     if (!handshake) {
       close();
-      throw refused;
+      // Connected but never greeted (a stopped process): MySQL's 'reading initial communication packet'.
+      throw timedOut ? handshakeLostError() : refused;
     }
-    return new RemoteConnection(call, responses, handshake.server_uuid, GtidSet.parse(handshake.gtid_executed), close);
+    return new RemoteConnection(call, responses, handshake.server_uuid, GtidSet.parse(handshake.gtid_executed), close, netTimeoutMs);
   }
 }
 
@@ -103,6 +107,7 @@ class RemoteConnection implements SourceConnection {
     readonly serverUuid: string,
     private executed: GtidSet,
     private readonly end: () => void,
+    private readonly netTimeoutMs: number,
   ) {}
 
   gtidExecuted(): GtidSet {
@@ -113,6 +118,12 @@ class RemoteConnection implements SourceConnection {
     if (signal.aborted) return;
     const onAbort = (): void => this.close();
     signal.addEventListener('abort', onAbort);
+    // replica_net_timeout: a source silent that long (no transaction, no heartbeat) is lost.
+    let silent = false;
+    const silence = setTimeout(() => {
+      silent = true;
+      this.close();
+    }, this.netTimeoutMs);
     try {
       this.call.write({ dump_from: from.toString() });
       const decoder = new TransactionDecoder();
@@ -122,11 +133,12 @@ class RemoteConnection implements SourceConnection {
           next = await this.responses.next();
         } catch (err) {
           if (signal.aborted) return;
-          throw lostOr(err);
+          throw silent ? serverLostError() : lostOr(err);
         }
         if (signal.aborted) return;
-        // The source ended the dump without an error: it went away all the same.
+        // The source ended the dump without an error (or fell silent): it went away all the same.
         if (next.done) throw serverLostError();
+        silence.refresh();
         const wire = next.value.transaction;
         if (!wire) continue;
         const tx = decoder.decode(wire);
@@ -135,6 +147,7 @@ class RemoteConnection implements SourceConnection {
         yield tx;
       }
     } finally {
+      clearTimeout(silence);
       signal.removeEventListener('abort', onAbort);
     }
   }

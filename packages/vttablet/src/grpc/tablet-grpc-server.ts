@@ -8,7 +8,7 @@
  * follow gRPC backpressure and stop when the client cancels.
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { Code, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target, type VStreamRowsRequest } from '@vtsim/proto';
+import { Code, ER, SqlError, bindVarsFromWire, resultToWire, type BindVariableWire, type TabletAlias, type TabletVStreamRequest, type Target, type VStreamRowsRequest } from '@vtsim/proto';
 import type { QueryService, ReservedState, StreamHealthResponse } from '../query-service.js';
 import type { TabletManagerClient } from '../tablet-manager.js';
 import type { Mysqld } from '../mysqld/mysqld.js';
@@ -24,7 +24,12 @@ export type ServedTablet = QueryService & TabletManagerClient & { readonly alias
 
 /** Where and what to serve. */
 export interface TabletGrpcServerOptions {
-  tablet: ServedTablet;
+  /**
+   * The tablet, or how to find it when the server starts first (the cluster process binds the
+   * port its tablet's record advertises before starting the tablet): calls meanwhile fail with
+   * UNAVAILABLE, as calls to a vttablet that is starting or stopped do.
+   */
+  tablet: ServedTablet | (() => ServedTablet | undefined);
   /** Address to bind (vttablet's `--bind-address`; default 127.0.0.1). */
   host?: string;
   /** vttablet's `--grpc_port` (0 = any free port). */
@@ -149,77 +154,82 @@ function streaming<T>(produce: (call: ServerWritableStream<any, unknown>, signal
 
 /** Starts serving `opts.tablet` on `opts.host:opts.port`. Fails if the port is taken. */
 export async function startTabletGrpcServer(opts: TabletGrpcServerOptions): Promise<TabletGrpcServer> {
-  const { tablet } = opts;
+  const current = opts.tablet;
+  const served = (): ServedTablet => {
+    const found = typeof current === 'function' ? current() : current;
+    if (!found) throw new SqlError(ER.UNKNOWN_ERROR[0], ER.UNKNOWN_ERROR[1], 'vttablet is not running', Code.UNAVAILABLE);
+    return found;
+  };
   const protos = loadTabletProtos();
   const shutdown = new AbortController();
   const server = new Server(GRPC_MESSAGE_SIZE_OPTIONS);
   const query: UntypedServiceImplementation = {
     Execute: unary(async (call) => {
       const req = call.request as ExecuteRequestWire;
-      const result = await tablet.execute(req.target, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables), Number(req.transaction_id), executeOptionsFromWire(req), Number(req.reserved_id));
+      const result = await served().execute(req.target, req.query?.sql ?? '', bindVarsFromWire(req.query?.bind_variables), Number(req.transaction_id), executeOptionsFromWire(req), Number(req.reserved_id));
       return { result: resultToWire(result) };
     }),
     Begin: unary(async (call) => {
       const readOnly = readOnlyFromWire(call.request.options);
       const reservedId = Number(call.request.vtsim_reserved_id);
       const options = { ...(readOnly === undefined ? {} : { readOnly }), ...(reservedId ? { reservedId } : {}) };
-      const id = await tablet.begin(call.request.target, Object.keys(options).length ? options : undefined);
-      return { transaction_id: String(id), tablet_alias: tablet.alias };
+      const id = await served().begin(call.request.target, Object.keys(options).length ? options : undefined);
+      return { transaction_id: String(id), tablet_alias: served().alias };
     }),
-    Commit: unary(async (call) => ({ reserved_id: String(await tablet.commit(call.request.target, Number(call.request.transaction_id))) })),
-    Rollback: unary(async (call) => ({ reserved_id: String(await tablet.rollback(call.request.target, Number(call.request.transaction_id))) })),
+    Commit: unary(async (call) => ({ reserved_id: String(await served().commit(call.request.target, Number(call.request.transaction_id))) })),
+    Rollback: unary(async (call) => ({ reserved_id: String(await served().rollback(call.request.target, Number(call.request.transaction_id))) })),
     // A failure before anything was reserved ends the call with its status; one after comes back
     // in the response's error, with the ids to release.
     ReserveExecute: unary(async (call) => {
       const req = call.request as ReserveRequestWire;
       const q = req.query;
-      const state = await tablet.reserveExecute(req.target, req.pre_queries, q?.sql ?? '', bindVarsFromWire(q?.bind_variables), Number(req.transaction_id), executeOptionsFromWire(req));
-      return reservedStateToWire(state, tablet.alias);
+      const state = await served().reserveExecute(req.target, req.pre_queries, q?.sql ?? '', bindVarsFromWire(q?.bind_variables), Number(req.transaction_id), executeOptionsFromWire(req));
+      return reservedStateToWire(state, served().alias);
     }),
     ReserveBeginExecute: unary(async (call) => {
       const req = call.request as ReserveRequestWire;
       const q = req.query;
       const readOnly = readOnlyFromWire(req.options);
       const options = { ...executeOptionsFromWire(req), ...(readOnly === undefined ? {} : { readOnly }) };
-      const state = await tablet.reserveBeginExecute(req.target, req.pre_queries, req.post_begin_queries ?? [], q?.sql ?? '', bindVarsFromWire(q?.bind_variables), Object.keys(options).length ? options : undefined);
-      return { ...reservedStateToWire(state, tablet.alias), transaction_id: String(state.transactionId) };
+      const state = await served().reserveBeginExecute(req.target, req.pre_queries, req.post_begin_queries ?? [], q?.sql ?? '', bindVarsFromWire(q?.bind_variables), Object.keys(options).length ? options : undefined);
+      return { ...reservedStateToWire(state, served().alias), transaction_id: String(state.transactionId) };
     }),
-    Release: unary(async (call) => (await tablet.release(call.request.target, Number(call.request.transaction_id), Number(call.request.reserved_id)), {})),
-    StreamHealth: streaming((_call, signal) => tablet.streamHealth(signal), healthToWire, shutdown.signal),
-    VStream: streaming((call, signal) => tablet.vstream(vstreamRequestFromWire(call.request), signal), (events) => ({ events }), shutdown.signal),
-    VStreamRows: streaming((call, signal) => tablet.vstreamRows(vstreamRowsRequestFromWire(call.request), signal), (response) => response, shutdown.signal),
+    Release: unary(async (call) => (await served().release(call.request.target, Number(call.request.transaction_id), Number(call.request.reserved_id)), {})),
+    StreamHealth: streaming((_call, signal) => served().streamHealth(signal), healthToWire, shutdown.signal),
+    VStream: streaming((call, signal) => served().vstream(vstreamRequestFromWire(call.request), signal), (events) => ({ events }), shutdown.signal),
+    VStreamRows: streaming((call, signal) => served().vstreamRows(vstreamRowsRequestFromWire(call.request), signal), (response) => response, shutdown.signal),
   };
   const tm: UntypedServiceImplementation = {
-    SetReadOnly: unary(async () => (await tablet.setReadOnly(), {})),
-    SetReadWrite: unary(async () => (await tablet.setReadWrite(), {})),
-    ChangeType: unary(async (call) => (await tablet.changeType(call.request.tablet_type), {})),
-    RefreshState: unary(async () => (await tablet.refreshState(), {})),
+    SetReadOnly: unary(async () => (await served().setReadOnly(), {})),
+    SetReadWrite: unary(async () => (await served().setReadWrite(), {})),
+    ChangeType: unary(async (call) => (await served().changeType(call.request.tablet_type), {})),
+    RefreshState: unary(async () => (await served().refreshState(), {})),
     ExecuteFetchAsDba: unary(async (call) => {
       const req = call.request as { query: Buffer; db_name: string; disable_foreign_key_checks: boolean };
       const opts = req.disable_foreign_key_checks ? { disableForeignKeyChecks: true } : undefined;
-      return { result: resultToWire(await tablet.executeFetchAsDba(req.query.toString('utf8'), req.db_name || undefined, opts)) };
+      return { result: resultToWire(await served().executeFetchAsDba(req.query.toString('utf8'), req.db_name || undefined, opts)) };
     }),
     ReplicationStatus: unary(async () => {
-      const status = await tablet.getReplicationStatus();
+      const status = await served().getReplicationStatus();
       return { status: status && replicationStatusToWire(status), vtsim_last_io_errno: status?.last_io_errno ?? 0 };
     }),
     FullStatus: unary(async () => {
-      const status = await tablet.fullStatus();
+      const status = await served().fullStatus();
       return { status: fullStatusToWire(status), vtsim_position: status.position, vtsim_last_io_errno: status.replication_status?.last_io_errno ?? 0 };
     }),
-    PrimaryPosition: unary(async () => ({ position: await tablet.primaryPosition() })),
-    WaitForPosition: unary(async (call) => (await tablet.waitForPosition(call.request.position, msLeft(call)), {})),
-    StopReplication: unary(async () => (await tablet.stopReplication(), {})),
-    StartReplication: unary(async () => (await tablet.startReplication(), {})),
-    ResetReplicationParameters: unary(async () => (await tablet.setReplicationSource(null), {})),
-    SetReplicationSource: unary(async (call) => (await tablet.setReplicationSource(call.request.parent), {})),
-    PromoteReplica: unary(async () => ({ position: await tablet.promoteReplica() })),
+    PrimaryPosition: unary(async () => ({ position: await served().primaryPosition() })),
+    WaitForPosition: unary(async (call) => (await served().waitForPosition(call.request.position, msLeft(call)), {})),
+    StopReplication: unary(async () => (await served().stopReplication(), {})),
+    StartReplication: unary(async () => (await served().startReplication(), {})),
+    ResetReplicationParameters: unary(async () => (await served().setReplicationSource(null), {})),
+    SetReplicationSource: unary(async (call) => (await served().setReplicationSource(call.request.parent), {})),
+    PromoteReplica: unary(async () => ({ position: await served().promoteReplica() })),
     DemotePrimary: unary(async () => {
-      const position = await tablet.demotePrimary();
+      const position = await served().demotePrimary();
       return { primary_status: { position, file_position: '', server_uuid: '' } };
     }),
-    VReplicationExec: unary(async (call) => ({ result: resultToWire(await tablet.vreplicationExec(call.request.query)) })),
-    VReplicationWaitForPos: unary(async (call) => (await tablet.vreplicationWaitForPos(call.request.id, call.request.position, msLeft(call)), {})),
+    VReplicationExec: unary(async (call) => ({ result: resultToWire(await served().vreplicationExec(call.request.query)) })),
+    VReplicationWaitForPos: unary(async (call) => (await served().vreplicationWaitForPos(call.request.id, call.request.position, msLeft(call)), {})),
   };
   server.addService(protos.Query.service, query);
   server.addService(protos.TabletManager.service, tm);

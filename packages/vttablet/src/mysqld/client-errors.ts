@@ -16,6 +16,14 @@ export function connHostError(host: string, port: number): SqlError {
   return new SqlError(2003, 'HY000', `Can't connect to MySQL server on '${host}:${port}' (111)`, Code.UNAVAILABLE);
 }
 
+/**
+ * CR_SERVER_LOST (2013) at connect: the TCP connection opened but the server sent no handshake
+ * within the connect timeout (a stopped or hung server; 110 is ETIMEDOUT).
+ */
+export function handshakeLostError(): SqlError {
+  return new SqlError(2013, 'HY000', "Lost connection to MySQL server at 'reading initial communication packet', system error: 110", Code.CANCELED);
+}
+
 /** CR_SERVER_LOST (2013): the server went away while a statement or a binlog dump was running. */
 export function serverLostError(): SqlError {
   return new SqlError(2013, 'HY000', 'Lost connection to MySQL server during query', Code.CANCELED);

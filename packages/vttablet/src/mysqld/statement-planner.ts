@@ -15,7 +15,7 @@ import type { Plan } from './plan.js';
 import { compileSelect, type PlanContext } from './select-plan.js';
 import { planShow } from './show.js';
 import { selectListTexts, statementText } from './statement-text.js';
-import { isKnownVariable } from './system-variables.js';
+import { REPLICA_NET_TIMEOUT_RANGE, isKnownVariable } from './system-variables.js';
 import { planTransactionStatement } from './transaction-statement.js';
 
 const EMPTY_ROW: readonly SqlValue[] = [];
@@ -198,6 +198,15 @@ function compileSet(ast: Statement): (s: MysqlSession, bv: BindVars) => Result {
         case 'rpl_semi_sync_replica_enabled':
           session.mysqld.semiSyncReplicaEnabled = flag(v);
           break;
+        case 'replica_net_timeout':
+        case 'slave_net_timeout': {
+          if (a.scope !== 'global') throw new SqlError(1229, 'HY000', `Variable '${a.name}' is a GLOBAL variable and should be set with SET GLOBAL`);
+          const { min, max } = REPLICA_NET_TIMEOUT_RANGE;
+          const seconds = toBigInt(v);
+          if (seconds === null) throw new SqlError(1232, '42000', `Incorrect argument type to variable '${a.name}'`);
+          session.mysqld.globalVariables.set('replica_net_timeout', seconds < min ? BigInt(min) : seconds > max ? BigInt(max) : seconds);
+          break;
+        }
         case 'sql_mode': {
           const mode = normalizeSqlMode(v);
           if (a.scope === 'global') session.mysqld.globalVariables.set('sql_mode', mode);

@@ -49,7 +49,17 @@ const SEMI_SYNC_VARIABLES = [
   'rpl_semi_sync_source_wait_no_replica', 'rpl_semi_sync_source_wait_point', 'rpl_semi_sync_replica_enabled',
 ];
 
+/**
+ * The replica's network timeout in seconds (MySQL 8's `replica_net_timeout`, `slave_net_timeout`
+ * its old name; default 60, GLOBAL only), kept under `replica_net_timeout` in the global values.
+ */
+const NET_TIMEOUT_VARIABLES = ['replica_net_timeout', 'slave_net_timeout'];
+
+/** The range MySQL clamps `replica_net_timeout` to. */
+export const REPLICA_NET_TIMEOUT_RANGE = { min: 1, max: 31_536_000 } as const;
+
 const COMPUTED = new Set([
+  ...NET_TIMEOUT_VARIABLES,
   'server_uuid', 'gtid_executed', 'gtid_purged', 'read_only', 'super_read_only', 'autocommit', 'sql_log_bin',
   'last_insert_id', 'identity', 'hostname', 'warning_count', 'error_count',
   ...SEMI_SYNC_VARIABLES,
@@ -89,6 +99,9 @@ export function systemVariableValue(
       return 1n;
     case 'rpl_semi_sync_source_wait_point':
       return 'AFTER_COMMIT';
+    case 'replica_net_timeout':
+    case 'slave_net_timeout':
+      return server.globalVariables.get('replica_net_timeout') ?? 60n;
   }
   if (scope === 'session') {
     switch (n) {
