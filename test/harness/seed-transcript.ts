@@ -9,8 +9,10 @@
  * lastpks, VGTID shard sets, journal contents, the stream's end and its error code and message. It
  * abstracts only what legitimately differs between runs: GTID positions become per-shard names in
  * order of first appearance (`-80#2`: the second position seen on -80, so a position repeated stays
- * visibly the same one), timestamps become `T` (set) or vanish (zero), addresses in error messages
- * become `<address>`.
+ * visibly the same one), timestamps become `T` (set) or vanish (zero), addresses and positions in
+ * error messages become `<address>` and `<position>`; and since Vitess orders events per shard
+ * only, responses streamed from several shards at once are put in per-shard order, and a VGTID
+ * shows only its own shard's position (the others' `*`: where they stood depends on interleaving).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +59,8 @@ export class SeedClient {
   readonly responses: DecodedMessage[] = [];
   error: (Error & { code?: number }) | undefined;
   ended = false;
+  /** How many responses had arrived at each settle() (what came after one came after its step). */
+  readonly settled: number[] = [];
   private taken = 0;
   private readonly abort = new AbortController();
   private readonly reading: Promise<void>;
@@ -81,6 +85,7 @@ export class SeedClient {
       seen = this.responses.length;
       await new Promise((r) => setTimeout(r, quietMs));
     }
+    this.settled.push(this.responses.length);
     return this.responses.slice(this.taken, (this.taken = this.responses.length));
   }
 
@@ -161,13 +166,44 @@ function endOf(client: SeedClient): string {
 }
 
 /**
- * A client's transcript: one line per event (`r<response> <event as JSON>`), then how the stream
- * ended (see the module comment for what is kept and what is abstracted).
+ * A client's responses in an order two runs agree on: Vitess orders a stream's events per shard
+ * only, so within each stretch of responses streamed from the same set of shards (the shards of
+ * their VGTIDs) and settled after the same step, responses are sorted by the shard they came
+ * from, each shard's keeping its own order.
+ */
+function perShardOrder(client: SeedClient): DecodedMessage[] {
+  const stretches: DecodedMessage[][] = [];
+  let shards: string | undefined;
+  client.responses.forEach((r, i) => {
+    const vgtid = vgtidOf(r);
+    const now = vgtid ? shardsOf(vgtid).slice().sort().join(',') : shards;
+    if (now !== shards || stretches.length === 0 || client.settled.includes(i)) stretches.push([]);
+    shards = now;
+    stretches.at(-1)!.push(r);
+  });
+  // Array.prototype.sort is stable: each shard's responses keep their order.
+  return stretches.flatMap((s) => s.slice().sort((a, b) => (source(a) ?? '').localeCompare(source(b) ?? '')));
+}
+
+/**
+ * An event with the positions of a VGTID's other shards (not the one the event came from) set to
+ * `*`: where another shard stood when this one's event went out depends on how the shards'
+ * events interleaved, which Vitess leaves open.
+ */
+function ownPositionsOnly(e: DecodedMessage): DecodedMessage {
+  if (e.type !== 'VGTID' || !e.shard) return e;
+  const shardGtids = (e.vgtid.shard_gtids as DecodedMessage[]).map((s) => (s.shard === e.shard ? s : { ...s, gtid: '*' }));
+  return { ...e, vgtid: { ...e.vgtid, shard_gtids: shardGtids } };
+}
+
+/**
+ * A client's transcript: one line per event (`r<response> <event as JSON>`), responses in per-shard
+ * order, then how the stream ended (see the module comment for what is kept and what is abstracted).
  */
 export function transcript(client: SeedClient): string[] {
   const positions = new PositionNames();
-  const lines = client.responses.flatMap((r, i) =>
-    (r.events as DecodedMessage[]).map((e) => `r${i} ${JSON.stringify(abstracted(e, e.shard ?? '', positions) ?? {})}`),
+  const lines = perShardOrder(client).flatMap((r, i) =>
+    (r.events as DecodedMessage[]).map((e) => `r${i} ${JSON.stringify(abstracted(ownPositionsOnly(e), e.shard ?? '', positions) ?? {})}`),
   );
   return [...lines, endOf(client)];
 }
@@ -313,11 +349,14 @@ export class SeedCluster {
   }
 }
 
+/** The local example's steps after 205. */
+export type SeedStepName = '301' | '302' | '303' | '304' | '305' | '306';
+
 /** What {@link seedSession} needs from a cluster: the seed steps after 205 and a vtgate gRPC client. */
 export interface SeedSteps {
   grpc: VtgateClient;
-  /** Runs a step of the local example (301 … 306). */
-  step(name: '301' | '302' | '303' | '304' | '305' | '306'): Promise<void>;
+  /** Runs a step of the local example. */
+  step(name: SeedStepName): Promise<void>;
   /** Runs SQL through vtgate's MySQL port (customer keyspace). */
   insert(sql: string): Promise<void>;
   /** How long a client must stay quiet to count as settled (longer for slower clusters). */
