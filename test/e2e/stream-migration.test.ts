@@ -10,7 +10,7 @@ import type { DecodedMessage } from '@vtsim/vtgate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeMysqlCli } from '../harness/mysql-cli.js';
 import {
-  SEED_INSERT, SeedCluster, attachSeedClients, gtidOf, rowText, seedRequest, seqOf, shape, shardsOf, source, types, vgtidOf, type SeedClient,
+  SEED_INSERT, SeedCluster, attachSeedClients, firstDifference, gtidOf, rowText, seedRequest, seqOf, shape, shardsOf, source, transcript, types, vgtidOf, type SeedClient,
 } from '../harness/seed-transcript.js';
 
 describeMysqlCli('the seed document: VStreams on customer/0 across the reshard to -80, 80-', () => {
@@ -30,6 +30,7 @@ describeMysqlCli('the seed document: VStreams on customer/0 across the reshard t
 
   it('copies customer/0 exactly as the document shows', async () => {
     for (const c of [plain, stopping, journaled]) {
+      await c.receiving((r) => types(r).includes('COPY_COMPLETED'));
       const copy = await c.settle();
       expect(copy.map(shape)).toEqual(['[BEGIN FIELD]', '[VGTID]', '[ROW ROW ROW ROW ROW VGTID COMMIT]', '[BEGIN VGTID COMMIT]', '[COPY_COMPLETED COPY_COMPLETED]']);
       const field = copy[0]!.events[1].field_event;
@@ -126,6 +127,27 @@ describeMysqlCli('the seed document: VStreams on customer/0 across the reshard t
         expect(gtidOf(now, '80-')).not.toBe(gtidOf(previous, '80-'));
       }
     }
+  });
+
+  it('a transcript keeps rows, journals and each shard\'s order, and abstracts only positions, times and the order across shards', () => {
+    const t = transcript(plain);
+    expect(t.at(-1)).toBe('open');
+    expect(t.filter((l) => l.includes('"after":["6","rohit@planetscale.com"]'))).toHaveLength(1);
+    expect(transcript(stopping).find((l) => l.includes('JOURNAL'))).toMatch(/"participants":\[\{"keyspace":"customer","shard":"0"\}\]/);
+    expect(transcript(stopping).at(-1)).toBe('end: OK');
+    // The two new shards' first responses, swapped: the same transcript.
+    const i = plain.responses.findIndex((r) => source(r) !== '0');
+    expect(source(plain.responses[i]!)).not.toBe(source(plain.responses[i + 1]!));
+    const swapped = [...plain.responses];
+    [swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!];
+    expect(firstDifference(transcript({ ...plain, responses: swapped }), t)).toBeUndefined();
+    // A row value changed: the first difference names that event.
+    const row = plain.responses.findIndex((r) => types(r).includes('ROW') && source(r) === '80-');
+    const changed = plain.responses.map((r, n) => (n !== row ? r : {
+      ...r,
+      events: (r.events as DecodedMessage[]).map((e) => (e.type !== 'ROW' ? e : { ...e, row_event: { ...e.row_event, row_changes: [{ after: { lengths: ['1', '3'], values: Buffer.from('6bob') } }] } })),
+    }));
+    expect(firstDifference(transcript({ ...plain, responses: changed }), t)).toMatch(/expected: .*"6","rohit@planetscale.com".*\n {2}actual: {3}.*"6","bob"/);
   });
 
   it('GTID sets only grow, per shard, across each whole stream', () => {

@@ -91,8 +91,17 @@ export class SeedClient {
 
   /** Waits until the stream has ended (by itself) or `maxMs` passed. */
   async ending(maxMs = 10_000): Promise<void> {
+    await this.until(() => this.ended, maxMs);
+  }
+
+  /** Waits until a response satisfies `arrived`, the stream has ended, or `maxMs` passed. */
+  async receiving(arrived: (r: DecodedMessage) => boolean, maxMs = 30_000): Promise<void> {
+    await this.until(() => this.ended || this.responses.some(arrived), maxMs);
+  }
+
+  private async until(done: () => boolean, maxMs: number): Promise<void> {
     const deadline = Date.now() + maxMs;
-    while (!this.ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
 
   /** Cancels the stream (if still open) and waits for the reading loop. */
@@ -107,6 +116,9 @@ export function attachSeedClients(grpc: VtgateClient): Record<SeedClientName, Se
   const [plain, stopping, journaled] = (Object.keys(SEED_CLIENTS) as SeedClientName[]).map((name) => new SeedClient(grpc, seedRequest(SEED_CLIENTS[name])));
   return { plain: plain!, stopping: stopping!, journaled: journaled! };
 }
+
+/** What a transcript is taken from: a {@link SeedClient}'s record of its stream. */
+export type StreamRecord = Pick<SeedClient, 'responses' | 'settled' | 'ended' | 'error'>;
 
 /** Names positions per shard in order of first appearance (see the module comment). */
 class PositionNames {
@@ -156,7 +168,7 @@ function abstracted(value: unknown, shard: string, positions: PositionNames): un
 }
 
 /** How a stream ended, with addresses and positions abstracted: `open`, `end: OK`, or `end: <CODE> <message>`. */
-function endOf(client: SeedClient): string {
+function endOf(client: StreamRecord): string {
   if (!client.ended) return 'open';
   if (!client.error) return 'end: OK';
   const message = client.error.message
@@ -171,7 +183,7 @@ function endOf(client: SeedClient): string {
  * their VGTIDs) and settled after the same step, responses are sorted by the shard they came
  * from, each shard's keeping its own order.
  */
-function perShardOrder(client: SeedClient): DecodedMessage[] {
+function perShardOrder(client: StreamRecord): DecodedMessage[] {
   const stretches: DecodedMessage[][] = [];
   let shards: string | undefined;
   client.responses.forEach((r, i) => {
@@ -200,7 +212,7 @@ function ownPositionsOnly(e: DecodedMessage): DecodedMessage {
  * A client's transcript: one line per event (`r<response> <event as JSON>`), responses in per-shard
  * order, then how the stream ended (see the module comment for what is kept and what is abstracted).
  */
-export function transcript(client: SeedClient): string[] {
+export function transcript(client: StreamRecord): string[] {
   const positions = new PositionNames();
   const lines = perShardOrder(client).flatMap((r, i) =>
     (r.events as DecodedMessage[]).map((e) => `r${i} ${JSON.stringify(abstracted(ownPositionsOnly(e), e.shard ?? '', positions) ?? {})}`),
@@ -370,6 +382,9 @@ export type SeedTranscripts = Record<SeedClientName | 'resumedAfter306', string[
  * The seed session after 205, on any cluster: attaches the three clients, runs 301–305, inserts
  * customers 6 and 7, runs 306, then resumes the plain client's pre-cutover VGTID (its `[VGTID
  * OTHER]`) as a fourth client, which fails since customer/0 is gone; returns the four transcripts.
+ * After the copy and each step the clients settle (nothing new for `quietMs`); after the copy, 305
+ * and the insert they first wait for what the document says comes (COPY_COMPLETED, the new shards'
+ * VGTIDs, the rows), so that a slow cluster's late events are not taken for the next step's.
  */
 export async function seedSession(steps: SeedSteps): Promise<SeedTranscripts> {
   const quiet = steps.quietMs ?? 300;
@@ -378,11 +393,14 @@ export async function seedSession(steps: SeedSteps): Promise<SeedTranscripts> {
   const settle = () => Promise.all(all.map((c) => c.settle(quiet)));
   let resumed: SeedClient | undefined;
   try {
+    await Promise.all(all.map((c) => c.receiving((r) => types(r).includes('COPY_COMPLETED'))));
     await settle();
     for (const name of ['301', '302', '303', '304', '305'] as const) await steps.step(name);
+    const streaming = [clients.plain, clients.journaled];
+    await Promise.all([clients.stopping.ending(), ...streaming.map((c) => c.receiving((r) => shardsOf(vgtidOf(r) ?? { shard_gtids: [] }).includes('80-')))]);
     await settle();
-    await clients.stopping.ending();
     await steps.insert(SEED_INSERT);
+    await Promise.all(streaming.map((c) => c.receiving((r) => types(r).includes('ROW'))));
     await settle();
     await steps.step('306');
     await settle();
