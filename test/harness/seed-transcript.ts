@@ -1,8 +1,10 @@
 /**
  * The seed document's VStream session (stream-migration.md) as data: the three clients that attach
  * to customer/0 after 205 (default flags, stop_on_reshard, include_reshard_journal_events), the
- * helpers that read their responses, the transcript of a client's whole stream, and the seed
- * steps run on an in-memory `Cluster` (through vtctld's operations, as the scripts call them).
+ * helpers that read their responses, the transcript of a client's whole stream, the seed steps
+ * run on an in-memory `Cluster` (through vtctld's operations, as the scripts call them), and the
+ * session itself (`seedSession`) on any cluster that can run the steps, so that two runs (in
+ * memory, in processes) can be compared transcript by transcript.
  *
  * A transcript keeps everything two runs of the same steps must agree on, in order and response by
  * response: event types, keyspace/shard, table names, field lists, row values (before and after),
