@@ -377,23 +377,28 @@ export interface SeedSteps {
   quietMs?: number;
 }
 
-/** The transcripts of one run of the seed session: the three clients, and a fourth that resumes after 306. */
-export type SeedTranscripts = Record<SeedClientName | 'resumedAfter306', string[]>;
+/**
+ * The transcripts of one run of the seed session: the three clients, and two that resume the plain
+ * client's pre-cutover VGTID, one before 306 and one after.
+ */
+export type SeedTranscripts = Record<SeedClientName | 'resumedBefore306' | 'resumedAfter306', string[]>;
 
 /**
  * The seed session after 205, on any cluster: attaches the three clients, runs 301–305, inserts
- * customers 6 and 7, runs 306, then resumes the plain client's pre-cutover VGTID (its `[VGTID
- * OTHER]`) as a fourth client, which fails since customer/0 is gone; returns the four transcripts.
- * After the copy and each step the clients settle (nothing new for `quietMs`); after the copy, 305
- * and the insert they first wait for what the document says comes (COPY_COMPLETED, the new shards'
- * VGTIDs, the rows), so that a slow cluster's late events are not taken for the next step's.
+ * customers 6 and 7, resumes the plain client's pre-cutover VGTID (its `[VGTID OTHER]`) as a fourth
+ * client (which follows the journal from customer/0 to the new shards), runs 306, then resumes
+ * that VGTID again as a fifth client, which fails since customer/0 is gone; returns the five
+ * transcripts. After the copy and each step the clients settle (nothing new for `quietMs`); after
+ * the copy, 305 and the insert they first wait for what the document says comes (COPY_COMPLETED,
+ * the new shards' VGTIDs, the rows), so that a slow cluster's late events are not taken for the
+ * next step's.
  */
 export async function seedSession(steps: SeedSteps): Promise<SeedTranscripts> {
   const quiet = steps.quietMs ?? 300;
   const clients = attachSeedClients(steps.grpc);
   const all = Object.values(clients);
   const settle = () => Promise.all(all.map((c) => c.settle(quiet)));
-  let resumed: SeedClient | undefined;
+  const rows = (r: DecodedMessage) => types(r).includes('ROW');
   try {
     await Promise.all(all.map((c) => c.receiving((r) => types(r).includes('COPY_COMPLETED'))));
     await settle();
@@ -402,22 +407,28 @@ export async function seedSession(steps: SeedSteps): Promise<SeedTranscripts> {
     await Promise.all([clients.stopping.ending(), ...streaming.map((c) => c.receiving((r) => shardsOf(vgtidOf(r) ?? { shard_gtids: [] }).includes('80-')))]);
     await settle();
     await steps.insert(SEED_INSERT);
-    await Promise.all(streaming.map((c) => c.receiving((r) => types(r).includes('ROW'))));
-    await settle();
-    await steps.step('306');
+    await Promise.all(streaming.map((c) => c.receiving(rows)));
     await settle();
     const saved = vgtidOf(clients.plain.responses.find((r) => shape(r) === '[VGTID OTHER]') ?? { events: [] });
     if (!saved) throw new Error(`the plain client saw no [VGTID OTHER]: ${clients.plain.responses.map(shape).join(' ')}`);
-    resumed = new SeedClient(steps.grpc, seedRequest({}, saved));
-    await resumed.ending();
+    const resumedBefore306 = new SeedClient(steps.grpc, seedRequest({}, saved));
+    all.push(resumedBefore306);
+    await resumedBefore306.receiving(rows);
+    await settle();
+    await steps.step('306');
+    await settle();
+    const resumedAfter306 = new SeedClient(steps.grpc, seedRequest({}, saved));
+    all.push(resumedAfter306);
+    await resumedAfter306.ending();
     return {
       plain: transcript(clients.plain),
       stopping: transcript(clients.stopping),
       journaled: transcript(clients.journaled),
-      resumedAfter306: transcript(resumed),
+      resumedBefore306: transcript(resumedBefore306),
+      resumedAfter306: transcript(resumedAfter306),
     };
   } finally {
-    for (const c of [...all, resumed]) await c?.close();
+    for (const c of all) await c.close();
   }
 }
 
