@@ -22,7 +22,8 @@ import { Cluster } from '@vtsim/cli';
 import { Code, TabletType, VTSIM_ROOT, decodeRowBytes, errorCode } from '@vtsim/proto';
 import { parseJournal } from '@vtsim/vttablet';
 import { VtgateClient, type DecodedMessage } from '@vtsim/vtgate';
-import { runMysql } from './mysql-cli.js';
+import { mysqlCliInstalled, runMysql } from './mysql-cli.js';
+import { runVtsim } from './vtsim-cli.js';
 
 /** The event types of a response, in order. */
 export const types = (r: DecodedMessage) => (r.events as DecodedMessage[]).map((e) => e.type as string);
@@ -292,9 +293,15 @@ export class SeedCluster {
     for (const uid of uids) await cluster.addTablet({ keyspace, shard, uid });
   }
 
-  /** Runs `sql` through the mysql client; throws with its stderr when it fails. */
+  /**
+   * Runs `sql` through the mysql client (vtsim's own `vtsim mysql` where none is installed, as the
+   * scripts' alias does); throws with its stderr when it fails.
+   */
   async mysql(sql: string, database?: string): Promise<string> {
-    const run = await runMysql(this.mysqlPort, database ? [database] : [], sql);
+    const args = database ? [database] : [];
+    const run = mysqlCliInstalled
+      ? await runMysql(this.mysqlPort, args, sql)
+      : await runVtsim(['mysql', '-h', '127.0.0.1', '-P', String(this.mysqlPort), ...args], { input: sql, env: process.env });
     if (run.code !== 0) throw new Error(`mysql failed: ${run.stderr}`);
     return run.stdout;
   }
