@@ -5,7 +5,9 @@
 // contract ports, which local-example-scripts.test.ts owns). The documented outputs are those of
 // the in-memory run (local-example-output.ts): 101 → 306, MoveTables and Reshard running from the
 // vtctld process through the tablets' TabletManager gRPC service, their VReplication inside the
-// target tablets' processes; then `kill -9` of a primary's process under writers and a VStream
+// target tablets' processes; the seed document's three VStream clients (seed-transcript.ts),
+// attached through the vtgate process after 205, see 301–306 event by event as the same clients
+// do in an in-memory run of the same steps; then `kill -9` of a primary's process under writers and a VStream
 // client, which the VTOrc process repairs (EmergencyReparentShard) with no acknowledged write lost
 // and the client's picture equal to the tables; 401 stops every process and frees every port.
 import { readFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -15,12 +17,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SeededRandom } from '@vtsim/binlog';
 import { Code, VTSIM_ROOT, errorCode } from '@vtsim/proto';
+import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { KEYSPACE, TABLES, Writer, cutoverErrorKind, modelOf, sorted, waitFor, type Rows, type WriteErrorKind } from '../harness/customer-workload.js';
 import { describeEtcd } from '../harness/etcd-server.js';
 import { SELECT_COMMERCE_OUTPUT, selectCustomerOutput } from '../harness/local-example-output.js';
 import { mysqlCliInstalled } from '../harness/mysql-cli.js';
 import { PictureStream } from '../harness/vstream-picture.js';
+import { firstDifference, seedSession, seedTranscriptsInMemory, type SeedStepName, type SeedTranscripts } from '../harness/seed-transcript.js';
 import { ensureCliBuilt, processAlive, runProcess, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
 const scriptsDir = join(VTSIM_ROOT, 'scripts');
@@ -36,6 +40,16 @@ function listening(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
+
+/** The scripts of the seed steps. */
+const SEED_SCRIPTS: Record<SeedStepName, string> = {
+  '301': '301_customer_sharded.sh',
+  '302': '302_new_shards.sh',
+  '303': '303_reshard.sh',
+  '304': '304_switch_reads.sh',
+  '305': '305_switch_writes.sh',
+  '306': '306_down_shard_0.sh',
+};
 
 /** Every tablet the test starts. */
 const TABLET_UIDS = [100, 101, 102, 200, 201, 202, 300, 301, 302, 311, 400, 401, 402];
@@ -204,15 +218,30 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
     const cleaned = await run('205_clean_commerce.sh');
     expect(cleaned.stdout).toContain('Successfully completed the commerce2customer workflow in the customer keyspace');
 
-    await run('301_customer_sharded.sh');
-    await run('302_new_shards.sh');
-    await run('303_reshard.sh');
-    await run('304_switch_reads.sh');
-    const switched = await run('305_switch_writes.sh');
-    expect(switched.stdout).toContain('SwitchTraffic was successful for workflow customer.cust2cust');
-    expect(await select('select_customer-80_data.sql')).toEqual({ code: 0, stdout: selectCustomerOutput('-80', [1, 2, 3, 5]), stderr: '' });
-    expect(await select('select_customer80-_data.sql')).toEqual({ code: 0, stdout: selectCustomerOutput('80-', [4]), stderr: '' });
-    await run('306_down_shard_0.sh');
+    // The seed document's session through the vtgate process's gRPC port, 301–306 by the scripts;
+    // its transcripts must equal, event by event, those of the same session in memory.
+    const grpc = VtgateClient.connect(`127.0.0.1:${env.VTSIM_GRPC_PORT}`);
+    let inProcesses: SeedTranscripts;
+    try {
+      inProcesses = await seedSession({
+        grpc,
+        quietMs: 1000,
+        step: async (name) => {
+          const done = await run(SEED_SCRIPTS[name]);
+          if (name !== '305') return;
+          expect(done.stdout).toContain('SwitchTraffic was successful for workflow customer.cust2cust');
+          expect(await select('select_customer-80_data.sql')).toEqual({ code: 0, stdout: selectCustomerOutput('-80', [1, 2, 3, 5]), stderr: '' });
+          expect(await select('select_customer80-_data.sql')).toEqual({ code: 0, stdout: selectCustomerOutput('80-', [4]), stderr: '' });
+        },
+        insert: async (sql) => expect(await withEnv(`mysql customer <<'SQL'\n${sql}\nSQL`)).toEqual({ code: 0, stdout: '', stderr: '' }),
+      });
+    } finally {
+      grpc.close();
+    }
+    const inMemory = await seedTranscriptsInMemory();
+    for (const name of Object.keys(inMemory) as (keyof SeedTranscripts)[]) {
+      expect.soft(firstDifference(inProcesses[name], inMemory[name]), `the ${name} client's events, in processes against in memory`).toBeUndefined();
+    }
 
     // A second replica in -80 (semi_sync: the promoted one needs a replica to acknowledge its commits).
     const extra = await lib('vttablet-up.sh', [], { KEYSPACE: 'customer', SHARD: '-80', TABLET_UID: '311' });

@@ -4,134 +4,33 @@
 // VStream clients are gRPC clients built from the .proto files. Three clients attach to
 // customer/0 after 205 — default flags, stop_on_reshard, include_reshard_journal_events — and
 // watch 301–306.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { decodePosition } from '@vtsim/binlog';
-import { Cluster } from '@vtsim/cli';
-import { Code, TabletType, VTSIM_ROOT, decodeRowBytes } from '@vtsim/proto';
-import { parseJournal } from '@vtsim/vttablet';
-import { VtgateClient, type DecodedMessage } from '@vtsim/vtgate';
+import { Code } from '@vtsim/proto';
+import type { DecodedMessage } from '@vtsim/vtgate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeMysqlCli, runMysql } from '../harness/mysql-cli.js';
-
-const file = (name: string) => readFileSync(join(VTSIM_ROOT, 'scripts', name), 'utf8');
-const statements = (text: string) => text.split(/;\s*$/m).map((s) => s.trim()).filter((s) => s !== '');
-const types = (r: DecodedMessage) => (r.events as DecodedMessage[]).map((e) => e.type as string);
-const shape = (r: DecodedMessage) => `[${types(r).join(' ')}]`;
-const source = (r: DecodedMessage) => (r.events as DecodedMessage[]).find((e) => e.shard)?.shard as string | undefined;
-const vgtidOf = (r: DecodedMessage) => (r.events as DecodedMessage[]).filter((e) => e.type === 'VGTID').at(-1)?.vgtid as DecodedMessage | undefined;
-const shardsOf = (v: DecodedMessage) => (v.shard_gtids as DecodedMessage[]).map((s) => s.shard as string);
-const gtidOf = (v: DecodedMessage, shard: string) => (v.shard_gtids as DecodedMessage[]).find((s) => s.shard === shard)?.gtid as string | undefined;
-const rowText = (row: { lengths: string[]; values: Buffer }) => decodeRowBytes(row).map((b) => b?.toString('utf8') ?? null);
-/** The highest GTID number of a position with a single server UUID (`MySQL56/<uuid>:1-45` → 45). */
-const seqOf = (pos: string) => Number(/:(?:\d+-)?(\d+)$/.exec(pos)![1]);
-
-/** A gRPC VStream client that collects responses in the background. */
-class Client {
-  readonly responses: DecodedMessage[] = [];
-  error: (Error & { code?: number }) | undefined;
-  ended = false;
-  private taken = 0;
-  private readonly abort = new AbortController();
-  private readonly reading: Promise<void>;
-
-  constructor(client: VtgateClient, flags: object) {
-    const request = {
-      tablet_type: 'PRIMARY',
-      vgtid: { shard_gtids: [{ keyspace: 'customer', shard: '0', gtid: '' }] },
-      filter: { rules: [{ match: 'customer', filter: 'select * from customer' }] },
-      flags,
-    };
-    this.reading = (async () => {
-      try {
-        for await (const r of client.vstream(request, this.abort.signal)) this.responses.push(r);
-      } catch (err) {
-        this.error = err as Error;
-      } finally {
-        this.ended = true;
-      }
-    })();
-  }
-
-  /** Waits until nothing has arrived for `quietMs`, then returns the responses not taken yet. */
-  async settle(quietMs = 300, maxMs = 10_000): Promise<DecodedMessage[]> {
-    const deadline = Date.now() + maxMs;
-    let seen = -1;
-    while (seen !== this.responses.length && Date.now() < deadline) {
-      seen = this.responses.length;
-      await new Promise((r) => setTimeout(r, quietMs));
-    }
-    return this.responses.slice(this.taken, (this.taken = this.responses.length));
-  }
-
-  async close(): Promise<void> {
-    this.abort.abort();
-    await this.reading;
-  }
-}
+import { describeMysqlCli } from '../harness/mysql-cli.js';
+import {
+  SEED_INSERT, SeedCluster, attachSeedClients, firstDifference, gtidOf, rowText, seedRequest, seqOf, shape, shardsOf, source, transcript, types, vgtidOf, type SeedClient,
+} from '../harness/seed-transcript.js';
 
 describeMysqlCli('the seed document: VStreams on customer/0 across the reshard to -80, 80-', () => {
-  let cluster: Cluster;
-  let grpc: VtgateClient;
-  let port: number;
-  let plain: Client;
-  let stopping: Client;
-  let journaled: Client;
-  const mysql = async (sql: string, database?: string) => {
-    const run = await runMysql(port, database ? [database] : [], sql);
-    if (run.code !== 0) throw new Error(`mysql failed: ${run.stderr}`);
-    return run.stdout;
-  };
-  const waitRunning = async (keyspace: string, workflow: string) => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const { workflows } = await cluster.vtctld.getWorkflows({ keyspace, workflow });
-      const streams = workflows.flatMap((w) => Object.values(w.shard_streams).flatMap((s) => s.streams));
-      if (streams.length > 0 && streams.every((s) => s.state === 'Running' && s.copy_states.length === 0)) return;
-      if (Date.now() > deadline) throw new Error(`${workflow} is not running: ${JSON.stringify(streams.map((s) => [s.state, s.message]))}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  const switchTraffic = (keyspace: string, workflow: string, tablet_types: TabletType[]) =>
-    cluster.vtctld.workflowSwitchTraffic({ keyspace, workflow, tablet_types, enable_reverse_replication: true });
-  const tablets = async (keyspace: string, shard: string, uids: number[]) => {
-    for (const uid of uids) await cluster.addTablet({ keyspace, shard, uid });
-  };
-  const journal = async () => {
-    const r = await cluster.tablet(200)!.executeFetchAsDba('select val from resharding_journal', '_vt');
-    return parseJournal(Buffer.from(r.rows[0]![0] as Uint8Array).toString('utf8'));
-  };
+  let seed: SeedCluster;
+  let plain: SeedClient;
+  let stopping: SeedClient;
+  let journaled: SeedClient;
 
   beforeAll(async () => {
-    cluster = await Cluster.start({ seed: 'stream-migration', mysqlPort: 0, grpcPort: 0 });
-    // 101
-    await cluster.vtctld.createKeyspace({ name: 'commerce', durability_policy: 'semi_sync' });
-    await tablets('commerce', '0', [100, 101, 102]);
-    await cluster.vtctld.applySchema({ keyspace: 'commerce', sql: statements(file('create_commerce_schema.sql')) });
-    await cluster.vtctld.applyVSchema({ keyspace: 'commerce', v_schema: JSON.parse(file('vschema_commerce_initial.json')) });
-    const vtgate = await cluster.startVtgate();
-    port = vtgate.mysqlAddress!.port;
-    grpc = VtgateClient.connect(`${vtgate.grpcAddress!.host}:${vtgate.grpcAddress!.port}`);
-    await mysql(file('insert_commerce_data.sql'));
-    // 201–205
-    await tablets('customer', '0', [200, 201, 202]);
-    await cluster.vtctld.moveTablesCreate({ workflow: 'commerce2customer', source_keyspace: 'commerce', target_keyspace: 'customer', include_tables: ['customer', 'corder'] });
-    await waitRunning('customer', 'commerce2customer');
-    await switchTraffic('customer', 'commerce2customer', [TabletType.RDONLY, TabletType.REPLICA]);
-    await switchTraffic('customer', 'commerce2customer', [TabletType.PRIMARY]);
-    await cluster.vtctld.moveTablesComplete({ workflow: 'commerce2customer', target_keyspace: 'customer' });
-    plain = new Client(grpc, {});
-    stopping = new Client(grpc, { stop_on_reshard: true });
-    journaled = new Client(grpc, { include_reshard_journal_events: true });
+    seed = await SeedCluster.start();
+    ({ plain, stopping, journaled } = attachSeedClients(seed.grpc));
   }, 60_000);
   afterAll(async () => {
     for (const c of [plain, stopping, journaled]) await c?.close();
-    grpc?.close();
-    await cluster?.close();
+    await seed?.close();
   });
 
   it('copies customer/0 exactly as the document shows', async () => {
     for (const c of [plain, stopping, journaled]) {
+      await c.receiving((r) => types(r).includes('COPY_COMPLETED'));
       const copy = await c.settle();
       expect(copy.map(shape)).toEqual(['[BEGIN FIELD]', '[VGTID]', '[ROW ROW ROW ROW ROW VGTID COMMIT]', '[BEGIN VGTID COMMIT]', '[COPY_COMPLETED COPY_COMPLETED]']);
       const field = copy[0]!.events[1].field_event;
@@ -152,19 +51,10 @@ describeMysqlCli('the seed document: VStreams on customer/0 across the reshard t
 
   it('301–304: [VGTID DDL] for the customer alter, [VGTID OTHER] for the corder alter, then nothing while reads switch', async () => {
     const before = gtidOf(vgtidOf(plain.responses.at(-2)!)!, '0')!;
-    // 301
-    await cluster.vtctld.applySchema({ keyspace: 'commerce', sql: statements(file('create_commerce_seq.sql')) });
-    await cluster.vtctld.applyVSchema({ keyspace: 'commerce', v_schema: JSON.parse(file('vschema_commerce_seq.json')) });
-    await cluster.vtctld.applyVSchema({ keyspace: 'customer', v_schema: JSON.parse(file('vschema_customer_sharded.json')) });
-    await cluster.vtctld.applySchema({ keyspace: 'customer', sql: statements(file('create_customer_sharded.sql')) });
-    // 302
-    await tablets('customer', '-80', [300, 301, 302]);
-    await tablets('customer', '80-', [400, 401, 402]);
-    // 303
-    await cluster.vtctld.reshardCreate({ workflow: 'cust2cust', keyspace: 'customer', source_shards: ['0'], target_shards: ['-80', '80-'] });
-    await waitRunning('customer', 'cust2cust');
-    // 304
-    await switchTraffic('customer', 'cust2cust', [TabletType.RDONLY, TabletType.REPLICA]);
+    await seed.step301();
+    await seed.step302();
+    await seed.step303();
+    await seed.step304();
     for (const c of [plain, stopping, journaled]) {
       const ddl = await c.settle();
       expect(ddl.map(shape)).toEqual(['[VGTID DDL]', '[VGTID OTHER]']);
@@ -175,8 +65,8 @@ describeMysqlCli('the seed document: VStreams on customer/0 across the reshard t
   });
 
   it('305: the plain client moves from 0 to -80 and 80- at the journal positions; the flagged ones see the journal', async () => {
-    await switchTraffic('customer', 'cust2cust', [TabletType.PRIMARY]);
-    const j = await journal();
+    await seed.step305();
+    const j = await seed.journal();
     const journalPos = Object.fromEntries(j.shard_gtids.map((s) => [s.shard, s.gtid]));
     expect(Object.keys(journalPos).sort()).toEqual(['-80', '80-']);
 
@@ -222,7 +112,7 @@ describeMysqlCli('the seed document: VStreams on customer/0 across the reshard t
 
   it('an insert of 6 and 7 through 15306 arrives once, from 80-, with a fresh FIELD (flags 53251) and two row changes', async () => {
     const previous = vgtidOf(plain.responses.at(-1)!)!;
-    await mysql("insert into customer(customer_id, email) values(6,'rohit@planetscale.com'), (7,'mlord@planetscale.com')", 'customer');
+    await seed.mysql(SEED_INSERT, 'customer');
     for (const c of [plain, journaled]) {
       const [tx, ...rest] = await c.settle();
       expect(rest).toEqual([]);
@@ -237,6 +127,27 @@ describeMysqlCli('the seed document: VStreams on customer/0 across the reshard t
         expect(gtidOf(now, '80-')).not.toBe(gtidOf(previous, '80-'));
       }
     }
+  });
+
+  it('a transcript keeps rows, journals and each shard\'s order, and abstracts only positions, times and the order across shards', () => {
+    const t = transcript(plain);
+    expect(t.at(-1)).toBe('open');
+    expect(t.filter((l) => l.includes('"after":["6","rohit@planetscale.com"]'))).toHaveLength(1);
+    expect(transcript(stopping).find((l) => l.includes('JOURNAL'))).toMatch(/"participants":\[\{"keyspace":"customer","shard":"0"\}\]/);
+    expect(transcript(stopping).at(-1)).toBe('end: OK');
+    // The two new shards' first responses, swapped: the same transcript.
+    const i = plain.responses.findIndex((r) => source(r) !== '0');
+    expect(source(plain.responses[i]!)).not.toBe(source(plain.responses[i + 1]!));
+    const swapped = [...plain.responses];
+    [swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!];
+    expect(firstDifference(transcript({ ...plain, responses: swapped }), t)).toBeUndefined();
+    // A row value changed: the first difference names that event.
+    const row = plain.responses.findIndex((r) => types(r).includes('ROW') && source(r) === '80-');
+    const changed = plain.responses.map((r, n) => (n !== row ? r : {
+      ...r,
+      events: (r.events as DecodedMessage[]).map((e) => (e.type !== 'ROW' ? e : { ...e, row_event: { ...e.row_event, row_changes: [{ after: { lengths: ['1', '3'], values: Buffer.from('6bob') } }] } })),
+    }));
+    expect(firstDifference(transcript({ ...plain, responses: changed }), t)).toMatch(/expected: .*"6","rohit@planetscale.com".*\n {2}actual: {3}.*"6","bob"/);
   });
 
   it('GTID sets only grow, per shard, across each whole stream', () => {
@@ -258,11 +169,11 @@ describeMysqlCli('the seed document: VStreams on customer/0 across the reshard t
 
   it('resumes a pre-cutover VGTID on the old shard into the new ones, and fails with FAILED_PRECONDITION once 306 deleted it', async () => {
     const saved = vgtidOf(plain.responses.find((r) => shape(r) === '[VGTID OTHER]')!)!;
-    const request = { tablet_type: 'PRIMARY', vgtid: saved, filter: { rules: [{ match: 'customer', filter: 'select * from customer' }] } };
+    const request = seedRequest({}, saved);
     const got: DecodedMessage[] = [];
     const abort = new AbortController();
     const reading = (async () => {
-      for await (const r of grpc.vstream(request, abort.signal)) got.push(r);
+      for await (const r of seed.grpc.vstream(request, abort.signal)) got.push(r);
     })().catch(() => undefined);
     const deadline = Date.now() + 10_000;
     while (!got.some((r) => types(r).includes('ROW')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -273,12 +184,10 @@ describeMysqlCli('the seed document: VStreams on customer/0 across the reshard t
     expect(source(rows[0]!)).toBe('80-');
     expect(got.some((r) => source(r) === '0')).toBe(true);
 
-    // 306
-    await cluster.vtctld.moveTablesComplete({ workflow: 'cust2cust', target_keyspace: 'customer' });
-    for (const uid of [200, 201, 202]) await cluster.removeTablet(uid);
+    await seed.step306();
     let error: (Error & { code?: number }) | undefined;
     try {
-      for await (const _ of grpc.vstream(request)) break;
+      for await (const _ of seed.grpc.vstream(request)) break;
     } catch (err) {
       error = err as Error & { code?: number };
     }
