@@ -30,6 +30,8 @@ const MULTI_INSERT_TARGET = 1.5;
  * @property {number} replicaCount tablets per shard that replicate (the first is the primary)
  * @property {number} rdonlyCount
  * @property {number} [keyCount] rows the point selects read (default cluster-bench's KEY_COUNT)
+ * @property {boolean} [exampleProcessesOnly] time the local example's start-up in process mode only (no
+ *   in-memory figure nor ratio): `--quick`, where the smoke test needs the code run, not the comparison
  */
 
 /**
@@ -148,6 +150,21 @@ export async function benchProcessMode(opts, log) {
   }
 
   log('processes: the local example, 101_initial_cluster.sh to a select through vtgate, with TOPO=etcd2 VTSIM_PROCESSES=1 and in memory');
+  const script = '101_initial_cluster.sh (etcd or the cluster process, vtctld, commerce keyspace, tablets 100-102, VTOrc, schema, VSchema, vtgate) from spawn to the first select count(*) from product through vtgate';
+  /** The process-mode figure of the example's start-up. */
+  const procsExample = (/** @type {Awaited<ReturnType<typeof timeExampleStart>>} */ r) => ({
+    id: 'processes.local_example_start',
+    what: 'local example 101 to first select, process mode',
+    value: r.ms,
+    unit: 'ms',
+    detail: `${script}, TOPO=etcd2 VTSIM_PROCESSES=1: ${r.processes} processes left running; ${describeCpu(r.cpuMs)}, the script's commands and every process`,
+  });
+  if (opts.exampleProcessesOnly) {
+    const procsRun = await timeExampleStart({ processes: true });
+    const f = procsExample(procsRun);
+    figures.push({ ...f, detail: `${f.detail}; not timed in memory (--quick)` });
+    return figures;
+  }
   /** @type {Record<'procs' | 'memory', Awaited<ReturnType<typeof timeExampleStart>>>} */
   const example = /** @type {any} */ ({});
   const examplePair = await measurePair(async () => {
@@ -155,14 +172,7 @@ export async function benchProcessMode(opts, log) {
   }, async () => {
     example.memory = await timeExampleStart({ processes: false });
   }, NAMES);
-  const script = '101_initial_cluster.sh (etcd or the cluster process, vtctld, commerce keyspace, tablets 100-102, VTOrc, schema, VSchema, vtgate) from spawn to the first select count(*) from product through vtgate';
-  add({
-    id: 'processes.local_example_start',
-    what: 'local example 101 to first select, process mode',
-    value: example.procs.ms,
-    unit: 'ms',
-    detail: `${script}, TOPO=etcd2 VTSIM_PROCESSES=1: ${example.procs.processes} processes left running; ${describeCpu(example.procs.cpuMs)}, the script's commands and every process`,
-  }, {
+  add(procsExample(example.procs), {
     id: 'in_memory.local_example_start',
     what: 'local example 101 to first select, in memory',
     value: example.memory.ms,

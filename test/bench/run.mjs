@@ -15,7 +15,7 @@
  * Chromium next to the rate without it (skipped with a note when /usr/bin/chromium is missing);
  * --quick: small data (1000 keys for the point selects, 2000 rows per VStream table, 10,000 rows
  * instead of 1,000,000 held by the large tablet, one stream per figure; process mode with one
- * tablet per shard), for the smoke test
+ * tablet per shard, the local example's start-up timed in process mode only), for the smoke test
  * (test/e2e/bench-smoke.test.ts): it checks the code runs, not speed;
  * --seconds / --warmup: measured window and warm-up of each benchmark (default 3 and 1);
  * --connections / --processes: client load of the protocol benchmarks (default 16 in 1 process);
@@ -100,7 +100,7 @@ async function main() {
   else if (only === undefined || only === 'processes') {
     const { benchProcessMode } = await import('./process-mode-bench.mjs');
     const tablets = quick ? { replicaCount: 1, rdonlyCount: 0 } : { replicaCount: 2, rdonlyCount: 1 };
-    figures.push(...(await benchProcessMode({ ...tablets, keyCount, ...time, ...load }, log)));
+    figures.push(...(await benchProcessMode({ ...tablets, keyCount, exampleProcessesOnly: quick, ...time, ...load }, log)));
   }
   if (only === 'references') {
     log('components: VStream throughput by column type, next to a bare gRPC server replaying the same responses');
