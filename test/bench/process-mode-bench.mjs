@@ -30,6 +30,7 @@ const MULTI_INSERT_TARGET = 1.5;
  * @property {number} replicaCount tablets per shard that replicate (the first is the primary)
  * @property {number} rdonlyCount
  * @property {number} [keyCount] rows the point selects read (default cluster-bench's KEY_COUNT)
+ * @property {string[]} [nodeArgs] Node flags for every vtsim process of both clusters (e.g. `--cpu-prof`)
  * @property {boolean} [exampleProcessesOnly] time the local example's start-up in process mode only (no
  *   in-memory figure nor ratio): `--quick`, where the smoke test needs the code run, not the comparison
  */
@@ -48,7 +49,7 @@ export async function benchProcessMode(opts, log) {
   const tabletCount = opts.replicaCount + opts.rdonlyCount;
   const tablets = `${opts.replicaCount} replica + ${opts.rdonlyCount} rdonly tablet${tabletCount === 1 ? '' : 's'} per shard (${3 * tabletCount} tablets)`;
   log(`processes: etcd, vtctld, a vttablet process per tablet and vtgate, next to vtsim up (commerce unsharded, customer 2 shards; ${tablets})`);
-  const clusterOpts = { replicaCount: opts.replicaCount, rdonlyCount: opts.rdonlyCount };
+  const clusterOpts = { replicaCount: opts.replicaCount, rdonlyCount: opts.rdonlyCount, nodeArgs: opts.nodeArgs };
   /** @type {import('./process-cluster.mjs').ProcessCluster | undefined} */
   let procs;
   /** @type {import('./cluster-process.mjs').ClusterProcess | undefined} */

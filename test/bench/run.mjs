@@ -19,7 +19,7 @@
  * (test/e2e/bench-smoke.test.ts): it checks the code runs, not speed;
  * --seconds / --warmup: measured window and warm-up of each benchmark (default 3 and 1);
  * --connections / --processes: client load of the protocol benchmarks (default 16 in 1 process);
- * --profile DIR: the cluster processes write CPU profiles (node --cpu-prof) into DIR;
+ * --profile DIR: the cluster processes (in process mode, every vtsim process) write CPU profiles (node --cpu-prof) into DIR;
  * --strict: exit 1 when a target is missed (otherwise only a failure to run exits non-zero).
  */
 import { cpus } from 'node:os';
@@ -100,7 +100,7 @@ async function main() {
   else if (only === undefined || only === 'processes') {
     const { benchProcessMode } = await import('./process-mode-bench.mjs');
     const tablets = quick ? { replicaCount: 1, rdonlyCount: 0 } : { replicaCount: 2, rdonlyCount: 1 };
-    figures.push(...(await benchProcessMode({ ...tablets, keyCount, exampleProcessesOnly: quick, ...time, ...load }, log)));
+    figures.push(...(await benchProcessMode({ ...tablets, keyCount, nodeArgs, exampleProcessesOnly: quick, ...time, ...load }, log)));
   }
   if (only === 'references') {
     log('components: VStream throughput by column type, next to a bare gRPC server replaying the same responses');
