@@ -150,7 +150,7 @@ export async function benchProcessMode(opts, log) {
     await Promise.all([procs?.stop(), memory?.stop()]);
   }
 
-  log('processes: the local example, 101_initial_cluster.sh to a select through vtgate, with TOPO=etcd2 VTSIM_PROCESSES=1 and in memory');
+  log(`processes: the local example, 101_initial_cluster.sh to a select through vtgate, with TOPO=etcd2 VTSIM_PROCESSES=1${opts.exampleProcessesOnly ? '' : ' and in memory'}`);
   const script = '101_initial_cluster.sh (etcd or the cluster process, vtctld, commerce keyspace, tablets 100-102, VTOrc, schema, VSchema, vtgate) from spawn to the first select count(*) from product through vtgate';
   /** The process-mode figure of the example's start-up. */
   const procsExample = (/** @type {Awaited<ReturnType<typeof timeExampleStart>>} */ r) => ({
@@ -166,19 +166,13 @@ export async function benchProcessMode(opts, log) {
     figures.push({ ...f, detail: `${f.detail}; not timed in memory (--quick)` });
     return figures;
   }
-  /** @type {Record<'procs' | 'memory', Awaited<ReturnType<typeof timeExampleStart>>>} */
-  const example = /** @type {any} */ ({});
-  const examplePair = await measurePair(async () => {
-    example.procs = await timeExampleStart({ processes: true });
-  }, async () => {
-    example.memory = await timeExampleStart({ processes: false });
-  }, NAMES);
-  add(procsExample(example.procs), {
+  const example = await measurePair(() => timeExampleStart({ processes: true }), () => timeExampleStart({ processes: false }), NAMES);
+  add(procsExample(example.vtsim), {
     id: 'in_memory.local_example_start',
     what: 'local example 101 to first select, in memory',
-    value: example.memory.ms,
+    value: example.reference.ms,
     unit: 'ms',
-    detail: `the same in memory (one cluster process); ${describeCpu(example.memory.cpuMs)}, the script's commands and the cluster process`,
-  }, examplePair, 'local_example_start');
+    detail: `the same in memory (one cluster process); ${describeCpu(example.reference.cpuMs)}, the script's commands and the cluster process`,
+  }, example, 'local_example_start');
   return figures;
 }
