@@ -3,18 +3,19 @@
  * 2 shards of 3 tablets) from spawn to its JSON config line on stdout, from the repository's build
  * and from the installable package (`npm run package`, unpacked: one bundle), `vtsim --help` from
  * spawn to exit (medians of several runs), and the local example's scripts 101 → 401 run one after
- * another as a learner runs them (one wall time; it binds the example's fixed ports).
+ * another as a learner runs them (one wall time; on free ports given through the scripts'
+ * environment, local-example.mjs).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { examplePlace } from './local-example.mjs';
 import { packagedVtsim } from './packaged-vtsim.mjs';
 
 const VTSIM = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const VTTESTSERVER = fileURLToPath(new URL('../../packages/cli/dist/vttestserver-main.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLE_SCRIPTS = [
   '101_initial_cluster.sh', '201_customer_tablets.sh', '202_move_tables.sh', '203_switch_reads.sh', '204_switch_writes.sh',
   '205_clean_commerce.sh', '301_customer_sharded.sh', '302_new_shards.sh', '303_reshard.sh', '304_switch_reads.sh',
@@ -67,7 +68,7 @@ export async function benchCli(log, runs = 5) {
     const help = [];
     for (let i = 0; i < runs * 2; i++) help.push(await timeUntil(VTSIM, ['--help'], env, (_out, exited) => exited === true));
     log('cli: the local example, scripts 101 → 401');
-    const example = localExampleSeconds(dir);
+    const example = await localExampleSeconds();
     const topology = 'default topology (test_keyspace, 2 shards × 3 tablets), a random base port';
     return [
       {
@@ -79,24 +80,21 @@ export async function benchCli(log, runs = 5) {
         target: { op: '<', value: 500 }, detail: `median of ${runs}; the package's bundle (npm run package, unpacked); ${topology}`,
       },
       { id: 'cli.help', what: 'vtsim --help wall time', value: median(help), unit: 'ms', target: { op: '<', value: 150 }, detail: `median of ${runs * 2}` },
-      { id: 'cli.local_example', what: 'the local example, scripts 101 → 401', value: example, unit: 's', detail: `${EXAMPLE_SCRIPTS.length} scripts, each a bash process, from another directory; the repository's build` },
+      { id: 'cli.local_example', what: 'the local example, scripts 101 → 401', value: example, unit: 's', detail: `${EXAMPLE_SCRIPTS.length} scripts, each a bash process, from another directory, on free ports; the repository's build` },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs the local example's scripts in order, from `dir` with VTDATAROOT inside it; their wall time in seconds. */
-function localExampleSeconds(dir) {
-  const env = { ...process.env, VTDATAROOT: join(dir, 'example-vtdataroot') };
+/** Runs the local example's scripts in order, in memory, from a private directory and on free ports; their wall time in seconds. */
+async function localExampleSeconds() {
+  const place = await examplePlace({ processes: false });
   const started = performance.now();
   try {
-    for (const script of EXAMPLE_SCRIPTS) {
-      const run = spawnSync('bash', [join(ROOT, 'scripts', script)], { cwd: dir, env, encoding: 'utf8' });
-      if (run.status !== 0) throw new Error(`${script} exited with ${run.status}:\n${run.stdout.slice(-2000)}${run.stderr.slice(-2000)}`);
-    }
+    for (const script of EXAMPLE_SCRIPTS) await place.run(script);
     return (performance.now() - started) / 1000;
   } finally {
-    spawnSync('bash', ['-c', `source ${join(ROOT, 'scripts/env.sh')} && vtsim down`], { env, stdio: 'ignore' });
+    await place.remove();
   }
 }

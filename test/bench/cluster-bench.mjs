@@ -16,11 +16,47 @@ import { ratioFigure } from './report.mjs';
 /** Where a rerun's inserts start above the first run's: past every connection's id range (workloads.mjs). */
 const RERUN_ID_OFFSET = 100_000_000_000;
 
+/** The 1000-row insert workload's parameters for attempt 1 or 2 of a pair (a rerun writes fresh ids). */
+export const multiInsertParams = (/** @type {number} */ attempt) => ({ idBase: 1 + (attempt - 1) * RERUN_ID_OFFSET, batchRows: 1000 });
+
 /** Starts of the packaged `vtsim up` whose median is its time to serve. */
 const PACKAGED_STARTS = 3;
 
 /** Rows the point selects read by default (ids 1..keyCount, loaded before they run). */
-const KEY_COUNT = 100_000;
+export const KEY_COUNT = 100_000;
+
+/**
+ * A server the workloads run against.
+ * @typedef {object} LoadTarget
+ * @property {number} port its MySQL port on 127.0.0.1
+ * @property {() => number | undefined} cpuMicros its CPU time in µs (processCpuMicros of its pid, or a sum over its processes)
+ * @property {() => Record<string, number>} [cpuMicrosByPart] its CPU time by process, for a server of several
+ */
+
+/**
+ * Runs a workload (workloads.mjs) against a server with the bench's client load: waits for the
+ * server to go idle, then drives it on the `customer` database.
+ * @param {LoadTarget} server
+ * @param {string} workload
+ * @param {import('./workloads.mjs').WorkloadParams} params
+ * @param {{ connections: number, processes: number, warmupMs: number, durationMs: number }} opts
+ */
+export async function runWorkload(server, workload, params, opts) {
+  const idle = await waitForIdle(server.cpuMicros);
+  const result = await runLoad({
+    port: server.port,
+    database: 'customer',
+    workload,
+    params,
+    connections: opts.connections,
+    processes: opts.processes,
+    warmupMs: opts.warmupMs,
+    durationMs: opts.durationMs,
+    serverCpuMicros: server.cpuMicros,
+    serverCpuMicrosByPart: server.cpuMicrosByPart,
+  });
+  return { ...result, idle };
+}
 
 /**
  * How to run the cluster benchmarks.
@@ -132,30 +168,16 @@ export async function benchCluster(opts, log) {
     }), { name: 'time_to_serve', op: '<=', value: 0.5 });
     if (maria) figures.push(await nodeFloorFigure(maria.startupMs));
 
-    /** Runs a workload against a server: waits for it to go idle, then drives it. */
-    const load = async (/** @type {{ pid: number, port: number }} */ server, workload, params) => {
-      const idle = await waitForIdle(server.pid);
-      const result = await runLoad({
-        port: server.port,
-        database: 'customer',
-        workload,
-        params,
-        connections: opts.connections,
-        processes: opts.processes,
-        warmupMs: opts.warmupMs,
-        durationMs: opts.durationMs,
-        serverCpuMicros: () => processCpuMicros(server.pid),
-      });
-      return { ...result, idle };
-    };
-    const vtsimServer = { pid: vtsim.pid, port: vtsim.mysqlPort };
+    const load = (/** @type {LoadTarget} */ server, workload, params) => runWorkload(server, workload, params, opts);
+    const vtsimServer = { port: vtsim.mysqlPort, cpuMicros: () => processCpuMicros(vtsim.pid) };
     /**
      * The workload on vtsim, and with the reference on MariaDB too (a pair); `params(attempt)`
      * gives each attempt its parameters (inserts write fresh ids).
      */
     const measure = async (workload, params) => {
       if (!maria) return { vtsim: await load(vtsimServer, workload, params(1)), pair: undefined, reference: undefined };
-      const reference = { pid: maria.pid, port: maria.port };
+      const mariaPid = maria.pid;
+      const reference = { port: maria.port, cpuMicros: () => processCpuMicros(mariaPid) };
       const pair = await measurePair((a) => load(vtsimServer, workload, params(a)), (a) => load(reference, workload, params(a)), { referenceName: 'MariaDB' });
       return { vtsim: pair.vtsim, pair, reference: pair.reference };
     };
@@ -200,7 +222,7 @@ export async function benchCluster(opts, log) {
     }), { name: 'single_row_inserts', op: '>=', value: 0.8 });
 
     log('cluster: 1000-row inserts');
-    const multi = await measure('multi-insert', (attempt) => ({ idBase: 1 + (attempt - 1) * RERUN_ID_OFFSET, batchRows: 1000 }));
+    const multi = await measure('multi-insert', multiInsertParams);
     add({
       id: `${opts.id}.multi_row_insert_rows`,
       what: `1000-row inserts (sharded)${label}`,
@@ -222,7 +244,7 @@ export async function benchCluster(opts, log) {
 }
 
 /** Inserts customers 1..keyCount in 1000-row statements on one connection. */
-async function loadCustomers(port, keyCount) {
+export async function loadCustomers(port, keyCount) {
   const conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'bench', database: 'customer' });
   try {
     for (let first = 1; first <= keyCount; first += 1000) {
@@ -236,7 +258,7 @@ async function loadCustomers(port, keyCount) {
 }
 
 /** The server's CPU time when it first served, as a detail. */
-function describeCpu(cpuMs) {
+export function describeCpu(cpuMs) {
   return cpuMs === undefined ? 'server CPU unknown (no /proc)' : `server CPU ${Math.round(cpuMs)} ms by then`;
 }
 

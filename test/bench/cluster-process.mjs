@@ -94,12 +94,17 @@ function cpuMs(micros) {
   return micros === undefined ? undefined : micros / 1000;
 }
 
-/** When READY_QUERY succeeded on the customer keyspace through vtgate at `port` (performance.now()), or undefined if it failed. */
-async function answeredAt(port) {
+/**
+ * When a query succeeded through vtgate at `port` (performance.now()), or undefined if it failed: by
+ * default READY_QUERY on the customer keyspace.
+ * @param {number} port
+ * @param {{ database?: string, query?: string }} [what]
+ */
+export async function answeredAt(port, { database = 'customer', query = READY_QUERY } = {}) {
   let conn;
   try {
-    conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'bench', database: 'customer' });
-    await conn.query(READY_QUERY);
+    conn = await mysql.createConnection({ host: '127.0.0.1', port, user: 'bench', database });
+    await conn.query(query);
     return performance.now();
   } catch {
     return undefined;

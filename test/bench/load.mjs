@@ -18,15 +18,18 @@ const CLIENT = fileURLToPath(new URL('./load-client.mjs', import.meta.url));
  * @property {number} processes client processes
  * @property {number} clientCpu client CPU over the window, in cores (1 = one core busy)
  * @property {number | undefined} serverCpu server CPU over the window, in cores, if a sampler was given
+ * @property {Record<string, number> | undefined} serverCpuByPart the server's CPU over the window by part (for a
+ *   server of several processes: `vtgate`, `customer primary`, …), in cores, if that sampler was given
  */
 
 /**
  * Runs `workload` (a key of workloads.mjs) on `connections` connections split over `processes`
  * client processes; all processes start together, warm up for warmupMs and measure durationMs.
- * `serverCpuMicros`, if given, is sampled at the window's start and end. Rejects with the first
- * client's error (every client is then killed).
+ * `serverCpuMicros` and `serverCpuMicrosByPart`, if given, are sampled at the window's start and
+ * end. Rejects with the first client's error (every client is then killed).
  * @param {{ port: number, database?: string, workload: string, params?: object, connections: number,
- *   processes: number, warmupMs: number, durationMs: number, serverCpuMicros?: () => number | undefined }} opts
+ *   processes: number, warmupMs: number, durationMs: number, serverCpuMicros?: () => number | undefined,
+ *   serverCpuMicrosByPart?: () => Record<string, number> }} opts
  * @returns {Promise<LoadResult>}
  */
 export async function runLoad(opts) {
@@ -54,10 +57,13 @@ export async function runLoad(opts) {
     for (const c of clients) c.child.send({ type: 'spec', spec: c.spec });
     await Promise.all(clients.map((c) => c.messages.next('ready')));
     for (const c of clients) c.child.send({ type: 'go' });
-    const sampler = opts.serverCpuMicros;
-    const serverSamples = sampler && Promise.all([opts.warmupMs, opts.warmupMs + opts.durationMs].map((ms) => delay(ms).then(sampler)));
+    /** Samples at the window's start and end. @template T @param {(() => T) | undefined} sampler @returns {Promise<T[]> | undefined} */
+    const sample = (sampler) => sampler && Promise.all([opts.warmupMs, opts.warmupMs + opts.durationMs].map((ms) => delay(ms).then(sampler)));
+    const serverSamples = sample(opts.serverCpuMicros);
+    const partSamples = sample(opts.serverCpuMicrosByPart);
     const results = await Promise.all(clients.map((c) => c.messages.next('result')));
     const [serverAtStart, serverAtEnd] = (await serverSamples) ?? [];
+    const [partsAtStart, partsAtEnd] = (await partSamples) ?? [];
     // A client whose connections had to run past a short window to complete an operation measured longer.
     const seconds = Math.max(opts.durationMs / 1000, ...results.map((r) => r.seconds));
     const sum = (key) => results.reduce((s, r) => s + r[key], 0);
@@ -69,6 +75,9 @@ export async function runLoad(opts) {
       processes: clients.length,
       clientCpu: sum('cpuMicros') / 1e6 / seconds,
       serverCpu: serverAtStart !== undefined && serverAtEnd !== undefined ? (serverAtEnd - serverAtStart) / 1e6 / seconds : undefined,
+      serverCpuByPart: partsAtStart && partsAtEnd
+        ? Object.fromEntries(Object.keys(partsAtEnd).map((part) => [part, (partsAtEnd[part] - (partsAtStart[part] ?? 0)) / 1e6 / seconds]))
+        : undefined,
     };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill();
@@ -86,6 +95,20 @@ export function describeLoad(r) {
     : r.idle.waitedMs > 500 ? `; server busy ${Math.round(r.idle.waitedMs)} ms after the previous run` : '';
   return `${r.connections} connections in ${r.processes} client process${r.processes === 1 ? '' : 'es'}; ` +
     `${server}client CPU ${r.clientCpu.toFixed(2)} cores (${perOp(r.clientCpu)}); ${r.ops} ops in ${r.seconds} s${idle}`;
+}
+
+/**
+ * Where the server's CPU went in a load run of a server of several processes, per row or per
+ * operation: `vtgate 3.10 µs, customer primary 2.00 µs, …`, the dearest first, idle parts left out;
+ * undefined without the by-part sampler.
+ * @param {LoadResult} r
+ * @param {'row' | 'op'} per
+ */
+export function describeCpuByPart(r, per) {
+  if (!r.serverCpuByPart) return undefined;
+  const count = per === 'row' ? r.rows : r.ops;
+  const parts = Object.entries(r.serverCpuByPart).filter(([, cores]) => cores > 0).sort((a, b) => b[1] - a[1]);
+  return `server CPU per ${per} by process: ${parts.map(([part, cores]) => `${part} ${((cores * r.seconds * 1e6) / count).toFixed(2)} µs`).join(', ')}`;
 }
 
 /** The messages of a child, awaited in order; an 'error' message or an exit before the message rejects the wait. */

@@ -19,18 +19,47 @@ export function processCpuMicros(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / TICKS_PER_SECOND;
 }
 
+/** The summed CPU time of processes `pids` in µs ({@link processCpuMicros}), or undefined when one is unreadable. */
+export function processesCpuMicros(/** @type {number[]} */ pids) {
+  let sum = 0;
+  for (const pid of pids) {
+    const micros = processCpuMicros(pid);
+    if (micros === undefined) return undefined;
+    sum += micros;
+  }
+  return sum;
+}
+
 /**
- * Waits until process `pid` uses under `idleCores` of CPU over a `windowMs` window (work left over
- * from an earlier phase, such as replicas catching up, has finished), at most `timeoutMs`.
- * Resolves with the milliseconds waited, and whether it settled; without /proc it resolves at once.
+ * CPU time of this process's exited and reaped children (cutime + cstime in /proc/self/stat) in
+ * µs, or undefined without /proc: around a step whose short-lived commands this process awaited,
+ * the difference is their CPU.
  */
-export async function waitForIdle(pid, { idleCores = 0.1, windowMs = 200, timeoutMs = 20_000 } = {}) {
+export function reapedChildrenCpuMicros() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1_000_000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until a server uses under `idleCores` of CPU over a `windowMs` window (work left over from
+ * an earlier phase, such as replicas catching up, has finished), at most `timeoutMs`. `cpuMicros`
+ * samples the server's CPU time in µs: {@link processCpuMicros} of its pid, or a sum over the
+ * processes of a cluster. Resolves with the milliseconds waited, and whether it settled; without
+ * /proc (the sampler gives undefined) it resolves at once.
+ * @param {() => number | undefined} cpuMicros
+ */
+export async function waitForIdle(cpuMicros, { idleCores = 0.1, windowMs = 200, timeoutMs = 20_000 } = {}) {
   const t0 = performance.now();
-  let before = processCpuMicros(pid);
+  let before = cpuMicros();
   if (before === undefined) return { waitedMs: 0, settled: true };
   for (;;) {
     await delay(windowMs);
-    const now = processCpuMicros(pid);
+    const now = cpuMicros();
     if (now === undefined) return { waitedMs: performance.now() - t0, settled: true };
     if ((now - before) / 1000 / windowMs < idleCores) return { waitedMs: performance.now() - t0, settled: true };
     if (performance.now() - t0 > timeoutMs) return { waitedMs: performance.now() - t0, settled: false };

@@ -76,7 +76,7 @@ export function jsonLine(figure) {
  * The ratio of a vtsim figure to its reference's (`ratio.<name>`): vtsim ÷ reference, both measured
  * in the same run. Its detail gives the load each side ran under; when they ran under different
  * loads (see machine-load.mjs) the figure is not comparable and says why.
- * @param {{ id: string, what: string, vtsim: Figure, reference: Figure, target: { op: '>=' | '<=', value: number },
+ * @param {{ id: string, what: string, vtsim: Figure, reference: Figure, target?: { op: '>=' | '<=', value: number },
  *   pair: import('./machine-load.mjs').Pair<unknown>, referenceName: string, vtsimName?: string }} r
  *   the names say whose run was under which load (vtsimName defaults to `vtsim`)
  * @returns {Figure}

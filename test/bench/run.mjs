@@ -2,19 +2,24 @@
  * `pnpm bench`: vtsim's benchmarks, run against the build in each package's dist/. Prints progress
  * on stderr, then on stdout a table (what, figure, target, met?) and one JSON line per figure.
  *
- *   node test/bench/run.mjs [--only cluster|components|references|web] [--quick] [--seconds N] [--warmup N]
+ *   node test/bench/run.mjs [--only cluster|components|references|processes|web] [--quick] [--seconds N] [--warmup N]
  *                           [--connections N] [--processes N] [--profile DIR] [--strict]
  *
  * --only references: only the figures measured next to a reference (the cluster pass with the
  * default tablets next to MariaDB, VStream next to a bare gRPC server) and their ratios;
+ * --only processes: only process mode next to memory (issue 14): the bench cluster with every
+ * component its own process on etcd against `vtsim up` (time to serve, point selects, 1000-row
+ * inserts, and their ratios), and the local example's start-up in each mode (skipped with a note
+ * when /usr/bin/etcd is missing);
  * --only web: only the live view's cost, the 1,000,000-row Reshard copy rate with the view open in
  * Chromium next to the rate without it (skipped with a note when /usr/bin/chromium is missing);
  * --quick: small data (1000 keys for the point selects, 2000 rows per VStream table, 10,000 rows
- * instead of 1,000,000 held by the large tablet, one stream per figure), for the smoke test
+ * instead of 1,000,000 held by the large tablet, one stream per figure; process mode with one
+ * tablet per shard, the local example's start-up timed in process mode only), for the smoke test
  * (test/e2e/bench-smoke.test.ts): it checks the code runs, not speed;
  * --seconds / --warmup: measured window and warm-up of each benchmark (default 3 and 1);
  * --connections / --processes: client load of the protocol benchmarks (default 16 in 1 process);
- * --profile DIR: the cluster processes write CPU profiles (node --cpu-prof) into DIR;
+ * --profile DIR: the cluster processes (in process mode, every vtsim process) write CPU profiles (node --cpu-prof) into DIR;
  * --strict: exit 1 when a target is missed (otherwise only a failure to run exits non-zero).
  */
 import { cpus } from 'node:os';
@@ -26,6 +31,7 @@ import { benchCluster } from './cluster-bench.mjs';
 import { runComponent } from './component-process.mjs';
 import { BENCH_ROOT_ENV, describeLoadSample, startLoadMeter } from './machine-load.mjs';
 import { findMariadbd } from './mariadb-reference.mjs';
+import { processClusterSkip } from './process-cluster.mjs';
 import { formatTable, jsonLine, met } from './report.mjs';
 
 const log = (line) => console.error(`bench: ${line}`);
@@ -49,8 +55,8 @@ async function main() {
     return n;
   };
   const only = values.only;
-  if (only !== undefined && only !== 'cluster' && only !== 'components' && only !== 'references' && only !== 'web') {
-    throw new Error(`--only takes 'cluster', 'components', 'references' or 'web', not '${only}'`);
+  if (only !== undefined && !['cluster', 'components', 'references', 'processes', 'web'].includes(only)) {
+    throw new Error(`--only takes 'cluster', 'components', 'references', 'processes' or 'web', not '${only}'`);
   }
   const quick = values.quick;
   const time = { warmupMs: numberFlag('warmup', 0) * 1000, durationMs: numberFlag('seconds', 0.1) * 1000 };
@@ -65,8 +71,8 @@ async function main() {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), node ${process.version}; ` +
     `before the run: ${describeLoadSample(before)} (over 1 s)`;
   log(machine);
-  const mariadbd = only === 'components' || only === 'web' ? undefined : findMariadbd();
-  const mariadbSkip = only === 'components' || only === 'web' || mariadbd ? undefined
+  const mariadbd = only === 'components' || only === 'web' || only === 'processes' ? undefined : findMariadbd();
+  const mariadbSkip = only === 'components' || only === 'web' || only === 'processes' || mariadbd ? undefined
     : 'MariaDB reference skipped: mariadbd is not installed (apt-get install mariadb-server), so no ratios to MariaDB.';
   if (mariadbSkip) log(mariadbSkip);
 
@@ -81,13 +87,20 @@ async function main() {
     const [withView] = await runComponent('web-view', { withView: true });
     figures.push(without, withView, web.webViewRatio(without, withView));
   }
-  if (only !== 'components' && only !== 'web') {
-    const keyCount = quick ? 1000 : undefined;
+  const keyCount = quick ? 1000 : undefined;
+  if (only !== 'components' && only !== 'web' && only !== 'processes') {
     figures.push(...(await benchCluster({ id: 'cluster', targets: true, replicaCount: 2, rdonlyCount: 1, nodeArgs, keyCount, packaged: !quick, mariadbd, ...time, ...load }, log)));
   }
   if (only === undefined || only === 'cluster') {
     figures.push(...(await benchCluster({ id: 'cluster_primaries_only', targets: false, replicaCount: 1, rdonlyCount: 0, nodeArgs, ...time, ...load }, log)));
     figures.push(...(await benchCli(log)));
+  }
+  const processesSkip = only === undefined || only === 'processes' ? processClusterSkip() : undefined;
+  if (processesSkip) log(processesSkip);
+  else if (only === undefined || only === 'processes') {
+    const { benchProcessMode } = await import('./process-mode-bench.mjs');
+    const tablets = quick ? { replicaCount: 1, rdonlyCount: 0 } : { replicaCount: 2, rdonlyCount: 1 };
+    figures.push(...(await benchProcessMode({ ...tablets, keyCount, nodeArgs, exampleProcessesOnly: quick, ...time, ...load }, log)));
   }
   if (only === 'references') {
     log('components: VStream throughput by column type, next to a bare gRPC server replaying the same responses');
@@ -121,6 +134,7 @@ async function main() {
   }
   if (mariadbSkip) console.log(mariadbSkip);
   if (webSkip) console.log(webSkip);
+  if (processesSkip) console.log(processesSkip);
   console.log(`\n${formatTable(figures)}\n`);
   console.log(missed.length === 0 ? 'Every target met.\n' : `Targets MISSED: ${missed.map((f) => f.what).join('; ')}\n`);
   for (const f of figures) console.log(jsonLine(f));

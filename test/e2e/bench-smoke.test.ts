@@ -5,15 +5,24 @@
 // rows to one holding few (10,000 ÷ 1,000 with --quick). It never asserts speed:
 // met or not is the benchmark's business. Without mariadbd the bench prints a skip line and no
 // MariaDB ratios; here that skips their checks with a message, except under CI, where it fails.
+// A second run, `--only processes --quick`, covers process mode (issue 14): the bench cluster with
+// one tablet per shard as etcd + vtctld + vttablet processes + vtgate next to `vtsim up`, and the
+// local example's start-up with TOPO=etcd2 VTSIM_PROCESSES=1; it runs with a private TMPDIR, which
+// must be empty afterwards, and no process that inherited it may still run. Without etcd it checks
+// the skip line.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VTSIM_ROOT } from '@vtsim/proto';
 import { ensureCliBuilt, runProcess, type ProcessRun } from '../harness/vtsim-cli.js';
 
 /** True when Debian's mariadb-server (mariadbd) is installed, as the bench looks for it. */
 const mariadbInstalled = existsSync('/usr/sbin/mariadbd') || spawnSync('mariadbd', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** True when Debian's etcd-server is installed where the process-mode bench looks for it. */
+const etcdInstalled = existsSync('/usr/bin/etcd');
 
 /** One JSON line of the bench's output. */
 interface FigureLine {
@@ -43,6 +52,14 @@ const RATIO_TARGETS: Record<string, { op: string; value: number }> = {
   'ratio.streaming_1m_vs_1k_rows': { op: '>=', value: 0.8 },
 };
 
+/** The JSON lines of a run's stdout by id, checked unique. */
+function figuresOf(run: ProcessRun): Map<string, FigureLine> {
+  const lines = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as FigureLine);
+  const figures = new Map(lines.map((f) => [f.id, f]));
+  expect(figures.size, 'one JSON line per figure, ids unique').toBe(lines.length);
+  return figures;
+}
+
 describe('pnpm bench (smoke: short windows, small data)', () => {
   let run: ProcessRun;
   let figures: Map<string, FigureLine>;
@@ -50,9 +67,7 @@ describe('pnpm bench (smoke: short windows, small data)', () => {
   beforeAll(async () => {
     await ensureCliBuilt();
     run = await runProcess(process.execPath, [join(VTSIM_ROOT, 'test/bench/run.mjs'), '--only', 'references', '--quick', '--seconds', '0.2', '--warmup', '0', '--connections', '4'], { env: process.env });
-    const lines = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as FigureLine);
-    figures = new Map(lines.map((f) => [f.id, f]));
-    expect(figures.size, 'one JSON line per figure, ids unique').toBe(lines.length);
+    figures = figuresOf(run);
   }, 150_000);
 
   it('exits 0 with the summary, the table and a JSON line per figure, every value positive', () => {
@@ -106,5 +121,63 @@ describe('pnpm bench (smoke: short windows, small data)', () => {
     expect(floor.detail).toContain(`${(floor.value / figures.get('mariadb.time_to_serve')!.value).toFixed(2)}× MariaDB's time to serve`);
     const selects = figures.get('ratio.point_selects_vs_mariadb')!;
     expect(selects.value).toBeCloseTo(figures.get('cluster.point_selects')!.value / figures.get('mariadb.point_selects')!.value, 1);
+  });
+});
+
+/** The figures of the process-mode pass with --quick (the in-memory local example is not timed then). */
+const PROCESS_IDS = ['time_to_serve', 'point_selects', 'multi_row_insert_rows']
+  .flatMap((f) => [`processes.${f}`, `in_memory.${f}`, `ratio.${f}_processes_vs_memory`])
+  .concat('processes.local_example_start');
+
+describe('pnpm bench --only processes (smoke: one tablet per shard, short windows)', () => {
+  const privateTmp = mkdtempSync(join(tmpdir(), 'vtsim-bench-smoke-'));
+  let run: ProcessRun;
+  let figures: Map<string, FigureLine>;
+
+  beforeAll(async () => {
+    await ensureCliBuilt();
+    run = await runProcess(process.execPath, [join(VTSIM_ROOT, 'test/bench/run.mjs'), '--only', 'processes', '--quick', '--seconds', '0.2', '--warmup', '0', '--connections', '4'],
+      { env: { ...process.env, TMPDIR: privateTmp } });
+    figures = figuresOf(run);
+  }, 150_000);
+
+  afterAll(() => rmSync(privateTmp, { recursive: true, force: true }));
+
+  it('measures process mode next to memory, with the ratios, or says it skipped it; leaves nothing running', () => {
+    expect(run.code, run.stderr.slice(-3000)).toBe(0);
+    if (!etcdInstalled) {
+      if (process.env.CI) expect.fail('etcd is not installed; .ci/run installs etcd-server');
+      console.warn('bench smoke: etcd is not installed (apt-get install etcd-server); checking the skip line only');
+      expect(run.stdout).toContain('process-mode benchmarks skipped: etcd is not installed');
+      expect(figures.size).toBe(0);
+      return;
+    }
+    expect([...figures.keys()].sort()).toEqual([...PROCESS_IDS].sort());
+    for (const f of figures.values()) {
+      expect(f.value, f.id).toBeGreaterThan(0);
+      expect(run.stdout, f.id).toContain(`\n${f.what}  `);
+    }
+    for (const name of ['time_to_serve', 'point_selects', 'multi_row_insert_rows']) {
+      const ratio = figures.get(`ratio.${name}_processes_vs_memory`)!;
+      expect(ratio.unit).toBe('×');
+      expect(ratio.value, ratio.id).toBeCloseTo(figures.get(`processes.${name}`)!.value / figures.get(`in_memory.${name}`)!.value, 1);
+      expect(ratio.target, ratio.id).toEqual(name === 'multi_row_insert_rows' ? { op: '>=', value: 1.5 } : null);
+    }
+    const inserts = figures.get('ratio.multi_row_insert_rows_processes_vs_memory')!;
+    expect(inserts.met).toBe(inserts.comparable === false ? null : inserts.value >= 1.5);
+    // One process per component: etcd, vtctld, a vttablet per shard's tablet, vtgate.
+    expect(figures.get('processes.time_to_serve')!.detail).toContain('; 6 processes;');
+    expect(figures.get('processes.point_selects')!.detail).toMatch(/server CPU per op by process: .*vtgate \d+\.\d\d µs/);
+    expect(figures.get('processes.local_example_start')!.detail).toMatch(/TOPO=etcd2 VTSIM_PROCESSES=1: 7 processes left running; .*not timed in memory \(--quick\)$/);
+    // Every cluster, etcd and example the bench started is gone, with its temporary directory.
+    expect(readdirSync(privateTmp)).toEqual([]);
+    const inTmp = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TMPDIR=${privateTmp}`);
+      } catch {
+        return false;
+      }
+    });
+    expect(inTmp, 'processes still running in the bench\'s temporary directory').toEqual([]);
   });
 });
