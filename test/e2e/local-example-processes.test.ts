@@ -11,7 +11,7 @@
 // client, which the VTOrc process repairs (EmergencyReparentShard) with no acknowledged write lost
 // and the client's picture equal to the tables; 401 stops every process and frees every port.
 import { readFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -25,21 +25,10 @@ import { SELECT_COMMERCE_OUTPUT, selectCustomerOutput } from '../harness/local-e
 import { mysqlCliInstalled } from '../harness/mysql-cli.js';
 import { PictureStream } from '../harness/vstream-picture.js';
 import { firstDifference, seedSession, seedTranscriptsInMemory, type SeedStepName, type SeedTranscripts } from '../harness/seed-transcript.js';
-import { ensureCliBuilt, processAlive, runProcess, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
+import { ensureCliBuilt, listening, processAlive, runProcess, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
 const scriptsDir = join(VTSIM_ROOT, 'scripts');
 
-/** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** The scripts of the seed steps. */
 const SEED_SCRIPTS: Record<SeedStepName, string> = {

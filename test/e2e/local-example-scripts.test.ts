@@ -3,29 +3,17 @@
 // (vtctld web 15000, vtgate MySQL 15306, vtctld gRPC 15999). Those ports are fixed, so every test
 // that runs the scripts lives in this one file and the tests run one after another.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VTSIM_ROOT } from '@vtsim/proto';
 import { SELECT_COMMERCE_OUTPUT, selectCustomerOutput } from '../harness/local-example-output.js';
 import { mysqlCliInstalled } from '../harness/mysql-cli.js';
-import { ensureCliBuilt, runProcess, runVtsim, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
+import { ensureCliBuilt, listening, runProcess, runVtsim, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
 
 const scriptsDir = join(VTSIM_ROOT, 'scripts');
 const contractPorts = [15000, 15001, 15306, 15999, 16000];
 
-/** Resolves true when something accepts TCP connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** The lines a run printed on stdout. */
 function lines(run: ProcessRun): string[] {

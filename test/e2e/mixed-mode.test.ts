@@ -9,14 +9,14 @@
 // `vtsim vtgate` process (a third one) opens its MySQL port only once its initial WaitForTablets
 // is over (a keyspace's primary starting in the cluster ends it), then reads both tablets; one
 // started while the primary is stopped serves anyway after its --gateway_initial_tablet_timeout.
-import { connect } from 'node:net';
 import mysql from 'mysql2/promise';
 import { TabletType, VEventType, decodeRowBytes } from '@vtsim/proto';
 import { TopoServer } from '@vtsim/topo';
 import { TabletGrpcClient } from '@vtsim/vttablet';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitFor } from '../harness/customer-workload.js';
 import { describeEtcd, startEtcd, type EtcdServer } from '../harness/etcd-server.js';
-import { clusterPlace, ensureCliBuilt, freePort, runVtsim, startVtsim, type ClusterPlace, type VtsimProcess } from '../harness/vtsim-cli.js';
+import { clusterPlace, ensureCliBuilt, freePort, listening, runVtsim, startVtsim, type ClusterPlace, type VtsimProcess } from '../harness/vtsim-cli.js';
 
 beforeAll(ensureCliBuilt, 180_000);
 
@@ -31,25 +31,7 @@ interface FullStatus {
   replication_status: { io_state: number; source_uuid: string; last_io_error: string } | null;
 }
 
-/** True when nothing accepts connections on 127.0.0.1:`port`. */
-function portRefuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vttablet process', () => {
   let etcd: EtcdServer;
@@ -101,7 +83,7 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
     process101 = startVtsim(['vttablet', '--tablet-path', 'zone1-0000000101', '--keyspace', 'commerce', '--shard', '0',
       '--port', String(await freePort()), '--grpc-port', String(await freePort()), ...topoFlags()], place.env);
     const p101 = process101;
-    await waitFor('tablet 101 to serve', () => / serving commerce\/0 as /.test(p101.output()) || p101.child.exitCode !== null);
+    await waitFor(() => / serving commerce\/0 as /.test(p101.output()) || p101.child.exitCode !== null, 'tablet 101 to serve');
     expect(p101.output()).toContain('serving commerce/0 as REPLICA');
 
     await ok('ApplySchema', '--sql', 'create table product(sku varbinary(128), price bigint, primary key(sku))', 'commerce');
@@ -117,7 +99,7 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
     try {
       await conn.query("insert into product values ('a', 1), ('b', 2)");
       // The process replica reads the cluster primary's binlog; vtgate reaches it over gRPC.
-      await waitFor('the process replica to have a, b', async () => (await replicaRows().catch(() => '')) === 'a=1,b=2');
+      await waitFor(async () => (await replicaRows().catch(() => '')) === 'a=1,b=2', 'the process replica to have a, b');
 
       // A client in another process VStreams from the cluster's tablet at its record's gRPC port,
       // from the position before c.
@@ -132,14 +114,14 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
           }
         }
       })().catch((err: unknown) => (streaming.signal.aborted ? undefined : Promise.reject(err)));
-      await waitFor('the VStream to carry c', () => streamed.includes('c=3'));
+      await waitFor(() => streamed.includes('c=3'), 'the VStream to carry c');
       streaming.abort();
       await stream;
 
       // The primary moves into the process: the cluster's tablet replicates from it.
       await ok('PlannedReparentShard', '--new-primary', 'zone1-0000000101', 'commerce/0');
       await conn.query("insert into product values ('d', 4)");
-      await waitFor('the cluster replica to have a-d', async () => (await replicaRows().catch(() => '')) === 'a=1,b=2,c=3,d=4');
+      await waitFor(async () => (await replicaRows().catch(() => '')) === 'a=1,b=2,c=3,d=4', 'the cluster replica to have a-d');
       const uuid101 = (await fullStatus(101)).server_uuid;
       expect((await fullStatus(100)).replication_status).toMatchObject({ io_state: RUNNING, source_uuid: uuid101, last_io_error: '' });
 
@@ -153,13 +135,13 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
         '--tablet_types_to_wait', 'PRIMARY', '--gateway_initial_tablet_timeout', '1s', '--grpc_keepalive_time', '0', '--grpc_keepalive_timeout', '0', ...topoFlags()], place.env);
       vtgateProcesses.push(degraded);
       let status: FullStatus['replication_status'] = null;
-      await waitFor('the cluster replica to notice the silent source', async () => {
+      await waitFor(async () => {
         status = (await fullStatus(100)).replication_status;
         return status?.io_state === CONNECTING;
-      }, 20_000);
+      }, 'the cluster replica to notice the silent source', 20_000);
       expect(status).toMatchObject({ io_state: CONNECTING, source_uuid: uuid101 });
       expect(status!.last_io_error).toMatch(/^error reconnecting to source 'vt_repl@.+' - retry-time: 10 retries: 1 message: Lost connection to MySQL server during query$/);
-      await waitFor('the vtgate process to serve in degraded mode', () => degraded.output().includes('vtgate serving') || degraded.child.exitCode !== null);
+      await waitFor(() => degraded.output().includes('vtgate serving') || degraded.child.exitCode !== null, 'the vtgate process to serve in degraded mode');
       expect(degraded.output()).toMatch(/timeout waiting for all keyspaces \/ shards to have healthy tablets of types PRIMARY, may be in degraded mode.*commerce\/0 PRIMARY/);
 
       // Running again: replication restarted (as VTOrc fixes a replica whose IO thread is not
@@ -168,7 +150,7 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
       await ok('StopReplication', 'zone1-0000000100');
       await ok('StartReplication', 'zone1-0000000100');
       await conn.query("insert into product values ('e', 5)");
-      await waitFor('the cluster replica to have a-e', async () => (await replicaRows().catch(() => '')) === 'a=1,b=2,c=3,d=4,e=5');
+      await waitFor(async () => (await replicaRows().catch(() => '')) === 'a=1,b=2,c=3,d=4,e=5', 'the cluster replica to have a-e');
       expect((await fullStatus(100)).replication_status).toMatchObject({ io_state: RUNNING, last_io_error: '' });
 
       // A vtgate process waits for a PRIMARY of every shard before it opens its ports: other/0 has none yet.
@@ -176,11 +158,11 @@ describeEtcd('mixed mode: a tablet in the cluster process and one in a vtsim vtt
       const vtgate = startVtsim(['vtgate', '--port', String(await freePort()), '--grpc_port', String(await freePort()), '--mysql_server_port', String(vtgateMysqlPort),
         '--tablet_types_to_wait', 'PRIMARY', '--gateway_initial_tablet_timeout', '120s', ...topoFlags()], place.env);
       vtgateProcesses.push(vtgate);
-      await waitFor('the vtgate process to wait for tablets', () => vtgate.output().includes('gateway waiting for serving tablets of types PRIMARY') || vtgate.child.exitCode !== null);
-      expect(await portRefuses(vtgateMysqlPort), vtgate.output()).toBe(true);
+      await waitFor(() => vtgate.output().includes('gateway waiting for serving tablets of types PRIMARY') || vtgate.child.exitCode !== null, 'the vtgate process to wait for tablets');
+      expect(await listening(vtgateMysqlPort), vtgate.output()).toBe(false);
       const otherUp = await place.vtsim('tablet', 'up', '--keyspace', 'other', '--shard', '0', '--uid', '200');
       expect(otherUp.code, otherUp.stderr).toBe(0);
-      await waitFor('the vtgate process to serve', () => vtgate.output().includes('vtgate serving') || vtgate.child.exitCode !== null).catch((err: Error) => Promise.reject(new Error(`${err.message}:\n${vtgate.output()}`)));
+      await waitFor(() => vtgate.output().includes('vtgate serving') || vtgate.child.exitCode !== null, 'the vtgate process to serve').catch((err: Error) => Promise.reject(new Error(`${err.message}:\n${vtgate.output()}`)));
       expect(vtgate.output()).not.toContain('timeout waiting');
       // It reads the process primary and the cluster's replica, each over its gRPC port.
       for (const database of ['commerce', 'commerce@replica']) {

@@ -5,22 +5,11 @@
 // SIGINT stops it with exit 0 and removes the pid and state files.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clusterPlace, ensureCliBuilt, freePort, processAlive, runVtsim, vtsimMain, type ClusterPlace } from '../harness/vtsim-cli.js';
+import { clusterPlace, ensureCliBuilt, freePort, listening, processAlive, runVtsim, vtsimMain, type ClusterPlace } from '../harness/vtsim-cli.js';
 
-/** True when something accepts connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /** A base port P with P, P+1 and P+3 free a moment ago. */
 async function freeBase(): Promise<number> {
