@@ -16,8 +16,9 @@ export interface NormalizedQuery {
   /**
    * Set by the INSERT … VALUES fast path (no caller bind variables): the values of `vtg1`…`vtgN`
    * in order. `bindVars` is then built from them on first read, so a plan that reads the values by
-   * position (engine/insert.ts) never builds an object with thousands of keys. Not enumerable:
-   * the query is still `{ sql, bindVars }` to whoever compares or copies it.
+   * position (engine/insert.ts) never builds an object with thousands of keys. Such a query reads
+   * `bindVars` and `values` through getters (its only own property is `sql`): compare or copy a
+   * query by its `sql` and `bindVars`, never by spreading it.
    */
   readonly values?: readonly SqlValue[];
 }
@@ -229,25 +230,39 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
   if (p < n) return undefined;
   if (counter === 0) return { sql, bindVars: {} };
   out += sql.slice(last);
-  return positionalQuery(out, values);
+  return new PositionalQuery(out, values);
 }
 
-/** A normalized query whose bind variables are `values` (see {@link NormalizedQuery.values}), the object made on first read. */
-function positionalQuery(sql: string, values: readonly SqlValue[]): NormalizedQuery {
-  let bindVars: BindVars | undefined;
-  const query = { sql } as NormalizedQuery;
-  Object.defineProperty(query, 'values', { value: values });
-  Object.defineProperty(query, 'bindVars', {
-    enumerable: true,
-    get(): BindVars {
-      if (!bindVars) {
-        bindVars = {};
-        for (let i = 0; i < values.length; i++) bindVars[vtgName(i + 1)] = values[i]!;
-      }
-      return bindVars;
-    },
-  });
-  return query;
+/**
+ * A normalized query whose bind variables are `values` (see {@link NormalizedQuery.values}), the
+ * object made on first read. A class, not an object with defined properties: made once per
+ * statement, its shape must stay V8's fast one (`bindVars` and `values` are prototype getters, so
+ * only `sql` is an own property).
+ */
+class PositionalQuery implements NormalizedQuery {
+  readonly #values: readonly SqlValue[];
+  #bindVars: BindVars | undefined;
+
+  constructor(
+    public sql: string,
+    values: readonly SqlValue[],
+  ) {
+    this.#values = values;
+  }
+
+  get values(): readonly SqlValue[] {
+    return this.#values;
+  }
+
+  get bindVars(): BindVars {
+    if (!this.#bindVars) {
+      const values = this.#values;
+      const bindVars: BindVars = {};
+      for (let i = 0; i < values.length; i++) bindVars[vtgName(i + 1)] = values[i]!;
+      this.#bindVars = bindVars;
+    }
+    return this.#bindVars;
+  }
 }
 
 /** Integers below this come from {@link SMALL_BIGINTS}. */
