@@ -36,6 +36,9 @@ describe('normalize: the INSERT … VALUES fast path', () => {
     'insert into t (a, b) values (1, :x), (:vtg2, 3)',
     'insert into t (a) values (0x1f), (1e3)',
     'insert into t (a, b) values (1, 2), (3',
+    "insert into `tëst` (a, b, c) values (1, 'é€', 2), (3, '', 12345678901234567890)",
+    'insert into t (a, b) values (falſe, 1)',
+    `insert into t (a, b) values ${Array.from({ length: 3000 }, (_, i) => `(${i}, 'v${i}')`).join(',')}`,
   ];
 
   it('gives exactly what the general path gives', () => {
