@@ -882,12 +882,11 @@ class ExecutorVCursor implements VCursor {
   private get executeOptions(): ExecuteOptions {
     const sqlMode = this.session.systemVariables.get('sql_mode');
     const foreignKeyChecks = this.session.systemVariables.get('foreign_key_checks');
-    return {
-      includedFields: IncludedFields.ALL,
-      ...(typeof sqlMode === 'string' ? { sqlMode } : {}),
-      ...(foreignKeyChecks === 0n ? { foreignKeyChecks: false } : {}),
-      ...(this.session.clientFoundRows ? { clientFoundRows: true } : {}),
-    };
+    const options: ExecuteOptions = { includedFields: IncludedFields.ALL };
+    if (typeof sqlMode === 'string') options.sqlMode = sqlMode;
+    if (foreignKeyChecks === 0n) options.foreignKeyChecks = false;
+    if (this.session.clientFoundRows) options.clientFoundRows = true;
+    return options;
   }
 
   get sessionContext(): SessionContext {
