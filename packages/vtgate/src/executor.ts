@@ -388,7 +388,7 @@ export class Executor {
         const vc = new ExecutorVCursor(this, session, undefined, () => (req ??= this.buffer.newRequest()), atomicWrites && !transactional);
         try {
           const result = await attempt(vc);
-          await vc.commitImplicit();
+          if (vc.hasImplicit) await vc.commitImplicit();
           return result;
         } catch (err) {
           await vc.rollbackImplicit();
@@ -810,6 +810,11 @@ class ExecutorVCursor implements VCursor {
   /** True when writes to several shards must run in this attempt's own transactions. */
   private implicitFor(access: QueryAccess, shards: number): boolean {
     return this.atomicWrites && access.write && shards > 1 && this.tabletType === TabletType.PRIMARY;
+  }
+
+  /** True while the attempt has shard transactions of its own open (see {@link commitImplicit}). */
+  get hasImplicit(): boolean {
+    return this.implicit.length > 0;
   }
 
   /**
