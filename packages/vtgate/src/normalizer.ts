@@ -233,6 +233,11 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
   return new PositionalQuery(head + text.take() + sql.slice(last), values);
 }
 
+/** The size {@link AsciiText}'s buffer starts with. */
+const ASCII_TEXT_INITIAL = 16 * 1024;
+/** The largest buffer {@link AsciiText} keeps between statements (a 1000-row insert needs about 50 KB). */
+const ASCII_TEXT_KEPT = 1024 * 1024;
+
 /**
  * The middle of a normalized INSERT's text, written as bytes: thousands of short pieces joined as
  * strings make a deep rope that the plan cache's lookup must flatten, and a string per piece.
@@ -240,7 +245,7 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
  * normalizing is synchronous.
  */
 class AsciiText {
-  private buf = Buffer.allocUnsafe(16 * 1024);
+  private buf = Buffer.allocUnsafe(ASCII_TEXT_INITIAL);
   private length = 0;
 
   /** Empties the text and returns it. */
@@ -279,9 +284,11 @@ class AsciiText {
     this.length = at + digits;
   }
 
-  /** The text appended since {@link reset}. */
+  /** The text appended since {@link reset}; a buffer grown past {@link ASCII_TEXT_KEPT} is let go. */
   take(): string {
-    return this.buf.toString('latin1', 0, this.length);
+    const text = this.buf.toString('latin1', 0, this.length);
+    if (this.buf.length > ASCII_TEXT_KEPT) this.buf = Buffer.allocUnsafe(ASCII_TEXT_INITIAL);
+    return text;
   }
 
   private ensure(more: number): void {

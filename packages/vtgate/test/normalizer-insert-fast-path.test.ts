@@ -45,6 +45,15 @@ describe('normalize: the INSERT … VALUES fast path', () => {
     for (const sql of cases) expect([sql, fast(sql)]).toEqual([sql, general(sql)]);
   });
 
+  it('normalizes an insert of more than a megabyte of text, and the next one after it', () => {
+    const rows = 90_000;
+    const big = normalize(`insert into t (a) values ${Array.from({ length: rows }, (_, i) => `(${i})`).join(', ')}`);
+    expect(big.sql.length).toBeGreaterThan(1024 * 1024);
+    expect(big.sql).toBe(`insert into t (a) values ${Array.from({ length: rows }, (_, i) => `(:vtg${i + 1})`).join(', ')}`);
+    expect(big.values?.[rows - 1]).toBe(BigInt(rows - 1));
+    expect(fast("insert into t (a, b) values (1, 'x'), (2, 'y')")).toEqual({ sql: 'insert into t (a, b) values (:vtg1, :vtg2), (:vtg3, :vtg4)', bindVars: { vtg1: 1n, vtg2: 'x', vtg3: 2n, vtg4: 'y' } });
+  });
+
   it('turns integers and strings into bind variables in order and keeps NULL, TRUE and DEFAULT as text', () => {
     expect(fast("insert into t (a, b, c) values (1, 'x', null), (default, true, 'y''z')")).toEqual({
       sql: 'insert into t (a, b, c) values (:vtg1, :vtg2, null), (default, true, :vtg3)',
