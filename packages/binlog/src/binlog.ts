@@ -87,14 +87,19 @@ export function estimateTransactionBytes(events: readonly BinlogEvent[]): number
 }
 
 /**
- * The row images' share of the estimate, remembered per changes array: a replica that adopts its
- * source's transaction logs the source's changes arrays again (under its own table maps), and
- * counts them for free.
+ * The row images' share of the estimate, remembered per changes array of at least
+ * {@link CACHED_CHANGES} changes: a replica that adopts its source's transaction logs the source's
+ * changes arrays again (under its own table maps), and counts them for free. Smaller arrays are
+ * counted again: that costs less than a weak map's entry (which also costs the GC).
  */
 const changesBytesCache = new WeakMap<readonly RowChange[], number>();
 
+/** Changes arrays from this length on have their estimate remembered. */
+const CACHED_CHANGES = 32;
+
 function changesBytes(changes: readonly RowChange[]): number {
-  let bytes = changesBytesCache.get(changes);
+  const cached = changes.length >= CACHED_CHANGES;
+  let bytes = cached ? changesBytesCache.get(changes) : undefined;
   if (bytes !== undefined) return bytes;
   bytes = 0;
   for (const change of changes) {
@@ -102,7 +107,7 @@ function changesBytes(changes: readonly RowChange[]): number {
     if (change.before) for (const v of change.before) bytes += valueBytes(v);
     if (change.after) for (const v of change.after) bytes += valueBytes(v);
   }
-  changesBytesCache.set(changes, bytes);
+  if (cached) changesBytesCache.set(changes, bytes);
   return bytes;
 }
 

@@ -167,21 +167,33 @@ function temporal(type: Type, columnType: string, fsp: number): ColumnType {
 }
 
 /** Integer range of an integral column type: [min, max]. */
-export function integerRange(ct: ColumnType): [bigint, bigint] {
+export function integerRange(ct: ColumnType): readonly [bigint, bigint] {
   switch (ct.type) {
-    case Type.INT8: return [-128n, 127n];
-    case Type.UINT8: return [0n, 255n];
-    case Type.INT16: return [-32768n, 32767n];
-    case Type.UINT16: return [0n, 65535n];
-    case Type.INT24: return [-8388608n, 8388607n];
-    case Type.UINT24: return [0n, 16777215n];
-    case Type.INT32: return [-2147483648n, 2147483647n];
-    case Type.UINT32: return [0n, 4294967295n];
-    case Type.UINT64: return [0n, 18446744073709551615n];
+    case Type.INT8: return INT8_RANGE;
+    case Type.UINT8: return UINT8_RANGE;
+    case Type.INT16: return INT16_RANGE;
+    case Type.UINT16: return UINT16_RANGE;
+    case Type.INT24: return INT24_RANGE;
+    case Type.UINT24: return UINT24_RANGE;
+    case Type.INT32: return INT32_RANGE;
+    case Type.UINT32: return UINT32_RANGE;
+    case Type.UINT64: return UINT64_RANGE;
     case Type.BIT: return [0n, (1n << BigInt(ct.length)) - 1n];
-    default: return [-9223372036854775808n, 9223372036854775807n];
+    default: return INT64_RANGE;
   }
 }
+
+// The ranges as constants: a column's value is checked against its range on every stored value.
+const INT8_RANGE = [-128n, 127n] as const;
+const UINT8_RANGE = [0n, 255n] as const;
+const INT16_RANGE = [-32768n, 32767n] as const;
+const UINT16_RANGE = [0n, 65535n] as const;
+const INT24_RANGE = [-8388608n, 8388607n] as const;
+const UINT24_RANGE = [0n, 16777215n] as const;
+const INT32_RANGE = [-2147483648n, 2147483647n] as const;
+const UINT32_RANGE = [0n, 4294967295n] as const;
+const UINT64_RANGE = [0n, 18446744073709551615n] as const;
+const INT64_RANGE = [-9223372036854775808n, 9223372036854775807n] as const;
 
 /** The ColumnType an expression result of Vitess type `type` is described by when nothing is declared. */
 export function columnTypeOf(type: Type): ColumnType {

@@ -40,8 +40,17 @@ export function skipSpan(sql: string, i: number): number {
  * reports it). No DELIMITER handling: that is a client-side command.
  */
 export function splitStatements(sql: string): string[] {
-  const out: string[] = [];
   const n = sql.length;
+  // Without a semicolon there is one piece; it is a statement when its first visible character
+  // opens no comment (a quote counts as content), so the scan is needed only for the rest.
+  if (sql.indexOf(';') < 0) {
+    let i = 0;
+    while (i < n && sql.charCodeAt(i) <= 0x20) i++;
+    if (i === n) return [];
+    const c = sql.charCodeAt(i);
+    if (c !== HASH && c !== DASH && c !== SLASH) return [sql.trim()];
+  }
+  const out: string[] = [];
   let start = 0;
   let content = false;
   let i = 0;

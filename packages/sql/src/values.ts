@@ -28,13 +28,25 @@ export function bytesToText(b: Uint8Array): string {
   return utf8Decoder.decode(b);
 }
 
+/** Text up to this many characters is encoded by {@link textToBytes}'s own loop when it is ASCII. */
+const SHORT_TEXT = 64;
+
 /**
  * Encodes text as UTF-8 bytes (a Buffer, so callers may use Buffer methods). Small results share
  * Node's buffer pool rather than each owning an ArrayBuffer, which keeps stored binary values cheap
  * for the garbage collector.
  */
 export function textToBytes(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
+  const n = s.length;
+  if (n > SHORT_TEXT) return Buffer.from(s, 'utf8');
+  // Short ASCII text (most stored values) is copied here: Buffer.from's call into C++ costs more.
+  const out = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return Buffer.from(s, 'utf8');
+    out[i] = c;
+  }
+  return out;
 }
 
 /** Compares a bigint with a double exactly (no precision loss for large integers). */

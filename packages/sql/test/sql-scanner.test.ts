@@ -25,6 +25,16 @@ describe('splitStatements', () => {
   it('returns nothing for empty text', () => {
     expect(splitStatements(' ; ;\n')).toEqual([]);
   });
+
+  it('gives text without a semicolon as one statement unless it holds only comments', () => {
+    expect(splitStatements("\n insert into t values ('a')  \n")).toEqual(["insert into t values ('a')"]);
+    expect(splitStatements("'unterminated")).toEqual(["'unterminated"]);
+    expect(splitStatements(' \t\n')).toEqual([]);
+    expect(splitStatements('/* only */ -- comments\n# here')).toEqual([]);
+    expect(splitStatements('-- a comment\nselect 1')).toEqual(['-- a comment\nselect 1']);
+    expect(splitStatements('/*!40101 SET NAMES utf8 */')).toEqual(['/*!40101 SET NAMES utf8 */']);
+    expect(splitStatements('-1')).toEqual(['-1']);
+  });
 });
 
 describe('stripLeadingComments', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Type } from '@vtsim/proto';
 import {
   coerceToColumn, compareText, compareValues, isTrue, keyComparator, sqlLiteral, textKey, toBigInt, toBytes, toDouble,
-  toText, typeOfValue, valueComparator, valueKey, valuesEqual,
+  toText, textToBytes, typeOfValue, valueComparator, valueKey, valuesEqual,
 } from '../src/index.js';
 import { colType, errorOf } from './helpers.js';
 
@@ -214,5 +214,15 @@ describe('coerceToColumn', () => {
     expect(c(5n, 'bit(3)')).toBe(5n);
     expect(c(Buffer.from([1, 0]), 'bit(16)')).toBe(256n);
     expect(err(8n, 'bit(3)')).toBe("1406 Data too long for column 'x' at row 1");
+  });
+});
+
+describe('textToBytes', () => {
+  it('encodes ASCII, non-ASCII (short and long) and empty text as UTF-8', () => {
+    for (const s of ['', 'SKU-1', 'user1@example.com', 'é', 'a€b', 'x'.repeat(64) + 'é', 'y'.repeat(200), '\u0000\u007f', '😀']) {
+      const bytes = textToBytes(s);
+      expect(Buffer.isBuffer(bytes)).toBe(true);
+      expect([...bytes]).toEqual([...Buffer.from(s, 'utf8')]);
+    }
   });
 });

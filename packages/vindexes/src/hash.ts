@@ -20,10 +20,14 @@ export class HashVindex implements Vindex {
   }
 
   mapOne(value: SqlValue): Uint8Array | null {
-    if (!toUint64Halves(value, true)) return null;
     const out = new Uint8Array(8);
+    return this.mapInto(value, out) ? out : null;
+  }
+
+  mapInto(value: SqlValue, out: Uint8Array): boolean {
+    if (!toUint64Halves(value, true)) return false;
     desZeroKey(u64.hi, u64.lo, out);
-    return out;
+    return true;
   }
 
   /** Decrypts keyspace ids back to their uint64 values; throws for a keyspace id that is not 8 bytes. */

@@ -10,6 +10,7 @@ export const u64 = { hi: 0, lo: 0 };
 const TWO_32 = 4294967296;
 const MAX_U64 = (1n << 64n) - 1n;
 const MIN_I64 = -(1n << 63n);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const DIGITS = /^\d+$/;
 
 function fromBigint(v: bigint, castSigned: boolean): boolean {
@@ -19,7 +20,7 @@ function fromBigint(v: bigint, castSigned: boolean): boolean {
   } else if (v > MAX_U64) {
     return false;
   }
-  if (v <= BigInt(Number.MAX_SAFE_INTEGER)) return fromSafe(Number(v));
+  if (v <= MAX_SAFE) return fromSafe(Number(v));
   u64.hi = Number(v >> 32n);
   u64.lo = Number(v & 0xffffffffn);
   return true;

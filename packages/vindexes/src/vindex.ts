@@ -19,6 +19,12 @@ export interface Vindex {
   /** Maps one value, as {@link map} does for each element; the hot-path form (no array). */
   mapOne(value: SqlValue): Uint8Array | null;
   /**
+   * For vindexes whose keyspace ids are always 8 bytes: writes the id {@link mapOne} would return
+   * into `out` (8 bytes) and returns true, or returns false when the value has no destination. A
+   * caller that only routes by the id reuses one array instead of allocating one per value.
+   */
+  mapInto?(value: SqlValue, out: Uint8Array): boolean;
+  /**
    * For reversible vindexes: the values the keyspace ids came from. Throws
    * `invalid keyspace id: <hex>` for a keyspace id the vindex cannot produce.
    */

@@ -91,6 +91,16 @@ describe('hash', () => {
     }
     expect(() => hash.reverseMap!([new Uint8Array([1, 2])])).toThrow('invalid keyspace id: 0102');
   });
+
+  it('writes into a given array (mapInto) the keyspace id mapOne returns, and reports no destination', () => {
+    const out = new Uint8Array(8);
+    for (const v of [0n, 1n, 4n, 1000n, '7', 18446744073709551615n, -1n]) {
+      expect(hash.mapInto!(v, out)).toBe(true);
+      expect(hex(out)).toBe(hex(hash.mapOne(v)));
+    }
+    expect(hash.mapInto!(null, out)).toBe(false);
+    expect(hash.mapInto!('abc', out)).toBe(false);
+  });
 });
 
 describe('xxhash', () => {

@@ -302,7 +302,8 @@ export class Executor {
     const result = await this.runStatement(
       session,
       async (vc) => {
-        const plan = await this.trackedPlan(session, key, n.sql);
+        const tracked = this.trackedPlan(session, key, n.sql);
+        const plan = tracked instanceof Promise ? await tracked : tracked;
         type = plan.type;
         const values = n.values;
         const primitive = plan.primitive;
@@ -334,19 +335,25 @@ export class Executor {
 
   /**
    * {@link cachedPlan}, after loading the tracked columns of a keyspace whose planning needs them
-   * (from one of its primaries, as Vitess's schema tracker reads them).
+   * (from one of its primaries, as Vitess's schema tracker reads them). Synchronous when no
+   * loading is needed (the common case costs no promise).
    */
-  private async trackedPlan(session: VtgateSession, key: string, sql: string): Promise<Plan> {
+  private trackedPlan(session: VtgateSession, key: string, sql: string): Plan | Promise<Plan> {
     try {
       return this.cachedPlan(session, key, sql);
     } catch (err) {
       if (!(err instanceof SchemaTrackingNeeded)) throw err;
-      const shard = this.opts.resolver.shards(err.keyspace, TabletType.PRIMARY)[0];
-      if (!shard) throw err.fallback;
-      const vc = new ExecutorVCursor(this, session, TabletType.PRIMARY);
-      this.schema.load(err.keyspace, await vc.executeShard({ shard, sql: TRACKED_COLUMNS_QUERY, bindVars: {} }, { tables: [], write: false }));
-      return this.cachedPlan(session, key, sql);
+      return this.planAfterTracking(session, key, sql, err);
     }
+  }
+
+  /** Loads the tracked columns `err` asks for, then plans. */
+  private async planAfterTracking(session: VtgateSession, key: string, sql: string, err: SchemaTrackingNeeded): Promise<Plan> {
+    const shard = this.opts.resolver.shards(err.keyspace, TabletType.PRIMARY)[0];
+    if (!shard) throw err.fallback;
+    const vc = new ExecutorVCursor(this, session, TabletType.PRIMARY);
+    this.schema.load(err.keyspace, await vc.executeShard({ shard, sql: TRACKED_COLUMNS_QUERY, bindVars: {} }, { tables: [], write: false }));
+    return this.cachedPlan(session, key, sql);
   }
 
   /** The plan of a normalized statement, from the cache or built now (the cache is emptied by VSchema changes). */
@@ -381,7 +388,7 @@ export class Executor {
         const vc = new ExecutorVCursor(this, session, undefined, () => (req ??= this.buffer.newRequest()), atomicWrites && !transactional);
         try {
           const result = await attempt(vc);
-          await vc.commitImplicit();
+          if (vc.hasImplicit) await vc.commitImplicit();
           return result;
         } catch (err) {
           await vc.rollbackImplicit();
@@ -805,6 +812,11 @@ class ExecutorVCursor implements VCursor {
     return this.atomicWrites && access.write && shards > 1 && this.tabletType === TabletType.PRIMARY;
   }
 
+  /** True while the attempt has shard transactions of its own open (see {@link commitImplicit}). */
+  get hasImplicit(): boolean {
+    return this.implicit.length > 0;
+  }
+
   /**
    * Commits the attempt's shard transactions in the order they began; if one fails, the ones not
    * yet committed are rolled back and its error is raised (Vitess's MULTI commit: best effort, the
@@ -882,12 +894,11 @@ class ExecutorVCursor implements VCursor {
   private get executeOptions(): ExecuteOptions {
     const sqlMode = this.session.systemVariables.get('sql_mode');
     const foreignKeyChecks = this.session.systemVariables.get('foreign_key_checks');
-    return {
-      includedFields: IncludedFields.ALL,
-      ...(typeof sqlMode === 'string' ? { sqlMode } : {}),
-      ...(foreignKeyChecks === 0n ? { foreignKeyChecks: false } : {}),
-      ...(this.session.clientFoundRows ? { clientFoundRows: true } : {}),
-    };
+    const options: ExecuteOptions = { includedFields: IncludedFields.ALL };
+    if (typeof sqlMode === 'string') options.sqlMode = sqlMode;
+    if (foreignKeyChecks === 0n) options.foreignKeyChecks = false;
+    if (this.session.clientFoundRows) options.clientFoundRows = true;
+    return options;
   }
 
   get sessionContext(): SessionContext {

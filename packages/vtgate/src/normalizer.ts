@@ -16,8 +16,9 @@ export interface NormalizedQuery {
   /**
    * Set by the INSERT … VALUES fast path (no caller bind variables): the values of `vtg1`…`vtgN`
    * in order. `bindVars` is then built from them on first read, so a plan that reads the values by
-   * position (engine/insert.ts) never builds an object with thousands of keys. Not enumerable:
-   * the query is still `{ sql, bindVars }` to whoever compares or copies it.
+   * position (engine/insert.ts) never builds an object with thousands of keys. Such a query reads
+   * `bindVars` and `values` through getters (its only own property is `sql`): compare or copy a
+   * query by its `sql` and `bindVars`, never by spreading it.
    */
   readonly values?: readonly SqlValue[];
 }
@@ -131,9 +132,7 @@ export function normalize(sql: string, bindVars: BindVars = {}): NormalizedQuery
             while (used?.has(name) || (bindVars[name] !== undefined));
             vars ??= { ...bindVars };
             vars[name] = value;
-            out += sql.slice(last, tokenStart);
-            out += ':';
-            out += name;
+            out += sql.slice(last, tokenStart) + ':' + name;
             last = lx.end;
           }
         }
@@ -177,7 +176,10 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
   if (k === Tok.EOF) return undefined;
   const n = sql.length;
   let p = lx.end;
-  let out = '';
+  // The normalized text is `head` (up to the first value), then `text` (from there to the end of
+  // the last value, as ASCII bytes), then the rest of the statement.
+  let head = '';
+  const text = normalizedText.reset();
   let last = 0;
   let counter = 0;
   const values: SqlValue[] = [];
@@ -199,7 +201,7 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
       } else if (c === 39 || c === 34) {
         p = stringEnd(sql, p, c);
         if (p < 0) return undefined;
-        value = unquoteString(sql.slice(start, p));
+        value = stringEscaped ? unquoteString(sql.slice(start, p)) : sql.slice(start + 1, p - 1);
       } else if (isWordCode(c)) {
         while (p < n && isWordCode(sql.charCodeAt(p))) p++;
         if (!KEPT_WORDS.has(sql.slice(start, p).toUpperCase())) return undefined;
@@ -212,9 +214,9 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
         return undefined;
       }
       values.push(value);
-      out += sql.slice(last, start);
-      out += ':';
-      out += vtgName(++counter);
+      if (++counter === 1) head = sql.slice(0, start);
+      else if (!text.copy(sql, last, start)) return undefined;
+      text.bindName(counter);
       last = p;
       p = skipSpaces(sql, p);
       if (!nextIsSeparator(sql, p)) return undefined;
@@ -228,26 +230,107 @@ function normalizeInsertValues(sql: string): NormalizedQuery | undefined {
   while (p < n && (sql.charCodeAt(p) === 59 || isSpaceCode(sql.charCodeAt(p)))) p++;
   if (p < n) return undefined;
   if (counter === 0) return { sql, bindVars: {} };
-  out += sql.slice(last);
-  return positionalQuery(out, values);
+  return new PositionalQuery(head + text.take() + sql.slice(last), values);
 }
 
-/** A normalized query whose bind variables are `values` (see {@link NormalizedQuery.values}), the object made on first read. */
-function positionalQuery(sql: string, values: readonly SqlValue[]): NormalizedQuery {
-  let bindVars: BindVars | undefined;
-  const query = { sql } as NormalizedQuery;
-  Object.defineProperty(query, 'values', { value: values });
-  Object.defineProperty(query, 'bindVars', {
-    enumerable: true,
-    get(): BindVars {
-      if (!bindVars) {
-        bindVars = {};
-        for (let i = 0; i < values.length; i++) bindVars[vtgName(i + 1)] = values[i]!;
-      }
-      return bindVars;
-    },
-  });
-  return query;
+/** The size {@link AsciiText}'s buffer starts with. */
+const ASCII_TEXT_INITIAL = 16 * 1024;
+/** The largest buffer {@link AsciiText} keeps between statements (a 1000-row insert needs about 50 KB). */
+const ASCII_TEXT_KEPT = 1024 * 1024;
+
+/**
+ * The middle of a normalized INSERT's text, written as bytes: thousands of short pieces joined as
+ * strings make a deep rope that the plan cache's lookup must flatten, and a string per piece.
+ * Holds ASCII only (anything else sends the statement to the general path). One per process:
+ * normalizing is synchronous.
+ */
+class AsciiText {
+  private buf = Buffer.allocUnsafe(ASCII_TEXT_INITIAL);
+  private length = 0;
+
+  /** Empties the text and returns it. */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** Appends `sql`'s characters in [from, to); false, having appended part of them, if one is not ASCII. */
+  copy(sql: string, from: number, to: number): boolean {
+    this.ensure(to - from);
+    const buf = this.buf;
+    let at = this.length;
+    for (let i = from; i < to; i++) {
+      const c = sql.charCodeAt(i);
+      if (c > 0x7f) return false;
+      buf[at++] = c;
+    }
+    this.length = at;
+    return true;
+  }
+
+  /** Appends `:vtg<i>`. */
+  bindName(i: number): void {
+    this.ensure(24);
+    const buf = this.buf;
+    let at = this.length;
+    buf[at++] = 58; // ':'
+    buf[at++] = 118; // 'v'
+    buf[at++] = 116; // 't'
+    buf[at++] = 103; // 'g'
+    // i is a small positive integer: `(v / 10) | 0` is an integer division V8 compiles to a multiplication.
+    let digits = 1;
+    for (let v = i; v >= 10; v = (v / 10) | 0) digits++;
+    for (let k = at + digits - 1, v = i; k >= at; k--, v = (v / 10) | 0) buf[k] = 48 + (v % 10);
+    this.length = at + digits;
+  }
+
+  /** The text appended since {@link reset}; a buffer grown past {@link ASCII_TEXT_KEPT} is let go. */
+  take(): string {
+    const text = this.buf.toString('latin1', 0, this.length);
+    if (this.buf.length > ASCII_TEXT_KEPT) this.buf = Buffer.allocUnsafe(ASCII_TEXT_INITIAL);
+    return text;
+  }
+
+  private ensure(more: number): void {
+    if (this.length + more <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + more));
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
+  }
+}
+
+const normalizedText = new AsciiText();
+
+/**
+ * A normalized query whose bind variables are `values` (see {@link NormalizedQuery.values}), the
+ * object made on first read. A class, not an object with defined properties: made once per
+ * statement, its shape must stay V8's fast one (`bindVars` and `values` are prototype getters, so
+ * only `sql` is an own property).
+ */
+class PositionalQuery implements NormalizedQuery {
+  readonly #values: readonly SqlValue[];
+  #bindVars: BindVars | undefined;
+
+  constructor(
+    public sql: string,
+    values: readonly SqlValue[],
+  ) {
+    this.#values = values;
+  }
+
+  get values(): readonly SqlValue[] {
+    return this.#values;
+  }
+
+  get bindVars(): BindVars {
+    if (!this.#bindVars) {
+      const values = this.#values;
+      const bindVars: BindVars = {};
+      for (let i = 0; i < values.length; i++) bindVars[vtgName(i + 1)] = values[i]!;
+      this.#bindVars = bindVars;
+    }
+    return this.#bindVars;
+  }
 }
 
 /** Integers below this come from {@link SMALL_BIGINTS}. */
@@ -305,15 +388,25 @@ function digitsValue(sql: string, start: number, end: number): number {
   return v;
 }
 
-/** The index after the string literal opened by `quote` at `p` (backslash escapes, doubled quotes), or -1 if it is not closed. */
+/** Set by {@link stringEnd}: the literal it scanned holds a backslash escape or a doubled quote. */
+let stringEscaped = false;
+
+/**
+ * The index after the string literal opened by `quote` at `p` (backslash escapes, doubled quotes),
+ * or -1 if it is not closed; sets {@link stringEscaped}.
+ */
 function stringEnd(sql: string, p: number, quote: number): number {
   const n = sql.length;
+  stringEscaped = false;
   for (let i = p + 1; i < n; i++) {
     const c = sql.charCodeAt(i);
-    if (c === 92) i++;
-    else if (c === quote) {
-      if (sql.charCodeAt(i + 1) === quote) i++;
-      else return i + 1;
+    if (c === 92) {
+      i++;
+      stringEscaped = true;
+    } else if (c === quote) {
+      if (sql.charCodeAt(i + 1) !== quote) return i + 1;
+      i++;
+      stringEscaped = true;
     }
   }
   return -1;

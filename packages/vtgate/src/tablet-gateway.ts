@@ -44,7 +44,12 @@ export class TabletGateway {
    * query with its bind variables.
    */
   async execute(target: Target, sql: string, bindVars: BindVars, transactionId: number, alias?: TabletAlias, options?: ExecuteOptions, reservedId = 0): Promise<Result> {
-    const qs = alias ? this.queryService(target, alias) : (await this.pickOrRefresh(target)).queryService;
+    let qs: QueryService;
+    if (alias) qs = this.queryService(target, alias);
+    else {
+      const picked = this.pickOrRefresh(target);
+      qs = (picked instanceof Promise ? await picked : picked).queryService;
+    }
     try {
       const result = await qs.execute(target, sql, bindVars, transactionId, options, reservedId);
       markTabletFields(result.fields);
@@ -132,12 +137,16 @@ export class TabletGateway {
     }
   }
 
-  /** Picks a tablet; when none serves the target, re-reads the topology once first (a tablet may have just started). */
-  private async pickOrRefresh(target: Target): Promise<TabletHealth> {
-    if (this.healthCheck.healthyTablets(target.keyspace, target.shard, target.tablet_type).length === 0) {
-      await this.healthCheck.refresh().catch(() => undefined);
-    }
-    return this.pick(target);
+  /**
+   * Picks a tablet; when none serves the target, re-reads the topology once first (a tablet may
+   * have just started). Synchronous when a tablet serves (the common case costs no promise).
+   */
+  private pickOrRefresh(target: Target): TabletHealth | Promise<TabletHealth> {
+    if (this.healthCheck.healthyTablets(target.keyspace, target.shard, target.tablet_type).length > 0) return this.pick(target);
+    return this.healthCheck.refresh().then(
+      () => this.pick(target),
+      () => this.pick(target),
+    );
   }
 
   private queryService(target: Target, alias: TabletAlias): QueryService {

@@ -159,12 +159,15 @@ export class Insert implements Primitive {
     const col = o.vindexColumn!;
     // A generated id is the vindex value only when the vindex column is the auto-increment one.
     const fromSequence = col === o.autoIncrement?.column ? generated : undefined;
+    const vindex = o.vindex!;
+    // The keyspace id only picks the shard: a vindex that can write it into one array does.
+    const scratch = vindex.mapInto ? KEYSPACE_ID_SCRATCH : undefined;
     const values: SqlValue[] = o.rows.map((_, i) => fromSequence?.get(i) ?? this.value(i, col, read));
-    const ksids = o.vindex!.map(values);
     const groups = new Map<ServingShard, number[]>();
-    for (let i = 0; i < ksids.length; i++) {
-      const ksid = ksids[i];
-      if (!ksid) throw sqlError(ER.UNKNOWN_ERROR, `could not map [${valueToText(values[i]!) ?? 'NULL'}] to a keyspace id`);
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      const ksid = scratch ? (vindex.mapInto!(value, scratch) ? scratch : null) : vindex.mapOne(value);
+      if (!ksid) throw sqlError(ER.UNKNOWN_ERROR, `could not map [${valueToText(value) ?? 'NULL'}] to a keyspace id`);
       const shard = vc.resolver.shardForKeyspaceId(o.keyspace, vc.tabletType, ksid);
       const list = groups.get(shard);
       if (list) list.push(i);
@@ -269,6 +272,9 @@ interface CellReader {
 }
 
 const NO_BIND_VARS: BindVars = Object.freeze({});
+
+/** The keyspace id of the row being routed, for vindexes with `mapInto` (routing is synchronous). */
+const KEYSPACE_ID_SCRATCH = new Uint8Array(8);
 
 /** The normalizer's bind-variable names, `vtg1`, `vtg2`, …: the number is the value's position plus one. */
 const NORMALIZER_NAME = /^vtg([1-9][0-9]*)$/;

@@ -393,7 +393,8 @@ export class MysqlConnection {
       return;
     }
     if (this.phase === 'closed') return;
-    await this.writeResult(result, this.status(), true);
+    const writing = this.writeResult(result, this.status(), true);
+    if (writing) await writing;
   }
 
   /** COM_QUERY: runs each statement in turn, one result per statement, stopping at the first error. */
@@ -426,7 +427,8 @@ export class MysqlConnection {
       }
       if (this.phase === 'closed') return;
       const status = this.status() | (i < last ? ServerStatus.MORE_RESULTS_EXISTS : 0);
-      await this.writeResult(result, status, false);
+      const writing = this.writeResult(result, status, false);
+      if (writing) await writing;
     }
   }
 
@@ -434,13 +436,17 @@ export class MysqlConnection {
    * Appends a statement's result: an OK packet for writes, a text or binary result set for reads
    * (flushing as it grows). A binary result whose values do not fit their columns becomes ERR 1105.
    */
-  private async writeResult(result: Result, status: number, binary: boolean): Promise<void> {
+  private writeResult(result: Result, status: number, binary: boolean): Promise<void> | undefined {
+    if (result.fields.length > 0) return this.writeResultSet(result, status, binary);
+    // An OK packet is written at once: no promise for the common write.
+    writeOk(this.out, result.rowsAffected, result.insertId, status, result.info ?? '');
+    return undefined;
+  }
+
+  /** The result set of {@link writeResult}, waiting for the socket to drain as it grows. */
+  private async writeResultSet(result: Result, status: number, binary: boolean): Promise<void> {
     const w = this.out;
     const fields = result.fields;
-    if (fields.length === 0) {
-      writeOk(w, result.rowsAffected, result.insertId, status, result.info ?? '');
-      return;
-    }
     const rows = result.rows;
     let types: Uint8Array | null = null;
     if (binary) {

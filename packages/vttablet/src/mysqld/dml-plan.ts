@@ -250,18 +250,17 @@ function checkNotGenerated(schema: TableSchema, columns: readonly number[]): voi
 /** The row to insert: `values` for `targets` (undefined: DEFAULT), column defaults elsewhere. */
 function buildRow(schema: TableSchema, targets: readonly number[], values: readonly (SqlValue | undefined)[], rowNumber: number, now: number, session: CoercionContext): SqlValue[] {
   const C = schema.columns.length;
+  // A slot still undefined after the given values is a column left to its default (a stored value is never undefined).
   const row = new Array<SqlValue>(C);
-  const given = new Array<boolean>(C).fill(false);
   for (let i = 0; i < targets.length; i++) {
     const ci = targets[i]!;
     const c = schema.columns[ci]!;
     const v = values[i];
     if (v === undefined) continue;
-    given[ci] = true;
     row[ci] = v === null && c.autoIncrement ? null : storeValue(v, c, rowNumber, session);
   }
   for (let ci = 0; ci < C; ci++) {
-    if (given[ci]) continue;
+    if (row[ci] !== undefined) continue;
     const c = schema.columns[ci]!;
     row[ci] = c.autoIncrement || c.generated ? null : columnDefaultValue(c, now);
   }
