@@ -4,11 +4,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '@vtsim/cli';
 import { VTSIM_ROOT } from '@vtsim/proto';
+import { freePort } from '../bench/free-port.mjs';
+
+/** A TCP port that was free a moment ago (test/bench/free-port.mjs: below the kernel's ephemeral range). */
+export { freePort };
 
 /** The built command. */
 export const vtsimMain = join(VTSIM_ROOT, 'packages/cli/dist/main.js');
@@ -84,19 +88,6 @@ export async function ensureCliBuilt(): Promise<void> {
   if (build.code !== 0 || !existsSync(vtsimMain)) {
     throw new Error(`packages/cli/dist/main.js is missing and 'npx tsc -b' failed:\n${build.stdout}${build.stderr}`);
   }
-}
-
-/** A TCP port that was free a moment ago (the OS picks it; it is released before returning). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves true when something accepts TCP connections on 127.0.0.1:`port` now. */
