@@ -16,8 +16,11 @@ import { processesCpuMicros, reapedChildrenCpuMicros } from './process-cpu.mjs';
 
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
 
-/** Tablet uids the example's scripts start (101, 201, 302, 401's extra): each needs `base + uid` and `grpcBase + uid` free. */
-const TABLET_UIDS = [100, 101, 102, 200, 201, 202, 300, 301, 302, 400, 401, 402];
+/**
+ * Tablet uids the example's scripts start (101, 201, 302, 401's extra), and 311 that
+ * local-example-processes.test.ts adds: each needs `base + uid` and `grpcBase + uid` free.
+ */
+const TABLET_UIDS = [100, 101, 102, 200, 201, 202, 300, 301, 302, 311, 400, 401, 402];
 
 /**
  * A private place to run the example: its VTDATAROOT, a directory to run the scripts from, and the
@@ -44,9 +47,11 @@ function bindable(port) {
 /**
  * Ports for the example, below the OS's ephemeral range (where an outgoing connection could take
  * one between the choice and the bind), every one free now: eight for etcd and the components at
- * `base + 1…8`, each tablet's web and gRPC ports at `base + uid` and `grpcBase + uid`.
+ * `base + 1…8`, each tablet's web and gRPC ports at `base + uid` and `grpcBase + uid`. The bench's
+ * and local-example-processes.test.ts's.
+ * @returns {Promise<ExamplePorts>}
  */
-async function examplePorts() {
+export async function examplePorts() {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + 500 * Math.floor(Math.random() * 20);
     const grpcBase = base + 1000 * (1 + Math.floor(Math.random() * 2));
@@ -57,14 +62,24 @@ async function examplePorts() {
 }
 
 /**
- * A private place and ports for the example; with `processes`, `TOPO=etcd2 VTSIM_PROCESSES=1`.
- * @param {{ processes: boolean }} opts
- * @returns {Promise<ExamplePlace>}
+ * Ports chosen by {@link examplePorts}.
+ * @typedef {object} ExamplePorts
+ * @property {number} base tablet web ports are `base + uid`
+ * @property {number} grpcBase tablet gRPC ports are `grpcBase + uid`
+ * @property {number[]} all every port: the eight of etcd and the components (`base + 1…8`: vtctld's web,
+ *   vtgate's MySQL, vtgate's gRPC, vtctld's gRPC, vtgate's web, VTOrc, etcd's client and peer ports), then the tablets'
  */
-export async function examplePlace(opts) {
-  const dir = mkdtempSync(join(tmpdir(), 'vtsim-bench-example-'));
-  const vtdataroot = join(dir, 'vtdataroot');
-  const { base, grpcBase, all } = await examplePorts();
+
+/**
+ * The scripts' environment for a private `vtdataroot` and `ports` (env.sh's VTSIM_* variables,
+ * ETCD_SERVER), with `TOPO=etcd2 VTSIM_PROCESSES=1` when `processes`; the local example's tablet
+ * variables (KEYSPACE, SHARD, TABLET_UID, CELL) removed. The bench's and local-example-processes.test.ts's.
+ * @param {string} vtdataroot
+ * @param {ExamplePorts} ports
+ * @param {boolean} processes
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function exampleEnv(vtdataroot, { base, grpcBase, all }, processes) {
   const [web, mysqlPort, grpc, vtctldGrpc, vtgateWeb, vtorc, etcd, etcdPeer] = all;
   /** @type {NodeJS.ProcessEnv} */
   const env = {
@@ -78,9 +93,23 @@ export async function examplePlace(opts) {
     VTSIM_VTORC_PORT: String(vtorc),
     VTSIM_VTTABLET_PORT_BASE: String(base),
     VTSIM_VTTABLET_GRPC_PORT_BASE: String(grpcBase),
-    ...(opts.processes ? { TOPO: 'etcd2', VTSIM_PROCESSES: '1', ETCD_SERVER: `127.0.0.1:${etcd}`, ETCD_PEER_PORT: String(etcdPeer) } : {}),
+    ...(processes ? { TOPO: 'etcd2', VTSIM_PROCESSES: '1', ETCD_SERVER: `127.0.0.1:${etcd}`, ETCD_PEER_PORT: String(etcdPeer) } : {}),
   };
-  for (const name of ['KEYSPACE', 'SHARD', 'TABLET_UID', 'CELL', ...(opts.processes ? [] : ['TOPO', 'VTSIM_PROCESSES'])]) delete env[name];
+  for (const name of ['KEYSPACE', 'SHARD', 'TABLET_UID', 'CELL', ...(processes ? [] : ['TOPO', 'VTSIM_PROCESSES'])]) delete env[name];
+  return env;
+}
+
+/**
+ * A private place and ports for the example; with `processes`, `TOPO=etcd2 VTSIM_PROCESSES=1`.
+ * @param {{ processes: boolean }} opts
+ * @returns {Promise<ExamplePlace>}
+ */
+export async function examplePlace(opts) {
+  const dir = mkdtempSync(join(tmpdir(), 'vtsim-bench-example-'));
+  const vtdataroot = join(dir, 'vtdataroot');
+  const ports = await examplePorts();
+  const env = exampleEnv(vtdataroot, ports, opts.processes);
+  const mysqlPort = ports.all[1];
   const run = (script) => runScript(script, env, dir);
   return {
     dir,

@@ -20,12 +20,13 @@ import { Code, VTSIM_ROOT, errorCode } from '@vtsim/proto';
 import { VtgateClient } from '@vtsim/vtgate';
 import mysql from 'mysql2/promise';
 import { KEYSPACE, TABLES, Writer, cutoverErrorKind, modelOf, sorted, waitFor, type Rows, type WriteErrorKind } from '../harness/customer-workload.js';
+import { examplePorts, exampleEnv } from '../bench/local-example.mjs';
 import { describeEtcd } from '../harness/etcd-server.js';
 import { SELECT_COMMERCE_OUTPUT, selectCustomerOutput } from '../harness/local-example-output.js';
 import { mysqlCliInstalled } from '../harness/mysql-cli.js';
 import { PictureStream } from '../harness/vstream-picture.js';
 import { firstDifference, seedSession, seedTranscriptsInMemory, type SeedStepName, type SeedTranscripts } from '../harness/seed-transcript.js';
-import { ensureCliBuilt, listening, processAlive, runProcess, vtsimEnv, type ProcessRun } from '../harness/vtsim-cli.js';
+import { ensureCliBuilt, listening, processAlive, runProcess, type ProcessRun } from '../harness/vtsim-cli.js';
 
 const scriptsDir = join(VTSIM_ROOT, 'scripts');
 
@@ -39,34 +40,6 @@ const SEED_SCRIPTS: Record<SeedStepName, string> = {
   '305': '305_switch_writes.sh',
   '306': '306_down_shard_0.sh',
 };
-
-/** Every tablet the test starts. */
-const TABLET_UIDS = [100, 101, 102, 200, 201, 202, 300, 301, 302, 311, 400, 401, 402];
-
-/** Resolves true when 127.0.0.1:port can be bound now. */
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
-  });
-}
-
-/**
- * The test's ports, below the OS's ephemeral range (where an outgoing connection may take a port
- * between the test choosing it and a process binding it), every one free now: eight for etcd and
- * the components at `base + 1…8`, and each tablet's web and gRPC ports at `base + uid` and
- * `grpcBase + uid`, as the local example's 15000 + uid and 16000 + uid.
- */
-async function choosePorts(): Promise<{ base: number; grpcBase: number; all: number[] }> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + 500 * Math.floor(Math.random() * 20);
-    const grpcBase = base + 1000 * (1 + Math.floor(Math.random() * 2));
-    const all = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => base + n).concat(TABLET_UIDS.flatMap((uid) => [base + uid, grpcBase + uid]));
-    if ((await Promise.all(all.map(bindable))).every(Boolean)) return { base, grpcBase, all };
-  }
-  throw new Error('no free ports for the test below 32768');
-}
 
 /** The lines a run printed on stdout. */
 function lines(run: ProcessRun): string[] {
@@ -113,24 +86,9 @@ describeEtcd('the local example scripts with TOPO=etcd2 VTSIM_PROCESSES=1', () =
   const select = (file: string) => withEnv(`mysql ${unbuffered}--table < ${join(scriptsDir, file)}`);
 
   beforeAll(async () => {
-    const { base, grpcBase, all } = await choosePorts();
-    const [web, mysqlPort, grpc, vtctldGrpc, vtgateWeb, vtorc, etcd, etcdPeer] = all;
-    ports = all;
-    env = {
-      ...vtsimEnv(vtdataroot),
-      TOPO: 'etcd2',
-      VTSIM_PROCESSES: '1',
-      ETCD_SERVER: `127.0.0.1:${etcd}`,
-      ETCD_PEER_PORT: String(etcdPeer),
-      VTSIM_WEB_PORT: String(web),
-      VTSIM_MYSQL_PORT: String(mysqlPort),
-      VTSIM_GRPC_PORT: String(grpc),
-      VTSIM_VTCTLD_GRPC_PORT: String(vtctldGrpc),
-      VTSIM_VTGATE_WEB_PORT: String(vtgateWeb),
-      VTSIM_VTORC_PORT: String(vtorc),
-      VTSIM_VTTABLET_PORT_BASE: String(base),
-      VTSIM_VTTABLET_GRPC_PORT_BASE: String(grpcBase),
-    };
+    const chosen = await examplePorts();
+    ports = chosen.all;
+    env = exampleEnv(vtdataroot, chosen, true);
   });
 
   afterAll(async () => {
