@@ -35,6 +35,11 @@ function probe(port) {
   });
 }
 
+/** Resolves true when 127.0.0.1:`port` can be bound now (it is released at once); false on any error. */
+export function bindable(/** @type {number} */ port) {
+  return probe(port).then((bound) => bound !== undefined, () => false);
+}
+
 /**
  * A port that was free a moment ago (bound and released); another process may still take it first.
  * It comes from below the ephemeral range where the kernel says where that range starts: a port the

@@ -6,12 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { answeredAt } from './cluster-process.mjs';
+import { bindable } from './free-port.mjs';
 import { processesCpuMicros, reapedChildrenCpuMicros } from './process-cpu.mjs';
 
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
@@ -34,15 +34,6 @@ const TABLET_UIDS = [100, 101, 102, 200, 201, 202, 300, 301, 302, 311, 400, 401,
  * @property {() => Promise<void>} remove stops every process the pid files name (SIGTERM, SIGKILL after
  *   10 s; faster than 401_teardown.sh, which the figures do not need) and removes the directory
  */
-
-/** Resolves true when 127.0.0.1:port can be bound now. */
-function bindable(port) {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
-  });
-}
 
 /**
  * Ports for the example, below the OS's ephemeral range (where an outgoing connection could take

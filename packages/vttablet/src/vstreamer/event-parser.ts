@@ -196,4 +196,3 @@ function text(v: SqlValue): string | null {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
   return String(v);
 }
-
